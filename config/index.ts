@@ -1,0 +1,14 @@
+import type { TollgateConfig } from './schema';
+
+export { loadConfig, loadAllEnvironments, listEnvironments, mergeOverrides, DEFAULT_CONFIG_FILE, DEFAULT_ASGARDEO_BASE_URL } from './load';
+export type { LoadConfigOptions } from './load';
+export { ConfigError } from './errors';
+export type { ConfigIssue } from './errors';
+export { RESERVED_SCOPE_NAMES } from './validate';
+export type * from './resolved';
+export type { TollgateConfig, EnvironmentOverrides, HttpMethod, GrantType } from './schema';
+
+/** Typed identity: gives `tollgate.config.ts` completion and type errors; validation runs at load. */
+export function defineConfig(config: TollgateConfig): TollgateConfig {
+  return config;
+}

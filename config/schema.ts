@@ -1,0 +1,184 @@
+import { z } from 'zod';
+
+/**
+ * The shape of `tollgate.config.ts`. Field-level rules live here; rules that relate one part of
+ * the configuration to another (a route naming an undeclared scope, ...) live in `validate.ts`.
+ */
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token'] as const;
+export type GrantType = (typeof GRANT_TYPES)[number];
+
+const scopeSchema = z
+  .object({
+    /** The scope as it appears in tokens, e.g. `get_pharmacy_user`. */
+    name: z.string().min(1),
+    /** Shown in the Asgardeo console. Default: the name. */
+    displayName: z.string().min(1).optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+
+const routeSchema = z
+  .object({
+    method: z.enum(HTTP_METHODS),
+    /** `/user`, `/users/{id}`, `/files/{proxy+}`. */
+    path: z.string().min(1),
+    /** Any one of these grants access. Required unless `public: true`. */
+    scopes: z.array(z.string().min(1)).optional(),
+    /** Serve the route without a token. Must be said explicitly. Default: false. */
+    public: z.boolean().optional(),
+  })
+  .strict();
+
+const throttlingSchema = z
+  .object({
+    /** Steady-state requests per second. */
+    rateLimit: z.number().positive(),
+    /** Burst size. */
+    burstLimit: z.number().int().positive(),
+  })
+  .strict();
+
+const lambdaSchema = z
+  .object({
+    /** Handler source, relative to the configuration file. */
+    entry: z.string().min(1),
+    /** Exported function name in `entry`. Default: `handler`. */
+    handler: z.string().min(1).optional(),
+    /** Default: 256. */
+    memoryMb: z.number().int().min(128).max(10240).optional(),
+    /** Default: 10. */
+    timeoutSeconds: z.number().int().min(1).max(900).optional(),
+    /** Default: `arm64`. */
+    architecture: z.enum(['arm64', 'x86_64']).optional(),
+    /** Default: `nodejs22.x`. */
+    runtime: z.enum(['nodejs22.x', 'nodejs24.x', 'nodejs20.x']).optional(),
+  })
+  .strict();
+
+const awsSchema = z
+  .object({
+    region: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'must be an AWS region such as us-east-1'),
+    apiName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,62}$/, 'must start with a letter and hold only letters, digits and "-"'),
+    /** Default: `dev`. */
+    stage: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must hold only letters, digits, "-" and "_"').optional(),
+    /** Default: 50 requests/s, burst 100. */
+    throttling: throttlingSchema.optional(),
+    /** CloudWatch retention in days for the function's and the stage's logs. Default: 14. */
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine((d) => LOG_RETENTION_DAYS.includes(d), {
+        message: 'must be one of CloudWatch retention values',
+      })
+      .optional(),
+    lambda: lambdaSchema,
+  })
+  .strict();
+
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+const asgardeoSchema = z
+  .object({
+    /** The root organization name, as in `https://console.asgardeo.io/t/<organization>`. */
+    organization: z.string().min(1),
+    /** Default: `https://api.asgardeo.io`, or `ASGARDEO_BASE_URL`. */
+    baseUrl: z.string().url().optional(),
+    /** Default: `{baseUrl}/t/{organization}/oauth2/token`. Set it for a custom domain. */
+    issuer: z.string().url().optional(),
+  })
+  .strict();
+
+const apiResourceSchema = z
+  .object({
+    /** Default: the stage's invoke URL, known after the AWS side is deployed. */
+    identifier: z.string().min(1).optional(),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    /** Default: true. */
+    requiresAuthorization: z.boolean().optional(),
+  })
+  .strict();
+
+const clientSchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    description: z.string().optional(),
+    /** Default: `['client_credentials']`. */
+    grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).optional(),
+    /** Required with `authorization_code`. */
+    callbackUrls: z.array(z.string().url()).optional(),
+    /** API scopes this client is authorized for. */
+    scopes: z.array(z.string().min(1)),
+    /** Access token lifetime in seconds. Default: 3600. */
+    accessTokenLifetimeSeconds: z.number().int().min(60).max(86400).optional(),
+    /** Which roles count for this client's user tokens. Default: `application`. */
+    roleAudience: z.enum(['application', 'organization']).optional(),
+  })
+  .strict();
+
+const roleSchema = z
+  .object({
+    name: z.string().min(1),
+    /** `organization` (default), or `{ client: '<client name>' }` for an application role. */
+    audience: z.union([z.literal('organization'), z.object({ client: z.string().min(1) }).strict()]).optional(),
+    scopes: z.array(z.string().min(1)),
+  })
+  .strict();
+
+const userPasswordSchema = z.union([
+  z.object({ invite: z.literal(true) }).strict(),
+  z.object({ fromEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name') }).strict(),
+]);
+
+const userSchema = z
+  .object({
+    userName: z.string().min(1),
+    email: z.string().email(),
+    givenName: z.string().optional(),
+    familyName: z.string().optional(),
+    /** Names of roles declared in `roles`. */
+    roles: z.array(z.string().min(1)).optional(),
+    /** Never a plaintext password: an invitation, or the name of an environment variable. */
+    password: userPasswordSchema,
+  })
+  .strict();
+
+export const baseConfigSchema = z
+  .object({
+    asgardeo: asgardeoSchema,
+    aws: awsSchema,
+    scopes: z.array(scopeSchema).min(1),
+    routes: z.array(routeSchema).min(1),
+    apiResource: apiResourceSchema,
+    clients: z.array(clientSchema).optional(),
+    roles: z.array(roleSchema).optional(),
+    users: z.array(userSchema).optional(),
+  })
+  .strict();
+
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+type DeepPartial<T> = T extends (infer _U)[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+/** An environment's overrides: objects merge key by key, arrays and scalars replace. */
+export type EnvironmentOverrides = DeepPartial<BaseConfig>;
+
+export interface TollgateConfig extends BaseConfig {
+  /** One entry per environment; `{}` uses the base unchanged. At least one. */
+  environments: Record<string, EnvironmentOverrides>;
+  /** Used when neither `--env` nor `TOLLGATE_ENV` names one. Default: `dev`. */
+  defaultEnvironment?: string;
+}
+
+export const topLevelSchema = z
+  .object({
+    environments: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), z.record(z.unknown())),
+    defaultEnvironment: z.string().optional(),
+  })
+  .passthrough();

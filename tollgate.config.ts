@@ -1,0 +1,62 @@
+import { defineConfig } from './config';
+
+/**
+ * The Pharmacy User API: `GET /user` answers `{"message":"Welcome <name>!"}` to callers whose
+ * Asgardeo access token carries `get_pharmacy_user`.
+ */
+export default defineConfig({
+  asgardeo: {
+    organization: 'pharmacy',
+  },
+  aws: {
+    region: 'us-east-1',
+    apiName: 'pharmacy-user-api',
+    stage: 'dev',
+    throttling: { rateLimit: 50, burstLimit: 100 },
+    logRetentionDays: 14,
+    lambda: {
+      entry: 'lambda/handler.ts',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      architecture: 'arm64',
+      runtime: 'nodejs22.x',
+    },
+  },
+  scopes: [
+    { name: 'get_pharmacy_user', displayName: 'Read pharmacy users', description: 'Read a pharmacy user' },
+    { name: 'create_pharmacy_user', displayName: 'Create pharmacy users', description: 'Create a pharmacy user' },
+    { name: 'update_pharmacy_user', displayName: 'Update pharmacy users', description: 'Update a pharmacy user' },
+  ],
+  routes: [
+    { method: 'GET', path: '/user', scopes: ['get_pharmacy_user'] },
+    { method: 'POST', path: '/user', scopes: ['create_pharmacy_user'] },
+    { method: 'PUT', path: '/user', scopes: ['update_pharmacy_user'] },
+  ],
+  apiResource: {
+    name: 'Pharmacy User API',
+    description: 'Pharmacy user records behind API Gateway',
+  },
+  clients: [
+    {
+      name: 'pharmacy-reader',
+      description: 'Back-end service that reads pharmacy users',
+      scopes: ['get_pharmacy_user'],
+      accessTokenLifetimeSeconds: 3600,
+    },
+    {
+      name: 'pharmacy-admin',
+      description: 'Back-office service that creates and updates pharmacy users',
+      scopes: ['create_pharmacy_user', 'update_pharmacy_user'],
+      accessTokenLifetimeSeconds: 900,
+    },
+  ],
+  roles: [
+    { name: 'pharmacist', audience: 'organization', scopes: ['get_pharmacy_user', 'update_pharmacy_user'] },
+  ],
+  environments: {
+    dev: {},
+    prod: {
+      aws: { stage: 'prod', throttling: { rateLimit: 200, burstLimit: 400 }, logRetentionDays: 90 },
+    },
+  },
+});
