@@ -1,0 +1,175 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildSync } from 'esbuild';
+import { App, AssetType, TerraformAsset, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+
+export type NodeRuntime = 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x';
+export type LambdaArchitecture = 'arm64' | 'x86_64';
+
+/** Properties of a {@link BundledNodeFunction}. */
+export interface BundledNodeFunctionProps {
+  /** Absolute path of the TypeScript (or JavaScript) entry file. */
+  readonly entry: string;
+  /** Lambda function name; also names the log group `/aws/lambda/<functionName>`. 1-64 of `A-Za-z0-9-_`. */
+  readonly functionName: string;
+  /** Name of the exported handler function in `entry`. @default 'handler' */
+  readonly handler?: string;
+  /** @default 'nodejs22.x' */
+  readonly runtime?: NodeRuntime;
+  /** @default 'arm64' */
+  readonly architecture?: LambdaArchitecture;
+  /** @default 256 */
+  readonly memoryMb?: number;
+  /** @default 10 */
+  readonly timeoutSeconds?: number;
+  /** Retention of the function's log group. @default 14 */
+  readonly logRetentionDays?: number;
+  /** Plain (non-secret) environment variables. Values land in Terraform state: never put secrets here. @default none */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default none */
+  readonly description?: string;
+  /**
+   * Folder esbuild writes `index.js` into before it is archived. It is wiped first.
+   * @default `<app outdir>/.bundles/<stack>/<construct path>`: inside the build output, never the source tree
+   */
+  readonly bundleDir?: string;
+  /** Tags on every resource this construct creates. @default none */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const HANDLER_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * A Node.js Lambda function built from a TypeScript entry: bundled with esbuild at synth time into
+ * a `TerraformAsset` archive, with an explicit log group and a role that may only write to it.
+ */
+export class BundledNodeFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly asset: TerraformAsset;
+  readonly functionName: string;
+  /** Folder holding the bundled `index.js`. */
+  readonly bundleDir: string;
+
+  constructor(scope: Construct, id: string, props: BundledNodeFunctionProps) {
+    super(scope, id);
+    validateProps(props);
+    const handler = props.handler ?? 'handler';
+    const tags = props.tags ? { ...props.tags } : undefined;
+    this.functionName = props.functionName;
+
+    this.bundleDir = props.bundleDir ?? defaultBundleDir(this);
+    bundle(props.entry, this.bundleDir);
+    this.asset = new TerraformAsset(this, 'code', { path: this.bundleDir, type: AssetType.ARCHIVE });
+
+    // Explicit, so retention is ours and the role needs no logs:CreateLogGroup.
+    this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays ?? 14,
+      tags,
+    });
+
+    this.role = new IamRole(this, 'role', {
+      namePrefix: `${props.functionName.slice(0, 37)}-`,
+      description: `Execution role of Lambda ${props.functionName}`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+      tags,
+    });
+
+    new IamRolePolicy(this, 'logs-policy', {
+      name: 'write-own-logs',
+      role: this.role.id,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: [this.logGroup.arn, `${this.logGroup.arn}:*`],
+          },
+        ],
+      }),
+    });
+
+    this.function = new LambdaFunction(this, 'function', {
+      functionName: props.functionName,
+      description: props.description,
+      role: this.role.arn,
+      filename: this.asset.path,
+      sourceCodeHash: this.asset.assetHash,
+      handler: `index.${handler}`,
+      runtime: props.runtime ?? 'nodejs22.x',
+      architectures: [props.architecture ?? 'arm64'],
+      memorySize: props.memoryMb ?? 256,
+      timeout: props.timeoutSeconds ?? 10,
+      environment: props.environment && Object.keys(props.environment).length > 0 ? { variables: { ...props.environment } } : undefined,
+      loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      // Lambda would otherwise create the group itself (without retention) on a first invocation racing the apply.
+      dependsOn: [this.logGroup],
+      tags,
+    });
+  }
+}
+
+function validateProps(props: BundledNodeFunctionProps): void {
+  const problems: string[] = [];
+  if (!FUNCTION_NAME.test(props.functionName)) {
+    problems.push(`functionName "${props.functionName}" must be 1-64 characters of letters, digits, "-" and "_" (shorten apiName or the environment name)`);
+  }
+  if (props.handler !== undefined && !HANDLER_NAME.test(props.handler)) {
+    problems.push(`handler "${props.handler}" is not a JavaScript export name`);
+  }
+  if (!path.isAbsolute(props.entry)) problems.push(`entry "${props.entry}" must be an absolute path`);
+  else if (!fs.existsSync(props.entry)) problems.push(`entry "${props.entry}" does not exist: check aws.lambda.entry in the configuration`);
+  if (props.memoryMb !== undefined && !(Number.isInteger(props.memoryMb) && props.memoryMb >= 128 && props.memoryMb <= 10240)) {
+    problems.push(`memoryMb ${props.memoryMb} must be an integer from 128 to 10240`);
+  }
+  if (props.timeoutSeconds !== undefined && !(Number.isInteger(props.timeoutSeconds) && props.timeoutSeconds >= 1 && props.timeoutSeconds <= 900)) {
+    problems.push(`timeoutSeconds ${props.timeoutSeconds} must be an integer from 1 to 900`);
+  }
+  if (problems.length > 0) throw new Error(`BundledNodeFunction: invalid props:\n  - ${problems.join('\n  - ')}`);
+}
+
+function defaultBundleDir(construct: Construct): string {
+  const stack = TerraformStack.of(construct);
+  const relative = construct.node.path.split('/').slice(1).join('-') || construct.node.id;
+  return path.join(App.of(construct).outdir, '.bundles', stack.node.id, relative);
+}
+
+/** Bundles synchronously: constructs are built synchronously, and the asset hashes the folder right away. */
+function bundle(entry: string, outDir: string): void {
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  try {
+    buildSync({
+      entryPoints: [entry],
+      outfile: path.join(outDir, 'index.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      minify: true,
+      sourcemap: false,
+      // The Node runtimes ship AWS SDK v3; bundling it would only grow the archive.
+      external: ['@aws-sdk/*'],
+      legalComments: 'none',
+      logLevel: 'silent',
+    });
+  } catch (err) {
+    const errors = (err as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];
+    const detail = errors.length > 0
+      ? errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join('; ')
+      : (err as Error).message;
+    throw new Error(`BundledNodeFunction: esbuild could not bundle ${entry}: ${detail}`);
+  }
+}

@@ -1,0 +1,224 @@
+import { createHash } from 'node:crypto';
+import { Construct } from 'constructs';
+import { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api';
+import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration';
+import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
+import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { HttpJwtAuthorizer } from './http-jwt-authorizer';
+
+export type HttpRouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
+
+/** One method + path served by the API's Lambda. */
+export interface SecuredHttpRoute {
+  readonly method: HttpRouteMethod;
+  /** `/user`, `/users/{id}`, `/files/{proxy+}`. */
+  readonly path: string;
+  /** Any one of them grants access. Required (at least one) unless `public` is true. */
+  readonly scopes?: readonly string[];
+  /** Serve without a token. Must be said explicitly. @default false */
+  readonly public?: boolean;
+}
+
+/** The Lambda behind the API: a `LambdaFunction` resource fits. */
+export interface HttpApiLambdaTarget {
+  readonly functionName: string;
+  readonly invokeArn: string;
+}
+
+/** Properties of a {@link SecuredHttpApi}. */
+export interface SecuredHttpApiProps {
+  readonly apiName: string;
+  /** @default none */
+  readonly description?: string;
+  /** Every route proxies to this function (payload format 2.0). */
+  readonly handler: HttpApiLambdaTarget;
+  readonly routes: readonly SecuredHttpRoute[];
+  /**
+   * Issuer of the tokens, exactly as in their `iss`. Ignored when `authorizer` is given.
+   * One of `jwtIssuer` and `authorizer` is required.
+   */
+  readonly jwtIssuer?: string;
+  /** Accepted `aud` values. @default the stage invoke URL, `${apiEndpoint}/${stageName}`, computed by Terraform */
+  readonly jwtAudience?: readonly string[];
+  /** Bring your own authorizer instead of `jwtIssuer`/`jwtAudience`. @default one built from `jwtIssuer` */
+  readonly authorizer?: HttpJwtAuthorizer;
+  /** @default 'dev' */
+  readonly stageName?: string;
+  /** Default route throttling of the stage. @default { rateLimit: 50, burstLimit: 100 } */
+  readonly throttling?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Retention of the access-log group. @default 14 */
+  readonly logRetentionDays?: number;
+  /** @default none */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** Fields of each access-log line. No header, query string or token: they may carry credentials. */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+});
+
+const ROUTE_PATH = /^\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\})?(?:\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\}))*$/;
+const STAGE_NAME = /^(\$default|[A-Za-z0-9_-]{1,128})$/;
+
+/**
+ * An HTTP API whose every route proxies to one Lambda, guarded by a JWT authorizer with per-route
+ * scopes, with a logged and throttled auto-deployed stage, and invoke permissions scoped per route.
+ */
+export class SecuredHttpApi extends Construct {
+  readonly api: Apigatewayv2Api;
+  readonly stage: Apigatewayv2Stage;
+  readonly integration: Apigatewayv2Integration;
+  readonly authorizer: HttpJwtAuthorizer;
+  readonly accessLogGroup: CloudwatchLogGroup;
+  /** Keyed by route key, e.g. `GET /user`. */
+  readonly routes: ReadonlyMap<string, Apigatewayv2Route>;
+  /** Keyed by route key, e.g. `GET /user`. */
+  readonly permissions: ReadonlyMap<string, LambdaPermission>;
+  readonly stageName: string;
+  /** `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}` (a Terraform expression). */
+  readonly stageInvokeUrl: string;
+  /** What the authorizer accepts in `aud` (Terraform expressions when defaulted). */
+  readonly audience: readonly string[];
+
+  constructor(scope: Construct, id: string, props: SecuredHttpApiProps) {
+    super(scope, id);
+    validateProps(props);
+    const stageName = props.stageName ?? 'dev';
+    const tags = props.tags ? { ...props.tags } : undefined;
+    this.stageName = stageName;
+
+    this.api = new Apigatewayv2Api(this, 'api', {
+      name: props.apiName,
+      protocolType: 'HTTP',
+      description: props.description,
+      tags,
+    });
+
+    // Built from the API alone (not from the stage), so authorizer -> stage -> routes has no cycle.
+    this.stageInvokeUrl = stageName === '$default' ? this.api.apiEndpoint : `${this.api.apiEndpoint}/${stageName}`;
+
+    this.integration = new Apigatewayv2Integration(this, 'lambda-integration', {
+      apiId: this.api.id,
+      integrationType: 'AWS_PROXY',
+      integrationMethod: 'POST',
+      integrationUri: props.handler.invokeArn,
+      // Terraform's default is 1.0; the handler reads the 2.0 event.
+      payloadFormatVersion: '2.0',
+    });
+
+    this.authorizer = props.authorizer ?? new HttpJwtAuthorizer('jwt-authorizer', props.jwtIssuer as string, {
+      jwtAudience: props.jwtAudience,
+      authorizerName: `${props.apiName}-jwt`,
+    });
+
+    const routes = new Map<string, Apigatewayv2Route>();
+    const permissions = new Map<string, LambdaPermission>();
+    for (const route of props.routes) {
+      const routeKey = `${route.method} ${route.path}`;
+      const idSuffix = `${route.method}-${encodeURIComponent(route.path)}`;
+      const auth = route.public
+        ? { authorizationType: 'NONE' }
+        : {
+            ...this.authorizer.bind({ scope: this, apiId: this.api.id, defaultAudience: [this.stageInvokeUrl] }),
+            authorizationScopes: [...(route.scopes ?? [])],
+          };
+      routes.set(
+        routeKey,
+        new Apigatewayv2Route(this, `route-${idSuffix}`, {
+          apiId: this.api.id,
+          routeKey,
+          target: `integrations/${this.integration.id}`,
+          ...auth,
+        }),
+      );
+      permissions.set(
+        routeKey,
+        new LambdaPermission(this, `invoke-${idSuffix}`, {
+          statementId: statementIdFor(routeKey),
+          action: 'lambda:InvokeFunction',
+          functionName: props.handler.functionName,
+          principal: 'apigateway.amazonaws.com',
+          sourceArn: `${this.api.executionArn}/*/${executeApiResource(route.method, route.path)}`,
+        }),
+      );
+    }
+    this.routes = routes;
+    this.permissions = permissions;
+    this.audience = this.authorizer.audience ?? props.jwtAudience ?? [this.stageInvokeUrl];
+
+    this.accessLogGroup = new CloudwatchLogGroup(this, 'access-logs', {
+      name: `/aws/apigateway/${props.apiName}/${stageName.replace(/\$/g, '')}/access`,
+      retentionInDays: props.logRetentionDays ?? 14,
+      tags,
+    });
+
+    const throttling = props.throttling ?? { rateLimit: 50, burstLimit: 100 };
+    this.stage = new Apigatewayv2Stage(this, 'stage', {
+      apiId: this.api.id,
+      name: stageName,
+      autoDeploy: true,
+      accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: ACCESS_LOG_FORMAT },
+      defaultRouteSettings: {
+        throttlingRateLimit: throttling.rateLimit,
+        throttlingBurstLimit: throttling.burstLimit,
+      },
+      tags,
+    });
+  }
+}
+
+/** `GET /users/{id}` -> `GET/users/*`: the part of an execute-api ARN after the stage. */
+export function executeApiResource(method: HttpRouteMethod, routePath: string): string {
+  const verb = method === 'ANY' ? '*' : method;
+  const resource = routePath
+    .split('/')
+    .map((segment) => (segment.startsWith('{') && segment.endsWith('}') ? '*' : segment))
+    .join('/');
+  return `${verb}${resource}`;
+}
+
+/** Unique per route within the function's policy; Lambda allows 1-100 of `A-Za-z0-9-_`. */
+function statementIdFor(routeKey: string): string {
+  const readable = routeKey.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  const hash = createHash('sha256').update(routeKey).digest('hex').slice(0, 8);
+  return `apigw-${readable}-${hash}`;
+}
+
+function validateProps(props: SecuredHttpApiProps): void {
+  const problems: string[] = [];
+  if (!props.authorizer && !props.jwtIssuer) problems.push('give jwtIssuer (or an authorizer)');
+  if (props.routes.length === 0) problems.push('routes is empty: declare at least one route');
+  if (props.stageName !== undefined && !STAGE_NAME.test(props.stageName)) {
+    problems.push(`stageName "${props.stageName}" must be "$default" or 1-128 letters, digits, "-" and "_"`);
+  }
+  if (props.jwtAudience !== undefined && props.jwtAudience.length === 0) {
+    problems.push('jwtAudience is empty: leave it out to use the stage invoke URL, or give at least one value');
+  }
+  if (props.throttling && !(props.throttling.rateLimit > 0 && Number.isInteger(props.throttling.burstLimit) && props.throttling.burstLimit > 0)) {
+    problems.push('throttling needs a positive rateLimit and a positive integer burstLimit');
+  }
+  const seen = new Set<string>();
+  props.routes.forEach((route, i) => {
+    const key = `${route.method} ${route.path}`;
+    if (seen.has(key)) problems.push(`routes[${i}] "${key}" is declared twice`);
+    seen.add(key);
+    if (!ROUTE_PATH.test(route.path)) problems.push(`routes[${i}] path "${route.path}" is not a valid HTTP API route path`);
+    const scopes = route.scopes ?? [];
+    if (route.public === true && scopes.length > 0) problems.push(`routes[${i}] "${key}" is public but lists scopes`);
+    if (route.public !== true && scopes.length === 0) problems.push(`routes[${i}] "${key}" has no scopes and is not marked public`);
+  });
+  if (problems.length > 0) throw new Error(`SecuredHttpApi: invalid props:\n  - ${problems.join('\n  - ')}`);
+}
