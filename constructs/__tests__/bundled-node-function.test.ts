@@ -1,0 +1,179 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, TerraformStack, Testing } from 'cdktf';
+// Types of the cdktf matchers that jest.setup.js registers.
+import 'cdktf/lib/testing/adapters/jest';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { BundledNodeFunction, type BundledNodeFunctionProps } from '../bundled-node-function';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+let work: string;
+let entry: string;
+
+interface Synthesized {
+  app: App;
+  stack: TerraformStack;
+  fn: BundledNodeFunction;
+  json: string;
+  tf: { resource: Record<string, Record<string, Record<string, unknown>>> };
+}
+
+function synthFunction(props: Partial<BundledNodeFunctionProps> = {}, outdir = fs.mkdtempSync(path.join(work, 'out-'))): Synthesized {
+  const app = Testing.app({ outdir });
+  const stack = new TerraformStack(app, 'fn-stack');
+  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+  const fn = new BundledNodeFunction(stack, 'greeter', { entry, functionName: 'greeter-dev', ...props });
+  const json = Testing.synth(stack);
+  return { app, stack, fn, json, tf: JSON.parse(json) };
+}
+
+function only<T>(record: Record<string, T> | undefined): T {
+  const values = Object.values(record ?? {});
+  expect(values).toHaveLength(1);
+  return values[0] as T;
+}
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-fn-'));
+  // Two modules, so the test proves esbuild bundled the import into one file.
+  fs.writeFileSync(path.join(work, 'greeting.ts'), 'export const greet = (n: string): string => `hi ${n}`;\n');
+  fs.writeFileSync(
+    path.join(work, 'entry.ts'),
+    "import { greet } from './greeting';\nexport const handler = async (e: { n: string }) => ({ statusCode: 200, body: greet(e.n) });\nexport const other = async () => 'other';\n",
+  );
+  entry = path.join(work, 'entry.ts');
+});
+
+afterAll(() => {
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('BundledNodeFunction', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthFunction({ logRetentionDays: 30 });
+  });
+
+  it('creates a nodejs22.x arm64 function from the asset, with its hash as source_code_hash', () => {
+    expect(s.json).toHaveResourceWithProperties(LambdaFunction, {
+      function_name: 'greeter-dev',
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      memory_size: 256,
+      timeout: 10,
+      filename: s.fn.asset.path,
+      source_code_hash: s.fn.asset.assetHash,
+    });
+    expect(s.fn.asset.path).toMatch(/^assets\/[^/]+\/[0-9A-F]+\/archive\.zip$/);
+  });
+
+  it('bundles the entry and its imports into index.js outside the source tree', async () => {
+    const out = path.join(s.fn.bundleDir, 'index.js');
+    expect(fs.existsSync(out)).toBe(true);
+    expect(path.relative(s.app.outdir, out).startsWith('..')).toBe(false);
+    expect(path.relative(REPO_ROOT, out).startsWith('..')).toBe(true);
+    expect(fs.readdirSync(s.fn.bundleDir)).toEqual(['index.js']);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(out) as { handler: (e: { n: string }) => Promise<{ body: string }> };
+    await expect(mod.handler({ n: 'ann' })).resolves.toEqual({ statusCode: 200, body: 'hi ann' });
+  });
+
+  it('writes the archive where filename points, relative to the stack folder', () => {
+    s.app.synth();
+    const stackDir = path.join(s.app.outdir, 'stacks', 'fn-stack');
+    const synthesized = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
+    const fn = only(synthesized.resource.aws_lambda_function) as { filename: string };
+    const zip = fs.readFileSync(path.join(stackDir, fn.filename));
+    expect(zip.subarray(0, 4).toString('binary')).toBe('PK\u0003\u0004');
+    expect(zip.includes(Buffer.from('index.js'))).toBe(true);
+  });
+
+  it('keeps the hash stable for the same code and changes it with the code', () => {
+    const again = synthFunction({ logRetentionDays: 30 });
+    expect(again.fn.asset.assetHash).toBe(s.fn.asset.assetHash);
+    const changedEntry = path.join(work, 'entry2.ts');
+    fs.writeFileSync(changedEntry, "export const handler = async () => 'changed';\n");
+    const changed = synthFunction({ entry: changedEntry });
+    expect(changed.fn.asset.assetHash).not.toBe(s.fn.asset.assetHash);
+  });
+
+  it('creates an explicit log group with retention, and the function depends on it', () => {
+    expect(s.json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/aws/lambda/greeter-dev', retention_in_days: 30 });
+    const fn = only(s.tf.resource.aws_lambda_function);
+    const logGroupId = Object.keys(s.tf.resource.aws_cloudwatch_log_group ?? {})[0];
+    expect(fn.depends_on).toEqual([`aws_cloudwatch_log_group.${logGroupId}`]);
+    expect(fn.logging_config).toEqual(expect.objectContaining({ log_group: `\${aws_cloudwatch_log_group.${logGroupId}.name}` }));
+  });
+
+  it('gives the role only CreateLogStream/PutLogEvents on its own log group', () => {
+    const logGroupId = Object.keys(s.tf.resource.aws_cloudwatch_log_group ?? {})[0];
+    const policy = JSON.parse(only(s.tf.resource.aws_iam_role_policy).policy as string);
+    expect(policy.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: [`\${aws_cloudwatch_log_group.${logGroupId}.arn}`, `\${aws_cloudwatch_log_group.${logGroupId}.arn}:*`],
+      },
+    ]);
+    expect(s.json).not.toContain('AWSLambdaBasicExecutionRole');
+    expect(s.json).not.toContain('logs:CreateLogGroup');
+    expect(s.tf.resource.aws_iam_role_policy_attachment).toBeUndefined();
+    const role = only(s.tf.resource.aws_iam_role);
+    expect(JSON.parse(role.assume_role_policy as string).Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    expect(s.json).toHaveResource(IamRole);
+    expect(s.json).toHaveResource(IamRolePolicy);
+  });
+
+  it('honours runtime, architecture, memory, timeout, handler and environment', () => {
+    const custom = synthFunction({ runtime: 'nodejs24.x', architecture: 'x86_64', memoryMb: 1024, timeoutSeconds: 30, handler: 'other', environment: { STAGE: 'dev' } });
+    expect(custom.json).toHaveResourceWithProperties(LambdaFunction, {
+      runtime: 'nodejs24.x',
+      architectures: ['x86_64'],
+      memory_size: 1024,
+      timeout: 30,
+      handler: 'index.other',
+      environment: { variables: { STAGE: 'dev' } },
+    });
+  });
+
+  it('uses the given bundleDir and wipes stale files in it', () => {
+    const dir = path.join(work, 'explicit-bundle');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'stale.js'), 'old');
+    const custom = synthFunction({ bundleDir: dir });
+    expect(custom.fn.bundleDir).toBe(dir);
+    expect(fs.readdirSync(dir)).toEqual(['index.js']);
+  });
+});
+
+describe('BundledNodeFunction errors', () => {
+  it.each<[string, Partial<BundledNodeFunctionProps>, RegExp]>([
+    ['a function name over 64 characters', { functionName: 'x'.repeat(65) }, /functionName "x+" must be 1-64 characters/],
+    ['a function name with spaces', { functionName: 'my function' }, /functionName "my function"/],
+    ['a relative entry', { entry: 'lambda/handler.ts' }, /entry "lambda\/handler.ts" must be an absolute path/],
+    ['a missing entry', { entry: '/nonexistent/handler.ts' }, /entry "\/nonexistent\/handler.ts" does not exist/],
+    ['a handler that is not an export name', { handler: 'index.handler' }, /handler "index.handler" is not a JavaScript export name/],
+    ['memory out of range', { memoryMb: 64 }, /memoryMb 64 must be an integer from 128 to 10240/],
+    ['timeout out of range', { timeoutSeconds: 901 }, /timeoutSeconds 901 must be an integer from 1 to 900/],
+  ])('refuses %s', (_name, props, message) => {
+    expect(() => synthFunction(props)).toThrow(message);
+  });
+
+  it('names the file and line esbuild could not bundle', () => {
+    const broken = path.join(work, 'broken.ts');
+    fs.writeFileSync(broken, 'export const handler = async () => {\n  return (;\n};\n');
+    expect(() => synthFunction({ entry: broken })).toThrow(/esbuild could not bundle .*broken\.ts: .*broken\.ts:2: /);
+  });
+
+  it('reports every problem at once', () => {
+    expect(() => synthFunction({ functionName: 'bad name', memoryMb: 1 })).toThrow(/functionName[\s\S]*memoryMb/);
+  });
+});
