@@ -1,0 +1,271 @@
+import { z } from 'zod';
+import { AsgardeoError } from './errors';
+import type { AsgardeoHttp, HttpRequest, HttpResponse } from './http';
+
+/** Typed calls to the three Asgardeo API families the reconciler uses; shapes as in asgardeo-contract.md. */
+
+const SERVER = '/api/server/v1';
+const SCIM = 'application/scim+json';
+
+const scopeSchema = z.object({ id: z.string().optional(), name: z.string(), displayName: z.string().optional(), description: z.string().optional() }).passthrough();
+export const apiResourceSchema = z
+  .object({ id: z.string(), name: z.string(), identifier: z.string(), description: z.string().optional(), requiresAuthorization: z.boolean().optional(), scopes: z.array(scopeSchema).optional(), type: z.string().optional() })
+  .passthrough();
+export type ApiResourceBody = z.infer<typeof apiResourceSchema>;
+const apiResourceListSchema = z.object({ APIResources: z.array(apiResourceSchema).optional(), links: z.array(z.object({ href: z.string(), rel: z.string() }).passthrough()).optional() }).passthrough();
+
+export const appListItemSchema = z
+  .object({ id: z.string(), name: z.string(), description: z.string().optional(), clientId: z.string().optional(), templateId: z.string().optional(), associatedRoles: z.object({ allowedAudience: z.string().optional() }).passthrough().optional() })
+  .passthrough();
+export type AppListItem = z.infer<typeof appListItemSchema>;
+const appListSchema = z.object({ totalResults: z.number().optional(), count: z.number().optional(), applications: z.array(appListItemSchema).optional() }).passthrough();
+
+export const oidcSchema = z
+  .object({
+    clientId: z.string().optional(),
+    clientSecret: z.string().optional(),
+    grantTypes: z.array(z.string()).default([]),
+    callbackURLs: z.array(z.string()).optional(),
+    publicClient: z.boolean().optional(),
+    accessToken: z.object({ type: z.string().optional(), applicationAccessTokenExpiryInSeconds: z.number().optional() }).passthrough().optional(),
+    idToken: z.object({ audience: z.array(z.string()).optional() }).passthrough().optional(),
+  })
+  .passthrough();
+export type OidcBody = z.infer<typeof oidcSchema>;
+
+const authorizedApiSchema = z.object({ id: z.string(), identifier: z.string().optional(), authorizedScopes: z.array(z.object({ name: z.string() }).passthrough()).default([]) }).passthrough();
+export type AuthorizedApi = z.infer<typeof authorizedApiSchema>;
+
+export const roleSchema = z
+  .object({
+    id: z.string(),
+    displayName: z.string(),
+    audience: z.object({ type: z.string().optional(), value: z.string().optional(), display: z.string().optional() }).passthrough().optional(),
+    permissions: z.array(z.object({ value: z.string() }).passthrough()).optional(),
+    users: z.array(z.object({ value: z.string(), display: z.string().optional() }).passthrough()).optional(),
+  })
+  .passthrough();
+export type RoleBody = z.infer<typeof roleSchema>;
+
+export const userSchema = z
+  .object({
+    id: z.string(),
+    userName: z.string(),
+    name: z.object({ givenName: z.string().optional(), familyName: z.string().optional() }).passthrough().optional(),
+    emails: z.array(z.union([z.string(), z.object({ value: z.string() }).passthrough()])).optional(),
+  })
+  .passthrough();
+export type UserBody = z.infer<typeof userSchema>;
+const scimListSchema = z.object({ totalResults: z.number().optional(), Resources: z.array(z.unknown()).optional() }).passthrough();
+
+function parse<S extends z.ZodTypeAny>(schema: S, res: HttpResponse, what: string): z.output<S> {
+  const r = schema.safeParse(res.body);
+  if (!r.success) {
+    throw new AsgardeoError({ message: `unexpected response body for ${what}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, status: res.status, hint: 'check ASGARDEO_BASE_URL points at Asgardeo (or a compatible server)' });
+  }
+  return r.data;
+}
+
+/** Id of a created object: the last path segment of `Location`, or the body's `id`. */
+function createdId(res: HttpResponse): string | undefined {
+  const loc = res.headers.get('location');
+  if (loc) return decodeURIComponent(loc.replace(/\/+$/, '').split('/').pop()!);
+  const id = (res.body as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+function quote(v: string): string {
+  return /[\s"()]/.test(v) ? `"${v.replace(/"/g, '\\"')}"` : v;
+}
+
+export class AsgardeoApi {
+  constructor(
+    readonly http: AsgardeoHttp,
+    private readonly token: () => string,
+  ) {}
+
+  private send(req: Omit<HttpRequest, 'bearer'>): Promise<HttpResponse> {
+    return this.http.send({ ...req, bearer: this.token() });
+  }
+
+  // ---- API resources ----
+  async findApiResource(identifier: string): Promise<ApiResourceBody | undefined> {
+    let after: string | undefined;
+    for (;;) {
+      const res = await this.send({ method: 'GET', path: `${SERVER}/api-resources`, query: { filter: `identifier eq ${quote(identifier)}`, limit: 100, after }, scope: 'internal_api_resource_view' });
+      const page = parse(apiResourceListSchema, res, 'GET api-resources');
+      const hit = (page.APIResources ?? []).find((a) => a.identifier === identifier);
+      if (hit) return hit;
+      const next = page.links?.find((l) => l.rel === 'next')?.href;
+      after = next ? (new URL(next, 'http://x').searchParams.get('after') ?? undefined) : undefined;
+      if (!after) return undefined;
+    }
+  }
+
+  /** Every API resource (paged); for prune/destroy, which find owned ones by their marker. */
+  async listApiResources(): Promise<ApiResourceBody[]> {
+    const out: ApiResourceBody[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const res = await this.send({ method: 'GET', path: `${SERVER}/api-resources`, query: { limit: 100, after }, scope: 'internal_api_resource_view' });
+      const page = parse(apiResourceListSchema, res, 'GET api-resources');
+      out.push(...(page.APIResources ?? []));
+      const next = page.links?.find((l) => l.rel === 'next')?.href;
+      after = next ? (new URL(next, 'http://x').searchParams.get('after') ?? undefined) : undefined;
+      if (!after || (page.APIResources ?? []).length === 0) return out;
+    }
+  }
+
+  async getApiResource(id: string): Promise<ApiResourceBody | undefined> {
+    const res = await this.send({ method: 'GET', path: `${SERVER}/api-resources/${encodeURIComponent(id)}`, accept: [404], scope: 'internal_api_resource_view' });
+    return res.status === 404 ? undefined : parse(apiResourceSchema, res, 'GET api-resources/{id}');
+  }
+
+  /** Returns the created resource, or the existing one when another run created it first (409). */
+  async createApiResource(body: object, identifier: string): Promise<ApiResourceBody> {
+    const reobserve = async () => {
+      const found = await this.findApiResource(identifier);
+      return found ? ({ status: 201, headers: new Headers(), body: found } as HttpResponse) : undefined;
+    };
+    const res = await this.send({ method: 'POST', path: `${SERVER}/api-resources`, body, accept: [409], scope: 'internal_api_resource_create', reobserve });
+    const found = res.status === 409 || !res.body || typeof res.body !== 'object' ? await this.findApiResource(identifier) : parse(apiResourceSchema, res, 'POST api-resources');
+    if (!found) throw new AsgardeoError({ message: `API resource ${identifier} was not found after creating it`, status: res.status, hint: 'run again' });
+    return found;
+  }
+
+  async patchApiResource(id: string, body: object): Promise<void> {
+    await this.send({ method: 'PATCH', path: `${SERVER}/api-resources/${encodeURIComponent(id)}`, body, scope: 'internal_api_resource_update' });
+  }
+
+  async deleteApiScope(id: string, scope: string): Promise<void> {
+    await this.send({ method: 'DELETE', path: `${SERVER}/api-resources/${encodeURIComponent(id)}/scopes/${encodeURIComponent(scope)}`, scope: 'internal_api_resource_update' });
+  }
+
+  async patchApiScope(id: string, scope: string, body: object): Promise<void> {
+    await this.send({ method: 'PATCH', path: `${SERVER}/api-resources/${encodeURIComponent(id)}/scopes/${encodeURIComponent(scope)}`, body, scope: 'internal_api_resource_update' });
+  }
+
+  async deleteApiResource(id: string): Promise<void> {
+    await this.send({ method: 'DELETE', path: `${SERVER}/api-resources/${encodeURIComponent(id)}`, scope: 'internal_api_resource_delete' });
+  }
+
+  // ---- applications ----
+  private static readonly APP_ATTRIBUTES = 'clientId,templateId,associatedRoles.allowedAudience';
+
+  /** Every application whose name is one of `names`, in one filtered list call per page. */
+  async findApplications(names: readonly string[]): Promise<AppListItem[]> {
+    if (names.length === 0) return [];
+    const filter = names.map((n) => `name eq ${quote(n)}`).join(' or ');
+    const found = await this.listApplications(filter);
+    return found.filter((a) => names.includes(a.name));
+  }
+
+  /** All applications (paged); for prune/destroy, which must find owned apps by their marker. */
+  async listApplications(filter?: string): Promise<AppListItem[]> {
+    const out: AppListItem[] = [];
+    for (let offset = 0; ; ) {
+      const res = await this.send({ method: 'GET', path: `${SERVER}/applications`, query: { filter, limit: 100, offset, attributes: AsgardeoApi.APP_ATTRIBUTES, excludeSystemPortals: 'true' }, scope: 'internal_application_mgt_view' });
+      const page = parse(appListSchema, res, 'GET applications');
+      const apps = page.applications ?? [];
+      out.push(...apps);
+      offset += apps.length;
+      if (apps.length === 0 || page.totalResults === undefined || offset >= page.totalResults) return out;
+    }
+  }
+
+  async createApplication(body: { name: string }): Promise<string> {
+    const reobserve = async () => {
+      const [found] = await this.findApplications([body.name]);
+      return found ? ({ status: 201, headers: new Headers({ location: `/applications/${found.id}` }), body: undefined } as HttpResponse) : undefined;
+    };
+    const res = await this.send({ method: 'POST', path: `${SERVER}/applications`, body, accept: [409, 500], scope: 'internal_application_mgt_create', reobserve });
+    const code = (res.body as { code?: string } | undefined)?.code;
+    if (res.status === 500 && code !== 'APP-65001') throw new AsgardeoError({ message: 'application create failed', status: 500, code, hint: 'run again later' });
+    const id = res.status < 300 ? createdId(res) : undefined;
+    if (id) return id;
+    const [found] = await this.findApplications([body.name]);
+    if (!found) throw new AsgardeoError({ message: `application ${body.name} was not found after creating it`, status: res.status, code, hint: 'run again' });
+    return found.id;
+  }
+
+  async patchApplication(id: string, body: object): Promise<void> {
+    await this.send({ method: 'PATCH', path: `${SERVER}/applications/${encodeURIComponent(id)}`, body, scope: 'internal_application_mgt_update' });
+  }
+
+  async deleteApplication(id: string): Promise<void> {
+    await this.send({ method: 'DELETE', path: `${SERVER}/applications/${encodeURIComponent(id)}`, scope: 'internal_application_mgt_delete' });
+  }
+
+  async getOidc(id: string): Promise<OidcBody> {
+    const res = await this.send({ method: 'GET', path: `${SERVER}/applications/${encodeURIComponent(id)}/inbound-protocols/oidc`, scope: 'internal_application_mgt_view' });
+    return parse(oidcSchema, res, 'GET applications/{id}/inbound-protocols/oidc');
+  }
+
+  async putOidc(id: string, body: object): Promise<void> {
+    await this.send({ method: 'PUT', path: `${SERVER}/applications/${encodeURIComponent(id)}/inbound-protocols/oidc`, body, scope: 'internal_application_mgt_update' });
+  }
+
+  async getAuthorizedApis(id: string): Promise<AuthorizedApi[]> {
+    const res = await this.send({ method: 'GET', path: `${SERVER}/applications/${encodeURIComponent(id)}/authorized-apis`, scope: 'internal_application_mgt_view' });
+    return parse(z.array(authorizedApiSchema), res, 'GET applications/{id}/authorized-apis');
+  }
+
+  /** false when it was already authorized (409 APP-60509): the caller then patches the scopes. */
+  async authorizeApi(appId: string, apiId: string, scopes: string[]): Promise<boolean> {
+    const res = await this.send({ method: 'POST', path: `${SERVER}/applications/${encodeURIComponent(appId)}/authorized-apis`, body: { id: apiId, policyIdentifier: 'RBAC', scopes }, accept: [409], scope: 'internal_application_business_api_update' });
+    return res.status !== 409;
+  }
+
+  async patchAuthorizedApi(appId: string, apiId: string, addedScopes: string[], removedScopes: string[]): Promise<void> {
+    await this.send({ method: 'PATCH', path: `${SERVER}/applications/${encodeURIComponent(appId)}/authorized-apis/${encodeURIComponent(apiId)}`, body: { addedScopes, removedScopes }, scope: 'internal_application_business_api_update' });
+  }
+
+  // ---- roles v2 ----
+  async findRoles(displayName: string): Promise<RoleBody[]> {
+    const res = await this.send({ method: 'GET', path: '/scim2/v2/Roles', query: { filter: `displayName eq ${quote(displayName)}`, startIndex: 1, count: 100 }, scope: 'internal_role_mgt_view' });
+    const list = parse(scimListSchema, res, 'GET scim2/v2/Roles');
+    return (list.Resources ?? []).map((r) => roleSchema.parse(r)).filter((r) => r.displayName === displayName);
+  }
+
+  async getRole(id: string): Promise<RoleBody | undefined> {
+    const res = await this.send({ method: 'GET', path: `/scim2/v2/Roles/${encodeURIComponent(id)}`, accept: [404], scope: 'internal_role_mgt_view' });
+    return res.status === 404 ? undefined : parse(roleSchema, res, 'GET scim2/v2/Roles/{id}');
+  }
+
+  /** The created role's id, or undefined when it already exists (409). */
+  async createRole(body: object): Promise<string | undefined> {
+    const res = await this.send({ method: 'POST', path: '/scim2/v2/Roles', body, contentType: SCIM, accept: [409], scope: 'internal_role_mgt_create' });
+    return res.status === 409 ? undefined : (createdId(res) ?? undefined);
+  }
+
+  async patchRole(id: string, operations: object[]): Promise<void> {
+    await this.send({ method: 'PATCH', path: `/scim2/v2/Roles/${encodeURIComponent(id)}`, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations }, contentType: SCIM, scope: 'internal_role_mgt_update' });
+  }
+
+  async deleteRole(id: string): Promise<void> {
+    await this.send({ method: 'DELETE', path: `/scim2/v2/Roles/${encodeURIComponent(id)}`, accept: [404], scope: 'internal_role_mgt_delete' });
+  }
+
+  // ---- users ----
+  async findUser(userName: string): Promise<UserBody | undefined> {
+    const res = await this.send({ method: 'GET', path: '/scim2/Users', query: { filter: `userName eq ${quote(userName)}`, startIndex: 1, count: 100 }, scope: 'internal_user_mgt_list' });
+    const list = parse(scimListSchema, res, 'GET scim2/Users');
+    return (list.Resources ?? []).map((r) => userSchema.parse(r)).find((u) => bareUserName(u.userName) === bareUserName(userName));
+  }
+
+  /** The created user's id, or undefined when the user already exists (409). */
+  async createUser(body: object): Promise<string | undefined> {
+    const res = await this.send({ method: 'POST', path: '/scim2/Users', body, contentType: SCIM, accept: [409], scope: 'internal_user_mgt_create' });
+    return res.status === 409 ? undefined : createdId(res);
+  }
+
+  async patchUser(id: string, operations: object[]): Promise<void> {
+    await this.send({ method: 'PATCH', path: `/scim2/Users/${encodeURIComponent(id)}`, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations }, contentType: SCIM, scope: 'internal_user_mgt_update' });
+  }
+}
+
+/** `DEFAULT/kim@example.com` → `kim@example.com`: Asgardeo may prefix the user store. */
+export function bareUserName(userName: string): string {
+  const i = userName.indexOf('/');
+  return i >= 0 ? userName.slice(i + 1) : userName;
+}

@@ -1,0 +1,24 @@
+import type { ResolvedConfig } from '../config';
+import type { AdminCredentials } from './credentials';
+import { AsgardeoError, ReconcileError } from './errors';
+import { Session, type TransportOptions } from './session';
+import { clientCredentialsToken, type TokenResponse } from './token';
+
+/**
+ * An access token for one configured client, for trying the API by hand: reads the client's id and
+ * secret through the admin API (they never leave this function) and asks the token endpoint.
+ */
+export async function requestClientToken(o: { config: ResolvedConfig; credentials: AdminCredentials; client: string; scopes?: string[]; transport?: TransportOptions; signal?: AbortSignal }): Promise<TokenResponse> {
+  const client = o.config.clients.find((c) => c.name === o.client);
+  if (!client) {
+    const known = o.config.clients.map((c) => c.name);
+    throw new ReconcileError(`unknown client "${o.client}" in ${o.config.file} (environment ${o.config.environment})`, known.length ? `use one of: ${known.join(', ')}` : 'declare clients in tollgate.config.ts (clients: [...])');
+  }
+  const session = new Session(o.config, o.credentials, o.transport, o.signal);
+  await session.authorize(['internal_application_mgt_view']);
+  const [app] = await session.api.findApplications([client.name]);
+  if (!app) throw new ReconcileError(`client "${client.name}" does not exist in Asgardeo organization ${o.config.asgardeo.organization}`, `run \`tollgate apply --env ${o.config.environment}\` first`);
+  const oidc = await session.api.getOidc(app.id);
+  if (!oidc.clientId || !oidc.clientSecret) throw new AsgardeoError({ message: `application ${client.name} has no OAuth client id/secret`, status: 200, hint: `run \`tollgate apply --env ${o.config.environment}\`` });
+  return clientCredentialsToken(session.http, { clientId: oidc.clientId, clientSecret: oidc.clientSecret }, o.scopes ?? client.scopes, client.name);
+}

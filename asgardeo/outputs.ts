@@ -1,0 +1,110 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ResolvedConfig } from '../config';
+import { OutputsError } from './errors';
+
+/** The AWS stack's Terraform outputs the reconciler needs (names as the stack defines them, camelCased). */
+export interface StackOutputs {
+  stackName: string;
+  apiId: string;
+  apiEndpoint: string;
+  stageInvokeUrl: string;
+  apiIdentifier: string;
+  issuer: string;
+  region: string;
+  functionName: string;
+  environment: string;
+}
+
+const OUTPUT_NAMES: Record<keyof StackOutputs, string> = {
+  stackName: 'stack_name',
+  apiId: 'api_id',
+  apiEndpoint: 'api_endpoint',
+  stageInvokeUrl: 'stage_invoke_url',
+  apiIdentifier: 'api_identifier',
+  issuer: 'issuer',
+  region: 'region',
+  functionName: 'function_name',
+  environment: 'environment',
+};
+
+function producers(stack: string): string {
+  return `write it with \`npx cdktf deploy ${stack} --outputs-file <file>\` (or \`npx cdktf output ${stack} --outputs-file <file>\`), or \`terraform output -json > <file>\` in the stack's directory (cdktf.out/stacks/${stack})`;
+}
+
+/**
+ * Reads the stack's outputs from either `cdktf … --outputs-file` JSON (`{"<stack>": {"api_id": "…"}}`)
+ * or `terraform output -json` (`{"api_id": {"value": "…"}}`), and checks they belong to this
+ * configuration's stack and environment.
+ */
+export function readStackOutputs(file: string, config: ResolvedConfig): StackOutputs {
+  const stack = config.stackName;
+  if (!fs.existsSync(file)) throw new OutputsError(`The Terraform outputs file ${file} does not exist.\n  what to do: ${producers(stack)}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new OutputsError(`The Terraform outputs file ${file} is not valid JSON (${(err as Error).message}).\n  what to do: ${producers(stack)}`);
+  }
+  return parseStackOutputs(raw, config, file);
+}
+
+export function parseStackOutputs(raw: unknown, config: ResolvedConfig, file = '(outputs)'): StackOutputs {
+  const stack = config.stackName;
+  if (!isObject(raw)) throw new OutputsError(`${file} does not hold a JSON object of Terraform outputs.\n  what to do: ${producers(stack)}`);
+  let flat: Record<string, unknown>;
+  if (isObject(raw.api_id) && 'value' in raw.api_id) {
+    flat = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, isObject(v) ? v.value : v]));
+  } else if ('api_id' in raw) {
+    flat = raw;
+  } else {
+    const stacks = Object.keys(raw).filter((k) => isObject(raw[k]));
+    const mine = raw[stack];
+    if (!isObject(mine)) {
+      const found = stacks.length ? `it holds the outputs of ${stacks.map((s) => `"${s}"`).join(', ')}` : 'it holds no stack outputs';
+      throw new OutputsError(`${file} has no outputs for stack "${stack}" (environment "${config.environment}"): ${found}.\n  what to do: pass the outputs of ${stack} (--env ${config.environment}); ${producers(stack)}`);
+    }
+    flat = mine;
+  }
+  const missing: string[] = [];
+  const out = {} as StackOutputs;
+  for (const [key, name] of Object.entries(OUTPUT_NAMES) as [keyof StackOutputs, string][]) {
+    const v = flat[name];
+    if (typeof v !== 'string' || v === '') missing.push(name);
+    else out[key] = v;
+  }
+  if (missing.length) {
+    throw new OutputsError(`${file} lacks the output(s) ${missing.join(', ')} of stack "${stack}" (the file may come from an older version of the stack or be truncated).\n  what to do: ${producers(stack)}`);
+  }
+  if (out.stackName !== stack || out.environment !== config.environment) {
+    throw new OutputsError(`${file} holds the outputs of stack "${out.stackName}" (environment "${out.environment}"), not of "${stack}" (environment "${config.environment}").\n  what to do: pass the outputs file of ${stack}, or choose the matching --env; ${producers(stack)}`);
+  }
+  return out;
+}
+
+/** What `tollgate apply` writes for callers: everything needed to ask for and check a token; no secret. */
+export interface AsgardeoOutputs {
+  stackName: string;
+  environment: string;
+  issuer: string;
+  tokenEndpoint: string;
+  jwksUri: string;
+  audience: string;
+  apiResourceId: string;
+  clients: { name: string; clientId: string }[];
+}
+
+export function defaultOutputsFile(config: ResolvedConfig, cwd: string): string {
+  return path.resolve(cwd, '.tollgate', `${config.stackName}.asgardeo.json`);
+}
+
+export function writeAsgardeoOutputs(file: string, outputs: AsgardeoOutputs): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify(outputs, null, 2)}\n`);
+  fs.renameSync(tmp, file);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,113 @@
+import type { ResolvedConfig } from '../config';
+import { executePlan, scopesForChanges } from './apply';
+import type { AdminCredentials } from './credentials';
+import { desiredState, UNKNOWN_IDENTIFIER, type DesiredState } from './desired';
+import { ReconcileError } from './errors';
+import { roundTrips } from './http';
+import { observe, type ObservedState } from './observe';
+import type { AsgardeoOutputs, StackOutputs } from './outputs';
+import { computePlan, type AsgardeoPlan } from './plan';
+import { Session, type TransportOptions } from './session';
+
+export interface ReconcileOptions {
+  config: ResolvedConfig;
+  outputs?: StackOutputs;
+  credentials: AdminCredentials;
+  /** Delete objects this stack owns that the configuration no longer names. */
+  prune?: boolean;
+  /** Take over same-named objects tollgate does not own (adds the ownership marker). */
+  adopt?: boolean;
+  progress?: (line: string) => void;
+  signal?: AbortSignal;
+  /** Transport tuning (timeouts, backoff, pacing, fault hooks); defaults suit the real service. */
+  transport?: TransportOptions;
+  /** Where user passwords (`fromEnv`) are read. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ApplyResult {
+  plan: AsgardeoPlan;
+  outputs: AsgardeoOutputs;
+  /** Requests this run sent, writes among them, and sequential round trips (see `roundTrips`). */
+  stats: { requests: number; writes: number; roundTrips: number };
+}
+
+function viewScopes(desired: DesiredState): string[] {
+  return [
+    'internal_api_resource_view',
+    'internal_application_mgt_view',
+    ...(desired.roles.length ? ['internal_role_mgt_view'] : []),
+    ...(desired.users.length ? ['internal_user_mgt_list'] : []),
+  ];
+}
+
+async function observeAndPlan(o: ReconcileOptions, mode: 'apply' | 'destroy'): Promise<{ session: Session; desired: DesiredState; observed: ObservedState; plan: AsgardeoPlan }> {
+  const desired = desiredState(o.config, o.outputs);
+  const session = new Session(o.config, o.credentials, o.transport, o.signal);
+  const progress = o.progress ?? (() => undefined);
+  progress(`reading Asgardeo organization "${o.config.asgardeo.organization}" at ${o.config.asgardeo.baseUrl}`);
+  await session.authorize(viewScopes(desired));
+  const observed = await observe(session.api, desired, { findOwned: mode === 'destroy' || !!o.prune });
+  const plan = computePlan(
+    desired,
+    observed,
+    { stackName: o.config.stackName, environment: o.config.environment, organization: o.config.asgardeo.organization, baseUrl: o.config.asgardeo.baseUrl },
+    { prune: !!o.prune, adopt: !!o.adopt, destroy: mode === 'destroy', env: o.env },
+  );
+  plan.stats = { requests: session.http.records.length, roundTrips: roundTrips(session.http.records) };
+  return { session, desired, observed, plan };
+}
+
+/** Reads Asgardeo and says what apply would change. Sends no write. */
+export async function planAsgardeo(o: ReconcileOptions): Promise<AsgardeoPlan> {
+  return (await observeAndPlan(o, 'apply')).plan;
+}
+
+export async function applyAsgardeo(o: ReconcileOptions): Promise<ApplyResult> {
+  return run(o, 'apply');
+}
+
+/** Deletes what this stack owns (API resource, applications, its organization roles); never users. */
+export async function destroyAsgardeo(o: ReconcileOptions): Promise<ApplyResult> {
+  return run(o, 'destroy');
+}
+
+async function run(o: ReconcileOptions, mode: 'apply' | 'destroy'): Promise<ApplyResult> {
+  const { session, desired, observed, plan } = await observeAndPlan(o, mode);
+  if (mode === 'apply' && desired.apiResource.identifier === UNKNOWN_IDENTIFIER) {
+    throw new ReconcileError(
+      `the API identifier of ${o.config.stackName} is not known: there are no Terraform outputs and apiResource.identifier is not set.`,
+      'deploy the AWS side first and pass its outputs (--outputs <file>), or set apiResource.identifier in tollgate.config.ts',
+    );
+  }
+  const progress = o.progress ?? (() => undefined);
+  const writeScopes = scopesForChanges(plan.changes);
+  let ids: { apiResourceId: string | undefined; clients: { name: string; clientId: string }[] } = {
+    apiResourceId: observed.apiResource?.id,
+    clients: desired.apps.flatMap((a) => {
+      const seen = observed.apps.get(a.name);
+      const clientId = seen?.oidc.clientId ?? seen?.item.clientId;
+      return clientId ? [{ name: a.name, clientId }] : [];
+    }),
+  };
+  if (plan.changes.some((c) => c.action === 'conflict') || writeScopes.length) {
+    if (writeScopes.length) await session.authorize(writeScopes);
+    ids = await executePlan({ session, desired, observed, plan, env: o.env ?? process.env, progress });
+  }
+  const records = session.http.records;
+  progress(`done: ${records.length} requests, ${session.http.writes()} writes`);
+  return {
+    plan,
+    outputs: {
+      stackName: o.config.stackName,
+      environment: o.config.environment,
+      issuer: o.config.asgardeo.issuer,
+      tokenEndpoint: o.config.asgardeo.tokenEndpoint,
+      jwksUri: o.config.asgardeo.jwksUri,
+      audience: desired.apiResource.identifier,
+      apiResourceId: mode === 'destroy' ? '' : (ids.apiResourceId ?? ''),
+      clients: mode === 'destroy' ? [] : ids.clients,
+    },
+    stats: { requests: records.length, writes: session.http.writes(), roundTrips: roundTrips(records) },
+  };
+}

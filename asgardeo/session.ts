@@ -1,0 +1,48 @@
+import type { ResolvedConfig } from '../config';
+import { AsgardeoApi } from './api';
+import type { AdminCredentials } from './credentials';
+import { AsgardeoHttp, type HttpOptions } from './http';
+import { managementToken } from './token';
+
+/**
+ * Transport knobs a caller may tune: tests inject fast backoff and fault hooks; the CLI reads
+ * TOLLGATE_ASGARDEO_RATE_PER_MINUTE and TOLLGATE_ASGARDEO_TIMEOUT_MS.
+ */
+export type TransportOptions = Omit<HttpOptions, 'baseUrl' | 'organization' | 'signal'>;
+
+/** One run's connection to Asgardeo: transport, typed API, and the management token it holds. */
+export class Session {
+  readonly http: AsgardeoHttp;
+  readonly api: AsgardeoApi;
+  private token = '';
+  private granted = new Set<string>();
+
+  constructor(
+    readonly config: ResolvedConfig,
+    private readonly credentials: AdminCredentials,
+    transport: TransportOptions = {},
+    signal?: AbortSignal,
+  ) {
+    this.http = new AsgardeoHttp({ ...transport, baseUrl: config.asgardeo.baseUrl, organization: config.asgardeo.organization, signal });
+    this.api = new AsgardeoApi(this.http, () => this.token);
+  }
+
+  /** Gets a token holding exactly `scopes` (plus what the current one holds) unless the current one already has them. */
+  async authorize(scopes: readonly string[]): Promise<void> {
+    if (scopes.every((s) => this.granted.has(s))) return;
+    const wanted = [...new Set([...this.granted, ...scopes])];
+    this.token = await managementToken(this.http, this.credentials, wanted);
+    this.granted = new Set(wanted);
+  }
+}
+
+/** Environment knobs for the transport (documented in README "Rate limits"). */
+export function transportFromEnv(env: NodeJS.ProcessEnv): TransportOptions {
+  const num = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
+  const rate = num(env.TOLLGATE_ASGARDEO_RATE_PER_MINUTE);
+  const timeoutMs = num(env.TOLLGATE_ASGARDEO_TIMEOUT_MS);
+  return {
+    ...(timeoutMs ? { timeoutMs } : {}),
+    ...(rate ? { pacing: { capacity: Math.max(1, Math.floor(rate / 4)), refillPerMinute: rate - Math.max(1, Math.floor(rate / 4)) } } : {}),
+  };
+}
