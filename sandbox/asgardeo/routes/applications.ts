@@ -1,0 +1,371 @@
+import { randomUUID } from 'node:crypto';
+import { requireScope } from '../auth';
+import { empty, json, type RouteHandler, type ServerContext } from '../context';
+import { managementError, type HttpReplyError } from '../errors';
+import { FilterSyntaxError, matchesFilter, parseFilter, type ParsedFilter } from '../filters';
+import { intParam, isRecord, optionalString, type RouteRequest, type RouteReply } from '../http-util';
+import { newClientId, newSecret, type ApplicationRecord, type OidcConfig } from '../state';
+
+const BASE = '/api/server/v1/applications';
+const DEFAULT_LIMIT = 30;
+const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
+/** Fields of the application model kept as given (no OIDC fields: those live under inbound-protocols). */
+const EXTRA_FIELDS = [
+  'imageUrl', 'accessUrl', 'logoutReturnUrl', 'templateId', 'templateVersion', 'applicationVersion', 'isManagementApp', 'isB2BSelfServiceApp',
+  'enhancedOrgAuthenticationEnabled', 'applicationEnabled', 'claimConfiguration', 'authenticationSequence', 'advancedConfigurations', 'provisioningConfigurations',
+] as const;
+const LIST_ATTRIBUTES = new Set(['advancedConfigurations', 'templateId', 'templateVersion', 'clientId', 'issuer', 'associatedRoles.allowedAudience']);
+
+const invalid = (description: string): HttpReplyError => managementError(400, 'APP-60001', 'Invalid request.', description);
+const invalidOidc = (description: string): HttpReplyError => managementError(400, 'OAUTH-60001', 'Invalid OIDC configuration.', description);
+const notFound = (id: string): HttpReplyError => managementError(404, 'APP-60006', 'Application not found.', `No application with id '${id}' exists in the organization.`);
+
+/** `/api/server/v1/applications/**`. */
+export function applicationRoutes(ctx: ServerContext): RouteHandler {
+  return (req) => {
+    const { method, path } = req;
+    if (path !== BASE && !path.startsWith(`${BASE}/`)) return undefined;
+    const parts = path.slice(BASE.length).split('/').filter(Boolean).map(decodeURIComponent);
+    const [id, sub, subId, extra] = parts;
+    if (parts.length === 0) {
+      if (method === 'GET') return list(ctx, req);
+      if (method === 'POST') return create(ctx, req);
+    } else if (parts.length === 1) {
+      if (method === 'GET') return get(ctx, req, id!);
+      if (method === 'PATCH') return patch(ctx, req, id!);
+      if (method === 'DELETE') return remove(ctx, req, id!);
+    } else if (sub === 'inbound-protocols' && subId === 'oidc' && parts.length === 3) {
+      if (method === 'GET') return getOidc(ctx, req, id!);
+      if (method === 'PUT') return putOidc(ctx, req, id!);
+      if (method === 'DELETE') return deleteOidc(ctx, req, id!);
+    } else if (sub === 'inbound-protocols' && subId === 'oidc' && extra === 'regenerate-secret' && parts.length === 4) {
+      if (method === 'POST') return regenerateSecret(ctx, req, id!);
+    } else if (sub === 'authorized-apis' && parts.length === 2) {
+      if (method === 'GET') return listAuthorized(ctx, req, id!);
+      if (method === 'POST') return addAuthorized(ctx, req, id!);
+    } else if (sub === 'authorized-apis' && parts.length === 3) {
+      if (method === 'PATCH') return patchAuthorized(ctx, req, id!, subId!);
+      if (method === 'DELETE') return deleteAuthorized(ctx, req, id!, subId!);
+    }
+    throw managementError(405, 'APP-60405', 'Method not allowed.', `${method} is not supported on ${path}.`);
+  };
+}
+
+const selfPath = (ctx: ServerContext, id: string): string => `/t/${ctx.organization}${BASE}/${id}`;
+
+function lookup(ctx: ServerContext, id: string): ApplicationRecord {
+  const app = ctx.state.applications.get(id);
+  if (!app) throw notFound(id);
+  return app;
+}
+
+function parseAppFilter(raw: string | null): ParsedFilter | undefined {
+  if (!raw) return undefined;
+  try {
+    return parseFilter(raw, { attributes: ['name', 'clientId', 'issuer'], ops: ['eq', 'sw', 'ew', 'co'], allowOr: true });
+  } catch (e) {
+    if (e instanceof FilterSyntaxError) throw invalid(e.message);
+    throw e;
+  }
+}
+
+function list(ctx: ServerContext, req: RouteRequest): RouteReply {
+  requireScope(ctx.state, req, 'internal_application_mgt_view', 'management');
+  const { query } = req;
+  const filter = parseAppFilter(query.get('filter'));
+  const limit = intParam(query, 'limit', DEFAULT_LIMIT, invalid, 1);
+  const offset = intParam(query, 'offset', 0, invalid, 0);
+  const attributes = (query.get('attributes') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  for (const attribute of attributes) {
+    if (!LIST_ATTRIBUTES.has(attribute)) throw invalid(`Attribute '${attribute}' is not supported; supported: ${[...LIST_ATTRIBUTES].join(', ')}.`);
+  }
+  const matching = [...ctx.state.applications.values()]
+    .filter((app) => matchesFilter(filter, (attr) => (attr === 'name' ? app.name : attr === 'clientId' ? app.oidc?.clientId : undefined)))
+    .sort((a, b) => a.seq - b.seq);
+  const page = matching.slice(offset, offset + limit);
+  const applications = page.map((app) => {
+    const item: Record<string, unknown> = { id: app.id, name: app.name, image: app.extra.imageUrl ?? '', accessUrl: app.extra.accessUrl ?? '', access: 'WRITE', self: selfPath(ctx, app.id) };
+    if (app.description !== undefined) item.description = app.description;
+    for (const attribute of attributes) {
+      if (attribute === 'clientId') {
+        if (app.oidc) item.clientId = app.oidc.clientId;
+      } else if (attribute === 'associatedRoles.allowedAudience') {
+        item.associatedRoles = { allowedAudience: app.associatedRoles.allowedAudience };
+      } else if (attribute !== 'issuer' && app.extra[attribute] !== undefined) {
+        item[attribute] = app.extra[attribute];
+      }
+    }
+    return item;
+  });
+  const links: { href: string; rel: string }[] = [];
+  const base = `/t/${ctx.organization}${BASE}?limit=${limit}` + (query.get('filter') ? `&filter=${encodeURIComponent(query.get('filter')!)}` : '');
+  if (offset + limit < matching.length) links.push({ href: `${base}&offset=${offset + limit}`, rel: 'next' });
+  if (offset > 0) links.push({ href: `${base}&offset=${Math.max(0, offset - limit)}`, rel: 'previous' });
+  return json(200, { totalResults: matching.length, startIndex: offset + 1, count: applications.length, applications, links });
+}
+
+function roleIdsFrom(ctx: ServerContext, raw: unknown): { allowedAudience: 'ORGANIZATION' | 'APPLICATION'; roleIds: string[] } {
+  if (!isRecord(raw)) throw invalid("'associatedRoles' must be an object {allowedAudience, roles}.");
+  const audience = raw.allowedAudience ?? 'ORGANIZATION';
+  if (audience !== 'ORGANIZATION' && audience !== 'APPLICATION') throw invalid("'associatedRoles.allowedAudience' must be ORGANIZATION or APPLICATION.");
+  const roles = raw.roles ?? [];
+  if (!Array.isArray(roles)) throw invalid("'associatedRoles.roles' must be an array of {id}.");
+  const roleIds = roles.map((role, index) => {
+    if (!isRecord(role) || typeof role.id !== 'string') throw invalid(`'associatedRoles.roles[${index}].id' is required.`);
+    if (!ctx.state.roles.has(role.id)) throw invalid(`Role '${role.id}' does not exist.`);
+    return role.id;
+  });
+  return { allowedAudience: audience, roleIds };
+}
+
+/** Fills an OIDC config's defaults, as the real service stores them. */
+function normalizeOidc(raw: Record<string, unknown>, clientId: string, clientSecret: string): OidcConfig {
+  const grantTypes = raw.grantTypes;
+  if (!Array.isArray(grantTypes) || grantTypes.length === 0 || !grantTypes.every((g) => typeof g === 'string')) {
+    throw invalidOidc("'grantTypes' is required and must be a non-empty array of grant type names.");
+  }
+  const accessTokenIn = raw.accessToken === undefined ? {} : raw.accessToken;
+  const idTokenIn = raw.idToken === undefined ? {} : raw.idToken;
+  if (!isRecord(accessTokenIn)) throw invalidOidc("'accessToken' must be an object.");
+  if (!isRecord(idTokenIn)) throw invalidOidc("'idToken' must be an object.");
+  const type = accessTokenIn.type ?? 'Default';
+  if (type !== 'Default' && type !== 'JWT') throw invalidOidc("'accessToken.type' must be 'Default' (opaque) or 'JWT'.");
+  const lifetime = accessTokenIn.applicationAccessTokenExpiryInSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+  if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime <= 0) throw invalidOidc("'accessToken.applicationAccessTokenExpiryInSeconds' must be a positive integer.");
+  const audience = idTokenIn.audience ?? [];
+  if (!Array.isArray(audience) || !audience.every((a) => typeof a === 'string')) throw invalidOidc("'idToken.audience' must be an array of strings.");
+  for (const list of ['callbackURLs', 'allowedOrigins'] as const) {
+    if (raw[list] !== undefined && !(Array.isArray(raw[list]) && (raw[list] as unknown[]).every((v) => typeof v === 'string'))) throw invalidOidc(`'${list}' must be an array of strings.`);
+  }
+  const { clientId: _i, clientSecret: _s, state: _st, ...rest } = raw;
+  return {
+    ...rest,
+    clientId,
+    clientSecret,
+    state: 'ACTIVE',
+    grantTypes: [...grantTypes] as string[],
+    callbackURLs: (raw.callbackURLs as string[] | undefined) ?? [],
+    allowedOrigins: (raw.allowedOrigins as string[] | undefined) ?? [],
+    publicClient: raw.publicClient === true,
+    accessToken: {
+      userAccessTokenExpiryInSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS,
+      bindingType: 'None',
+      revokeTokensWhenIDPSessionTerminated: false,
+      validateTokenBinding: false,
+      ...accessTokenIn,
+      type: type as string,
+      applicationAccessTokenExpiryInSeconds: lifetime,
+    },
+    idToken: { expiryInSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS, ...idTokenIn, audience: [...audience] as string[] },
+  };
+}
+
+function pickExtra(body: Record<string, unknown>): Record<string, unknown> {
+  const extra: Record<string, unknown> = {};
+  for (const field of EXTRA_FIELDS) if (body[field] !== undefined) extra[field] = body[field];
+  return extra;
+}
+
+function create(ctx: ServerContext, req: RouteRequest): RouteReply {
+  requireScope(ctx.state, req, 'internal_application_mgt_create', 'management');
+  const body = req.body;
+  if (!isRecord(body)) throw invalid('The request body must be a JSON object.');
+  const name = optionalString(body.name);
+  if (!name || !name.trim()) throw invalid("'name' is required.");
+  if (ctx.state.applicationByName(name)) {
+    throw managementError(409, 'OAUTH-60008', 'Application already exists.', `An application with the name '${name}' already exists in the organization.`);
+  }
+  const inbound = body.inboundProtocolConfiguration;
+  if (inbound !== undefined && !isRecord(inbound)) throw invalid("'inboundProtocolConfiguration' must be an object.");
+  let oidc: OidcConfig | undefined;
+  if (isRecord(inbound) && inbound.oidc !== undefined) {
+    if (!isRecord(inbound.oidc)) throw invalidOidc("'inboundProtocolConfiguration.oidc' must be an object.");
+    const clientId = optionalString(inbound.oidc.clientId) || newClientId();
+    if (ctx.state.applicationByClientId(clientId) || ctx.state.managementClients.has(clientId)) {
+      throw managementError(409, 'OAUTH-60008', 'Client id already exists.', `An application with client id '${clientId}' already exists.`);
+    }
+    oidc = normalizeOidc(inbound.oidc, clientId, optionalString(inbound.oidc.clientSecret) || newSecret());
+  }
+  const app: ApplicationRecord = {
+    id: randomUUID(),
+    seq: ctx.state.nextSeq(),
+    name,
+    extra: pickExtra(body),
+    associatedRoles: body.associatedRoles === undefined ? { allowedAudience: 'ORGANIZATION', roleIds: [] } : roleIdsFrom(ctx, body.associatedRoles),
+    oidc,
+    authorizedApis: new Map(),
+  };
+  const description = optionalString(body.description);
+  if (description !== undefined) app.description = description;
+  ctx.state.applications.set(app.id, app);
+  return empty(201, { location: `${ctx.baseUrl}${selfPath(ctx, app.id)}` });
+}
+
+function get(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
+  requireScope(ctx.state, req, 'internal_application_mgt_view', 'management');
+  const app = lookup(ctx, id);
+  const view: Record<string, unknown> = {
+    id: app.id,
+    name: app.name,
+    isManagementApp: false,
+    isB2BSelfServiceApp: false,
+    applicationEnabled: true,
+    ...app.extra,
+    associatedRoles: {
+      allowedAudience: app.associatedRoles.allowedAudience,
+      roles: app.associatedRoles.roleIds.map((roleId) => ({ id: roleId, name: ctx.state.roles.get(roleId)?.displayName ?? roleId })),
+    },
+    inboundProtocols: app.oidc ? [{ type: 'oidc', name: 'oidc', self: `${selfPath(ctx, app.id)}/inbound-protocols/oidc` }] : [],
+    access: 'WRITE',
+  };
+  if (app.description !== undefined) view.description = app.description;
+  if (app.oidc) view.clientId = app.oidc.clientId;
+  return json(200, view);
+}
+
+function patch(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
+  requireScope(ctx.state, req, 'internal_application_mgt_update', 'management');
+  const body = req.body;
+  if (!isRecord(body)) throw invalid('The request body must be a JSON object.');
+  const app = lookup(ctx, id);
+  if (body.inboundProtocolConfiguration !== undefined) {
+    throw invalid("OIDC settings cannot be changed with PATCH; use PUT /applications/{id}/inbound-protocols/oidc with the full configuration.");
+  }
+  if (body.name !== undefined) {
+    if (typeof body.name !== 'string' || !body.name.trim()) throw invalid("'name' must be a non-empty string.");
+    const other = ctx.state.applicationByName(body.name);
+    if (other && other.id !== app.id) throw managementError(409, 'OAUTH-60008', 'Application already exists.', `An application with the name '${body.name}' already exists in the organization.`);
+  }
+  if (body.description !== undefined && typeof body.description !== 'string') throw invalid("'description' must be a string.");
+  const roles = body.associatedRoles === undefined ? undefined : roleIdsFrom(ctx, body.associatedRoles);
+  if (typeof body.name === 'string') app.name = body.name;
+  if (typeof body.description === 'string') app.description = body.description;
+  if (roles) app.associatedRoles = roles;
+  Object.assign(app.extra, pickExtra(body));
+  return empty(200);
+}
+
+function remove(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
+  requireScope(ctx.state, req, 'internal_application_mgt_delete', 'management');
+  ctx.state.deleteApplication(id);
+  return empty(204);
+}
+
+function lookupOidc(ctx: ServerContext, id: string): { app: ApplicationRecord; oidc: OidcConfig } {
+  const app = lookup(ctx, id);
+  if (!app.oidc) throw managementError(404, 'APP-60006', 'OIDC configuration not found.', `Application '${app.name}' has no OIDC inbound configuration.`);
+  return { app, oidc: app.oidc };
+}
+
+function getOidc(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
+  requireScope(ctx.state, req, 'internal_application_mgt_view', 'management');
+  return json(200, structuredClone(lookupOidc(ctx, id).oidc));
+}
+
+function putOidc(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
+  requireScope(ctx.state, req, 'internal_application_mgt_update', 'management');
+  const app = lookup(ctx, id);
+  const body = req.body;
+  if (!isRecord(body)) throw invalidOidc('The request body must be the full OIDC configuration as a JSON object.');
+  if (app.oidc) {
+    // Full replace: the body must repeat the current credentials, so a stale GET cannot rotate them.
+    if (body.clientId !== app.oidc.clientId) throw invalidOidc("The body must repeat the application's current 'clientId' (GET the configuration, change it, PUT it back).");
+    if (body.clientSecret !== app.oidc.clientSecret) throw invalidOidc("The body must repeat the application's current 'clientSecret' (GET the configuration, change it, PUT it back).");
+    app.oidc = normalizeOidc(body, app.oidc.clientId, app.oidc.clientSecret);
+  } else {
+    app.oidc = normalizeOidc(body, optionalString(body.clientId) || newClientId(), optionalString(body.clientSecret) || newSecret());
+  }
+  return empty(200);
+}
+
+function deleteOidc(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
+  requireScope(ctx.state, req, 'internal_application_mgt_delete', 'management');
+  const { app, oidc } = lookupOidc(ctx, id);
+  ctx.state.revokeTokensOf(oidc.clientId);
+  app.oidc = undefined;
+  return empty(204);
+}
+
+function regenerateSecret(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
+  requireScope(ctx.state, req, 'internal_application_mgt_update', 'management');
+  const { oidc } = lookupOidc(ctx, id);
+  oidc.clientSecret = newSecret();
+  oidc.state = 'ACTIVE';
+  ctx.state.revokeTokensOf(oidc.clientId);
+  return json(200, structuredClone(oidc));
+}
+
+function requireApiAuthorizationScopes(ctx: ServerContext, req: RouteRequest): void {
+  const grant = requireScope(ctx.state, req, 'internal_application_mgt_update', 'management');
+  if (!grant.scopes.has('internal_application_business_api_update')) {
+    throw managementError(403, 'APP-60520', 'Insufficient scopes.', "Authorizing APIs to an application needs the 'internal_application_business_api_update' scope.");
+  }
+}
+
+function listAuthorized(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
+  requireScope(ctx.state, req, 'internal_application_mgt_view', 'management');
+  const app = lookup(ctx, id);
+  const result = [...app.authorizedApis.values()].flatMap((authorized) => {
+    const api = ctx.state.apiResources.get(authorized.apiId);
+    if (!api) return [];
+    return [{
+      id: api.id,
+      identifier: api.identifier,
+      displayName: api.name,
+      policyId: authorized.policyId,
+      type: api.type,
+      authorizedScopes: authorized.scopeNames.flatMap((name) => {
+        const scope = api.scopes.find((s) => s.name === name);
+        return scope ? [{ id: scope.id, name: scope.name, displayName: scope.displayName }] : [];
+      }),
+    }];
+  });
+  return json(200, result);
+}
+
+function scopeNamesFor(ctx: ServerContext, apiId: string, raw: unknown, field: string): string[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw) || !raw.every((s) => typeof s === 'string')) throw invalid(`'${field}' must be an array of scope names.`);
+  const api = ctx.state.apiResources.get(apiId)!;
+  for (const name of raw as string[]) {
+    if (!api.scopes.some((s) => s.name === name)) {
+      throw managementError(400, 'APP-60508', 'Invalid scope.', `Scope '${name}' does not belong to API resource '${api.name}' (${api.identifier}).`);
+    }
+  }
+  return [...new Set(raw as string[])];
+}
+
+function addAuthorized(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
+  requireApiAuthorizationScopes(ctx, req);
+  const app = lookup(ctx, id);
+  const body = req.body;
+  if (!isRecord(body) || typeof body.id !== 'string') throw invalid("The body must be {\"id\": <API resource id>, \"policyIdentifier\": \"RBAC\", \"scopes\": [...]}.");
+  if (!ctx.state.apiResources.has(body.id)) throw managementError(400, 'APP-60507', 'Invalid API resource.', `API resource '${body.id}' does not exist.`);
+  if (body.policyIdentifier !== undefined && body.policyIdentifier !== 'RBAC' && body.policyIdentifier !== 'No Policy') {
+    throw invalid(`Unknown policyIdentifier '${String(body.policyIdentifier)}'; use 'RBAC'.`);
+  }
+  if (app.authorizedApis.has(body.id)) throw managementError(409, 'APP-60509', 'API already authorized.', `API resource '${body.id}' is already authorized to application '${app.name}'; PATCH it to change the scopes.`);
+  const scopeNames = scopeNamesFor(ctx, body.id, body.scopes, 'scopes');
+  app.authorizedApis.set(body.id, { apiId: body.id, policyId: optionalString(body.policyIdentifier) ?? 'RBAC', scopeNames });
+  return empty(200);
+}
+
+function patchAuthorized(ctx: ServerContext, req: RouteRequest, id: string, apiId: string): RouteReply {
+  requireApiAuthorizationScopes(ctx, req);
+  const app = lookup(ctx, id);
+  const body = req.body;
+  if (!isRecord(body)) throw invalid('The body must be {"addedScopes": [...], "removedScopes": [...]}.');
+  if (!ctx.state.apiResources.has(apiId)) throw managementError(400, 'APP-60507', 'Invalid API resource.', `API resource '${apiId}' does not exist.`);
+  const authorized = app.authorizedApis.get(apiId);
+  if (!authorized) throw managementError(404, 'APP-60510', 'API not authorized.', `API resource '${apiId}' is not authorized to application '${app.name}'; POST it first.`);
+  const added = scopeNamesFor(ctx, apiId, body.addedScopes, 'addedScopes');
+  const removed = new Set(scopeNamesFor(ctx, apiId, body.removedScopes, 'removedScopes'));
+  authorized.scopeNames = [...new Set([...authorized.scopeNames.filter((n) => !removed.has(n)), ...added])];
+  return empty(200);
+}
+
+function deleteAuthorized(ctx: ServerContext, req: RouteRequest, id: string, apiId: string): RouteReply {
+  requireApiAuthorizationScopes(ctx, req);
+  lookup(ctx, id).authorizedApis.delete(apiId);
+  return empty(204);
+}

@@ -1,0 +1,227 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+
+/** Everything the local Asgardeo remembers, in memory, for one organization. */
+
+export interface ScopeRecord {
+  id: string;
+  name: string;
+  displayName: string;
+  description?: string;
+}
+
+export interface ApiResourceRecord {
+  id: string;
+  /** Cursor key: the order resources were created in, as the real server pages them. */
+  seq: number;
+  name: string;
+  identifier: string;
+  description?: string;
+  requiresAuthorization: boolean;
+  type: 'BUSINESS' | 'SYSTEM';
+  scopes: ScopeRecord[];
+  properties: { name: string; value: string }[];
+}
+
+export interface AuthorizedApiRecord {
+  apiId: string;
+  policyId: string;
+  scopeNames: string[];
+}
+
+export type OidcConfig = Record<string, unknown> & {
+  clientId: string;
+  clientSecret: string;
+  grantTypes: string[];
+  accessToken: Record<string, unknown> & { type: string; applicationAccessTokenExpiryInSeconds: number };
+  idToken: Record<string, unknown> & { audience: string[] };
+};
+
+export interface ApplicationRecord {
+  id: string;
+  seq: number;
+  name: string;
+  description?: string;
+  /** Other top-level fields given at create/patch time (templateId, imageUrl, claimConfiguration, ...). */
+  extra: Record<string, unknown>;
+  associatedRoles: { allowedAudience: 'ORGANIZATION' | 'APPLICATION'; roleIds: string[] };
+  oidc?: OidcConfig;
+  authorizedApis: Map<string, AuthorizedApiRecord>;
+}
+
+export interface UserRecord {
+  id: string;
+  seq: number;
+  /** Stored with its user-store prefix, e.g. `DEFAULT/kim@example.com`. */
+  userName: string;
+  password?: string;
+  /** Every other SCIM attribute, as given. */
+  attributes: Record<string, unknown>;
+  created: string;
+  lastModified: string;
+}
+
+export interface RoleRecord {
+  id: string;
+  seq: number;
+  displayName: string;
+  audienceType: 'organization' | 'application';
+  audienceValue: string;
+  userIds: string[];
+  groupIds: string[];
+  permissions: string[];
+  created: string;
+  lastModified: string;
+}
+
+export interface ManagementClient {
+  clientSecret: string;
+  scopes: ReadonlySet<string>;
+}
+
+/** A token the server issued; management calls look their bearer token up here. */
+export interface IssuedToken {
+  clientId: string;
+  scopes: ReadonlySet<string>;
+  expiresAt: number;
+}
+
+/** The internal scopes of the management APIs this server serves (see the contract page). */
+export const SYSTEM_APIS: readonly { name: string; identifier: string; scopes: readonly string[] }[] = [
+  {
+    name: 'API Resource Management API',
+    identifier: '/api/server/v1/api-resources',
+    scopes: ['internal_api_resource_view', 'internal_api_resource_create', 'internal_api_resource_update', 'internal_api_resource_delete'],
+  },
+  {
+    name: 'Application Management API',
+    identifier: '/api/server/v1/applications',
+    scopes: [
+      'internal_application_mgt_view',
+      'internal_application_mgt_create',
+      'internal_application_mgt_update',
+      'internal_application_mgt_delete',
+      'internal_application_business_api_update',
+    ],
+  },
+  {
+    name: 'SCIM2 Users API',
+    identifier: '/scim2/Users',
+    scopes: ['internal_user_mgt_list', 'internal_user_mgt_view', 'internal_user_mgt_create', 'internal_user_mgt_update', 'internal_user_mgt_delete'],
+  },
+  {
+    name: 'SCIM2 Roles API',
+    identifier: '/scim2/v2/Roles',
+    scopes: ['internal_role_mgt_view', 'internal_role_mgt_create', 'internal_role_mgt_update', 'internal_role_mgt_delete'],
+  },
+];
+
+export const ALL_INTERNAL_SCOPES: readonly string[] = SYSTEM_APIS.flatMap((api) => api.scopes);
+
+export function newSecret(bytes = 24): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export function newClientId(): string {
+  // Asgardeo client ids are 28 characters of [A-Za-z0-9_]
+  return randomBytes(21).toString('base64url').replace(/-/g, '_');
+}
+
+export class AsgardeoState {
+  readonly organizationId: string = randomUUID();
+  readonly apiResources = new Map<string, ApiResourceRecord>();
+  readonly applications = new Map<string, ApplicationRecord>();
+  readonly users = new Map<string, UserRecord>();
+  readonly roles = new Map<string, RoleRecord>();
+  readonly managementClients = new Map<string, ManagementClient>();
+  readonly tokens = new Map<string, IssuedToken>();
+  private sequence = 0;
+
+  constructor(readonly organization: string) {
+    for (const api of SYSTEM_APIS) {
+      const id = randomUUID();
+      this.apiResources.set(id, {
+        id,
+        seq: this.nextSeq(),
+        name: api.name,
+        identifier: api.identifier,
+        requiresAuthorization: true,
+        type: 'SYSTEM',
+        scopes: api.scopes.map((name) => ({ id: randomUUID(), name, displayName: name })),
+        properties: [],
+      });
+    }
+  }
+
+  nextSeq(): number {
+    this.sequence += 1;
+    return this.sequence;
+  }
+
+  /** The API resource that owns a scope name (scope names are unique in the organization). */
+  scopeOwner(scopeName: string): { api: ApiResourceRecord; scope: ScopeRecord } | undefined {
+    for (const api of this.apiResources.values()) {
+      const scope = api.scopes.find((s) => s.name === scopeName);
+      if (scope) return { api, scope };
+    }
+    return undefined;
+  }
+
+  applicationByClientId(clientId: string): ApplicationRecord | undefined {
+    for (const app of this.applications.values()) if (app.oidc?.clientId === clientId) return app;
+    return undefined;
+  }
+
+  applicationByName(name: string): ApplicationRecord | undefined {
+    for (const app of this.applications.values()) if (app.name === name) return app;
+    return undefined;
+  }
+
+  /** Scopes an application may be granted: the union of what its authorized APIs allow. */
+  authorizedScopes(app: ApplicationRecord): Set<string> {
+    const result = new Set<string>();
+    for (const authorized of app.authorizedApis.values()) for (const name of authorized.scopeNames) result.add(name);
+    return result;
+  }
+
+  /** Drops scope names that no longer exist from every authorization and role. */
+  forgetScopes(names: ReadonlySet<string>): void {
+    if (names.size === 0) return;
+    for (const app of this.applications.values()) {
+      for (const authorized of app.authorizedApis.values()) authorized.scopeNames = authorized.scopeNames.filter((n) => !names.has(n));
+    }
+    for (const role of this.roles.values()) role.permissions = role.permissions.filter((n) => !names.has(n));
+  }
+
+  deleteApiResource(id: string): void {
+    const api = this.apiResources.get(id);
+    if (!api) return;
+    this.apiResources.delete(id);
+    this.forgetScopes(new Set(api.scopes.map((s) => s.name)));
+    for (const app of this.applications.values()) app.authorizedApis.delete(id);
+  }
+
+  deleteApplication(id: string): void {
+    const app = this.applications.get(id);
+    if (!app) return;
+    this.applications.delete(id);
+    // Roles whose audience is the application go with it, as on the real service.
+    for (const role of [...this.roles.values()]) {
+      if (role.audienceType === 'application' && role.audienceValue === id) this.deleteRole(role.id);
+    }
+    if (app.oidc) this.revokeTokensOf(app.oidc.clientId);
+  }
+
+  deleteRole(id: string): void {
+    this.roles.delete(id);
+    for (const app of this.applications.values()) app.associatedRoles.roleIds = app.associatedRoles.roleIds.filter((r) => r !== id);
+  }
+
+  deleteUser(id: string): void {
+    this.users.delete(id);
+    for (const role of this.roles.values()) role.userIds = role.userIds.filter((u) => u !== id);
+  }
+
+  revokeTokensOf(clientId: string): void {
+    for (const [token, issued] of this.tokens) if (issued.clientId === clientId) this.tokens.delete(token);
+  }
+}
