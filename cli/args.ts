@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type ResolvedConfig } from '../config';
@@ -58,4 +59,22 @@ export function reportError(command: string, err: unknown, io: CliIo, usageText?
   const hint = e && typeof e.hint === 'string' && e.hint && !body.includes(e.hint) ? `\n  what to do: ${e.hint}` : '';
   io.stderr.write(`tollgate ${command}: ${body}${hint}\n`);
   return 1;
+}
+
+/** Flags of the reconciler commands (plan/apply/destroy) on top of the common ones. */
+export const RECONCILE_OPTIONS = {
+  prune: { type: 'boolean', default: false },
+  adopt: { type: 'boolean', default: false },
+} as const satisfies Options;
+
+/** Where the AWS stack's outputs come from: --outputs, else TOLLGATE_OUTPUTS, else ./tollgate.outputs.json when present. */
+export function outputsFileFromFlags(values: { outputs?: unknown }, io: CliIo): string | undefined {
+  const given = typeof values.outputs === 'string' ? values.outputs : io.env.TOLLGATE_OUTPUTS;
+  if (given) return path.resolve(io.cwd, given);
+  const fallback = path.resolve(io.cwd, 'tollgate.outputs.json');
+  return fs.existsSync(fallback) ? fallback : undefined;
+}
+
+export function useColor(io: CliIo): boolean {
+  return !!io.stdout.isTTY && !io.env.NO_COLOR;
 }

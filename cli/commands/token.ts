@@ -1,0 +1,36 @@
+import { adminCredentialsFromEnv, requestClientToken, transportFromEnv } from '../../asgardeo';
+import { configFromFlags, parseCommandArgs, reportError, UsageError } from '../args';
+import { EXIT_OK, type CliIo } from '../io';
+
+export const summary = 'Print an access token for a configured client (for testing the API)';
+
+const USAGE = `Usage: tollgate token --client <name> [--scope <scope>]... [--env <name>] [--config <file>] [--json]
+
+Prints the access token on stdout (with --json: {"access_token","token_type","scope","expires_in"}).
+  curl -H "Authorization: Bearer $(npx tollgate token --client pharmacy-reader)" <stage url>/user
+`;
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const { values } = parseCommandArgs(argv, { client: { type: 'string' }, scope: { type: 'string', multiple: true } });
+    if (values.help) {
+      io.stdout.write(USAGE);
+      return EXIT_OK;
+    }
+    const config = configFromFlags(values, io);
+    if (typeof values.client !== 'string') {
+      const known = config.clients.map((c) => c.name);
+      throw new UsageError(`--client is required (configured clients: ${known.join(', ') || 'none'})`);
+    }
+    const token = await requestClientToken({ config, credentials: adminCredentialsFromEnv(io.env), client: values.client, scopes: values.scope, transport: transportFromEnv(io.env), signal: io.signal });
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify({ access_token: token.accessToken, token_type: 'Bearer', scope: token.scope, expires_in: token.expiresIn })}\n`);
+    } else {
+      io.stdout.write(`${token.accessToken}\n`);
+      io.stderr.write(`scope: ${token.scope || '(none granted)'}; expires in ${token.expiresIn} s\n`);
+    }
+    return EXIT_OK;
+  } catch (err) {
+    return reportError('token', err, io, USAGE);
+  }
+}
