@@ -1,0 +1,13 @@
+export { runDeploy, DeployError, defaultOutputsFile, type DeployOptions, type DeployResult, type SideState } from './pipeline';
+export { runPreflight, PreflightError, type PreflightCheck, type PreflightOptions, type PreflightResult } from './preflight';
+export { runPlan, renderPlanReport, planExitCode, boundaryChecks, type PlanReport, type PlanOptions, type BoundaryCheck } from './plan-report';
+export { runDestroy, DestroyError, type DestroyOptions } from './destroy';
+export { buildAccessMatrix, renderAccessMatrix, type AccessMatrix, type RouteAccess } from './access-matrix';
+export { runSmokeTest, SmokeTestError, exampleExpectations, type SmokeResult, type SmokeCheck, type SmokeTestOptions } from './smoke';
+export { requireApproval, ApprovalRefused, terminalPrompt, isInteractive, type Prompt } from './approval';
+export { checkDiscovery, DiscoveryError } from './discovery';
+export { findAwsCredentials } from './aws-credentials';
+export { CdktfRunner, parseDiff } from './cdktf-runner';
+export { InfraToolError, InfraCommandError, type InfraRunner, type InfraDiff, type StackOperation, type ToolVersions } from './infra-runner';
+export { managementScopesFor, type AsgardeoSide, type AdminCredentials, type StackOutputs, type SideOptions, type ApplySummary } from './asgardeo-side';
+export { DEPLOY_STEPS, type DeployStep, type ResumableStep, type StepReport } from './steps';

@@ -1,0 +1,189 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ResolvedConfig } from '../config';
+import { buildAccessMatrix, renderAccessMatrix, type AccessMatrix } from './access-matrix';
+import type { AdminCredentials, AsgardeoSide, StackOutputs } from './asgardeo-side';
+import type { InfraDiff, InfraRunner } from './infra-runner';
+
+export interface PlanOptions {
+  config: ResolvedConfig;
+  runner: InfraRunner;
+  side: AsgardeoSide;
+  credentials: AdminCredentials;
+  /** Outputs of an earlier deploy, when known: fills in the API identifier. */
+  outputs?: StackOutputs;
+  /** Synthesized stack folder (`cdktf.out/stacks/<stack>`), read after the diff for the boundary checks. */
+  stackDir: string;
+  /** Terraform's own output while it plans (not part of the report). */
+  onOutput?: (text: string) => void;
+  signal?: AbortSignal;
+}
+
+/** One check across the AWS / Asgardeo boundary. `fail` means calls would be rejected once deployed. */
+export interface BoundaryCheck {
+  status: 'ok' | 'fail' | 'unknown';
+  name: string;
+  detail: string;
+}
+
+export interface PlanReport {
+  stackName: string;
+  environment: string;
+  aws: InfraDiff | { changes: false; text: string; summary: string; skipped: true };
+  asgardeo: { changes: boolean; rendered: { text: string; markdown: string; json: string } };
+  matrix: AccessMatrix;
+  boundary: BoundaryCheck[];
+  changes: boolean;
+  /** Boundary failures: deploying this would give an API that rejects valid callers. */
+  problems: string[];
+}
+
+/** `tollgate plan`: the AWS diff and the reconciler's plan side by side, with who can call what. */
+export async function runPlan(o: PlanOptions): Promise<PlanReport> {
+  const { config } = o;
+  const op = { stack: config.stackName, environment: config.environment, configFile: config.file, onOutput: o.onOutput, signal: o.signal };
+  const awsPromise = config.target === 'local' ? Promise.resolve({ changes: false as const, text: 'local target: nothing is deployed to AWS', summary: 'local target', skipped: true as const }) : o.runner.diff(op);
+  const [aws, plan] = await Promise.all([awsPromise, o.side.plan({ config, outputs: o.outputs, credentials: o.credentials, signal: o.signal })]);
+  const matrix = buildAccessMatrix(config);
+  const boundary = boundaryChecks(config, o.stackDir, o.outputs);
+  const asgardeoChanges = o.side.planHasChanges(plan);
+  return {
+    stackName: config.stackName,
+    environment: config.environment,
+    aws,
+    asgardeo: { changes: asgardeoChanges, rendered: { text: o.side.renderPlan(plan, 'text'), markdown: o.side.renderPlan(plan, 'markdown'), json: o.side.renderPlan(plan, 'json') } },
+    matrix,
+    boundary,
+    changes: aws.changes || asgardeoChanges,
+    problems: boundary.filter((b) => b.status === 'fail').map((b) => `${b.name}: ${b.detail}`),
+  };
+}
+
+/**
+ * The stack's JWT authorizer must trust the issuer Asgardeo writes in `iss`, and accept an audience
+ * Asgardeo writes in `aud` (the API identifier, which the reconciler puts in each client's audience).
+ */
+export function boundaryChecks(config: ResolvedConfig, stackDir: string, outputs?: StackOutputs): BoundaryCheck[] {
+  const authorizers = readAuthorizers(stackDir);
+  if (!authorizers) return [{ status: 'unknown', name: 'issuer and audience', detail: `${path.join(stackDir, 'cdk.tf.json')} was not found; run the synth (npx cdktf synth) to check them` }];
+  if (authorizers.length === 0) return [{ status: 'fail', name: 'JWT authorizer', detail: `the synthesized stack ${config.stackName} has no JWT authorizer: no route would check tokens` }];
+  const checks: BoundaryCheck[] = [];
+  const issuer = config.asgardeo.issuer;
+  const expectedAudience = config.apiResource.identifier ?? outputs?.apiIdentifier;
+  for (const a of authorizers) {
+    checks.push(
+      a.issuer === issuer
+        ? { status: 'ok', name: 'issuer', detail: `the authorizer trusts ${issuer}, which Asgardeo puts in iss` }
+        : isReference(a.issuer)
+          ? { status: 'unknown', name: 'issuer', detail: `the authorizer's issuer is computed by Terraform (${a.issuer}); known after deploy` }
+          : { status: 'fail', name: 'issuer', detail: `the authorizer trusts ${JSON.stringify(a.issuer)} but Asgardeo issues tokens with iss ${JSON.stringify(issuer)}: every call would get 401` },
+    );
+    const literal = a.audiences.filter((x) => !isReference(x));
+    if (expectedAudience && literal.includes(expectedAudience)) {
+      checks.push({ status: 'ok', name: 'audience', detail: `the authorizer accepts ${expectedAudience}, which the reconciler adds to every client's token audience` });
+    } else if (literal.length < a.audiences.length) {
+      checks.push({
+        status: 'ok',
+        name: 'audience',
+        detail: expectedAudience
+          ? `the authorizer's audience is the stack's API identifier (computed by Terraform); the reconciler uses ${expectedAudience}; the deploy re-checks them against the outputs`
+          : "the authorizer's audience and the clients' token audience are both the stage invoke URL (known after deploy)",
+      });
+    } else {
+      checks.push({ status: 'fail', name: 'audience', detail: `the authorizer accepts ${JSON.stringify(a.audiences)} but Asgardeo's tokens will carry aud ${JSON.stringify(expectedAudience ?? '(the stage invoke URL)')} and the client id: every call would get 401 ("the token does not have a valid audience")` });
+    }
+  }
+  return checks;
+}
+
+interface AuthorizerSpec {
+  issuer: string;
+  audiences: string[];
+}
+
+function readAuthorizers(stackDir: string): AuthorizerSpec[] | undefined {
+  let json: { resource?: Record<string, Record<string, Record<string, unknown>>> };
+  try {
+    json = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  return Object.values(json.resource?.aws_apigatewayv2_authorizer ?? {})
+    .filter((a) => a.authorizer_type === 'JWT')
+    .map((a) => {
+      const jwt = (a.jwt_configuration ?? {}) as { issuer?: unknown; audience?: unknown };
+      return { issuer: String(jwt.issuer ?? ''), audiences: Array.isArray(jwt.audience) ? jwt.audience.map(String) : [] };
+    });
+}
+
+function parseOr(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function isReference(value: string): boolean {
+  return value.includes('${');
+}
+
+export function renderPlanReport(r: PlanReport, format: 'text' | 'markdown' | 'json'): string {
+  if (format === 'json') {
+    return `${JSON.stringify({ stackName: r.stackName, environment: r.environment, changes: r.changes, aws: { changes: r.aws.changes, summary: r.aws.summary, text: r.aws.text }, asgardeo: { changes: r.asgardeo.changes, plan: parseOr(r.asgardeo.rendered.json) }, accessMatrix: r.matrix, boundary: r.boundary, problems: r.problems }, null, 2)}\n`;
+  }
+  const mark = (b: BoundaryCheck) => (b.status === 'ok' ? '✓' : b.status === 'fail' ? '✗' : '?');
+  const verdict = r.changes ? `changes: AWS ${r.aws.changes ? 'yes' : 'no'}, Asgardeo ${r.asgardeo.changes ? 'yes' : 'no'}` : 'no changes';
+  if (format === 'markdown') {
+    return [
+      `## tollgate plan: \`${r.stackName}\` (${r.environment})`,
+      '',
+      `**${verdict}**${r.problems.length ? ` · ❌ ${r.problems.length} problem(s) below` : ''}`,
+      '',
+      '### Who can call what',
+      '',
+      renderAccessMatrix(r.matrix, 'markdown'),
+      '',
+      '### AWS ↔ Asgardeo checks',
+      '',
+      ...r.boundary.map((b) => `- ${b.status === 'ok' ? '✅' : b.status === 'fail' ? '❌' : '❔'} **${b.name}**: ${b.detail}`),
+      '',
+      `### AWS (${r.aws.summary ?? (r.aws.changes ? 'changes' : 'no changes')})`,
+      '',
+      '<details><summary>Terraform plan</summary>',
+      '',
+      '```',
+      r.aws.text.trim().replace(/```/g, "'''"),
+      '```',
+      '',
+      '</details>',
+      '',
+      `### Asgardeo (${r.asgardeo.changes ? 'changes' : 'no changes'})`,
+      '',
+      r.asgardeo.rendered.markdown.trim(),
+      '',
+    ].join('\n');
+  }
+  return [
+    `tollgate plan: ${r.stackName} (${r.environment}): ${verdict}`,
+    '',
+    '== Who can call what ==',
+    renderAccessMatrix(r.matrix, 'text'),
+    '',
+    '== AWS <-> Asgardeo checks ==',
+    ...r.boundary.map((b) => `${mark(b)} ${b.name}: ${b.detail}`),
+    '',
+    `== AWS: ${r.aws.summary ?? (r.aws.changes ? 'changes' : 'no changes')} ==`,
+    r.aws.text.trim(),
+    '',
+    `== Asgardeo: ${r.asgardeo.changes ? 'changes' : 'no changes'} ==`,
+    r.asgardeo.rendered.text.trim(),
+    '',
+  ].join('\n');
+}
+
+/** Terraform's convention: 0 no changes, 2 changes (only with --detailed-exitcode), 1 problems. */
+export function planExitCode(r: PlanReport, detailed: boolean): number {
+  if (r.problems.length) return 1;
+  return detailed && r.changes ? 2 : 0;
+}
