@@ -87,8 +87,9 @@ function main(): void {
     const { app } = buildApp();
     app.synth();
   } catch (err) {
-    // ConfigError already says where, what and how to fix; no stack trace needed for those.
+    // ConfigError already says where, what and how to fix; a stack trace only helps when debugging tollgate itself.
     console.error(err instanceof ConfigError ? err.message : `tollgate synth failed: ${(err as Error).message}`);
+    if (process.env.TOLLGATE_DEBUG && !(err instanceof ConfigError)) console.error((err as Error).stack);
     process.exitCode = 1;
   }
 }

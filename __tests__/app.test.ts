@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
-import { buildApp, STACK_OUTPUT_NAMES } from '../main';
+import { buildApp, STACK_OUTPUT_NAMES, type TollgateStack } from '../main';
+import { ConfigFiles, validConfig } from '../config/__tests__/support';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const EXAMPLE = path.join(REPO_ROOT, 'tollgate.config.ts');
@@ -195,6 +196,28 @@ describe('environment selection and state backends', () => {
   it('refuses half a Terraform Cloud setting', () => {
     expect(() => synthOne({ TF_CLOUD_ORGANIZATION: 'pharmacy-org' })).toThrow(/needs both TF_CLOUD_ORGANIZATION and TF_WORKSPACE; only TF_CLOUD_ORGANIZATION is set/);
     expect(() => synthOne({ TF_WORKSPACE: 'w' })).toThrow(/only TF_WORKSPACE is set/);
+  });
+
+  it('uses a configured API identifier as audience and api_identifier, and serves public routes without a token', () => {
+    const files = new ConfigFiles();
+    try {
+      const config = validConfig();
+      config.aws.lambda.entry = path.join(REPO_ROOT, 'lambda', 'handler.ts');
+      config.apiResource.identifier = 'https://pharmacy.example/api/users';
+      config.routes.push({ method: 'GET', path: '/health', public: true });
+      const { app, stacks } = buildApp({ file: files.write(config), outdir: tempDir('tollgate-app-'), env: { TOLLGATE_ENV: 'dev' } });
+      expect(stacks).toHaveLength(1);
+      const json = JSON.parse(Testing.synth(stacks[0] as TollgateStack)) as StackJson;
+      expect(json.output.api_identifier?.value).toBe('https://pharmacy.example/api/users');
+      expect(json.output.stage_invoke_url?.value).toMatch(/\/dev$/);
+      const authorizer = only(json.resource.aws_apigatewayv2_authorizer) as { jwt_configuration: { audience: string[] } };
+      expect(authorizer.jwt_configuration.audience).toEqual(['https://pharmacy.example/api/users']);
+      const health = Object.values(json.resource.aws_apigatewayv2_route ?? {}).find((r) => r.route_key === 'GET /health');
+      expect(health).toEqual(expect.objectContaining({ authorization_type: 'NONE' }));
+      expect(app.outdir).toBeTruthy();
+    } finally {
+      files.remove();
+    }
   });
 
   it('defaults to local state in the working directory', () => {
