@@ -67,50 +67,58 @@ interface Pending {
 export class LambdaRuntime {
   private worker: Worker | undefined;
   private readonly pending = new Map<string, Pending>();
+  /** Settles when the current environment has loaded the handler (a cold start). */
+  private ready: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   private constructor(private readonly settings: LambdaRuntimeSettings) {}
 
   /** Starts the environment and loads the handler; a handler that cannot be loaded is an error here, not at the first request. */
   static async start(settings: LambdaRuntimeSettings): Promise<LambdaRuntime> {
     const runtime = new LambdaRuntime(settings);
-    await runtime.spawn();
+    runtime.ready = runtime.spawn();
+    await runtime.ready;
     return runtime;
   }
 
-  invoke(event: unknown, requestId: string): Promise<InvocationResult> {
+  async invoke(event: unknown, requestId: string): Promise<InvocationResult> {
+    try {
+      await this.ready;
+    } catch (error) {
+      return { ok: false, error: `the Lambda environment could not start: ${(error as Error).message}` };
+    }
+    const worker = this.worker;
+    if (!worker || this.stopped) return { ok: false, error: 'the Lambda environment is not running' };
+    const s = this.settings;
+    const context = {
+      functionName: s.functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:${s.region}:000000000000:function:${s.functionName}`,
+      memoryLimitInMB: String(s.memoryMb),
+      awsRequestId: requestId,
+      logGroupName: `/aws/lambda/${s.functionName}`,
+      logStreamName: 'local',
+    };
     return new Promise((resolve) => {
       const id = randomUUID();
       const timer = setTimeout(() => {
-        this.pending.delete(id);
-        resolve({ ok: false, error: `Task timed out after ${this.settings.timeoutSeconds} seconds` });
-        // A timed-out environment is discarded, as Lambda does; the next request gets a fresh one.
-        void this.recycle();
-      }, this.settings.timeoutSeconds * 1000);
+        this.settle(id, { ok: false, error: `Task timed out after ${s.timeoutSeconds} seconds` });
+        // A timed-out environment is discarded, as Lambda does; the next request waits for a fresh one.
+        if (this.worker === worker) this.recycle();
+      }, s.timeoutSeconds * 1000);
       this.pending.set(id, { resolve, timer });
-      const s = this.settings;
-      const context = {
-        functionName: s.functionName,
-        functionVersion: '$LATEST',
-        invokedFunctionArn: `arn:aws:lambda:${s.region}:000000000000:function:${s.functionName}`,
-        memoryLimitInMB: String(s.memoryMb),
-        awsRequestId: requestId,
-        logGroupName: `/aws/lambda/${s.functionName}`,
-        logStreamName: 'local',
-      };
-      const worker = this.worker;
-      if (!worker) {
-        this.settle(id, { ok: false, error: 'the Lambda environment is not running' });
-        return;
-      }
       worker.postMessage({ id, event, context });
     });
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     const worker = this.worker;
     this.worker = undefined;
     for (const id of [...this.pending.keys()]) this.settle(id, { ok: false, error: 'the local gateway is stopping' });
+    await this.ready.catch(() => undefined);
     if (worker) await worker.terminate();
+    if (this.worker) await (this.worker as Worker).terminate();
   }
 
   private settle(id: string, result: InvocationResult): void {
@@ -121,11 +129,16 @@ export class LambdaRuntime {
     pending.resolve(result);
   }
 
-  private async recycle(): Promise<void> {
+  private recycle(): void {
+    if (this.stopped) return;
     const old = this.worker;
     this.worker = undefined;
-    if (old) await old.terminate();
-    await this.spawn().catch(() => undefined);
+    for (const id of [...this.pending.keys()]) this.settle(id, { ok: false, error: 'the Lambda environment was restarted' });
+    this.ready = (async () => {
+      if (old) await old.terminate();
+      if (!this.stopped) await this.spawn();
+    })();
+    this.ready.catch(() => undefined);
   }
 
   private async spawn(): Promise<void> {
@@ -160,7 +173,7 @@ export class LambdaRuntime {
         if (!loaded) reject(new GatewayStackError(`the Lambda handler "${s.handler}" of ${s.functionName} crashed while loading: ${error.message}`));
         // An uncaught error kills the environment: fail what is in flight and start a new one.
         for (const id of [...this.pending.keys()]) this.settle(id, { ok: false, error: error.stack ?? error.message });
-        if (this.worker === worker) void this.recycle();
+        if (this.worker === worker) this.recycle();
       });
     });
   }
