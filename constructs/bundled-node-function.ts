@@ -65,7 +65,7 @@ export class BundledNodeFunction extends Construct {
     const tags = props.tags ? { ...props.tags } : undefined;
     this.functionName = props.functionName;
 
-    this.bundleDir = props.bundleDir ?? defaultBundleDir(this);
+    this.bundleDir = path.resolve(props.bundleDir ?? defaultBundleDir(this));
     bundle(props.entry, this.bundleDir);
     this.asset = new TerraformAsset(this, 'code', { path: this.bundleDir, type: AssetType.ARCHIVE });
 
@@ -143,7 +143,8 @@ function validateProps(props: BundledNodeFunctionProps): void {
 function defaultBundleDir(construct: Construct): string {
   const stack = TerraformStack.of(construct);
   const relative = construct.node.path.split('/').slice(1).join('-') || construct.node.id;
-  return path.join(App.of(construct).outdir, '.bundles', stack.node.id, relative);
+  // Absolute: TerraformAsset would read a relative path as relative to cdktf.json, not to the working directory.
+  return path.resolve(App.of(construct).outdir, '.bundles', stack.node.id, relative);
 }
 
 /** Bundles synchronously: constructs are built synchronously, and the asset hashes the folder right away. */
