@@ -40,7 +40,7 @@ export interface SecuredHttpApiProps {
    * One of `jwtIssuer` and `authorizer` is required.
    */
   readonly jwtIssuer?: string;
-  /** Accepted `aud` values. @default the stage invoke URL, `${apiEndpoint}/${stageName}`, computed by Terraform */
+  /** Accepted `aud` values; ignored when `authorizer` is given. @default the stage invoke URL, `${apiEndpoint}/${stageName}`, computed by Terraform */
   readonly jwtAudience?: readonly string[];
   /** Bring your own authorizer instead of `jwtIssuer`/`jwtAudience`. @default one built from `jwtIssuer` */
   readonly authorizer?: HttpJwtAuthorizer;
@@ -107,7 +107,7 @@ export class SecuredHttpApi extends Construct {
       tags,
     });
 
-    // Built from the API alone (not from the stage), so authorizer -> stage -> routes has no cycle.
+    // From the API alone, not the stage's invoke_url: the authorizer (and so the routes) need nothing from the stage.
     this.stageInvokeUrl = stageName === '$default' ? this.api.apiEndpoint : `${this.api.apiEndpoint}/${stageName}`;
 
     this.integration = new Apigatewayv2Integration(this, 'lambda-integration', {
