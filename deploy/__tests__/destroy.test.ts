@@ -1,0 +1,70 @@
+import { runDestroy, DestroyError, type DestroyOptions } from '../destroy';
+import { InfraCommandError } from '../infra-runner';
+import { FakeRunner, FakeSide, exampleConfig } from './helpers';
+
+const config = exampleConfig('dev');
+
+function setup(overrides: Partial<DestroyOptions> = {}) {
+  const calls: string[] = [];
+  const runner = new FakeRunner(config, calls);
+  const side = new FakeSide(undefined, calls);
+  const prompts: string[] = [];
+  let out = '';
+  const options: DestroyOptions = {
+    config,
+    runner,
+    side,
+    credentials: { clientId: 'a', clientSecret: 'b' },
+    yes: true,
+    interactive: false,
+    prompt: async (q) => {
+      prompts.push(q);
+      return 'yes';
+    },
+    command: 'tollgate destroy --env dev',
+    write: (t) => (out += t),
+    ...overrides,
+  };
+  return { options, runner, side, calls, prompts, out: () => out };
+}
+
+describe('runDestroy', () => {
+  test('deletes the owned Asgardeo objects first, then the AWS stack', async () => {
+    const s = setup();
+    await runDestroy(s.options);
+    expect(s.calls).toEqual(['asgardeo destroy', `destroy ${config.stackName}`]);
+    expect(s.out()).toMatch(/\[1\/2\] Asgardeo[\s\S]*\[2\/2\] AWS: cdktf destroy pharmacy-user-api-dev/);
+  });
+
+  test('asks on a terminal; anything but "yes" destroys nothing', async () => {
+    const s = setup({ yes: false, interactive: true, prompt: async (q) => (s.prompts.push(q), 'no') });
+    await expect(runDestroy(s.options)).rejects.toThrow('Not approved (answer "no"): nothing was changed.');
+    expect(s.prompts[0]).toContain('DESTROY the Asgardeo objects owned by pharmacy-user-api-dev');
+    expect(s.calls).toEqual([]);
+  });
+
+  test('without a terminal it refuses unless --yes', async () => {
+    const s = setup({ yes: false, interactive: false });
+    await expect(runDestroy(s.options)).rejects.toThrow(/no terminal to ask for approval[\s\S]*tollgate destroy --env dev --yes/);
+    expect(s.calls).toEqual([]);
+  });
+
+  test('an Asgardeo failure leaves the AWS stack untouched and says how to resume', async () => {
+    const s = setup();
+    s.side.failDestroy = new Error('DELETE /api/server/v1/applications/1 failed: HTTP 503');
+    const err = (await runDestroy(s.options).catch((e: unknown) => e)) as DestroyError;
+    expect(err).toBeInstanceOf(DestroyError);
+    expect(err.step).toBe('asgardeo');
+    expect(err.message).toContain('the AWS stack pharmacy-user-api-dev is untouched');
+    expect(err.message).toContain('run `tollgate destroy --env dev`');
+    expect(s.calls).toEqual(['asgardeo destroy']);
+  });
+
+  test('an AWS failure after Asgardeo is reported at the aws step', async () => {
+    const s = setup();
+    s.runner.failDestroy = new InfraCommandError({ command: 'cdktf destroy', exitCode: 1, output: 'Error: deleting Lambda', hint: 'retry' });
+    const err = (await runDestroy(s.options).catch((e: unknown) => e)) as DestroyError;
+    expect(err.step).toBe('aws');
+    expect(err.message).toContain('the Asgardeo objects are deleted');
+  });
+});

@@ -1,0 +1,128 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ResolvedConfig } from '../../config';
+import { buildAccessMatrix, renderAccessMatrix } from '../access-matrix';
+import { planExitCode, renderPlanReport, runPlan } from '../plan-report';
+import { FakeRunner, FakeSide, exampleConfig, tmpDir } from './helpers';
+
+const config = exampleConfig('dev');
+
+/** A synthesized stack folder holding just the authorizer, as cdktf writes it. */
+function stackDir(jwt: { issuer: string; audience: string[] }): string {
+  const dir = tmpDir();
+  const json = { resource: { aws_apigatewayv2_authorizer: { api_jwt_authorizer_1234: { api_id: '${aws_apigatewayv2_api.api.id}', authorizer_type: 'JWT', identity_sources: ['$request.header.Authorization'], jwt_configuration: jwt, name: 'asgardeo' } } } };
+  fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(json));
+  return dir;
+}
+const goodStack = () => stackDir({ issuer: config.asgardeo.issuer, audience: ['${aws_apigatewayv2_stage.api_stage.invoke_url}'] });
+
+async function plan(o: { runner?: FakeRunner; side?: FakeSide; dir?: string; cfg?: ResolvedConfig } = {}) {
+  const cfg = o.cfg ?? config;
+  const calls: string[] = [];
+  const runner = o.runner ?? new FakeRunner(cfg, calls);
+  const side = o.side ?? new FakeSide(undefined, calls);
+  const report = await runPlan({ config: cfg, runner, side, credentials: { clientId: 'a', clientSecret: 'b' }, stackDir: o.dir ?? goodStack() });
+  return { report, calls, runner, side };
+}
+
+describe('access matrix', () => {
+  test('the example: each route, its scopes, the clients and roles that can obtain them', () => {
+    const m = buildAccessMatrix(config);
+    expect(m.routes.map((r) => [r.routeKey, r.scopes, r.clients.map((c) => c.name), r.roles.map((x) => x.name)])).toEqual([
+      ['GET /user', ['get_pharmacy_user'], ['pharmacy-reader'], ['pharmacist']],
+      ['POST /user', ['create_pharmacy_user'], ['pharmacy-admin'], []],
+      ['PUT /user', ['update_pharmacy_user'], ['pharmacy-admin'], ['pharmacist']],
+    ]);
+    expect(m.warnings).toEqual([]);
+    const text = renderAccessMatrix(m, 'text');
+    expect(text.split('\n')[0]).toMatch(/^route\s+required scopes \(any one\)\s+clients \(client credentials\)\s+roles \(users signing in\)$/);
+    expect(text).toMatch(/GET \/user\s+get_pharmacy_user\s+pharmacy-reader \(get_pharmacy_user\)\s+pharmacist \(get_pharmacy_user; no sign-in client admits it\)/);
+  });
+
+  test('a route scope nobody can obtain is a warning naming route and scope', () => {
+    const cfg: ResolvedConfig = {
+      ...config,
+      scopes: [...config.scopes, { name: 'delete_pharmacy_user', displayName: 'Delete', description: '' }],
+      routes: [...config.routes, { method: 'DELETE', path: '/user', routeKey: 'DELETE /user', scopes: ['delete_pharmacy_user'], public: false }],
+    };
+    const m = buildAccessMatrix(cfg);
+    expect(m.warnings).toEqual(['DELETE /user: nobody can obtain scope "delete_pharmacy_user" (no client is authorized for it and no role holds it); add it to a client\'s scopes in tollgate.config.ts']);
+    expect(renderAccessMatrix(m, 'markdown')).toContain('> ⚠️ DELETE /user: nobody can obtain scope "delete_pharmacy_user"');
+  });
+
+  test('a role counts through a sign-in client that admits organization roles and is authorized for the scope', () => {
+    const cfg: ResolvedConfig = {
+      ...config,
+      clients: [...config.clients, { name: 'pharmacy-portal', description: '', grantTypes: ['authorization_code'], callbackUrls: ['https://portal.example.com/cb'], scopes: ['get_pharmacy_user'], accessTokenLifetimeSeconds: 3600, roleAudience: 'organization' }],
+    };
+    const get = buildAccessMatrix(cfg).routes[0];
+    expect(get.roles).toEqual([{ name: 'pharmacist', scopes: ['get_pharmacy_user'], via: ['pharmacy-portal'], users: [] }]);
+    // The portal is not authorized for update_pharmacy_user, so the role gives no way in there.
+    expect(buildAccessMatrix(cfg).routes[2].roles[0].via).toEqual([]);
+  });
+});
+
+describe('tollgate plan report', () => {
+  test('one report with the AWS diff, the Asgardeo plan, the access matrix and the boundary checks', async () => {
+    const { report, calls } = await plan();
+    expect(calls.sort()).toEqual([`diff ${config.stackName}`, 'plan without outputs']);
+    const text = renderPlanReport(report, 'text');
+    expect(text).toContain('tollgate plan: pharmacy-user-api-dev (dev): changes: AWS yes, Asgardeo yes');
+    expect(text).toContain('== Who can call what ==');
+    expect(text).toContain('✓ issuer: the authorizer trusts https://api.asgardeo.io/t/pharmacy/oauth2/token, which Asgardeo puts in iss');
+    expect(text).toContain("✓ audience: the authorizer's audience and the clients' token audience are both the stage invoke URL (known after deploy)");
+    expect(text).toContain('== AWS: Plan: 9 to add, 0 to change, 0 to destroy. ==');
+    expect(text).toContain('+ create api resource "Pharmacy User API"');
+  });
+
+  test('--markdown is a PR comment: headings, a table, the Terraform plan folded', async () => {
+    const { report } = await plan();
+    const md = renderPlanReport(report, 'markdown');
+    expect(md).toContain('## tollgate plan: `pharmacy-user-api-dev` (dev)');
+    expect(md).toContain('| route | required scopes (any one) | clients (client credentials) | roles (users signing in) |');
+    expect(md).toContain('| `GET /user` | get_pharmacy_user | pharmacy-reader (get_pharmacy_user) |');
+    expect(md).toMatch(/<details><summary>Terraform plan<\/summary>\n\n```\nPlan: 9 to add/);
+    expect(md).toContain('- ✅ **issuer**');
+  });
+
+  test('--json carries the same facts', async () => {
+    const { report } = await plan();
+    const json = JSON.parse(renderPlanReport(report, 'json'));
+    expect(json).toMatchObject({ stackName: 'pharmacy-user-api-dev', changes: true, aws: { changes: true }, asgardeo: { changes: true, plan: { changes: true } }, problems: [] });
+    expect(json.accessMatrix.routes).toHaveLength(3);
+  });
+
+  test('exit codes: 0 without changes, 2 with changes and --detailed-exitcode, 0 with changes without it', async () => {
+    const none = new FakeRunner(config);
+    none.diffResult = { changes: false, text: 'No changes. Your infrastructure matches the configuration.', summary: 'No changes.' };
+    const side = new FakeSide(undefined);
+    side.planChanges = false;
+    const clean = await plan({ runner: none, side });
+    expect(clean.report.changes).toBe(false);
+    expect(planExitCode(clean.report, true)).toBe(0);
+    expect(renderPlanReport(clean.report, 'text')).toContain(': no changes');
+
+    const asgardeoOnly = await plan({ runner: none });
+    expect(planExitCode(asgardeoOnly.report, true)).toBe(2);
+    expect(planExitCode(asgardeoOnly.report, false)).toBe(0);
+  });
+
+  test('a stack trusting another issuer is a problem (exit 1) that says every call would get 401', async () => {
+    const { report } = await plan({ dir: stackDir({ issuer: 'https://api.asgardeo.io/t/pharmacy/oauth2/token/', audience: ['${aws_apigatewayv2_stage.api_stage.invoke_url}'] }) });
+    expect(report.problems).toEqual([expect.stringContaining('issuer: the authorizer trusts "https://api.asgardeo.io/t/pharmacy/oauth2/token/" but Asgardeo issues tokens with iss "https://api.asgardeo.io/t/pharmacy/oauth2/token": every call would get 401')]);
+    expect(planExitCode(report, true)).toBe(1);
+  });
+
+  test('an audience Asgardeo will not put in aud is a problem', async () => {
+    const cfg: ResolvedConfig = { ...config, apiResource: { ...config.apiResource, identifier: 'https://pharmacy.example.com/api' } };
+    const { report } = await plan({ cfg, dir: stackDir({ issuer: config.asgardeo.issuer, audience: ['https://other.example.com'] }) });
+    expect(report.problems).toEqual([expect.stringContaining('the token does not have a valid audience')]);
+    const ok = await plan({ cfg, dir: stackDir({ issuer: config.asgardeo.issuer, audience: ['https://pharmacy.example.com/api'] }) });
+    expect(ok.report.problems).toEqual([]);
+  });
+
+  test('without a synthesized stack the boundary is reported as unchecked, not as fine', async () => {
+    const { report } = await plan({ dir: path.join(tmpDir(), 'missing') });
+    expect(report.boundary).toEqual([{ status: 'unknown', name: 'issuer and audience', detail: expect.stringContaining('was not found') }]);
+  });
+});
