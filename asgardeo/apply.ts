@@ -11,13 +11,17 @@ export function scopesForChanges(changes: readonly PlannedChange[]): string[] {
   for (const c of changes) {
     if (c.action === 'no-op' || c.action === 'conflict') continue;
     const verb = c.action === 'create' ? 'create' : c.action === 'delete' ? 'delete' : 'update';
-    if (c.type === 'api-resource') out.add(`internal_api_resource_${verb}`);
+    // A create that meets a 409 (a concurrent or killed run made it) converges by updating: it needs both.
+    if (c.type === 'api-resource') out.add(`internal_api_resource_${verb}`).add(c.action === 'create' ? 'internal_api_resource_update' : `internal_api_resource_${verb}`);
     if (c.type === 'application') {
-      const onlyScopes = c.action === 'update' && c.fields.every((f) => f.field === 'authorizedScopes');
-      if (!onlyScopes) out.add(`internal_application_mgt_${verb}`);
-      if (c.action === 'create' || c.fields.some((f) => f.field === 'authorizedScopes')) out.add('internal_application_business_api_update');
+      out.add(`internal_application_mgt_${verb}`);
+      // Authorizing an API is an application update that additionally needs the business-API scope.
+      if (c.action === 'create' || c.fields.some((f) => f.field === 'authorizedScopes')) {
+        out.add('internal_application_mgt_update');
+        out.add('internal_application_business_api_update');
+      }
     }
-    if (c.type === 'role') out.add(`internal_role_mgt_${verb}`);
+    if (c.type === 'role') out.add(`internal_role_mgt_${verb}`).add(c.action === 'create' ? 'internal_role_mgt_update' : `internal_role_mgt_${verb}`);
     if (c.type === 'user') out.add(`internal_user_mgt_${verb}`);
   }
   return [...out].sort();

@@ -4,7 +4,7 @@ import { planHasChanges } from './plan';
 const SYMBOL: Record<ChangeAction, string> = { create: '+', update: '~', delete: '-', 'no-op': ' ', conflict: '!' };
 const COLOR: Record<ChangeAction, string> = { create: '\x1b[32m', update: '\x1b[33m', delete: '\x1b[31m', 'no-op': '\x1b[2m', conflict: '\x1b[35m' };
 const RESET = '\x1b[0m';
-const FIELD_SECRET = /secret|password|token/i;
+const FIELD_SECRET = /(secret|password)$/i;
 
 /** Plans never carry secrets, but a field named like one is masked whatever its value. */
 function show(field: string, v: unknown): string {
