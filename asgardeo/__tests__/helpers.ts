@@ -45,6 +45,7 @@ export interface Harness {
   options(extra?: Partial<ReconcileOptions>): ReconcileOptions;
   /** An admin management token, for console-style edits. */
   admin(): Promise<string>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- console-style calls read arbitrary bodies
   call(method: string, p: string, body?: unknown, contentType?: string): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
