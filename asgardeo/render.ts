@@ -13,6 +13,11 @@ function show(field: string, v: unknown): string {
   return JSON.stringify(v);
 }
 
+function maskField(f: FieldDiff): FieldDiff {
+  const m = (v: unknown) => (show(f.field, v) === '(sensitive)' ? '(sensitive)' : v);
+  return { field: f.field, ...('before' in f ? { before: m(f.before) } : {}), ...('after' in f ? { after: m(f.after) } : {}) };
+}
+
 function fieldLine(f: FieldDiff): string {
   if (!('before' in f)) return `${f.field} = ${show(f.field, f.after)}`;
   if (!('after' in f)) return `${f.field} = ${show(f.field, f.before)} -> (deleted)`;
@@ -37,7 +42,10 @@ function header(plan: AsgardeoPlan): string {
 }
 
 export function renderPlan(plan: AsgardeoPlan, format: 'text' | 'json' | 'markdown', opts: { color?: boolean } = {}): string {
-  if (format === 'json') return `${JSON.stringify({ ...plan, summary: summarize(plan), hasChanges: planHasChanges(plan) }, null, 2)}\n`;
+  if (format === 'json') {
+    const changes = plan.changes.map((c) => ({ ...c, fields: c.fields.map((f) => maskField(f)) }));
+    return `${JSON.stringify({ ...plan, changes, summary: summarize(plan), hasChanges: planHasChanges(plan) }, null, 2)}\n`;
+  }
   if (format === 'markdown') return renderMarkdown(plan);
   const paint = (a: ChangeAction, s: string) => (opts.color ? `${COLOR[a]}${s}${RESET}` : s);
   const lines = [header(plan), ''];

@@ -1,0 +1,105 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startLocalAsgardeo, type LocalAsgardeo } from '../../sandbox/asgardeo';
+import { main } from '../main';
+import { memoryIo } from '../io';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const IDENTIFIER = 'https://abc123.execute-api.us-east-1.amazonaws.com/dev';
+
+jest.setTimeout(30000);
+
+describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)', () => {
+  let la: LocalAsgardeo;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  const run = async (...argv: string[]) => {
+    const io = memoryIo({ env, cwd: dir });
+    const code = await main(argv, io);
+    return { code, out: io.out(), err: io.err() };
+  };
+
+  beforeAll(async () => {
+    la = await startLocalAsgardeo({ organization: 'pharmacy' });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-cli-'));
+    const outputs = { 'pharmacy-user-api-dev': { api_id: 'abc123', api_endpoint: 'https://abc123.execute-api.us-east-1.amazonaws.com', stage_invoke_url: IDENTIFIER, api_identifier: IDENTIFIER, issuer: la.issuer, region: 'us-east-1', function_name: 'fn', stack_name: 'pharmacy-user-api-dev', environment: 'dev' } };
+    fs.writeFileSync(path.join(dir, 'outputs.json'), JSON.stringify(outputs));
+    env = { ASGARDEO_CLIENT_ID: la.admin.clientId, ASGARDEO_CLIENT_SECRET: la.admin.clientSecret, ASGARDEO_BASE_URL: la.baseUrl, TOLLGATE_TARGET: 'local', TOLLGATE_CONFIG: path.join(REPO, 'tollgate.config.ts') };
+  });
+  afterAll(async () => {
+    await la.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('plan --detailed-exitcode: 2 with changes, and the text plan on stdout', async () => {
+    const r = await run('plan', '--outputs', 'outputs.json', '--detailed-exitcode');
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('+ api-resource https://abc123.execute-api.us-east-1.amazonaws.com/dev (create)');
+    expect(r.out).toContain('Plan: 4 to create, 0 to update, 0 to delete.');
+    expect(la.requests.writes()).toBe(0);
+  });
+
+  it('plan without outputs shows the identifier as known after the AWS deploy; --markdown and --json', async () => {
+    const md = await run('plan', '--markdown');
+    expect(md.code).toBe(0);
+    expect(md.out).toContain('API identifier (known after AWS deploy)');
+    expect(md.out).toContain('| + create | application | `pharmacy-reader` |');
+    const json = await run('plan', '--json', '--outputs', 'outputs.json');
+    expect(JSON.parse(json.out).summary.create).toBe(4);
+    expect((await run('plan', '--json', '--markdown')).err).toContain('cannot be used together');
+  });
+
+  it('apply writes the outputs file (no secret), then plan shows no changes (exit 0)', async () => {
+    const r = await run('apply', '--outputs', 'outputs.json');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('creating application pharmacy-reader');
+    const file = path.join(dir, '.tollgate', 'pharmacy-user-api-dev.asgardeo.json');
+    const written = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(written).toMatchObject({ issuer: la.issuer, audience: IDENTIFIER, tokenEndpoint: `${la.baseUrl}/t/pharmacy/oauth2/token` });
+    expect(written.clients.map((c: { name: string }) => c.name)).toEqual(['pharmacy-admin', 'pharmacy-reader']);
+    expect(fs.readFileSync(file, 'utf8')).not.toMatch(/secret/i);
+    const again = await run('plan', '--outputs', 'outputs.json', '--detailed-exitcode');
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('No changes');
+  });
+
+  it('token prints an access token for a configured client; an unknown client lists the known ones', async () => {
+    const r = await run('token', '--client', 'pharmacy-reader');
+    expect(r.code).toBe(0);
+    expect(r.out.trim().split('.')).toHaveLength(3);
+    expect(r.err).toContain('scope: get_pharmacy_user');
+    const bad = await run('token', '--client', 'nobody');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('unknown client "nobody"');
+    expect(bad.err).toContain('pharmacy-reader, pharmacy-admin');
+    expect((await run('token')).err).toContain('--client is required (configured clients: pharmacy-reader, pharmacy-admin)');
+  });
+
+  it('clear errors: missing credentials, other-stack outputs, malformed outputs, unknown flag', async () => {
+    const noCreds = memoryIo({ env: { ...env, ASGARDEO_CLIENT_SECRET: '' }, cwd: dir });
+    expect(await main(['plan'], noCreds)).toBe(1);
+    expect(noCreds.err()).toContain('ASGARDEO_CLIENT_SECRET is not set');
+    fs.writeFileSync(path.join(dir, 'prod.json'), JSON.stringify({ 'pharmacy-user-api-prod': { api_id: 'x' } }));
+    const other = await run('plan', '--outputs', 'prod.json');
+    expect(other.code).toBe(1);
+    expect(other.err).toContain('no outputs for stack "pharmacy-user-api-dev"');
+    fs.writeFileSync(path.join(dir, 'bad.json'), 'not json');
+    expect((await run('apply', '--outputs', 'bad.json')).err).toMatch(/not valid JSON[\s\S]*--outputs-file/);
+    const flag = await run('plan', '--frobnicate');
+    expect(flag.code).toBe(1);
+    expect(flag.err).toContain("Unknown option '--frobnicate'");
+    expect(flag.err).toContain('Usage: tollgate plan');
+  });
+
+  it('apply --prune needs --yes; destroy needs --yes and then deletes what the stack owns', async () => {
+    expect((await run('apply', '--outputs', 'outputs.json', '--prune')).code).toBe(1);
+    const refused = await run('destroy', '--outputs', 'outputs.json');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('--yes');
+    const r = await run('destroy', '--outputs', 'outputs.json', '--yes');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('- application pharmacy-reader (delete)');
+    expect((await run('plan', '--outputs', 'outputs.json', '--detailed-exitcode')).code).toBe(2);
+  });
+});
