@@ -156,7 +156,7 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
           signal: o.signal,
           progress: (line) => {
             done.push(line);
-            state.asgardeo = `partially applied; last change done: ${line}`;
+            state.asgardeo = `partially applied; last progress before the failure: ${line}`;
             o.write(`  ${line}\n`);
           },
         });

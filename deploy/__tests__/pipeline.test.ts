@@ -111,7 +111,7 @@ describe('runDeploy', () => {
     const err = await deployError(runDeploy(s.options));
     expect(err.step).toBe('asgardeo');
     expect(err.state.aws).toMatch(/^deployed pharmacy-user-api-dev \(outputs in .*pharmacy-user-api-dev\.outputs\.json\)$/);
-    expect(err.state.asgardeo).toBe('partially applied; last change done: + application pharmacy-reader');
+    expect(err.state.asgardeo).toBe('partially applied; last progress before the failure: + application pharmacy-reader');
     expect(err.resume).toContain('`tollgate deploy --env dev --from asgardeo`');
     expect(err.message).toContain('To resume: fix the problem above, then run `tollgate deploy --env dev --from asgardeo`');
 

@@ -1,0 +1,202 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'cdktf';
+import { loadConfig, type ResolvedConfig } from '../../config';
+import { buildStack } from '../../main';
+import { startLocalAsgardeo, type LocalAsgardeo } from '../../sandbox/asgardeo';
+import { startLocalGateway, type LocalGateway } from '../../sandbox/gateway';
+import { DeployError, runDeploy, type DeployOptions } from '../pipeline';
+import { runDestroy } from '../destroy';
+import { planExitCode, renderPlanReport, runPlan } from '../plan-report';
+import { reconcilerSide } from '../reconciler-side';
+import type { InfraDiff, InfraRunner, StackOperation, ToolVersions } from '../infra-runner';
+import { REPO_ROOT, tmpDir } from './helpers';
+
+/**
+ * The pipeline end to end with the real reconciler against the local Asgardeo, and the smoke test
+ * against the local gateway serving the synthesized stack. Only Terraform is replaced: this runner
+ * synthesizes the real stack and "deploys" it by starting the local gateway from its cdk.tf.json.
+ */
+class LocalGatewayRunner implements InfraRunner {
+  gateway?: LocalGateway;
+  readonly calls: string[] = [];
+  constructor(
+    private readonly config: ResolvedConfig,
+    private readonly outdir: string,
+  ) {}
+  async versions(): Promise<ToolVersions> {
+    return { terraform: 'n/a', cdktf: 'n/a' };
+  }
+  get stackDir(): string {
+    return path.join(this.outdir, 'stacks', this.config.stackName);
+  }
+  async synth(): Promise<void> {
+    const app = new App({ outdir: this.outdir });
+    buildStack(app, this.config, { backend: { kind: 'local', path: path.join(this.outdir, 'terraform.tfstate') }, bundleDir: path.join(this.outdir, 'bundle') });
+    app.synth();
+  }
+  async diff(o: StackOperation): Promise<InfraDiff> {
+    this.calls.push(`diff ${o.stack}`);
+    await this.synth();
+    return { changes: !this.gateway, text: this.gateway ? 'No changes.' : 'Plan: 9 to add, 0 to change, 0 to destroy.' };
+  }
+  async deploy(o: StackOperation & { outputsFile: string }): Promise<void> {
+    this.calls.push(`deploy ${o.stack}`);
+    await this.synth();
+    // A redeploy keeps the API's address, as API Gateway keeps an API's id: the identifier stays put.
+    const port = this.gateway ? Number(new URL(this.gateway.url).port) : 0;
+    await this.gateway?.stop();
+    this.gateway = await startLocalGateway({ stackDir: this.stackDir, port, log: () => undefined });
+    fs.writeFileSync(o.outputsFile, JSON.stringify(this.gateway.outputsFile(), null, 2));
+  }
+  async destroy(o: StackOperation): Promise<void> {
+    this.calls.push(`destroy ${o.stack}`);
+    await this.gateway?.stop();
+    this.gateway = undefined;
+  }
+}
+
+const fastTransport = { backoff: { baseMs: 2, capMs: 10 }, pacing: false as const };
+
+let asgardeo: LocalAsgardeo;
+let config: ResolvedConfig;
+let runner: LocalGatewayRunner;
+let work: string;
+
+beforeAll(async () => {
+  asgardeo = await startLocalAsgardeo({ organization: 'pharmacy' });
+  config = loadConfig({ file: path.join(REPO_ROOT, 'tollgate.config.ts'), env: 'dev', target: 'local', asgardeoBaseUrl: asgardeo.baseUrl, environment: {} });
+  work = tmpDir();
+  runner = new LocalGatewayRunner(config, path.join(work, 'cdktf.out'));
+});
+afterAll(async () => {
+  await runner?.gateway?.stop();
+  await asgardeo?.stop();
+});
+
+function deployOptions(env: NodeJS.ProcessEnv, overrides: Partial<DeployOptions> = {}): DeployOptions & { output: () => string } {
+  let out = '';
+  return {
+    loadConfig: () => config,
+    runner,
+    side: reconcilerSide({ env, transport: fastTransport }),
+    env,
+    cwd: work,
+    yes: false,
+    interactive: false,
+    prompt: async () => 'no',
+    smoke: true,
+    resumeCommand: (from) => `tollgate deploy --target local${from ? ` --from ${from}` : ''}`,
+    write: (t) => (out += t),
+    smokeOptions: { retries: 0 },
+    ...overrides,
+    output: () => out,
+  };
+}
+
+const adminEnv = () => ({ ASGARDEO_CLIENT_ID: asgardeo.admin.clientId, ASGARDEO_CLIENT_SECRET: asgardeo.admin.clientSecret });
+
+describe('deploy against the local Asgardeo and the local gateway', () => {
+  test('admin credentials lacking management scopes fail preflight, naming each scope, before any write', async () => {
+    asgardeo.addManagementClient({ clientId: 'weak-admin', clientSecret: 'weak-secret', scopes: ['internal_api_resource_view', 'internal_application_mgt_view'] });
+    const o = deployOptions({ ASGARDEO_CLIENT_ID: 'weak-admin', ASGARDEO_CLIENT_SECRET: 'weak-secret' });
+    const writesBefore = asgardeo.requests.writes();
+    const err = (await runDeploy(o).catch((e: unknown) => e)) as DeployError;
+    expect(err).toBeInstanceOf(DeployError);
+    expect(err.step).toBe('preflight');
+    expect(err.message).toContain('internal_application_mgt_create');
+    expect(err.message).toContain('internal_role_mgt_create');
+    expect(err.message).not.toContain('weak-secret');
+    expect(asgardeo.requests.writes()).toBe(writesBefore);
+    expect(runner.calls).toEqual([]);
+  });
+
+  test('plan before the first deploy: changes on both sides, exit code 2, the access matrix', async () => {
+    const side = reconcilerSide({ env: adminEnv(), transport: fastTransport });
+    // The local target has no AWS diff (which would synthesize): synthesize for the boundary checks.
+    await runner.synth();
+    const report = await runPlan({ config, runner, side, credentials: asgardeo.admin, stackDir: runner.stackDir });
+    expect(planExitCode(report, true)).toBe(2);
+    expect(report.problems).toEqual([]);
+    expect(report.boundary.find((b) => b.name === 'issuer')).toMatchObject({ status: 'ok' });
+    const md = renderPlanReport(report, 'markdown');
+    expect(md).toContain('| `GET /user` | get_pharmacy_user | pharmacy-reader (get_pharmacy_user) |');
+  });
+
+  test('deploys, reconciles and passes the smoke test; a second deploy converges with no Asgardeo writes', async () => {
+    const o = deployOptions(adminEnv());
+    const result = await runDeploy(o);
+    expect(result.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done']);
+    expect(result.outputs.issuer).toBe(asgardeo.issuer);
+    const checks = result.smoke!.checks.map((c) => `${c.route} | ${c.caller} | ${c.got.split(' [')[0]}`);
+    expect(checks).toEqual([
+      'GET /user | no token | 401 {"message":"Unauthorized"}',
+      'GET /user | token of pharmacy-admin (lacks get_pharmacy_user) | 403 {"message":"Forbidden"}',
+      'GET /user | token of pharmacy-reader (get_pharmacy_user) | 200 {"message":"Welcome User!"}',
+      'POST /user | no token | 401 {"message":"Unauthorized"}',
+      'POST /user | token of pharmacy-reader (lacks create_pharmacy_user) | 403 {"message":"Forbidden"}',
+      expect.stringMatching(/^POST \/user \| token of pharmacy-admin \(create_pharmacy_user\) \| 200/),
+      'PUT /user | no token | 401 {"message":"Unauthorized"}',
+      'PUT /user | token of pharmacy-reader (lacks update_pharmacy_user) | 403 {"message":"Forbidden"}',
+      expect.stringMatching(/^PUT \/user \| token of pharmacy-admin \(update_pharmacy_user\) \| 200/),
+    ]);
+    expect(o.output()).not.toContain(asgardeo.admin.clientSecret);
+
+    const writes = asgardeo.requests.writes();
+    const again = await runDeploy(deployOptions(adminEnv(), { smoke: false }));
+    expect(again.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'skipped']);
+    expect(asgardeo.requests.writes()).toBe(writes);
+  });
+
+  test('an Asgardeo outage mid-apply stops at the asgardeo step; --from asgardeo converges', async () => {
+    // A fresh organization so the apply has writes to do.
+    const other = await startLocalAsgardeo({ organization: 'pharmacy' });
+    const cfg = loadConfig({ file: path.join(REPO_ROOT, 'tollgate.config.ts'), env: 'dev', target: 'local', asgardeoBaseUrl: other.baseUrl, environment: {} });
+    const r = new LocalGatewayRunner(cfg, path.join(tmpDir(), 'cdktf.out'));
+    const env = { ASGARDEO_CLIENT_ID: other.admin.clientId, ASGARDEO_CLIENT_SECRET: other.admin.clientSecret };
+    try {
+      const side = reconcilerSide({ env, transport: { ...fastTransport, maxAttempts: 2 } });
+      let failedOnce = false;
+      const flaky = {
+        ...side,
+        apply: async (s: Parameters<typeof side.apply>[0]) => {
+          if (!failedOnce) {
+            failedOnce = true;
+            // Enough 503s to outlast the retries of the first write.
+            other.faults.failNext(50, 503);
+          }
+          return side.apply(s);
+        },
+      };
+      const err = (await runDeploy(deployOptions(env, { loadConfig: () => cfg, runner: r, side: flaky })).catch((e: unknown) => e)) as DeployError;
+      expect(err).toBeInstanceOf(DeployError);
+      expect(err.step).toBe('asgardeo');
+      expect(err.message).toContain('HTTP 503');
+      expect(err.state.aws).toMatch(/^deployed pharmacy-user-api-dev/);
+      expect(err.resume).toContain('tollgate deploy --target local --from asgardeo');
+
+      other.faults.reset();
+      const result = await runDeploy(deployOptions(env, { loadConfig: () => cfg, runner: r, side: flaky, from: 'asgardeo' }));
+      expect(result.steps.map((s) => s.status)).toEqual(['done', 'skipped', 'done', 'done']);
+      expect(result.smoke!.checks.every((c) => c.ok)).toBe(true);
+      expect(r.calls.filter((c) => c.startsWith('deploy'))).toHaveLength(1);
+    } finally {
+      await r.gateway?.stop();
+      await other.stop();
+    }
+  });
+
+  test('destroy deletes the owned Asgardeo objects, then the stack', async () => {
+    const side = reconcilerSide({ env: adminEnv(), transport: fastTransport });
+    const order: string[] = [];
+    const traced = { ...side, destroy: async (s: Parameters<typeof side.destroy>[0]) => (order.push('asgardeo'), side.destroy(s)) };
+    const before = runner.calls.length;
+    await runDestroy({ config, runner, side: traced, credentials: asgardeo.admin, yes: true, interactive: false, prompt: async () => 'no', command: 'tollgate destroy', write: () => undefined });
+    expect(order).toEqual(['asgardeo']);
+    // The local target has no AWS stack to destroy; the Asgardeo side is gone: a plan wants to create everything again.
+    expect(runner.calls.slice(before)).toEqual([]);
+    const plan = await side.plan({ config, credentials: asgardeo.admin });
+    expect(side.renderPlan(plan, 'text')).toMatch(/create/i);
+    expect(side.planHasChanges(plan)).toBe(true);
+  });
+});

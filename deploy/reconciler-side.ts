@@ -1,0 +1,38 @@
+import {
+  adminCredentialsFromEnv,
+  applyAsgardeo,
+  destroyAsgardeo,
+  planAsgardeo,
+  planHasChanges,
+  readStackOutputs,
+  renderPlan,
+  requestClientToken,
+  transportFromEnv,
+  type AsgardeoPlan,
+  type TransportOptions,
+} from '../asgardeo';
+import { Session } from '../asgardeo/session';
+import type { AsgardeoSide, SideOptions } from './asgardeo-side';
+
+/**
+ * The pipeline's Asgardeo side, bound to the real reconciler. `transport` tunes timeouts and
+ * backoff (the CLI reads TOLLGATE_ASGARDEO_* variables; tests pass fast retries).
+ */
+export function reconcilerSide(o: { env: NodeJS.ProcessEnv; transport?: TransportOptions }): AsgardeoSide<AsgardeoPlan> {
+  const transport = o.transport ?? transportFromEnv(o.env);
+  const options = (s: SideOptions) => ({ ...s, transport, env: o.env });
+  return {
+    credentialsFromEnv: (env) => adminCredentialsFromEnv(env),
+    // The reconciler's own token logic: one token asking for every scope, failing on each one not granted.
+    checkAdminAccess: async ({ config, credentials, scopes, signal }) => {
+      await new Session(config, credentials, transport, signal).authorize(scopes);
+    },
+    readStackOutputs: (file, config) => readStackOutputs(file, config),
+    plan: (s) => planAsgardeo(options(s)),
+    apply: (s) => applyAsgardeo(options(s)),
+    destroy: (s) => destroyAsgardeo(options(s)),
+    renderPlan: (plan, format) => renderPlan(plan, format),
+    planHasChanges: (plan) => planHasChanges(plan),
+    requestClientToken: (t) => requestClientToken({ ...t, transport }),
+  };
+}
