@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { GatewayStackError } from './errors';
 import { evaluate, evaluateString, type ReferenceResolver } from './interpolation';
+import type { InvokePermission } from './lambda-permissions';
 import type { TerraformBlock, TerraformStackJson } from './stack-file';
 
 /** What Terraform would deploy, read from the stack and evaluated with the local values. */
@@ -9,7 +10,11 @@ export interface GatewayModel {
   /** The aws provider's region. */
   readonly region: string;
   readonly stageName: string;
+  /** The API's execution ARN, with the local account and API id. */
+  readonly executionArn: string;
   readonly routes: readonly RouteModel[];
+  /** `aws_lambda_permission`s that let API Gateway invoke a function of the stack. */
+  readonly permissions: readonly InvokePermission[];
   readonly authorizers: ReadonlyMap<string, JwtAuthorizerModel>;
   readonly functions: ReadonlyMap<string, LambdaFunctionModel>;
   /** Non-sensitive outputs, evaluated: what `cdktf deploy --outputs-file` would write for this stack. */
@@ -119,6 +124,18 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
     });
   }
 
+  const permissions: InvokePermission[] = [];
+  for (const [key, block] of Object.entries(stack.resources.aws_lambda_permission ?? {})) {
+    const t = 'aws_lambda_permission';
+    const principal = str(t, key, block, 'principal', false);
+    const action = str(t, key, block, 'action', false);
+    if (principal !== 'apigateway.amazonaws.com' || (action !== 'lambda:InvokeFunction' && action !== 'lambda:*')) continue;
+    if (block.qualifier !== undefined) continue; // A permission on an alias or version does not cover the unqualified function.
+    const target = str(t, key, block, 'function_name', true) as string;
+    const fn = [...functions.values()].find((f) => target === f.functionName || target === f.invokeArn || target.endsWith(`:function:${f.functionName}`));
+    if (fn) permissions.push({ functionKey: fn.key, sourceArn: str(t, key, block, 'source_arn', false) });
+  }
+
   const integrations = new Map<string, string>();
   for (const [key, block] of Object.entries(stack.resources.aws_apigatewayv2_integration ?? {})) {
     const t = 'aws_apigatewayv2_integration';
@@ -189,7 +206,8 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
     outputs[name] = evaluate(output.value, resolve, `${stack.file}: output.${name}.value`);
   }
 
-  return { stackName: stack.stackName, region, stageName, routes, authorizers, functions, outputs };
+  const executionArn = resolve({ mode: 'resource', type: 'aws_apigatewayv2_api', name: apis[0], attribute: 'execution_arn', expression: `aws_apigatewayv2_api.${apis[0]}.execution_arn` }) as string;
+  return { stackName: stack.stackName, region, stageName, executionArn, permissions, routes, authorizers, functions, outputs };
 }
 
 function parseRouteKey(routeKey: string, where: string): { method: string | undefined; path: string | undefined } {

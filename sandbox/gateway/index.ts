@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { extractArchive } from './asset-archive';
 import { buildGatewayModel, type GatewayModel, type RouteModel } from './gateway-model';
 import { JwtAuthorizer } from './jwt-authorizer';
+import { isInvokePermitted, sourceArnFor } from './lambda-permissions';
 import { LambdaRuntime } from './lambda-runtime';
 import { internalServerError, jsonResponse, mapLambdaResult, type HttpResponse } from './lambda-response';
 import { localResolver, stageInvokeUrl } from './local-values';
@@ -134,6 +135,24 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       const decision = await authorizer.authorize(lowerCaseHeaders(req), route.scopes);
       if (!decision.allowed) return jsonResponse(decision.status, decision.body, { 'www-authenticate': decision.wwwAuthenticate });
       jwt = { claims: decision.claims, scopes: decision.scopes };
+    }
+
+    const method = req.method ?? 'GET';
+    const permitted = isInvokePermitted(model.permissions, {
+      functionKey: route.functionKey,
+      executionArn: model.executionArn,
+      stage: model.stageName,
+      method,
+      routePath: route.path,
+      requestPath: routePath,
+    });
+    if (!permitted) {
+      const fn = model.functions.get(route.functionKey);
+      log(
+        `local gateway: ${route.routeKey}: API Gateway may not invoke ${fn?.functionName}: no aws_lambda_permission (principal apigateway.amazonaws.com) ` +
+          `has a source_arn matching ${sourceArnFor(model.executionArn, model.stageName, method, route.path)}; AWS answers 500 here too. Add one, e.g. source_arn = "\${execution_arn}/*/${method}${route.path ?? ''}"`,
+      );
+      return internalServerError();
     }
 
     const event = buildPayloadV2Event({
