@@ -12,7 +12,12 @@ export function scopesForChanges(changes: readonly PlannedChange[]): string[] {
     if (c.action === 'no-op' || c.action === 'conflict') continue;
     const verb = c.action === 'create' ? 'create' : c.action === 'delete' ? 'delete' : 'update';
     // A create that meets a 409 (a concurrent or killed run made it) converges by updating: it needs both.
-    if (c.type === 'api-resource') out.add(`internal_api_resource_${verb}`).add(c.action === 'create' ? 'internal_api_resource_update' : `internal_api_resource_${verb}`);
+    if (c.type === 'api-resource') {
+      out.add(`internal_api_resource_${verb}`).add(c.action === 'create' ? 'internal_api_resource_update' : `internal_api_resource_${verb}`);
+      // Removing a scope is `DELETE .../scopes/{name}`, which needs the delete scope.
+      const scopes = c.fields.find((f) => f.field === 'scopes' && Array.isArray(f.before) && Array.isArray(f.after));
+      if (scopes && (scopes.before as string[]).some((n) => !(scopes.after as string[]).includes(n))) out.add('internal_api_resource_delete');
+    }
     if (c.type === 'application') {
       out.add(`internal_application_mgt_${verb}`);
       // Authorizing an API is an application update that additionally needs the business-API scope.
@@ -46,7 +51,7 @@ export interface ApplyIds {
  * 1. API resource, applications (with their OIDC settings), users;
  * 2. authorizations of the API to each app, organization roles, client ids of new apps;
  * 3. application roles (their permissions must be authorized to the app first);
- * 4. deletions (prune / destroy).
+ * 4. scopes removed from the API resource, then deletions (prune / destroy).
  * Every step re-reads after a 409, so a run that races another, or follows a killed one, converges.
  */
 export async function executePlan(ctx: ExecuteContext): Promise<ApplyIds> {
@@ -166,6 +171,7 @@ export async function executePlan(ctx: ExecuteContext): Promise<ApplyIds> {
   await settleAll(desired.roles.filter((r) => r.client).map((r) => reconcileRole(ctx, r, appIds.get(r.client!), userIds)));
 
   // Phase 4
+  if (apiChange?.action === 'update' && apiId) await removeApiScopes(ctx, apiId);
   const deletions = plan.changes.filter((c) => c.action === 'delete');
   await settleAll(
     deletions.filter((c) => c.type !== 'api-resource').map(async (c) => {
@@ -227,13 +233,20 @@ async function updateApiResource(ctx: ExecuteContext, id: string, c: PlannedChan
   const added = d.scopes.filter((s) => !have.has(s.name));
   if (added.length) patch.addedScopes = added.map((s) => ({ name: s.name, displayName: s.displayName, description: s.description }));
   if (Object.keys(patch).length) await api.patchApiResource(id, patch);
-  // PATCH cannot remove scopes (501); each goes by DELETE. Scope text changes go per scope.
-  const removed = [...have].filter((n) => !d.scopes.some((s) => s.name === n));
+  // Scope text changes go per scope; removed scopes go last (see removeApiScopes).
   const retexted = d.scopes.filter((s) => c.fields.some((f) => f.field.startsWith(`scopes.${s.name}.`)));
-  await settleAll([
-    ...removed.map((n) => api.deleteApiScope(id, n)),
-    ...retexted.map((s) => api.patchApiScope(id, s.name, { displayName: s.displayName, description: s.description })),
-  ]);
+  await settleAll(retexted.map((s) => api.patchApiScope(id, s.name, { displayName: s.displayName, description: s.description })));
+}
+
+/**
+ * PATCH cannot remove scopes (501); each goes by DELETE, and only after the authorizations and
+ * roles that used it were changed, since Asgardeo rejects a change that names a scope it no longer has.
+ */
+async function removeApiScopes(ctx: ExecuteContext, id: string): Promise<void> {
+  const d = ctx.desired.apiResource;
+  const removed = (ctx.observed.apiResource?.scopes ?? []).map((s) => s.name).filter((n) => !d.scopes.some((s) => s.name === n));
+  if (removed.length) ctx.progress(`removing scope(s) ${removed.join(', ')} from API resource ${d.identifier}`);
+  await settleAll(removed.map((n) => ctx.session.api.deleteApiScope(id, n)));
 }
 
 async function updateApplication(ctx: ExecuteContext, app: DesiredApp, c: PlannedChange): Promise<void> {
