@@ -42,6 +42,7 @@ export interface SideOptions {
   outputs?: StackOutputs;
   credentials: AdminCredentials;
   prune?: boolean;
+  adopt?: boolean;
   progress?: (line: string) => void;
   signal?: AbortSignal;
 }

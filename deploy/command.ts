@@ -125,7 +125,8 @@ export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps
   }
 }
 
-export const PLAN_OPTIONS = { prune: { type: 'boolean', default: false }, adopt: { type: 'boolean', default: false } } as const;
+/** The reconciler commands' flags, so `plan` and `destroy` accept the same ones whichever path runs. */
+export const PLAN_OPTIONS = { prune: { type: 'boolean', default: false }, adopt: { type: 'boolean', default: false }, 'asgardeo-only': { type: 'boolean', default: false } } as const;
 
 /**
  * `tollgate plan` across both sides: `cdktf diff` plus the reconciler's plan, the access matrix and
@@ -146,6 +147,8 @@ export async function combinedPlanCommand(argv: string[], io: CliIo, deps: Comma
       side,
       credentials: side.credentialsFromEnv(io.env),
       outputs,
+      prune: values.prune === true,
+      adopt: values.adopt === true,
       stackDir: path.join(outdir, 'stacks', config.stackName),
       // Terraform's own progress goes to stderr so stdout stays a clean report (PR comment, JSON).
       onOutput: (t) => io.stderr.write(t),
@@ -162,7 +165,8 @@ export async function combinedPlanCommand(argv: string[], io: CliIo, deps: Comma
 /** `tollgate destroy` across both sides: the owned Asgardeo objects, then `cdktf destroy`. */
 export async function combinedDestroyCommand(argv: string[], io: CliIo, deps: CommandDeps = {}): Promise<number> {
   try {
-    const { values } = parseCommandArgs(argv, {});
+    const { values } = parseCommandArgs(argv, PLAN_OPTIONS);
+    formatFromFlags(values);
     const config = configFromFlags(values, io);
     const side = deps.side ?? reconcilerSide({ env: io.env });
     const outputsFile = outputsFileFromFlags(values, io) ?? existing(defaultOutputsFile(config, io.cwd));

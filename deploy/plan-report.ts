@@ -12,6 +12,9 @@ export interface PlanOptions {
   credentials: AdminCredentials;
   /** Outputs of an earlier deploy, when known: fills in the API identifier. */
   outputs?: StackOutputs;
+  /** Passed to the reconciler's plan (see `tollgate plan --help`). */
+  prune?: boolean;
+  adopt?: boolean;
   /** Synthesized stack folder (`cdktf.out/stacks/<stack>`), read after the diff for the boundary checks. */
   stackDir: string;
   /** Terraform's own output while it plans (not part of the report). */
@@ -43,7 +46,7 @@ export async function runPlan(o: PlanOptions): Promise<PlanReport> {
   const { config } = o;
   const op = { stack: config.stackName, environment: config.environment, configFile: config.file, onOutput: o.onOutput, signal: o.signal };
   const awsPromise = config.target === 'local' ? Promise.resolve({ changes: false as const, text: 'local target: nothing is deployed to AWS', summary: 'local target', skipped: true as const }) : o.runner.diff(op);
-  const [aws, plan] = await Promise.all([awsPromise, o.side.plan({ config, outputs: o.outputs, credentials: o.credentials, signal: o.signal })]);
+  const [aws, plan] = await Promise.all([awsPromise, o.side.plan({ config, outputs: o.outputs, credentials: o.credentials, prune: o.prune, adopt: o.adopt, signal: o.signal })]);
   const matrix = buildAccessMatrix(config);
   const boundary = boundaryChecks(config, o.stackDir, o.outputs);
   const asgardeoChanges = o.side.planHasChanges(plan);
