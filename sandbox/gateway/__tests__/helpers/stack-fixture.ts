@@ -27,6 +27,20 @@ export function zipWithCdktf(sourceDir: string, destination: string): void {
   }
 }
 
+const zips = new Map<string, string>();
+
+/** One cdktf-made zip per handler folder and test file: synth is the slow part. */
+function cachedZip(handlerDir: string): string {
+  let zip = zips.get(handlerDir);
+  if (!zip) {
+    zip = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-gw-asset-')), 'archive.zip');
+    zipWithCdktf(handlerDir, zip);
+    zips.set(handlerDir, zip);
+    process.once('exit', () => fs.rmSync(path.dirname(zip as string), { recursive: true, force: true }));
+  }
+  return zip;
+}
+
 /**
  * A stack folder like `cdktf.out/stacks/pharmacy-user-api-dev`, from the fixture cdk.tf.json with
  * the test issuer filled in; `edit` may change the JSON (e.g. make a route public).
@@ -37,7 +51,11 @@ export function prepareStackDir(issuer: string, edit?: (json: EditableStackJson)
   edit?.(json);
   fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
   for (const fn of Object.values(json.resource.aws_lambda_function ?? {})) {
-    if (typeof fn.filename === 'string') zipWithCdktf(handlerDir, path.join(dir, fn.filename));
+    if (typeof fn.filename === 'string') {
+      const destination = path.join(dir, fn.filename);
+      fs.mkdirSync(path.dirname(destination), { recursive: true });
+      fs.copyFileSync(cachedZip(handlerDir), destination);
+    }
   }
   return dir;
 }
