@@ -74,7 +74,9 @@ export class CdktfRunner implements InfraRunner {
 
   private async cdktf(o: StackOperation, args: string[], hint: string): Promise<RunResult> {
     const [cmd, pre] = this.cdktfCommand();
-    const env = { TOLLGATE_ENV: o.environment, TOLLGATE_CONFIG: o.configFile };
+    const env: Record<string, string> = { TOLLGATE_ENV: o.environment, TOLLGATE_CONFIG: o.configFile };
+    // Terraform reads TF_WORKSPACE too and must see the same name the app resolved from `{env}`.
+    if (this.env.TF_WORKSPACE?.includes('{env}')) env.TF_WORKSPACE = this.env.TF_WORKSPACE.replace(/\{env\}/g, o.environment);
     const res = await this.exec(cmd, [...pre, ...args], env, CDKTF_INSTALL_HINT, o.onOutput, o.signal);
     if (res.code !== 0) {
       throw new InfraCommandError({ command: `cdktf ${args.join(' ')}`, exitCode: res.code, output: tail(res.output, ERROR_TAIL_LINES), hint });
