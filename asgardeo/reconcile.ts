@@ -73,13 +73,13 @@ export async function destroyAsgardeo(o: ReconcileOptions): Promise<ApplyResult>
 }
 
 async function run(o: ReconcileOptions, mode: 'apply' | 'destroy'): Promise<ApplyResult> {
-  const { session, desired, observed, plan } = await observeAndPlan(o, mode);
-  if (mode === 'apply' && desired.apiResource.identifier === UNKNOWN_IDENTIFIER) {
+  if (mode === 'apply' && desiredState(o.config, o.outputs).apiResource.identifier === UNKNOWN_IDENTIFIER) {
     throw new ReconcileError(
       `the API identifier of ${o.config.stackName} is not known: there are no Terraform outputs and apiResource.identifier is not set.`,
       'deploy the AWS side first and pass its outputs (--outputs <file>), or set apiResource.identifier in tollgate.config.ts',
     );
   }
+  const { session, desired, observed, plan } = await observeAndPlan(o, mode);
   const progress = o.progress ?? (() => undefined);
   const writeScopes = scopesForChanges(plan.changes);
   let ids: { apiResourceId: string | undefined; clients: { name: string; clientId: string }[] } = {

@@ -72,7 +72,10 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     const bad = await run('token', '--client', 'nobody');
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('unknown client "nobody"');
-    expect(bad.err).toContain('pharmacy-reader, pharmacy-admin');
+    expect(bad.err).toContain('configured clients: pharmacy-reader, pharmacy-admin');
+    const noCreds = memoryIo({ env: { ...env, ASGARDEO_CLIENT_ID: '' }, cwd: dir });
+    expect(await main(['token', '--client', 'nobody'], noCreds)).toBe(1);
+    expect(noCreds.err()).toContain('unknown client "nobody"');
     expect((await run('token')).err).toContain('--client is required (configured clients: pharmacy-reader, pharmacy-admin)');
   });
 
@@ -86,6 +89,9 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     expect(other.err).toContain('no outputs for stack "pharmacy-user-api-dev"');
     fs.writeFileSync(path.join(dir, 'bad.json'), 'not json');
     expect((await run('apply', '--outputs', 'bad.json')).err).toMatch(/not valid JSON[\s\S]*--outputs-file/);
+    const noOutputs = await run('apply');
+    expect(noOutputs.code).toBe(1);
+    expect(noOutputs.err).toMatch(/API identifier of pharmacy-user-api-dev is not known[\s\S]*--outputs <file>/);
     const flag = await run('plan', '--frobnicate');
     expect(flag.code).toBe(1);
     expect(flag.err).toContain("Unknown option '--frobnicate'");

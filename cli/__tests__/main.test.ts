@@ -41,3 +41,13 @@ describe('cli/main', () => {
     expect(Array.isArray(listCommands())).toBe(true);
   });
 });
+
+describe('bin/tollgate.js', () => {
+  it('runs the CLI as a process (tsx, no build step)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const r = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'tollgate.js'), 'plan'], { encoding: 'utf8', env: { PATH: process.env.PATH, TOLLGATE_CONFIG: path.join(__dirname, '..', '..', 'tollgate.config.ts') } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('tollgate plan: ASGARDEO_CLIENT_ID and ASGARDEO_CLIENT_SECRET are not set');
+  });
+});

@@ -22,6 +22,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       const known = config.clients.map((c) => c.name);
       throw new UsageError(`--client is required (configured clients: ${known.join(', ') || 'none'})`);
     }
+    if (!config.clients.some((c) => c.name === values.client)) {
+      const known = config.clients.map((c) => c.name);
+      throw new UsageError(`unknown client "${values.client}" (environment ${config.environment}); configured clients: ${known.join(', ') || 'none'}`);
+    }
     const token = await requestClientToken({ config, credentials: adminCredentialsFromEnv(io.env), client: values.client, scopes: values.scope, transport: transportFromEnv(io.env), signal: io.signal });
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ access_token: token.accessToken, token_type: 'Bearer', scope: token.scope, expires_in: token.expiresIn })}\n`);
