@@ -33,6 +33,8 @@ export class JwtAuthorizer {
   constructor(
     private readonly settings: JwtAuthorizerSettings,
     private readonly log: (line: string) => void,
+    /** How soon an unknown `kid` may refetch the JWKS again; tests shorten it. */
+    private readonly unknownKidRefetchMs = UNKNOWN_KID_REFETCH_MS,
   ) {}
 
   async authorize(headers: Readonly<Record<string, string | undefined>>, routeScopes: readonly string[]): Promise<AuthorizerDecision> {
@@ -107,7 +109,7 @@ export class JwtAuthorizer {
     if (!parsed.success) throw new DiscoveryError(`the discovery document ${url} has no valid jwks_uri`);
     return createRemoteJWKSet(new URL(parsed.data.jwks_uri), {
       cacheMaxAge: KEY_CACHE_MS,
-      cooldownDuration: UNKNOWN_KID_REFETCH_MS,
+      cooldownDuration: this.unknownKidRefetchMs,
       timeoutDuration: FETCH_TIMEOUT_MS,
     });
   }

@@ -18,6 +18,8 @@ export interface TestIssuer {
   /** An EC key that IS in the JWKS (kid `ec-1`): API Gateway uses RSA keys only. */
   readonly ecKey: KeyLike;
   sign(claims: JWTPayload, options?: SignOptions): Promise<string>;
+  /** Publishes a new RSA key (as a key rotation does) and returns its kid and private key. */
+  rotate(): Promise<{ kid: string; key: KeyLike }>;
   /** How many times the JWKS was fetched. */
   jwksFetches(): number;
   stop(): Promise<void>;
@@ -59,6 +61,12 @@ export async function startTestIssuer(organization = 'pharmacy'): Promise<TestIs
       return new SignJWT({ iss: issuer, iat: now, exp: now + 300, ...claims })
         .setProtectedHeader({ alg: options.alg ?? 'RS256', kid: options.kid ?? 'key-1', typ: 'at+jwt' })
         .sign(options.key ?? rsa.privateKey);
+    },
+    async rotate() {
+      const next = await generateKeyPair('RS256');
+      const kid = `key-${jwks.keys.length + 1}`;
+      jwks.keys.push({ ...(await exportJWK(next.publicKey)), kid, use: 'sig', alg: 'RS256' });
+      return { kid, key: next.privateKey };
     },
     jwksFetches: () => fetches,
     stop: () =>
