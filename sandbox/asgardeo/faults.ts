@@ -27,11 +27,13 @@ export class Faults {
   }
 
   failNext(count: number, status: FailStatus, opts: { retryAfterSeconds?: number } = {}): void {
+    checkCount(count, 'failNext');
     if (![429, 500, 502, 503].includes(status)) throw new RangeError(`failNext status must be 429, 500, 502 or 503, got ${status}`);
     for (let i = 0; i < count; i += 1) this.failures.push({ status, retryAfterSeconds: opts.retryAfterSeconds });
   }
 
   dropNext(count: number): void {
+    checkCount(count, 'dropNext');
     this.drops += count;
   }
 
@@ -74,6 +76,10 @@ export class Faults {
     }
     return { kind: 'none' };
   }
+}
+
+function checkCount(count: number, name: string): void {
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`${name} count must be a non-negative integer, got ${count}`);
 }
 
 /** The rate-limit family of a path below `/t/{org}`: `/api/server`, `/scim2` or `/oauth2`. */

@@ -128,7 +128,17 @@ function grant(requested: readonly string[], held: ReadonlySet<string>): string[
   return [...result];
 }
 
+const PRUNE_EVERY = 1000;
+let issuedSincePrune = 0;
+
 function tokenResponse(ctx: ServerContext, clientId: string, accessToken: string, scopes: string[], lifetime: number): RouteReply {
+  // Long benchmark runs issue many tokens; forget expired ones now and then so memory stays flat.
+  issuedSincePrune += 1;
+  if (issuedSincePrune >= PRUNE_EVERY) {
+    issuedSincePrune = 0;
+    const now = Date.now();
+    for (const [token, issued] of ctx.state.tokens) if (issued.expiresAt <= now) ctx.state.tokens.delete(token);
+  }
   ctx.state.tokens.set(accessToken, { clientId, scopes: new Set(scopes), expiresAt: Date.now() + lifetime * 1000 });
   return json(200, { access_token: accessToken, token_type: 'Bearer', expires_in: lifetime, scope: scopes.join(' ') }, { 'cache-control': 'no-store', pragma: 'no-cache' });
 }
