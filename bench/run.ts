@@ -1,0 +1,161 @@
+/**
+ * `npm run bench`: every benchmark of issue 7 in one process, side by side, then a table on
+ * stdout and bench/results.json. `BENCH_ONLY=synth,reconcile,scale,gateway,lambda` runs a subset
+ * (its JSON then goes to a temp file, so the committed bench/results.json stays a whole run).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { benchGateway, type GatewayResult } from './gateway';
+import { benchLambda, type LambdaResult } from './lambda';
+import { benchExampleReconcile, benchScaleReconcile, type RunFigures, type ScaleShape } from './reconcile';
+import { median, rateLimitFloorMs } from './stats';
+import { benchSynth, type SynthResult } from './synth';
+import { bytes, mb, ms, renderMarkdown, renderTable, type Row } from './table';
+
+/** How many whole runs each figure is the median of, and the load shapes; printed with the table. */
+export const SETTINGS = {
+  synthRuns: 5,
+  example: { latencyMs: 50, firstRuns: 5, noChangeRuns: 5 },
+  scale: { shape: { routes: 50, scopes: 50, clients: 100, roles: 20 } satisfies ScaleShape, perMinute: 200, firstRuns: 1, noChangeRuns: 3 },
+  gateway: { requests: 2000, concurrency: 8, warmup: 200 },
+  lambdaRuns: 20,
+} as const;
+
+const ALL = ['synth', 'reconcile', 'scale', 'gateway', 'lambda'] as const;
+type Name = (typeof ALL)[number];
+
+interface Results {
+  synth?: SynthResult;
+  reconcile?: { firstRuns: RunFigures[]; noChangeRuns: RunFigures[] };
+  scale?: { firstRun: RunFigures; noChangeRuns: RunFigures[] };
+  gateway?: GatewayResult;
+  lambda?: LambdaResult;
+}
+
+const medianOf = (runs: readonly RunFigures[], key: 'requests' | 'writes' | 'rateLimited' | 'roundTrips' | 'waves' | 'wallMs') => median(runs.map((r) => r[key]));
+const maxOf = (runs: readonly RunFigures[], key: 'requests' | 'writes' | 'rateLimited' | 'roundTrips') => Math.max(...runs.map((r) => r[key]));
+
+export function rows(r: Results): Row[] {
+  const out: Row[] = [];
+  if (r.synth) {
+    const s = r.synth;
+    const n = `median of ${s.runs}`;
+    out.push(
+      { benchmark: 'Synth (deep imports)', measure: `wall time, ${n}`, figure: ms(s.deep.wallMs) },
+      { benchmark: 'Synth (deep imports)', measure: `peak RSS, ${n}`, figure: mb(s.deep.peakRssMb) },
+      { benchmark: 'Synth (root import)', measure: `wall time, ${n}`, figure: ms(s.root.wallMs) },
+      { benchmark: 'Synth (root import)', measure: `peak RSS, ${n}`, figure: mb(s.root.peakRssMb) },
+      { benchmark: 'Synth', measure: 'root / deep wall time', figure: `${s.speedup.toFixed(1)}x`, target: '>= 5x', pass: s.speedup >= 5 },
+      { benchmark: 'Synth', measure: 'root / deep peak RSS', figure: `${s.memoryRatio.toFixed(1)}x` },
+    );
+  }
+  if (r.reconcile) {
+    const { firstRuns: f, noChangeRuns: nc } = r.reconcile;
+    const b = `Reconcile example (+${SETTINGS.example.latencyMs} ms)`;
+    out.push(
+      { benchmark: b, measure: `first run: requests / writes, median of ${f.length}`, figure: `${medianOf(f, 'requests')} / ${medianOf(f, 'writes')}` },
+      { benchmark: b, measure: 'first run: sequential round trips (worst run)', figure: String(maxOf(f, 'roundTrips')), target: '<= 5', pass: maxOf(f, 'roundTrips') <= 5 },
+      { benchmark: b, measure: 'first run: wall time, median', figure: ms(medianOf(f, 'wallMs')) },
+      { benchmark: b, measure: `no-change run: requests (worst of ${nc.length})`, figure: String(maxOf(nc, 'requests')), target: '<= 8', pass: maxOf(nc, 'requests') <= 8 },
+      { benchmark: b, measure: 'no-change run: writes (worst run)', figure: String(maxOf(nc, 'writes')), target: '0', pass: maxOf(nc, 'writes') === 0 },
+      { benchmark: b, measure: 'no-change run: sequential round trips (worst run)', figure: String(maxOf(nc, 'roundTrips')), target: '<= 3', pass: maxOf(nc, 'roundTrips') <= 3 },
+      { benchmark: b, measure: 'no-change run: wall time, median', figure: ms(medianOf(nc, 'wallMs')) },
+    );
+  }
+  if (r.scale) {
+    const { shape, perMinute } = SETTINGS.scale;
+    const b = `Scale (${shape.routes} routes/${shape.scopes} scopes, ${shape.clients} clients, ${shape.roles} roles; ${perMinute}/min)`;
+    const floors = (run: RunFigures) => rateLimitFloorMs(run.families, perMinute);
+    const first = r.scale.firstRun;
+    const nc = r.scale.noChangeRuns;
+    const ncFloor = median(nc.map((x) => floors(x).fixedWindow));
+    const ncWall = medianOf(nc, 'wallMs');
+    const ncMax429 = maxOf(nc, 'rateLimited');
+    // Within 10% of the floor; a floor of 0 (all requests fit one window) leaves no slack, so allow 1 s for the work itself.
+    const ncLimit = Math.max(ncFloor * 1.1, ncFloor + 1000);
+    out.push(
+      { benchmark: b, measure: 'first run: requests / writes (busiest family)', figure: `${first.requests} / ${first.writes} (${busiest(first)})` },
+      { benchmark: b, measure: 'first run: wall time / rate-limit floor', figure: `${ms(first.wallMs)} / ${ms(floors(first).fixedWindow)} (sustained ${ms(floors(first).sustained)})` },
+      { benchmark: b, measure: 'first run: 429 answers', figure: String(first.rateLimited), target: '0', pass: first.rateLimited === 0 },
+      { benchmark: b, measure: `no-change run: requests / writes (median of ${nc.length})`, figure: `${medianOf(nc, 'requests')} / ${medianOf(nc, 'writes')} (${busiest(nc[0]!)})` },
+      { benchmark: b, measure: 'no-change run: wall time / rate-limit floor', figure: `${ms(ncWall)} / ${ms(ncFloor)} (sustained ${ms(median(nc.map((x) => floors(x).sustained)))})`, target: '<= floor + 10%', pass: ncWall <= ncLimit },
+      { benchmark: b, measure: 'no-change run: 429 answers (worst run)', figure: String(ncMax429), target: '0', pass: ncMax429 === 0 },
+    );
+  }
+  if (r.gateway) {
+    for (const [label, g] of [['authorized GET /user (200)', r.gateway.authorized], ['rejected, no token (401)', r.gateway.rejected]] as const) {
+      out.push({ benchmark: 'Gateway (local sandbox)', measure: `${label}: p50 / p99, ${g.requests} req, ${g.concurrency} in flight`, figure: `${ms(g.p50Ms)} / ${ms(g.p99Ms)} (${Math.round(g.requestsPerSecond)} req/s${g.unexpected ? `, ${g.unexpected} unexpected` : ''})` });
+    }
+  }
+  if (r.lambda) {
+    const l = r.lambda;
+    out.push(
+      { benchmark: 'Lambda', measure: 'bundle (index.js) / archive.zip', figure: `${bytes(l.bundleBytes)} / ${bytes(l.zipBytes)}` },
+      { benchmark: 'Lambda', measure: `cold load: require in fresh node, median of ${l.runs}`, figure: ms(l.coldRequireMs) },
+      { benchmark: 'Lambda', measure: `cold load: process spawn to exit, median of ${l.runs}`, figure: ms(l.coldProcessMs) },
+    );
+  }
+  return out;
+}
+
+function busiest(run: RunFigures): string {
+  const top = [...run.families].sort((a, b) => b.requests - a.requests)[0];
+  return top ? `${top.family}: ${top.requests}` : 'none';
+}
+
+function selected(env: NodeJS.ProcessEnv): Name[] {
+  if (!env.BENCH_ONLY) return [...ALL];
+  const names = env.BENCH_ONLY.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(ALL as readonly string[]).includes(n));
+  if (unknown.length) throw new Error(`BENCH_ONLY names unknown benchmarks: ${unknown.join(', ')}. Choose from: ${ALL.join(', ')}.`);
+  return names as Name[];
+}
+
+async function main(): Promise<void> {
+  const only = selected(process.env);
+  const started = performance.now();
+  const results: Results = {};
+  const step = async <T>(name: Name, fn: () => Promise<T>): Promise<T | undefined> => {
+    if (!only.includes(name)) return undefined;
+    const t = performance.now();
+    process.stderr.write(`bench: ${name}...\n`);
+    const value = await fn();
+    process.stderr.write(`bench: ${name} done in ${ms(performance.now() - t)}\n`);
+    return value;
+  };
+  results.synth = await step('synth', () => benchSynth({ runs: SETTINGS.synthRuns }));
+  results.reconcile = await step('reconcile', () => benchExampleReconcile(SETTINGS.example));
+  results.scale = await step('scale', () => benchScaleReconcile(SETTINGS.scale));
+  results.gateway = await step('gateway', () => benchGateway(SETTINGS.gateway));
+  results.lambda = await step('lambda', () => benchLambda({ runs: SETTINGS.lambdaRuns }));
+  const totalMs = performance.now() - started;
+
+  const table = rows(results);
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` };
+  console.log(renderTable(table));
+  console.log(`\n${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}; total ${ms(totalMs)}.`);
+  console.log(NOTES.map((n) => `- ${n}`).join('\n'));
+  const misses = table.filter((row) => row.pass === false);
+  if (misses.length) console.log(`\nMISSED targets: ${misses.map((row) => `${row.benchmark}: ${row.measure} = ${row.figure} (target ${row.target})`).join('; ')}`);
+
+  const file = only.length === ALL.length ? path.join(__dirname, 'results.json') : path.join(os.tmpdir(), 'tollgate-bench-results.partial.json');
+  const record = { date: new Date().toISOString(), machine, totalSeconds: Math.round(totalMs / 100) / 10, settings: SETTINGS, notes: NOTES, table, markdown: renderMarkdown(table), results };
+  fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+}
+
+const NOTES = [
+  'Synth: `node --import tsx main.ts` (transpile-only, both environments) in a fresh process per run; the root-import variant is the same app with every provider import rewritten to the package root, generated in a temp folder; runs alternate after one warm-up each.',
+  'Round trips: from the reconciler\'s transport records, a request is one deeper than the deepest request that ended before it started (an upper bound on the critical path).',
+  'Scale: the local Asgardeo limits each family (/api/server, /scim2, /oauth2) in fixed 60 s windows; the floor is the busiest family\'s (ceil(n/200)-1) minutes, "sustained" is n/200 minutes. Limiter windows are reset before each run (runs a minute apart).',
+  'Gateway: load generator, gateway, Lambda runtime and local Asgardeo share one process group on this machine; loopback only.',
+];
+
+if (require.main === module) {
+  main().catch((err: Error) => {
+    console.error(`bench failed: ${err.message}`);
+    process.exitCode = 1;
+  });
+}
