@@ -1,3 +1,5 @@
+import { networkFailure } from './smoke';
+
 /**
  * What API Gateway's JWT authorizer will do with the configured issuer, checked before deploying:
  * fetch `{issuer}/.well-known/openid-configuration`, compare its `issuer` byte for byte, and make
@@ -55,9 +57,7 @@ async function getJson(o: CheckDiscoveryOptions, url: string, what: string, hint
   try {
     res = await (o.fetch ?? fetch)(url, { headers: { accept: 'application/json' }, signal: o.signal ? AbortSignal.any([timeout, o.signal]) : timeout });
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const why = e.name === 'TimeoutError' ? 'timed out' : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`;
-    throw new DiscoveryError(`Could not reach ${what} at ${url}: ${why}.`, hint);
+    throw new DiscoveryError(`Could not reach ${what} at ${url}: ${networkFailure(err)}.`, hint);
   }
   const text = await res.text();
   if (!res.ok) throw new DiscoveryError(`${what} at ${url} answered HTTP ${res.status}.`, hint);

@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../config';
 import { requireApproval, type Prompt } from './approval';
 import type { AdminCredentials, ApplySummary, AsgardeoSide, StackOutputs } from './asgardeo-side';
 import type { InfraRunner } from './infra-runner';
-import { runPreflight, type PreflightCheck } from './preflight';
+import { PreflightError, runPreflight, type PreflightCheck } from './preflight';
 import { runSmokeTest, type SmokeResult, type SmokeTestOptions } from './smoke';
 import { StepClock, type DeployStep, type ResumableStep, type StepReport } from './steps';
 
@@ -95,9 +95,18 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   let preflight: PreflightCheck[];
   try {
     ({ config, credentials, checks: preflight } = await clock.run('preflight', async () => {
-      const result = await runPreflight({ loadConfig: o.loadConfig, runner: o.runner, side: o.side, env: o.env, home: o.home, skipAws: skipAwsStep, fetch: o.fetch, signal: o.signal });
-      for (const c of result.checks) o.write(`  ${c.status === 'ok' ? '✓' : '-'} ${c.name}: ${c.detail}\n`);
-      return result;
+      const printPassed = (checks: PreflightCheck[]) => {
+        for (const c of checks.filter((x) => x.status !== 'failed')) o.write(`  ${c.status === 'ok' ? '✓' : '-'} ${c.name}: ${c.detail}\n`);
+      };
+      try {
+        const result = await runPreflight({ loadConfig: o.loadConfig, runner: o.runner, side: o.side, env: o.env, home: o.home, skipAws: skipAwsStep, fetch: o.fetch, signal: o.signal });
+        printPassed(result.checks);
+        return result;
+      } catch (err) {
+        // What passed is worth seeing too; the failures are in the error message.
+        if (err instanceof PreflightError) printPassed(err.checks);
+        throw err;
+      }
     }));
   } catch (err) {
     return fail(err, `fix the problems above, then run \`${o.resumeCommand(from)}\``);

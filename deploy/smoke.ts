@@ -150,13 +150,20 @@ async function callRoute(o: SmokeTestOptions, route: ResolvedRoute, bearer?: str
       answer = { status: res.status, body: await res.text(), wwwAuthenticate: res.headers.get('www-authenticate') ?? undefined };
     } catch (err) {
       if (o.signal?.aborted) throw err;
-      const e = err as Error & { cause?: { code?: string } };
-      answer = { status: 0, body: '', error: e.name === 'TimeoutError' ? 'timed out' : `${e.message}${e.cause?.code ? ` ${e.cause.code}` : ''}` };
+      answer = { status: 0, body: '', error: networkFailure(err) };
     }
     // A new stage or route can answer 404/5xx for a few seconds; anything else is the real answer.
     if (!answer.error && answer.status !== 404 && answer.status < 500) break;
   }
   return answer;
+}
+
+/** `fetch failed (ECONNREFUSED)`: undici hides the reason in `cause` (sometimes an AggregateError). */
+export function networkFailure(err: unknown): string {
+  const e = err as Error & { cause?: { code?: string; message?: string; errors?: { code?: string }[] } };
+  if (e?.name === 'TimeoutError') return 'timed out';
+  const reason = e?.cause?.code ?? e?.cause?.errors?.find((x) => x.code)?.code ?? e?.cause?.message;
+  return `${e?.message ?? String(err)}${reason ? ` (${reason})` : ''}`;
 }
 
 function grantedOf(t: SmokeToken): string[] {

@@ -86,6 +86,7 @@ describe('runDeploy', () => {
     const err = await deployError(runDeploy(s.options));
     expect(err.step).toBe('preflight');
     expect(err.message).toContain('ASGARDEO_CLIENT_ID is not set');
+    expect(s.out()).toContain('✓ terraform and cdktf: terraform 1.11.4, cdktf 0.21.0');
     expect(err.state).toEqual({ aws: 'not changed by this run', asgardeo: 'not changed by this run' });
     expect(s.calls).not.toContain(`deploy ${config.stackName}`);
     expect(s.calls).not.toContain('apply');

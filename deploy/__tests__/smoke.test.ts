@@ -1,0 +1,104 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { ResolvedConfig } from '../../config';
+import { exampleExpectations, runSmokeTest, SmokeTestError, type SmokeTestOptions } from '../smoke';
+import { API_ENDPOINT, exampleConfig, startStandIn, type StandIn } from './helpers';
+
+const config = exampleConfig('dev');
+let standIn: StandIn;
+beforeAll(async () => {
+  standIn = await startStandIn(config);
+});
+afterAll(() => standIn.stop());
+
+function options(cfg: ResolvedConfig, extra: Partial<SmokeTestOptions> = {}): SmokeTestOptions {
+  return {
+    config: cfg,
+    baseUrl: `${API_ENDPOINT}/dev`,
+    fetch: standIn.fetch,
+    retries: 0,
+    getToken: async (client) => {
+      const scope = cfg.clients.find((c) => c.name === client)!.scopes.join(' ');
+      return { accessToken: await standIn.sign({ scope }), scope };
+    },
+    ...extra,
+  };
+}
+
+async function smokeError(p: Promise<unknown>): Promise<SmokeTestError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(SmokeTestError);
+  return err as SmokeTestError;
+}
+
+describe('smoke test', () => {
+  test('the example greeting is expected only for the example handler', () => {
+    expect(exampleExpectations(config)).toEqual({ 'GET /user': { message: 'Welcome User!' } });
+    const other = { ...config, aws: { ...config.aws, lambda: { ...config.aws.lambda, entry: path.join(path.dirname(config.file), 'src', 'api.ts') } } };
+    expect(exampleExpectations(other)).toEqual({});
+  });
+
+  test('a wrong body on GET /user fails, naming expected and received', async () => {
+    standIn.breakRoute('GET /user', undefined);
+    const err = await smokeError(runSmokeTest(options(config, { expectedBodies: { 'GET /user': { message: 'Welcome Kim!' } } })));
+    expect(err.message).toContain('✗ GET /user with token of pharmacy-reader (get_pharmacy_user): expected 2xx {"message":"Welcome Kim!"}, got 200 {"message":"Welcome User!"}');
+    expect(err.result.checks.filter((c) => !c.ok)).toHaveLength(1);
+  });
+
+  test('a client Asgardeo grants more than the configuration says is reported instead of a misleading 403 check', async () => {
+    const err = await smokeError(
+      runSmokeTest(
+        options(config, {
+          getToken: async () => {
+            const scope = 'get_pharmacy_user create_pharmacy_user update_pharmacy_user';
+            return { accessToken: await standIn.sign({ scope }), scope };
+          },
+        }),
+      ),
+    );
+    expect(err.message).toContain('GET /user with token of pharmacy-admin: expected a token without get_pharmacy_user, got Asgardeo granted get_pharmacy_user');
+  });
+
+  test('a route no client lacks, and a route no client can reach, are listed as not tried', async () => {
+    const cfg: ResolvedConfig = {
+      ...config,
+      routes: [{ method: 'GET', path: '/user', routeKey: 'GET /user', scopes: ['get_pharmacy_user', 'create_pharmacy_user'], public: false }],
+      clients: config.clients.map((c) => ({ ...c, scopes: ['get_pharmacy_user', ...c.scopes.filter((s) => s !== 'get_pharmacy_user')] })),
+    };
+    const r = await runSmokeTest(options(cfg));
+    expect(r.skipped).toEqual(['GET /user: every client_credentials client holds one of get_pharmacy_user, create_pharmacy_user, so the 403 case cannot be tried']);
+    expect(r.checks.map((c) => c.ok)).toEqual([true, true]);
+  });
+
+  test('a public route must answer without a token', async () => {
+    const cfg: ResolvedConfig = { ...config, routes: [{ method: 'GET', path: '/user', routeKey: 'GET /user', scopes: [], public: true }] };
+    // The stand-in still protects GET /user, as a stack that did not make the route public would.
+    const err = await smokeError(runSmokeTest(options(cfg)));
+    expect(err.message).toMatch(/✗ GET \/user with no token \(public route\): expected 2xx \{"message":"Welcome User!"\}, got 401 \{"message":"Unauthorized"\} \[www-authenticate: Bearer/);
+  });
+
+  test('an answer a fresh stage gives while settling (404) is retried', async () => {
+    let calls = 0;
+    const flaky: typeof fetch = async (input, init) => {
+      calls++;
+      return calls === 1 ? new Response('{"message":"Not Found"}', { status: 404 }) : standIn.fetch(input, init);
+    };
+    const r = await runSmokeTest(options(config, { fetch: flaky, retries: 2, retryDelayMs: 1 }));
+    expect(r.checks.every((c) => c.ok)).toBe(true);
+    expect(calls).toBe(10);
+  });
+
+  test('an unreachable API is "no answer", not a crash', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const probe = http.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const err = await smokeError(runSmokeTest(options(config, { baseUrl: `http://127.0.0.1:${port}/dev`, fetch: undefined })));
+    expect(err.message).toContain('✗ GET /user with no token: expected 401, got no answer (fetch failed (ECONNREFUSED))');
+  });
+});
