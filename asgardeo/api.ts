@@ -129,6 +129,17 @@ export class AsgardeoApi {
     };
     const res = await this.send({ method: 'POST', path: `${SERVER}/api-resources`, body, accept: [409], scope: 'internal_api_resource_create', reobserve });
     const found = res.status === 409 || !res.body || typeof res.body !== 'object' ? await this.findApiResource(identifier) : parse(apiResourceSchema, res, 'POST api-resources');
+    if (!found && res.status === 409) {
+      const b = (res.body ?? {}) as { code?: string; message?: string; description?: string; traceId?: string };
+      throw new AsgardeoError({
+        message: `API resource ${identifier} could not be created: ${[b.message, b.description].filter(Boolean).join(' - ') || 'conflict'}`,
+        status: 409,
+        code: b.code,
+        traceId: b.traceId,
+        hint: 'scope names are unique across the organization: another API resource already defines one of these scopes. If it is an older API resource of this stack (its identifier changed, e.g. the HTTP API was re-created), run `tollgate apply --prune --yes` to replace it; otherwise rename the scopes',
+        request: 'POST /api/server/v1/api-resources',
+      });
+    }
     if (!found) throw new AsgardeoError({ message: `API resource ${identifier} was not found after creating it`, status: res.status, hint: 'run again' });
     return found;
   }

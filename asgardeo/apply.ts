@@ -82,6 +82,17 @@ export async function executePlan(ctx: ExecuteContext): Promise<ApplyIds> {
   let apiId = observed.apiResource?.id;
   let apiScopes = new Set((observed.apiResource?.scopes ?? []).map((s) => s.name));
 
+  // With --prune, an owned API resource under an old identifier goes before the new one is made:
+  // it holds the same scope names, which are unique across the organization.
+  const staleApis = plan.changes.filter((c) => c.type === 'api-resource' && c.action === 'delete');
+  // Deleting it also drops its scopes from every role: the plan lists those roles as updates.
+  if (apiChange?.action === 'create' && staleApis.length > 0) {
+    await settleAll(staleApis.map(async (c) => {
+      step(`deleting API resource ${c.name} (replaced by ${desired.apiResource.identifier})`);
+      await api.deleteApiResource(c.id!);
+    }));
+  }
+
   await settleAll([
     (async () => {
       if (apiChange?.action === 'create') {
@@ -172,7 +183,7 @@ export async function executePlan(ctx: ExecuteContext): Promise<ApplyIds> {
 
   // Phase 4
   if (apiChange?.action === 'update' && apiId) await removeApiScopes(ctx, apiId);
-  const deletions = plan.changes.filter((c) => c.action === 'delete');
+  const deletions = plan.changes.filter((c) => c.action === 'delete' && !(apiChange?.action === 'create' && staleApis.includes(c)));
   await settleAll(
     deletions.filter((c) => c.type !== 'api-resource').map(async (c) => {
       step(`deleting ${c.type} ${c.name}`);

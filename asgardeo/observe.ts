@@ -39,17 +39,20 @@ export async function observe(api: AsgardeoApi, desired: DesiredState, o: { find
 
   const configuredApps = appList.filter((a) => names.includes(a.name));
   const ownedApps = o.findOwned ? appList.filter((a) => ownerOf(a.description) === desired.stackName && !names.includes(a.name)) : [];
-  const ownedApiResources = (apiList ?? []).filter((a) => ownerOf(a.description) === desired.stackName && a.identifier !== identifier);
+  // The list has no description (where the marker is): read the non-system candidates one by one.
+  const candidates = (apiList ?? []).filter((a) => a.identifier !== identifier && (a.type ?? 'BUSINESS').toUpperCase() !== 'SYSTEM');
   const rolesNeedingDetail = roleLists.flatMap(([, rs]) => rs.filter((r) => r.permissions === undefined));
 
-  const [apiResource, appDetails, roleDetails] = await Promise.all([
+  const [apiResource, appDetails, roleDetails, candidateDetails] = await Promise.all([
     apiRef ? api.getApiResource(apiRef.id) : undefined,
     Promise.all(configuredApps.map(async (item) => {
       const [oidc, authorized] = await Promise.all([api.getOidc(item.id), api.getAuthorizedApis(item.id)]);
       return { item, owner: ownerOf(item.description), oidc, authorized } satisfies ObservedApp;
     })),
     Promise.all(rolesNeedingDetail.map((r) => api.getRole(r.id))),
+    Promise.all(candidates.map((a) => (a.description !== undefined ? a : api.getApiResource(a.id)))),
   ]);
+  const ownedApiResources = candidateDetails.filter((a): a is ApiResourceBody => !!a && ownerOf(a.description) === desired.stackName);
 
   const detailed = new Map(roleDetails.filter((r): r is RoleBody => !!r).map((r) => [r.id, r]));
   return {

@@ -59,13 +59,23 @@ const ORDER: ObjectType[] = ['api-resource', 'application', 'user', 'role'];
 export function computePlan(desired: DesiredState, observed: ObservedState, meta: Omit<AsgardeoPlan, 'changes' | 'warnings' | 'prune' | 'adopt' | 'apiIdentifier'>, o: PlanOptions): AsgardeoPlan {
   const warnings: string[] = [];
   const changes = o.destroy ? destroyChanges(desired, observed) : [...applyChanges(desired, observed, o, warnings), ...(o.prune ? pruneChanges(observed) : [])];
+  // Replacing the API resource (its identifier changed, --prune) drops its scopes from every role:
+  // the roles are re-granted after it, so they are changes too.
+  if (changes.some((c) => c.type === 'api-resource' && c.action === 'create') && changes.some((c) => c.type === 'api-resource' && c.action === 'delete')) {
+    for (const c of changes) {
+      if (c.type !== 'role' || c.action !== 'no-op') continue;
+      const role = desired.roles.find((r) => (r.client ? `${r.name} (application ${r.client})` : r.name) === c.name);
+      c.action = 'update';
+      c.fields = [{ field: 'permissions', before: '(dropped with the replaced API resource)', after: role?.permissions ?? [] }];
+    }
+  }
   changes.sort((a, b) => ORDER.indexOf(a.type) - ORDER.indexOf(b.type) || a.name.localeCompare(b.name));
   return { ...meta, apiIdentifier: desired.apiResource.identifier, prune: o.prune, adopt: o.adopt, changes, warnings };
 }
 
 function conflictNote(kind: string, key: string, owner: string | undefined, stack: string): string {
   const who = owner ? `is managed by another tollgate stack ("${owner}")` : 'was not created by tollgate';
-  return `an ${kind} ${key} already exists and ${who}; tollgate will not change it. To manage it from ${stack}, run with --adopt (the plan then shows what would change), or rename it in the configuration.`;
+  return `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind} ${key} already exists and ${who}; tollgate will not change it. To manage it from ${stack}, run with --adopt (the plan then shows what would change), or rename it in the configuration.`;
 }
 
 function applyChanges(desired: DesiredState, observed: ObservedState, o: PlanOptions, warnings: string[]): PlannedChange[] {
@@ -119,7 +129,8 @@ function applyChanges(desired: DesiredState, observed: ObservedState, o: PlanOpt
   }
 
   for (const user of desired.users) out.push(userChange(user, observed.users.get(user.userName), o.env ?? process.env));
-  for (const role of desired.roles) out.push(roleChange(role, observed, appIds, a?.scopes?.map((s) => s.name) ?? [], stack, o.adopt));
+  const ourScopes = [...new Set([...d.scopes.map((s) => s.name), ...(a?.scopes?.map((s) => s.name) ?? [])])];
+  for (const role of desired.roles) out.push(roleChange(role, observed, appIds, ourScopes, stack, o.adopt));
   return out;
 }
 
@@ -207,7 +218,7 @@ export function matchRole(role: DesiredRole, observed: ObservedState, appId: str
 
 /**
  * Roles v2 have no free-form field for a marker. An application role belongs to whoever owns its
- * application; an organization role counts as ours when it grants a scope of our API resource (scope
+ * application; an organization role counts as ours when it grants one of our API's scopes (scope
  * names are unique in the organization, so such a role was made for this API). Organization roles are
  * never pruned, since hand-made roles use the API's scopes too.
  */

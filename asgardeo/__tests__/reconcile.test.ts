@@ -198,3 +198,34 @@ describe('reconciler against the local Asgardeo', () => {
     await expect(requestClientToken({ config: h.config, credentials: h.la.admin, client: 'pharmacy-reader' })).rejects.toThrow(/does not exist in Asgardeo[\s\S]*tollgate apply/);
   });
 });
+
+describe('a changed API identifier (the HTTP API was re-created)', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('explains the scope clash without --prune, and replaces the old API resource with --prune', async () => {
+    await applyAsgardeo(h.options());
+    const moved = 'https://xyz789.execute-api.us-east-1.amazonaws.com/dev';
+    const outputs = { ...h.options().outputs!, apiIdentifier: moved, stageInvokeUrl: moved };
+    const err = (await applyAsgardeo(h.options({ outputs })).catch((e: unknown) => e)) as AsgardeoError;
+    expect(err).toBeInstanceOf(AsgardeoError);
+    expect(err.hint).toContain('--prune');
+
+    const plan = await planAsgardeo(h.options({ outputs, prune: true }));
+    expect(plan.changes.filter((c) => c.type === 'api-resource').map((c) => `${c.action} ${c.name}`)).toEqual([`delete ${IDENTIFIER}`, `create ${moved}`]);
+    const result = await applyAsgardeo(h.options({ outputs, prune: true }));
+    expect(result.outputs.audience).toBe(moved);
+    const token = await requestClientToken({ config: h.config, credentials: h.la.admin, client: 'pharmacy-reader' });
+    expect([decodeJwt(token.accessToken).aud].flat()).toContain(moved);
+    expect(token.scope).toBe('get_pharmacy_user');
+    h.la.requests.clear();
+    const again = await applyAsgardeo(h.options({ outputs, prune: true }));
+    expect(planHasChanges(again.plan)).toBe(false);
+    expect(h.la.requests.writes()).toBe(0);
+  });
+});
