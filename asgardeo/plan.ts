@@ -58,6 +58,9 @@ const ORDER: ObjectType[] = ['api-resource', 'application', 'user', 'role'];
 
 export function computePlan(desired: DesiredState, observed: ObservedState, meta: Omit<AsgardeoPlan, 'changes' | 'warnings' | 'prune' | 'adopt' | 'apiIdentifier'>, o: PlanOptions): AsgardeoPlan {
   const warnings: string[] = [];
+  if (desired.apiResource.identifier === UNKNOWN_IDENTIFIER) {
+    warnings.push('the API identifier is not known (no stack outputs and no apiResource.identifier): the API resource and the apps\' token audience cannot be compared; pass --outputs <file> for a complete plan.');
+  }
   const changes = o.destroy ? destroyChanges(desired, observed) : [...applyChanges(desired, observed, o, warnings), ...(o.prune ? pruneChanges(observed) : [])];
   // Replacing the API resource (its identifier changed, --prune) drops its scopes from every role:
   // the roles are re-granted after it, so they are changes too.

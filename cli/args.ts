@@ -54,6 +54,10 @@ export function reportError(command: string, err: unknown, io: CliIo, usageText?
     io.stderr.write(`tollgate ${command}: ${e.message}\n${usageText ? `\n${usageText}` : ''}`);
     return 1;
   }
+  if (io.signal?.aborted) {
+    io.stderr.write(`tollgate ${command}: interrupted; nothing is left half-written that a new run cannot finish (runs are safe to repeat)\n`);
+    return 130;
+  }
   const known = e && typeof e === 'object' && ['ConfigError', 'AsgardeoError', 'OutputsError', 'CredentialsError', 'ReconcileError'].includes(e.name);
   const body = known ? e.message : e && e.stack ? e.stack : String(err);
   const hint = e && typeof e.hint === 'string' && e.hint && !body.includes(e.hint) ? `\n  what to do: ${e.hint}` : '';

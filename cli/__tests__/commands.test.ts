@@ -109,3 +109,14 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     expect((await run('plan', '--outputs', 'outputs.json', '--detailed-exitcode')).code).toBe(2);
   });
 });
+
+describe('interrupted runs', () => {
+  it('report an interruption (exit 130) instead of a stack trace', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('interrupted (Ctrl-C)'));
+    const io = memoryIo({ env: { ASGARDEO_CLIENT_ID: 'a', ASGARDEO_CLIENT_SECRET: 'b', ASGARDEO_BASE_URL: 'http://127.0.0.1:9', TOLLGATE_TARGET: 'local', TOLLGATE_CONFIG: path.join(REPO, 'tollgate.config.ts') }, signal: controller.signal });
+    expect(await main(['plan'], io)).toBe(130);
+    expect(io.err()).toContain('interrupted');
+    expect(io.err()).not.toContain('    at ');
+  });
+});
