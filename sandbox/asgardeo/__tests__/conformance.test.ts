@@ -152,5 +152,13 @@ describeIfSpecs('local Asgardeo: conformance with WSO2 OpenAPI documents', () =>
     const undeclaredQuery = specs!.validateRequest({ method: 'GET', path: '/api/server/v1/api-resources?offset=3' });
     expect(undeclaredQuery.violations.join('\n')).toMatch(/'offset' is not declared/);
     expect(specs!.validateRequest({ method: 'POST', path: '/t/pharmacy/oauth2/token' }).operation).toBeNull();
+    // documented differences are accepted only where the contract places them
+    const conflict = { contentType: 'application/json', body: { code: 'APP-60509', message: 'm', description: 'd', traceId: 't' } };
+    expect(specs!.validateResponse({ method: 'POST', path: '/api/server/v1/applications/a/authorized-apis', status: 409, ...conflict }).violations).toEqual([]);
+    expect(specs!.validateResponse({ method: 'DELETE', path: '/api/server/v1/applications/a', status: 409, ...conflict }).violations.join('\n')).toMatch(/status 409 is not documented/);
+    expect(specs!.validateResponse({ method: 'POST', path: '/api/server/v1/api-resources', status: 202, contentType: 'application/json', body: {} }).violations).toHaveLength(1);
+    expect(specs!.validateResponse({ method: 'GET', path: '/scim2/v2/Roles/r', status: 429, body: '' }).violations).toEqual([]);
+    const roleTypo = specs!.validateRequest({ method: 'POST', path: '/scim2/v2/Roles', contentType: 'application/scim+json', body: { schemas: ['urn:ietf:params:scim:schemas:extension:2.0:Role'], displayName: 'r', audience: { type: 'team', value: 'x' } } });
+    expect(roleTypo.violations.join('\n')).toMatch(/audience\/type must be equal to one of the allowed values/);
   });
 });
