@@ -5,6 +5,7 @@ import { EXIT_ERROR, EXIT_OK, type CliIo } from '../cli/io';
 import { isInteractive, terminalPrompt, type Prompt } from './approval';
 import type { AsgardeoSide } from './asgardeo-side';
 import { CdktfRunner } from './cdktf-runner';
+import { LocalGatewayRunner } from './local-runner';
 import { runDestroy } from './destroy';
 import type { InfraRunner } from './infra-runner';
 import { defaultOutputsFile, runDeploy, type DeployResult } from './pipeline';
@@ -25,7 +26,7 @@ export interface CommandDeps {
   /** Home folder for ~/.aws. */
   home?: string;
   smokeOptions?: { retries?: number; retryDelayMs?: number; timeoutMs?: number };
-  /** Called with the result of a successful deploy (the sandbox prints curl commands from it). */
+  /** Called with the result of a successful deploy, while a local target's gateway still serves (the sandbox prints curl commands and waits here). */
   onDeployed?: (result: DeployResult) => void | Promise<void>;
 }
 
@@ -59,7 +60,8 @@ Deploys one environment in four steps, each with its time:
   --no-smoke             skip the smoke test
   --from <step>          resume at asgardeo or smoke after a failure (reads the saved outputs file)
   --outputs <file>       where the stack outputs are written/read (default .tollgate/<stack>.outputs.json)
-  --target local         the local sandbox (see \`npm start\`)
+  --target local         the local sandbox: the stack is served by the local gateway (stopped when the
+                         command ends), Asgardeo is the one at ASGARDEO_BASE_URL (npm run asgardeo:local)
 Environment: ASGARDEO_CLIENT_ID, ASGARDEO_CLIENT_SECRET (admin M2M app); AWS credentials (AWS_PROFILE or
 AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY); TF_CLOUD_ORGANIZATION + TF_WORKSPACE for Terraform Cloud state.
 `;
@@ -95,30 +97,36 @@ export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps
     const from = values.from;
     if (from !== undefined && from !== 'asgardeo' && from !== 'smoke' && from !== 'aws') throw new UsageError(`--from must be aws, asgardeo or smoke, not "${from}"`);
     const cio = targetEnv(values, io);
-    if (cio.env.TOLLGATE_TARGET === 'local' && !deps.runner) {
-      throw new UsageError('the local target runs through the sandbox: use `npm start` (it starts the local Asgardeo and gateway and runs this pipeline against them)');
-    }
+    const loadConfig = () => configFromFlags(values, cio);
+    // The local target serves the synthesized stack with the local gateway for as long as the caller wants.
+    const local = !deps.runner && cio.env.TOLLGATE_TARGET === 'local' ? new LocalGatewayRunner({ config: loadConfig, outdir: path.resolve(io.cwd, '.tollgate', 'local', 'cdktf.out'), log: (l) => io.stderr.write(`gateway: ${l}\n`) }) : undefined;
+    if (local && from !== undefined) throw new UsageError('--from is for the aws target: the local target starts a fresh gateway, so it always runs every step');
     const outputsFlag = typeof values.outputs === 'string' ? path.resolve(io.cwd, values.outputs) : undefined;
-    const result = await runDeploy({
-      loadConfig: () => configFromFlags(values, cio),
-      runner: deps.runner ?? new CdktfRunner({ cwd: io.cwd, env: cio.env }),
-      side: deps.side ?? reconcilerSide({ env: cio.env }),
-      env: cio.env,
-      cwd: io.cwd,
-      yes: values.yes === true,
-      interactive: deps.interactive ?? isInteractive(process.stdin, io.stdout),
-      prompt: deps.prompt ?? terminalPrompt(process.stdin, process.stderr),
-      smoke: values['no-smoke'] !== true,
-      from: from === 'aws' ? undefined : (from as ResumableStep | undefined),
-      outputsFile: outputsFlag,
-      resumeCommand: (step) => `${repeatFlags('deploy', values)}${step ? ` --from ${step}` : ''}`,
-      write: (t) => io.stdout.write(t),
-      home: deps.home,
-      fetch: deps.fetch,
-      smokeOptions: deps.smokeOptions,
-      signal: io.signal,
-    });
-    await deps.onDeployed?.(result);
+    try {
+      const result = await runDeploy({
+        loadConfig,
+        runner: deps.runner ?? local ?? new CdktfRunner({ cwd: io.cwd, env: cio.env }),
+        side: deps.side ?? reconcilerSide({ env: cio.env }),
+        env: cio.env,
+        cwd: io.cwd,
+        yes: values.yes === true,
+        interactive: deps.interactive ?? isInteractive(process.stdin, io.stdout),
+        prompt: deps.prompt ?? terminalPrompt(process.stdin, process.stderr),
+        smoke: values['no-smoke'] !== true,
+        from: from === 'aws' ? undefined : (from as ResumableStep | undefined),
+        outputsFile: outputsFlag,
+        // A local run starts a fresh gateway, so it resumes from the start.
+        resumeCommand: (step) => `${repeatFlags('deploy', values)}${step && !local ? ` --from ${step}` : ''}`,
+        write: (t) => io.stdout.write(t),
+        home: deps.home,
+        fetch: deps.fetch,
+        smokeOptions: deps.smokeOptions,
+        signal: io.signal,
+      });
+      await deps.onDeployed?.(result);
+    } finally {
+      await local?.stop();
+    }
     return EXIT_OK;
   } catch (err) {
     return fail('deploy', err, io, DEPLOY_USAGE);

@@ -132,7 +132,10 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
         if (config.target !== 'local') {
           await requireApproval({ yes: o.yes, interactive: o.interactive, prompt: o.prompt, action: `deploy stack ${config.stackName} to AWS (${config.aws.region}) and then reconcile Asgardeo organization "${config.asgardeo.organization}"`, rerunWithYes: `${o.resumeCommand()} --yes` });
         }
-        state.aws = `cdktf deploy of ${config.stackName} started and did not finish: Terraform's state holds whatever it created; \`npx cdktf diff ${config.stackName}\` shows the rest`;
+        state.aws =
+          config.target === 'local'
+            ? `the local gateway for ${config.stackName} did not start (nothing outside this machine changed)`
+            : `cdktf deploy of ${config.stackName} started and did not finish: Terraform's state holds whatever it created; \`npx cdktf diff ${config.stackName}\` shows the rest`;
         fs.mkdirSync(path.dirname(outputsFile), { recursive: true });
         await o.runner.deploy({ ...op, outputsFile, autoApprove: true });
         const read = o.side.readStackOutputs(outputsFile, config);
@@ -142,7 +145,7 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
       });
     } catch (err) {
       if (state.aws.startsWith('not changed')) return fail(err, `run \`${o.resumeCommand()}\` when ready`);
-      return fail(err, `fix the problem above, then run \`${o.resumeCommand()}\` (Terraform continues from its state)`);
+      return fail(err, `fix the problem above, then run \`${o.resumeCommand()}\`${config.target === 'local' ? '' : ' (Terraform continues from its state)'}`);
     }
   }
 

@@ -100,7 +100,7 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
     add(
       discovery.status === 'fulfilled'
         ? { name: 'issuer discovery', status: 'ok', detail: `${asgardeo.discoveryUrl}: issuer matches, ${discovery.value.rsaKeyIds.length} RSA key(s) at ${discovery.value.jwksUri}` }
-        : { name: 'issuer discovery', status: 'failed', ...split(discovery.reason) },
+        : { name: 'issuer discovery', status: 'failed', ...split(discovery.reason), ...(config.target === 'local' ? { fix: 'start the local Asgardeo (`npm run asgardeo:local`) and set ASGARDEO_BASE_URL to the URL it prints (or run `npm start`)' } : {}) },
     );
   }
 

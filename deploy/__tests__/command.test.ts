@@ -61,8 +61,11 @@ describe('tollgate deploy (command)', () => {
     expect(await deployCommand(['--from', 'later'], m, deps().d)).toBe(1);
     expect(m.err()).toContain('--from must be aws, asgardeo or smoke');
     const l = io();
-    expect(await deployCommand(['--target', 'local'], l, {})).toBe(1);
-    expect(l.err()).toContain('use `npm start`');
+    expect(await deployCommand(['--target', 'local', '--from', 'smoke'], l, {})).toBe(1);
+    expect(l.err()).toContain('--from is for the aws target');
+    const t = io();
+    expect(await deployCommand(['--target', 'gcp'], t, {})).toBe(1);
+    expect(t.err()).toContain('--target must be "aws" or "local"');
   });
 });
 

@@ -1,76 +1,52 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'cdktf';
 import { loadConfig, type ResolvedConfig } from '../../config';
-import { buildStack } from '../../main';
 import { startLocalAsgardeo, type LocalAsgardeo } from '../../sandbox/asgardeo';
-import { startLocalGateway, type LocalGateway } from '../../sandbox/gateway';
+import { memoryIo } from '../../cli/io';
+import { deployCommand } from '../command';
+import { LocalGatewayRunner } from '../local-runner';
 import { DeployError, runDeploy, type DeployOptions } from '../pipeline';
 import { runDestroy } from '../destroy';
 import { planExitCode, renderPlanReport, runPlan } from '../plan-report';
 import { reconcilerSide } from '../reconciler-side';
-import type { InfraDiff, InfraRunner, StackOperation, ToolVersions } from '../infra-runner';
+import type { StackOperation } from '../infra-runner';
 import { REPO_ROOT, tmpDir } from './helpers';
 
 /**
  * The pipeline end to end with the real reconciler against the local Asgardeo, and the smoke test
- * against the local gateway serving the synthesized stack. Only Terraform is replaced: this runner
- * synthesizes the real stack and "deploys" it by starting the local gateway from its cdk.tf.json.
+ * against the local gateway serving the synthesized stack (LocalGatewayRunner, the `--target local`
+ * runner). Only Terraform is replaced.
  */
-class LocalGatewayRunner implements InfraRunner {
-  gateway?: LocalGateway;
-  readonly calls: string[] = [];
-  constructor(
-    private readonly config: ResolvedConfig,
-    private readonly outdir: string,
-  ) {}
-  async versions(): Promise<ToolVersions> {
-    return { terraform: 'n/a', cdktf: 'n/a' };
-  }
-  get stackDir(): string {
-    return path.join(this.outdir, 'stacks', this.config.stackName);
-  }
-  async synth(): Promise<void> {
-    const app = new App({ outdir: this.outdir });
-    buildStack(app, this.config, { backend: { kind: 'local', path: path.join(this.outdir, 'terraform.tfstate') }, bundleDir: path.join(this.outdir, 'bundle') });
-    app.synth();
-  }
-  async diff(o: StackOperation): Promise<InfraDiff> {
-    this.calls.push(`diff ${o.stack}`);
-    await this.synth();
-    return { changes: !this.gateway, text: this.gateway ? 'No changes.' : 'Plan: 9 to add, 0 to change, 0 to destroy.' };
-  }
-  async deploy(o: StackOperation & { outputsFile: string }): Promise<void> {
-    this.calls.push(`deploy ${o.stack}`);
-    await this.synth();
-    // A redeploy keeps the API's address, as API Gateway keeps an API's id: the identifier stays put.
-    const port = this.gateway ? Number(new URL(this.gateway.url).port) : 0;
-    await this.gateway?.stop();
-    this.gateway = await startLocalGateway({ stackDir: this.stackDir, port, log: () => undefined });
-    fs.writeFileSync(o.outputsFile, JSON.stringify(this.gateway.outputsFile(), null, 2));
-  }
-  async destroy(o: StackOperation): Promise<void> {
-    this.calls.push(`destroy ${o.stack}`);
-    await this.gateway?.stop();
-    this.gateway = undefined;
-  }
-}
-
 const fastTransport = { backoff: { baseMs: 2, capMs: 10 }, pacing: false as const };
 
 let asgardeo: LocalAsgardeo;
 let config: ResolvedConfig;
-let runner: LocalGatewayRunner;
+let runner: LocalGatewayRunner & { calls: string[] };
 let work: string;
 
 beforeAll(async () => {
   asgardeo = await startLocalAsgardeo({ organization: 'pharmacy' });
   config = loadConfig({ file: path.join(REPO_ROOT, 'tollgate.config.ts'), env: 'dev', target: 'local', asgardeoBaseUrl: asgardeo.baseUrl, environment: {} });
   work = tmpDir();
-  runner = new LocalGatewayRunner(config, path.join(work, 'cdktf.out'));
+  runner = localRunner(config, path.join(work, 'cdktf.out'));
 });
+/** The production local runner, with a call log for the assertions on order. */
+function localRunner(cfg: ResolvedConfig, outdir: string): LocalGatewayRunner & { calls: string[] } {
+  const r = Object.assign(new LocalGatewayRunner({ config: () => cfg, outdir, log: () => undefined }), { calls: [] as string[] });
+  for (const name of ['deploy', 'destroy'] as const) {
+    const original = r[name].bind(r);
+    r[name] = (async (o: StackOperation & { outputsFile: string; autoApprove: true }) => {
+      r.calls.push(`${name} ${o.stack}`);
+      return original(o);
+    }) as never;
+  }
+  return r;
+}
+
+const afterAllStops: (() => Promise<void>)[] = [];
 afterAll(async () => {
-  await runner?.gateway?.stop();
+  for (const stop of afterAllStops) await stop();
+  await runner?.stop();
   await asgardeo?.stop();
 });
 
@@ -114,8 +90,8 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
   test('plan before the first deploy: changes on both sides, exit code 2, the access matrix', async () => {
     const side = reconcilerSide({ env: adminEnv(), transport: fastTransport });
     // The local target has no AWS diff (which would synthesize): synthesize for the boundary checks.
-    await runner.synth();
-    const report = await runPlan({ config, runner, side, credentials: asgardeo.admin, stackDir: runner.stackDir });
+    await runner.synth({ stack: config.stackName, environment: 'dev', configFile: config.file });
+    const report = await runPlan({ config, runner, side, credentials: asgardeo.admin, stackDir: runner.stackDir(config.stackName) });
     expect(planExitCode(report, true)).toBe(2);
     expect(report.problems).toEqual([]);
     expect(report.boundary.find((b) => b.name === 'issuer')).toMatchObject({ status: 'ok' });
@@ -152,7 +128,7 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
     // A fresh organization so the apply has writes to do.
     const other = await startLocalAsgardeo({ organization: 'pharmacy' });
     const cfg = loadConfig({ file: path.join(REPO_ROOT, 'tollgate.config.ts'), env: 'dev', target: 'local', asgardeoBaseUrl: other.baseUrl, environment: {} });
-    const r = new LocalGatewayRunner(cfg, path.join(tmpDir(), 'cdktf.out'));
+    const r = localRunner(cfg, path.join(tmpDir(), 'cdktf.out'));
     const env = { ASGARDEO_CLIENT_ID: other.admin.clientId, ASGARDEO_CLIENT_SECRET: other.admin.clientSecret };
     try {
       const side = reconcilerSide({ env, transport: { ...fastTransport, maxAttempts: 2 } });
@@ -181,7 +157,7 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
       expect(result.smoke!.checks.every((c) => c.ok)).toBe(true);
       expect(r.calls.filter((c) => c.startsWith('deploy'))).toHaveLength(1);
     } finally {
-      await r.gateway?.stop();
+      await r.stop();
       await other.stop();
     }
   });
@@ -198,5 +174,27 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
     const plan = await side.plan({ config, credentials: asgardeo.admin });
     expect(side.renderPlan(plan, 'text')).toMatch(/create/i);
     expect(side.planHasChanges(plan)).toBe(true);
+  });
+
+  test('`tollgate deploy --target local` runs the whole pipeline with the local gateway, serving until the command ends', async () => {
+    const cwd = tmpDir();
+    const fresh = await startLocalAsgardeo({ organization: 'pharmacy' });
+    afterAllStops.push(() => fresh.stop());
+    const io = memoryIo({ env: { ASGARDEO_CLIENT_ID: fresh.admin.clientId, ASGARDEO_CLIENT_SECRET: fresh.admin.clientSecret, ASGARDEO_BASE_URL: fresh.baseUrl }, cwd });
+    let during: number | undefined;
+    let url = '';
+    const code = await deployCommand(['--target', 'local', '--env', 'dev', '--config', path.join(REPO_ROOT, 'tollgate.config.ts')], io, {
+      onDeployed: async (result) => {
+        url = `${result.outputs.stageInvokeUrl}/user`;
+        during = (await fetch(url)).status;
+      },
+    });
+    expect(io.err()).toBe('');
+    expect(code).toBe(0);
+    expect(io.out()).toContain('✓ GET /user with token of pharmacy-reader (get_pharmacy_user): 200 {"message":"Welcome User!"}');
+    expect(io.out()).toContain('- AWS credentials: local target');
+    expect(during).toBe(401);
+    await expect(fetch(url)).rejects.toThrow();
+    expect(fs.existsSync(path.join(cwd, '.tollgate', 'local', 'cdktf.out', 'stacks', 'pharmacy-user-api-dev', 'cdk.tf.json'))).toBe(true);
   });
 });
