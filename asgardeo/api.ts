@@ -82,10 +82,18 @@ export class AsgardeoApi {
   constructor(
     readonly http: AsgardeoHttp,
     private readonly token: () => string,
+    /** Gets a fresh management token after a 401 (expired or revoked mid-run); one retry per call. */
+    private readonly renewToken?: () => Promise<void>,
   ) {}
 
-  private send(req: Omit<HttpRequest, 'bearer'>): Promise<HttpResponse> {
-    return this.http.send({ ...req, bearer: this.token() });
+  private async send(req: Omit<HttpRequest, 'bearer'>): Promise<HttpResponse> {
+    try {
+      return await this.http.send({ ...req, bearer: this.token() });
+    } catch (err) {
+      if (!(err instanceof AsgardeoError) || err.status !== 401 || !this.renewToken) throw err;
+      await this.renewToken();
+      return this.http.send({ ...req, bearer: this.token() });
+    }
   }
 
   // ---- API resources ----

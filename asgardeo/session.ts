@@ -24,7 +24,25 @@ export class Session {
     signal?: AbortSignal,
   ) {
     this.http = new AsgardeoHttp({ ...transport, baseUrl: config.asgardeo.baseUrl, organization: config.asgardeo.organization, signal });
-    this.api = new AsgardeoApi(this.http, () => this.token);
+    this.api = new AsgardeoApi(
+      this.http,
+      () => this.token,
+      () => this.renew(),
+    );
+  }
+
+  private renewing: Promise<void> | undefined;
+
+  /** One renewal shared by every request that met the same 401. */
+  private renew(): Promise<void> {
+    this.renewing ??= managementToken(this.http, this.credentials, [...this.granted])
+      .then((t) => {
+        this.token = t;
+      })
+      .finally(() => {
+        setImmediate(() => (this.renewing = undefined));
+      });
+    return this.renewing;
   }
 
   /** Gets a token holding exactly `scopes` (plus what the current one holds) unless the current one already has them. */

@@ -108,3 +108,28 @@ describe('reconciler under faults of the local Asgardeo', () => {
     expect(h.la.requests.entries().filter((e) => e.status === 429)).toHaveLength(0);
   });
 });
+
+describe('a management token revoked in the middle of a run', () => {
+  it('is renewed once and the run converges', async () => {
+    const h = await startHarness();
+    try {
+      const creds = { clientId: 'ci-admin', clientSecret: 'ci-admin-secret' };
+      const { ALL_INTERNAL_SCOPES } = await import('../../sandbox/asgardeo');
+      h.la.addManagementClient({ ...creds, scopes: ALL_INTERNAL_SCOPES });
+      let revoked = false;
+      const transport = { ...fastTransport(), beforeWrite: () => {
+        if (!revoked) {
+          revoked = true;
+          // Re-registering the client revokes its tokens, as rotating the secret in the console would.
+          h.la.addManagementClient({ ...creds, scopes: ALL_INTERNAL_SCOPES });
+        }
+      } };
+      await applyAsgardeo(h.options({ credentials: creds, transport }));
+      expect(revoked).toBe(true);
+      expect(h.la.requests.entries().filter((e) => e.status === 401).length).toBeGreaterThan(0);
+      expect(await inventory(h)).toEqual({ apis: 1, apps: { 'pharmacy-admin': 1, 'pharmacy-reader': 1 }, roles: 1 });
+    } finally {
+      await h.stop();
+    }
+  });
+});
