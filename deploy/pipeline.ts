@@ -111,6 +111,7 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   } catch (err) {
     return fail(err, `fix the problems above, then run \`${o.resumeCommand(from)}\``);
   }
+  if (config.target === 'local') clock.retitle('aws', 'Stack: local gateway (local target)');
   const outputsFile = o.outputsFile ?? defaultOutputsFile(config, o.cwd);
   const op = { stack: config.stackName, environment: config.environment, configFile: config.file, onOutput: (t: string) => o.write(t), signal: o.signal };
 

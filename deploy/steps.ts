@@ -21,37 +21,44 @@ export interface StepReport {
 /** Runs steps with a numbered header and the time each took. */
 export class StepClock {
   readonly reports: StepReport[] = [];
+  private readonly titles: Record<DeployStep, string> = { ...STEP_TITLES };
   constructor(
     private readonly write: (text: string) => void,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
+  /** The local target's AWS step is the local gateway: say so. */
+  retitle(step: DeployStep, title: string): void {
+    this.titles[step] = title;
+  }
+
   skip(step: DeployStep, note: string): void {
     this.reports.push({ step, status: 'skipped', ms: 0, note });
-    this.write(`${header(step)} skipped (${note})\n`);
+    this.write(`${this.header(step)} skipped (${note})\n`);
+  }
+
+  private header(step: DeployStep): string {
+    return `[${DEPLOY_STEPS.indexOf(step) + 1}/${DEPLOY_STEPS.length}] ${this.titles[step]}`;
   }
 
   async run<T>(step: DeployStep, fn: () => Promise<T>): Promise<T> {
-    this.write(`${header(step)}\n`);
+    this.write(`${this.header(step)}\n`);
     const start = this.now();
     try {
       const value = await fn();
       const ms = this.now() - start;
       this.reports.push({ step, status: 'done', ms });
-      this.write(`  ✓ ${STEP_TITLES[step]} done in ${formatMs(ms)}\n`);
+      this.write(`  ✓ ${this.titles[step]} done in ${formatMs(ms)}\n`);
       return value;
     } catch (err) {
       const ms = this.now() - start;
       this.reports.push({ step, status: 'failed', ms });
-      this.write(`  ✗ ${STEP_TITLES[step]} failed after ${formatMs(ms)}\n`);
+      this.write(`  ✗ ${this.titles[step]} failed after ${formatMs(ms)}\n`);
       throw err;
     }
   }
 }
 
-function header(step: DeployStep): string {
-  return `[${DEPLOY_STEPS.indexOf(step) + 1}/${DEPLOY_STEPS.length}] ${STEP_TITLES[step]}`;
-}
 
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;

@@ -193,6 +193,7 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
     expect(code).toBe(0);
     expect(io.out()).toContain('✓ GET /user with token of pharmacy-reader (get_pharmacy_user): 200 {"message":"Welcome User!"}');
     expect(io.out()).toContain('- AWS credentials: local target');
+    expect(io.out()).toContain('[2/4] Stack: local gateway (local target)');
     expect(during).toBe(401);
     await expect(fetch(url)).rejects.toThrow();
     expect(fs.existsSync(path.join(cwd, '.tollgate', 'local', 'cdktf.out', 'stacks', 'pharmacy-user-api-dev', 'cdk.tf.json'))).toBe(true);
