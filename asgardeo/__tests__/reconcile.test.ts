@@ -172,6 +172,18 @@ describe('reconciler against the local Asgardeo', () => {
     }
   });
 
+  it('converges after a run aborted through its AbortSignal (Ctrl-C) while writes are in flight', async () => {
+    const controller = new AbortController();
+    let writes = 0;
+    const transport = { ...h.options().transport, beforeWrite: () => { if (++writes === 3) setImmediate(() => controller.abort(new Error('interrupted (Ctrl-C)'))); } };
+    await expect(applyAsgardeo(h.options({ transport, signal: controller.signal }))).rejects.toThrow(/interrupted|abort/i);
+    await applyAsgardeo(h.options());
+    expect(await inventory(h)).toEqual({ apis: 1, apps: { 'pharmacy-admin': 1, 'pharmacy-reader': 1 }, roles: 1 });
+    h.la.requests.clear();
+    await applyAsgardeo(h.options());
+    expect(h.la.requests.writes()).toBe(0);
+  });
+
   it('rejects bad admin credentials naming ASGARDEO_CLIENT_ID/SECRET, without echoing the secret', async () => {
     const err = await planAsgardeo(h.options({ credentials: { clientId: h.la.admin.clientId, clientSecret: 'wrong-secret-value' } })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CredentialsError);
