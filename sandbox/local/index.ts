@@ -1,0 +1,4 @@
+export { startSandbox, type Sandbox, type SandboxOptions } from './sandbox';
+export { runSandbox, SANDBOX_USAGE, type RunSandboxDeps } from './run';
+export { renderChecks, renderTryIt, shellQuote, type TryItOptions } from './report';
+export { startAsgardeoOnPreferredPort, DEFAULT_ASGARDEO_PORT, type PortChoice } from './asgardeo-port';

@@ -1,0 +1,77 @@
+import type { ResolvedConfig, ResolvedRoute } from '../../config';
+import type { SmokeResult } from '../../deploy';
+
+/** What the smoke test proved, one line per call, with the expected answer next to the real one. */
+export function renderChecks(smoke: SmokeResult): string {
+  const lines = smoke.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.route.padEnd(12)} ${c.caller}: ${c.ok ? stripChallenge(c.got) : `expected ${c.expected}, got ${c.got}`}`);
+  for (const s of smoke.skipped) lines.push(`  - not tried: ${s}`);
+  const passed = smoke.checks.filter((c) => c.ok).length;
+  return `What was checked (${passed} of ${smoke.checks.length} passed), through the gateway serving the synthesized Terraform:\n${lines.join('\n')}\n`;
+}
+
+export interface TryItOptions {
+  config: ResolvedConfig;
+  stageInvokeUrl: string;
+  /** Variables that point `tollgate` at the sandbox; include the throwaway admin secret. */
+  commandEnv: Readonly<Record<string, string>>;
+  /** Extra flags the token command needs to load the same configuration (`--env`, `--config`). */
+  configFlags: readonly string[];
+  clients?: readonly { name: string; clientId: string }[];
+}
+
+/**
+ * Ready-to-paste shell commands for the running sandbox: exports for the local Asgardeo, one token
+ * per client (through `tollgate token`, which reads the client's secret with the admin credentials
+ * and never prints it), and a curl per route and caller with the answer to expect.
+ */
+export function renderTryIt(o: TryItOptions): string {
+  const flags = o.configFlags.map(shellQuote).join(' ');
+  const tokenCmd = (client: string) => `npm run -s tollgate -- token --client ${shellQuote(client)}${flags ? ` ${flags}` : ''}`;
+  const ccClients = o.config.clients.filter((c) => c.grantTypes.includes('client_credentials'));
+  const tokenVar = (client: string) => `TOKEN_${client.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}`;
+  const lines: string[] = [
+    'Try it (while the sandbox runs; Ctrl-C stops it):',
+    '',
+    '  # Point tollgate at the local Asgardeo. The admin secret is a throwaway made for this run only,',
+    '  # valid nowhere else and gone when the sandbox stops.',
+    `  export ${Object.entries(o.commandEnv)
+      .map(([k, v]) => `${k}=${shellQuote(v)}`)
+      .join(' ')}`,
+    '',
+    '  # Client-credentials tokens (tollgate token reads each client\'s secret from Asgardeo; it is never printed):',
+  ];
+  for (const c of ccClients) {
+    const id = o.clients?.find((x) => x.name === c.name)?.clientId;
+    lines.push(`  ${tokenVar(c.name)}=$(${tokenCmd(c.name)})   # ${c.name}${id ? ` (client id ${id})` : ''}: ${c.scopes.join(' ') || 'no scopes'}`);
+  }
+  lines.push('', '  # Calls:');
+  for (const route of o.config.routes) {
+    lines.push(`  ${curl(o.stageInvokeUrl, route)}   # ${route.routeKey}: ${route.public ? 'public, 2xx' : '401 without a token'}`);
+    if (route.public) continue;
+    const holder = ccClients.find((c) => c.scopes.some((s) => route.scopes.includes(s)));
+    const without = ccClients.find((c) => !c.scopes.some((s) => route.scopes.includes(s)));
+    if (holder) lines.push(`  ${curl(o.stageInvokeUrl, route, tokenVar(holder.name))}   # 2xx: ${holder.name} holds ${route.scopes.filter((s) => holder.scopes.includes(s)).join(' ')}`);
+    if (without) lines.push(`  ${curl(o.stageInvokeUrl, route, tokenVar(without.name))}   # 403: ${without.name} lacks ${route.scopes.join(' / ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function curl(stageInvokeUrl: string, route: ResolvedRoute, tokenVar?: string): string {
+  const method = route.method === 'ANY' ? 'GET' : route.method;
+  const url = `${stageInvokeUrl.replace(/\/+$/, '')}${route.path.replace(/\{[^}]+\}/g, 'example')}`;
+  const parts = ['curl -i'];
+  if (method !== 'GET') parts.push(`-X ${method}`);
+  if (tokenVar) parts.push(`-H "Authorization: Bearer $${tokenVar}"`);
+  if (!['GET', 'HEAD', 'OPTIONS', 'DELETE'].includes(method)) parts.push(`-H 'content-type: application/json' -d '{}'`);
+  parts.push(shellQuote(url));
+  return parts.join(' ');
+}
+
+/** The challenge header is noise in a passing line; failures keep it. */
+function stripChallenge(got: string): string {
+  return got.replace(/ \[www-authenticate: .*\]$/, '');
+}
+
+export function shellQuote(value: string): string {
+  return /^[\w./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}

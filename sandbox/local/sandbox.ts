@@ -1,0 +1,143 @@
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadConfig, type ResolvedConfig } from '../../config';
+import { runDeploy, type DeployResult } from '../../deploy';
+import { LocalGatewayRunner } from '../../deploy/local-runner';
+import { reconcilerSide } from '../../deploy/reconciler-side';
+import type { LocalAsgardeo } from '../asgardeo';
+import { DEFAULT_ASGARDEO_PORT, startAsgardeoOnPreferredPort } from './asgardeo-port';
+
+export interface SandboxOptions {
+  /** Configuration file. @default TOLLGATE_CONFIG, else `tollgate.config.ts` in `cwd` */
+  configFile?: string;
+  /** Environment name. @default TOLLGATE_ENV, else the file's default, else `dev` */
+  env?: string;
+  cwd: string;
+  /** The shell's variables; the sandbox adds the local Asgardeo's on top. @default {} */
+  environment?: NodeJS.ProcessEnv;
+  /** The local Asgardeo's port; 0 = a free one. @default 4180, a free one when taken */
+  asgardeoPort?: number;
+  /** Where the stack is synthesized and its outputs written. @default `<cwd>/.tollgate/sandbox` */
+  outdir?: string;
+  /** Pipeline progress (step headers, reconciler lines, smoke checks). Never receives a secret. */
+  write: (text: string) => void;
+  /** The gateway's explanations of failed invocations. @default discarded */
+  gatewayLog?: (line: string) => void;
+  /** The command that starts the sandbox again, for failure messages. @default `npm start` */
+  restartCommand?: string;
+  smokeOptions?: { retries?: number; retryDelayMs?: number; timeoutMs?: number };
+  /** Aborted on Ctrl-C: the running step stops between requests. */
+  signal?: AbortSignal;
+}
+
+export interface Sandbox {
+  readonly asgardeo: LocalAsgardeo;
+  /** Set when the preferred Asgardeo port was taken. */
+  readonly asgardeoPortFallbackFrom?: number;
+  /** The last successful run of the pipeline. */
+  readonly result: DeployResult;
+  readonly config: ResolvedConfig;
+  /** The gateway's stage URL, e.g. http://127.0.0.1:<port>/dev. */
+  readonly stageInvokeUrl: string;
+  /** Variables that point `tollgate` commands at this sandbox (target, Asgardeo URL, admin credentials). */
+  readonly commandEnv: Readonly<Record<string, string>>;
+  /** Milliseconds from startSandbox() to the end of the first smoke test. */
+  readonly readyMs: number;
+  /**
+   * Runs the whole pipeline again (re-synthesis, gateway restart on the same address, reconcile,
+   * smoke test), optionally with another configuration file: what a developer does after an edit.
+   */
+  redeploy(o?: { configFile?: string }): Promise<DeployResult>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The local sandbox: the deploy pipeline of `tollgate deploy --target local` (preflight, stack,
+ * reconciler, smoke test: the same code a real deploy runs) against a local Asgardeo started here
+ * and the local gateway serving the synthesized Terraform. Only Terraform and AWS are stood in for.
+ */
+export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
+  const started = performance.now();
+  const base = o.environment ?? {};
+  let configFile = path.resolve(o.cwd, o.configFile ?? base.TOLLGATE_CONFIG ?? 'tollgate.config.ts');
+  // Read once before anything starts, so a broken configuration fails fast with its own message.
+  const organization = loadConfig({ file: configFile, env: o.env, target: 'local', asgardeoBaseUrl: 'http://127.0.0.1:1', environment: base }).asgardeo.organization;
+  const { asgardeo, fallbackFrom } = await startAsgardeoOnPreferredPort(organization, o.asgardeoPort ?? DEFAULT_ASGARDEO_PORT);
+  if (fallbackFrom !== undefined) o.write(`Port ${fallbackFrom} is taken: the local Asgardeo uses ${asgardeo.baseUrl} instead.\n`);
+  o.write(`Local Asgardeo (organization "${organization}") at ${asgardeo.baseUrl}\n`);
+
+  const commandEnv: Record<string, string> = {
+    TOLLGATE_TARGET: 'local',
+    ASGARDEO_BASE_URL: asgardeo.baseUrl,
+    ASGARDEO_CLIENT_ID: asgardeo.admin.clientId,
+    ASGARDEO_CLIENT_SECRET: asgardeo.admin.clientSecret,
+  };
+  const env: NodeJS.ProcessEnv = { ...base, ...commandEnv };
+  const configOf = (file: string, environmentName?: string) => loadConfig({ file, env: environmentName, target: 'local', asgardeoBaseUrl: asgardeo.baseUrl, environment: env });
+  const outdir = path.resolve(o.cwd, o.outdir ?? path.join('.tollgate', 'sandbox'));
+  const runner = new LocalGatewayRunner({ config: (op) => configOf(op.configFile, op.environment), outdir: path.join(outdir, 'cdktf.out'), log: o.gatewayLog ?? (() => undefined) });
+  const side = reconcilerSide({ env });
+  const restart = o.restartCommand ?? 'npm start';
+
+  const deploy = async (): Promise<DeployResult> => {
+    const config = configOf(configFile, o.env);
+    return runDeploy({
+      loadConfig: () => configOf(configFile, o.env),
+      runner,
+      side,
+      env,
+      cwd: o.cwd,
+      yes: true,
+      interactive: false,
+      prompt: async () => {
+        throw new Error('the sandbox never asks for approval');
+      },
+      smoke: true,
+      // Apart from a real deploy's `.tollgate/<stack>.outputs.json`, which must not be overwritten with local URLs.
+      outputsFile: path.join(outdir, `${config.stackName}.outputs.json`),
+      // The local Asgardeo lives only as long as this process: a resume is a fresh start.
+      resumeCommand: () => restart,
+      write: o.write,
+      smokeOptions: o.smokeOptions,
+      signal: o.signal,
+    });
+  };
+
+  let result: DeployResult;
+  try {
+    result = await deploy();
+  } catch (err) {
+    await runner.stop();
+    await asgardeo.stop();
+    throw err;
+  }
+  const readyMs = performance.now() - started;
+  let stopped: Promise<void> | undefined;
+  return {
+    asgardeo,
+    asgardeoPortFallbackFrom: fallbackFrom,
+    get result() {
+      return result;
+    },
+    get config() {
+      return result.config;
+    },
+    get stageInvokeUrl() {
+      return result.outputs.stageInvokeUrl;
+    },
+    commandEnv,
+    readyMs,
+    async redeploy(r = {}) {
+      if (r.configFile) configFile = path.resolve(o.cwd, r.configFile);
+      result = await deploy();
+      return result;
+    },
+    stop() {
+      stopped ??= (async () => {
+        await runner.stop();
+        await asgardeo.stop();
+      })();
+      return stopped;
+    },
+  };
+}
