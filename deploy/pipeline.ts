@@ -120,10 +120,11 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   if (skipAwsStep) {
     clock.skip('aws', `--from ${from}: using ${path.relative(o.cwd, outputsFile) || outputsFile}`);
     current = 'aws';
-    state.aws = `deployed earlier (outputs read from ${outputsFile})`;
     try {
       outputs = o.side.readStackOutputs(outputsFile, config);
+      state.aws = `deployed earlier (outputs read from ${outputsFile})`;
     } catch (err) {
+      state.aws = `unknown: no usable outputs at ${outputsFile}`;
       return fail(err, `run \`${o.resumeCommand()}\` (the whole deploy; it converges)`);
     }
   } else {

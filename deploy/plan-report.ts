@@ -70,7 +70,7 @@ export function boundaryChecks(config: ResolvedConfig, stackDir: string, outputs
   const authorizers = readAuthorizers(stackDir);
   if (!authorizers) return [{ status: 'unknown', name: 'issuer and audience', detail: `${path.join(stackDir, 'cdk.tf.json')} was not found; run the synth (npx cdktf synth) to check them` }];
   if (authorizers.length === 0) return [{ status: 'fail', name: 'JWT authorizer', detail: `the synthesized stack ${config.stackName} has no JWT authorizer: no route would check tokens` }];
-  const checks: BoundaryCheck[] = [];
+  const checks: BoundaryCheck[] = [routesCheck(config, stackDir)];
   const issuer = config.asgardeo.issuer;
   const expectedAudience = config.apiResource.identifier ?? outputs?.apiIdentifier;
   for (const a of authorizers) {
@@ -99,20 +99,50 @@ export function boundaryChecks(config: ResolvedConfig, stackDir: string, outputs
   return checks;
 }
 
+/**
+ * The access matrix is computed from the configuration; the gateway enforces what the stack says.
+ * They must agree route by route, or the matrix would tell a reviewer the wrong story.
+ */
+function routesCheck(config: ResolvedConfig, stackDir: string): BoundaryCheck {
+  const routes = readResource(stackDir, 'aws_apigatewayv2_route') ?? [];
+  const inStack = new Map(routes.map((r) => [String(r.route_key), r]));
+  const problems: string[] = [];
+  for (const route of config.routes) {
+    const r = inStack.get(route.routeKey);
+    if (!r) {
+      problems.push(`${route.routeKey} is not in the stack`);
+      continue;
+    }
+    const jwt = r.authorization_type === 'JWT';
+    const scopes = Array.isArray(r.authorization_scopes) ? r.authorization_scopes.map(String).sort() : [];
+    if (route.public && jwt) problems.push(`${route.routeKey} is public in the configuration but requires a token in the stack`);
+    if (!route.public && !jwt) problems.push(`${route.routeKey} requires ${route.scopes.join(' or ')} in the configuration but is served without a token (authorization_type ${String(r.authorization_type ?? 'NONE')})`);
+    if (!route.public && jwt && JSON.stringify(scopes) !== JSON.stringify([...route.scopes].sort())) problems.push(`${route.routeKey} requires ${JSON.stringify(scopes)} in the stack but ${JSON.stringify([...route.scopes].sort())} in the configuration`);
+  }
+  for (const key of inStack.keys()) if (!config.routes.some((r) => r.routeKey === key)) problems.push(`${key} is in the stack but not in the configuration`);
+  return problems.length
+    ? { status: 'fail', name: 'routes', detail: `the stack and the configuration disagree (the access matrix would be wrong): ${problems.join('; ')}` }
+    : { status: 'ok', name: 'routes', detail: `the stack's ${config.routes.length} route(s) require exactly the scopes of the access matrix` };
+}
+
 interface AuthorizerSpec {
   issuer: string;
   audiences: string[];
 }
 
-function readAuthorizers(stackDir: string): AuthorizerSpec[] | undefined {
+function readResource(stackDir: string, type: string): Record<string, unknown>[] | undefined {
   let json: { resource?: Record<string, Record<string, Record<string, unknown>>> };
   try {
     json = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
   } catch {
     return undefined;
   }
-  return Object.values(json.resource?.aws_apigatewayv2_authorizer ?? {})
-    .filter((a) => a.authorizer_type === 'JWT')
+  return Object.values(json.resource?.[type] ?? {});
+}
+
+function readAuthorizers(stackDir: string): AuthorizerSpec[] | undefined {
+  return readResource(stackDir, 'aws_apigatewayv2_authorizer')
+    ?.filter((a) => a.authorizer_type === 'JWT')
     .map((a) => {
       const jwt = (a.jwt_configuration ?? {}) as { issuer?: unknown; audience?: unknown };
       return { issuer: String(jwt.issuer ?? ''), audiences: Array.isArray(jwt.audience) ? jwt.audience.map(String) : [] };

@@ -8,9 +8,14 @@ import { FakeRunner, FakeSide, exampleConfig, tmpDir } from './helpers';
 const config = exampleConfig('dev');
 
 /** A synthesized stack folder holding just the authorizer, as cdktf writes it. */
-function stackDir(jwt: { issuer: string; audience: string[] }): string {
+function stackDir(jwt: { issuer: string; audience: string[] }, routes = config.routes.map((r) => ({ route_key: r.routeKey, authorization_type: 'JWT', authorization_scopes: [...r.scopes] }))): string {
   const dir = tmpDir();
-  const json = { resource: { aws_apigatewayv2_authorizer: { api_jwt_authorizer_1234: { api_id: '${aws_apigatewayv2_api.api.id}', authorizer_type: 'JWT', identity_sources: ['$request.header.Authorization'], jwt_configuration: jwt, name: 'asgardeo' } } } };
+  const json = {
+    resource: {
+      aws_apigatewayv2_authorizer: { api_jwt_authorizer_1234: { api_id: '${aws_apigatewayv2_api.api.id}', authorizer_type: 'JWT', identity_sources: ['$request.header.Authorization'], jwt_configuration: jwt, name: 'asgardeo' } },
+      aws_apigatewayv2_route: Object.fromEntries(routes.map((r, i) => [`route_${i}`, r])),
+    },
+  };
   fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(json));
   return dir;
 }
@@ -124,5 +129,22 @@ describe('tollgate plan report', () => {
   test('without a synthesized stack the boundary is reported as unchecked, not as fine', async () => {
     const { report } = await plan({ dir: path.join(tmpDir(), 'missing') });
     expect(report.boundary).toEqual([{ status: 'unknown', name: 'issuer and audience', detail: expect.stringContaining('was not found') }]);
+  });
+
+  test('a stack whose routes differ from the configuration is a problem: the access matrix would mislead', async () => {
+    const routes = [
+      { route_key: 'GET /user', authorization_type: 'NONE', authorization_scopes: [] as string[] },
+      { route_key: 'POST /user', authorization_type: 'JWT', authorization_scopes: ['create_pharmacy_user', 'update_pharmacy_user'] },
+      { route_key: 'DELETE /user', authorization_type: 'JWT', authorization_scopes: ['create_pharmacy_user'] },
+    ];
+    const { report } = await plan({ dir: stackDir({ issuer: config.asgardeo.issuer, audience: ['${aws_apigatewayv2_stage.s.invoke_url}'] }, routes) });
+    expect(report.problems).toHaveLength(1);
+    const detail = report.problems[0];
+    expect(detail).toContain('GET /user requires get_pharmacy_user in the configuration but is served without a token (authorization_type NONE)');
+    expect(detail).toContain('POST /user requires ["create_pharmacy_user","update_pharmacy_user"] in the stack but ["create_pharmacy_user"] in the configuration');
+    expect(detail).toContain('PUT /user is not in the stack');
+    expect(detail).toContain('DELETE /user is in the stack but not in the configuration');
+    const ok = await plan();
+    expect(ok.report.boundary[0]).toEqual({ status: 'ok', name: 'routes', detail: "the stack's 3 route(s) require exactly the scopes of the access matrix" });
   });
 });
