@@ -56,6 +56,9 @@ export default defineConfig({
   environments: {
     dev: {},
     prod: {
+      // API scope and application names are unique across an Asgardeo organization, so each
+      // environment gets its own organization (or rename the scopes and clients per environment).
+      asgardeo: { organization: 'pharmacyprod' },
       aws: { stage: 'prod', throttling: { rateLimit: 200, burstLimit: 400 }, logRetentionDays: 90 },
     },
   },
