@@ -11,3 +11,6 @@ export { CdktfRunner, parseDiff } from './cdktf-runner';
 export { InfraToolError, InfraCommandError, type InfraRunner, type InfraDiff, type StackOperation, type ToolVersions } from './infra-runner';
 export { managementScopesFor, type AsgardeoSide, type AdminCredentials, type StackOutputs, type SideOptions, type ApplySummary } from './asgardeo-side';
 export { DEPLOY_STEPS, type DeployStep, type ResumableStep, type StepReport } from './steps';
+export { LocalGatewayRunner, type LocalGatewayRunnerOptions } from './local-runner';
+export { reconcilerSide } from './reconciler-side';
+export { deployCommand, combinedPlanCommand, combinedDestroyCommand, DEPLOY_USAGE, type CommandDeps } from './command';
