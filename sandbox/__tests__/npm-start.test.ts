@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO_ROOT } from './support';
+
+/*
+ * The README's first command, as a newcomer runs it: `npm start -- --once` in a fresh process with
+ * the example configuration. Only the ports and the output folder differ, so a sandbox already
+ * running on this machine (or another test) is not disturbed.
+ */
+let outdir: string;
+beforeAll(() => {
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-npm-start-'));
+});
+afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+/** The shell's environment without anything that would point the sandbox elsewhere. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (/^(TOLLGATE_|ASGARDEO_|CDKTF_)/.test(key)) delete env[key];
+  return env;
+}
+
+function npmStart(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['start', '--', ...args], { cwd: REPO_ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+test('npm start -- --once runs the tutorial flow on the example and exits 0', async () => {
+  const { code, stdout, stderr } = await npmStart(['--once', '--asgardeo-port', '0', '--outdir', outdir]);
+  if (code !== 0) throw new Error(`npm start exited ${code}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
+  expect(stdout).toMatch(/\[1\/4\] Preflight checks/);
+  expect(stdout).toMatch(/✓ issuer discovery: http:\/\/127\.0\.0\.1:\d+\/t\/pharmacy\/oauth2\/token\/\.well-known\/openid-configuration/);
+  expect(stdout).toContain('creating application pharmacy-reader');
+  expect(stdout).toContain('What was checked (9 of 9 passed)');
+  expect(stdout).toContain('✓ GET /user    no token: 401 {"message":"Unauthorized"}');
+  expect(stdout).toContain('✓ GET /user    token of pharmacy-reader (get_pharmacy_user): 200 {"message":"Welcome User!"}');
+  expect(stdout).toContain('✓ GET /user    token of pharmacy-admin (lacks get_pharmacy_user): 403 {"message":"Forbidden"}');
+  expect(stdout).toMatch(/Sandbox ready in \d+\.\d\d s \(\d+\.\d\d s from process start\): http:\/\/127\.0\.0\.1:\d+\/dev/);
+  // The synthesized stack went to the folder asked for, not to cdktf.out.
+  expect(fs.existsSync(path.join(outdir, 'cdktf.out', 'stacks', 'pharmacy-user-api-dev', 'cdk.tf.json'))).toBe(true);
+  expect(JSON.parse(fs.readFileSync(path.join(outdir, 'pharmacy-user-api-dev.outputs.json'), 'utf8'))['pharmacy-user-api-dev'].issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/t\/pharmacy\/oauth2\/token$/);
+}, 120_000);

@@ -1,0 +1,128 @@
+import * as net from 'node:net';
+import { memoryIo } from '../../cli/io';
+import { main as tollgate } from '../../cli/main';
+import { runSandbox, startAsgardeoOnPreferredPort } from '../local';
+import { FAST_SMOKE, REPO_ROOT, SandboxConfigs } from './support';
+
+/* `npm start` as a function: flags, what it prints, the commands it prints, failures and shutdown. */
+let configs: SandboxConfigs;
+
+beforeAll(() => {
+  configs = new SandboxConfigs();
+});
+afterAll(() => configs?.remove());
+
+const io = () => memoryIo({ env: {}, cwd: REPO_ROOT });
+const baseFlags = () => ['--asgardeo-port', '0', '--outdir', configs.outdir];
+
+async function refused(url: string): Promise<boolean> {
+  return fetch(url).then(
+    () => false,
+    () => true,
+  );
+}
+
+test('serving: the printed commands work against the running sandbox, and everything stops afterwards', async () => {
+  const out = io();
+  let stage = '';
+  let asgardeoUrl = '';
+  const code = await runSandbox(['--config', configs.write(), ...baseFlags()], out, {
+    smokeOptions: FAST_SMOKE,
+    serveUntil: async (sandbox) => {
+      stage = sandbox.stageInvokeUrl;
+      asgardeoUrl = sandbox.asgardeo.baseUrl;
+      const printed = out.out();
+      // The exports line, as a shell would read it.
+      const exportsLine = printed.split('\n').find((l) => l.trim().startsWith('export '))!;
+      const env = Object.fromEntries(
+        exportsLine
+          .trim()
+          .slice('export '.length)
+          .split(' ')
+          .map((kv) => kv.split('=') as [string, string]),
+      );
+      expect(env).toEqual({ TOLLGATE_TARGET: 'local', ASGARDEO_BASE_URL: sandbox.asgardeo.baseUrl, ASGARDEO_CLIENT_ID: sandbox.asgardeo.admin.clientId, ASGARDEO_CLIENT_SECRET: sandbox.asgardeo.admin.clientSecret });
+      expect(printed).toContain('throwaway');
+
+      // TOKEN_PHARMACY_READER=$(npm run -s tollgate -- token --client pharmacy-reader --config <file>)
+      const tokenLine = printed.split('\n').find((l) => l.trim().startsWith('TOKEN_PHARMACY_READER='))!;
+      const args = /\$\(npm run -s tollgate -- (.*?)\)/.exec(tokenLine)![1]!.split(' ');
+      const tokenIo = memoryIo({ env, cwd: REPO_ROOT });
+      expect(await tollgate(args, tokenIo)).toBe(0);
+      const token = tokenIo.out().trim();
+      expect(token.split('.')).toHaveLength(3);
+
+      // The curl lines name the URL and the answer to expect.
+      const curls = printed.split('\n').filter((l) => l.trim().startsWith('curl -i '));
+      expect(curls).toContain(`  curl -i ${stage}/user   # GET /user: 401 without a token`);
+      expect(curls).toContain(`  curl -i -H "Authorization: Bearer $TOKEN_PHARMACY_READER" ${stage}/user   # 2xx: pharmacy-reader holds get_pharmacy_user`);
+      expect(curls).toContain(`  curl -i -H "Authorization: Bearer $TOKEN_PHARMACY_ADMIN" ${stage}/user   # 403: pharmacy-admin lacks get_pharmacy_user`);
+      expect((await fetch(`${stage}/user`)).status).toBe(401);
+      expect((await fetch(`${stage}/user`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    },
+  });
+  expect(out.err()).toBe('');
+  expect(code).toBe(0);
+  expect(out.out()).toMatch(/What was checked \(9 of 9 passed\)/);
+  expect(out.out()).toMatch(/Sandbox ready in \d+\.\d\d s/);
+  expect(out.out()).toContain('Stopping the sandbox');
+  expect(await refused(`${stage}/user`)).toBe(true);
+  expect(await refused(`${asgardeoUrl}/t/pharmacy/oauth2/jwks`)).toBe(true);
+}, 60_000);
+
+test('--once: a failing smoke check exits 1, says what failed and how to start again, and stops everything', async () => {
+  const out = io();
+  const config = configs.write((c) => (c.aws.lambda.handler = 'failing'));
+  const code = await runSandbox(['--once', '--config', config, ...baseFlags()], out, { smokeOptions: FAST_SMOKE });
+  expect(code).toBe(1);
+  expect(out.err()).toContain('deploy failed at step "smoke"');
+  expect(out.err()).toMatch(/GET \/user with token of pharmacy-reader \(get_pharmacy_user\): expected 2xx, got 500/);
+  expect(out.err()).toContain(`To resume: fix the problem above, then run \`npm start -- --once --config ${config} --asgardeo-port 0`);
+  expect(out.err()).not.toMatch(/\n\s+at /); // no stack trace
+  expect(out.out()).not.toContain('Sandbox ready');
+  const asgardeoUrl = /Local Asgardeo \(organization "pharmacy"\) at (\S+)/.exec(out.out())![1]!;
+  expect(await refused(`${asgardeoUrl}/t/pharmacy/oauth2/jwks`)).toBe(true);
+}, 60_000);
+
+test('--once with every check passing exits 0 and does not print the admin secret', async () => {
+  const out = io();
+  const code = await runSandbox(['--once', '--config', configs.write(), ...baseFlags()], out, { smokeOptions: FAST_SMOKE });
+  expect(code).toBe(0);
+  expect(out.out()).toContain('✓ GET /user    token of pharmacy-reader (get_pharmacy_user): 200');
+  expect(out.out()).not.toContain('ASGARDEO_CLIENT_SECRET');
+}, 60_000);
+
+test('a wrong flag or environment fails before anything starts, with what to do', async () => {
+  const badPort = io();
+  expect(await runSandbox(['--asgardeo-port', 'x'], badPort)).toBe(1);
+  expect(badPort.err()).toContain('--asgardeo-port must be a port number');
+  expect(badPort.err()).toContain('Usage: npm start');
+
+  const unknown = io();
+  expect(await runSandbox(['--bogus'], unknown)).toBe(1);
+  expect(unknown.err()).toContain("Unknown option '--bogus'");
+
+  const badEnv = io();
+  expect(await runSandbox(['--once', '--env', 'staging', '--config', configs.write(), ...baseFlags()], badEnv)).toBe(1);
+  expect(badEnv.err()).toContain('staging');
+  expect(badEnv.err()).toContain('choose one of: dev, prod');
+  expect(badEnv.out()).not.toContain('Local Asgardeo');
+});
+
+test('the local Asgardeo moves to a free port when the preferred one is taken', async () => {
+  const holder = net.createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+  const taken = (holder.address() as net.AddressInfo).port;
+  try {
+    const { asgardeo, fallbackFrom } = await startAsgardeoOnPreferredPort('pharmacy', taken);
+    try {
+      expect(fallbackFrom).toBe(taken);
+      expect(asgardeo.baseUrl).not.toBe(`http://127.0.0.1:${taken}`);
+      expect((await fetch(`${asgardeo.issuer}/.well-known/openid-configuration`)).status).toBe(200);
+    } finally {
+      await asgardeo.stop();
+    }
+  } finally {
+    await new Promise<void>((r) => holder.close(() => r()));
+  }
+});
