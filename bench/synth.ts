@@ -87,14 +87,15 @@ function listTs(dir: string): string[] {
 }
 
 /** One synth in a fresh process: wall time from spawn to exit, peak RSS reported by the process itself. */
-export async function runSynth(appDir: string, scratch: string): Promise<SynthRun> {
+export async function runSynth(appDir: string, scratch: string, o: { environment?: string; inspect?: (outdir: string) => void } = {}): Promise<SynthRun> {
   const outdir = fs.mkdtempSync(path.join(scratch, 'out-'));
-  const rssFile = path.join(outdir, 'maxrss');
+  const rssFile = path.join(scratch, `maxrss-${path.basename(outdir)}`);
   const probe = path.join(scratch, 'rss-probe.js');
   if (!fs.existsSync(probe)) {
     fs.writeFileSync(probe, "process.on('exit', () => require('fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
   }
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: outdir, TOLLGATE_STATE_DIR: outdir, BENCH_RSS_FILE: rssFile };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: outdir, TOLLGATE_STATE_DIR: scratch, BENCH_RSS_FILE: rssFile };
+  if (o.environment) env.TOLLGATE_ENV = o.environment;
   const started = performance.now();
   const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
     const child = spawn(process.execPath, ['--require', probe, '--import', 'tsx', 'main.ts'], { cwd: appDir, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -106,29 +107,60 @@ export async function runSynth(appDir: string, scratch: string): Promise<SynthRu
   const wallMs = performance.now() - started;
   try {
     if (code !== 0) throw new Error(`synth in ${appDir} exited with ${code}: ${stderr.trim().slice(-2000)}`);
-    const stacks = fs.readdirSync(path.join(outdir, 'stacks'));
-    if (!stacks.every((s) => fs.existsSync(path.join(outdir, 'stacks', s, 'cdk.tf.json')))) throw new Error(`synth in ${appDir} wrote no cdk.tf.json`);
+    if (stackFiles(outdir).length === 0) throw new Error(`synth in ${appDir} wrote no cdk.tf.json`);
+    o.inspect?.(outdir);
     return { wallMs, peakRssMb: Number(fs.readFileSync(rssFile, 'utf8')) / 1024 };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
+    fs.rmSync(rssFile, { force: true });
   }
 }
 
-/** `runs` measured synths of each variant, alternating, after one unmeasured warm-up of each (tsx's transpile cache). */
-export async function benchSynth(o: { runs: number }): Promise<SynthResult> {
+function stackFiles(outdir: string): string[] {
+  const stacks = path.join(outdir, 'stacks');
+  if (!fs.existsSync(stacks)) return [];
+  return fs
+    .readdirSync(stacks)
+    .map((s) => path.join(stacks, s, 'cdk.tf.json'))
+    .filter((f) => fs.existsSync(f));
+}
+
+/** Every stack's cdk.tf.json, keyed by stack: the two variants must synthesize the same Terraform. */
+function synthesized(outdir: string): Record<string, string> {
+  return Object.fromEntries(stackFiles(outdir).map((f) => [path.basename(path.dirname(f)), fs.readFileSync(f, 'utf8')]));
+}
+
+export interface SynthScenario {
+  label: string;
+  /** TOLLGATE_ENV for the app; undefined = every environment of the configuration. */
+  environment?: string;
+}
+
+/**
+ * `runs` measured synths of each variant per scenario, alternating, after one unmeasured warm-up
+ * of each (fills tsx's transpile cache) that also checks both variants wrote identical Terraform.
+ */
+export async function benchSynth(o: { runs: number; scenarios: readonly SynthScenario[] }): Promise<(SynthResult & SynthScenario)[]> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-synth-'));
   try {
     const dirs = { deep: prepareVariant('deep', scratch), root: prepareVariant('root', scratch) };
-    const samples: Record<SynthVariant, SynthRun[]> = { deep: [], root: [] };
-    await runSynth(dirs.deep, scratch);
-    await runSynth(dirs.root, scratch);
-    for (let i = 0; i < o.runs; i++) {
-      for (const v of ['deep', 'root'] as const) samples[v].push(await runSynth(dirs[v], scratch));
+    const out: (SynthResult & SynthScenario)[] = [];
+    for (const scenario of o.scenarios) {
+      const written: Partial<Record<SynthVariant, Record<string, string>>> = {};
+      for (const v of ['deep', 'root'] as const) await runSynth(dirs[v], scratch, { environment: scenario.environment, inspect: (d) => (written[v] = synthesized(d)) });
+      if (JSON.stringify(written.deep) !== JSON.stringify(written.root)) {
+        throw new Error('the root-import variant synthesized different Terraform than the committed app: the comparison would be meaningless');
+      }
+      const samples: Record<SynthVariant, SynthRun[]> = { deep: [], root: [] };
+      for (let i = 0; i < o.runs; i++) {
+        for (const v of ['deep', 'root'] as const) samples[v].push(await runSynth(dirs[v], scratch, { environment: scenario.environment }));
+      }
+      const summary = (v: SynthVariant) => ({ wallMs: median(samples[v].map((s) => s.wallMs)), peakRssMb: median(samples[v].map((s) => s.peakRssMb)), samples: samples[v] });
+      const deep = summary('deep');
+      const root = summary('root');
+      out.push({ ...scenario, runs: o.runs, deep, root, speedup: root.wallMs / deep.wallMs, memoryRatio: root.peakRssMb / deep.peakRssMb });
     }
-    const summary = (v: SynthVariant) => ({ wallMs: median(samples[v].map((s) => s.wallMs)), peakRssMb: median(samples[v].map((s) => s.peakRssMb)), samples: samples[v] });
-    const deep = summary('deep');
-    const root = summary('root');
-    return { runs: o.runs, deep, root, speedup: root.wallMs / deep.wallMs, memoryRatio: root.peakRssMb / deep.peakRssMb };
+    return out;
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
