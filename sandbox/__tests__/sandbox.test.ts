@@ -13,10 +13,12 @@ import { FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './support';
  */
 let configs: SandboxConfigs;
 let sandbox: Sandbox;
+/** Everything the sandbox printed (progress, reconciler lines, smoke checks, redeploy diffs). */
+let written = '';
 
 beforeAll(async () => {
   configs = new SandboxConfigs();
-  sandbox = await startSandbox({ configFile: configs.write(), cwd: REPO_ROOT, asgardeoPort: 0, outdir: configs.outdir, write: () => undefined, smokeOptions: FAST_SMOKE });
+  sandbox = await startSandbox({ configFile: configs.write(), cwd: REPO_ROOT, asgardeoPort: 0, outdir: configs.outdir, write: (t) => (written += t), smokeOptions: FAST_SMOKE });
 }, 60_000);
 
 afterAll(async () => {
@@ -196,8 +198,12 @@ describe('configuration changes reach the gateway through re-synthesis', () => {
     expect((await call('GET', `Bearer ${reader}`)).status).toBe(200);
     const url = sandbox.stageInvokeUrl;
 
+    const printedBefore = written.length;
     const result = await sandbox.redeploy({ configFile: configs.write((c) => (routeOf(c, 'GET /user').scopes = ['create_pharmacy_user'])) });
     expect(sandbox.stageInvokeUrl).toBe(url);
+    // The re-synthesized Terraform changed exactly the route's scopes.
+    const diff = written.slice(printedBefore).split('Terraform changes against the running stack:\n')[1]!.split('\n[1/4]')[0]!;
+    expect(diff).toMatch(/^ {2}~ aws_apigatewayv2_route\.http-api_route-GET-2Fuser_\w+ \(authorization_scopes\)\nPlan: 0 to add, 1 to change, 0 to destroy\.$/);
     expect(result.smoke!.checks.map((c) => c.caller)).toContain('token of pharmacy-reader (lacks create_pharmacy_user)');
 
     const refused = await call('GET', `Bearer ${reader}`);
@@ -221,5 +227,10 @@ describe('configuration changes reach the gateway through re-synthesis', () => {
     expect(JSON.parse(open.body)).toMatchObject({ routeKey: 'GET /user', authorizer: null });
     // The other routes are still protected.
     expect((await call('POST')).status).toBe(401);
+
+    const printedBefore = written.length;
+    await sandbox.redeploy();
+    expect(written.slice(printedBefore)).toContain('Terraform changes against the running stack:\nNo changes.\n');
+    expect((await call('GET')).status).toBe(200);
   }, 60_000);
 });

@@ -2,10 +2,10 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig, type ResolvedConfig } from '../../config';
 import { runDeploy, type DeployResult } from '../../deploy';
-import { LocalGatewayRunner } from '../../deploy/local-runner';
 import { reconcilerSide } from '../../deploy/reconciler-side';
 import type { LocalAsgardeo } from '../asgardeo';
 import { DEFAULT_ASGARDEO_PORT, startAsgardeoOnPreferredPort } from './asgardeo-port';
+import { SandboxRunner } from './sandbox-runner';
 
 export interface SandboxOptions {
   /** Configuration file. @default TOLLGATE_CONFIG, else `tollgate.config.ts` in `cwd` */
@@ -46,6 +46,7 @@ export interface Sandbox {
   /**
    * Runs the whole pipeline again (re-synthesis, gateway restart on the same address, reconcile,
    * smoke test), optionally with another configuration file: what a developer does after an edit.
+   * Prints which Terraform resources changed against the running stack first.
    */
   redeploy(o?: { configFile?: string }): Promise<DeployResult>;
   stop(): Promise<void>;
@@ -75,7 +76,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const env: NodeJS.ProcessEnv = { ...base, ...commandEnv };
   const configOf = (file: string, environmentName?: string) => loadConfig({ file, env: environmentName, target: 'local', asgardeoBaseUrl: asgardeo.baseUrl, environment: env });
   const outdir = path.resolve(o.cwd, o.outdir ?? path.join('.tollgate', 'sandbox'));
-  const runner = new LocalGatewayRunner({ config: (op) => configOf(op.configFile, op.environment), outdir: path.join(outdir, 'cdktf.out'), log: o.gatewayLog ?? (() => undefined) });
+  const runner = new SandboxRunner({ config: (op) => configOf(op.configFile, op.environment), outdir: path.join(outdir, 'cdktf.out'), log: o.gatewayLog ?? (() => undefined) });
   const side = reconcilerSide({ env });
   const restart = o.restartCommand ?? 'npm start';
 
@@ -129,6 +130,9 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     readyMs,
     async redeploy(r = {}) {
       if (r.configFile) configFile = path.resolve(o.cwd, r.configFile);
+      const next = configOf(configFile, o.env);
+      const diff = await runner.diff({ stack: next.stackName, environment: next.environment, configFile: next.file, signal: o.signal });
+      o.write(`Terraform changes against the running stack:\n${diff.text}\n`);
       result = await deploy();
       return result;
     },

@@ -8,7 +8,10 @@ const controller = new AbortController();
 let interrupts = 0;
 const interrupt = () => {
   interrupts += 1;
-  if (interrupts > 1) process.exit(130);
+  if (interrupts > 1) {
+    process.stderr.write('npm start: interrupted again; exiting without waiting for a clean stop\n');
+    process.exit(130);
+  }
   controller.abort(new Error('interrupted (Ctrl-C)'));
 };
 process.on('SIGINT', interrupt);
