@@ -45,6 +45,7 @@ const DEPLOY_OPTIONS = {
   'no-smoke': { type: 'boolean', default: false },
   target: { type: 'string' },
   from: { type: 'string' },
+  once: { type: 'boolean', default: false },
 } as const;
 
 export const DEPLOY_USAGE = `Usage: tollgate deploy [--env <name>] [--config <file>] [--yes] [--no-smoke] [--from asgardeo|smoke] [--outputs <file>]
@@ -60,8 +61,10 @@ Deploys one environment in four steps, each with its time:
   --no-smoke             skip the smoke test
   --from <step>          resume at asgardeo or smoke after a failure (reads the saved outputs file)
   --outputs <file>       where the stack outputs are written/read (default .tollgate/<stack>.outputs.json)
-  --target local         the local sandbox: the stack is served by the local gateway (stopped when the
-                         command ends), Asgardeo is the one at ASGARDEO_BASE_URL (npm run asgardeo:local)
+  --target local         the local sandbox: the stack is served by the local gateway. Without
+                         ASGARDEO_BASE_URL it starts a local Asgardeo too and keeps serving until Ctrl-C
+                         (= npm start); with it, it uses that Asgardeo (npm run asgardeo:local)
+  --once                 with --target local and no ASGARDEO_BASE_URL: exit after the checks
 Environment: ASGARDEO_CLIENT_ID, ASGARDEO_CLIENT_SECRET (admin M2M app); AWS credentials (AWS_PROFILE or
 AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY); TF_CLOUD_ORGANIZATION + TF_WORKSPACE for Terraform Cloud state.
 `;
@@ -97,10 +100,19 @@ export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps
     const from = values.from;
     if (from !== undefined && from !== 'asgardeo' && from !== 'smoke' && from !== 'aws') throw new UsageError(`--from must be aws, asgardeo or smoke, not "${from}"`);
     const cio = targetEnv(values, io);
+    const localTarget = !deps.runner && cio.env.TOLLGATE_TARGET === 'local';
+    if (localTarget && from !== undefined) throw new UsageError('--from is for the aws target: the local target starts a fresh gateway, so it always runs every step');
+    if (localTarget && !cio.env.ASGARDEO_BASE_URL) {
+      // No Asgardeo named: the sandbox starts a local one and runs this same pipeline (`npm start`).
+      // Loaded lazily: the sandbox pulls in the local Asgardeo, which real deploys never need.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runSandbox } = require('../sandbox/local') as typeof import('../sandbox/local');
+      const passOn = [...(values.once ? ['--once'] : []), ...(typeof values.env === 'string' ? ['--env', values.env] : []), ...(typeof values.config === 'string' ? ['--config', values.config] : [])];
+      return await runSandbox(passOn, io);
+    }
     const loadConfig = () => configFromFlags(values, cio);
     // The local target serves the synthesized stack with the local gateway for as long as the caller wants.
-    const local = !deps.runner && cio.env.TOLLGATE_TARGET === 'local' ? new LocalGatewayRunner({ config: loadConfig, outdir: path.resolve(io.cwd, '.tollgate', 'local', 'cdktf.out'), log: (l) => io.stderr.write(`gateway: ${l}\n`) }) : undefined;
-    if (local && from !== undefined) throw new UsageError('--from is for the aws target: the local target starts a fresh gateway, so it always runs every step');
+    const local = localTarget ? new LocalGatewayRunner({ config: loadConfig, outdir: path.resolve(io.cwd, '.tollgate', 'local', 'cdktf.out'), log: (l) => io.stderr.write(`gateway: ${l}\n`) }) : undefined;
     const outputsFlag = typeof values.outputs === 'string' ? path.resolve(io.cwd, values.outputs) : undefined;
     try {
       const result = await runDeploy({
