@@ -1,4 +1,7 @@
 import type { ResolvedConfig } from '../config';
+import type { AdminCredentials, StackOutputs } from '../asgardeo';
+
+export type { AdminCredentials, StackOutputs };
 
 /**
  * What the pipeline needs from the Asgardeo reconciler (asgardeo/), as one interface: the CLI binds
@@ -17,24 +20,6 @@ export interface AsgardeoSide<Plan = unknown> {
   renderPlan(plan: Plan, format: 'text' | 'json' | 'markdown'): string;
   planHasChanges(plan: Plan): boolean;
   requestClientToken(o: { config: ResolvedConfig; credentials: AdminCredentials; client: string; scopes?: string[] }): Promise<{ accessToken: string; scope: string; expiresIn: number }>;
-}
-
-export interface AdminCredentials {
-  clientId: string;
-  clientSecret: string;
-}
-
-/** The stack's Terraform outputs, camelCased (asgardeo/outputs.ts). */
-export interface StackOutputs {
-  stackName: string;
-  apiId: string;
-  apiEndpoint: string;
-  stageInvokeUrl: string;
-  apiIdentifier: string;
-  issuer: string;
-  region: string;
-  functionName: string;
-  environment: string;
 }
 
 export interface SideOptions {
