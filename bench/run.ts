@@ -116,6 +116,8 @@ function selected(env: NodeJS.ProcessEnv): Name[] {
 
 async function main(): Promise<void> {
   const only = selected(process.env);
+  // Other work on the machine moves every figure (synth most): the load before and after goes with them.
+  const loadBefore = os.loadavg()[0]!;
   const started = performance.now();
   const results: Results = {};
   const step = async <T>(name: Name, fn: () => Promise<T>): Promise<T | undefined> => {
@@ -134,9 +136,9 @@ async function main(): Promise<void> {
   const totalMs = performance.now() - started;
 
   const table = rows(results);
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` };
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverage1m: { before: loadBefore, after: os.loadavg()[0]! } };
   console.log(renderTable(table));
-  console.log(`\n${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}; total ${ms(totalMs)}.`);
+  console.log(`\n${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, 1-min load ${loadBefore.toFixed(1)} before / ${machine.loadAverage1m.after.toFixed(1)} after; total ${ms(totalMs)}.`);
   console.log(NOTES.map((n) => `- ${n}`).join('\n'));
   const misses = table.filter((row) => row.pass === false);
   if (misses.length) console.log(`\nMISSED targets: ${misses.map((row) => `${row.benchmark}: ${row.measure} = ${row.figure} (target ${row.target})`).join('; ')}`);
