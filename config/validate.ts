@@ -23,7 +23,7 @@ export const RESERVED_SCOPE_NAMES = new Set([
 const ORGANIZATION_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/;
 // Scopes travel space-separated in `scope`: no whitespace, nothing a URL or a filter would mangle.
 const SCOPE_NAME = /^[A-Za-z0-9_.:\-/]+$/;
-const ROUTE_PATH = /^\/(?:[A-Za-z0-9._~\-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\})?(?:\/(?:[A-Za-z0-9._~\-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\}))*$/;
+const ROUTE_PATH = /^\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\})?(?:\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\}))*$/;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
