@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../../config';
 import { applyAsgardeo, destroyAsgardeo, planAsgardeo, requestClientToken } from '..';
-import { REPO, startHarness } from './helpers';
+import { contractViolations, REPO, requestValidator, startHarness } from './helpers';
 
 /**
  * Every request the reconciler sends, in a run that exercises every operation it uses, is checked
@@ -79,4 +79,13 @@ it('every request the reconciler sends matches WSO2 OpenAPI documents (violation
   } finally {
     await h.stop();
   }
+});
+
+it('the per-harness contract check flags a request the documents do not allow', () => {
+  if (!requestValidator()) return;
+  const base = { time: 0, status: 400, durationMs: 1, write: true, query: '', contentType: 'application/json' };
+  const good = { ...base, method: 'POST', path: '/t/pharmacy/api/server/v1/api-resources', requestBody: { name: 'A', identifier: 'https://a.example/dev', requiresAuthorization: true, scopes: [] } };
+  expect(contractViolations([good])).toEqual([]);
+  expect(contractViolations([{ ...good, requestBody: { identifier: 42 } }]).length).toBeGreaterThan(0);
+  expect(contractViolations([{ ...good, path: '/t/pharmacy/api/server/v1/no-such-thing' }])).toEqual([`POST /t/pharmacy/api/server/v1/no-such-thing: no operation in the specs`]);
 });

@@ -6,8 +6,33 @@ import type { ReconcileOptions, StackOutputs } from '..';
 export const REPO = path.resolve(__dirname, '..', '..');
 export const IDENTIFIER = 'https://abc123.execute-api.us-east-1.amazonaws.com/dev';
 
-/** Every request any test sent to a local Asgardeo, for the contract test at the end of a suite. */
-export const sentRequests: RequestLogEntry[] = [];
+type RequestValidator = { validateRequest(r: { method: string; path: string; query?: string; contentType?: string; body?: unknown }): { operation: string | null; violations: string[] } };
+
+let validator: RequestValidator | null | undefined;
+/** WSO2's OpenAPI documents through the sandbox's validator; null where ../shared/asgardeo-api/ is absent. */
+export function requestValidator(): RequestValidator | null {
+  if (validator === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    validator = (require('../../sandbox/asgardeo/openapi') as { loadAsgardeoSpecs(): RequestValidator | null }).loadAsgardeoSpecs();
+    if (!validator) console.warn("SKIPPED request contract checks: WSO2's OpenAPI documents (../shared/asgardeo-api/) are not present.");
+  }
+  return validator;
+}
+
+/**
+ * Violations of WSO2's OpenAPI documents among the management requests in `entries` (OAuth calls have
+ * no document there). Every harness runs this at stop, so each reconciler test checks what it sent.
+ */
+export function contractViolations(entries: readonly RequestLogEntry[]): string[] {
+  const specs = requestValidator();
+  if (!specs) return [];
+  return entries
+    .filter((e) => !e.path.includes('/oauth2/'))
+    .flatMap((e) => {
+      const r = specs.validateRequest({ method: e.method, path: e.path, query: e.query, contentType: e.contentType, body: e.requestBody });
+      return r.operation ? r.violations.map((v) => `${e.method} ${e.path}?${e.query}: ${v}`) : [`${e.method} ${e.path}: no operation in the specs`];
+    });
+}
 
 export function exampleConfig(baseUrl: string, env = 'dev'): ResolvedConfig {
   return loadConfig({ file: path.join(REPO, 'tollgate.config.ts'), env, asgardeoBaseUrl: baseUrl, target: 'local', environment: {} });
@@ -54,6 +79,8 @@ export async function startHarness(): Promise<Harness> {
   const la = await startLocalAsgardeo({ organization: 'pharmacy' });
   const config = exampleConfig(la.baseUrl);
   let token: string | undefined;
+  // Console-style edits made by the test itself, kept out of the contract check of the reconciler's requests.
+  const consoleCalls: string[] = [];
   const h: Harness = {
     la,
     config,
@@ -69,6 +96,7 @@ export async function startHarness(): Promise<Harness> {
       return token;
     },
     async call(method, p, body, contentType = 'application/json') {
+      consoleCalls.push(`${method} /t/pharmacy${p.split('?')[0]}`);
       const res = await fetch(`${la.baseUrl}/t/pharmacy${p}`, {
         method,
         headers: { authorization: `Bearer ${await h.admin()}`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
@@ -78,8 +106,16 @@ export async function startHarness(): Promise<Harness> {
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     },
     async stop() {
-      sentRequests.push(...la.requests.entries());
+      const unmatched = [...consoleCalls];
+      const sent = la.requests.entries().filter((e) => {
+        const i = unmatched.indexOf(`${e.method} ${e.path}`);
+        if (i === -1) return true;
+        unmatched.splice(i, 1);
+        return false;
+      });
       await la.stop();
+      const violations = contractViolations(sent);
+      if (violations.length > 0) throw new Error(`requests the reconciler sent do not match WSO2's OpenAPI documents:\n  ${violations.join('\n  ')}`);
     },
   };
   return h;
