@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config';
-import type { AdminCredentials, StackOutputs } from '../asgardeo';
+import type { AdminCredentials, ReconcileOptions, StackOutputs } from '../asgardeo';
 
 export type { AdminCredentials, StackOutputs };
 
@@ -22,15 +22,8 @@ export interface AsgardeoSide<Plan = unknown> {
   requestClientToken(o: { config: ResolvedConfig; credentials: AdminCredentials; client: string; scopes?: string[] }): Promise<{ accessToken: string; scope: string; expiresIn: number }>;
 }
 
-export interface SideOptions {
-  config: ResolvedConfig;
-  outputs?: StackOutputs;
-  credentials: AdminCredentials;
-  prune?: boolean;
-  adopt?: boolean;
-  progress?: (line: string) => void;
-  signal?: AbortSignal;
-}
+/** What the pipeline passes to the reconciler: its options, less the transport tuning tests use. */
+export type SideOptions = Pick<ReconcileOptions, 'config' | 'outputs' | 'credentials' | 'prune' | 'adopt' | 'progress' | 'signal'>;
 
 /** The part of the reconciler's ApplyResult the pipeline reports. */
 export interface ApplySummary {

@@ -1,5 +1,6 @@
 import { scimError, type HttpReplyError } from '../errors';
 import { FilterSyntaxError, parseFilter, type FilterOp, type ParsedFilter } from '../filters';
+import type { RouteHandler } from '../context';
 import type { RouteReply, RouteRequest } from '../http-util';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
@@ -69,4 +70,36 @@ export function valueSelector(path: string): { attribute: string; value?: string
   const match = /^([A-Za-z.]+)\[\s*value\s+eq\s+"?([^\]"]+)"?\s*\]$/.exec(path.trim());
   if (match) return { attribute: match[1]!, value: match[2]! };
   return { attribute: path.trim() };
+}
+
+type Reply = Promise<RouteReply> | RouteReply;
+
+/** The handlers of one SCIM resource type: the collection (list, create) and one resource by id. */
+export interface ScimResourceHandlers {
+  list(req: RouteRequest): Reply;
+  create(req: RouteRequest): Reply;
+  get(req: RouteRequest, id: string): Reply;
+  put(req: RouteRequest, id: string): Reply;
+  patch(req: RouteRequest, id: string): Reply;
+  remove(req: RouteRequest, id: string): Reply;
+}
+
+/** Routes `{base}` and `{base}/{id}` to the handlers; any other method there is a SCIM 405. */
+export function scimResourceRoutes(base: string, h: ScimResourceHandlers): RouteHandler {
+  return (req) => {
+    const { method, path } = req;
+    if (path !== base && !path.startsWith(`${base}/`)) return undefined;
+    const parts = path.slice(base.length).split('/').filter(Boolean).map(decodeURIComponent);
+    if (parts.length === 0) {
+      if (method === 'GET') return h.list(req);
+      if (method === 'POST') return h.create(req);
+    } else if (parts.length === 1) {
+      const id = parts[0]!;
+      if (method === 'GET') return h.get(req, id);
+      if (method === 'PUT') return h.put(req, id);
+      if (method === 'PATCH') return h.patch(req, id);
+      if (method === 'DELETE') return h.remove(req, id);
+    }
+    throw scimError(405, `${method} is not supported on ${path}.`);
+  };
 }

@@ -5,28 +5,21 @@ import { scimError } from '../errors';
 import { matchesFilter } from '../filters';
 import { isRecord, type RouteRequest, type RouteReply } from '../http-util';
 import type { RoleRecord } from '../state';
-import { invalidSyntax, invalidValue, listResponse, page, parseScimFilter, patchOperations, scimReply, valueSelector } from './scim-common';
+import { invalidSyntax, invalidValue, listResponse, page, parseScimFilter, patchOperations, scimReply, valueSelector, scimResourceRoutes } from './scim-common';
 
 const BASE = '/scim2/v2/Roles';
 const ROLE_SCHEMA = 'urn:ietf:params:scim:schemas:extension:2.0:Role';
 
 /** `/scim2/v2/Roles/**` (roles v2: audience + API-scope permissions). */
 export function scimRoleRoutes(ctx: ServerContext): RouteHandler {
-  return (req) => {
-    const { method, path } = req;
-    if (path !== BASE && !path.startsWith(`${BASE}/`)) return undefined;
-    const parts = path.slice(BASE.length).split('/').filter(Boolean).map(decodeURIComponent);
-    if (parts.length === 0) {
-      if (method === 'GET') return list(ctx, req);
-      if (method === 'POST') return create(ctx, req);
-    } else if (parts.length === 1) {
-      if (method === 'GET') return get(ctx, req, parts[0]!);
-      if (method === 'PUT') return put(ctx, req, parts[0]!);
-      if (method === 'PATCH') return patch(ctx, req, parts[0]!);
-      if (method === 'DELETE') return remove(ctx, req, parts[0]!);
-    }
-    throw scimError(405, `${method} is not supported on ${path}.`);
-  };
+  return scimResourceRoutes(BASE, {
+    list: (req) => list(ctx, req),
+    create: (req) => create(ctx, req),
+    get: (req, id) => get(ctx, req, id),
+    put: (req, id) => put(ctx, req, id),
+    patch: (req, id) => patch(ctx, req, id),
+    remove: (req, id) => remove(ctx, req, id),
+  });
 }
 
 const location = (ctx: ServerContext, id: string): string => `${ctx.baseUrl}/t/${ctx.organization}${BASE}/${id}`;
