@@ -3,7 +3,7 @@ export { readStackOutputs, parseStackOutputs, writeAsgardeoOutputs, defaultOutpu
 export type { StackOutputs, AsgardeoOutputs } from './outputs';
 export { adminCredentialsFromEnv } from './credentials';
 export type { AdminCredentials } from './credentials';
-export { planAsgardeo, applyAsgardeo, destroyAsgardeo } from './reconcile';
+export { planAsgardeo, applyAsgardeo, destroyAsgardeo, managementScopesFor } from './reconcile';
 export type { ReconcileOptions, ApplyResult } from './reconcile';
 export { renderPlan, summarize } from './render';
 export { planHasChanges } from './plan';

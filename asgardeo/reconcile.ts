@@ -32,6 +32,21 @@ export interface ApplyResult {
   stats: { requests: number; writes: number; roundTrips: number };
 }
 
+/**
+ * Every management scope a plan, apply or destroy of `config` may ask for: what the deploy preflight
+ * checks the admin application holds before anything changes. Each run still asks only for what it needs.
+ */
+export function managementScopesFor(config: ResolvedConfig): string[] {
+  const crud = (prefix: string) => ['view', 'create', 'update', 'delete'].map((a) => `${prefix}_${a}`);
+  return [
+    ...crud('internal_api_resource'),
+    ...crud('internal_application_mgt'),
+    'internal_application_business_api_update',
+    ...(config.roles.length > 0 ? crud('internal_role_mgt') : []),
+    ...(config.users.length > 0 ? ['internal_user_mgt_list', ...crud('internal_user_mgt')] : []),
+  ];
+}
+
 function viewScopes(desired: DesiredState): string[] {
   return [
     'internal_api_resource_view',

@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config';
 import type { AdminCredentials, ReconcileOptions, StackOutputs } from '../asgardeo';
 
 export type { AdminCredentials, StackOutputs };
+export { managementScopesFor } from '../asgardeo';
 
 /**
  * What the pipeline needs from the Asgardeo reconciler (asgardeo/), as one interface: the CLI binds
@@ -30,14 +31,3 @@ export interface ApplySummary {
   outputs?: { audience?: string; clients?: readonly { name: string; clientId: string }[] };
 }
 
-/**
- * Management API scopes a deploy, plan and destroy of `config` need (asgardeo-contract.md, "Management
- * tokens"): API resources and applications always, roles and users only when the config has them.
- */
-export function managementScopesFor(config: ResolvedConfig): string[] {
-  const crud = (prefix: string) => ['view', 'create', 'update', 'delete'].map((a) => `${prefix}_${a}`);
-  const scopes = [...crud('internal_api_resource'), ...crud('internal_application_mgt'), 'internal_application_business_api_update'];
-  if (config.roles.length > 0) scopes.push(...crud('internal_role_mgt'));
-  if (config.users.length > 0) scopes.push('internal_user_mgt_list', ...crud('internal_user_mgt'));
-  return scopes;
-}
