@@ -1,0 +1,3 @@
+export { renderConfigFragment } from './render-config';
+export type { RenderedFragment } from './render-config';
+export type * from './model';
