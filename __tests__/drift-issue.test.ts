@@ -24,9 +24,9 @@ function fakeGitHub(initial: Omit<Issue, 'comments'>[] = []) {
   const writes: string[] = [];
   const listForRepo = async () => undefined;
   const github = {
-    paginate: async (fn: unknown, params: { state: string; labels: string }) => {
+    paginate: async (fn: unknown, params: { state: string; labels?: string }) => {
       expect(fn).toBe(listForRepo);
-      return issues.filter((i) => i.state === params.state && i.labels.includes(params.labels)).map((i) => ({ ...i }));
+      return issues.filter((i) => i.state === params.state && (params.labels === undefined || i.labels.includes(params.labels))).map((i) => ({ ...i }));
     },
     rest: {
       issues: {
@@ -76,6 +76,12 @@ describe('drift issue (drift.yml, .github/scripts/drift-issue.js)', () => {
     expect(gh.issues).toHaveLength(1);
     expect(gh.issues[0]!.body).toContain(PLAN);
     expect(gh.issues[0]!.body).not.toContain('old plan');
+  });
+
+  it('finds its issue by the marker even when GitHub dropped the label', async () => {
+    const gh = fakeGitHub([{ number: 9, title: 't', body: `${markerFor('dev')}\nold plan`, state: 'open', labels: [] }]);
+    await expect(syncDriftIssue(gh.tools, { environment: 'dev', exitCode: '2', plan: PLAN, runUrl: RUN })).resolves.toEqual({ action: 'updated', number: 9 });
+    expect(gh.writes).toEqual(['update #9']);
   });
 
   it("another environment's issue, a closed one and a pull request with the marker are not this environment's issue", async () => {

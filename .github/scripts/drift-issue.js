@@ -1,6 +1,7 @@
 // Keeps ONE open issue per environment in step with the nightly drift check (drift.yml), run by
-// actions/github-script. Found by the label `tollgate-drift` and a marker on the body's first line
-// (titles can be edited by people, the marker is not shown).
+// actions/github-script. The issue is found by a marker on its body's first line (titles can be
+// edited by people; the marker is not shown). The label `tollgate-drift` is for people only: GitHub
+// silently drops labels a token may not set, so finding the issue must not depend on it.
 //   exit code 2 -> update the open issue's body to the current plan, or open one
 //   exit code 0 -> comment and close the open issue, if any
 //   otherwise   -> touch nothing (the job fails on its own)
@@ -37,7 +38,7 @@ async function syncDriftIssue({ github, context, core }, { environment, exitCode
   if (exitCode !== '0' && exitCode !== '2') return { action: 'none' };
   const { owner, repo } = context.repo;
   const marker = markerFor(environment);
-  const open = await github.paginate(github.rest.issues.listForRepo, { owner, repo, state: 'open', labels: LABEL });
+  const open = await github.paginate(github.rest.issues.listForRepo, { owner, repo, state: 'open', per_page: 100 });
   const mine = open.filter((i) => !i.pull_request && (i.body || '').startsWith(marker));
 
   if (exitCode === '0') {
