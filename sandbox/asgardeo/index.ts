@@ -20,6 +20,8 @@ export interface LocalAsgardeoOptions {
   port?: number;
   /** Default null = off; 200 mimics the real service (per client IP, per API family). */
   rateLimitPerMinute?: number | null;
+  /** The organization option `enableJwtScopeAsArray`: every JWT's `scope` claim is an array. Default false. */
+  enableJwtScopeAsArray?: boolean;
 }
 
 export interface LocalAsgardeo {
@@ -59,6 +61,7 @@ export async function startLocalAsgardeo(options: LocalAsgardeoOptions): Promise
   const baseUrl = await http.listen(options.host ?? '127.0.0.1', port);
   const issuer = `${baseUrl}/t/${organization}/oauth2/token`;
   const state = new AsgardeoState(organization);
+  state.settings.enableJwtScopeAsArray = options.enableJwtScopeAsArray === true;
   state.managementClients.set(admin.clientId, { clientSecret: admin.clientSecret, scopes: new Set(ALL_INTERNAL_SCOPES) });
   let signer: TokenSigner;
   try {

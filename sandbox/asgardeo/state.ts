@@ -32,7 +32,18 @@ export type OidcConfig = Record<string, unknown> & {
   clientId: string;
   clientSecret: string;
   grantTypes: string[];
-  accessToken: Record<string, unknown> & { type: string; applicationAccessTokenExpiryInSeconds: number };
+  callbackURLs: string[];
+  allowedOrigins: string[];
+  publicClient: boolean;
+  pkce: { mandatory: boolean; supportPlainTransformAlgorithm: boolean };
+  accessToken: Record<string, unknown> & {
+    type: string;
+    applicationAccessTokenExpiryInSeconds: number;
+    userAccessTokenExpiryInSeconds?: unknown;
+    accessTokenAttributes: string[];
+    enableJwtScopeAsArray?: boolean;
+  };
+  refreshToken: Record<string, unknown>;
   idToken: Record<string, unknown> & { audience: string[] };
 };
 
@@ -101,6 +112,9 @@ export const SYSTEM_APIS: readonly { name: string; identifier: string; scopes: r
       'internal_application_mgt_update',
       'internal_application_mgt_delete',
       'internal_application_business_api_update',
+      // Reading and creating client secrets are separate scopes (asgardeo-contract.md, Corrections).
+      'internal_application_mgt_client_secret_view',
+      'internal_application_mgt_client_secret_create',
     ],
   },
   {
@@ -134,6 +148,8 @@ export class AsgardeoState {
   readonly roles = new Map<string, RoleRecord>();
   readonly managementClients = new Map<string, ManagementClient>();
   readonly tokens = new Map<string, IssuedToken>();
+  /** Organization-wide options. */
+  readonly settings = { enableJwtScopeAsArray: false };
   private sequence = 0;
 
   constructor(readonly organization: string) {

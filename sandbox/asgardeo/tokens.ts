@@ -1,16 +1,29 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, type JWK, type KeyLike } from 'jose';
 
-/** Claims of a client_credentials access token. */
+/** Claims of an access token the local Asgardeo signs. */
 export interface AccessTokenClaims {
   clientId: string;
   /** `aud`: the client id first, then the app's `idToken.audience` values. */
   audience: readonly string[];
   scopes: readonly string[];
   lifetimeSeconds: number;
+  /** `sub`: the client id (default) for client tokens, the user's id for user tokens. */
+  subject?: string;
+  /** `aut`: APPLICATION (default) or APPLICATION_USER. */
+  authorizedUserType?: 'APPLICATION' | 'APPLICATION_USER';
+  /** `accessToken.enableJwtScopeAsArray`: `scope` becomes a JSON array. */
+  scopeAsArray?: boolean;
+  /** User attributes (`accessTokenAttributes`) put into the token as they are. */
+  userClaims?: Readonly<Record<string, string | boolean>>;
 }
 
-/** Signs RS256 access tokens with one key pair, published at the JWKS endpoint. */
+/**
+ * Signs RS256 access tokens with one key pair, published at the JWKS endpoint. The `kid` has the
+ * real server's shape: base64url of a hex SHA-256 thumbprint, then `_RS256`. With no X.509
+ * certificate here, the thumbprint is taken over the public key's DER (SPKI) encoding instead of
+ * a certificate's; the JWKS key carries the same digest as `x5t#S256` (base64url of the bytes).
+ */
 export class TokenSigner {
   private constructor(
     private readonly privateKey: KeyLike,
@@ -21,8 +34,10 @@ export class TokenSigner {
 
   static async create(issuer: string): Promise<TokenSigner> {
     const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-    const kid = randomBytes(16).toString('hex');
-    const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
+    const der = (publicKey as unknown as KeyObject).export({ format: 'der', type: 'spki' });
+    const digest = createHash('sha256').update(der).digest();
+    const kid = `${Buffer.from(digest.toString('hex')).toString('base64url')}_RS256`;
+    const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig', 'x5t#S256': digest.toString('base64url') };
     return new TokenSigner(privateKey, kid, jwk, issuer);
   }
 
@@ -34,15 +49,16 @@ export class TokenSigner {
     const now = Math.floor(Date.now() / 1000);
     const aud = claims.audience.length === 1 ? claims.audience[0]! : [...claims.audience];
     return new SignJWT({
+      ...(claims.userClaims ?? {}),
       client_id: claims.clientId,
       azp: claims.clientId,
-      scope: claims.scopes.join(' '),
-      aut: 'APPLICATION',
+      scope: claims.scopeAsArray ? [...claims.scopes] : claims.scopes.join(' '),
+      aut: claims.authorizedUserType ?? 'APPLICATION',
       org_name: this.issuer.split('/t/')[1]?.split('/')[0],
     })
       .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'at+jwt' })
       .setIssuer(this.issuer)
-      .setSubject(claims.clientId)
+      .setSubject(claims.subject ?? claims.clientId)
       .setAudience(aud)
       .setIssuedAt(now)
       .setNotBefore(now)

@@ -1,7 +1,7 @@
 import { oauthError } from '../errors';
 import { isRecord, mediaType, optionalString, type RouteRequest, type RouteReply } from '../http-util';
 import { json, type RouteHandler, type ServerContext } from '../context';
-import { ALL_INTERNAL_SCOPES } from '../state';
+import { ALL_INTERNAL_SCOPES, type ApplicationRecord } from '../state';
 import { opaqueToken } from '../tokens';
 
 /** Scopes never put into client_credentials tokens. */
@@ -100,9 +100,14 @@ async function issueToken(ctx: ServerContext, req: RouteRequest): Promise<RouteR
   const lifetime = app.oidc.accessToken.applicationAccessTokenExpiryInSeconds;
   const accessToken =
     app.oidc.accessToken.type === 'JWT'
-      ? await signer.signAccessToken({ clientId: credentials.clientId, audience: [credentials.clientId, ...app.oidc.idToken.audience], scopes, lifetimeSeconds: lifetime })
+      ? await signer.signAccessToken({ clientId: credentials.clientId, audience: [credentials.clientId, ...app.oidc.idToken.audience], scopes, lifetimeSeconds: lifetime, scopeAsArray: scopeAsArray(ctx, app) })
       : opaqueToken();
   return tokenResponse(ctx, credentials.clientId, accessToken, scopes, lifetime);
+}
+
+/** `enableJwtScopeAsArray`, set on the app or for the whole organization. */
+function scopeAsArray(ctx: ServerContext, app: ApplicationRecord): boolean {
+  return app.oidc?.accessToken.enableJwtScopeAsArray === true || ctx.state.settings.enableJwtScopeAsArray;
 }
 
 function invalidClient(): Error {
