@@ -22,6 +22,11 @@ export interface LocalAsgardeoOptions {
   rateLimitPerMinute?: number | null;
   /** The organization option `enableJwtScopeAsArray`: every JWT's `scope` claim is an array. Default false. */
   enableJwtScopeAsArray?: boolean;
+  /**
+   * The clock (ms since the epoch) of sign-in flows, authorization codes and refresh tokens; tests
+   * inject one to expire them. Default Date.now.
+   */
+  clock?: () => number;
 }
 
 export interface LocalAsgardeo {
@@ -62,6 +67,7 @@ export async function startLocalAsgardeo(options: LocalAsgardeoOptions): Promise
   const issuer = `${baseUrl}/t/${organization}/oauth2/token`;
   const state = new AsgardeoState(organization);
   state.settings.enableJwtScopeAsArray = options.enableJwtScopeAsArray === true;
+  if (options.clock) state.now = options.clock;
   state.managementClients.set(admin.clientId, { clientSecret: admin.clientSecret, scopes: new Set(ALL_INTERNAL_SCOPES) });
   let signer: TokenSigner;
   try {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID, type KeyObject } from 'node:crypto';
-import { SignJWT, exportJWK, generateKeyPair, type JWK, type KeyLike } from 'jose';
+import { SignJWT, exportJWK, generateKeyPair, jwtVerify, type JWK, type JWTPayload, type KeyLike } from 'jose';
 
 /** Claims of an access token the local Asgardeo signs. */
 export interface AccessTokenClaims {
@@ -24,9 +24,22 @@ export interface AccessTokenClaims {
  * certificate here, the thumbprint is taken over the public key's DER (SPKI) encoding instead of
  * a certificate's; the JWKS key carries the same digest as `x5t#S256` (base64url of the bytes).
  */
+/** Claims of an OIDC ID token (authorization code, refresh and password grants with `openid`). */
+export interface IdTokenClaims {
+  clientId: string;
+  audience: readonly string[];
+  subject: string;
+  lifetimeSeconds: number;
+  authTime: number;
+  sessionId?: string;
+  nonce?: string;
+  userClaims?: Readonly<Record<string, string>>;
+}
+
 export class TokenSigner {
   private constructor(
     private readonly privateKey: KeyLike,
+    private readonly publicKey: KeyLike,
     readonly kid: string,
     readonly jwk: JWK,
     readonly issuer: string,
@@ -38,7 +51,7 @@ export class TokenSigner {
     const digest = createHash('sha256').update(der).digest();
     const kid = `${Buffer.from(digest.toString('hex')).toString('base64url')}_RS256`;
     const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig', 'x5t#S256': digest.toString('base64url') };
-    return new TokenSigner(privateKey, kid, jwk, issuer);
+    return new TokenSigner(privateKey, publicKey, kid, jwk, issuer);
   }
 
   jwks(): { keys: JWK[] } {
@@ -65,6 +78,37 @@ export class TokenSigner {
       .setExpirationTime(now + claims.lifetimeSeconds)
       .setJti(randomUUID())
       .sign(this.privateKey);
+  }
+
+  async signIdToken(claims: IdTokenClaims): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    const aud = claims.audience.length === 1 ? claims.audience[0]! : [...claims.audience];
+    return new SignJWT({
+      ...(claims.userClaims ?? {}),
+      azp: claims.clientId,
+      auth_time: claims.authTime,
+      amr: ['BasicAuthenticator'],
+      ...(claims.sessionId ? { sid: claims.sessionId } : {}),
+      ...(claims.nonce ? { nonce: claims.nonce } : {}),
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
+      .setIssuer(this.issuer)
+      .setSubject(claims.subject)
+      .setAudience(aud)
+      .setIssuedAt(now)
+      .setExpirationTime(now + claims.lifetimeSeconds)
+      .setJti(randomUUID())
+      .sign(this.privateKey);
+  }
+
+  /** The payload of a token this server signed (expired ones too, as an `id_token_hint` may be), or undefined. */
+  async verifyOwnToken(token: string): Promise<JWTPayload | undefined> {
+    try {
+      const { payload } = await jwtVerify(token, this.publicKey, { issuer: this.issuer, algorithms: ['RS256'], clockTolerance: Number.MAX_SAFE_INTEGER });
+      return payload;
+    } catch {
+      return undefined;
+    }
   }
 }
 

@@ -98,11 +98,14 @@ describe('local Asgardeo: OAuth 2.0 / OIDC', () => {
     }
   });
 
-  it('answers 400 unsupported_grant_type, invalid_request for a missing grant or a JSON body, unauthorized_client for a disallowed grant', async () => {
+  it('answers 400 unsupported_grant_type for an unknown grant, invalid_request for a missing grant or a JSON body, unauthorized_client for a grant the client may not use', async () => {
     const basic = `Basic ${Buffer.from(`${server.admin.clientId}:${server.admin.clientSecret}`).toString('base64')}`;
     const password = await client.request('POST', '/oauth2/token', { body: 'grant_type=password&username=a&password=b', contentType: 'application/x-www-form-urlencoded', headers: { authorization: basic } });
     expect(password.status).toBe(400);
-    expect(password.body.error).toBe('unsupported_grant_type');
+    expect(password.body.error).toBe('unauthorized_client');
+    const unknown = await client.request('POST', '/oauth2/token', { body: 'grant_type=magic', contentType: 'application/x-www-form-urlencoded', headers: { authorization: basic } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toBe('unsupported_grant_type');
     const missing = await client.request('POST', '/oauth2/token', { body: 'scope=x', contentType: 'application/x-www-form-urlencoded', headers: { authorization: basic } });
     expect(missing.status).toBe(400);
     expect(missing.body.error).toBe('invalid_request');
