@@ -363,6 +363,24 @@ describe('local Asgardeo: users signing in', () => {
     });
   });
 
+  describe('/oauth2/userinfo and /oauth2/revoke', () => {
+    it('userinfo answers the claims of the openid scopes of a user token; revoke ends a refresh token', async () => {
+      const pair = pkcePair();
+      const code = (await browserSignIn(spa, { user: KIM, scope: 'openid profile email', pkce: { challenge: pair.challenge } })).searchParams.get('code')!;
+      const tokens = (await redeem(spa, code, { verifier: pair.verifier })).body;
+      const info = await client.request('GET', '/oauth2/userinfo', { token: tokens.access_token });
+      expect(info.status).toBe(200);
+      expect(info.body).toEqual({ sub: kimId, given_name: 'Kim', family_name: 'Henry', name: 'Kim Henry', username: 'kim@gmail.com', updated_at: expect.any(String), email: 'kim@gmail.com' });
+      expect((await client.request('GET', '/oauth2/userinfo', { token: 'nope' })).status).toBe(401);
+      const clientToken = (await client.token(server.admin.clientId, server.admin.clientSecret, 'SYSTEM')).body.access_token as string;
+      expect((await client.request('GET', '/oauth2/userinfo', { token: clientToken })).status).toBe(403);
+      const revoked = await client.request('POST', '/oauth2/revoke', { contentType: FORM, body: new URLSearchParams({ token: tokens.refresh_token, client_id: spa.clientId }).toString() });
+      expect(revoked.status).toBe(200);
+      const refresh = await client.request('POST', '/oauth2/token', { contentType: FORM, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: spa.clientId }).toString() });
+      expect(refresh.body.error).toBe('invalid_grant');
+    });
+  });
+
   describe('/oidc/logout', () => {
     it('ends the session (revoking its tokens when the app asks for it) and returns to a registered post_logout_redirect_uri with state', async () => {
       const pair = pkcePair();

@@ -1,7 +1,8 @@
-import { oauthError } from '../errors';
-import { isRecord, mediaType, optionalString, type RouteRequest, type RouteReply } from '../http-util';
-import { json, type RouteHandler, type ServerContext } from '../context';
 import { createHash, randomUUID } from 'node:crypto';
+import { bearerGrant } from '../auth';
+import { json, type RouteHandler, type ServerContext } from '../context';
+import { HttpReplyError, oauthError } from '../errors';
+import { isRecord, mediaType, optionalString, type RouteRequest, type RouteReply } from '../http-util';
 import { ALL_INTERNAL_SCOPES, type ApplicationRecord, type IssuedToken, type UserRecord } from '../state';
 import { accessTokenUserClaims, approvedUserScopes, userClaimValue } from '../user-grants';
 import { GRANT_NOT_ALLOWED } from './authorize';
@@ -17,6 +18,8 @@ export function oauthRoutes(ctx: ServerContext): RouteHandler {
     const { method, path } = req;
     if (path === '/oauth2/token' && method === 'POST') return issueToken(ctx, req);
     if (path === '/oauth2/jwks' && method === 'GET') return json(200, ctx.signer.jwks());
+    if (path === '/oauth2/userinfo' && (method === 'GET' || method === 'POST')) return userinfo(ctx, req);
+    if (path === '/oauth2/revoke' && method === 'POST') return revoke(ctx, req);
     if ((path === '/oauth2/token/.well-known/openid-configuration' || path === '/oauth2/oidcdiscovery/.well-known/openid-configuration') && method === 'GET') {
       return json(200, discoveryDocument(ctx));
     }
@@ -31,7 +34,6 @@ function discoveryDocument(ctx: ServerContext): Record<string, unknown> {
     token_endpoint: `${oauth}/token`,
     jwks_uri: `${oauth}/jwks`,
     authorization_endpoint: `${oauth}/authorize`,
-    introspection_endpoint: `${oauth}/introspect`,
     revocation_endpoint: `${oauth}/revoke`,
     userinfo_endpoint: `${oauth}/userinfo`,
     end_session_endpoint: `${ctx.baseUrl}/t/${ctx.organization}/oidc/logout`,
@@ -43,7 +45,7 @@ function discoveryDocument(ctx: ServerContext): Record<string, unknown> {
     id_token_signing_alg_values_supported: ['RS256'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     scopes_supported: ['openid', 'profile', 'email', 'address', 'phone'],
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'azp', 'client_id', 'scope'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'azp', 'client_id', 'scope', 'aut', 'given_name', 'family_name', 'name', 'nickname', 'preferred_username', 'username', 'email', 'phone_number', 'roles'],
   };
 }
 
@@ -240,6 +242,33 @@ async function userTokenResponse(
     extra.id_token = await ctx.signer.signIdToken({ clientId: oidc.clientId, audience, subject: user.id, lifetimeSeconds: idLifetime, authTime: o.authTime, sessionId: o.sessionId, nonce: o.nonce, userClaims: idTokenClaims(ctx, app, user, scopes) });
   }
   return tokenResponse(ctx, { clientId: oidc.clientId, scopes, userId: user.id, sessionId: o.sessionId, code: o.code }, accessToken, lifetime, extra);
+}
+
+/** `/oauth2/userinfo`: the user's claims for the OIDC scopes of a user access token (needs `openid`). */
+function userinfo(ctx: ServerContext, req: RouteRequest): RouteReply {
+  const issued = bearerGrant(ctx.state, req);
+  const challenge = (error: string, description: string, status: number): HttpReplyError =>
+    new HttpReplyError(status, { error, error_description: description }, 'application/json', { 'www-authenticate': `Bearer error="${error}", error_description="${description}"` });
+  if (!issued) throw challenge('invalid_token', 'Access token validation failed', 401);
+  const app = ctx.state.applicationByClientId(issued.clientId);
+  const user = issued.userId ? ctx.state.users.get(issued.userId) : undefined;
+  if (!app || !user || !issued.scopes.has('openid')) throw challenge('insufficient_scope', 'Access token does not have the openid scope', 403);
+  return json(200, { sub: user.id, ...idTokenClaims(ctx, app, user, [...issued.scopes]) });
+}
+
+/** `/oauth2/revoke` (RFC 7009): the client's own access or refresh token; unknown tokens are 200 too. */
+function revoke(ctx: ServerContext, req: RouteRequest): RouteReply {
+  if (mediaType(req.contentType) !== 'application/x-www-form-urlencoded' || !isRecord(req.body)) {
+    throw oauthError(400, 'invalid_request', 'The revocation request must be a form (Content-Type: application/x-www-form-urlencoded).');
+  }
+  const credentials = clientCredentials(req, req.body);
+  const app = credentials ? ctx.state.applicationByClientId(credentials.clientId) : undefined;
+  if (!credentials || !app?.oidc || (credentials.clientSecret === undefined ? !app.oidc.publicClient : app.oidc.clientSecret !== credentials.clientSecret)) throw invalidClient();
+  const token = optionalString(req.body.token);
+  if (!token) throw oauthError(400, 'invalid_request', "Missing parameter 'token'.");
+  if (ctx.state.tokens.get(token)?.clientId === credentials.clientId) ctx.state.tokens.delete(token);
+  if (ctx.state.refreshTokens.get(token)?.clientId === credentials.clientId) ctx.state.refreshTokens.delete(token);
+  return { status: 200, headers: { 'cache-control': 'no-store' } };
 }
 
 /** Claims of the ID token by the OIDC scopes granted (profile, email, phone). */
