@@ -315,7 +315,13 @@ function authn(ctx: ServerContext, req: RouteRequest): RouteReply {
     const messages = [{ type: 'ERROR', messageId: 'msg_invalid_un_pw', message: 'Invalid username or password.', i18nKey: 'message.msg_invalid_un_pw' }];
     return json(200, { flowId: flow.id, flowStatus: 'FAIL_INCOMPLETE', flowType: 'AUTHENTICATION', nextStep: authenticatorStep(messages), links: authnLinks(ctx) }, { 'cache-control': 'no-store' });
   }
-  const signedIn = completeSignIn(ctx, flow, user);
+  let signedIn: ReturnType<typeof completeSignIn>;
+  try {
+    signedIn = completeSignIn(ctx, flow, user);
+  } catch (err) {
+    if (err instanceof AuthorizeError) throw oauthError(400, err.error, err.description);
+    throw err;
+  }
   return json(200, { flowStatus: 'SUCCESS_COMPLETED', authData: { code: signedIn.code, ...(flow.state !== undefined ? { state: flow.state } : {}), session_state: signedIn.sessionState } }, { 'cache-control': 'no-store' });
 }
 
