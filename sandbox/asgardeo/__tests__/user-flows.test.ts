@@ -125,6 +125,10 @@ describe('local Asgardeo: users signing in', () => {
       expect(page.text).toContain('<button id="sign-in" type="submit">');
       expect(sessionDataKeyOf(page.text)).toMatch(/^[0-9a-f-]{36}$/);
       expect(page.text).not.toContain('login-error');
+      // prompt=none cannot show the page: login_required back at the app
+      const silent = await raw('GET', authorizeQuery({ client_id: spa.clientId, response_type: 'code', redirect_uri: SPA_CALLBACK, scope: 'openid', state: 'x', code_challenge: challenge, code_challenge_method: 'S256', prompt: 'none' }));
+      expect(silent.status).toBe(302);
+      expect(Object.fromEntries(new URL(silent.headers.get('location')!).searchParams)).toEqual({ error: 'login_required', error_description: 'Authentication required', state: 'x' });
     });
 
     it('signs Kim in: 302 to redirect_uri with code, state and session_state; the code redeems (PKCE S256) for a JWT with her claims and the scope her role grants', async () => {

@@ -152,6 +152,10 @@ function browserAuthorize(ctx: ServerContext, _req: RouteRequest, params: Record
   } catch (err) {
     return browserError(err);
   }
+  if ((params.prompt ?? '').split(' ').includes('none')) {
+    // There is no single sign-on here, so a sign-in without the login page can never succeed.
+    return redirectTo(validated.request.redirectUri, { error: 'login_required', error_description: 'Authentication required', state: params.state });
+  }
   const flow = newFlow(ctx, validated.request, 'browser');
   return html(200, loginPage({ organization: ctx.organization, applicationName: validated.app.name, sessionDataKey: flow.id }));
 }
