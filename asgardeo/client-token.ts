@@ -15,7 +15,8 @@ export async function requestClientToken(o: { config: ResolvedConfig; credential
     throw new ReconcileError(`unknown client "${o.client}" in ${o.config.file} (environment ${o.config.environment})`, known.length ? `use one of: ${known.join(', ')}` : 'declare clients in tollgate.config.ts (clients: [...])');
   }
   const session = new Session(o.config, o.credentials, o.transport, o.signal);
-  await session.authorize(['internal_application_mgt_view']);
+  // Asgardeo hides client secrets from tokens without the secret-view scope: ask for it here, where a secret is read.
+  await session.authorize(['internal_application_mgt_view', 'internal_application_mgt_client_secret_view']);
   const [app] = await session.api.findApplications([client.name]);
   if (!app) throw new ReconcileError(`client "${client.name}" does not exist in Asgardeo organization ${o.config.asgardeo.organization}`, `run \`tollgate apply --env ${o.config.environment}\` first`);
   const oidc = await session.api.getOidc(app.id);

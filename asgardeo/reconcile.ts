@@ -42,6 +42,8 @@ export function managementScopesFor(config: ResolvedConfig): string[] {
     ...crud('internal_api_resource'),
     ...crud('internal_application_mgt'),
     'internal_application_business_api_update',
+    // The smoke test reads each client's secret (hidden without this scope) to get its token.
+    ...(config.clients.length > 0 ? ['internal_application_mgt_client_secret_view'] : []),
     ...(config.roles.length > 0 ? crud('internal_role_mgt') : []),
     ...(config.users.length > 0 ? ['internal_user_mgt_list', ...crud('internal_user_mgt')] : []),
   ];

@@ -1,4 +1,4 @@
-import { applyAsgardeo, destroyAsgardeo, planAsgardeo, planHasChanges, renderPlan, requestClientToken, AsgardeoError, CredentialsError, ReconcileError } from '..';
+import { applyAsgardeo, destroyAsgardeo, managementScopesFor, planAsgardeo, planHasChanges, renderPlan, requestClientToken, AsgardeoError, CredentialsError, ReconcileError } from '..';
 import { decodeJwt } from 'jose';
 import { inventory, startHarness, IDENTIFIER, type Harness } from './helpers';
 
@@ -203,6 +203,26 @@ describe('reconciler against the local Asgardeo', () => {
     for (const s of ['internal_api_resource_create', 'internal_application_mgt_create', 'internal_application_business_api_update', 'internal_role_mgt_create']) expect(err.message).toContain(s);
     expect(err.hint).toContain('API Authorization');
     expect(h.la.requests.writes()).toBe(0);
+  });
+
+  it('token: reads the client secret with internal_application_mgt_client_secret_view only; an admin app without it is told which scope to grant', async () => {
+    await applyAsgardeo(h.options());
+    const noSecretView = { clientId: 'no-secret-view', clientSecret: 'no-secret-view-secret' };
+    h.la.addManagementClient({ ...noSecretView, scopes: ['internal_application_mgt_view'] });
+    const err = (await requestClientToken({ config: h.config, credentials: noSecretView, client: 'pharmacy-reader' }).catch((e: unknown) => e)) as AsgardeoError;
+    expect(err).toBeInstanceOf(AsgardeoError);
+    expect(err.code).toBe('TOLLGATE-MISSING-SCOPE');
+    expect(err.message).toContain('internal_application_mgt_client_secret_view');
+    h.la.requests.clear();
+    const token = await requestClientToken({ config: h.config, credentials: h.la.admin, client: 'pharmacy-reader' });
+    expect(token.scope).toBe('get_pharmacy_user');
+    const adminToken = h.la.requests.entries().find((e) => e.path.endsWith('/oauth2/token'))!;
+    expect(String((adminToken.requestBody as { scope: string }).scope).split(' ').sort()).toEqual(['internal_application_mgt_client_secret_view', 'internal_application_mgt_view']);
+  });
+
+  it('managementScopesFor: the deploy preflight checks the secret-view scope when the configuration has clients', () => {
+    expect(managementScopesFor(h.config)).toContain('internal_application_mgt_client_secret_view');
+    expect(managementScopesFor({ ...h.config, clients: [] })).not.toContain('internal_application_mgt_client_secret_view');
   });
 
   it('token: an unknown client lists the known ones', async () => {

@@ -54,7 +54,7 @@ describe('runDeploy', () => {
   test('runs preflight, AWS, Asgardeo and the smoke test in order, with timings, feeding the outputs to the reconciler', async () => {
     const s = setup();
     const result = await runDeploy(s.options);
-    expect(s.calls.filter((c) => !c.startsWith('token'))).toEqual(['versions', 'checkAdminAccess 13', `deploy ${config.stackName}`, 'apply']);
+    expect(s.calls.filter((c) => !c.startsWith('token'))).toEqual(['versions', 'checkAdminAccess 14', `deploy ${config.stackName}`, 'apply']);
     expect(result.steps.map((r) => [r.step, r.status])).toEqual([
       ['preflight', 'done'],
       ['aws', 'done'],

@@ -96,6 +96,7 @@ async function main(): Promise<void> {
   console.log(`  issuer          ${server.issuer}`);
   console.log(`  token endpoint  ${server.baseUrl}/t/${org}/oauth2/token`);
   console.log(`  JWKS            ${server.baseUrl}/t/${org}/oauth2/jwks`);
+  console.log(`  sign-in         ${server.baseUrl}/t/${org}/oauth2/authorize (login page), /oauth2/authn (app-native), ${server.baseUrl}/t/${org}/oidc/logout`);
   // The admin secret is printed deliberately: this is a throwaway local server and the person needs it.
   console.log(`  admin client id ${server.admin.clientId}${fromEnv ? ' (from ASGARDEO_CLIENT_ID)' : ''}`);
   console.log(`  admin secret    ${fromEnv ? '(from ASGARDEO_CLIENT_SECRET)' : server.admin.clientSecret}`);

@@ -14,21 +14,51 @@ export interface FilterTerm {
 /** Disjunction of conjunctions. */
 export type ParsedFilter = readonly (readonly FilterTerm[])[];
 
+/**
+ * What `or` does in one API's filter: `allow` (a disjunction), `refuse` (a FilterSyntaxError with
+ * `orRefused`, which each API turns into its own status), or `as-and` (the API-resource service
+ * silently reads it as `and`).
+ */
+export type OrHandling = 'allow' | 'refuse' | 'as-and';
+
 export interface FilterRules {
   readonly attributes: readonly string[];
   readonly ops: readonly FilterOp[];
-  readonly allowOr: boolean;
+  readonly or: OrHandling;
+  /**
+   * Applied to the whole expression before parsing: the application service's tokenizer drops
+   * characters it does not know (see `applicationFilterTokens`).
+   */
+  readonly tokenize?: (expression: string) => string;
 }
 
-export class FilterSyntaxError extends Error {}
+export class FilterSyntaxError extends Error {
+  constructor(
+    message: string,
+    /** True when the expression was refused only because it used `or`. */
+    readonly orRefused = false,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The application list's filter tokenizer (identity-api-server's FilterTreeBuilder): characters
+ * outside `[A-Za-z0-9@:_\-+.*\/]` are silently dropped (quotes included), runs of white space
+ * become one space. A name holding such a character can then never be found by `eq`.
+ */
+export function applicationFilterTokens(expression: string): string {
+  return expression.replace(/[^A-Za-z0-9@:_\-+.*/\s]/g, '').replace(/\s+/g, ' ').trim();
+}
 
 export function parseFilter(expression: string, rules: FilterRules): ParsedFilter {
-  const tokens = splitOutsideQuotes(expression.trim());
+  const text = rules.tokenize ? rules.tokenize(expression) : expression.trim();
+  const tokens = splitOutsideQuotes(text);
   const groups: FilterTerm[][] = [[]];
   for (const token of tokens) {
     if (token === 'or') {
-      if (!rules.allowOr) throw new FilterSyntaxError(`The 'or' operator is not supported in this filter: '${expression}'.`);
-      groups.push([]);
+      if (rules.or === 'refuse') throw new FilterSyntaxError(`The 'or' operator is not supported in this filter: '${expression}'.`, true);
+      if (rules.or === 'allow') groups.push([]);
     } else if (token !== 'and') {
       groups[groups.length - 1]!.push(parseTerm(token, rules));
     }

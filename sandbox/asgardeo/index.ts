@@ -20,6 +20,13 @@ export interface LocalAsgardeoOptions {
   port?: number;
   /** Default null = off; 200 mimics the real service (per client IP, per API family). */
   rateLimitPerMinute?: number | null;
+  /** The organization option `enableJwtScopeAsArray`: every JWT's `scope` claim is an array. Default false. */
+  enableJwtScopeAsArray?: boolean;
+  /**
+   * The clock (ms since the epoch) of sign-in flows, authorization codes and refresh tokens; tests
+   * inject one to expire them. Default Date.now.
+   */
+  clock?: () => number;
 }
 
 export interface LocalAsgardeo {
@@ -59,6 +66,8 @@ export async function startLocalAsgardeo(options: LocalAsgardeoOptions): Promise
   const baseUrl = await http.listen(options.host ?? '127.0.0.1', port);
   const issuer = `${baseUrl}/t/${organization}/oauth2/token`;
   const state = new AsgardeoState(organization);
+  state.settings.enableJwtScopeAsArray = options.enableJwtScopeAsArray === true;
+  if (options.clock) state.now = options.clock;
   state.managementClients.set(admin.clientId, { clientSecret: admin.clientSecret, scopes: new Set(ALL_INTERNAL_SCOPES) });
   let signer: TokenSigner;
   try {

@@ -8,14 +8,14 @@ export interface RequestLogEntry {
   /** 0 when the connection was dropped by fault injection. */
   status: number;
   durationMs: number;
-  /** Any non-GET/HEAD request except `POST .../oauth2/token`. */
+  /** A configuration write: any request but GET/HEAD/OPTIONS and sign-in traffic (`/oauth2/*`, `/oidc/*`). */
   write: boolean;
   contentType?: string;
   /** Parsed body, with secret values replaced (kept in memory only). */
   requestBody?: unknown;
 }
 
-const SECRET_KEYS = new Set(['client_secret', 'clientSecret', 'password', 'access_token']);
+const SECRET_KEYS = new Set(['client_secret', 'clientSecret', 'password', 'access_token', 'refresh_token', 'code', 'code_verifier', 'id_token_hint', 'token']);
 export const REDACTED = '[REDACTED]';
 
 /** Copies a body, replacing the values of secret-bearing keys so a printed log leaks nothing. */
@@ -29,9 +29,26 @@ export function redactSecrets(value: unknown): unknown {
   return value;
 }
 
+/** A configuration write: not a read, a CORS preflight, or sign-in / token traffic (`/oauth2/*`, `/oidc/*`). */
 export function isWrite(method: string, path: string): boolean {
-  if (method === 'GET' || method === 'HEAD') return false;
-  return !(method === 'POST' && path.endsWith('/oauth2/token'));
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return false;
+  return !/\/(oauth2|oidc)\//.test(path);
+}
+
+/** Query parameters that carry tokens; their values are replaced in the log. */
+const SECRET_QUERY_PARAMETERS = ['id_token_hint', 'code', 'access_token'];
+
+export function redactQuery(query: string): string {
+  if (!query) return query;
+  const params = new URLSearchParams(query);
+  let changed = false;
+  for (const name of SECRET_QUERY_PARAMETERS) {
+    if (params.has(name)) {
+      params.set(name, REDACTED);
+      changed = true;
+    }
+  }
+  return changed ? params.toString() : query;
 }
 
 export class RequestLog {

@@ -4,10 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerContext, RouteHandler } from './context';
 import { HttpReplyError, managementError, oauthError, scimError } from './errors';
 import { Faults, rateLimitFamily } from './faults';
+import { corsDecision, isCorsPath } from './cors';
 import { parseBody, readRawBody, type RouteReply, type RouteRequest } from './http-util';
-import { isWrite, redactSecrets, RequestLog } from './request-log';
+import { isWrite, redactQuery, redactSecrets, RequestLog } from './request-log';
 import { apiResourceRoutes } from './routes/api-resources';
 import { applicationRoutes } from './routes/applications';
+import { authorizeRoutes } from './routes/authorize';
 import { oauthRoutes } from './routes/oauth';
 import { scimRoleRoutes } from './routes/scim-roles';
 import { scimUserRoutes } from './routes/scim-users';
@@ -47,7 +49,7 @@ export class AsgardeoHttpServer {
   /** Routes become active once the base URL (and so the issuer) is known. */
   attach(context: ServerContext): void {
     this.context = context;
-    this.handlers = [oauthRoutes(context), apiResourceRoutes(context), applicationRoutes(context), scimUserRoutes(context), scimRoleRoutes(context)];
+    this.handlers = [oauthRoutes(context), authorizeRoutes(context), apiResourceRoutes(context), applicationRoutes(context), scimUserRoutes(context), scimRoleRoutes(context)];
   }
 
   async close(): Promise<void> {
@@ -73,7 +75,7 @@ export class AsgardeoHttpServer {
         time,
         method,
         path: fullPath,
-        query: url.search.replace(/^\?/, ''),
+        query: redactQuery(url.search.replace(/^\?/, '')),
         status,
         durationMs: performance.now() - started,
         write: isWrite(method, fullPath),
@@ -126,6 +128,13 @@ export class AsgardeoHttpServer {
       return this.send(res, { status: 404, body: { code: 'ORG-60404', message: 'Not found.', description: detail }, contentType: 'application/json' }, record);
     }
 
+    let corsHeaders: Record<string, string> = {};
+    if (isCorsPath(path)) {
+      const cors = corsDecision(this.context.state, method, req.headers);
+      if (cors.kind === 'preflight' || cors.kind === 'denied') return this.send(res, cors.reply, record);
+      if (cors.kind === 'allowed') corsHeaders = cors.headers;
+    }
+
     try {
       if (parseError) throw parseError;
       const routeRequest: RouteRequest = { method, path, query: url.searchParams, headers: req.headers, contentType, body: parsed };
@@ -140,9 +149,9 @@ export class AsgardeoHttpServer {
           family,
         );
       }
-      this.send(res, reply, record);
+      this.send(res, withHeaders(reply, corsHeaders), record);
     } catch (err) {
-      this.send(res, errorReply(err, family), record);
+      this.send(res, withHeaders(errorReply(err, family), corsHeaders), record);
     }
   }
 
@@ -150,7 +159,8 @@ export class AsgardeoHttpServer {
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };
     let payload: string | undefined;
     if (reply.body !== undefined) {
-      payload = JSON.stringify(reply.body);
+      // HTML pages (the login page) are sent as they are; everything else is JSON.
+      payload = typeof reply.body === 'string' && reply.contentType?.startsWith('text/') ? reply.body : JSON.stringify(reply.body);
       headers['content-type'] = reply.contentType ?? 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));
     } else {
@@ -160,6 +170,10 @@ export class AsgardeoHttpServer {
     res.end(payload);
     record(reply.status);
   }
+}
+
+function withHeaders(reply: RouteReply, headers: Record<string, string>): RouteReply {
+  return Object.keys(headers).length ? { ...reply, headers: { ...(reply.headers ?? {}), ...headers } } : reply;
 }
 
 function invalidBody(family: string, detail: string): HttpReplyError {

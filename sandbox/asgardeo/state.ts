@@ -32,7 +32,18 @@ export type OidcConfig = Record<string, unknown> & {
   clientId: string;
   clientSecret: string;
   grantTypes: string[];
-  accessToken: Record<string, unknown> & { type: string; applicationAccessTokenExpiryInSeconds: number };
+  callbackURLs: string[];
+  allowedOrigins: string[];
+  publicClient: boolean;
+  pkce: { mandatory: boolean; supportPlainTransformAlgorithm: boolean };
+  accessToken: Record<string, unknown> & {
+    type: string;
+    applicationAccessTokenExpiryInSeconds: number;
+    userAccessTokenExpiryInSeconds?: unknown;
+    accessTokenAttributes: string[];
+    enableJwtScopeAsArray?: boolean;
+  };
+  refreshToken: Record<string, unknown>;
   idToken: Record<string, unknown> & { audience: string[] };
 };
 
@@ -83,6 +94,58 @@ export interface IssuedToken {
   clientId: string;
   scopes: ReadonlySet<string>;
   expiresAt: number;
+  /** User tokens: who signed in, in which login session, and from which authorization code. */
+  userId?: string;
+  sessionId?: string;
+  code?: string;
+}
+
+/** A validated authorization request (`/oauth2/authorize`), kept while the user signs in. */
+export interface AuthorizationRequest {
+  appId: string;
+  clientId: string;
+  redirectUri: string;
+  requestedScopes: string[];
+  state?: string;
+  nonce?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: 'S256' | 'plain';
+}
+
+/** A sign-in in progress: the login page's `sessionDataKey`, or the app-native `flowId`. */
+export interface LoginFlow extends AuthorizationRequest {
+  id: string;
+  kind: 'browser' | 'app-native';
+  expiresAt: number;
+}
+
+export interface AuthorizationCodeRecord extends AuthorizationRequest {
+  userId: string;
+  sessionId: string;
+  /** Scopes approved at /authorize (the role check happens there). */
+  approvedScopes: string[];
+  authTime: number;
+  expiresAt: number;
+  used: boolean;
+}
+
+export interface RefreshTokenRecord {
+  clientId: string;
+  appId: string;
+  userId: string;
+  sessionId?: string;
+  scopes: string[];
+  expiresAt: number;
+  authTime: number;
+  /** The authorization code it came from, so a replayed code revokes it. */
+  code?: string;
+}
+
+/** A signed-in user's session at the identity provider (ended by /oidc/logout). */
+export interface LoginSession {
+  id: string;
+  userId: string;
+  createdAt: number;
 }
 
 /** The internal scopes of the management APIs this server serves (see the contract page). */
@@ -101,6 +164,9 @@ export const SYSTEM_APIS: readonly { name: string; identifier: string; scopes: r
       'internal_application_mgt_update',
       'internal_application_mgt_delete',
       'internal_application_business_api_update',
+      // Reading and creating client secrets are separate scopes (asgardeo-contract.md, Corrections).
+      'internal_application_mgt_client_secret_view',
+      'internal_application_mgt_client_secret_create',
     ],
   },
   {
@@ -134,6 +200,14 @@ export class AsgardeoState {
   readonly roles = new Map<string, RoleRecord>();
   readonly managementClients = new Map<string, ManagementClient>();
   readonly tokens = new Map<string, IssuedToken>();
+  readonly loginFlows = new Map<string, LoginFlow>();
+  readonly authorizationCodes = new Map<string, AuthorizationCodeRecord>();
+  readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  readonly sessions = new Map<string, LoginSession>();
+  /** The clock of codes, flows, sessions and refresh tokens; tests inject one. */
+  now: () => number = () => Date.now();
+  /** Organization-wide options. */
+  readonly settings = { enableJwtScopeAsArray: false };
   private sequence = 0;
 
   constructor(readonly organization: string) {
@@ -218,10 +292,29 @@ export class AsgardeoState {
 
   deleteUser(id: string): void {
     this.users.delete(id);
+    for (const [token, grant] of this.refreshTokens) if (grant.userId === id) this.refreshTokens.delete(token);
     for (const role of this.roles.values()) role.userIds = role.userIds.filter((u) => u !== id);
   }
 
   revokeTokensOf(clientId: string): void {
     for (const [token, issued] of this.tokens) if (issued.clientId === clientId) this.tokens.delete(token);
+    for (const [token, grant] of this.refreshTokens) if (grant.clientId === clientId) this.refreshTokens.delete(token);
+  }
+
+  /** The user whose user name is `name`, with or without the user-store prefix (case-insensitive). */
+  userByName(name: string): UserRecord | undefined {
+    const wanted = name.toLowerCase();
+    for (const user of this.users.values()) {
+      const full = user.userName.toLowerCase();
+      if (full === wanted || full.replace(/^[^/]+\//, '') === wanted) return user;
+    }
+    return undefined;
+  }
+
+  /** Ends a login session; with `revokeTokens`, also the tokens issued in it. */
+  endSession(sessionId: string, revokeTokens: (clientId: string) => boolean): void {
+    this.sessions.delete(sessionId);
+    for (const [token, grant] of this.refreshTokens) if (grant.sessionId === sessionId && revokeTokens(grant.clientId)) this.refreshTokens.delete(token);
+    for (const [token, issued] of this.tokens) if (issued.sessionId === sessionId && revokeTokens(issued.clientId)) this.tokens.delete(token);
   }
 }

@@ -20,10 +20,12 @@ export type AuthorizerDecision =
   | { readonly allowed: false; readonly status: 401 | 403; readonly body: { message: string }; readonly wwwAuthenticate: string };
 
 const discoveryDocument = z.object({ jwks_uri: z.string().url() }).passthrough();
+/** The RSA-based algorithms API Gateway's JWT authorizer accepts (aws-and-cdktf.md). */
+export const ACCEPTED_ALGORITHMS: readonly string[] = ['RS256', 'RS384', 'RS512'];
 
 /**
  * API Gateway's JWT authorizer, as documented by AWS: keys from the issuer's discovery document,
- * RS256 only, `iss` compared exactly, `aud` (or `client_id` when `aud` is absent) against the
+ * RSA algorithms only (RS256/RS384/RS512), `iss` compared exactly, `aud` (or `client_id` when `aud` is absent) against the
  * configured audiences, `exp`/`nbf`/`iat`, then any-of the route's scopes.
  */
 export class JwtAuthorizer {
@@ -43,7 +45,7 @@ export class JwtAuthorizer {
     let payload: JWTPayload;
     try {
       const keys = await this.signingKeys();
-      ({ payload } = await jwtVerify(token, keys, { algorithms: ['RS256'], issuer: this.settings.issuer, clockTolerance: 0, requiredClaims: ['exp'] }));
+      ({ payload } = await jwtVerify(token, keys, { algorithms: [...ACCEPTED_ALGORITHMS], issuer: this.settings.issuer, clockTolerance: 0, requiredClaims: ['exp'] }));
     } catch (error) {
       return unauthorized(describeVerificationError(error, this.log));
     }
@@ -61,7 +63,8 @@ export class JwtAuthorizer {
         wwwAuthenticate: `Bearer scope="${expected}" error="insufficient_scope" error_description="expected scopes: [${expected}]"`,
       };
     }
-    return { allowed: true, claims: claimsAsStrings(payload), scopes };
+    // On a route without authorization scopes the integration sees `scopes: null`, whatever the token holds.
+    return { allowed: true, claims: claimsAsStrings(payload), scopes: routeScopes.length > 0 ? scopes : null };
   }
 
   private tokenFrom(headers: Readonly<Record<string, string | undefined>>): string | undefined {
@@ -141,7 +144,7 @@ function describeVerificationError(error: unknown, log: (line: string) => void):
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature is invalid';
   if (error instanceof errors.JWKSNoMatchingKey) return "the token's key id (kid) matches no RSA key of the issuer";
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'the token signing method is invalid: only RS256 is accepted';
+  if (error instanceof errors.JOSEAlgNotAllowed) return `the token signing method is invalid: only RSA algorithms (${ACCEPTED_ALGORITHMS.join(', ')}) are accepted`;
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
     log(`local gateway: the issuer's JWKS could not be read: ${(error as Error).message}`);
     return 'the signing keys of the issuer could not be fetched';
@@ -161,10 +164,14 @@ function tokenScopes(payload: JWTPayload): string[] | null {
   return null;
 }
 
-/** AWS hands claims to the integration as strings: numbers as digits, lists as `[a b]`. */
-function claimsAsStrings(payload: JWTPayload): Record<string, string> {
+/**
+ * AWS hands claims to the integration as strings: numbers as digits, booleans as `true`/`false`,
+ * lists as `[a b]`, objects as JSON; a claim whose value is null is left out.
+ */
+export function claimsAsStrings(payload: JWTPayload): Record<string, string> {
   const claims: Record<string, string> = {};
   for (const [name, value] of Object.entries(payload)) {
+    if (value === null || value === undefined) continue;
     if (typeof value === 'string') claims[name] = value;
     else if (Array.isArray(value)) claims[name] = `[${value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(' ')}]`;
     else if (value !== null && typeof value === 'object') claims[name] = JSON.stringify(value);

@@ -19,7 +19,8 @@ export interface EventInput {
 
 /**
  * A payload format 2.0 event, shaped as API Gateway's HTTP API sends it to a Lambda proxy
- * integration. `authorizer.jwt` is there on JWT routes only; `scopes` is null when the token has none.
+ * integration. `authorizer.jwt` is there on JWT routes only; `scopes` is null on a route without
+ * authorization scopes, and when the token has none.
  */
 export type PayloadV2Event = APIGatewayProxyEventV2WithRequestContext<
   APIGatewayEventRequestContextV2 & { authorizer?: { jwt: { claims: Record<string, string>; scopes: string[] | null } } }

@@ -21,7 +21,7 @@ describe('local Asgardeo: API resources', () => {
     });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`${server.baseUrl}/t/pharmacy${BASE}/${created.body.id}`);
-    expect(created.body).toMatchObject({ name: 'Orders', identifier: 'https://orders.example.com', description: 'orders', type: 'BUSINESS', requiresAuthorization: true, subscribedApplications: [], self: `/t/pharmacy${BASE}/${created.body.id}` });
+    expect(created.body).toMatchObject({ name: 'Orders', identifier: 'https://orders.example.com', description: 'orders', type: 'BUSINESS', requiresAuthorization: true, self: `/t/pharmacy${BASE}/${created.body.id}` });
     expect(created.body.scopes).toEqual([{ id: expect.any(String), name: 'orders:read', displayName: 'Read', description: 'read orders' }]);
     const fetched = await client.request('GET', `${BASE}/${created.body.id}`, { token: admin });
     expect(fetched.status).toBe(200);
@@ -29,19 +29,35 @@ describe('local Asgardeo: API resources', () => {
     expect(fetched.body.properties).toEqual([{ name: 'managed-by', value: 'tollgate' }]);
   });
 
-  it('refuses a duplicate identifier (409), a scope name used elsewhere in the organization (409) and OIDC scope names (400)', async () => {
+  it('error codes API-RESOURCE-60003 (duplicate identifier), -60004 (scope taken in the organization), -60005 (blank scope), -60008 (internal… prefix), -60009 (OIDC scope)', async () => {
     await client.createApiResource(admin, { name: 'A', identifier: 'https://a.example.com', scopes: [{ name: 'a:read' }] });
     const duplicate = await client.request('POST', BASE, { token: admin, body: { name: 'A2', identifier: 'https://a.example.com' } });
     expect(duplicate.status).toBe(409);
-    expect(duplicate.body.code).toBeTruthy();
+    expect(duplicate.body.code).toBe('API-RESOURCE-60003');
     expect(duplicate.body.traceId).toBeUndefined();
     const clash = await client.request('POST', BASE, { token: admin, body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: 'a:read' }] } });
     expect(clash.status).toBe(409);
+    expect(clash.body.code).toBe('API-RESOURCE-60004');
     expect(clash.body.description).toContain('a:read');
-    const internalClash = await client.request('POST', BASE, { token: admin, body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: 'internal_user_mgt_list' }] } });
-    expect(internalClash.status).toBe(409);
-    const oidc = await client.request('POST', BASE, { token: admin, body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: 'openid' }] } });
-    expect(oidc.status).toBe(400);
+    const twice = await client.request('POST', BASE, { token: admin, body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: 'b:x' }, { name: 'b:x' }] } });
+    expect([twice.status, twice.body.code]).toEqual([409, 'API-RESOURCE-60004']);
+    for (const blank of ['', '   ']) {
+      const reply = await client.request('POST', BASE, { token: admin, body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: blank }] } });
+      expect([reply.status, reply.body.code]).toEqual([400, 'API-RESOURCE-60005']);
+    }
+    for (const restricted of ['internal_user_mgt_list', 'internal_my_scope', 'INTERNAL_x']) {
+      const reply = await client.request('POST', BASE, { token: admin, body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: restricted }] } });
+      expect([restricted, reply.status, reply.body.code]).toEqual([restricted, 400, 'API-RESOURCE-60008']);
+    }
+    for (const oidcName of ['openid', 'profile', 'email', 'phone', 'address']) {
+      const reply = await client.request('POST', BASE, { token: admin, body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: oidcName }] } });
+      expect([oidcName, reply.status, reply.body.code]).toEqual([oidcName, 400, 'API-RESOURCE-60009']);
+    }
+    const api = await client.createApiResource(admin, { name: 'C', identifier: 'https://c.example.com' });
+    const added = await client.request('PATCH', `${BASE}/${api.id}`, { token: admin, body: { addedScopes: [{ name: 'internal_c' }] } });
+    expect([added.status, added.body.code]).toEqual([400, 'API-RESOURCE-60008']);
+    const put = await client.request('PUT', `${BASE}/${api.id}/scopes`, { token: admin, body: [{ name: 'openid' }] });
+    expect([put.status, put.body.code]).toEqual([400, 'API-RESOURCE-60009']);
     const missing = await client.request('POST', BASE, { token: admin, body: { name: 'B' } });
     expect(missing.status).toBe(400);
     expect(missing.body.description).toContain('identifier');
@@ -85,6 +101,24 @@ describe('local Asgardeo: API resources', () => {
     expect(badCursor.status).toBe(400);
   });
 
+  it("reads 'or' in the list filter as 'and', silently", async () => {
+    await client.createApiResource(admin, { name: 'Or One', identifier: 'urn:or:one' });
+    await client.createApiResource(admin, { name: 'Or Two', identifier: 'urn:or:two' });
+    const either = await client.request('GET', `${BASE}?filter=${encodeURIComponent('identifier eq urn:or:one or identifier eq urn:or:two')}`, { token: admin });
+    expect(either.status).toBe(200);
+    expect(either.body.totalResults).toBe(0);
+    const both = await client.request('GET', `${BASE}?filter=${encodeURIComponent('identifier sw urn:or: or name ew Two')}`, { token: admin });
+    expect(both.body.APIResources.map((r: { identifier: string }) => r.identifier)).toEqual(['urn:or:two']);
+  });
+
+  it('accepts only attributes=properties in the list (others 400 API-RESOURCE-60013)', async () => {
+    expect((await client.request('GET', `${BASE}?attributes=properties`, { token: admin })).status).toBe(200);
+    for (const attributes of ['scopes', 'properties,scopes', 'subscribedApplications']) {
+      const reply = await client.request('GET', `${BASE}?attributes=${attributes}`, { token: admin });
+      expect([attributes, reply.status, reply.body.code]).toEqual([attributes, 400, 'API-RESOURCE-60013']);
+    }
+  });
+
   it('patches name, description and addedScopes (204); removedScopes is 501; unknown id 404', async () => {
     const api = await client.createApiResource(admin, { name: 'P', identifier: 'urn:patch', scopes: [{ name: 'p:one' }] });
     const patched = await client.request('PATCH', `${BASE}/${api.id}`, { token: admin, body: { name: 'P2', description: 'd', addedScopes: [{ name: 'p:two', displayName: 'Two' }] } });
@@ -95,7 +129,11 @@ describe('local Asgardeo: API resources', () => {
     expect(after.body.scopes.map((s: { name: string }) => s.name)).toEqual(['p:one', 'p:two']);
     const removed = await client.request('PATCH', `${BASE}/${api.id}`, { token: admin, body: { removedScopes: ['p:one'] } });
     expect(removed.status).toBe(501);
+    // present at all, even empty and next to valid fields, is 501 and changes nothing
+    const emptyRemoved = await client.request('PATCH', `${BASE}/${api.id}`, { token: admin, body: { description: 'changed', addedScopes: [{ name: 'p:three' }], removedScopes: [] } });
+    expect(emptyRemoved.status).toBe(501);
     expect((await client.request('GET', `${BASE}/${api.id}/scopes`, { token: admin })).body).toHaveLength(2);
+    expect((await client.request('GET', `${BASE}/${api.id}`, { token: admin })).body.description).toBe('d');
     const again = await client.request('PATCH', `${BASE}/${api.id}`, { token: admin, body: { addedScopes: [{ name: 'p:two' }] } });
     expect(again.status).toBe(409);
     expect((await client.request('PATCH', `${BASE}/nope`, { token: admin, body: { name: 'x' } })).status).toBe(404);

@@ -54,11 +54,16 @@ describeIfSpecs('local Asgardeo: conformance with WSO2 OpenAPI documents', () =>
     await call('POST', ar, { body: { name: 'Other', identifier: 'urn:other', scopes: [{ name: 'openid' }] } });
     await call('POST', ar, { body: { name: 'Other', identifier: 'urn:other', scopes: [{ name: 'get_pharmacy_user' }] } });
     await call('GET', `${ar}?filter=${encodeURIComponent('identifier eq https://api.example.com/dev')}&attributes=properties`);
+    await call('GET', `${ar}?filter=${encodeURIComponent('identifier eq https://api.example.com/dev or name eq Other')}`);
+    await call('GET', `${ar}?attributes=scopes`);
+    await call('POST', ar, { body: { name: 'Other', identifier: 'urn:other', scopes: [{ name: 'internal_thing' }] } });
+    await call('POST', ar, { body: { name: 'Other', identifier: 'urn:other', scopes: [{ name: ' ' }] } });
     const firstPage = (await call('GET', `${ar}?limit=2`)).body;
     await call('GET', firstPage.links[0].href.replace('/t/pharmacy', ''));
     await call('GET', `${ar}/${api.id}`);
     await call('PATCH', `${ar}/${api.id}`, { body: { description: 'updated', addedScopes: [{ name: 'update_pharmacy_user', displayName: 'Update' }] } });
     await call('PATCH', `${ar}/${api.id}`, { body: { removedScopes: ['update_pharmacy_user'] } });
+    await call('PATCH', `${ar}/${api.id}`, { body: { removedScopes: [] } });
     await call('GET', `${ar}/${api.id}/scopes`);
     await call('PATCH', `${ar}/${api.id}/scopes/get_pharmacy_user`, { body: { displayName: 'Get user', description: 'reads a user' } });
     await call('GET', `/api/server/v1/scopes?filter=${encodeURIComponent('name eq get_pharmacy_user')}`);
@@ -72,6 +77,8 @@ describeIfSpecs('local Asgardeo: conformance with WSO2 OpenAPI documents', () =>
     const created = await call('POST', apps, { body: m2mApp('pharmacy-reader', { idToken: { audience: ['https://api.example.com/dev'] } }) });
     const appId = created.headers.get('location')!.split('/').pop()!;
     await call('POST', apps, { body: m2mApp('pharmacy-reader') });
+    await call('POST', apps, { body: m2mApp('pharmacy reader (v2)') });
+    await call('GET', `${apps}?limit=100&offset=0`);
     await call('POST', apps, { body: { name: 'bad', inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'], accessToken: { type: 'Nope' } } } } });
     await call('GET', `${apps}?filter=${encodeURIComponent('name eq pharmacy-reader')}&limit=10&offset=0&attributes=clientId,templateId,associatedRoles.allowedAudience&excludeSystemPortals=true`);
     await call('GET', apps);
@@ -82,6 +89,12 @@ describeIfSpecs('local Asgardeo: conformance with WSO2 OpenAPI documents', () =>
     await call('PUT', `${apps}/${appId}/inbound-protocols/oidc`, { body: { ...oidc, idToken: { ...oidc.idToken, audience: ['https://api.example.com/dev', 'shared'] } } });
     const { clientSecret: _omitted, ...withoutSecret } = oidc;
     await call('PUT', `${apps}/${appId}/inbound-protocols/oidc`, { body: withoutSecret });
+    await call('PUT', `${apps}/${appId}/inbound-protocols/oidc`, { body: { ...oidc, clientSecret: 'not-the-secret' } });
+    await call('PUT', `${apps}/${appId}/inbound-protocols/oidc`, { body: { ...withoutSecret, accessToken: { type: 'JWT', accessTokenAttributes: ['shoe_size'] } } });
+    server.addManagementClient({ clientId: 'viewer', clientSecret: 'viewer-secret', scopes: ['internal_application_mgt_view', 'internal_application_mgt_update'] });
+    const viewer = (await client.token('viewer', 'viewer-secret', 'SYSTEM')).body.access_token as string;
+    await call('GET', `${apps}/${appId}/inbound-protocols/oidc`, { token: viewer });
+    await call('POST', `${apps}/${appId}/inbound-protocols/oidc/regenerate-secret`, { token: viewer });
     await call('POST', `${apps}/${appId}/inbound-protocols/oidc/regenerate-secret`);
     await call('POST', `${apps}/${appId}/authorized-apis`, { body: { id: api.id, policyIdentifier: 'RBAC', scopes: ['get_pharmacy_user'] } });
     await call('POST', `${apps}/${appId}/authorized-apis`, { body: { id: api.id, policyIdentifier: 'RBAC', scopes: ['get_pharmacy_user'] } });
@@ -94,6 +107,8 @@ describeIfSpecs('local Asgardeo: conformance with WSO2 OpenAPI documents', () =>
     const user = (await call('POST', users, { body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'kim@example.com', password: 'Kim#12345', name: { givenName: 'Kim', familyName: 'Berry' }, emails: [{ value: 'kim@example.com', primary: true }] } })).body;
     await call('POST', users, { body: { schemas: [], userName: 'lee@example.com', emails: [{ value: 'lee@example.com', primary: true }], 'urn:scim:wso2:schema': { askPassword: true } } });
     await call('POST', users, { body: { schemas: [], userName: 'kim@example.com', password: 'Kim#12345' } });
+    await call('POST', users, { body: { schemas: [], userName: 'kim', password: 'Kim#12345' } });
+    await call('POST', users, { body: { schemas: [], userName: 'weak@example.com', password: 'password' } });
     await call('GET', `${users}?filter=${encodeURIComponent('userName eq kim@example.com')}&startIndex=1&count=10`);
     await call('GET', `${users}?filter=${encodeURIComponent('userName eq a or userName eq b')}`);
     await call('GET', `${users}/${user.id}`);

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { LocalAsgardeo } from '../index';
 import { m2mApp, startTestServer, type TestClient } from './helpers';
 
@@ -98,11 +98,14 @@ describe('local Asgardeo: OAuth 2.0 / OIDC', () => {
     }
   });
 
-  it('answers 400 unsupported_grant_type, invalid_request for a missing grant or a JSON body, unauthorized_client for a disallowed grant', async () => {
+  it('answers 400 unsupported_grant_type for an unknown grant, invalid_request for a missing grant or a JSON body, unauthorized_client for a grant the client may not use', async () => {
     const basic = `Basic ${Buffer.from(`${server.admin.clientId}:${server.admin.clientSecret}`).toString('base64')}`;
     const password = await client.request('POST', '/oauth2/token', { body: 'grant_type=password&username=a&password=b', contentType: 'application/x-www-form-urlencoded', headers: { authorization: basic } });
     expect(password.status).toBe(400);
-    expect(password.body.error).toBe('unsupported_grant_type');
+    expect(password.body.error).toBe('unauthorized_client');
+    const unknown = await client.request('POST', '/oauth2/token', { body: 'grant_type=magic', contentType: 'application/x-www-form-urlencoded', headers: { authorization: basic } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toBe('unsupported_grant_type');
     const missing = await client.request('POST', '/oauth2/token', { body: 'scope=x', contentType: 'application/x-www-form-urlencoded', headers: { authorization: basic } });
     expect(missing.status).toBe(400);
     expect(missing.body.error).toBe('invalid_request');
@@ -125,6 +128,8 @@ describe('local Asgardeo: OAuth 2.0 / OIDC', () => {
     expect(system.body.scope).toBe('internal_application_mgt_view');
     const all = await client.token(server.admin.clientId, server.admin.clientSecret, 'SYSTEM');
     expect(all.body.scope.split(' ')).toEqual(expect.arrayContaining(['internal_api_resource_create', 'internal_application_business_api_update', 'internal_role_mgt_delete', 'internal_user_mgt_list']));
+    // the sandbox admin may read and create client secrets
+    expect(all.body.scope.split(' ')).toEqual(expect.arrayContaining(['internal_application_mgt_client_secret_view', 'internal_application_mgt_client_secret_create']));
   });
 
   it('stops accepting an application secret once the application is deleted or the secret regenerated', async () => {
@@ -138,9 +143,50 @@ describe('local Asgardeo: OAuth 2.0 / OIDC', () => {
     expect((await client.token(app.clientId, regenerated.body.clientSecret, '')).status).toBe(401);
   });
 
+  it("signs with a kid in the server's format (base64url of a hex SHA-256 thumbprint + _RS256); the JWKS key carries x5t#S256", async () => {
+    const jwks = (await client.request('GET', '/oauth2/jwks')).body.keys[0];
+    expect(jwks.kid).toMatch(/^[A-Za-z0-9_-]+_RS256$/);
+    const thumbprintHex = Buffer.from(jwks.kid.replace(/_RS256$/, ''), 'base64url').toString('utf8');
+    expect(thumbprintHex).toMatch(/^[0-9a-f]{64}$/);
+    expect(Buffer.from(jwks['x5t#S256'], 'base64url').toString('hex')).toBe(thumbprintHex);
+    const app = await appWithScopes('kid-check', ['get_pharmacy_user']);
+    const token = (await client.token(app.clientId, app.clientSecret, 'get_pharmacy_user')).body.access_token as string;
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'RS256', kid: jwks.kid, typ: 'at+jwt' });
+  });
+
+  it('enableJwtScopeAsArray on the app turns the scope claim into a JSON array (the token response keeps a string)', async () => {
+    const app = await appWithScopes('array-scopes', ['get_pharmacy_user', 'create_pharmacy_user'], { accessToken: { type: 'JWT', enableJwtScopeAsArray: true } });
+    const reply = await client.token(app.clientId, app.clientSecret, 'get_pharmacy_user create_pharmacy_user');
+    expect(reply.body.scope).toBe('get_pharmacy_user create_pharmacy_user');
+    const { payload } = await jwtVerify(reply.body.access_token, createRemoteJWKSet(new URL(`${server.baseUrl}/t/pharmacy/oauth2/jwks`)), { issuer: server.issuer });
+    expect(payload.scope).toEqual(['get_pharmacy_user', 'create_pharmacy_user']);
+    const plain = await appWithScopes('string-scopes', ['get_pharmacy_user']);
+    const plainToken = (await client.token(plain.clientId, plain.clientSecret, 'get_pharmacy_user')).body.access_token as string;
+    expect(decodeJwt(plainToken).scope).toBe('get_pharmacy_user');
+    const bad = await client.request('POST', '/api/server/v1/applications', { token: admin, body: m2mApp('bad-array-flag', { accessToken: { type: 'JWT', enableJwtScopeAsArray: 'yes' } }) });
+    expect(bad.status).toBe(400);
+  });
+
   it('answers 404 for another organization', async () => {
     const response = await fetch(`${server.baseUrl}/t/other/oauth2/jwks`);
     expect(response.status).toBe(404);
     expect(((await response.json()) as { description: string }).description).toContain("'other'");
+  });
+});
+
+describe('local Asgardeo: the organization option enableJwtScopeAsArray', () => {
+  it('turns every JWT scope claim into an array', async () => {
+    const { server, client } = await startTestServer({ enableJwtScopeAsArray: true });
+    try {
+      const admin = await client.adminToken();
+      const api = await client.createApiResource(admin, { name: 'Array API', identifier: 'urn:array', scopes: [{ name: 'array:read' }] });
+      const id = await client.createApp(admin, m2mApp('org-array'));
+      await client.request('POST', `/api/server/v1/applications/${id}/authorized-apis`, { token: admin, body: { id: api.id, policyIdentifier: 'RBAC', scopes: ['array:read'] } });
+      const config = await client.oidc(admin, id);
+      const reply = await client.token(config.clientId, config.clientSecret, 'array:read');
+      expect(decodeJwt(reply.body.access_token).scope).toEqual(['array:read']);
+    } finally {
+      await server.stop();
+    }
   });
 });

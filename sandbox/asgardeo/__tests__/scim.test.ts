@@ -57,8 +57,35 @@ describe('local Asgardeo: SCIM 2.0 users and roles v2', () => {
       const paged = await client.request('GET', `${USERS}?startIndex=2&count=1`, { token: admin });
       expect(paged.body).toMatchObject({ totalResults: 2, startIndex: 2, itemsPerPage: 1 });
       expect(paged.body.Resources[0].userName).toBe('DEFAULT/lee@example.com');
-      const orFilter = await client.request('GET', `${USERS}?filter=${encodeURIComponent('userName eq a or userName eq b')}`, { token: admin });
-      expect(orFilter.status).toBe(400);
+    });
+
+    it("answers an 'or' filter with 500, as the real server does (not 400)", async () => {
+      const orFilter = await client.request('GET', `${USERS}?filter=${encodeURIComponent('userName eq a@example.com or userName eq b@example.com')}`, { token: admin });
+      expect(orFilter.status).toBe(500);
+      expect(orFilter.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '500' });
+      const badAttribute = await client.request('GET', `${USERS}?filter=${encodeURIComponent('shoeSize eq 9')}`, { token: admin });
+      expect(badAttribute.status).toBe(400);
+    });
+
+    it('refuses a userName that is not an e-mail address (400 invalidValue)', async () => {
+      for (const userName of ['kim', 'kim@', 'kim@example', 'kim smith@example.com']) {
+        const reply = await client.request('POST', USERS, { token: admin, body: newUser(userName), contentType: SCIM });
+        expect([userName, reply.status, reply.body.scimType]).toEqual([userName, 400, 'invalidValue']);
+      }
+      expect((await client.request('POST', USERS, { token: admin, body: newUser('DEFAULT/store@example.com'), contentType: SCIM })).status).toBe(201);
+    });
+
+    it('applies the default password policy (8+ characters, upper, lower, digit, special) on create, PUT and PATCH, never echoing the password', async () => {
+      for (const password of ['Sh#1rt', 'alllower#123', 'ALLUPPER#123', 'NoDigits#here', 'NoSpecial123']) {
+        const reply = await client.request('POST', USERS, { token: admin, body: { ...newUser('policy@example.com'), password }, contentType: SCIM });
+        expect([password, reply.status, reply.body.scimType]).toEqual([password, 400, 'invalidValue']);
+        expect(reply.text).not.toContain(password);
+      }
+      const user = (await client.request('POST', USERS, { token: admin, body: { ...newUser('policy@example.com'), password: 'Good#Pass1' }, contentType: SCIM })).body;
+      expect(user.id).toBeTruthy();
+      expect((await client.request('PUT', `${USERS}/${user.id}`, { token: admin, body: { userName: 'policy@example.com', password: 'weak' }, contentType: SCIM })).status).toBe(400);
+      const patch = { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'password', value: 'weakpassword' }] };
+      expect((await client.request('PATCH', `${USERS}/${user.id}`, { token: admin, body: patch, contentType: SCIM })).status).toBe(400);
     });
 
     it('answers 409 to a duplicate userName and 404 (SCIM error, string status) to an unknown id', async () => {

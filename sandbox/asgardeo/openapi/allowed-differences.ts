@@ -16,8 +16,10 @@ export const STATUS_ALIASES: readonly { operation: string; actual: number; docum
 export const EXTRA_STATUSES: readonly { operation: string; status: number; body: 'empty' | 'management-error' | 'scim-error'; contract: string }[] = [
   { operation: 'DELETE /api/server/v1/api-resources/{apiResourceId}/scopes/{scopeName}', status: 204, body: 'empty', contract: 'API resources: DELETE /{id}/scopes/{name} -> 204' },
   { operation: 'POST /api/server/v1/applications/{applicationId}/authorized-apis', status: 409, body: 'management-error', contract: 'Applications: already authorized -> 409 APP-60509' },
-  { operation: 'GET /scim2/Users', status: 400, body: 'scim-error', contract: 'SCIM error body; Users filter supports `and` only' },
+  { operation: 'GET /scim2/Users', status: 400, body: 'scim-error', contract: 'SCIM error body (an unsupported filter attribute or operator)' },
+  { operation: 'GET /scim2/Users', status: 500, body: 'scim-error', contract: 'Corrections: SCIM Users filter with `or` -> 500 (not 400)' },
   { operation: 'POST /scim2/Users', status: 409, body: 'scim-error', contract: 'Users: Duplicate -> 409 SCIM error' },
+  { operation: 'GET /api/server/v1/api-resources', status: 400, body: 'management-error', contract: 'Corrections: only attributes=properties is accepted (others -> 400 API-RESOURCE-60013)' },
   { operation: 'GET /scim2/v2/Roles', status: 400, body: 'scim-error', contract: 'Roles v2: filter `and` only (`or` -> 400)' },
 ];
 

@@ -14,8 +14,13 @@ export const OIDC_SCOPE_NAMES: ReadonlySet<string> = new Set(['openid', 'profile
 // The API-resource service answers errors without a traceId.
 const err = (status: number, code: string, message: string, description: string): HttpReplyError =>
   managementError(status, code, message, description, { traceId: false });
-const invalid = (description: string): HttpReplyError => err(400, 'APR-60001', 'Invalid request.', description);
-const notFound = (id: string): HttpReplyError => err(404, 'APR-60002', 'API resource not found.', `No API resource with id '${id}' exists in the organization.`);
+// Codes the contract page fixes: 60003, 60004, 60005, 60008, 60009, 60013. The others are local
+// choices (README, "Choices where the reference does not know").
+const invalid = (description: string): HttpReplyError => err(400, 'API-RESOURCE-60001', 'Invalid request.', description);
+const notFound = (id: string): HttpReplyError => err(404, 'API-RESOURCE-60002', 'API resource not found.', `No API resource with id '${id}' exists in the organization.`);
+const scopeTaken = (description: string): HttpReplyError => err(409, 'API-RESOURCE-60004', 'Scope already exists.', description);
+/** Scope names starting with this are the server's own (`internal_…`); an API resource may not use them. */
+const RESTRICTED_SCOPE_PREFIX = 'internal';
 
 /** `/api/server/v1/api-resources/**` and `/api/server/v1/scopes`. */
 export function apiResourceRoutes(ctx: ServerContext): RouteHandler {
@@ -43,7 +48,7 @@ export function apiResourceRoutes(ctx: ServerContext): RouteHandler {
 }
 
 function methodNotAllowed(method: string, path: string): RouteReply {
-  throw managementError(405, 'APR-60405', 'Method not allowed.', `${method} is not supported on ${path}.`);
+  throw managementError(405, 'API-RESOURCE-60405', 'Method not allowed.', `${method} is not supported on ${path}.`);
 }
 
 function selfPath(ctx: ServerContext, id: string): string {
@@ -56,8 +61,8 @@ function scopeView(scope: ScopeRecord): Record<string, unknown> {
   return view;
 }
 
+/** `GET /{id}`: the real service does not fill `subscribedApplications`; it is left out. */
 function fullView(ctx: ServerContext, api: ApiResourceRecord): Record<string, unknown> {
-  const subscribed = [...ctx.state.applications.values()].filter((app) => app.authorizedApis.has(api.id)).map((app) => ({ name: app.name, id: app.id }));
   const view: Record<string, unknown> = {
     id: api.id,
     name: api.name,
@@ -65,7 +70,6 @@ function fullView(ctx: ServerContext, api: ApiResourceRecord): Record<string, un
     type: api.type,
     requiresAuthorization: api.requiresAuthorization,
     scopes: api.scopes.map(scopeView),
-    subscribedApplications: subscribed,
     properties: api.properties.map((p) => ({ ...p })),
     self: selfPath(ctx, api.id),
   };
@@ -76,7 +80,8 @@ function fullView(ctx: ServerContext, api: ApiResourceRecord): Record<string, un
 function parseResourceFilter(raw: string | null): ParsedFilter | undefined {
   if (!raw) return undefined;
   try {
-    return parseFilter(raw, { attributes: ['name', 'identifier', 'type'], ops: ['eq', 'sw', 'ew', 'co'], allowOr: false });
+    // The service reads `or` as `and`, silently (asgardeo-contract.md, Corrections).
+    return parseFilter(raw, { attributes: ['name', 'identifier', 'type'], ops: ['eq', 'sw', 'ew', 'co'], or: 'as-and' });
   } catch (e) {
     if (e instanceof FilterSyntaxError) throw invalid(e.message);
     throw e;
@@ -99,7 +104,11 @@ function list(ctx: ServerContext, req: RouteRequest): RouteReply {
   const after = query.get('after');
   const before = query.get('before');
   if (after && before) throw invalid("Use either 'after' or 'before', not both.");
-  const withProperties = (query.get('attributes') ?? '').split(',').map((a) => a.trim()).includes('properties');
+  const attributes = (query.get('attributes') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  for (const attribute of attributes) {
+    if (attribute !== 'properties') throw err(400, 'API-RESOURCE-60013', 'Invalid attribute.', `Attribute '${attribute}' is not supported; only 'attributes=properties' is.`);
+  }
+  const withProperties = attributes.includes('properties');
 
   const matching = [...ctx.state.apiResources.values()]
     .filter((api) => matchesFilter(filter, (attr) => (attr === 'name' ? api.name : attr === 'identifier' ? api.identifier : api.type)))
@@ -137,17 +146,21 @@ function validateNewScopes(ctx: ServerContext, raw: unknown, ownerId: string | u
   if (!Array.isArray(raw)) throw invalid(`'${field}' must be an array of {name, displayName, description}.`);
   const seen = new Set<string>();
   return raw.map((item, index) => {
-    if (!isRecord(item) || typeof item.name !== 'string' || item.name.trim() === '') throw invalid(`'${field}[${index}].name' is required and must be a non-empty string.`);
+    if (!isRecord(item)) throw invalid(`'${field}[${index}]' must be an object {name, displayName, description}.`);
+    if (typeof item.name !== 'string' || item.name.trim() === '') throw err(400, 'API-RESOURCE-60005', 'Invalid scope name.', `'${field}[${index}].name' is required and must not be blank.`);
     const name = item.name;
-    if (/\s/.test(name)) throw invalid(`Scope name '${name}' must not contain whitespace.`);
-    if (OIDC_SCOPE_NAMES.has(name)) throw invalid(`Scope name '${name}' is reserved for OIDC and cannot be used for an API resource.`);
-    if (seen.has(name)) throw err(409, 'APR-60007', 'Scope already exists.', `Scope '${name}' appears twice in the request.`);
+    if (/\s/.test(name)) throw err(400, 'API-RESOURCE-60005', 'Invalid scope name.', `Scope name '${name}' must not contain white space.`);
+    if (name.toLowerCase().startsWith(RESTRICTED_SCOPE_PREFIX)) {
+      throw err(400, 'API-RESOURCE-60008', 'Restricted scope name.', `Scope name '${name}' starts with the restricted prefix '${RESTRICTED_SCOPE_PREFIX}', kept for the server's own scopes; choose another name.`);
+    }
+    if (OIDC_SCOPE_NAMES.has(name)) throw err(400, 'API-RESOURCE-60009', 'Invalid scope name.', `Scope name '${name}' is an OIDC scope and cannot be used for an API resource.`);
+    if (seen.has(name)) throw scopeTaken(`Scope '${name}' appears twice in the request.`);
     seen.add(name);
     const owner = ctx.state.scopeOwner(name);
     if (owner && owner.api.id !== ownerId) {
-      throw err(409, 'APR-60007', 'Scope already exists.', `Scope '${name}' already exists in the organization (API resource '${owner.api.name}'); scope names are unique across the organization.`);
+      throw scopeTaken(`Scope '${name}' already exists in the organization (API resource '${owner.api.name}'); scope names are unique across the organization.`);
     }
-    if (owner && field === 'addedScopes') throw err(409, 'APR-60007', 'Scope already exists.', `Scope '${name}' already exists on this API resource.`);
+    if (owner && field === 'addedScopes') throw scopeTaken(`Scope '${name}' already exists on this API resource.`);
     const displayName = optionalString(item.displayName) ?? name;
     const scope: ScopeRecord = { id: owner?.scope.id ?? randomUUID(), name, displayName };
     const description = optionalString(item.description);
@@ -174,7 +187,7 @@ function create(ctx: ServerContext, req: RouteRequest): RouteReply {
   if (!identifier || !identifier.trim()) throw invalid("'identifier' is required.");
   if (body.requiresAuthorization !== undefined && typeof body.requiresAuthorization !== 'boolean') throw invalid("'requiresAuthorization' must be a boolean.");
   for (const api of ctx.state.apiResources.values()) {
-    if (api.identifier === identifier) throw err(409, 'APR-60006', 'API resource already exists.', `An API resource with identifier '${identifier}' already exists.`);
+    if (api.identifier === identifier) throw err(409, 'API-RESOURCE-60003', 'API resource already exists.', `An API resource with identifier '${identifier}' already exists.`);
   }
   const scopes = validateNewScopes(ctx, body.scopes, undefined, 'scopes');
   const properties = parseProperties(body.properties);
@@ -202,7 +215,7 @@ function lookup(ctx: ServerContext, id: string): ApiResourceRecord {
 
 function lookupWritable(ctx: ServerContext, id: string): ApiResourceRecord {
   const api = lookup(ctx, id);
-  if (api.type === 'SYSTEM') throw err(403, 'APR-60011', 'Operation not permitted.', `API resource '${api.name}' is a system API and cannot be changed.`);
+  if (api.type === 'SYSTEM') throw err(403, 'API-RESOURCE-60011', 'Operation not permitted.', `API resource '${api.name}' is a system API and cannot be changed.`);
   return api;
 }
 
@@ -216,8 +229,9 @@ function patch(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
   const body = req.body;
   if (!isRecord(body)) throw invalid('The request body must be a JSON object.');
   const api = lookupWritable(ctx, id);
-  if (Array.isArray(body.removedScopes) && body.removedScopes.length > 0) {
-    throw err(501, 'APR-60008', 'Removing scopes is not supported.', "PATCH does not support 'removedScopes'; delete one scope with DELETE /api-resources/{id}/scopes/{name} or replace the list with PUT /api-resources/{id}/scopes.");
+  // Present at all, even `[]`: the real service answers 501 before looking at anything else.
+  if (body.removedScopes !== undefined) {
+    throw err(501, 'API-RESOURCE-60010', 'Removing scopes is not supported.', "PATCH does not support 'removedScopes'; delete one scope with DELETE /api-resources/{id}/scopes/{name} or replace the list with PUT /api-resources/{id}/scopes.");
   }
   if (body.name !== undefined && (typeof body.name !== 'string' || !body.name.trim())) throw invalid("'name' must be a non-empty string.");
   if (body.description !== undefined && typeof body.description !== 'string') throw invalid("'description' must be a string.");
@@ -265,7 +279,7 @@ function patchScope(ctx: ServerContext, req: RouteRequest, id: string, scopeName
   requireScope(ctx.state, req, 'internal_api_resource_update', 'management');
   const api = lookupWritable(ctx, id);
   const scope = api.scopes.find((s) => s.name === scopeName);
-  if (!scope) throw err(404, 'APR-60009', 'Scope not found.', `API resource '${api.name}' has no scope '${scopeName}'.`);
+  if (!scope) throw err(404, 'API-RESOURCE-60012', 'Scope not found.', `API resource '${api.name}' has no scope '${scopeName}'.`);
   const body = req.body;
   if (!isRecord(body)) throw invalid('The request body must be a JSON object.');
   if (body.name !== undefined && body.name !== scopeName) throw invalid("A scope's name cannot be changed; only 'displayName' and 'description'.");
@@ -281,7 +295,7 @@ function listAllScopes(ctx: ServerContext, req: RouteRequest): RouteReply {
   let filter: ParsedFilter | undefined;
   try {
     const raw = req.query.get('filter');
-    filter = raw ? parseFilter(raw, { attributes: ['name', 'displayName'], ops: ['eq', 'sw', 'ew', 'co'], allowOr: false }) : undefined;
+    filter = raw ? parseFilter(raw, { attributes: ['name', 'displayName'], ops: ['eq', 'sw', 'ew', 'co'], or: 'refuse' }) : undefined;
   } catch (e) {
     if (e instanceof FilterSyntaxError) throw invalid(e.message);
     throw e;

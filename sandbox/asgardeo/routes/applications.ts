@@ -2,13 +2,35 @@ import { randomUUID } from 'node:crypto';
 import { requireScope } from '../auth';
 import { empty, json, type RouteHandler, type ServerContext } from '../context';
 import { managementError, type HttpReplyError } from '../errors';
-import { FilterSyntaxError, matchesFilter, parseFilter, type ParsedFilter } from '../filters';
+import { applicationFilterTokens, FilterSyntaxError, matchesFilter, parseFilter, type ParsedFilter } from '../filters';
 import { intParam, isRecord, optionalString, type RouteRequest, type RouteReply } from '../http-util';
-import { newClientId, newSecret, type ApplicationRecord, type OidcConfig } from '../state';
+import { newClientId, newSecret, type ApplicationRecord, type IssuedToken, type OidcConfig } from '../state';
 
 const BASE = '/api/server/v1/applications';
-const DEFAULT_LIMIT = 30;
+/** The server's code defaults: a page of 15 unless `limit` says otherwise, never more than 30. */
+const DEFAULT_LIMIT = 15;
+const MAX_LIMIT = 30;
+/** The server's default application-name rule (the console also caps names at 50 characters; the API does not). */
+export const APPLICATION_NAME_PATTERN = /^[a-zA-Z0-9._-]+(?: [a-zA-Z0-9._-]+)*$/;
+/** Without this scope, GET …/inbound-protocols/oidc leaves these fields out. */
+export const SECRET_VIEW_SCOPE = 'internal_application_mgt_client_secret_view';
+export const SECRET_CREATE_SCOPE = 'internal_application_mgt_client_secret_create';
+const SECRET_FIELDS = ['clientSecret', 'clientSecretExpiresAt', 'multipleClientSecretsConfigured'] as const;
+/**
+ * The OIDC claim names an app may list in `accessToken.accessTokenAttributes` (the standard claims
+ * of WSO2's OIDC dialect plus its `username`, `groups`, `roles`, `upn`); anything else is a 400.
+ */
+export const OIDC_CLAIM_NAMES: ReadonlySet<string> = new Set([
+  'sub', 'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture', 'website',
+  'email', 'email_verified', 'gender', 'birthdate', 'zoneinfo', 'locale', 'phone_number', 'phone_number_verified', 'address',
+  'updated_at', 'username', 'groups', 'roles', 'upn',
+]);
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
+const DEFAULT_REFRESH_LIFETIME_SECONDS = 86400;
+const KNOWN_GRANT_TYPES: ReadonlySet<string> = new Set([
+  'authorization_code', 'refresh_token', 'client_credentials', 'implicit', 'password', 'urn:ietf:params:oauth:grant-type:token-exchange', 'organization_switch',
+  'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'urn:ietf:params:oauth:grant-type:saml2-bearer', 'iwa:ntlm',
+]);
 /** Fields of the application model kept as given (no OIDC fields: those live under inbound-protocols). */
 const EXTRA_FIELDS = [
   'imageUrl', 'accessUrl', 'logoutReturnUrl', 'templateId', 'templateVersion', 'applicationVersion', 'isManagementApp', 'isB2BSelfServiceApp',
@@ -62,7 +84,7 @@ function lookup(ctx: ServerContext, id: string): ApplicationRecord {
 function parseAppFilter(raw: string | null): ParsedFilter | undefined {
   if (!raw) return undefined;
   try {
-    return parseFilter(raw, { attributes: ['name', 'clientId', 'issuer'], ops: ['eq', 'sw', 'ew', 'co'], allowOr: true });
+    return parseFilter(raw, { attributes: ['name', 'clientId', 'issuer'], ops: ['eq', 'sw', 'ew', 'co'], or: 'allow', tokenize: applicationFilterTokens });
   } catch (e) {
     if (e instanceof FilterSyntaxError) throw invalid(e.message);
     throw e;
@@ -73,7 +95,8 @@ function list(ctx: ServerContext, req: RouteRequest): RouteReply {
   requireScope(ctx.state, req, 'internal_application_mgt_view', 'management');
   const { query } = req;
   const filter = parseAppFilter(query.get('filter'));
-  const limit = intParam(query, 'limit', DEFAULT_LIMIT, invalid, 1);
+  // A larger limit is silently capped: callers must follow `links` / offset to `totalResults`.
+  const limit = Math.min(intParam(query, 'limit', DEFAULT_LIMIT, invalid, 1), MAX_LIMIT);
   const offset = intParam(query, 'offset', 0, invalid, 0);
   const attributes = (query.get('attributes') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
   for (const attribute of attributes) {
@@ -137,6 +160,27 @@ function normalizeOidc(raw: Record<string, unknown>, clientId: string, clientSec
   for (const list of ['callbackURLs', 'allowedOrigins'] as const) {
     if (raw[list] !== undefined && !(Array.isArray(raw[list]) && (raw[list] as unknown[]).every((v) => typeof v === 'string'))) throw invalidOidc(`'${list}' must be an array of strings.`);
   }
+  for (const grant of grantTypes as string[]) {
+    if (!KNOWN_GRANT_TYPES.has(grant)) throw invalidOidc(`Unknown grant type '${grant}'; use one of: ${[...KNOWN_GRANT_TYPES].join(', ')}.`);
+  }
+  const callbackURLs = (raw.callbackURLs as string[] | undefined) ?? [];
+  if (callbackURLs.length === 0 && (grantTypes.includes('authorization_code') || grantTypes.includes('implicit'))) {
+    throw invalidOidc("'callbackURLs' is required for the authorization_code and implicit grants: list the redirect URIs the app uses.");
+  }
+  // New apps start with no attributes; an accessToken object without the list clears it (a full replace).
+  const attributes = accessTokenIn.accessTokenAttributes ?? [];
+  if (!Array.isArray(attributes) || !attributes.every((a) => typeof a === 'string')) throw invalidOidc("'accessToken.accessTokenAttributes' must be an array of OIDC claim names.");
+  for (const name of attributes as string[]) {
+    if (!OIDC_CLAIM_NAMES.has(name)) throw invalidOidc(`Invalid access token claim URI: '${name}' is not an OIDC claim; use OIDC claim names such as given_name, family_name, email, username.`);
+  }
+  const scopeAsArray = accessTokenIn.enableJwtScopeAsArray;
+  if (scopeAsArray !== undefined && typeof scopeAsArray !== 'boolean') throw invalidOidc("'accessToken.enableJwtScopeAsArray' must be a boolean.");
+  const pkceIn = raw.pkce === undefined ? {} : raw.pkce;
+  if (!isRecord(pkceIn) || (pkceIn.mandatory !== undefined && typeof pkceIn.mandatory !== 'boolean') || (pkceIn.supportPlainTransformAlgorithm !== undefined && typeof pkceIn.supportPlainTransformAlgorithm !== 'boolean')) {
+    throw invalidOidc("'pkce' must be {\"mandatory\": boolean, \"supportPlainTransformAlgorithm\": boolean}.");
+  }
+  const refreshIn = raw.refreshToken === undefined ? {} : raw.refreshToken;
+  if (!isRecord(refreshIn)) throw invalidOidc("'refreshToken' must be an object.");
   const { clientId: _i, clientSecret: _s, state: _st, ...rest } = raw;
   return {
     ...rest,
@@ -144,7 +188,7 @@ function normalizeOidc(raw: Record<string, unknown>, clientId: string, clientSec
     clientSecret,
     state: 'ACTIVE',
     grantTypes: [...grantTypes] as string[],
-    callbackURLs: (raw.callbackURLs as string[] | undefined) ?? [],
+    callbackURLs: [...callbackURLs],
     allowedOrigins: (raw.allowedOrigins as string[] | undefined) ?? [],
     publicClient: raw.publicClient === true,
     accessToken: {
@@ -155,9 +199,18 @@ function normalizeOidc(raw: Record<string, unknown>, clientId: string, clientSec
       ...accessTokenIn,
       type: type as string,
       applicationAccessTokenExpiryInSeconds: lifetime,
+      accessTokenAttributes: [...attributes] as string[],
     },
+    pkce: { mandatory: pkceIn.mandatory === true, supportPlainTransformAlgorithm: pkceIn.supportPlainTransformAlgorithm === true },
+    refreshToken: { expiryInSeconds: DEFAULT_REFRESH_LIFETIME_SECONDS, renewRefreshToken: true, ...refreshIn },
     idToken: { expiryInSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS, ...idTokenIn, audience: [...audience] as string[] },
   };
+}
+
+function checkName(name: string): void {
+  if (!APPLICATION_NAME_PATTERN.test(name)) {
+    throw invalid(`Application name '${name}' is not valid: it must match ${APPLICATION_NAME_PATTERN.source} (letters, digits, '.', '_', '-', single spaces between words).`);
+  }
 }
 
 function pickExtra(body: Record<string, unknown>): Record<string, unknown> {
@@ -172,6 +225,7 @@ function create(ctx: ServerContext, req: RouteRequest): RouteReply {
   if (!isRecord(body)) throw invalid('The request body must be a JSON object.');
   const name = optionalString(body.name);
   if (!name || !name.trim()) throw invalid("'name' is required.");
+  checkName(name);
   if (ctx.state.applicationByName(name)) {
     throw managementError(409, 'OAUTH-60008', 'Application already exists.', `An application with the name '${name}' already exists in the organization.`);
   }
@@ -233,6 +287,7 @@ function patch(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
   }
   if (body.name !== undefined) {
     if (typeof body.name !== 'string' || !body.name.trim()) throw invalid("'name' must be a non-empty string.");
+    checkName(body.name);
     const other = ctx.state.applicationByName(body.name);
     if (other && other.id !== app.id) throw managementError(409, 'OAUTH-60008', 'Application already exists.', `An application with the name '${body.name}' already exists in the organization.`);
   }
@@ -257,9 +312,16 @@ function lookupOidc(ctx: ServerContext, id: string): { app: ApplicationRecord; o
   return { app, oidc: app.oidc };
 }
 
+/** The OIDC config as a caller sees it: the secret fields only for a token holding SECRET_VIEW_SCOPE. */
+function oidcView(oidc: OidcConfig, grant: IssuedToken): Record<string, unknown> {
+  const view: Record<string, unknown> = structuredClone(oidc);
+  if (!grant.scopes.has(SECRET_VIEW_SCOPE)) for (const field of SECRET_FIELDS) delete view[field];
+  return view;
+}
+
 function getOidc(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
-  requireScope(ctx.state, req, 'internal_application_mgt_view', 'management');
-  return json(200, structuredClone(lookupOidc(ctx, id).oidc));
+  const grant = requireScope(ctx.state, req, 'internal_application_mgt_view', 'management');
+  return json(200, oidcView(lookupOidc(ctx, id).oidc, grant));
 }
 
 function putOidc(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
@@ -268,9 +330,12 @@ function putOidc(ctx: ServerContext, req: RouteRequest, id: string): RouteReply 
   const body = req.body;
   if (!isRecord(body)) throw invalidOidc('The request body must be the full OIDC configuration as a JSON object.');
   if (app.oidc) {
-    // Full replace: the body must repeat the current credentials, so a stale GET cannot rotate them.
+    // Full replace. The clientId must be the current one; a body without clientSecret keeps the
+    // secret (callers without the secret-view scope never see it), a different one is refused.
     if (body.clientId !== app.oidc.clientId) throw invalidOidc("The body must repeat the application's current 'clientId' (GET the configuration, change it, PUT it back).");
-    if (body.clientSecret !== app.oidc.clientSecret) throw invalidOidc("The body must repeat the application's current 'clientSecret' (GET the configuration, change it, PUT it back).");
+    if (body.clientSecret !== undefined && body.clientSecret !== app.oidc.clientSecret) {
+      throw invalidOidc("'clientSecret' differs from the application's current secret: leave it out to keep the secret, or rotate it with POST …/inbound-protocols/oidc/regenerate-secret.");
+    }
     app.oidc = normalizeOidc(body, app.oidc.clientId, app.oidc.clientSecret);
   } else {
     app.oidc = normalizeOidc(body, optionalString(body.clientId) || newClientId(), optionalString(body.clientSecret) || newSecret());
@@ -286,13 +351,14 @@ function deleteOidc(ctx: ServerContext, req: RouteRequest, id: string): RouteRep
   return empty(204);
 }
 
+/** Needs SECRET_CREATE_SCOPE; the answer shows the new secret only to a token that may also view secrets. */
 function regenerateSecret(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
-  requireScope(ctx.state, req, 'internal_application_mgt_update', 'management');
+  const grant = requireScope(ctx.state, req, SECRET_CREATE_SCOPE, 'management');
   const { oidc } = lookupOidc(ctx, id);
   oidc.clientSecret = newSecret();
   oidc.state = 'ACTIVE';
   ctx.state.revokeTokensOf(oidc.clientId);
-  return json(200, structuredClone(oidc));
+  return json(200, oidcView(oidc, grant));
 }
 
 function requireApiAuthorizationScopes(ctx: ServerContext, req: RouteRequest): void {

@@ -16,12 +16,19 @@ export function scimReply(status: number, body: unknown, headers?: Record<string
   return { status, body, contentType: SCIM_CONTENT_TYPE, headers };
 }
 
-export function parseScimFilter(req: RouteRequest, attributes: readonly string[], ops: readonly FilterOp[]): ParsedFilter | undefined {
+/**
+ * `or` is refused: Roles v2 answers 400; the Users endpoint fails with a 500 (`orStatus`), as the
+ * real server does (asgardeo-contract.md, Corrections).
+ */
+export function parseScimFilter(req: RouteRequest, attributes: readonly string[], ops: readonly FilterOp[], orStatus: 400 | 500 = 400): ParsedFilter | undefined {
   const raw = req.query.get('filter');
   if (!raw) return undefined;
   try {
-    return parseFilter(raw, { attributes, ops, allowOr: false });
+    return parseFilter(raw, { attributes, ops, or: 'refuse' });
   } catch (e) {
+    if (e instanceof FilterSyntaxError && e.orRefused && orStatus === 500) {
+      throw scimError(500, `Error while filtering the users: the 'or' operator is not supported in '${raw}'; send one request per value.`);
+    }
     if (e instanceof FilterSyntaxError) throw invalidFilter(e.message);
     throw e;
   }

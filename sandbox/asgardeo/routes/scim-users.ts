@@ -25,6 +25,31 @@ export function scimUserRoutes(ctx: ServerContext): RouteHandler {
   });
 }
 
+/** The organization's default: user names are e-mail addresses (checked without the user-store prefix). */
+const EMAIL_USER_NAME = /^[^\s@/]+@[^\s@/]+\.[^\s@/]+$/;
+
+function checkUserName(userName: string): void {
+  const bare = userName.replace(/^[^/]+\//, '');
+  if (!EMAIL_USER_NAME.test(bare)) {
+    throw invalidValue(`Invalid user name '${bare}': the organization uses e-mail addresses as user names (for example kim@example.com).`);
+  }
+}
+
+/**
+ * The default password policy: at least 8 characters with an upper-case and a lower-case letter,
+ * a digit and a special character. The message never repeats the password.
+ */
+export function checkPasswordPolicy(password: string): void {
+  const missing = [
+    password.length < 8 && 'at least 8 characters',
+    !/[A-Z]/.test(password) && 'an upper-case letter [A-Z]',
+    !/[a-z]/.test(password) && 'a lower-case letter [a-z]',
+    !/[0-9]/.test(password) && 'a digit [0-9]',
+    !/[^A-Za-z0-9]/.test(password) && 'a special character (e.g. !@#$%&*)',
+  ].filter((m): m is string => typeof m === 'string');
+  if (missing.length > 0) throw invalidValue(`Password pattern policy violated: the password needs ${missing.join(', ')}.`);
+}
+
 /** `kim` -> `DEFAULT/kim`; names that already carry a user store keep it. */
 export function qualifiedUserName(userName: string): string {
   return userName.includes('/') ? userName : `${DEFAULT_USER_STORE}/${userName}`;
@@ -62,7 +87,7 @@ function readAttribute(user: UserRecord, attribute: string): string | string[] |
 
 function list(ctx: ServerContext, req: RouteRequest): RouteReply {
   requireScope(ctx.state, req, 'internal_user_mgt_list', 'scim');
-  const filter = parseScimFilter(req, ['userName', 'id', 'emails', 'emails.value', 'name.givenName', 'name.familyName'], ['eq', 'ne', 'co', 'sw', 'ew']);
+  const filter = parseScimFilter(req, ['userName', 'id', 'emails', 'emails.value', 'name.givenName', 'name.familyName'], ['eq', 'ne', 'co', 'sw', 'ew'], 500);
   const matching = [...ctx.state.users.values()].filter((u) => matchesFilter(filter, (attr) => readAttribute(u, attr))).sort((a, b) => a.seq - b.seq);
   const { startIndex, items } = page(req, matching);
   return listResponse(matching.length, startIndex, items.map((u) => view(ctx, u)));
@@ -92,6 +117,8 @@ function create(ctx: ServerContext, req: RouteRequest): RouteReply {
   if (body.password === undefined && !askPassword) {
     throw invalidValue("Give a 'password', or set \"urn:scim:wso2:schema\": {\"askPassword\": true} to invite the user to set one.");
   }
+  checkUserName(body.userName);
+  if (typeof body.password === 'string') checkPasswordPolicy(body.password);
   const userName = qualifiedUserName(body.userName);
   checkUniqueUserName(ctx, userName);
   const now = new Date().toISOString();
@@ -115,6 +142,7 @@ function put(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
   if (body.userName !== undefined && (typeof body.userName !== 'string' || qualifiedUserName(body.userName) !== user.userName)) {
     throw scimError(400, "'userName' cannot be changed.", 'mutability');
   }
+  if (typeof body.password === 'string') checkPasswordPolicy(body.password);
   user.attributes = userAttributes(body);
   if (typeof body.password === 'string') user.password = body.password;
   user.lastModified = new Date().toISOString();
@@ -156,6 +184,7 @@ function patch(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
       attributes[head] = parent;
     }
   }
+  if (password !== undefined && password !== user.password) checkPasswordPolicy(password);
   user.attributes = attributes;
   user.password = password;
   user.lastModified = new Date().toISOString();

@@ -18,8 +18,8 @@ export interface TestIssuer {
   /** An EC key that IS in the JWKS (kid `ec-1`): API Gateway uses RSA keys only. */
   readonly ecKey: KeyLike;
   sign(claims: JWTPayload, options?: SignOptions): Promise<string>;
-  /** Publishes a new RSA key (as a key rotation does) and returns its kid and private key. */
-  rotate(): Promise<{ kid: string; key: KeyLike }>;
+  /** Publishes a new RSA key (as a key rotation does) for `alg` (default RS256) and returns its kid and private key. */
+  rotate(alg?: 'RS256' | 'RS384' | 'RS512'): Promise<{ kid: string; key: KeyLike }>;
   /** How many times the JWKS was fetched. */
   jwksFetches(): number;
   stop(): Promise<void>;
@@ -62,10 +62,10 @@ export async function startTestIssuer(organization = 'pharmacy'): Promise<TestIs
         .setProtectedHeader({ alg: options.alg ?? 'RS256', kid: options.kid ?? 'key-1', typ: 'at+jwt' })
         .sign(options.key ?? rsa.privateKey);
     },
-    async rotate() {
-      const next = await generateKeyPair('RS256');
+    async rotate(alg = 'RS256') {
+      const next = await generateKeyPair(alg);
       const kid = `key-${jwks.keys.length + 1}`;
-      jwks.keys.push({ ...(await exportJWK(next.publicKey)), kid, use: 'sig', alg: 'RS256' });
+      jwks.keys.push({ ...(await exportJWK(next.publicKey)), kid, use: 'sig', alg });
       return { kid, key: next.privateKey };
     },
     jwksFetches: () => fetches,
