@@ -1,50 +1,41 @@
+import { UserError } from '../errors';
+
 /**
  * Every failure that comes from Asgardeo (or from reaching it) is an AsgardeoError: it carries
  * the service's own code, message and trace id, and a `hint` that says what to do about it.
  */
-export class AsgardeoError extends Error {
+export class AsgardeoError extends UserError {
   readonly status: number;
   readonly code?: string;
   readonly traceId?: string;
-  readonly hint: string;
+  declare readonly hint: string;
   /** `GET /api/server/v1/applications`: which call failed (no query string, never a secret). */
   readonly request?: string;
 
   constructor(o: { message: string; status: number; code?: string; traceId?: string; hint: string; request?: string }) {
     const parts = [o.request ? `${o.request} failed: ` : '', o.status ? `HTTP ${o.status}` : 'no response', o.code ? ` ${o.code}` : '', `: ${o.message}`, o.traceId ? ` (traceId ${o.traceId})` : ''];
-    super(`${parts.join('')}\n  what to do: ${o.hint}`);
-    this.name = 'AsgardeoError';
+    super(parts.join(''), { hint: o.hint });
     this.status = o.status;
     this.code = o.code;
     this.traceId = o.traceId;
-    this.hint = o.hint;
     this.request = o.request;
   }
 }
 
 /** Errors that are not Asgardeo's: outputs files, credentials, conflicts found by the plan. */
-export class OutputsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OutputsError';
+export class OutputsError extends UserError {}
+
+export class CredentialsError extends UserError {
+  declare readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message, { hint });
   }
 }
 
-export class CredentialsError extends Error {
-  readonly hint: string;
+export class ReconcileError extends UserError {
+  declare readonly hint: string;
   constructor(message: string, hint: string) {
-    super(`${message}\n  what to do: ${hint}`);
-    this.name = 'CredentialsError';
-    this.hint = hint;
-  }
-}
-
-export class ReconcileError extends Error {
-  readonly hint: string;
-  constructor(message: string, hint: string) {
-    super(`${message}\n  what to do: ${hint}`);
-    this.name = 'ReconcileError';
-    this.hint = hint;
+    super(message, { hint });
   }
 }
 

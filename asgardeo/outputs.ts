@@ -94,7 +94,8 @@ export interface AsgardeoOutputs {
   clients: { name: string; clientId: string }[];
 }
 
-export function defaultOutputsFile(config: ResolvedConfig, cwd: string): string {
+/** Where `tollgate apply` writes its AsgardeoOutputs unless told otherwise: `.tollgate/<stack>.asgardeo.json`. */
+export function asgardeoOutputsPath(config: ResolvedConfig, cwd: string): string {
   return path.resolve(cwd, '.tollgate', `${config.stackName}.asgardeo.json`);
 }
 

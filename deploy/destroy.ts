@@ -3,6 +3,7 @@ import { requireApproval, type Prompt } from './approval';
 import type { AdminCredentials, AsgardeoSide, StackOutputs } from './asgardeo-side';
 import type { InfraRunner } from './infra-runner';
 import { formatMs } from './steps';
+import { UserError } from '../errors';
 
 export interface DestroyOptions {
   config: ResolvedConfig;
@@ -19,12 +20,13 @@ export interface DestroyOptions {
   signal?: AbortSignal;
 }
 
-export class DestroyError extends Error {
+export class DestroyError extends UserError {
   readonly step: 'asgardeo' | 'aws';
   constructor(step: 'asgardeo' | 'aws', cause: unknown, state: string, command: string) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`destroy failed at step "${step}":\n  ${reason.split('\n').join('\n  ')}\n\nWhat is left: ${state}\nTo resume: fix the problem above, then run \`${command}\` (it skips what is already gone)`);
-    this.name = 'DestroyError';
+    super(`destroy failed at step "${step}":\n  ${reason.split('\n').join('\n  ')}\n\nWhat is left: ${state}\nTo resume: fix the problem above, then run \`${command}\` (it skips what is already gone)`, {
+      describesState: true,
+    });
     this.step = step;
   }
 }

@@ -1,3 +1,4 @@
+import { UserError } from '../errors';
 import { networkFailure } from './smoke';
 
 /**
@@ -12,12 +13,9 @@ export interface DiscoveryCheck {
   rsaKeyIds: string[];
 }
 
-export class DiscoveryError extends Error {
-  readonly hint: string;
+export class DiscoveryError extends UserError {
   constructor(message: string, hint: string) {
-    super(`${message}\n  what to do: ${hint}`);
-    this.name = 'DiscoveryError';
-    this.hint = hint;
+    super(message, { hint: hint || undefined });
   }
 }
 

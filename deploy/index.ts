@@ -1,4 +1,4 @@
-export { runDeploy, DeployError, defaultOutputsFile, type DeployOptions, type DeployResult, type SideState } from './pipeline';
+export { runDeploy, DeployError, stackOutputsPath, type DeployOptions, type DeployResult, type SideState } from './pipeline';
 export { runPreflight, PreflightError, type PreflightCheck, type PreflightOptions, type PreflightResult } from './preflight';
 export { runPlan, renderPlanReport, planExitCode, boundaryChecks, type PlanReport, type PlanOptions, type BoundaryCheck } from './plan-report';
 export { runDestroy, DestroyError, type DestroyOptions } from './destroy';
@@ -11,6 +11,4 @@ export { CdktfRunner, parseDiff } from './cdktf-runner';
 export { InfraToolError, InfraCommandError, type InfraRunner, type InfraDiff, type StackOperation, type ToolVersions } from './infra-runner';
 export { managementScopesFor, type AsgardeoSide, type AdminCredentials, type StackOutputs, type SideOptions, type ApplySummary } from './asgardeo-side';
 export { DEPLOY_STEPS, type DeployStep, type ResumableStep, type StepReport } from './steps';
-export { LocalGatewayRunner, type LocalGatewayRunnerOptions } from './local-runner';
 export { reconcilerSide } from './reconciler-side';
-export { deployCommand, combinedPlanCommand, combinedDestroyCommand, DEPLOY_USAGE, type CommandDeps } from './command';

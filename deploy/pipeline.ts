@@ -7,6 +7,7 @@ import type { InfraRunner } from './infra-runner';
 import { PreflightError, runPreflight, type PreflightCheck } from './preflight';
 import { runSmokeTest, type SmokeResult, type SmokeTestOptions } from './smoke';
 import { StepClock, type DeployStep, type ResumableStep, type StepReport } from './steps';
+import { UserError } from '../errors';
 
 export interface DeployOptions {
   loadConfig: () => ResolvedConfig;
@@ -52,7 +53,7 @@ export interface SideState {
 }
 
 /** A deploy stopped at `step`: the message says what failed, what is applied on each side, and how to resume. */
-export class DeployError extends Error {
+export class DeployError extends UserError {
   readonly step: DeployStep;
   readonly state: SideState;
   readonly resume: string;
@@ -60,8 +61,8 @@ export class DeployError extends Error {
   readonly cause: unknown;
   constructor(o: { step: DeployStep; cause: unknown; state: SideState; resume: string; steps: StepReport[] }) {
     const reason = o.cause instanceof Error ? o.cause.message : String(o.cause);
-    super(`deploy failed at step "${o.step}":\n${indent(reason)}\n\nWhat is applied now:\n  AWS:      ${o.state.aws}\n  Asgardeo: ${o.state.asgardeo}\n\nTo resume: ${o.resume}`);
-    this.name = 'DeployError';
+    const state = `What is applied now:\n  AWS:      ${o.state.aws}\n  Asgardeo: ${o.state.asgardeo}`;
+    super(`deploy failed at step "${o.step}":\n${indent(reason)}\n\n${state}\n\nTo resume: ${o.resume}`, { describesState: true });
     this.step = o.step;
     this.state = o.state;
     this.resume = o.resume;
@@ -70,7 +71,8 @@ export class DeployError extends Error {
   }
 }
 
-export function defaultOutputsFile(config: ResolvedConfig, cwd: string): string {
+/** Where `tollgate deploy` saves the stack's outputs unless told otherwise: `.tollgate/<stack>.outputs.json`. */
+export function stackOutputsPath(config: ResolvedConfig, cwd: string): string {
   return path.resolve(cwd, '.tollgate', `${config.stackName}.outputs.json`);
 }
 
@@ -112,7 +114,7 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
     return fail(err, `fix the problems above, then run \`${o.resumeCommand(from)}\``);
   }
   if (config.target === 'local') clock.retitle('aws', 'Stack: local gateway (local target)');
-  const outputsFile = o.outputsFile ?? defaultOutputsFile(config, o.cwd);
+  const outputsFile = o.outputsFile ?? stackOutputsPath(config, o.cwd);
   const op = { stack: config.stackName, environment: config.environment, configFile: config.file, onOutput: (t: string) => o.write(t), signal: o.signal };
 
   // 2. AWS.

@@ -3,6 +3,7 @@ import { managementScopesFor, type AdminCredentials, type AsgardeoSide } from '.
 import { findAwsCredentials } from './aws-credentials';
 import { checkDiscovery } from './discovery';
 import type { InfraRunner } from './infra-runner';
+import { UserError } from '../errors';
 
 export type CheckStatus = 'ok' | 'failed' | 'skipped';
 
@@ -36,7 +37,7 @@ export interface PreflightResult {
 }
 
 /** One or more checks failed; the message lists each with its fix. Nothing was changed. */
-export class PreflightError extends Error {
+export class PreflightError extends UserError {
   readonly checks: PreflightCheck[];
   constructor(checks: PreflightCheck[]) {
     const failed = checks.filter((c) => c.status === 'failed');
@@ -44,7 +45,6 @@ export class PreflightError extends Error {
       `Preflight found ${failed.length} problem${failed.length === 1 ? '' : 's'}; nothing was changed:\n` +
         failed.map((c) => `  ✗ ${c.name}: ${c.detail}${c.fix ? `\n      fix: ${c.fix}` : ''}`).join('\n'),
     );
-    this.name = 'PreflightError';
     this.checks = checks;
   }
 }

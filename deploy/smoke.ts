@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { ResolvedConfig, ResolvedRoute } from '../config';
+import { UserError } from '../errors';
 
 export interface SmokeToken {
   accessToken: string;
@@ -39,7 +40,7 @@ export interface SmokeResult {
   skipped: string[];
 }
 
-export class SmokeTestError extends Error {
+export class SmokeTestError extends UserError {
   readonly result: SmokeResult;
   constructor(result: SmokeResult) {
     const failed = result.checks.filter((c) => !c.ok);
@@ -47,7 +48,6 @@ export class SmokeTestError extends Error {
       `Smoke test: ${failed.length} of ${result.checks.length} check${result.checks.length === 1 ? '' : 's'} failed:\n` +
         failed.map((c) => `  ✗ ${c.route} with ${c.caller}: expected ${c.expected}, got ${c.got}`).join('\n'),
     );
-    this.name = 'SmokeTestError';
     this.result = result;
   }
 }

@@ -1,5 +1,6 @@
 import { adminCredentialsFromEnv, requestClientToken, transportFromEnv } from '../../asgardeo';
-import { configFromFlags, parseCommandArgs, reportError, UsageError } from '../args';
+import { parseCommandArgs, reportError, UsageError } from '../args';
+import { configFromFlags } from '../context';
 import { EXIT_OK, type CliIo } from '../io';
 
 export const summary = 'Print an access token for a configured client (for testing the API)';
