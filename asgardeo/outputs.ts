@@ -1,32 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../config';
+import { STACK_OUTPUT_KEYS, STACK_OUTPUTS, type StackOutputs } from '../stacks/outputs';
 import { OutputsError } from './errors';
 
-/** The AWS stack's Terraform outputs the reconciler needs (names as the stack defines them, camelCased). */
-export interface StackOutputs {
-  stackName: string;
-  apiId: string;
-  apiEndpoint: string;
-  stageInvokeUrl: string;
-  apiIdentifier: string;
-  issuer: string;
-  region: string;
-  functionName: string;
-  environment: string;
-}
-
-const OUTPUT_NAMES: Record<keyof StackOutputs, string> = {
-  stackName: 'stack_name',
-  apiId: 'api_id',
-  apiEndpoint: 'api_endpoint',
-  stageInvokeUrl: 'stage_invoke_url',
-  apiIdentifier: 'api_identifier',
-  issuer: 'issuer',
-  region: 'region',
-  functionName: 'function_name',
-  environment: 'environment',
-};
+export type { StackOutputs };
 
 function producers(stack: string): string {
   return `write it with \`npx cdktf deploy ${stack} --outputs-file <file>\` (or \`npx cdktf output ${stack} --outputs-file <file>\`), or \`terraform output -json > <file>\` in the stack's directory (cdktf.out/stacks/${stack})`;
@@ -53,9 +31,11 @@ export function parseStackOutputs(raw: unknown, config: ResolvedConfig, file = '
   const stack = config.stackName;
   if (!isObject(raw)) throw new OutputsError(`${file} does not hold a JSON object of Terraform outputs.\n  what to do: ${producers(stack)}`);
   let flat: Record<string, unknown>;
-  if (isObject(raw.api_id) && 'value' in raw.api_id) {
+  const probe = STACK_OUTPUTS.apiId.name;
+  const first = raw[probe];
+  if (isObject(first) && 'value' in first) {
     flat = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, isObject(v) ? v.value : v]));
-  } else if ('api_id' in raw) {
+  } else if (probe in raw) {
     flat = raw;
   } else {
     const stacks = Object.keys(raw).filter((k) => isObject(raw[k]));
@@ -68,7 +48,8 @@ export function parseStackOutputs(raw: unknown, config: ResolvedConfig, file = '
   }
   const missing: string[] = [];
   const out = {} as StackOutputs;
-  for (const [key, name] of Object.entries(OUTPUT_NAMES) as [keyof StackOutputs, string][]) {
+  for (const key of STACK_OUTPUT_KEYS) {
+    const name = STACK_OUTPUTS[key].name;
     const v = flat[name];
     if (typeof v !== 'string' || v === '') missing.push(name);
     else out[key] = v;
