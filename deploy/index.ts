@@ -1,6 +1,6 @@
 export { runDeploy, DeployError, stackOutputsPath, type DeployOptions, type DeployResult, type SideState } from './pipeline';
 export { runPreflight, PreflightError, type PreflightCheck, type PreflightOptions, type PreflightResult } from './preflight';
-export { runPlan, renderPlanReport, planExitCode, boundaryChecks, type PlanReport, type PlanOptions, type BoundaryCheck } from './plan-report';
+export { runPlan, renderPlanReport, planExitCode, boundaryChecks, type PlanReport, type PlanReportOptions, type BoundaryCheck } from './plan-report';
 export { runDestroy, DestroyError, type DestroyOptions } from './destroy';
 export { buildAccessMatrix, renderAccessMatrix, type AccessMatrix, type RouteAccess } from './access-matrix';
 export { runSmokeTest, SmokeTestError, exampleExpectations, type SmokeResult, type SmokeCheck, type SmokeTestOptions } from './smoke';

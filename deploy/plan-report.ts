@@ -5,7 +5,7 @@ import { buildAccessMatrix, renderAccessMatrix, type AccessMatrix } from './acce
 import type { AdminCredentials, AsgardeoSide, StackOutputs } from './asgardeo-side';
 import type { InfraDiff, InfraRunner } from './infra-runner';
 
-export interface PlanOptions {
+export interface PlanReportOptions {
   config: ResolvedConfig;
   runner: InfraRunner;
   side: AsgardeoSide;
@@ -33,7 +33,8 @@ export interface PlanReport {
   stackName: string;
   environment: string;
   aws: InfraDiff | { changes: false; text: string; summary: string; skipped: true };
-  asgardeo: { changes: boolean; rendered: { text: string; markdown: string; json: string } };
+  /** The reconciler's plan, rendered by the side that made it (text, Markdown) and as data (JSON). */
+  asgardeo: { changes: boolean; text: string; markdown: string; data: unknown };
   matrix: AccessMatrix;
   boundary: BoundaryCheck[];
   changes: boolean;
@@ -42,7 +43,7 @@ export interface PlanReport {
 }
 
 /** `tollgate plan`: the AWS diff and the reconciler's plan side by side, with who can call what. */
-export async function runPlan(o: PlanOptions): Promise<PlanReport> {
+export async function runPlan(o: PlanReportOptions): Promise<PlanReport> {
   const { config } = o;
   const op = { stack: config.stackName, environment: config.environment, configFile: config.file, onOutput: o.onOutput, signal: o.signal };
   const awsPromise = config.target === 'local' ? Promise.resolve({ changes: false as const, text: 'local target: nothing is deployed to AWS', summary: 'local target', skipped: true as const }) : o.runner.diff(op);
@@ -54,7 +55,7 @@ export async function runPlan(o: PlanOptions): Promise<PlanReport> {
     stackName: config.stackName,
     environment: config.environment,
     aws,
-    asgardeo: { changes: asgardeoChanges, rendered: { text: o.side.renderPlan(plan, 'text'), markdown: o.side.renderPlan(plan, 'markdown'), json: o.side.renderPlan(plan, 'json') } },
+    asgardeo: { changes: asgardeoChanges, text: o.side.renderPlan(plan, 'text'), markdown: o.side.renderPlan(plan, 'markdown'), data: o.side.planData(plan) },
     matrix,
     boundary,
     changes: aws.changes || asgardeoChanges,
@@ -149,21 +150,13 @@ function readAuthorizers(stackDir: string): AuthorizerSpec[] | undefined {
     });
 }
 
-function parseOr(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
 function isReference(value: string): boolean {
   return value.includes('${');
 }
 
 export function renderPlanReport(r: PlanReport, format: 'text' | 'markdown' | 'json'): string {
   if (format === 'json') {
-    return `${JSON.stringify({ stackName: r.stackName, environment: r.environment, changes: r.changes, aws: { changes: r.aws.changes, summary: r.aws.summary, text: r.aws.text }, asgardeo: { changes: r.asgardeo.changes, plan: parseOr(r.asgardeo.rendered.json) }, accessMatrix: r.matrix, boundary: r.boundary, problems: r.problems }, null, 2)}\n`;
+    return `${JSON.stringify({ stackName: r.stackName, environment: r.environment, changes: r.changes, aws: { changes: r.aws.changes, summary: r.aws.summary, text: r.aws.text }, asgardeo: { changes: r.asgardeo.changes, plan: r.asgardeo.data }, accessMatrix: r.matrix, boundary: r.boundary, problems: r.problems }, null, 2)}\n`;
   }
   const mark = (b: BoundaryCheck) => (b.status === 'ok' ? '✓' : b.status === 'fail' ? '✗' : '?');
   const verdict = r.changes ? `changes: AWS ${r.aws.changes ? 'yes' : 'no'}, Asgardeo ${r.asgardeo.changes ? 'yes' : 'no'}` : 'no changes';
@@ -193,7 +186,7 @@ export function renderPlanReport(r: PlanReport, format: 'text' | 'markdown' | 'j
       '',
       `### Asgardeo (${r.asgardeo.changes ? 'changes' : 'no changes'})`,
       '',
-      r.asgardeo.rendered.markdown.trim(),
+      r.asgardeo.markdown.trim(),
       '',
     ].join('\n');
   }
@@ -210,7 +203,7 @@ export function renderPlanReport(r: PlanReport, format: 'text' | 'markdown' | 'j
     r.aws.text.trim(),
     '',
     `== Asgardeo: ${r.asgardeo.changes ? 'changes' : 'no changes'} ==`,
-    r.asgardeo.rendered.text.trim(),
+    r.asgardeo.text.trim(),
     '',
   ].join('\n');
 }
