@@ -12,11 +12,20 @@ const providerRoot = {
 const folder = (dir) => `^(\\.\\./)+${dir}(/|$)`;
 
 const NO_STANDINS = [
-  { regex: folder('sandbox'), message: 'Product code never imports the local stand-ins (sandbox/): the sandbox plugs into deploy through its interfaces.' },
+  {
+    regex: folder('sandbox'),
+    message: 'Product code never imports the local stand-ins (sandbox/): the sandbox plugs into deploy through its interfaces.',
+  },
   { regex: folder('bench'), message: 'Product code never imports the benchmarks (bench/).' },
 ];
-const NO_CLI = { regex: folder('cli'), message: 'Library code never imports the command line (cli/): the CLI calls the library, not the reverse.' };
-const NO_DEPLOY = { regex: folder('deploy'), message: 'The reconciler (asgardeo/) never imports the deploy pipeline (deploy/): deploy calls it.' };
+const NO_CLI = {
+  regex: folder('cli'),
+  message: 'Library code never imports the command line (cli/): the CLI calls the library, not the reverse.',
+};
+const NO_DEPLOY = {
+  regex: folder('deploy'),
+  message: 'The reconciler (asgardeo/) never imports the deploy pipeline (deploy/): deploy calls it.',
+};
 
 /**
  * The layers (see ARCHITECTURE.md). `no-restricted-imports` replaces, not merges, per matching block,
@@ -41,9 +50,22 @@ export default tseslint.config(
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
-  layer(['config/**/*.ts', 'stacks/**/*.ts', 'constructs/**/*.ts', 'lambda/**/*.ts', 'errors/**/*.ts', 'main.ts'], [...NO_STANDINS, NO_CLI, NO_DEPLOY]),
+  layer(
+    ['config/**/*.ts', 'stacks/**/*.ts', 'constructs/**/*.ts', 'lambda/**/*.ts', 'errors/**/*.ts', 'main.ts'],
+    [...NO_STANDINS, NO_CLI, NO_DEPLOY],
+  ),
   layer(['asgardeo/**/*.ts'], [...NO_STANDINS, NO_CLI, NO_DEPLOY]),
   layer(['deploy/**/*.ts'], [...NO_STANDINS, NO_CLI]),
   // Tests exercise their layer with the stand-ins, so they may import sandbox/ (never cli/ from a library's tests).
-  layer(['config/__tests__/**', 'stacks/__tests__/**', 'constructs/__tests__/**', 'lambda/__tests__/**', 'asgardeo/__tests__/**', 'deploy/__tests__/**'], []),
+  layer(
+    [
+      'config/__tests__/**',
+      'stacks/__tests__/**',
+      'constructs/__tests__/**',
+      'lambda/__tests__/**',
+      'asgardeo/__tests__/**',
+      'deploy/__tests__/**',
+    ],
+    [],
+  ),
 );

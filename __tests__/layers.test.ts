@@ -53,7 +53,10 @@ beforeAll(() => {
   plant(`deploy/${TAG}/ring-c.ts`, "import { a } from './ring-a';\nexport const c = () => a;\n");
   let out: string;
   try {
-    out = execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--format', 'json', ...planted], { cwd: ROOT, encoding: 'utf8' });
+    out = execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--format', 'json', ...planted], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
   } catch (err) {
     // Exit status 1 means "problems found": the report is still on stdout.
     const stdout = (err as { stdout?: string }).stdout;
@@ -71,7 +74,9 @@ afterAll(() => {
 
 describe('layer rules', () => {
   test.each(FORBIDDEN.map((c, i) => [...c, i] as const))('%s importing %s is rejected (%s)', (layer, _target, why, i) => {
-    expect(results.get(fileOf(layer, i, 'forbidden'))).toEqual([expect.objectContaining({ ruleId: 'no-restricted-imports', message: expect.stringContaining(why) })]);
+    expect(results.get(fileOf(layer, i, 'forbidden'))).toEqual([
+      expect.objectContaining({ ruleId: 'no-restricted-imports', message: expect.stringContaining(why) }),
+    ]);
   });
 
   test.each(ALLOWED.map((c, i) => [...c, i] as const))('%s importing %s is allowed', (layer, _target, i) => {

@@ -10,5 +10,9 @@ export type { DesiredState };
 export function desiredState(config: ResolvedConfig, outputs?: StackOutputs): DesiredState {
   const identifier = config.apiResource.identifier ?? outputs?.apiIdentifier ?? UNKNOWN_IDENTIFIER;
   const ctx = { stackName: config.stackName, identifier };
-  return { stackName: config.stackName, identifier, kinds: Object.fromEntries(RESOURCE_KINDS.map((k) => [k.type, k.desired(config, ctx)])) };
+  return {
+    stackName: config.stackName,
+    identifier,
+    kinds: Object.fromEntries(RESOURCE_KINDS.map((k) => [k.type, k.desired(config, ctx)])),
+  };
 }

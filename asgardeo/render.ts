@@ -5,8 +5,15 @@ import { kindOf } from './resources';
 export { summarize };
 
 const SYMBOL: Record<ChangeAction, string> = { create: '+', update: '~', delete: '-', 'no-op': ' ', conflict: '!' };
-const COLOR: Record<ChangeAction, string> = { create: '\x1b[32m', update: '\x1b[33m', delete: '\x1b[31m', 'no-op': '\x1b[2m', conflict: '\x1b[35m' };
+const COLOR: Record<ChangeAction, string> = {
+  create: '\x1b[32m',
+  update: '\x1b[33m',
+  delete: '\x1b[31m',
+  'no-op': '\x1b[2m',
+  conflict: '\x1b[35m',
+};
 const RESET = '\x1b[0m';
+const TAG: Partial<Record<ChangeAction, string>> = { 'no-op': ' (no change)', conflict: ' (CONFLICT)' };
 
 /** A field's sensitivity: set on the field, else declared by its resource kind. */
 function sensitivityOf(c: PlannedChange, f: FieldDiff): FieldSensitivity | undefined {
@@ -59,7 +66,12 @@ export function renderPlan(plan: AsgardeoPlan, format: 'text' | 'json' | 'markdo
   const paint = (a: ChangeAction, s: string) => (opts.color ? `${COLOR[a]}${s}${RESET}` : s);
   const lines = [header(plan), ''];
   for (const c of plan.changes) {
-    lines.push(paint(c.action, `${SYMBOL[c.action]} ${c.type} ${c.name}${c.action === 'no-op' ? ' (no change)' : c.action === 'conflict' ? ' (CONFLICT)' : ` (${c.action})`}`));
+    lines.push(
+      paint(
+        c.action,
+        `${SYMBOL[c.action]} ${c.type} ${c.name}${TAG[c.action] ?? ` (${c.action})`}`,
+      ),
+    );
     for (const f of c.fields) lines.push(paint(c.action, `    ${fieldLine(c, f)}`));
     if (c.note) lines.push(`    note: ${c.note}`);
   }
@@ -71,7 +83,12 @@ export function renderPlan(plan: AsgardeoPlan, format: 'text' | 'json' | 'markdo
 
 function renderMarkdown(plan: AsgardeoPlan): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const row = (c: PlannedChange) => `| ${SYMBOL[c.action].trim() || '='} ${c.action} | ${c.type} | \`${esc(c.name)}\` | ${esc(c.fields.map((f) => fieldLine(c, f)).join('<br>')) || ''}${c.note ? `${c.fields.length ? '<br>' : ''}_${esc(c.note)}_` : ''} |`;
+  const row = (c: PlannedChange) =>
+    `| ${SYMBOL[c.action].trim() || '='} ${c.action} | ${c.type} | \`${esc(c.name)}\` | ${cell(c)} |`;
+  const cell = (c: PlannedChange) => {
+    const fields = esc(c.fields.map((f) => fieldLine(c, f)).join('<br>'));
+    return `${fields}${c.note ? `${c.fields.length ? '<br>' : ''}_${esc(c.note)}_` : ''}`;
+  };
   const changed = plan.changes.filter((c) => c.action !== 'no-op');
   const same = plan.changes.filter((c) => c.action === 'no-op');
   return [
@@ -81,6 +98,15 @@ function renderMarkdown(plan: AsgardeoPlan): string {
     '',
     ...(changed.length ? ['| action | type | name | changes |', '|---|---|---|---|', ...changed.map(row), ''] : []),
     ...plan.warnings.map((w) => `> ⚠️ ${esc(w)}`),
-    ...(same.length ? [`<details><summary>${same.length} unchanged</summary>`, '', ...same.map((c) => `- ${c.type} \`${esc(c.name)}\``), '', '</details>', ''] : []),
+    ...(same.length
+      ? [
+          `<details><summary>${same.length} unchanged</summary>`,
+          '',
+          ...same.map((c) => `- ${c.type} \`${esc(c.name)}\``),
+          '',
+          '</details>',
+          '',
+        ]
+      : []),
   ].join('\n');
 }

@@ -44,7 +44,11 @@ export function configFromFlags(values: ContextFlags, io: CliIo): ResolvedConfig
  * (`.tollgate/<stack>.outputs.json`) when present. The reconciler-only commands do not fall back
  * to the deploy's file (today's behaviour; issue 11 unifies this).
  */
-export function stackOutputsFile(values: ContextFlags, io: CliIo, o: { config?: ResolvedConfig; orLastDeploy?: boolean } = {}): string | undefined {
+export function stackOutputsFile(
+  values: ContextFlags,
+  io: CliIo,
+  o: { config?: ResolvedConfig; orLastDeploy?: boolean } = {},
+): string | undefined {
   const given = typeof values.outputs === 'string' ? values.outputs : io.env.TOLLGATE_OUTPUTS;
   if (given) return path.resolve(io.cwd, given);
   const fallback = path.resolve(io.cwd, 'tollgate.outputs.json');

@@ -45,10 +45,22 @@ const keyOf = (identifier: string) => ({ type: API_RESOURCE, name: identifier })
 const scopeBody = (s: ResolvedScope) => ({ name: s.name, displayName: s.displayName, description: s.description });
 
 function deletion(r: ApiResourceBody, note?: string): PlannedChange {
-  return { type: API_RESOURCE, key: keyOf(r.identifier), name: r.identifier, action: 'delete', id: r.id, fields: [{ field: 'identifier', before: r.identifier }], note };
+  return {
+    type: API_RESOURCE,
+    key: keyOf(r.identifier),
+    name: r.identifier,
+    action: 'delete',
+    id: r.id,
+    fields: [{ field: 'identifier', before: r.identifier }],
+    note,
+  };
 }
 
-export const apiResource: ResourceKind<DesiredApiResource, ObservedApiResource, [ApiResourceBody | undefined, ApiResourceBody[] | undefined]> = {
+export const apiResource: ResourceKind<
+  DesiredApiResource,
+  ObservedApiResource,
+  [ApiResourceBody | undefined, ApiResourceBody[] | undefined]
+> = {
   type: API_RESOURCE,
   order: 0,
 
@@ -59,7 +71,8 @@ export const apiResource: ResourceKind<DesiredApiResource, ObservedApiResource, 
     const out = [`internal_api_resource_${verb}`, c.action === 'create' ? 'internal_api_resource_update' : `internal_api_resource_${verb}`];
     // Removing a scope is `DELETE .../scopes/{name}`, which needs the delete scope.
     const scopes = c.fields.find((f) => f.field === 'scopes' && Array.isArray(f.before) && Array.isArray(f.after));
-    if (scopes && (scopes.before as string[]).some((n) => !(scopes.after as string[]).includes(n))) out.push('internal_api_resource_delete');
+    if (scopes && (scopes.before as string[]).some((n) => !(scopes.after as string[]).includes(n)))
+      out.push('internal_api_resource_delete');
     return out;
   },
 
@@ -73,7 +86,10 @@ export const apiResource: ResourceKind<DesiredApiResource, ObservedApiResource, 
 
   list: (api, { desired, findOwned }) => {
     const identifier = desiredApiResource(desired).identifier;
-    return Promise.all([identifier === UNKNOWN_IDENTIFIER ? undefined : api.findApiResource(identifier), findOwned ? api.listApiResources() : undefined]);
+    return Promise.all([
+      identifier === UNKNOWN_IDENTIFIER ? undefined : api.findApiResource(identifier),
+      findOwned ? api.listApiResources() : undefined,
+    ]);
   },
 
   async detail(api, { desired }, [ref, all]) {
@@ -121,7 +137,8 @@ export const apiResource: ResourceKind<DesiredApiResource, ObservedApiResource, 
     const have = new Map((a.scopes ?? []).map((s) => [s.name, s]));
     const added = d.scopes.filter((s) => !have.has(s.name)).map((s) => s.name);
     patch.removedScopes = [...have.keys()].filter((n) => !d.scopes.some((s) => s.name === n)).sort();
-    if (added.length || patch.removedScopes.length) fields.push({ field: 'scopes', before: [...have.keys()].sort(), after: d.scopes.map((s) => s.name) });
+    if (added.length || patch.removedScopes.length)
+      fields.push({ field: 'scopes', before: [...have.keys()].sort(), after: d.scopes.map((s) => s.name) });
     for (const s of d.scopes) {
       const h = have.get(s.name);
       if (!h) continue;
@@ -135,7 +152,8 @@ export const apiResource: ResourceKind<DesiredApiResource, ObservedApiResource, 
     }
     if (a.requiresAuthorization !== undefined && a.requiresAuthorization !== d.requiresAuthorization) {
       warnings.push(
-        `API resource ${d.identifier}: requiresAuthorization is ${a.requiresAuthorization} in Asgardeo but ${d.requiresAuthorization} in the configuration; ` +
+        `API resource ${d.identifier}: requiresAuthorization is ${a.requiresAuthorization} in Asgardeo ` +
+          `but ${d.requiresAuthorization} in the configuration; ` +
           'Asgardeo cannot change it in place (delete the API resource in the console and run apply to re-create it).',
       );
     }
@@ -143,7 +161,8 @@ export const apiResource: ResourceKind<DesiredApiResource, ObservedApiResource, 
     return [{ type: API_RESOURCE, key, name: d.identifier, action: fields.length ? 'update' : 'no-op', id: a.id, fields, patch, note }];
   },
 
-  prune: ({ observed }) => observedApiResource(observed).owned.map((r) => deletion(r, 'owned by this stack and no longer its identifier (--prune)')),
+  prune: ({ observed }) =>
+    observedApiResource(observed).owned.map((r) => deletion(r, 'owned by this stack and no longer its identifier (--prune)')),
 
   destroy({ desired, observed }) {
     const { current, owned } = observedApiResource(observed);
@@ -151,7 +170,15 @@ export const apiResource: ResourceKind<DesiredApiResource, ObservedApiResource, 
     if (current && ownerOf(current.description) === desired.stackName) out.push(deletion(current));
     else if (current) {
       const note = 'not owned by this stack: left alone';
-      out.push({ type: API_RESOURCE, key: keyOf(current.identifier), name: current.identifier, action: 'no-op', id: current.id, fields: [], note });
+      out.push({
+        type: API_RESOURCE,
+        key: keyOf(current.identifier),
+        name: current.identifier,
+        action: 'no-op',
+        id: current.id,
+        fields: [],
+        note,
+      });
     }
     for (const r of owned) out.push(deletion(r));
     return out;
@@ -193,7 +220,13 @@ async function create(ctx: ApplyContext, d: DesiredApiResource): Promise<void> {
   const api = ctx.session.api;
   const state = apiResourceState(ctx);
   ctx.progress(`creating API resource ${d.identifier}`);
-  const body = { name: d.name, identifier: d.identifier, description: d.description, requiresAuthorization: d.requiresAuthorization, scopes: d.scopes.map(scopeBody) };
+  const body = {
+    name: d.name,
+    identifier: d.identifier,
+    description: d.description,
+    requiresAuthorization: d.requiresAuthorization,
+    scopes: d.scopes.map(scopeBody),
+  };
   const created = await api.createApiResource(body, d.identifier);
   state.id = created.id;
   const full = created.scopes ? created : await api.getApiResource(created.id);

@@ -72,12 +72,16 @@ export const application: ResourceKind<DesiredApp[], ObservedApps, AppListItem[]
   order: 1,
   sensitiveFields: { 'oidc.clientSecret': 'secret' },
 
-  managementScopes: () => [...['view', 'create', 'update', 'delete'].map((a) => `internal_application_mgt_${a}`), 'internal_application_business_api_update'],
+  managementScopes: () => [
+    ...['view', 'create', 'update', 'delete'].map((a) => `internal_application_mgt_${a}`),
+    'internal_application_business_api_update',
+  ],
   viewScopes: () => ['internal_application_mgt_view'],
   writeScopes(c) {
     const out = [`internal_application_mgt_${verbOf(c)}`];
     // Authorizing an API is an application update that additionally needs the business-API scope.
-    if (c.action === 'create' || c.fields.some((f) => f.field === 'authorizedScopes')) out.push('internal_application_mgt_update', 'internal_application_business_api_update');
+    if (c.action === 'create' || c.fields.some((f) => f.field === 'authorizedScopes'))
+      out.push('internal_application_mgt_update', 'internal_application_business_api_update');
     return out;
   },
 
@@ -99,7 +103,8 @@ export const application: ResourceKind<DesiredApp[], ObservedApps, AppListItem[]
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
 
-  list: (api, { desired, findOwned }) => (findOwned ? api.listApplications() : api.findApplications(desiredApps(desired).map((a) => a.name))),
+  list: (api, { desired, findOwned }) =>
+    findOwned ? api.listApplications() : api.findApplications(desiredApps(desired).map((a) => a.name)),
 
   async detail(api, { desired, findOwned }, list) {
     const names = desiredApps(desired).map((a) => a.name);
@@ -115,7 +120,9 @@ export const application: ResourceKind<DesiredApp[], ObservedApps, AppListItem[]
   },
 
   plan: ({ desired, observed, adopt }) =>
-    desiredApps(desired).map((app) => appChange(app, observedApps(observed).byName.get(app.name), observedApiResource(observed).current?.id, desired.stackName, adopt)),
+    desiredApps(desired).map((app) =>
+      appChange(app, observedApps(observed).byName.get(app.name), observedApiResource(observed).current?.id, desired.stackName, adopt),
+    ),
 
   prune: ({ observed }) =>
     observedApps(observed).owned.map((a) => ({
@@ -133,9 +140,25 @@ export const application: ResourceKind<DesiredApp[], ObservedApps, AppListItem[]
     return [...[...byName.values()].map((a) => a.item), ...owned].map((app): PlannedChange => {
       const key = keyOf(app.name);
       if (ownerOf(app.description) === desired.stackName) {
-        return { type: APPLICATION, key, name: app.name, action: 'delete', id: app.id, fields: [{ field: 'name', before: app.name }], note: 'its application roles go with it' };
+        return {
+          type: APPLICATION,
+          key,
+          name: app.name,
+          action: 'delete',
+          id: app.id,
+          fields: [{ field: 'name', before: app.name }],
+          note: 'its application roles go with it',
+        };
       }
-      return { type: APPLICATION, key, name: app.name, action: 'no-op', id: app.id, fields: [], note: 'not owned by this stack: left alone' };
+      return {
+        type: APPLICATION,
+        key,
+        name: app.name,
+        action: 'no-op',
+        id: app.id,
+        fields: [],
+        note: 'not owned by this stack: left alone',
+      };
     });
   },
 
@@ -169,11 +192,21 @@ export const application: ResourceKind<DesiredApp[], ObservedApps, AppListItem[]
 
   outputs(ctx) {
     const { clientIds } = applicationState(ctx);
-    return { clients: desiredApps(ctx.desired).filter((a) => clientIds.has(a.name)).map((a) => ({ name: a.name, clientId: clientIds.get(a.name)! })) };
+    return {
+      clients: desiredApps(ctx.desired)
+        .filter((a) => clientIds.has(a.name))
+        .map((a) => ({ name: a.name, clientId: clientIds.get(a.name)! })),
+    };
   },
 };
 
-function appChange(app: DesiredApp, seen: ObservedApp | undefined, apiId: string | undefined, stack: string, adopt: boolean): PlannedChange {
+function appChange(
+  app: DesiredApp,
+  seen: ObservedApp | undefined,
+  apiId: string | undefined,
+  stack: string,
+  adopt: boolean,
+): PlannedChange {
   const o = app.oidc;
   const key = keyOf(app.name);
   if (!seen) {
@@ -197,7 +230,15 @@ function appChange(app: DesiredApp, seen: ObservedApp | undefined, apiId: string
     };
   }
   if (seen.owner !== stack && !adopt) {
-    return { type: APPLICATION, key, name: app.name, action: 'conflict', id: seen.item.id, fields: [], note: conflictNote('application', `named "${app.name}"`, seen.owner, stack) };
+    return {
+      type: APPLICATION,
+      key,
+      name: app.name,
+      action: 'conflict',
+      id: seen.item.id,
+      fields: [],
+      note: conflictNote('application', `named "${app.name}"`, seen.owner, stack),
+    };
   }
   const fields: FieldDiff[] = [];
   const diff = (field: string, before: unknown, after: unknown) => {
@@ -206,15 +247,21 @@ function appChange(app: DesiredApp, seen: ObservedApp | undefined, apiId: string
   };
   const patch: ApplicationPatch = { app: {}, oidc: false, authorization: false };
   if (diff('description', seen.item.description ?? '', app.description)) patch.app.description = app.description;
-  if (diff('associatedRoles.allowedAudience', seen.item.associatedRoles?.allowedAudience ?? 'ORGANIZATION', app.allowedAudience)) patch.app.allowedAudience = app.allowedAudience;
+  if (diff('associatedRoles.allowedAudience', seen.item.associatedRoles?.allowedAudience ?? 'ORGANIZATION', app.allowedAudience))
+    patch.app.allowedAudience = app.allowedAudience;
   const oidc = seen.oidc;
   const oidcDiffs = [
     diff('oidc.grantTypes', [...oidc.grantTypes].sort(), o.grantTypes),
     diff('oidc.callbackURLs', oidc.callbackURLs ?? [], o.callbackURLs),
     diff('oidc.publicClient', oidc.publicClient ?? false, o.publicClient),
     diff('oidc.accessToken.type', oidc.accessToken?.type ?? 'Default', o.accessTokenType),
-    diff('oidc.accessToken.applicationAccessTokenExpiryInSeconds', oidc.accessToken?.applicationAccessTokenExpiryInSeconds, o.accessTokenLifetime),
-    !o.audience.includes(UNKNOWN_IDENTIFIER) && diff('oidc.idToken.audience', [...(oidc.idToken?.audience ?? [])].sort(), [...o.audience].sort()),
+    diff(
+      'oidc.accessToken.applicationAccessTokenExpiryInSeconds',
+      oidc.accessToken?.applicationAccessTokenExpiryInSeconds,
+      o.accessTokenLifetime,
+    ),
+    !o.audience.includes(UNKNOWN_IDENTIFIER) &&
+      diff('oidc.idToken.audience', [...(oidc.idToken?.audience ?? [])].sort(), [...o.audience].sort()),
   ];
   patch.oidc = oidcDiffs.some(Boolean);
   const ours = apiId ? seen.authorized.find((x) => x.id === apiId) : undefined;
@@ -264,7 +311,11 @@ async function updateApplication(ctx: ApplyContext, app: DesiredApp, patch: Appl
         grantTypes: o.grantTypes,
         callbackURLs: o.callbackURLs,
         publicClient: o.publicClient,
-        accessToken: { ...(seen.oidc.accessToken ?? {}), type: o.accessTokenType, applicationAccessTokenExpiryInSeconds: o.accessTokenLifetime },
+        accessToken: {
+          ...(seen.oidc.accessToken ?? {}),
+          type: o.accessTokenType,
+          applicationAccessTokenExpiryInSeconds: o.accessTokenLifetime,
+        },
         idToken: { ...(seen.oidc.idToken ?? {}), audience: o.audience },
       }),
     );
@@ -280,7 +331,12 @@ async function authorize(ctx: ApplyContext, app: DesiredApp): Promise<void> {
   const apiId = apiResourceState(ctx).id;
   if (!appId || !apiId || !c || !(c.action === 'create' || (c.patch as ApplicationPatch | undefined)?.authorization)) return;
   ctx.progress(`authorizing ${app.name} for ${app.scopes.join(', ') || '(no scopes)'}`);
-  const current = c.action === 'create' ? undefined : observedApps(ctx.observed).byName.get(app.name)?.authorized.find((x) => x.id === apiId);
+  const current =
+    c.action === 'create'
+      ? undefined
+      : observedApps(ctx.observed)
+          .byName.get(app.name)
+          ?.authorized.find((x) => x.id === apiId);
   if (!current) {
     if (await api.authorizeApi(appId, apiId, app.scopes)) return;
   }

@@ -62,9 +62,13 @@ export const role: ResourceKind<DesiredRole[], Map<string, RoleBody[]>, [string,
   type: ROLE,
   order: 3,
 
-  managementScopes: (config) => (config.roles.length > 0 ? ['view', 'create', 'update', 'delete'].map((a) => `internal_role_mgt_${a}`) : []),
+  managementScopes: (config) =>
+    config.roles.length > 0 ? ['view', 'create', 'update', 'delete'].map((a) => `internal_role_mgt_${a}`) : [],
   viewScopes: (roles) => (roles.length ? ['internal_role_mgt_view'] : []),
-  writeScopes: (c) => [`internal_role_mgt_${verbOf(c)}`, c.action === 'create' ? 'internal_role_mgt_update' : `internal_role_mgt_${verbOf(c)}`],
+  writeScopes: (c) => [
+    `internal_role_mgt_${verbOf(c)}`,
+    c.action === 'create' ? 'internal_role_mgt_update' : `internal_role_mgt_${verbOf(c)}`,
+  ],
 
   desired: (config) =>
     config.roles
@@ -82,14 +86,18 @@ export const role: ResourceKind<DesiredRole[], Map<string, RoleBody[]>, [string,
   },
 
   async detail(api, _ctx, lists) {
-    const details = await Promise.all(lists.flatMap(([, rs]) => rs.filter((r) => r.permissions === undefined)).map((r) => api.getRole(r.id)));
+    const details = await Promise.all(
+      lists.flatMap(([, rs]) => rs.filter((r) => r.permissions === undefined)).map((r) => api.getRole(r.id)),
+    );
     const detailed = new Map(details.filter((r): r is RoleBody => !!r).map((r) => [r.id, r]));
     return new Map(lists.map(([n, rs]) => [n, rs.map((r) => detailed.get(r.id) ?? r)]));
   },
 
   plan(ctx) {
     const d = desiredApiResource(ctx.desired);
-    const apiScopes = [...new Set([...d.scopes.map((s) => s.name), ...(observedApiResource(ctx.observed).current?.scopes?.map((s) => s.name) ?? [])])];
+    const apiScopes = [
+      ...new Set([...d.scopes.map((s) => s.name), ...(observedApiResource(ctx.observed).current?.scopes?.map((s) => s.name) ?? [])]),
+    ];
     return desiredRoles(ctx.desired).map((r) => roleChange(r, ctx, apiScopes));
   },
 
@@ -161,7 +169,12 @@ function roleChange(r: DesiredRole, ctx: PlanContext, apiScopes: string[]): Plan
   const perms = (seen.permissions ?? []).map((p) => p.value).sort();
   const owned = r.client ? apps.get(r.client)?.owner === ctx.desired.stackName : perms.some((p) => apiScopes.includes(p));
   if (!owned && !ctx.adopt) {
-    return change(r, { action: 'conflict', id: seen.id, fields: [], note: conflictNote('role', `named "${r.name}"`, undefined, ctx.desired.stackName) });
+    return change(r, {
+      action: 'conflict',
+      id: seen.id,
+      fields: [],
+      note: conflictNote('role', `named "${r.name}"`, undefined, ctx.desired.stackName),
+    });
   }
   const fields: FieldDiff[] = [];
   const patch: RolePatch = {};
@@ -211,7 +224,8 @@ async function reconcileRole(ctx: ApplyContext, r: DesiredRole, appId: string | 
   ctx.progress(`updating role ${key}`);
   const ops: object[] = [];
   const perms = (seen.permissions ?? []).map((p) => p.value).sort();
-  if (JSON.stringify(perms) !== JSON.stringify(r.permissions)) ops.push({ op: 'replace', path: 'permissions', value: r.permissions.map((value) => ({ value })) });
+  if (JSON.stringify(perms) !== JSON.stringify(r.permissions))
+    ops.push({ op: 'replace', path: 'permissions', value: r.permissions.map((value) => ({ value })) });
   if (members) {
     const have = (seen.users ?? []).map((u) => u.value);
     const add = members.filter((m) => !have.includes(m));

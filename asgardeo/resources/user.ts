@@ -26,7 +26,8 @@ export const desiredUsers = (d: DesiredState) => d.kinds[USER] as DesiredUser[];
 /** The configured users that exist, by user name. */
 export const observedUsers = (o: ObservedState) => o[USER] as Map<string, UserBody>;
 /** User ids as apply learns them (created users included). */
-export const userIds = (ctx: ApplyContext) => slot(ctx.state, USER, () => new Map([...observedUsers(ctx.observed)].map(([n, u]) => [n, u.id])));
+export const userIds = (ctx: ApplyContext) =>
+  slot(ctx.state, USER, () => new Map([...observedUsers(ctx.observed)].map(([n, u]) => [n, u.id])));
 
 const keyOf = (userName: string) => ({ type: USER, name: userName });
 
@@ -40,7 +41,10 @@ export const user: ResourceKind<DesiredUser[], Map<string, UserBody>, [string, U
   order: 2,
   sensitiveFields: { password: 'secret-source' },
 
-  managementScopes: (config) => (config.users.length > 0 ? ['internal_user_mgt_list', ...['view', 'create', 'update', 'delete'].map((a) => `internal_user_mgt_${a}`)] : []),
+  managementScopes: (config) =>
+    config.users.length > 0
+      ? ['internal_user_mgt_list', ...['view', 'create', 'update', 'delete'].map((a) => `internal_user_mgt_${a}`)]
+      : [],
   viewScopes: (users) => (users.length ? ['internal_user_mgt_list'] : []),
   writeScopes: (c) => [`internal_user_mgt_${verbOf(c)}`],
 
@@ -49,7 +53,8 @@ export const user: ResourceKind<DesiredUser[], Map<string, UserBody>, [string, U
       .map((u) => ({ userName: u.userName, email: u.email, givenName: u.givenName, familyName: u.familyName, password: u.password }))
       .sort((a, b) => a.userName.localeCompare(b.userName)),
 
-  list: (api, { desired }) => Promise.all(desiredUsers(desired).map(async (u) => [u.userName, await api.findUser(u.userName)] as [string, UserBody | undefined])),
+  list: (api, { desired }) =>
+    Promise.all(desiredUsers(desired).map(async (u) => [u.userName, await api.findUser(u.userName)] as [string, UserBody | undefined])),
   detail: async (_api, _ctx, found) => new Map(found.filter((e): e is [string, UserBody] => !!e[1])),
 
   plan: ({ desired, observed, env }) => desiredUsers(desired).map((u) => userChange(u, observedUsers(observed).get(u.userName), env)),
@@ -69,7 +74,8 @@ export const user: ResourceKind<DesiredUser[], Map<string, UserBody>, [string, U
       const names = missing.map((u) => `${u.userName} ($${u.password.kind === 'env' ? u.password.variable : ''})`).join(', ');
       throw new ReconcileError(
         `apply stopped before any change: the initial password of ${names} is not set.`,
-        'export the named environment variable(s) for this run (never commit them), or use `password: { invite: true }` to send an invitation instead',
+        'export the named environment variable(s) for this run (never commit them), ' +
+          'or use `password: { invite: true }` to send an invitation instead',
       );
     }
   },

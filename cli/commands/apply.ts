@@ -6,7 +6,8 @@ import { reconcileOptions } from '../context';
 
 export const summary = 'Make Asgardeo match the configuration (API resource, clients, roles, users)';
 
-const USAGE = `Usage: tollgate apply [--env <name>] [--config <file>] --outputs <file> [--prune --yes] [--adopt] [--outputs-out <file>] [--json | --markdown] [--detailed-exitcode]
+const USAGE = `Usage: tollgate apply [--env <name>] [--config <file>] --outputs <file> [--prune --yes] [--adopt]\
+ [--outputs-out <file>] [--json | --markdown] [--detailed-exitcode]
 
   --outputs <file>       the AWS stack's outputs (cdktf --outputs-file JSON or \`terraform output -json\`)
   --prune                delete objects this stack owns that are no longer configured (needs --yes)
@@ -32,9 +33,13 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const options = reconcileOptions(values, io);
     const result = await applyAsgardeo(options);
     io.stdout.write(renderPlan(result.plan, format, { color: format === 'text' && useColor(io) }));
-    const file = typeof values['outputs-out'] === 'string' ? path.resolve(io.cwd, values['outputs-out']) : asgardeoOutputsPath(options.config, io.cwd);
+    const file =
+      typeof values['outputs-out'] === 'string' ? path.resolve(io.cwd, values['outputs-out']) : asgardeoOutputsPath(options.config, io.cwd);
     writeAsgardeoOutputs(file, result.outputs);
-    io.stderr.write(`Applied: ${result.stats.writes} write(s), ${result.stats.requests} request(s). Outputs written to ${path.relative(io.cwd, file) || file}\n`);
+    io.stderr.write(
+      `Applied: ${result.stats.writes} write(s), ${result.stats.requests} request(s). ` +
+        `Outputs written to ${path.relative(io.cwd, file) || file}\n`,
+    );
     return values['detailed-exitcode'] && planHasChanges(result.plan) ? EXIT_CHANGES : EXIT_OK;
   } catch (err) {
     return reportError('apply', err, io, USAGE);

@@ -14,7 +14,8 @@ const DEPLOY_OPTIONS = {
   once: { type: 'boolean', default: false },
 } as const;
 
-export const DEPLOY_USAGE = `Usage: tollgate deploy [--env <name>] [--config <file>] [--yes] [--no-smoke] [--from asgardeo|smoke] [--outputs <file>]
+export const DEPLOY_USAGE = `Usage: tollgate deploy [--env <name>] [--config <file>] [--yes] [--no-smoke]\
+ [--from asgardeo|smoke] [--outputs <file>]
 
 Deploys one environment in four steps, each with its time:
   1. preflight   configuration, terraform + cdktf, AWS credentials, Asgardeo admin credentials and
@@ -52,10 +53,12 @@ export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps
       return EXIT_OK;
     }
     const from = values.from;
-    if (from !== undefined && from !== 'asgardeo' && from !== 'smoke' && from !== 'aws') throw new UsageError(`--from must be aws, asgardeo or smoke, not "${from}"`);
+    if (from !== undefined && from !== 'asgardeo' && from !== 'smoke' && from !== 'aws')
+      throw new UsageError(`--from must be aws, asgardeo or smoke, not "${from}"`);
     const cio = withTarget(values, io);
     const localTarget = !deps.runner && cio.env.TOLLGATE_TARGET === 'local';
-    if (localTarget && from !== undefined) throw new UsageError('--from is for the aws target: the local target starts a fresh gateway, so it always runs every step');
+    if (localTarget && from !== undefined)
+      throw new UsageError('--from is for the aws target: the local target starts a fresh gateway, so it always runs every step');
     if (localTarget && !cio.env.ASGARDEO_BASE_URL) {
       // No Asgardeo named: the sandbox starts a local one and runs this same pipeline (`npm start`).
       const passOn = [

@@ -8,7 +8,8 @@ import { EXIT_CHANGES, EXIT_OK, type CliIo } from '../io';
 
 export const summary = 'Show what a deploy would change: AWS (cdktf diff) and Asgardeo, with who can call what (no writes)';
 
-const USAGE = `Usage: tollgate plan [--env <name>] [--config <file>] [--outputs <file>] [--prune] [--adopt] [--json | --markdown] [--detailed-exitcode] [--asgardeo-only]
+const USAGE = `Usage: tollgate plan [--env <name>] [--config <file>] [--outputs <file>] [--prune] [--adopt]\
+ [--json | --markdown] [--detailed-exitcode] [--asgardeo-only]
 
   For the aws target: \`cdktf diff\` plus the Asgardeo plan in one report, with the access matrix (route ->
   scopes -> clients and roles) and the issuer/audience checks across both sides (see docs/deploy.md).
