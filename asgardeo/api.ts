@@ -14,13 +14,13 @@ export const apiResourceSchema = z
 export type ApiResourceBody = z.infer<typeof apiResourceSchema>;
 const apiResourceListSchema = z.object({ APIResources: z.array(apiResourceSchema).optional(), links: z.array(z.object({ href: z.string(), rel: z.string() }).passthrough()).optional() }).passthrough();
 
-export const appListItemSchema = z
+const appListItemSchema = z
   .object({ id: z.string(), name: z.string(), description: z.string().optional(), clientId: z.string().optional(), templateId: z.string().optional(), associatedRoles: z.object({ allowedAudience: z.string().optional() }).passthrough().optional() })
   .passthrough();
 export type AppListItem = z.infer<typeof appListItemSchema>;
 const appListSchema = z.object({ totalResults: z.number().optional(), count: z.number().optional(), applications: z.array(appListItemSchema).optional() }).passthrough();
 
-export const oidcSchema = z
+const oidcSchema = z
   .object({
     clientId: z.string().optional(),
     clientSecret: z.string().optional(),

@@ -69,10 +69,6 @@ export function planHasChanges(plan: AsgardeoPlan): boolean {
   return plan.changes.some((c) => c.action !== 'no-op');
 }
 
-export function sameKey(a: ResourceKey, b: ResourceKey): boolean {
-  return a.type === b.type && a.name === b.name && a.application === b.application;
-}
-
 export function summarize(plan: AsgardeoPlan): Record<ChangeAction, number> {
   const s: Record<ChangeAction, number> = { create: 0, update: 0, delete: 0, 'no-op': 0, conflict: 0 };
   for (const c of plan.changes) s[c.action]++;

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { adminCredentialsFromEnv, readStackOutputs, transportFromEnv, type ReconcileOptions, type StackOutputs } from '../asgardeo';
+import { adminCredentialsFromEnv, readStackOutputs, transportFromEnv, type ReconcileOptions } from '../asgardeo';
 import { loadConfig, type ResolvedConfig } from '../config';
 import { stackOutputsPath } from '../deploy';
 import { UsageError } from '../errors';
@@ -58,18 +58,13 @@ export function stackOutputsFile(
   return fs.existsSync(saved) ? saved : undefined;
 }
 
-/** The outputs a command was pointed at, read and checked against the configuration; undefined when none. */
-export function stackOutputsFor(values: ContextFlags, io: CliIo, config: ResolvedConfig, orLastDeploy = false): StackOutputs | undefined {
-  const file = stackOutputsFile(values, io, { config, orLastDeploy });
-  return file ? readStackOutputs(file, config) : undefined;
-}
-
 /** Everything plan/apply/destroy need from flags and environment, with the errors users can cause made clear. */
 export function reconcileOptions(values: ContextFlags, io: CliIo): ReconcileOptions {
   const config = configFromFlags(values, io);
+  const outputsFile = stackOutputsFile(values, io, { config });
   return {
     config,
-    outputs: stackOutputsFor(values, io, config),
+    outputs: outputsFile ? readStackOutputs(outputsFile, config) : undefined,
     credentials: adminCredentialsFromEnv(io.env),
     prune: values.prune === true,
     adopt: values.adopt === true,

@@ -270,7 +270,7 @@ function appChange(
   return { type: APPLICATION, key, name: app.name, action: fields.length ? 'update' : 'no-op', id: seen.item.id, fields, patch, note };
 }
 
-export function appCreateBody(app: DesiredApp): { name: string } & Record<string, unknown> {
+function appCreateBody(app: DesiredApp): { name: string } & Record<string, unknown> {
   return {
     name: app.name,
     description: app.description,

@@ -45,7 +45,7 @@ export function roleDisplayName(key: ResourceKey): string {
 }
 
 /** The observed role matching a desired one: same name, same audience. */
-export function matchRole(role: DesiredRole, roles: Map<string, RoleBody[]>, appId: string | undefined): RoleBody | undefined {
+function matchRole(role: DesiredRole, roles: Map<string, RoleBody[]>, appId: string | undefined): RoleBody | undefined {
   const candidates = roles.get(role.name) ?? [];
   if (!role.client) return candidates.find((r) => (r.audience?.type ?? 'organization').toLowerCase() === 'organization');
   return appId ? candidates.find((r) => r.audience?.type?.toLowerCase() === 'application' && r.audience.value === appId) : undefined;

@@ -31,7 +31,7 @@ export const userIds = (ctx: ApplyContext) =>
 
 const keyOf = (userName: string) => ({ type: USER, name: userName });
 
-export function firstEmail(u: UserBody): string | undefined {
+function firstEmail(u: UserBody): string | undefined {
   const e = u.emails?.[0];
   return typeof e === 'string' ? e : e?.value;
 }
