@@ -7,7 +7,8 @@ import { OutputsError } from './errors';
 export type { StackOutputs };
 
 function producers(stack: string): string {
-  return `write it with \`npx cdktf deploy ${stack} --outputs-file <file>\` (or \`npx cdktf output ${stack} --outputs-file <file>\`), or \`terraform output -json > <file>\` in the stack's directory (cdktf.out/stacks/${stack})`;
+  return `write it with \`npx cdktf deploy ${stack} --outputs-file <file>\` (or \`npx cdktf output ${stack} ` +
+    `--outputs-file <file>\`), or \`terraform output -json > <file>\` in the stack's directory (cdktf.out/stacks/${stack})`;
 }
 
 /**
@@ -22,14 +23,16 @@ export function readStackOutputs(file: string, config: ResolvedConfig): StackOut
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new OutputsError(`The Terraform outputs file ${file} is not valid JSON (${(err as Error).message}).\n  what to do: ${producers(stack)}`);
+    throw new OutputsError(`The Terraform outputs file ${file} is not valid JSON (${(err as Error).message}).\n  what to ` +
+      `do: ${producers(stack)}`);
   }
   return parseStackOutputs(raw, config, file);
 }
 
 export function parseStackOutputs(raw: unknown, config: ResolvedConfig, file = '(outputs)'): StackOutputs {
   const stack = config.stackName;
-  if (!isObject(raw)) throw new OutputsError(`${file} does not hold a JSON object of Terraform outputs.\n  what to do: ${producers(stack)}`);
+  if (!isObject(raw)) throw new OutputsError(`${file} does not hold a JSON object of Terraform outputs.\n  what to do: ` +
+    `${producers(stack)}`);
   let flat: Record<string, unknown>;
   const probe = STACK_OUTPUTS.apiId.name;
   const first = raw[probe];
@@ -42,7 +45,8 @@ export function parseStackOutputs(raw: unknown, config: ResolvedConfig, file = '
     const mine = raw[stack];
     if (!isObject(mine)) {
       const found = stacks.length ? `it holds the outputs of ${stacks.map((s) => `"${s}"`).join(', ')}` : 'it holds no stack outputs';
-      throw new OutputsError(`${file} has no outputs for stack "${stack}" (environment "${config.environment}"): ${found}.\n  what to do: pass the outputs of ${stack} (--env ${config.environment}); ${producers(stack)}`);
+      throw new OutputsError(`${file} has no outputs for stack "${stack}" (environment "${config.environment}"): ` +
+        `${found}.\n  what to do: pass the outputs of ${stack} (--env ${config.environment}); ${producers(stack)}`);
     }
     flat = mine;
   }
@@ -55,10 +59,13 @@ export function parseStackOutputs(raw: unknown, config: ResolvedConfig, file = '
     else out[key] = v;
   }
   if (missing.length) {
-    throw new OutputsError(`${file} lacks the output(s) ${missing.join(', ')} of stack "${stack}" (the file may come from an older version of the stack or be truncated).\n  what to do: ${producers(stack)}`);
+    throw new OutputsError(`${file} lacks the output(s) ${missing.join(', ')} of stack "${stack}" (the file may come ` +
+      `from an older version of the stack or be truncated).\n  what to do: ${producers(stack)}`);
   }
   if (out.stackName !== stack || out.environment !== config.environment) {
-    throw new OutputsError(`${file} holds the outputs of stack "${out.stackName}" (environment "${out.environment}"), not of "${stack}" (environment "${config.environment}").\n  what to do: pass the outputs file of ${stack}, or choose the matching --env; ${producers(stack)}`);
+    throw new OutputsError(`${file} holds the outputs of stack "${out.stackName}" (environment "${out.environment}"), ` +
+      `not of "${stack}" (environment "${config.environment}").\n  what to do: pass the outputs file of ${stack}, or ` +
+        `choose the matching --env; ${producers(stack)}`);
   }
   return out;
 }

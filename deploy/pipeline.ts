@@ -98,7 +98,9 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   try {
     ({ config, credentials, checks: preflight } = await clock.run('preflight', async () => {
       const printPassed = (checks: PreflightCheck[]) => {
-        for (const c of checks.filter((x) => x.status !== 'failed')) o.write(`  ${c.status === 'ok' ? '✓' : '-'} ${c.name}: ${c.detail}\n`);
+        for (const c of checks.filter((x) => x.status !== 'failed')) {
+          o.write(`  ${c.status === 'ok' ? '✓' : '-'} ${c.name}: ${c.detail}\n`);
+        }
       };
       try {
         const result = await runPreflight({ loadConfig: o.loadConfig, runner: o.runner, side: o.side, env: o.env, home: o.home, skipAws: skipAwsStep, fetch: o.fetch, signal: o.signal });
@@ -134,12 +136,15 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
     try {
       outputs = await clock.run('aws', async () => {
         if (config.target !== 'local') {
-          await requireApproval({ yes: o.yes, interactive: o.interactive, prompt: o.prompt, action: `deploy stack ${config.stackName} to AWS (${config.aws.region}) and then reconcile Asgardeo organization "${config.asgardeo.organization}"`, rerunWithYes: `${o.resumeCommand()} --yes` });
+          await requireApproval({ yes: o.yes, interactive: o.interactive, prompt: o.prompt, action: `deploy stack ` +
+            `${config.stackName} to AWS (${config.aws.region}) and then reconcile Asgardeo organization ` +
+              `"${config.asgardeo.organization}"`, rerunWithYes: `${o.resumeCommand()} --yes` });
         }
         state.aws =
           config.target === 'local'
             ? `the local gateway for ${config.stackName} did not start (nothing outside this machine changed)`
-            : `cdktf deploy of ${config.stackName} started and did not finish: Terraform's state holds whatever it created; \`npx cdktf diff ${config.stackName}\` shows the rest`;
+            : `cdktf deploy of ${config.stackName} started and did not finish: Terraform's state holds whatever it ` +
+              `created; \`npx cdktf diff ${config.stackName}\` shows the rest`;
         fs.mkdirSync(path.dirname(outputsFile), { recursive: true });
         await o.runner.deploy({ ...op, outputsFile, autoApprove: true });
         const read = o.side.readStackOutputs(outputsFile, config);
@@ -149,7 +154,8 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
       });
     } catch (err) {
       if (state.aws.startsWith('not changed')) return fail(err, `run \`${o.resumeCommand()}\` when ready`);
-      return fail(err, `fix the problem above, then run \`${o.resumeCommand()}\`${config.target === 'local' ? '' : ' (Terraform continues from its state)'}`);
+      return fail(err, `fix the problem above, then run ` +
+        `\`${o.resumeCommand()}\`${config.target === 'local' ? '' : ' (Terraform continues from its state)'}`);
     }
   }
 
@@ -182,7 +188,8 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
         return result;
       });
     } catch (err) {
-      return fail(err, `fix the problem above, then run \`${o.resumeCommand('asgardeo')}\` (the AWS side is already deployed; objects already created are found and reused)`);
+      return fail(err, `fix the problem above, then run \`${o.resumeCommand('asgardeo')}\` (the AWS side is already ` +
+        `deployed; objects already created are found and reused)`);
     }
   }
 
@@ -210,7 +217,8 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
         return r;
       });
     } catch (err) {
-      return fail(err, `fix the problem above, then run \`${o.resumeCommand('smoke')}\` (or the whole \`${o.resumeCommand()}\` after a configuration change)`);
+      return fail(err, `fix the problem above, then run \`${o.resumeCommand('smoke')}\` (or the whole ` +
+        `\`${o.resumeCommand()}\` after a configuration change)`);
     }
   }
 
@@ -223,7 +231,10 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
 function checkIssuer(config: ResolvedConfig, outputs: StackOutputs): void {
   if (outputs.issuer !== config.asgardeo.issuer) {
     throw new Error(
-      `the deployed stack's JWT authorizer trusts the issuer ${JSON.stringify(outputs.issuer)}, but tokens of organization "${config.asgardeo.organization}" carry ${JSON.stringify(config.asgardeo.issuer)}: every call would be rejected with 401.\n  what to do: run the whole deploy again so the stack picks up the configured issuer (the outputs file may be from an older deploy)`,
+      `the deployed stack's JWT authorizer trusts the issuer ${JSON.stringify(outputs.issuer)}, but tokens of ` +
+        `organization "${config.asgardeo.organization}" carry ${JSON.stringify(config.asgardeo.issuer)}: every call ` +
+          `would be rejected with 401.\n  what to do: run the whole deploy again so the stack picks up the configured ` +
+            `issuer (the outputs file may be from an older deploy)`,
     );
   }
 }

@@ -69,7 +69,8 @@ export async function runSandbox(argv: string[], io: CliIo, deps: RunSandboxDeps
     const { result } = sandbox;
     const sinceProcessStart = performance.now() - (deps.processStartMs ?? callStart);
     io.stdout.write(`\n${renderChecks(result.smoke ?? { checks: [], skipped: [] })}\n`);
-    io.stdout.write(`Sandbox ready in ${seconds(sandbox.readyMs)} (${seconds(sinceProcessStart)} from process start): ${result.outputs.stageInvokeUrl}\n\n`);
+    io.stdout.write(`Sandbox ready in ${seconds(sandbox.readyMs)} (${seconds(sinceProcessStart)} from process start): ` +
+      `${result.outputs.stageInvokeUrl}\n\n`);
     if (values.once) return 0;
     io.stdout.write(renderTryIt({ config: result.config, stageInvokeUrl: sandbox.stageInvokeUrl, commandEnv: sandbox.commandEnv, configFlags, clients: result.asgardeo?.outputs?.clients }));
     io.stdout.write('\nServing until Ctrl-C.\n');
