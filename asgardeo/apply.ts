@@ -1,7 +1,7 @@
 import { ReconcileError } from './errors';
 import type { PlannedChange } from './plan';
-import { APPLY_PHASES, settleAll, type ApplyContext, type ApplyIds } from './resources/kind';
-import { kindOf, RESOURCE_KINDS } from './resources';
+import { APPLY_PHASES, settleAll, type ApplyContext, type ApplyIds, type ResourceKind } from './resources/kind';
+import { RESOURCE_KINDS } from './resources';
 
 export type { ApplyIds };
 
@@ -9,11 +9,11 @@ export type { ApplyIds };
 export type WriteScopeInput = Pick<PlannedChange, 'type' | 'name' | 'action' | 'fields'>;
 
 /** Management scopes each planned change needs, so a run asks for nothing more. */
-export function scopesForChanges(changes: readonly WriteScopeInput[]): string[] {
+export function scopesForChanges(changes: readonly WriteScopeInput[], kinds: readonly ResourceKind[] = RESOURCE_KINDS): string[] {
   const out = new Set<string>();
   for (const c of changes) {
     if (c.action === 'no-op' || c.action === 'conflict') continue;
-    for (const s of kindOf(c.type)?.writeScopes(c) ?? []) out.add(s);
+    for (const s of kinds.find((k) => k.type === c.type)?.writeScopes(c) ?? []) out.add(s);
   }
   return [...out].sort();
 }
@@ -25,7 +25,7 @@ export type ExecuteContext = Omit<ApplyContext, 'state'>;
  * Conflicts and what a kind's `check` refuses stop the run before any write. Every step re-reads
  * after a 409, so a run that races another, or follows a killed one, converges.
  */
-export async function executePlan(o: ExecuteContext): Promise<ApplyIds> {
+export async function executePlan(o: ExecuteContext, kinds: readonly ResourceKind[] = RESOURCE_KINDS): Promise<ApplyIds> {
   const ctx: ApplyContext = { ...o, state: {} };
   const conflicts = ctx.plan.changes.filter((c) => c.action === 'conflict');
   if (conflicts.length) {
@@ -35,14 +35,14 @@ export async function executePlan(o: ExecuteContext): Promise<ApplyIds> {
       'run `tollgate plan` to review them; re-run with --adopt to take them over, or rename them in the configuration',
     );
   }
-  for (const k of RESOURCE_KINDS) k.check?.(ctx);
-  for (const phase of APPLY_PHASES) await settleAll(RESOURCE_KINDS.flatMap((k) => k.apply(phase, ctx)));
-  return idsOf(ctx);
+  for (const k of kinds) k.check?.(ctx);
+  for (const phase of APPLY_PHASES) await settleAll(kinds.flatMap((k) => k.apply(phase, ctx)));
+  return idsOf(ctx, kinds);
 }
 
 /** The ids callers need (API resource id, client ids), from what apply learnt or, without writes, what was observed. */
-export function idsOf(ctx: ApplyContext): ApplyIds {
+export function idsOf(ctx: ApplyContext, kinds: readonly ResourceKind[] = RESOURCE_KINDS): ApplyIds {
   const ids: ApplyIds = { apiResourceId: undefined, clients: [] };
-  for (const k of RESOURCE_KINDS) Object.assign(ids, k.outputs?.(ctx));
+  for (const k of kinds) Object.assign(ids, k.outputs?.(ctx));
   return ids;
 }

@@ -1,7 +1,7 @@
 import type { AsgardeoPlan, PlannedChange } from './plan';
 import { UNKNOWN_IDENTIFIER } from './plan';
-import type { DesiredState, ObservedState, PlanContext } from './resources/kind';
-import { kindOf, RESOURCE_KINDS } from './resources';
+import type { DesiredState, ObservedState, PlanContext, ResourceKind } from './resources/kind';
+import { RESOURCE_KINDS } from './resources';
 
 export interface ComputePlanOptions {
   prune: boolean;
@@ -13,7 +13,13 @@ export interface ComputePlanOptions {
 type PlanMeta = Omit<AsgardeoPlan, 'changes' | 'warnings' | 'prune' | 'adopt' | 'apiIdentifier'>;
 
 /** Desired against observed, kind by kind: what apply (or destroy) would do, sorted for reading. */
-export function computePlan(desired: DesiredState, observed: ObservedState, meta: PlanMeta, o: ComputePlanOptions): AsgardeoPlan {
+export function computePlan(
+  desired: DesiredState,
+  observed: ObservedState,
+  meta: PlanMeta,
+  o: ComputePlanOptions,
+  kinds: readonly ResourceKind[] = RESOURCE_KINDS,
+): AsgardeoPlan {
   const warnings: string[] = [];
   if (desired.identifier === UNKNOWN_IDENTIFIER) {
     warnings.push(
@@ -23,10 +29,10 @@ export function computePlan(desired: DesiredState, observed: ObservedState, meta
   }
   const ctx: PlanContext = { desired, observed, adopt: o.adopt, env: o.env ?? process.env, warnings };
   const changes: PlannedChange[] = o.destroy
-    ? RESOURCE_KINDS.flatMap((k) => k.destroy(ctx))
-    : [...RESOURCE_KINDS.flatMap((k) => k.plan(ctx)), ...(o.prune ? RESOURCE_KINDS.flatMap((k) => k.prune?.(ctx) ?? []) : [])];
-  for (const k of RESOURCE_KINDS) k.amend?.(changes, ctx);
-  const order = (c: PlannedChange) => kindOf(c.type)?.order ?? Number.MAX_SAFE_INTEGER;
+    ? kinds.flatMap((k) => k.destroy(ctx))
+    : [...kinds.flatMap((k) => k.plan(ctx)), ...(o.prune ? kinds.flatMap((k) => k.prune?.(ctx) ?? []) : [])];
+  for (const k of kinds) k.amend?.(changes, ctx);
+  const order = (c: PlannedChange) => kinds.find((k) => k.type === c.type)?.order ?? Number.MAX_SAFE_INTEGER;
   changes.sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
   return { ...meta, apiIdentifier: desired.identifier, prune: o.prune, adopt: o.adopt, changes, warnings };
 }

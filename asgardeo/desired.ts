@@ -1,18 +1,22 @@
 import type { ResolvedConfig } from '../config';
 import { UNKNOWN_IDENTIFIER } from './plan';
-import type { DesiredState } from './resources/kind';
+import type { DesiredState, ResourceKind } from './resources/kind';
 import { RESOURCE_KINDS } from './resources';
 import type { StackOutputs } from './outputs';
 
 export type { DesiredState };
 
 /** What the configuration asks for, kind by kind; the API identifier comes from it or the stack's outputs. */
-export function desiredState(config: ResolvedConfig, outputs?: StackOutputs): DesiredState {
+export function desiredState(
+  config: ResolvedConfig,
+  outputs?: StackOutputs,
+  kinds: readonly ResourceKind[] = RESOURCE_KINDS,
+): DesiredState {
   const identifier = config.apiResource.identifier ?? outputs?.apiIdentifier ?? UNKNOWN_IDENTIFIER;
   const ctx = { stackName: config.stackName, identifier };
   return {
     stackName: config.stackName,
     identifier,
-    kinds: Object.fromEntries(RESOURCE_KINDS.map((k) => [k.type, k.desired(config, ctx)])),
+    kinds: Object.fromEntries(kinds.map((k) => [k.type, k.desired(config, ctx)])),
   };
 }
