@@ -53,10 +53,11 @@ function header(plan: AsgardeoPlan): string {
 
 /**
  * The plan as data (what `--json` prints and the deploy report embeds): secret values masked, with
- * the summary and whether anything changes.
+ * the summary and whether anything changes. Same shape as before the typed plan, plus each change's `key`.
  */
 export function planData(plan: AsgardeoPlan): AsgardeoPlan & { summary: Record<ChangeAction, number>; hasChanges: boolean } {
-  const changes = plan.changes.map((c) => ({ ...c, fields: c.fields.map((f) => shown(c, f)) }));
+  // The patch is apply's instruction, not part of what a reader reviews: the fields show the same change.
+  const changes = plan.changes.map(({ patch: _patch, ...c }) => ({ ...c, fields: c.fields.map((f) => shown(c, f)) }));
   return { ...plan, changes, summary: summarize(plan), hasChanges: planHasChanges(plan) };
 }
 
@@ -66,12 +67,7 @@ export function renderPlan(plan: AsgardeoPlan, format: 'text' | 'json' | 'markdo
   const paint = (a: ChangeAction, s: string) => (opts.color ? `${COLOR[a]}${s}${RESET}` : s);
   const lines = [header(plan), ''];
   for (const c of plan.changes) {
-    lines.push(
-      paint(
-        c.action,
-        `${SYMBOL[c.action]} ${c.type} ${c.name}${TAG[c.action] ?? ` (${c.action})`}`,
-      ),
-    );
+    lines.push(paint(c.action, `${SYMBOL[c.action]} ${c.type} ${c.name}${TAG[c.action] ?? ` (${c.action})`}`));
     for (const f of c.fields) lines.push(paint(c.action, `    ${fieldLine(c, f)}`));
     if (c.note) lines.push(`    note: ${c.note}`);
   }
@@ -83,8 +79,7 @@ export function renderPlan(plan: AsgardeoPlan, format: 'text' | 'json' | 'markdo
 
 function renderMarkdown(plan: AsgardeoPlan): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const row = (c: PlannedChange) =>
-    `| ${SYMBOL[c.action].trim() || '='} ${c.action} | ${c.type} | \`${esc(c.name)}\` | ${cell(c)} |`;
+  const row = (c: PlannedChange) => `| ${SYMBOL[c.action].trim() || '='} ${c.action} | ${c.type} | \`${esc(c.name)}\` | ${cell(c)} |`;
   const cell = (c: PlannedChange) => {
     const fields = esc(c.fields.map((f) => fieldLine(c, f)).join('<br>'));
     return `${fields}${c.note ? `${c.fields.length ? '<br>' : ''}_${esc(c.note)}_` : ''}`;
