@@ -32,15 +32,20 @@ export interface ErrorSink {
 
 /**
  * Prints `err` as `<prefix>: <message>` and returns the exit code: usage errors with the usage, an
- * interrupted run as exit 130 (unless the error describes what is left), a UserError as its message,
+ * interrupted run as exit 130 (unless the error describes what is left and that outlives the run:
+ * `stateOutlivesRun`, default true), a UserError as its message,
  * anything else with its stack.
  */
-export function printError(prefix: string, err: unknown, o: { stderr: ErrorSink; signal?: AbortSignal; usage?: string }): number {
+export function printError(
+  prefix: string,
+  err: unknown,
+  o: { stderr: ErrorSink; signal?: AbortSignal; usage?: string; stateOutlivesRun?: boolean },
+): number {
   if (err instanceof UsageError) {
     o.stderr.write(`${prefix}: ${err.message}\n${o.usage ? `\n${o.usage}` : ''}`);
     return err.exitStatus;
   }
-  if (o.signal?.aborted && !(err instanceof UserError && err.describesState)) {
+  if (o.signal?.aborted && !(err instanceof UserError && err.describesState && o.stateOutlivesRun !== false)) {
     o.stderr.write(`${prefix}: interrupted; nothing is left half-written that a new run cannot finish (runs are safe to repeat)\n`);
     return 130;
   }

@@ -79,7 +79,8 @@ export async function runSandbox(argv: string[], io: CliIo, deps: RunSandboxDeps
     return 0;
   } catch (err) {
     // Usage errors show the usage; the pipeline's errors say what failed, what is applied and what to do.
-    return printError('npm start', err, { stderr: io.stderr, signal: io.signal, usage: SANDBOX_USAGE });
+    // The local stand-ins stop with the sandbox: after Ctrl-C there is no applied state worth reporting.
+    return printError('npm start', err, { stderr: io.stderr, signal: io.signal, usage: SANDBOX_USAGE, stateOutlivesRun: false });
   } finally {
     await sandbox?.stop();
   }
