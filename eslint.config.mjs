@@ -1,24 +1,71 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+/** Every file: provider classes come from their own module (the package root loads every resource). */
+const providerRoot = {
+  name: '@cdktf/provider-aws',
+  message: "Import provider classes from '@cdktf/provider-aws/lib/<resource>': the package root loads every resource module.",
+};
+
+/** A relative import of the top-level folder `dir`, from any depth (`../sandbox/x`, `../../cli`). */
+const folder = (dir) => `^(\\.\\./)+${dir}(/|$)`;
+
+const NO_STANDINS = [
+  {
+    regex: folder('sandbox'),
+    message: 'Product code never imports the local stand-ins (sandbox/): the sandbox plugs into deploy through its interfaces.',
+  },
+  { regex: folder('bench'), message: 'Product code never imports the benchmarks (bench/).' },
+];
+const NO_CLI = {
+  regex: folder('cli'),
+  message: 'Library code never imports the command line (cli/): the CLI calls the library, not the reverse.',
+};
+const NO_DEPLOY = {
+  regex: folder('deploy'),
+  message: 'The reconciler (asgardeo/) never imports the deploy pipeline (deploy/): deploy calls it.',
+};
+
+/**
+ * The layers (see ARCHITECTURE.md). `no-restricted-imports` replaces, not merges, per matching block,
+ * so every block repeats the provider rule.
+ */
+const layer = (files, patterns) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { paths: [providerRoot], patterns }] },
+});
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdktf.out/', 'dist/', '.gen/', 'coverage/', 'bench/out/', '**/*.js', '**/*.mjs'] },
+  { ignores: ['node_modules/', 'cdktf.out/', 'dist/', '.gen/', 'coverage/', 'bench/out/', '.tollgate/', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/extensions': ['.ts'], 'import-x/resolver': { node: { extensions: ['.ts', '.js', '.json'] } } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: '@cdktf/provider-aws',
-              message: "Import provider classes from '@cdktf/provider-aws/lib/<resource>': the package root loads every resource module.",
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { paths: [providerRoot] }],
+      // Type-only imports count too: a cycle of types is still a cycle in the design.
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
+  layer(
+    ['config/**/*.ts', 'stacks/**/*.ts', 'constructs/**/*.ts', 'lambda/**/*.ts', 'errors/**/*.ts', 'main.ts'],
+    [...NO_STANDINS, NO_CLI, NO_DEPLOY],
+  ),
+  layer(['asgardeo/**/*.ts'], [...NO_STANDINS, NO_CLI, NO_DEPLOY]),
+  layer(['deploy/**/*.ts'], [...NO_STANDINS, NO_CLI]),
+  // Tests exercise their layer with the stand-ins, so they may import sandbox/ (never cli/ from a library's tests).
+  layer(
+    [
+      'config/__tests__/**',
+      'stacks/__tests__/**',
+      'constructs/__tests__/**',
+      'lambda/__tests__/**',
+      'asgardeo/__tests__/**',
+      'deploy/__tests__/**',
+    ],
+    [],
+  ),
 );

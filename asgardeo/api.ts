@@ -14,13 +14,13 @@ export const apiResourceSchema = z
 export type ApiResourceBody = z.infer<typeof apiResourceSchema>;
 const apiResourceListSchema = z.object({ APIResources: z.array(apiResourceSchema).optional(), links: z.array(z.object({ href: z.string(), rel: z.string() }).passthrough()).optional() }).passthrough();
 
-export const appListItemSchema = z
+const appListItemSchema = z
   .object({ id: z.string(), name: z.string(), description: z.string().optional(), clientId: z.string().optional(), templateId: z.string().optional(), associatedRoles: z.object({ allowedAudience: z.string().optional() }).passthrough().optional() })
   .passthrough();
 export type AppListItem = z.infer<typeof appListItemSchema>;
 const appListSchema = z.object({ totalResults: z.number().optional(), count: z.number().optional(), applications: z.array(appListItemSchema).optional() }).passthrough();
 
-export const oidcSchema = z
+const oidcSchema = z
   .object({
     clientId: z.string().optional(),
     clientSecret: z.string().optional(),
@@ -61,7 +61,8 @@ const scimListSchema = z.object({ totalResults: z.number().optional(), Resources
 function parse<S extends z.ZodTypeAny>(schema: S, res: HttpResponse, what: string): z.output<S> {
   const r = schema.safeParse(res.body);
   if (!r.success) {
-    throw new AsgardeoError({ message: `unexpected response body for ${what}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, status: res.status, hint: 'check ASGARDEO_BASE_URL points at Asgardeo (or a compatible server)' });
+    throw new AsgardeoError({ message: `unexpected response body for ${what}: ` +
+      `${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, status: res.status, hint: 'check ASGARDEO_BASE_URL points at Asgardeo (or a compatible server)' });
   }
   return r.data;
 }
@@ -100,7 +101,8 @@ export class AsgardeoApi {
   async findApiResource(identifier: string): Promise<ApiResourceBody | undefined> {
     let after: string | undefined;
     for (;;) {
-      const res = await this.send({ method: 'GET', path: `${SERVER}/api-resources`, query: { filter: `identifier eq ${quote(identifier)}`, limit: 100, after }, scope: 'internal_api_resource_view' });
+      const res = await this.send({ method: 'GET', path: `${SERVER}/api-resources`, query: { filter: `identifier eq ` +
+        `${quote(identifier)}`, limit: 100, after }, scope: 'internal_api_resource_view' });
       const page = parse(apiResourceListSchema, res, 'GET api-resources');
       const hit = (page.APIResources ?? []).find((a) => a.identifier === identifier);
       if (hit) return hit;
@@ -144,11 +146,14 @@ export class AsgardeoApi {
         status: 409,
         code: b.code,
         traceId: b.traceId,
-        hint: 'scope names are unique across the organization: another API resource already defines one of these scopes. If it is an older API resource of this stack (its identifier changed, e.g. the HTTP API was re-created), run `tollgate apply --prune --yes` to replace it; otherwise rename the scopes',
+        hint: 'scope names are unique across the organization: another API resource already defines one of these scopes. ' +
+          'If it is an older API resource of this stack (its identifier changed, e.g. the HTTP API was re-created), run ' +
+            '`tollgate apply --prune --yes` to replace it; otherwise rename the scopes',
         request: 'POST /api/server/v1/api-resources',
       });
     }
-    if (!found) throw new AsgardeoError({ message: `API resource ${identifier} was not found after creating it`, status: res.status, hint: 'run again' });
+    if (!found) throw new AsgardeoError({ message: `API resource ${identifier} was not found after creating ` +
+      `it`, status: res.status, hint: 'run again' });
     return found;
   }
 
@@ -203,7 +208,8 @@ export class AsgardeoApi {
     const id = res.status < 300 ? createdId(res) : undefined;
     if (id) return id;
     const [found] = await this.findApplications([body.name]);
-    if (!found) throw new AsgardeoError({ message: `application ${body.name} was not found after creating it`, status: res.status, code, hint: 'run again' });
+    if (!found) throw new AsgardeoError({ message: `application ${body.name} was not found after creating ` +
+      `it`, status: res.status, code, hint: 'run again' });
     return found.id;
   }
 
@@ -241,7 +247,8 @@ export class AsgardeoApi {
 
   // ---- roles v2 ----
   async findRoles(displayName: string): Promise<RoleBody[]> {
-    const res = await this.send({ method: 'GET', path: '/scim2/v2/Roles', query: { filter: `displayName eq ${quote(displayName)}`, startIndex: 1, count: 100 }, scope: 'internal_role_mgt_view' });
+    const res = await this.send({ method: 'GET', path: '/scim2/v2/Roles', query: { filter: `displayName eq ` +
+      `${quote(displayName)}`, startIndex: 1, count: 100 }, scope: 'internal_role_mgt_view' });
     const list = parse(scimListSchema, res, 'GET scim2/v2/Roles');
     return (list.Resources ?? []).map((r) => roleSchema.parse(r)).filter((r) => r.displayName === displayName);
   }
@@ -267,7 +274,8 @@ export class AsgardeoApi {
 
   // ---- users ----
   async findUser(userName: string): Promise<UserBody | undefined> {
-    const res = await this.send({ method: 'GET', path: '/scim2/Users', query: { filter: `userName eq ${quote(userName)}`, startIndex: 1, count: 100 }, scope: 'internal_user_mgt_list' });
+    const res = await this.send({ method: 'GET', path: '/scim2/Users', query: { filter: `userName eq ` +
+      `${quote(userName)}`, startIndex: 1, count: 100 }, scope: 'internal_user_mgt_list' });
     const list = parse(scimListSchema, res, 'GET scim2/Users');
     return (list.Resources ?? []).map((r) => userSchema.parse(r)).find((u) => bareUserName(u.userName) === bareUserName(userName));
   }

@@ -1,18 +1,16 @@
 /** The Asgardeo reconciler: plan and apply Asgardeo from the configuration and the AWS stack's outputs. */
-export { readStackOutputs, parseStackOutputs, writeAsgardeoOutputs, defaultOutputsFile } from './outputs';
+export { readStackOutputs, parseStackOutputs, writeAsgardeoOutputs, asgardeoOutputsPath } from './outputs';
 export type { StackOutputs, AsgardeoOutputs } from './outputs';
 export { adminCredentialsFromEnv } from './credentials';
 export type { AdminCredentials } from './credentials';
 export { planAsgardeo, applyAsgardeo, destroyAsgardeo, managementScopesFor } from './reconcile';
 export type { ReconcileOptions, ApplyResult } from './reconcile';
-export { renderPlan, summarize } from './render';
+export { renderPlan, planData } from './render';
 export { planHasChanges } from './plan';
-export type { AsgardeoPlan, PlannedChange, FieldDiff, ChangeAction, ObjectType } from './plan';
+export type { AsgardeoPlan, PlannedChange, FieldDiff, ResourceKey } from './plan';
 export { requestClientToken } from './client-token';
 export { AsgardeoError, OutputsError, CredentialsError, ReconcileError } from './errors';
 export { transportFromEnv } from './session';
 export type { TransportOptions } from './session';
 export { roundTrips } from './http';
 export type { RequestRecord } from './http';
-export { UNKNOWN_IDENTIFIER } from './desired';
-export { ownerMarker, ownerOf } from './ownership';

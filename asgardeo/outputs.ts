@@ -1,35 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../config';
+import { STACK_OUTPUT_KEYS, STACK_OUTPUTS, type StackOutputs } from '../stacks/outputs';
 import { OutputsError } from './errors';
 
-/** The AWS stack's Terraform outputs the reconciler needs (names as the stack defines them, camelCased). */
-export interface StackOutputs {
-  stackName: string;
-  apiId: string;
-  apiEndpoint: string;
-  stageInvokeUrl: string;
-  apiIdentifier: string;
-  issuer: string;
-  region: string;
-  functionName: string;
-  environment: string;
-}
-
-const OUTPUT_NAMES: Record<keyof StackOutputs, string> = {
-  stackName: 'stack_name',
-  apiId: 'api_id',
-  apiEndpoint: 'api_endpoint',
-  stageInvokeUrl: 'stage_invoke_url',
-  apiIdentifier: 'api_identifier',
-  issuer: 'issuer',
-  region: 'region',
-  functionName: 'function_name',
-  environment: 'environment',
-};
+export type { StackOutputs };
 
 function producers(stack: string): string {
-  return `write it with \`npx cdktf deploy ${stack} --outputs-file <file>\` (or \`npx cdktf output ${stack} --outputs-file <file>\`), or \`terraform output -json > <file>\` in the stack's directory (cdktf.out/stacks/${stack})`;
+  return `write it with \`npx cdktf deploy ${stack} --outputs-file <file>\` (or \`npx cdktf output ${stack} ` +
+    `--outputs-file <file>\`), or \`terraform output -json > <file>\` in the stack's directory (cdktf.out/stacks/${stack})`;
 }
 
 /**
@@ -44,40 +23,49 @@ export function readStackOutputs(file: string, config: ResolvedConfig): StackOut
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new OutputsError(`The Terraform outputs file ${file} is not valid JSON (${(err as Error).message}).\n  what to do: ${producers(stack)}`);
+    throw new OutputsError(`The Terraform outputs file ${file} is not valid JSON (${(err as Error).message}).\n  what to ` +
+      `do: ${producers(stack)}`);
   }
   return parseStackOutputs(raw, config, file);
 }
 
 export function parseStackOutputs(raw: unknown, config: ResolvedConfig, file = '(outputs)'): StackOutputs {
   const stack = config.stackName;
-  if (!isObject(raw)) throw new OutputsError(`${file} does not hold a JSON object of Terraform outputs.\n  what to do: ${producers(stack)}`);
+  if (!isObject(raw)) throw new OutputsError(`${file} does not hold a JSON object of Terraform outputs.\n  what to do: ` +
+    `${producers(stack)}`);
   let flat: Record<string, unknown>;
-  if (isObject(raw.api_id) && 'value' in raw.api_id) {
+  const probe = STACK_OUTPUTS.apiId.name;
+  const first = raw[probe];
+  if (isObject(first) && 'value' in first) {
     flat = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, isObject(v) ? v.value : v]));
-  } else if ('api_id' in raw) {
+  } else if (probe in raw) {
     flat = raw;
   } else {
     const stacks = Object.keys(raw).filter((k) => isObject(raw[k]));
     const mine = raw[stack];
     if (!isObject(mine)) {
       const found = stacks.length ? `it holds the outputs of ${stacks.map((s) => `"${s}"`).join(', ')}` : 'it holds no stack outputs';
-      throw new OutputsError(`${file} has no outputs for stack "${stack}" (environment "${config.environment}"): ${found}.\n  what to do: pass the outputs of ${stack} (--env ${config.environment}); ${producers(stack)}`);
+      throw new OutputsError(`${file} has no outputs for stack "${stack}" (environment "${config.environment}"): ` +
+        `${found}.\n  what to do: pass the outputs of ${stack} (--env ${config.environment}); ${producers(stack)}`);
     }
     flat = mine;
   }
   const missing: string[] = [];
   const out = {} as StackOutputs;
-  for (const [key, name] of Object.entries(OUTPUT_NAMES) as [keyof StackOutputs, string][]) {
+  for (const key of STACK_OUTPUT_KEYS) {
+    const name = STACK_OUTPUTS[key].name;
     const v = flat[name];
     if (typeof v !== 'string' || v === '') missing.push(name);
     else out[key] = v;
   }
   if (missing.length) {
-    throw new OutputsError(`${file} lacks the output(s) ${missing.join(', ')} of stack "${stack}" (the file may come from an older version of the stack or be truncated).\n  what to do: ${producers(stack)}`);
+    throw new OutputsError(`${file} lacks the output(s) ${missing.join(', ')} of stack "${stack}" (the file may come ` +
+      `from an older version of the stack or be truncated).\n  what to do: ${producers(stack)}`);
   }
   if (out.stackName !== stack || out.environment !== config.environment) {
-    throw new OutputsError(`${file} holds the outputs of stack "${out.stackName}" (environment "${out.environment}"), not of "${stack}" (environment "${config.environment}").\n  what to do: pass the outputs file of ${stack}, or choose the matching --env; ${producers(stack)}`);
+    throw new OutputsError(`${file} holds the outputs of stack "${out.stackName}" (environment "${out.environment}"), ` +
+      `not of "${stack}" (environment "${config.environment}").\n  what to do: pass the outputs file of ${stack}, or ` +
+        `choose the matching --env; ${producers(stack)}`);
   }
   return out;
 }
@@ -94,7 +82,8 @@ export interface AsgardeoOutputs {
   clients: { name: string; clientId: string }[];
 }
 
-export function defaultOutputsFile(config: ResolvedConfig, cwd: string): string {
+/** Where `tollgate apply` writes its AsgardeoOutputs unless told otherwise: `.tollgate/<stack>.asgardeo.json`. */
+export function asgardeoOutputsPath(config: ResolvedConfig, cwd: string): string {
   return path.resolve(cwd, '.tollgate', `${config.stackName}.asgardeo.json`);
 }
 

@@ -7,7 +7,7 @@
  */
 const MARKER = /\s*\[tollgate:([A-Za-z0-9_.-]+)\]\s*$/;
 
-export function ownerMarker(stackName: string): string {
+function ownerMarker(stackName: string): string {
   return `[tollgate:${stackName}]`;
 }
 

@@ -1,12 +1,14 @@
 import type { ResolvedConfig } from '../config';
-import { executePlan, scopesForChanges } from './apply';
+import { executePlan, idsOf, scopesForChanges, type ApplyIds } from './apply';
 import type { AdminCredentials } from './credentials';
-import { desiredState, UNKNOWN_IDENTIFIER, type DesiredState } from './desired';
+import { desiredState, type DesiredState } from './desired';
 import { ReconcileError } from './errors';
 import { roundTrips } from './http';
 import { observe, type ObservedState } from './observe';
 import type { AsgardeoOutputs, StackOutputs } from './outputs';
-import { computePlan, type AsgardeoPlan } from './plan';
+import { computePlan } from './compute-plan';
+import { UNKNOWN_IDENTIFIER, type AsgardeoPlan } from './plan';
+import { RESOURCE_KINDS } from './resources';
 import { Session, type TransportOptions } from './session';
 
 export interface ReconcileOptions {
@@ -37,25 +39,11 @@ export interface ApplyResult {
  * checks the admin application holds before anything changes. Each run still asks only for what it needs.
  */
 export function managementScopesFor(config: ResolvedConfig): string[] {
-  const crud = (prefix: string) => ['view', 'create', 'update', 'delete'].map((a) => `${prefix}_${a}`);
-  return [
-    ...crud('internal_api_resource'),
-    ...crud('internal_application_mgt'),
-    'internal_application_business_api_update',
-    // The smoke test reads each client's secret (hidden without this scope) to get its token.
-    ...(config.clients.length > 0 ? ['internal_application_mgt_client_secret_view'] : []),
-    ...(config.roles.length > 0 ? crud('internal_role_mgt') : []),
-    ...(config.users.length > 0 ? ['internal_user_mgt_list', ...crud('internal_user_mgt')] : []),
-  ];
+  return RESOURCE_KINDS.flatMap((k) => k.managementScopes(config));
 }
 
 function viewScopes(desired: DesiredState): string[] {
-  return [
-    'internal_api_resource_view',
-    'internal_application_mgt_view',
-    ...(desired.roles.length ? ['internal_role_mgt_view'] : []),
-    ...(desired.users.length ? ['internal_user_mgt_list'] : []),
-  ];
+  return RESOURCE_KINDS.flatMap((k) => k.viewScopes(desired.kinds[k.type]));
 }
 
 async function observeAndPlan(o: ReconcileOptions, mode: 'apply' | 'destroy'): Promise<{ session: Session; desired: DesiredState; observed: ObservedState; plan: AsgardeoPlan }> {
@@ -90,7 +78,7 @@ export async function destroyAsgardeo(o: ReconcileOptions): Promise<ApplyResult>
 }
 
 async function run(o: ReconcileOptions, mode: 'apply' | 'destroy'): Promise<ApplyResult> {
-  if (mode === 'apply' && desiredState(o.config, o.outputs).apiResource.identifier === UNKNOWN_IDENTIFIER) {
+  if (mode === 'apply' && desiredState(o.config, o.outputs).identifier === UNKNOWN_IDENTIFIER) {
     throw new ReconcileError(
       `the API identifier of ${o.config.stackName} is not known: there are no Terraform outputs and apiResource.identifier is not set.`,
       'deploy the AWS side first and pass its outputs (--outputs <file>), or set apiResource.identifier in tollgate.config.ts',
@@ -99,17 +87,14 @@ async function run(o: ReconcileOptions, mode: 'apply' | 'destroy'): Promise<Appl
   const { session, desired, observed, plan } = await observeAndPlan(o, mode);
   const progress = o.progress ?? (() => undefined);
   const writeScopes = scopesForChanges(plan.changes);
-  let ids: { apiResourceId: string | undefined; clients: { name: string; clientId: string }[] } = {
-    apiResourceId: observed.apiResource?.id,
-    clients: desired.apps.flatMap((a) => {
-      const seen = observed.apps.get(a.name);
-      const clientId = seen?.oidc.clientId ?? seen?.item.clientId;
-      return clientId ? [{ name: a.name, clientId }] : [];
-    }),
-  };
+  const env = o.env ?? process.env;
+  let ids: ApplyIds;
   if (plan.changes.some((c) => c.action === 'conflict') || writeScopes.length) {
     if (writeScopes.length) await session.authorize(writeScopes);
-    ids = await executePlan({ session, desired, observed, plan, env: o.env ?? process.env, progress });
+    ids = await executePlan({ session, desired, observed, plan, env, progress });
+  } else {
+    // Nothing to write: the ids are what was observed.
+    ids = idsOf({ session, desired, observed, plan, env, progress, state: {} });
   }
   const records = session.http.records;
   progress(`done: ${records.length} requests, ${session.http.writes()} writes`);
@@ -121,7 +106,7 @@ async function run(o: ReconcileOptions, mode: 'apply' | 'destroy'): Promise<Appl
       issuer: o.config.asgardeo.issuer,
       tokenEndpoint: o.config.asgardeo.tokenEndpoint,
       jwksUri: o.config.asgardeo.jwksUri,
-      audience: desired.apiResource.identifier,
+      audience: desired.identifier,
       apiResourceId: mode === 'destroy' ? '' : (ids.apiResourceId ?? ''),
       clients: mode === 'destroy' ? [] : ids.clients,
     },

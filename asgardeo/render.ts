@@ -1,33 +1,43 @@
-import type { AsgardeoPlan, ChangeAction, FieldDiff, PlannedChange } from './plan';
-import { planHasChanges } from './plan';
+import type { AsgardeoPlan, ChangeAction, FieldDiff, FieldSensitivity, PlannedChange } from './plan';
+import { planHasChanges, SENSITIVE, summarize } from './plan';
+import { kindOf } from './resources';
+
+export { summarize };
 
 const SYMBOL: Record<ChangeAction, string> = { create: '+', update: '~', delete: '-', 'no-op': ' ', conflict: '!' };
-const COLOR: Record<ChangeAction, string> = { create: '\x1b[32m', update: '\x1b[33m', delete: '\x1b[31m', 'no-op': '\x1b[2m', conflict: '\x1b[35m' };
+const COLOR: Record<ChangeAction, string> = {
+  create: '\x1b[32m',
+  update: '\x1b[33m',
+  delete: '\x1b[31m',
+  'no-op': '\x1b[2m',
+  conflict: '\x1b[35m',
+};
 const RESET = '\x1b[0m';
-const FIELD_SECRET = /(secret|password)$/i;
+const TAG: Partial<Record<ChangeAction, string>> = { 'no-op': ' (no change)', conflict: ' (CONFLICT)' };
 
-/** Plans never carry secrets, but a field named like one is masked whatever its value. */
-function show(field: string, v: unknown): string {
+/** A field's sensitivity: set on the field, else declared by its resource kind. */
+function sensitivityOf(c: PlannedChange, f: FieldDiff): FieldSensitivity | undefined {
+  return f.sensitivity ?? kindOf(c.type)?.sensitiveFields?.[f.field];
+}
+
+/** The field as every rendering shows it: secret values masked, the sensitivity marker dropped. */
+function shown(c: PlannedChange, f: FieldDiff): FieldDiff {
+  const mask = (v: unknown) => (sensitivityOf(c, f) === 'secret' && v !== undefined ? SENSITIVE : v);
+  return { field: f.field, ...('before' in f ? { before: mask(f.before) } : {}), ...('after' in f ? { after: mask(f.after) } : {}) };
+}
+
+/** A value as JSON; a secret's value is never shown (a placeholder the plan wrote is shown as written). */
+function show(c: PlannedChange, f: FieldDiff, side: 'before' | 'after'): string {
+  const v = f[side];
   if (v === undefined) return '(none)';
-  if (FIELD_SECRET.test(field) && typeof v === 'string' && !v.startsWith('(') && !v.startsWith('$') && !v.startsWith('invitation')) return '(sensitive)';
+  if (sensitivityOf(c, f) === 'secret' && v !== SENSITIVE) return SENSITIVE;
   return JSON.stringify(v);
 }
 
-function maskField(f: FieldDiff): FieldDiff {
-  const m = (v: unknown) => (show(f.field, v) === '(sensitive)' ? '(sensitive)' : v);
-  return { field: f.field, ...('before' in f ? { before: m(f.before) } : {}), ...('after' in f ? { after: m(f.after) } : {}) };
-}
-
-function fieldLine(f: FieldDiff): string {
-  if (!('before' in f)) return `${f.field} = ${show(f.field, f.after)}`;
-  if (!('after' in f)) return `${f.field} = ${show(f.field, f.before)} -> (deleted)`;
-  return `${f.field}: ${show(f.field, f.before)} -> ${show(f.field, f.after)}`;
-}
-
-export function summarize(plan: AsgardeoPlan): Record<ChangeAction, number> {
-  const s: Record<ChangeAction, number> = { create: 0, update: 0, delete: 0, 'no-op': 0, conflict: 0 };
-  for (const c of plan.changes) s[c.action]++;
-  return s;
+function fieldLine(c: PlannedChange, f: FieldDiff): string {
+  if (!('before' in f)) return `${f.field} = ${show(c, f, 'after')}`;
+  if (!('after' in f)) return `${f.field} = ${show(c, f, 'before')} -> (deleted)`;
+  return `${f.field}: ${show(c, f, 'before')} -> ${show(c, f, 'after')}`;
 }
 
 function summaryLine(plan: AsgardeoPlan): string {
@@ -41,17 +51,24 @@ function header(plan: AsgardeoPlan): string {
   return `Asgardeo plan for ${plan.stackName} (organization ${plan.organization} at ${plan.baseUrl}; API identifier ${plan.apiIdentifier})`;
 }
 
+/**
+ * The plan as data (what `--json` prints and the deploy report embeds): secret values masked, with
+ * the summary and whether anything changes. Same shape as before the typed plan, plus each change's `key`.
+ */
+export function planData(plan: AsgardeoPlan): AsgardeoPlan & { summary: Record<ChangeAction, number>; hasChanges: boolean } {
+  // The patch is apply's instruction, not part of what a reader reviews: the fields show the same change.
+  const changes = plan.changes.map(({ patch: _patch, ...c }) => ({ ...c, fields: c.fields.map((f) => shown(c, f)) }));
+  return { ...plan, changes, summary: summarize(plan), hasChanges: planHasChanges(plan) };
+}
+
 export function renderPlan(plan: AsgardeoPlan, format: 'text' | 'json' | 'markdown', opts: { color?: boolean } = {}): string {
-  if (format === 'json') {
-    const changes = plan.changes.map((c) => ({ ...c, fields: c.fields.map((f) => maskField(f)) }));
-    return `${JSON.stringify({ ...plan, changes, summary: summarize(plan), hasChanges: planHasChanges(plan) }, null, 2)}\n`;
-  }
+  if (format === 'json') return `${JSON.stringify(planData(plan), null, 2)}\n`;
   if (format === 'markdown') return renderMarkdown(plan);
   const paint = (a: ChangeAction, s: string) => (opts.color ? `${COLOR[a]}${s}${RESET}` : s);
   const lines = [header(plan), ''];
   for (const c of plan.changes) {
-    lines.push(paint(c.action, `${SYMBOL[c.action]} ${c.type} ${c.name}${c.action === 'no-op' ? ' (no change)' : c.action === 'conflict' ? ' (CONFLICT)' : ` (${c.action})`}`));
-    for (const f of c.fields) lines.push(paint(c.action, `    ${fieldLine(f)}`));
+    lines.push(paint(c.action, `${SYMBOL[c.action]} ${c.type} ${c.name}${TAG[c.action] ?? ` (${c.action})`}`));
+    for (const f of c.fields) lines.push(paint(c.action, `    ${fieldLine(c, f)}`));
     if (c.note) lines.push(`    note: ${c.note}`);
   }
   for (const w of plan.warnings) lines.push(`warning: ${w}`);
@@ -62,7 +79,11 @@ export function renderPlan(plan: AsgardeoPlan, format: 'text' | 'json' | 'markdo
 
 function renderMarkdown(plan: AsgardeoPlan): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const row = (c: PlannedChange) => `| ${SYMBOL[c.action].trim() || '='} ${c.action} | ${c.type} | \`${esc(c.name)}\` | ${esc(c.fields.map(fieldLine).join('<br>')) || ''}${c.note ? `${c.fields.length ? '<br>' : ''}_${esc(c.note)}_` : ''} |`;
+  const row = (c: PlannedChange) => `| ${SYMBOL[c.action].trim() || '='} ${c.action} | ${c.type} | \`${esc(c.name)}\` | ${cell(c)} |`;
+  const cell = (c: PlannedChange) => {
+    const fields = esc(c.fields.map((f) => fieldLine(c, f)).join('<br>'));
+    return `${fields}${c.note ? `${c.fields.length ? '<br>' : ''}_${esc(c.note)}_` : ''}`;
+  };
   const changed = plan.changes.filter((c) => c.action !== 'no-op');
   const same = plan.changes.filter((c) => c.action === 'no-op');
   return [
@@ -72,6 +93,15 @@ function renderMarkdown(plan: AsgardeoPlan): string {
     '',
     ...(changed.length ? ['| action | type | name | changes |', '|---|---|---|---|', ...changed.map(row), ''] : []),
     ...plan.warnings.map((w) => `> ⚠️ ${esc(w)}`),
-    ...(same.length ? [`<details><summary>${same.length} unchanged</summary>`, '', ...same.map((c) => `- ${c.type} \`${esc(c.name)}\``), '', '</details>', ''] : []),
+    ...(same.length
+      ? [
+          `<details><summary>${same.length} unchanged</summary>`,
+          '',
+          ...same.map((c) => `- ${c.type} \`${esc(c.name)}\``),
+          '',
+          '</details>',
+          '',
+        ]
+      : []),
   ].join('\n');
 }

@@ -1,3 +1,5 @@
+import { UserError } from '../errors';
+
 /** One thing wrong with the configuration: where, what, and how to fix it. */
 export interface ConfigIssue {
   /** Dotted path into the configuration, e.g. `routes[1].scopes[0]`. */
@@ -6,14 +8,13 @@ export interface ConfigIssue {
   readonly fix: string;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   readonly issues: readonly ConfigIssue[];
 
   constructor(file: string, issues: readonly ConfigIssue[], environment?: string) {
     const where = environment ? `${file} (environment "${environment}")` : file;
     const lines = issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}\n    fix: ${i.fix}`);
     super(`Configuration ${where} is not valid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
-    this.name = 'ConfigError';
     this.issues = issues;
   }
 }

@@ -51,7 +51,9 @@ export function buildAccessMatrix(config: ResolvedConfig): AccessMatrix {
         if (byClient || byRole) continue;
         const holders = roles.filter((r) => r.scopes.includes(scope));
         const why = holders.length
-          ? `role${holders.length > 1 ? 's' : ''} ${holders.map((r) => r.name).join(', ')} hold${holders.length > 1 ? '' : 's'} it, but no client with a user sign-in grant is authorized for it and admits ${holders.length > 1 ? 'them' : 'it'}`
+          ? `role${holders.length > 1 ? 's' : ''} ${holders.map((r) => r.name).join(', ')} ` +
+            `hold${holders.length > 1 ? '' : 's'} it, but no client with a user sign-in grant is authorized for it and ` +
+              `admits ${holders.length > 1 ? 'them' : 'it'}`
           : 'no client is authorized for it and no role holds it';
         warnings.push(`${route.routeKey}: nobody can obtain scope "${scope}" (${why}); add it to a client's scopes in tollgate.config.ts`);
       }
@@ -65,7 +67,8 @@ export function renderAccessMatrix(matrix: AccessMatrix, format: 'text' | 'markd
   const rows = matrix.routes.map((r) => {
     const scopes = r.public ? 'public (no token)' : r.scopes.join(' or ');
     const clients = r.public ? 'anyone' : r.clients.map((c) => `${c.name} (${c.scopes.join(', ')})`).join(', ') || '—';
-    const roles = r.public ? 'anyone' : r.roles.map((x) => `${x.name} (${x.scopes.join(', ')}${x.via.length ? ` via ${x.via.join(', ')}` : '; no sign-in client admits it'})`).join(', ') || '—';
+    const roles = r.public ? 'anyone' : r.roles.map((x) => `${x.name} ` +
+      `(${x.scopes.join(', ')}${x.via.length ? ` via ${x.via.join(', ')}` : '; no sign-in client admits it'})`).join(', ') || '—';
     return [r.routeKey, scopes, clients, roles];
   });
   const head = ['route', 'required scopes (any one)', 'clients (client credentials)', 'roles (users signing in)'];

@@ -1,3 +1,4 @@
+import { UserError } from '../errors';
 import * as readline from 'node:readline';
 
 /** Asks one yes/no question on a terminal; resolves to the answer text. */
@@ -16,12 +17,9 @@ export interface ApprovalOptions {
 }
 
 /** No terminal and no `--yes`: nobody can approve, so nothing changes. */
-export class ApprovalRefused extends Error {
-  readonly hint: string;
+export class ApprovalRefused extends UserError {
   constructor(message: string, hint: string) {
-    super(hint ? `${message}\n  what to do: ${hint}` : message);
-    this.name = 'ApprovalRefused';
-    this.hint = hint;
+    super(message, { hint: hint || undefined });
   }
 }
 

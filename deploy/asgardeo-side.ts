@@ -19,6 +19,8 @@ export interface AsgardeoSide<Plan = unknown> {
   apply(o: SideOptions): Promise<ApplySummary>;
   destroy(o: SideOptions): Promise<ApplySummary>;
   renderPlan(plan: Plan, format: 'text' | 'json' | 'markdown'): string;
+  /** The plan as JSON-ready data (secrets masked): what `renderPlan(plan, 'json')` prints. */
+  planData(plan: Plan): unknown;
   planHasChanges(plan: Plan): boolean;
   requestClientToken(o: { config: ResolvedConfig; credentials: AdminCredentials; client: string; scopes?: string[] }): Promise<{ accessToken: string; scope: string; expiresIn: number }>;
 }

@@ -4,8 +4,10 @@ import * as path from 'node:path';
 import { InfraCommandError, InfraToolError, type InfraDiff, type InfraRunner, type StackOperation, type ToolVersions } from './infra-runner';
 
 export const TERRAFORM_INSTALL_HINT =
-  'install Terraform ≥ 1.5 (https://developer.hashicorp.com/terraform/install, e.g. `brew install hashicorp/tap/terraform` or the HashiCorp apt repository) and make sure `terraform` is on PATH';
-export const CDKTF_INSTALL_HINT = 'run `npm ci` in the project (cdktf-cli is a dev dependency), or `npm install --save-dev cdktf-cli@0.21.0`';
+  'install Terraform ≥ 1.5 (https://developer.hashicorp.com/terraform/install, e.g. `brew install ' +
+    'hashicorp/tap/terraform` or the HashiCorp apt repository) and make sure `terraform` is on PATH';
+export const CDKTF_INSTALL_HINT = 'run `npm ci` in the project (cdktf-cli is a dev dependency), or `npm install ' +
+  '--save-dev cdktf-cli@0.21.0`';
 
 /** Lines of a failed command's output kept in its error: enough for Terraform's error block. */
 const ERROR_TAIL_LINES = 40;
@@ -40,11 +42,13 @@ export class CdktfRunner implements InfraRunner {
     } catch {
       terraform = /Terraform v(\S+)/.exec(tf.output)?.[1];
     }
-    if (tf.code !== 0 || !terraform) throw new InfraToolError(`\`terraform version\` did not run (exit ${tf.code}).`, TERRAFORM_INSTALL_HINT);
+    if (tf.code !== 0 || !terraform) throw new InfraToolError(`\`terraform version\` did not run (exit ` +
+      `${tf.code}).`, TERRAFORM_INSTALL_HINT);
     const [cmd, pre] = this.cdktfCommand();
     const cd = await this.exec(cmd, [...pre, '--version'], {}, CDKTF_INSTALL_HINT);
     const cdktf = /(\d+\.\d+\.\d+\S*)/.exec(cd.output)?.[1];
-    if (cd.code !== 0 || !cdktf) throw new InfraToolError(`the cdktf CLI did not run (\`${[cmd, ...pre].join(' ')} --version\` exit ${cd.code}).`, CDKTF_INSTALL_HINT);
+    if (cd.code !== 0 || !cdktf) throw new InfraToolError(`the cdktf CLI did not run (\`${[cmd, ...pre].join(' ')} ` +
+      `--version\` exit ${cd.code}).`, CDKTF_INSTALL_HINT);
     return { terraform, cdktf };
   }
 
@@ -53,17 +57,20 @@ export class CdktfRunner implements InfraRunner {
   }
 
   async diff(o: StackOperation): Promise<InfraDiff> {
-    const { output } = await this.cdktf(o, ['diff', o.stack, '--no-color'], 'see the Terraform error above; `npx cdktf diff` shows the same');
+    const { output } = await this.cdktf(o, ['diff', o.stack, '--no-color'], 'see the Terraform error above; `npx cdktf ' +
+      'diff` shows the same');
     return parseDiff(output);
   }
 
   async deploy(o: StackOperation & { outputsFile: string; autoApprove: true }): Promise<void> {
     // cdktf deploy only runs after tollgate's own approval prompt (or --yes): Terraform never asks.
-    await this.cdktf(o, ['deploy', o.stack, '--outputs-file', o.outputsFile, '--auto-approve', '--no-color'], 'see the Terraform error above; fix it and run the same tollgate command again (Terraform resumes from its state)');
+    await this.cdktf(o, ['deploy', o.stack, '--outputs-file', o.outputsFile, '--auto-approve', '--no-color'], 'see the ' +
+      'Terraform error above; fix it and run the same tollgate command again (Terraform resumes from its state)');
   }
 
   async destroy(o: StackOperation & { autoApprove: true }): Promise<void> {
-    await this.cdktf(o, ['destroy', o.stack, '--auto-approve', '--no-color'], 'see the Terraform error above; fix it and run the same tollgate command again');
+    await this.cdktf(o, ['destroy', o.stack, '--auto-approve', '--no-color'], 'see the Terraform error above; fix it and ' +
+      'run the same tollgate command again');
   }
 
   /** The project's own cdktf binary when installed, else npx without installing anything. */

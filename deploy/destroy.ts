@@ -3,6 +3,7 @@ import { requireApproval, type Prompt } from './approval';
 import type { AdminCredentials, AsgardeoSide, StackOutputs } from './asgardeo-side';
 import type { InfraRunner } from './infra-runner';
 import { formatMs } from './steps';
+import { UserError } from '../errors';
 
 export interface DestroyOptions {
   config: ResolvedConfig;
@@ -19,12 +20,14 @@ export interface DestroyOptions {
   signal?: AbortSignal;
 }
 
-export class DestroyError extends Error {
+export class DestroyError extends UserError {
   readonly step: 'asgardeo' | 'aws';
   constructor(step: 'asgardeo' | 'aws', cause: unknown, state: string, command: string) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`destroy failed at step "${step}":\n  ${reason.split('\n').join('\n  ')}\n\nWhat is left: ${state}\nTo resume: fix the problem above, then run \`${command}\` (it skips what is already gone)`);
-    this.name = 'DestroyError';
+    super(`destroy failed at step "${step}":\n  ${reason.split('\n').join('\n  ')}\n\nWhat is left: ${state}\nTo resume: ` +
+      `fix the problem above, then run \`${command}\` (it skips what is already gone)`, {
+      describesState: true,
+    });
     this.step = step;
   }
 }
@@ -39,7 +42,8 @@ export async function runDestroy(o: DestroyOptions): Promise<void> {
     yes: o.yes,
     interactive: o.interactive,
     prompt: o.prompt,
-    action: `DESTROY the Asgardeo objects owned by ${config.stackName} in organization "${config.asgardeo.organization}" and then the AWS stack ${config.stackName}`,
+    action: `DESTROY the Asgardeo objects owned by ${config.stackName} in organization "${config.asgardeo.organization}" ` +
+      `and then the AWS stack ${config.stackName}`,
     rerunWithYes: `${o.command} --yes`,
   });
 
@@ -48,7 +52,8 @@ export async function runDestroy(o: DestroyOptions): Promise<void> {
   try {
     await o.side.destroy({ config, outputs: o.outputs, credentials: o.credentials, signal: o.signal, progress: (line) => o.write(`  ${line}\n`) });
   } catch (err) {
-    throw new DestroyError('asgardeo', err, `some owned Asgardeo objects may remain; the AWS stack ${config.stackName} is untouched`, o.command);
+    throw new DestroyError('asgardeo', err, `some owned Asgardeo objects may remain; the AWS stack ${config.stackName} ` +
+      `is untouched`, o.command);
   }
   o.write(`  ✓ done in ${formatMs(performance.now() - start)}\n`);
 
@@ -61,7 +66,8 @@ export async function runDestroy(o: DestroyOptions): Promise<void> {
   try {
     await o.runner.destroy({ stack: config.stackName, environment: config.environment, configFile: config.file, autoApprove: true, onOutput: (t) => o.write(t), signal: o.signal });
   } catch (err) {
-    throw new DestroyError('aws', err, `the Asgardeo objects are deleted; part of the AWS stack ${config.stackName} may remain (\`npx cdktf diff ${config.stackName}\` shows it)`, o.command);
+    throw new DestroyError('aws', err, `the Asgardeo objects are deleted; part of the AWS stack ${config.stackName} may ` +
+      `remain (\`npx cdktf diff ${config.stackName}\` shows it)`, o.command);
   }
   o.write(`  ✓ done in ${formatMs(performance.now() - start)}\n`);
 }

@@ -1,16 +1,15 @@
-export { runDeploy, DeployError, defaultOutputsFile, type DeployOptions, type DeployResult, type SideState } from './pipeline';
-export { runPreflight, PreflightError, type PreflightCheck, type PreflightOptions, type PreflightResult } from './preflight';
-export { runPlan, renderPlanReport, planExitCode, boundaryChecks, type PlanReport, type PlanOptions, type BoundaryCheck } from './plan-report';
-export { runDestroy, DestroyError, type DestroyOptions } from './destroy';
-export { buildAccessMatrix, renderAccessMatrix, type AccessMatrix, type RouteAccess } from './access-matrix';
-export { runSmokeTest, SmokeTestError, exampleExpectations, type SmokeResult, type SmokeCheck, type SmokeTestOptions } from './smoke';
-export { requireApproval, ApprovalRefused, terminalPrompt, isInteractive, type Prompt } from './approval';
-export { checkDiscovery, DiscoveryError } from './discovery';
-export { findAwsCredentials } from './aws-credentials';
-export { CdktfRunner, parseDiff } from './cdktf-runner';
+/**
+ * The deploy pipeline as a library: the CLI's commands and the local sandbox call these. It parses
+ * no flags and prints no usage (that is cli/); it reaches AWS through an InfraRunner and Asgardeo
+ * through an AsgardeoSide, so the sandbox plugs its stand-ins in without deploy knowing them.
+ */
+export { runDeploy, stackOutputsPath, type DeployOptions, type DeployResult } from './pipeline';
+export { runPlan, renderPlanReport, planExitCode, type PlanReport, type PlanReportOptions } from './plan-report';
+export { runDestroy, type DestroyOptions } from './destroy';
+export type { SmokeResult } from './smoke';
+export { terminalPrompt, isInteractive, type Prompt } from './approval';
+export { CdktfRunner } from './cdktf-runner';
 export { InfraToolError, InfraCommandError, type InfraRunner, type InfraDiff, type StackOperation, type ToolVersions } from './infra-runner';
-export { managementScopesFor, type AsgardeoSide, type AdminCredentials, type StackOutputs, type SideOptions, type ApplySummary } from './asgardeo-side';
-export { DEPLOY_STEPS, type DeployStep, type ResumableStep, type StepReport } from './steps';
-export { LocalGatewayRunner, type LocalGatewayRunnerOptions } from './local-runner';
+export type { AsgardeoSide, SideOptions, ApplySummary } from './asgardeo-side';
+export type { ResumableStep } from './steps';
 export { reconcilerSide } from './reconciler-side';
-export { deployCommand, combinedPlanCommand, combinedDestroyCommand, DEPLOY_USAGE, type CommandDeps } from './command';

@@ -1,3 +1,4 @@
+import { UserError } from '../errors';
 /**
  * The AWS side of a deploy, behind a small interface: production code always uses the real
  * `cdktf` CLI (see cdktf-runner.ts); tests drive the pipeline with a fake that writes a realistic
@@ -40,26 +41,24 @@ export interface InfraDiff {
 }
 
 /** A tool the runner needs is not installed or not runnable; `hint` says how to install it. */
-export class InfraToolError extends Error {
-  readonly hint: string;
+export class InfraToolError extends UserError {
+  declare readonly hint: string;
   constructor(message: string, hint: string) {
-    super(`${message}\n  what to do: ${hint}`);
-    this.name = 'InfraToolError';
-    this.hint = hint;
+    super(message, { hint });
   }
 }
 
 /** A cdktf/terraform command ran and failed; `output` is the tail of what it printed. */
-export class InfraCommandError extends Error {
+export class InfraCommandError extends UserError {
+  /** The tool's exit code; `null` when it was killed. */
   readonly exitCode: number | null;
   readonly output: string;
-  readonly hint: string;
+  declare readonly hint: string;
   constructor(o: { command: string; exitCode: number | null; output: string; hint: string }) {
-    super(`\`${o.command}\` failed${o.exitCode === null ? ' (killed)' : ` with exit code ${o.exitCode}`}${o.output ? `:\n${indent(o.output)}` : ''}\n  what to do: ${o.hint}`);
-    this.name = 'InfraCommandError';
+    const status = o.exitCode === null ? ' (killed)' : ` with exit code ${o.exitCode}`;
+    super(`\`${o.command}\` failed${status}${o.output ? `:\n${indent(o.output)}` : ''}`, { hint: o.hint });
     this.exitCode = o.exitCode;
     this.output = o.output;
-    this.hint = o.hint;
   }
 }
 

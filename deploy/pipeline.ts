@@ -7,6 +7,7 @@ import type { InfraRunner } from './infra-runner';
 import { PreflightError, runPreflight, type PreflightCheck } from './preflight';
 import { runSmokeTest, type SmokeResult, type SmokeTestOptions } from './smoke';
 import { StepClock, type DeployStep, type ResumableStep, type StepReport } from './steps';
+import { UserError } from '../errors';
 
 export interface DeployOptions {
   loadConfig: () => ResolvedConfig;
@@ -52,7 +53,7 @@ export interface SideState {
 }
 
 /** A deploy stopped at `step`: the message says what failed, what is applied on each side, and how to resume. */
-export class DeployError extends Error {
+export class DeployError extends UserError {
   readonly step: DeployStep;
   readonly state: SideState;
   readonly resume: string;
@@ -60,8 +61,8 @@ export class DeployError extends Error {
   readonly cause: unknown;
   constructor(o: { step: DeployStep; cause: unknown; state: SideState; resume: string; steps: StepReport[] }) {
     const reason = o.cause instanceof Error ? o.cause.message : String(o.cause);
-    super(`deploy failed at step "${o.step}":\n${indent(reason)}\n\nWhat is applied now:\n  AWS:      ${o.state.aws}\n  Asgardeo: ${o.state.asgardeo}\n\nTo resume: ${o.resume}`);
-    this.name = 'DeployError';
+    const state = `What is applied now:\n  AWS:      ${o.state.aws}\n  Asgardeo: ${o.state.asgardeo}`;
+    super(`deploy failed at step "${o.step}":\n${indent(reason)}\n\n${state}\n\nTo resume: ${o.resume}`, { describesState: true });
     this.step = o.step;
     this.state = o.state;
     this.resume = o.resume;
@@ -70,7 +71,8 @@ export class DeployError extends Error {
   }
 }
 
-export function defaultOutputsFile(config: ResolvedConfig, cwd: string): string {
+/** Where `tollgate deploy` saves the stack's outputs unless told otherwise: `.tollgate/<stack>.outputs.json`. */
+export function stackOutputsPath(config: ResolvedConfig, cwd: string): string {
   return path.resolve(cwd, '.tollgate', `${config.stackName}.outputs.json`);
 }
 
@@ -96,7 +98,9 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   try {
     ({ config, credentials, checks: preflight } = await clock.run('preflight', async () => {
       const printPassed = (checks: PreflightCheck[]) => {
-        for (const c of checks.filter((x) => x.status !== 'failed')) o.write(`  ${c.status === 'ok' ? '✓' : '-'} ${c.name}: ${c.detail}\n`);
+        for (const c of checks.filter((x) => x.status !== 'failed')) {
+          o.write(`  ${c.status === 'ok' ? '✓' : '-'} ${c.name}: ${c.detail}\n`);
+        }
       };
       try {
         const result = await runPreflight({ loadConfig: o.loadConfig, runner: o.runner, side: o.side, env: o.env, home: o.home, skipAws: skipAwsStep, fetch: o.fetch, signal: o.signal });
@@ -112,7 +116,7 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
     return fail(err, `fix the problems above, then run \`${o.resumeCommand(from)}\``);
   }
   if (config.target === 'local') clock.retitle('aws', 'Stack: local gateway (local target)');
-  const outputsFile = o.outputsFile ?? defaultOutputsFile(config, o.cwd);
+  const outputsFile = o.outputsFile ?? stackOutputsPath(config, o.cwd);
   const op = { stack: config.stackName, environment: config.environment, configFile: config.file, onOutput: (t: string) => o.write(t), signal: o.signal };
 
   // 2. AWS.
@@ -132,12 +136,15 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
     try {
       outputs = await clock.run('aws', async () => {
         if (config.target !== 'local') {
-          await requireApproval({ yes: o.yes, interactive: o.interactive, prompt: o.prompt, action: `deploy stack ${config.stackName} to AWS (${config.aws.region}) and then reconcile Asgardeo organization "${config.asgardeo.organization}"`, rerunWithYes: `${o.resumeCommand()} --yes` });
+          await requireApproval({ yes: o.yes, interactive: o.interactive, prompt: o.prompt, action: `deploy stack ` +
+            `${config.stackName} to AWS (${config.aws.region}) and then reconcile Asgardeo organization ` +
+              `"${config.asgardeo.organization}"`, rerunWithYes: `${o.resumeCommand()} --yes` });
         }
         state.aws =
           config.target === 'local'
             ? `the local gateway for ${config.stackName} did not start (nothing outside this machine changed)`
-            : `cdktf deploy of ${config.stackName} started and did not finish: Terraform's state holds whatever it created; \`npx cdktf diff ${config.stackName}\` shows the rest`;
+            : `cdktf deploy of ${config.stackName} started and did not finish: Terraform's state holds whatever it ` +
+              `created; \`npx cdktf diff ${config.stackName}\` shows the rest`;
         fs.mkdirSync(path.dirname(outputsFile), { recursive: true });
         await o.runner.deploy({ ...op, outputsFile, autoApprove: true });
         const read = o.side.readStackOutputs(outputsFile, config);
@@ -147,7 +154,8 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
       });
     } catch (err) {
       if (state.aws.startsWith('not changed')) return fail(err, `run \`${o.resumeCommand()}\` when ready`);
-      return fail(err, `fix the problem above, then run \`${o.resumeCommand()}\`${config.target === 'local' ? '' : ' (Terraform continues from its state)'}`);
+      return fail(err, `fix the problem above, then run ` +
+        `\`${o.resumeCommand()}\`${config.target === 'local' ? '' : ' (Terraform continues from its state)'}`);
     }
   }
 
@@ -180,7 +188,8 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
         return result;
       });
     } catch (err) {
-      return fail(err, `fix the problem above, then run \`${o.resumeCommand('asgardeo')}\` (the AWS side is already deployed; objects already created are found and reused)`);
+      return fail(err, `fix the problem above, then run \`${o.resumeCommand('asgardeo')}\` (the AWS side is already ` +
+        `deployed; objects already created are found and reused)`);
     }
   }
 
@@ -208,7 +217,8 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
         return r;
       });
     } catch (err) {
-      return fail(err, `fix the problem above, then run \`${o.resumeCommand('smoke')}\` (or the whole \`${o.resumeCommand()}\` after a configuration change)`);
+      return fail(err, `fix the problem above, then run \`${o.resumeCommand('smoke')}\` (or the whole ` +
+        `\`${o.resumeCommand()}\` after a configuration change)`);
     }
   }
 
@@ -221,7 +231,10 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
 function checkIssuer(config: ResolvedConfig, outputs: StackOutputs): void {
   if (outputs.issuer !== config.asgardeo.issuer) {
     throw new Error(
-      `the deployed stack's JWT authorizer trusts the issuer ${JSON.stringify(outputs.issuer)}, but tokens of organization "${config.asgardeo.organization}" carry ${JSON.stringify(config.asgardeo.issuer)}: every call would be rejected with 401.\n  what to do: run the whole deploy again so the stack picks up the configured issuer (the outputs file may be from an older deploy)`,
+      `the deployed stack's JWT authorizer trusts the issuer ${JSON.stringify(outputs.issuer)}, but tokens of ` +
+        `organization "${config.asgardeo.organization}" carry ${JSON.stringify(config.asgardeo.issuer)}: every call ` +
+          `would be rejected with 401.\n  what to do: run the whole deploy again so the stack picks up the configured ` +
+            `issuer (the outputs file may be from an older deploy)`,
     );
   }
 }

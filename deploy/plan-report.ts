@@ -5,7 +5,7 @@ import { buildAccessMatrix, renderAccessMatrix, type AccessMatrix } from './acce
 import type { AdminCredentials, AsgardeoSide, StackOutputs } from './asgardeo-side';
 import type { InfraDiff, InfraRunner } from './infra-runner';
 
-export interface PlanOptions {
+export interface PlanReportOptions {
   config: ResolvedConfig;
   runner: InfraRunner;
   side: AsgardeoSide;
@@ -33,7 +33,8 @@ export interface PlanReport {
   stackName: string;
   environment: string;
   aws: InfraDiff | { changes: false; text: string; summary: string; skipped: true };
-  asgardeo: { changes: boolean; rendered: { text: string; markdown: string; json: string } };
+  /** The reconciler's plan, rendered by the side that made it (text, Markdown) and as data (JSON). */
+  asgardeo: { changes: boolean; text: string; markdown: string; data: unknown };
   matrix: AccessMatrix;
   boundary: BoundaryCheck[];
   changes: boolean;
@@ -42,10 +43,11 @@ export interface PlanReport {
 }
 
 /** `tollgate plan`: the AWS diff and the reconciler's plan side by side, with who can call what. */
-export async function runPlan(o: PlanOptions): Promise<PlanReport> {
+export async function runPlan(o: PlanReportOptions): Promise<PlanReport> {
   const { config } = o;
   const op = { stack: config.stackName, environment: config.environment, configFile: config.file, onOutput: o.onOutput, signal: o.signal };
-  const awsPromise = config.target === 'local' ? Promise.resolve({ changes: false as const, text: 'local target: nothing is deployed to AWS', summary: 'local target', skipped: true as const }) : o.runner.diff(op);
+  const awsPromise = config.target === 'local' ? Promise.resolve({ changes: false as const, text: 'local target: nothing ' +
+    'is deployed to AWS', summary: 'local target', skipped: true as const }) : o.runner.diff(op);
   const [aws, plan] = await Promise.all([awsPromise, o.side.plan({ config, outputs: o.outputs, credentials: o.credentials, prune: o.prune, adopt: o.adopt, signal: o.signal })]);
   const matrix = buildAccessMatrix(config);
   const boundary = boundaryChecks(config, o.stackDir, o.outputs);
@@ -54,7 +56,7 @@ export async function runPlan(o: PlanOptions): Promise<PlanReport> {
     stackName: config.stackName,
     environment: config.environment,
     aws,
-    asgardeo: { changes: asgardeoChanges, rendered: { text: o.side.renderPlan(plan, 'text'), markdown: o.side.renderPlan(plan, 'markdown'), json: o.side.renderPlan(plan, 'json') } },
+    asgardeo: { changes: asgardeoChanges, text: o.side.renderPlan(plan, 'text'), markdown: o.side.renderPlan(plan, 'markdown'), data: o.side.planData(plan) },
     matrix,
     boundary,
     changes: aws.changes || asgardeoChanges,
@@ -69,7 +71,8 @@ export async function runPlan(o: PlanOptions): Promise<PlanReport> {
 export function boundaryChecks(config: ResolvedConfig, stackDir: string, outputs?: StackOutputs): BoundaryCheck[] {
   const authorizers = readAuthorizers(stackDir);
   if (!authorizers) return [{ status: 'unknown', name: 'issuer and audience', detail: `${path.join(stackDir, 'cdk.tf.json')} was not found; run the synth (npx cdktf synth) to check them` }];
-  if (authorizers.length === 0) return [{ status: 'fail', name: 'JWT authorizer', detail: `the synthesized stack ${config.stackName} has no JWT authorizer: no route would check tokens` }];
+  if (authorizers.length === 0) return [{ status: 'fail', name: 'JWT authorizer', detail: `the synthesized stack ` +
+    `${config.stackName} has no JWT authorizer: no route would check tokens` }];
   const checks: BoundaryCheck[] = [routesCheck(config, stackDir)];
   const issuer = config.asgardeo.issuer;
   const expectedAudience = config.apiResource.identifier ?? outputs?.apiIdentifier;
@@ -78,22 +81,28 @@ export function boundaryChecks(config: ResolvedConfig, stackDir: string, outputs
       a.issuer === issuer
         ? { status: 'ok', name: 'issuer', detail: `the authorizer trusts ${issuer}, which Asgardeo puts in iss` }
         : isReference(a.issuer)
-          ? { status: 'unknown', name: 'issuer', detail: `the authorizer's issuer is computed by Terraform (${a.issuer}); known after deploy` }
-          : { status: 'fail', name: 'issuer', detail: `the authorizer trusts ${JSON.stringify(a.issuer)} but Asgardeo issues tokens with iss ${JSON.stringify(issuer)}: every call would get 401` },
+          ? { status: 'unknown', name: 'issuer', detail: `the authorizer's issuer is computed by Terraform ` +
+            `(${a.issuer}); known after deploy` }
+          : { status: 'fail', name: 'issuer', detail: `the authorizer trusts ${JSON.stringify(a.issuer)} but Asgardeo ` +
+            `issues tokens with iss ${JSON.stringify(issuer)}: every call would get 401` },
     );
     const literal = a.audiences.filter((x) => !isReference(x));
     if (expectedAudience && literal.includes(expectedAudience)) {
-      checks.push({ status: 'ok', name: 'audience', detail: `the authorizer accepts ${expectedAudience}, which the reconciler adds to every client's token audience` });
+      checks.push({ status: 'ok', name: 'audience', detail: `the authorizer accepts ${expectedAudience}, which the ` +
+        `reconciler adds to every client's token audience` });
     } else if (literal.length < a.audiences.length) {
       checks.push({
         status: 'ok',
         name: 'audience',
         detail: expectedAudience
-          ? `the authorizer's audience is the stack's API identifier (computed by Terraform); the reconciler uses ${expectedAudience}; the deploy re-checks them against the outputs`
+          ? `the authorizer's audience is the stack's API identifier (computed by Terraform); the reconciler uses ` +
+            `${expectedAudience}; the deploy re-checks them against the outputs`
           : "the authorizer's audience and the clients' token audience are both the stage invoke URL (known after deploy)",
       });
     } else {
-      checks.push({ status: 'fail', name: 'audience', detail: `the authorizer accepts ${JSON.stringify(a.audiences)} but Asgardeo's tokens will carry aud ${JSON.stringify(expectedAudience ?? '(the stage invoke URL)')} and the client id: every call would get 401 ("the token does not have a valid audience")` });
+      checks.push({ status: 'fail', name: 'audience', detail: `the authorizer accepts ${JSON.stringify(a.audiences)} but ` +
+        `Asgardeo's tokens will carry aud ${JSON.stringify(expectedAudience ?? '(the stage invoke URL)')} and the client ` +
+          `id: every call would get 401 ("the token does not have a valid audience")` });
     }
   }
   return checks;
@@ -116,13 +125,18 @@ function routesCheck(config: ResolvedConfig, stackDir: string): BoundaryCheck {
     const jwt = r.authorization_type === 'JWT';
     const scopes = Array.isArray(r.authorization_scopes) ? r.authorization_scopes.map(String).sort() : [];
     if (route.public && jwt) problems.push(`${route.routeKey} is public in the configuration but requires a token in the stack`);
-    if (!route.public && !jwt) problems.push(`${route.routeKey} requires ${route.scopes.join(' or ')} in the configuration but is served without a token (authorization_type ${String(r.authorization_type ?? 'NONE')})`);
-    if (!route.public && jwt && JSON.stringify(scopes) !== JSON.stringify([...route.scopes].sort())) problems.push(`${route.routeKey} requires ${JSON.stringify(scopes)} in the stack but ${JSON.stringify([...route.scopes].sort())} in the configuration`);
+    if (!route.public && !jwt) problems.push(`${route.routeKey} requires ${route.scopes.join(' or ')} in the ` +
+      `configuration but is served without a token (authorization_type ${String(r.authorization_type ?? 'NONE')})`);
+    if (!route.public && jwt && JSON.stringify(scopes) !== JSON.stringify([...route.scopes].sort())) problems.push(`${route.routeKey} requires ${JSON.stringify(scopes)} in the stack ` +
+          `but ${JSON.stringify([...route.scopes].sort())} in the configuration`);
   }
-  for (const key of inStack.keys()) if (!config.routes.some((r) => r.routeKey === key)) problems.push(`${key} is in the stack but not in the configuration`);
+  for (const key of inStack.keys()) if (!config.routes.some((r) => r.routeKey === key)) problems.push(`${key} is in the ` +
+    `stack but not in the configuration`);
   return problems.length
-    ? { status: 'fail', name: 'routes', detail: `the stack and the configuration disagree (the access matrix would be wrong): ${problems.join('; ')}` }
-    : { status: 'ok', name: 'routes', detail: `the stack's ${config.routes.length} route(s) require exactly the scopes of the access matrix` };
+    ? { status: 'fail', name: 'routes', detail: `the stack and the configuration disagree (the access matrix would be ` +
+      `wrong): ${problems.join('; ')}` }
+    : { status: 'ok', name: 'routes', detail: `the stack's ${config.routes.length} route(s) require exactly the scopes ` +
+      `of the access matrix` };
 }
 
 interface AuthorizerSpec {
@@ -149,21 +163,23 @@ function readAuthorizers(stackDir: string): AuthorizerSpec[] | undefined {
     });
 }
 
-function parseOr(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
 function isReference(value: string): boolean {
   return value.includes('${');
 }
 
 export function renderPlanReport(r: PlanReport, format: 'text' | 'markdown' | 'json'): string {
   if (format === 'json') {
-    return `${JSON.stringify({ stackName: r.stackName, environment: r.environment, changes: r.changes, aws: { changes: r.aws.changes, summary: r.aws.summary, text: r.aws.text }, asgardeo: { changes: r.asgardeo.changes, plan: parseOr(r.asgardeo.rendered.json) }, accessMatrix: r.matrix, boundary: r.boundary, problems: r.problems }, null, 2)}\n`;
+    const data = {
+      stackName: r.stackName,
+      environment: r.environment,
+      changes: r.changes,
+      aws: { changes: r.aws.changes, summary: r.aws.summary, text: r.aws.text },
+      asgardeo: { changes: r.asgardeo.changes, plan: r.asgardeo.data },
+      accessMatrix: r.matrix,
+      boundary: r.boundary,
+      problems: r.problems,
+    };
+    return `${JSON.stringify(data, null, 2)}\n`;
   }
   const mark = (b: BoundaryCheck) => (b.status === 'ok' ? '✓' : b.status === 'fail' ? '✗' : '?');
   const verdict = r.changes ? `changes: AWS ${r.aws.changes ? 'yes' : 'no'}, Asgardeo ${r.asgardeo.changes ? 'yes' : 'no'}` : 'no changes';
@@ -193,7 +209,7 @@ export function renderPlanReport(r: PlanReport, format: 'text' | 'markdown' | 'j
       '',
       `### Asgardeo (${r.asgardeo.changes ? 'changes' : 'no changes'})`,
       '',
-      r.asgardeo.rendered.markdown.trim(),
+      r.asgardeo.markdown.trim(),
       '',
     ].join('\n');
   }
@@ -210,7 +226,7 @@ export function renderPlanReport(r: PlanReport, format: 'text' | 'markdown' | 'j
     r.aws.text.trim(),
     '',
     `== Asgardeo: ${r.asgardeo.changes ? 'changes' : 'no changes'} ==`,
-    r.asgardeo.rendered.text.trim(),
+    r.asgardeo.text.trim(),
     '',
   ].join('\n');
 }

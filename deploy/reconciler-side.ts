@@ -3,6 +3,7 @@ import {
   applyAsgardeo,
   destroyAsgardeo,
   planAsgardeo,
+  planData,
   planHasChanges,
   readStackOutputs,
   renderPlan,
@@ -32,6 +33,7 @@ export function reconcilerSide(o: { env: NodeJS.ProcessEnv; transport?: Transpor
     apply: (s) => applyAsgardeo(options(s)),
     destroy: (s) => destroyAsgardeo(options(s)),
     renderPlan: (plan, format) => renderPlan(plan, format),
+    planData: (plan) => planData(plan),
     planHasChanges: (plan) => planHasChanges(plan),
     requestClientToken: (t) => requestClientToken({ ...t, transport }),
   };

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { ResolvedConfig, ResolvedRoute } from '../config';
+import { UserError } from '../errors';
 
 export interface SmokeToken {
   accessToken: string;
@@ -39,7 +40,7 @@ export interface SmokeResult {
   skipped: string[];
 }
 
-export class SmokeTestError extends Error {
+export class SmokeTestError extends UserError {
   readonly result: SmokeResult;
   constructor(result: SmokeResult) {
     const failed = result.checks.filter((c) => !c.ok);
@@ -47,7 +48,6 @@ export class SmokeTestError extends Error {
       `Smoke test: ${failed.length} of ${result.checks.length} check${result.checks.length === 1 ? '' : 's'} failed:\n` +
         failed.map((c) => `  ✗ ${c.route} with ${c.caller}: expected ${c.expected}, got ${c.got}`).join('\n'),
     );
-    this.name = 'SmokeTestError';
     this.result = result;
   }
 }
@@ -92,15 +92,18 @@ export async function runSmokeTest(o: SmokeTestOptions): Promise<SmokeResult> {
     if (without) {
       const t = await token(without.name);
       const leaked = grantedOf(t).filter((s) => route.scopes.includes(s));
-      if (leaked.length) record({ route: key, caller: `token of ${without.name}`, expected: `a token without ${route.scopes.join(' / ')}`, got: `Asgardeo granted ${leaked.join(' ')} (the client is authorized for more than tollgate.config.ts says; run \`tollgate plan\`)`, ok: false });
+      if (leaked.length) record({ route: key, caller: `token of ${without.name}`, expected: `a token without ${route.scopes.join(' / ')}`, got: `Asgardeo granted ${leaked.join(' ')} ` +
+            '(the client is authorized for more than tollgate.config.ts says; run `tollgate plan`)', ok: false });
       else record(judge(key, `token of ${without.name} (lacks ${route.scopes.join(', ')})`, await call(t.accessToken), 403));
     } else {
-      result.skipped.push(`${key}: every client_credentials client holds one of ${route.scopes.join(', ')}, so the 403 case cannot be tried`);
+      result.skipped.push(`${key}: every client_credentials client holds one of ${route.scopes.join(', ')}, so the 403 ` +
+        `case cannot be tried`);
     }
 
     const holder = ccClients.find((c) => c.scopes.some((s) => route.scopes.includes(s)));
     if (!holder) {
-      result.skipped.push(`${key}: no client_credentials client can obtain ${route.scopes.join(' or ')}, so the 2xx case cannot be tried (see the access matrix in \`tollgate plan\`)`);
+      result.skipped.push(`${key}: no client_credentials client can obtain ${route.scopes.join(' or ')}, so the 2xx case ` +
+        `cannot be tried (see the access matrix in \`tollgate plan\`)`);
       continue;
     }
     const t = await token(holder.name);
@@ -124,7 +127,8 @@ interface Answer {
 
 function judge(route: string, caller: string, answer: Answer, expected: number | 'ok', body?: unknown): SmokeCheck {
   const expectedText = expected === 'ok' ? `2xx${body === undefined ? '' : ` ${JSON.stringify(body)}`}` : String(expected);
-  const got = answer.error ? `no answer (${answer.error})` : `${answer.status} ${truncate(answer.body)}${answer.wwwAuthenticate && answer.status >= 400 ? ` [www-authenticate: ${answer.wwwAuthenticate}]` : ''}`;
+  const got = answer.error ? `no answer (${answer.error})` : `${answer.status} ` +
+    `${truncate(answer.body)}${answer.wwwAuthenticate && answer.status >= 400 ? ` [www-authenticate: ${answer.wwwAuthenticate}]` : ''}`;
   let ok = !answer.error && (expected === 'ok' ? answer.status >= 200 && answer.status < 300 : answer.status === expected);
   if (ok && body !== undefined) ok = sameJson(answer.body, body);
   return { route, caller, expected: expectedText, got, ok };

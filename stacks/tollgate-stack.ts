@@ -4,20 +4,9 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { ResolvedConfig } from '../config';
 import { BundledNodeFunction } from '../constructs/bundled-node-function';
 import { SecuredHttpApi } from '../constructs/secured-http-api';
+import { STACK_OUTPUT_KEYS, STACK_OUTPUTS, type StackOutputs } from './outputs';
 
-/** Names of the stack outputs; the reconciler, deploy and the sandbox read exactly these. */
-export const STACK_OUTPUT_NAMES = [
-  'api_id',
-  'api_endpoint',
-  'stage_invoke_url',
-  'api_identifier',
-  'issuer',
-  'region',
-  'function_name',
-  'stack_name',
-  'environment',
-] as const;
-export type StackOutputName = (typeof STACK_OUTPUT_NAMES)[number];
+export { STACK_OUTPUT_NAMES, type StackOutputName } from './outputs';
 
 /** Where a stack keeps its Terraform state. */
 export type StateBackend =
@@ -72,22 +61,20 @@ export class TollgateStack extends TerraformStack {
       logRetentionDays: config.aws.logRetentionDays,
     });
 
-    const outputs: Record<StackOutputName, { value: string; description: string }> = {
-      api_id: { value: this.httpApi.api.id, description: 'HTTP API id' },
-      api_endpoint: { value: this.httpApi.api.apiEndpoint, description: 'HTTP API endpoint, without the stage' },
-      stage_invoke_url: { value: this.httpApi.stageInvokeUrl, description: 'Base URL of the stage' },
-      api_identifier: {
-        value: config.apiResource.identifier ?? this.httpApi.stageInvokeUrl,
-        description: 'Identifier of the API resource in Asgardeo; the JWT authorizer audience',
-      },
-      issuer: { value: config.asgardeo.issuer, description: 'Token issuer the JWT authorizer trusts' },
-      region: { value: config.aws.region, description: 'AWS region' },
-      function_name: { value: this.fn.function.functionName, description: 'Lambda function name' },
-      stack_name: { value: config.stackName, description: 'Terraform stack name' },
-      environment: { value: config.environment, description: 'Tollgate environment' },
+    const values: StackOutputs = {
+      apiId: this.httpApi.api.id,
+      apiEndpoint: this.httpApi.api.apiEndpoint,
+      stageInvokeUrl: this.httpApi.stageInvokeUrl,
+      apiIdentifier: config.apiResource.identifier ?? this.httpApi.stageInvokeUrl,
+      issuer: config.asgardeo.issuer,
+      region: config.aws.region,
+      functionName: this.fn.function.functionName,
+      stackName: config.stackName,
+      environment: config.environment,
     };
-    for (const [name, output] of Object.entries(outputs)) {
-      new TerraformOutput(this, name, { ...output, staticId: true });
+    for (const key of STACK_OUTPUT_KEYS) {
+      const { name, description } = STACK_OUTPUTS[key];
+      new TerraformOutput(this, name, { value: values[key], description, staticId: true });
     }
   }
 }

@@ -148,9 +148,9 @@ describe('renderPlan', () => {
     adopt: false,
     warnings: ['something to know'],
     changes: [
-      { type: 'application', name: 'pharmacy-reader', action: 'update', id: '1', fields: [{ field: 'oidc.accessToken.type', before: 'Default', after: 'JWT' }, { field: 'oidc.clientSecret', before: 'leaky-value', after: 'other-leaky' }] },
-      { type: 'application', name: 'hand-made', action: 'conflict', id: '2', fields: [], note: 'run with --adopt' },
-      { type: 'role', name: 'pharmacist', action: 'no-op', id: '3', fields: [] },
+      { type: 'application', key: { type: 'application', name: 'pharmacy-reader' }, name: 'pharmacy-reader', action: 'update', id: '1', fields: [{ field: 'oidc.accessToken.type', before: 'Default', after: 'JWT' }, { field: 'oidc.clientSecret', before: 'leaky-value', after: 'other-leaky' }] },
+      { type: 'application', key: { type: 'application', name: 'hand-made' }, name: 'hand-made', action: 'conflict', id: '2', fields: [], note: 'run with --adopt' },
+      { type: 'role', key: { type: 'role', name: 'pharmacist' }, name: 'pharmacist', action: 'no-op', id: '3', fields: [] },
     ],
   };
 

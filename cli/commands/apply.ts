@@ -1,12 +1,13 @@
 import * as path from 'node:path';
-import { applyAsgardeo, defaultOutputsFile, planHasChanges, renderPlan, writeAsgardeoOutputs } from '../../asgardeo';
+import { applyAsgardeo, asgardeoOutputsPath, planHasChanges, renderPlan, writeAsgardeoOutputs } from '../../asgardeo';
 import { formatFromFlags, parseCommandArgs, RECONCILE_OPTIONS, reportError, useColor } from '../args';
 import { EXIT_CHANGES, EXIT_OK, type CliIo } from '../io';
-import { reconcileOptionsFromFlags } from '../reconcile-command';
+import { reconcileOptions } from '../context';
 
 export const summary = 'Make Asgardeo match the configuration (API resource, clients, roles, users)';
 
-const USAGE = `Usage: tollgate apply [--env <name>] [--config <file>] --outputs <file> [--prune --yes] [--adopt] [--outputs-out <file>] [--json | --markdown] [--detailed-exitcode]
+const USAGE = `Usage: tollgate apply [--env <name>] [--config <file>] --outputs <file> [--prune --yes] [--adopt]\
+ [--outputs-out <file>] [--json | --markdown] [--detailed-exitcode]
 
   --outputs <file>       the AWS stack's outputs (cdktf --outputs-file JSON or \`terraform output -json\`)
   --prune                delete objects this stack owns that are no longer configured (needs --yes)
@@ -29,12 +30,16 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write('tollgate apply: --prune deletes objects; run `tollgate plan --prune` to review them, then add --yes\n');
       return 1;
     }
-    const options = reconcileOptionsFromFlags(values, io);
+    const options = reconcileOptions(values, io);
     const result = await applyAsgardeo(options);
     io.stdout.write(renderPlan(result.plan, format, { color: format === 'text' && useColor(io) }));
-    const file = typeof values['outputs-out'] === 'string' ? path.resolve(io.cwd, values['outputs-out']) : defaultOutputsFile(options.config, io.cwd);
+    const file =
+      typeof values['outputs-out'] === 'string' ? path.resolve(io.cwd, values['outputs-out']) : asgardeoOutputsPath(options.config, io.cwd);
     writeAsgardeoOutputs(file, result.outputs);
-    io.stderr.write(`Applied: ${result.stats.writes} write(s), ${result.stats.requests} request(s). Outputs written to ${path.relative(io.cwd, file) || file}\n`);
+    io.stderr.write(
+      `Applied: ${result.stats.writes} write(s), ${result.stats.requests} request(s). ` +
+        `Outputs written to ${path.relative(io.cwd, file) || file}\n`,
+    );
     return values['detailed-exitcode'] && planHasChanges(result.plan) ? EXIT_CHANGES : EXIT_OK;
   } catch (err) {
     return reportError('apply', err, io, USAGE);

@@ -1,7 +1,113 @@
-import { deployCommand } from '../../deploy/command';
-import type { CliIo } from '../io';
+import * as path from 'node:path';
+import { CdktfRunner, isInteractive, reconcilerSide, runDeploy, terminalPrompt, type ResumableStep } from '../../deploy';
+import { parseCommandArgs, reportError, UsageError } from '../args';
+import { configFromFlags, repeatCommand, withTarget } from '../context';
+import type { CommandDeps } from '../deps';
+import { EXIT_OK, type CliIo } from '../io';
 
 export const summary = 'Deploy one environment: preflight, AWS (cdktf deploy), Asgardeo (reconcile), smoke test';
+
+const DEPLOY_OPTIONS = {
+  'no-smoke': { type: 'boolean', default: false },
+  target: { type: 'string' },
+  from: { type: 'string' },
+  once: { type: 'boolean', default: false },
+} as const;
+
+export const DEPLOY_USAGE = `Usage: tollgate deploy [--env <name>] [--config <file>] [--yes] [--no-smoke]\
+ [--from asgardeo|smoke] [--outputs <file>]
+
+Deploys one environment in four steps, each with its time:
+  1. preflight   configuration, terraform + cdktf, AWS credentials, Asgardeo admin credentials and
+                 scopes, the issuer's discovery document and its RSA keys; nothing changes before they pass
+  2. aws         cdktf deploy of the environment's stack (asks for approval on a terminal)
+  3. asgardeo    the reconciler's apply, fed by the stack's outputs
+  4. smoke       calls every route: no token -> 401, a token without its scopes -> 403, with them -> 2xx
+
+  --yes                  approve the AWS change without asking (required without a terminal, e.g. CI)
+  --no-smoke             skip the smoke test
+  --from <step>          resume at asgardeo or smoke after a failure (reads the saved outputs file)
+  --outputs <file>       where the stack outputs are written/read (default .tollgate/<stack>.outputs.json)
+  --target local         the local sandbox: the stack is served by the local gateway. Without
+                         ASGARDEO_BASE_URL it starts a local Asgardeo too and keeps serving until Ctrl-C
+                         (= npm start); with it, it uses that Asgardeo (npm run asgardeo:local)
+  --once                 with --target local and no ASGARDEO_BASE_URL: exit after the checks
+Environment: ASGARDEO_CLIENT_ID, ASGARDEO_CLIENT_SECRET (admin M2M app); AWS credentials (AWS_PROFILE or
+AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY); TF_CLOUD_ORGANIZATION + TF_WORKSPACE for Terraform Cloud state.
+`;
+
+/**
+ * The local stand-ins (sandbox/), loaded only for `--target local`: a real deploy never loads the
+ * local Asgardeo or gateway. The CLI is the one layer allowed to reach them.
+ */
+function sandbox(): typeof import('../../sandbox/local') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../sandbox/local') as typeof import('../../sandbox/local');
+}
+
+export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps = {}): Promise<number> {
+  try {
+    const { values } = parseCommandArgs(argv, DEPLOY_OPTIONS);
+    if (values.help) {
+      io.stdout.write(DEPLOY_USAGE);
+      return EXIT_OK;
+    }
+    const from = values.from;
+    if (from !== undefined && from !== 'asgardeo' && from !== 'smoke' && from !== 'aws')
+      throw new UsageError(`--from must be aws, asgardeo or smoke, not "${from}"`);
+    const cio = withTarget(values, io);
+    const localTarget = !deps.runner && cio.env.TOLLGATE_TARGET === 'local';
+    if (localTarget && from !== undefined)
+      throw new UsageError('--from is for the aws target: the local target starts a fresh gateway, so it always runs every step');
+    if (localTarget && !cio.env.ASGARDEO_BASE_URL) {
+      // No Asgardeo named: the sandbox starts a local one and runs this same pipeline (`npm start`).
+      const passOn = [
+        ...(values.once ? ['--once'] : []),
+        ...(typeof values.env === 'string' ? ['--env', values.env] : []),
+        ...(typeof values.config === 'string' ? ['--config', values.config] : []),
+      ];
+      return await sandbox().runSandbox(passOn, io);
+    }
+    const loadConfig = () => configFromFlags(values, cio);
+    // The local target serves the synthesized stack with the local gateway for as long as the caller wants.
+    const local = localTarget
+      ? new (sandbox().LocalGatewayRunner)({
+          config: loadConfig,
+          outdir: path.resolve(io.cwd, '.tollgate', 'local', 'cdktf.out'),
+          log: (l) => io.stderr.write(`gateway: ${l}\n`),
+        })
+      : undefined;
+    const outputsFlag = typeof values.outputs === 'string' ? path.resolve(io.cwd, values.outputs) : undefined;
+    try {
+      const result = await runDeploy({
+        loadConfig,
+        runner: deps.runner ?? local ?? new CdktfRunner({ cwd: io.cwd, env: cio.env }),
+        side: deps.side ?? reconcilerSide({ env: cio.env }),
+        env: cio.env,
+        cwd: io.cwd,
+        yes: values.yes === true,
+        interactive: deps.interactive ?? isInteractive(process.stdin, io.stdout),
+        prompt: deps.prompt ?? terminalPrompt(process.stdin, process.stderr),
+        smoke: values['no-smoke'] !== true,
+        from: from === 'aws' ? undefined : (from as ResumableStep | undefined),
+        outputsFile: outputsFlag,
+        // A local run starts a fresh gateway, so it resumes from the start.
+        resumeCommand: (step) => `${repeatCommand('deploy', values)}${step && !local ? ` --from ${step}` : ''}`,
+        write: (t) => io.stdout.write(t),
+        home: deps.home,
+        fetch: deps.fetch,
+        smokeOptions: deps.smokeOptions,
+        signal: io.signal,
+      });
+      await deps.onDeployed?.(result);
+    } finally {
+      await local?.stop();
+    }
+    return EXIT_OK;
+  } catch (err) {
+    return reportError('deploy', err, io, DEPLOY_USAGE);
+  }
+}
 
 export function run(argv: string[], io: CliIo): Promise<number> {
   return deployCommand(argv, io);

@@ -1,8 +1,10 @@
 import { destroyAsgardeo, planHasChanges, renderPlan } from '../../asgardeo';
-import { combinedDestroyCommand } from '../../deploy/command';
-import { configFromFlags, formatFromFlags, parseCommandArgs, RECONCILE_OPTIONS, reportError, useColor } from '../args';
+import { CdktfRunner, isInteractive, reconcilerSide, runDestroy, terminalPrompt } from '../../deploy';
+import { formatFromFlags, parseCommandArgs, reportError, useColor } from '../args';
+import { configFromFlags, reconcileOptions, repeatCommand, stackOutputsFile } from '../context';
+import type { CommandDeps } from '../deps';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type CliIo } from '../io';
-import { reconcileOptionsFromFlags } from '../reconcile-command';
+import { PLAN_OPTIONS } from './plan';
 
 export const summary = 'Delete the Asgardeo objects this stack owns (never users, never objects it does not own), then the AWS stack';
 
@@ -16,7 +18,7 @@ const USAGE = `Usage: tollgate destroy --yes [--env <name>] [--config <file>] [-
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   try {
-    const { values } = parseCommandArgs(argv, { ...RECONCILE_OPTIONS, 'asgardeo-only': { type: 'boolean', default: false } });
+    const { values } = parseCommandArgs(argv, PLAN_OPTIONS);
     if (values.help) {
       io.stdout.write(USAGE);
       return EXIT_OK;
@@ -27,10 +29,37 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write('tollgate destroy: this deletes the Asgardeo objects of this stack; add --yes to confirm\n');
       return EXIT_ERROR;
     }
-    const result = await destroyAsgardeo(reconcileOptionsFromFlags(values, io));
+    const result = await destroyAsgardeo(reconcileOptions(values, io));
     io.stdout.write(renderPlan(result.plan, format, { color: format === 'text' && useColor(io) }));
     return values['detailed-exitcode'] && planHasChanges(result.plan) ? EXIT_CHANGES : EXIT_OK;
   } catch (err) {
     return reportError('destroy', err, io, USAGE);
+  }
+}
+
+/** `tollgate destroy` across both sides: the owned Asgardeo objects, then `cdktf destroy`. */
+export async function combinedDestroyCommand(argv: string[], io: CliIo, deps: CommandDeps = {}): Promise<number> {
+  try {
+    const { values } = parseCommandArgs(argv, PLAN_OPTIONS);
+    formatFromFlags(values);
+    const config = configFromFlags(values, io);
+    const side = deps.side ?? reconcilerSide({ env: io.env });
+    const outputsFile = stackOutputsFile(values, io, { config, orLastDeploy: true });
+    await runDestroy({
+      config,
+      runner: deps.runner ?? new CdktfRunner({ cwd: io.cwd, env: io.env }),
+      side,
+      credentials: side.credentialsFromEnv(io.env),
+      outputs: outputsFile ? side.readStackOutputs(outputsFile, config) : undefined,
+      yes: values.yes === true,
+      interactive: deps.interactive ?? isInteractive(process.stdin, io.stdout),
+      prompt: deps.prompt ?? terminalPrompt(process.stdin, process.stderr),
+      command: repeatCommand('destroy', values),
+      write: (t) => io.stdout.write(t),
+      signal: io.signal,
+    });
+    return EXIT_OK;
+  } catch (err) {
+    return reportError('destroy', err, io);
   }
 }

@@ -1,12 +1,15 @@
+import * as path from 'node:path';
 import { planAsgardeo, planHasChanges, renderPlan } from '../../asgardeo';
-import { combinedPlanCommand } from '../../deploy/command';
-import { configFromFlags, formatFromFlags, parseCommandArgs, RECONCILE_OPTIONS, reportError, useColor } from '../args';
+import { CdktfRunner, planExitCode, reconcilerSide, renderPlanReport, runPlan } from '../../deploy';
+import { formatFromFlags, parseCommandArgs, RECONCILE_OPTIONS, reportError, useColor } from '../args';
+import { configFromFlags, reconcileOptions, stackOutputsFile } from '../context';
+import type { CommandDeps } from '../deps';
 import { EXIT_CHANGES, EXIT_OK, type CliIo } from '../io';
-import { reconcileOptionsFromFlags } from '../reconcile-command';
 
 export const summary = 'Show what a deploy would change: AWS (cdktf diff) and Asgardeo, with who can call what (no writes)';
 
-const USAGE = `Usage: tollgate plan [--env <name>] [--config <file>] [--outputs <file>] [--prune] [--adopt] [--json | --markdown] [--detailed-exitcode] [--asgardeo-only]
+const USAGE = `Usage: tollgate plan [--env <name>] [--config <file>] [--outputs <file>] [--prune] [--adopt]\
+ [--json | --markdown] [--detailed-exitcode] [--asgardeo-only]
 
   For the aws target: \`cdktf diff\` plus the Asgardeo plan in one report, with the access matrix (route ->
   scopes -> clients and roles) and the issuer/audience checks across both sides (see docs/deploy.md).
@@ -20,19 +23,56 @@ const USAGE = `Usage: tollgate plan [--env <name>] [--config <file>] [--outputs 
 Environment: ASGARDEO_CLIENT_ID, ASGARDEO_CLIENT_SECRET (admin M2M app), ASGARDEO_BASE_URL
 `;
 
+/** Flags of `plan` (and `destroy`): the reconciler's, plus --asgardeo-only. */
+export const PLAN_OPTIONS = { ...RECONCILE_OPTIONS, 'asgardeo-only': { type: 'boolean', default: false } } as const;
+
 export async function run(argv: string[], io: CliIo): Promise<number> {
   try {
-    const { values } = parseCommandArgs(argv, { ...RECONCILE_OPTIONS, 'asgardeo-only': { type: 'boolean', default: false } });
+    const { values } = parseCommandArgs(argv, PLAN_OPTIONS);
     if (values.help) {
       io.stdout.write(USAGE);
       return EXIT_OK;
     }
     const format = formatFromFlags(values);
     if (!values['asgardeo-only'] && configFromFlags(values, io).target === 'aws') return await combinedPlanCommand(argv, io);
-    const plan = await planAsgardeo(reconcileOptionsFromFlags(values, io));
+    const plan = await planAsgardeo(reconcileOptions(values, io));
     io.stdout.write(renderPlan(plan, format, { color: format === 'text' && useColor(io) }));
     return values['detailed-exitcode'] && planHasChanges(plan) ? EXIT_CHANGES : EXIT_OK;
   } catch (err) {
     return reportError('plan', err, io, USAGE);
+  }
+}
+
+/**
+ * `tollgate plan` across both sides: `cdktf diff` plus the reconciler's plan, the access matrix and
+ * the issuer/audience checks. Outputs come from --outputs, else the file the last deploy saved.
+ */
+export async function combinedPlanCommand(argv: string[], io: CliIo, deps: CommandDeps = {}): Promise<number> {
+  try {
+    const { values } = parseCommandArgs(argv, PLAN_OPTIONS);
+    const format = formatFromFlags(values);
+    const config = configFromFlags(values, io);
+    const side = deps.side ?? reconcilerSide({ env: io.env });
+    const outputsFile = stackOutputsFile(values, io, { config, orLastDeploy: true });
+    const outputs = outputsFile ? side.readStackOutputs(outputsFile, config) : undefined;
+    const outdir = path.resolve(io.cwd, io.env.CDKTF_OUTDIR ?? 'cdktf.out');
+    const report = await runPlan({
+      config,
+      runner: deps.runner ?? new CdktfRunner({ cwd: io.cwd, env: io.env }),
+      side,
+      credentials: side.credentialsFromEnv(io.env),
+      outputs,
+      prune: values.prune === true,
+      adopt: values.adopt === true,
+      stackDir: path.join(outdir, 'stacks', config.stackName),
+      // Terraform's own progress goes to stderr so stdout stays a clean report (PR comment, JSON).
+      onOutput: (t) => io.stderr.write(t),
+      signal: io.signal,
+    });
+    io.stdout.write(renderPlanReport(report, format));
+    for (const p of report.problems) io.stderr.write(`tollgate plan: problem: ${p}\n`);
+    return planExitCode(report, values['detailed-exitcode'] === true);
+  } catch (err) {
+    return reportError('plan', err, io);
   }
 }

@@ -1,5 +1,6 @@
 import { adminCredentialsFromEnv, requestClientToken, transportFromEnv } from '../../asgardeo';
-import { configFromFlags, parseCommandArgs, reportError, UsageError } from '../args';
+import { parseCommandArgs, reportError, UsageError } from '../args';
+import { configFromFlags } from '../context';
 import { EXIT_OK, type CliIo } from '../io';
 
 export const summary = 'Print an access token for a configured client (for testing the API)';
@@ -24,11 +25,22 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     if (!config.clients.some((c) => c.name === values.client)) {
       const known = config.clients.map((c) => c.name);
-      throw new UsageError(`unknown client "${values.client}" (environment ${config.environment}); configured clients: ${known.join(', ') || 'none'}`);
+      throw new UsageError(
+        `unknown client "${values.client}" (environment ${config.environment}); configured clients: ${known.join(', ') || 'none'}`,
+      );
     }
-    const token = await requestClientToken({ config, credentials: adminCredentialsFromEnv(io.env), client: values.client, scopes: values.scope, transport: transportFromEnv(io.env), signal: io.signal });
+    const token = await requestClientToken({
+      config,
+      credentials: adminCredentialsFromEnv(io.env),
+      client: values.client,
+      scopes: values.scope,
+      transport: transportFromEnv(io.env),
+      signal: io.signal,
+    });
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ access_token: token.accessToken, token_type: 'Bearer', scope: token.scope, expires_in: token.expiresIn })}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ access_token: token.accessToken, token_type: 'Bearer', scope: token.scope, expires_in: token.expiresIn })}\n`,
+      );
     } else {
       io.stdout.write(`${token.accessToken}\n`);
       io.stderr.write(`scope: ${token.scope || '(none granted)'}; expires in ${token.expiresIn} s\n`);

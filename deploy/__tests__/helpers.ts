@@ -197,6 +197,9 @@ export class FakeSide implements AsgardeoSide<{ changes: boolean }> {
     if (format === 'json') return JSON.stringify({ changes: plan.changes });
     return plan.changes ? `${format === 'markdown' ? '- ' : ''}+ create api resource "Pharmacy User API"` : 'No changes.';
   }
+  planData(plan: { changes: boolean }): unknown {
+    return { changes: plan.changes };
+  }
   planHasChanges(plan: { changes: boolean }): boolean {
     return plan.changes;
   }

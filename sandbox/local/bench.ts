@@ -58,14 +58,16 @@ async function main(): Promise<void> {
     try {
       const s = await runOnce(outdir);
       samples.push(s);
-      process.stdout.write(`run ${n}: ready ${(s.readyMs / 1000).toFixed(2)} s, process ${(s.processMs / 1000).toFixed(2)} s, wall ${(s.wallMs / 1000).toFixed(2)} s\n`);
+      process.stdout.write(`run ${n}: ready ${(s.readyMs / 1000).toFixed(2)} s, process ` +
+        `${(s.processMs / 1000).toFixed(2)} s, wall ${(s.wallMs / 1000).toFixed(2)} s\n`);
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
   }
   const fmt = (pick: (s: Sample) => number) => {
     const v = samples.map(pick);
-    return `median ${(median(v) / 1000).toFixed(2)} s (min ${(Math.min(...v) / 1000).toFixed(2)}, max ${(Math.max(...v) / 1000).toFixed(2)})`;
+    return `median ${(median(v) / 1000).toFixed(2)} s (min ${(Math.min(...v) / 1000).toFixed(2)}, max ` +
+      `${(Math.max(...v) / 1000).toFixed(2)})`;
   };
   process.stdout.write(
     `\nSandbox start-to-ready over ${runs} fresh \`npm start -- --once\` runs on ${os.cpus().length} CPU(s), Node ${process.version}:\n` +

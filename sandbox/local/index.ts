@@ -1,6 +1,10 @@
-export { startSandbox, type Sandbox, type SandboxOptions } from './sandbox';
-export { runSandbox, SANDBOX_USAGE, type RunSandboxDeps } from './run';
-export { renderChecks, renderTryIt, shellQuote, type TryItOptions } from './report';
-export { startAsgardeoOnPreferredPort, DEFAULT_ASGARDEO_PORT, type PortChoice } from './asgardeo-port';
-export { SandboxRunner } from './sandbox-runner';
+/**
+ * The sandbox: the deploy pipeline wired to the local stand-ins (sandbox/asgardeo, sandbox/gateway)
+ * through deploy's interfaces: SandboxRunner / LocalGatewayRunner are InfraRunners, and the real
+ * reconciler is pointed at the local Asgardeo. `npm start` and `tollgate deploy --target local` run it.
+ */
+export { startSandbox, type Sandbox } from './sandbox';
+export { runSandbox } from './run';
+export { startAsgardeoOnPreferredPort } from './asgardeo-port';
+export { LocalGatewayRunner } from './local-gateway-runner';
 export { diffStacks, type SynthesizedStack } from './stack-diff';

@@ -3,10 +3,12 @@ import type { SmokeResult } from '../../deploy';
 
 /** What the smoke test proved, one line per call, with the expected answer next to the real one. */
 export function renderChecks(smoke: SmokeResult): string {
-  const lines = smoke.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.route.padEnd(12)} ${c.caller}: ${c.ok ? stripChallenge(c.got) : `expected ${c.expected}, got ${c.got}`}`);
+  const lines = smoke.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.route.padEnd(12)} ${c.caller}: ` +
+    `${c.ok ? stripChallenge(c.got) : `expected ${c.expected}, got ${c.got}`}`);
   for (const s of smoke.skipped) lines.push(`  - not tried: ${s}`);
   const passed = smoke.checks.filter((c) => c.ok).length;
-  return `What was checked (${passed} of ${smoke.checks.length} passed), through the gateway serving the synthesized Terraform:\n${lines.join('\n')}\n`;
+  return `What was checked (${passed} of ${smoke.checks.length} passed), through the gateway serving the synthesized ` +
+    `Terraform:\n${lines.join('\n')}\n`;
 }
 
 export interface TryItOptions {
@@ -42,7 +44,8 @@ export function renderTryIt(o: TryItOptions): string {
   ];
   for (const c of ccClients) {
     const id = o.clients?.find((x) => x.name === c.name)?.clientId;
-    lines.push(`  ${tokenVar(c.name)}=$(${tokenCmd(c.name)})   # ${c.name}${id ? ` (client id ${id})` : ''}: ${c.scopes.join(' ') || 'no scopes'}`);
+    lines.push(`  ${tokenVar(c.name)}=$(${tokenCmd(c.name)})   # ${c.name}${id ? ` (client id ${id})` : ''}: ` +
+      `${c.scopes.join(' ') || 'no scopes'}`);
   }
   lines.push('', '  # Calls:');
   for (const route of o.config.routes) {
@@ -50,8 +53,10 @@ export function renderTryIt(o: TryItOptions): string {
     if (route.public) continue;
     const holder = ccClients.find((c) => c.scopes.some((s) => route.scopes.includes(s)));
     const without = ccClients.find((c) => !c.scopes.some((s) => route.scopes.includes(s)));
-    if (holder) lines.push(`  ${curl(o.stageInvokeUrl, route, tokenVar(holder.name))}   # 2xx: ${holder.name} holds ${route.scopes.filter((s) => holder.scopes.includes(s)).join(' ')}`);
-    if (without) lines.push(`  ${curl(o.stageInvokeUrl, route, tokenVar(without.name))}   # 403: ${without.name} lacks ${route.scopes.join(' / ')}`);
+    if (holder) lines.push(`  ${curl(o.stageInvokeUrl, route, tokenVar(holder.name))}   # 2xx: ${holder.name} holds ` +
+      `${route.scopes.filter((s) => holder.scopes.includes(s)).join(' ')}`);
+    if (without) lines.push(`  ${curl(o.stageInvokeUrl, route, tokenVar(without.name))}   # 403: ${without.name} lacks ` +
+      `${route.scopes.join(' / ')}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { reportError, UsageError } from '../../cli/args';
 import type { CliIo } from '../../cli/io';
+import { printError, UsageError } from '../../errors';
 import { renderChecks, renderTryIt, shellQuote } from './report';
 import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox';
 
@@ -27,9 +27,6 @@ const OPTIONS = {
   outdir: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
-
-/** The pipeline's errors already say what failed, what is applied and what to do: no stack trace. */
-const SELF_EXPLAINING = new Set(['DeployError', 'PreflightError', 'SmokeTestError', 'GatewayStackError', 'DiscoveryError']);
 
 export interface RunSandboxDeps {
   /** Resolves when the sandbox should stop serving; default: when `io.signal` aborts (Ctrl-C). */
@@ -72,7 +69,8 @@ export async function runSandbox(argv: string[], io: CliIo, deps: RunSandboxDeps
     const { result } = sandbox;
     const sinceProcessStart = performance.now() - (deps.processStartMs ?? callStart);
     io.stdout.write(`\n${renderChecks(result.smoke ?? { checks: [], skipped: [] })}\n`);
-    io.stdout.write(`Sandbox ready in ${seconds(sandbox.readyMs)} (${seconds(sinceProcessStart)} from process start): ${result.outputs.stageInvokeUrl}\n\n`);
+    io.stdout.write(`Sandbox ready in ${seconds(sandbox.readyMs)} (${seconds(sinceProcessStart)} from process start): ` +
+      `${result.outputs.stageInvokeUrl}\n\n`);
     if (values.once) return 0;
     io.stdout.write(renderTryIt({ config: result.config, stageInvokeUrl: sandbox.stageInvokeUrl, commandEnv: sandbox.commandEnv, configFlags, clients: result.asgardeo?.outputs?.clients }));
     io.stdout.write('\nServing until Ctrl-C.\n');
@@ -80,11 +78,9 @@ export async function runSandbox(argv: string[], io: CliIo, deps: RunSandboxDeps
     io.stdout.write('\nStopping the sandbox...\n');
     return 0;
   } catch (err) {
-    if (err instanceof Error && SELF_EXPLAINING.has(err.name) && !io.signal?.aborted) {
-      io.stderr.write(`npm start: ${err.message}\n`);
-      return 1;
-    }
-    return reportError('start', err, io, SANDBOX_USAGE);
+    // Usage errors show the usage; the pipeline's errors say what failed, what is applied and what to do.
+    // The local stand-ins stop with the sandbox: after Ctrl-C there is no applied state worth reporting.
+    return printError('npm start', err, { stderr: io.stderr, signal: io.signal, usage: SANDBOX_USAGE, stateOutlivesRun: false });
   } finally {
     await sandbox?.stop();
   }

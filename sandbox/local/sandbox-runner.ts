@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { InfraDiff, InfraRunner, StackOperation, ToolVersions } from '../../deploy';
-import { LocalGatewayRunner, type LocalGatewayRunnerOptions } from '../../deploy/local-runner';
+import { LocalGatewayRunner, type LocalGatewayRunnerOptions } from './local-gateway-runner';
 import { diffStacks, type SynthesizedStack } from './stack-diff';
 
 /**

@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig, type ResolvedConfig } from '../../config';
-import { runDeploy, type DeployResult } from '../../deploy';
-import { reconcilerSide } from '../../deploy/reconciler-side';
+import { reconcilerSide, runDeploy, type DeployResult } from '../../deploy';
 import type { LocalAsgardeo } from '../asgardeo';
 import { DEFAULT_ASGARDEO_PORT, startAsgardeoOnPreferredPort } from './asgardeo-port';
 import { SandboxRunner } from './sandbox-runner';

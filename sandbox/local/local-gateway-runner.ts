@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import type { ResolvedConfig } from '../config';
-import { buildStack } from '../main';
-import { startLocalGateway, type LocalGateway } from '../sandbox/gateway';
-import type { InfraDiff, InfraRunner, StackOperation, ToolVersions } from './infra-runner';
+import type { ResolvedConfig } from '../../config';
+import type { InfraDiff, InfraRunner, StackOperation, ToolVersions } from '../../deploy';
+import { buildStack } from '../../main';
+import { startLocalGateway, type LocalGateway } from '../gateway';
 
 export interface LocalGatewayRunnerOptions {
   /** Loads the configuration of an operation (the same one the pipeline validated). */

@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { memoryIo } from '../../cli/io';
-import { main } from '../../cli/main';
-import { combinedDestroyCommand, combinedPlanCommand, deployCommand, type CommandDeps } from '../command';
-import { FakeRunner, FakeSide, GOOD_ENV, REPO_ROOT, exampleConfig, startStandIn, tmpDir, type StandIn } from './helpers';
+import { memoryIo } from '../io';
+import { main } from '../main';
+import { deployCommand } from '../commands/deploy';
+import { combinedDestroyCommand } from '../commands/destroy';
+import { combinedPlanCommand } from '../commands/plan';
+import type { CommandDeps } from '../deps';
+import { FakeRunner, FakeSide, GOOD_ENV, REPO_ROOT, exampleConfig, startStandIn, tmpDir, type StandIn } from '../../deploy/__tests__/helpers';
 
 const config = exampleConfig('dev');
 let standIn: StandIn;

@@ -1,0 +1,132 @@
+import type { ResolvedConfig } from '../../config';
+import { executePlan, scopesForChanges } from '../apply';
+import { computePlan } from '../compute-plan';
+import { desiredState } from '../desired';
+import { ReconcileError } from '../errors';
+import { observe } from '../observe';
+import type { AsgardeoApi } from '../api';
+import type { PlannedChange } from '../plan';
+import { managementScopesFor } from '../reconcile';
+import { RESOURCE_KINDS } from '../resources';
+import { APPLY_PHASES, type ApplyPhase, type ResourceKind } from '../resources/kind';
+import type { Session } from '../session';
+
+/*
+ * The engine (desired, observe, plan, apply) knows no kind by name: a kind it has never seen plugs
+ * in as one ResourceKind value. "group" here stands for the next kind someone adds.
+ */
+interface Group {
+  name: string;
+  members: string[];
+}
+
+function groupKind(
+  existing: Map<string, Group & { id: string }>,
+  log: string[],
+  o: { refuse?: boolean } = {},
+): ResourceKind<Group[], Map<string, Group & { id: string }>, string[]> {
+  return {
+    type: 'group',
+    order: 5,
+    sensitiveFields: {},
+    managementScopes: () => ['internal_group_mgt_view', 'internal_group_mgt_create', 'internal_group_mgt_update'],
+    viewScopes: (groups) => (groups.length ? ['internal_group_mgt_view'] : []),
+    writeScopes: (c) => [`internal_group_mgt_${c.action === 'create' ? 'create' : 'update'}`],
+    desired: (config) => config.roles.map((r) => ({ name: `${r.name}-group`, members: [...r.users].sort() })),
+    list: async (_api, { desired }) => {
+      log.push('list');
+      return (desired.kinds.group as Group[]).map((g) => g.name).filter((n) => existing.has(n));
+    },
+    detail: async (_api, _ctx, names) => {
+      log.push('detail');
+      return new Map(names.map((n) => [n, existing.get(n)!]));
+    },
+    plan: ({ desired, observed }) =>
+      (desired.kinds.group as Group[]).map((g): PlannedChange => {
+        const seen = (observed.group as Map<string, Group & { id: string }>).get(g.name);
+        const key = { type: 'group', name: g.name };
+        if (!seen) return { type: 'group', key, name: g.name, action: 'create', fields: [{ field: 'members', after: g.members }] };
+        const same = JSON.stringify(seen.members) === JSON.stringify(g.members);
+        const fields = same ? [] : [{ field: 'members', before: seen.members, after: g.members }];
+        return { type: 'group', key, name: g.name, action: same ? 'no-op' : 'update', id: seen.id, fields, patch: { members: g.members } };
+      }),
+    destroy: () => [],
+    check: () => {
+      log.push('check');
+      if (o.refuse) throw new ReconcileError('apply stopped before any change: the group check refused', 'fix it');
+    },
+    apply: (phase: ApplyPhase, ctx) =>
+      ctx.plan.changes
+        .filter((c) => c.type === 'group' && (phase === 'create' ? c.action === 'create' : phase === 'link' && c.action === 'update'))
+        .map(async (c) => {
+          log.push(`${phase}: ${c.action} ${c.name}`);
+        }),
+    outputs: () => ({ apiResourceId: 'from-the-group-kind' }),
+  };
+}
+
+const config = {
+  stackName: 'api-dev',
+  apiResource: { identifier: 'https://api.example/dev' },
+  roles: [
+    { name: 'pharmacist', users: ['kim@example.com'] },
+    { name: 'auditor', users: ['lee@example.com', 'kim@example.com'] },
+  ],
+} as unknown as ResolvedConfig;
+
+const META = { stackName: 'api-dev', environment: 'dev', organization: 'pharmacy', baseUrl: 'http://127.0.0.1' };
+
+describe('a new resource kind plugs into the engine unchanged', () => {
+  test('desired, two observation rounds, plan, and apply phase by phase', async () => {
+    const log: string[] = [];
+    const existing = new Map([['auditor-group', { id: 'g1', name: 'auditor-group', members: ['kim@example.com'] }]]);
+    const kinds = [groupKind(existing, log)];
+    const desired = desiredState(config, undefined, kinds);
+    expect(desired.kinds.group).toEqual([
+      { name: 'pharmacist-group', members: ['kim@example.com'] },
+      { name: 'auditor-group', members: ['kim@example.com', 'lee@example.com'] },
+    ]);
+    const observed = await observe({} as AsgardeoApi, desired, { findOwned: false }, kinds);
+    expect(log).toEqual(['list', 'detail']);
+    const plan = computePlan(desired, observed, META, { prune: false, adopt: false }, kinds);
+    expect(plan.changes.map((c) => `${c.action} ${c.key.type}:${c.key.name}`)).toEqual([
+      'update group:auditor-group',
+      'create group:pharmacist-group',
+    ]);
+    expect(scopesForChanges(plan.changes, kinds)).toEqual(['internal_group_mgt_create', 'internal_group_mgt_update']);
+
+    const ids = await executePlan({ session: {} as Session, desired, observed, plan, env: {}, progress: () => undefined }, kinds);
+    // The kind's check runs before its first write; its phases run in APPLY_PHASES order.
+    expect(log).toEqual(['list', 'detail', 'check', 'create: create pharmacist-group', 'link: update auditor-group']);
+    expect(APPLY_PHASES.indexOf('create')).toBeLessThan(APPLY_PHASES.indexOf('link'));
+    expect(ids).toEqual({ apiResourceId: 'from-the-group-kind', clients: [] });
+  });
+
+  test('a conflict, or a kind that refuses, stops the run before any write', async () => {
+    const log: string[] = [];
+    const kinds = [groupKind(new Map(), log, { refuse: true })];
+    const desired = desiredState(config, undefined, kinds);
+    const observed = await observe({} as AsgardeoApi, desired, { findOwned: false }, kinds);
+    const plan = computePlan(desired, observed, META, { prune: false, adopt: false }, kinds);
+    const run = (p = plan) =>
+      executePlan({ session: {} as Session, desired, observed, plan: p, env: {}, progress: () => undefined }, kinds);
+    await expect(run()).rejects.toThrow('the group check refused');
+    const conflicted = { ...plan, changes: [...plan.changes, { ...plan.changes[0]!, action: 'conflict' as const, note: 'not ours' }] };
+    await expect(run(conflicted)).rejects.toThrow(
+      /apply stopped before any change: 1 object\(s\) exist in Asgardeo but are not managed by api-dev/,
+    );
+    expect(log.filter((l) => l.includes(':'))).toEqual([]);
+  });
+});
+
+describe('the registry', () => {
+  test('lists each kind once, with distinct plan orders, and the management scopes are theirs in registry order', () => {
+    const types = RESOURCE_KINDS.map((k) => k.type);
+    expect(types).toEqual(['api-resource', 'application', 'role', 'user']);
+    expect(new Set(RESOURCE_KINDS.map((k) => k.order)).size).toBe(RESOURCE_KINDS.length);
+    const full = { roles: [{}], users: [{}] } as unknown as ResolvedConfig;
+    expect(managementScopesFor(full)).toEqual(RESOURCE_KINDS.flatMap((k) => k.managementScopes(full)));
+    expect(managementScopesFor(full)).toContain('internal_user_mgt_list');
+    expect(managementScopesFor({ roles: [], users: [] } as unknown as ResolvedConfig).some((s) => /role|user/.test(s))).toBe(false);
+  });
+});

@@ -1,0 +1,125 @@
+import type { ResolvedConfig } from '../../config';
+import type { AsgardeoApi } from '../api';
+import type { AsgardeoPlan, FieldSensitivity, PlannedChange, ResourceKey } from '../plan';
+import type { Session } from '../session';
+
+/**
+ * The contract of one Asgardeo resource kind (asgardeo/resources/<kind>.ts). The engine (desired,
+ * observe, plan, apply) loops over the registry (./index.ts) and knows no kind by name; a kind that
+ * needs another's data (a role needs its application's id) imports that kind's module.
+ */
+export interface ResourceKind<Desired = unknown, Observed = unknown, Listed = unknown> {
+  /** The kind's name in plans (`role`); also its slot in the desired, observed and apply state. */
+  readonly type: string;
+  /** Where its changes sort in a plan (lower first). */
+  readonly order: number;
+  /** Fields whose values are secret or name a secret's source; every renderer honours them. */
+  readonly sensitiveFields?: Readonly<Record<string, FieldSensitivity>>;
+
+  /** Every management scope a run of `config` may ask for (what the deploy preflight checks). */
+  managementScopes(config: ResolvedConfig): string[];
+  /** The scopes reading it needs (none when the configuration declares none of it). */
+  viewScopes(desired: Desired): string[];
+  /** The scopes one planned change needs (a create that meets a 409 converges by updating: both). */
+  writeScopes(change: Pick<PlannedChange, 'action' | 'fields'>): string[];
+
+  /** This kind's part of the desired state, from the configuration. */
+  desired(config: ResolvedConfig, ctx: { stackName: string; identifier: string }): Desired;
+  /** Observation, round 1: the list/filter calls (all kinds in parallel). */
+  list(api: AsgardeoApi, ctx: ObserveContext): Promise<Listed>;
+  /** Observation, round 2: the details of what round 1 found (all kinds in parallel). */
+  detail(api: AsgardeoApi, ctx: ObserveContext, listed: Listed): Promise<Observed>;
+
+  /** Desired against observed: one change per configured object. */
+  plan(ctx: PlanContext): PlannedChange[];
+  /** With --prune: owned objects the configuration no longer names. */
+  prune?(ctx: PlanContext): PlannedChange[];
+  /** destroy: what this stack owns, as deletions (or notes on what is left alone). */
+  destroy(ctx: PlanContext): PlannedChange[];
+  /** After every kind planned: adjust own changes to others' (a replaced API resource drops role grants). */
+  amend?(changes: PlannedChange[], ctx: PlanContext): void;
+
+  /** Refuses a plan before any write when something only this kind can know is missing. */
+  check?(ctx: ApplyContext): void;
+  /** Starts this kind's writes of one phase; the engine runs every kind's phase in parallel. */
+  apply(phase: ApplyPhase, ctx: ApplyContext): Promise<unknown>[];
+  /** Ids callers need after a run (API resource id, client ids), from the apply state. */
+  outputs?(ctx: ApplyContext): Partial<ApplyIds>;
+}
+
+/**
+ * Apply runs in phases; within one, independent objects go in parallel:
+ * replace (an owned API resource under an old identifier, before the new one holds its scopes) →
+ * create (API resource, applications with OIDC settings, users) → link (API authorizations,
+ * organization roles, client ids of new apps) → app-roles (their permissions must be authorized to
+ * the app first) → trim (scopes removed from the API resource) → delete → delete-last (API
+ * resources, after the apps they are authorized to).
+ */
+export const APPLY_PHASES = ['replace', 'create', 'link', 'app-roles', 'trim', 'delete', 'delete-last'] as const;
+export type ApplyPhase = (typeof APPLY_PHASES)[number];
+
+export interface DesiredState {
+  stackName: string;
+  /** The API identifier: the API resource's identifier and every client's token audience. */
+  identifier: string;
+  /** Each kind's desired part, by kind name (read through the kind's `desiredOf`). */
+  kinds: Record<string, unknown>;
+}
+
+export interface ObserveContext {
+  desired: DesiredState;
+  /** Prune/destroy: also find owned objects the configuration no longer names. */
+  findOwned: boolean;
+}
+
+/** What Asgardeo holds now, by kind name (read through the kind's `observedOf`). */
+export type ObservedState = Record<string, unknown>;
+
+export interface PlanContext {
+  desired: DesiredState;
+  observed: ObservedState;
+  adopt: boolean;
+  /** Where user passwords (`fromEnv`) are looked up. */
+  env: NodeJS.ProcessEnv;
+  /** Things to know that are not changes (e.g. a field Asgardeo cannot change in place). */
+  warnings: string[];
+}
+
+export interface ApplyContext {
+  session: Session;
+  desired: DesiredState;
+  observed: ObservedState;
+  plan: AsgardeoPlan;
+  env: NodeJS.ProcessEnv;
+  progress: (line: string) => void;
+  /** Ids learnt while applying (created objects), by kind name (read through the kind's `stateOf`). */
+  state: Record<string, unknown>;
+}
+
+export interface ApplyIds {
+  apiResourceId: string | undefined;
+  clients: { name: string; clientId: string }[];
+}
+
+/** The planned change of `key` in the plan being applied. */
+export function changeFor(ctx: { plan: AsgardeoPlan }, key: ResourceKey): PlannedChange | undefined {
+  return ctx.plan.changes.find((c) => c.key.type === key.type && c.key.name === key.name && c.key.application === key.application);
+}
+
+/** A kind's typed slot in a by-kind record, created on first use. */
+export function slot<T>(record: Record<string, unknown>, type: string, init: () => T): T {
+  if (!(type in record)) record[type] = init();
+  return record[type] as T;
+}
+
+/** The CRUD verb of a change's management scope. */
+export function verbOf(change: Pick<PlannedChange, 'action'>): 'create' | 'update' | 'delete' {
+  return change.action === 'create' ? 'create' : change.action === 'delete' ? 'delete' : 'update';
+}
+
+/** Like Promise.all, but waits for every job before failing, so no write is still in flight after a failed run. */
+export async function settleAll(jobs: readonly Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(jobs);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}

@@ -1,0 +1,88 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { adminCredentialsFromEnv, readStackOutputs, transportFromEnv, type ReconcileOptions } from '../asgardeo';
+import { loadConfig, type ResolvedConfig } from '../config';
+import { stackOutputsPath } from '../deploy';
+import { UsageError } from '../errors';
+import type { CliIo } from './io';
+
+/**
+ * The one place every command resolves what it works on: the configuration file and environment,
+ * the target, and the stack outputs file. Commands parse flags and print; this decides.
+ */
+export interface ContextFlags {
+  env?: unknown;
+  config?: unknown;
+  outputs?: unknown;
+  target?: unknown;
+  prune?: unknown;
+  adopt?: unknown;
+}
+
+/** `--target aws|local` sets TOLLGATE_TARGET for this command (the configuration reads it). */
+export function withTarget(values: ContextFlags, io: CliIo): CliIo {
+  const target = values.target;
+  if (target === undefined) return io;
+  if (target !== 'aws' && target !== 'local') throw new UsageError(`--target must be "aws" or "local", not "${String(target)}"`);
+  return { ...io, env: { ...io.env, TOLLGATE_TARGET: target } };
+}
+
+/** The configuration file: --config, else TOLLGATE_CONFIG, else ./tollgate.config.ts. */
+export function configFile(values: ContextFlags, io: CliIo): string {
+  if (typeof values.config === 'string') return path.resolve(io.cwd, values.config);
+  return path.resolve(io.cwd, io.env.TOLLGATE_CONFIG || 'tollgate.config.ts');
+}
+
+/** Loads the configuration the flags name, resolved against the io's working directory and env. */
+export function configFromFlags(values: ContextFlags, io: CliIo): ResolvedConfig {
+  return loadConfig({ file: configFile(values, io), env: typeof values.env === 'string' ? values.env : undefined, environment: io.env });
+}
+
+/**
+ * Where a command reads the AWS stack's outputs: --outputs, else TOLLGATE_OUTPUTS, else
+ * ./tollgate.outputs.json when present; with `orLastDeploy`, else the file `tollgate deploy` wrote
+ * (`.tollgate/<stack>.outputs.json`) when present. The reconciler-only commands do not fall back
+ * to the deploy's file (today's behaviour; issue 11 unifies this).
+ */
+export function stackOutputsFile(
+  values: ContextFlags,
+  io: CliIo,
+  o: { config?: ResolvedConfig; orLastDeploy?: boolean } = {},
+): string | undefined {
+  const given = typeof values.outputs === 'string' ? values.outputs : io.env.TOLLGATE_OUTPUTS;
+  if (given) return path.resolve(io.cwd, given);
+  const fallback = path.resolve(io.cwd, 'tollgate.outputs.json');
+  if (fs.existsSync(fallback)) return fallback;
+  if (!o.orLastDeploy || !o.config) return undefined;
+  const saved = stackOutputsPath(o.config, io.cwd);
+  return fs.existsSync(saved) ? saved : undefined;
+}
+
+/** Everything plan/apply/destroy need from flags and environment, with the errors users can cause made clear. */
+export function reconcileOptions(values: ContextFlags, io: CliIo): ReconcileOptions {
+  const config = configFromFlags(values, io);
+  const outputsFile = stackOutputsFile(values, io, { config });
+  return {
+    config,
+    outputs: outputsFile ? readStackOutputs(outputsFile, config) : undefined,
+    credentials: adminCredentialsFromEnv(io.env),
+    prune: values.prune === true,
+    adopt: values.adopt === true,
+    progress: (line) => io.stderr.write(`  ${line}\n`),
+    signal: io.signal,
+    transport: transportFromEnv(io.env),
+    env: io.env,
+  };
+}
+
+/** The command to print for a rerun or resume: the flags that chose what to work on (never --yes). */
+export function repeatCommand(command: string, values: ContextFlags & { 'no-smoke'?: unknown }): string {
+  const parts = [`tollgate ${command}`];
+  const quote = (v: string) => (/^[\w./:@-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+  if (typeof values.env === 'string') parts.push('--env', quote(values.env));
+  if (typeof values.config === 'string') parts.push('--config', quote(values.config));
+  if (typeof values.outputs === 'string') parts.push('--outputs', quote(values.outputs));
+  if (typeof values.target === 'string') parts.push('--target', values.target);
+  if (values['no-smoke']) parts.push('--no-smoke');
+  return parts.join(' ');
+}

@@ -1,0 +1,59 @@
+/**
+ * The one base of every failure a user can cause: the message says what is wrong, the hint what to
+ * do, and the exit status what a script sees. The CLI prints a UserError as its message (no stack
+ * trace); anything else is a bug and is printed with its stack.
+ */
+export class UserError extends Error {
+  readonly hint?: string;
+  /** The process exit status the CLI returns for it. */
+  readonly exitStatus: number;
+  /**
+   * True for errors that say what each side holds after a failed run (deploy, destroy): they are
+   * printed even when the run was interrupted, since that is what the user needs to know then.
+   */
+  readonly describesState: boolean;
+
+  constructor(message: string, o: { hint?: string; exitStatus?: number; describesState?: boolean } = {}) {
+    super(o.hint ? `${message}\n  what to do: ${o.hint}` : message);
+    this.name = new.target.name;
+    this.hint = o.hint;
+    this.exitStatus = o.exitStatus ?? 1;
+    this.describesState = o.describesState ?? false;
+  }
+}
+
+/** A wrong flag or argument: the message says what was wrong; the CLI prints the command's usage after it. */
+export class UsageError extends UserError {}
+
+/** Where a report goes: a writable stream, or anything with `write`. */
+export interface ErrorSink {
+  write(text: string): unknown;
+}
+
+/**
+ * Prints `err` as `<prefix>: <message>` and returns the exit code: usage errors with the usage, an
+ * interrupted run as exit 130 (unless the error describes what is left and that outlives the run:
+ * `stateOutlivesRun`, default true), a UserError as its message,
+ * anything else with its stack.
+ */
+export function printError(
+  prefix: string,
+  err: unknown,
+  o: { stderr: ErrorSink; signal?: AbortSignal; usage?: string; stateOutlivesRun?: boolean },
+): number {
+  if (err instanceof UsageError) {
+    o.stderr.write(`${prefix}: ${err.message}\n${o.usage ? `\n${o.usage}` : ''}`);
+    return err.exitStatus;
+  }
+  if (o.signal?.aborted && !(err instanceof UserError && err.describesState && o.stateOutlivesRun !== false)) {
+    o.stderr.write(`${prefix}: interrupted; nothing is left half-written that a new run cannot finish (runs are safe to repeat)\n`);
+    return 130;
+  }
+  if (err instanceof UserError) {
+    o.stderr.write(`${prefix}: ${err.message}\n`);
+    return err.exitStatus;
+  }
+  const e = err as Error | undefined;
+  o.stderr.write(`${prefix}: ${e && e.stack ? e.stack : String(err)}\n`);
+  return 1;
+}
