@@ -187,7 +187,7 @@ export class TerraformWorkspace {
     const mirror = this.setup.mirror;
     const source = mirror ? `the provider mirror ${mirror.path} (from ${mirror.source}, holding hashicorp/aws ${mirror.awsVersions.join(', ')})` : 'the Terraform registry (registry.terraform.io)';
     const lockPath = this.o.lockFile?.path ?? path.join(this.stackDir, LOCK_FILE_NAME);
-    if (/dependency lock file|checksum|lock file/i.test(text)) {
+    if (/dependency lock file|checksum|lock file|previously-selected version/i.test(text)) {
       return new TerraformError('lock-file', `terraform init: the provider does not match the dependency lock file ${lockPath}.`, `if the constraint or the mirror changed on purpose, update the lock file (init with the lock file in update mode, or \`terraform init -upgrade\`) and commit it; for another platform's checksums run \`terraform providers lock -platform=linux_amd64 -platform=darwin_arm64\` in the stack folder with registry access (docs/terraform.md)`, detail);
     }
     if (/provider/i.test(errors.map((d) => d.summary).join('\n')) || /registry\.terraform\.io\/hashicorp\/aws|hashicorp\/aws/.test(text)) {
