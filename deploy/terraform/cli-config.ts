@@ -56,7 +56,7 @@ export function renderCliConfig(mirror: string | undefined): string {
 
 /** A quoted HCL string: JSON escapes plus HCL's own template markers doubled. */
 export function hclString(value: string): string {
-  return JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  return JSON.stringify(value).replace(/[$%]\{/g, (marker) => `${marker[0]}${marker}`);
 }
 
 function fromJson(doc: unknown): CliConfigProviderDirs {
@@ -150,5 +150,6 @@ function topLevel(text: string): string {
 
 function stringAttribute(body: string, name: string): string | undefined {
   const m = new RegExp(`(?:^|\\s)${name}\\s*=\\s*("(?:[^"\\\\]|\\\\.)*")`).exec(topLevel(body));
-  return m ? (JSON.parse(m[1]!) as string) : undefined;
+  // HCL's template escapes ($${ and %%{) stand for the literal markers.
+  return m ? (JSON.parse(m[1]!) as string).replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{') : undefined;
 }

@@ -130,8 +130,8 @@ export function locateProviderMirror(o: { env: NodeJS.ProcessEnv; mirror?: strin
   if (cliConfig) {
     const dirs = readCliConfigProviderDirs(cliConfig.text, { json: cliConfig.file.endsWith('.json') });
     const base = path.dirname(cliConfig.file);
-    candidates.push(...dirs.filesystemMirrors.map((d) => ({ dir: path.resolve(base, expandHome(d, home)), source: 'cli-config filesystem_mirror' as const })));
-    if (dirs.pluginCacheDir) candidates.push({ dir: path.resolve(base, expandHome(dirs.pluginCacheDir, home)), source: 'cli-config plugin_cache_dir' });
+    candidates.push(...dirs.filesystemMirrors.map((d) => ({ dir: path.resolve(base, expandHome(d, home, o.env)), source: 'cli-config filesystem_mirror' as const })));
+    if (dirs.pluginCacheDir) candidates.push({ dir: path.resolve(base, expandHome(dirs.pluginCacheDir, home, o.env)), source: 'cli-config plugin_cache_dir' });
   }
   if (o.env.TF_PLUGIN_CACHE_DIR) candidates.push({ dir: path.resolve(o.env.TF_PLUGIN_CACHE_DIR), source: 'TF_PLUGIN_CACHE_DIR' });
   candidates.push(...impliedMirrorDirs(o.env, home).map((dir) => ({ dir, source: 'implied local mirror' as const })));
@@ -186,6 +186,11 @@ function userCliConfig(env: NodeJS.ProcessEnv, home: string): { file: string; te
   return undefined;
 }
 
-function expandHome(p: string, home: string): string {
-  return p === '~' || p.startsWith('~/') ? path.join(home, p.slice(1)) : p;
+/** `~` and `$VAR`/`${VAR}` as Terraform users write them in CLI configurations (`plugin_cache_dir = "$HOME/.terraform.d/plugin-cache"`). */
+function expandHome(p: string, home: string, env: NodeJS.ProcessEnv = {}): string {
+  const expanded = p.replace(/\$\{(\w+)\}|\$(\w+)/g, (_m, a: string | undefined, b: string | undefined) => {
+    const name = (a ?? b)!;
+    return name === 'HOME' ? home : (env[name] ?? '');
+  });
+  return expanded === '~' || expanded.startsWith('~/') ? path.join(home, expanded.slice(1)) : expanded;
 }
