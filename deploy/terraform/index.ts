@@ -12,3 +12,5 @@ export { readCloudPlanBookmark, type CloudPlanBookmark } from './cloud-plan';
 export { VersionConstraint, parseVersion, compareVersions, formatVersion, type Version } from './version';
 export { renderCliConfig, readCliConfigProviderDirs, AWS_PROVIDER_ADDRESS } from './cli-config';
 export { awsVersionsInMirror, terraformPlatform } from './mirror';
+export { planStack, projectLockFile, type PlanStackOptions, type StackPlan } from './plan-stack';
+export { renderResourceChanges } from './render';

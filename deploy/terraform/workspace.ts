@@ -91,7 +91,7 @@ export class TerraformWorkspace {
     const args = ['init', '-input=false', '-json', '-no-color'];
     if (lock?.mode === 'readonly') args.push('-lockfile=readonly');
     if (o.upgrade) args.push('-upgrade');
-    const res = await this.run(args, this.setup.env);
+    const res = await this.run(args, this.setup.env, jsonMessages(this.o.onOutput));
     const diagnostics = jsonDiagnostics(res.stdout);
     if (res.code !== 0 || diagnostics.some((d) => d.severity === 'error')) throw this.initError(res, diagnostics);
     const lockFileUpdated = lock ? collectLockFile(lock, this.stackDir) : false;
@@ -120,6 +120,9 @@ export class TerraformWorkspace {
    * flags for this command only; without, any leftover offline settings are removed first.
    */
   async plan(o: PlanOptions = {}): Promise<SavedPlan> {
+    if (o.offline && this.backend() === 'cloud') {
+      throw new TerraformError('command', `${this.stackDir} keeps its state in Terraform Cloud, where plans run remotely with the workspace's own credentials: an offline plan is not possible there.`, 'unset TF_CLOUD_ORGANIZATION and TF_WORKSPACE (local state) for an offline plan, or plan without offline');
+    }
     const file = path.resolve(this.stackDir, o.out ?? PLAN_FILE_NAME);
     fs.rmSync(file, { force: true });
     const args = ['plan', '-input=false', '-no-color', `-out=${file}`];
@@ -165,6 +168,12 @@ export class TerraformWorkspace {
     }
   }
 
+  /** Where the synthesized stack keeps its state: `cloud` (Terraform Cloud, remote plans), else local or another backend. */
+  backend(): 'cloud' | 'other' {
+    const doc = JSON.parse(fs.readFileSync(path.join(this.stackDir, 'cdk.tf.json'), 'utf8')) as { terraform?: { cloud?: unknown } };
+    return doc.terraform?.cloud ? 'cloud' : 'other';
+  }
+
   /** The hashicorp/aws version recorded in the stack folder's lock file after init. */
   private selectedAwsVersion(): string | undefined {
     const file = path.join(this.stackDir, LOCK_FILE_NAME);
@@ -172,8 +181,8 @@ export class TerraformWorkspace {
     return /provider\s+"registry\.terraform\.io\/hashicorp\/aws"\s*\{[^}]*?\bversion\s*=\s*"([^"]+)"/.exec(fs.readFileSync(file, 'utf8'))?.[1];
   }
 
-  private run(args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
-    return runProcess(this.setup.binary, args, { cwd: this.stackDir, env, onOutput: this.o.onOutput, signal: this.o.signal });
+  private run(args: string[], env: NodeJS.ProcessEnv, onOutput = this.o.onOutput): Promise<RunResult> {
+    return runProcess(this.setup.binary, args, { cwd: this.stackDir, env, onOutput, signal: this.o.signal });
   }
 
   private commandError(command: string, res: RunResult, fix: string): TerraformError {
@@ -198,6 +207,29 @@ export class TerraformWorkspace {
     }
     return new TerraformError('init', `terraform init failed in ${this.stackDir}.`, 'see Terraform\'s error above: for the backend check TOLLGATE_STATE_DIR (local state) or TF_CLOUD_ORGANIZATION, TF_WORKSPACE and TF_TOKEN_app_terraform_io (Terraform Cloud)', detail);
   }
+}
+
+/** Passes on the `@message` of each JSON line (and other lines as they are): readable progress from `init -json`. */
+function jsonMessages(onOutput: ((text: string) => void) | undefined): ((text: string) => void) | undefined {
+  if (!onOutput) return undefined;
+  let pending = '';
+  return (chunk) => {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    const text = lines
+      .map((line) => {
+        if (!line.startsWith('{')) return line;
+        try {
+          return String((JSON.parse(line) as { '@message'?: unknown })['@message'] ?? '');
+        } catch {
+          return line;
+        }
+      })
+      .filter((line) => line.trim() !== '')
+      .join('\n');
+    if (text) onOutput(`${text}\n`);
+  };
 }
 
 /** Diagnostics from the JSON lines of `terraform init -json` (lines that are not JSON are skipped). */

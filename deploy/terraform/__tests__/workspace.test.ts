@@ -11,6 +11,7 @@ import { TerraformError } from '../errors';
 import { setupTerraform, type TerraformSetup } from '../locate';
 import { OFFLINE_OVERRIDE_FILE } from '../offline';
 import { TerraformWorkspace } from '../workspace';
+import { planStack } from '../plan-stack';
 import { describeWithTerraform } from './availability';
 
 jest.setTimeout(120_000);
@@ -147,6 +148,36 @@ describeWithTerraform('TerraformWorkspace with the real terraform (built-in reso
     const saved = await ws.plan();
     expect(saved.offline).toBe(false);
     expect(fs.existsSync(path.join(dir, OFFLINE_OVERRIDE_FILE))).toBe(false);
+  });
+
+  it('refuses an offline plan for a Terraform Cloud stack before running anything', async () => {
+    const dir = tempDir('tollgate-ws-cloud-');
+    writeStack(dir, { a: { input: 'one' } });
+    const doc = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
+    doc.terraform = { cloud: { organization: 'acme', workspaces: { name: 'pharmacy-dev' } } };
+    fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(doc));
+    const ws = new TerraformWorkspace(setup, { stackDir: dir });
+    expect(ws.backend()).toBe('cloud');
+    const err = await failure(ws.plan({ offline: {} }));
+    expect(err.problem).toMatch(/Terraform Cloud/);
+    expect(err.fix).toMatch(/TF_CLOUD_ORGANIZATION/);
+    expect(fs.existsSync(path.join(dir, OFFLINE_OVERRIDE_FILE))).toBe(false);
+  });
+
+  it('planStack: init, validate, plan and the typed plan in one call; the saved plan applies', async () => {
+    const dir = tempDir('tollgate-ws-planstack-');
+    writeStack(dir, { a: { input: 'one' } });
+    const output: string[] = [];
+    const result = await planStack({ setup, stackDir: dir, onOutput: (t) => output.push(t) });
+    expect(result.plan.summary.create).toBe(1);
+    expect(result.saved.file).toBe(path.join(dir, 'tollgate.tfplan'));
+    const printed = output.join('');
+    expect(printed).toMatch(/^Terraform \d+\.\d+\.\d+\n/);
+    expect(printed).toMatch(/Initializing the backend/);
+    expect(printed).not.toMatch(/"@level"/);
+    expect(printed).toMatch(/Plan: 1 to add, 0 to change, 0 to destroy/);
+    await result.workspace.apply(result.saved);
+    expect((await planStack({ setup, stackDir: dir })).plan.hasChanges).toBe(false);
   });
 
   it('refuses a folder that is not a synthesized stack', () => {
