@@ -13,7 +13,7 @@ import { setupTerraform, type TerraformSetup } from '../deploy/terraform/locate'
 import { configuredExpression, type ResourceChange, type TerraformPlan } from '../deploy/terraform/plan-json';
 import { OFFLINE_OVERRIDE_FILE } from '../deploy/terraform/offline';
 import { LOCK_FILE_NAME } from '../deploy/terraform/lock-file';
-import { TerraformWorkspace } from '../deploy/terraform/workspace';
+import { TerraformWorkspace, type SavedPlan } from '../deploy/terraform/workspace';
 
 const REPO = path.resolve(__dirname, '..');
 const CONFIG_FILE = path.join(REPO, 'tollgate.config.ts');
@@ -26,6 +26,7 @@ describeWithTerraform('the synthesized stacks through the real Terraform (offlin
   let tmp: string;
   let setup: TerraformSetup;
   const plans = new Map<string, TerraformPlan>();
+  const events = new Map<string, SavedPlan['events']>();
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-tf-stack-'));
@@ -40,6 +41,7 @@ describeWithTerraform('the synthesized stacks through the real Terraform (offlin
       const saved = await ws.plan({ offline: {} });
       expect(fs.existsSync(path.join(ws.stackDir, OFFLINE_OVERRIDE_FILE))).toBe(false);
       plans.set(config.environment, await ws.show(saved));
+      events.set(config.environment, saved.events);
     }
   });
 
@@ -81,6 +83,10 @@ describeWithTerraform('the synthesized stacks through the real Terraform (offlin
       expect(plan.summary).toEqual({ create: plan.resourceChanges.length, update: 0, replace: 0, delete: 0, forget: 0 });
       expect(ofType('aws_apigatewayv2_route')).toHaveLength(config.routes.length);
       expect(ofType('aws_lambda_permission')).toHaveLength(config.routes.length);
+      // What plan -json streamed (the quick path of `tollgate plan`) names the same creates.
+      const streamed = events.get(environment)!;
+      expect(streamed.changes.map((c) => `${c.action} ${c.address}`).sort()).toEqual(plan.resourceChanges.map((r) => `create ${r.address}`).sort());
+      expect(streamed.summary).toEqual({ add: plan.resourceChanges.length, change: 0, import: 0, remove: 0 });
     });
 
     it("the authorizer trusts the configured issuer, and the audience is the API's identifier", () => {

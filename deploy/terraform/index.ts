@@ -14,3 +14,4 @@ export { renderCliConfig, readCliConfigProviderDirs, AWS_PROVIDER_ADDRESS } from
 export { awsVersionsInMirror, terraformPlatform } from './mirror';
 export { planStack, projectLockFile, type PlanStackOptions, type StackPlan } from './plan-stack';
 export { renderResourceChanges } from './render';
+export { parsePlanEvents, type PlanEvents, type PlannedChange, type PlannedAction } from './plan-events';

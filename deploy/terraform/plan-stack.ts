@@ -18,6 +18,12 @@ export interface PlanStackOptions extends PlanOptions {
   readonly projectDir?: string;
   /** Run `terraform validate` before planning. @default true */
   readonly validate?: boolean;
+  /**
+   * Read the plan file with `terraform show -json` (attribute values, before/after). false: only the
+   * addresses and actions from `plan -json` (`saved.events`), which saves a provider start.
+   * Terraform Cloud plans are always shown (their log is not machine-readable). @default true
+   */
+  readonly show?: boolean;
   readonly onOutput?: (text: string) => void;
   readonly signal?: AbortSignal;
 }
@@ -27,7 +33,8 @@ export interface StackPlan {
   readonly init: InitResult;
   /** The plan file to apply after approval. */
   readonly saved: SavedPlan;
-  readonly plan: TerraformPlan;
+  /** Undefined when `show: false` and the events sufficed. */
+  readonly plan?: TerraformPlan;
 }
 
 /** The committed lock file of a project: `<projectDir>/.terraform.lock.hcl`. */
@@ -41,6 +48,7 @@ export async function planStack(o: PlanStackOptions): Promise<StackPlan> {
   const init = await workspace.init();
   if (o.validate !== false) await workspace.validate();
   const saved = await workspace.plan(o);
+  if (o.show === false && saved.events) return { workspace, init, saved };
   const plan = await workspace.show(saved);
   return { workspace, init, saved, plan };
 }

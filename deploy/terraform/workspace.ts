@@ -11,6 +11,7 @@ import { collectLockFile, LOCK_FILE_NAME, placeLockFile, type LockFileOption } f
 import type { TerraformSetup } from './locate';
 import { MIRROR_VARIABLE } from './locate';
 import { offlineEnvironment, removeOfflineOverride, writeOfflineOverride, type OfflineAws } from './offline';
+import { parsePlanEvents, type PlanEvents } from './plan-events';
 import { parsePlanJson, type TerraformPlan } from './plan-json';
 import { outputTail, runProcess, type RunResult } from './process';
 
@@ -57,6 +58,8 @@ export interface SavedPlan {
   readonly cloudRun?: CloudPlanBookmark;
   /** Whether the plan was made offline (its provider settings are the dummy ones: apply it only against a stand-in). */
   readonly offline: boolean;
+  /** Addresses and actions from `plan -json` (local and other non-cloud backends): enough for a report without `show`. */
+  readonly events?: PlanEvents;
 }
 
 /** Default name of the saved plan inside the stack folder. */
@@ -125,23 +128,26 @@ export class TerraformWorkspace {
     }
     const file = path.resolve(this.stackDir, o.out ?? PLAN_FILE_NAME);
     fs.rmSync(file, { force: true });
-    const args = ['plan', '-input=false', '-no-color', `-out=${file}`];
+    // A remote (cloud) run streams its own log; everywhere else the machine-readable UI gives the changes.
+    const json = this.backend() !== 'cloud';
+    const args = ['plan', '-input=false', '-no-color', `-out=${file}`, ...(json ? ['-json'] : [])];
     if (o.refresh === false) args.push('-refresh=false');
     if (o.destroy) args.push('-destroy');
     removeOfflineOverride(this.stackDir);
     if (o.offline) writeOfflineOverride(this.stackDir, o.offline);
     let res: RunResult;
     try {
-      res = await this.run(args, o.offline ? offlineEnvironment(this.setup.env) : this.setup.env);
+      res = await this.run(args, o.offline ? offlineEnvironment(this.setup.env) : this.setup.env, json ? jsonMessages(this.o.onOutput) : this.o.onOutput);
     } finally {
       if (o.offline) removeOfflineOverride(this.stackDir);
     }
+    const events = json ? parsePlanEvents(res.stdout) : undefined;
     if (res.code !== 0) {
-      throw this.commandError('plan', res, o.offline ? 'an offline plan cannot refresh objects that exist in a state; plan a stack without state, pass refresh: false, or give endpoints of a local AWS stand-in' : 'see the Terraform error above: credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID), permissions or a configuration value');
+      throw this.commandError('plan', events?.errors.length ? { ...res, stdout: events.errors.map((e) => `Error: ${e}`).join('\n'), stderr: res.stderr } : res, o.offline ? 'an offline plan cannot refresh objects that exist in a state; plan a stack without state, pass refresh: false, or give endpoints of a local AWS stand-in' : 'see the Terraform error above: credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID), permissions or a configuration value');
     }
     if (!fs.existsSync(file)) throw this.commandError('plan', res, 'Terraform reported success but wrote no plan file; check that nothing (TF_CLI_ARGS_plan) changes the plan command');
     const cloudRun = readCloudPlanBookmark(file);
-    return { file, offline: o.offline !== undefined, ...(cloudRun ? { cloudRun } : {}) };
+    return { file, offline: o.offline !== undefined, ...(cloudRun ? { cloudRun } : {}), ...(events ? { events } : {}) };
   }
 
   /** `terraform show -json PLANFILE` read into typed resource changes. */

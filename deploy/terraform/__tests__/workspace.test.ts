@@ -93,7 +93,12 @@ describeWithTerraform('TerraformWorkspace with the real terraform (built-in reso
 
     // A change: update in place, replace, removal and addition.
     writeStack(dir, { a: { input: 'two', triggers_replace: 't2' }, c: { input: 'x' } });
-    const changed = await ws.show(await ws.plan());
+    const changedSaved = await ws.plan();
+    const changed = await ws.show(changedSaved);
+    // plan -json's events name the same changes as the JSON plan file.
+    expect([...changedSaved.events!.changes].map((c) => [c.address, c.action]).sort()).toEqual(changed.resourceChanges.filter((r) => r.action !== 'no-op').map((r) => [r.address, r.action]).sort());
+    expect(changedSaved.events!.summary).toEqual({ add: 2, change: 0, import: 0, remove: 2 });
+    expect(changedSaved.events!.outputs).toEqual([{ name: 'first', action: 'update' }]);
     const byAddress = Object.fromEntries(changed.resourceChanges.map((r) => [r.address, r]));
     expect(byAddress['terraform_data.a']).toMatchObject({ action: 'replace', createBeforeDestroy: false, reason: 'replace_because_cannot_update', replacePaths: [['triggers_replace']] });
     expect(byAddress['terraform_data.b']).toMatchObject({ action: 'delete', reason: 'delete_because_no_resource_config' });
@@ -169,7 +174,7 @@ describeWithTerraform('TerraformWorkspace with the real terraform (built-in reso
     writeStack(dir, { a: { input: 'one' } });
     const output: string[] = [];
     const result = await planStack({ setup, stackDir: dir, onOutput: (t) => output.push(t) });
-    expect(result.plan.summary.create).toBe(1);
+    expect(result.plan?.summary.create).toBe(1);
     expect(result.saved.file).toBe(path.join(dir, 'tollgate.tfplan'));
     const printed = output.join('');
     expect(printed).toMatch(/^Terraform \d+\.\d+\.\d+\n/);
@@ -177,7 +182,13 @@ describeWithTerraform('TerraformWorkspace with the real terraform (built-in reso
     expect(printed).not.toMatch(/"@level"/);
     expect(printed).toMatch(/Plan: 1 to add, 0 to change, 0 to destroy/);
     await result.workspace.apply(result.saved);
-    expect((await planStack({ setup, stackDir: dir })).plan.hasChanges).toBe(false);
+    expect((await planStack({ setup, stackDir: dir }))?.plan?.hasChanges).toBe(false);
+    // Without show: the addresses and actions from plan -json only.
+    writeStack(dir, { a: { input: 'two' } });
+    const quick = await planStack({ setup, stackDir: dir, show: false });
+    expect(quick.plan).toBeUndefined();
+    expect(quick.saved.events?.changes).toEqual([{ address: 'terraform_data.a', type: 'terraform_data', action: 'update' }]);
+    expect(quick.saved.events?.hasChanges).toBe(true);
   });
 
   it('refuses a folder that is not a synthesized stack', () => {
