@@ -68,6 +68,8 @@ export interface SetupOptions {
   supportedVersions?: string;
   /** @default os.homedir() */
   home?: string;
+  /** Folder the CLI configuration's temp folder is made in. @default os.tmpdir() */
+  tmpdir?: string;
 }
 
 /** The first `terraform` executable on PATH, or undefined. */
@@ -148,7 +150,7 @@ export async function setupTerraform(o: SetupOptions = {}): Promise<TerraformSet
   const binary = o.binary ?? findTerraformOnPath(baseEnv);
   if (!binary) throw new TerraformError('terraform-missing', '`terraform` was not found on PATH.', installHint(o.supportedVersions));
   const mirror = o.useMirror === false ? undefined : locateProviderMirror({ env: baseEnv, mirror: o.mirror, home: o.home });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-terraform-'));
+  const dir = fs.mkdtempSync(path.join(o.tmpdir ?? os.tmpdir(), 'tollgate-terraform-'));
   const dispose = () => fs.rmSync(dir, { recursive: true, force: true });
   // Without a mirror, a user's own (existing) CLI configuration keeps working: network mirrors, hosts, credentials.
   const own = mirror ? undefined : userCliConfig(baseEnv, o.home ?? os.homedir());

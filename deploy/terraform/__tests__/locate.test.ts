@@ -165,9 +165,12 @@ describe('finding terraform and checking its version', () => {
   });
 
   it('no terraform on PATH: a clear error with how to install it, before anything is written', async () => {
-    const before = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('tollgate-terraform-')).length;
-    await expect(setupTerraform({ env: { PATH: tempDir() } })).rejects.toMatchObject({ failure: 'terraform-missing', message: expect.stringMatching(/not found on PATH[\s\S]*what to do: install Terraform >= 1\.9\.0, < 2\.0\.0/) });
-    expect(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('tollgate-terraform-')).length).toBe(before);
+    const scratch = tempDir();
+    await expect(setupTerraform({ env: { PATH: tempDir() }, tmpdir: scratch })).rejects.toMatchObject({ failure: 'terraform-missing', message: expect.stringMatching(/not found on PATH[\s\S]*what to do: install Terraform >= 1\.9\.0, < 2\.0\.0/) });
+    expect(fs.readdirSync(scratch)).toEqual([]);
+    // An unsupported version also leaves nothing behind.
+    await expect(setupTerraform({ env: {}, binary: fakeTerraform(`echo '{"terraform_version":"1.5.7"}'`), tmpdir: scratch })).rejects.toMatchObject({ failure: 'terraform-version' });
+    expect(fs.readdirSync(scratch)).toEqual([]);
   });
 
   it('an unsupported version is refused with the supported range', async () => {
