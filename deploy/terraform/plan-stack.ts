@@ -1,6 +1,6 @@
 /**
- * The AWS half of `tollgate plan` and `tollgate deploy` in one call: init, validate, plan to a file,
- * and the plan as typed changes. Deploy then applies `saved` after approval (TerraformWorkspace.apply).
+ * The AWS half of `tollgate plan` and `tollgate deploy` in one call: init, (validate,) plan to a
+ * file, and the plan as typed changes. Deploy then applies `saved` after approval (TerraformWorkspace.apply).
  */
 import * as path from 'node:path';
 import type { TerraformSetup } from './locate';
@@ -16,7 +16,7 @@ export interface PlanStackOptions extends PlanOptions {
   readonly lockFile?: LockFileOption;
   /** Project folder holding the committed `.terraform.lock.hcl`. */
   readonly projectDir?: string;
-  /** Run `terraform validate` before planning. @default true */
+  /** Run `terraform validate` before planning (another provider start, ~1-2 s here; `plan` reports invalid configuration itself). @default false */
   readonly validate?: boolean;
   /**
    * Read the plan file with `terraform show -json` (attribute values, before/after). false: only the
@@ -46,7 +46,7 @@ export async function planStack(o: PlanStackOptions): Promise<StackPlan> {
   const lockFile = o.lockFile ?? (o.projectDir ? projectLockFile(o.projectDir) : undefined);
   const workspace = new TerraformWorkspace(o.setup, { stackDir: o.stackDir, ...(lockFile ? { lockFile } : {}), ...(o.onOutput ? { onOutput: o.onOutput } : {}), ...(o.signal ? { signal: o.signal } : {}) });
   const init = await workspace.init();
-  if (o.validate !== false) await workspace.validate();
+  if (o.validate === true) await workspace.validate();
   const saved = await workspace.plan(o);
   if (o.show === false && saved.events) return { workspace, init, saved };
   const plan = await workspace.show(saved);

@@ -142,6 +142,12 @@ describeWithTerraform('TerraformWorkspace with the real terraform (built-in reso
     expect(err.message).toMatch(/terraform validate found 1 error/);
     expect(err.detail).toMatch(/no_such_argument/);
     expect(err.detail).toMatch(/cdk\.tf\.json:\d+/);
+    // plan finds the same error itself; its message comes from plan -json's diagnostics, not its text.
+    const planErr = await failure(ws.plan());
+    expect(planErr.failure).toBe('command');
+    expect(planErr.detail).toMatch(/^Error: Extraneous JSON object property/);
+    expect(planErr.detail).toMatch(/no_such_argument/);
+    expect(planErr.detail).not.toMatch(/"@level"/);
   });
 
   it('a real (not offline) plan removes offline settings a crashed run left behind', async () => {
@@ -172,8 +178,13 @@ describeWithTerraform('TerraformWorkspace with the real terraform (built-in reso
   it('planStack: init, validate, plan and the typed plan in one call; the saved plan applies', async () => {
     const dir = tempDir('tollgate-ws-planstack-');
     writeStack(dir, { a: { input: 'one' } });
+    // validate: true stops on an invalid configuration before any plan file exists.
+    writeStack(dir, { a: { input: 'one', bogus: 1 } });
+    await expect(planStack({ setup, stackDir: dir, validate: true })).rejects.toThrow(/terraform validate found 1 error/);
+    expect(fs.existsSync(path.join(dir, 'tollgate.tfplan'))).toBe(false);
+    writeStack(dir, { a: { input: 'one' } });
     const output: string[] = [];
-    const result = await planStack({ setup, stackDir: dir, onOutput: (t) => output.push(t) });
+    const result = await planStack({ setup, stackDir: dir, validate: true, onOutput: (t) => output.push(t) });
     expect(result.plan?.summary.create).toBe(1);
     expect(result.saved.file).toBe(path.join(dir, 'tollgate.tfplan'));
     const printed = output.join('');
