@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { ConfigError, loadAllEnvironments, loadConfig, type ResolvedConfig } from './config';
 import { TollgateStack, type StateBackend } from './stacks/tollgate-stack';
 
-export { TollgateStack, STACK_OUTPUT_NAMES } from './stacks/tollgate-stack';
+export { TollgateStack, STACK_OUTPUT_NAMES, AWS_PROVIDER_CONSTRAINT } from './stacks/tollgate-stack';
 export type { StateBackend, StackOutputName } from './stacks/tollgate-stack';
 
 export interface BuildStackOptions {
@@ -14,12 +14,15 @@ export interface BuildStackOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Folder the Lambda bundle is written to before archiving. @default inside the app's outdir */
   readonly bundleDir?: string;
+  /** Version constraint of hashicorp/aws. @default `TOLLGATE_AWS_PROVIDER_VERSION`, else AWS_PROVIDER_CONSTRAINT */
+  readonly awsProviderVersion?: string;
 }
 
 /** Builds one environment's stack into `scope` (an App): what tests and the sandbox synth in-process. */
 export function buildStack(scope: Construct, config: ResolvedConfig, options: BuildStackOptions = {}): TollgateStack {
   const backend = options.backend ?? backendFromEnv(config, options.env ?? process.env);
-  return new TollgateStack(scope, { config, backend, bundleDir: options.bundleDir });
+  const awsProviderVersion = options.awsProviderVersion ?? ((options.env ?? process.env).TOLLGATE_AWS_PROVIDER_VERSION?.trim() || undefined);
+  return new TollgateStack(scope, { config, backend, bundleDir: options.bundleDir, awsProviderVersion });
 }
 
 /**

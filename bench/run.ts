@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark of issue 7 in one process, side by side, then a table on
- * stdout and bench/results.json. `BENCH_ONLY=synth,reconcile,scale,gateway,lambda` runs a subset
+ * stdout and bench/results.json. `BENCH_ONLY=synth,reconcile,scale,gateway,lambda,terraform` runs a subset
  * (its JSON then goes to a temp file, so the committed bench/results.json stays a whole run).
  */
 import * as fs from 'node:fs';
@@ -13,6 +13,7 @@ import { benchExampleReconcile, benchScaleReconcile, type RunFigures, type Scale
 import { median, rateLimitFloorMs } from './stats';
 import { benchSynth, type SynthResult, type SynthScenario } from './synth';
 import { bytes, mb, ms, renderMarkdown, renderTable, type Row } from './table';
+import { benchTerraform, terraformRows, type TerraformBench } from './terraform';
 
 /** How many whole runs each figure is the median of, and the load shapes; printed with the table. */
 export const SETTINGS = {
@@ -25,9 +26,10 @@ export const SETTINGS = {
   scale: { shape: { routes: 50, scopes: 50, clients: 100, roles: 20 } satisfies ScaleShape, perMinute: 200, firstRuns: 1, noChangeRuns: 3 },
   gateway: { requests: 2000, concurrency: 8, warmup: 200 },
   lambdaRuns: 20,
+  terraformRuns: 5,
 } as const;
 
-const ALL = ['synth', 'reconcile', 'scale', 'gateway', 'lambda'] as const;
+const ALL = ['synth', 'reconcile', 'scale', 'gateway', 'lambda', 'terraform'] as const;
 type Name = (typeof ALL)[number];
 
 interface Results {
@@ -36,6 +38,7 @@ interface Results {
   scale?: { firstRun: RunFigures; noChangeRuns: RunFigures[] };
   gateway?: GatewayResult;
   lambda?: LambdaResult;
+  terraform?: TerraformBench;
 }
 
 const medianOf = (runs: readonly RunFigures[], key: 'requests' | 'writes' | 'rateLimited' | 'roundTrips' | 'waves' | 'wallMs') => median(runs.map((r) => r[key]));
@@ -98,6 +101,7 @@ export function rows(r: Results): Row[] {
       { benchmark: 'Lambda', measure: `cold load: process spawn to exit, median of ${l.runs}`, figure: ms(l.coldProcessMs) },
     );
   }
+  if (r.terraform) out.push(...terraformRows(r.terraform));
   return out;
 }
 
@@ -133,6 +137,7 @@ async function main(): Promise<void> {
   results.scale = await step('scale', () => benchScaleReconcile(SETTINGS.scale));
   results.gateway = await step('gateway', () => benchGateway(SETTINGS.gateway));
   results.lambda = await step('lambda', () => benchLambda({ runs: SETTINGS.lambdaRuns }));
+  results.terraform = await step('terraform', () => benchTerraform({ runs: SETTINGS.terraformRuns }));
   const totalMs = performance.now() - started;
 
   const table = rows(results);

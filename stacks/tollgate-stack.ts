@@ -8,6 +8,15 @@ import { STACK_OUTPUT_KEYS, STACK_OUTPUTS, type StackOutputs } from './outputs';
 
 export { STACK_OUTPUT_NAMES, type StackOutputName } from './outputs';
 
+/**
+ * Versions of hashicorp/aws the stack accepts. The bindings (@cdktf/provider-aws 21.x) would pin
+ * exactly the version they were generated from (6.25.0); every resource and attribute this stack
+ * uses exists from 5.100 on (checked by terraform validate + plan against 5.100.0), so the range
+ * admits both a 5.100 mirror and the registry's 6.x. The lock file picks the exact version
+ * (docs/terraform.md).
+ */
+export const AWS_PROVIDER_CONSTRAINT = '>= 5.100, < 7';
+
 /** Where a stack keeps its Terraform state. */
 export type StateBackend =
   | { readonly kind: 'local'; /** Absolute path of the state file. */ readonly path: string }
@@ -18,6 +27,8 @@ export interface TollgateStackProps {
   readonly backend: StateBackend;
   /** Passed to the function construct. @default its own default, inside the app's outdir */
   readonly bundleDir?: string;
+  /** Version constraint of hashicorp/aws. @default {@link AWS_PROVIDER_CONSTRAINT} */
+  readonly awsProviderVersion?: string;
 }
 
 /** One environment of the secured API: the Lambda, the HTTP API with its JWT authorizer, and the outputs scripts read. */
@@ -33,6 +44,7 @@ export class TollgateStack extends TerraformStack {
     const tags = { 'tollgate:stack': config.stackName, 'tollgate:environment': config.environment };
 
     new AwsProvider(this, 'aws', { region: config.aws.region, defaultTags: [{ tags }] });
+    this.addOverride('terraform.required_providers.aws.version', props.awsProviderVersion ?? AWS_PROVIDER_CONSTRAINT);
     configureBackend(this, props.backend);
 
     const lambda = config.aws.lambda;
