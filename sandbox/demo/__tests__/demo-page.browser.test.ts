@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -224,10 +225,14 @@ describe('the demo page in Chromium (fake login server, real gateway and handler
   });
 
   it('Kim signs in with code + PKCE (S256) and is greeted by name', async () => {
+    const launchStart = performance.now();
     browser = await launchChromium();
     const page = await pageOf(browser);
+    const flowStart = performance.now();
     await signIn(page, demo, KIM);
     await page.waitForSelector('#greeting:not([hidden])');
+    // Reported, not asserted: browser start, then page load → login page → code → token → GET /user.
+    console.log(`demo sign-in: chromium start ${Math.round(flowStart - launchStart)} ms; page to greeting ${Math.round(performance.now() - flowStart)} ms`);
     expect(await page.textContent('#greeting')).toBe('Welcome Kim!');
     expect(await page.getAttribute('#status', 'data-api-status')).toBe('200');
     // The code left the address bar; the page asked for S256 with a fresh 43-character challenge and its state.
