@@ -2,7 +2,8 @@ import { defineConfig } from './config';
 
 /**
  * The Pharmacy User API: `GET /user` answers `{"message":"Welcome <name>!"}` to callers whose
- * Asgardeo access token carries `get_pharmacy_user`.
+ * Asgardeo access token carries `get_pharmacy_user`: back-end clients, and people who sign in
+ * through the demo page and hold the `PharmacyUser` role.
  */
 export default defineConfig({
   asgardeo: {
@@ -50,8 +51,30 @@ export default defineConfig({
       accessTokenLifetimeSeconds: 900,
     },
   ],
+  applications: [
+    {
+      // The demo page (sandbox/demo): authorization code + PKCE in the browser, then GET /user.
+      kind: 'spa',
+      name: 'pharmacy-demo',
+      description: 'Demo page: people sign in and read their own greeting',
+      callbackUrls: ['http://localhost:4190/'],
+      // allowedOrigins default to the callback URLs' origins; the HTTP API allows them in CORS.
+      scopes: ['get_pharmacy_user'],
+      accessTokenAttributes: ['given_name', 'email'],
+      roleAudience: 'organization',
+      // `tollgate token --user <name>` signs a user in through this app without a browser.
+      appNativeAuthentication: true,
+    },
+  ],
   roles: [
     { name: 'pharmacist', audience: 'organization', scopes: ['get_pharmacy_user', 'update_pharmacy_user'] },
+    { name: 'PharmacyUser', audience: 'organization', scopes: ['get_pharmacy_user'] },
+  ],
+  users: [
+    // No password in this file: export the variable, or let the sandbox generate one (printed once).
+    { userName: 'kim@gmail.com', givenName: 'Kim', familyName: 'Henry', roles: ['PharmacyUser'], password: { fromEnv: 'TOLLGATE_USER_KIM_PASSWORD' } },
+    // Holds no role: signs in, but her token lacks get_pharmacy_user, so GET /user answers 403.
+    { userName: 'lee@example.com', givenName: 'Lee', familyName: 'Silva', password: { fromEnv: 'TOLLGATE_USER_LEE_PASSWORD' } },
   ],
   environments: {
     dev: {},
@@ -60,6 +83,8 @@ export default defineConfig({
       // environment gets its own organization (or rename the scopes and clients per environment).
       asgardeo: { organization: 'pharmacyprod' },
       aws: { stage: 'prod', throttling: { rateLimit: 200, burstLimit: 400 }, logRetentionDays: 90 },
+      // Test users belong to dev only; production people are managed in the console.
+      users: [],
     },
   },
 });

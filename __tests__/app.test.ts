@@ -99,6 +99,19 @@ describe('the app, synthesized in-process (all environments)', () => {
     expect(Object.values(dev.resource.aws_cloudwatch_log_group ?? {}).map((g) => g.retention_in_days)).toEqual([14, 14]);
   });
 
+  it('allows the demo page\'s origin in CORS, for the routes\' methods', () => {
+    for (const stack of Object.values(stacks)) {
+      const api = only(stack.resource.aws_apigatewayv2_api) as { cors_configuration?: unknown };
+      expect(api.cors_configuration).toEqual({
+        allow_origins: ['http://localhost:4190'],
+        allow_methods: ['GET', 'POST', 'PUT'],
+        allow_headers: ['authorization', 'content-type'],
+        max_age: 300,
+        allow_credentials: false,
+      });
+    }
+  });
+
   it('routes GET/POST/PUT /user with their scopes', () => {
     const dev = stacks['pharmacy-user-api-dev'] as StackJson;
     const routes = Object.values(dev.resource.aws_apigatewayv2_route ?? {}).map((r) => [r.route_key, r.authorization_type, r.authorization_scopes]);
@@ -214,6 +227,8 @@ describe('environment selection and state backends', () => {
       expect(authorizer.jwt_configuration.audience).toEqual(['https://pharmacy.example/api/users']);
       const health = Object.values(json.resource.aws_apigatewayv2_route ?? {}).find((r) => r.route_key === 'GET /health');
       expect(health).toEqual(expect.objectContaining({ authorization_type: 'NONE' }));
+      // No application allows a browser origin: no CORS at all.
+      expect(only(json.resource.aws_apigatewayv2_api)).not.toHaveProperty('cors_configuration');
       expect(app.outdir).toBeTruthy();
     } finally {
       files.remove();

@@ -5,8 +5,10 @@ export type { LoadConfigOptions } from './load';
 export { ConfigError } from './errors';
 export type { ConfigIssue } from './errors';
 export { RESERVED_SCOPE_NAMES } from './validate';
+export { generateSandboxPasswords, sandboxPassword } from './sandbox-passwords';
+export { OIDC_CLAIM_NAMES, APPLICATION_KINDS } from './schema';
 export type * from './resolved';
-export type { TollgateConfig, EnvironmentOverrides, HttpMethod, GrantType } from './schema';
+export type { TollgateConfig, EnvironmentOverrides, HttpMethod, GrantType, ApplicationKind, UserGrantType } from './schema';
 
 /** Typed identity: gives `tollgate.config.ts` completion and type errors; validation runs at load. */
 export function defineConfig(config: TollgateConfig): TollgateConfig {

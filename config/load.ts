@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { ZodIssue } from 'zod';
 import { ConfigError, formatPath, type ConfigIssue } from './errors';
 import { baseConfigSchema, topLevelSchema, type BaseConfig } from './schema';
-import type { DeployTarget, ResolvedConfig } from './resolved';
+import type { DeployTarget, ResolvedApplication, ResolvedConfig, ResolvedCors, UserPassword } from './resolved';
 import { crossCheck } from './validate';
 
 export const DEFAULT_CONFIG_FILE = 'tollgate.config.ts';
@@ -105,13 +105,14 @@ function resolveEnvironment(file: string, raw: RawConfig, env: string, options: 
   const issues = crossCheck(config, target, issuer);
   if (issues.length > 0) throw new ConfigError(file, issues, env);
 
-  return buildResolved(file, env, target, baseUrl, issuer, config);
+  return buildResolved(file, env, target, baseUrl, issuer, config, vars);
 }
 
-function buildResolved(file: string, env: string, target: DeployTarget, baseUrl: string, issuer: string, c: BaseConfig): ResolvedConfig {
+function buildResolved(file: string, env: string, target: DeployTarget, baseUrl: string, issuer: string, c: BaseConfig, vars: NodeJS.ProcessEnv): ResolvedConfig {
   const org = c.asgardeo.organization;
   const usersByRole = new Map<string, string[]>();
   for (const u of c.users ?? []) for (const r of u.roles ?? []) usersByRole.set(r, [...(usersByRole.get(r) ?? []), u.userName]);
+  const applications = (c.applications ?? []).map(resolveApplication);
   return {
     file,
     environment: env,
@@ -131,6 +132,7 @@ function buildResolved(file: string, env: string, target: DeployTarget, baseUrl:
       stage: c.aws.stage ?? 'dev',
       throttling: c.aws.throttling ?? { rateLimit: 50, burstLimit: 100 },
       logRetentionDays: c.aws.logRetentionDays ?? 14,
+      cors: corsFor(applications, c.routes),
       lambda: {
         entry: path.resolve(path.dirname(file), c.aws.lambda.entry),
         handler: c.aws.lambda.handler ?? 'handler',
@@ -163,6 +165,7 @@ function buildResolved(file: string, env: string, target: DeployTarget, baseUrl:
       accessTokenLifetimeSeconds: cl.accessTokenLifetimeSeconds ?? 3600,
       roleAudience: cl.roleAudience ?? 'application',
     })),
+    applications,
     roles: (c.roles ?? []).map((r) => ({
       name: r.name,
       audience: !r.audience || r.audience === 'organization' ? { type: 'organization' as const } : { type: 'application' as const, client: r.audience.client },
@@ -171,13 +174,55 @@ function buildResolved(file: string, env: string, target: DeployTarget, baseUrl:
     })),
     users: (c.users ?? []).map((u) => ({
       userName: u.userName,
-      email: u.email,
+      email: u.email ?? u.userName,
       givenName: u.givenName,
       familyName: u.familyName,
       roles: u.roles ?? [],
-      password: 'invite' in u.password ? { kind: 'invite' as const } : { kind: 'env' as const, variable: u.password.fromEnv },
+      password: resolvePassword(u.password, target, vars),
     })),
   };
+}
+
+function resolvePassword(password: NonNullable<BaseConfig['users']>[number]['password'], target: DeployTarget, vars: NodeJS.ProcessEnv): UserPassword {
+  if ('invite' in password) return { kind: 'invite' };
+  // Only the sandbox invents passwords; a real deployment stops in the plan when the variable is unset.
+  if (target === 'local' && !vars[password.fromEnv]) return { kind: 'generated', variable: password.fromEnv };
+  return { kind: 'env', variable: password.fromEnv };
+}
+
+function resolveApplication(a: NonNullable<BaseConfig['applications']>[number]): ResolvedApplication {
+  const spa = a.kind === 'spa';
+  const attributes = a.accessTokenAttributes ?? [];
+  return {
+    kind: a.kind,
+    name: a.name,
+    description: a.description ?? '',
+    grantTypes: ['authorization_code', 'refresh_token', ...(a.kind === 'web' && a.passwordGrant === true ? (['password'] as const) : [])],
+    publicClient: spa,
+    pkce: { mandatory: spa, supportPlainTransformAlgorithm: false },
+    callbackUrls: a.callbackUrls,
+    allowedOrigins: a.allowedOrigins ?? (spa ? uniqueOrigins(a.callbackUrls) : []),
+    scopes: a.scopes,
+    accessToken: { type: 'JWT', lifetimeSeconds: a.accessTokenLifetimeSeconds ?? 3600, attributes },
+    refreshTokenLifetimeSeconds: a.refreshTokenLifetimeSeconds ?? 86400,
+    requestedClaims: attributes,
+    roleAudience: a.roleAudience ?? 'application',
+    appNativeAuthentication: a.appNativeAuthentication === true,
+  };
+}
+
+/** A browser preflight answer may be cached this long (Chromium caps it at 2 hours anyway). */
+const CORS_MAX_AGE_SECONDS = 300;
+
+function corsFor(applications: readonly ResolvedApplication[], routes: BaseConfig['routes']): ResolvedCors | undefined {
+  const origins = [...new Set(applications.flatMap((a) => a.allowedOrigins))].sort();
+  if (origins.length === 0) return undefined;
+  const methods = routes.some((r) => r.method === 'ANY') ? ['*'] : [...new Set(routes.map((r) => r.method))].sort();
+  return { allowOrigins: origins, allowMethods: methods, allowHeaders: ['authorization', 'content-type'], maxAgeSeconds: CORS_MAX_AGE_SECONDS, allowCredentials: false };
+}
+
+function uniqueOrigins(urls: readonly string[]): string[] {
+  return [...new Set(urls.map((u) => new URL(u).origin))];
 }
 
 /** Objects merge key by key; arrays and scalars in the override replace the base value. */
@@ -211,6 +256,9 @@ function zodToIssue(issue: ZodIssue): ConfigIssue {
   }
   if (issue.code === 'invalid_type' && issue.received === 'undefined') {
     return { path, message: 'is required', fix: `add it (expected ${issue.expected})` };
+  }
+  if (issue.code === 'invalid_union_discriminator') {
+    return { path, message: 'is missing or not a known kind', fix: `set it to one of: ${issue.options.map(String).join(', ')}` };
   }
   if (issue.code === 'invalid_enum_value') {
     return { path, message: `"${String(issue.received)}" is not allowed`, fix: `use one of: ${issue.options.join(', ')}` };

@@ -1,4 +1,4 @@
-import type { GrantType, HttpMethod } from './schema';
+import type { ApplicationKind, GrantType, HttpMethod, UserGrantType } from './schema';
 
 /**
  * One environment's configuration with every default filled in: what the CDKTF app, the
@@ -18,6 +18,8 @@ export interface ResolvedConfig {
   readonly routes: readonly ResolvedRoute[];
   readonly apiResource: ResolvedApiResource;
   readonly clients: readonly ResolvedClient[];
+  /** User-facing applications (`spa`, `web`); names are unique across clients and applications. */
+  readonly applications: readonly ResolvedApplication[];
   readonly roles: readonly ResolvedRole[];
   readonly users: readonly ResolvedUser[];
 }
@@ -41,6 +43,8 @@ export interface ResolvedAws {
   readonly stage: string;
   readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
   readonly logRetentionDays: number;
+  /** CORS of the HTTP API: present when some application allows browser origins, else undefined (no CORS). */
+  readonly cors: ResolvedCors | undefined;
   readonly lambda: {
     /** Absolute path of the handler source. */
     readonly entry: string;
@@ -50,6 +54,20 @@ export interface ResolvedAws {
     readonly architecture: 'arm64' | 'x86_64';
     readonly runtime: 'nodejs22.x' | 'nodejs24.x' | 'nodejs20.x';
   };
+}
+
+/** The HTTP API's `cors_configuration`, derived from the applications' allowed origins and the routes. */
+export interface ResolvedCors {
+  /** The union of every application's `allowedOrigins`, sorted. */
+  readonly allowOrigins: readonly string[];
+  /** The routes' methods, sorted (`*` when a route uses ANY). */
+  readonly allowMethods: readonly string[];
+  /** `authorization` (the bearer token) and `content-type`. */
+  readonly allowHeaders: readonly string[];
+  /** How long a browser may cache a preflight answer. */
+  readonly maxAgeSeconds: number;
+  /** Always false: tokens travel in the Authorization header, never in cookies. */
+  readonly allowCredentials: false;
 }
 
 export interface ResolvedScope {
@@ -86,6 +104,39 @@ export interface ResolvedClient {
   readonly roleAudience: 'application' | 'organization';
 }
 
+/**
+ * A user-facing application. Its access tokens are always JWTs (the gateway's authorizer cannot
+ * read opaque ones), and its `idToken.audience` is the API identifier, as for clients.
+ */
+export interface ResolvedApplication {
+  readonly kind: ApplicationKind;
+  readonly name: string;
+  readonly description: string;
+  /** `authorization_code` and `refresh_token`; plus `password` for a web app with `passwordGrant: true`. */
+  readonly grantTypes: readonly UserGrantType[];
+  /** spa: true (no secret, `client_id` in the token request); web: false. */
+  readonly publicClient: boolean;
+  /** spa: PKCE mandatory, S256 only; web: not mandatory, S256 only. */
+  readonly pkce: { readonly mandatory: boolean; readonly supportPlainTransformAlgorithm: false };
+  readonly callbackUrls: readonly string[];
+  /** Exact origins, e.g. `http://localhost:4190`. */
+  readonly allowedOrigins: readonly string[];
+  readonly scopes: readonly string[];
+  readonly accessToken: {
+    readonly type: 'JWT';
+    readonly lifetimeSeconds: number;
+    /** OIDC claim names for `accessTokenAttributes`; never cleared by an update. */
+    readonly attributes: readonly string[];
+  };
+  readonly refreshTokenLifetimeSeconds: number;
+  /** The claims to list in `claimConfiguration.requestedClaims`: the access-token attributes. */
+  readonly requestedClaims: readonly string[];
+  /** `allowedAudience` of `associatedRoles`: ORGANIZATION or APPLICATION. */
+  readonly roleAudience: 'application' | 'organization';
+  /** `advancedConfigurations.enableAPIBasedAuthentication`. */
+  readonly appNativeAuthentication: boolean;
+}
+
 export type RoleAudience = { readonly type: 'organization' } | { readonly type: 'application'; readonly client: string };
 
 export interface ResolvedRole {
@@ -96,7 +147,15 @@ export interface ResolvedRole {
   readonly users: readonly string[];
 }
 
-export type UserPassword = { readonly kind: 'invite' } | { readonly kind: 'env'; readonly variable: string };
+/**
+ * `env`: the initial password is read from `variable` when the user is created. `generated`: the
+ * local sandbox with `variable` unset; the sandbox generates a password, sets `variable` for the
+ * run and prints it once (`generateSandboxPasswords`).
+ */
+export type UserPassword =
+  | { readonly kind: 'invite' }
+  | { readonly kind: 'env'; readonly variable: string }
+  | { readonly kind: 'generated'; readonly variable: string };
 
 export interface ResolvedUser {
   readonly userName: string;

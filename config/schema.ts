@@ -125,7 +125,7 @@ const clientSchema = z
 const roleSchema = z
   .object({
     name: z.string().min(1),
-    /** `organization` (default), or `{ client: '<client name>' }` for an application role. */
+    /** `organization` (default), or `{ client: '<name>' }` for an application role of a client or an application. */
     audience: z.union([z.literal('organization'), z.object({ client: z.string().min(1) }).strict()]).optional(),
     scopes: z.array(z.string().min(1)),
   })
@@ -138,16 +138,90 @@ const userPasswordSchema = z.union([
 
 const userSchema = z
   .object({
-    userName: z.string().min(1),
-    email: z.string().email(),
+    /** The sign-in name: an e-mail address, as Asgardeo's default user store requires. */
+    userName: z.string().email('must be an e-mail address: Asgardeo signs users in with their e-mail by default'),
+    /** Default: the userName. */
+    email: z.string().email().optional(),
     givenName: z.string().optional(),
     familyName: z.string().optional(),
     /** Names of roles declared in `roles`. */
     roles: z.array(z.string().min(1)).optional(),
-    /** Never a plaintext password: an invitation, or the name of an environment variable. */
+    /**
+     * Never a plaintext password: an invitation, or the name of an environment variable. In the
+     * local sandbox an unset variable is filled with a generated password (printed once).
+     */
     password: userPasswordSchema,
   })
   .strict();
+
+/**
+ * OIDC claim names Asgardeo knows (its `http://wso2.org/oidc/claim` dialect). An access-token
+ * attribute must be one of them; anything else is refused with 400 "Invalid access token claim URI".
+ */
+export const OIDC_CLAIM_NAMES = [
+  'sub',
+  'given_name',
+  'family_name',
+  'middle_name',
+  'name',
+  'nickname',
+  'preferred_username',
+  'username',
+  'email',
+  'email_verified',
+  'phone_number',
+  'phone_number_verified',
+  'address',
+  'birthdate',
+  'gender',
+  'locale',
+  'zoneinfo',
+  'website',
+  'picture',
+  'profile',
+  'updated_at',
+  'groups',
+  'roles',
+  'upn',
+] as const;
+
+export const APPLICATION_KINDS = ['spa', 'web'] as const;
+export type ApplicationKind = (typeof APPLICATION_KINDS)[number];
+
+/** Grants a user-facing application can hold; `password` only for a `web` app that asks for it. */
+export const USER_GRANT_TYPES = ['authorization_code', 'refresh_token', 'password'] as const;
+export type UserGrantType = (typeof USER_GRANT_TYPES)[number];
+
+/** Fields every user-facing application has; `kind` decides the OAuth client type and grants. */
+const applicationFields = {
+  name: z.string().min(1).max(100),
+  description: z.string().optional(),
+  /** Where Asgardeo may redirect after sign-in: https, or http on a loopback address. At least one. */
+  callbackUrls: z.array(z.string().url()).min(1),
+  /** Browser origins (`scheme://host[:port]`) allowed to call the token endpoint and the API. spa default: the callback URLs' origins; web default: none. */
+  allowedOrigins: z.array(z.string().min(1)).optional(),
+  /** API scopes the application is authorized for; a user gets those her roles grant. */
+  scopes: z.array(z.string().min(1)),
+  /** OIDC claim names put into the (always JWT) access token, e.g. `given_name`, `email`. Default: none. */
+  accessTokenAttributes: z.array(z.string().min(1)).optional(),
+  /** User access token lifetime in seconds. Default: 3600. */
+  accessTokenLifetimeSeconds: z.number().int().min(60).max(86400).optional(),
+  /** Refresh token lifetime in seconds. Default: 86400. */
+  refreshTokenLifetimeSeconds: z.number().int().min(60).max(31536000).optional(),
+  /** Which roles count for the users' tokens: every organization role, or only this app's own roles. Default: `application`. */
+  roleAudience: z.enum(['application', 'organization']).optional(),
+  /** Allow app-native sign-in (`response_mode=direct` + `/oauth2/authn`), which `tollgate token --user` uses. Default: false. */
+  appNativeAuthentication: z.boolean().optional(),
+  /** The password grant. Only a `web` app may enable it, and only explicitly. Default: false. */
+  passwordGrant: z.boolean().optional(),
+};
+
+const applicationSchema = z.discriminatedUnion('kind', [
+  /** Single-page app: a public client (no secret), authorization code + PKCE (S256) mandatory, refresh tokens. */
+  z.object({ kind: z.literal('spa'), ...applicationFields }).strict(),
+  /** Traditional web app: a confidential client, authorization code and refresh tokens. */
+  z.object({ kind: z.literal('web'), ...applicationFields }).strict(),
+]);
 
 export const baseConfigSchema = z
   .object({
@@ -157,6 +231,8 @@ export const baseConfigSchema = z
     routes: z.array(routeSchema).min(1),
     apiResource: apiResourceSchema,
     clients: z.array(clientSchema).optional(),
+    /** User-facing applications (people sign in through them). */
+    applications: z.array(applicationSchema).optional(),
     roles: z.array(roleSchema).optional(),
     users: z.array(userSchema).optional(),
   })

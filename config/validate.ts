@@ -1,5 +1,5 @@
 import type { ConfigIssue } from './errors';
-import type { BaseConfig } from './schema';
+import { OIDC_CLAIM_NAMES, type BaseConfig } from './schema';
 import type { DeployTarget } from './resolved';
 
 /**
@@ -90,6 +90,37 @@ export function crossCheck(config: BaseConfig, target: DeployTarget, issuer: str
     }
   });
 
+  (config.applications ?? []).forEach((app, i) => {
+    const at = `applications[${i}]`;
+    if (clientNames.has(app.name)) {
+      add(`${at}.name`, `application "${app.name}" is declared twice (clients and applications share one namespace)`, 'application names are unique in Asgardeo: rename or remove one');
+    }
+    clientNames.add(app.name);
+    app.scopes.forEach((s, j) => declared.has(s) || undeclared(`${at}.scopes[${j}]`, s, `application "${app.name}"`));
+    app.callbackUrls.forEach((url, j) => checkCallbackUrl(url, `${at}.callbackUrls[${j}]`, add));
+    (app.allowedOrigins ?? []).forEach((origin, j) => checkOrigin(origin, `${at}.allowedOrigins[${j}]`, add));
+    if (app.kind === 'spa' && app.passwordGrant === true) {
+      add(
+        `${at}.passwordGrant`,
+        `application "${app.name}" is a single-page app (a public client); the password grant would hand its users' passwords to browser code`,
+        'remove "passwordGrant", or make it kind "web" (a confidential client with a secret)',
+      );
+    }
+    const attributes = new Set<string>();
+    (app.accessTokenAttributes ?? []).forEach((claim, j) => {
+      const path = `${at}.accessTokenAttributes[${j}]`;
+      if (attributes.has(claim)) add(path, `attribute "${claim}" is listed twice`, 'list each claim once');
+      attributes.add(claim);
+      if (!OIDC_CLAIMS.has(claim)) {
+        add(
+          path,
+          `"${claim}" is not an OIDC claim name; Asgardeo refuses it with 400 "Invalid access token claim URI"`,
+          `use an OIDC claim name such as ${SUGGESTED_CLAIMS}${suggestClaim(claim)}`,
+        );
+      }
+    });
+  });
+
   const roleNames = new Set<string>();
   (config.roles ?? []).forEach((role, i) => {
     if (roleNames.has(role.name)) add(`roles[${i}].name`, `role "${role.name}" is declared twice`, 'give each role its own name');
@@ -97,20 +128,76 @@ export function crossCheck(config: BaseConfig, target: DeployTarget, issuer: str
     role.scopes.forEach((s, j) => declared.has(s) || undeclared(`roles[${i}].scopes[${j}]`, s, `role "${role.name}"`));
     const audience = role.audience;
     if (audience && audience !== 'organization' && !clientNames.has(audience.client)) {
-      add(`roles[${i}].audience.client`, `role "${role.name}" names client "${audience.client}", which is not declared in "clients"`, 'name a client from "clients", or use audience "organization"');
+      add(
+        `roles[${i}].audience.client`,
+        `role "${role.name}" names client "${audience.client}", which is not declared in "clients" or "applications"`,
+        'name a client from "clients" or an application from "applications", or use audience "organization"',
+      );
     }
   });
 
   const userNames = new Set<string>();
   (config.users ?? []).forEach((user, i) => {
-    if (userNames.has(user.userName)) add(`users[${i}].userName`, `user "${user.userName}" is declared twice`, 'keep one entry per user');
-    userNames.add(user.userName);
+    const key = user.userName.toLowerCase();
+    if (userNames.has(key)) add(`users[${i}].userName`, `user "${user.userName}" is declared twice`, 'keep one entry per user (user names are compared without case)');
+    userNames.add(key);
     (user.roles ?? []).forEach((r, j) => {
       if (!roleNames.has(r)) add(`users[${i}].roles[${j}]`, `user "${user.userName}" names role "${r}", which is not declared in "roles"`, 'declare the role in "roles", or fix the spelling');
     });
   });
 
   return issues;
+}
+
+const OIDC_CLAIMS: ReadonlySet<string> = new Set(OIDC_CLAIM_NAMES);
+const SUGGESTED_CLAIMS = 'given_name, family_name, name, email, username, preferred_username';
+// Names people write for a claim, from the console's attribute names or the WSO2 claim URIs.
+const CLAIM_ALIASES: Readonly<Record<string, string>> = {
+  givenname: 'given_name',
+  firstname: 'given_name',
+  first_name: 'given_name',
+  lastname: 'family_name',
+  last_name: 'family_name',
+  surname: 'family_name',
+  emailaddress: 'email',
+  mail: 'email',
+  fullname: 'name',
+  user_name: 'username',
+};
+
+function suggestClaim(claim: string): string {
+  const bare = claim.replace(/^.*\/claims\//, '').toLowerCase();
+  const guess = CLAIM_ALIASES[bare] ?? (OIDC_CLAIMS.has(bare) ? bare : undefined);
+  return guess ? ` (did you mean "${guess}"?)` : '';
+}
+
+/** Asgardeo redirects the browser here with the code: https, or http on this machine (RFC 8252 loopback). */
+function checkCallbackUrl(value: string, path: string, add: (path: string, message: string, fix: string) => void): void {
+  const url = new URL(value); // The schema has checked it is a URL.
+  if (url.hash) add(path, `callback URL "${value}" has a fragment`, 'remove the "#..." part: OAuth redirect URIs cannot carry one');
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) return;
+  add(path, `callback URL "${value}" must be https (http only on localhost or 127.0.0.1)`, 'use the https URL of your page, e.g. https://app.example.com/callback');
+}
+
+/** An origin as browsers send it: scheme, host and optional port; no path, no wildcard. */
+function checkOrigin(value: string, path: string, add: (path: string, message: string, fix: string) => void): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== value) {
+    add(
+      path,
+      `"${value}" is not an origin`,
+      `write scheme, host and port only, without a path or trailing slash${url && (url.protocol === 'https:' || url.protocol === 'http:') ? `, e.g. "${url.origin}"` : ', e.g. "https://app.example.com"'}`,
+    );
+    return;
+  }
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+    add(path, `origin "${value}" must be https (http only on localhost or 127.0.0.1)`, 'serve the page over https');
+  }
 }
 
 function checkIssuer(issuer: string, target: DeployTarget, path: string, add: (path: string, message: string, fix: string) => void): void {

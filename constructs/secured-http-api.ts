@@ -27,6 +27,29 @@ export interface HttpApiLambdaTarget {
   readonly invokeArn: string;
 }
 
+/**
+ * Cross-origin access for browser pages (the API's `cors_configuration`). API Gateway then answers
+ * preflight requests itself, before any route or authorizer, and adds the CORS headers to every
+ * response for an allowed origin (ignoring CORS headers the Lambda returns).
+ */
+export interface HttpApiCorsOptions {
+  /**
+   * Origins allowed to call the API: `scheme://host[:port]`, exactly as browsers send them (no path,
+   * no trailing slash), or `*` for any origin. At least one.
+   */
+  readonly allowOrigins: readonly string[];
+  /** Methods allowed cross-origin. @default the methods of the routes (`*` when a route uses ANY) */
+  readonly allowMethods?: readonly string[];
+  /** Request headers allowed cross-origin. @default ['authorization', 'content-type'] */
+  readonly allowHeaders?: readonly string[];
+  /** Response headers a page may read besides the safelisted ones. @default none */
+  readonly exposeHeaders?: readonly string[];
+  /** How long a browser may cache a preflight answer, 0-86400 seconds. @default 300 */
+  readonly maxAgeSeconds?: number;
+  /** Let pages send cookies (`credentials: 'include'`); not allowed with origin `*`. Bearer tokens do not need it. @default false */
+  readonly allowCredentials?: boolean;
+}
+
 /** Properties of a {@link SecuredHttpApi}. */
 export interface SecuredHttpApiProps {
   readonly apiName: string;
@@ -52,6 +75,8 @@ export interface SecuredHttpApiProps {
   readonly logRetentionDays?: number;
   /** @default none */
   readonly tags?: Readonly<Record<string, string>>;
+  /** Cross-origin access for browser pages. @default no CORS: browsers refuse cross-origin calls */
+  readonly cors?: HttpApiCorsOptions;
 }
 
 /** Fields of each access-log line. No header, query string or token: they may carry credentials. */
@@ -104,6 +129,7 @@ export class SecuredHttpApi extends Construct {
       name: props.apiName,
       protocolType: 'HTTP',
       description: props.description,
+      corsConfiguration: props.cors ? corsConfiguration(props.cors, props.routes) : undefined,
       tags,
     });
 
@@ -180,6 +206,63 @@ export class SecuredHttpApi extends Construct {
   }
 }
 
+const DEFAULT_CORS_HEADERS = ['authorization', 'content-type'];
+const DEFAULT_CORS_MAX_AGE_SECONDS = 300;
+const MAX_CORS_MAX_AGE_SECONDS = 86400;
+const CORS_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', '*']);
+// RFC 7230 token: what a header name may hold.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** The methods the routes use, sorted; `*` when one of them is ANY. */
+export function corsMethodsForRoutes(routes: readonly SecuredHttpRoute[]): string[] {
+  if (routes.some((r) => r.method === 'ANY')) return ['*'];
+  return [...new Set(routes.map((r) => r.method))].sort();
+}
+
+function corsConfiguration(cors: HttpApiCorsOptions, routes: readonly SecuredHttpRoute[]) {
+  return {
+    allowOrigins: [...cors.allowOrigins],
+    allowMethods: cors.allowMethods ? [...cors.allowMethods] : corsMethodsForRoutes(routes),
+    allowHeaders: [...(cors.allowHeaders ?? DEFAULT_CORS_HEADERS)],
+    exposeHeaders: cors.exposeHeaders?.length ? [...cors.exposeHeaders] : undefined,
+    maxAge: cors.maxAgeSeconds ?? DEFAULT_CORS_MAX_AGE_SECONDS,
+    allowCredentials: cors.allowCredentials ?? false,
+  };
+}
+
+/** `*`, `https://*` and `http://*` (AWS's wildcards), or an exact origin. */
+function isCorsOrigin(value: string): boolean {
+  if (value === '*' || value === 'https://*' || value === 'http://*') return true;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+function corsProblems(cors: HttpApiCorsOptions): string[] {
+  const problems: string[] = [];
+  if (cors.allowOrigins.length === 0) problems.push('cors.allowOrigins is empty: list at least one origin, or leave cors out');
+  for (const origin of cors.allowOrigins) {
+    if (!isCorsOrigin(origin)) problems.push(`cors.allowOrigins: "${origin}" is not an origin; write scheme://host[:port] without a path or trailing slash`);
+  }
+  if (cors.allowCredentials && cors.allowOrigins.some((o) => o.endsWith('*'))) {
+    problems.push('cors.allowCredentials cannot be true with a wildcard origin (API Gateway refuses it): list the exact origins');
+  }
+  for (const method of cors.allowMethods ?? []) {
+    if (!CORS_METHODS.has(method)) problems.push(`cors.allowMethods: "${method}" is not an HTTP method API Gateway knows (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or *)`);
+  }
+  for (const header of [...(cors.allowHeaders ?? []), ...(cors.exposeHeaders ?? [])]) {
+    if (!HEADER_NAME.test(header)) problems.push(`cors: "${header}" is not a header name`);
+  }
+  const maxAge = cors.maxAgeSeconds;
+  if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge >= 0 && maxAge <= MAX_CORS_MAX_AGE_SECONDS)) {
+    problems.push(`cors.maxAgeSeconds must be a whole number from 0 to ${MAX_CORS_MAX_AGE_SECONDS}`);
+  }
+  return problems;
+}
+
 /** `GET /users/{id}` -> `GET/users/*`: the part of an execute-api ARN after the stage. */
 export function executeApiResource(method: HttpRouteMethod, routePath: string): string {
   const verb = method === 'ANY' ? '*' : method;
@@ -210,6 +293,7 @@ function validateProps(props: SecuredHttpApiProps): void {
   if (props.throttling && !(props.throttling.rateLimit > 0 && Number.isInteger(props.throttling.burstLimit) && props.throttling.burstLimit > 0)) {
     problems.push('throttling needs a positive rateLimit and a positive integer burstLimit');
   }
+  if (props.cors) problems.push(...corsProblems(props.cors));
   const seen = new Set<string>();
   props.routes.forEach((route, i) => {
     const key = `${route.method} ${route.path}`;

@@ -1,7 +1,10 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
-/** Claims tried in order for the caller's display name. */
-const NAME_CLAIMS = ['name', 'preferred_username', 'email'] as const;
+/**
+ * Claims tried in order for the caller's display name: a user token carries the attributes the app
+ * lists in `accessTokenAttributes` (e.g. `given_name`), a client token none of them.
+ */
+const NAME_CLAIMS = ['given_name', 'name', 'preferred_username', 'email'] as const;
 const FALLBACK_NAME = 'User';
 // A claim is caller-controlled text; keep the greeting bounded.
 const MAX_NAME_LENGTH = 256;
@@ -25,7 +28,7 @@ export function claimsOf(event: unknown): Record<string, unknown> {
   return isRecord(claims) ? claims : {};
 }
 
-/** The first claim of `name`, `preferred_username`, `email` that is a non-empty string. */
+/** The first claim of `given_name`, `name`, `preferred_username`, `email` that is a non-empty string. */
 export function displayName(claims: Record<string, unknown>): string | undefined {
   for (const claim of NAME_CLAIMS) {
     const value = claims[claim];

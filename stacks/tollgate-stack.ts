@@ -71,6 +71,7 @@ export class TollgateStack extends TerraformStack {
       stageName: config.aws.stage,
       throttling: config.aws.throttling,
       logRetentionDays: config.aws.logRetentionDays,
+      cors: config.aws.cors,
     });
 
     const values: StackOutputs = {

@@ -36,7 +36,8 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     const r = await run('plan', '--outputs', 'outputs.json', '--detailed-exitcode');
     expect(r.code).toBe(2);
     expect(r.out).toContain('+ api-resource https://abc123.execute-api.us-east-1.amazonaws.com/dev (create)');
-    expect(r.out).toContain('Plan: 4 to create, 0 to update, 0 to delete.');
+    // API resource, 2 clients, 2 roles, 2 users (the example's Kim and the role-less Lee).
+    expect(r.out).toContain('Plan: 7 to create, 0 to update, 0 to delete.');
     expect(la.requests.writes()).toBe(0);
   });
 
@@ -46,7 +47,7 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     expect(md.out).toContain('API identifier (known after AWS deploy)');
     expect(md.out).toContain('| + create | application | `pharmacy-reader` |');
     const json = await run('plan', '--json', '--outputs', 'outputs.json');
-    expect(JSON.parse(json.out).summary.create).toBe(4);
+    expect(JSON.parse(json.out).summary.create).toBe(7);
     expect((await run('plan', '--json', '--markdown')).err).toContain('cannot be used together');
   });
 

@@ -33,6 +33,7 @@ describe('defaults', () => {
       stage: 'dev',
       throttling: { rateLimit: 50, burstLimit: 100 },
       logRetentionDays: 14,
+      cors: undefined,
       lambda: {
         entry: path.join(path.dirname(file), 'lambda/handler.ts'),
         handler: 'handler',
@@ -55,16 +56,19 @@ describe('defaults', () => {
     });
     expect(c.roles[0]).toEqual({ name: 'pharmacist', audience: { type: 'organization' }, scopes: ['get_pharmacy_user'], users: [] });
     expect(c.users).toEqual([]);
+    expect(c.applications).toEqual([]);
   });
 
   it('maps users to their roles and keeps passwords as references', () => {
     const config = validConfig();
     config.users = [
-      { userName: 'ann', email: 'ann@example.com', roles: ['pharmacist'], password: { invite: true } },
-      { userName: 'bob', email: 'bob@example.com', roles: ['pharmacist'], password: { fromEnv: 'BOB_PASSWORD' } },
+      { userName: 'ann@example.com', roles: ['pharmacist'], password: { invite: true } },
+      { userName: 'bob@example.com', email: 'bob.b@example.com', roles: ['pharmacist'], password: { fromEnv: 'BOB_PASSWORD' } },
     ];
     const c = loadConfig({ file: files.write(config), env: 'dev', environment: { BOB_PASSWORD: 'hunter2' } });
-    expect(c.roles[0]?.users).toEqual(['ann', 'bob']);
+    expect(c.roles[0]?.users).toEqual(['ann@example.com', 'bob@example.com']);
+    // The e-mail defaults to the user name.
+    expect(c.users.map((u) => u.email)).toEqual(['ann@example.com', 'bob.b@example.com']);
     expect(c.users.map((u) => u.password)).toEqual([{ kind: 'invite' }, { kind: 'env', variable: 'BOB_PASSWORD' }]);
     expect(JSON.stringify(c)).not.toContain('hunter2');
   });
@@ -220,7 +224,19 @@ describe('the configuration file', () => {
       ['pharmacy-reader', ['get_pharmacy_user']],
       ['pharmacy-admin', ['create_pharmacy_user', 'update_pharmacy_user']],
     ]);
-    expect(dev?.roles.map((r) => r.name)).toEqual(['pharmacist']);
+    expect(dev?.roles.map((r) => [r.name, r.users])).toEqual([
+      ['pharmacist', []],
+      ['PharmacyUser', ['kim@gmail.com']],
+    ]);
+    expect(dev?.users.map((u) => [u.userName, u.givenName, u.familyName, u.roles, u.password])).toEqual([
+      ['kim@gmail.com', 'Kim', 'Henry', ['PharmacyUser'], { kind: 'env', variable: 'TOLLGATE_USER_KIM_PASSWORD' }],
+      ['lee@example.com', 'Lee', 'Silva', [], { kind: 'env', variable: 'TOLLGATE_USER_LEE_PASSWORD' }],
+    ]);
+    expect(dev?.applications.map((a) => [a.kind, a.name, a.allowedOrigins, a.accessToken.attributes])).toEqual([
+      ['spa', 'pharmacy-demo', ['http://localhost:4190'], ['given_name', 'email']],
+    ]);
+    expect(dev?.aws.cors?.allowOrigins).toEqual(['http://localhost:4190']);
+    expect(all[1]?.users).toEqual([]);
     expect(dev?.aws.lambda.entry).toBe(path.join(REPO_ROOT, 'lambda', 'handler.ts'));
     expect(all[1]?.aws).toEqual(expect.objectContaining({ stage: 'prod', logRetentionDays: 90, throttling: { rateLimit: 200, burstLimit: 400 } }));
   });

@@ -112,16 +112,16 @@ describe('other validations', () => {
 
   it('a role audience naming an undeclared client', () => {
     const err = errorFor((c) => (c.roles[0].audience = { client: 'nobody' }));
-    expect(issueAt(err, 'roles[0].audience.client').message).toBe('role "pharmacist" names client "nobody", which is not declared in "clients"');
+    expect(issueAt(err, 'roles[0].audience.client').message).toBe('role "pharmacist" names client "nobody", which is not declared in "clients" or "applications"');
   });
 
   it('a user naming an undeclared role', () => {
-    const err = errorFor((c) => (c.users = [{ userName: 'ann', email: 'ann@example.com', roles: ['chemist'], password: { invite: true } }]));
-    expect(issueAt(err, 'users[0].roles[0]').message).toBe('user "ann" names role "chemist", which is not declared in "roles"');
+    const err = errorFor((c) => (c.users = [{ userName: 'ann@example.com', roles: ['chemist'], password: { invite: true } }]));
+    expect(issueAt(err, 'users[0].roles[0]').message).toBe('user "ann@example.com" names role "chemist", which is not declared in "roles"');
   });
 
   it('a plaintext password', () => {
-    const err = errorFor((c) => (c.users = [{ userName: 'ann', email: 'ann@example.com', password: 'hunter2' }]));
+    const err = errorFor((c) => (c.users = [{ userName: 'ann@example.com', password: 'hunter2' }]));
     const issue = issueAt(err, 'users[0].password');
     expect(issue.message).toBeTruthy();
     // The refused value itself is not repeated in the error.

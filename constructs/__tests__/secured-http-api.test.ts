@@ -228,6 +228,68 @@ describe('SecuredHttpApi errors', () => {
   });
 });
 
+describe('SecuredHttpApi CORS', () => {
+  const api = (s: ReturnType<typeof synthApi>) => Object.values(s.resource.aws_apigatewayv2_api ?? {})[0] as Record<string, unknown>;
+
+  it('emits no cors_configuration unless cors is given', () => {
+    expect(api(synthApi())).not.toHaveProperty('cors_configuration');
+  });
+
+  it('defaults: the routes\' methods (* with an ANY route), authorization and content-type, 300 s, no credentials', () => {
+    expect(api(synthApi({ cors: { allowOrigins: ['https://app.example.com'] } })).cors_configuration).toEqual({
+      allow_origins: ['https://app.example.com'],
+      allow_methods: ['*'],
+      allow_headers: ['authorization', 'content-type'],
+      max_age: 300,
+      allow_credentials: false,
+    });
+    const noAny = ROUTES.filter((r) => r.method !== 'ANY');
+    expect(api(synthApi({ routes: noAny, cors: { allowOrigins: ['https://app.example.com'] } })).cors_configuration).toEqual(
+      expect.objectContaining({ allow_methods: ['GET', 'POST'] }),
+    );
+  });
+
+  it('takes every option as given', () => {
+    const s = synthApi({
+      cors: {
+        allowOrigins: ['https://app.example.com', 'http://localhost:4190'],
+        allowMethods: ['GET'],
+        allowHeaders: ['authorization', 'x-request-id'],
+        exposeHeaders: ['x-request-id'],
+        maxAgeSeconds: 0,
+        allowCredentials: true,
+      },
+    });
+    expect(s.json).toHaveResourceWithProperties(Apigatewayv2Api, {
+      cors_configuration: {
+        allow_origins: ['https://app.example.com', 'http://localhost:4190'],
+        allow_methods: ['GET'],
+        allow_headers: ['authorization', 'x-request-id'],
+        expose_headers: ['x-request-id'],
+        max_age: 0,
+        allow_credentials: true,
+      },
+    });
+  });
+
+  it.each([
+    ['no origin', { allowOrigins: [] }, /cors.allowOrigins is empty/],
+    ['an origin with a path', { allowOrigins: ['https://app.example.com/'] }, /"https:\/\/app.example.com\/" is not an origin/],
+    ['a non-http origin', { allowOrigins: ['ftp://app.example.com'] }, /is not an origin/],
+    ['credentials with a wildcard origin', { allowOrigins: ['https://*'], allowCredentials: true }, /cannot be true with a wildcard origin/],
+    ['an unknown method', { allowOrigins: ['*'], allowMethods: ['FETCH'] }, /"FETCH" is not an HTTP method/],
+    ['a bad header name', { allowOrigins: ['*'], allowHeaders: ['x header'] }, /"x header" is not a header name/],
+    ['a max age over a day', { allowOrigins: ['*'], maxAgeSeconds: 86401 }, /maxAgeSeconds must be a whole number from 0 to 86400/],
+  ])('refuses %s', (_name, cors, message) => {
+    expect(() => synthApi({ cors })).toThrow(message);
+  });
+
+  it('accepts AWS\'s wildcard origins without credentials', () => {
+    expect(api(synthApi({ cors: { allowOrigins: ['*'] } })).cors_configuration).toEqual(expect.objectContaining({ allow_origins: ['*'] }));
+    expect(api(synthApi({ cors: { allowOrigins: ['https://*'] } })).cors_configuration).toEqual(expect.objectContaining({ allow_origins: ['https://*'] }));
+  });
+});
+
 describe('executeApiResource', () => {
   it.each([
     ['GET', '/user', 'GET/user'],

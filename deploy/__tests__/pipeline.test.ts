@@ -54,7 +54,8 @@ describe('runDeploy', () => {
   test('runs preflight, AWS, Asgardeo and the smoke test in order, with timings, feeding the outputs to the reconciler', async () => {
     const s = setup();
     const result = await runDeploy(s.options);
-    expect(s.calls.filter((c) => !c.startsWith('token'))).toEqual(['versions', 'checkAdminAccess 14', `deploy ${config.stackName}`, 'apply']);
+    // 14 management scopes for the API, clients (with the secret view) and roles, plus 5 for the example's users.
+    expect(s.calls.filter((c) => !c.startsWith('token'))).toEqual(['versions', 'checkAdminAccess 19', `deploy ${config.stackName}`, 'apply']);
     expect(result.steps.map((r) => [r.step, r.status])).toEqual([
       ['preflight', 'done'],
       ['aws', 'done'],

@@ -34,7 +34,7 @@ describe('access matrix', () => {
   test('the example: each route, its scopes, the clients and roles that can obtain them', () => {
     const m = buildAccessMatrix(config);
     expect(m.routes.map((r) => [r.routeKey, r.scopes, r.clients.map((c) => c.name), r.roles.map((x) => x.name)])).toEqual([
-      ['GET /user', ['get_pharmacy_user'], ['pharmacy-reader'], ['pharmacist']],
+      ['GET /user', ['get_pharmacy_user'], ['pharmacy-reader'], ['pharmacist', 'PharmacyUser']],
       ['POST /user', ['create_pharmacy_user'], ['pharmacy-admin'], []],
       ['PUT /user', ['update_pharmacy_user'], ['pharmacy-admin'], ['pharmacist']],
     ]);
@@ -61,7 +61,10 @@ describe('access matrix', () => {
       clients: [...config.clients, { name: 'pharmacy-portal', description: '', grantTypes: ['authorization_code'], callbackUrls: ['https://portal.example.com/cb'], scopes: ['get_pharmacy_user'], accessTokenLifetimeSeconds: 3600, roleAudience: 'organization' }],
     };
     const get = buildAccessMatrix(cfg).routes[0];
-    expect(get.roles).toEqual([{ name: 'pharmacist', scopes: ['get_pharmacy_user'], via: ['pharmacy-portal'], users: [] }]);
+    expect(get.roles).toEqual([
+      { name: 'pharmacist', scopes: ['get_pharmacy_user'], via: ['pharmacy-portal'], users: [] },
+      { name: 'PharmacyUser', scopes: ['get_pharmacy_user'], via: ['pharmacy-portal'], users: ['kim@gmail.com'] },
+    ]);
     // The portal is not authorized for update_pharmacy_user, so the role gives no way in there.
     expect(buildAccessMatrix(cfg).routes[2].roles[0].via).toEqual([]);
   });

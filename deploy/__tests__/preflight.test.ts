@@ -100,10 +100,10 @@ describe('preflight', () => {
     expect(failed(err)).toEqual(['Asgardeo admin credentials']);
     expect(err.message).toContain('internal_role_mgt_create (SCIM2 Roles API)');
     expect(err.message).toContain('fix: authorize it in the console');
-    // The example has a role and no users: roles but not users are needed.
+    // The example has roles and users: both role and user management scopes are needed.
     expect(scopesAsked[0]).toContain('internal_application_business_api_update');
     expect(scopesAsked[0]).toContain('internal_role_mgt_create');
-    expect(scopesAsked[0].some((s) => s.startsWith('internal_user_mgt'))).toBe(false);
+    expect(scopesAsked[0].some((s) => s.startsWith('internal_user_mgt'))).toBe(true);
   });
 
   test('an unreachable issuer', async () => {

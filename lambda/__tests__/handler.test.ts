@@ -37,8 +37,17 @@ async function messageFor(event: unknown): Promise<string> {
 }
 
 describe('handler', () => {
-  it('greets by the name claim first', async () => {
+  it('greets by the given_name claim first, as a user token from Asgardeo carries it', async () => {
+    expect(
+      await messageFor(eventWith({ given_name: 'Kim', name: 'Kim Henry', preferred_username: 'kim', email: 'kim@gmail.com', aut: 'APPLICATION_USER' })),
+    ).toBe('Welcome Kim!');
+  });
+
+  it('falls back to name when given_name is absent, empty or not a string', async () => {
     expect(await messageFor(eventWith({ name: 'Ann Lee', preferred_username: 'ann', email: 'ann@example.com' }))).toBe('Welcome Ann Lee!');
+    expect(await messageFor(eventWith({ given_name: '', name: 'Ann Lee' }))).toBe('Welcome Ann Lee!');
+    expect(await messageFor(eventWith({ given_name: '  ', name: 'Ann Lee' }))).toBe('Welcome Ann Lee!');
+    expect(await messageFor(eventWith({ given_name: ['Ann'], name: 'Ann Lee' }))).toBe('Welcome Ann Lee!');
   });
 
   it('falls back to preferred_username, then email, then "User"', async () => {
@@ -49,7 +58,7 @@ describe('handler', () => {
 
   it('skips claims that are empty, blank or not strings', async () => {
     expect(await messageFor(eventWith({ name: '', preferred_username: '   ', email: 'ann@example.com' }))).toBe('Welcome ann@example.com!');
-    expect(await messageFor(eventWith({ name: 42, preferred_username: ['a', 'b'], email: { x: 1 } }))).toBe('Welcome User!');
+    expect(await messageFor(eventWith({ given_name: 7, name: 42, preferred_username: ['a', 'b'], email: { x: 1 } }))).toBe('Welcome User!');
     expect(await messageFor(eventWith({ name: null, preferred_username: true }))).toBe('Welcome User!');
   });
 
@@ -90,6 +99,7 @@ describe('claimsOf / displayName', () => {
 
   it('trims the chosen name and returns undefined when no claim fits', () => {
     expect(displayName({ name: '  Ann  ' })).toBe('Ann');
+    expect(displayName({ given_name: ' Kim ', name: 'Kim Henry' })).toBe('Kim');
     expect(displayName({})).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { readCorsConfiguration, type CorsModel } from './cors';
 import { GatewayStackError } from './errors';
 import { evaluate, evaluateString, type ReferenceResolver } from './interpolation';
 import type { InvokePermission } from './lambda-permissions';
@@ -17,6 +18,8 @@ export interface GatewayModel {
   readonly permissions: readonly InvokePermission[];
   readonly authorizers: ReadonlyMap<string, JwtAuthorizerModel>;
   readonly functions: ReadonlyMap<string, LambdaFunctionModel>;
+  /** The API's `cors_configuration`; undefined when it has none. */
+  readonly cors: CorsModel | undefined;
   /** Non-sensitive outputs, evaluated: what `cdktf deploy --outputs-file` would write for this stack. */
   readonly outputs: Readonly<Record<string, unknown>>;
 }
@@ -91,6 +94,7 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
   if (protocol !== undefined && protocol !== 'HTTP') {
     throw new GatewayStackError(`${where('aws_apigatewayv2_api', apis[0], 'protocol_type')} is "${protocol}"; the local gateway serves HTTP APIs only`);
   }
+  const cors = readCorsConfiguration(api.cors_configuration, where('aws_apigatewayv2_api', apis[0], 'cors_configuration'), (value, at) => evaluate(value, resolve, at));
 
   const stages = Object.entries(stack.resources.aws_apigatewayv2_stage ?? {});
   if (stages.length === 0) throw new GatewayStackError(`${stack.file} has no aws_apigatewayv2_stage: without a stage API Gateway serves nothing; add one (auto_deploy = true)`);
@@ -207,7 +211,7 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
   }
 
   const executionArn = resolve({ mode: 'resource', type: 'aws_apigatewayv2_api', name: apis[0], attribute: 'execution_arn', expression: `aws_apigatewayv2_api.${apis[0]}.execution_arn` }) as string;
-  return { stackName: stack.stackName, region, stageName, executionArn, permissions, routes, authorizers, functions, outputs };
+  return { stackName: stack.stackName, region, stageName, executionArn, permissions, routes, authorizers, functions, cors, outputs };
 }
 
 function parseRouteKey(routeKey: string, where: string): { method: string | undefined; path: string | undefined } {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { extractArchive } from './asset-archive';
+import { isPreflight, preflightResponse, withCorsHeaders } from './cors';
 import { buildGatewayModel, type GatewayModel, type RouteModel } from './gateway-model';
 import { JwtAuthorizer } from './jwt-authorizer';
 import { isInvokePermitted, sourceArnFor } from './lambda-permissions';
@@ -124,9 +125,13 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 
     const body = await readBody(req);
     if (body === undefined) return jsonResponse(413, { message: 'Request Entity Too Large' });
-
     const match = matchRoute<RouteModel>(model.routes, req.method ?? 'GET', routePath);
-    if (!match) return jsonResponse(404, { message: 'Not Found' });
+    if (!match) {
+      // With a cors_configuration API Gateway answers a preflight no route takes (OPTIONS, ANY, $default) itself.
+      const headers = lowerCaseHeaders(req);
+      if (isPreflight(model.cors, req.method ?? 'GET', headers)) return preflightResponse(model.cors, headers);
+      return jsonResponse(404, { message: 'Not Found' });
+    }
     const route = match.route;
 
     let jwt: { claims: Record<string, string>; scopes: string[] | null } | undefined;
@@ -175,10 +180,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   handler = (req, res) => {
     const requestId = randomUUID();
     serve(req, requestId).then(
-      (response) => send(res, response, requestId),
+      (response) => send(res, withCorsHeaders(model.cors, lowerCaseHeaders(req), response), requestId),
       (error: unknown) => {
         log(`local gateway: request ${requestId} failed: ${(error as Error).stack ?? String(error)}`);
-        send(res, internalServerError(), requestId);
+        send(res, withCorsHeaders(model.cors, lowerCaseHeaders(req), internalServerError()), requestId);
       },
     );
   };

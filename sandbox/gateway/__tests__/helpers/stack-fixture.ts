@@ -36,10 +36,17 @@ function cachedZip(handlerDir: string): string {
     zip = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-gw-asset-')), 'archive.zip');
     zipWithCdktf(handlerDir, zip);
     zips.set(handlerDir, zip);
-    process.once('exit', () => fs.rmSync(path.dirname(zip as string), { recursive: true, force: true }));
   }
   return zip;
 }
+
+/** Removes the cached zips. Jest workers end without a process 'exit' event, so it runs after each test file. */
+function removeCachedZips(): void {
+  for (const zip of zips.values()) fs.rmSync(path.dirname(zip), { recursive: true, force: true });
+  zips.clear();
+}
+if (typeof afterAll === 'function') afterAll(removeCachedZips);
+process.once('exit', removeCachedZips);
 
 /**
  * A stack folder like `cdktf.out/stacks/pharmacy-user-api-dev`, from the fixture cdk.tf.json with
