@@ -1,7 +1,6 @@
 /**
- * Everything needed to point the real Terraform and `hashicorp/aws` provider at the local control
- * plane: an in-process synth of a stack, an override file (provider constraint, endpoints, dummy
- * credentials, skip flags), and a CLI configuration that installs the provider from a filesystem mirror.
+ * Running the real Terraform against the local control plane: an in-process synth of a stack, the
+ * tooling lookup (terraform + provider mirror), and a runner with its own CLI configuration.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,62 +9,9 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import { loadConfig, type ResolvedConfig } from '../../config';
 import { buildStack } from '../../main';
-import { providerEndpoints } from './services/names';
-
-export { providerEndpoints } from './services/names';
+import { mirrorCliConfig } from './provider-override';
 
 const REPO = path.resolve(__dirname, '..', '..');
-
-/** The provider version the offline mirror carries; the override admits it. */
-export const MIRROR_PROVIDER_VERSION = '5.100.0';
-/** Name of the override file written next to `cdk.tf.json`; Terraform merges `*_override.tf.json` last. */
-export const OVERRIDE_FILE = 'local_aws_override.tf.json';
-/** The dummy credentials: the control plane accepts any signature; real keys must never go here. */
-export const DUMMY_CREDENTIALS = { access_key: 'AKIALOCALAWSTEST0000', secret_key: 'local-aws-not-a-secret' } as const;
-
-/**
- * The override Terraform merges into the synthesized stack: the constraint admits the mirror's
- * provider (the bindings pin 6.25.0), and the provider talks only to the local control plane.
- */
-export function localAwsOverride(endpoint: string, providerConstraint = `>= ${MIRROR_PROVIDER_VERSION}`): Record<string, unknown> {
-  return {
-    terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: providerConstraint } } },
-    provider: {
-      aws: [
-        {
-          ...DUMMY_CREDENTIALS,
-          skip_credentials_validation: true,
-          skip_metadata_api_check: 'true',
-          skip_region_validation: true,
-          skip_requesting_account_id: false,
-          endpoints: [providerEndpoints(endpoint)],
-        },
-      ],
-    },
-  };
-}
-
-export function writeLocalAwsOverride(stackDir: string, endpoint: string): string {
-  const file = path.join(stackDir, OVERRIDE_FILE);
-  fs.writeFileSync(file, `${JSON.stringify(localAwsOverride(endpoint), null, 2)}\n`);
-  return file;
-}
-
-/** A CLI configuration that installs `hashicorp/aws` from `mirrorDir` and nothing from the network. */
-export function mirrorCliConfig(mirrorDir: string): string {
-  return [
-    'provider_installation {',
-    '  filesystem_mirror {',
-    `    path    = ${JSON.stringify(mirrorDir)}`,
-    '    include = ["registry.terraform.io/hashicorp/aws"]',
-    '  }',
-    '  direct {',
-    '    exclude = ["registry.terraform.io/hashicorp/aws"]',
-    '  }',
-    '}',
-    '',
-  ].join('\n');
-}
 
 export interface TerraformTooling {
   /** Absolute path of `terraform`. */

@@ -168,6 +168,11 @@ export function iamService(state: LocalAwsState): ServiceHandler {
         const attached = [...found.attachedPolicies].map(([PolicyArn, PolicyName]) => ({ PolicyName, PolicyArn }));
         return { body: { AttachedPolicies: attached, IsTruncated: false } };
       },
+      /** The provider asks who the credentials are (its account-id lookup tries IAM before STS). */
+      GetUser(request) {
+        const userName = request.form.get('UserName') ?? 'local-aws';
+        return { body: { User: { Path: '/', UserName: userName, UserId: 'AIDALOCALAWSUSER00000', Arn: `arn:aws:iam::${state.account}:user/${userName}`, CreateDate: new Date(0) } } };
+      },
       ListInstanceProfilesForRole(request) {
         role(param(request, 'RoleName'));
         return { body: { InstanceProfiles: [], IsTruncated: false } };

@@ -89,15 +89,15 @@ export interface LambdaServiceOptions {
 
 export function lambdaService(state: LocalAwsState, options: LambdaServiceOptions): ServiceHandler {
   /** A function name, partial ARN or full ARN, with an optional `:qualifier`. */
-  const resolve = (identifier: string): { fn: LambdaFunction; qualifier?: string } => {
+  const resolve = (identifier: string, region: string): { fn: LambdaFunction; qualifier?: string } => {
     const arn = /^(?:arn:aws[\w-]*:lambda:[^:]*:)?(?:\d{12}:)?(?:function:)?([a-zA-Z0-9-_]+)(?::([a-zA-Z0-9-_$]+))?$/.exec(identifier);
     const name = arn?.[1] ?? identifier;
     const fn = state.functions.get(name);
-    if (!fn) throw new AwsError(404, 'ResourceNotFoundException', `Function not found: arn:aws:lambda:${'us-east-1'}:${state.account}:function:${name}`);
+    if (!fn) throw new AwsError(404, 'ResourceNotFoundException', `Function not found: arn:aws:lambda:${region}:${state.account}:function:${name}`);
     return { fn, qualifier: arn?.[2] };
   };
   const functionOf = (request: AwsRequest) => {
-    const found = resolve(request.params.FunctionName ?? '');
+    const found = resolve(request.params.FunctionName ?? '', request.region);
     const qualifier = request.query.get('Qualifier') ?? found.qualifier;
     if (qualifier !== undefined && qualifier !== '$LATEST' && !found.fn.versions.some((v) => v.version === qualifier)) {
       throw new AwsError(404, 'ResourceNotFoundException', `Function not found: ${found.fn.arn}:${qualifier}`);
@@ -218,7 +218,7 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
   const byTagArn = (request: AwsRequest): LambdaFunction => {
     const arn = request.params.Resource ?? '';
     if (!arn.startsWith('arn:')) throw invalidParameter(`1 validation error detected: Value '${arn}' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:...`);
-    return resolve(arn).fn;
+    return resolve(arn, request.region).fn;
   };
 
   return {
