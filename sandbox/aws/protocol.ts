@@ -120,12 +120,14 @@ export function renderError(service: ServiceName, error: AwsError, requestId: st
 /** The unknown-operation error each protocol answers with. */
 export function unknownOperation(service: ServiceName, operation: string): AwsError {
   const protocol = protocolOf(service);
+  // AWS's codes and statuses; the message also says which stand-in answered, so a gap is found fast.
+  const why = 'the local AWS control plane (sandbox/aws) does not serve it; sandbox/aws/README.md lists what it serves';
   if (protocol === 'query') {
     const version = QUERY_NAMESPACES[service as 'iam' | 'sts'].version;
-    return new AwsError(400, 'InvalidAction', `Could not find operation ${operation} for version ${version}`);
+    return new AwsError(400, 'InvalidAction', `Could not find operation ${operation} for version ${version}: ${why}`);
   }
-  if (protocol === 'json') return new AwsError(400, 'UnknownOperationException', `Unknown operation ${operation}`);
-  return new AwsError(404, 'UnknownOperationException', `Unknown operation ${operation}`);
+  if (protocol === 'json') return new AwsError(400, 'UnknownOperationException', `Unknown operation ${operation}: ${why}`);
+  return new AwsError(404, 'UnknownOperationException', `Unknown operation ${operation}: ${why}`);
 }
 
 // ---- input helpers -------------------------------------------------------------------------
@@ -144,21 +146,4 @@ export function formList(form: URLSearchParams, prefix: string): string[] {
   const out: string[] = [];
   for (let i = 1; form.has(`${prefix}.member.${i}`); i += 1) out.push(form.get(`${prefix}.member.${i}`)!);
   return out;
-}
-
-export function requiredString(input: Record<string, unknown>, name: string, where: string): string {
-  const value = input[name];
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new AwsError(400, where === 'query' ? 'ValidationError' : 'ValidationException', `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`);
-  }
-  return value;
-}
-
-export function optionalString(input: Record<string, unknown>, name: string): string | undefined {
-  const value = input[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
 }

@@ -104,7 +104,7 @@ export class LocalAwsHttpServer {
 
     try {
       if (!scope) throw new AwsError(403, service === 'iam' || service === 'sts' ? 'MissingAuthenticationToken' : 'MissingAuthenticationTokenException', 'Request is missing Authentication Token (the local control plane needs SigV4-signed requests; any credentials do).');
-      if (!SIGNING_NAMES[scope.service]) throw new AwsError(400, 'UnknownService', `The local control plane does not serve the service '${scope.service}' (it serves ${Object.keys(SIGNING_NAMES).join(', ')}).`);
+      if (!SIGNING_NAMES[scope.service]) throw new AwsError(400, 'UnknownService', `The local control plane does not serve the service ${scope.service} (it serves ${Object.keys(SIGNING_NAMES).join(', ')}).`);
       const handler = this.services.get(service)!;
       const found = findOperation(handler, method, rawPath, req.headers, form);
       if (found.operation) operation = found.operation;
