@@ -31,10 +31,15 @@ function ok(result: TerraformResult, what: string): TerraformResult {
 }
 
 /** Edits the synthesized stack: what a configuration change followed by a synth would write. */
-function editStack(stackDir: string, edit: (resources: Record<string, Record<string, Record<string, unknown>>>) => void): void {
+interface StackJson {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  provider: { aws: { default_tags: { tags: Record<string, string> }[] }[] };
+}
+
+function editStack(stackDir: string, edit: (json: StackJson) => void): void {
   const file = path.join(stackDir, 'cdk.tf.json');
-  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
-  edit(json.resource);
+  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as StackJson;
+  edit(json);
   fs.writeFileSync(file, JSON.stringify(json, null, 2));
 }
 
@@ -139,26 +144,41 @@ describeWithTerraform('the real Terraform and aws provider against the local con
       const replan = await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color']);
       expect({ code: replan.code, stdout: replan.stdout.slice(-1500) }).toEqual({ code: 0, stdout: expect.stringContaining('No changes.') });
 
-      // 3. a route's scopes and the stage throttling change in place
+      // 3. a route's scopes and the stage throttling change in place; on dev also the function's
+      //    memory and a default tag (UpdateFunctionConfiguration and every service's tagging calls)
       const getUser = routes['GET /user']!;
-      editStack(stack.stackDir, (resources) => {
-        for (const route of Object.values(resources.aws_apigatewayv2_route!)) {
+      const alsoFunctionAndTags = env === 'dev';
+      editStack(stack.stackDir, ({ resource, provider }) => {
+        for (const route of Object.values(resource.aws_apigatewayv2_route!)) {
           if (route.route_key === 'GET /user') route.authorization_scopes = ['get_pharmacy_user', 'update_pharmacy_user'];
         }
-        for (const stage of Object.values(resources.aws_apigatewayv2_stage!)) {
+        for (const stage of Object.values(resource.aws_apigatewayv2_stage!)) {
           stage.default_route_settings = { ...(stage.default_route_settings as object), throttling_rate_limit: 7, throttling_burst_limit: 9 };
+        }
+        if (alsoFunctionAndTags) {
+          for (const fnBlock of Object.values(resource.aws_lambda_function!)) fnBlock.memory_size = 512;
+          provider.aws[0]!.default_tags[0]!.tags['tollgate:owner'] = 'pharmacy-team';
         }
       });
       const changePlan = await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color', '-out=change.tfplan']);
       expect(changePlan.code).toBe(2);
       const planJson = JSON.parse(ok(await tf.run(['show', '-json', 'change.tfplan']), 'terraform show').stdout) as { resource_changes: { type: string; change: { actions: string[] } }[] };
       const changes = planJson.resource_changes.filter((c) => c.change.actions.join() !== 'no-op');
-      expect(changes.map((c) => `${c.type} ${c.change.actions.join('+')}`).sort()).toEqual(['aws_apigatewayv2_route update', 'aws_apigatewayv2_stage update']);
+      const expectedChanges = alsoFunctionAndTags
+        ? ['aws_apigatewayv2_api', 'aws_apigatewayv2_route', 'aws_apigatewayv2_stage', 'aws_cloudwatch_log_group', 'aws_cloudwatch_log_group', 'aws_iam_role', 'aws_lambda_function']
+        : ['aws_apigatewayv2_route', 'aws_apigatewayv2_stage'];
+      expect(changes.map((c) => `${c.type} ${c.change.actions.join('+')}`).sort()).toEqual(expectedChanges.map((type) => `${type} update`));
       const change = ok(await tf.run(['apply', '-input=false', '-no-color', 'change.tfplan']), 'terraform apply (change)');
-      expect(change.stdout).toContain('Resources: 0 added, 2 changed, 0 destroyed');
-      const changed = aws.snapshot().apis[0]!;
+      expect(change.stdout).toContain(`Resources: 0 added, ${expectedChanges.length} changed, 0 destroyed`);
+      const after = aws.snapshot();
+      const changed = after.apis[0]!;
       expect(changed.routes.find((r) => r.routeKey === 'GET /user')).toMatchObject({ routeId: getUser.routeId, authorizationScopes: ['get_pharmacy_user', 'update_pharmacy_user'] });
       expect(changed.stages[0]!.throttling).toEqual({ rateLimit: 7, burstLimit: 9 });
+      if (alsoFunctionAndTags) {
+        expect(after.functions[0]!.memorySize).toBe(512);
+        const tagged = [changed.tags, after.functions[0]!.tags, ...after.logGroups.map((g) => g.tags), ...after.roles.map((r) => r.tags)];
+        for (const tags of tagged) expect(tags['tollgate:owner']).toBe('pharmacy-team');
+      }
       const replanAfterChange = await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color']);
       expect({ code: replanAfterChange.code, stdout: replanAfterChange.stdout.slice(-1500) }).toEqual({ code: 0, stdout: expect.stringContaining('No changes.') });
 
