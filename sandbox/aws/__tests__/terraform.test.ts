@@ -14,7 +14,7 @@ import { findTerraformTooling, synthesizeStack, tempOutdir, TerraformWorkdir, ty
 const tooling = findTerraformTooling();
 const describeWithTerraform = typeof tooling === 'string' ? describe.skip : describe;
 if (typeof tooling === 'string') {
-  console.warn(`sandbox/aws Terraform tests skipped: ${tooling}. Install terraform and a hashicorp/aws filesystem mirror (TOLLGATE_TF_PROVIDER_MIRROR) to run them.`);
+  console.warn(`sandbox/aws Terraform tests skipped: ${tooling}.`);
 }
 
 const LOCAL_ISSUER_BASE = 'http://127.0.0.1:4180';
