@@ -36,7 +36,8 @@ export class LocalAwsHttpServer {
   constructor(private readonly options: LocalAwsHttpOptions) {
     this.services = new Map(options.services.map((s) => [s.service, s]));
     this.server = createServer((req, res) => {
-      void this.handle(req, res);
+      // Whatever escapes the handler (a client gone mid-answer) must not take the process down.
+      this.handle(req, res).catch(() => res.destroy());
     });
     this.server.keepAliveTimeout = 5_000;
   }
@@ -72,7 +73,12 @@ export class LocalAwsHttpServer {
     const requestId = randomUUID();
 
     if (rawPath.startsWith(DEBUG_PREFIX)) {
-      const reply = this.options.debug(method, decodeURIComponent(rawPath));
+      let reply: ReturnType<DebugHandler>;
+      try {
+        reply = this.options.debug(method, decodeURIComponent(rawPath));
+      } catch {
+        reply = { status: 400, contentType: 'application/json', body: JSON.stringify({ message: `Malformed path ${rawPath}` }) };
+      }
       const body = reply?.body ?? JSON.stringify({ message: `No debug endpoint ${method} ${rawPath}` });
       res.writeHead(reply?.status ?? 404, { 'content-type': reply?.contentType ?? 'application/json', 'content-length': String(Buffer.byteLength(body)) });
       res.end(body);

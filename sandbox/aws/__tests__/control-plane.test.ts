@@ -234,6 +234,7 @@ describe('local AWS control plane (wire protocols, state, errors)', () => {
     expect(zip.headers.get('content-type')).toBe('application/zip');
     expect(Buffer.from(await zip.arrayBuffer()).equals(FAKE_ZIP)).toBe(true);
     expect((await fetch(`${aws.endpoint}/_local/functions/nope/code.zip`)).status).toBe(404);
+    expect((await fetch(`${aws.endpoint}/_local/functions/%E0%A4%A/code.zip`)).status).toBe(400);
     const health = (await (await fetch(`${aws.endpoint}/_local/health`)).json()) as { counts: Record<string, number> };
     expect(health.counts).toMatchObject({ roles: 1, functions: 1 });
   });
