@@ -37,7 +37,7 @@ describe('aws:local CLI', () => {
         child.stdout.on('data', (chunk: Buffer) => {
           output += chunk.toString();
           const match = /listening at (http:\/\/\S+)/.exec(output);
-          if (match && output.includes('Ctrl-C')) {
+          if (match && output.includes('Press Ctrl-C to stop.')) {
             clearTimeout(timer);
             resolve(match[1]!);
           }
