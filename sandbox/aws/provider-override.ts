@@ -1,0 +1,63 @@
+/**
+ * What sends the real `hashicorp/aws` provider to the local control plane: an override file merged
+ * into a synthesized stack (provider constraint, endpoints, dummy credentials, skip flags) and a CLI
+ * configuration that installs the provider from a filesystem mirror.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { providerEndpoints } from './services/names';
+
+/** The provider version the offline mirror carries; the override admits it. */
+export const MIRROR_PROVIDER_VERSION = '5.100.0';
+/** Name of the override file written next to `cdk.tf.json`; Terraform merges `*_override.tf.json` last. */
+export const OVERRIDE_FILE = 'local_aws_override.tf.json';
+/** The dummy credentials: the control plane accepts any signature; real keys must never go here. */
+export const DUMMY_CREDENTIALS = { access_key: 'AKIALOCALAWSTEST0000', secret_key: 'local-aws-not-a-secret' } as const;
+
+/** The aws provider arguments that send every call of this project's services to `endpoint`. */
+export function localAwsProviderConfig(endpoint: string): Record<string, unknown> {
+  return {
+    ...DUMMY_CREDENTIALS,
+    skip_credentials_validation: true,
+    skip_metadata_api_check: 'true',
+    skip_region_validation: true,
+    // The control plane answers STS GetCallerIdentity: ARNs get the local account id, as in AWS.
+    skip_requesting_account_id: false,
+    endpoints: [providerEndpoints(endpoint)],
+  };
+}
+
+/**
+ * The override Terraform merges into the synthesized stack: the provider talks only to the local
+ * control plane, and (until the stack's own constraint admits it) the constraint admits the
+ * mirror's provider, since the bindings pin 6.25.0. Pass `providerConstraint: null` to keep the stack's.
+ */
+export function localAwsOverride(endpoint: string, options: { providerConstraint?: string | null } = {}): Record<string, unknown> {
+  const constraint = options.providerConstraint === undefined ? `>= ${MIRROR_PROVIDER_VERSION}` : options.providerConstraint;
+  return {
+    ...(constraint !== null ? { terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: constraint } } } } : {}),
+    provider: { aws: [localAwsProviderConfig(endpoint)] },
+  };
+}
+
+export function writeLocalAwsOverride(stackDir: string, endpoint: string, options: { providerConstraint?: string | null } = {}): string {
+  const file = path.join(stackDir, OVERRIDE_FILE);
+  fs.writeFileSync(file, `${JSON.stringify(localAwsOverride(endpoint, options), null, 2)}\n`);
+  return file;
+}
+
+/** A CLI configuration that installs `hashicorp/aws` from `mirrorDir` and nothing from the network. */
+export function mirrorCliConfig(mirrorDir: string): string {
+  return [
+    'provider_installation {',
+    '  filesystem_mirror {',
+    `    path    = ${JSON.stringify(mirrorDir)}`,
+    '    include = ["registry.terraform.io/hashicorp/aws"]',
+    '  }',
+    '  direct {',
+    '    exclude = ["registry.terraform.io/hashicorp/aws"]',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
