@@ -73,7 +73,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const { asgardeo, fallbackFrom } = await startAsgardeoOnPreferredPort(organization, o.asgardeoPort ?? DEFAULT_ASGARDEO_PORT, rateLimitPerMinute);
   if (fallbackFrom !== undefined) o.write(`Port ${fallbackFrom} is taken: the local Asgardeo uses ${asgardeo.baseUrl} instead.\n`);
   o.write(`Local Asgardeo (organization "${organization}") at ${asgardeo.baseUrl}` +
-    `${rateLimitPerMinute ? `, limited to ${rateLimitPerMinute} requests/minute per API family like the real service` : ', no rate limit'}\n`);
+    ` (${rateLimitPerMinute ? `${rateLimitPerMinute} requests/minute per API family, as the real service` : 'no rate limit'})\n`);
 
   const commandEnv: Record<string, string> = {
     TOLLGATE_TARGET: 'local',
