@@ -91,3 +91,20 @@ function suggestName(name: string): string | undefined {
     .trim();
   return APPLICATION_NAME.test(cleaned) ? cleaned : undefined;
 }
+
+/**
+ * A configuration that asks for Asgardeo's `enableJwtScopeAsArray` on a client: refused with the reason.
+ * The JWT's `scope` would become a JSON array, which AWS's JWT authorizer is not documented to read
+ * (the local gateway reads it as no scopes): every route that needs a scope would answer 403.
+ */
+export function scopeAsArrayIssue(keys: readonly string[], path: string): ConfigIssue | undefined {
+  const key = keys.find((k) => /scope.?as.?array/i.test(k));
+  if (!key) return undefined;
+  return {
+    path,
+    message:
+      `"${key}" cannot be set: tollgate keeps Asgardeo's enableJwtScopeAsArray off for every client its API authorizes, because ` +
+      "API Gateway's JWT authorizer expects \"scope\" as a space-separated string; with an array every route that needs a scope would answer 403",
+    fix: `remove "${key}" (a change made in the console is shown by \`tollgate plan\` and reverted by \`tollgate apply\`)`,
+  };
+}

@@ -94,3 +94,19 @@ describe('scope names the API-resource endpoint refuses', () => {
     expect(['get_pharmacy_user', 'orders:read', 'intern_report'].flatMap((n) => scopeNameIssues(n, 'x'))).toEqual([]);
   });
 });
+
+describe('enableJwtScopeAsArray on an authorized client', () => {
+  it.each(['enableJwtScopeAsArray', 'scopeAsArray'])('%s on a client is refused, saying what the authorizer would do', (key) => {
+    const err = errorFor((c) => (c.clients[0][key] = true));
+    const issue = issueAt(err, 'clients[0]');
+    expect(issue.message).toBe(
+      `"${key}" cannot be set: tollgate keeps Asgardeo's enableJwtScopeAsArray off for every client its API authorizes, because ` +
+        'API Gateway\'s JWT authorizer expects "scope" as a space-separated string; with an array every route that needs a scope would answer 403',
+    );
+    expect(issue.fix).toBe(`remove "${key}" (a change made in the console is shown by \`tollgate plan\` and reverted by \`tollgate apply\`)`);
+  });
+
+  it('other unknown keys keep the general message', () => {
+    expect(issueAt(errorFor((c) => (c.clients[0].colour = 'red')), 'clients[0]').message).toBe('unknown key(s) "colour"');
+  });
+});
