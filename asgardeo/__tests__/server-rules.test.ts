@@ -1,6 +1,7 @@
 import { applyAsgardeo, destroyAsgardeo, planAsgardeo, planHasChanges, renderPlan, requestClientToken, ReconcileError } from '..';
 import { startLocalAsgardeo } from '../../sandbox/asgardeo';
 import { PAGE_SIZE } from '../api';
+import { oidcPutBody } from '../resources/application';
 import { exampleConfig, exampleOutputs, fastTransport, startHarness, IDENTIFIER, type Harness } from './helpers';
 
 /**
@@ -156,5 +157,34 @@ describe('an organization that emits array scopes (enableJwtScopeAsArray at orga
     } finally {
       await la.stop();
     }
+  });
+});
+
+describe('oidcPutBody', () => {
+  it('keeps every field read (accessTokenAttributes, refresh token, PKCE), changes the managed ones, and drops the secret fields even when they were read', () => {
+    const read = {
+      clientId: 'cid',
+      clientSecret: 'read-by-someone-with-secret-view',
+      clientSecretExpiresAt: 0,
+      multipleClientSecretsConfigured: false,
+      state: 'ACTIVE',
+      grantTypes: ['client_credentials'],
+      publicClient: false,
+      pkce: { mandatory: false },
+      refreshToken: { expiryInSeconds: 86400 },
+      accessToken: { type: 'Default', applicationAccessTokenExpiryInSeconds: 60, accessTokenAttributes: ['email'], enableJwtScopeAsArray: true, bindingType: 'None' },
+      idToken: { audience: [], expiryInSeconds: 3600 },
+    };
+    const desired = { grantTypes: ['client_credentials'], callbackURLs: [], publicClient: false, accessTokenType: 'JWT' as const, accessTokenLifetime: 3600, jwtScopeAsArray: false as const, audience: ['aud'] };
+    expect(oidcPutBody(read, desired)).toEqual({
+      clientId: 'cid',
+      grantTypes: ['client_credentials'],
+      callbackURLs: [],
+      publicClient: false,
+      pkce: { mandatory: false },
+      refreshToken: { expiryInSeconds: 86400 },
+      accessToken: { type: 'JWT', applicationAccessTokenExpiryInSeconds: 3600, accessTokenAttributes: ['email'], enableJwtScopeAsArray: false, bindingType: 'None' },
+      idToken: { audience: ['aud'], expiryInSeconds: 3600 },
+    });
   });
 });
