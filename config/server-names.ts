@@ -15,7 +15,16 @@ export const APPLICATION_NAME_MAX = 50;
 const FILTER_TOKEN_CHAR = /[A-Za-z0-9@:_\-+.*/]/;
 
 /** OIDC scope names: an API scope named like one is refused with 400 API-RESOURCE-60009. */
-export const OIDC_SCOPE_NAMES: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 'phone', 'address', 'groups', 'roles', 'offline_access']);
+export const OIDC_SCOPE_NAMES: ReadonlySet<string> = new Set([
+  'openid',
+  'profile',
+  'email',
+  'phone',
+  'address',
+  'groups',
+  'roles',
+  'offline_access',
+]);
 /** Scope names Asgardeo reserves for itself beyond OIDC (`SYSTEM` expands to every internal scope; `internal_login` is dropped). */
 const OTHER_RESERVED_SCOPES: ReadonlySet<string> = new Set(['SYSTEM', 'internal_login']);
 /** Restricted prefix: API-RESOURCE-60008. */
@@ -40,7 +49,9 @@ export function applicationNameIssues(name: string, path: string, what: 'client'
     const quoted = (chars: string[]) => chars.map((ch) => JSON.stringify(ch)).join(', ');
     const why = outside.length
       ? `contains ${quoted(outside)}` +
-        (dropped.length ? ` (Asgardeo's list filter would also drop ${quoted(dropped)}, so tollgate could not find the application again)` : '')
+        (dropped.length
+          ? ` (Asgardeo's list filter would also drop ${quoted(dropped)}, so tollgate could not find the application again)`
+          : '')
       : 'has leading, trailing or doubled spaces';
     issues.push({
       path,
@@ -61,7 +72,11 @@ export function applicationNameIssues(name: string, path: string, what: 'client'
 /** An API scope name, as the API-resource endpoint checks it. */
 export function scopeNameIssues(name: string, path: string): ConfigIssue[] {
   if (name.trim() === '') {
-    return [{ path, message: 'the scope name is blank; Asgardeo refuses it (400 API-RESOURCE-60005)', fix: 'name the scope after the action it allows, e.g. "read_orders"' }];
+    return [{
+      path,
+      message: 'the scope name is blank; Asgardeo refuses it (400 API-RESOURCE-60005)',
+      fix: 'name the scope after the action it allows, e.g. "read_orders"',
+    }];
   }
   if (OIDC_SCOPE_NAMES.has(name.toLowerCase())) {
     return [{
@@ -70,10 +85,11 @@ export function scopeNameIssues(name: string, path: string): ConfigIssue[] {
       fix: `rename it after the action it allows, e.g. "read_${name.toLowerCase()}"`,
     }];
   }
-  if (name.toLowerCase().startsWith(RESTRICTED_SCOPE_PREFIX) || OTHER_RESERVED_SCOPES.has(name)) {
+  const restricted = name.toLowerCase().startsWith(RESTRICTED_SCOPE_PREFIX);
+  if (restricted || OTHER_RESERVED_SCOPES.has(name)) {
     return [{
       path,
-      message: `"${name}" ${name.toLowerCase().startsWith(RESTRICTED_SCOPE_PREFIX) ? 'starts with the restricted prefix "internal"' : 'is reserved by Asgardeo'}; ` +
+      message: `"${name}" ${restricted ? 'starts with the restricted prefix "internal"' : 'is reserved by Asgardeo'}; ` +
         'Asgardeo refuses it as an API scope (400 API-RESOURCE-60008)',
       fix: `rename it without that prefix, e.g. "${name.replace(/^internal_?/i, '') || 'read'}_api"`,
     }];
@@ -104,7 +120,8 @@ export function scopeAsArrayIssue(keys: readonly string[], path: string): Config
     path,
     message:
       `"${key}" cannot be set: tollgate keeps Asgardeo's enableJwtScopeAsArray off for every client its API authorizes, because ` +
-      "API Gateway's JWT authorizer expects \"scope\" as a space-separated string; with an array every route that needs a scope would answer 403",
+      "API Gateway's JWT authorizer expects \"scope\" as a space-separated string; " +
+      'with an array every route that needs a scope would answer 403',
     fix: `remove "${key}" (a change made in the console is shown by \`tollgate plan\` and reverted by \`tollgate apply\`)`,
   };
 }
