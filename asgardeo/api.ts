@@ -27,7 +27,15 @@ const oidcSchema = z
     grantTypes: z.array(z.string()).default([]),
     callbackURLs: z.array(z.string()).optional(),
     publicClient: z.boolean().optional(),
-    accessToken: z.object({ type: z.string().optional(), applicationAccessTokenExpiryInSeconds: z.number().optional() }).passthrough().optional(),
+    accessToken: z
+      .object({
+        type: z.string().optional(),
+        applicationAccessTokenExpiryInSeconds: z.number().optional(),
+        accessTokenAttributes: z.array(z.string()).optional(),
+        enableJwtScopeAsArray: z.boolean().optional(),
+      })
+      .passthrough()
+      .optional(),
     idToken: z.object({ audience: z.array(z.string()).optional() }).passthrough().optional(),
   })
   .passthrough();
@@ -57,6 +65,12 @@ export const userSchema = z
   .passthrough();
 export type UserBody = z.infer<typeof userSchema>;
 const scimListSchema = z.object({ totalResults: z.number().optional(), Resources: z.array(z.unknown()).optional() }).passthrough();
+
+/**
+ * Page size of every list call. Asgardeo caps the application list at 30 whatever `limit` says (and
+ * pages of other lists may be capped too): ask for no more than that, and always follow the pages to the end.
+ */
+export const PAGE_SIZE = 30;
 
 function parse<S extends z.ZodTypeAny>(schema: S, res: HttpResponse, what: string): z.output<S> {
   const r = schema.safeParse(res.body);
@@ -102,7 +116,7 @@ export class AsgardeoApi {
     let after: string | undefined;
     for (;;) {
       const res = await this.send({ method: 'GET', path: `${SERVER}/api-resources`, query: { filter: `identifier eq ` +
-        `${quote(identifier)}`, limit: 100, after }, scope: 'internal_api_resource_view' });
+        `${quote(identifier)}`, limit: PAGE_SIZE, after }, scope: 'internal_api_resource_view' });
       const page = parse(apiResourceListSchema, res, 'GET api-resources');
       const hit = (page.APIResources ?? []).find((a) => a.identifier === identifier);
       if (hit) return hit;
@@ -117,7 +131,7 @@ export class AsgardeoApi {
     const out: ApiResourceBody[] = [];
     let after: string | undefined;
     for (;;) {
-      const res = await this.send({ method: 'GET', path: `${SERVER}/api-resources`, query: { limit: 100, after }, scope: 'internal_api_resource_view' });
+      const res = await this.send({ method: 'GET', path: `${SERVER}/api-resources`, query: { limit: PAGE_SIZE, after }, scope: 'internal_api_resource_view' });
       const page = parse(apiResourceListSchema, res, 'GET api-resources');
       out.push(...(page.APIResources ?? []));
       const next = page.links?.find((l) => l.rel === 'next')?.href;
@@ -188,7 +202,7 @@ export class AsgardeoApi {
   async listApplications(filter?: string): Promise<AppListItem[]> {
     const out: AppListItem[] = [];
     for (let offset = 0; ; ) {
-      const res = await this.send({ method: 'GET', path: `${SERVER}/applications`, query: { filter, limit: 100, offset, attributes: AsgardeoApi.APP_ATTRIBUTES, excludeSystemPortals: 'true' }, scope: 'internal_application_mgt_view' });
+      const res = await this.send({ method: 'GET', path: `${SERVER}/applications`, query: { filter, limit: PAGE_SIZE, offset, attributes: AsgardeoApi.APP_ATTRIBUTES, excludeSystemPortals: 'true' }, scope: 'internal_application_mgt_view' });
       const page = parse(appListSchema, res, 'GET applications');
       const apps = page.applications ?? [];
       out.push(...apps);
@@ -247,10 +261,21 @@ export class AsgardeoApi {
 
   // ---- roles v2 ----
   async findRoles(displayName: string): Promise<RoleBody[]> {
-    const res = await this.send({ method: 'GET', path: '/scim2/v2/Roles', query: { filter: `displayName eq ` +
-      `${quote(displayName)}`, startIndex: 1, count: 100 }, scope: 'internal_role_mgt_view' });
-    const list = parse(scimListSchema, res, 'GET scim2/v2/Roles');
-    return (list.Resources ?? []).map((r) => roleSchema.parse(r)).filter((r) => r.displayName === displayName);
+    // One name may be used by many roles (one per application audience): follow every page.
+    const all = await this.scimList('/scim2/v2/Roles', `displayName eq ${quote(displayName)}`, 'internal_role_mgt_view');
+    return all.map((r) => roleSchema.parse(r)).filter((r) => r.displayName === displayName);
+  }
+
+  /** Every resource of a SCIM list, page by page (`startIndex` is 1-based) until `totalResults`. */
+  private async scimList(path: string, filter: string, scope: string): Promise<unknown[]> {
+    const out: unknown[] = [];
+    for (;;) {
+      const res = await this.send({ method: 'GET', path, query: { filter, startIndex: out.length + 1, count: PAGE_SIZE }, scope });
+      const page = parse(scimListSchema, res, `GET ${path.slice(1)}`);
+      const items = page.Resources ?? [];
+      out.push(...items);
+      if (items.length === 0 || page.totalResults === undefined || out.length >= page.totalResults) return out;
+    }
   }
 
   async getRole(id: string): Promise<RoleBody | undefined> {
@@ -274,10 +299,8 @@ export class AsgardeoApi {
 
   // ---- users ----
   async findUser(userName: string): Promise<UserBody | undefined> {
-    const res = await this.send({ method: 'GET', path: '/scim2/Users', query: { filter: `userName eq ` +
-      `${quote(userName)}`, startIndex: 1, count: 100 }, scope: 'internal_user_mgt_list' });
-    const list = parse(scimListSchema, res, 'GET scim2/Users');
-    return (list.Resources ?? []).map((r) => userSchema.parse(r)).find((u) => bareUserName(u.userName) === bareUserName(userName));
+    const all = await this.scimList('/scim2/Users', `userName eq ${quote(userName)}`, 'internal_user_mgt_list');
+    return all.map((r) => userSchema.parse(r)).find((u) => bareUserName(u.userName) === bareUserName(userName));
   }
 
   /** The created user's id, or undefined when the user already exists (409). */

@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import type { ResolvedConfig } from '../config';
 import type { AdminCredentials } from './credentials';
 import { AsgardeoError, ReconcileError } from './errors';
@@ -21,5 +22,32 @@ export async function requestClientToken(o: { config: ResolvedConfig; credential
   if (!app) throw new ReconcileError(`client "${client.name}" does not exist in Asgardeo organization ${o.config.asgardeo.organization}`, `run \`tollgate apply --env ${o.config.environment}\` first`);
   const oidc = await session.api.getOidc(app.id);
   if (!oidc.clientId || !oidc.clientSecret) throw new AsgardeoError({ message: `application ${client.name} has no OAuth client id/secret`, status: 200, hint: `run \`tollgate apply --env ${o.config.environment}\`` });
-  return clientCredentialsToken(session.http, { clientId: oidc.clientId, clientSecret: oidc.clientSecret }, o.scopes ?? client.scopes, client.name);
+  const token = await clientCredentialsToken(session.http, { clientId: oidc.clientId, clientSecret: oidc.clientSecret }, o.scopes ?? client.scopes, client.name);
+  refuseArrayScope(token.accessToken, client.name, o.config.asgardeo.organization);
+  return token;
+}
+
+/**
+ * Asgardeo's `enableJwtScopeAsArray` (per application, or for the whole organization) turns the JWT's
+ * `scope` claim into a JSON array. AWS's JWT authorizer is documented for a space-separated string only;
+ * the local gateway reads an array as no scopes, so every scoped route would answer 403. tollgate keeps the
+ * option off on its own clients (apply reverts it); a token that still carries an array comes from the
+ * organization-level setting, which tollgate does not manage.
+ */
+export function refuseArrayScope(accessToken: string, client: string, organization: string): void {
+  let scope: unknown;
+  try {
+    scope = decodeJwt(accessToken).scope;
+  } catch {
+    return; // Not a JWT: the plan shows the access token type drift; the authorizer would answer 401.
+  }
+  if (!Array.isArray(scope)) return;
+  throw new ReconcileError(
+    `the access token of client "${client}" carries "scope" as a JSON array (${JSON.stringify(scope)}), not a space-separated ` +
+      `string: Asgardeo's enableJwtScopeAsArray is on. API Gateway's JWT authorizer would not find the route's scopes in it, ` +
+        'so every route that needs a scope would answer 403 (the local gateway does exactly that)',
+    `switch off accessToken.enableJwtScopeAsArray for organization "${organization}" (the organization-wide setting; ` +
+      'tollgate does not manage it) and run `tollgate apply`, which keeps it off on each client application, then ask ' +
+        'for the token again',
+  );
 }

@@ -4,6 +4,7 @@ import type { ZodIssue } from 'zod';
 import { ConfigError, formatPath, type ConfigIssue } from './errors';
 import { baseConfigSchema, topLevelSchema, type BaseConfig } from './schema';
 import type { DeployTarget, ResolvedApplication, ResolvedConfig, ResolvedCors, UserPassword } from './resolved';
+import { scopeAsArrayIssue } from './server-names';
 import { crossCheck } from './validate';
 
 export const DEFAULT_CONFIG_FILE = 'tollgate.config.ts';
@@ -252,6 +253,8 @@ function trimSlash(url: string): string {
 function zodToIssue(issue: ZodIssue): ConfigIssue {
   const path = formatPath(issue.path);
   if (issue.code === 'unrecognized_keys') {
+    const scopeAsArray = scopeAsArrayIssue(issue.keys, path);
+    if (scopeAsArray) return scopeAsArray;
     return { path, message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`, fix: 'remove them or fix the spelling (see README "Configuration")' };
   }
   if (issue.code === 'invalid_type' && issue.received === 'undefined') {

@@ -1,6 +1,7 @@
 import type { ConfigIssue } from './errors';
 import { OIDC_CLAIM_NAMES, type BaseConfig } from './schema';
 import type { DeployTarget } from './resolved';
+import { scopeNameIssues, serverNameIssues } from './server-names';
 
 /**
  * Scope names Asgardeo reserves for OpenID Connect or for its own management API; an API scope
@@ -40,6 +41,7 @@ export function crossCheck(config: BaseConfig, target: DeployTarget, issuer: str
     );
   }
   checkIssuer(issuer, target, config.asgardeo.issuer ? 'asgardeo.issuer' : 'asgardeo.baseUrl', add);
+  issues.push(...serverNameIssues(config));
 
   const declared = new Set<string>();
   config.scopes.forEach((scope, i) => {
@@ -48,13 +50,8 @@ export function crossCheck(config: BaseConfig, target: DeployTarget, issuer: str
       add(path, `scope "${scope.name}" is declared twice`, 'remove the duplicate: scope names are unique across the whole Asgardeo organization');
     }
     declared.add(scope.name);
-    if (RESERVED_SCOPE_NAMES.has(scope.name) || scope.name.startsWith('internal_')) {
-      add(
-        path,
-        `"${scope.name}" is reserved by Asgardeo (OIDC or management scope); Asgardeo refuses it as an API scope`,
-        'rename it after the action it allows, e.g. "read_orders"',
-      );
-    } else if (!SCOPE_NAME.test(scope.name)) {
+    // Names the server refuses are reported by serverNameIssues (server-names.ts).
+    if (scopeNameIssues(scope.name, path).length === 0 && !SCOPE_NAME.test(scope.name)) {
       add(path, `"${scope.name}" contains characters a scope cannot hold`, 'use letters, digits and _ . : - / only (no spaces)');
     }
   });

@@ -127,7 +127,6 @@ describe('the registry', () => {
     const full = { clients: [{}], roles: [{}], users: [{}] } as unknown as ResolvedConfig;
     expect(managementScopesFor(full)).toEqual(RESOURCE_KINDS.flatMap((k) => k.managementScopes(full)));
     expect(managementScopesFor(full)).toContain('internal_user_mgt_list');
-    expect(managementScopesFor(full)).toContain('internal_application_mgt_client_secret_view');
-    expect(managementScopesFor({ clients: [], roles: [], users: [] } as unknown as ResolvedConfig).some((s) => /role|user/.test(s))).toBe(false);
+    expect(managementScopesFor({ clients: [], roles: [], users: [] } as unknown as ResolvedConfig).some((s) => /role|user|secret/.test(s))).toBe(false);
   });
 });

@@ -13,6 +13,11 @@ export interface DesiredOidc {
   publicClient: boolean;
   accessTokenType: 'JWT';
   accessTokenLifetime: number;
+  /**
+   * Always false: AWS's JWT authorizer is not documented to read a JSON-array `scope` claim (the local
+   * gateway treats one as no scopes, so every scoped route answers 403). A console change to true is drift.
+   */
+  jwtScopeAsArray: false;
   /** The shared audience value that lets the gateway accept every client's tokens. */
   audience: string[];
 }
@@ -99,6 +104,7 @@ export const application: ResourceKind<DesiredApp[], ObservedApps, AppListItem[]
           publicClient: false,
           accessTokenType: 'JWT' as const,
           accessTokenLifetime: c.accessTokenLifetimeSeconds,
+          jwtScopeAsArray: false as const,
           audience: [ctx.identifier],
         },
         scopes: [...c.scopes].sort(),
@@ -225,6 +231,7 @@ function appChange(
         ...(o.callbackURLs.length ? [{ field: 'oidc.callbackURLs', after: o.callbackURLs }] : []),
         { field: 'oidc.accessToken.type', after: o.accessTokenType },
         { field: 'oidc.accessToken.applicationAccessTokenExpiryInSeconds', after: o.accessTokenLifetime },
+        { field: 'oidc.accessToken.enableJwtScopeAsArray', after: o.jwtScopeAsArray },
         { field: 'oidc.idToken.audience', after: o.audience },
         { field: 'oidc.clientSecret', after: SENSITIVE, sensitivity: 'secret' },
         { field: 'authorizedScopes', after: app.scopes },
@@ -262,6 +269,7 @@ function appChange(
       oidc.accessToken?.applicationAccessTokenExpiryInSeconds,
       o.accessTokenLifetime,
     ),
+    diff('oidc.accessToken.enableJwtScopeAsArray', oidc.accessToken?.enableJwtScopeAsArray ?? false, o.jwtScopeAsArray),
     !o.audience.includes(UNKNOWN_IDENTIFIER) &&
       diff('oidc.idToken.audience', [...(oidc.idToken?.audience ?? [])].sort(), [...o.audience].sort()),
   ];
@@ -283,7 +291,11 @@ function appCreateBody(app: DesiredApp): { name: string } & Record<string, unkno
         grantTypes: app.oidc.grantTypes,
         ...(app.oidc.callbackURLs.length ? { callbackURLs: app.oidc.callbackURLs } : {}),
         publicClient: app.oidc.publicClient,
-        accessToken: { type: app.oidc.accessTokenType, applicationAccessTokenExpiryInSeconds: app.oidc.accessTokenLifetime },
+        accessToken: {
+          type: app.oidc.accessTokenType,
+          applicationAccessTokenExpiryInSeconds: app.oidc.accessTokenLifetime,
+          enableJwtScopeAsArray: app.oidc.jwtScopeAsArray,
+        },
         idToken: { audience: app.oidc.audience },
       },
     },
@@ -304,25 +316,38 @@ async function updateApplication(ctx: ApplyContext, app: DesiredApp, patch: Appl
   }
   if (patch.oidc) {
     ctx.progress(`updating OIDC settings of ${app.name}`);
-    // A full replace: the body repeats the current clientId and clientSecret (Asgardeo requires both).
-    const { state: _s, multipleClientSecretsConfigured: _m, ...current } = seen.oidc as Record<string, unknown>;
-    const o = app.oidc;
-    jobs.push(
-      api.putOidc(id, {
-        ...current,
-        grantTypes: o.grantTypes,
-        callbackURLs: o.callbackURLs,
-        publicClient: o.publicClient,
-        accessToken: {
-          ...(seen.oidc.accessToken ?? {}),
-          type: o.accessTokenType,
-          applicationAccessTokenExpiryInSeconds: o.accessTokenLifetime,
-        },
-        idToken: { ...(seen.oidc.idToken ?? {}), audience: o.audience },
-      }),
-    );
+    jobs.push(api.putOidc(id, oidcPutBody(seen.oidc, app.oidc)));
   }
   await settleAll(jobs);
+}
+
+/**
+ * The OIDC PUT is a full replace: GET → change → PUT from the whole body read, so what tollgate does not
+ * manage (the console's `accessTokenAttributes`, refresh-token and PKCE settings, …) survives; an
+ * `accessToken` object without `accessTokenAttributes` would clear that list. The secret fields are never
+ * sent: a body without `clientSecret` keeps the current secret, and the reconciler does not read it.
+ */
+export function oidcPutBody(current: OidcBody, o: DesiredOidc): Record<string, unknown> {
+  const {
+    clientSecret: _secret,
+    clientSecretExpiresAt: _expires,
+    multipleClientSecretsConfigured: _multiple,
+    state: _state,
+    ...kept
+  } = current as Record<string, unknown>;
+  return {
+    ...kept,
+    grantTypes: o.grantTypes,
+    callbackURLs: o.callbackURLs,
+    publicClient: o.publicClient,
+    accessToken: {
+      ...(current.accessToken ?? {}),
+      type: o.accessTokenType,
+      applicationAccessTokenExpiryInSeconds: o.accessTokenLifetime,
+      enableJwtScopeAsArray: o.jwtScopeAsArray,
+    },
+    idToken: { ...(current.idToken ?? {}), audience: o.audience },
+  };
 }
 
 /** Authorizes the API for a new app, or makes an existing authorization's scope set exact. */

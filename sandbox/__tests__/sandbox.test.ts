@@ -74,6 +74,14 @@ afterEach(() => {
 const UNAUTHORIZED = { status: 401, body: '{"message":"Unauthorized"}' };
 
 describe('the pipeline the sandbox ran', () => {
+  test('the local Asgardeo ran with the real 200 requests/minute limit, and the pipeline, paced, met no 429', () => {
+    expect(sandbox.rateLimitPerMinute).toBe(200);
+    expect(written).toMatch(/Local Asgardeo \(organization "pharmacy"\) at http:\/\/\S+ \(200 requests\/minute per API family, as the real service\)\n/);
+    const entries = sandbox.asgardeo.requests.entries();
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.filter((e) => e.status === 429)).toEqual([]);
+  });
+
   test('every smoke check passed against the stack it synthesized, trusting the local Asgardeo', () => {
     const { result } = sandbox;
     expect(result.steps.map((s) => `${s.step}:${s.status}`)).toEqual(['preflight:done', 'aws:done', 'asgardeo:done', 'smoke:done']);

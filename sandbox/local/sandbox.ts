@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig, type ResolvedConfig } from '../../config';
 import { reconcilerSide, runDeploy, type DeployResult } from '../../deploy';
 import type { LocalAsgardeo } from '../asgardeo';
-import { DEFAULT_ASGARDEO_PORT, startAsgardeoOnPreferredPort } from './asgardeo-port';
+import { DEFAULT_ASGARDEO_PORT, SANDBOX_RATE_LIMIT_PER_MINUTE, startAsgardeoOnPreferredPort } from './asgardeo-port';
 import { SandboxRunner } from './sandbox-runner';
 
 export interface SandboxOptions {
@@ -16,6 +16,11 @@ export interface SandboxOptions {
   environment?: NodeJS.ProcessEnv;
   /** The local Asgardeo's port; 0 = a free one. @default 4180, a free one when taken */
   asgardeoPort?: number;
+  /**
+   * The local Asgardeo's limit per API family and minute. @default 200, as the real service (so every
+   * sandbox run exercises the reconciler's pacing); `null` turns it off, for tests that need that and say why.
+   */
+  rateLimitPerMinute?: number | null;
   /** Where the stack is synthesized and its outputs written. @default `<cwd>/.tollgate/sandbox` */
   outdir?: string;
   /** Pipeline progress (step headers, reconciler lines, smoke checks). Never receives a secret. */
@@ -31,6 +36,8 @@ export interface SandboxOptions {
 
 export interface Sandbox {
   readonly asgardeo: LocalAsgardeo;
+  /** The local Asgardeo's requests per minute per API family; null when off. */
+  readonly rateLimitPerMinute: number | null;
   /** Set when the preferred Asgardeo port was taken. */
   readonly asgardeoPortFallbackFrom?: number;
   /** The last successful run of the pipeline. */
@@ -62,9 +69,11 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   let configFile = path.resolve(o.cwd, o.configFile ?? base.TOLLGATE_CONFIG ?? 'tollgate.config.ts');
   // Read once before anything starts, so a broken configuration fails fast with its own message.
   const organization = loadConfig({ file: configFile, env: o.env, target: 'local', asgardeoBaseUrl: 'http://127.0.0.1:1', environment: base }).asgardeo.organization;
-  const { asgardeo, fallbackFrom } = await startAsgardeoOnPreferredPort(organization, o.asgardeoPort ?? DEFAULT_ASGARDEO_PORT);
+  const rateLimitPerMinute = o.rateLimitPerMinute === undefined ? SANDBOX_RATE_LIMIT_PER_MINUTE : o.rateLimitPerMinute;
+  const { asgardeo, fallbackFrom } = await startAsgardeoOnPreferredPort(organization, o.asgardeoPort ?? DEFAULT_ASGARDEO_PORT, rateLimitPerMinute);
   if (fallbackFrom !== undefined) o.write(`Port ${fallbackFrom} is taken: the local Asgardeo uses ${asgardeo.baseUrl} instead.\n`);
-  o.write(`Local Asgardeo (organization "${organization}") at ${asgardeo.baseUrl}\n`);
+  o.write(`Local Asgardeo (organization "${organization}") at ${asgardeo.baseUrl}` +
+    ` (${rateLimitPerMinute ? `${rateLimitPerMinute} requests/minute per API family, as the real service` : 'no rate limit'})\n`);
 
   const commandEnv: Record<string, string> = {
     TOLLGATE_TARGET: 'local',
@@ -115,6 +124,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   let stopped: Promise<void> | undefined;
   return {
     asgardeo,
+    rateLimitPerMinute,
     asgardeoPortFallbackFrom: fallbackFrom,
     get result() {
       return result;
