@@ -133,11 +133,17 @@ export function desiredSignInApp(a: ResolvedApplication, stackName: string, iden
 
 export const signInApplication: ResourceKind<DesiredSignInApp[], Map<string, ObservedSignInApp>, AppListItem[]> = {
   type: SIGN_IN_APPLICATION,
-  order: 1,
+  // After the clients (1), before users (2) and roles (3).
+  order: 1.5,
 
   managementScopes: (config) =>
     config.applications.length
-      ? [...['view', 'create', 'update', 'delete'].map((a) => `internal_application_mgt_${a}`), 'internal_application_business_api_update']
+      ? [
+          ...['view', 'create', 'update', 'delete'].map((a) => `internal_application_mgt_${a}`),
+          'internal_application_business_api_update',
+          // Signing a user in through a web app (smoke test, `tollgate token --user`) reads its secret.
+          ...(config.applications.some((a) => !a.publicClient) ? ['internal_application_mgt_client_secret_view'] : []),
+        ]
       : [],
   viewScopes: (apps) => (apps.length ? ['internal_application_mgt_view'] : []),
   writeScopes(c) {
