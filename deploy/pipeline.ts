@@ -5,7 +5,8 @@ import { requireApproval, type Prompt } from './approval';
 import type { AdminCredentials, ApplySummary, AsgardeoSide, StackOutputs } from './asgardeo-side';
 import type { InfraRunner } from './infra-runner';
 import { PreflightError, runPreflight, type PreflightCheck } from './preflight';
-import { runSmokeTest, type SmokeResult, type SmokeTestOptions } from './smoke';
+import { runSmokeTest, SmokeTestError, type SmokeResult, type SmokeTestOptions } from './smoke';
+import { runUserSmokeTest } from './smoke-users';
 import { StepClock, type DeployStep, type ResumableStep, type StepReport } from './steps';
 import { UserError } from '../errors';
 
@@ -213,6 +214,22 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
           progress: (line) => o.write(`  ${line}\n`),
           ...o.smokeOptions,
         });
+        const side = o.side;
+        if (side.requestUserToken) {
+          const people = await runUserSmokeTest({
+            config,
+            baseUrl: outputs.stageInvokeUrl,
+            env: o.env,
+            getUserToken: (u) => side.requestUserToken!({ config, credentials, ...u }),
+            fetch: o.fetch,
+            signal: o.signal,
+            progress: (line) => o.write(`  ${line}\n`),
+          });
+          r.checks.push(...people.checks);
+          r.skipped.push(...people.skipped);
+          r.timings = people.timings;
+          if (people.checks.some((c) => !c.ok)) throw new SmokeTestError(r);
+        }
         for (const s of r.skipped) o.write(`  - not tried: ${s}\n`);
         return r;
       });
