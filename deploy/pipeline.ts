@@ -7,6 +7,7 @@ import type { InfraRunner } from './infra-runner';
 import { PreflightError, runPreflight, type PreflightCheck } from './preflight';
 import { runSmokeTest, SmokeTestError, type SmokeResult, type SmokeTestOptions } from './smoke';
 import { runUserSmokeTest } from './smoke-users';
+import { provideSandboxPasswords } from './test-user-passwords';
 import { StepClock, type DeployStep, type ResumableStep, type StepReport } from './steps';
 import { UserError } from '../errors';
 
@@ -116,6 +117,8 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   } catch (err) {
     return fail(err, `fix the problems above, then run \`${o.resumeCommand(from)}\``);
   }
+  // The local target: test users whose password variable is unset get one for this run, printed once.
+  provideSandboxPasswords(config, o.env, o.write);
   if (config.target === 'local') clock.retitle('aws', 'Stack: local gateway (local target)');
   const outputsFile = o.outputsFile ?? stackOutputsPath(config, o.cwd);
   const op = { stack: config.stackName, environment: config.environment, configFile: config.file, onOutput: (t: string) => o.write(t), signal: o.signal };

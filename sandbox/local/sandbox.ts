@@ -6,7 +6,6 @@ import type { LocalAsgardeo } from '../asgardeo';
 import { DEFAULT_ASGARDEO_PORT, startAsgardeoOnPreferredPort } from './asgardeo-port';
 import { configureSandboxDemo, startSandboxDemo } from './demo';
 import { SandboxRunner } from './sandbox-runner';
-import { provideSandboxPasswords } from './test-users';
 
 export interface SandboxOptions {
   /** Configuration file. @default TOLLGATE_CONFIG, else `tollgate.config.ts` in `cwd` */
@@ -78,8 +77,6 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   };
   const env: NodeJS.ProcessEnv = { ...base, ...commandEnv };
   const configOf = (file: string, environmentName?: string) => loadConfig({ file, env: environmentName, target: 'local', asgardeoBaseUrl: asgardeo.baseUrl, environment: env });
-  // Test users' passwords: generated when unset, printed once, in the run's environment from here on.
-  provideSandboxPasswords(configOf(configFile, o.env), env, o.write);
   const demo = await startSandboxDemo(configOf(configFile, o.env));
   const outdir = path.resolve(o.cwd, o.outdir ?? path.join('.tollgate', 'sandbox'));
   const runner = new SandboxRunner({ config: (op) => configOf(op.configFile, op.environment), outdir: path.join(outdir, 'cdktf.out'), log: o.gatewayLog ?? (() => undefined) });

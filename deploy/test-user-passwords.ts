@@ -1,7 +1,7 @@
-import { generateSandboxPasswords, type ResolvedConfig } from '../../config';
+import { generateSandboxPasswords, type ResolvedConfig } from '../config';
 
 /**
- * The sandbox's test users' passwords: for each user whose `password.fromEnv` variable is unset, a
+ * A local-target run's test users' passwords (npm start, `tollgate deploy --target local`): for each user whose `password.fromEnv` variable is unset, a
  * generated one (Asgardeo's default policy), merged into the run's environment so the reconciler
  * sets it on create (never an invitation) and the smoke test signs her in. Each is printed once,
  * here, and nowhere else; a variable the shell already sets is used as it is and never printed.

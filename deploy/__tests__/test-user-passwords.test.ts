@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { loadConfig } from '../../../config';
-import { provideSandboxPasswords } from '../test-users';
+import { loadConfig } from '../../config';
+import { provideSandboxPasswords } from '../test-user-passwords';
 
-const REPO = path.resolve(__dirname, '..', '..', '..');
+const REPO = path.resolve(__dirname, '..', '..');
 const load = (environment: NodeJS.ProcessEnv) =>
   loadConfig({ file: path.join(REPO, 'tollgate.config.ts'), env: 'dev', target: 'local', asgardeoBaseUrl: 'http://127.0.0.1:1', environment });
 
