@@ -22,7 +22,11 @@ export async function runUserToken(
   if (!password) {
     throw new UsageError(
       `no password for ${user.userName}: ${variable ? `$${variable} is not set` : 'the user is invited (no password in the configuration)'} and stdin is not a terminal`,
-      { hint: variable ? `export ${variable} (never commit it), or run in a terminal to be asked` : 'run in a terminal to be asked for the password' },
+      {
+        hint: variable
+          ? `export ${variable} (never commit it), or run in a terminal to be asked`
+          : 'run in a terminal to be asked for the password',
+      },
     );
   }
   const token = await requestUserToken({
@@ -36,10 +40,14 @@ export async function runUserToken(
     signal: io.signal,
   });
   if (o.json) {
-    io.stdout.write(`${JSON.stringify({ access_token: token.accessToken, token_type: 'Bearer', scope: token.scope, expires_in: token.expiresIn })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ access_token: token.accessToken, token_type: 'Bearer', scope: token.scope, expires_in: token.expiresIn })}\n`,
+    );
   } else {
     io.stdout.write(`${token.accessToken}\n`);
-    io.stderr.write(`${user.userName} signed in through ${token.application}; scope: ${token.scope || '(none granted)'}; expires in ${token.expiresIn} s\n`);
+    io.stderr.write(
+      `${user.userName} signed in through ${token.application}; scope: ${token.scope || '(none granted)'}; expires in ${token.expiresIn} s\n`,
+    );
   }
   return EXIT_OK;
 }

@@ -31,7 +31,9 @@ export function userScopesThrough(config: ResolvedConfig, app: ResolvedApplicati
   const counted = config.roles.filter(
     (r) =>
       (r.users.includes(user.userName) || user.roles.includes(r.name)) &&
-      (app.roleAudience === 'organization' ? r.audience.type === 'organization' : r.audience.type === 'application' && r.audience.client === app.name),
+      (app.roleAudience === 'organization'
+        ? r.audience.type === 'organization'
+        : r.audience.type === 'application' && r.audience.client === app.name),
   );
   const granted = new Set(counted.flatMap((r) => r.scopes));
   return app.scopes.filter((s) => granted.has(s)).sort();
@@ -50,7 +52,9 @@ export async function runUserSmokeTest(o: UserSmokeOptions): Promise<UserSmokeRe
   const routes = o.config.routes.filter((r) => !r.public);
   if (!o.config.users.length || !routes.length) return result;
   if (!app) {
-    result.skipped.push('users: no application allows app-native sign-in (set `appNativeAuthentication: true` on one), so no user can sign in without a browser');
+    result.skipped.push(
+      'users: no application allows app-native sign-in (set `appNativeAuthentication: true` on one), so no user can sign in without a browser',
+    );
     return result;
   }
   const now = o.now ?? (() => performance.now());
@@ -64,7 +68,9 @@ export async function runUserSmokeTest(o: UserSmokeOptions): Promise<UserSmokeRe
     const variable = user.password.kind === 'invite' ? undefined : user.password.variable;
     const password = variable ? o.env[variable] : undefined;
     if (!password) {
-      result.skipped.push(`user ${user.userName}: ${variable ? `$${variable} is not set` : 'invited (no password)'}, so she cannot sign in here`);
+      result.skipped.push(
+        `user ${user.userName}: ${variable ? `$${variable} is not set` : 'invited (no password)'}, so she cannot sign in here`,
+      );
       continue;
     }
     const scopes = userScopesThrough(o.config, app, user);
@@ -101,7 +107,11 @@ function messageOf(body: string): string | undefined {
   }
 }
 
-async function callAs(o: UserSmokeOptions, route: ResolvedRoute, bearer: string): Promise<{ status: number; body: string; error?: string }> {
+async function callAs(
+  o: UserSmokeOptions,
+  route: ResolvedRoute,
+  bearer: string,
+): Promise<{ status: number; body: string; error?: string }> {
   const method = route.method === 'ANY' ? 'GET' : route.method;
   const url = `${o.baseUrl.replace(/\/+$/, '')}${route.path.replace(/\{[^}]+\}/g, 'smoke-test')}`;
   const hasBody = !['GET', 'HEAD', 'OPTIONS', 'DELETE'].includes(method);

@@ -11,18 +11,34 @@ const KIM_PASSWORD = 'Generated-Aa1!xyzXYZ123';
 function withUsers(config: ResolvedConfig, password: 'env' | 'generated' = 'env'): ResolvedConfig {
   return {
     ...config,
-    roles: [...config.roles, { name: 'PharmacyUser', audience: { type: 'organization' }, scopes: ['get_pharmacy_user'], users: ['kim@gmail.com'] }],
+    roles: [
+      ...config.roles,
+      { name: 'PharmacyUser', audience: { type: 'organization' }, scopes: ['get_pharmacy_user'], users: ['kim@gmail.com'] },
+    ],
     users: [
-      { userName: 'kim@gmail.com', email: 'kim@gmail.com', givenName: 'Kim', familyName: 'Henry', roles: ['PharmacyUser'], password: { kind: password, variable: 'KIM_PW' } },
+      {
+        userName: 'kim@gmail.com',
+        email: 'kim@gmail.com',
+        givenName: 'Kim',
+        familyName: 'Henry',
+        roles: ['PharmacyUser'],
+        password: { kind: password, variable: 'KIM_PW' },
+      },
     ],
   };
 }
 
 async function appNamed(h: Harness, name: string) {
-  const list = (await h.call('GET', `/api/server/v1/applications?filter=${encodeURIComponent(`name eq ${name}`)}`)).body.applications as { id: string }[];
+  const list = (await h.call('GET', `/api/server/v1/applications?filter=${encodeURIComponent(`name eq ${name}`)}`)).body.applications as {
+    id: string;
+  }[];
   if (!list.length) return undefined;
   const id = list[0].id;
-  return { id, model: (await h.call('GET', `/api/server/v1/applications/${id}`)).body, oidc: (await h.call('GET', `/api/server/v1/applications/${id}/inbound-protocols/oidc`)).body };
+  return {
+    id,
+    model: (await h.call('GET', `/api/server/v1/applications/${id}`)).body,
+    oidc: (await h.call('GET', `/api/server/v1/applications/${id}/inbound-protocols/oidc`)).body,
+  };
 }
 
 describe('user-facing applications (kind sign-in-application) against the local Asgardeo', () => {
@@ -60,7 +76,9 @@ describe('user-facing applications (kind sign-in-application) against the local 
     expect(app.oidc.accessToken.type).toBe('JWT');
     expect(app.oidc.accessToken.accessTokenAttributes.sort()).toEqual(['email', 'given_name']);
     expect(app.oidc.idToken.audience).toEqual([IDENTIFIER]);
-    const authorized = (await h.call('GET', `/api/server/v1/applications/${app.id}/authorized-apis`)).body as { authorizedScopes: { name: string }[] }[];
+    const authorized = (await h.call('GET', `/api/server/v1/applications/${app.id}/authorized-apis`)).body as {
+      authorizedScopes: { name: string }[];
+    }[];
     expect(authorized[0].authorizedScopes.map((s) => s.name)).toEqual(['get_pharmacy_user']);
 
     h.la.requests.clear();
@@ -85,7 +103,10 @@ describe('user-facing applications (kind sign-in-application) against the local 
     h.la.requests.clear();
     await applyAsgardeo(h.options({ config }));
     const put = h.la.requests.entries().find((e) => e.method === 'PUT' && e.path.endsWith('/inbound-protocols/oidc'))!;
-    expect((put.requestBody as { accessToken: { accessTokenAttributes: string[] } }).accessToken.accessTokenAttributes.sort()).toEqual(['email', 'given_name']);
+    expect((put.requestBody as { accessToken: { accessTokenAttributes: string[] } }).accessToken.accessTokenAttributes.sort()).toEqual([
+      'email',
+      'given_name',
+    ]);
     expect((await appNamed(h, 'pharmacy-demo'))!.model.advancedConfigurations.enableAPIBasedAuthentication).toBe(true);
     h.la.requests.clear();
     await applyAsgardeo(h.options({ config }));
@@ -108,27 +129,43 @@ describe('user-facing applications (kind sign-in-application) against the local 
     };
     const plan = await planAsgardeo(h.options({ config: changed }));
     const change = plan.changes.find((c) => c.type === 'sign-in-application')!;
-    expect(change.fields.map((f) => f.field).sort()).toEqual(['claimConfiguration.requestedClaims', 'oidc.accessToken.accessTokenAttributes', 'oidc.allowedOrigins']);
+    expect(change.fields.map((f) => f.field).sort()).toEqual([
+      'claimConfiguration.requestedClaims',
+      'oidc.accessToken.accessTokenAttributes',
+      'oidc.allowedOrigins',
+    ]);
     await applyAsgardeo(h.options({ config: changed }));
     const app = (await appNamed(h, 'pharmacy-demo'))!;
     expect(app.oidc.accessToken.accessTokenAttributes.sort()).toEqual(['email', 'family_name', 'given_name']);
-    expect(app.model.claimConfiguration.requestedClaims.map((c: { claim: { uri: string } }) => c.claim.uri)).toContain('http://wso2.org/claims/lastname');
+    expect(app.model.claimConfiguration.requestedClaims.map((c: { claim: { uri: string } }) => c.claim.uri)).toContain(
+      'http://wso2.org/claims/lastname',
+    );
 
     const removed: ResolvedConfig = { ...config, applications: [] };
     const keep = await planAsgardeo(h.options({ config: removed }));
     expect(keep.changes.some((c) => c.action === 'delete')).toBe(false);
     const pruned = await applyAsgardeo(h.options({ config: removed, prune: true }));
-    expect(pruned.plan.changes.filter((c) => c.action === 'delete').map((c) => `${c.type} ${c.name}`)).toEqual(['application pharmacy-demo']);
+    expect(pruned.plan.changes.filter((c) => c.action === 'delete').map((c) => `${c.type} ${c.name}`)).toEqual([
+      'application pharmacy-demo',
+    ]);
     expect(await appNamed(h, 'pharmacy-demo')).toBeUndefined();
 
     await applyAsgardeo(h.options({ config }));
     const destroyed = await destroyAsgardeo(h.options({ config }));
-    expect(destroyed.plan.changes.filter((c) => c.name === 'pharmacy-demo').map((c) => `${c.action} ${c.type}`)).toEqual(['delete sign-in-application']);
+    expect(destroyed.plan.changes.filter((c) => c.name === 'pharmacy-demo').map((c) => `${c.action} ${c.type}`)).toEqual([
+      'delete sign-in-application',
+    ]);
     expect(await appNamed(h, 'pharmacy-demo')).toBeUndefined();
   });
 
   it('refuses an app of the same name it does not own (conflict in the plan), and adopts it with --adopt', async () => {
-    await h.call('POST', '/api/server/v1/applications', { name: 'pharmacy-demo', templateId: TEMPLATE_IDS.spa, inboundProtocolConfiguration: { oidc: { grantTypes: ['authorization_code'], callbackURLs: ['http://localhost:4190/'], publicClient: true } } });
+    await h.call('POST', '/api/server/v1/applications', {
+      name: 'pharmacy-demo',
+      templateId: TEMPLATE_IDS.spa,
+      inboundProtocolConfiguration: {
+        oidc: { grantTypes: ['authorization_code'], callbackURLs: ['http://localhost:4190/'], publicClient: true },
+      },
+    });
     const plan = await planAsgardeo(h.options({ config }));
     const change = plan.changes.find((c) => c.name === 'pharmacy-demo')!;
     expect(change.action).toBe('conflict');
@@ -150,7 +187,13 @@ describe('user-facing applications (kind sign-in-application) against the local 
     const post = h.la.requests.entries().find((e) => e.method === 'POST' && e.path.endsWith('/scim2/Users'))!;
     expect(JSON.stringify(post.requestBody)).not.toContain('askPassword');
     // The password is set: Kim signs in with it through the app-native flow.
-    const token = await requestUserToken({ config: people, credentials: h.la.admin, userName: 'kim@gmail.com', password: KIM_PASSWORD, transport: h.options({ config }).transport });
+    const token = await requestUserToken({
+      config: people,
+      credentials: h.la.admin,
+      userName: 'kim@gmail.com',
+      password: KIM_PASSWORD,
+      transport: h.options({ config }).transport,
+    });
     expect(token.scope.split(' ')).toContain('get_pharmacy_user');
   });
 });

@@ -156,7 +156,11 @@ export const signInApplication: ResourceKind<DesiredSignInApp[], Map<string, Obs
   async detail(api, _ctx, list) {
     const details = await Promise.all(
       list.map(async (item) => {
-        const [model, oidc, authorized] = await Promise.all([api.getApplication(item.id), api.getOidc(item.id), api.getAuthorizedApis(item.id)]);
+        const [model, oidc, authorized] = await Promise.all([
+          api.getApplication(item.id),
+          api.getOidc(item.id),
+          api.getAuthorizedApis(item.id),
+        ]);
         return { item, owner: ownerOf(item.description), model, oidc, authorized } satisfies ObservedSignInApp;
       }),
     );
@@ -219,7 +223,10 @@ const requestedClaimsBody = (app: DesiredSignInApp) => ({
 
 function observedRequestedClaims(model: Record<string, unknown>): string[] {
   const cc = model.claimConfiguration as { requestedClaims?: { claim?: { uri?: string } }[] } | undefined;
-  return (cc?.requestedClaims ?? []).map((c) => c.claim?.uri ?? '').filter(Boolean).sort();
+  return (cc?.requestedClaims ?? [])
+    .map((c) => c.claim?.uri ?? '')
+    .filter(Boolean)
+    .sort();
 }
 
 function observedAppNative(model: Record<string, unknown>): boolean {
@@ -241,7 +248,13 @@ function oidcFields(o: DesiredSignInOidc): FieldDiff[] {
   ];
 }
 
-function appChange(app: DesiredSignInApp, seen: ObservedSignInApp | undefined, apiId: string | undefined, stack: string, adopt: boolean): PlannedChange {
+function appChange(
+  app: DesiredSignInApp,
+  seen: ObservedSignInApp | undefined,
+  apiId: string | undefined,
+  stack: string,
+  adopt: boolean,
+): PlannedChange {
   const key = keyOf(app.name);
   const base = { type: SIGN_IN_APPLICATION, key, name: app.name };
   if (!seen) {
@@ -261,7 +274,13 @@ function appChange(app: DesiredSignInApp, seen: ObservedSignInApp | undefined, a
     };
   }
   if (seen.owner !== stack && !adopt) {
-    return { ...base, action: 'conflict', id: seen.item.id, fields: [], note: conflictNote('application', `named "${app.name}"`, seen.owner, stack) };
+    return {
+      ...base,
+      action: 'conflict',
+      id: seen.item.id,
+      fields: [],
+      note: conflictNote('application', `named "${app.name}"`, seen.owner, stack),
+    };
   }
   const fields: FieldDiff[] = [];
   const diff = (field: string, before: unknown, after: unknown) => {
@@ -293,12 +312,17 @@ function appChange(app: DesiredSignInApp, seen: ObservedSignInApp | undefined, a
     diff('oidc.callbackURLs', s.callbackURLs ?? [], o.callbackURLs),
     diff('oidc.allowedOrigins', [...(s.allowedOrigins ?? [])].sort(), o.allowedOrigins),
     diff('oidc.publicClient', s.publicClient ?? false, o.publicClient),
-    diff('oidc.pkce', { mandatory: s.pkce?.mandatory ?? false, supportPlainTransformAlgorithm: s.pkce?.supportPlainTransformAlgorithm ?? false }, o.pkce),
+    diff(
+      'oidc.pkce',
+      { mandatory: s.pkce?.mandatory ?? false, supportPlainTransformAlgorithm: s.pkce?.supportPlainTransformAlgorithm ?? false },
+      o.pkce,
+    ),
     diff('oidc.accessToken.type', s.accessToken?.type ?? 'Default', o.accessTokenType),
     diff('oidc.accessToken.userAccessTokenExpiryInSeconds', s.accessToken?.userAccessTokenExpiryInSeconds, o.accessTokenLifetime),
     diff('oidc.accessToken.accessTokenAttributes', [...(s.accessToken?.accessTokenAttributes ?? [])].sort(), o.accessTokenAttributes),
     diff('oidc.refreshToken.expiryInSeconds', s.refreshToken?.expiryInSeconds, o.refreshTokenLifetime),
-    !o.audience.includes(UNKNOWN_IDENTIFIER) && diff('oidc.idToken.audience', [...(s.idToken?.audience ?? [])].sort(), [...o.audience].sort()),
+    !o.audience.includes(UNKNOWN_IDENTIFIER) &&
+      diff('oidc.idToken.audience', [...(s.idToken?.audience ?? [])].sort(), [...o.audience].sort()),
   ];
   patch.oidc = oidcDiffs.some(Boolean);
   const ours = apiId ? seen.authorized.find((x) => x.id === apiId) : undefined;
@@ -306,9 +330,18 @@ function appChange(app: DesiredSignInApp, seen: ObservedSignInApp | undefined, a
   const changed = Object.keys(patch.app).length > 0 || patch.oidc || patch.authorization;
   const notes = [
     seen.owner !== stack ? `adopted: the ownership marker for ${stack} is added to the description` : undefined,
-    seen.item.templateId && seen.item.templateId !== app.templateId ? 'the template cannot be changed in place (console view only): left as it is' : undefined,
+    seen.item.templateId && seen.item.templateId !== app.templateId
+      ? 'the template cannot be changed in place (console view only): left as it is'
+      : undefined,
   ].filter(Boolean);
-  return { ...base, action: changed ? 'update' : 'no-op', id: seen.item.id, fields, patch, note: notes.length ? notes.join('; ') : undefined };
+  return {
+    ...base,
+    action: changed ? 'update' : 'no-op',
+    id: seen.item.id,
+    fields,
+    patch,
+    note: notes.length ? notes.join('; ') : undefined,
+  };
 }
 
 function oidcBody(app: DesiredSignInApp, current: Record<string, unknown> = {}): Record<string, unknown> {
@@ -370,7 +403,12 @@ async function authorize(ctx: ApplyContext, app: DesiredSignInApp): Promise<void
   const apiId = apiResourceState(ctx).id;
   if (!appId || !apiId || !c || !(c.action === 'create' || (c.patch as SignInAppPatch | undefined)?.authorization)) return;
   ctx.progress(`authorizing ${app.name} for ${app.scopes.join(', ') || '(no scopes)'}`);
-  const current = c.action === 'create' ? undefined : observedSignInApps(ctx.observed).get(app.name)?.authorized.find((x) => x.id === apiId);
+  const current =
+    c.action === 'create'
+      ? undefined
+      : observedSignInApps(ctx.observed)
+          .get(app.name)
+          ?.authorized.find((x) => x.id === apiId);
   if (!current && (await api.authorizeApi(appId, apiId, app.scopes))) return;
   const now = current ?? (await api.getAuthorizedApis(appId)).find((x) => x.id === apiId);
   const have = (now?.authorizedScopes ?? []).map((x) => x.name);

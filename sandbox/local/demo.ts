@@ -21,7 +21,9 @@ export async function startSandboxDemo(config: ResolvedConfig): Promise<SandboxD
   if (!spa) return { reason: 'no "spa" application is configured' };
   const callback = new URL(spa.callbackUrls[0]!);
   if (callback.protocol !== 'http:' || !['localhost', '127.0.0.1'].includes(callback.hostname) || callback.pathname !== '/') {
-    return { reason: `the callback URL of "${spa.name}" (${callback.href}) is not http://localhost:<port>/, where the sandbox serves the page` };
+    return {
+      reason: `the callback URL of "${spa.name}" (${callback.href}) is not http://localhost:<port>/, where the sandbox serves the page`,
+    };
   }
   const port = Number(callback.port || 80);
   try {
@@ -30,14 +32,20 @@ export async function startSandboxDemo(config: ResolvedConfig): Promise<SandboxD
   } catch (err) {
     const code = (err as { code?: string }).code;
     return {
-      reason: `port ${port} (from the callback URL of "${spa.name}") is ${code === 'EADDRINUSE' ? 'taken' : `unavailable (${code ?? String(err)})`}: ` +
+      reason:
+        `port ${port} (from the callback URL of "${spa.name}") is ${code === 'EADDRINUSE' ? 'taken' : `unavailable (${code ?? String(err)})`}: ` +
         'free it, or change the port in that callback URL in the configuration',
     };
   }
 }
 
 /** After reconciling: the spa's client id (read through the management API) and the stage URL into the page's settings. */
-export async function configureSandboxDemo(demo: SandboxDemo, config: ResolvedConfig, admin: AdminCredentials, stageInvokeUrl: string): Promise<void> {
+export async function configureSandboxDemo(
+  demo: SandboxDemo,
+  config: ResolvedConfig,
+  admin: AdminCredentials,
+  stageInvokeUrl: string,
+): Promise<void> {
   const spa = config.applications.find((a) => a.kind === 'spa')!;
   const client = await signInClientFor(new Session(config, admin), spa);
   demo.server.configure(demoSettingsFor(config, spa.name, client.clientId, stageInvokeUrl));
