@@ -4,6 +4,7 @@ import { ownerOf } from '../ownership';
 import { conflictNote, type FieldDiff, type PlannedChange, type ResourceKey } from '../plan';
 import { API_RESOURCE, desiredApiResource, observedApiResource } from './api-resource';
 import { applicationState, observedApps } from './application';
+import { observedSignInApps, signInAppState } from './sign-in-application';
 import { changeFor, verbOf, type ApplyContext, type DesiredState, type ObservedState, type PlanContext, type ResourceKind } from './kind';
 import { observedUsers, userIds } from './user';
 
@@ -139,7 +140,8 @@ export const role: ResourceKind<DesiredRole[], Map<string, RoleBody[]>, [string,
 
   apply(phase, ctx) {
     const roles = desiredRoles(ctx.desired);
-    const appIds = applicationState(ctx).appIds;
+    // An application role's app is a client or a user-facing application.
+    const appIds = new Map([...applicationState(ctx).appIds, ...signInAppState(ctx).appIds]);
     if (phase === 'link') return roles.filter((r) => !r.client).map((r) => reconcileRole(ctx, r, undefined));
     if (phase === 'app-roles') return roles.filter((r) => r.client).map((r) => reconcileRole(ctx, r, appIds.get(r.client!)));
     if (phase === 'delete') {
@@ -155,7 +157,10 @@ export const role: ResourceKind<DesiredRole[], Map<string, RoleBody[]>, [string,
 };
 
 function roleChange(r: DesiredRole, ctx: PlanContext, apiScopes: string[]): PlannedChange {
-  const apps = observedApps(ctx.observed).byName;
+  const apps = new Map<string, { item: { id: string }; owner: string | undefined }>([
+    ...observedApps(ctx.observed).byName,
+    ...(observedSignInApps(ctx.observed) ?? new Map()),
+  ]);
   const appId = r.client ? apps.get(r.client)?.item.id : undefined;
   const seen = matchRole(r, observedRoles(ctx.observed), appId);
   if (!seen) {

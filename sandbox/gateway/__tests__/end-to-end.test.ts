@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { applyAsgardeo, parseStackOutputs, requestClientToken } from '../../../asgardeo';
-import { loadConfig } from '../../../config';
+import { generateSandboxPasswords, loadConfig } from '../../../config';
 import { buildStack } from '../../../main';
 import { startLocalAsgardeo, type LocalAsgardeo } from '../../asgardeo';
 import { startLocalGateway, type LocalGateway } from '..';
@@ -28,7 +28,8 @@ beforeAll(async () => {
   app.synth();
   gateway = await startLocalGateway({ stackDir: path.join(outdir, 'stacks', config.stackName), log: () => undefined });
   const outputs = parseStackOutputs(gateway.outputsFile(), config);
-  await applyAsgardeo({ config, outputs, credentials: asgardeo.admin });
+  // The example's test users get passwords as in the sandbox (a local run never invites them).
+  await applyAsgardeo({ config, outputs, credentials: asgardeo.admin, env: generateSandboxPasswords(config) });
 }, 60_000);
 
 afterAll(async () => {
