@@ -32,7 +32,7 @@ export function renderConfigFragment(setup: ExportedSetup): RenderedFragment {
 
   out.comment(`Exported by \`tollgate export\` from the Asgardeo organization "${setup.organization}": the API resource`);
   out.comment(`"${setup.apiResource.name}" and the applications, roles and users that use it. No secret is exported.`);
-  out.comment('Each "NOTE:" is a difference tollgate would change when it takes the setup over (`tollgate plan --adopt`).');
+  out.comment('Each "NOTE:" is a difference tollgate would change when it takes the setup over (`npx tollgate plan --adopt`).');
 
   out.open('asgardeo: {');
   out.line(`organization: ${str(setup.organization)},`);
@@ -59,9 +59,13 @@ export function renderConfigFragment(setup: ExportedSetup): RenderedFragment {
   const userFacing = sorted.filter((a) => userFacingKind(a) !== undefined);
   const clients = sorted.filter((a) => userFacingKind(a) === undefined);
   const clientNames = new Set(sorted.map((c) => c.name));
-  out.open('clients: [');
-  for (const app of clients) renderClient(out, app, setup.apiResource.identifier, apiScopes, notes);
-  out.close('],');
+  if (clients.length === 0) {
+    out.line('clients: [],');
+  } else {
+    out.open('clients: [');
+    for (const app of clients) renderClient(out, app, setup.apiResource.identifier, apiScopes, notes);
+    out.close('],');
+  }
   if (userFacing.length > 0) {
     out.open('applications: [');
     for (const app of userFacing) renderApplication(out, app, setup.apiResource.identifier, apiScopes, notes);
