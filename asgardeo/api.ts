@@ -213,6 +213,12 @@ export class AsgardeoApi {
     return found.id;
   }
 
+  /** One application's top-level model (templateId, claimConfiguration, advancedConfigurations, ...). */
+  async getApplication(id: string): Promise<Record<string, unknown>> {
+    const res = await this.send({ method: 'GET', path: `${SERVER}/applications/${encodeURIComponent(id)}`, scope: 'internal_application_mgt_view' });
+    return parse(z.record(z.unknown()), res, 'GET applications/{id}');
+  }
+
   async patchApplication(id: string, body: object): Promise<void> {
     await this.send({ method: 'PATCH', path: `${SERVER}/applications/${encodeURIComponent(id)}`, body, scope: 'internal_application_mgt_update' });
   }

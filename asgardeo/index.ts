@@ -9,6 +9,8 @@ export { renderPlan, planData } from './render';
 export { planHasChanges } from './plan';
 export type { AsgardeoPlan, PlannedChange, FieldDiff, ResourceKey } from './plan';
 export { requestClientToken } from './client-token';
+export { requestUserToken, configuredUser, passwordFromEnv, signInApplicationFor, SignInError } from './user-sign-in';
+export type { UserToken } from './user-sign-in';
 export { AsgardeoError, OutputsError, CredentialsError, ReconcileError } from './errors';
 export { transportFromEnv } from './session';
 export type { TransportOptions } from './session';

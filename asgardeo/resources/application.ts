@@ -2,6 +2,7 @@ import type { AppListItem, AuthorizedApi, OidcBody } from '../api';
 import { ownerOf, withMarker } from '../ownership';
 import { conflictNote, SENSITIVE, UNKNOWN_IDENTIFIER, type FieldDiff, type PlannedChange } from '../plan';
 import { apiResourceState, observedApiResource } from './api-resource';
+import { desiredSignInApps } from './sign-in-application';
 import { changeFor, settleAll, slot, verbOf, type ApplyContext, type DesiredState, type ObservedState, type ResourceKind } from './kind';
 
 /** A client application (M2M): its OIDC settings and the API scopes it is authorized for. */
@@ -111,7 +112,11 @@ export const application: ResourceKind<DesiredApp[], ObservedApps, AppListItem[]
   async detail(api, { desired, findOwned }, list) {
     const names = desiredApps(desired).map((a) => a.name);
     const configured = list.filter((a) => names.includes(a.name));
-    const owned = findOwned ? list.filter((a) => ownerOf(a.description) === desired.stackName && !names.includes(a.name)) : [];
+    // Configured user-facing apps are the sign-in-application kind's; every other owned app is pruned here.
+    const signInNames = desiredSignInApps(desired).map((a) => a.name);
+    const owned = findOwned
+      ? list.filter((a) => ownerOf(a.description) === desired.stackName && !names.includes(a.name) && !signInNames.includes(a.name))
+      : [];
     const details = await Promise.all(
       configured.map(async (item) => {
         const [oidc, authorized] = await Promise.all([api.getOidc(item.id), api.getAuthorizedApis(item.id)]);

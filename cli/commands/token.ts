@@ -2,10 +2,16 @@ import { adminCredentialsFromEnv, requestClientToken, transportFromEnv } from '.
 import { parseCommandArgs, reportError, UsageError } from '../args';
 import { configFromFlags } from '../context';
 import { EXIT_OK, type CliIo } from '../io';
+import { runUserToken } from '../user-token';
 
-export const summary = 'Print an access token for a configured client (for testing the API)';
+export const summary = 'Print an access token for a configured client or test user (for testing the API)';
 
 const USAGE = `Usage: tollgate token --client <name> [--scope <scope>]... [--env <name>] [--config <file>] [--json]
+       tollgate token --user <userName> [--app <application>] [--scope <scope>]... [--env <name>] [--config <file>] [--json]
+
+--user signs a configured user in through the app-native flow of a user-facing application (the first
+with appNativeAuthentication, or --app); the password comes from the variable her password.fromEnv
+names, else a prompt on a terminal.
 
 Prints the access token on stdout (with --json: {"access_token","token_type","scope","expires_in"}).
   curl -H "Authorization: Bearer $(npx tollgate token --client pharmacy-reader)" <stage url>/user
@@ -13,12 +19,21 @@ Prints the access token on stdout (with --json: {"access_token","token_type","sc
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   try {
-    const { values } = parseCommandArgs(argv, { client: { type: 'string' }, scope: { type: 'string', multiple: true } });
+    const { values } = parseCommandArgs(argv, {
+      client: { type: 'string' },
+      user: { type: 'string' },
+      app: { type: 'string' },
+      scope: { type: 'string', multiple: true },
+    });
     if (values.help) {
       io.stdout.write(USAGE);
       return EXIT_OK;
     }
     const config = configFromFlags(values, io);
+    if (typeof values.user === 'string') {
+      if (values.client !== undefined) throw new UsageError('--user and --client cannot be used together');
+      return await runUserToken({ config, userName: values.user, application: values.app, scopes: values.scope, json: !!values.json }, io);
+    }
     if (typeof values.client !== 'string') {
       const known = config.clients.map((c) => c.name);
       throw new UsageError(`--client is required (configured clients: ${known.join(', ') || 'none'})`);
