@@ -150,9 +150,11 @@ function renderClient(out: SourceWriter, app: ExportedApplication, identifier: s
 /**
  * Which user-facing kind an application is, or undefined for a machine client: a public client is a
  * single-page app; a confidential one that signs users in (authorization code) and has no
- * client_credentials grant is a web app.
+ * client_credentials grant is a web app. Either needs a callback URL the configuration accepts.
  */
 function userFacingKind(app: ExportedApplication): 'spa' | 'web' | undefined {
+  // Without a callback URL the configuration can hold, it cannot be an application: it is rendered as a client, with notes.
+  if (!app.callbackUrls.some(isUserCallbackUrl)) return undefined;
   if (app.publicClient) return 'spa';
   if (app.grantTypes.includes('authorization_code') && !app.grantTypes.includes('client_credentials')) return 'web';
   return undefined;
@@ -184,12 +186,7 @@ function renderApplication(out: SourceWriter, app: ExportedApplication, identifi
   if (badCallbacks.length > 0) {
     note(out, notes, `${about}: callback URL(s) the configuration cannot hold (https, or http on localhost) are left out and would be removed: ${badCallbacks.join(', ')}.`);
   }
-  if (callbackUrls.length > 0) {
-    out.line(`callbackUrls: ${strArray(callbackUrls)},`);
-  } else {
-    note(out, notes, `${about}: it has no callback URL the configuration can hold; set "callbackUrls" (e.g. the page's https URL) before planning.`);
-    out.line(`callbackUrls: [],`);
-  }
+  out.line(`callbackUrls: ${strArray(callbackUrls)},`);
   const origins = app.allowedOrigins ?? [];
   const defaultOrigins = kind === 'spa' ? [...new Set(callbackUrls.map(originOf))] : [];
   if (origins.length > 0 && !sameSet(origins, defaultOrigins)) out.line(`allowedOrigins: ${strArray(origins)},`);
