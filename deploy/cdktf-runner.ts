@@ -134,7 +134,6 @@ export function parseDiff(output: string): InfraDiff {
 }
 
 export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return stripVTControlCharacters(text);
 }
 

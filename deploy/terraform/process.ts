@@ -53,6 +53,5 @@ export function runProcess(binary: string, args: readonly string[], o: RunOption
 
 /** The last `lines` lines of a command's output, colour codes removed: enough for Terraform's error block. */
 export function outputTail(text: string, lines = 40): string {
-  // eslint-disable-next-line no-control-regex
   return stripVTControlCharacters(text).trimEnd().split('\n').slice(-lines).join('\n');
 }
