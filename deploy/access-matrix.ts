@@ -36,8 +36,8 @@ export function buildAccessMatrix(config: ResolvedConfig): AccessMatrix {
     const roles = config.roles
       .map((role) => {
         const held = role.scopes.filter((s) => scopes.includes(s));
-        const via = config.clients
-          .filter((c) => c.grantTypes.some((g) => USER_GRANTS.includes(g)))
+        // Sign-in paths: clients with a user grant, and every user-facing application (spa, web).
+        const via = [...config.clients.filter((c) => c.grantTypes.some((g) => USER_GRANTS.includes(g))), ...config.applications]
           .filter((c) => (role.audience.type === 'organization' ? c.roleAudience === 'organization' : role.audience.client === c.name))
           .filter((c) => c.scopes.some((s) => held.includes(s)))
           .map((c) => c.name);
@@ -52,7 +52,7 @@ export function buildAccessMatrix(config: ResolvedConfig): AccessMatrix {
         const holders = roles.filter((r) => r.scopes.includes(scope));
         const why = holders.length
           ? `role${holders.length > 1 ? 's' : ''} ${holders.map((r) => r.name).join(', ')} ` +
-            `hold${holders.length > 1 ? '' : 's'} it, but no client with a user sign-in grant is authorized for it and ` +
+            `hold${holders.length > 1 ? '' : 's'} it, but no application or client with a user sign-in grant is authorized for it and ` +
               `admits ${holders.length > 1 ? 'them' : 'it'}`
           : 'no client is authorized for it and no role holds it';
         warnings.push(`${route.routeKey}: nobody can obtain scope "${scope}" (${why}); add it to a client's scopes in tollgate.config.ts`);
@@ -68,7 +68,8 @@ export function renderAccessMatrix(matrix: AccessMatrix, format: 'text' | 'markd
     const scopes = r.public ? 'public (no token)' : r.scopes.join(' or ');
     const clients = r.public ? 'anyone' : r.clients.map((c) => `${c.name} (${c.scopes.join(', ')})`).join(', ') || '—';
     const roles = r.public ? 'anyone' : r.roles.map((x) => `${x.name} ` +
-      `(${x.scopes.join(', ')}${x.via.length ? ` via ${x.via.join(', ')}` : '; no sign-in client admits it'})`).join(', ') || '—';
+      `(${x.scopes.join(', ')}${x.via.length ? ` via ${x.via.join(', ')}` : '; no sign-in client admits it'}` +
+      `; users: ${x.users.join(', ') || 'none'})`).join(', ') || '—';
     return [r.routeKey, scopes, clients, roles];
   });
   const head = ['route', 'required scopes (any one)', 'clients (client credentials)', 'roles (users signing in)'];

@@ -23,6 +23,8 @@ export interface AsgardeoSide<Plan = unknown> {
   planData(plan: Plan): unknown;
   planHasChanges(plan: Plan): boolean;
   requestClientToken(o: { config: ResolvedConfig; credentials: AdminCredentials; client: string; scopes?: string[] }): Promise<{ accessToken: string; scope: string; expiresIn: number }>;
+  /** Signs a configured user in (app-native flow); without it the smoke test tries no users. */
+  requestUserToken?(o: { config: ResolvedConfig; credentials: AdminCredentials; userName: string; password: string; application: string }): Promise<{ accessToken: string; scope: string }>;
 }
 
 /** What the pipeline passes to the reconciler: its options, less the transport tuning tests use. */

@@ -5,7 +5,9 @@ import { requireApproval, type Prompt } from './approval';
 import type { AdminCredentials, ApplySummary, AsgardeoSide, StackOutputs } from './asgardeo-side';
 import type { InfraRunner } from './infra-runner';
 import { PreflightError, runPreflight, type PreflightCheck } from './preflight';
-import { runSmokeTest, type SmokeResult, type SmokeTestOptions } from './smoke';
+import { runSmokeTest, SmokeTestError, type SmokeResult, type SmokeTestOptions } from './smoke';
+import { runUserSmokeTest } from './smoke-users';
+import { provideSandboxPasswords } from './test-user-passwords';
 import { StepClock, type DeployStep, type ResumableStep, type StepReport } from './steps';
 import { UserError } from '../errors';
 
@@ -115,6 +117,8 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   } catch (err) {
     return fail(err, `fix the problems above, then run \`${o.resumeCommand(from)}\``);
   }
+  // The local target: test users whose password variable is unset get one for this run, printed once.
+  provideSandboxPasswords(config, o.env, o.write);
   if (config.target === 'local') clock.retitle('aws', 'Stack: local gateway (local target)');
   const outputsFile = o.outputsFile ?? stackOutputsPath(config, o.cwd);
   const op = { stack: config.stackName, environment: config.environment, configFile: config.file, onOutput: (t: string) => o.write(t), signal: o.signal };
@@ -213,6 +217,22 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
           progress: (line) => o.write(`  ${line}\n`),
           ...o.smokeOptions,
         });
+        const side = o.side;
+        if (side.requestUserToken) {
+          const people = await runUserSmokeTest({
+            config,
+            baseUrl: outputs.stageInvokeUrl,
+            env: o.env,
+            getUserToken: (u) => side.requestUserToken!({ config, credentials, ...u }),
+            fetch: o.fetch,
+            signal: o.signal,
+            progress: (line) => o.write(`  ${line}\n`),
+          });
+          r.checks.push(...people.checks);
+          r.skipped.push(...people.skipped);
+          r.timings = people.timings;
+          if (people.checks.some((c) => !c.ok)) throw new SmokeTestError(r);
+        }
         for (const s of r.skipped) o.write(`  - not tried: ${s}\n`);
         return r;
       });

@@ -8,6 +8,7 @@ import {
   readStackOutputs,
   renderPlan,
   requestClientToken,
+  requestUserToken,
   transportFromEnv,
   type AsgardeoPlan,
   type TransportOptions,
@@ -36,5 +37,6 @@ export function reconcilerSide(o: { env: NodeJS.ProcessEnv; transport?: Transpor
     planData: (plan) => planData(plan),
     planHasChanges: (plan) => planHasChanges(plan),
     requestClientToken: (t) => requestClientToken({ ...t, transport }),
+    requestUserToken: (t) => requestUserToken({ ...t, transport }),
   };
 }

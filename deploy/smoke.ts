@@ -38,6 +38,8 @@ export interface SmokeResult {
   checks: SmokeCheck[];
   /** Cases that could not be tried, and why (e.g. no client lacks the route's scopes). */
   skipped: string[];
+  /** Test users' sign-in and call times in ms, by user name (smoke-users.ts). */
+  timings?: Record<string, { signInMs: number; callMs: number }>;
 }
 
 export class SmokeTestError extends UserError {

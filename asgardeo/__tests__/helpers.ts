@@ -37,11 +37,18 @@ export function contractViolations(entries: readonly RequestLogEntry[]): string[
 /**
  * The example as these tests count on it: its API, machine clients and the pharmacist role. The
  * example's people (its users and their PharmacyUser role) are left out: users outlive destroy and
- * would change every count here; users-roles.test.ts reconciles users and roles with its own.
+ * would change every count here; users-roles.test.ts reconciles users and roles with its own. Its
+ * user-facing application is left out too; sign-in-apps.test.ts adds it back (`withSignInApps`).
  */
 export function exampleConfig(baseUrl: string, env = 'dev'): ResolvedConfig {
   const config = loadConfig({ file: path.join(REPO, 'tollgate.config.ts'), env, asgardeoBaseUrl: baseUrl, target: 'local', environment: {} });
-  return { ...config, users: [], roles: config.roles.filter((r) => r.name !== 'PharmacyUser') };
+  return { ...config, users: [], applications: [], roles: config.roles.filter((r) => r.name !== 'PharmacyUser') };
+}
+
+/** `config` with the example's user-facing applications (the demo SPA). */
+export function withSignInApps(config: ResolvedConfig): ResolvedConfig {
+  const full = loadConfig({ file: path.join(REPO, 'tollgate.config.ts'), env: config.environment, asgardeoBaseUrl: config.asgardeo.baseUrl, target: 'local', environment: {} });
+  return { ...config, applications: full.applications };
 }
 
 export function exampleOutputs(config: ResolvedConfig, identifier = IDENTIFIER): StackOutputs {

@@ -122,11 +122,11 @@ describe('a new resource kind plugs into the engine unchanged', () => {
 describe('the registry', () => {
   test('lists each kind once, with distinct plan orders, and the management scopes are theirs in registry order', () => {
     const types = RESOURCE_KINDS.map((k) => k.type);
-    expect(types).toEqual(['api-resource', 'application', 'role', 'user']);
+    expect(types).toEqual(['api-resource', 'application', 'sign-in-application', 'role', 'user']);
     expect(new Set(RESOURCE_KINDS.map((k) => k.order)).size).toBe(RESOURCE_KINDS.length);
-    const full = { roles: [{}], users: [{}] } as unknown as ResolvedConfig;
+    const full = { clients: [{}], applications: [{ kind: 'web', publicClient: false }], roles: [{}], users: [{}] } as unknown as ResolvedConfig;
     expect(managementScopesFor(full)).toEqual(RESOURCE_KINDS.flatMap((k) => k.managementScopes(full)));
     expect(managementScopesFor(full)).toContain('internal_user_mgt_list');
-    expect(managementScopesFor({ roles: [], users: [] } as unknown as ResolvedConfig).some((s) => /role|user/.test(s))).toBe(false);
+    expect(managementScopesFor({ clients: [], applications: [], roles: [], users: [] } as unknown as ResolvedConfig).some((s) => /role|user/.test(s))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../../config';
 import { applyAsgardeo, destroyAsgardeo, planAsgardeo, planHasChanges, renderPlan, requestUserToken } from '..';
 import { TEMPLATE_IDS } from '../resources/sign-in-application';
-import { IDENTIFIER, startHarness, type Harness } from './helpers';
+import { IDENTIFIER, startHarness, withSignInApps, type Harness } from './helpers';
 
 jest.setTimeout(30000);
 
@@ -27,20 +27,22 @@ async function appNamed(h: Harness, name: string) {
 
 describe('user-facing applications (kind sign-in-application) against the local Asgardeo', () => {
   let h: Harness;
+  let config: ResolvedConfig;
   beforeEach(async () => {
     h = await startHarness();
+    config = withSignInApps(h.config);
   });
   afterEach(async () => {
     await h.stop();
   });
 
   it('creates the SPA with the SPA template, PKCE, JWT tokens, attributes, claims and app-native login; a rerun writes nothing', async () => {
-    const plan = await planAsgardeo(h.options());
+    const plan = await planAsgardeo(h.options({ config }));
     const create = plan.changes.find((c) => c.type === 'sign-in-application' && c.name === 'pharmacy-demo')!;
     expect(create.action).toBe('create');
     expect(create.fields.find((f) => f.field === 'templateId')?.after).toBe(TEMPLATE_IDS.spa);
 
-    await applyAsgardeo(h.options());
+    await applyAsgardeo(h.options({ config }));
     const app = (await appNamed(h, 'pharmacy-demo'))!;
     expect(app.model.templateId).toBe(TEMPLATE_IDS.spa);
     expect(app.model.description).toContain('[tollgate:pharmacy-user-api-dev]');
@@ -62,39 +64,39 @@ describe('user-facing applications (kind sign-in-application) against the local 
     expect(authorized[0].authorizedScopes.map((s) => s.name)).toEqual(['get_pharmacy_user']);
 
     h.la.requests.clear();
-    const again = await applyAsgardeo(h.options());
+    const again = await applyAsgardeo(h.options({ config }));
     expect(planHasChanges(again.plan)).toBe(false);
     expect(h.la.requests.writes()).toBe(0);
   });
 
   it('puts back attributes a console edit cleared (the PUT always carries accessTokenAttributes) and app-native login turned off', async () => {
-    await applyAsgardeo(h.options());
+    await applyAsgardeo(h.options({ config }));
     const app = (await appNamed(h, 'pharmacy-demo'))!;
     const { clientSecret: _s, state: _st, ...oidc } = app.oidc;
     // A PUT whose accessToken lacks the list clears it, as the real server does.
     await h.call('PUT', `/api/server/v1/applications/${app.id}/inbound-protocols/oidc`, { ...oidc, accessToken: { type: 'JWT' } });
     await h.call('PATCH', `/api/server/v1/applications/${app.id}`, { advancedConfigurations: { enableAPIBasedAuthentication: false } });
-    const plan = await planAsgardeo(h.options());
+    const plan = await planAsgardeo(h.options({ config }));
     const change = plan.changes.find((c) => c.type === 'sign-in-application')!;
     expect(change.action).toBe('update');
     expect(change.fields.map((f) => f.field)).toEqual(
       expect.arrayContaining(['oidc.accessToken.accessTokenAttributes', 'advancedConfigurations.enableAPIBasedAuthentication']),
     );
     h.la.requests.clear();
-    await applyAsgardeo(h.options());
+    await applyAsgardeo(h.options({ config }));
     const put = h.la.requests.entries().find((e) => e.method === 'PUT' && e.path.endsWith('/inbound-protocols/oidc'))!;
     expect((put.requestBody as { accessToken: { accessTokenAttributes: string[] } }).accessToken.accessTokenAttributes.sort()).toEqual(['email', 'given_name']);
     expect((await appNamed(h, 'pharmacy-demo'))!.model.advancedConfigurations.enableAPIBasedAuthentication).toBe(true);
     h.la.requests.clear();
-    await applyAsgardeo(h.options());
+    await applyAsgardeo(h.options({ config }));
     expect(h.la.requests.writes()).toBe(0);
   });
 
   it('day two: a changed attribute list and origin update in place; removal needs --prune; destroy deletes it', async () => {
-    await applyAsgardeo(h.options());
-    const [spa] = h.config.applications;
+    await applyAsgardeo(h.options({ config }));
+    const [spa] = config.applications;
     const changed: ResolvedConfig = {
-      ...h.config,
+      ...config,
       applications: [
         {
           ...spa,
@@ -112,43 +114,43 @@ describe('user-facing applications (kind sign-in-application) against the local 
     expect(app.oidc.accessToken.accessTokenAttributes.sort()).toEqual(['email', 'family_name', 'given_name']);
     expect(app.model.claimConfiguration.requestedClaims.map((c: { claim: { uri: string } }) => c.claim.uri)).toContain('http://wso2.org/claims/lastname');
 
-    const removed: ResolvedConfig = { ...h.config, applications: [] };
+    const removed: ResolvedConfig = { ...config, applications: [] };
     const keep = await planAsgardeo(h.options({ config: removed }));
     expect(keep.changes.some((c) => c.action === 'delete')).toBe(false);
     const pruned = await applyAsgardeo(h.options({ config: removed, prune: true }));
     expect(pruned.plan.changes.filter((c) => c.action === 'delete').map((c) => `${c.type} ${c.name}`)).toEqual(['application pharmacy-demo']);
     expect(await appNamed(h, 'pharmacy-demo')).toBeUndefined();
 
-    await applyAsgardeo(h.options());
-    const destroyed = await destroyAsgardeo(h.options());
+    await applyAsgardeo(h.options({ config }));
+    const destroyed = await destroyAsgardeo(h.options({ config }));
     expect(destroyed.plan.changes.filter((c) => c.name === 'pharmacy-demo').map((c) => `${c.action} ${c.type}`)).toEqual(['delete sign-in-application']);
     expect(await appNamed(h, 'pharmacy-demo')).toBeUndefined();
   });
 
   it('refuses an app of the same name it does not own (conflict in the plan), and adopts it with --adopt', async () => {
     await h.call('POST', '/api/server/v1/applications', { name: 'pharmacy-demo', templateId: TEMPLATE_IDS.spa, inboundProtocolConfiguration: { oidc: { grantTypes: ['authorization_code'], callbackURLs: ['http://localhost:4190/'], publicClient: true } } });
-    const plan = await planAsgardeo(h.options());
+    const plan = await planAsgardeo(h.options({ config }));
     const change = plan.changes.find((c) => c.name === 'pharmacy-demo')!;
     expect(change.action).toBe('conflict');
-    await expect(applyAsgardeo(h.options())).rejects.toThrow(/pharmacy-demo/);
-    await applyAsgardeo(h.options({ adopt: true }));
+    await expect(applyAsgardeo(h.options({ config }))).rejects.toThrow(/pharmacy-demo/);
+    await applyAsgardeo(h.options({ config, adopt: true }));
     const app = (await appNamed(h, 'pharmacy-demo'))!;
     expect(app.model.description).toContain('[tollgate:pharmacy-user-api-dev]');
     expect(app.oidc.accessToken.type).toBe('JWT');
   });
 
   it('a sandbox-generated password: the plan says where it comes from (not NOT SET) and apply sets it (no invitation)', async () => {
-    const config = withUsers(h.config, 'generated');
-    const plan = await planAsgardeo(h.options({ config, env: { KIM_PW: KIM_PASSWORD } }));
+    const people = withUsers(config, 'generated');
+    const plan = await planAsgardeo(h.options({ config: people, env: { KIM_PW: KIM_PASSWORD } }));
     const text = renderPlan(plan, 'text');
     expect(text).not.toContain('NOT SET');
     expect(text).not.toContain(KIM_PASSWORD);
     expect(text).toContain('generated by the sandbox into $KIM_PW');
-    await applyAsgardeo(h.options({ config, env: { KIM_PW: KIM_PASSWORD } }));
+    await applyAsgardeo(h.options({ config: people, env: { KIM_PW: KIM_PASSWORD } }));
     const post = h.la.requests.entries().find((e) => e.method === 'POST' && e.path.endsWith('/scim2/Users'))!;
     expect(JSON.stringify(post.requestBody)).not.toContain('askPassword');
     // The password is set: Kim signs in with it through the app-native flow.
-    const token = await requestUserToken({ config, credentials: h.la.admin, userName: 'kim@gmail.com', password: KIM_PASSWORD, transport: h.options().transport });
+    const token = await requestUserToken({ config: people, credentials: h.la.admin, userName: 'kim@gmail.com', password: KIM_PASSWORD, transport: h.options({ config }).transport });
     expect(token.scope.split(' ')).toContain('get_pharmacy_user');
   });
 });

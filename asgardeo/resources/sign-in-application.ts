@@ -133,12 +133,13 @@ export function desiredSignInApp(a: ResolvedApplication, stackName: string, iden
 
 export const signInApplication: ResourceKind<DesiredSignInApp[], Map<string, ObservedSignInApp>, AppListItem[]> = {
   type: SIGN_IN_APPLICATION,
-  order: 1,
+  // After the clients (1), before users (2) and roles (3).
+  order: 1.5,
 
+  // The application-management scopes are the `application` kind's (it always lists them); only a web
+  // app's secret (read to sign a user in: smoke test, `tollgate token --user`) may add one.
   managementScopes: (config) =>
-    config.applications.length
-      ? [...['view', 'create', 'update', 'delete'].map((a) => `internal_application_mgt_${a}`), 'internal_application_business_api_update']
-      : [],
+    config.applications.some((a) => !a.publicClient) && config.clients.length === 0 ? ['internal_application_mgt_client_secret_view'] : [],
   viewScopes: (apps) => (apps.length ? ['internal_application_mgt_view'] : []),
   writeScopes(c) {
     const out = [`internal_application_mgt_${verbOf(c)}`];

@@ -7,6 +7,7 @@ import { memoryIo } from '../io';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const IDENTIFIER = 'https://abc123.execute-api.us-east-1.amazonaws.com/dev';
+const KIM_PASSWORD = 'Kim-Passw0rd!cli';
 
 jest.setTimeout(30000);
 
@@ -25,7 +26,7 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-cli-'));
     const outputs = { 'pharmacy-user-api-dev': { api_id: 'abc123', api_endpoint: 'https://abc123.execute-api.us-east-1.amazonaws.com', stage_invoke_url: IDENTIFIER, api_identifier: IDENTIFIER, issuer: la.issuer, region: 'us-east-1', function_name: 'fn', stack_name: 'pharmacy-user-api-dev', environment: 'dev' } };
     fs.writeFileSync(path.join(dir, 'outputs.json'), JSON.stringify(outputs));
-    env = { ASGARDEO_CLIENT_ID: la.admin.clientId, ASGARDEO_CLIENT_SECRET: la.admin.clientSecret, ASGARDEO_BASE_URL: la.baseUrl, TOLLGATE_TARGET: 'local', TOLLGATE_CONFIG: path.join(REPO, 'tollgate.config.ts') };
+    env = { ASGARDEO_CLIENT_ID: la.admin.clientId, ASGARDEO_CLIENT_SECRET: la.admin.clientSecret, ASGARDEO_BASE_URL: la.baseUrl, TOLLGATE_TARGET: 'local', TOLLGATE_CONFIG: path.join(REPO, 'tollgate.config.ts'), TOLLGATE_USER_KIM_PASSWORD: KIM_PASSWORD, TOLLGATE_USER_LEE_PASSWORD: 'Lee-Passw0rd!cli' };
   });
   afterAll(async () => {
     await la.stop();
@@ -36,8 +37,9 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     const r = await run('plan', '--outputs', 'outputs.json', '--detailed-exitcode');
     expect(r.code).toBe(2);
     expect(r.out).toContain('+ api-resource https://abc123.execute-api.us-east-1.amazonaws.com/dev (create)');
-    // API resource, 2 clients, 2 roles, 2 users (the example's Kim and the role-less Lee).
-    expect(r.out).toContain('Plan: 7 to create, 0 to update, 0 to delete.');
+    // API resource, 2 clients, the demo spa, 2 roles, 2 users (the example's Kim and the role-less Lee).
+    expect(r.out).toContain('Plan: 8 to create, 0 to update, 0 to delete.');
+    expect(r.out).not.toContain(KIM_PASSWORD);
     expect(la.requests.writes()).toBe(0);
   });
 
@@ -47,7 +49,7 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     expect(md.out).toContain('API identifier (known after AWS deploy)');
     expect(md.out).toContain('| + create | application | `pharmacy-reader` |');
     const json = await run('plan', '--json', '--outputs', 'outputs.json');
-    expect(JSON.parse(json.out).summary.create).toBe(7);
+    expect(JSON.parse(json.out).summary.create).toBe(8);
     expect((await run('plan', '--json', '--markdown')).err).toContain('cannot be used together');
   });
 
@@ -78,6 +80,33 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     expect(await main(['token', '--client', 'nobody'], noCreds)).toBe(1);
     expect(noCreds.err()).toContain('unknown client "nobody"');
     expect((await run('token')).err).toContain('--client is required (configured clients: pharmacy-reader, pharmacy-admin)');
+  });
+
+  it('token --user signs a configured user in (app-native, password from her variable) and prints her token; errors say what to fix', async () => {
+    const r = await run('token', '--user', 'kim@gmail.com');
+    expect(r.code).toBe(0);
+    const [, payload] = r.out.trim().split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    expect(claims).toMatchObject({ given_name: 'Kim', aut: 'APPLICATION_USER' });
+    expect(claims.scope.split(' ')).toContain('get_pharmacy_user');
+    expect(r.err).toContain('kim@gmail.com signed in through pharmacy-demo; scope:');
+    expect(r.out + r.err).not.toContain(KIM_PASSWORD);
+
+    const wrong = memoryIo({ env: { ...env, TOLLGATE_USER_KIM_PASSWORD: 'Not-the-passw0rd!' }, cwd: dir });
+    expect(await main(['token', '--user', 'kim@gmail.com'], wrong)).toBe(1);
+    expect(wrong.err()).toContain('Invalid username or password (msg_invalid_un_pw)');
+    expect(wrong.err()).not.toContain('Not-the-passw0rd!');
+
+    // No variable and no terminal (tests have no TTY): what to export.
+    const unset = memoryIo({ env: { ...env, TOLLGATE_USER_KIM_PASSWORD: '' }, cwd: dir });
+    expect(await main(['token', '--user', 'kim@gmail.com'], unset)).toBe(1);
+    expect(unset.err()).toContain('$TOLLGATE_USER_KIM_PASSWORD is not set');
+    expect(unset.err()).toContain('export TOLLGATE_USER_KIM_PASSWORD');
+
+    const unknown = await run('token', '--user', 'kim@example.org');
+    expect(unknown.err).toContain('unknown user "kim@example.org"');
+    expect(unknown.err).toContain('use one of: kim@gmail.com, lee@example.com');
+    expect((await run('token', '--user', 'kim@gmail.com', '--client', 'pharmacy-reader')).err).toContain('--user and --client cannot be used together');
   });
 
   it('clear errors: missing credentials, other-stack outputs, malformed outputs, unknown flag', async () => {

@@ -115,8 +115,18 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
       'PUT /user | no token | 401 {"message":"Unauthorized"}',
       'PUT /user | token of pharmacy-reader (lacks update_pharmacy_user) | 403 {"message":"Forbidden"}',
       expect.stringMatching(/^PUT \/user \| token of pharmacy-admin \(update_pharmacy_user\) \| 200/),
+      // The example's test users, signed in app-native with passwords generated for this local run.
+      'GET /user | kim@gmail.com through pharmacy-demo (role grants get_pharmacy_user) | 200 {"message":"Welcome Kim!"}',
+      'POST /user | kim@gmail.com through pharmacy-demo (no role grants create_pharmacy_user) | 403 {"message":"Forbidden"}',
+      'PUT /user | kim@gmail.com through pharmacy-demo (no role grants update_pharmacy_user) | 403 {"message":"Forbidden"}',
+      'GET /user | lee@example.com through pharmacy-demo (no role grants get_pharmacy_user) | 403 {"message":"Forbidden"}',
+      'POST /user | lee@example.com through pharmacy-demo (no role grants create_pharmacy_user) | 403 {"message":"Forbidden"}',
+      'PUT /user | lee@example.com through pharmacy-demo (no role grants update_pharmacy_user) | 403 {"message":"Forbidden"}',
     ]);
     expect(o.output()).not.toContain(asgardeo.admin.clientSecret);
+    // Each generated password is printed once (the run's one-time print), nowhere else.
+    const kimPassword = o.env.TOLLGATE_USER_KIM_PASSWORD!;
+    expect(o.output().split(kimPassword).length - 1).toBe(1);
 
     const writes = asgardeo.requests.writes();
     const again = await runDeploy(deployOptions(adminEnv(), { smoke: false }));

@@ -41,7 +41,11 @@ describe('access matrix', () => {
     expect(m.warnings).toEqual([]);
     const text = renderAccessMatrix(m, 'text');
     expect(text.split('\n')[0]).toMatch(/^route\s+required scopes \(any one\)\s+clients \(client credentials\)\s+roles \(users signing in\)$/);
-    expect(text).toMatch(/GET \/user\s+get_pharmacy_user\s+pharmacy-reader \(get_pharmacy_user\)\s+pharmacist \(get_pharmacy_user; no sign-in client admits it\)/);
+    // The example's spa is a sign-in path admitting organization roles; each role lists its users.
+    expect(text).toMatch(
+      /GET \/user\s+get_pharmacy_user\s+pharmacy-reader \(get_pharmacy_user\)\s+pharmacist \(get_pharmacy_user via pharmacy-demo; users: none\), PharmacyUser \(get_pharmacy_user via pharmacy-demo; users: kim@gmail.com\)/,
+    );
+    expect(text).toMatch(/PUT \/user\s+update_pharmacy_user\s+pharmacy-admin \(update_pharmacy_user\)\s+pharmacist \(update_pharmacy_user; no sign-in client admits it; users: none\)/);
   });
 
   test('a route scope nobody can obtain is a warning naming route and scope', () => {
@@ -62,11 +66,25 @@ describe('access matrix', () => {
     };
     const get = buildAccessMatrix(cfg).routes[0];
     expect(get.roles).toEqual([
-      { name: 'pharmacist', scopes: ['get_pharmacy_user'], via: ['pharmacy-portal'], users: [] },
-      { name: 'PharmacyUser', scopes: ['get_pharmacy_user'], via: ['pharmacy-portal'], users: ['kim@gmail.com'] },
+      { name: 'pharmacist', scopes: ['get_pharmacy_user'], via: ['pharmacy-portal', 'pharmacy-demo'], users: [] },
+      { name: 'PharmacyUser', scopes: ['get_pharmacy_user'], via: ['pharmacy-portal', 'pharmacy-demo'], users: ['kim@gmail.com'] },
     ]);
     // The portal is not authorized for update_pharmacy_user, so the role gives no way in there.
     expect(buildAccessMatrix(cfg).routes[2].roles[0].via).toEqual([]);
+  });
+
+  test('a user-facing application with its own roles admits only the roles whose audience it is', () => {
+    const cfg: ResolvedConfig = {
+      ...config,
+      applications: config.applications.map((a) => ({ ...a, roleAudience: 'application' as const })),
+      roles: [...config.roles, { name: 'demo-reader', audience: { type: 'application', client: 'pharmacy-demo' }, scopes: ['get_pharmacy_user'], users: ['lee@example.com'] }],
+    };
+    const get = buildAccessMatrix(cfg).routes[0];
+    expect(get.roles.map((r) => [r.name, r.via, r.users])).toEqual([
+      ['pharmacist', [], []],
+      ['PharmacyUser', [], ['kim@gmail.com']],
+      ['demo-reader', ['pharmacy-demo'], ['lee@example.com']],
+    ]);
   });
 });
 

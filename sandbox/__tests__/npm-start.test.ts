@@ -44,7 +44,14 @@ test('npm start -- --once runs the tutorial flow on the example and exits 0', as
   expect(stdout).toMatch(/\[1\/4\] Preflight checks/);
   expect(stdout).toMatch(/✓ issuer discovery: http:\/\/127\.0\.0\.1:\d+\/t\/pharmacy\/oauth2\/token\/\.well-known\/openid-configuration/);
   expect(stdout).toContain('creating application pharmacy-reader');
-  expect(stdout).toContain('What was checked (9 of 9 passed)');
+  // 9 client checks, then the example's users: Kim greeted by name, Lee (no role) refused.
+  expect(stdout).toContain('What was checked (15 of 15 passed)');
+  expect(stdout).toContain('✓ GET /user    kim@gmail.com through pharmacy-demo (role grants get_pharmacy_user): 200 {"message":"Welcome Kim!"}');
+  expect(stdout).toContain('✓ GET /user    lee@example.com through pharmacy-demo (no role grants get_pharmacy_user): 403 {"message":"Forbidden"}');
+  expect(stdout).toMatch(/User flow kim@gmail\.com: app-native sign-in \d+ ms, then the API calls \d+ ms/);
+  // Each generated password appears exactly once in the whole output.
+  const kimPassword = /Test user kim@gmail\.com: password (\S+) /.exec(stdout)![1]!;
+  expect(stdout.split(kimPassword).length - 1).toBe(1);
   expect(stdout).toContain('✓ GET /user    no token: 401 {"message":"Unauthorized"}');
   expect(stdout).toContain('✓ GET /user    token of pharmacy-reader (get_pharmacy_user): 200 {"message":"Welcome User!"}');
   expect(stdout).toContain('✓ GET /user    token of pharmacy-admin (lacks get_pharmacy_user): 403 {"message":"Forbidden"}');

@@ -47,6 +47,15 @@ export function renderTryIt(o: TryItOptions): string {
     lines.push(`  ${tokenVar(c.name)}=$(${tokenCmd(c.name)})   # ${c.name}${id ? ` (client id ${id})` : ''}: ` +
       `${c.scopes.join(' ') || 'no scopes'}`);
   }
+  const signInApp = o.config.applications.find((a) => a.appNativeAuthentication);
+  if (signInApp && o.config.users.length) {
+    lines.push('', `  # Test users, signed in through ${signInApp.name} (app-native): the password from its variable, else asked for:`);
+    for (const u of o.config.users) {
+      const variable = u.password.kind === 'invite' ? '' : ` ($${u.password.variable}, printed above)`;
+      lines.push(`  TOKEN_${u.userName.split('@')[0]!.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}=$(npm run -s tollgate -- token --user ${shellQuote(u.userName)}` +
+        `${flags ? ` ${flags}` : ''})   # ${u.userName}${variable}`);
+    }
+  }
   lines.push('', '  # Calls:');
   for (const route of o.config.routes) {
     lines.push(`  ${curl(o.stageInvokeUrl, route)}   # ${route.routeKey}: ${route.public ? 'public, 2xx' : '401 without a token'}`);

@@ -69,6 +69,9 @@ export async function runSandbox(argv: string[], io: CliIo, deps: RunSandboxDeps
     const { result } = sandbox;
     const sinceProcessStart = performance.now() - (deps.processStartMs ?? callStart);
     io.stdout.write(`\n${renderChecks(result.smoke ?? { checks: [], skipped: [] })}\n`);
+    for (const [user, t] of Object.entries(result.smoke?.timings ?? {})) {
+      io.stdout.write(`User flow ${user}: app-native sign-in ${Math.round(t.signInMs)} ms, then the API calls ${Math.round(t.callMs)} ms\n`);
+    }
     io.stdout.write(`Sandbox ready in ${seconds(sandbox.readyMs)} (${seconds(sinceProcessStart)} from process start): ` +
       `${result.outputs.stageInvokeUrl}\n\n`);
     if (values.once) return 0;

@@ -4,6 +4,7 @@ import { loadConfig, type ResolvedConfig } from '../../config';
 import { reconcilerSide, runDeploy, type DeployResult } from '../../deploy';
 import type { LocalAsgardeo } from '../asgardeo';
 import { DEFAULT_ASGARDEO_PORT, startAsgardeoOnPreferredPort } from './asgardeo-port';
+import { configureSandboxDemo, startSandboxDemo } from './demo';
 import { SandboxRunner } from './sandbox-runner';
 
 export interface SandboxOptions {
@@ -40,6 +41,8 @@ export interface Sandbox {
   readonly stageInvokeUrl: string;
   /** Variables that point `tollgate` commands at this sandbox (target, Asgardeo URL, admin credentials). */
   readonly commandEnv: Readonly<Record<string, string>>;
+  /** The demo page (sandbox/demo), when served: see ./demo.ts for where. */
+  readonly demoUrl: string | undefined;
   /** Milliseconds from startSandbox() to the end of the first smoke test. */
   readonly readyMs: number;
   /**
@@ -74,6 +77,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   };
   const env: NodeJS.ProcessEnv = { ...base, ...commandEnv };
   const configOf = (file: string, environmentName?: string) => loadConfig({ file, env: environmentName, target: 'local', asgardeoBaseUrl: asgardeo.baseUrl, environment: env });
+  const demo = await startSandboxDemo(configOf(configFile, o.env));
   const outdir = path.resolve(o.cwd, o.outdir ?? path.join('.tollgate', 'sandbox'));
   const runner = new SandboxRunner({ config: (op) => configOf(op.configFile, op.environment), outdir: path.join(outdir, 'cdktf.out'), log: o.gatewayLog ?? (() => undefined) });
   const side = reconcilerSide({ env });
@@ -106,7 +110,14 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   let result: DeployResult;
   try {
     result = await deploy();
+    if ('server' in demo) {
+      await configureSandboxDemo(demo, result.config, asgardeo.admin, result.outputs.stageInvokeUrl);
+      o.write(`Demo page: ${demo.url} (sign in as a test user)\n`);
+    } else {
+      o.write(`Demo page not served: ${demo.reason}\n`);
+    }
   } catch (err) {
+    if ('server' in demo) await demo.server.stop();
     await runner.stop();
     await asgardeo.stop();
     throw err;
@@ -126,6 +137,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       return result.outputs.stageInvokeUrl;
     },
     commandEnv,
+    demoUrl: 'server' in demo ? demo.url : undefined,
     readyMs,
     async redeploy(r = {}) {
       if (r.configFile) configFile = path.resolve(o.cwd, r.configFile);
@@ -137,6 +149,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     },
     stop() {
       stopped ??= (async () => {
+        if ('server' in demo) await demo.server.stop();
         await runner.stop();
         await asgardeo.stop();
       })();
