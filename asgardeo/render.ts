@@ -1,3 +1,4 @@
+import { styleText } from 'node:util';
 import type { AsgardeoPlan, ChangeAction, FieldDiff, FieldSensitivity, PlannedChange } from './plan';
 import { planHasChanges, SENSITIVE, summarize } from './plan';
 import { kindOf } from './resources';
@@ -5,14 +6,13 @@ import { kindOf } from './resources';
 export { summarize };
 
 const SYMBOL: Record<ChangeAction, string> = { create: '+', update: '~', delete: '-', 'no-op': ' ', conflict: '!' };
-const COLOR: Record<ChangeAction, string> = {
-  create: '\x1b[32m',
-  update: '\x1b[33m',
-  delete: '\x1b[31m',
-  'no-op': '\x1b[2m',
-  conflict: '\x1b[35m',
+const COLOR: Record<ChangeAction, Parameters<typeof styleText>[0]> = {
+  create: 'green',
+  update: 'yellow',
+  delete: 'red',
+  'no-op': 'dim',
+  conflict: 'magenta',
 };
-const RESET = '\x1b[0m';
 const TAG: Partial<Record<ChangeAction, string>> = { 'no-op': ' (no change)', conflict: ' (CONFLICT)' };
 
 /** A field's sensitivity: set on the field, else declared by its resource kind. */
@@ -64,7 +64,7 @@ export function planData(plan: AsgardeoPlan): AsgardeoPlan & { summary: Record<C
 export function renderPlan(plan: AsgardeoPlan, format: 'text' | 'json' | 'markdown', opts: { color?: boolean } = {}): string {
   if (format === 'json') return `${JSON.stringify(planData(plan), null, 2)}\n`;
   if (format === 'markdown') return renderMarkdown(plan);
-  const paint = (a: ChangeAction, s: string) => (opts.color ? `${COLOR[a]}${s}${RESET}` : s);
+  const paint = (a: ChangeAction, s: string) => (opts.color ? styleText(COLOR[a], s, { validateStream: false }) : s);
   const lines = [header(plan), ''];
   for (const c of plan.changes) {
     lines.push(paint(c.action, `${SYMBOL[c.action]} ${c.type} ${c.name}${TAG[c.action] ?? ` (${c.action})`}`));

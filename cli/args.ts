@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs, styleText, type ParseArgsConfig } from 'node:util';
 import { printError, UsageError } from '../errors';
 import type { CliIo } from './io';
 
@@ -6,25 +6,72 @@ export { UsageError };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** Flags every command understands (see README "Command line"). */
-export const COMMON_OPTIONS = {
+/** Flags every command understands: what it works on, help, and colour (see README "Command line"). */
+export const BASE_OPTIONS = {
   env: { type: 'string', short: 'e' },
   config: { type: 'string', short: 'c' },
-  outputs: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+  'no-color': { type: 'boolean', default: false },
+} as const satisfies Options;
+
+/** Report formats and Terraform's exit codes: only for commands that print a plan. */
+export const REPORT_OPTIONS = {
   json: { type: 'boolean', default: false },
   markdown: { type: 'boolean', default: false },
   'detailed-exitcode': { type: 'boolean', default: false },
-  yes: { type: 'boolean', short: 'y', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies Options;
 
-/** `util.parseArgs` with the common flags merged in; unknown flags are a UsageError. */
-export function parseCommandArgs<T extends Options>(argv: string[], extra: T) {
+/** Approval without a prompt; `--auto-approve` is Terraform's spelling of `--yes`. */
+export const APPROVE_OPTIONS = {
+  yes: { type: 'boolean', short: 'y', default: false },
+  'auto-approve': { type: 'boolean', default: false },
+} as const satisfies Options;
+
+/** The flags of the commands that read the stack outputs, print a report and may write (plan, apply, destroy, token). */
+export const COMMON_OPTIONS = {
+  ...BASE_OPTIONS,
+  outputs: { type: 'string' },
+  ...REPORT_OPTIONS,
+  ...APPROVE_OPTIONS,
+} as const satisfies Options;
+
+/**
+ * `util.parseArgs` with `base` (default: the common flags) merged in; unknown flags are a UsageError.
+ * Terraform's single-dash spelling of a long flag (`-detailed-exitcode`, `-auto-approve`) is accepted,
+ * and `--auto-approve` sets `yes`.
+ */
+export function parseCommandArgs<T extends Options, B extends Options = typeof COMMON_OPTIONS>(argv: string[], extra: T, base?: B) {
+  const options = { ...(base ?? COMMON_OPTIONS), ...extra } as B & T;
   try {
-    return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...extra }, allowPositionals: false, strict: true });
+    const parsed = parseArgs({ args: terraformStyle(argv, options), options, allowPositionals: false, strict: true });
+    const values = parsed.values as Record<string, unknown>;
+    if (values['auto-approve'] === true) values.yes = true;
+    return parsed;
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(doubleDashHint((err as Error).message, argv, options));
   }
+}
+
+/** Rewrites `-name` / `-name=value` to `--name` when `name` is a long flag of `options` (Terraform's spelling). */
+export function terraformStyle(argv: readonly string[], options: Options): string[] {
+  const out: string[] = [];
+  let rest = false;
+  for (const arg of argv) {
+    if (rest || arg === '--') {
+      rest = true;
+      out.push(arg);
+      continue;
+    }
+    const m = /^-([a-z][a-z0-9-]+)(=.*)?$/.exec(arg);
+    out.push(m && m[1]! in options ? `-${arg}` : arg);
+  }
+  return out;
+}
+
+/** parseArgs reads an unknown `-name` as the short flags -n -a ...: say which flag it was instead. */
+function doubleDashHint(message: string, argv: readonly string[], options: Options): string {
+  const single = argv.find((a) => /^-[a-z][a-z0-9-]+/.test(a) && !(a.slice(1).split('=')[0]! in options));
+  return single ? `unknown flag "${single}": this command has no --${single.slice(1).split('=')[0]} (see --help)` : message;
 }
 
 /** Output format from `--json` / `--markdown` (mutually exclusive). */
@@ -44,6 +91,22 @@ export const RECONCILE_OPTIONS = {
   adopt: { type: 'boolean', default: false },
 } as const satisfies Options;
 
-export function useColor(io: CliIo): boolean {
-  return !!io.stdout.isTTY && !io.env.NO_COLOR;
+/**
+ * Whether to colour what goes to stdout, with the rules of `util.styleText`'s stream check:
+ * `--no-color` and a non-empty `NO_COLOR` turn colour off, `FORCE_COLOR` (not 0/false) turns it on,
+ * else colour only on a terminal.
+ */
+export function useColor(io: CliIo, values: { 'no-color'?: unknown } = {}): boolean {
+  if (values['no-color'] === true) return false;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== '0' && force !== 'false') return true;
+  if (io.env.NO_COLOR) return false;
+  return !!io.stdout.isTTY && io.env.TERM !== 'dumb';
+}
+
+type Style = Parameters<typeof styleText>[0];
+
+/** `text` in `style` when `color`, else as it is. The caller decides with `useColor`. */
+export function paint(style: Style, text: string, color: boolean): string {
+  return color ? styleText(style, text, { validateStream: false }) : text;
 }

@@ -77,7 +77,8 @@ export function reconcileOptions(values: ContextFlags, io: CliIo): ReconcileOpti
 
 /** The command to print for a rerun or resume: the flags that chose what to work on (never --yes). */
 export function repeatCommand(command: string, values: ContextFlags & { 'no-smoke'?: unknown }): string {
-  const parts = [`tollgate ${command}`];
+  // `npx tollgate` runs from a clone as printed (tollgate is not on PATH unless installed globally).
+  const parts = [`npx tollgate ${command}`];
   const quote = (v: string) => (/^[\w./:@-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
   if (typeof values.env === 'string') parts.push('--env', quote(values.env));
   if (typeof values.config === 'string') parts.push('--config', quote(values.config));

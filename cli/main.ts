@@ -43,21 +43,27 @@ export function usage(dir: string = COMMANDS_DIR): string {
     'Commands:',
     ...lines,
     '',
-    'Common options: --env <name>  --config <file>  --outputs <file>  --json  --markdown  --detailed-exitcode  --yes',
-    'Run `tollgate <command> --help` for the options of one command.',
+    'Common options: --env <name>  --config <file>  --no-color  --help',
+    'Run `npx tollgate <command> --help` for the options of one command; `npx tollgate --version` for the version.',
+    "Terraform's spellings work too: -detailed-exitcode, -auto-approve (= --yes), -no-color.",
     '',
   ].join('\n');
 }
 
+const VERSION_FLAGS = new Set(['--version', '-version', '-v']);
+
 export async function main(argv: string[], io: CliIo, dir: string = COMMANDS_DIR): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  const [given, ...rest] = argv;
+  // Terraform's and most CLIs' spellings of the version flag run the `version` command.
+  const name = given && VERSION_FLAGS.has(given) ? 'version' : given;
+  if (!name || name === '--help' || name === '-h' || name === '-help' || name === 'help') {
     io.stdout.write(usage(dir));
     return name ? EXIT_OK : EXIT_ERROR;
   }
   const names = listCommands(dir);
   if (!names.includes(name)) {
-    io.stderr.write(`tollgate: unknown command "${name}". Known commands: ${names.join(', ')}\n\n${usage(dir)}`);
+    const hint = name.startsWith('-') ? ` (flags go after the command: npx tollgate <command> ${name})` : '';
+    io.stderr.write(`tollgate: unknown command "${name}"${hint}. Known commands: ${names.join(', ')}\n\n${usage(dir)}`);
     return EXIT_ERROR;
   }
   return loadCommand(name, dir).run(rest, io);

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -133,8 +134,7 @@ export function parseDiff(output: string): InfraDiff {
 }
 
 export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+  return stripVTControlCharacters(text);
 }
 
 function tail(text: string, lines: number): string {

@@ -46,6 +46,8 @@ export interface ExportedApplication {
   /** `inboundProtocolConfiguration.oidc.grantTypes`, as stored. */
   readonly grantTypes: readonly string[];
   readonly callbackUrls: readonly string[];
+  /** `oidc.allowedOrigins`: browser origins allowed to call the token endpoint (user-facing apps). */
+  readonly allowedOrigins?: readonly string[];
   readonly publicClient: boolean;
   /** `oidc.accessToken.type`: `JWT`, or `Default` (opaque, which no JWT authorizer can validate). */
   readonly accessTokenType: string;

@@ -1,4 +1,4 @@
-import { GRANT_TYPES, type GrantType } from '../config/schema';
+import { GRANT_TYPES, USER_GRANT_TYPES, type GrantType } from '../config/schema';
 import type { ExportedApplication, ExportedRole, ExportedSetup, ExportedUser } from './model';
 
 /** Access token lifetimes the configuration accepts (`clients[].accessTokenLifetimeSeconds`). */
@@ -32,7 +32,7 @@ export function renderConfigFragment(setup: ExportedSetup): RenderedFragment {
 
   out.comment(`Exported by \`tollgate export\` from the Asgardeo organization "${setup.organization}": the API resource`);
   out.comment(`"${setup.apiResource.name}" and the applications, roles and users that use it. No secret is exported.`);
-  out.comment('Each "NOTE:" is a difference tollgate would change when it takes the setup over (`tollgate plan --adopt`).');
+  out.comment('Each "NOTE:" is a difference tollgate would change when it takes the setup over (`npx tollgate plan --adopt`).');
 
   out.open('asgardeo: {');
   out.line(`organization: ${str(setup.organization)},`);
@@ -55,11 +55,22 @@ export function renderConfigFragment(setup: ExportedSetup): RenderedFragment {
   if (!setup.apiResource.requiresAuthorization) out.line('requiresAuthorization: false,');
   out.close('},');
 
-  const clients = [...setup.applications].sort(byName);
-  const clientNames = new Set(clients.map((c) => c.name));
-  out.open('clients: [');
-  for (const app of clients) renderClient(out, app, setup.apiResource.identifier, apiScopes, notes);
-  out.close('],');
+  const sorted = [...setup.applications].sort(byName);
+  const userFacing = sorted.filter((a) => userFacingKind(a) !== undefined);
+  const clients = sorted.filter((a) => userFacingKind(a) === undefined);
+  const clientNames = new Set(sorted.map((c) => c.name));
+  if (clients.length === 0) {
+    out.line('clients: [],');
+  } else {
+    out.open('clients: [');
+    for (const app of clients) renderClient(out, app, setup.apiResource.identifier, apiScopes, notes);
+    out.close('],');
+  }
+  if (userFacing.length > 0) {
+    out.open('applications: [');
+    for (const app of userFacing) renderApplication(out, app, setup.apiResource.identifier, apiScopes, notes);
+    out.close('],');
+  }
 
   const roles: ExportedRole[] = [];
   for (const role of [...setup.roles].sort(byName)) {
@@ -134,6 +145,83 @@ function renderClient(out: SourceWriter, app: ExportedApplication, identifier: s
   }
   out.line(`roleAudience: ${str(app.roleAudience === 'ORGANIZATION' ? 'organization' : 'application')},`);
   out.close('},');
+}
+
+/**
+ * Which user-facing kind an application is, or undefined for a machine client: a public client is a
+ * single-page app; a confidential one that signs users in (authorization code) and has no
+ * client_credentials grant is a web app. Either needs a callback URL the configuration accepts.
+ */
+function userFacingKind(app: ExportedApplication): 'spa' | 'web' | undefined {
+  // Without a callback URL the configuration can hold, it cannot be an application: it is rendered as a client, with notes.
+  if (!app.callbackUrls.some(isUserCallbackUrl)) return undefined;
+  if (app.publicClient) return 'spa';
+  if (app.grantTypes.includes('authorization_code') && !app.grantTypes.includes('client_credentials')) return 'web';
+  return undefined;
+}
+
+/** A user-facing application (`applications[]`, kind spa or web): people sign in through it. */
+function renderApplication(out: SourceWriter, app: ExportedApplication, identifier: string, apiScopes: ReadonlySet<string>, notes: string[]): void {
+  const kind = userFacingKind(app) ?? 'web';
+  const about = `application "${app.name}"`;
+  out.open('{');
+  out.line(`kind: ${str(kind)},`);
+  out.line(`name: ${str(app.name)},`);
+  if (app.description) out.line(`description: ${str(app.description)},`);
+  if (app.accessTokenType !== 'JWT') {
+    note(out, notes, `${about}: Asgardeo issues it opaque ("${app.accessTokenType}") access tokens; tollgate configures JWT, the only kind API Gateway's JWT authorizer validates.`);
+  }
+  if (!app.audience.includes(identifier) || app.audience.length !== 1) {
+    const now = app.audience.length === 0 ? 'empty, so its tokens\' "aud" holds only its client id' : `[${app.audience.join(', ')}]`;
+    note(out, notes, `${about}: its idToken.audience is ${now}; tollgate sets it to the API identifier, the audience the gateway's authorizer checks.`);
+  }
+  const allowed = kind === 'spa' ? USER_GRANT_TYPES.filter((g) => g !== 'password') : USER_GRANT_TYPES;
+  const dropped = app.grantTypes.filter((g) => !(allowed as readonly string[]).includes(g));
+  if (dropped.length > 0) note(out, notes, `${about}: grant type(s) a ${kind} application does not have would be removed: ${dropped.join(', ')}.`);
+  for (const g of ['authorization_code', 'refresh_token'] as const) {
+    if (!app.grantTypes.includes(g)) note(out, notes, `${about}: tollgate gives every ${kind} application the ${g} grant, which it lacks today.`);
+  }
+  const callbackUrls = app.callbackUrls.filter(isUserCallbackUrl);
+  const badCallbacks = app.callbackUrls.filter((u) => !isUserCallbackUrl(u));
+  if (badCallbacks.length > 0) {
+    note(out, notes, `${about}: callback URL(s) the configuration cannot hold (https, or http on localhost) are left out and would be removed: ${badCallbacks.join(', ')}.`);
+  }
+  out.line(`callbackUrls: ${strArray(callbackUrls)},`);
+  const origins = app.allowedOrigins ?? [];
+  const defaultOrigins = kind === 'spa' ? [...new Set(callbackUrls.map(originOf))] : [];
+  if (origins.length > 0 && !sameSet(origins, defaultOrigins)) out.line(`allowedOrigins: ${strArray(origins)},`);
+  out.line(`scopes: ${strArray(app.authorizedScopes.filter((s) => apiScopes.has(s)))},`);
+  if (app.otherAuthorizedApis.length > 0) {
+    out.comment(`Also authorized for other API resources (not exported, left as they are): ${app.otherAuthorizedApis.join(', ')}.`);
+  }
+  const lifetime = app.accessTokenLifetimeSeconds;
+  if (lifetime !== undefined && lifetime >= LIFETIME_RANGE.min && lifetime <= LIFETIME_RANGE.max) {
+    out.line(`accessTokenLifetimeSeconds: ${lifetime},`);
+  } else if (lifetime !== undefined) {
+    note(out, notes, `${about}: its access token lifetime of ${lifetime} s is outside ${LIFETIME_RANGE.min}-${LIFETIME_RANGE.max} s; tollgate would set the default, 3600 s.`);
+  }
+  out.line(`roleAudience: ${str(app.roleAudience === 'ORGANIZATION' ? 'organization' : 'application')},`);
+  if (kind === 'web' && app.grantTypes.includes('password')) out.line('passwordGrant: true,');
+  out.close('},');
+}
+
+/** What `applications[].callbackUrls` accepts: https, or http on a loopback host. */
+function isUserCallbackUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    if (url.hash) return false;
+    return url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname));
+  } catch {
+    return false;
+  }
+}
+
+function originOf(url: string): string {
+  return new URL(url).origin;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
 }
 
 /** Why a role cannot go into the configuration as it is, or undefined when it can. */

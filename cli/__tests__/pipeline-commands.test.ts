@@ -65,7 +65,7 @@ describe('tollgate deploy (command)', () => {
     const x = deps();
     x.side.failApply = new Error('boom');
     expect(await deployCommand(['--env', 'dev', '--config', CONFIG, '--yes', '--no-smoke'], m, x.d)).toBe(1);
-    expect(m.err()).toContain(`To resume: fix the problem above, then run \`tollgate deploy --env dev --config ${CONFIG} --no-smoke --from asgardeo\``);
+    expect(m.err()).toContain(`To resume: fix the problem above, then run \`npx tollgate deploy --env dev --config ${CONFIG} --no-smoke --from asgardeo\``);
   });
 
   test('bad flags are usage errors', async () => {

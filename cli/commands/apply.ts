@@ -32,7 +32,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     const options = reconcileOptions(values, io);
     const result = await applyAsgardeo(options);
-    io.stdout.write(renderPlan(result.plan, format, { color: format === 'text' && useColor(io) }));
+    io.stdout.write(renderPlan(result.plan, format, { color: format === 'text' && useColor(io, values) }));
     const file =
       typeof values['outputs-out'] === 'string' ? path.resolve(io.cwd, values['outputs-out']) : asgardeoOutputsPath(options.config, io.cwd);
     writeAsgardeoOutputs(file, result.outputs);

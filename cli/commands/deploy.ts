@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { CdktfRunner, isInteractive, reconcilerSide, runDeploy, terminalPrompt, type ResumableStep } from '../../deploy';
-import { parseCommandArgs, reportError, UsageError } from '../args';
+import { APPROVE_OPTIONS, BASE_OPTIONS, parseCommandArgs, reportError, UsageError } from '../args';
 import { configFromFlags, repeatCommand, withTarget } from '../context';
 import type { CommandDeps } from '../deps';
 import { EXIT_OK, type CliIo } from '../io';
@@ -14,6 +14,9 @@ const DEPLOY_OPTIONS = {
   once: { type: 'boolean', default: false },
 } as const;
 
+/** deploy prints progress, not a plan: no --json, --markdown or --detailed-exitcode. */
+const DEPLOY_BASE = { ...BASE_OPTIONS, outputs: { type: 'string' }, ...APPROVE_OPTIONS } as const;
+
 export const DEPLOY_USAGE = `Usage: tollgate deploy [--env <name>] [--config <file>] [--yes] [--no-smoke]\
  [--from asgardeo|smoke] [--outputs <file>]
 
@@ -24,7 +27,7 @@ Deploys one environment in four steps, each with its time:
   3. asgardeo    the reconciler's apply, fed by the stack's outputs
   4. smoke       calls every route: no token -> 401, a token without its scopes -> 403, with them -> 2xx
 
-  --yes                  approve the AWS change without asking (required without a terminal, e.g. CI)
+  --yes, --auto-approve  approve the AWS change without asking (required without a terminal, e.g. CI)
   --no-smoke             skip the smoke test
   --from <step>          resume at asgardeo or smoke after a failure (reads the saved outputs file)
   --outputs <file>       where the stack outputs are written/read (default .tollgate/<stack>.outputs.json)
@@ -47,7 +50,7 @@ function sandbox(): typeof import('../../sandbox/local') {
 
 export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps = {}): Promise<number> {
   try {
-    const { values } = parseCommandArgs(argv, DEPLOY_OPTIONS);
+    const { values } = parseCommandArgs(argv, DEPLOY_OPTIONS, DEPLOY_BASE);
     if (values.help) {
       io.stdout.write(DEPLOY_USAGE);
       return EXIT_OK;

@@ -1,6 +1,6 @@
 import { destroyAsgardeo, planHasChanges, renderPlan } from '../../asgardeo';
 import { CdktfRunner, isInteractive, reconcilerSide, runDestroy, terminalPrompt } from '../../deploy';
-import { formatFromFlags, parseCommandArgs, reportError, useColor } from '../args';
+import { formatFromFlags, parseCommandArgs, reportError, UsageError, useColor } from '../args';
 import { configFromFlags, reconcileOptions, repeatCommand, stackOutputsFile } from '../context';
 import type { CommandDeps } from '../deps';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type CliIo } from '../io';
@@ -8,11 +8,11 @@ import { PLAN_OPTIONS } from './plan';
 
 export const summary = 'Delete the Asgardeo objects this stack owns (never users, never objects it does not own), then the AWS stack';
 
-const USAGE = `Usage: tollgate destroy --yes [--env <name>] [--config <file>] [--outputs <file>] [--json | --markdown]
+const USAGE = `Usage: tollgate destroy --yes [--env <name>] [--config <file>] [--outputs <file>] [--asgardeo-only [--json | --markdown] [--detailed-exitcode]]
 
   For the aws target, the AWS stack is destroyed next (\`cdktf destroy\`); on a terminal destroy asks first.
   --asgardeo-only        only the Asgardeo objects (always so for the local target)
-  --yes                  required without a terminal: destroy deletes the API resource, the client applications (and their
+  --yes, --auto-approve  required without a terminal: destroy deletes the API resource, the client applications (and their
                          roles) and the organization roles tollgate created for this stack
 `;
 
@@ -30,7 +30,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return EXIT_ERROR;
     }
     const result = await destroyAsgardeo(reconcileOptions(values, io));
-    io.stdout.write(renderPlan(result.plan, format, { color: format === 'text' && useColor(io) }));
+    io.stdout.write(renderPlan(result.plan, format, { color: format === 'text' && useColor(io, values) }));
     return values['detailed-exitcode'] && planHasChanges(result.plan) ? EXIT_CHANGES : EXIT_OK;
   } catch (err) {
     return reportError('destroy', err, io, USAGE);
@@ -41,7 +41,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 export async function combinedDestroyCommand(argv: string[], io: CliIo, deps: CommandDeps = {}): Promise<number> {
   try {
     const { values } = parseCommandArgs(argv, PLAN_OPTIONS);
-    formatFromFlags(values);
+    const report = (['json', 'markdown', 'detailed-exitcode'] as const).find((f) => values[f]);
+    if (report) throw new UsageError(`--${report} is for \`destroy --asgardeo-only\` (and the local target), which prints the Asgardeo plan; this destroy prints progress`);
     const config = configFromFlags(values, io);
     const side = deps.side ?? reconcilerSide({ env: io.env });
     const outputsFile = stackOutputsFile(values, io, { config, orLastDeploy: true });
@@ -60,6 +61,6 @@ export async function combinedDestroyCommand(argv: string[], io: CliIo, deps: Co
     });
     return EXIT_OK;
   } catch (err) {
-    return reportError('destroy', err, io);
+    return reportError('destroy', err, io, USAGE);
   }
 }

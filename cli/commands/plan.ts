@@ -36,7 +36,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const format = formatFromFlags(values);
     if (!values['asgardeo-only'] && configFromFlags(values, io).target === 'aws') return await combinedPlanCommand(argv, io);
     const plan = await planAsgardeo(reconcileOptions(values, io));
-    io.stdout.write(renderPlan(plan, format, { color: format === 'text' && useColor(io) }));
+    io.stdout.write(renderPlan(plan, format, { color: format === 'text' && useColor(io, values) }));
     return values['detailed-exitcode'] && planHasChanges(plan) ? EXIT_CHANGES : EXIT_OK;
   } catch (err) {
     return reportError('plan', err, io, USAGE);

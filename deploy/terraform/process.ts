@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 /** Runs one `terraform` command and collects what it printed (stdout and stderr apart). */
 import { spawn } from 'node:child_process';
 import { TerraformError } from './errors';
@@ -52,6 +53,5 @@ export function runProcess(binary: string, args: readonly string[], o: RunOption
 
 /** The last `lines` lines of a command's output, colour codes removed: enough for Terraform's error block. */
 export function outputTail(text: string, lines = 40): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '').trimEnd().split('\n').slice(-lines).join('\n');
+  return stripVTControlCharacters(text).trimEnd().split('\n').slice(-lines).join('\n');
 }

@@ -151,6 +151,7 @@ export function expectedQuickStartExport(organization: string): ExportedSetup {
         otherAuthorizedApis: [],
         grantTypes: ['authorization_code', 'refresh_token'],
         callbackUrls: [QUICK_START.app.callbackUrl],
+        allowedOrigins: [QUICK_START.app.callbackUrl],
         publicClient: true,
         accessTokenType: 'Default',
         accessTokenLifetimeSeconds: 3600,

@@ -62,16 +62,21 @@ describe('renderConfigFragment: the quick-start setup', () => {
     expect(loaded.asgardeo.organization).toBe('pharmacy');
     expect(loaded.scopes).toEqual([{ name: 'get_pharmacy_user', displayName: 'Get pharmacy user', description: 'Read the signed-in pharmacy user' }]);
     expect(loaded.apiResource).toEqual({ identifier: QUICK_START.identifier, name: 'Pharmacy User API', description: '', requiresAuthorization: true });
-    expect(loaded.clients).toEqual([
-      {
+    // A public client with a callback URL is a single-page app: a user-facing application, not a machine client.
+    expect(loaded.clients).toEqual([]);
+    expect(loaded.applications).toEqual([
+      expect.objectContaining({
+        kind: 'spa',
         name: 'Pharmacy App',
         description: 'Pharmacy single-page app',
         grantTypes: ['authorization_code', 'refresh_token'],
+        publicClient: true,
         callbackUrls: ['http://localhost:5173'],
+        allowedOrigins: ['http://localhost:5173'],
         scopes: ['get_pharmacy_user'],
-        accessTokenLifetimeSeconds: 3600,
+        accessToken: expect.objectContaining({ type: 'JWT', lifetimeSeconds: 3600 }),
         roleAudience: 'organization',
-      },
+      }),
     ]);
     expect(loaded.roles).toEqual([{ name: 'PharmacyUser', audience: { type: 'organization' }, scopes: ['get_pharmacy_user'], users: ['kim@gmail.com'] }]);
     expect(loaded.users).toEqual([
@@ -79,18 +84,17 @@ describe('renderConfigFragment: the quick-start setup', () => {
     ]);
   });
 
-  it("names the tutorial's mistakes as the fixes adopting would make, beside the client they concern", () => {
+  it("names the tutorial's mistakes as the fixes adopting would make, beside the application they concern", () => {
     const { notes, text } = renderConfigFragment(setup);
     expect(notes).toEqual([
-      expect.stringMatching(/^client "Pharmacy App": Asgardeo issues it opaque \("Default"\) access tokens; tollgate configures JWT/),
-      expect.stringMatching(/^client "Pharmacy App": its idToken.audience is empty, so its tokens' "aud" holds only its client id; tollgate sets it to the API identifier/),
-      expect.stringMatching(/^client "Pharmacy App": a public client \(no secret\) today/),
+      expect.stringMatching(/^application "Pharmacy App": Asgardeo issues it opaque \("Default"\) access tokens; tollgate configures JWT/),
+      expect.stringMatching(/^application "Pharmacy App": its idToken.audience is empty, so its tokens' "aud" holds only its client id; tollgate sets it to the API identifier/),
     ]);
     const lines = text.split('\n');
     const clientLine = lines.findIndex((l) => l.includes("name: 'Pharmacy App'"));
     const scopesLine = lines.findIndex((l, i) => i > clientLine && l.includes('scopes:'));
-    const noteLines = lines.map((l, i) => (l.includes('// NOTE: client "Pharmacy App"') ? i : -1)).filter((i) => i >= 0);
-    expect(noteLines).toHaveLength(3);
+    const noteLines = lines.map((l, i) => (l.includes('// NOTE: application "Pharmacy App"') ? i : -1)).filter((i) => i >= 0);
+    expect(noteLines).toHaveLength(2);
     for (const i of noteLines) expect(i > clientLine && i < scopesLine).toBe(true);
   });
 
@@ -110,7 +114,8 @@ describe('renderConfigFragment: the quick-start setup', () => {
     const reversed: ExportedSetup = { ...many, applications: [...many.applications].reverse(), roles: [...many.roles].reverse() };
     expect(renderConfigFragment(reversed).text).toBe(renderConfigFragment(many).text);
     const { loaded } = roundTrip(many);
-    expect(loaded.clients.map((c) => c.name)).toEqual(['a-svc', 'b-svc', 'Pharmacy App']);
+    expect(loaded.clients.map((c) => c.name)).toEqual(['a-svc', 'b-svc']);
+    expect(loaded.applications.map((c) => c.name)).toEqual(['Pharmacy App']);
     expect(loaded.users[0]!.roles).toEqual(['PharmacyUser', 'Zeta']);
   });
 });
@@ -127,7 +132,7 @@ describe('renderConfigFragment: what the configuration cannot say', () => {
     });
     expect(loaded.apiResource.description).toBe(tricky);
     expect(loaded.scopes[0]).toEqual({ name: 'get_pharmacy_user', displayName: tricky, description: tricky });
-    expect(loaded.clients[0]!.description).toBe(tricky);
+    expect(loaded.applications[0]!.description).toBe(tricky);
     expect(source).not.toContain('\nand a second line');
   });
 
@@ -141,13 +146,17 @@ describe('renderConfigFragment: what the configuration cannot say', () => {
       ],
     });
     const byName = Object.fromEntries(loaded.clients.map((c) => [c.name, c]));
-    expect(byName.web).toMatchObject({ grantTypes: ['authorization_code'], callbackUrls: ['https://c.example/cb'] });
+    // A confidential app signing users in with a usable callback URL is a web application; it keeps its password grant.
+    expect(loaded.applications).toEqual([
+      expect.objectContaining({ kind: 'web', name: 'web', grantTypes: ['authorization_code', 'refresh_token', 'password'], callbackUrls: ['https://c.example/cb'] }),
+    ]);
     expect(byName.legacy).toMatchObject({ grantTypes: ['client_credentials'], accessTokenLifetimeSeconds: 3600 });
     expect(byName['odd-callbacks']).toMatchObject({ grantTypes: ['client_credentials'], callbackUrls: [] });
     expect(notes).toEqual(
       expect.arrayContaining([
-        'client "web": grant type(s) tollgate does not configure would be removed: implicit, password.',
-        'client "web": callback URL(s) the configuration cannot hold (not an http(s) URL) are left out and would be removed: regexp=(https://a.example|https://b.example).',
+        'application "web": grant type(s) a web application does not have would be removed: implicit.',
+        'application "web": tollgate gives every web application the refresh_token grant, which it lacks today.',
+        'application "web": callback URL(s) the configuration cannot hold (https, or http on localhost) are left out and would be removed: regexp=(https://a.example|https://b.example).',
         'client "legacy": its access token lifetime of 604800 s is outside 60-86400 s; tollgate would set the default, 3600 s.',
         'client "legacy": none of its grant types can be configured; tollgate would give it client_credentials (the default).',
         'client "odd-callbacks": authorization_code needs a callback URL and none could be exported; the grant is left out (add it back with "callbackUrls").',
