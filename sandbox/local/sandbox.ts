@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig, type ResolvedConfig } from '../../config';
-import { reconcilerSide, runDeploy, type DeployResult } from '../../deploy';
+import { reconcilerSide, runDeploy, type DeployResult, type StackOperation } from '../../deploy';
 import type { LocalAsgardeo } from '../asgardeo';
 import { DEFAULT_ASGARDEO_PORT, startAsgardeoOnPreferredPort } from './asgardeo-port';
-import { SandboxRunner } from './sandbox-runner';
+import { chooseLocalInfra } from './infra-choice';
 
 export interface SandboxOptions {
   /** Configuration file. @default TOLLGATE_CONFIG, else `tollgate.config.ts` in `cwd` */
@@ -40,6 +40,8 @@ export interface Sandbox {
   readonly stageInvokeUrl: string;
   /** Variables that point `tollgate` commands at this sandbox (target, Asgardeo URL, admin credentials). */
   readonly commandEnv: Readonly<Record<string, string>>;
+  /** How the AWS side ran: real Terraform against the local control plane, or the synthesized-stack fallback. */
+  readonly awsPath: 'terraform' | 'synthesized';
   /** Milliseconds from startSandbox() to the end of the first smoke test. */
   readonly readyMs: number;
   /**
@@ -75,7 +77,13 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const env: NodeJS.ProcessEnv = { ...base, ...commandEnv };
   const configOf = (file: string, environmentName?: string) => loadConfig({ file, env: environmentName, target: 'local', asgardeoBaseUrl: asgardeo.baseUrl, environment: env });
   const outdir = path.resolve(o.cwd, o.outdir ?? path.join('.tollgate', 'sandbox'));
-  const runner = new SandboxRunner({ config: (op) => configOf(op.configFile, op.environment), outdir: path.join(outdir, 'cdktf.out'), log: o.gatewayLog ?? (() => undefined) });
+  const runnerOptions = { config: (op: StackOperation) => configOf(op.configFile, op.environment), outdir: path.join(outdir, 'cdktf.out'), log: o.gatewayLog ?? (() => undefined) };
+  const infra = await chooseLocalInfra({ ...runnerOptions, environment: base, projectDir: o.cwd }).catch(async (err: unknown) => {
+    await asgardeo.stop();
+    throw err;
+  });
+  const { runner } = infra;
+  o.write(`${infra.message}\n`);
   const side = reconcilerSide({ env });
   const restart = o.restartCommand ?? 'npm start';
 
@@ -126,6 +134,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       return result.outputs.stageInvokeUrl;
     },
     commandEnv,
+    awsPath: infra.path,
     readyMs,
     async redeploy(r = {}) {
       if (r.configFile) configFile = path.resolve(o.cwd, r.configFile);
