@@ -169,9 +169,12 @@ export class LocalTerraformRunner implements InfraRunner {
   }
 }
 
-/** Terraform's progress lines, indented under the pipeline's step. */
+/** Terraform's summary lines only (plan counts, apply result, errors), indented under the pipeline's step. */
 function quiet(write: (text: string) => void): (text: string) => void {
-  return (text) => write(text.replace(/^(?=.)/gm, '    '));
+  return (text) => {
+    const lines = text.split('\n').filter((l) => /^\s*(Plan:|Apply complete|Destroy complete|Error|Terraform has been successfully initialized)/.test(l));
+    if (lines.length) write(`${lines.map((l) => `    terraform: ${l.trim()}`).join('\n')}\n`);
+  };
 }
 
 function freePort(): Promise<number> {
