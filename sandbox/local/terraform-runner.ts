@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { InfraDiff, InfraRunner, StackOperation, ToolVersions } from '../../deploy';
 import { projectLockFile, TerraformWorkspace, type TerraformSetup } from '../../deploy/terraform';
 import { offlineEnvironment } from '../../deploy/terraform/offline';
@@ -69,11 +70,17 @@ export class LocalTerraformRunner implements InfraRunner {
   }
 
   async deploy(o: StackOperation & { outputsFile: string }): Promise<void> {
+    const t0 = performance.now();
     const ws = await this.prepare(o);
+    const t1 = performance.now();
     const saved = await ws.plan();
+    const t2 = performance.now();
     await ws.apply(saved);
     this.deployed.add(o.stack);
+    const t3 = performance.now();
     const outputs = await this.outputs(ws);
+    const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    o.onOutput?.(`  terraform: synth + init ${secs(t1 - t0)}, plan ${secs(t2 - t1)}, apply ${secs(t3 - t2)}, outputs ${secs(performance.now() - t3)}\n`);
     fs.mkdirSync(path.dirname(o.outputsFile), { recursive: true });
     fs.writeFileSync(o.outputsFile, `${JSON.stringify({ [o.stack]: outputs }, null, 2)}\n`);
     await this.serve(o.stack, outputs);
