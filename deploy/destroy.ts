@@ -59,7 +59,9 @@ export async function runDestroy(o: DestroyOptions): Promise<void> {
 
   start = performance.now();
   if (config.target === 'local') {
-    o.write('[2/2] AWS: skipped (local target)\n');
+    // The local AWS side lives in the process that deployed it (npm start / deploy --target local),
+    // which destroys it through Terraform when it stops; nothing of it outlives that process.
+    o.write('[2/2] AWS: skipped (local target: the process that deployed the stack destroys it through Terraform when it stops)\n');
     return;
   }
   o.write(`[2/2] AWS: cdktf destroy ${config.stackName}\n`);

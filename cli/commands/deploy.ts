@@ -73,13 +73,17 @@ export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps
     }
     const loadConfig = () => configFromFlags(values, cio);
     // The local target serves the synthesized stack with the local gateway for as long as the caller wants.
-    const local = localTarget
-      ? new (sandbox().LocalGatewayRunner)({
+    const localInfra = localTarget
+      ? await sandbox().chooseLocalInfra({
           config: loadConfig,
           outdir: path.resolve(io.cwd, '.tollgate', 'local', 'cdktf.out'),
           log: (l) => io.stderr.write(`gateway: ${l}\n`),
+          environment: cio.env,
+          projectDir: io.cwd,
         })
       : undefined;
+    if (localInfra) io.stdout.write(`${localInfra.message}\n`);
+    const local = localInfra?.runner;
     const outputsFlag = typeof values.outputs === 'string' ? path.resolve(io.cwd, values.outputs) : undefined;
     try {
       const result = await runDeploy({

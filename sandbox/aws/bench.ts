@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { startLocalAws } from './index';
 import { writeLocalAwsOverride } from './provider-override';
-import { findTerraformTooling, synthesizeStack, tempOutdir, TerraformWorkdir, type TerraformResult } from './terraform-workdir';
+import { localTerraformSetup, synthesizeStack, tempOutdir, TerraformWorkdir, type TerraformResult } from './terraform-workdir';
 
 interface Sample {
   synthMs: number;
@@ -32,15 +32,14 @@ function median(values: number[]): number {
 }
 
 async function runOnce(env: string): Promise<Sample> {
-  const tooling = findTerraformTooling();
-  if (typeof tooling === 'string') throw new Error(`cannot benchmark: ${tooling}`);
+  const tooling = await localTerraformSetup();
   const aws = await startLocalAws();
   const outdir = tempOutdir('tollgate-bench-local-aws-');
   try {
     const synthStarted = performance.now();
     const stack = synthesizeStack({ env, outdir, asgardeoBaseUrl: 'http://127.0.0.1:4180' });
     const synthMs = performance.now() - synthStarted;
-    writeLocalAwsOverride(stack.stackDir, aws.endpoint);
+    writeLocalAwsOverride(stack.stackDir, aws.endpoint, { providerConstraint: null });
     const tf = new TerraformWorkdir(tooling, stack.stackDir);
     const initMs = check(await tf.run(['init', '-input=false', '-no-color']), 'terraform init');
     const applyMs = check(await tf.run(['apply', '-auto-approve', '-input=false', '-no-color']), 'terraform apply');
@@ -50,6 +49,7 @@ async function runOnce(env: string): Promise<Sample> {
     return { synthMs, initMs, applyMs, replanMs, destroyMs, requests: aws.requests.entries().length };
   } finally {
     await aws.stop();
+    tooling.dispose();
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 }

@@ -24,6 +24,8 @@ export interface DeployedApi {
   /** `arn:aws:execute-api:{region}:{account}:{apiId}`: what Lambda permissions' source ARNs are matched against. */
   readonly executionArn: string;
   readonly tags: Readonly<Record<string, string>>;
+  /** `CreateApi`/`UpdateApi`'s `corsConfiguration` as AWS answers it (allowOrigins, allowMethods, maxAge, ...); undefined without one. */
+  readonly corsConfiguration?: Readonly<Record<string, unknown>>;
   readonly routes: readonly DeployedRoute[];
   readonly integrations: readonly DeployedIntegration[];
   readonly authorizers: readonly DeployedAuthorizer[];
@@ -127,6 +129,7 @@ function apiSnapshot(state: LocalAwsState, api: HttpApi): DeployedApi {
     apiEndpoint: endpoint,
     executionArn: `arn:aws:execute-api:${api.region}:${state.account}:${api.apiId}`,
     tags: { ...api.tags },
+    ...(api.corsConfiguration ? { corsConfiguration: structuredClone(api.corsConfiguration) } : {}),
     routes: [...api.routes.values()].map((r) => {
       const [method, path] = r.routeKey === '$default' ? [undefined, undefined] : r.routeKey.split(' ', 2);
       return {

@@ -1,49 +1,42 @@
 /**
- * Running the real Terraform against the local control plane: an in-process synth of a stack, the
- * tooling lookup (terraform + provider mirror), and a runner with its own CLI configuration.
+ * Running the real Terraform against the local control plane: an in-process synth of a stack, and
+ * the tooling (terraform + provider mirror, CLI configuration, child environment) from deploy/terraform,
+ * the same code that runs Terraform for AWS.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { loadConfig, type ResolvedConfig } from '../../config';
+import { findTerraformOnPath, locateProviderMirror, setupTerraform, TerraformError, type TerraformSetup } from '../../deploy/terraform';
+import { runProcess } from '../../deploy/terraform/process';
+import { offlineEnvironment } from '../../deploy/terraform/offline';
 import { buildStack } from '../../main';
-import { mirrorCliConfig } from './provider-override';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
-export interface TerraformTooling {
-  /** Absolute path of `terraform`. */
-  readonly terraform: string;
-  /** Folder laid out as `registry.terraform.io/hashicorp/aws/<version>/<os>_<arch>/`. */
-  readonly mirror: string;
-}
-
 /**
- * `terraform` from PATH and the mirror from `TOLLGATE_TF_PROVIDER_MIRROR` (default /opt/tf-plugins,
- * this machine image's mirror); a reason string when either is missing.
+ * Why the real-Terraform path cannot run here, or undefined when it can: `terraform` on PATH and a
+ * hashicorp/aws mirror found the way deploy/terraform finds one (TOLLGATE_TF_PROVIDER_MIRROR, the
+ * CLI configuration, the implied local mirror folders). A sync check, for test skips and the sandbox's choice.
  */
-export function findTerraformTooling(env: NodeJS.ProcessEnv = process.env): TerraformTooling | string {
-  const terraform = (env.PATH ?? '')
-    .split(path.delimiter)
-    .filter(Boolean)
-    .map((dir) => path.join(dir, 'terraform'))
-    .find((candidate) => isExecutable(candidate));
-  if (!terraform) return 'terraform is not on PATH';
-  const mirror = env.TOLLGATE_TF_PROVIDER_MIRROR || '/opt/tf-plugins';
-  const providerDir = path.join(mirror, 'registry.terraform.io', 'hashicorp', 'aws');
-  if (!fs.existsSync(providerDir)) return `no hashicorp/aws provider mirror at ${providerDir} (set TOLLGATE_TF_PROVIDER_MIRROR to a filesystem mirror)`;
-  return { terraform, mirror };
+export function terraformUnavailableReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!findTerraformOnPath(env)) return 'terraform is not on PATH';
+  try {
+    if (!locateProviderMirror({ env })) {
+      return 'no hashicorp/aws provider mirror found (set TOLLGATE_TF_PROVIDER_MIRROR to a filesystem mirror, e.g. eval "$(scripts/terraform-mirror.sh)")';
+    }
+  } catch (err) {
+    return err instanceof TerraformError ? err.message : String(err);
+  }
+  return undefined;
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
+/** deploy/terraform's setup, required to use a provider mirror: the local path never reaches the registry. */
+export async function localTerraformSetup(env: NodeJS.ProcessEnv = process.env): Promise<TerraformSetup> {
+  const reason = terraformUnavailableReason(env);
+  if (reason) throw new Error(`cannot run Terraform against the local control plane: ${reason}`);
+  return setupTerraform({ env });
 }
 
 export interface SynthesizedStack {
@@ -79,45 +72,22 @@ export interface TerraformResult {
   readonly ms: number;
 }
 
-/** Runs terraform in a stack folder with its own CLI configuration and plugin-free, offline settings. */
+/**
+ * Raw terraform commands in a stack folder through deploy/terraform's runner and environment (its CLI
+ * configuration with the mirror), without real AWS credentials: for tests and benchmarks that need
+ * commands the TerraformWorkspace does not wrap (`plan -detailed-exitcode`, `destroy`, `output`).
+ */
 export class TerraformWorkdir {
-  readonly cliConfigFile: string;
-
   constructor(
-    readonly tooling: TerraformTooling,
+    readonly setup: TerraformSetup,
     readonly stackDir: string,
     private readonly extraEnv: NodeJS.ProcessEnv = {},
-  ) {
-    this.cliConfigFile = path.join(stackDir, 'local-aws.tfrc');
-    fs.writeFileSync(this.cliConfigFile, mirrorCliConfig(tooling.mirror));
-  }
+  ) {}
 
-  run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
+  async run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
     const started = performance.now();
-    return new Promise((resolve, reject) => {
-      const child = spawn(this.tooling.terraform, args, {
-        cwd: this.stackDir,
-        env: {
-          ...process.env,
-          TF_CLI_CONFIG_FILE: this.cliConfigFile,
-          TF_IN_AUTOMATION: '1',
-          TF_INPUT: '0',
-          CHECKPOINT_DISABLE: '1',
-          TF_PLUGIN_CACHE_DIR: '',
-          ...this.extraEnv,
-          ...env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout.on('data', (c: Buffer) => out.push(c));
-      child.stderr.on('data', (c: Buffer) => err.push(c));
-      child.on('error', reject);
-      child.on('close', (code) =>
-        resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: performance.now() - started }),
-      );
-    });
+    const res = await runProcess(this.setup.binary, args, { cwd: this.stackDir, env: { ...offlineEnvironment(this.setup.env), ...this.extraEnv, ...env } });
+    return { code: res.code ?? -1, stdout: res.stdout, stderr: res.stderr, ms: performance.now() - started };
   }
 }
 

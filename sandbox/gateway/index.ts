@@ -17,10 +17,17 @@ import { matchRoute } from './route-match';
 import { readStackJson } from './stack-file';
 
 export { GatewayStackError } from './errors';
+export { buildDeployedModel, type DeployedModelOptions } from './deployed-model';
+export type { GatewayModel } from './gateway-model';
 
 export interface LocalGatewayOptions {
-  /** `cdktf.out/stacks/<stackName>`, holding cdk.tf.json and assets/. */
-  stackDir: string;
+  /** `cdktf.out/stacks/<stackName>`, holding cdk.tf.json and assets/: serve what the stack describes (the fallback without Terraform). */
+  stackDir?: string;
+  /**
+   * Serve what was deployed instead: the model from the local AWS control plane (deployed-model.ts),
+   * given the gateway's own URL. Exactly one of `stackDir` and `model`.
+   */
+  model?: (url: string) => GatewayModel;
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0: a free port. */
@@ -55,7 +62,12 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
  */
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const stack = readStackJson(options.stackDir);
+  if ((options.stackDir === undefined) === (options.model === undefined)) throw new Error('startLocalGateway: give exactly one of stackDir and model');
+  const stackDir = options.stackDir;
+  const modelOf = options.model ?? ((url: string) => {
+    const stack = readStackJson(stackDir as string);
+    return buildGatewayModel(stack, localResolver(stack, url));
+  });
   const host = options.host ?? '127.0.0.1';
 
   let handler: http.RequestListener = (_req, res) => send(res, jsonResponse(503, { message: 'Service Unavailable' }), undefined);
@@ -83,7 +95,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 
   let model: GatewayModel;
   try {
-    model = buildGatewayModel(stack, localResolver(stack, url));
+    model = modelOf(url);
     const used = new Set(model.routes.map((route) => route.functionKey));
     for (const key of used) {
       const fn = model.functions.get(key);

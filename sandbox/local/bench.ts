@@ -22,9 +22,14 @@ interface Sample {
   wallMs: number;
 }
 
-function runOnce(outdir: string): Promise<Sample> {
+/** `terraform`: real Terraform against the local AWS control plane; `synthesized`: the fallback without Terraform. */
+type AwsPath = 'terraform' | 'synthesized';
+
+function runOnce(outdir: string, awsPath: AwsPath): Promise<Sample> {
   const env = { ...process.env };
   for (const key of Object.keys(env)) if (/^(TOLLGATE_|ASGARDEO_|CDKTF_)/.test(key)) delete env[key];
+  if (awsPath === 'terraform') env.TOLLGATE_TF_PROVIDER_MIRROR = process.env.TOLLGATE_TF_PROVIDER_MIRROR;
+  else env.TOLLGATE_LOCAL_TERRAFORM = '0';
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn('npm', ['start', '--', '--once', '--asgardeo-port', '0', '--outdir', outdir], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -37,6 +42,8 @@ function runOnce(outdir: string): Promise<Sample> {
       const wallMs = performance.now() - started;
       const m = /Sandbox ready in (\d+\.\d+) s \((\d+\.\d+) s from process start\)/.exec(stdout);
       if (code !== 0 || !m) return reject(new Error(`npm start -- --once exited ${code}:\n${stdout}\n${stderr}`));
+      const ran = /AWS side: real Terraform/.test(stdout) ? 'terraform' : 'synthesized';
+      if (ran !== awsPath) return reject(new Error(`asked for the ${awsPath} path, npm start ran the ${ran} one:\n${stdout.split('\n').find((l) => l.startsWith('AWS side:'))}`));
       resolve({ readyMs: Number(m[1]) * 1000, processMs: Number(m[2]) * 1000, wallMs });
     });
   });
@@ -52,13 +59,20 @@ async function main(): Promise<void> {
   const i = process.argv.indexOf('--runs');
   const runs = i >= 0 ? Number(process.argv[i + 1]) : 5;
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive whole number');
+  const a = process.argv.indexOf('--aws');
+  const choice = a >= 0 ? process.argv[a + 1] : 'both';
+  if (choice !== 'terraform' && choice !== 'synthesized' && choice !== 'both') throw new Error('--aws must be terraform, synthesized or both');
+  for (const awsPath of choice === 'both' ? (['synthesized', 'terraform'] as const) : [choice as AwsPath]) await bench(runs, awsPath);
+}
+
+async function bench(runs: number, awsPath: AwsPath): Promise<void> {
   const samples: Sample[] = [];
   for (let n = 1; n <= runs; n++) {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-sandbox-'));
     try {
-      const s = await runOnce(outdir);
+      const s = await runOnce(outdir, awsPath);
       samples.push(s);
-      process.stdout.write(`run ${n}: ready ${(s.readyMs / 1000).toFixed(2)} s, process ` +
+      process.stdout.write(`${awsPath} run ${n}: ready ${(s.readyMs / 1000).toFixed(2)} s, process ` +
         `${(s.processMs / 1000).toFixed(2)} s, wall ${(s.wallMs / 1000).toFixed(2)} s\n`);
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
@@ -70,7 +84,7 @@ async function main(): Promise<void> {
       `${(Math.max(...v) / 1000).toFixed(2)})`;
   };
   process.stdout.write(
-    `\nSandbox start-to-ready over ${runs} fresh \`npm start -- --once\` runs on ${os.cpus().length} CPU(s), Node ${process.version}:\n` +
+    `\nSandbox start-to-ready, AWS side ${awsPath === 'terraform' ? 'through real Terraform + local AWS control plane' : 'fallback (synthesized stack, no Terraform)'}, over ${runs} fresh \`npm start -- --once\` runs on ${os.cpus().length} CPU(s), Node ${process.version}:\n` +
       `  ready   (startSandbox → smoke test passed): ${fmt((s) => s.readyMs)}\n` +
       `  process (node start → smoke test passed):   ${fmt((s) => s.processMs)}\n` +
       `  wall    (spawn npm start → exit):           ${fmt((s) => s.wallMs)}\n`,

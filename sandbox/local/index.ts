@@ -8,3 +8,5 @@ export { runSandbox } from './run';
 export { startAsgardeoOnPreferredPort } from './asgardeo-port';
 export { LocalGatewayRunner } from './local-gateway-runner';
 export { diffStacks, type SynthesizedStack } from './stack-diff';
+export { chooseLocalInfra, LOCAL_TERRAFORM_VARIABLE, type LocalInfra, type LocalInfraRunner } from './infra-choice';
+export { LocalTerraformRunner } from './terraform-runner';

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig, type ResolvedConfig } from '../../config';
-import { reconcilerSide, runDeploy, type DeployResult } from '../../deploy';
+import { reconcilerSide, runDeploy, type DeployResult, type StackOperation } from '../../deploy';
 import type { LocalAsgardeo } from '../asgardeo';
 import { DEFAULT_ASGARDEO_PORT, SANDBOX_RATE_LIMIT_PER_MINUTE, startAsgardeoOnPreferredPort } from './asgardeo-port';
 import { configureSandboxDemo, startSandboxDemo } from './demo';
-import { SandboxRunner } from './sandbox-runner';
+import { chooseLocalInfra } from './infra-choice';
 
 export interface SandboxOptions {
   /** Configuration file. @default TOLLGATE_CONFIG, else `tollgate.config.ts` in `cwd` */
@@ -50,6 +50,8 @@ export interface Sandbox {
   readonly commandEnv: Readonly<Record<string, string>>;
   /** The demo page (sandbox/demo), when served: see ./demo.ts for where. */
   readonly demoUrl: string | undefined;
+  /** How the AWS side ran: real Terraform against the local control plane, or the synthesized-stack fallback. */
+  readonly awsPath: 'terraform' | 'synthesized';
   /** Milliseconds from startSandbox() to the end of the first smoke test. */
   readonly readyMs: number;
   /**
@@ -88,7 +90,13 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const configOf = (file: string, environmentName?: string) => loadConfig({ file, env: environmentName, target: 'local', asgardeoBaseUrl: asgardeo.baseUrl, environment: env });
   const demo = await startSandboxDemo(configOf(configFile, o.env));
   const outdir = path.resolve(o.cwd, o.outdir ?? path.join('.tollgate', 'sandbox'));
-  const runner = new SandboxRunner({ config: (op) => configOf(op.configFile, op.environment), outdir: path.join(outdir, 'cdktf.out'), log: o.gatewayLog ?? (() => undefined) });
+  const runnerOptions = { config: (op: StackOperation) => configOf(op.configFile, op.environment), outdir: path.join(outdir, 'cdktf.out'), log: o.gatewayLog ?? (() => undefined) };
+  const infra = await chooseLocalInfra({ ...runnerOptions, environment: base, projectDir: o.cwd }).catch(async (err: unknown) => {
+    await asgardeo.stop();
+    throw err;
+  });
+  const { runner } = infra;
+  o.write(`${infra.message}\n`);
   const side = reconcilerSide({ env });
   const restart = o.restartCommand ?? 'npm start';
 
@@ -148,6 +156,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     },
     commandEnv,
     demoUrl: 'server' in demo ? demo.url : undefined,
+    awsPath: infra.path,
     readyMs,
     async redeploy(r = {}) {
       if (r.configFile) configFile = path.resolve(o.cwd, r.configFile);

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { localAwsOverride, mirrorCliConfig, OVERRIDE_FILE, writeLocalAwsOverride } from '../provider-override';
-import { findTerraformTooling } from '../terraform-workdir';
+import { terraformPlatform } from '../../../deploy/terraform';
+import { terraformUnavailableReason } from '../terraform-workdir';
 
 describe('pointing Terraform at the local control plane', () => {
   it('overrides the provider constraint to admit the mirror, unless told to keep the stack\'s', () => {
@@ -32,13 +33,16 @@ describe('pointing Terraform at the local control plane', () => {
   });
 
   it('says why when terraform or the provider mirror is missing', () => {
-    expect(findTerraformTooling({ PATH: '' })).toBe('terraform is not on PATH');
+    expect(terraformUnavailableReason({ PATH: '' })).toBe('terraform is not on PATH');
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-fake-tf-'));
     try {
       fs.writeFileSync(path.join(bin, 'terraform'), '#!/bin/sh\n', { mode: 0o755 });
-      expect(findTerraformTooling({ PATH: bin, TOLLGATE_TF_PROVIDER_MIRROR: path.join(bin, 'no-mirror') })).toMatch(/^no hashicorp\/aws provider mirror at .*no-mirror.*TOLLGATE_TF_PROVIDER_MIRROR/);
-      fs.mkdirSync(path.join(bin, 'mirror', 'registry.terraform.io', 'hashicorp', 'aws'), { recursive: true });
-      expect(findTerraformTooling({ PATH: bin, TOLLGATE_TF_PROVIDER_MIRROR: path.join(bin, 'mirror') })).toEqual({ terraform: path.join(bin, 'terraform'), mirror: path.join(bin, 'mirror') });
+      // deploy/terraform's mirror lookup decides: a variable naming a missing folder is an error, not a silent fallback.
+      expect(terraformUnavailableReason({ PATH: bin, TOLLGATE_TF_PROVIDER_MIRROR: path.join(bin, 'no-mirror') })).toMatch(/provider mirror .*no-mirror.*does not exist/);
+      const platformDir = path.join(bin, 'mirror', 'registry.terraform.io', 'hashicorp', 'aws', '5.100.0', terraformPlatform());
+      fs.mkdirSync(platformDir, { recursive: true });
+      fs.writeFileSync(path.join(platformDir, 'terraform-provider-aws_v5.100.0_x5'), '');
+      expect(terraformUnavailableReason({ PATH: bin, TOLLGATE_TF_PROVIDER_MIRROR: path.join(bin, 'mirror') })).toBeUndefined();
     } finally {
       fs.rmSync(bin, { recursive: true, force: true });
     }

@@ -9,13 +9,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startLocalAws, type LocalAws } from '../index';
 import { localAwsProviderConfig, MIRROR_PROVIDER_VERSION, writeLocalAwsOverride } from '../provider-override';
-import { findTerraformTooling, synthesizeStack, tempOutdir, TerraformWorkdir, type SynthesizedStack, type TerraformResult } from '../terraform-workdir';
+import type { TerraformSetup } from '../../../deploy/terraform';
+import { localTerraformSetup, synthesizeStack, tempOutdir, terraformUnavailableReason, TerraformWorkdir, type SynthesizedStack, type TerraformResult } from '../terraform-workdir';
 
-const tooling = findTerraformTooling();
-const describeWithTerraform = typeof tooling === 'string' ? describe.skip : describe;
-if (typeof tooling === 'string') {
-  console.warn(`sandbox/aws Terraform tests skipped: ${tooling}.`);
+const unavailable = terraformUnavailableReason();
+const describeWithTerraform = unavailable ? describe.skip : describe;
+if (unavailable) {
+  if (process.env.TOLLGATE_TERRAFORM_TESTS === 'required') throw new Error(`sandbox/aws Terraform tests required but cannot run: ${unavailable}`);
+  console.warn(`sandbox/aws Terraform tests skipped: ${unavailable}.`);
 }
+let tooling: TerraformSetup;
 
 const LOCAL_ISSUER_BASE = 'http://127.0.0.1:4180';
 const MINUTES = 60_000;
@@ -57,13 +60,14 @@ describeWithTerraform('the real Terraform and aws provider against the local con
   const stacks = new Map<string, StackUnderTest>();
 
   beforeAll(async () => {
-    if (typeof tooling === 'string') return;
+    if (unavailable) return;
+    tooling = await localTerraformSetup();
     aws = await startLocalAws({ onUnserved: (service, operation) => unserved.push(`${service}:${operation}`) });
     for (const env of ['dev', 'prod']) {
       const outdir = tempOutdir();
       outdirs.push(outdir);
       const stack = synthesizeStack({ env, outdir, asgardeoBaseUrl: LOCAL_ISSUER_BASE });
-      writeLocalAwsOverride(stack.stackDir, aws.endpoint);
+      writeLocalAwsOverride(stack.stackDir, aws.endpoint, { providerConstraint: null });
       stacks.set(env, { stack, tf: new TerraformWorkdir(tooling, stack.stackDir) });
     }
     // One init per stack, shared by every step below.
@@ -72,6 +76,7 @@ describeWithTerraform('the real Terraform and aws provider against the local con
 
   afterAll(async () => {
     await aws?.stop();
+    tooling?.dispose();
     for (const dir of outdirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -192,7 +197,7 @@ describeWithTerraform('the real Terraform and aws provider against the local con
   });
 
   it('fails an apply that needs an operation the control plane does not serve, naming the operation', async () => {
-    if (typeof tooling === 'string') return;
+    if (unavailable) return;
     const dir = tempOutdir('tollgate-local-aws-unserved-');
     outdirs.push(dir);
     const config = {
@@ -206,7 +211,7 @@ describeWithTerraform('the real Terraform and aws provider against the local con
       },
     };
     fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(config));
-    const tf = new TerraformWorkdir(tooling as Exclude<typeof tooling, string>, dir);
+    const tf = new TerraformWorkdir(tooling, dir);
     ok(await tf.run(['init', '-input=false', '-no-color']), 'terraform init');
     unserved.length = 0;
     const apply = await tf.run(['apply', '-auto-approve', '-input=false', '-no-color']);

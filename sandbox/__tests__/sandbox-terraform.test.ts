@@ -1,0 +1,99 @@
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { requestClientToken } from '../../asgardeo';
+import { terraformUnavailableReason } from '../aws/terraform-workdir';
+import { startSandbox, type Sandbox } from '../local';
+import { FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './support';
+
+/*
+ * The sandbox on its real path, in-process: the stack synthesized, deployed by the real terraform and
+ * hashicorp/aws provider (mirror) to the local AWS control plane, the gateway serving what the control
+ * plane holds. The same checks as sandbox.test.ts (the fallback path) where they differ by path:
+ * the pipeline's result, a scope change applied in place by Terraform, and the destroy at stop.
+ */
+const unavailable = terraformUnavailableReason();
+if (unavailable) {
+  if (process.env.TOLLGATE_TERRAFORM_TESTS === 'required') throw new Error(`real-Terraform sandbox tests required but cannot run: ${unavailable}`);
+  console.warn(`real-Terraform sandbox tests skipped: ${unavailable}.`);
+}
+const describeWithTerraform = unavailable ? describe.skip : describe;
+
+describeWithTerraform('the sandbox through real Terraform and the local AWS control plane', () => {
+  let configs: SandboxConfigs;
+  let sandbox: Sandbox | undefined;
+  let written = '';
+
+  beforeAll(async () => {
+    configs = new SandboxConfigs();
+    sandbox = await startSandbox({
+      configFile: configs.write(),
+      cwd: REPO_ROOT,
+      environment: process.env,
+      asgardeoPort: 0,
+      outdir: configs.outdir,
+      write: (t) => (written += t),
+      smokeOptions: FAST_SMOKE,
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await sandbox?.stop();
+    configs?.remove();
+  }, 120_000);
+
+  function call(method: string, authorization?: string): Promise<{ status: number; challenge?: string }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(`${sandbox!.stageInvokeUrl}/user`, { method, headers: authorization ? { authorization } : {}, agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, challenge: res.headers['www-authenticate'] as string | undefined }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+  const tokenOf = async (client: string) => (await requestClientToken({ config: sandbox!.config, credentials: sandbox!.asgardeo.admin, client })).accessToken;
+  const stateFile = () => path.join(configs.outdir, 'cdktf.out', `terraform.${sandbox!.config.stackName}.tfstate`);
+
+  test('says it runs the real path, deploys through Terraform and passes every smoke check against what was deployed', () => {
+    const s = sandbox!;
+    expect(s.awsPath).toBe('terraform');
+    expect(written).toMatch(/AWS side: real Terraform 1\.\d+\.\d+ with hashicorp\/aws 5\.100\.0 from \S+ \(\S+\) deploys the stack to the local AWS control plane/);
+    expect(written).toContain('terraform: Apply complete! Resources: 15 added, 0 changed, 0 destroyed.');
+    expect(s.result.steps.map((x) => `${x.step}:${x.status}`)).toEqual(['preflight:done', 'aws:done', 'asgardeo:done', 'smoke:done']);
+    expect(s.result.smoke!.checks).toHaveLength(9);
+    expect(s.result.smoke!.checks.every((c) => c.ok)).toBe(true);
+    // The outputs are Terraform's: the API id is the control plane's, not the fallback's "local".
+    expect(s.result.outputs.apiId).toMatch(/^[a-z0-9]{10}$/);
+    expect(s.result.outputs.stageInvokeUrl).toBe(s.stageInvokeUrl);
+    expect(s.result.outputs.issuer).toBe(s.asgardeo.issuer);
+    const stackDir = path.join(configs.outdir, 'cdktf.out', 'stacks', s.config.stackName);
+    expect(fs.existsSync(path.join(stackDir, 'local_aws_override.tf.json'))).toBe(true);
+    const state = JSON.parse(fs.readFileSync(stateFile(), 'utf8')) as { resources: unknown[] };
+    expect(state.resources).toHaveLength(15);
+  });
+
+  test('a changed scope is a Terraform in-place update, and the gateway then answers by the deployed route', async () => {
+    const reader = await tokenOf('pharmacy-reader');
+    expect((await call('GET', `Bearer ${reader}`)).status).toBe(200);
+    const url = sandbox!.stageInvokeUrl;
+    const printedBefore = written.length;
+    await sandbox!.redeploy({ configFile: configs.write((c) => (routeOf(c, 'GET /user').scopes = ['create_pharmacy_user'])) });
+    expect(sandbox!.stageInvokeUrl).toBe(url);
+    const diff = written.slice(printedBefore).split('Terraform changes against the running stack:\n')[1]!.split('\n[1/4]')[0]!;
+    expect(diff).toMatch(/^ {2}update aws_apigatewayv2_route\.http-api_route-GET-2Fuser_\w+\nPlan: 0 to add, 1 to change, 0 to destroy\.$/);
+    const refused = await call('GET', `Bearer ${reader}`);
+    expect(refused.status).toBe(403);
+    expect(refused.challenge).toContain('expected scopes: [create_pharmacy_user]');
+    expect((await call('GET', `Bearer ${await tokenOf('pharmacy-admin')}`)).status).toBe(200);
+  }, 180_000);
+
+  test('stopping destroys the deployment through Terraform: its state ends empty', async () => {
+    const file = stateFile();
+    await sandbox!.stop();
+    sandbox = undefined;
+    expect(written).toContain('terraform: Apply complete! Resources: 0 added, 0 changed, 15 destroyed.');
+    const state = JSON.parse(fs.readFileSync(file, 'utf8')) as { resources: unknown[] };
+    expect(state.resources).toEqual([]);
+  }, 120_000);
+});

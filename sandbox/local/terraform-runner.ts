@@ -1,0 +1,196 @@
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { InfraDiff, InfraRunner, StackOperation, ToolVersions } from '../../deploy';
+import { projectLockFile, TerraformWorkspace, type TerraformSetup } from '../../deploy/terraform';
+import { offlineEnvironment } from '../../deploy/terraform/offline';
+import { runProcess } from '../../deploy/terraform/process';
+import { startLocalAws, type LocalAws } from '../aws';
+import { writeLocalAwsOverride } from '../aws/provider-override';
+import { buildDeployedModel, startLocalGateway, type LocalGateway } from '../gateway';
+import { LocalGatewayRunner, type LocalGatewayRunnerOptions } from './local-gateway-runner';
+
+export interface LocalTerraformRunnerOptions extends LocalGatewayRunnerOptions {
+  /** deploy/terraform's setup (terraform and a provider mirror): the same code that runs Terraform for AWS. `stop()` disposes it. */
+  setup: TerraformSetup;
+  /** Project folder with the committed `.terraform.lock.hcl` (used read-only when it exists). */
+  projectDir: string;
+}
+
+/**
+ * The InfraRunner of the local target's real path: the stack synthesized in-process, then the real
+ * `terraform` and hashicorp/aws provider (init, plan to a file, apply of that file, through
+ * deploy/terraform's TerraformWorkspace) against the local AWS control plane (sandbox/aws), with the
+ * local endpoints and dummy credentials. The local gateway then serves what was deployed: the
+ * control plane's routes, authorizer, integration, stage, permissions and the uploaded function zip.
+ *
+ * The control plane keeps its state in memory, so the deployment lives as long as this runner:
+ * `stop()` (Ctrl-C of `npm start`, the end of `--once`) destroys it through Terraform first, so
+ * Terraform's state and the control plane end empty together.
+ */
+export class LocalTerraformRunner implements InfraRunner {
+  private readonly synthesizer: LocalGatewayRunner;
+  private aws?: LocalAws;
+  private gatewayPort?: number;
+  private current?: LocalGateway;
+  private readonly workspaces = new Map<string, TerraformWorkspace>();
+  private readonly deployed = new Set<string>();
+  private readonly codeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-deployed-code-'));
+
+  constructor(private readonly o: LocalTerraformRunnerOptions) {
+    this.synthesizer = new LocalGatewayRunner(o);
+  }
+
+  get gateway(): LocalGateway | undefined {
+    return this.current;
+  }
+
+  /** The control plane, once the first deploy started it (tests read its snapshot). */
+  get controlPlane(): LocalAws | undefined {
+    return this.aws;
+  }
+
+  async versions(): Promise<ToolVersions> {
+    return { terraform: `${this.o.setup.version} (local AWS control plane)`, cdktf: 'local (in-process synth)' };
+  }
+
+  synth(o: StackOperation): Promise<void> {
+    return this.synthesizer.synth(o);
+  }
+
+  async diff(o: StackOperation): Promise<InfraDiff> {
+    const ws = await this.prepare(o);
+    const saved = await ws.plan();
+    const events = saved.events;
+    const lines = (events?.changes ?? []).map((c) => `  ${c.action} ${c.address}`);
+    const summary = events ? `Plan: ${events.summary?.add ?? 0} to add, ${events.summary?.change ?? 0} to change, ${events.summary?.remove ?? 0} to destroy.` : undefined;
+    return { changes: lines.length > 0, text: [...lines, summary ?? ''].join('\n'), ...(summary ? { summary } : {}) };
+  }
+
+  async deploy(o: StackOperation & { outputsFile: string }): Promise<void> {
+    const t0 = performance.now();
+    const ws = await this.prepare(o);
+    const t1 = performance.now();
+    const saved = await ws.plan();
+    const t2 = performance.now();
+    await ws.apply(saved);
+    this.deployed.add(o.stack);
+    const t3 = performance.now();
+    const outputs = await this.outputs(ws);
+    const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    o.onOutput?.(`  terraform: synth + init ${secs(t1 - t0)}, plan ${secs(t2 - t1)}, apply ${secs(t3 - t2)}, outputs ${secs(performance.now() - t3)}\n`);
+    fs.mkdirSync(path.dirname(o.outputsFile), { recursive: true });
+    fs.writeFileSync(o.outputsFile, `${JSON.stringify({ [o.stack]: outputs }, null, 2)}\n`);
+    await this.serve(o.stack, outputs);
+    o.onOutput?.(`  terraform applied ${o.stack} to the local AWS control plane; the local gateway serves it at ${this.current?.stageInvokeUrl}\n`);
+  }
+
+  async destroy(o: StackOperation): Promise<void> {
+    const ws = this.workspaces.get(o.stack) ?? (await this.prepare(o));
+    const saved = await ws.plan({ destroy: true });
+    await ws.apply(saved);
+    this.deployed.delete(o.stack);
+    const g = this.current;
+    this.current = undefined;
+    await g?.stop();
+  }
+
+  /** Destroys what was deployed through Terraform, then stops the gateway and the control plane. */
+  async stop(): Promise<void> {
+    try {
+      for (const stack of [...this.deployed]) {
+        const ws = this.workspaces.get(stack);
+        if (ws) await ws.apply(await ws.plan({ destroy: true }));
+        this.deployed.delete(stack);
+      }
+    } finally {
+      const g = this.current;
+      this.current = undefined;
+      await g?.stop();
+      await this.aws?.stop();
+      this.aws = undefined;
+      fs.rmSync(this.codeDir, { recursive: true, force: true });
+      this.o.setup.dispose();
+    }
+  }
+
+  /** Synth, the control plane (started once), the override pointing the provider at it, and `terraform init` (once per stack). */
+  private async prepare(o: StackOperation): Promise<TerraformWorkspace> {
+    await this.synthesizer.synth(o);
+    const stackDir = this.synthesizer.stackDir(o.stack);
+    const aws = await this.controlPlaneStarted();
+    // The stack's own provider constraint admits the mirror's 5.100.0: only endpoints and credentials change.
+    writeLocalAwsOverride(stackDir, aws.endpoint, { providerConstraint: null });
+    let ws = this.workspaces.get(o.stack);
+    if (!ws) {
+      // State left by an earlier process describes a control plane that is gone: start from none.
+      for (const f of fs.readdirSync(path.dirname(path.dirname(stackDir)))) {
+        if (f === `terraform.${o.stack}.tfstate` || f === `terraform.${o.stack}.tfstate.backup`) fs.rmSync(path.join(path.dirname(path.dirname(stackDir)), f));
+      }
+      const lock = projectLockFile(this.o.projectDir);
+      // No real AWS credential or profile reaches these processes; the override carries dummy ones.
+      const setup = { ...this.o.setup, env: offlineEnvironment(this.o.setup.env) };
+      // No abort signal: after Ctrl-C, stop() must still run the destroy (Terraform gets the terminal's SIGINT itself).
+      ws = new TerraformWorkspace(setup, { stackDir, ...(fs.existsSync(lock.path) ? { lockFile: lock } : {}), ...(o.onOutput ? { onOutput: quiet(o.onOutput) } : {}) });
+      await ws.init();
+      this.workspaces.set(o.stack, ws);
+    }
+    return ws;
+  }
+
+  private async controlPlaneStarted(): Promise<LocalAws> {
+    if (this.aws) return this.aws;
+    // The gateway's address is fixed first, so the API's endpoint (and so the stack outputs and the
+    // JWT audience) is the gateway's own URL, as AWS's API endpoint is the API's.
+    this.gatewayPort = await freePort();
+    const url = `http://127.0.0.1:${this.gatewayPort}`;
+    this.aws = await startLocalAws({ apiEndpoint: () => url, onUnserved: (service, operation) => this.o.log?.(`local AWS: unserved operation ${service}:${operation}`) });
+    return this.aws;
+  }
+
+  private async outputs(ws: TerraformWorkspace): Promise<Record<string, unknown>> {
+    const setup = this.o.setup;
+    const res = await runProcess(setup.binary, ['output', '-json', '-no-color'], { cwd: ws.stackDir, env: offlineEnvironment(setup.env) });
+    if (res.code !== 0) throw new Error(`terraform output -json failed in ${ws.stackDir}: ${res.stderr || res.stdout}`);
+    const doc = JSON.parse(res.stdout) as Record<string, { value: unknown; sensitive?: boolean }>;
+    // As `cdktf deploy --outputs-file` writes them: sensitive outputs are left out.
+    return Object.fromEntries(Object.entries(doc).filter(([, v]) => !v.sensitive).map(([k, v]) => [k, v.value]));
+  }
+
+  private async serve(stack: string, outputs: Record<string, unknown>): Promise<void> {
+    const aws = this.aws as LocalAws;
+    const snapshot = aws.snapshot();
+    for (const fn of snapshot.functions) {
+      const zip = aws.functionCode(fn.functionName);
+      if (!zip) throw new Error(`the local AWS control plane lists ${fn.functionName} but holds no code for it`);
+      fs.writeFileSync(path.join(this.codeDir, `${fn.functionName}.zip`), zip);
+    }
+    await this.current?.stop();
+    this.current = await startLocalGateway({
+      port: this.gatewayPort,
+      log: this.o.log,
+      model: () => buildDeployedModel({ snapshot, stackName: stack, outputs, archiveOf: (name) => path.join(this.codeDir, `${name}.zip`) }),
+    });
+  }
+}
+
+/** Terraform's summary lines only (plan counts, apply result, errors), indented under the pipeline's step. */
+function quiet(write: (text: string) => void): (text: string) => void {
+  return (text) => {
+    const lines = text.split('\n').filter((l) => /^\s*(Plan:|Apply complete|Destroy complete|Error|Terraform has been successfully initialized)/.test(l));
+    if (lines.length) write(`${lines.map((l) => `    terraform: ${l.trim()}`).join('\n')}\n`);
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
