@@ -67,6 +67,15 @@ export function parseStackOutputs(raw: unknown, config: ResolvedConfig, file = '
       `not of "${stack}" (environment "${config.environment}").\n  what to do: pass the outputs file of ${stack}, or ` +
         `choose the matching --env; ${producers(stack)}`);
   }
+  const mismatch = [
+    out.issuer !== config.asgardeo.issuer ? `issuer ${out.issuer} (the configuration's is ${config.asgardeo.issuer})` : '',
+    out.region !== config.aws.region ? `region ${out.region} (the configuration's is ${config.aws.region})` : '',
+  ].filter(Boolean);
+  if (mismatch.length) {
+    throw new OutputsError(`${file} belongs to stack "${stack}" but to another deployment: ${mismatch.join('; ')}.\n  what to do: ` +
+      `pass the outputs of this deployment (or none: the Asgardeo side needs no outputs), or fix asgardeo.organization / ` +
+      `ASGARDEO_BASE_URL / aws.region in the configuration; ${producers(stack)}`);
+  }
   return out;
 }
 

@@ -11,6 +11,8 @@ export const COMMON_OPTIONS = {
   env: { type: 'string', short: 'e' },
   config: { type: 'string', short: 'c' },
   outputs: { type: 'string' },
+  /** aws | local (the local Asgardeo and gateway); sets TOLLGATE_TARGET for this command. */
+  target: { type: 'string' },
   json: { type: 'boolean', default: false },
   markdown: { type: 'boolean', default: false },
   'detailed-exitcode': { type: 'boolean', default: false },

@@ -44,7 +44,7 @@ export async function combinedDestroyCommand(argv: string[], io: CliIo, deps: Co
     formatFromFlags(values);
     const config = configFromFlags(values, io);
     const side = deps.side ?? reconcilerSide({ env: io.env });
-    const outputsFile = stackOutputsFile(values, io, { config, orLastDeploy: true });
+    const outputsFile = stackOutputsFile(values, io, { config });
     await runDestroy({
       config,
       runner: deps.runner ?? new CdktfRunner({ cwd: io.cwd, env: io.env }),

@@ -53,7 +53,7 @@ export async function combinedPlanCommand(argv: string[], io: CliIo, deps: Comma
     const format = formatFromFlags(values);
     const config = configFromFlags(values, io);
     const side = deps.side ?? reconcilerSide({ env: io.env });
-    const outputsFile = stackOutputsFile(values, io, { config, orLastDeploy: true });
+    const outputsFile = stackOutputsFile(values, io, { config });
     const outputs = outputsFile ? side.readStackOutputs(outputsFile, config) : undefined;
     const outdir = path.resolve(io.cwd, io.env.CDKTF_OUTDIR ?? 'cdktf.out');
     const report = await runPlan({
