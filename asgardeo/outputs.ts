@@ -67,6 +67,15 @@ export function parseStackOutputs(raw: unknown, config: ResolvedConfig, file = '
       `not of "${stack}" (environment "${config.environment}").\n  what to do: pass the outputs file of ${stack}, or ` +
         `choose the matching --env; ${producers(stack)}`);
   }
+  return out;
+}
+
+/**
+ * `plan`/`apply` refuse outputs of another deployment of the same stack name: another organization's
+ * issuer (its tokens would never pass this configuration's authorizer) or another region.
+ */
+export function checkOutputsMatch(out: StackOutputs, config: ResolvedConfig, file: string): StackOutputs {
+  const stack = config.stackName;
   const mismatch = [
     out.issuer !== config.asgardeo.issuer ? `issuer ${out.issuer} (the configuration's is ${config.asgardeo.issuer})` : '',
     out.region !== config.aws.region ? `region ${out.region} (the configuration's is ${config.aws.region})` : '',

@@ -47,8 +47,8 @@ function viewScopes(desired: DesiredState): string[] {
 
 async function observeAndPlan(o: ReconcileOptions, mode: 'apply' | 'destroy'): Promise<{ session: Session; desired: DesiredState; observed: ObservedState; plan: AsgardeoPlan }> {
   const desired = desiredState(o.config, o.outputs);
-  const session = new Session(o.config, o.credentials, o.transport, o.signal);
   const progress = o.progress ?? (() => undefined);
+  const session = new Session(o.config, o.credentials, { onRetry: progress, ...o.transport }, o.signal);
   progress(`reading Asgardeo organization "${o.config.asgardeo.organization}" at ${o.config.asgardeo.baseUrl}`);
   await session.authorize(viewScopes(desired));
   // Always look for owned objects: the plan names those no longer configured (and an API resource

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { adminCredentialsFromEnv, readStackOutputs, transportFromEnv, type ReconcileOptions } from '../asgardeo';
+import { adminCredentialsFromEnv, checkOutputsMatch, readStackOutputs, transportFromEnv, type ReconcileOptions } from '../asgardeo';
 import { loadConfig, type ResolvedConfig } from '../config';
 import { stackOutputsPath } from '../deploy';
 import { UsageError } from '../errors';
@@ -60,7 +60,7 @@ export function reconcileOptions(values: ContextFlags, io: CliIo): ReconcileOpti
   const outputsFile = stackOutputsFile(values, io, { config });
   return {
     config,
-    outputs: outputsFile ? readStackOutputs(outputsFile, config) : undefined,
+    outputs: outputsFile ? checkOutputsMatch(readStackOutputs(outputsFile, config), config, outputsFile) : undefined,
     credentials: adminCredentialsFromEnv(io.env),
     prune: values.prune === true,
     adopt: values.adopt === true,

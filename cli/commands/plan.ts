@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { planAsgardeo, planHasChanges, renderPlan } from '../../asgardeo';
+import { checkOutputsMatch, planAsgardeo, planHasChanges, renderPlan } from '../../asgardeo';
 import { CdktfRunner, planExitCode, reconcilerSide, renderPlanReport, runPlan } from '../../deploy';
 import { formatFromFlags, parseCommandArgs, RECONCILE_OPTIONS, reportError, useColor } from '../args';
 import { configFromFlags, reconcileOptions, stackOutputsFile } from '../context';
@@ -54,7 +54,7 @@ export async function combinedPlanCommand(argv: string[], io: CliIo, deps: Comma
     const config = configFromFlags(values, io);
     const side = deps.side ?? reconcilerSide({ env: io.env });
     const outputsFile = stackOutputsFile(values, io, { config });
-    const outputs = outputsFile ? side.readStackOutputs(outputsFile, config) : undefined;
+    const outputs = outputsFile ? checkOutputsMatch(side.readStackOutputs(outputsFile, config), config, outputsFile) : undefined;
     const outdir = path.resolve(io.cwd, io.env.CDKTF_OUTDIR ?? 'cdktf.out');
     const report = await runPlan({
       config,
