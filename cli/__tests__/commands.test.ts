@@ -6,7 +6,9 @@ import { main } from '../main';
 import { memoryIo } from '../io';
 
 const REPO = path.resolve(__dirname, '..', '..');
-const IDENTIFIER = 'https://abc123.execute-api.us-east-1.amazonaws.com/dev';
+/** The example's default API identifier: from the configuration alone, never the invoke URL. */
+const IDENTIFIER = 'urn:tollgate:pharmacy:pharmacy-user-api:dev';
+const INVOKE_URL = 'https://abc123.execute-api.us-east-1.amazonaws.com/dev';
 
 jest.setTimeout(30000);
 
@@ -23,7 +25,7 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
   beforeAll(async () => {
     la = await startLocalAsgardeo({ organization: 'pharmacy' });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-cli-'));
-    const outputs = { 'pharmacy-user-api-dev': { api_id: 'abc123', api_endpoint: 'https://abc123.execute-api.us-east-1.amazonaws.com', stage_invoke_url: IDENTIFIER, api_identifier: IDENTIFIER, issuer: la.issuer, region: 'us-east-1', function_name: 'fn', stack_name: 'pharmacy-user-api-dev', environment: 'dev' } };
+    const outputs = { 'pharmacy-user-api-dev': { api_id: 'abc123', api_endpoint: 'https://abc123.execute-api.us-east-1.amazonaws.com', stage_invoke_url: INVOKE_URL, api_identifier: IDENTIFIER, issuer: la.issuer, region: 'us-east-1', function_name: 'fn', stack_name: 'pharmacy-user-api-dev', environment: 'dev' } };
     fs.writeFileSync(path.join(dir, 'outputs.json'), JSON.stringify(outputs));
     env = { ASGARDEO_CLIENT_ID: la.admin.clientId, ASGARDEO_CLIENT_SECRET: la.admin.clientSecret, ASGARDEO_BASE_URL: la.baseUrl, TOLLGATE_TARGET: 'local', TOLLGATE_CONFIG: path.join(REPO, 'tollgate.config.ts') };
   });
@@ -35,16 +37,17 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
   it('plan --detailed-exitcode: 2 with changes, and the text plan on stdout', async () => {
     const r = await run('plan', '--outputs', 'outputs.json', '--detailed-exitcode');
     expect(r.code).toBe(2);
-    expect(r.out).toContain('+ api-resource https://abc123.execute-api.us-east-1.amazonaws.com/dev (create)');
+    expect(r.out).toContain(`+ api-resource ${IDENTIFIER} (create)`);
     // API resource, 2 clients, 2 roles, 2 users (the example's Kim and the role-less Lee).
     expect(r.out).toContain('Plan: 7 to create, 0 to update, 0 to delete.');
     expect(la.requests.writes()).toBe(0);
   });
 
-  it('plan without outputs shows the identifier as known after the AWS deploy; --markdown and --json', async () => {
+  it('plan without outputs knows the identifier from the configuration; --markdown and --json', async () => {
     const md = await run('plan', '--markdown');
     expect(md.code).toBe(0);
-    expect(md.out).toContain('API identifier (known after AWS deploy)');
+    expect(md.out).toContain(`API identifier ${IDENTIFIER}`);
+    expect(JSON.parse((await run('plan', '--json')).out).summary.create).toBe(7);
     expect(md.out).toContain('| + create | application | `pharmacy-reader` |');
     const json = await run('plan', '--json', '--outputs', 'outputs.json');
     expect(JSON.parse(json.out).summary.create).toBe(7);
@@ -90,9 +93,16 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     expect(other.err).toContain('no outputs for stack "pharmacy-user-api-dev"');
     fs.writeFileSync(path.join(dir, 'bad.json'), 'not json');
     expect((await run('apply', '--outputs', 'bad.json')).err).toMatch(/not valid JSON[\s\S]*--outputs-file/);
-    const noOutputs = await run('apply');
-    expect(noOutputs.code).toBe(1);
-    expect(noOutputs.err).toMatch(/API identifier of pharmacy-user-api-dev is not known[\s\S]*--outputs <file>/);
+    const outputs = JSON.parse(fs.readFileSync(path.join(dir, 'outputs.json'), 'utf8'));
+    const otherOrg = { 'pharmacy-user-api-dev': { ...outputs['pharmacy-user-api-dev'], issuer: `${la.baseUrl}/t/elsewhere/oauth2/token` } };
+    fs.writeFileSync(path.join(dir, 'other-org.json'), JSON.stringify(otherOrg));
+    la.requests.clear();
+    for (const cmd of ['plan', 'apply']) {
+      const mismatch = await run(cmd, '--outputs', 'other-org.json');
+      expect(mismatch.code).toBe(1);
+      expect(mismatch.err).toContain('another deployment: issuer');
+    }
+    expect(la.requests.writes()).toBe(0);
     const flag = await run('plan', '--frobnicate');
     expect(flag.code).toBe(1);
     expect(flag.err).toContain("Unknown option '--frobnicate'");
