@@ -152,7 +152,7 @@ function buildResolved(file: string, env: string, target: DeployTarget, baseUrl:
       public: r.public === true,
     })),
     apiResource: {
-      identifier: c.apiResource.identifier ?? defaultApiIdentifier(org, c.apiResource.name, env),
+      identifier: c.apiResource.identifier ?? defaultApiIdentifier(org, c.aws.apiName, env),
       identifierSource: c.apiResource.identifier ? ('configured' as const) : ('default' as const),
       name: c.apiResource.name,
       description: c.apiResource.description ?? '',
@@ -269,8 +269,9 @@ function zodToIssue(issue: ZodIssue): ConfigIssue {
 }
 
 /**
- * The API identifier when the configuration sets none: `urn:tollgate:<organization>:<api-name>:<environment>`,
- * with the API resource's name lower-cased and every run of other characters than [a-z0-9] made one `-`.
+ * The API identifier when the configuration sets none: `urn:tollgate:<organization>:<aws.apiName>:<environment>`
+ * (`aws.apiName` lower-cased, every run of other characters than [a-z0-9] made one `-`): unique per stack
+ * (the stack name is `<apiName>-<environment>`) and per organization.
  * Built from the configuration alone, so a plan needs no deploy outputs and re-creating the HTTP API
  * (a new invoke URL) never re-keys the API resource or the apps' audience.
  */

@@ -207,6 +207,26 @@ describe('day two through the CLI (local Asgardeo)', () => {
     expect(reapply.result.out).not.toContain('CONFLICT');
   });
 
+  it('deploy, then redeploy (the local gateway gets a new port, so a new invoke URL): zero Asgardeo writes', async () => {
+    const config = { ...baseConfig(), aws: { region: 'us-east-1', apiName: 'deploy-walk-api', lambda: { entry: path.join(REPO, 'lambda/handler.ts') } } };
+    const renamed = JSON.parse(JSON.stringify(config).replace(/pharmacy_user/g, 'walk_user').replace(/pharmacy-(reader|admin)/g, 'walk-$1')
+      .replace(/"pharmacist"/g, '"walker"'));
+    const file = configFile(renamed);
+    const work = checkout();
+    const first = await step('deploy --target local', () => run(work, 'deploy', '--config', file, '--yes'));
+    expect(first.result.err + first.result.out).not.toMatch(/failed/i);
+    expect(first.result.code).toBe(0);
+    const saved = path.join(work, '.tollgate', 'deploy-walk-api-dev.outputs.json');
+    const url1 = JSON.stringify(JSON.parse(fs.readFileSync(saved, 'utf8')));
+    const second = await step('redeploy --target local (new gateway port)', () => run(work, 'deploy', '--config', file, '--yes'));
+    expect(second.result.code).toBe(0);
+    expect(JSON.stringify(JSON.parse(fs.readFileSync(saved, 'utf8')))).not.toBe(url1);
+    expect(second.writes).toBe(0);
+    // plan and apply read the file deploy wrote (one resolver), and agree.
+    const plan = await step('plan after the redeploy (reads the deploy\'s outputs)', () => run(work, 'plan', '--config', file, '--detailed-exitcode'));
+    expect(plan.result.code).toBe(0);
+  });
+
   it('two environments in one organization: distinct names converge; clashing names are refused before any write', async () => {
     const distinct = baseConfig();
     const staging = {
@@ -240,7 +260,10 @@ describe('day two through the CLI (local Asgardeo)', () => {
   });
 
   it('a 90-second 429 window: the run waits (saying so), within the retry budget, and succeeds', async () => {
-    const config = loadConfig({ file: configFile(baseConfig()), asgardeoBaseUrl: la.baseUrl, target: 'local', environment: {} });
+    // Names of its own, so the run under the 429 window has writes to make.
+    const own = JSON.parse(JSON.stringify({ ...baseConfig(), aws: { ...(baseConfig().aws as object), apiName: 'paced-api' } })
+      .replace(/pharmacy_user/g, 'paced_user').replace(/pharmacy-(reader|admin)/g, 'paced-$1').replace(/"pharmacist"/g, '"pacer"'));
+    const config = loadConfig({ file: configFile(own), asgardeoBaseUrl: la.baseUrl, target: 'local', environment: {} });
     let clock = 0;
     const waits: string[] = [];
     la.faults.failNext(3, 429, { retryAfterSeconds: 30 });
@@ -263,6 +286,7 @@ describe('day two through the CLI (local Asgardeo)', () => {
     expect(waits.filter((l) => l.includes('got 429 (rate limited); waiting 30.0 s'))).toHaveLength(3);
     expect(la.requests.entries().filter((e) => e.status === 429)).toHaveLength(3);
     // The count is what the server accepted, not the refused attempts.
+    expect(r.result.stats.writes).toBeGreaterThan(0);
     expect(r.result.stats.writes).toBe(la.requests.entries().filter((e) => e.write && e.status < 300).length);
 
     // A window longer than the budget fails, naming the budget.
