@@ -81,6 +81,35 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     expect(await main(['token', '--client', 'nobody'], noCreds)).toBe(1);
     expect(noCreds.err()).toContain('unknown client "nobody"');
     expect((await run('token')).err).toContain('--client is required (configured clients: pharmacy-reader, pharmacy-admin)');
+    const notHeld = await run('token', '--client', 'pharmacy-reader', '--scope', 'create_pharmacy_user');
+    expect(notHeld.code).toBe(1);
+    expect(notHeld.out).toBe('');
+    expect(notHeld.err).toContain('client "pharmacy-reader" is not authorized for create_pharmacy_user');
+    const notOfApi = await run('token', '--client', 'pharmacy-reader', '--scope', 'delete_everything');
+    expect(notOfApi.code).toBe(1);
+    expect(notOfApi.err).toContain('delete_everything is not a scope of the API Pharmacy User API');
+  });
+
+  it('--target local on every command; base-URL mistakes are refused with the fix; an empty ASGARDEO_BASE_URL is unset', async () => {
+    const { TOLLGATE_TARGET: _t, ...awsEnv } = env;
+    const http = memoryIo({ env: awsEnv, cwd: dir });
+    expect(await main(['plan', '--asgardeo-only'], http)).toBe(1);
+    expect(http.err()).toContain('--target local');
+    for (const argv of [['plan', '--asgardeo-only'], ['token', '--client', 'pharmacy-reader']]) {
+      const io = memoryIo({ env: awsEnv, cwd: dir });
+      expect(await main([...argv, '--target', 'local'], io)).toBe(0);
+    }
+    const doubled = memoryIo({ env: { ...env, ASGARDEO_BASE_URL: `${la.baseUrl}/t/pharmacy` }, cwd: dir });
+    expect(await main(['plan'], doubled)).toBe(1);
+    expect(doubled.err()).toContain(`ends in /t/pharmacy`);
+    expect(doubled.err()).toContain(`ASGARDEO_BASE_URL=${la.baseUrl}`);
+    const empty = memoryIo({ env: { ...env, ASGARDEO_BASE_URL: '', TOLLGATE_TARGET: 'aws' }, cwd: dir });
+    expect(await main(['plan', '--asgardeo-only', '--outputs', 'nothing.json'], empty)).toBe(1);
+    expect(empty.err()).toContain('nothing.json does not exist');
+    const wrongOrg = memoryIo({ env: { ...env, ASGARDEO_BASE_URL: `${la.baseUrl}/elsewhere` }, cwd: dir });
+    expect(await main(['plan'], wrongOrg)).toBe(1);
+    expect(wrongOrg.err()).toContain('no Asgardeo token endpoint');
+    expect(wrongOrg.err()).not.toContain('deleted while this run');
   });
 
   it('clear errors: missing credentials, other-stack outputs, malformed outputs, unknown flag', async () => {
