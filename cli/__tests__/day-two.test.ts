@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { applyAsgardeo } from '../../asgardeo';
 import { loadConfig } from '../../config';
 import { startLocalAsgardeo, type LocalAsgardeo } from '../../sandbox/asgardeo';
+import { exportLine } from '../../sandbox/asgardeo/cli';
 import { main } from '../main';
 import { memoryIo } from '../io';
 
@@ -100,7 +101,6 @@ describe('day two through the CLI (local Asgardeo)', () => {
   afterAll(async () => {
     await la.stop();
     fs.rmSync(dir, { recursive: true, force: true });
-    // eslint-disable-next-line no-console
     console.log(`day-two request/write counts:\n  ${STEP_COUNTS.join('\n  ')}`);
   });
 
@@ -225,6 +225,15 @@ describe('day two through the CLI (local Asgardeo)', () => {
     // plan and apply read the file deploy wrote (one resolver), and agree.
     const plan = await step('plan after the redeploy (reads the deploy\'s outputs)', () => run(work, 'plan', '--config', file, '--detailed-exitcode'));
     expect(plan.result.code).toBe(0);
+  });
+
+  it('the export line asgardeo:local prints is complete: with only it, plan works (no other variable, no flag)', async () => {
+    const line = exportLine(la.baseUrl, la.admin, false);
+    expect(line).toMatch(/^export TOLLGATE_TARGET=local ASGARDEO_BASE_URL=\S+ ASGARDEO_CLIENT_ID=\S+ ASGARDEO_CLIENT_SECRET=\S+$/);
+    const vars = Object.fromEntries(line.replace(/^export /, '').split(' ').map((kv) => kv.split('=', 2) as [string, string]));
+    const io = memoryIo({ env: vars, cwd: checkout() });
+    expect(await main(['plan', '--config', configFile(baseConfig())], io)).toBe(0);
+    expect(io.out()).toContain(`API identifier ${IDENTIFIER}`);
   });
 
   it('two environments in one organization: distinct names converge; clashing names are refused before any write', async () => {
