@@ -124,9 +124,9 @@ describe('the registry', () => {
     const types = RESOURCE_KINDS.map((k) => k.type);
     expect(types).toEqual(['api-resource', 'application', 'role', 'user']);
     expect(new Set(RESOURCE_KINDS.map((k) => k.order)).size).toBe(RESOURCE_KINDS.length);
-    const full = { roles: [{}], users: [{}] } as unknown as ResolvedConfig;
+    const full = { roles: [{}], users: [{}], clients: [{}] } as unknown as ResolvedConfig;
     expect(managementScopesFor(full)).toEqual(RESOURCE_KINDS.flatMap((k) => k.managementScopes(full)));
     expect(managementScopesFor(full)).toContain('internal_user_mgt_list');
-    expect(managementScopesFor({ roles: [], users: [] } as unknown as ResolvedConfig).some((s) => /role|user/.test(s))).toBe(false);
+    expect(managementScopesFor({ roles: [], users: [], clients: [] } as unknown as ResolvedConfig).some((s) => /role|user/.test(s))).toBe(false);
   });
 });
