@@ -117,6 +117,8 @@ export class AsgardeoHttp {
         throw errorFromResponse(label, res.status, res.body, req.scope);
       }
       if (this.o.signal?.aborted) throw this.o.signal.reason ?? new Error('aborted');
+      // No such host, or nothing listening: a wrong base URL, not a passing fault; waiting would not help.
+      if (!res && isUnreachable(failure)) throw networkError(label, failure, attempt, `(${this.o.baseUrl} is unreachable)`);
       const wait = attempt < maxAttempts ? this.delay(attempt, res) : Number.POSITIVE_INFINITY;
       const elapsed = now() - first;
       if (elapsed + wait > budget) {
@@ -200,6 +202,13 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+const UNREACHABLE = new Set(['ENOTFOUND', 'ECONNREFUSED']);
+
+function isUnreachable(failure: unknown): boolean {
+  const code = (failure as { cause?: { code?: string } } | undefined)?.cause?.code;
+  return !!code && UNREACHABLE.has(code);
 }
 
 function networkError(label: string, failure: unknown, attempts: number, why = `after ${attempts} attempts`): AsgardeoError {
