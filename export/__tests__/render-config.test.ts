@@ -61,7 +61,13 @@ describe('renderConfigFragment: the quick-start setup', () => {
     const { loaded } = roundTrip(setup);
     expect(loaded.asgardeo.organization).toBe('pharmacy');
     expect(loaded.scopes).toEqual([{ name: 'get_pharmacy_user', displayName: 'Get pharmacy user', description: 'Read the signed-in pharmacy user' }]);
-    expect(loaded.apiResource).toEqual({ identifier: QUICK_START.identifier, name: 'Pharmacy User API', description: '', requiresAuthorization: true });
+    expect(loaded.apiResource).toEqual({
+      identifier: QUICK_START.identifier,
+      identifierSource: 'configured',
+      name: 'Pharmacy User API',
+      description: '',
+      requiresAuthorization: true,
+    });
     expect(loaded.clients).toEqual([
       {
         name: 'Pharmacy App',
