@@ -73,7 +73,8 @@ describe('the app, synthesized in-process (all environments)', () => {
     expect(dev.output.api_id?.value).toBe(`\${aws_apigatewayv2_api.${apiId}.id}`);
     expect(dev.output.api_endpoint?.value).toBe(`\${aws_apigatewayv2_api.${apiId}.api_endpoint}`);
     expect(dev.output.stage_invoke_url?.value).toBe(`\${aws_apigatewayv2_api.${apiId}.api_endpoint}/dev`);
-    expect(dev.output.api_identifier?.value).toBe(dev.output.stage_invoke_url?.value);
+    // The API identifier is the configuration's (never the invoke URL, which changes when the HTTP API is re-created).
+    expect(dev.output.api_identifier?.value).toBe('urn:tollgate:pharmacy:pharmacy-user-api:dev');
     expect(dev.output.function_name?.value).toMatch(/^\$\{aws_lambda_function\.[^.]+\.function_name\}$/);
   });
 

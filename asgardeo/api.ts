@@ -140,6 +140,17 @@ export class AsgardeoApi {
     }
   }
 
+  /**
+   * The names of every scope of every API resource in the organization (`GET /api/server/v1/scopes`,
+   * one request): scope names are unique there, so a configured name held by an API resource that is
+   * not ours is a conflict the plan can show before any write.
+   */
+  async listScopeNames(): Promise<string[]> {
+    const res = await this.send({ method: 'GET', path: `${SERVER}/scopes`, scope: 'internal_api_resource_view' });
+    const list = parse(z.array(z.object({ name: z.string() }).passthrough()), res, 'GET scopes');
+    return list.map((s) => s.name);
+  }
+
   async getApiResource(id: string): Promise<ApiResourceBody | undefined> {
     const res = await this.send({ method: 'GET', path: `${SERVER}/api-resources/${encodeURIComponent(id)}`, accept: [404], scope: 'internal_api_resource_view' });
     return res.status === 404 ? undefined : parse(apiResourceSchema, res, 'GET api-resources/{id}');

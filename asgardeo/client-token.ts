@@ -15,6 +15,23 @@ export async function requestClientToken(o: { config: ResolvedConfig; credential
     const known = o.config.clients.map((c) => c.name);
     throw new ReconcileError(`unknown client "${o.client}" in ${o.config.file} (environment ${o.config.environment})`, known.length ? `use one of: ${known.join(', ')}` : 'declare clients in tollgate.config.ts (clients: [...])');
   }
+  const requested = o.scopes ?? client.scopes;
+  const apiScopes = o.config.scopes.map((s) => s.name);
+  const notOfApi = requested.filter((s) => !apiScopes.includes(s));
+  if (notOfApi.length) {
+    throw new ReconcileError(
+      `scope ${notOfApi.join(', ')} is not a scope of the API ${o.config.apiResource.name}; its scopes: ${apiScopes.join(', ')}`,
+      'ask for one of the API\'s scopes (--scope), or declare the scope in tollgate.config.ts (scopes: [...]) and run apply',
+    );
+  }
+  const notAuthorized = requested.filter((s) => !client.scopes.includes(s));
+  if (notAuthorized.length) {
+    throw new ReconcileError(
+      `client "${client.name}" is not authorized for ${notAuthorized.join(', ')} (its scopes: ${client.scopes.join(', ') || 'none'}); ` +
+        'Asgardeo would issue a token without it',
+      `use a client that holds it, or add it to the client's scopes in tollgate.config.ts and run \`tollgate apply\``,
+    );
+  }
   const session = new Session(o.config, o.credentials, o.transport, o.signal);
   // Asgardeo hides client secrets from tokens without the secret-view scope: ask for it here, where a secret is read.
   await session.authorize(['internal_application_mgt_view', 'internal_application_mgt_client_secret_view']);
@@ -22,8 +39,18 @@ export async function requestClientToken(o: { config: ResolvedConfig; credential
   if (!app) throw new ReconcileError(`client "${client.name}" does not exist in Asgardeo organization ${o.config.asgardeo.organization}`, `run \`tollgate apply --env ${o.config.environment}\` first`);
   const oidc = await session.api.getOidc(app.id);
   if (!oidc.clientId || !oidc.clientSecret) throw new AsgardeoError({ message: `application ${client.name} has no OAuth client id/secret`, status: 200, hint: `run \`tollgate apply --env ${o.config.environment}\`` });
-  const token = await clientCredentialsToken(session.http, { clientId: oidc.clientId, clientSecret: oidc.clientSecret }, o.scopes ?? client.scopes, client.name);
+  const token = await clientCredentialsToken(session.http, { clientId: oidc.clientId, clientSecret: oidc.clientSecret }, requested, client.name);
   refuseArrayScope(token.accessToken, client.name, o.config.asgardeo.organization);
+  // Asgardeo drops what it does not grant without an error: a token missing a requested scope is a failure here.
+  const granted = token.scope.split(/\s+/);
+  const missing = requested.filter((s) => !granted.includes(s));
+  if (missing.length) {
+    throw new ReconcileError(
+      `Asgardeo did not grant ${missing.join(', ')} to client "${client.name}" (granted: ${token.scope || 'none'}): ` +
+        'the application is not authorized for it in Asgardeo',
+      `run \`tollgate plan --env ${o.config.environment}\` to see the drift and \`tollgate apply\` to authorize it`,
+    );
+  }
   return token;
 }
 

@@ -1,5 +1,4 @@
 import type { AsgardeoPlan, PlannedChange } from './plan';
-import { UNKNOWN_IDENTIFIER } from './plan';
 import type { DesiredState, ObservedState, PlanContext, ResourceKind } from './resources/kind';
 import { RESOURCE_KINDS } from './resources';
 
@@ -21,18 +20,29 @@ export function computePlan(
   kinds: readonly ResourceKind[] = RESOURCE_KINDS,
 ): AsgardeoPlan {
   const warnings: string[] = [];
-  if (desired.identifier === UNKNOWN_IDENTIFIER) {
-    warnings.push(
-      "the API identifier is not known (no stack outputs and no apiResource.identifier): the API resource and the apps' token audience " +
-        'cannot be compared; pass --outputs <file> for a complete plan.',
-    );
-  }
   const ctx: PlanContext = { desired, observed, adopt: o.adopt, env: o.env ?? process.env, warnings };
   const changes: PlannedChange[] = o.destroy
     ? kinds.flatMap((k) => k.destroy(ctx))
-    : [...kinds.flatMap((k) => k.plan(ctx)), ...(o.prune ? kinds.flatMap((k) => k.prune?.(ctx) ?? []) : [])];
+    : [...kinds.flatMap((k) => k.plan(ctx)), ...kinds.flatMap((k) => (k.prune?.(ctx) ?? []).flatMap((c) => unpruned(k, c, o.prune, warnings)))];
   for (const k of kinds) k.amend?.(changes, ctx);
   const order = (c: PlannedChange) => kinds.find((k) => k.type === c.type)?.order ?? Number.MAX_SAFE_INTEGER;
   changes.sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
   return { ...meta, apiIdentifier: desired.identifier, prune: o.prune, adopt: o.adopt, changes, warnings };
+}
+
+/**
+ * An owned object the configuration no longer names: deleted with --prune; without it, named in the
+ * plan with the hint (a warning), or a conflict when the kind says keeping it blocks the plan (an
+ * API resource under an old identifier holds the scope names the new one needs).
+ */
+function unpruned(kind: ResourceKind, c: PlannedChange, prune: boolean, warnings: string[]): PlannedChange[] {
+  if (prune) return [c];
+  if (kind.withoutPrune === 'conflict') {
+    const note = `${c.note ?? ''}; apply without --prune would leave it holding the scope names (which are unique in the ` +
+      'organization): review with `tollgate plan --prune`, then `tollgate apply --prune --yes` replaces it';
+    return [{ ...c, action: 'conflict', note }];
+  }
+  warnings.push(`${c.type} ${c.name} is owned by this stack and no longer configured; \`tollgate apply --prune --yes\` deletes it ` +
+    '(review with `tollgate plan --prune`)');
+  return [];
 }

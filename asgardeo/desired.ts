@@ -1,18 +1,17 @@
 import type { ResolvedConfig } from '../config';
-import { UNKNOWN_IDENTIFIER } from './plan';
 import type { DesiredState, ResourceKind } from './resources/kind';
 import { RESOURCE_KINDS } from './resources';
 import type { StackOutputs } from './outputs';
 
 export type { DesiredState };
 
-/** What the configuration asks for, kind by kind; the API identifier comes from it or the stack's outputs. */
+/** What the configuration asks for, kind by kind; the API identifier comes from it alone (outputs are only cross-checked). */
 export function desiredState(
   config: ResolvedConfig,
-  outputs?: StackOutputs,
+  _outputs?: StackOutputs,
   kinds: readonly ResourceKind[] = RESOURCE_KINDS,
 ): DesiredState {
-  const identifier = config.apiResource.identifier ?? outputs?.apiIdentifier ?? UNKNOWN_IDENTIFIER;
+  const identifier = config.apiResource.identifier;
   const ctx = { stackName: config.stackName, identifier };
   return {
     stackName: config.stackName,

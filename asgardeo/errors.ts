@@ -81,7 +81,7 @@ export function hintFor(status: number, code: string | undefined, scope?: string
     'again, or lower TOLLGATE_ASGARDEO_RATE_PER_MINUTE';
   if (status >= 500) return 'Asgardeo failed on its side: run again later; if it persists, report the traceId to WSO2 support';
   if (status === 400) return 'Asgardeo rejected the request: check the value named in the message in tollgate.config.ts';
-  if (status === 0) return 'Asgardeo could not be reached: check the network and ASGARDEO_BASE_URL, then run again (the ' +
-    'run is safe to repeat)';
+  if (status === 0) return 'Asgardeo could not be reached (no answer from the host): check the host name in ASGARDEO_BASE_URL ' +
+    '(unset, it is https://api.asgardeo.io) and the network or proxy, then run again (the run is safe to repeat)';
   return 'see the message above; the run is safe to repeat';
 }

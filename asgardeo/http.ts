@@ -19,8 +19,18 @@ export interface HttpOptions {
   fetch?: typeof fetch;
   /** Per attempt. Default 20 s. */
   timeoutMs?: number;
-  /** Attempts per request, including the first. Default 6. */
+  /** Attempts per request, including the first. Default: no limit but the retry budget. */
   maxAttempts?: number;
+  /**
+   * How long one request may keep being retried (429, 5xx, network errors), in ms from its first
+   * attempt: a retry whose wait would end past the budget is not made. Default 120 s
+   * (TOLLGATE_ASGARDEO_RETRY_BUDGET_SECONDS).
+   */
+  retryBudgetMs?: number;
+  /** The clock the budget is measured with (tests inject one that their `sleep` advances). */
+  now?: () => number;
+  /** Told before each wait between attempts (the CLI prints it, so a paced run does not look hung). */
+  onRetry?: (line: string) => void;
   /** Full-jitter exponential backoff: random(0, min(capMs, baseMs * 2^retry)). */
   backoff?: { baseMs?: number; capMs?: number };
   /** Largest Retry-After honoured, in ms; longer ones are an error. Default 120 s. */
@@ -76,13 +86,16 @@ export class AsgardeoHttp {
     return this.o.baseUrl;
   }
 
-  /** Writes sent (successful or not), for progress and tests. */
+  /** Writes the server accepted (2xx): what a run reports as done, not its failed attempts. */
   writes(): number {
-    return this.records.filter((r) => r.write).length;
+    return this.records.filter((r) => r.write && r.status >= 200 && r.status < 300).length;
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
-    const maxAttempts = this.o.maxAttempts ?? 6;
+    const maxAttempts = this.o.maxAttempts ?? Number.POSITIVE_INFINITY;
+    const now = this.o.now ?? Date.now;
+    const budget = this.o.retryBudgetMs ?? 120_000;
+    const first = now();
     const label = `${req.method} ${req.path}`;
     const write = req.method !== 'GET' && !(req.form && req.path.endsWith('/oauth2/token'));
     const idempotent = req.method !== 'POST' || !write;
@@ -104,16 +117,24 @@ export class AsgardeoHttp {
         throw errorFromResponse(label, res.status, res.body, req.scope);
       }
       if (this.o.signal?.aborted) throw this.o.signal.reason ?? new Error('aborted');
-      if (attempt >= maxAttempts) {
-        if (res) throw errorFromResponse(`${label} (after ${attempt} attempts)`, res.status, res.body, req.scope);
-        throw networkError(label, failure, attempt);
+      // No such host, or nothing listening: a wrong base URL, not a passing fault; waiting would not help.
+      if (!res && isUnreachable(failure)) throw networkError(label, failure, attempt, `(${this.o.baseUrl} is unreachable)`);
+      const wait = attempt < maxAttempts ? this.delay(attempt, res) : Number.POSITIVE_INFINITY;
+      const elapsed = now() - first;
+      if (elapsed + wait > budget) {
+        const why = `after ${attempt} attempts in ${Math.round(elapsed / 1000)} s (retry budget ${Math.round(budget / 1000)} s)`;
+        if (res) throw errorFromResponse(`${label} (${why})`, res.status, res.body, req.scope);
+        throw networkError(label, failure, attempt, why);
       }
       // A create whose answer was lost may have happened: look before sending it again.
       if (!res && !idempotent && req.reobserve) {
         const seen = await req.reobserve();
         if (seen) return seen;
       }
-      await this.sleep(this.delay(attempt, res), this.o.signal);
+      const cause = res ? `${res.status}${res.status === 429 ? ' (rate limited)' : ''}` : 'no answer';
+      this.o.onRetry?.(`Asgardeo: ${label} got ${cause}; waiting ${(wait / 1000).toFixed(1)} s before attempt ${attempt + 1} ` +
+        `(${Math.round((budget - elapsed) / 1000)} s of the retry budget left)`);
+      await this.sleep(wait, this.o.signal);
     }
   }
 
@@ -183,11 +204,18 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function networkError(label: string, failure: unknown, attempts: number): AsgardeoError {
+const UNREACHABLE = new Set(['ENOTFOUND', 'ECONNREFUSED']);
+
+function isUnreachable(failure: unknown): boolean {
+  const code = (failure as { cause?: { code?: string } } | undefined)?.cause?.code;
+  return !!code && UNREACHABLE.has(code);
+}
+
+function networkError(label: string, failure: unknown, attempts: number, why = `after ${attempts} attempts`): AsgardeoError {
   const err = failure as Error & { cause?: { code?: string; message?: string } };
   const cause = err?.cause?.code ?? err?.cause?.message ?? '';
   const what = err?.name === 'TimeoutError' ? 'timed out' : `${err?.message ?? String(failure)}${cause ? ` (${cause})` : ''}`;
-  return new AsgardeoError({ message: `${what} after ${attempts} attempts`, status: 0, hint: hintFor(0, undefined), request: label });
+  return new AsgardeoError({ message: `${what} ${why}`, status: 0, hint: hintFor(0, undefined), request: label });
 }
 
 /**

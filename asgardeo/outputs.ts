@@ -70,6 +70,24 @@ export function parseStackOutputs(raw: unknown, config: ResolvedConfig, file = '
   return out;
 }
 
+/**
+ * `plan`/`apply` refuse outputs of another deployment of the same stack name: another organization's
+ * issuer (its tokens would never pass this configuration's authorizer) or another region.
+ */
+export function checkOutputsMatch(out: StackOutputs, config: ResolvedConfig, file: string): StackOutputs {
+  const stack = config.stackName;
+  const mismatch = [
+    out.issuer !== config.asgardeo.issuer ? `issuer ${out.issuer} (the configuration's is ${config.asgardeo.issuer})` : '',
+    out.region !== config.aws.region ? `region ${out.region} (the configuration's is ${config.aws.region})` : '',
+  ].filter(Boolean);
+  if (mismatch.length) {
+    throw new OutputsError(`${file} belongs to stack "${stack}" but to another deployment: ${mismatch.join('; ')}.\n  what to do: ` +
+      `pass the outputs of this deployment (or none: the Asgardeo side needs no outputs), or fix asgardeo.organization / ` +
+      `ASGARDEO_BASE_URL / aws.region in the configuration; ${producers(stack)}`);
+  }
+  return out;
+}
+
 /** What `tollgate apply` writes for callers: everything needed to ask for and check a token; no secret. */
 export interface AsgardeoOutputs {
   stackName: string;

@@ -2,12 +2,11 @@ import type { ResolvedConfig } from '../config';
 import { executePlan, idsOf, scopesForChanges, type ApplyIds } from './apply';
 import type { AdminCredentials } from './credentials';
 import { desiredState, type DesiredState } from './desired';
-import { ReconcileError } from './errors';
 import { roundTrips } from './http';
 import { observe, type ObservedState } from './observe';
 import type { AsgardeoOutputs, StackOutputs } from './outputs';
 import { computePlan } from './compute-plan';
-import { UNKNOWN_IDENTIFIER, type AsgardeoPlan } from './plan';
+import type { AsgardeoPlan } from './plan';
 import { RESOURCE_KINDS } from './resources';
 import { Session, type TransportOptions } from './session';
 
@@ -48,11 +47,13 @@ function viewScopes(desired: DesiredState): string[] {
 
 async function observeAndPlan(o: ReconcileOptions, mode: 'apply' | 'destroy'): Promise<{ session: Session; desired: DesiredState; observed: ObservedState; plan: AsgardeoPlan }> {
   const desired = desiredState(o.config, o.outputs);
-  const session = new Session(o.config, o.credentials, o.transport, o.signal);
   const progress = o.progress ?? (() => undefined);
+  const session = new Session(o.config, o.credentials, { onRetry: progress, ...o.transport }, o.signal);
   progress(`reading Asgardeo organization "${o.config.asgardeo.organization}" at ${o.config.asgardeo.baseUrl}`);
   await session.authorize(viewScopes(desired));
-  const observed = await observe(session.api, desired, { findOwned: mode === 'destroy' || !!o.prune });
+  // Always look for owned objects: the plan names those no longer configured (and an API resource
+  // under an old identifier) even without --prune.
+  const observed = await observe(session.api, desired, { findOwned: true });
   const plan = computePlan(
     desired,
     observed,
@@ -78,12 +79,6 @@ export async function destroyAsgardeo(o: ReconcileOptions): Promise<ApplyResult>
 }
 
 async function run(o: ReconcileOptions, mode: 'apply' | 'destroy'): Promise<ApplyResult> {
-  if (mode === 'apply' && desiredState(o.config, o.outputs).identifier === UNKNOWN_IDENTIFIER) {
-    throw new ReconcileError(
-      `the API identifier of ${o.config.stackName} is not known: there are no Terraform outputs and apiResource.identifier is not set.`,
-      'deploy the AWS side first and pass its outputs (--outputs <file>), or set apiResource.identifier in tollgate.config.ts',
-    );
-  }
   const { session, desired, observed, plan } = await observeAndPlan(o, mode);
   const progress = o.progress ?? (() => undefined);
   const writeScopes = scopesForChanges(plan.changes);

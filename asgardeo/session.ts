@@ -59,7 +59,9 @@ export function transportFromEnv(env: NodeJS.ProcessEnv): TransportOptions {
   const num = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
   const rate = num(env.TOLLGATE_ASGARDEO_RATE_PER_MINUTE);
   const timeoutMs = num(env.TOLLGATE_ASGARDEO_TIMEOUT_MS);
+  const budgetSeconds = num(env.TOLLGATE_ASGARDEO_RETRY_BUDGET_SECONDS);
   return {
+    ...(budgetSeconds !== undefined ? { retryBudgetMs: budgetSeconds * 1000 } : {}),
     ...(timeoutMs ? { timeoutMs } : {}),
     ...(rate ? { pacing: { capacity: Math.max(1, Math.floor(rate / 4)), refillPerMinute: rate - Math.max(1, Math.floor(rate / 4)) } } : {}),
   };

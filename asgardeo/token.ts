@@ -19,8 +19,19 @@ export async function clientCredentialsToken(http: AsgardeoHttp, creds: AdminCre
     form: { grant_type: 'client_credentials', scope: scopes.join(' ') },
     headers: { authorization: `Basic ` +
       `${Buffer.from(`${encodeURIComponent(creds.clientId)}:${encodeURIComponent(creds.clientSecret)}`).toString('base64')}` },
-    accept: [400, 401],
+    accept: [400, 401, 404],
   });
+  if (res.status === 404 || (res.status < 300 && typeof res.body !== 'object')) {
+    // Not "the object was deleted": no token endpoint here means the organization or the base URL is wrong.
+    const org = /\/t\/([^/]+)$/.exec(new URL(http.baseUrl).pathname) ? ' (it ends in /t/<org>: tollgate adds that itself)' : '';
+    throw new AsgardeoError({
+      message: `no Asgardeo token endpoint at ${http.baseUrl}/t/<organization>/oauth2/token (HTTP ${res.status}${res.status === 404 ? '' : ', not JSON'})`,
+      status: res.status,
+      code: 'TOLLGATE-NO-TOKEN-ENDPOINT',
+      hint: `check asgardeo.organization (the name in your console URL https://console.asgardeo.io/t/<organization>) and ` +
+        `ASGARDEO_BASE_URL${org}: it must be the server's root, e.g. https://api.asgardeo.io (unset it for that default)`,
+    });
+  }
   const body = (res.body ?? {}) as Record<string, unknown>;
   if (res.status === 401 || body.error === 'invalid_client') {
     throw who === 'admin'

@@ -31,6 +31,8 @@ export const APPROVE_OPTIONS = {
 export const COMMON_OPTIONS = {
   ...BASE_OPTIONS,
   outputs: { type: 'string' },
+  /** aws | local (the local Asgardeo and gateway); sets TOLLGATE_TARGET for this command. */
+  target: { type: 'string' },
   ...REPORT_OPTIONS,
   ...APPROVE_OPTIONS,
 } as const satisfies Options;

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { adminCredentialsFromEnv, readStackOutputs, transportFromEnv, type ReconcileOptions } from '../asgardeo';
+import { adminCredentialsFromEnv, checkOutputsMatch, readStackOutputs, transportFromEnv, type ReconcileOptions } from '../asgardeo';
 import { loadConfig, type ResolvedConfig } from '../config';
 import { stackOutputsPath } from '../deploy';
 import { UsageError } from '../errors';
@@ -34,26 +34,22 @@ export function configFile(values: ContextFlags, io: CliIo): string {
 }
 
 /** Loads the configuration the flags name, resolved against the io's working directory and env. */
-export function configFromFlags(values: ContextFlags, io: CliIo): ResolvedConfig {
+export function configFromFlags(values: ContextFlags, cliIo: CliIo): ResolvedConfig {
+  const io = withTarget(values, cliIo);
   return loadConfig({ file: configFile(values, io), env: typeof values.env === 'string' ? values.env : undefined, environment: io.env });
 }
 
 /**
- * Where a command reads the AWS stack's outputs: --outputs, else TOLLGATE_OUTPUTS, else
- * ./tollgate.outputs.json when present; with `orLastDeploy`, else the file `tollgate deploy` wrote
- * (`.tollgate/<stack>.outputs.json`) when present. The reconciler-only commands do not fall back
- * to the deploy's file (today's behaviour; issue 11 unifies this).
+ * The one resolver of the AWS stack's outputs file, for every command: --outputs, else
+ * TOLLGATE_OUTPUTS, else ./tollgate.outputs.json when present, else the file `tollgate deploy` wrote
+ * (`.tollgate/<stack>.outputs.json`, see `stackOutputsPath`) when present. Outputs are optional: the
+ * API identifier comes from the configuration; outputs serve the smoke test and cross-checks.
  */
-export function stackOutputsFile(
-  values: ContextFlags,
-  io: CliIo,
-  o: { config?: ResolvedConfig; orLastDeploy?: boolean } = {},
-): string | undefined {
+export function stackOutputsFile(values: ContextFlags, io: CliIo, o: { config: ResolvedConfig }): string | undefined {
   const given = typeof values.outputs === 'string' ? values.outputs : io.env.TOLLGATE_OUTPUTS;
   if (given) return path.resolve(io.cwd, given);
   const fallback = path.resolve(io.cwd, 'tollgate.outputs.json');
   if (fs.existsSync(fallback)) return fallback;
-  if (!o.orLastDeploy || !o.config) return undefined;
   const saved = stackOutputsPath(o.config, io.cwd);
   return fs.existsSync(saved) ? saved : undefined;
 }
@@ -64,7 +60,7 @@ export function reconcileOptions(values: ContextFlags, io: CliIo): ReconcileOpti
   const outputsFile = stackOutputsFile(values, io, { config });
   return {
     config,
-    outputs: outputsFile ? readStackOutputs(outputsFile, config) : undefined,
+    outputs: outputsFile ? checkOutputsMatch(readStackOutputs(outputsFile, config), config, outputsFile) : undefined,
     credentials: adminCredentialsFromEnv(io.env),
     prune: values.prune === true,
     adopt: values.adopt === true,

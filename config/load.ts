@@ -5,7 +5,7 @@ import { ConfigError, formatPath, type ConfigIssue } from './errors';
 import { baseConfigSchema, topLevelSchema, type BaseConfig } from './schema';
 import type { DeployTarget, ResolvedApplication, ResolvedConfig, ResolvedCors, UserPassword } from './resolved';
 import { scopeAsArrayIssue } from './server-names';
-import { crossCheck } from './validate';
+import { checkBaseUrl, crossCheck } from './validate';
 
 export const DEFAULT_CONFIG_FILE = 'tollgate.config.ts';
 export const DEFAULT_ASGARDEO_BASE_URL = 'https://api.asgardeo.io';
@@ -98,12 +98,13 @@ function resolveEnvironment(file: string, raw: RawConfig, env: string, options: 
   const config = parsed.data;
 
   const target = options.target ?? parseTarget(vars.TOLLGATE_TARGET);
-  const baseUrl = trimSlash(options.asgardeoBaseUrl ?? vars.ASGARDEO_BASE_URL ?? config.asgardeo.baseUrl ?? DEFAULT_ASGARDEO_BASE_URL);
+  // An empty ASGARDEO_BASE_URL (`ASGARDEO_BASE_URL=` in a shell or CI) means unset, not "no URL".
+  const baseUrl = trimSlash(options.asgardeoBaseUrl || vars.ASGARDEO_BASE_URL || config.asgardeo.baseUrl || DEFAULT_ASGARDEO_BASE_URL);
   const org = config.asgardeo.organization;
   // The sandbox always trusts its own local Asgardeo; a custom-domain issuer applies to real deployments.
   const issuer = target === 'aws' && config.asgardeo.issuer ? config.asgardeo.issuer : `${baseUrl}/t/${org}/oauth2/token`;
 
-  const issues = crossCheck(config, target, issuer);
+  const issues = [...checkBaseUrl(baseUrl, org), ...crossCheck(config, target, issuer)];
   if (issues.length > 0) throw new ConfigError(file, issues, env);
 
   return buildResolved(file, env, target, baseUrl, issuer, config, vars);
@@ -152,7 +153,8 @@ function buildResolved(file: string, env: string, target: DeployTarget, baseUrl:
       public: r.public === true,
     })),
     apiResource: {
-      identifier: c.apiResource.identifier,
+      identifier: c.apiResource.identifier ?? defaultApiIdentifier(org, c.aws.apiName, env),
+      identifierSource: c.apiResource.identifier ? ('configured' as const) : ('default' as const),
       name: c.apiResource.name,
       description: c.apiResource.description ?? '',
       requiresAuthorization: c.apiResource.requiresAuthorization ?? true,
@@ -267,4 +269,16 @@ function zodToIssue(issue: ZodIssue): ConfigIssue {
     return { path, message: `"${String(issue.received)}" is not allowed`, fix: `use one of: ${issue.options.join(', ')}` };
   }
   return { path, message: issue.message, fix: 'see README "Configuration" for the expected value' };
+}
+
+/**
+ * The API identifier when the configuration sets none: `urn:tollgate:<organization>:<aws.apiName>:<environment>`
+ * (`aws.apiName` lower-cased, every run of other characters than [a-z0-9] made one `-`): unique per stack
+ * (the stack name is `<apiName>-<environment>`) and per organization.
+ * Built from the configuration alone, so a plan needs no deploy outputs and re-creating the HTTP API
+ * (a new invoke URL) never re-keys the API resource or the apps' audience.
+ */
+export function defaultApiIdentifier(organization: string, apiName: string, environment: string): string {
+  const slug = apiName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'api';
+  return `urn:tollgate:${organization}:${slug}:${environment}`;
 }

@@ -87,8 +87,13 @@ export interface ResolvedRoute {
 }
 
 export interface ResolvedApiResource {
-  /** Undefined means: the stage invoke URL, read from the Terraform outputs. */
-  readonly identifier: string | undefined;
+  /**
+   * The API identifier: the API resource's identifier, the apps' token audience and the JWT
+   * authorizer's audience. Configured, else `defaultApiIdentifier` (never from deploy outputs).
+   */
+  readonly identifier: string;
+  /** Whether `identifier` was configured or is the default. */
+  readonly identifierSource: 'configured' | 'default';
   readonly name: string;
   readonly description: string;
   readonly requiresAuthorization: boolean;

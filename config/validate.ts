@@ -29,6 +29,23 @@ const ROUTE_PATH = /^\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\}
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** Rules that relate one part of the configuration to another, beyond what the schema checks. */
+/**
+ * A base URL is the server's root (https://api.asgardeo.io), never an organization's (…/t/<org>): tollgate
+ * appends `/t/<organization>` itself, and a doubled path reaches no organization.
+ */
+export function checkBaseUrl(baseUrl: string, organization: string): ConfigIssue[] {
+  const m = /\/t\/([^/]+)$/.exec(baseUrl);
+  if (!m) return [];
+  const root = baseUrl.slice(0, m.index);
+  return [
+    {
+      path: 'asgardeo.baseUrl',
+      message: `the Asgardeo base URL "${baseUrl}" ends in /t/${m[1]}; tollgate adds /t/${organization} itself, so every URL would be doubled`,
+      fix: `use the server's root: ASGARDEO_BASE_URL=${root} (or asgardeo.baseUrl: '${root}')`,
+    },
+  ];
+}
+
 export function crossCheck(config: BaseConfig, target: DeployTarget, issuer: string): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const add = (path: string, message: string, fix: string) => issues.push({ path, message, fix });
@@ -215,6 +232,9 @@ function checkIssuer(issuer: string, target: DeployTarget, path: string, add: (p
     target === 'local'
       ? `issuer "${issuer}" must be https, or http on a loopback address for the local sandbox`
       : `issuer "${issuer}" is not https; API Gateway's JWT authorizer accepts only https issuers`,
-    'use an https issuer (ASGARDEO_BASE_URL and asgardeo.baseUrl/issuer set it); http works only with the local sandbox',
+    url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)
+      ? 'this is the local Asgardeo: run the command with --target local (or export TOLLGATE_TARGET=local); ' +
+          'on AWS use an https issuer (ASGARDEO_BASE_URL and asgardeo.baseUrl/issuer set it)'
+      : 'use an https issuer (ASGARDEO_BASE_URL and asgardeo.baseUrl/issuer set it); http works only with the local sandbox (--target local)',
   );
 }

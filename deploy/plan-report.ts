@@ -68,14 +68,14 @@ export async function runPlan(o: PlanReportOptions): Promise<PlanReport> {
  * The stack's JWT authorizer must trust the issuer Asgardeo writes in `iss`, and accept an audience
  * Asgardeo writes in `aud` (the API identifier, which the reconciler puts in each client's audience).
  */
-export function boundaryChecks(config: ResolvedConfig, stackDir: string, outputs?: StackOutputs): BoundaryCheck[] {
+export function boundaryChecks(config: ResolvedConfig, stackDir: string, _outputs?: StackOutputs): BoundaryCheck[] {
   const authorizers = readAuthorizers(stackDir);
   if (!authorizers) return [{ status: 'unknown', name: 'issuer and audience', detail: `${path.join(stackDir, 'cdk.tf.json')} was not found; run the synth (npx cdktf synth) to check them` }];
   if (authorizers.length === 0) return [{ status: 'fail', name: 'JWT authorizer', detail: `the synthesized stack ` +
     `${config.stackName} has no JWT authorizer: no route would check tokens` }];
   const checks: BoundaryCheck[] = [routesCheck(config, stackDir)];
   const issuer = config.asgardeo.issuer;
-  const expectedAudience = config.apiResource.identifier ?? outputs?.apiIdentifier;
+  const expectedAudience = config.apiResource.identifier;
   for (const a of authorizers) {
     checks.push(
       a.issuer === issuer

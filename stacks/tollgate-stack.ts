@@ -67,7 +67,9 @@ export class TollgateStack extends TerraformStack {
       handler: this.fn.function,
       routes: config.routes,
       jwtIssuer: config.asgardeo.issuer,
-      jwtAudience: config.apiResource.identifier ? [config.apiResource.identifier] : undefined,
+      // The audience is the API identifier from the configuration, never the invoke URL (which changes
+      // whenever the HTTP API is re-created): see defaultApiIdentifier in config/load.ts.
+      jwtAudience: [config.apiResource.identifier],
       stageName: config.aws.stage,
       throttling: config.aws.throttling,
       logRetentionDays: config.aws.logRetentionDays,
@@ -78,7 +80,7 @@ export class TollgateStack extends TerraformStack {
       apiId: this.httpApi.api.id,
       apiEndpoint: this.httpApi.api.apiEndpoint,
       stageInvokeUrl: this.httpApi.stageInvokeUrl,
-      apiIdentifier: config.apiResource.identifier ?? this.httpApi.stageInvokeUrl,
+      apiIdentifier: config.apiResource.identifier,
       issuer: config.asgardeo.issuer,
       region: config.aws.region,
       functionName: this.fn.function.functionName,

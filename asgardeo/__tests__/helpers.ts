@@ -4,7 +4,10 @@ import { startLocalAsgardeo, type LocalAsgardeo, type RequestLogEntry } from '..
 import type { ReconcileOptions, StackOutputs } from '..';
 
 export const REPO = path.resolve(__dirname, '..', '..');
-export const IDENTIFIER = 'https://abc123.execute-api.us-east-1.amazonaws.com/dev';
+/** The example configuration's default API identifier (config/load.ts defaultApiIdentifier). */
+export const IDENTIFIER = 'urn:tollgate:pharmacy:pharmacy-user-api:dev';
+/** What the API identifier used to default to (the stage invoke URL): an owned API resource under it is replaced with --prune. */
+export const OLD_URL_IDENTIFIER = 'https://abc123.execute-api.us-east-1.amazonaws.com/dev';
 
 type RequestValidator = { validateRequest(r: { method: string; path: string; query?: string; contentType?: string; body?: unknown }): { operation: string | null; violations: string[] } };
 
@@ -56,7 +59,7 @@ export function exampleOutputs(config: ResolvedConfig, identifier = IDENTIFIER):
     stackName: config.stackName,
     apiId: 'abc123',
     apiEndpoint: 'https://abc123.execute-api.us-east-1.amazonaws.com',
-    stageInvokeUrl: identifier,
+    stageInvokeUrl: OLD_URL_IDENTIFIER,
     apiIdentifier: identifier,
     issuer: config.asgardeo.issuer,
     region: 'us-east-1',

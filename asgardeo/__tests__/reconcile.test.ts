@@ -240,23 +240,28 @@ describe('a changed API identifier (the HTTP API was re-created)', () => {
     await h.stop();
   });
 
-  it('explains the scope clash without --prune, and replaces the old API resource with --prune', async () => {
+  it('is a conflict without --prune (zero writes, the plan says why) and a replacement with --prune', async () => {
     await applyAsgardeo(h.options());
-    const moved = 'https://xyz789.execute-api.us-east-1.amazonaws.com/dev';
-    const outputs = { ...h.options().outputs!, apiIdentifier: moved, stageInvokeUrl: moved };
-    const err = (await applyAsgardeo(h.options({ outputs })).catch((e: unknown) => e)) as AsgardeoError;
-    expect(err).toBeInstanceOf(AsgardeoError);
-    expect(err.hint).toContain('--prune');
+    const moved = 'urn:tollgate:pharmacy:pharmacy-user-api-v2:dev';
+    const config = { ...h.config, apiResource: { ...h.config.apiResource, identifier: moved, identifierSource: 'configured' as const } };
+    h.la.requests.clear();
+    const plan = await planAsgardeo(h.options({ config }));
+    expect(plan.changes.filter((c) => c.type === 'api-resource').map((c) => `${c.action} ${c.name}`)).toEqual([`create ${moved}`, `conflict ${IDENTIFIER}`]);
+    expect(plan.changes.find((c) => c.action === 'conflict')!.note).toMatch(/another identifier than .*--prune/s);
+    const err = (await applyAsgardeo(h.options({ config })).catch((e: unknown) => e)) as ReconcileError;
+    expect(err).toBeInstanceOf(ReconcileError);
+    expect(err.message).toContain('apply stopped before any change');
+    expect(h.la.requests.writes()).toBe(0);
 
-    const plan = await planAsgardeo(h.options({ outputs, prune: true }));
-    expect(plan.changes.filter((c) => c.type === 'api-resource').map((c) => `${c.action} ${c.name}`)).toEqual([`delete ${IDENTIFIER}`, `create ${moved}`]);
-    const result = await applyAsgardeo(h.options({ outputs, prune: true }));
+    const pruned = await planAsgardeo(h.options({ config, prune: true }));
+    expect(pruned.changes.filter((c) => c.type === 'api-resource').map((c) => `${c.action} ${c.name}`)).toEqual([`create ${moved}`, `delete ${IDENTIFIER}`]);
+    const result = await applyAsgardeo(h.options({ config, prune: true }));
     expect(result.outputs.audience).toBe(moved);
-    const token = await requestClientToken({ config: h.config, credentials: h.la.admin, client: 'pharmacy-reader' });
+    const token = await requestClientToken({ config, credentials: h.la.admin, client: 'pharmacy-reader' });
     expect([decodeJwt(token.accessToken).aud].flat()).toContain(moved);
     expect(token.scope).toBe('get_pharmacy_user');
     h.la.requests.clear();
-    const again = await applyAsgardeo(h.options({ outputs, prune: true }));
+    const again = await applyAsgardeo(h.options({ config, prune: true }));
     expect(planHasChanges(again.plan)).toBe(false);
     expect(h.la.requests.writes()).toBe(0);
   });

@@ -7,7 +7,7 @@ import { errorFromResponse } from '../errors';
 import { AsgardeoHttp, parseRetryAfter } from '../http';
 import { ownerOf, stripMarker, withMarker } from '../ownership';
 import { Pacer } from '../pacer';
-import { exampleConfig, exampleOutputs, IDENTIFIER } from './helpers';
+import { exampleConfig, exampleOutputs, IDENTIFIER, OLD_URL_IDENTIFIER } from './helpers';
 
 const config = exampleConfig('http://127.0.0.1:1');
 
@@ -77,7 +77,7 @@ describe('ownership marker', () => {
 });
 
 describe('stack outputs', () => {
-  const flat = { api_id: 'abc123', api_endpoint: 'https://abc123.execute-api.us-east-1.amazonaws.com', stage_invoke_url: IDENTIFIER, api_identifier: IDENTIFIER, issuer: 'https://api.asgardeo.io/t/pharmacy/oauth2/token', region: 'us-east-1', function_name: 'fn', stack_name: 'pharmacy-user-api-dev', environment: 'dev' };
+  const flat = { api_id: 'abc123', api_endpoint: 'https://abc123.execute-api.us-east-1.amazonaws.com', stage_invoke_url: OLD_URL_IDENTIFIER, api_identifier: IDENTIFIER, issuer: 'https://api.asgardeo.io/t/pharmacy/oauth2/token', region: 'us-east-1', function_name: 'fn', stack_name: 'pharmacy-user-api-dev', environment: 'dev' };
   let dir: string;
   beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-outputs-'))));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -89,7 +89,7 @@ describe('stack outputs', () => {
 
   it('reads `terraform output -json`', () => {
     const tf = Object.fromEntries(Object.entries(flat).map(([k, v]) => [k, { value: v, type: 'string', sensitive: false }]));
-    expect(parseStackOutputs(tf, config).stageInvokeUrl).toBe(IDENTIFIER);
+    expect(parseStackOutputs(tf, config).stageInvokeUrl).toBe(OLD_URL_IDENTIFIER);
   });
 
   it('explains a missing file, malformed JSON, another stack, and missing outputs, naming the command that writes the right file', () => {

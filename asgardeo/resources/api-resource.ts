@@ -18,8 +18,10 @@ export interface DesiredApiResource {
 export interface ObservedApiResource {
   /** The API resource under the configured identifier. */
   current: ApiResourceBody | undefined;
-  /** Prune/destroy only: API resources this stack owns under other identifiers. */
+  /** API resources this stack owns under other identifiers (an old identifier: a replacement). */
   owned: ApiResourceBody[];
+  /** Every scope name in the organization (unique there), to find names another API resource holds. */
+  orgScopes: string[];
 }
 
 /** What apply writes to an existing API resource. */
@@ -59,10 +61,11 @@ function deletion(r: ApiResourceBody, note?: string): PlannedChange {
 export const apiResource: ResourceKind<
   DesiredApiResource,
   ObservedApiResource,
-  [ApiResourceBody | undefined, ApiResourceBody[] | undefined]
+  [ApiResourceBody | undefined, ApiResourceBody[] | undefined, string[]]
 > = {
   type: API_RESOURCE,
   order: 0,
+  withoutPrune: 'conflict',
 
   managementScopes: () => ['view', 'create', 'update', 'delete'].map((a) => `internal_api_resource_${a}`),
   viewScopes: () => ['internal_api_resource_view'],
@@ -89,10 +92,11 @@ export const apiResource: ResourceKind<
     return Promise.all([
       identifier === UNKNOWN_IDENTIFIER ? undefined : api.findApiResource(identifier),
       findOwned ? api.listApiResources() : undefined,
+      api.listScopeNames(),
     ]);
   },
 
-  async detail(api, { desired }, [ref, all]) {
+  async detail(api, { desired }, [ref, all, orgScopes]) {
     const identifier = desiredApiResource(desired).identifier;
     // The list has no description (where the marker is): read the non-system candidates one by one.
     const candidates = (all ?? []).filter((a) => a.identifier !== identifier && (a.type ?? 'BUSINESS').toUpperCase() !== 'SYSTEM');
@@ -101,14 +105,23 @@ export const apiResource: ResourceKind<
       Promise.all(candidates.map((a) => (a.description !== undefined ? a : api.getApiResource(a.id)))),
     ]);
     const owned = details.filter((a): a is ApiResourceBody => !!a && ownerOf(a.description) === desired.stackName);
-    return { current, owned };
+    return { current, owned, orgScopes };
   },
 
   plan({ desired, observed, adopt, warnings }) {
     const stack = desired.stackName;
     const d = desiredApiResource(desired);
-    const a = observedApiResource(observed).current;
+    const { current: a, owned, orgScopes } = observedApiResource(observed);
     const key = keyOf(d.identifier);
+    // Names held by the API resource under this identifier or by an owned one under an old identifier are not clashes.
+    const ours = new Set([a, ...owned].flatMap((r) => r?.scopes ?? []).map((s) => s.name));
+    const heldElsewhere = d.scopes.map((s) => s.name).filter((n) => orgScopes.includes(n) && !ours.has(n));
+    if (heldElsewhere.length) {
+      const note =
+        `scope name(s) ${heldElsewhere.join(', ')} already belong to another API resource in the organization (scope names are unique ` +
+        'there); apply would stop half-way. Rename the scopes in the configuration, or remove them from the other API resource';
+      return [{ type: API_RESOURCE, key, name: d.identifier, action: 'conflict', id: a?.id, fields: [], note }];
+    }
     if (!a) {
       const fields: FieldDiff[] = [
         { field: 'name', after: d.name },
@@ -161,8 +174,8 @@ export const apiResource: ResourceKind<
     return [{ type: API_RESOURCE, key, name: d.identifier, action: fields.length ? 'update' : 'no-op', id: a.id, fields, patch, note }];
   },
 
-  prune: ({ observed }) =>
-    observedApiResource(observed).owned.map((r) => deletion(r, 'owned by this stack and no longer its identifier (--prune)')),
+  prune: ({ desired, observed }) =>
+    observedApiResource(observed).owned.map((r) => deletion(r, `owned by this stack under another identifier than ${desiredApiResource(desired).identifier}: a replacement (--prune)`)),
 
   destroy({ desired, observed }) {
     const { current, owned } = observedApiResource(observed);

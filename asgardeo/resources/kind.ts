@@ -32,7 +32,12 @@ export interface ResourceKind<Desired = unknown, Observed = unknown, Listed = un
 
   /** Desired against observed: one change per configured object. */
   plan(ctx: PlanContext): PlannedChange[];
-  /** With --prune: owned objects the configuration no longer names. */
+  /**
+   * Without --prune, what an owned object the configuration no longer names is: a warning naming it
+   * with the --prune hint (default), or a conflict that stops apply (the old object blocks the new one).
+   */
+  readonly withoutPrune?: 'warning' | 'conflict';
+  /** Owned objects the configuration no longer names (deletions; applied only with --prune). */
   prune?(ctx: PlanContext): PlannedChange[];
   /** destroy: what this stack owns, as deletions (or notes on what is left alone). */
   destroy(ctx: PlanContext): PlannedChange[];

@@ -11,9 +11,11 @@ import { observedUsers, userIds } from './user';
 /**
  * A role (SCIM2 Roles v2): an organization role, or an application role of one configured client.
  * Roles v2 have no free-form field for a marker. An application role belongs to whoever owns its
- * application; an organization role counts as ours when it grants one of our API's scopes (scope
- * names are unique in the organization, so such a role was made for this API). Organization roles are
- * never pruned, since hand-made roles use the API's scopes too.
+ * application; an organization role counts as ours when it has a configured name and grants at least
+ * one scope of an API resource this stack owns (scope names are unique in the organization, so such a
+ * role was made for this API). apply and destroy use the same rule, so scopes another API added in the
+ * console do not make destroy leave the role behind (and the next apply then need --adopt).
+ * Organization roles are never pruned, since hand-made roles use the API's scopes too.
  */
 export const ROLE = 'role';
 
@@ -102,22 +104,22 @@ export const role: ResourceKind<DesiredRole[], Map<string, RoleBody[]>, [string,
     return desiredRoles(ctx.desired).map((r) => roleChange(r, ctx, apiScopes));
   },
 
-  /** Destroy: organization roles only when ours by scope (application roles go with their app). */
+  /** Destroy: organization roles ours by the rule above (application roles go with their app). */
   destroy({ desired, observed }) {
-    const api = observedApiResource(observed).current;
-    const apiScopes = api?.scopes?.map((s) => s.name) ?? [];
-    const ownApi = !!api && ownerOf(api.description) === desired.stackName;
+    const { current, owned } = observedApiResource(observed);
+    const ownApis = [current, ...owned].filter((a) => !!a && ownerOf(a.description) === desired.stackName);
+    const apiScopes = ownApis.flatMap((a) => a?.scopes?.map((s) => s.name) ?? []);
     return desiredRoles(desired)
       .filter((r) => !r.client)
       .flatMap((r): PlannedChange[] => {
         const seen = matchRole(r, observedRoles(observed), undefined);
         if (!seen) return [];
         const perms = (seen.permissions ?? []).map((p) => p.value);
-        const ours = ownApi && perms.length > 0 && perms.every((p) => apiScopes.includes(p));
+        const ours = perms.some((p) => apiScopes.includes(p));
         return [
           ours
             ? change(r, { action: 'delete', id: seen.id, fields: [{ field: 'permissions', before: perms.sort() }] })
-            : change(r, { action: 'no-op', id: seen.id, fields: [], note: 'grants scopes of other APIs: left alone' }),
+            : change(r, { action: 'no-op', id: seen.id, fields: [], note: 'grants no scope of an API resource this stack owns: not created by this stack, left alone' }),
         ];
       });
   },
@@ -205,7 +207,9 @@ async function reconcileRole(ctx: ApplyContext, r: DesiredRole, appId: string | 
   const api = ctx.session.api;
   const key = roleDisplayName(roleKey(r));
   const c = changeFor(ctx, roleKey(r));
-  if (!c || c.action === 'no-op') return;
+  // Only creates and updates: destroy plans deletions (done in the delete phase), and a delete-only
+  // token cannot PATCH; a role is never written before it is deleted.
+  if (!c || (c.action !== 'create' && c.action !== 'update')) return;
   const ids = userIds(ctx);
   const members = r.users?.map((n) => ids.get(n)).filter((id): id is string => !!id);
   let id = c.id;

@@ -6,7 +6,9 @@ import { main } from '../main';
 import { memoryIo } from '../io';
 
 const REPO = path.resolve(__dirname, '..', '..');
-const IDENTIFIER = 'https://abc123.execute-api.us-east-1.amazonaws.com/dev';
+/** The example's default API identifier: from the configuration alone, never the invoke URL. */
+const IDENTIFIER = 'urn:tollgate:pharmacy:pharmacy-user-api:dev';
+const INVOKE_URL = 'https://abc123.execute-api.us-east-1.amazonaws.com/dev';
 const KIM_PASSWORD = 'Kim-Passw0rd!cli';
 
 jest.setTimeout(30000);
@@ -24,7 +26,7 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
   beforeAll(async () => {
     la = await startLocalAsgardeo({ organization: 'pharmacy' });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-cli-'));
-    const outputs = { 'pharmacy-user-api-dev': { api_id: 'abc123', api_endpoint: 'https://abc123.execute-api.us-east-1.amazonaws.com', stage_invoke_url: IDENTIFIER, api_identifier: IDENTIFIER, issuer: la.issuer, region: 'us-east-1', function_name: 'fn', stack_name: 'pharmacy-user-api-dev', environment: 'dev' } };
+    const outputs = { 'pharmacy-user-api-dev': { api_id: 'abc123', api_endpoint: 'https://abc123.execute-api.us-east-1.amazonaws.com', stage_invoke_url: INVOKE_URL, api_identifier: IDENTIFIER, issuer: la.issuer, region: 'us-east-1', function_name: 'fn', stack_name: 'pharmacy-user-api-dev', environment: 'dev' } };
     fs.writeFileSync(path.join(dir, 'outputs.json'), JSON.stringify(outputs));
     env = { ASGARDEO_CLIENT_ID: la.admin.clientId, ASGARDEO_CLIENT_SECRET: la.admin.clientSecret, ASGARDEO_BASE_URL: la.baseUrl, TOLLGATE_TARGET: 'local', TOLLGATE_CONFIG: path.join(REPO, 'tollgate.config.ts'), TOLLGATE_USER_KIM_PASSWORD: KIM_PASSWORD, TOLLGATE_USER_LEE_PASSWORD: 'Lee-Passw0rd!cli' };
   });
@@ -36,17 +38,18 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
   it('plan --detailed-exitcode: 2 with changes, and the text plan on stdout', async () => {
     const r = await run('plan', '--outputs', 'outputs.json', '--detailed-exitcode');
     expect(r.code).toBe(2);
-    expect(r.out).toContain('+ api-resource https://abc123.execute-api.us-east-1.amazonaws.com/dev (create)');
+    expect(r.out).toContain(`+ api-resource ${IDENTIFIER} (create)`);
     // API resource, 2 clients, the demo spa, 2 roles, 2 users (the example's Kim and the role-less Lee).
     expect(r.out).toContain('Plan: 8 to create, 0 to update, 0 to delete.');
     expect(r.out).not.toContain(KIM_PASSWORD);
     expect(la.requests.writes()).toBe(0);
   });
 
-  it('plan without outputs shows the identifier as known after the AWS deploy; --markdown and --json', async () => {
+  it('plan without outputs knows the identifier from the configuration; --markdown and --json', async () => {
     const md = await run('plan', '--markdown');
     expect(md.code).toBe(0);
-    expect(md.out).toContain('API identifier (known after AWS deploy)');
+    expect(md.out).toContain(`API identifier ${IDENTIFIER}`);
+    expect(JSON.parse((await run('plan', '--json')).out).summary.create).toBe(8);
     expect(md.out).toContain('| + create | application | `pharmacy-reader` |');
     const json = await run('plan', '--json', '--outputs', 'outputs.json');
     expect(JSON.parse(json.out).summary.create).toBe(8);
@@ -80,6 +83,35 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     expect(await main(['token', '--client', 'nobody'], noCreds)).toBe(1);
     expect(noCreds.err()).toContain('unknown client "nobody"');
     expect((await run('token')).err).toContain('--client is required (configured clients: pharmacy-reader, pharmacy-admin)');
+    const notHeld = await run('token', '--client', 'pharmacy-reader', '--scope', 'create_pharmacy_user');
+    expect(notHeld.code).toBe(1);
+    expect(notHeld.out).toBe('');
+    expect(notHeld.err).toContain('client "pharmacy-reader" is not authorized for create_pharmacy_user');
+    const notOfApi = await run('token', '--client', 'pharmacy-reader', '--scope', 'delete_everything');
+    expect(notOfApi.code).toBe(1);
+    expect(notOfApi.err).toContain('delete_everything is not a scope of the API Pharmacy User API');
+  });
+
+  it('--target local on every command; base-URL mistakes are refused with the fix; an empty ASGARDEO_BASE_URL is unset', async () => {
+    const { TOLLGATE_TARGET: _t, ...awsEnv } = env;
+    const http = memoryIo({ env: awsEnv, cwd: dir });
+    expect(await main(['plan', '--asgardeo-only'], http)).toBe(1);
+    expect(http.err()).toContain('--target local');
+    for (const argv of [['plan', '--asgardeo-only'], ['token', '--client', 'pharmacy-reader']]) {
+      const io = memoryIo({ env: awsEnv, cwd: dir });
+      expect(await main([...argv, '--target', 'local'], io)).toBe(0);
+    }
+    const doubled = memoryIo({ env: { ...env, ASGARDEO_BASE_URL: `${la.baseUrl}/t/pharmacy` }, cwd: dir });
+    expect(await main(['plan'], doubled)).toBe(1);
+    expect(doubled.err()).toContain(`ends in /t/pharmacy`);
+    expect(doubled.err()).toContain(`ASGARDEO_BASE_URL=${la.baseUrl}`);
+    const empty = memoryIo({ env: { ...env, ASGARDEO_BASE_URL: '', TOLLGATE_TARGET: 'aws' }, cwd: dir });
+    expect(await main(['plan', '--asgardeo-only', '--outputs', 'nothing.json'], empty)).toBe(1);
+    expect(empty.err()).toContain('nothing.json does not exist');
+    const wrongOrg = memoryIo({ env: { ...env, ASGARDEO_BASE_URL: `${la.baseUrl}/elsewhere` }, cwd: dir });
+    expect(await main(['plan'], wrongOrg)).toBe(1);
+    expect(wrongOrg.err()).toContain('no Asgardeo token endpoint');
+    expect(wrongOrg.err()).not.toContain('deleted while this run');
   });
 
   it('token --user signs a configured user in (app-native, password from her variable) and prints her token; errors say what to fix', async () => {
@@ -119,9 +151,16 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     expect(other.err).toContain('no outputs for stack "pharmacy-user-api-dev"');
     fs.writeFileSync(path.join(dir, 'bad.json'), 'not json');
     expect((await run('apply', '--outputs', 'bad.json')).err).toMatch(/not valid JSON[\s\S]*--outputs-file/);
-    const noOutputs = await run('apply');
-    expect(noOutputs.code).toBe(1);
-    expect(noOutputs.err).toMatch(/API identifier of pharmacy-user-api-dev is not known[\s\S]*--outputs <file>/);
+    const outputs = JSON.parse(fs.readFileSync(path.join(dir, 'outputs.json'), 'utf8'));
+    const otherOrg = { 'pharmacy-user-api-dev': { ...outputs['pharmacy-user-api-dev'], issuer: `${la.baseUrl}/t/elsewhere/oauth2/token` } };
+    fs.writeFileSync(path.join(dir, 'other-org.json'), JSON.stringify(otherOrg));
+    la.requests.clear();
+    for (const cmd of ['plan', 'apply']) {
+      const mismatch = await run(cmd, '--outputs', 'other-org.json');
+      expect(mismatch.code).toBe(1);
+      expect(mismatch.err).toContain('another deployment: issuer');
+    }
+    expect(la.requests.writes()).toBe(0);
     const flag = await run('plan', '--frobnicate');
     expect(flag.code).toBe(1);
     expect(flag.err).toContain("Unknown option '--frobnicate'");

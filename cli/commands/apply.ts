@@ -6,10 +6,11 @@ import { reconcileOptions } from '../context';
 
 export const summary = 'Make Asgardeo match the configuration (API resource, clients, roles, users)';
 
-const USAGE = `Usage: tollgate apply [--env <name>] [--config <file>] --outputs <file> [--prune --yes] [--adopt]\
+const USAGE = `Usage: tollgate apply [--env <name>] [--config <file>] [--outputs <file>] [--prune --yes] [--adopt]\
  [--outputs-out <file>] [--json | --markdown] [--detailed-exitcode]
 
-  --outputs <file>       the AWS stack's outputs (cdktf --outputs-file JSON or \`terraform output -json\`)
+  --outputs <file>       the AWS stack's outputs (optional; cross-checked: stack, region, issuer)
+  --target aws|local     local: the local Asgardeo (http issuer); same as TOLLGATE_TARGET=local
   --prune                delete objects this stack owns that are no longer configured (needs --yes)
   --adopt                take over same-named objects tollgate does not own
   --outputs-out <file>   where to write issuer, token endpoint, audience, API resource id and client ids

@@ -45,7 +45,7 @@ export async function combinedDestroyCommand(argv: string[], io: CliIo, deps: Co
     if (report) throw new UsageError(`--${report} is for \`destroy --asgardeo-only\` (and the local target), which prints the Asgardeo plan; this destroy prints progress`);
     const config = configFromFlags(values, io);
     const side = deps.side ?? reconcilerSide({ env: io.env });
-    const outputsFile = stackOutputsFile(values, io, { config, orLastDeploy: true });
+    const outputsFile = stackOutputsFile(values, io, { config });
     await runDestroy({
       config,
       runner: deps.runner ?? new CdktfRunner({ cwd: io.cwd, env: io.env }),

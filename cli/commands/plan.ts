@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { planAsgardeo, planHasChanges, renderPlan } from '../../asgardeo';
+import { checkOutputsMatch, planAsgardeo, planHasChanges, renderPlan } from '../../asgardeo';
 import { CdktfRunner, planExitCode, reconcilerSide, renderPlanReport, runPlan } from '../../deploy';
 import { formatFromFlags, parseCommandArgs, RECONCILE_OPTIONS, reportError, useColor } from '../args';
 import { configFromFlags, reconcileOptions, stackOutputsFile } from '../context';
@@ -15,11 +15,12 @@ const USAGE = `Usage: tollgate plan [--env <name>] [--config <file>] [--outputs 
   scopes -> clients and roles) and the issuer/audience checks across both sides (see docs/deploy.md).
   --asgardeo-only        only the Asgardeo plan (no Terraform needed); always so for the local target
 
-  --outputs <file>       the AWS stack's outputs (cdktf --outputs-file JSON or \`terraform output -json\`);
-                         without it the API identifier shows as "(known after AWS deploy)"
+  --outputs <file>       the AWS stack's outputs (cdktf --outputs-file JSON or \`terraform output -json\`), cross-checked
+                         (stack, region, issuer); optional: the API identifier comes from the configuration
   --prune                also list owned objects no longer in the configuration (deleted by apply --prune)
   --adopt                plan taking over same-named objects tollgate does not own
-  --detailed-exitcode    exit 0 no changes, 2 changes, 1 error
+  --target aws|local     local: the local Asgardeo (http issuer); same as TOLLGATE_TARGET=local
+  --detailed-exitcode    exit 0 no changes, 2 changes or conflicts (apply would refuse those), 1 error
 Environment: ASGARDEO_CLIENT_ID, ASGARDEO_CLIENT_SECRET (admin M2M app), ASGARDEO_BASE_URL
 `;
 
@@ -53,8 +54,8 @@ export async function combinedPlanCommand(argv: string[], io: CliIo, deps: Comma
     const format = formatFromFlags(values);
     const config = configFromFlags(values, io);
     const side = deps.side ?? reconcilerSide({ env: io.env });
-    const outputsFile = stackOutputsFile(values, io, { config, orLastDeploy: true });
-    const outputs = outputsFile ? side.readStackOutputs(outputsFile, config) : undefined;
+    const outputsFile = stackOutputsFile(values, io, { config });
+    const outputs = outputsFile ? checkOutputsMatch(side.readStackOutputs(outputsFile, config), config, outputsFile) : undefined;
     const outdir = path.resolve(io.cwd, io.env.CDKTF_OUTDIR ?? 'cdktf.out');
     const report = await runPlan({
       config,

@@ -44,7 +44,13 @@ describe('defaults', () => {
       },
     });
     expect(c.scopes[1]).toEqual({ name: 'create_pharmacy_user', displayName: 'create_pharmacy_user', description: '' });
-    expect(c.apiResource).toEqual({ identifier: undefined, name: 'Pharmacy User API', description: '', requiresAuthorization: true });
+    expect(c.apiResource).toEqual({
+      identifier: 'urn:tollgate:pharmacy:pharmacy-user-api:dev',
+      identifierSource: 'default',
+      name: 'Pharmacy User API',
+      description: '',
+      requiresAuthorization: true,
+    });
     expect(c.clients[0]).toEqual({
       name: 'pharmacy-reader',
       description: '',

@@ -96,7 +96,8 @@ describe('tollgate plan report', () => {
     expect(text).toContain('tollgate plan: pharmacy-user-api-dev (dev): changes: AWS yes, Asgardeo yes');
     expect(text).toContain('== Who can call what ==');
     expect(text).toContain('✓ issuer: the authorizer trusts https://api.asgardeo.io/t/pharmacy/oauth2/token, which Asgardeo puts in iss');
-    expect(text).toContain("✓ audience: the authorizer's audience and the clients' token audience are both the stage invoke URL (known after deploy)");
+    // The fixture's authorizer audience is a Terraform reference; the reconciler's is the configuration's identifier.
+    expect(text).toContain("✓ audience: the authorizer's audience is the stack's API identifier (computed by Terraform); the reconciler uses urn:tollgate:pharmacy:pharmacy-user-api:dev");
     expect(text).toContain('== AWS: Plan: 9 to add, 0 to change, 0 to destroy. ==');
     expect(text).toContain('+ create api resource "Pharmacy User API"');
   });

@@ -61,7 +61,7 @@ describe('renderConfigFragment: the quick-start setup', () => {
     const { loaded } = roundTrip(setup);
     expect(loaded.asgardeo.organization).toBe('pharmacy');
     expect(loaded.scopes).toEqual([{ name: 'get_pharmacy_user', displayName: 'Get pharmacy user', description: 'Read the signed-in pharmacy user' }]);
-    expect(loaded.apiResource).toEqual({ identifier: QUICK_START.identifier, name: 'Pharmacy User API', description: '', requiresAuthorization: true });
+    expect(loaded.apiResource).toEqual({ identifier: QUICK_START.identifier, identifierSource: 'configured', name: 'Pharmacy User API', description: '', requiresAuthorization: true });
     // A public client with a callback URL is a single-page app: a user-facing application, not a machine client.
     expect(loaded.clients).toEqual([]);
     expect(loaded.applications).toEqual([

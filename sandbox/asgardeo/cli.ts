@@ -102,7 +102,9 @@ async function main(): Promise<void> {
   console.log(`  admin secret    ${fromEnv ? '(from ASGARDEO_CLIENT_SECRET)' : server.admin.clientSecret}`);
   console.log('');
   console.log('Use it with:');
-  console.log(`  export ASGARDEO_BASE_URL=${server.baseUrl} ASGARDEO_CLIENT_ID=${server.admin.clientId}${fromEnv ? '' : ` ASGARDEO_CLIENT_SECRET=${server.admin.clientSecret}`}`);
+  // One complete line: the target too, since the local Asgardeo's http issuer is refused on the aws target.
+  console.log(`  ${exportLine(server.baseUrl, server.admin, fromEnv)}`);
+  console.log('  npx tollgate plan      # or apply / destroy / token; --target local works in place of TOLLGATE_TARGET');
   console.log(`  curl -s -u "$ASGARDEO_CLIENT_ID:$ASGARDEO_CLIENT_SECRET" -d grant_type=client_credentials -d scope=SYSTEM ${server.baseUrl}/t/${org}/oauth2/token`);
   console.log('Press Ctrl-C to stop.');
   const stop = (): void => {
@@ -110,6 +112,12 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** The shell line that points every tollgate command at this local Asgardeo (the secret only when generated here). */
+export function exportLine(baseUrl: string, admin: { clientId: string; clientSecret: string }, secretFromEnv: boolean): string {
+  const secret = secretFromEnv ? '' : ` ASGARDEO_CLIENT_SECRET=${admin.clientSecret}`;
+  return `export TOLLGATE_TARGET=local ASGARDEO_BASE_URL=${baseUrl} ASGARDEO_CLIENT_ID=${admin.clientId}${secret}`;
 }
 
 if (require.main === module) void main();

@@ -68,7 +68,7 @@ describe('the example stack, synthesized for the local target', () => {
       api_id: 'local',
       api_endpoint: gateway.url,
       stage_invoke_url: `${gateway.url}/dev`,
-      api_identifier: `${gateway.url}/dev`,
+      api_identifier: 'urn:tollgate:pharmacy:pharmacy-user-api:dev',
       issuer: issuer.issuer,
       region: 'us-east-1',
       stack_name: 'pharmacy-user-api-dev',
