@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { CdktfRunner, isInteractive, reconcilerSide, runDeploy, terminalPrompt, type ResumableStep } from '../../deploy';
+import { defaultInfraRunner, isInteractive, reconcilerSide, runDeploy, terminalPrompt, type ResumableStep } from '../../deploy';
 import { parseCommandArgs, reportError, UsageError } from '../args';
 import { configFromFlags, repeatCommand, withTarget } from '../context';
 import type { CommandDeps } from '../deps';
@@ -77,11 +77,13 @@ export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps
           log: (l) => io.stderr.write(`gateway: ${l}\n`),
         })
       : undefined;
+    // The AWS runner: the real terraform (plans, shows, applies that plan file) unless TOLLGATE_INFRA_RUNNER=cdktf.
+    const aws = deps.runner || local ? undefined : defaultInfraRunner({ cwd: io.cwd, env: cio.env });
     const outputsFlag = typeof values.outputs === 'string' ? path.resolve(io.cwd, values.outputs) : undefined;
     try {
       const result = await runDeploy({
         loadConfig,
-        runner: deps.runner ?? local ?? new CdktfRunner({ cwd: io.cwd, env: cio.env }),
+        runner: deps.runner ?? local ?? aws!,
         side: deps.side ?? reconcilerSide({ env: cio.env }),
         env: cio.env,
         cwd: io.cwd,
@@ -102,6 +104,7 @@ export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps
       await deps.onDeployed?.(result);
     } finally {
       await local?.stop();
+      await aws?.dispose?.();
     }
     return EXIT_OK;
   } catch (err) {
