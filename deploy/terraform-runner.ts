@@ -4,6 +4,7 @@
  * human-readable text), and deploys by applying exactly the plan file it showed. `cdktf` is not
  * involved (CdktfRunner remains for users who want `cdktf deploy`).
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
@@ -14,11 +15,13 @@ import { CdktfRunner } from './cdktf-runner';
 import { InfraToolError, type InfraDiff, type InfraRunner, type StackOperation, type ToolVersions } from './infra-runner';
 import {
   describeSummary,
-  planStack,
+  LOCK_FILE_NAME,
   projectLockFile,
   renderResourceChanges,
   setupTerraform,
   TerraformError,
+  TerraformWorkspace,
+  type InitResult,
   type OfflineAws,
   type PlanEvents,
   type SetupOptions,
@@ -147,23 +150,30 @@ export class TerraformRunner implements InfraRunner {
     this.setupPromise = undefined;
   }
 
+  /**
+   * init (unless the folder is initialized for exactly this backend, provider constraint, lock file
+   * and Terraform: see {@link initKey}), plan to a file, and `show -json` when asked or for a cloud run.
+   */
   private async planStack(o: StackOperation, destroy: boolean): Promise<StackPlan> {
     const setup = await this.terraform();
     await this.synth(o);
-    return this.wrap(() =>
-      planStack({
-        setup,
-        stackDir: this.stackDir(o.stack),
-        projectDir: this.o.cwd,
-        lockFile: projectLockFile(this.o.cwd),
-        show: this.o.show === true,
-        validate: this.o.validate === true,
-        ...(this.o.offline ? { offline: this.o.offline } : {}),
-        ...(destroy ? { destroy: true } : {}),
-        ...(o.onOutput ? { onOutput: o.onOutput } : {}),
-        ...(o.signal ? { signal: o.signal } : {}),
-      }),
-    );
+    const stackDir = this.stackDir(o.stack);
+    const lockFile = projectLockFile(this.o.cwd);
+    return this.wrap(async () => {
+      const workspace = new TerraformWorkspace(setup, { stackDir, lockFile, ...(o.onOutput ? { onOutput: o.onOutput } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+      const key = initKey(stackDir, lockFile.path, setup);
+      const marker = path.join(stackDir, '.terraform', INIT_MARKER);
+      let init: InitResult = { lockFileUpdated: false };
+      if (key === undefined || readText(marker) !== key || readText(path.join(stackDir, LOCK_FILE_NAME)) !== readText(lockFile.path)) {
+        fs.rmSync(marker, { force: true });
+        init = await workspace.init();
+        if (key !== undefined) fs.writeFileSync(marker, key);
+      }
+      if (this.o.validate === true) await workspace.validate();
+      const saved = await workspace.plan({ ...(this.o.offline ? { offline: this.o.offline } : {}), ...(destroy ? { destroy: true } : {}) });
+      if (this.o.show !== true && saved.events) return { workspace, init, saved };
+      return { workspace, init, saved, plan: await workspace.show(saved) };
+    });
   }
 
   /** `terraform output -json`, the shape `readStackOutputs` reads (as cdktf's --outputs-file). */
@@ -207,6 +217,32 @@ export class TerraformRunner implements InfraRunner {
 
   private config(o: StackOperation): ResolvedConfig {
     return this.o.config ? this.o.config(o) : loadConfig({ file: o.configFile, env: o.environment, environment: this.appEnv(o) });
+  }
+}
+
+/** Written into `.terraform/` after a successful init: what that init depended on. */
+const INIT_MARKER = 'tollgate-init.key';
+
+/**
+ * What `terraform init` depends on: the synthesized `terraform` block (backend, required providers),
+ * the committed lock file, the Terraform binary and version, and the provider installation (CLI
+ * configuration's mirror). Equal keys: the folder's init is still valid and a warm init (about a
+ * second here) is skipped. Undefined when a part cannot be read: then init always runs.
+ */
+function initKey(stackDir: string, lockFile: string, setup: TerraformSetup): string | undefined {
+  const stack = readText(path.join(stackDir, 'cdk.tf.json'));
+  const lock = readText(lockFile);
+  if (stack === undefined || lock === undefined) return undefined;
+  const doc = JSON.parse(stack) as { terraform?: unknown };
+  const parts = [JSON.stringify(doc.terraform ?? null), lock, setup.binary, setup.version, setup.mirror?.path ?? 'registry', readText(setup.cliConfigFile) ?? ''];
+  return createHash('sha256').update(parts.join('\0')).digest('hex');
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 
