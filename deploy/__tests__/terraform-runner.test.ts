@@ -118,6 +118,26 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
       expect(m.err()).toContain('what to do: create it once');
     }, MINUTES);
 
+    test('a second plan skips the warm init; a changed lock file brings it back', async () => {
+      const cwd = project();
+      const runner = new TerraformRunner({ cwd, env: { ...process.env, TOLLGATE_STATE_DIR: path.join(cwd, 'state') }, config: () => config, offline: {} });
+      const op = { stack: config.stackName, environment: 'dev', configFile: CONFIG };
+      const planOutput = async () => {
+        let text = '';
+        const diff = await runner.diff({ ...op, onOutput: (t) => (text += t) });
+        expect(diff.summary).toBe('Plan: 15 to add, 0 to change, 0 to destroy.');
+        return text;
+      };
+      try {
+        expect(await planOutput()).toMatch(/Initializing/);
+        expect(await planOutput()).not.toMatch(/Initializing/);
+        fs.appendFileSync(path.join(cwd, LOCK_FILE_NAME), '\n# reviewed\n');
+        expect(await planOutput()).toMatch(/Initializing/);
+      } finally {
+        await runner.dispose();
+      }
+    }, 3 * MINUTES);
+
     test('an unknown TOLLGATE_INFRA_RUNNER is refused with the choices', () => {
       expect(() => defaultInfraRunner({ cwd: REPO_ROOT, env: { TOLLGATE_INFRA_RUNNER: 'pulumi' } })).toThrow(/set TOLLGATE_INFRA_RUNNER to terraform .* or cdktf/);
     });
