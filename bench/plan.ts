@@ -74,7 +74,13 @@ export async function benchPlanCommand(o: { runs: number; env?: NodeJS.ProcessEn
     };
     const adminEnv = { ASGARDEO_CLIENT_ID: asgardeo.admin.clientId, ASGARDEO_CLIENT_SECRET: asgardeo.admin.clientSecret };
     const side = reconcilerSide({ env: adminEnv, transport: { backoff: { baseMs: 2, capMs: 10 }, pacing: false, fetch: viaLocal } });
-    const cliEnv: NodeJS.ProcessEnv = { ...env, ...adminEnv, HOME: scratch, TOLLGATE_STATE_DIR: path.join(scratch, 'state'), TOLLGATE_TERRAFORM_OFFLINE: '1' };
+    const cliEnv: NodeJS.ProcessEnv = {
+      ...env,
+      ...adminEnv,
+      HOME: scratch,
+      TOLLGATE_STATE_DIR: path.join(scratch, 'state'),
+      TOLLGATE_TERRAFORM_OFFLINE: '1',
+    };
     const config = loadConfig({ file: CONFIG, env: 'dev', environment: {} });
     const stackDir = path.join(scratch, 'cdktf.out', 'stacks', config.stackName);
     const r: PlanBenchResult = { runs: o.runs, tollgatePlanMs: [], terraformPlanMs: [], asgardeoPlanMs: [], resourceChanges: 0 };
@@ -92,7 +98,11 @@ export async function benchPlanCommand(o: { runs: number; env?: NodeJS.ProcessEn
       try {
         r.terraformPlanMs.push(
           await timed(async () => {
-            const res = await runProcess(setup.binary, ['plan', '-input=false', '-no-color', `-out=${path.join(stackDir, 'bare.tfplan')}`], { cwd: stackDir, env: setup.env });
+            const res = await runProcess(
+              setup.binary,
+              ['plan', '-input=false', '-no-color', `-out=${path.join(stackDir, 'bare.tfplan')}`],
+              { cwd: stackDir, env: setup.env },
+            );
             if (res.code !== 0) throw new Error(`terraform plan failed (exit ${res.code}): ${res.stderr.trim()}`);
           }),
         );
@@ -117,10 +127,22 @@ export function planRows(r: PlanBench): Row[] {
   const sum = median(r.terraformPlanMs) + median(r.asgardeoPlanMs);
   const ratio = tollgate / sum;
   return [
-    { benchmark: b, measure: `tollgate plan --env dev (synth, init only when its inputs changed, plan -json -out, Asgardeo plan, report; ${r.resourceChanges} resource changes), ${n}`, figure: ms(tollgate) },
+    {
+      benchmark: b,
+      measure:
+        `tollgate plan --env dev (synth, init only when its inputs changed, plan -json -out, Asgardeo plan, report; ` +
+        `${r.resourceChanges} resource changes), ${n}`,
+      figure: ms(tollgate),
+    },
     { benchmark: b, measure: `bare terraform plan -out, same stack (init excluded), ${n}`, figure: ms(median(r.terraformPlanMs)) },
     { benchmark: b, measure: `Asgardeo plan alone (local Asgardeo), ${n}`, figure: ms(median(r.asgardeoPlanMs)) },
-    { benchmark: b, measure: 'tollgate plan / (bare terraform plan + Asgardeo plan)', figure: `${ratio.toFixed(2)}x (sum ${ms(sum)})`, target: `≤ ${PLAN_TARGET_RATIO}x`, pass: ratio <= PLAN_TARGET_RATIO },
+    {
+      benchmark: b,
+      measure: 'tollgate plan / (bare terraform plan + Asgardeo plan)',
+      figure: `${ratio.toFixed(2)}x (sum ${ms(sum)})`,
+      target: `≤ ${PLAN_TARGET_RATIO}x`,
+      pass: ratio <= PLAN_TARGET_RATIO,
+    },
     { benchmark: b, measure: 'old path: cdktf diff', figure: 'not measured: cannot plan offline (the provider checks credentials)' },
   ];
 }

@@ -139,7 +139,8 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
         let plan: InfraDiff | undefined;
         if (config.target !== 'local' && o.runner.appliesSavedPlan) {
           plan = await o.runner.diff(op);
-          o.write(`  Terraform plan (${plan.summary ?? (plan.changes ? 'changes' : 'no changes')}), saved to ${plan.planFile ?? '(no file)'}:\n`);
+          const verdict = plan.summary ?? (plan.changes ? 'changes' : 'no changes');
+          o.write(`  Terraform plan (${verdict}), saved to ${plan.planFile ?? '(no file)'}:\n`);
           o.write(`${plan.text.trimEnd().replace(/^/gm, '    ')}\n`);
         }
         if (config.target !== 'local') {

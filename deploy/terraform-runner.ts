@@ -93,8 +93,11 @@ export class TerraformRunner implements InfraRunner {
 
   async versions(): Promise<ToolVersions> {
     const setup = await this.terraform();
-    const cdktf = (require('cdktf/package.json') as { version: string }).version;
-    return { terraform: `${setup.version}${setup.mirror ? ` (hashicorp/aws from ${setup.mirror.path})` : ''}`, cdktf: `${cdktf} (in-process synth)` };
+    // The cdktf library synthesizes in-process; the cdktf CLI is not used.
+    return {
+      terraform: `${setup.version}${setup.mirror ? ` (hashicorp/aws from ${setup.mirror.path})` : ''}`,
+      cdktf: 'library, in-process synth (CLI not used)',
+    };
   }
 
   /** Synthesizes only this operation's stack, in-process, into {@link stackDir}. */
@@ -124,7 +127,9 @@ export class TerraformRunner implements InfraRunner {
     if (o.plan) {
       const known = o.plan.planFile ? this.planned.get(o.plan.planFile) : undefined;
       if (!known || known.workspace.stackDir !== path.resolve(this.stackDir(o.stack))) {
-        throw new UserError(`the plan to apply for ${o.stack} was not made by this run (${o.plan.planFile ?? 'no plan file'}).`, { hint: 'run `tollgate deploy` again: it plans, shows the plan and applies that one' });
+        throw new UserError(`the plan to apply for ${o.stack} was not made by this run (${o.plan.planFile ?? 'no plan file'}).`, {
+          hint: 'run `tollgate deploy` again: it plans, shows the plan and applies that one',
+        });
       }
       stack = known;
     } else {
@@ -160,7 +165,12 @@ export class TerraformRunner implements InfraRunner {
     const stackDir = this.stackDir(o.stack);
     const lockFile = projectLockFile(this.o.cwd);
     return this.wrap(async () => {
-      const workspace = new TerraformWorkspace(setup, { stackDir, lockFile, ...(o.onOutput ? { onOutput: o.onOutput } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+      const workspace = new TerraformWorkspace(setup, {
+        stackDir,
+        lockFile,
+        ...(o.onOutput ? { onOutput: o.onOutput } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
       const key = initKey(stackDir, lockFile.path, setup);
       const marker = path.join(stackDir, '.terraform', INIT_MARKER);
       let init: InitResult = { lockFileUpdated: false };
@@ -180,7 +190,12 @@ export class TerraformRunner implements InfraRunner {
   private async writeOutputs(stackDir: string, outputsFile: string): Promise<void> {
     const setup = await this.terraform();
     const res = await runProcess(setup.binary, ['output', '-json', '-no-color'], { cwd: stackDir, env: setup.env });
-    if (res.code !== 0) throw new UserError(`\`terraform output -json\` failed in ${stackDir} (exit ${res.code}):\n    ${res.stderr.trim()}`, { hint: 'the apply finished; run `terraform output -json` in that folder to see the outputs, then `tollgate deploy --from asgardeo --outputs <file>`' });
+    if (res.code !== 0)
+      throw new UserError(`\`terraform output -json\` failed in ${stackDir} (exit ${res.code}):\n    ${res.stderr.trim()}`, {
+        hint:
+          'the apply finished; run `terraform output -json` in that folder to see the outputs, ' +
+          'then `tollgate deploy --from asgardeo --outputs <file>`',
+      });
     fs.mkdirSync(path.dirname(outputsFile), { recursive: true });
     fs.writeFileSync(outputsFile, res.stdout.endsWith('\n') ? res.stdout : `${res.stdout}\n`);
   }
@@ -234,7 +249,14 @@ function initKey(stackDir: string, lockFile: string, setup: TerraformSetup): str
   const lock = readText(lockFile);
   if (stack === undefined || lock === undefined) return undefined;
   const doc = JSON.parse(stack) as { terraform?: unknown };
-  const parts = [JSON.stringify(doc.terraform ?? null), lock, setup.binary, setup.version, setup.mirror?.path ?? 'registry', readText(setup.cliConfigFile) ?? ''];
+  const parts = [
+    JSON.stringify(doc.terraform ?? null),
+    lock,
+    setup.binary,
+    setup.version,
+    setup.mirror?.path ?? 'registry',
+    readText(setup.cliConfigFile) ?? '',
+  ];
   return createHash('sha256').update(parts.join('\0')).digest('hex');
 }
 
@@ -254,21 +276,48 @@ function toDiff(stack: StackPlan): InfraDiff {
 }
 
 function fromShow(plan: TerraformPlan, planFile: string, runId?: string): InfraDiff {
-  const resourceChanges = plan.resourceChanges.filter((r) => r.mode === 'managed' && r.action !== 'no-op').map((r) => ({ address: r.address, action: r.action }));
+  const resourceChanges = plan.resourceChanges
+    .filter((r) => r.mode === 'managed' && r.action !== 'no-op')
+    .map((r) => ({ address: r.address, action: r.action }));
   const lines = renderResourceChanges(plan);
-  return { changes: plan.hasChanges, text: `${runId ? `Terraform Cloud run ${runId}\n` : ''}${lines.join('\n')}\n`, summary: describeSummary(plan.summary), resourceChanges, planFile };
+  return {
+    changes: plan.hasChanges,
+    text: `${runId ? `Terraform Cloud run ${runId}\n` : ''}${lines.join('\n')}\n`,
+    summary: describeSummary(plan.summary),
+    resourceChanges,
+    planFile,
+  };
 }
 
-const SYMBOL: Record<string, string> = { create: '+', update: '~', replace: '-/+', delete: '-', read: '<=', forget: '.', move: '->', import: '<-' };
+const SYMBOL: Record<string, string> = {
+  create: '+',
+  update: '~',
+  replace: '-/+',
+  delete: '-',
+  read: '<=',
+  forget: '.',
+  move: '->',
+  import: '<-',
+};
 
 function fromEvents(events: PlanEvents, planFile: string): InfraDiff {
   const changing = events.changes.filter((c) => c.action !== 'no-op');
   const resourceChanges = changing.map((c) => ({ address: c.address, action: c.action }));
   const s = events.summary;
-  const summary = s ? `Plan: ${s.add} to add, ${s.change} to change, ${s.remove} to destroy.` : events.hasChanges ? 'changes' : 'No changes.';
+  const summary = s
+    ? `Plan: ${s.add} to add, ${s.change} to change, ${s.remove} to destroy.`
+    : events.hasChanges
+      ? 'changes'
+      : 'No changes.';
   const lines = changing.map((c) => `${(SYMBOL[c.action] ?? '?').padEnd(3)} ${c.action.padEnd(7)} ${c.address}`);
   const outputs = events.outputs.filter((x) => x.action !== 'no-op').map((x) => `    output ${x.name}: ${x.action}`);
-  return { changes: events.hasChanges, text: `${[...lines, ...outputs, events.hasChanges ? summary : 'No changes.'].join('\n')}\n`, summary, resourceChanges, planFile };
+  return {
+    changes: events.hasChanges,
+    text: `${[...lines, ...outputs, events.hasChanges ? summary : 'No changes.'].join('\n')}\n`,
+    summary,
+    resourceChanges,
+    planFile,
+  };
 }
 
 /** `TOLLGATE_INFRA_RUNNER=cdktf` selects the cdktf CLI (plans again on deploy); default: Terraform itself. */
@@ -280,7 +329,12 @@ export const OFFLINE_VARIABLE = 'TOLLGATE_TERRAFORM_OFFLINE';
 export function defaultInfraRunner(o: { cwd: string; env: NodeJS.ProcessEnv }): InfraRunner & { dispose?: () => Promise<void> } {
   const kind = o.env[RUNNER_VARIABLE]?.trim() || 'terraform';
   if (kind === 'cdktf') return new CdktfRunner({ cwd: o.cwd, env: o.env });
-  if (kind !== 'terraform') throw new UserError(`${RUNNER_VARIABLE}=${kind} is not a runner tollgate knows.`, { hint: `set ${RUNNER_VARIABLE} to terraform (the default: plans once and applies that plan) or cdktf (runs \`cdktf deploy\`), or unset it` });
+  if (kind !== 'terraform')
+    throw new UserError(`${RUNNER_VARIABLE}=${kind} is not a runner tollgate knows.`, {
+      hint:
+        `set ${RUNNER_VARIABLE} to terraform (the default: plans once and applies that plan) ` +
+        'or cdktf (runs `cdktf deploy`), or unset it',
+    });
   const offline = o.env[OFFLINE_VARIABLE] === '1' || o.env[OFFLINE_VARIABLE] === 'true';
   return new TerraformRunner({ cwd: o.cwd, env: o.env, ...(offline ? { offline: {} } : {}) });
 }
