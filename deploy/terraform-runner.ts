@@ -79,7 +79,7 @@ export class TerraformRunner implements InfraRunner {
   private readonly env: NodeJS.ProcessEnv;
   private setupPromise?: Promise<TerraformSetup>;
   /** Saved plans this runner made and showed, by plan file: deploy applies only one of these. */
-  private readonly planned = new Map<string, StackPlan>();
+  private readonly planned = new Map<string, { stack: StackPlan; sha256: string }>();
 
   constructor(o: TerraformRunnerOptions) {
     this.o = o;
@@ -113,7 +113,8 @@ export class TerraformRunner implements InfraRunner {
   /** synth, init (committed lock file, read-only), `plan -out`; the changes from Terraform's JSON. */
   async diff(o: StackOperation): Promise<InfraDiff> {
     const stack = await this.planStack(o, false);
-    this.planned.set(stack.saved.file, stack);
+    // The file's digest too: another run planning into the same folder must not swap the plan that was shown.
+    this.planned.set(stack.saved.file, { stack, sha256: fileDigest(stack.saved.file) ?? '' });
     return toDiff(stack);
   }
 
@@ -126,12 +127,21 @@ export class TerraformRunner implements InfraRunner {
     let stack: StackPlan;
     if (o.plan) {
       const known = o.plan.planFile ? this.planned.get(o.plan.planFile) : undefined;
-      if (!known || known.workspace.stackDir !== path.resolve(this.stackDir(o.stack))) {
+      if (!known || known.stack.workspace.stackDir !== path.resolve(this.stackDir(o.stack))) {
         throw new UserError(`the plan to apply for ${o.stack} was not made by this run (${o.plan.planFile ?? 'no plan file'}).`, {
           hint: 'run `tollgate deploy` again: it plans, shows the plan and applies that one',
         });
       }
-      stack = known;
+      if (fileDigest(known.stack.saved.file) !== known.sha256) {
+        throw new UserError(
+          `the saved plan ${known.stack.saved.file} changed after it was shown ` +
+            '(another run planned into the same folder); nothing was applied.',
+          {
+            hint: 'run `tollgate deploy` again, with no other tollgate or cdktf run on this stack folder at the same time',
+          },
+        );
+      }
+      stack = known.stack;
     } else {
       stack = await this.planStack(o, false);
     }
@@ -258,6 +268,14 @@ function initKey(stackDir: string, lockFile: string, setup: TerraformSetup): str
     readText(setup.cliConfigFile) ?? '',
   ];
   return createHash('sha256').update(parts.join('\0')).digest('hex');
+}
+
+function fileDigest(file: string): string | undefined {
+  try {
+    return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  } catch {
+    return undefined;
+  }
 }
 
 function readText(file: string): string | undefined {

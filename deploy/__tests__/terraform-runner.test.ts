@@ -273,6 +273,14 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
           expect((err as Error).message).toContain('what to do: if Terraform says the plan is stale');
           expect(aws.counts()).toEqual(before);
           expect(fs.existsSync(path.join(cwd, 'out.json'))).toBe(false);
+          // A plan file overwritten after it was shown (another run planning into the folder) is refused.
+          const again = await reviewer.diff(op);
+          fs.appendFileSync(again.planFile!, 'x');
+          const swapped = await reviewer
+            .deploy({ ...op, outputsFile: path.join(cwd, 'out.json'), autoApprove: true, plan: again })
+            .catch((e: unknown) => e);
+          expect((swapped as Error).message).toContain('changed after it was shown');
+          expect(aws.counts()).toEqual(before);
           // A plan this runner did not make is never applied.
           const foreign = await reviewer
             .deploy({
