@@ -110,7 +110,7 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
         );
         expect(doc.asgardeo.changes).toBe(true);
       },
-      3 * MINUTES,
+      5 * MINUTES,
     );
 
     test(
@@ -167,7 +167,7 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
           await runner.dispose();
         }
       },
-      3 * MINUTES,
+      5 * MINUTES,
     );
 
     test('an unknown TOLLGATE_INFRA_RUNNER is refused with the choices', () => {
@@ -249,7 +249,7 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
         }
         expect(aws.isEmpty()).toBe(true);
       },
-      5 * MINUTES,
+      8 * MINUTES,
     );
 
     test(
@@ -298,7 +298,7 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
         }
         expect(aws.isEmpty()).toBe(true);
       },
-      5 * MINUTES,
+      8 * MINUTES,
     );
 
     test(
