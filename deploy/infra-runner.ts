@@ -1,7 +1,8 @@
 import { UserError } from '../errors';
 /**
- * The AWS side of a deploy, behind a small interface: production code always uses the real
- * `cdktf` CLI (see cdktf-runner.ts); tests drive the pipeline with a fake that writes a realistic
+ * The AWS side of a deploy, behind a small interface: production code uses the real `terraform`
+ * (terraform-runner.ts: saved plans, applied as shown) or, with TOLLGATE_INFRA_RUNNER=cdktf, the
+ * `cdktf` CLI (cdktf-runner.ts); tests drive the pipeline with a fake that writes a realistic
  * outputs file. Every method streams what the tool prints through `onOutput`.
  */
 export interface InfraRunner {
