@@ -5,7 +5,7 @@ import { configFromFlags, repeatCommand, withTarget } from '../context';
 import type { CommandDeps } from '../deps';
 import { EXIT_OK, type CliIo } from '../io';
 
-export const summary = 'Deploy one environment: preflight, AWS (cdktf deploy), Asgardeo (reconcile), smoke test';
+export const summary = 'Deploy one environment: preflight, AWS (terraform: the shown plan is applied), Asgardeo (reconcile), smoke test';
 
 const DEPLOY_OPTIONS = {
   'no-smoke': { type: 'boolean', default: false },
@@ -20,7 +20,8 @@ export const DEPLOY_USAGE = `Usage: tollgate deploy [--env <name>] [--config <fi
 Deploys one environment in four steps, each with its time:
   1. preflight   configuration, terraform + cdktf, AWS credentials, Asgardeo admin credentials and
                  scopes, the issuer's discovery document and its RSA keys; nothing changes before they pass
-  2. aws         cdktf deploy of the environment's stack (asks for approval on a terminal)
+  2. aws         terraform plan of the environment's stack, shown; after approval (asked on a terminal)
+                 exactly that saved plan is applied
   3. asgardeo    the reconciler's apply, fed by the stack's outputs
   4. smoke       calls every route: no token -> 401, a token without its scopes -> 403, with them -> 2xx
 

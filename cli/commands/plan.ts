@@ -44,7 +44,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 }
 
 /**
- * `tollgate plan` across both sides: `cdktf diff` plus the reconciler's plan, the access matrix and
+ * `tollgate plan` across both sides: Terraform's saved plan (read as JSON) plus the reconciler's plan, the access matrix and
  * the issuer/audience checks. Outputs come from --outputs, else the file the last deploy saved.
  */
 export async function combinedPlanCommand(argv: string[], io: CliIo, deps: CommandDeps = {}): Promise<number> {
