@@ -148,7 +148,7 @@ export class TerraformRunner implements InfraRunner {
     await this.wrap(() => stack.workspace.apply(stack.saved));
     this.planned.delete(stack.saved.file);
     fs.rmSync(stack.saved.file, { force: true });
-    await this.writeOutputs(stack.workspace.stackDir, o.outputsFile);
+    await this.writeOutputs(o, stack.workspace.stackDir, o.outputsFile);
   }
 
   /** synth, a destroy plan, and its apply (called only after approval). */
@@ -170,7 +170,7 @@ export class TerraformRunner implements InfraRunner {
    * and Terraform: see {@link initKey}), plan to a file, and `show -json` when asked or for a cloud run.
    */
   private async planStack(o: StackOperation, destroy: boolean): Promise<StackPlan> {
-    const setup = await this.terraform();
+    const setup = await this.terraformFor(o);
     await this.synth(o);
     const stackDir = this.stackDir(o.stack);
     const lockFile = projectLockFile(this.o.cwd);
@@ -197,8 +197,8 @@ export class TerraformRunner implements InfraRunner {
   }
 
   /** `terraform output -json`, the shape `readStackOutputs` reads (as cdktf's --outputs-file). */
-  private async writeOutputs(stackDir: string, outputsFile: string): Promise<void> {
-    const setup = await this.terraform();
+  private async writeOutputs(o: StackOperation, stackDir: string, outputsFile: string): Promise<void> {
+    const setup = await this.terraformFor(o);
     const res = await runProcess(setup.binary, ['output', '-json', '-no-color'], { cwd: stackDir, env: setup.env });
     if (res.code !== 0)
       throw new UserError(`\`terraform output -json\` failed in ${stackDir} (exit ${res.code}):\n    ${res.stderr.trim()}`, {
@@ -208,6 +208,14 @@ export class TerraformRunner implements InfraRunner {
       });
     fs.mkdirSync(path.dirname(outputsFile), { recursive: true });
     fs.writeFileSync(outputsFile, res.stdout.endsWith('\n') ? res.stdout : `${res.stdout}\n`);
+  }
+
+  /** The setup for one operation: Terraform must see the TF_WORKSPACE the app resolved from `{env}`. */
+  private async terraformFor(o: StackOperation): Promise<TerraformSetup> {
+    const setup = await this.terraform();
+    const workspace = setup.env.TF_WORKSPACE;
+    if (!workspace?.includes('{env}')) return setup;
+    return { ...setup, env: { ...setup.env, TF_WORKSPACE: workspace.replace(/\{env\}/g, o.environment) } };
   }
 
   private terraform(): Promise<TerraformSetup> {
