@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark of issue 7 in one process, side by side, then a table on
- * stdout and bench/results.json. `BENCH_ONLY=synth,reconcile,scale,gateway,lambda,terraform` runs a subset
+ * stdout and bench/results.json. `BENCH_ONLY=synth,reconcile,scale,gateway,lambda,terraform,plan` runs a subset
  * (its JSON then goes to a temp file, so the committed bench/results.json stays a whole run).
  */
 import * as fs from 'node:fs';
@@ -13,6 +13,7 @@ import { benchExampleReconcile, benchScaleReconcile, type RunFigures, type Scale
 import { median, rateLimitFloorMs } from './stats';
 import { benchSynth, type SynthResult, type SynthScenario } from './synth';
 import { bytes, mb, ms, renderMarkdown, renderTable, type Row } from './table';
+import { benchPlanCommand, planRows, type PlanBench } from './plan';
 import { benchTerraform, terraformRows, type TerraformBench } from './terraform';
 
 /** How many whole runs each figure is the median of, and the load shapes; printed with the table. */
@@ -29,7 +30,7 @@ export const SETTINGS = {
   terraformRuns: 5,
 } as const;
 
-const ALL = ['synth', 'reconcile', 'scale', 'gateway', 'lambda', 'terraform'] as const;
+const ALL = ['synth', 'reconcile', 'scale', 'gateway', 'lambda', 'terraform', 'plan'] as const;
 type Name = (typeof ALL)[number];
 
 interface Results {
@@ -39,6 +40,7 @@ interface Results {
   gateway?: GatewayResult;
   lambda?: LambdaResult;
   terraform?: TerraformBench;
+  plan?: PlanBench;
 }
 
 const medianOf = (runs: readonly RunFigures[], key: 'requests' | 'writes' | 'rateLimited' | 'roundTrips' | 'waves' | 'wallMs') => median(runs.map((r) => r[key]));
@@ -102,6 +104,7 @@ export function rows(r: Results): Row[] {
     );
   }
   if (r.terraform) out.push(...terraformRows(r.terraform));
+  if (r.plan) out.push(...planRows(r.plan));
   return out;
 }
 
@@ -138,6 +141,7 @@ async function main(): Promise<void> {
   results.gateway = await step('gateway', () => benchGateway(SETTINGS.gateway));
   results.lambda = await step('lambda', () => benchLambda({ runs: SETTINGS.lambdaRuns }));
   results.terraform = await step('terraform', () => benchTerraform({ runs: SETTINGS.terraformRuns }));
+  results.plan = await step('plan', () => benchPlanCommand({ runs: SETTINGS.terraformRuns }));
   const totalMs = performance.now() - started;
 
   const table = rows(results);

@@ -124,7 +124,11 @@ export class CdktfRunner implements InfraRunner {
   }
 }
 
-/** Reads Terraform's verdict from `cdktf diff` output; unknown output counts as changes (never hide one). */
+/**
+ * Reads Terraform's verdict from `cdktf diff` output; unknown output counts as changes (never hide one).
+ * Only the opt-in cdktf runner uses it: cdktf prints no machine-readable plan. The default runner
+ * (terraform-runner.ts) reads Terraform's JSON instead.
+ */
 export function parseDiff(output: string): InfraDiff {
   const text = stripAnsi(output);
   const plan = /Plan: (\d+) to add, (\d+) to change, (\d+) to destroy\./.exec(text);

@@ -1,19 +1,29 @@
 import { UserError } from '../errors';
 /**
- * The AWS side of a deploy, behind a small interface: production code always uses the real
- * `cdktf` CLI (see cdktf-runner.ts); tests drive the pipeline with a fake that writes a realistic
+ * The AWS side of a deploy, behind a small interface: production code uses the real `terraform`
+ * (terraform-runner.ts: saved plans, applied as shown) or, with TOLLGATE_INFRA_RUNNER=cdktf, the
+ * `cdktf` CLI (cdktf-runner.ts); tests drive the pipeline with a fake that writes a realistic
  * outputs file. Every method streams what the tool prints through `onOutput`.
  */
 export interface InfraRunner {
   /** Versions of the tools the runner needs; throws InfraToolError when one is missing. */
   versions(): Promise<ToolVersions>;
   synth(o: StackOperation): Promise<void>;
-  /** `cdktf diff`: whether Terraform would change anything, and its plan text. */
+  /** Whether Terraform would change anything (`cdktf diff`, or a saved `terraform plan`), and its plan text. */
   diff(o: StackOperation): Promise<InfraDiff>;
-  /** `cdktf deploy <stack> --outputs-file <f> --auto-approve`; called only after approval. */
-  deploy(o: StackOperation & { outputsFile: string; autoApprove: true }): Promise<void>;
+  /**
+   * Deploys the stack and writes its outputs file; called only after approval. With `plan` (a
+   * diff this runner made, shown before the approval) a runner that saves plans applies exactly
+   * that plan file.
+   */
+  deploy(o: StackOperation & { outputsFile: string; autoApprove: true; plan?: InfraDiff }): Promise<void>;
   /** `cdktf destroy <stack> --auto-approve`; called only after approval. */
   destroy(o: StackOperation & { autoApprove: true }): Promise<void>;
+  /**
+   * True when `diff` saves a plan that `deploy({ plan })` applies as it is: the deploy pipeline then
+   * shows that plan before asking for approval. Undefined/false: deploy plans again itself (cdktf deploy).
+   */
+  readonly appliesSavedPlan?: boolean;
 }
 
 export interface StackOperation {
@@ -38,6 +48,10 @@ export interface InfraDiff {
   text: string;
   /** `Plan: 1 to add, 0 to change, 0 to destroy.` when Terraform printed one. */
   summary?: string;
+  /** Each managed resource that changes, from Terraform's JSON plan (runners that read it). */
+  resourceChanges?: readonly { address: string; action: string }[];
+  /** The saved plan file `deploy({ plan })` applies (runners that save plans). */
+  planFile?: string;
 }
 
 /** A tool the runner needs is not installed or not runnable; `hint` says how to install it. */

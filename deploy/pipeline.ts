@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { ResolvedConfig } from '../config';
 import { requireApproval, type Prompt } from './approval';
 import type { AdminCredentials, ApplySummary, AsgardeoSide, StackOutputs } from './asgardeo-side';
-import type { InfraRunner } from './infra-runner';
+import type { InfraDiff, InfraRunner } from './infra-runner';
 import { PreflightError, runPreflight, type PreflightCheck } from './preflight';
 import { runSmokeTest, SmokeTestError, type SmokeResult, type SmokeTestOptions } from './smoke';
 import { runUserSmokeTest } from './smoke-users';
@@ -139,6 +139,14 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
     current = 'aws';
     try {
       outputs = await clock.run('aws', async () => {
+        // A runner that saves plans shows the plan first; the approval is for exactly that plan file.
+        let plan: InfraDiff | undefined;
+        if (config.target !== 'local' && o.runner.appliesSavedPlan) {
+          plan = await o.runner.diff(op);
+          const verdict = plan.summary ?? (plan.changes ? 'changes' : 'no changes');
+          o.write(`  Terraform plan (${verdict}), saved to ${plan.planFile ?? '(no file)'}:\n`);
+          o.write(`${plan.text.trimEnd().replace(/^/gm, '    ')}\n`);
+        }
         if (config.target !== 'local') {
           await requireApproval({ yes: o.yes, interactive: o.interactive, prompt: o.prompt, action: `deploy stack ` +
             `${config.stackName} to AWS (${config.aws.region}) and then reconcile Asgardeo organization ` +
@@ -147,10 +155,10 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
         state.aws =
           config.target === 'local'
             ? `the local gateway for ${config.stackName} did not start (nothing outside this machine changed)`
-            : `cdktf deploy of ${config.stackName} started and did not finish: Terraform's state holds whatever it ` +
-              `created; \`npx cdktf diff ${config.stackName}\` shows the rest`;
+            : `${plan ? 'terraform apply of the saved plan' : 'cdktf deploy'} of ${config.stackName} started and did not ` +
+              `finish: Terraform's state holds whatever it created; \`tollgate plan --env ${config.environment}\` shows the rest`;
         fs.mkdirSync(path.dirname(outputsFile), { recursive: true });
-        await o.runner.deploy({ ...op, outputsFile, autoApprove: true });
+        await o.runner.deploy({ ...op, outputsFile, autoApprove: true, ...(plan ? { plan } : {}) });
         const read = o.side.readStackOutputs(outputsFile, config);
         state.aws = `deployed ${config.stackName} (outputs in ${outputsFile})`;
         o.write(`  API: ${read.stageInvokeUrl}\n`);

@@ -173,7 +173,7 @@ export function renderPlanReport(r: PlanReport, format: 'text' | 'markdown' | 'j
       stackName: r.stackName,
       environment: r.environment,
       changes: r.changes,
-      aws: { changes: r.aws.changes, summary: r.aws.summary, text: r.aws.text },
+      aws: { changes: r.aws.changes, summary: r.aws.summary, ...('resourceChanges' in r.aws && r.aws.resourceChanges ? { resourceChanges: r.aws.resourceChanges } : {}), text: r.aws.text },
       asgardeo: { changes: r.asgardeo.changes, plan: r.asgardeo.data },
       accessMatrix: r.matrix,
       boundary: r.boundary,

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
-import { CdktfRunner, isInteractive, reconcilerSide, runDeploy, terminalPrompt, type ResumableStep } from '../../deploy';
+import { defaultInfraRunner, isInteractive, reconcilerSide, runDeploy, terminalPrompt, type ResumableStep } from '../../deploy';
 import { APPROVE_OPTIONS, BASE_OPTIONS, parseCommandArgs, reportError, UsageError } from '../args';
 import { configFromFlags, repeatCommand, withTarget } from '../context';
 import type { CommandDeps } from '../deps';
 import { EXIT_OK, type CliIo } from '../io';
 
-export const summary = 'Deploy one environment: preflight, AWS (cdktf deploy), Asgardeo (reconcile), smoke test';
+export const summary = 'Deploy one environment: preflight, AWS (terraform: the shown plan is applied), Asgardeo (reconcile), smoke test';
 
 const DEPLOY_OPTIONS = {
   'no-smoke': { type: 'boolean', default: false },
@@ -23,7 +23,8 @@ export const DEPLOY_USAGE = `Usage: tollgate deploy [--env <name>] [--config <fi
 Deploys one environment in four steps, each with its time:
   1. preflight   configuration, terraform + cdktf, AWS credentials, Asgardeo admin credentials and
                  scopes, the issuer's discovery document and its RSA keys; nothing changes before they pass
-  2. aws         cdktf deploy of the environment's stack (asks for approval on a terminal)
+  2. aws         terraform plan of the environment's stack, shown; after approval (asked on a terminal)
+                 exactly that saved plan is applied
   3. asgardeo    the reconciler's apply, fed by the stack's outputs
   4. smoke       calls every route: no token -> 401, a token without its scopes -> 403, with them -> 2xx
 
@@ -84,11 +85,13 @@ export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps
       : undefined;
     if (localInfra) io.stdout.write(`${localInfra.message}\n`);
     const local = localInfra?.runner;
+    // The AWS runner: the real terraform (plans, shows, applies that plan file) unless TOLLGATE_INFRA_RUNNER=cdktf.
+    const aws = deps.runner || local ? undefined : defaultInfraRunner({ cwd: io.cwd, env: cio.env });
     const outputsFlag = typeof values.outputs === 'string' ? path.resolve(io.cwd, values.outputs) : undefined;
     try {
       const result = await runDeploy({
         loadConfig,
-        runner: deps.runner ?? local ?? new CdktfRunner({ cwd: io.cwd, env: cio.env }),
+        runner: deps.runner ?? local ?? aws!,
         side: deps.side ?? reconcilerSide({ env: cio.env }),
         env: cio.env,
         cwd: io.cwd,
@@ -109,6 +112,7 @@ export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps
       await deps.onDeployed?.(result);
     } finally {
       await local?.stop();
+      await aws?.dispose?.();
     }
     return EXIT_OK;
   } catch (err) {

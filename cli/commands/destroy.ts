@@ -1,5 +1,5 @@
 import { destroyAsgardeo, planHasChanges, renderPlan } from '../../asgardeo';
-import { CdktfRunner, isInteractive, reconcilerSide, runDestroy, terminalPrompt } from '../../deploy';
+import { defaultInfraRunner, isInteractive, reconcilerSide, runDestroy, terminalPrompt } from '../../deploy';
 import { formatFromFlags, parseCommandArgs, reportError, UsageError, useColor } from '../args';
 import { configFromFlags, reconcileOptions, repeatCommand, stackOutputsFile } from '../context';
 import type { CommandDeps } from '../deps';
@@ -46,9 +46,11 @@ export async function combinedDestroyCommand(argv: string[], io: CliIo, deps: Co
     const config = configFromFlags(values, io);
     const side = deps.side ?? reconcilerSide({ env: io.env });
     const outputsFile = stackOutputsFile(values, io, { config });
+    const aws = deps.runner ? undefined : defaultInfraRunner({ cwd: io.cwd, env: io.env });
+    try {
     await runDestroy({
       config,
-      runner: deps.runner ?? new CdktfRunner({ cwd: io.cwd, env: io.env }),
+      runner: deps.runner ?? aws!,
       side,
       credentials: side.credentialsFromEnv(io.env),
       outputs: outputsFile ? side.readStackOutputs(outputsFile, config) : undefined,
@@ -59,6 +61,9 @@ export async function combinedDestroyCommand(argv: string[], io: CliIo, deps: Co
       write: (t) => io.stdout.write(t),
       signal: io.signal,
     });
+    } finally {
+      await aws?.dispose?.();
+    }
     return EXIT_OK;
   } catch (err) {
     return reportError('destroy', err, io, USAGE);

@@ -1,17 +1,17 @@
 import * as path from 'node:path';
 import { checkOutputsMatch, planAsgardeo, planHasChanges, renderPlan } from '../../asgardeo';
-import { CdktfRunner, planExitCode, reconcilerSide, renderPlanReport, runPlan } from '../../deploy';
+import { defaultInfraRunner, planExitCode, reconcilerSide, renderPlanReport, runPlan } from '../../deploy';
 import { formatFromFlags, parseCommandArgs, RECONCILE_OPTIONS, reportError, useColor } from '../args';
 import { configFromFlags, reconcileOptions, stackOutputsFile } from '../context';
 import type { CommandDeps } from '../deps';
 import { EXIT_CHANGES, EXIT_OK, type CliIo } from '../io';
 
-export const summary = 'Show what a deploy would change: AWS (cdktf diff) and Asgardeo, with who can call what (no writes)';
+export const summary = 'Show what a deploy would change: AWS (terraform plan) and Asgardeo, with who can call what (no writes)';
 
 const USAGE = `Usage: tollgate plan [--env <name>] [--config <file>] [--outputs <file>] [--prune] [--adopt]\
  [--json | --markdown] [--detailed-exitcode] [--asgardeo-only]
 
-  For the aws target: \`cdktf diff\` plus the Asgardeo plan in one report, with the access matrix (route ->
+  For the aws target: Terraform's saved plan (JSON) plus the Asgardeo plan in one report, with the access matrix (route ->
   scopes -> clients and roles) and the issuer/audience checks across both sides (see docs/deploy.md).
   --asgardeo-only        only the Asgardeo plan (no Terraform needed); always so for the local target
 
@@ -45,7 +45,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 }
 
 /**
- * `tollgate plan` across both sides: `cdktf diff` plus the reconciler's plan, the access matrix and
+ * `tollgate plan` across both sides: Terraform's saved plan (read as JSON) plus the reconciler's plan, the access matrix and
  * the issuer/audience checks. Outputs come from --outputs, else the file the last deploy saved.
  */
 export async function combinedPlanCommand(argv: string[], io: CliIo, deps: CommandDeps = {}): Promise<number> {
@@ -57,9 +57,10 @@ export async function combinedPlanCommand(argv: string[], io: CliIo, deps: Comma
     const outputsFile = stackOutputsFile(values, io, { config });
     const outputs = outputsFile ? checkOutputsMatch(side.readStackOutputs(outputsFile, config), config, outputsFile) : undefined;
     const outdir = path.resolve(io.cwd, io.env.CDKTF_OUTDIR ?? 'cdktf.out');
+    const aws = deps.runner ? undefined : defaultInfraRunner({ cwd: io.cwd, env: io.env });
     const report = await runPlan({
       config,
-      runner: deps.runner ?? new CdktfRunner({ cwd: io.cwd, env: io.env }),
+      runner: deps.runner ?? aws!,
       side,
       credentials: side.credentialsFromEnv(io.env),
       outputs,
@@ -69,7 +70,7 @@ export async function combinedPlanCommand(argv: string[], io: CliIo, deps: Comma
       // Terraform's own progress goes to stderr so stdout stays a clean report (PR comment, JSON).
       onOutput: (t) => io.stderr.write(t),
       signal: io.signal,
-    });
+    }).finally(() => aws?.dispose?.());
     io.stdout.write(renderPlanReport(report, format));
     for (const p of report.problems) io.stderr.write(`tollgate plan: problem: ${p}\n`);
     return planExitCode(report, values['detailed-exitcode'] === true);

@@ -1,0 +1,339 @@
+/**
+ * The AWS half of `tollgate plan` and `tollgate deploy` with the real `terraform` and hashicorp/aws
+ * (from the mirror): the combined plan from Terraform's JSON next to the local Asgardeo's plan, and
+ * a deploy that applies exactly the plan it showed, to the local AWS control plane (sandbox/aws).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadConfig, type ResolvedConfig } from '../../config';
+import { memoryIo } from '../../cli/io';
+import { combinedPlanCommand } from '../../cli/commands/plan';
+import { startLocalAsgardeo, type LocalAsgardeo } from '../../sandbox/asgardeo';
+import { startLocalAws, type LocalAws } from '../../sandbox/aws';
+import { writeLocalAwsOverride } from '../../sandbox/aws/provider-override';
+import { describeWithTerraform } from '../terraform/__tests__/availability';
+import { LOCK_FILE_NAME } from '../terraform';
+import { DeployError, runDeploy } from '../pipeline';
+import { reconcilerSide } from '../reconciler-side';
+import { TerraformRunner, TerraformStepError, defaultInfraRunner } from '../terraform-runner';
+import { REPO_ROOT, tmpDir } from './helpers';
+
+const MINUTES = 60_000;
+const CONFIG = path.join(REPO_ROOT, 'tollgate.config.ts');
+const PUBLIC_ASGARDEO = 'https://api.asgardeo.io';
+const fastTransport = { backoff: { baseMs: 2, capMs: 10 }, pacing: false as const };
+
+describeWithTerraform('the real Terraform behind tollgate plan and deploy', { needMirror: true }, () => {
+  let asgardeo: LocalAsgardeo;
+  let config: ResolvedConfig;
+  const dirs: string[] = [];
+  const work = () => {
+    const d = tmpDir();
+    dirs.push(d);
+    return d;
+  };
+  /** A project folder: the committed lock file, as in a checkout. */
+  const project = () => {
+    const d = work();
+    fs.copyFileSync(path.join(REPO_ROOT, LOCK_FILE_NAME), path.join(d, LOCK_FILE_NAME));
+    return d;
+  };
+  // The example's users get their first password from these variables (test values, not secrets).
+  const adminEnv = () => ({
+    ASGARDEO_CLIENT_ID: asgardeo.admin.clientId,
+    ASGARDEO_CLIENT_SECRET: asgardeo.admin.clientSecret,
+    TOLLGATE_USER_KIM_PASSWORD: 'Kim-test-pass-42!',
+    TOLLGATE_USER_LEE_PASSWORD: 'Lee-test-pass-42!',
+  });
+  /**
+   * The aws target needs an https issuer: the configuration keeps https://api.asgardeo.io and this
+   * fetch sends its calls to the local Asgardeo, as a TLS proxy in front of it would (discovery
+   * documents name the public address).
+   */
+  const viaHttps: typeof fetch = async (input, init) => {
+    const url = String(input instanceof Request ? input.url : input).replace(PUBLIC_ASGARDEO, asgardeo.baseUrl);
+    const res = await fetch(url, init);
+    if (!url.includes('/.well-known/')) return res;
+    return new Response((await res.text()).replaceAll(asgardeo.baseUrl, PUBLIC_ASGARDEO), { status: res.status, headers: res.headers });
+  };
+  const side = () => reconcilerSide({ env: adminEnv(), transport: { ...fastTransport, fetch: viaHttps } });
+  const cliEnv = (cwd: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    HOME: cwd,
+    TOLLGATE_TF_PROVIDER_MIRROR: process.env.TOLLGATE_TF_PROVIDER_MIRROR,
+    TOLLGATE_STATE_DIR: path.join(cwd, 'state'),
+    TOLLGATE_TERRAFORM_OFFLINE: '1',
+    ...adminEnv(),
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    asgardeo = await startLocalAsgardeo({ organization: 'pharmacy' });
+    config = loadConfig({ file: CONFIG, env: 'dev', environment: {} });
+  });
+  afterAll(async () => {
+    await asgardeo?.stop();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  describe('tollgate plan --env dev (offline terraform plan + the local Asgardeo)', () => {
+    test(
+      'lists each resource change from the JSON plan beside the Asgardeo plan; --detailed-exitcode 2, else 0',
+      async () => {
+        const cwd = project();
+        const m = memoryIo({ env: cliEnv(cwd), cwd });
+        expect(await combinedPlanCommand(['--env', 'dev', '--config', CONFIG, '--detailed-exitcode'], m, { side: side() })).toBe(2);
+        const out = m.out();
+        expect(out).toMatch(/== AWS: Plan: 15 to add, 0 to change, 0 to destroy\. ==/);
+        expect(out).toMatch(/^\+ {3}create {2}aws_lambda_function\.\S+$/m);
+        expect(out).toMatch(/^\+ {3}create {2}aws_apigatewayv2_authorizer\.\S+$/m);
+        expect(out.match(/^\+ {3}create {2}aws_/gm)).toHaveLength(15);
+        expect(out).toContain('== Asgardeo: changes ==');
+        expect(out).toContain('== Who can call what ==');
+        // The saved plan is in the stack folder (deploy applies it); the offline override is gone.
+        const stackDir = path.join(cwd, 'cdktf.out', 'stacks', config.stackName);
+        expect(fs.existsSync(path.join(stackDir, 'tollgate.tfplan'))).toBe(true);
+        expect(fs.existsSync(path.join(stackDir, 'tollgate_offline_override.tf.json'))).toBe(false);
+
+        const j = memoryIo({ env: cliEnv(cwd), cwd });
+        expect(await combinedPlanCommand(['--env', 'dev', '--config', CONFIG, '--json'], j, { side: side() })).toBe(0);
+        const doc = JSON.parse(j.out()) as {
+          changes: boolean;
+          aws: { changes: boolean; resourceChanges: { address: string; action: string }[] };
+          asgardeo: { changes: boolean };
+        };
+        expect(doc.changes).toBe(true);
+        expect(doc.aws.resourceChanges).toHaveLength(15);
+        expect(new Set(doc.aws.resourceChanges.map((r) => r.action))).toEqual(new Set(['create']));
+        expect(doc.aws.resourceChanges.map((r) => r.address)).toEqual(
+          expect.arrayContaining([expect.stringMatching(/^aws_apigatewayv2_route\./), expect.stringMatching(/^aws_lambda_permission\./)]),
+        );
+        expect(doc.asgardeo.changes).toBe(true);
+      },
+      5 * MINUTES,
+    );
+
+    test(
+      'no terraform on PATH: a clear error with the fix, exit 1, nothing written on either side',
+      async () => {
+        const cwd = project();
+        const writes = asgardeo.requests.writes();
+        const m = memoryIo({ env: cliEnv(cwd, { PATH: path.join(cwd, 'empty-bin') }), cwd });
+        expect(await combinedPlanCommand(['--env', 'dev', '--config', CONFIG, '--detailed-exitcode'], m, { side: side() })).toBe(1);
+        expect(m.err()).toMatch(/terraform/i);
+        expect(m.err()).toContain('what to do: install Terraform >= 1.9.0');
+        expect(m.err()).not.toMatch(/\n\s+at /);
+        expect(asgardeo.requests.writes()).toBe(writes);
+        expect(fs.existsSync(path.join(cwd, 'state'))).toBe(false);
+      },
+      MINUTES,
+    );
+
+    test(
+      'no committed lock file in the project: the lock-file error names the file and how to create it',
+      async () => {
+        const cwd = work();
+        const m = memoryIo({ env: cliEnv(cwd), cwd });
+        expect(await combinedPlanCommand(['--env', 'dev', '--config', CONFIG], m, { side: side() })).toBe(1);
+        expect(m.err()).toContain(`The dependency lock file ${path.join(cwd, LOCK_FILE_NAME)} does not exist`);
+        expect(m.err()).toContain('what to do: create it once');
+      },
+      MINUTES,
+    );
+
+    test(
+      'a second plan skips the warm init; a changed lock file brings it back',
+      async () => {
+        const cwd = project();
+        const runner = new TerraformRunner({
+          cwd,
+          env: { ...process.env, TOLLGATE_STATE_DIR: path.join(cwd, 'state') },
+          config: () => config,
+          offline: {},
+        });
+        const op = { stack: config.stackName, environment: 'dev', configFile: CONFIG };
+        const planOutput = async () => {
+          let text = '';
+          const diff = await runner.diff({ ...op, onOutput: (t) => (text += t) });
+          expect(diff.summary).toBe('Plan: 15 to add, 0 to change, 0 to destroy.');
+          return text;
+        };
+        try {
+          expect(await planOutput()).toMatch(/Initializing/);
+          expect(await planOutput()).not.toMatch(/Initializing/);
+          fs.appendFileSync(path.join(cwd, LOCK_FILE_NAME), '\n# reviewed\n');
+          expect(await planOutput()).toMatch(/Initializing/);
+        } finally {
+          await runner.dispose();
+        }
+      },
+      5 * MINUTES,
+    );
+
+    test('an unknown TOLLGATE_INFRA_RUNNER is refused with the choices', () => {
+      expect(() => defaultInfraRunner({ cwd: REPO_ROOT, env: { TOLLGATE_INFRA_RUNNER: 'pulumi' } })).toThrow(
+        /set TOLLGATE_INFRA_RUNNER to terraform .* or cdktf/,
+      );
+    });
+  });
+
+  describe('tollgate deploy applies the plan it showed (local AWS control plane)', () => {
+    let aws: LocalAws;
+    beforeAll(async () => {
+      aws = await startLocalAws();
+    });
+    afterAll(async () => {
+      await aws?.stop();
+    });
+    const runnerFor = (cwd: string, stateDir: string, outdir = path.join(cwd, 'cdktf.out')) =>
+      new TerraformRunner({
+        cwd,
+        outdir,
+        env: { ...process.env, TOLLGATE_STATE_DIR: stateDir },
+        config: () => config,
+        afterSynth: (stackDir) => void writeLocalAwsOverride(stackDir, aws.endpoint),
+      });
+
+    test(
+      'the stack folder changes after the plan is shown; the applied plan is the shown one; the outputs feed Asgardeo',
+      async () => {
+        const cwd = project();
+        const runner = runnerFor(cwd, path.join(cwd, 'state'));
+        const stackFile = path.join(runner.stackDir(config.stackName), 'cdk.tf.json');
+        let out = '';
+        let shownBeforeApproval = '';
+        try {
+          const result = await runDeploy({
+            loadConfig: () => config,
+            runner,
+            side: side(),
+            fetch: viaHttps,
+            // Preflight looks for AWS credentials; the runner's provider gets the stand-in's dummy ones.
+            env: { ...adminEnv(), AWS_ACCESS_KEY_ID: 'AKIALOCALAWSTEST0000', AWS_SECRET_ACCESS_KEY: 'local-aws-not-a-secret' },
+            home: cwd,
+            cwd,
+            yes: false,
+            interactive: true,
+            // While the reviewer reads the plan, the stack changes under it (another synth, an edit).
+            prompt: async () => {
+              shownBeforeApproval = out;
+              const doc = JSON.parse(fs.readFileSync(stackFile, 'utf8')) as {
+                resource: { aws_lambda_function: Record<string, { memory_size: number }> };
+              };
+              for (const fn of Object.values(doc.resource.aws_lambda_function)) fn.memory_size = 1024;
+              fs.writeFileSync(stackFile, JSON.stringify(doc));
+              return 'yes';
+            },
+            smoke: false,
+            resumeCommand: (from) => `tollgate deploy --env dev${from ? ` --from ${from}` : ''}`,
+            write: (t) => (out += t),
+          });
+          expect(shownBeforeApproval).toMatch(
+            /Terraform plan \(Plan: 15 to add, 0 to change, 0 to destroy\.\), saved to .*tollgate\.tfplan/,
+          );
+          expect(shownBeforeApproval).toMatch(/\+ {3}create {2}aws_lambda_function\./);
+          const fns = aws.snapshot().functions;
+          expect(fns).toHaveLength(1);
+          expect(fns[0]!.memorySize).toBe(256);
+          expect(result.outputs.issuer).toBe(config.asgardeo.issuer);
+          expect(result.outputs.stageInvokeUrl).toMatch(/^https?:\/\//);
+          expect(JSON.parse(fs.readFileSync(result.outputsFile, 'utf8'))).toHaveProperty('api_endpoint');
+          expect(result.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'skipped']);
+          // The applied plan file is removed: it cannot be applied twice.
+          expect(fs.existsSync(path.join(runner.stackDir(config.stackName), 'tollgate.tfplan'))).toBe(false);
+        } finally {
+          await runner
+            .destroy({ stack: config.stackName, environment: 'dev', configFile: CONFIG, autoApprove: true })
+            .catch(() => undefined);
+          await runner.dispose();
+        }
+        expect(aws.isEmpty()).toBe(true);
+      },
+      8 * MINUTES,
+    );
+
+    test(
+      'a plan made stale by another apply to the same state is refused, and nothing of it is applied',
+      async () => {
+        const cwd = project();
+        const state = path.join(cwd, 'state');
+        const reviewer = runnerFor(cwd, state);
+        const other = runnerFor(cwd, state, path.join(cwd, 'other.out'));
+        const op = { stack: config.stackName, environment: 'dev', configFile: CONFIG };
+        try {
+          const shown = await reviewer.diff(op);
+          expect(shown.planFile).toBeDefined();
+          await other.deploy({ ...op, outputsFile: path.join(cwd, 'other.json'), autoApprove: true });
+          const before = aws.counts();
+          const err = await reviewer
+            .deploy({ ...op, outputsFile: path.join(cwd, 'out.json'), autoApprove: true, plan: shown })
+            .catch((e: unknown) => e);
+          expect(err).toBeInstanceOf(TerraformStepError);
+          expect((err as Error).message).toMatch(/stale/i);
+          expect((err as Error).message).toContain('what to do: if Terraform says the plan is stale');
+          expect(aws.counts()).toEqual(before);
+          expect(fs.existsSync(path.join(cwd, 'out.json'))).toBe(false);
+          // A plan file overwritten after it was shown (another run planning into the folder) is refused.
+          const again = await reviewer.diff(op);
+          fs.appendFileSync(again.planFile!, 'x');
+          const swapped = await reviewer
+            .deploy({ ...op, outputsFile: path.join(cwd, 'out.json'), autoApprove: true, plan: again })
+            .catch((e: unknown) => e);
+          expect((swapped as Error).message).toContain('changed after it was shown');
+          expect(aws.counts()).toEqual(before);
+          // A plan this runner did not make is never applied.
+          const foreign = await reviewer
+            .deploy({
+              ...op,
+              outputsFile: path.join(cwd, 'out.json'),
+              autoApprove: true,
+              plan: { ...shown, planFile: path.join(cwd, 'x.tfplan') },
+            })
+            .catch((e: unknown) => e);
+          expect((foreign as Error).message).toContain('was not made by this run');
+        } finally {
+          await other.destroy({ ...op, autoApprove: true }).catch(() => undefined);
+          await reviewer.dispose();
+          await other.dispose();
+        }
+        expect(aws.isEmpty()).toBe(true);
+      },
+      8 * MINUTES,
+    );
+
+    test(
+      'a deploy whose plan fails stops before the approval: DeployError at aws, nothing changed',
+      async () => {
+        const cwd = work(); // no lock file
+        const runner = runnerFor(cwd, path.join(cwd, 'state'));
+        let asked = false;
+        const err = await runDeploy({
+          loadConfig: () => config,
+          runner,
+          side: side(),
+          fetch: viaHttps,
+          env: { ...adminEnv(), AWS_ACCESS_KEY_ID: 'AKIALOCALAWSTEST0000', AWS_SECRET_ACCESS_KEY: 'local-aws-not-a-secret' },
+          home: cwd,
+          cwd,
+          yes: false,
+          interactive: true,
+          prompt: async () => {
+            asked = true;
+            return 'yes';
+          },
+          smoke: false,
+          resumeCommand: () => 'tollgate deploy --env dev',
+          write: () => undefined,
+        }).catch((e: unknown) => e);
+        await runner.dispose();
+        expect(err).toBeInstanceOf(DeployError);
+        expect((err as DeployError).step).toBe('aws');
+        expect((err as DeployError).state.aws).toBe('not changed by this run');
+        expect((err as Error).message).toContain('does not exist');
+        expect(asked).toBe(false);
+        expect(aws.isEmpty()).toBe(true);
+      },
+      2 * MINUTES,
+    );
+  });
+});
