@@ -21,7 +21,8 @@ export interface BuildStackOptions {
 /** Builds one environment's stack into `scope` (an App): what tests and the sandbox synth in-process. */
 export function buildStack(scope: Construct, config: ResolvedConfig, options: BuildStackOptions = {}): TollgateStack {
   const backend = options.backend ?? backendFromEnv(config, options.env ?? process.env);
-  const awsProviderVersion = options.awsProviderVersion ?? ((options.env ?? process.env).TOLLGATE_AWS_PROVIDER_VERSION?.trim() || undefined);
+  const awsProviderVersion =
+    options.awsProviderVersion ?? ((options.env ?? process.env).TOLLGATE_AWS_PROVIDER_VERSION?.trim() || undefined);
   return new TollgateStack(scope, { config, backend, bundleDir: options.bundleDir, awsProviderVersion });
 }
 

@@ -41,7 +41,10 @@ describe('reconciler under the corrected server rules', () => {
 
     h.la.requests.clear();
     await requestClientToken({ config: h.config, credentials: h.la.admin, client: 'pharmacy-reader', transport: fastTransport() });
-    expect(tokenRequestScopes()[0]!.split(' ').sort()).toEqual(['internal_application_mgt_client_secret_view', 'internal_application_mgt_view']);
+    expect(tokenRequestScopes()[0]!.split(' ').sort()).toEqual([
+      'internal_application_mgt_client_secret_view',
+      'internal_application_mgt_view',
+    ]);
   });
 
   it('OIDC update: a console-set accessTokenAttributes list survives an apply that changes another OIDC field; the secret is unchanged and never sent', async () => {
@@ -49,11 +52,16 @@ describe('reconciler under the corrected server rules', () => {
     const id = await appIdOf('pharmacy-reader');
     const before = await oidcOf(id);
     // Console edits: claims in the access token (not managed by tollgate) and a shorter lifetime (managed).
-    const edited = { ...before, accessToken: { ...before.accessToken, accessTokenAttributes: ['email', 'given_name'], applicationAccessTokenExpiryInSeconds: 60 } };
+    const edited = {
+      ...before,
+      accessToken: { ...before.accessToken, accessTokenAttributes: ['email', 'given_name'], applicationAccessTokenExpiryInSeconds: 60 },
+    };
     expect((await h.call('PUT', `/api/server/v1/applications/${id}/inbound-protocols/oidc`, edited)).status).toBe(200);
 
     const plan = await planAsgardeo(h.options());
-    expect(plan.changes.find((c) => c.name === 'pharmacy-reader')!.fields.map((f) => f.field)).toEqual(['oidc.accessToken.applicationAccessTokenExpiryInSeconds']);
+    expect(plan.changes.find((c) => c.name === 'pharmacy-reader')!.fields.map((f) => f.field)).toEqual([
+      'oidc.accessToken.applicationAccessTokenExpiryInSeconds',
+    ]);
     h.la.requests.clear();
     await applyAsgardeo(h.options());
     const puts = h.la.requests.entries().filter((e) => e.method === 'PUT' && e.path.endsWith('/inbound-protocols/oidc'));
@@ -69,7 +77,12 @@ describe('reconciler under the corrected server rules', () => {
     expect(after.accessToken.applicationAccessTokenExpiryInSeconds).toBe(3600);
     expect(after.clientSecret).toBe(before.clientSecret);
     // The unchanged secret still works.
-    const token = await requestClientToken({ config: h.config, credentials: h.la.admin, client: 'pharmacy-reader', transport: fastTransport() });
+    const token = await requestClientToken({
+      config: h.config,
+      credentials: h.la.admin,
+      client: 'pharmacy-reader',
+      transport: fastTransport(),
+    });
     expect(token.scope).toBe('get_pharmacy_user');
   });
 
@@ -92,13 +105,35 @@ describe('reconciler under the corrected server rules', () => {
 
   it('paging: with 35 other applications, 35 same-named application roles and 35 other API resources, every list is followed to the end in pages of at most 30', async () => {
     for (let i = 0; i < 35; i++) {
-      const app = await h.call('POST', '/api/server/v1/applications', { name: `other-app-${i}`, templateId: 'm2m-application', inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'] } } });
+      const app = await h.call('POST', '/api/server/v1/applications', {
+        name: `other-app-${i}`,
+        templateId: 'm2m-application',
+        inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'] } },
+      });
       expect(app.status).toBe(201);
       const appId = await appIdOf(`other-app-${i}`);
       // Same name as the example's organization role, one per application audience: the role filter matches all 36.
-      const role = await h.call('POST', '/scim2/v2/Roles', { schemas: ['urn:ietf:params:scim:schemas:extension:2.0:Role'], displayName: 'pharmacist', audience: { type: 'application', value: appId } }, SCIM);
+      const role = await h.call(
+        'POST',
+        '/scim2/v2/Roles',
+        {
+          schemas: ['urn:ietf:params:scim:schemas:extension:2.0:Role'],
+          displayName: 'pharmacist',
+          audience: { type: 'application', value: appId },
+        },
+        SCIM,
+      );
       expect(role.status).toBe(201);
-      expect((await h.call('POST', '/api/server/v1/api-resources', { name: `Other API ${i}`, identifier: `https://other-${i}.example`, requiresAuthorization: true, scopes: [] })).status).toBe(201);
+      expect(
+        (
+          await h.call('POST', '/api/server/v1/api-resources', {
+            name: `Other API ${i}`,
+            identifier: `https://other-${i}.example`,
+            requiresAuthorization: true,
+            scopes: [],
+          })
+        ).status,
+      ).toBe(201);
     }
     // Ours come after the 35 others in every list (created last).
     const first = await applyAsgardeo(h.options());
@@ -118,21 +153,30 @@ describe('reconciler under the corrected server rules', () => {
     expect(roleReads.map((e) => new URLSearchParams(e.query).get('startIndex'))).toEqual(['1', '31']);
 
     // Prune: the owned application no longer configured sits beyond the first 30 of 37 applications.
-    const pruned = await applyAsgardeo(h.options({ prune: true, config: { ...h.config, clients: h.config.clients.filter((c) => c.name !== 'pharmacy-admin') } }));
-    expect(pruned.plan.changes.filter((c) => c.action === 'delete').map((c) => `${c.type} ${c.name}`)).toEqual(['application pharmacy-admin']);
+    const pruned = await applyAsgardeo(
+      h.options({ prune: true, config: { ...h.config, clients: h.config.clients.filter((c) => c.name !== 'pharmacy-admin') } }),
+    );
+    expect(pruned.plan.changes.filter((c) => c.action === 'delete').map((c) => `${c.type} ${c.name}`)).toEqual([
+      'application pharmacy-admin',
+    ]);
 
     // Destroy finds the API resource (36th) and the application through the paged lists.
     h.la.requests.clear();
     const destroyed = await destroyAsgardeo(h.options());
-    expect(destroyed.plan.changes.filter((c) => c.action === 'delete').map((c) => `${c.type} ${c.name}`).sort()).toEqual(
-      [`api-resource ${IDENTIFIER}`, 'application pharmacy-reader', 'role pharmacist'].sort(),
-    );
+    expect(
+      destroyed.plan.changes
+        .filter((c) => c.action === 'delete')
+        .map((c) => `${c.type} ${c.name}`)
+        .sort(),
+    ).toEqual([`api-resource ${IDENTIFIER}`, 'application pharmacy-reader', 'role pharmacist'].sort());
     const lists = h.la.requests.entries().filter((e) => e.method === 'GET' && /\/(applications|api-resources|Roles|Users)$/.test(e.path));
     const pageSizes = lists.map((e) => Number(new URLSearchParams(e.query).get('limit') ?? new URLSearchParams(e.query).get('count')));
     expect(pageSizes.every((n) => n > 0 && n <= PAGE_SIZE)).toBe(true);
     expect(lists.filter((e) => e.path.endsWith('/applications') && new URLSearchParams(e.query).get('offset') === '30')).toHaveLength(1);
     expect(lists.filter((e) => e.path.endsWith('/api-resources') && new URLSearchParams(e.query).get('after'))).not.toHaveLength(0);
-    const left = (await h.call('GET', '/api/server/v1/applications?limit=30&offset=30')).body.applications.map((a: { name: string }) => a.name);
+    const left = (await h.call('GET', '/api/server/v1/applications?limit=30&offset=30')).body.applications.map(
+      (a: { name: string }) => a.name,
+    );
     expect(left).not.toContain('pharmacy-reader');
   });
 });
@@ -144,7 +188,9 @@ describe('an organization that emits array scopes (enableJwtScopeAsArray at orga
       const config = exampleConfig(la.baseUrl);
       const options = { config, outputs: exampleOutputs(config), credentials: la.admin, transport: fastTransport(), env: {} };
       await applyAsgardeo(options);
-      const err = await requestClientToken({ config, credentials: la.admin, client: 'pharmacy-reader', transport: fastTransport() }).catch((e: unknown) => e);
+      const err = await requestClientToken({ config, credentials: la.admin, client: 'pharmacy-reader', transport: fastTransport() }).catch(
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(ReconcileError);
       const e = err as ReconcileError;
       expect(e.message.split('\n')[0]).toBe(
@@ -172,10 +218,24 @@ describe('oidcPutBody', () => {
       publicClient: false,
       pkce: { mandatory: false },
       refreshToken: { expiryInSeconds: 86400 },
-      accessToken: { type: 'Default', applicationAccessTokenExpiryInSeconds: 60, accessTokenAttributes: ['email'], enableJwtScopeAsArray: true, bindingType: 'None' },
+      accessToken: {
+        type: 'Default',
+        applicationAccessTokenExpiryInSeconds: 60,
+        accessTokenAttributes: ['email'],
+        enableJwtScopeAsArray: true,
+        bindingType: 'None',
+      },
       idToken: { audience: [], expiryInSeconds: 3600 },
     };
-    const desired = { grantTypes: ['client_credentials'], callbackURLs: [], publicClient: false, accessTokenType: 'JWT' as const, accessTokenLifetime: 3600, jwtScopeAsArray: false as const, audience: ['aud'] };
+    const desired = {
+      grantTypes: ['client_credentials'],
+      callbackURLs: [],
+      publicClient: false,
+      accessTokenType: 'JWT' as const,
+      accessTokenLifetime: 3600,
+      jwtScopeAsArray: false as const,
+      audience: ['aud'],
+    };
     expect(oidcPutBody(read, desired)).toEqual({
       clientId: 'cid',
       grantTypes: ['client_credentials'],
@@ -183,7 +243,13 @@ describe('oidcPutBody', () => {
       publicClient: false,
       pkce: { mandatory: false },
       refreshToken: { expiryInSeconds: 86400 },
-      accessToken: { type: 'JWT', applicationAccessTokenExpiryInSeconds: 3600, accessTokenAttributes: ['email'], enableJwtScopeAsArray: false, bindingType: 'None' },
+      accessToken: {
+        type: 'JWT',
+        applicationAccessTokenExpiryInSeconds: 3600,
+        accessTokenAttributes: ['email'],
+        enableJwtScopeAsArray: false,
+        bindingType: 'None',
+      },
       idToken: { audience: ['aud'], expiryInSeconds: 3600 },
     });
   });

@@ -201,13 +201,26 @@ describe('user-facing applications (kind sign-in-application) against the local 
     const own: ResolvedConfig = {
       ...withUsers(config),
       applications: config.applications.map((a) => ({ ...a, roleAudience: 'application' as const })),
-      roles: [{ name: 'demo-reader', audience: { type: 'application', client: 'pharmacy-demo' }, scopes: ['get_pharmacy_user'], users: ['kim@gmail.com'] }],
+      roles: [
+        {
+          name: 'demo-reader',
+          audience: { type: 'application', client: 'pharmacy-demo' },
+          scopes: ['get_pharmacy_user'],
+          users: ['kim@gmail.com'],
+        },
+      ],
     };
     await applyAsgardeo(h.options({ config: own, env: { KIM_PW: KIM_PASSWORD } }));
     const app = (await appNamed(h, 'pharmacy-demo'))!;
     const roles = (await h.call('GET', `/scim2/v2/Roles?filter=${encodeURIComponent('displayName eq demo-reader')}`)).body.Resources;
     expect(roles[0].audience).toMatchObject({ type: expect.stringMatching(/^application$/i), value: app.id });
-    const token = await requestUserToken({ config: own, credentials: h.la.admin, userName: 'kim@gmail.com', password: KIM_PASSWORD, transport: h.options().transport });
+    const token = await requestUserToken({
+      config: own,
+      credentials: h.la.admin,
+      userName: 'kim@gmail.com',
+      password: KIM_PASSWORD,
+      transport: h.options().transport,
+    });
     expect(token.scope.split(' ')).toContain('get_pharmacy_user');
     h.la.requests.clear();
     await applyAsgardeo(h.options({ config: own, env: {} }));

@@ -150,7 +150,10 @@ describe('app-native sign-in of configured users (tollgate token --user, the smo
     const kim = await sign('kim@gmail.com', KIM, { config: both, application: 'pharmacy-portal' });
     expect(kim.application).toBe('pharmacy-portal');
     expect(kim.scope.split(' ')).toContain('get_pharmacy_user');
-    const authorize = h.la.requests.entries().filter((e) => e.method === 'POST' && e.path.endsWith('/oauth2/authorize')).at(-1)!;
+    const authorize = h.la.requests
+      .entries()
+      .filter((e) => e.method === 'POST' && e.path.endsWith('/oauth2/authorize'))
+      .at(-1)!;
     expect(authorize.status).toBe(200);
   });
 });

@@ -133,7 +133,14 @@ describe('BundledNodeFunction', () => {
   });
 
   it('honours runtime, architecture, memory, timeout, handler and environment', () => {
-    const custom = synthFunction({ runtime: 'nodejs24.x', architecture: 'x86_64', memoryMb: 1024, timeoutSeconds: 30, handler: 'other', environment: { STAGE: 'dev' } });
+    const custom = synthFunction({
+      runtime: 'nodejs24.x',
+      architecture: 'x86_64',
+      memoryMb: 1024,
+      timeoutSeconds: 30,
+      handler: 'other',
+      environment: { STAGE: 'dev' },
+    });
     expect(custom.json).toHaveResourceWithProperties(LambdaFunction, {
       runtime: 'nodejs24.x',
       architectures: ['x86_64'],

@@ -24,7 +24,10 @@ exit ${o.cdktfExit ?? 0}
 `,
     { mode: 0o755 },
   );
-  if (o.withTerraform !== false) fs.writeFileSync(path.join(pathDir, 'terraform'), '#!/bin/sh\necho \'{"terraform_version":"1.11.4","platform":"linux_amd64"}\'\n', { mode: 0o755 });
+  if (o.withTerraform !== false)
+    fs.writeFileSync(path.join(pathDir, 'terraform'), '#!/bin/sh\necho \'{"terraform_version":"1.11.4","platform":"linux_amd64"}\'\n', {
+      mode: 0o755,
+    });
   const runner = new CdktfRunner({ cwd, env: { PATH: pathDir, HOME: cwd, TF_WORKSPACE: 'pharmacy-{env}' } });
   return { cwd, runner, calls: () => fs.readFileSync(log, 'utf8') };
 }
@@ -50,12 +53,14 @@ describe('CdktfRunner (the real implementation, against stand-in binaries)', () 
     const outputsFile = path.join(p.cwd, 'out.json');
     let streamed = '';
     await p.runner.deploy({ ...op, outputsFile, autoApprove: true, onOutput: (t) => (streamed += t) });
-    expect(p.calls()).toBe(`args=deploy pharmacy-user-api-dev --outputs-file ${outputsFile} --auto-approve --no-color env=dev config=/repo/tollgate.config.ts checkpoint=1 workspace=pharmacy-dev\n`);
+    expect(p.calls()).toBe(
+      `args=deploy pharmacy-user-api-dev --outputs-file ${outputsFile} --auto-approve --no-color env=dev config=/repo/tollgate.config.ts checkpoint=1 workspace=pharmacy-dev\n`,
+    );
     expect(fs.existsSync(outputsFile)).toBe(true);
     expect(streamed).toContain('Apply complete!');
   });
 
-  test('diff parses Terraform\'s plan summary', async () => {
+  test("diff parses Terraform's plan summary", async () => {
     const p = fakeProject();
     const d = await p.runner.diff(op);
     expect(d).toMatchObject({ changes: true, summary: 'Plan: 1 to add, 0 to change, 0 to destroy.' });

@@ -44,7 +44,12 @@ export function projectLockFile(projectDir: string, mode: LockFileOption['mode']
 
 export async function planStack(o: PlanStackOptions): Promise<StackPlan> {
   const lockFile = o.lockFile ?? (o.projectDir ? projectLockFile(o.projectDir) : undefined);
-  const workspace = new TerraformWorkspace(o.setup, { stackDir: o.stackDir, ...(lockFile ? { lockFile } : {}), ...(o.onOutput ? { onOutput: o.onOutput } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+  const workspace = new TerraformWorkspace(o.setup, {
+    stackDir: o.stackDir,
+    ...(lockFile ? { lockFile } : {}),
+    ...(o.onOutput ? { onOutput: o.onOutput } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
   const init = await workspace.init();
   if (o.validate === true) await workspace.validate();
   const saved = await workspace.plan(o);
