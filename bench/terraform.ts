@@ -4,7 +4,8 @@
  * hashicorp/aws mirror: `init` (cold: no .terraform folder; warm: already initialized), the bare
  * `terraform plan -out=FILE` (init excluded; offline provider settings in place, no state, so no
  * AWS call), `terraform show -json`, and the library's plan (`plan -json -out`, changes from its
- * events) with and without `show -json`, as the AWS half of `tollgate plan` can run them (init excluded). Runs one after another; medians of `runs`.
+ * events) with and without `show -json`, as the AWS half of `tollgate plan` can run them (init
+ * excluded). Runs one after another; medians of `runs`.
  * `npm run bench` adds these rows (BENCH_ONLY=terraform); `npx tsx bench/terraform.ts` runs only this.
  */
 import * as fs from 'node:fs';

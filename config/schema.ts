@@ -199,7 +199,10 @@ const applicationFields = {
   description: z.string().optional(),
   /** Where Asgardeo may redirect after sign-in: https, or http on a loopback address. At least one. */
   callbackUrls: z.array(z.string().url()).min(1),
-  /** Browser origins (`scheme://host[:port]`) allowed to call the token endpoint and the API. spa default: the callback URLs' origins; web default: none. */
+  /**
+   * Browser origins (`scheme://host[:port]`) allowed to call the token endpoint and the API.
+   * spa default: the callback URLs' origins; web default: none.
+   */
   allowedOrigins: z.array(z.string().min(1)).optional(),
   /** API scopes the application is authorized for; a user gets those her roles grant. */
   scopes: z.array(z.string().min(1)),

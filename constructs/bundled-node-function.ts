@@ -125,7 +125,8 @@ function validateProps(props: BundledNodeFunctionProps): void {
   const problems: string[] = [];
   if (!FUNCTION_NAME.test(props.functionName)) {
     problems.push(
-      `functionName "${props.functionName}" must be 1-64 characters of letters, digits, "-" and "_" (shorten apiName or the environment name)`,
+      `functionName "${props.functionName}" must be 1-64 characters of ` +
+        `letters, digits, "-" and "_" (shorten apiName or the environment name)`,
     );
   }
   if (props.handler !== undefined && !HANDLER_NAME.test(props.handler)) {

@@ -43,12 +43,14 @@ export class HttpJwtAuthorizer {
   ) {
     if (!isAcceptedIssuer(jwtIssuer)) {
       throw new Error(
-        `HttpJwtAuthorizer ${id}: issuer "${jwtIssuer}" must be an https URL (API Gateway refuses other issuers; http is allowed on loopback only, for the local sandbox)`,
+        `HttpJwtAuthorizer ${id}: issuer "${jwtIssuer}" must be an https URL (API Gateway ` +
+          `refuses other issuers; http is allowed on loopback only, for the local sandbox)`,
       );
     }
     if (jwtIssuer.endsWith('/')) {
       throw new Error(
-        `HttpJwtAuthorizer ${id}: issuer "${jwtIssuer}" ends with "/"; the gateway compares "iss" byte for byte and Asgardeo's has no trailing slash`,
+        `HttpJwtAuthorizer ${id}: issuer "${jwtIssuer}" ends with "/"; the gateway ` +
+          `compares "iss" byte for byte and Asgardeo's has no trailing slash`,
       );
     }
     if (props.jwtAudience !== undefined && props.jwtAudience.length === 0) {

@@ -63,7 +63,10 @@ export interface SecuredHttpApiProps {
    * One of `jwtIssuer` and `authorizer` is required.
    */
   readonly jwtIssuer?: string;
-  /** Accepted `aud` values; ignored when `authorizer` is given. @default the stage invoke URL, `${apiEndpoint}/${stageName}`, computed by Terraform */
+  /**
+   * Accepted `aud` values; ignored when `authorizer` is given.
+   * @default the stage invoke URL, `${apiEndpoint}/${stageName}`, computed by Terraform
+   */
   readonly jwtAudience?: readonly string[];
   /** Bring your own authorizer instead of `jwtIssuer`/`jwtAudience`. @default one built from `jwtIssuer` */
   readonly authorizer?: HttpJwtAuthorizer;

@@ -108,7 +108,8 @@ function renderClient(
     note(
       out,
       notes,
-      `${about}: Asgardeo issues it opaque ("${app.accessTokenType}") access tokens; tollgate configures JWT, the only kind API Gateway's JWT authorizer validates.`,
+      `${about}: Asgardeo issues it opaque ("${app.accessTokenType}") access tokens; ` +
+        `tollgate configures JWT, the only kind API Gateway's JWT authorizer validates.`,
     );
   }
   if (!app.audience.includes(identifier) || app.audience.length !== 1) {
@@ -131,7 +132,8 @@ function renderClient(
     note(
       out,
       notes,
-      `${about}: callback URL(s) the configuration cannot hold (not an http(s) URL) are left out and would be removed: ${badCallbacks.join(', ')}.`,
+      `${about}: callback URL(s) the configuration cannot hold (not an http(s) ` +
+        `URL) are left out and would be removed: ${badCallbacks.join(', ')}.`,
     );
   }
   let grants = supported;
@@ -140,7 +142,8 @@ function renderClient(
     note(
       out,
       notes,
-      `${about}: authorization_code needs a callback URL and none could be exported; the grant is left out (add it back with "callbackUrls").`,
+      `${about}: authorization_code needs a callback URL and none could be ` +
+        `exported; the grant is left out (add it back with "callbackUrls").`,
     );
   }
   if (dropped.length > 0) {
@@ -166,7 +169,8 @@ function renderClient(
     note(
       out,
       notes,
-      `${about}: its access token lifetime of ${lifetime} s is outside ${LIFETIME_RANGE.min}-${LIFETIME_RANGE.max} s; tollgate would set the default, 3600 s.`,
+      `${about}: its access token lifetime of ${lifetime} s is ` +
+        `outside ${LIFETIME_RANGE.min}-${LIFETIME_RANGE.max} s; tollgate would set the default, 3600 s.`,
     );
   }
   out.line(`roleAudience: ${str(app.roleAudience === 'ORGANIZATION' ? 'organization' : 'application')},`);
@@ -204,7 +208,8 @@ function renderApplication(
     note(
       out,
       notes,
-      `${about}: Asgardeo issues it opaque ("${app.accessTokenType}") access tokens; tollgate configures JWT, the only kind API Gateway's JWT authorizer validates.`,
+      `${about}: Asgardeo issues it opaque ("${app.accessTokenType}") access tokens; ` +
+        `tollgate configures JWT, the only kind API Gateway's JWT authorizer validates.`,
     );
   }
   if (!app.audience.includes(identifier) || app.audience.length !== 1) {
@@ -229,7 +234,8 @@ function renderApplication(
     note(
       out,
       notes,
-      `${about}: callback URL(s) the configuration cannot hold (https, or http on localhost) are left out and would be removed: ${badCallbacks.join(', ')}.`,
+      `${about}: callback URL(s) the configuration cannot hold (https, or http on ` +
+        `localhost) are left out and would be removed: ${badCallbacks.join(', ')}.`,
     );
   }
   out.line(`callbackUrls: ${strArray(callbackUrls)},`);
@@ -247,7 +253,8 @@ function renderApplication(
     note(
       out,
       notes,
-      `${about}: its access token lifetime of ${lifetime} s is outside ${LIFETIME_RANGE.min}-${LIFETIME_RANGE.max} s; tollgate would set the default, 3600 s.`,
+      `${about}: its access token lifetime of ${lifetime} s is ` +
+        `outside ${LIFETIME_RANGE.min}-${LIFETIME_RANGE.max} s; tollgate would set the default, 3600 s.`,
     );
   }
   out.line(`roleAudience: ${str(app.roleAudience === 'ORGANIZATION' ? 'organization' : 'application')},`);
@@ -323,7 +330,8 @@ function renderUser(out: SourceWriter, user: UserWithRoles, notes: string[]): vo
     note(
       out,
       notes,
-      `user "${user.userName}" is not exported: Asgardeo has no e-mail address for it, which the configuration needs; add it by hand with its roles (${user.roles.join(', ')}).`,
+      `user "${user.userName}" is not exported: Asgardeo has no e-mail address for it, which ` +
+        `the configuration needs; add it by hand with its roles (${user.roles.join(', ')}).`,
     );
     return;
   }

@@ -113,7 +113,8 @@ it('every request the reconciler sends matches WSO2 OpenAPI documents (violation
       violations.push(...r.violations.map((v) => `${e.method} ${e.path}?${e.query}: ${v}`));
     }
     console.log(
-      `contract: ${entries.length} requests, ${covered.size} operations covered:\n  ${[...covered].sort().join('\n  ')}\nviolations: ${violations.length}`,
+      `contract: ${entries.length} requests, ${covered.size} operations ` +
+        `covered:\n  ${[...covered].sort().join('\n  ')}\nviolations: ${violations.length}`,
     );
     expect(violations).toEqual([]);
     expect(covered.size).toBeGreaterThanOrEqual(20);

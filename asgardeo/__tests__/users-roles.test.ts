@@ -53,46 +53,50 @@ describe('users and roles against the local Asgardeo', () => {
     await h.stop();
   });
 
-  it('creates users (password from the environment, or an invitation), organization and application roles with members; never prints the password', async () => {
-    const config = withPeople(h.config);
-    const plan = await planAsgardeo(h.options({ config, env: { KIM_PASSWORD: PASSWORD } }));
-    const text = renderPlan(plan, 'text') + renderPlan(plan, 'json') + renderPlan(plan, 'markdown');
-    expect(text).not.toContain(PASSWORD);
-    expect(text).toContain('(sensitive) from $KIM_PASSWORD');
-    expect(text).toContain('invitation e-mail');
-    expect(plan.changes.map((c) => `${c.action} ${c.type} ${c.name}`)).toContain('create role auditor (application pharmacy-reader)');
+  it(
+    'creates users (password from the environment, or an invitation), ' +
+      'organization and application roles with members; never prints the password',
+    async () => {
+      const config = withPeople(h.config);
+      const plan = await planAsgardeo(h.options({ config, env: { KIM_PASSWORD: PASSWORD } }));
+      const text = renderPlan(plan, 'text') + renderPlan(plan, 'json') + renderPlan(plan, 'markdown');
+      expect(text).not.toContain(PASSWORD);
+      expect(text).toContain('(sensitive) from $KIM_PASSWORD');
+      expect(text).toContain('invitation e-mail');
+      expect(plan.changes.map((c) => `${c.action} ${c.type} ${c.name}`)).toContain('create role auditor (application pharmacy-reader)');
 
-    const lines: string[] = [];
-    await applyAsgardeo(h.options({ config, env: { KIM_PASSWORD: PASSWORD }, progress: (l) => lines.push(l) }));
-    expect(lines.join('\n')).not.toContain(PASSWORD);
-    expect(lines).toContain('creating user kim@example.com');
-    const kimReq = h.la.requests
-      .entries()
-      .find((e) => e.method === 'POST' && e.path.endsWith('/scim2/Users') && JSON.stringify(e.requestBody).includes('kim@'));
-    expect(kimReq?.status).toBe(201);
-    const leeReq = h.la.requests
-      .entries()
-      .find((e) => e.method === 'POST' && e.path.endsWith('/scim2/Users') && JSON.stringify(e.requestBody).includes('lee@'));
-    expect(JSON.stringify(leeReq?.requestBody)).toContain('askPassword');
+      const lines: string[] = [];
+      await applyAsgardeo(h.options({ config, env: { KIM_PASSWORD: PASSWORD }, progress: (l) => lines.push(l) }));
+      expect(lines.join('\n')).not.toContain(PASSWORD);
+      expect(lines).toContain('creating user kim@example.com');
+      const kimReq = h.la.requests
+        .entries()
+        .find((e) => e.method === 'POST' && e.path.endsWith('/scim2/Users') && JSON.stringify(e.requestBody).includes('kim@'));
+      expect(kimReq?.status).toBe(201);
+      const leeReq = h.la.requests
+        .entries()
+        .find((e) => e.method === 'POST' && e.path.endsWith('/scim2/Users') && JSON.stringify(e.requestBody).includes('lee@'));
+      expect(JSON.stringify(leeReq?.requestBody)).toContain('askPassword');
 
-    const roles = (await h.call('GET', '/scim2/v2/Roles?count=100')).body.Resources as {
-      id: string;
-      displayName: string;
-      audience: { type: string };
-    }[];
-    const pharmacist = (await h.call('GET', `/scim2/v2/Roles/${roles.find((r) => r.displayName === 'pharmacist')!.id}`)).body;
-    expect(pharmacist.users.map((u: { display: string }) => u.display.replace(/^DEFAULT\//, '')).sort()).toEqual([
-      'kim@example.com',
-      'lee@example.com',
-    ]);
-    const auditor = roles.find((r) => r.displayName === 'auditor')!;
-    expect(auditor.audience.type.toLowerCase()).toBe('application');
+      const roles = (await h.call('GET', '/scim2/v2/Roles?count=100')).body.Resources as {
+        id: string;
+        displayName: string;
+        audience: { type: string };
+      }[];
+      const pharmacist = (await h.call('GET', `/scim2/v2/Roles/${roles.find((r) => r.displayName === 'pharmacist')!.id}`)).body;
+      expect(pharmacist.users.map((u: { display: string }) => u.display.replace(/^DEFAULT\//, '')).sort()).toEqual([
+        'kim@example.com',
+        'lee@example.com',
+      ]);
+      const auditor = roles.find((r) => r.displayName === 'auditor')!;
+      expect(auditor.audience.type.toLowerCase()).toBe('application');
 
-    h.la.requests.clear();
-    const again = await applyAsgardeo(h.options({ config, env: {} }));
-    expect(planHasChanges(again.plan)).toBe(false);
-    expect(h.la.requests.writes()).toBe(0);
-  });
+      h.la.requests.clear();
+      const again = await applyAsgardeo(h.options({ config, env: {} }));
+      expect(planHasChanges(again.plan)).toBe(false);
+      expect(h.la.requests.writes()).toBe(0);
+    },
+  );
 
   it('reverts a changed e-mail and role membership but never resets an existing password', async () => {
     const config = withPeople(h.config);

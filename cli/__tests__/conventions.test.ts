@@ -77,13 +77,16 @@ describe('flags', () => {
     expect((await run(['deploy', '--help'])).out).toContain('--yes, --auto-approve');
   });
 
-  it('destroy of both sides refuses --json/--markdown/--detailed-exitcode before touching anything; they belong to --asgardeo-only', async () => {
-    for (const flag of ['--json', '--markdown', '--detailed-exitcode']) {
-      const r = await run(['destroy', flag, '--yes'], { TOLLGATE_TARGET: 'aws' });
-      expect(r.code).toBe(1);
-      expect(r.err).toContain(`${flag} is for \`destroy --asgardeo-only\``);
-    }
-  });
+  it(
+    'destroy of both sides refuses --json/--markdown/--detailed-exitcode before touching anything; ' + 'they belong to --asgardeo-only',
+    async () => {
+      for (const flag of ['--json', '--markdown', '--detailed-exitcode']) {
+        const r = await run(['destroy', flag, '--yes'], { TOLLGATE_TARGET: 'aws' });
+        expect(r.code).toBe(1);
+        expect(r.err).toContain(`${flag} is for \`destroy --asgardeo-only\``);
+      }
+    },
+  );
 });
 
 describe('colour', () => {

@@ -37,7 +37,8 @@ describe('application names against the server regex ^[a-zA-Z0-9._-]+(?: [a-zA-Z
     const err = errorFor((c) => (c.clients[0].name = 'pharmacy reader (dev)'));
     const issue = issueAt(err, 'clients[0].name');
     expect(issue.message).toBe(
-      'client name "pharmacy reader (dev)" contains "(", ")" (Asgardeo\'s list filter would also drop "(", ")", so tollgate could not find the application again); ' +
+      'client name "pharmacy reader (dev)" contains "(", ")" (Asgardeo\'s list filter ' +
+        'would also drop "(", ")", so tollgate could not find the application again); ' +
         'Asgardeo refuses application names outside ^[a-zA-Z0-9._-]+(?: [a-zA-Z0-9._-]+)*$ (400)',
     );
     expect(issue.fix).toBe('use letters, digits, ".", "_" and "-", words separated by single spaces (e.g. "pharmacy reader dev")');
@@ -112,7 +113,8 @@ describe('enableJwtScopeAsArray on an authorized client', () => {
     const issue = issueAt(err, 'clients[0]');
     expect(issue.message).toBe(
       `"${key}" cannot be set: tollgate keeps Asgardeo's enableJwtScopeAsArray off for every client its API authorizes, because ` +
-        'API Gateway\'s JWT authorizer expects "scope" as a space-separated string; with an array every route that needs a scope would answer 403',
+        'API Gateway\'s JWT authorizer expects "scope" as a space-separated ' +
+        'string; with an array every route that needs a scope would answer 403',
     );
     expect(issue.fix).toBe(
       `remove "${key}" (a change made in the console is shown by \`tollgate plan\` and reverted by \`tollgate apply\`)`,

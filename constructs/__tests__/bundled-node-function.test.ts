@@ -44,7 +44,8 @@ beforeAll(() => {
   fs.writeFileSync(path.join(work, 'greeting.ts'), 'export const greet = (n: string): string => `hi ${n}`;\n');
   fs.writeFileSync(
     path.join(work, 'entry.ts'),
-    "import { greet } from './greeting';\nexport const handler = async (e: { n: string }) => ({ statusCode: 200, body: greet(e.n) });\nexport const other = async () => 'other';\n",
+    "import { greet } from './greeting';\nexport const handler = async (e: { n: string }) => " +
+      "({ statusCode: 200, body: greet(e.n) });\nexport const other = async () => 'other';\n",
   );
   entry = path.join(work, 'entry.ts');
 });

@@ -49,7 +49,8 @@ describe('smoke test', () => {
     standIn.breakRoute('GET /user', undefined);
     const err = await smokeError(runSmokeTest(options(config, { expectedBodies: { 'GET /user': { message: 'Welcome Kim!' } } })));
     expect(err.message).toContain(
-      '✗ GET /user with token of pharmacy-reader (get_pharmacy_user): expected 2xx {"message":"Welcome Kim!"}, got 200 {"message":"Welcome User!"}',
+      '✗ GET /user with token of pharmacy-reader (get_pharmacy_user): expected ' +
+        '2xx {"message":"Welcome Kim!"}, got 200 {"message":"Welcome User!"}',
     );
     expect(err.result.checks.filter((c) => !c.ok)).toHaveLength(1);
   });
@@ -90,7 +91,10 @@ describe('smoke test', () => {
     // The stand-in still protects GET /user, as a stack that did not make the route public would.
     const err = await smokeError(runSmokeTest(options(cfg)));
     expect(err.message).toMatch(
-      /✗ GET \/user with no token \(public route\): expected 2xx \{"message":"Welcome User!"\}, got 401 \{"message":"Unauthorized"\} \[www-authenticate: Bearer/,
+      new RegExp(
+        /✗ GET \/user with no token \(public route\): expected 2xx \{"message":"Welcome User!"\}, /.source +
+          /got 401 \{"message":"Unauthorized"\} \[www-authenticate: Bearer/.source,
+      ),
     );
   });
 

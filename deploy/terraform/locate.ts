@@ -28,7 +28,10 @@ import { VersionConstraint, parseVersion } from './version';
 export const SUPPORTED_TERRAFORM = '>= 1.9.0, < 2.0.0';
 export const MIRROR_VARIABLE = 'TOLLGATE_TF_PROVIDER_MIRROR';
 export function installHint(supported = SUPPORTED_TERRAFORM): string {
-  return `install Terraform ${supported} (https://developer.hashicorp.com/terraform/install, e.g. \`brew install hashicorp/tap/terraform\`, the HashiCorp apt repository, or tfenv to keep several versions) and make sure \`terraform\` is on PATH`;
+  return (
+    `install Terraform ${supported} (https://developer.hashicorp.com/terraform/install, e.g. \`brew install ` +
+    `hashicorp/tap/terraform\`, the HashiCorp apt repository, or tfenv to keep several versions) and make sure \`terraform\` is on PATH`
+  );
 }
 
 export type MirrorSource =
@@ -53,7 +56,10 @@ export interface TerraformSetup {
   readonly version: string;
   /** Undefined: hashicorp/aws comes from the registry. */
   readonly mirror?: ProviderMirror;
-  /** The CLI configuration file the children use: written by tollgate into a temp folder `dispose` removes, or the user's own existing one when there is no mirror. */
+  /**
+   * The CLI configuration file the children use: written by tollgate into a temp folder `dispose`
+   * removes, or the user's own existing one when there is no mirror.
+   */
   readonly cliConfigFile: string;
   /** Environment for every `terraform` child process. */
   readonly env: NodeJS.ProcessEnv;
@@ -142,7 +148,8 @@ export function locateProviderMirror(o: {
     if (awsVersions.length === 0) {
       throw new TerraformError(
         'mirror-unusable',
-        `The provider mirror ${dir} (from ${source}) holds no hashicorp/aws for ${platform}: expected registry.terraform.io/hashicorp/aws/<version>/${platform}/ or terraform-provider-aws_<version>_${platform}.zip inside it.`,
+        `The provider mirror ${dir} (from ${source}) holds no hashicorp/aws for ${platform}: expected ` +
+          `registry.terraform.io/hashicorp/aws/<version>/${platform}/ or terraform-provider-aws_<version>_${platform}.zip inside it.`,
         `${fix}; \`terraform providers mirror ${dir}\` (run in a synthesized stack folder, with registry access) fills a mirror`,
       );
     }

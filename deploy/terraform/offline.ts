@@ -11,7 +11,10 @@ import * as path from 'node:path';
 export const OFFLINE_OVERRIDE_FILE = 'tollgate_offline_override.tf.json';
 
 export interface OfflineAws {
-  /** Base URL per AWS service (`apigatewayv2`, `lambda`, `iam`, `cloudwatchlogs`, `sts`): a local AWS stand-in. @default none: nothing is called during plan */
+  /**
+   * Base URL per AWS service (`apigatewayv2`, `lambda`, `iam`, `cloudwatchlogs`, `sts`): a local AWS stand-in.
+   * @default none: nothing is called during plan
+   */
   readonly endpoints?: Readonly<Record<string, string>>;
 }
 

@@ -132,7 +132,8 @@ export function readPlan(raw: unknown): TerraformPlan {
     const issue = parsed.error.issues[0];
     throw new TerraformError(
       'plan-json',
-      `The JSON plan is not in the format tollgate reads: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown problem'}.`,
+      `The JSON plan is not in the format tollgate ` +
+        `reads: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown problem'}.`,
       'pass the output of `terraform show -json PLANFILE` (a plan file, not a state)',
     );
   }

@@ -16,7 +16,10 @@ export interface PlanStackOptions extends PlanOptions {
   readonly lockFile?: LockFileOption;
   /** Project folder holding the committed `.terraform.lock.hcl`. */
   readonly projectDir?: string;
-  /** Run `terraform validate` before planning (another provider start, ~1-2 s here; `plan` reports invalid configuration itself). @default false */
+  /**
+   * Run `terraform validate` before planning (another provider start, ~1-2 s here; `plan` reports invalid configuration itself).
+   * @default false
+   */
   readonly validate?: boolean;
   /**
    * Read the plan file with `terraform show -json` (attribute values, before/after). false: only the

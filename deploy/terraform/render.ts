@@ -17,7 +17,8 @@ export function renderResourceChanges(plan: TerraformPlan, o: { includeNoOp?: bo
     .filter((r) => r.mode === 'managed' && (o.includeNoOp || r.action !== 'no-op'))
     .map(
       (r) =>
-        `${SYMBOL[r.action].padEnd(3)} ${r.action.padEnd(7)} ${r.address}${r.action === 'replace' && r.replacePaths?.length ? ` (forced by ${r.replacePaths.map((p) => p.join('.')).join(', ')})` : ''}`,
+        `${SYMBOL[r.action].padEnd(3)} ${r.action.padEnd(7)} ${r.address}` +
+        (r.action === 'replace' && r.replacePaths?.length ? ` (forced by ${r.replacePaths.map((p) => p.join('.')).join(', ')})` : ''),
     );
   return [...lines, describeSummary(plan.summary)];
 }

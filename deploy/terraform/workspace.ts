@@ -95,7 +95,8 @@ export class TerraformWorkspace {
         throw new TerraformError(
           'lock-file',
           `The dependency lock file ${lock.path} does not exist, and init may not create it (read-only lock file).`,
-          `create it once: run tollgate's init with the lock file in update mode (or \`terraform init\` in the stack folder and copy ${LOCK_FILE_NAME} to ${lock.path}), then commit it`,
+          `create it once: run tollgate's init with the lock file in update mode (or \`terraform ` +
+            `init\` in the stack folder and copy ${LOCK_FILE_NAME} to ${lock.path}), then commit it`,
         );
       }
     }
@@ -124,7 +125,8 @@ export class TerraformWorkspace {
       throw new TerraformError(
         'command',
         `terraform validate found ${errors.length} error(s) in ${path.join(this.stackDir, 'cdk.tf.json')}.`,
-        'fix the stack code or the configuration that produced these values; an attribute the provider does not know may need a newer hashicorp/aws (see docs/terraform.md)',
+        'fix the stack code or the configuration that produced these values; an attribute ' +
+          'the provider does not know may need a newer hashicorp/aws (see docs/terraform.md)',
         errors.map(formatDiagnostic).join('\n'),
       );
     }
@@ -139,7 +141,8 @@ export class TerraformWorkspace {
     if (o.offline && this.backend() === 'cloud') {
       throw new TerraformError(
         'command',
-        `${this.stackDir} keeps its state in Terraform Cloud, where plans run remotely with the workspace's own credentials: an offline plan is not possible there.`,
+        `${this.stackDir} keeps its state in Terraform Cloud, where plans run remotely ` +
+          `with the workspace's own credentials: an offline plan is not possible there.`,
         'unset TF_CLOUD_ORGANIZATION and TF_WORKSPACE (local state) for an offline plan, or plan without offline',
       );
     }
@@ -168,7 +171,8 @@ export class TerraformWorkspace {
         'plan',
         events?.errors.length ? { ...res, stdout: events.errors.map((e) => `Error: ${e}`).join('\n'), stderr: res.stderr } : res,
         o.offline
-          ? 'an offline plan cannot refresh objects that exist in a state; plan a stack without state, pass refresh: false, or give endpoints of a local AWS stand-in'
+          ? 'an offline plan cannot refresh objects that exist in a state; plan a stack ' +
+              'without state, pass refresh: false, or give endpoints of a local AWS stand-in'
           : 'see the Terraform error above: credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID), permissions or a configuration value',
       );
     }
@@ -192,7 +196,8 @@ export class TerraformWorkspace {
         throw new TerraformError(
           'cloud-plan-json',
           `Terraform Cloud planned run ${runId} on ${hostname}, but its JSON plan could not be read.`,
-          `give the token (TF_TOKEN_${hostname.replace(/\./g, '_')} or \`terraform login\`) permission to read runs' JSON plans on the workspace (workspace admin), or review run ${runId} in the ${hostname} UI and apply it there`,
+          `give the token (TF_TOKEN_${hostname.replace(/\./g, '_')} or \`terraform login\`) permission to read runs' JSON ` +
+            `plans on the workspace (workspace admin), or review run ${runId} in the ${hostname} UI and apply it there`,
           outputTail(res.stderr || res.stdout),
         );
       }
@@ -211,7 +216,8 @@ export class TerraformWorkspace {
       throw this.commandError(
         'apply',
         res,
-        'if Terraform says the plan is stale, the state changed since the plan: plan again and review it; otherwise fix the error above and rerun (Terraform resumes from its state)',
+        'if Terraform says the plan is stale, the state changed since the plan: plan again and ' +
+          'review it; otherwise fix the error above and rerun (Terraform resumes from its state)',
       );
     }
   }
@@ -257,20 +263,27 @@ export class TerraformWorkspace {
       return new TerraformError(
         'lock-file',
         `terraform init: the provider does not match the dependency lock file ${lockPath}.`,
-        `if the constraint or the mirror changed on purpose, update the lock file (init with the lock file in update mode, or \`terraform init -upgrade\`) and commit it; for another platform's checksums run \`terraform providers lock -platform=linux_amd64 -platform=darwin_arm64\` in the stack folder with registry access (docs/terraform.md)`,
+        `if the constraint or the mirror changed on purpose, update the lock file (init with the lock file in update mode, or ` +
+          `\`terraform init -upgrade\`) and commit it; for another platform's checksums run \`terraform providers lock ` +
+          `-platform=linux_amd64 -platform=darwin_arm64\` in the stack folder with registry access (docs/terraform.md)`,
         detail,
       );
     }
     if (/provider/i.test(errors.map((d) => d.summary).join('\n')) || /registry\.terraform\.io\/hashicorp\/aws|hashicorp\/aws/.test(text)) {
       const fix = mirror
-        ? `put a version that satisfies the stack's constraint into ${mirror.path} (\`terraform providers mirror ${mirror.path}\` on a machine with registry access), point ${MIRROR_VARIABLE} at another mirror, or set TOLLGATE_AWS_PROVIDER_VERSION to a constraint the mirror satisfies`
-        : `allow access to registry.terraform.io (or a network_mirror in your Terraform CLI configuration), or point ${MIRROR_VARIABLE} at a filesystem mirror (layout registry.terraform.io/hashicorp/aws/<version>/<os>_<arch>/; \`terraform providers mirror DIR\` creates one)`;
+        ? `put a version that satisfies the stack's constraint into ${mirror.path} (\`terraform providers mirror ${mirror.path}\` on a ` +
+          `machine with registry access), point ${MIRROR_VARIABLE} at another mirror, ` +
+          `or set TOLLGATE_AWS_PROVIDER_VERSION to a constraint the mirror satisfies`
+        : `allow access to registry.terraform.io (or a network_mirror in your Terraform CLI configuration), or ` +
+          `point ${MIRROR_VARIABLE} at a filesystem mirror (layout ` +
+          `registry.terraform.io/hashicorp/aws/<version>/<os>_<arch>/; \`terraform providers mirror DIR\` creates one)`;
       return new TerraformError('provider-install', `terraform init could not install hashicorp/aws from ${source}.`, fix, detail);
     }
     return new TerraformError(
       'init',
       `terraform init failed in ${this.stackDir}.`,
-      "see Terraform's error above: for the backend check TOLLGATE_STATE_DIR (local state) or TF_CLOUD_ORGANIZATION, TF_WORKSPACE and TF_TOKEN_app_terraform_io (Terraform Cloud)",
+      "see Terraform's error above: for the backend check TOLLGATE_STATE_DIR (local state) or " +
+        'TF_CLOUD_ORGANIZATION, TF_WORKSPACE and TF_TOKEN_app_terraform_io (Terraform Cloud)',
       detail,
     );
   }
@@ -329,5 +342,8 @@ function toDiagnostic(raw: unknown): Diagnostic | undefined {
 }
 
 function formatDiagnostic(d: Diagnostic): string {
-  return `${d.severity === 'error' ? 'Error' : 'Warning'}: ${d.summary}${d.where ? ` (${d.where})` : ''}${d.detail ? `\n  ${d.detail.trim().replace(/\n/g, '\n  ')}` : ''}`;
+  return (
+    `${d.severity === 'error' ? 'Error' : 'Warning'}: ${d.summary}${d.where ? ` (${d.where})` : ''}` +
+    (d.detail ? `\n  ${d.detail.trim().replace(/\n/g, '\n  ')}` : '')
+  );
 }

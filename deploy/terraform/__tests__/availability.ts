@@ -28,7 +28,8 @@ export function terraformAvailability(o: { needMirror: boolean }, env: NodeJS.Pr
     return {
       terraform,
       missing:
-        'no hashicorp/aws provider mirror is configured: set TOLLGATE_TF_PROVIDER_MIRROR (e.g. `eval "$(scripts/terraform-mirror.sh)"`) or a filesystem_mirror in your Terraform CLI configuration',
+        'no hashicorp/aws provider mirror is configured: set TOLLGATE_TF_PROVIDER_MIRROR (e.g. `eval ' +
+        '"$(scripts/terraform-mirror.sh)"`) or a filesystem_mirror in your Terraform CLI configuration',
     };
   }
   return { terraform, ...(mirror ? { mirror } : {}) };

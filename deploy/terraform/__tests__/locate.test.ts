@@ -173,22 +173,25 @@ describe('locating the mirror (only the folders a user configured; no search)', 
     });
   });
 
-  it('then TF_PLUGIN_CACHE_DIR, then the implied ~/.terraform.d/plugins; a CLI configuration file that does not exist names nothing', () => {
-    const cache = mirrorWith(['5.100.0']);
-    const env = { TF_CLI_CONFIG_FILE: path.join(tempDir(), 'missing.tfrc'), XDG_DATA_DIRS: tempDir() };
-    expect(locateProviderMirror({ env: { ...env, TF_PLUGIN_CACHE_DIR: cache }, home: home(), platform: PLATFORM })).toMatchObject({
-      path: cache,
-      source: 'TF_PLUGIN_CACHE_DIR',
-    });
-    const h = home();
-    fs.mkdirSync(path.join(h, '.terraform.d'));
-    fs.symlinkSync(mirrorWith(['5.100.0']), path.join(h, '.terraform.d', 'plugins'));
-    expect(locateProviderMirror({ env, home: h, platform: PLATFORM })).toMatchObject({
-      path: path.join(h, '.terraform.d', 'plugins'),
-      source: 'implied local mirror',
-    });
-    expect(locateProviderMirror({ env, home: home(), platform: PLATFORM })).toBeUndefined();
-  });
+  it(
+    'then TF_PLUGIN_CACHE_DIR, then the implied ~/.terraform.d/plugins; ' + 'a CLI configuration file that does not exist names nothing',
+    () => {
+      const cache = mirrorWith(['5.100.0']);
+      const env = { TF_CLI_CONFIG_FILE: path.join(tempDir(), 'missing.tfrc'), XDG_DATA_DIRS: tempDir() };
+      expect(locateProviderMirror({ env: { ...env, TF_PLUGIN_CACHE_DIR: cache }, home: home(), platform: PLATFORM })).toMatchObject({
+        path: cache,
+        source: 'TF_PLUGIN_CACHE_DIR',
+      });
+      const h = home();
+      fs.mkdirSync(path.join(h, '.terraform.d'));
+      fs.symlinkSync(mirrorWith(['5.100.0']), path.join(h, '.terraform.d', 'plugins'));
+      expect(locateProviderMirror({ env, home: h, platform: PLATFORM })).toMatchObject({
+        path: path.join(h, '.terraform.d', 'plugins'),
+        source: 'implied local mirror',
+      });
+      expect(locateProviderMirror({ env, home: home(), platform: PLATFORM })).toBeUndefined();
+    },
+  );
 });
 
 describe('finding terraform and checking its version', () => {
