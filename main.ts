@@ -21,7 +21,8 @@ export interface BuildStackOptions {
 /** Builds one environment's stack into `scope` (an App): what tests and the sandbox synth in-process. */
 export function buildStack(scope: Construct, config: ResolvedConfig, options: BuildStackOptions = {}): TollgateStack {
   const backend = options.backend ?? backendFromEnv(config, options.env ?? process.env);
-  const awsProviderVersion = options.awsProviderVersion ?? ((options.env ?? process.env).TOLLGATE_AWS_PROVIDER_VERSION?.trim() || undefined);
+  const awsProviderVersion =
+    options.awsProviderVersion ?? ((options.env ?? process.env).TOLLGATE_AWS_PROVIDER_VERSION?.trim() || undefined);
   return new TollgateStack(scope, { config, backend, bundleDir: options.bundleDir, awsProviderVersion });
 }
 
@@ -44,7 +45,8 @@ export function backendFromEnv(config: ResolvedConfig, env: NodeJS.ProcessEnv = 
   }
   if (organization || workspace) {
     throw new Error(
-      `Terraform Cloud needs both TF_CLOUD_ORGANIZATION and TF_WORKSPACE; only ${organization ? 'TF_CLOUD_ORGANIZATION' : 'TF_WORKSPACE'} is set. ` +
+      `Terraform Cloud needs both TF_CLOUD_ORGANIZATION and TF_WORKSPACE; ` +
+        `only ${organization ? 'TF_CLOUD_ORGANIZATION' : 'TF_WORKSPACE'} is set. ` +
         'Set the other one for Terraform Cloud state, or unset it for local state.',
     );
   }
@@ -75,7 +77,8 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stacks: Tol
   const cloudWorkspaces = backends.flatMap((b) => (b.kind === 'cloud' ? [b.workspace] : []));
   if (new Set(cloudWorkspaces).size < cloudWorkspaces.length) {
     throw new Error(
-      `TF_WORKSPACE "${env.TF_WORKSPACE}" would hold the state of ${configs.length} stacks (${configs.map((c) => c.stackName).join(', ')}). ` +
+      `TF_WORKSPACE "${env.TF_WORKSPACE}" would hold the state of ${configs.length} ` +
+        `stacks (${configs.map((c) => c.stackName).join(', ')}). ` +
         'Build one environment (TOLLGATE_ENV=<env>), or put "{env}" in TF_WORKSPACE, e.g. "pharmacy-{env}".',
     );
   }

@@ -72,7 +72,13 @@ export default defineConfig({
   ],
   users: [
     // No password in this file: export the variable, or let the sandbox generate one (printed once).
-    { userName: 'kim@gmail.com', givenName: 'Kim', familyName: 'Henry', roles: ['PharmacyUser'], password: { fromEnv: 'TOLLGATE_USER_KIM_PASSWORD' } },
+    {
+      userName: 'kim@gmail.com',
+      givenName: 'Kim',
+      familyName: 'Henry',
+      roles: ['PharmacyUser'],
+      password: { fromEnv: 'TOLLGATE_USER_KIM_PASSWORD' },
+    },
     // Holds no role: signs in, but her token lacks get_pharmacy_user, so GET /user answers 403.
     { userName: 'lee@example.com', givenName: 'Lee', familyName: 'Silva', password: { fromEnv: 'TOLLGATE_USER_LEE_PASSWORD' } },
   ],

@@ -3,7 +3,10 @@ import * as path from 'node:path';
 // The script actions/github-script runs in drift.yml (CommonJS, no build step).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { syncDriftIssue, markerFor, LABEL } = require(path.join(__dirname, '..', '.github', 'scripts', 'drift-issue.js')) as {
-  syncDriftIssue: (tools: unknown, run: { environment: string; exitCode: string; plan: string; runUrl: string }) => Promise<{ action: string; number?: number }>;
+  syncDriftIssue: (
+    tools: unknown,
+    run: { environment: string; exitCode: string; plan: string; runUrl: string },
+  ) => Promise<{ action: string; number?: number }>;
   markerFor: (env: string) => string;
   LABEL: string;
 };
@@ -26,7 +29,9 @@ function fakeGitHub(initial: Omit<Issue, 'comments'>[] = []) {
   const github = {
     paginate: async (fn: unknown, params: { state: string; labels?: string }) => {
       expect(fn).toBe(listForRepo);
-      return issues.filter((i) => i.state === params.state && (params.labels === undefined || i.labels.includes(params.labels))).map((i) => ({ ...i }));
+      return issues
+        .filter((i) => i.state === params.state && (params.labels === undefined || i.labels.includes(params.labels)))
+        .map((i) => ({ ...i }));
     },
     rest: {
       issues: {
@@ -39,7 +44,10 @@ function fakeGitHub(initial: Omit<Issue, 'comments'>[] = []) {
         },
         update: async (p: { issue_number: number; title?: string; body?: string; state?: 'open' | 'closed' }) => {
           const issue = issues.find((i) => i.number === p.issue_number)!;
-          Object.assign(issue, Object.fromEntries(Object.entries({ title: p.title, body: p.body, state: p.state }).filter(([, v]) => v !== undefined)));
+          Object.assign(
+            issue,
+            Object.fromEntries(Object.entries({ title: p.title, body: p.body, state: p.state }).filter(([, v]) => v !== undefined)),
+          );
           writes.push(`update #${p.issue_number}${p.state ? ` ${p.state}` : ''}`);
         },
         createComment: async (p: { issue_number: number; body: string }) => {
@@ -59,7 +67,10 @@ const PLAN = '## tollgate plan (dev)\n\n~ application pharmacy-reader\n';
 describe('drift issue (drift.yml, .github/scripts/drift-issue.js)', () => {
   it('exit 2 with no open drift issue opens one, labelled, with the marker and the whole plan', async () => {
     const gh = fakeGitHub();
-    await expect(syncDriftIssue(gh.tools, { environment: 'dev', exitCode: '2', plan: PLAN, runUrl: RUN })).resolves.toEqual({ action: 'opened', number: 100 });
+    await expect(syncDriftIssue(gh.tools, { environment: 'dev', exitCode: '2', plan: PLAN, runUrl: RUN })).resolves.toEqual({
+      action: 'opened',
+      number: 100,
+    });
     expect(gh.writes).toEqual(['create #100']);
     const [issue] = gh.issues;
     expect(issue!.labels).toEqual([LABEL]);
@@ -70,8 +81,13 @@ describe('drift issue (drift.yml, .github/scripts/drift-issue.js)', () => {
   });
 
   it('exit 2 again updates the same issue instead of opening a second', async () => {
-    const gh = fakeGitHub([{ number: 7, title: 'renamed by someone', body: `${markerFor('dev')}\nold plan`, state: 'open', labels: [LABEL] }]);
-    await expect(syncDriftIssue(gh.tools, { environment: 'dev', exitCode: '2', plan: PLAN, runUrl: RUN })).resolves.toEqual({ action: 'updated', number: 7 });
+    const gh = fakeGitHub([
+      { number: 7, title: 'renamed by someone', body: `${markerFor('dev')}\nold plan`, state: 'open', labels: [LABEL] },
+    ]);
+    await expect(syncDriftIssue(gh.tools, { environment: 'dev', exitCode: '2', plan: PLAN, runUrl: RUN })).resolves.toEqual({
+      action: 'updated',
+      number: 7,
+    });
     expect(gh.writes).toEqual(['update #7']);
     expect(gh.issues).toHaveLength(1);
     expect(gh.issues[0]!.body).toContain(PLAN);
@@ -80,7 +96,10 @@ describe('drift issue (drift.yml, .github/scripts/drift-issue.js)', () => {
 
   it('finds its issue by the marker even when GitHub dropped the label', async () => {
     const gh = fakeGitHub([{ number: 9, title: 't', body: `${markerFor('dev')}\nold plan`, state: 'open', labels: [] }]);
-    await expect(syncDriftIssue(gh.tools, { environment: 'dev', exitCode: '2', plan: PLAN, runUrl: RUN })).resolves.toEqual({ action: 'updated', number: 9 });
+    await expect(syncDriftIssue(gh.tools, { environment: 'dev', exitCode: '2', plan: PLAN, runUrl: RUN })).resolves.toEqual({
+      action: 'updated',
+      number: 9,
+    });
     expect(gh.writes).toEqual(['update #9']);
   });
 
@@ -90,24 +109,34 @@ describe('drift issue (drift.yml, .github/scripts/drift-issue.js)', () => {
       { number: 2, title: 'old', body: `${markerFor('dev')}\nplan`, state: 'closed', labels: [LABEL] },
       { number: 3, title: 'pr', body: `${markerFor('dev')}\nplan`, state: 'open', labels: [LABEL], pull_request: {} },
     ]);
-    await expect(syncDriftIssue(gh.tools, { environment: 'dev', exitCode: '2', plan: PLAN, runUrl: RUN })).resolves.toEqual({ action: 'opened', number: 103 });
+    await expect(syncDriftIssue(gh.tools, { environment: 'dev', exitCode: '2', plan: PLAN, runUrl: RUN })).resolves.toEqual({
+      action: 'opened',
+      number: 103,
+    });
     expect(gh.writes).toEqual(['create #103']);
   });
 
   it('exit 0 comments on and closes the open issue; with none open it writes nothing', async () => {
     const gh = fakeGitHub([{ number: 7, title: 't', body: `${markerFor('dev')}\nplan`, state: 'open', labels: [LABEL] }]);
-    await expect(syncDriftIssue(gh.tools, { environment: 'dev', exitCode: '0', plan: 'No changes.', runUrl: RUN })).resolves.toEqual({ action: 'closed', number: 7 });
+    await expect(syncDriftIssue(gh.tools, { environment: 'dev', exitCode: '0', plan: 'No changes.', runUrl: RUN })).resolves.toEqual({
+      action: 'closed',
+      number: 7,
+    });
     expect(gh.writes).toEqual(['comment #7', 'update #7 closed']);
     expect(gh.issues[0]!.comments[0]).toContain(RUN);
 
     const none = fakeGitHub();
-    await expect(syncDriftIssue(none.tools, { environment: 'dev', exitCode: '0', plan: '', runUrl: RUN })).resolves.toEqual({ action: 'none' });
+    await expect(syncDriftIssue(none.tools, { environment: 'dev', exitCode: '0', plan: '', runUrl: RUN })).resolves.toEqual({
+      action: 'none',
+    });
     expect(none.writes).toEqual([]);
   });
 
   it('a failed plan (exit 1) leaves the issues alone', async () => {
     const gh = fakeGitHub([{ number: 7, title: 't', body: `${markerFor('dev')}\nplan`, state: 'open', labels: [LABEL] }]);
-    await expect(syncDriftIssue(gh.tools, { environment: 'dev', exitCode: '1', plan: '', runUrl: RUN })).resolves.toEqual({ action: 'none' });
+    await expect(syncDriftIssue(gh.tools, { environment: 'dev', exitCode: '1', plan: '', runUrl: RUN })).resolves.toEqual({
+      action: 'none',
+    });
     expect(gh.writes).toEqual([]);
   });
 
@@ -115,6 +144,8 @@ describe('drift issue (drift.yml, .github/scripts/drift-issue.js)', () => {
     const gh = fakeGitHub();
     await syncDriftIssue(gh.tools, { environment: 'dev', exitCode: '2', plan: 'x'.repeat(70_000), runUrl: RUN });
     expect(gh.issues[0]!.body.length).toBeLessThanOrEqual(65536);
-    expect(gh.issues[0]!.body).toMatch(/truncated; the full plan is in the run's summary: https:\/\/github\.com\/acme\/api\/actions\/runs\/1\)$/);
+    expect(gh.issues[0]!.body).toMatch(
+      /truncated; the full plan is in the run's summary: https:\/\/github\.com\/acme\/api\/actions\/runs\/1\)$/,
+    );
   });
 });

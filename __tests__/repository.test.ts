@@ -9,7 +9,9 @@ describe('.gitignore', () => {
   /** `git check-ignore` answers for paths whether or not they exist. */
   const ignored = (paths: string[]) => {
     try {
-      return git('check-ignore', '--no-index', ...paths).split('\n').filter(Boolean);
+      return git('check-ignore', '--no-index', ...paths)
+        .split('\n')
+        .filter(Boolean);
     } catch (err) {
       // Exit 1: none of the paths is ignored.
       if ((err as { status?: number }).status === 1) return [];
@@ -36,7 +38,14 @@ describe('.gitignore', () => {
   });
 
   it('ignores no file of the project', () => {
-    const sources = ['tollgate.config.ts', 'bench/results.json', 'docs/deploy.md', 'export/render-config.ts', '.github/workflows/drift.yml', 'package-lock.json'];
+    const sources = [
+      'tollgate.config.ts',
+      'bench/results.json',
+      'docs/deploy.md',
+      'export/render-config.ts',
+      '.github/workflows/drift.yml',
+      'package-lock.json',
+    ];
     expect(ignored(sources)).toEqual([]);
     expect(git('ls-files', '--cached', '--ignored', '--exclude-standard')).toBe('');
   });
@@ -59,7 +68,15 @@ describe('product documentation', () => {
     .filter((f) => f === 'README.md' || f.startsWith('docs/') || f.endsWith('/README.md'));
 
   it('covers the README, docs/ and every folder README', () => {
-    expect(docs).toEqual(expect.arrayContaining(['README.md', 'docs/deploy.md', 'sandbox/asgardeo/README.md', 'sandbox/gateway/README.md', 'export/README.md']));
+    expect(docs).toEqual(
+      expect.arrayContaining([
+        'README.md',
+        'docs/deploy.md',
+        'sandbox/asgardeo/README.md',
+        'sandbox/gateway/README.md',
+        'export/README.md',
+      ]),
+    );
   });
 
   it('links nothing in ../shared, which is not part of a clone', () => {
@@ -73,6 +90,7 @@ describe('product documentation', () => {
           .filter(Boolean),
       );
     expect(offenders).toEqual([]);
-    for (const f of Object.keys(PENDING)) expect(`${f}: ${SHARED_REFERENCE.test(fs.readFileSync(path.join(REPO_ROOT, f), 'utf8'))}`).toBe(`${f}: true`);
+    for (const f of Object.keys(PENDING))
+      expect(`${f}: ${SHARED_REFERENCE.test(fs.readFileSync(path.join(REPO_ROOT, f), 'utf8'))}`).toBe(`${f}: true`);
   });
 });

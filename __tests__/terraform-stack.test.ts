@@ -35,7 +35,10 @@ describeWithTerraform('the synthesized stacks through the real Terraform (offlin
     setup = await setupTerraform();
     // Environments one after the other: two cores are shared with the other suites.
     for (const config of configs) {
-      const ws = new TerraformWorkspace(setup, { stackDir: path.join(tmp, 'out', 'stacks', config.stackName), lockFile: { path: COMMITTED_LOCK, mode: 'readonly' } });
+      const ws = new TerraformWorkspace(setup, {
+        stackDir: path.join(tmp, 'out', 'stacks', config.stackName),
+        lockFile: { path: COMMITTED_LOCK, mode: 'readonly' },
+      });
       await ws.init();
       await ws.validate();
       const saved = await ws.plan({ offline: {} });
@@ -85,7 +88,9 @@ describeWithTerraform('the synthesized stacks through the real Terraform (offlin
       expect(ofType('aws_lambda_permission')).toHaveLength(config.routes.length);
       // What plan -json streamed (the quick path of `tollgate plan`) names the same creates.
       const streamed = events.get(environment)!;
-      expect(streamed.changes.map((c) => `${c.action} ${c.address}`).sort()).toEqual(plan.resourceChanges.map((r) => `create ${r.address}`).sort());
+      expect(streamed.changes.map((c) => `${c.action} ${c.address}`).sort()).toEqual(
+        plan.resourceChanges.map((r) => `create ${r.address}`).sort(),
+      );
       expect(streamed.summary).toEqual({ add: plan.resourceChanges.length, change: 0, import: 0, remove: 0 });
     });
 
@@ -130,7 +135,9 @@ describeWithTerraform('the synthesized stacks through the real Terraform (offlin
       expect(integration.integration_type).toBe('AWS_PROXY');
       expect(integration.payload_format_version).toBe('2.0');
       const fn = one('aws_lambda_function');
-      expect(configuredExpression(plan, one('aws_apigatewayv2_integration').address, ['integration_uri'])?.references).toContain(`${fn.address}.invoke_arn`);
+      expect(configuredExpression(plan, one('aws_apigatewayv2_integration').address, ['integration_uri'])?.references).toContain(
+        `${fn.address}.invoke_arn`,
+      );
     });
 
     it('the function runs nodejs22.x on arm64', () => {

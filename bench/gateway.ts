@@ -27,7 +27,13 @@ export interface GatewayResult {
 }
 
 /** `requests` requests, at most `concurrency` in flight; every answer must have `expectStatus`. */
-export async function measureLatency(o: { url: string; headers: Record<string, string>; requests: number; concurrency: number; expectStatus: number }): Promise<LatencyFigures> {
+export async function measureLatency(o: {
+  url: string;
+  headers: Record<string, string>;
+  requests: number;
+  concurrency: number;
+  expectStatus: number;
+}): Promise<LatencyFigures> {
   const latencies: number[] = [];
   let issued = 0;
   let unexpected = 0;
@@ -45,7 +51,14 @@ export async function measureLatency(o: { url: string; headers: Record<string, s
     }),
   );
   const elapsed = performance.now() - started;
-  return { requests: latencies.length, concurrency: o.concurrency, unexpected, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), requestsPerSecond: (latencies.length / elapsed) * 1000 };
+  return {
+    requests: latencies.length,
+    concurrency: o.concurrency,
+    unexpected,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    requestsPerSecond: (latencies.length / elapsed) * 1000,
+  };
 }
 
 export async function benchGateway(o: { requests: number; concurrency: number; warmup: number }): Promise<GatewayResult> {
@@ -64,7 +77,10 @@ export async function benchGateway(o: { requests: number; concurrency: number; w
       // Warm-up: JWKS fetch, Lambda cold start, JIT; not measured.
       await measureLatency({ ...authorized, requests: o.warmup });
       await measureLatency({ ...rejected, requests: o.warmup });
-      return { authorized: await measureLatency({ ...authorized, requests: o.requests }), rejected: await measureLatency({ ...rejected, requests: o.requests }) };
+      return {
+        authorized: await measureLatency({ ...authorized, requests: o.requests }),
+        rejected: await measureLatency({ ...rejected, requests: o.requests }),
+      };
     } finally {
       await gateway.stop();
     }

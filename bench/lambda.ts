@@ -37,7 +37,10 @@ process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));
 async function coldLoad(bundle: string): Promise<{ requireMs: number; processMs: number }> {
   const started = performance.now();
   const { code, out, err } = await new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', LOAD_SCRIPT, bundle], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH } });
+    const child = spawn(process.execPath, ['-e', LOAD_SCRIPT, bundle], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH },
+    });
     let o = '';
     let e = '';
     child.stdout.on('data', (d: Buffer) => (o += d.toString()));
@@ -56,7 +59,8 @@ export async function benchLambda(o: { runs: number }): Promise<LambdaResult> {
   try {
     const bundle = path.join(example.bundleDir, 'index.js');
     const zips = findFiles(path.join(example.stackDir, 'assets'), 'archive.zip');
-    if (!fs.existsSync(bundle) || zips.length !== 1) throw new Error(`expected one bundle and one archive.zip in ${example.outdir}, found ${zips.length} archives`);
+    if (!fs.existsSync(bundle) || zips.length !== 1)
+      throw new Error(`expected one bundle and one archive.zip in ${example.outdir}, found ${zips.length} archives`);
     const samples: { requireMs: number; processMs: number }[] = [];
     for (let i = 0; i < o.runs; i++) samples.push(await coldLoad(bundle));
     return {

@@ -14,7 +14,17 @@ import { median } from './stats';
 
 const REPO = path.resolve(__dirname, '..');
 /** What `main.ts` needs at synth time; tests are left out. */
-const APP_SOURCES = ['main.ts', 'tollgate.config.ts', 'cdktf.json', 'package.json', 'tsconfig.json', 'config', 'stacks', 'constructs', 'lambda'];
+const APP_SOURCES = [
+  'main.ts',
+  'tollgate.config.ts',
+  'cdktf.json',
+  'package.json',
+  'tsconfig.json',
+  'config',
+  'stacks',
+  'constructs',
+  'lambda',
+];
 const PROVIDER = '@cdktf/provider-aws';
 
 export type SynthVariant = 'deep' | 'root';
@@ -46,13 +56,16 @@ export function providerNamespaces(indexJs: string): Map<string, string> {
  */
 export function toRootImports(source: string, namespaces: ReadonlyMap<string, string>): { source: string; rewritten: number } {
   let rewritten = 0;
-  const out = source.replace(/^import\s+\{([^}]+)\}\s+from\s+'@cdktf\/provider-aws\/lib\/([\w-]+)';$/gm, (_all, names: string, file: string) => {
-    const ns = namespaces.get(file);
-    if (!ns) throw new Error(`${PROVIDER} has no root export for lib/${file}: cannot build the root-import variant`);
-    rewritten += 1;
-    const alias = `__root_${ns}`;
-    return `import { ${ns} as ${alias} } from '${PROVIDER}';\nconst {${names}} = ${alias};`;
-  });
+  const out = source.replace(
+    /^import\s+\{([^}]+)\}\s+from\s+'@cdktf\/provider-aws\/lib\/([\w-]+)';$/gm,
+    (_all, names: string, file: string) => {
+      const ns = namespaces.get(file);
+      if (!ns) throw new Error(`${PROVIDER} has no root export for lib/${file}: cannot build the root-import variant`);
+      rewritten += 1;
+      const alias = `__root_${ns}`;
+      return `import { ${ns} as ${alias} } from '${PROVIDER}';\nconst {${names}} = ${alias};`;
+    },
+  );
   return { source: out, rewritten };
 }
 
@@ -87,18 +100,36 @@ function listTs(dir: string): string[] {
 }
 
 /** One synth in a fresh process: wall time from spawn to exit, peak RSS reported by the process itself. */
-export async function runSynth(appDir: string, scratch: string, o: { environment?: string; inspect?: (outdir: string) => void } = {}): Promise<SynthRun> {
+export async function runSynth(
+  appDir: string,
+  scratch: string,
+  o: { environment?: string; inspect?: (outdir: string) => void } = {},
+): Promise<SynthRun> {
   const outdir = fs.mkdtempSync(path.join(scratch, 'out-'));
   const rssFile = path.join(scratch, `maxrss-${path.basename(outdir)}`);
   const probe = path.join(scratch, 'rss-probe.js');
   if (!fs.existsSync(probe)) {
-    fs.writeFileSync(probe, "process.on('exit', () => require('fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
+    fs.writeFileSync(
+      probe,
+      "process.on('exit', () => require('fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n",
+    );
   }
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: outdir, TOLLGATE_STATE_DIR: scratch, BENCH_RSS_FILE: rssFile };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    CHECKPOINT_DISABLE: '1',
+    CDKTF_OUTDIR: outdir,
+    TOLLGATE_STATE_DIR: scratch,
+    BENCH_RSS_FILE: rssFile,
+  };
   if (o.environment) env.TOLLGATE_ENV = o.environment;
   const started = performance.now();
   const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', probe, '--import', 'tsx', 'main.ts'], { cwd: appDir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', probe, '--import', 'tsx', 'main.ts'], {
+      cwd: appDir,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
@@ -147,15 +178,22 @@ export async function benchSynth(o: { runs: number; scenarios: readonly SynthSce
     const out: (SynthResult & SynthScenario)[] = [];
     for (const scenario of o.scenarios) {
       const written: Partial<Record<SynthVariant, Record<string, string>>> = {};
-      for (const v of ['deep', 'root'] as const) await runSynth(dirs[v], scratch, { environment: scenario.environment, inspect: (d) => (written[v] = synthesized(d)) });
+      for (const v of ['deep', 'root'] as const)
+        await runSynth(dirs[v], scratch, { environment: scenario.environment, inspect: (d) => (written[v] = synthesized(d)) });
       if (JSON.stringify(written.deep) !== JSON.stringify(written.root)) {
-        throw new Error('the root-import variant synthesized different Terraform than the committed app: the comparison would be meaningless');
+        throw new Error(
+          'the root-import variant synthesized different Terraform than the committed app: the comparison would be meaningless',
+        );
       }
       const samples: Record<SynthVariant, SynthRun[]> = { deep: [], root: [] };
       for (let i = 0; i < o.runs; i++) {
         for (const v of ['deep', 'root'] as const) samples[v].push(await runSynth(dirs[v], scratch, { environment: scenario.environment }));
       }
-      const summary = (v: SynthVariant) => ({ wallMs: median(samples[v].map((s) => s.wallMs)), peakRssMb: median(samples[v].map((s) => s.peakRssMb)), samples: samples[v] });
+      const summary = (v: SynthVariant) => ({
+        wallMs: median(samples[v].map((s) => s.wallMs)),
+        peakRssMb: median(samples[v].map((s) => s.peakRssMb)),
+        samples: samples[v],
+      });
       const deep = summary('deep');
       const root = summary('root');
       out.push({ ...scenario, runs: o.runs, deep, root, speedup: root.wallMs / deep.wallMs, memoryRatio: root.peakRssMb / deep.peakRssMb });

@@ -19,15 +19,24 @@ function cells(row: Row): string[] {
 export function renderTable(rows: readonly Row[]): string {
   const all = [HEADERS as readonly string[], ...rows.map(cells)];
   const widths = HEADERS.map((_, i) => Math.max(...all.map((r) => [...r[i]!].length)));
-  const line = (r: readonly string[]) => r.map((c, i) => c + ' '.repeat(widths[i]! - [...c].length)).join('  ').trimEnd();
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => c + ' '.repeat(widths[i]! - [...c].length))
+      .join('  ')
+      .trimEnd();
   return [line(all[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
 }
 
 export function renderMarkdown(rows: readonly Row[]): string {
   const esc = (c: string) => c.replace(/\|/g, '\\|');
-  return [`| ${HEADERS.join(' | ')} |`, `|${HEADERS.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cells(r).map(esc).join(' | ')} |`)].join('\n');
+  return [
+    `| ${HEADERS.join(' | ')} |`,
+    `|${HEADERS.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${cells(r).map(esc).join(' | ')} |`),
+  ].join('\n');
 }
 
-export const ms = (v: number): string => (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`);
+export const ms = (v: number): string =>
+  v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`;
 export const mb = (v: number): string => `${Math.round(v)} MB`;
 export const bytes = (v: number): string => (v >= 10_240 ? `${(v / 1024).toFixed(1)} KiB` : `${v} B`);

@@ -4,7 +4,8 @@
  * hashicorp/aws mirror: `init` (cold: no .terraform folder; warm: already initialized), the bare
  * `terraform plan -out=FILE` (init excluded; offline provider settings in place, no state, so no
  * AWS call), `terraform show -json`, and the library's plan (`plan -json -out`, changes from its
- * events) with and without `show -json`, as the AWS half of `tollgate plan` can run them (init excluded). Runs one after another; medians of `runs`.
+ * events) with and without `show -json`, as the AWS half of `tollgate plan` can run them (init
+ * excluded). Runs one after another; medians of `runs`.
  * `npm run bench` adds these rows (BENCH_ONLY=terraform); `npx tsx bench/terraform.ts` runs only this.
  */
 import * as fs from 'node:fs';
@@ -64,7 +65,11 @@ export async function benchTerraform(o: { runs: number; env?: NodeJS.ProcessEnv 
   }
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-tf-'));
   try {
-    const { app, stacks } = buildApp({ file: path.join(REPO, 'tollgate.config.ts'), outdir: path.join(scratch, 'out'), env: { TOLLGATE_ENV: 'dev', TOLLGATE_STATE_DIR: path.join(scratch, 'state') } });
+    const { app, stacks } = buildApp({
+      file: path.join(REPO, 'tollgate.config.ts'),
+      outdir: path.join(scratch, 'out'),
+      env: { TOLLGATE_ENV: 'dev', TOLLGATE_STATE_DIR: path.join(scratch, 'state') },
+    });
     app.synth();
     const stackDir = path.join(scratch, 'out', 'stacks', stacks[0]!.config.stackName);
     const ws = new TerraformWorkspace(setup, { stackDir, lockFile: projectLockFile(REPO) });
@@ -72,7 +77,18 @@ export async function benchTerraform(o: { runs: number; env?: NodeJS.ProcessEnv 
       const res = await runProcess(setup.binary, args, { cwd: stackDir, env: setup.env });
       if (res.code !== 0) throw new Error(`terraform ${args.join(' ')} failed (exit ${res.code}): ${res.stderr.trim()}`);
     };
-    const r: TerraformBenchResult = { runs: o.runs, terraformVersion: setup.version, mirror: setup.mirror.path, resources: 0, initColdMs: [], initWarmMs: [], planMs: [], showMs: [], libraryPlanMs: [], libraryPlanShowMs: [] };
+    const r: TerraformBenchResult = {
+      runs: o.runs,
+      terraformVersion: setup.version,
+      mirror: setup.mirror.path,
+      resources: 0,
+      initColdMs: [],
+      initWarmMs: [],
+      planMs: [],
+      showMs: [],
+      libraryPlanMs: [],
+      libraryPlanShowMs: [],
+    };
     for (let i = 0; i < o.runs; i++) {
       fs.rmSync(path.join(stackDir, '.terraform'), { recursive: true, force: true });
       r.initColdMs.push(await timed(async () => void (await ws.init())));
@@ -117,7 +133,11 @@ export function terraformRows(r: TerraformBench): Row[] {
   const n = `median of ${r.runs}`;
   const m = (xs: number[]) => ms(median(xs));
   return [
-    { benchmark: b, measure: `terraform ${r.terraformVersion}, hashicorp/aws ${r.awsProviderVersion ?? '?'} from the mirror; resources planned`, figure: String(r.resources) },
+    {
+      benchmark: b,
+      measure: `terraform ${r.terraformVersion}, hashicorp/aws ${r.awsProviderVersion ?? '?'} from the mirror; resources planned`,
+      figure: String(r.resources),
+    },
     { benchmark: b, measure: `init, cold (no .terraform), ${n}`, figure: m(r.initColdMs) },
     { benchmark: b, measure: `init, warm (initialized folder), ${n}`, figure: m(r.initWarmMs) },
     { benchmark: b, measure: `bare terraform plan -out (init excluded), ${n}`, figure: m(r.planMs) },

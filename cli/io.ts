@@ -29,7 +29,9 @@ export function processIo(): CliIo {
 }
 
 /** An io that records output, for tests and for callers that embed a command. */
-export function memoryIo(options: { env?: NodeJS.ProcessEnv; cwd?: string; signal?: AbortSignal } = {}): CliIo & { out(): string; err(): string } {
+export function memoryIo(
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; signal?: AbortSignal } = {},
+): CliIo & { out(): string; err(): string } {
   let out = '';
   let err = '';
   return {

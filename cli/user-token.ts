@@ -21,7 +21,9 @@ export async function runUserToken(
   const password = value ?? (await prompt(`Password of ${user.userName}: `));
   if (!password) {
     throw new UsageError(
-      `no password for ${user.userName}: ${variable ? `$${variable} is not set` : 'the user is invited (no password in the configuration)'} and stdin is not a terminal`,
+      `no password ` +
+        `for ${user.userName}: ${variable ? `$${variable} is not set` : 'the user is invited (no password in the configuration)'} ` +
+        `and stdin is not a terminal`,
       {
         hint: variable
           ? `export ${variable} (never commit it), or run in a terminal to be asked`
@@ -46,7 +48,8 @@ export async function runUserToken(
   } else {
     io.stdout.write(`${token.accessToken}\n`);
     io.stderr.write(
-      `${user.userName} signed in through ${token.application}; scope: ${token.scope || '(none granted)'}; expires in ${token.expiresIn} s\n`,
+      `${user.userName} signed in through ${token.application}; ` +
+        `scope: ${token.scope || '(none granted)'}; expires in ${token.expiresIn} s\n`,
     );
   }
   return EXIT_OK;

@@ -25,4 +25,3 @@ export function sandboxPassword(random: (bytes: number) => Buffer = randomBytes)
   const body = random(18).toString('base64url');
   return `Aa1!${body}`;
 }
-

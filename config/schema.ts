@@ -64,7 +64,10 @@ const awsSchema = z
     region: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'must be an AWS region such as us-east-1'),
     apiName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,62}$/, 'must start with a letter and hold only letters, digits and "-"'),
     /** Default: `dev`. */
-    stage: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must hold only letters, digits, "-" and "_"').optional(),
+    stage: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must hold only letters, digits, "-" and "_"')
+      .optional(),
     /** Default: 50 requests/s, burst 100. */
     throttling: throttlingSchema.optional(),
     /** CloudWatch retention in days for the function's and the stage's logs. Default: 14. */
@@ -79,9 +82,7 @@ const awsSchema = z
   })
   .strict();
 
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 const asgardeoSchema = z
   .object({
@@ -198,7 +199,10 @@ const applicationFields = {
   description: z.string().optional(),
   /** Where Asgardeo may redirect after sign-in: https, or http on a loopback address. At least one. */
   callbackUrls: z.array(z.string().url()).min(1),
-  /** Browser origins (`scheme://host[:port]`) allowed to call the token endpoint and the API. spa default: the callback URLs' origins; web default: none. */
+  /**
+   * Browser origins (`scheme://host[:port]`) allowed to call the token endpoint and the API.
+   * spa default: the callback URLs' origins; web default: none.
+   */
   allowedOrigins: z.array(z.string().min(1)).optional(),
   /** API scopes the application is authorized for; a user gets those her roles grant. */
   scopes: z.array(z.string().min(1)),

@@ -72,27 +72,34 @@ export function applicationNameIssues(name: string, path: string, what: 'client'
 /** An API scope name, as the API-resource endpoint checks it. */
 export function scopeNameIssues(name: string, path: string): ConfigIssue[] {
   if (name.trim() === '') {
-    return [{
-      path,
-      message: 'the scope name is blank; Asgardeo refuses it (400 API-RESOURCE-60005)',
-      fix: 'name the scope after the action it allows, e.g. "read_orders"',
-    }];
+    return [
+      {
+        path,
+        message: 'the scope name is blank; Asgardeo refuses it (400 API-RESOURCE-60005)',
+        fix: 'name the scope after the action it allows, e.g. "read_orders"',
+      },
+    ];
   }
   if (OIDC_SCOPE_NAMES.has(name.toLowerCase())) {
-    return [{
-      path,
-      message: `"${name}" is an OpenID Connect scope name; Asgardeo refuses it as an API scope (400 API-RESOURCE-60009)`,
-      fix: `rename it after the action it allows, e.g. "read_${name.toLowerCase()}"`,
-    }];
+    return [
+      {
+        path,
+        message: `"${name}" is an OpenID Connect scope name; Asgardeo refuses it as an API scope (400 API-RESOURCE-60009)`,
+        fix: `rename it after the action it allows, e.g. "read_${name.toLowerCase()}"`,
+      },
+    ];
   }
   const restricted = name.toLowerCase().startsWith(RESTRICTED_SCOPE_PREFIX);
   if (restricted || OTHER_RESERVED_SCOPES.has(name)) {
-    return [{
-      path,
-      message: `"${name}" ${restricted ? 'starts with the restricted prefix "internal"' : 'is reserved by Asgardeo'}; ` +
-        'Asgardeo refuses it as an API scope (400 API-RESOURCE-60008)',
-      fix: `rename it without that prefix, e.g. "${name.replace(/^internal_?/i, '') || 'read'}_api"`,
-    }];
+    return [
+      {
+        path,
+        message:
+          `"${name}" ${restricted ? 'starts with the restricted prefix "internal"' : 'is reserved by Asgardeo'}; ` +
+          'Asgardeo refuses it as an API scope (400 API-RESOURCE-60008)',
+        fix: `rename it without that prefix, e.g. "${name.replace(/^internal_?/i, '') || 'read'}_api"`,
+      },
+    ];
   }
   return [];
 }
@@ -120,7 +127,7 @@ export function scopeAsArrayIssue(keys: readonly string[], path: string): Config
     path,
     message:
       `"${key}" cannot be set: tollgate keeps Asgardeo's enableJwtScopeAsArray off for every client its API authorizes, because ` +
-      "API Gateway's JWT authorizer expects \"scope\" as a space-separated string; " +
+      'API Gateway\'s JWT authorizer expects "scope" as a space-separated string; ' +
       'with an array every route that needs a scope would answer 403',
     fix: `remove "${key}" (a change made in the console is shown by \`tollgate plan\` and reverted by \`tollgate apply\`)`,
   };

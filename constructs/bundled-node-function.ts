@@ -124,7 +124,10 @@ export class BundledNodeFunction extends Construct {
 function validateProps(props: BundledNodeFunctionProps): void {
   const problems: string[] = [];
   if (!FUNCTION_NAME.test(props.functionName)) {
-    problems.push(`functionName "${props.functionName}" must be 1-64 characters of letters, digits, "-" and "_" (shorten apiName or the environment name)`);
+    problems.push(
+      `functionName "${props.functionName}" must be 1-64 characters of ` +
+        `letters, digits, "-" and "_" (shorten apiName or the environment name)`,
+    );
   }
   if (props.handler !== undefined && !HANDLER_NAME.test(props.handler)) {
     problems.push(`handler "${props.handler}" is not a JavaScript export name`);
@@ -134,7 +137,10 @@ function validateProps(props: BundledNodeFunctionProps): void {
   if (props.memoryMb !== undefined && !(Number.isInteger(props.memoryMb) && props.memoryMb >= 128 && props.memoryMb <= 10240)) {
     problems.push(`memoryMb ${props.memoryMb} must be an integer from 128 to 10240`);
   }
-  if (props.timeoutSeconds !== undefined && !(Number.isInteger(props.timeoutSeconds) && props.timeoutSeconds >= 1 && props.timeoutSeconds <= 900)) {
+  if (
+    props.timeoutSeconds !== undefined &&
+    !(Number.isInteger(props.timeoutSeconds) && props.timeoutSeconds >= 1 && props.timeoutSeconds <= 900)
+  ) {
     problems.push(`timeoutSeconds ${props.timeoutSeconds} must be an integer from 1 to 900`);
   }
   if (problems.length > 0) throw new Error(`BundledNodeFunction: invalid props:\n  - ${problems.join('\n  - ')}`);
@@ -168,9 +174,10 @@ function bundle(entry: string, outDir: string): void {
     });
   } catch (err) {
     const errors = (err as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];
-    const detail = errors.length > 0
-      ? errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join('; ')
-      : (err as Error).message;
+    const detail =
+      errors.length > 0
+        ? errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join('; ')
+        : (err as Error).message;
     throw new Error(`BundledNodeFunction: esbuild could not bundle ${entry}: ${detail}`);
   }
 }

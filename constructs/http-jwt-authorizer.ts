@@ -42,13 +42,21 @@ export class HttpJwtAuthorizer {
     private readonly props: HttpJwtAuthorizerProps = {},
   ) {
     if (!isAcceptedIssuer(jwtIssuer)) {
-      throw new Error(`HttpJwtAuthorizer ${id}: issuer "${jwtIssuer}" must be an https URL (API Gateway refuses other issuers; http is allowed on loopback only, for the local sandbox)`);
+      throw new Error(
+        `HttpJwtAuthorizer ${id}: issuer "${jwtIssuer}" must be an https URL (API Gateway ` +
+          `refuses other issuers; http is allowed on loopback only, for the local sandbox)`,
+      );
     }
     if (jwtIssuer.endsWith('/')) {
-      throw new Error(`HttpJwtAuthorizer ${id}: issuer "${jwtIssuer}" ends with "/"; the gateway compares "iss" byte for byte and Asgardeo's has no trailing slash`);
+      throw new Error(
+        `HttpJwtAuthorizer ${id}: issuer "${jwtIssuer}" ends with "/"; the gateway ` +
+          `compares "iss" byte for byte and Asgardeo's has no trailing slash`,
+      );
     }
     if (props.jwtAudience !== undefined && props.jwtAudience.length === 0) {
-      throw new Error(`HttpJwtAuthorizer ${id}: jwtAudience is empty; leave it out to use the stage invoke URL, or give at least one value`);
+      throw new Error(
+        `HttpJwtAuthorizer ${id}: jwtAudience is empty; leave it out to use the stage invoke URL, or give at least one value`,
+      );
     }
   }
 

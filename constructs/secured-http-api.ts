@@ -63,7 +63,10 @@ export interface SecuredHttpApiProps {
    * One of `jwtIssuer` and `authorizer` is required.
    */
   readonly jwtIssuer?: string;
-  /** Accepted `aud` values; ignored when `authorizer` is given. @default the stage invoke URL, `${apiEndpoint}/${stageName}`, computed by Terraform */
+  /**
+   * Accepted `aud` values; ignored when `authorizer` is given.
+   * @default the stage invoke URL, `${apiEndpoint}/${stageName}`, computed by Terraform
+   */
   readonly jwtAudience?: readonly string[];
   /** Bring your own authorizer instead of `jwtIssuer`/`jwtAudience`. @default one built from `jwtIssuer` */
   readonly authorizer?: HttpJwtAuthorizer;
@@ -95,7 +98,8 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
   authorizerError: '$context.authorizer.error',
 });
 
-const ROUTE_PATH = /^\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\})?(?:\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\}))*$/;
+const ROUTE_PATH =
+  /^\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\})?(?:\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\}))*$/;
 const STAGE_NAME = /^(\$default|[A-Za-z0-9_-]{1,128})$/;
 
 /**
@@ -145,10 +149,12 @@ export class SecuredHttpApi extends Construct {
       payloadFormatVersion: '2.0',
     });
 
-    this.authorizer = props.authorizer ?? new HttpJwtAuthorizer('jwt-authorizer', props.jwtIssuer as string, {
-      jwtAudience: props.jwtAudience,
-      authorizerName: `${props.apiName}-jwt`,
-    });
+    this.authorizer =
+      props.authorizer ??
+      new HttpJwtAuthorizer('jwt-authorizer', props.jwtIssuer as string, {
+        jwtAudience: props.jwtAudience,
+        authorizerName: `${props.apiName}-jwt`,
+      });
 
     const routes = new Map<string, Apigatewayv2Route>();
     const permissions = new Map<string, LambdaPermission>();
@@ -245,13 +251,17 @@ function corsProblems(cors: HttpApiCorsOptions): string[] {
   const problems: string[] = [];
   if (cors.allowOrigins.length === 0) problems.push('cors.allowOrigins is empty: list at least one origin, or leave cors out');
   for (const origin of cors.allowOrigins) {
-    if (!isCorsOrigin(origin)) problems.push(`cors.allowOrigins: "${origin}" is not an origin; write scheme://host[:port] without a path or trailing slash`);
+    if (!isCorsOrigin(origin))
+      problems.push(`cors.allowOrigins: "${origin}" is not an origin; write scheme://host[:port] without a path or trailing slash`);
   }
   if (cors.allowCredentials && cors.allowOrigins.some((o) => o.endsWith('*'))) {
     problems.push('cors.allowCredentials cannot be true with a wildcard origin (API Gateway refuses it): list the exact origins');
   }
   for (const method of cors.allowMethods ?? []) {
-    if (!CORS_METHODS.has(method)) problems.push(`cors.allowMethods: "${method}" is not an HTTP method API Gateway knows (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or *)`);
+    if (!CORS_METHODS.has(method))
+      problems.push(
+        `cors.allowMethods: "${method}" is not an HTTP method API Gateway knows (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or *)`,
+      );
   }
   for (const header of [...(cors.allowHeaders ?? []), ...(cors.exposeHeaders ?? [])]) {
     if (!HEADER_NAME.test(header)) problems.push(`cors: "${header}" is not a header name`);
@@ -275,7 +285,10 @@ export function executeApiResource(method: HttpRouteMethod, routePath: string): 
 
 /** Unique per route within the function's policy; Lambda allows 1-100 of `A-Za-z0-9-_`. */
 function statementIdFor(routeKey: string): string {
-  const readable = routeKey.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  const readable = routeKey
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
   const hash = createHash('sha256').update(routeKey).digest('hex').slice(0, 8);
   return `apigw-${readable}-${hash}`;
 }
@@ -290,7 +303,10 @@ function validateProps(props: SecuredHttpApiProps): void {
   if (props.jwtAudience !== undefined && props.jwtAudience.length === 0) {
     problems.push('jwtAudience is empty: leave it out to use the stage invoke URL, or give at least one value');
   }
-  if (props.throttling && !(props.throttling.rateLimit > 0 && Number.isInteger(props.throttling.burstLimit) && props.throttling.burstLimit > 0)) {
+  if (
+    props.throttling &&
+    !(props.throttling.rateLimit > 0 && Number.isInteger(props.throttling.burstLimit) && props.throttling.burstLimit > 0)
+  ) {
     problems.push('throttling needs a positive rateLimit and a positive integer burstLimit');
   }
   if (props.cors) problems.push(...corsProblems(props.cors));

@@ -53,7 +53,7 @@ export function buildAccessMatrix(config: ResolvedConfig): AccessMatrix {
         const why = holders.length
           ? `role${holders.length > 1 ? 's' : ''} ${holders.map((r) => r.name).join(', ')} ` +
             `hold${holders.length > 1 ? '' : 's'} it, but no application or client with a user sign-in grant is authorized for it and ` +
-              `admits ${holders.length > 1 ? 'them' : 'it'}`
+            `admits ${holders.length > 1 ? 'them' : 'it'}`
           : 'no client is authorized for it and no role holds it';
         warnings.push(`${route.routeKey}: nobody can obtain scope "${scope}" (${why}); add it to a client's scopes in tollgate.config.ts`);
       }
@@ -67,19 +67,34 @@ export function renderAccessMatrix(matrix: AccessMatrix, format: 'text' | 'markd
   const rows = matrix.routes.map((r) => {
     const scopes = r.public ? 'public (no token)' : r.scopes.join(' or ');
     const clients = r.public ? 'anyone' : r.clients.map((c) => `${c.name} (${c.scopes.join(', ')})`).join(', ') || '—';
-    const roles = r.public ? 'anyone' : r.roles.map((x) => `${x.name} ` +
-      `(${x.scopes.join(', ')}${x.via.length ? ` via ${x.via.join(', ')}` : '; no sign-in client admits it'}` +
-      `; users: ${x.users.join(', ') || 'none'})`).join(', ') || '—';
+    const roles = r.public
+      ? 'anyone'
+      : r.roles
+          .map(
+            (x) =>
+              `${x.name} ` +
+              `(${x.scopes.join(', ')}${x.via.length ? ` via ${x.via.join(', ')}` : '; no sign-in client admits it'}` +
+              `; users: ${x.users.join(', ') || 'none'})`,
+          )
+          .join(', ') || '—';
     return [r.routeKey, scopes, clients, roles];
   });
   const head = ['route', 'required scopes (any one)', 'clients (client credentials)', 'roles (users signing in)'];
   if (format === 'markdown') {
     const esc = (s: string) => s.replace(/\|/g, '\\|');
-    const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map((c, i) => (i === 0 ? `\`${esc(c)}\`` : esc(c))).join(' | ')} |`)];
+    const lines = [
+      `| ${head.join(' | ')} |`,
+      `|${head.map(() => '---').join('|')}|`,
+      ...rows.map((r) => `| ${r.map((c, i) => (i === 0 ? `\`${esc(c)}\`` : esc(c))).join(' | ')} |`),
+    ];
     const warnings = matrix.warnings.map((w) => `> ⚠️ ${w}`);
     return [...lines, ...(warnings.length ? ['', ...warnings] : [])].join('\n');
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...matrix.warnings.map((w) => `warning: ${w}`)].join('\n');
 }

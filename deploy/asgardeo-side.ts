@@ -13,7 +13,12 @@ export interface AsgardeoSide<Plan = unknown> {
   /** ASGARDEO_CLIENT_ID / ASGARDEO_CLIENT_SECRET; throws with how to create them. */
   credentialsFromEnv(env: NodeJS.ProcessEnv): AdminCredentials;
   /** Gets a management token for every scope `scopes` lists; throws naming each one not granted. */
-  checkAdminAccess(o: { config: ResolvedConfig; credentials: AdminCredentials; scopes: readonly string[]; signal?: AbortSignal }): Promise<void>;
+  checkAdminAccess(o: {
+    config: ResolvedConfig;
+    credentials: AdminCredentials;
+    scopes: readonly string[];
+    signal?: AbortSignal;
+  }): Promise<void>;
   readStackOutputs(file: string, config: ResolvedConfig): StackOutputs;
   plan(o: SideOptions): Promise<Plan>;
   apply(o: SideOptions): Promise<ApplySummary>;
@@ -22,9 +27,20 @@ export interface AsgardeoSide<Plan = unknown> {
   /** The plan as JSON-ready data (secrets masked): what `renderPlan(plan, 'json')` prints. */
   planData(plan: Plan): unknown;
   planHasChanges(plan: Plan): boolean;
-  requestClientToken(o: { config: ResolvedConfig; credentials: AdminCredentials; client: string; scopes?: string[] }): Promise<{ accessToken: string; scope: string; expiresIn: number }>;
+  requestClientToken(o: {
+    config: ResolvedConfig;
+    credentials: AdminCredentials;
+    client: string;
+    scopes?: string[];
+  }): Promise<{ accessToken: string; scope: string; expiresIn: number }>;
   /** Signs a configured user in (app-native flow); without it the smoke test tries no users. */
-  requestUserToken?(o: { config: ResolvedConfig; credentials: AdminCredentials; userName: string; password: string; application: string }): Promise<{ accessToken: string; scope: string }>;
+  requestUserToken?(o: {
+    config: ResolvedConfig;
+    credentials: AdminCredentials;
+    userName: string;
+    password: string;
+    application: string;
+  }): Promise<{ accessToken: string; scope: string }>;
 }
 
 /** What the pipeline passes to the reconciler: its options, less the transport tuning tests use. */
@@ -34,4 +50,3 @@ export type SideOptions = Pick<ReconcileOptions, 'config' | 'outputs' | 'credent
 export interface ApplySummary {
   outputs?: { audience?: string; clients?: readonly { name: string; clientId: string }[] };
 }
-

@@ -24,10 +24,13 @@ export class DestroyError extends UserError {
   readonly step: 'asgardeo' | 'aws';
   constructor(step: 'asgardeo' | 'aws', cause: unknown, state: string, command: string) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`destroy failed at step "${step}":\n  ${reason.split('\n').join('\n  ')}\n\nWhat is left: ${state}\nTo resume: ` +
-      `fix the problem above, then run \`${command}\` (it skips what is already gone)`, {
-      describesState: true,
-    });
+    super(
+      `destroy failed at step "${step}":\n  ${reason.split('\n').join('\n  ')}\n\nWhat is left: ${state}\nTo resume: ` +
+        `fix the problem above, then run \`${command}\` (it skips what is already gone)`,
+      {
+        describesState: true,
+      },
+    );
     this.step = step;
   }
 }
@@ -42,7 +45,8 @@ export async function runDestroy(o: DestroyOptions): Promise<void> {
     yes: o.yes,
     interactive: o.interactive,
     prompt: o.prompt,
-    action: `DESTROY the Asgardeo objects owned by ${config.stackName} in organization "${config.asgardeo.organization}" ` +
+    action:
+      `DESTROY the Asgardeo objects owned by ${config.stackName} in organization "${config.asgardeo.organization}" ` +
       `and then the AWS stack ${config.stackName}`,
     rerunWithYes: `${o.command} --yes`,
   });
@@ -50,10 +54,20 @@ export async function runDestroy(o: DestroyOptions): Promise<void> {
   let start = performance.now();
   o.write(`[1/2] Asgardeo: delete objects owned by ${config.stackName}\n`);
   try {
-    await o.side.destroy({ config, outputs: o.outputs, credentials: o.credentials, signal: o.signal, progress: (line) => o.write(`  ${line}\n`) });
+    await o.side.destroy({
+      config,
+      outputs: o.outputs,
+      credentials: o.credentials,
+      signal: o.signal,
+      progress: (line) => o.write(`  ${line}\n`),
+    });
   } catch (err) {
-    throw new DestroyError('asgardeo', err, `some owned Asgardeo objects may remain; the AWS stack ${config.stackName} ` +
-      `is untouched`, o.command);
+    throw new DestroyError(
+      'asgardeo',
+      err,
+      `some owned Asgardeo objects may remain; the AWS stack ${config.stackName} ` + `is untouched`,
+      o.command,
+    );
   }
   o.write(`  ✓ done in ${formatMs(performance.now() - start)}\n`);
 
@@ -66,10 +80,22 @@ export async function runDestroy(o: DestroyOptions): Promise<void> {
   }
   o.write(`[2/2] AWS: cdktf destroy ${config.stackName}\n`);
   try {
-    await o.runner.destroy({ stack: config.stackName, environment: config.environment, configFile: config.file, autoApprove: true, onOutput: (t) => o.write(t), signal: o.signal });
+    await o.runner.destroy({
+      stack: config.stackName,
+      environment: config.environment,
+      configFile: config.file,
+      autoApprove: true,
+      onOutput: (t) => o.write(t),
+      signal: o.signal,
+    });
   } catch (err) {
-    throw new DestroyError('aws', err, `the Asgardeo objects are deleted; part of the AWS stack ${config.stackName} may ` +
-      `remain (\`npx cdktf diff ${config.stackName}\` shows it)`, o.command);
+    throw new DestroyError(
+      'aws',
+      err,
+      `the Asgardeo objects are deleted; part of the AWS stack ${config.stackName} may ` +
+        `remain (\`npx cdktf diff ${config.stackName}\` shows it)`,
+      o.command,
+    );
   }
   o.write(`  ✓ done in ${formatMs(performance.now() - start)}\n`);
 }

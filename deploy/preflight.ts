@@ -60,16 +60,22 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
   let config: ResolvedConfig | undefined;
   try {
     config = o.loadConfig();
-    add({ name: 'configuration', status: 'ok', detail: `${config.file} (environment ${config.environment}, stack ` +
-      `${config.stackName}, target ${config.target})` });
+    add({
+      name: 'configuration',
+      status: 'ok',
+      detail: `${config.file} (environment ${config.environment}, stack ` + `${config.stackName}, target ${config.target})`,
+    });
   } catch (err) {
     add({ name: 'configuration', status: 'failed', ...split(err) });
   }
 
   const skipAws = o.skipAws || config?.target === 'local';
   if (skipAws) {
-    add({ name: 'terraform and cdktf', status: 'skipped', detail: config?.target === 'local' ? 'local target: no ' +
-      'Terraform run' : 'the AWS step is not run' });
+    add({
+      name: 'terraform and cdktf',
+      status: 'skipped',
+      detail: config?.target === 'local' ? 'local target: no ' + 'Terraform run' : 'the AWS step is not run',
+    });
     add({ name: 'AWS credentials', status: 'skipped', detail: config?.target === 'local' ? 'local target' : 'the AWS step is not run' });
   } else {
     try {
@@ -97,16 +103,36 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
       checkDiscovery({ discoveryUrl: asgardeo.discoveryUrl, expectedIssuer: asgardeo.issuer, fetch: o.fetch, signal: o.signal }),
     ]);
     if (credentials) {
-      add(access.status === 'fulfilled' ? { name: 'Asgardeo admin credentials', status: 'ok', detail: `client ` +
-        `${credentials.clientId} holds the ${scopes.length} management scopes ` +
-          `needed` } : { name: 'Asgardeo admin credentials', status: 'failed', ...split(access.reason) });
+      add(
+        access.status === 'fulfilled'
+          ? {
+              name: 'Asgardeo admin credentials',
+              status: 'ok',
+              detail: `client ` + `${credentials.clientId} holds the ${scopes.length} management scopes ` + `needed`,
+            }
+          : { name: 'Asgardeo admin credentials', status: 'failed', ...split(access.reason) },
+      );
     }
     add(
       discovery.status === 'fulfilled'
-        ? { name: 'issuer discovery', status: 'ok', detail: `${asgardeo.discoveryUrl}: issuer matches, ` +
-          `${discovery.value.rsaKeyIds.length} RSA key(s) at ${discovery.value.jwksUri}` }
-        : { name: 'issuer discovery', status: 'failed', ...split(discovery.reason), ...(config.target === 'local' ? { fix: 'start the local Asgardeo (`npm run asgardeo:local`) and set ASGARDEO_BASE_URL ' +
-          'to the URL it prints (or run `npm start`)' } : {}) },
+        ? {
+            name: 'issuer discovery',
+            status: 'ok',
+            detail:
+              `${asgardeo.discoveryUrl}: issuer matches, ` + `${discovery.value.rsaKeyIds.length} RSA key(s) at ${discovery.value.jwksUri}`,
+          }
+        : {
+            name: 'issuer discovery',
+            status: 'failed',
+            ...split(discovery.reason),
+            ...(config.target === 'local'
+              ? {
+                  fix:
+                    'start the local Asgardeo (`npm run asgardeo:local`) and set ASGARDEO_BASE_URL ' +
+                    'to the URL it prints (or run `npm start`)',
+                }
+              : {}),
+          },
     );
   }
 
@@ -117,11 +143,16 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
 function awsCredentialsCheck(env: NodeJS.ProcessEnv, home?: string): PreflightCheck {
   if (env.TF_CLOUD_ORGANIZATION && env.TF_WORKSPACE) {
     // With Terraform Cloud's remote execution the plan and apply run there, with the workspace's variables.
-    return { name: 'AWS credentials', status: 'skipped', detail: `Terraform Cloud (organization ` +
-      `${env.TF_CLOUD_ORGANIZATION}) runs Terraform with the workspace's AWS credentials` };
+    return {
+      name: 'AWS credentials',
+      status: 'skipped',
+      detail: `Terraform Cloud (organization ` + `${env.TF_CLOUD_ORGANIZATION}) runs Terraform with the workspace's AWS credentials`,
+    };
   }
   const found = findAwsCredentials(env, home);
-  return found.found ? { name: 'AWS credentials', status: 'ok', detail: found.source } : { name: 'AWS credentials', status: 'failed', detail: found.problem, fix: found.fix };
+  return found.found
+    ? { name: 'AWS credentials', status: 'ok', detail: found.source }
+    : { name: 'AWS credentials', status: 'failed', detail: found.problem, fix: found.fix };
 }
 
 /** An error's message without its trailing "what to do" line, which becomes the fix. */

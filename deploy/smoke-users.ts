@@ -53,7 +53,8 @@ export async function runUserSmokeTest(o: UserSmokeOptions): Promise<UserSmokeRe
   if (!o.config.users.length || !routes.length) return result;
   if (!app) {
     result.skipped.push(
-      'users: no application allows app-native sign-in (set `appNativeAuthentication: true` on one), so no user can sign in without a browser',
+      'users: no application allows app-native sign-in (set `appNativeAuthentication: true` on one), ' +
+        'so no user can sign in without a browser',
     );
     return result;
   }
@@ -87,7 +88,10 @@ export async function runUserSmokeTest(o: UserSmokeOptions): Promise<UserSmokeRe
     for (const route of routes) {
       const holds = route.scopes.some((s) => scopes.includes(s));
       const answer = await callAs(o, route, token.accessToken);
-      const caller = `${user.userName} through ${app.name} (${holds ? `role grants ${route.scopes.filter((s) => scopes.includes(s)).join(' ')}` : `no role grants ${route.scopes.join(' / ')}`})`;
+      const grants = holds
+        ? `role grants ${route.scopes.filter((s) => scopes.includes(s)).join(' ')}`
+        : `no role grants ${route.scopes.join(' / ')}`;
+      const caller = `${user.userName} through ${app.name} (${grants})`;
       const got = answer.error ? `no answer (${answer.error})` : `${answer.status} ${answer.body.trim().slice(0, 200) || '(empty body)'}`;
       const greeting = isExample && route.routeKey === 'GET /user' && holds ? greetingFor(app, user) : undefined;
       let ok = !answer.error && (holds ? answer.status >= 200 && answer.status < 300 : answer.status === 403);

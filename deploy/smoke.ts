@@ -57,7 +57,8 @@ export class SmokeTestError extends UserError {
 /** The greeting the example handler (lambda/handler.ts) gives a client_credentials caller. */
 export function exampleExpectations(config: ResolvedConfig): Record<string, unknown> {
   const entry = config.aws.lambda.entry.split(path.sep).join('/');
-  const isExample = entry.endsWith('/lambda/handler.ts') && path.dirname(path.dirname(config.aws.lambda.entry)) === path.dirname(config.file);
+  const isExample =
+    entry.endsWith('/lambda/handler.ts') && path.dirname(path.dirname(config.aws.lambda.entry)) === path.dirname(config.file);
   return isExample && config.routes.some((r) => r.routeKey === 'GET /user') ? { 'GET /user': { message: 'Welcome User!' } } : {};
 }
 
@@ -94,24 +95,41 @@ export async function runSmokeTest(o: SmokeTestOptions): Promise<SmokeResult> {
     if (without) {
       const t = await token(without.name);
       const leaked = grantedOf(t).filter((s) => route.scopes.includes(s));
-      if (leaked.length) record({ route: key, caller: `token of ${without.name}`, expected: `a token without ${route.scopes.join(' / ')}`, got: `Asgardeo granted ${leaked.join(' ')} ` +
-            '(the client is authorized for more than tollgate.config.ts says; run `tollgate plan`)', ok: false });
+      if (leaked.length)
+        record({
+          route: key,
+          caller: `token of ${without.name}`,
+          expected: `a token without ${route.scopes.join(' / ')}`,
+          got:
+            `Asgardeo granted ${leaked.join(' ')} ` +
+            '(the client is authorized for more than tollgate.config.ts says; run `tollgate plan`)',
+          ok: false,
+        });
       else record(judge(key, `token of ${without.name} (lacks ${route.scopes.join(', ')})`, await call(t.accessToken), 403));
     } else {
-      result.skipped.push(`${key}: every client_credentials client holds one of ${route.scopes.join(', ')}, so the 403 ` +
-        `case cannot be tried`);
+      result.skipped.push(
+        `${key}: every client_credentials client holds one of ${route.scopes.join(', ')}, so the 403 ` + `case cannot be tried`,
+      );
     }
 
     const holder = ccClients.find((c) => c.scopes.some((s) => route.scopes.includes(s)));
     if (!holder) {
-      result.skipped.push(`${key}: no client_credentials client can obtain ${route.scopes.join(' or ')}, so the 2xx case ` +
-        `cannot be tried (see the access matrix in \`tollgate plan\`)`);
+      result.skipped.push(
+        `${key}: no client_credentials client can obtain ${route.scopes.join(' or ')}, so the 2xx case ` +
+          `cannot be tried (see the access matrix in \`tollgate plan\`)`,
+      );
       continue;
     }
     const t = await token(holder.name);
     const granted = grantedOf(t).filter((s) => route.scopes.includes(s));
     if (!granted.length) {
-      record({ route: key, caller: `token of ${holder.name}`, expected: `a token with ${route.scopes.join(' or ')}`, got: `Asgardeo granted "${t.scope}" (the client is not authorized for the scope; run \`tollgate apply\`)`, ok: false });
+      record({
+        route: key,
+        caller: `token of ${holder.name}`,
+        expected: `a token with ${route.scopes.join(' or ')}`,
+        got: `Asgardeo granted "${t.scope}" (the client is not authorized for the scope; run \`tollgate apply\`)`,
+        ok: false,
+      });
       continue;
     }
     record(judge(key, `token of ${holder.name} (${granted.join(' ')})`, await call(t.accessToken), 'ok', body));
@@ -129,8 +147,10 @@ interface Answer {
 
 function judge(route: string, caller: string, answer: Answer, expected: number | 'ok', body?: unknown): SmokeCheck {
   const expectedText = expected === 'ok' ? `2xx${body === undefined ? '' : ` ${JSON.stringify(body)}`}` : String(expected);
-  const got = answer.error ? `no answer (${answer.error})` : `${answer.status} ` +
-    `${truncate(answer.body)}${answer.wwwAuthenticate && answer.status >= 400 ? ` [www-authenticate: ${answer.wwwAuthenticate}]` : ''}`;
+  const got = answer.error
+    ? `no answer (${answer.error})`
+    : `${answer.status} ` +
+      `${truncate(answer.body)}${answer.wwwAuthenticate && answer.status >= 400 ? ` [www-authenticate: ${answer.wwwAuthenticate}]` : ''}`;
   let ok = !answer.error && (expected === 'ok' ? answer.status >= 200 && answer.status < 300 : answer.status === expected);
   if (ok && body !== undefined) ok = sameJson(answer.body, body);
   return { route, caller, expected: expectedText, got, ok };

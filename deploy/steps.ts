@@ -59,7 +59,6 @@ export class StepClock {
   }
 }
 
-
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -76,7 +76,9 @@ export async function readExportedSetup(o: ReadSetupOptions): Promise<ReadSetupR
     (r): r is RoleBody => !!r && (r.permissions ?? []).some((p) => scopeNames.has(p.value)),
   );
   const userIds = [...new Set(roles.flatMap((r) => (r.users ?? []).map((u) => u.value)))];
-  const users = new Map((await Promise.all(userIds.map((id) => getUser(http, () => token, id)))).filter((u) => !!u).map((u) => [u.id, u.user]));
+  const users = new Map(
+    (await Promise.all(userIds.map((id) => getUser(http, () => token, id)))).filter((u) => !!u).map((u) => [u.id, u.user]),
+  );
 
   const setup: ExportedSetup = {
     organization: o.organization,
@@ -112,7 +114,9 @@ async function findApi(api: AsgardeoApi, wanted: string): Promise<ApiResourceBod
   if (!hit) {
     const known = all.filter((a) => a.type === undefined || a.type === 'BUSINESS').map((a) => `"${a.name}" (${a.identifier})`);
     throw new ExportError(`no API resource has the identifier or name "${wanted}"`, {
-      hint: known.length ? `pass one of the API resources in this organization: ${known.join(', ')}` : 'this organization has no API resource yet',
+      hint: known.length
+        ? `pass one of the API resources in this organization: ${known.join(', ')}`
+        : 'this organization has no API resource yet',
     });
   }
   // The list leaves out the scopes; the resource itself has them.
@@ -150,7 +154,12 @@ async function readApplication(
   };
 }
 
-function exportedRole(role: RoleBody, scopeNames: ReadonlySet<string>, appNames: ReadonlyMap<string, string>, users: ReadonlyMap<string, ExportedUser>): ExportedRole {
+function exportedRole(
+  role: RoleBody,
+  scopeNames: ReadonlySet<string>,
+  appNames: ReadonlyMap<string, string>,
+  users: ReadonlyMap<string, ExportedUser>,
+): ExportedRole {
   const permissions = (role.permissions ?? []).map((p) => p.value);
   const isApp = role.audience?.type?.toLowerCase() === 'application';
   const appName = isApp ? (appNames.get(role.audience?.value ?? '') ?? role.audience?.display ?? role.audience?.value ?? '') : '';
@@ -168,8 +177,14 @@ function exportedRole(role: RoleBody, scopeNames: ReadonlySet<string>, appNames:
 /** Every role's id, following SCIM paging (1-based startIndex, at most 100 a page). */
 async function listRoleIds(http: AsgardeoHttp, token: () => string): Promise<string[]> {
   const ids: string[] = [];
-  for (let startIndex = 1; ; ) {
-    const res = await http.send({ method: 'GET', path: '/scim2/v2/Roles', query: { startIndex, count: SCIM_PAGE }, bearer: token(), scope: 'internal_role_mgt_view' });
+  for (let startIndex = 1; ;) {
+    const res = await http.send({
+      method: 'GET',
+      path: '/scim2/v2/Roles',
+      query: { startIndex, count: SCIM_PAGE },
+      bearer: token(),
+      scope: 'internal_role_mgt_view',
+    });
     const page = scimListSchema.parse(res.body);
     const resources = (page.Resources ?? []).map((r) => roleSchema.pick({ id: true }).passthrough().parse(r));
     ids.push(...resources.map((r) => r.id));
@@ -180,7 +195,13 @@ async function listRoleIds(http: AsgardeoHttp, token: () => string): Promise<str
 
 /** A user by id: its name without the user-store prefix, primary e-mail and names. Never its password. */
 async function getUser(http: AsgardeoHttp, token: () => string, id: string): Promise<{ id: string; user: ExportedUser } | undefined> {
-  const res = await http.send({ method: 'GET', path: `/scim2/Users/${encodeURIComponent(id)}`, bearer: token(), accept: [404], scope: 'internal_user_mgt_view' });
+  const res = await http.send({
+    method: 'GET',
+    path: `/scim2/Users/${encodeURIComponent(id)}`,
+    bearer: token(),
+    accept: [404],
+    scope: 'internal_user_mgt_view',
+  });
   if (res.status === 404) return undefined;
   const body = userSchema.parse(res.body);
   const emails = (body.emails ?? []) as (string | { value: string; primary?: boolean })[];

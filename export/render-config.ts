@@ -92,18 +92,33 @@ export function renderConfigFragment(setup: ExportedSetup): RenderedFragment {
   return { text: out.text(), notes };
 }
 
-function renderClient(out: SourceWriter, app: ExportedApplication, identifier: string, apiScopes: ReadonlySet<string>, notes: string[]): void {
+function renderClient(
+  out: SourceWriter,
+  app: ExportedApplication,
+  identifier: string,
+  apiScopes: ReadonlySet<string>,
+  notes: string[],
+): void {
   const about = `client "${app.name}"`;
   out.open('{');
   out.line(`name: ${str(app.name)},`);
   if (app.description) out.line(`description: ${str(app.description)},`);
 
   if (app.accessTokenType !== 'JWT') {
-    note(out, notes, `${about}: Asgardeo issues it opaque ("${app.accessTokenType}") access tokens; tollgate configures JWT, the only kind API Gateway's JWT authorizer validates.`);
+    note(
+      out,
+      notes,
+      `${about}: Asgardeo issues it opaque ("${app.accessTokenType}") access tokens; ` +
+        `tollgate configures JWT, the only kind API Gateway's JWT authorizer validates.`,
+    );
   }
   if (!app.audience.includes(identifier) || app.audience.length !== 1) {
     const now = app.audience.length === 0 ? 'empty, so its tokens\' "aud" holds only its client id' : `[${app.audience.join(', ')}]`;
-    note(out, notes, `${about}: its idToken.audience is ${now}; tollgate sets it to the API identifier, the audience the gateway's authorizer checks.`);
+    note(
+      out,
+      notes,
+      `${about}: its idToken.audience is ${now}; tollgate sets it to the API identifier, the audience the gateway's authorizer checks.`,
+    );
   }
   if (app.publicClient) {
     note(out, notes, `${about}: a public client (no secret) today; tollgate configures it as a confidential client.`);
@@ -114,12 +129,22 @@ function renderClient(out: SourceWriter, app: ExportedApplication, identifier: s
   const callbackUrls = app.callbackUrls.filter(isHttpUrl);
   const badCallbacks = app.callbackUrls.filter((u) => !isHttpUrl(u));
   if (badCallbacks.length > 0) {
-    note(out, notes, `${about}: callback URL(s) the configuration cannot hold (not an http(s) URL) are left out and would be removed: ${badCallbacks.join(', ')}.`);
+    note(
+      out,
+      notes,
+      `${about}: callback URL(s) the configuration cannot hold (not an http(s) ` +
+        `URL) are left out and would be removed: ${badCallbacks.join(', ')}.`,
+    );
   }
   let grants = supported;
   if (grants.includes('authorization_code') && callbackUrls.length === 0) {
     grants = grants.filter((g) => g !== 'authorization_code' && g !== 'refresh_token');
-    note(out, notes, `${about}: authorization_code needs a callback URL and none could be exported; the grant is left out (add it back with "callbackUrls").`);
+    note(
+      out,
+      notes,
+      `${about}: authorization_code needs a callback URL and none could be ` +
+        `exported; the grant is left out (add it back with "callbackUrls").`,
+    );
   }
   if (dropped.length > 0) {
     note(out, notes, `${about}: grant type(s) tollgate does not configure would be removed: ${dropped.join(', ')}.`);
@@ -141,7 +166,12 @@ function renderClient(out: SourceWriter, app: ExportedApplication, identifier: s
   if (lifetime !== undefined && lifetime >= LIFETIME_RANGE.min && lifetime <= LIFETIME_RANGE.max) {
     out.line(`accessTokenLifetimeSeconds: ${lifetime},`);
   } else if (lifetime !== undefined) {
-    note(out, notes, `${about}: its access token lifetime of ${lifetime} s is outside ${LIFETIME_RANGE.min}-${LIFETIME_RANGE.max} s; tollgate would set the default, 3600 s.`);
+    note(
+      out,
+      notes,
+      `${about}: its access token lifetime of ${lifetime} s is ` +
+        `outside ${LIFETIME_RANGE.min}-${LIFETIME_RANGE.max} s; tollgate would set the default, 3600 s.`,
+    );
   }
   out.line(`roleAudience: ${str(app.roleAudience === 'ORGANIZATION' ? 'organization' : 'application')},`);
   out.close('},');
@@ -161,7 +191,13 @@ function userFacingKind(app: ExportedApplication): 'spa' | 'web' | undefined {
 }
 
 /** A user-facing application (`applications[]`, kind spa or web): people sign in through it. */
-function renderApplication(out: SourceWriter, app: ExportedApplication, identifier: string, apiScopes: ReadonlySet<string>, notes: string[]): void {
+function renderApplication(
+  out: SourceWriter,
+  app: ExportedApplication,
+  identifier: string,
+  apiScopes: ReadonlySet<string>,
+  notes: string[],
+): void {
   const kind = userFacingKind(app) ?? 'web';
   const about = `application "${app.name}"`;
   out.open('{');
@@ -169,22 +205,38 @@ function renderApplication(out: SourceWriter, app: ExportedApplication, identifi
   out.line(`name: ${str(app.name)},`);
   if (app.description) out.line(`description: ${str(app.description)},`);
   if (app.accessTokenType !== 'JWT') {
-    note(out, notes, `${about}: Asgardeo issues it opaque ("${app.accessTokenType}") access tokens; tollgate configures JWT, the only kind API Gateway's JWT authorizer validates.`);
+    note(
+      out,
+      notes,
+      `${about}: Asgardeo issues it opaque ("${app.accessTokenType}") access tokens; ` +
+        `tollgate configures JWT, the only kind API Gateway's JWT authorizer validates.`,
+    );
   }
   if (!app.audience.includes(identifier) || app.audience.length !== 1) {
     const now = app.audience.length === 0 ? 'empty, so its tokens\' "aud" holds only its client id' : `[${app.audience.join(', ')}]`;
-    note(out, notes, `${about}: its idToken.audience is ${now}; tollgate sets it to the API identifier, the audience the gateway's authorizer checks.`);
+    note(
+      out,
+      notes,
+      `${about}: its idToken.audience is ${now}; tollgate sets it to the API identifier, the audience the gateway's authorizer checks.`,
+    );
   }
   const allowed = kind === 'spa' ? USER_GRANT_TYPES.filter((g) => g !== 'password') : USER_GRANT_TYPES;
   const dropped = app.grantTypes.filter((g) => !(allowed as readonly string[]).includes(g));
-  if (dropped.length > 0) note(out, notes, `${about}: grant type(s) a ${kind} application does not have would be removed: ${dropped.join(', ')}.`);
+  if (dropped.length > 0)
+    note(out, notes, `${about}: grant type(s) a ${kind} application does not have would be removed: ${dropped.join(', ')}.`);
   for (const g of ['authorization_code', 'refresh_token'] as const) {
-    if (!app.grantTypes.includes(g)) note(out, notes, `${about}: tollgate gives every ${kind} application the ${g} grant, which it lacks today.`);
+    if (!app.grantTypes.includes(g))
+      note(out, notes, `${about}: tollgate gives every ${kind} application the ${g} grant, which it lacks today.`);
   }
   const callbackUrls = app.callbackUrls.filter(isUserCallbackUrl);
   const badCallbacks = app.callbackUrls.filter((u) => !isUserCallbackUrl(u));
   if (badCallbacks.length > 0) {
-    note(out, notes, `${about}: callback URL(s) the configuration cannot hold (https, or http on localhost) are left out and would be removed: ${badCallbacks.join(', ')}.`);
+    note(
+      out,
+      notes,
+      `${about}: callback URL(s) the configuration cannot hold (https, or http on ` +
+        `localhost) are left out and would be removed: ${badCallbacks.join(', ')}.`,
+    );
   }
   out.line(`callbackUrls: ${strArray(callbackUrls)},`);
   const origins = app.allowedOrigins ?? [];
@@ -198,7 +250,12 @@ function renderApplication(out: SourceWriter, app: ExportedApplication, identifi
   if (lifetime !== undefined && lifetime >= LIFETIME_RANGE.min && lifetime <= LIFETIME_RANGE.max) {
     out.line(`accessTokenLifetimeSeconds: ${lifetime},`);
   } else if (lifetime !== undefined) {
-    note(out, notes, `${about}: its access token lifetime of ${lifetime} s is outside ${LIFETIME_RANGE.min}-${LIFETIME_RANGE.max} s; tollgate would set the default, 3600 s.`);
+    note(
+      out,
+      notes,
+      `${about}: its access token lifetime of ${lifetime} s is ` +
+        `outside ${LIFETIME_RANGE.min}-${LIFETIME_RANGE.max} s; tollgate would set the default, 3600 s.`,
+    );
   }
   out.line(`roleAudience: ${str(app.roleAudience === 'ORGANIZATION' ? 'organization' : 'application')},`);
   if (kind === 'web' && app.grantTypes.includes('password')) out.line('passwordGrant: true,');
@@ -236,10 +293,16 @@ function unexportableRole(role: ExportedRole, clientNames: ReadonlySet<string>, 
 function renderRole(out: SourceWriter, role: ExportedRole, apiScopes: ReadonlySet<string>, notes: string[]): void {
   out.open('{');
   out.line(`name: ${str(role.name)},`);
-  out.line(role.audience.type === 'organization' ? "audience: 'organization'," : `audience: { client: ${str(role.audience.application)} },`);
+  out.line(
+    role.audience.type === 'organization' ? "audience: 'organization'," : `audience: { client: ${str(role.audience.application)} },`,
+  );
   out.line(`scopes: ${strArray(role.scopes.filter((s) => apiScopes.has(s)))},`);
   if (role.otherScopes.length > 0) {
-    note(out, notes, `role "${role.name}" also grants scopes of other API resources, which tollgate would remove from it: ${role.otherScopes.join(', ')}.`);
+    note(
+      out,
+      notes,
+      `role "${role.name}" also grants scopes of other API resources, which tollgate would remove from it: ${role.otherScopes.join(', ')}.`,
+    );
   }
   out.close('},');
 }
@@ -264,7 +327,12 @@ function collectUsers(roles: readonly ExportedRole[]): UserWithRoles[] {
 function renderUser(out: SourceWriter, user: UserWithRoles, notes: string[]): void {
   const email = user.email ?? (EMAIL.test(user.userName) ? user.userName : undefined);
   if (!email || !EMAIL.test(email)) {
-    note(out, notes, `user "${user.userName}" is not exported: Asgardeo has no e-mail address for it, which the configuration needs; add it by hand with its roles (${user.roles.join(', ')}).`);
+    note(
+      out,
+      notes,
+      `user "${user.userName}" is not exported: Asgardeo has no e-mail address for it, which ` +
+        `the configuration needs; add it by hand with its roles (${user.roles.join(', ')}).`,
+    );
     return;
   }
   out.open('{');

@@ -40,7 +40,9 @@ describe('reconciler under faults of the local Asgardeo', () => {
 
   it('gives up after the bounded attempts with the code, message and what to do', async () => {
     h.la.faults.failNext(50, 503);
-    const err = (await planAsgardeo(h.options({ transport: { ...fastTransport(), maxAttempts: 3 } })).catch((e: unknown) => e)) as AsgardeoError;
+    const err = (await planAsgardeo(h.options({ transport: { ...fastTransport(), maxAttempts: 3 } })).catch(
+      (e: unknown) => e,
+    )) as AsgardeoError;
     expect(err).toBeInstanceOf(AsgardeoError);
     expect(err.status).toBe(503);
     expect(err.message).toMatch(/after 3 attempts/);
@@ -82,7 +84,9 @@ describe('reconciler under faults of the local Asgardeo', () => {
 
   it('times out a slow request, retries, and reports a timeout when it stays slow', async () => {
     h.la.faults.setLatency(60);
-    const err = (await planAsgardeo(h.options({ transport: { ...fastTransport(), timeoutMs: 20, maxAttempts: 2 } })).catch((e: unknown) => e)) as AsgardeoError;
+    const err = (await planAsgardeo(h.options({ transport: { ...fastTransport(), timeoutMs: 20, maxAttempts: 2 } })).catch(
+      (e: unknown) => e,
+    )) as AsgardeoError;
     expect(err).toBeInstanceOf(AsgardeoError);
     expect(err.status).toBe(0);
     expect(err.message).toMatch(/timed out after 2 attempts/);
@@ -117,13 +121,16 @@ describe('a management token revoked in the middle of a run', () => {
       const { ALL_INTERNAL_SCOPES } = await import('../../sandbox/asgardeo');
       h.la.addManagementClient({ ...creds, scopes: ALL_INTERNAL_SCOPES });
       let revoked = false;
-      const transport = { ...fastTransport(), beforeWrite: () => {
-        if (!revoked) {
-          revoked = true;
-          // Re-registering the client revokes its tokens, as rotating the secret in the console would.
-          h.la.addManagementClient({ ...creds, scopes: ALL_INTERNAL_SCOPES });
-        }
-      } };
+      const transport = {
+        ...fastTransport(),
+        beforeWrite: () => {
+          if (!revoked) {
+            revoked = true;
+            // Re-registering the client revokes its tokens, as rotating the secret in the console would.
+            h.la.addManagementClient({ ...creds, scopes: ALL_INTERNAL_SCOPES });
+          }
+        },
+      };
       await applyAsgardeo(h.options({ credentials: creds, transport }));
       expect(revoked).toBe(true);
       expect(h.la.requests.entries().filter((e) => e.status === 401).length).toBeGreaterThan(0);

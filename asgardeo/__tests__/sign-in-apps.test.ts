@@ -52,66 +52,72 @@ describe('user-facing applications (kind sign-in-application) against the local 
     await h.stop();
   });
 
-  it('creates the SPA with the SPA template, PKCE, JWT tokens, attributes, claims and app-native login; a rerun writes nothing', async () => {
-    const plan = await planAsgardeo(h.options({ config }));
-    const create = plan.changes.find((c) => c.type === 'sign-in-application' && c.name === 'pharmacy-demo')!;
-    expect(create.action).toBe('create');
-    expect(create.fields.find((f) => f.field === 'templateId')?.after).toBe(TEMPLATE_IDS.spa);
+  it(
+    'creates the SPA with the SPA template, PKCE, JWT tokens, ' + 'attributes, claims and app-native login; a rerun writes nothing',
+    async () => {
+      const plan = await planAsgardeo(h.options({ config }));
+      const create = plan.changes.find((c) => c.type === 'sign-in-application' && c.name === 'pharmacy-demo')!;
+      expect(create.action).toBe('create');
+      expect(create.fields.find((f) => f.field === 'templateId')?.after).toBe(TEMPLATE_IDS.spa);
 
-    await applyAsgardeo(h.options({ config }));
-    const app = (await appNamed(h, 'pharmacy-demo'))!;
-    expect(app.model.templateId).toBe(TEMPLATE_IDS.spa);
-    expect(app.model.description).toContain('[tollgate:pharmacy-user-api-dev]');
-    expect(app.model.advancedConfigurations).toEqual({ enableAPIBasedAuthentication: true });
-    expect(app.model.associatedRoles.allowedAudience).toBe('ORGANIZATION');
-    expect(app.model.claimConfiguration.requestedClaims.map((c: { claim: { uri: string } }) => c.claim.uri).sort()).toEqual([
-      'http://wso2.org/claims/emailaddress',
-      'http://wso2.org/claims/givenname',
-    ]);
-    expect(app.oidc.publicClient).toBe(true);
-    expect(app.oidc.pkce).toEqual({ mandatory: true, supportPlainTransformAlgorithm: false });
-    expect(app.oidc.grantTypes.sort()).toEqual(['authorization_code', 'refresh_token']);
-    expect(app.oidc.callbackURLs).toEqual(['http://localhost:4190/']);
-    expect(app.oidc.allowedOrigins).toEqual(['http://localhost:4190']);
-    expect(app.oidc.accessToken.type).toBe('JWT');
-    expect(app.oidc.accessToken.accessTokenAttributes.sort()).toEqual(['email', 'given_name']);
-    expect(app.oidc.idToken.audience).toEqual([IDENTIFIER]);
-    const authorized = (await h.call('GET', `/api/server/v1/applications/${app.id}/authorized-apis`)).body as {
-      authorizedScopes: { name: string }[];
-    }[];
-    expect(authorized[0].authorizedScopes.map((s) => s.name)).toEqual(['get_pharmacy_user']);
+      await applyAsgardeo(h.options({ config }));
+      const app = (await appNamed(h, 'pharmacy-demo'))!;
+      expect(app.model.templateId).toBe(TEMPLATE_IDS.spa);
+      expect(app.model.description).toContain('[tollgate:pharmacy-user-api-dev]');
+      expect(app.model.advancedConfigurations).toEqual({ enableAPIBasedAuthentication: true });
+      expect(app.model.associatedRoles.allowedAudience).toBe('ORGANIZATION');
+      expect(app.model.claimConfiguration.requestedClaims.map((c: { claim: { uri: string } }) => c.claim.uri).sort()).toEqual([
+        'http://wso2.org/claims/emailaddress',
+        'http://wso2.org/claims/givenname',
+      ]);
+      expect(app.oidc.publicClient).toBe(true);
+      expect(app.oidc.pkce).toEqual({ mandatory: true, supportPlainTransformAlgorithm: false });
+      expect(app.oidc.grantTypes.sort()).toEqual(['authorization_code', 'refresh_token']);
+      expect(app.oidc.callbackURLs).toEqual(['http://localhost:4190/']);
+      expect(app.oidc.allowedOrigins).toEqual(['http://localhost:4190']);
+      expect(app.oidc.accessToken.type).toBe('JWT');
+      expect(app.oidc.accessToken.accessTokenAttributes.sort()).toEqual(['email', 'given_name']);
+      expect(app.oidc.idToken.audience).toEqual([IDENTIFIER]);
+      const authorized = (await h.call('GET', `/api/server/v1/applications/${app.id}/authorized-apis`)).body as {
+        authorizedScopes: { name: string }[];
+      }[];
+      expect(authorized[0].authorizedScopes.map((s) => s.name)).toEqual(['get_pharmacy_user']);
 
-    h.la.requests.clear();
-    const again = await applyAsgardeo(h.options({ config }));
-    expect(planHasChanges(again.plan)).toBe(false);
-    expect(h.la.requests.writes()).toBe(0);
-  });
+      h.la.requests.clear();
+      const again = await applyAsgardeo(h.options({ config }));
+      expect(planHasChanges(again.plan)).toBe(false);
+      expect(h.la.requests.writes()).toBe(0);
+    },
+  );
 
-  it('puts back attributes a console edit cleared (the PUT always carries accessTokenAttributes) and app-native login turned off', async () => {
-    await applyAsgardeo(h.options({ config }));
-    const app = (await appNamed(h, 'pharmacy-demo'))!;
-    const { clientSecret: _s, state: _st, ...oidc } = app.oidc;
-    // A PUT whose accessToken lacks the list clears it, as the real server does.
-    await h.call('PUT', `/api/server/v1/applications/${app.id}/inbound-protocols/oidc`, { ...oidc, accessToken: { type: 'JWT' } });
-    await h.call('PATCH', `/api/server/v1/applications/${app.id}`, { advancedConfigurations: { enableAPIBasedAuthentication: false } });
-    const plan = await planAsgardeo(h.options({ config }));
-    const change = plan.changes.find((c) => c.type === 'sign-in-application')!;
-    expect(change.action).toBe('update');
-    expect(change.fields.map((f) => f.field)).toEqual(
-      expect.arrayContaining(['oidc.accessToken.accessTokenAttributes', 'advancedConfigurations.enableAPIBasedAuthentication']),
-    );
-    h.la.requests.clear();
-    await applyAsgardeo(h.options({ config }));
-    const put = h.la.requests.entries().find((e) => e.method === 'PUT' && e.path.endsWith('/inbound-protocols/oidc'))!;
-    expect((put.requestBody as { accessToken: { accessTokenAttributes: string[] } }).accessToken.accessTokenAttributes.sort()).toEqual([
-      'email',
-      'given_name',
-    ]);
-    expect((await appNamed(h, 'pharmacy-demo'))!.model.advancedConfigurations.enableAPIBasedAuthentication).toBe(true);
-    h.la.requests.clear();
-    await applyAsgardeo(h.options({ config }));
-    expect(h.la.requests.writes()).toBe(0);
-  });
+  it(
+    'puts back attributes a console edit cleared (the PUT always carries accessTokenAttributes) ' + 'and app-native login turned off',
+    async () => {
+      await applyAsgardeo(h.options({ config }));
+      const app = (await appNamed(h, 'pharmacy-demo'))!;
+      const { clientSecret: _s, state: _st, ...oidc } = app.oidc;
+      // A PUT whose accessToken lacks the list clears it, as the real server does.
+      await h.call('PUT', `/api/server/v1/applications/${app.id}/inbound-protocols/oidc`, { ...oidc, accessToken: { type: 'JWT' } });
+      await h.call('PATCH', `/api/server/v1/applications/${app.id}`, { advancedConfigurations: { enableAPIBasedAuthentication: false } });
+      const plan = await planAsgardeo(h.options({ config }));
+      const change = plan.changes.find((c) => c.type === 'sign-in-application')!;
+      expect(change.action).toBe('update');
+      expect(change.fields.map((f) => f.field)).toEqual(
+        expect.arrayContaining(['oidc.accessToken.accessTokenAttributes', 'advancedConfigurations.enableAPIBasedAuthentication']),
+      );
+      h.la.requests.clear();
+      await applyAsgardeo(h.options({ config }));
+      const put = h.la.requests.entries().find((e) => e.method === 'PUT' && e.path.endsWith('/inbound-protocols/oidc'))!;
+      expect((put.requestBody as { accessToken: { accessTokenAttributes: string[] } }).accessToken.accessTokenAttributes.sort()).toEqual([
+        'email',
+        'given_name',
+      ]);
+      expect((await appNamed(h, 'pharmacy-demo'))!.model.advancedConfigurations.enableAPIBasedAuthentication).toBe(true);
+      h.la.requests.clear();
+      await applyAsgardeo(h.options({ config }));
+      expect(h.la.requests.writes()).toBe(0);
+    },
+  );
 
   it('day two: a changed attribute list and origin update in place; removal needs --prune; destroy deletes it', async () => {
     await applyAsgardeo(h.options({ config }));
@@ -197,20 +203,36 @@ describe('user-facing applications (kind sign-in-application) against the local 
     expect(token.scope.split(' ')).toContain('get_pharmacy_user');
   });
 
-  it('an application role of the spa (roleAudience application): created on the app, it grants Kim the scope; a rerun writes nothing', async () => {
-    const own: ResolvedConfig = {
-      ...withUsers(config),
-      applications: config.applications.map((a) => ({ ...a, roleAudience: 'application' as const })),
-      roles: [{ name: 'demo-reader', audience: { type: 'application', client: 'pharmacy-demo' }, scopes: ['get_pharmacy_user'], users: ['kim@gmail.com'] }],
-    };
-    await applyAsgardeo(h.options({ config: own, env: { KIM_PW: KIM_PASSWORD } }));
-    const app = (await appNamed(h, 'pharmacy-demo'))!;
-    const roles = (await h.call('GET', `/scim2/v2/Roles?filter=${encodeURIComponent('displayName eq demo-reader')}`)).body.Resources;
-    expect(roles[0].audience).toMatchObject({ type: expect.stringMatching(/^application$/i), value: app.id });
-    const token = await requestUserToken({ config: own, credentials: h.la.admin, userName: 'kim@gmail.com', password: KIM_PASSWORD, transport: h.options().transport });
-    expect(token.scope.split(' ')).toContain('get_pharmacy_user');
-    h.la.requests.clear();
-    await applyAsgardeo(h.options({ config: own, env: {} }));
-    expect(h.la.requests.writes()).toBe(0);
-  });
+  it(
+    'an application role of the spa (roleAudience application): ' + 'created on the app, it grants Kim the scope; a rerun writes nothing',
+    async () => {
+      const own: ResolvedConfig = {
+        ...withUsers(config),
+        applications: config.applications.map((a) => ({ ...a, roleAudience: 'application' as const })),
+        roles: [
+          {
+            name: 'demo-reader',
+            audience: { type: 'application', client: 'pharmacy-demo' },
+            scopes: ['get_pharmacy_user'],
+            users: ['kim@gmail.com'],
+          },
+        ],
+      };
+      await applyAsgardeo(h.options({ config: own, env: { KIM_PW: KIM_PASSWORD } }));
+      const app = (await appNamed(h, 'pharmacy-demo'))!;
+      const roles = (await h.call('GET', `/scim2/v2/Roles?filter=${encodeURIComponent('displayName eq demo-reader')}`)).body.Resources;
+      expect(roles[0].audience).toMatchObject({ type: expect.stringMatching(/^application$/i), value: app.id });
+      const token = await requestUserToken({
+        config: own,
+        credentials: h.la.admin,
+        userName: 'kim@gmail.com',
+        password: KIM_PASSWORD,
+        transport: h.options().transport,
+      });
+      expect(token.scope.split(' ')).toContain('get_pharmacy_user');
+      h.la.requests.clear();
+      await applyAsgardeo(h.options({ config: own, env: {} }));
+      expect(h.la.requests.writes()).toBe(0);
+    },
+  );
 });

@@ -133,24 +133,30 @@ describe('app-native sign-in of configured users (tollgate token --user, the smo
     expect(h.la.requests.entries()).toHaveLength(0);
   });
 
-  it('a web app (confidential: its secret read through the management API, Basic auth at /authorize and /token) signs Kim in too', async () => {
-    const [spa] = config.applications;
-    const web = {
-      ...spa!,
-      kind: 'web' as const,
-      name: 'pharmacy-portal',
-      publicClient: false,
-      pkce: { mandatory: false, supportPlainTransformAlgorithm: false as const },
-      grantTypes: ['authorization_code', 'refresh_token', 'password'] as const,
-      callbackUrls: ['https://portal.example.com/callback'],
-      allowedOrigins: [],
-    };
-    const both: ResolvedConfig = { ...config, applications: [spa!, web] };
-    await applyAsgardeo(h.options({ config: both, env: {} }));
-    const kim = await sign('kim@gmail.com', KIM, { config: both, application: 'pharmacy-portal' });
-    expect(kim.application).toBe('pharmacy-portal');
-    expect(kim.scope.split(' ')).toContain('get_pharmacy_user');
-    const authorize = h.la.requests.entries().filter((e) => e.method === 'POST' && e.path.endsWith('/oauth2/authorize')).at(-1)!;
-    expect(authorize.status).toBe(200);
-  });
+  it(
+    'a web app (confidential: its secret read through the management API, ' + 'Basic auth at /authorize and /token) signs Kim in too',
+    async () => {
+      const [spa] = config.applications;
+      const web = {
+        ...spa!,
+        kind: 'web' as const,
+        name: 'pharmacy-portal',
+        publicClient: false,
+        pkce: { mandatory: false, supportPlainTransformAlgorithm: false as const },
+        grantTypes: ['authorization_code', 'refresh_token', 'password'] as const,
+        callbackUrls: ['https://portal.example.com/callback'],
+        allowedOrigins: [],
+      };
+      const both: ResolvedConfig = { ...config, applications: [spa!, web] };
+      await applyAsgardeo(h.options({ config: both, env: {} }));
+      const kim = await sign('kim@gmail.com', KIM, { config: both, application: 'pharmacy-portal' });
+      expect(kim.application).toBe('pharmacy-portal');
+      expect(kim.scope.split(' ')).toContain('get_pharmacy_user');
+      const authorize = h.la.requests
+        .entries()
+        .filter((e) => e.method === 'POST' && e.path.endsWith('/oauth2/authorize'))
+        .at(-1)!;
+      expect(authorize.status).toBe(200);
+    },
+  );
 });

@@ -51,13 +51,25 @@ describe('overlapGroups', () => {
     expect(roundTrips(records.map((r) => ({ ...r, method: 'GET', path: '/x', status: 200, attempt: 1, write: false })))).toBe(2);
   });
   it('counts back-to-back requests (one ends as the next starts) as sequential', () => {
-    expect(overlapGroups([{ start: 0, end: 10 }, { start: 10, end: 20 }])).toBe(2);
+    expect(
+      overlapGroups([
+        { start: 0, end: 10 },
+        { start: 10, end: 20 },
+      ]),
+    ).toBe(2);
   });
 });
 
 describe('rateLimitFloorMs', () => {
   it('uses the busiest family: families are limited separately', () => {
-    const f = rateLimitFloorMs([{ family: '/api/server', requests: 203 }, { family: '/scim2', requests: 40 }, { family: '/oauth2', requests: 1 }], 200);
+    const f = rateLimitFloorMs(
+      [
+        { family: '/api/server', requests: 203 },
+        { family: '/scim2', requests: 40 },
+        { family: '/oauth2', requests: 1 },
+      ],
+      200,
+    );
     expect(f.sustained).toBeCloseTo(60_900);
     expect(f.fixedWindow).toBe(60_000);
   });

@@ -46,7 +46,9 @@ describe('providerNamespaces', () => {
       fs
         .readdirSync(path.join(repo, d))
         .filter((f) => f.endsWith('.ts'))
-        .flatMap((f) => [...fs.readFileSync(path.join(repo, d, f), 'utf8').matchAll(/@cdktf\/provider-aws\/lib\/([\w-]+)'/g)].map((m) => m[1]!)),
+        .flatMap((f) =>
+          [...fs.readFileSync(path.join(repo, d, f), 'utf8').matchAll(/@cdktf\/provider-aws\/lib\/([\w-]+)'/g)].map((m) => m[1]!),
+        ),
     );
     expect(used.length).toBeGreaterThan(0);
     for (const file of used) expect(map.has(file)).toBe(true);

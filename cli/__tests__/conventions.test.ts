@@ -77,13 +77,16 @@ describe('flags', () => {
     expect((await run(['deploy', '--help'])).out).toContain('--yes, --auto-approve');
   });
 
-  it('destroy of both sides refuses --json/--markdown/--detailed-exitcode before touching anything; they belong to --asgardeo-only', async () => {
-    for (const flag of ['--json', '--markdown', '--detailed-exitcode']) {
-      const r = await run(['destroy', flag, '--yes'], { TOLLGATE_TARGET: 'aws' });
-      expect(r.code).toBe(1);
-      expect(r.err).toContain(`${flag} is for \`destroy --asgardeo-only\``);
-    }
-  });
+  it(
+    'destroy of both sides refuses --json/--markdown/--detailed-exitcode before touching anything; ' + 'they belong to --asgardeo-only',
+    async () => {
+      for (const flag of ['--json', '--markdown', '--detailed-exitcode']) {
+        const r = await run(['destroy', flag, '--yes'], { TOLLGATE_TARGET: 'aws' });
+        expect(r.code).toBe(1);
+        expect(r.err).toContain(`${flag} is for \`destroy --asgardeo-only\``);
+      }
+    },
+  );
 });
 
 describe('colour', () => {
@@ -121,7 +124,8 @@ describe('colour', () => {
         if (['node_modules', '__tests__', '.git', 'cdktf.out', '.tollgate'].includes(entry.name)) continue;
         const file = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(file);
-        else if (file.endsWith('.ts') && /replace\(\/\\(u001b|x1b)\\\[/.test(fs.readFileSync(file, 'utf8'))) offenders.push(path.relative(REPO, file));
+        else if (file.endsWith('.ts') && /replace\(\/\\(u001b|x1b)\\\[/.test(fs.readFileSync(file, 'utf8')))
+          offenders.push(path.relative(REPO, file));
       }
     };
     walk(REPO);
@@ -131,7 +135,10 @@ describe('colour', () => {
 
 describe('npx tollgate', () => {
   it('cdktf-cli, which deploy, plan and destroy run, is a runtime dependency', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     expect(pkg.dependencies['cdktf-cli']).toMatch(/^\d+\.\d+\.\d+$/);
     expect(pkg.devDependencies['cdktf-cli']).toBeUndefined();
   });
@@ -140,14 +147,24 @@ describe('npx tollgate', () => {
     expect(repeatCommand('deploy', { env: 'prod', config: 'my config.ts' })).toBe("npx tollgate deploy --env prod --config 'my config.ts'");
   });
 
-  it('runs from the repository root as printed (npm exec of the package\'s own bin, offline)', () => {
-    const r = spawnSync('npx', ['--offline', 'tollgate', '--version'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  it("runs from the repository root as printed (npm exec of the package's own bin, offline)", () => {
+    const r = spawnSync('npx', ['--offline', 'tollgate', '--version'], {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_update_notifier: 'false' },
+    });
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(`tollgate v${VERSION}\non node v${process.versions.node}\n`);
   });
 
   it('README and docs code blocks spell commands `npx tollgate` (a bare `tollgate` is not on PATH in a clone)', () => {
-    const files = ['README.md', ...fs.readdirSync(path.join(REPO, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f))];
+    const files = [
+      'README.md',
+      ...fs
+        .readdirSync(path.join(REPO, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => path.join('docs', f)),
+    ];
     const bare: string[] = [];
     for (const file of files) {
       let fenced = false;
@@ -156,7 +173,11 @@ describe('npx tollgate', () => {
         .forEach((line, i) => {
           if (/^\s*```/.test(line)) fenced = !fenced;
           // A command in a code block: `tollgate plan ...`, `$ tollgate ...`, `... | tollgate ...`, `$(tollgate token ...)`.
-          else if (fenced && /(^|[\s$(|;&`])tollgate (plan|apply|destroy|deploy|token|export|version)\b(?!:)/.test(line.replace(/npx tollgate/g, ''))) bare.push(`${file}:${i + 1}: ${line.trim()}`);
+          else if (
+            fenced &&
+            /(^|[\s$(|;&`])tollgate (plan|apply|destroy|deploy|token|export|version)\b(?!:)/.test(line.replace(/npx tollgate/g, ''))
+          )
+            bare.push(`${file}:${i + 1}: ${line.trim()}`);
         });
     }
     expect(bare).toEqual([]);

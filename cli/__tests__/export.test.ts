@@ -51,7 +51,12 @@ describe('tollgate export → plan --adopt → apply → plan (local Asgardeo)',
     la = await startLocalAsgardeo({ organization: 'pharmacy' });
     await buildQuickStartSetup(la);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-export-cli-'));
-    env = { ASGARDEO_CLIENT_ID: la.admin.clientId, ASGARDEO_CLIENT_SECRET: la.admin.clientSecret, ASGARDEO_BASE_URL: la.baseUrl, TOLLGATE_TARGET: 'local' };
+    env = {
+      ASGARDEO_CLIENT_ID: la.admin.clientId,
+      ASGARDEO_CLIENT_SECRET: la.admin.clientSecret,
+      ASGARDEO_BASE_URL: la.baseUrl,
+      TOLLGATE_TARGET: 'local',
+    };
   });
   afterAll(async () => {
     await la.stop();
@@ -64,7 +69,11 @@ describe('tollgate export → plan --adopt → apply → plan (local Asgardeo)',
     la.addManagementClient({ ...viewer, scopes: [...EXPORT_SCOPES] });
     const before = la.requests.entries().length;
     const io = memoryIo({ env: { ...env, ASGARDEO_CLIENT_ID: viewer.clientId, ASGARDEO_CLIENT_SECRET: viewer.clientSecret }, cwd: dir });
-    const r = { code: await main(['export', '--api', QUICK_START.apiName, '--organization', 'pharmacy'], io), out: io.out(), err: io.err() };
+    const r = {
+      code: await main(['export', '--api', QUICK_START.apiName, '--organization', 'pharmacy'], io),
+      out: io.out(),
+      err: io.err(),
+    };
     expect(r.code).toBe(0);
     fragment = r.out;
     const sent = la.requests.entries().slice(before);
@@ -130,7 +139,12 @@ describe('tollgate export → plan --adopt → apply → plan (local Asgardeo)',
       { field: 'oidc.idToken.audience', before: [], after: [QUICK_START.identifier] },
     ]);
     // The role and Kim are taken as they are.
-    expect(plan.changes.filter((c) => c.action === 'no-op').map((c) => `${c.type} ${c.name}`).sort()).toEqual(['role PharmacyUser', 'user kim@gmail.com']);
+    expect(
+      plan.changes
+        .filter((c) => c.action === 'no-op')
+        .map((c) => `${c.type} ${c.name}`)
+        .sort(),
+    ).toEqual(['role PharmacyUser', 'user kim@gmail.com']);
     expect(la.requests.writes()).toBe(writes);
   });
 

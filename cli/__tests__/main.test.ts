@@ -8,7 +8,10 @@ describe('cli/main', () => {
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-cli-'));
-    fs.writeFileSync(path.join(dir, 'hello.js'), "exports.summary = 'says hello'; exports.run = async (argv, io) => { io.stdout.write('hello ' + argv.join(',')); return 3; };");
+    fs.writeFileSync(
+      path.join(dir, 'hello.js'),
+      "exports.summary = 'says hello'; exports.run = async (argv, io) => { io.stdout.write('hello ' + argv.join(',')); return 3; };",
+    );
     fs.writeFileSync(path.join(dir, 'broken.js'), 'exports.nothing = 1;');
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -46,7 +49,10 @@ describe('bin/tollgate.js', () => {
   it('runs the CLI as a process (tsx, no build step)', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-    const r = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'tollgate.js'), 'plan'], { encoding: 'utf8', env: { PATH: process.env.PATH, TOLLGATE_CONFIG: path.join(__dirname, '..', '..', 'tollgate.config.ts') } });
+    const r = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'tollgate.js'), 'plan'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, TOLLGATE_CONFIG: path.join(__dirname, '..', '..', 'tollgate.config.ts') },
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('tollgate plan: ASGARDEO_CLIENT_ID and ASGARDEO_CLIENT_SECRET are not set');
   });

@@ -6,7 +6,16 @@ import { deployCommand } from '../commands/deploy';
 import { combinedDestroyCommand } from '../commands/destroy';
 import { combinedPlanCommand } from '../commands/plan';
 import type { CommandDeps } from '../deps';
-import { FakeRunner, FakeSide, GOOD_ENV, REPO_ROOT, exampleConfig, startStandIn, tmpDir, type StandIn } from '../../deploy/__tests__/helpers';
+import {
+  FakeRunner,
+  FakeSide,
+  GOOD_ENV,
+  REPO_ROOT,
+  exampleConfig,
+  startStandIn,
+  tmpDir,
+  type StandIn,
+} from '../../deploy/__tests__/helpers';
 
 const config = exampleConfig('dev');
 let standIn: StandIn;
@@ -19,7 +28,12 @@ function deps(extra: Partial<CommandDeps> = {}) {
   const calls: string[] = [];
   const runner = new FakeRunner(config, calls);
   const side = new FakeSide(standIn, calls);
-  return { calls, runner, side, d: { runner, side, interactive: false, fetch: standIn.fetch, home: tmpDir(), smokeOptions: { retries: 0 }, ...extra } as CommandDeps };
+  return {
+    calls,
+    runner,
+    side,
+    d: { runner, side, interactive: false, fetch: standIn.fetch, home: tmpDir(), smokeOptions: { retries: 0 }, ...extra } as CommandDeps,
+  };
 }
 
 const io = (cwd = tmpDir()) => memoryIo({ env: { ...GOOD_ENV }, cwd });
@@ -65,7 +79,9 @@ describe('tollgate deploy (command)', () => {
     const x = deps();
     x.side.failApply = new Error('boom');
     expect(await deployCommand(['--env', 'dev', '--config', CONFIG, '--yes', '--no-smoke'], m, x.d)).toBe(1);
-    expect(m.err()).toContain(`To resume: fix the problem above, then run \`npx tollgate deploy --env dev --config ${CONFIG} --no-smoke --from asgardeo\``);
+    expect(m.err()).toContain(
+      `To resume: fix the problem above, then run \`npx tollgate deploy --env dev --config ${CONFIG} --no-smoke --from asgardeo\``,
+    );
   });
 
   test('bad flags are usage errors', async () => {

@@ -38,7 +38,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write(USAGE);
       return EXIT_OK;
     }
-    if (typeof values.api !== 'string' || !values.api.trim()) throw new UsageError('--api is required: the identifier or the name of the API resource to export');
+    if (typeof values.api !== 'string' || !values.api.trim())
+      throw new UsageError('--api is required: the identifier or the name of the API resource to export');
     const out = typeof values.out === 'string' ? path.resolve(io.cwd, values.out) : undefined;
     if (out && fs.existsSync(out)) {
       throw new UsageError(`${values.out} already exists; export never overwrites a file: choose another --out, or remove it first`);
@@ -68,7 +69,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         `(${requests} read-only requests), ${where}.\n`,
     );
     if (notes.length > 0) {
-      io.stderr.write(`Taking it over would change ${notes.length} thing(s) (the NOTE comments):\n${notes.map((n) => `  - ${n}\n`).join('')}`);
+      io.stderr.write(
+        `Taking it over would change ${notes.length} thing(s) (the NOTE comments):\n${notes.map((n) => `  - ${n}\n`).join('')}`,
+      );
     }
     io.stderr.write('Next: put it in tollgate.config.ts with aws, routes and environments, then run `npx tollgate plan --adopt`.\n');
     return EXIT_OK;
@@ -78,7 +81,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** --organization (with ASGARDEO_BASE_URL), else the configuration's asgardeo settings. */
-function organizationOf(values: { organization?: unknown; env?: unknown; config?: unknown }, io: CliIo): { organization: string; baseUrl: string } {
+function organizationOf(
+  values: { organization?: unknown; env?: unknown; config?: unknown },
+  io: CliIo,
+): { organization: string; baseUrl: string } {
   const baseFromEnv = io.env.ASGARDEO_BASE_URL?.replace(/\/+$/, '');
   if (typeof values.organization === 'string' && values.organization) {
     return { organization: values.organization, baseUrl: baseFromEnv || DEFAULT_ASGARDEO_BASE_URL };

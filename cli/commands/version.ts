@@ -25,7 +25,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     const version = tollgateVersion();
     io.stdout.write(
-      values.json ? `${JSON.stringify({ tollgate: version, node: process.versions.node })}\n` : `tollgate v${version}\non node v${process.versions.node}\n`,
+      values.json
+        ? `${JSON.stringify({ tollgate: version, node: process.versions.node })}\n`
+        : `tollgate v${version}\non node v${process.versions.node}\n`,
     );
     return EXIT_OK;
   } catch (err) {

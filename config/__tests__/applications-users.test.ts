@@ -15,7 +15,12 @@ const SPA = {
   accessTokenAttributes: ['given_name', 'email'],
   roleAudience: 'organization',
 };
-const WEB = { kind: 'web', name: 'pharmacy-portal', callbackUrls: ['https://portal.pharmacy.example/cb'], scopes: ['get_pharmacy_user', 'update_pharmacy_user'] };
+const WEB = {
+  kind: 'web',
+  name: 'pharmacy-portal',
+  callbackUrls: ['https://portal.pharmacy.example/cb'],
+  scopes: ['get_pharmacy_user', 'update_pharmacy_user'],
+};
 
 function withApps(...apps: LooseConfig[]): LooseConfig {
   const config = validConfig();
@@ -66,12 +71,14 @@ describe('applications: what each kind resolves to', () => {
       requestedClaims: [],
       roleAudience: 'application',
     });
-    const [withPassword] = load(withApps({ ...WEB, passwordGrant: true, allowedOrigins: ['https://portal.pharmacy.example'] })).applications;
+    const [withPassword] = load(
+      withApps({ ...WEB, passwordGrant: true, allowedOrigins: ['https://portal.pharmacy.example'] }),
+    ).applications;
     expect(withPassword?.grantTypes).toEqual(['authorization_code', 'refresh_token', 'password']);
     expect(withPassword?.allowedOrigins).toEqual(['https://portal.pharmacy.example']);
   });
 
-  it('the HTTP API gets CORS for the union of the origins, with the routes\' methods; none without origins', () => {
+  it("the HTTP API gets CORS for the union of the origins, with the routes' methods; none without origins", () => {
     const c = load(withApps(SPA, { ...WEB, allowedOrigins: ['https://portal.pharmacy.example', 'http://localhost:4190'] }));
     expect(c.aws.cors).toEqual({
       allowOrigins: ['http://localhost:4190', 'https://demo.pharmacy.example', 'https://portal.pharmacy.example'],
@@ -100,12 +107,16 @@ describe('applications: what each kind resolves to', () => {
 
 describe('applications: bad input says what to fix', () => {
   it('an attribute that is not an OIDC claim name', () => {
-    const err = errorFor((c) => (c.applications[0].accessTokenAttributes = ['given_name', 'givenname', 'http://wso2.org/claims/emailaddress', 'shoe_size']));
+    const err = errorFor(
+      (c) => (c.applications[0].accessTokenAttributes = ['given_name', 'givenname', 'http://wso2.org/claims/emailaddress', 'shoe_size']),
+    );
     const a = issueAt(err, 'applications[0].accessTokenAttributes[1]');
     expect(a.message).toBe('"givenname" is not an OIDC claim name; Asgardeo refuses it with 400 "Invalid access token claim URI"');
     expect(a.fix).toContain('(did you mean "given_name"?)');
     expect(issueAt(err, 'applications[0].accessTokenAttributes[2]').fix).toContain('(did you mean "email"?)');
-    expect(issueAt(err, 'applications[0].accessTokenAttributes[3]').fix).toBe('use an OIDC claim name such as given_name, family_name, name, email, username, preferred_username');
+    expect(issueAt(err, 'applications[0].accessTokenAttributes[3]').fix).toBe(
+      'use an OIDC claim name such as given_name, family_name, name, email, username, preferred_username',
+    );
   });
 
   it('an attribute listed twice', () => {
@@ -114,34 +125,66 @@ describe('applications: bad input says what to fix', () => {
   });
 
   it('the password grant on a single-page app', () => {
-    const issue = issueAt(errorFor((c) => (c.applications[0].passwordGrant = true)), 'applications[0].passwordGrant');
+    const issue = issueAt(
+      errorFor((c) => (c.applications[0].passwordGrant = true)),
+      'applications[0].passwordGrant',
+    );
     expect(issue.message).toContain('is a single-page app (a public client)');
     expect(issue.fix).toBe('remove "passwordGrant", or make it kind "web" (a confidential client with a secret)');
   });
 
   it('an unknown or missing kind', () => {
-    const issue = issueAt(errorFor((c) => (c.applications[0].kind = 'mobile')), 'applications[0].kind');
+    const issue = issueAt(
+      errorFor((c) => (c.applications[0].kind = 'mobile')),
+      'applications[0].kind',
+    );
     expect(issue.message).toBe('is missing or not a known kind');
     expect(issue.fix).toBe('set it to one of: spa, web');
-    expect(issueAt(errorFor((c) => delete c.applications[1].kind), 'applications[1].kind').fix).toBe('set it to one of: spa, web');
+    expect(
+      issueAt(
+        errorFor((c) => delete c.applications[1].kind),
+        'applications[1].kind',
+      ).fix,
+    ).toBe('set it to one of: spa, web');
   });
 
   it('no callback URL; a plain-http callback off this machine; a callback with a fragment', () => {
-    expect(issueAt(errorFor((c) => (c.applications[0].callbackUrls = [])), 'applications[0].callbackUrls').message).toMatch(/at least 1/);
-    const err = errorFor((c) => (c.applications[1].callbackUrls = ['http://portal.pharmacy.example/cb', 'https://portal.pharmacy.example/cb#x']));
-    expect(issueAt(err, 'applications[1].callbackUrls[0]').message).toBe('callback URL "http://portal.pharmacy.example/cb" must be https (http only on localhost or 127.0.0.1)');
-    expect(issueAt(err, 'applications[1].callbackUrls[1]').message).toBe('callback URL "https://portal.pharmacy.example/cb#x" has a fragment');
+    expect(
+      issueAt(
+        errorFor((c) => (c.applications[0].callbackUrls = [])),
+        'applications[0].callbackUrls',
+      ).message,
+    ).toMatch(/at least 1/);
+    const err = errorFor(
+      (c) => (c.applications[1].callbackUrls = ['http://portal.pharmacy.example/cb', 'https://portal.pharmacy.example/cb#x']),
+    );
+    expect(issueAt(err, 'applications[1].callbackUrls[0]').message).toBe(
+      'callback URL "http://portal.pharmacy.example/cb" must be https (http only on localhost or 127.0.0.1)',
+    );
+    expect(issueAt(err, 'applications[1].callbackUrls[1]').message).toBe(
+      'callback URL "https://portal.pharmacy.example/cb#x" has a fragment',
+    );
   });
 
   it('allowed origins that are not origins', () => {
-    const err = errorFor((c) => (c.applications[0].allowedOrigins = ['https://demo.pharmacy.example/', '*', 'http://demo.pharmacy.example', 'https://demo.pharmacy.example']));
+    const err = errorFor(
+      (c) =>
+        (c.applications[0].allowedOrigins = [
+          'https://demo.pharmacy.example/',
+          '*',
+          'http://demo.pharmacy.example',
+          'https://demo.pharmacy.example',
+        ]),
+    );
     expect(issueAt(err, 'applications[0].allowedOrigins[0]')).toEqual({
       path: 'applications[0].allowedOrigins[0]',
       message: '"https://demo.pharmacy.example/" is not an origin',
       fix: 'write scheme, host and port only, without a path or trailing slash, e.g. "https://demo.pharmacy.example"',
     });
     expect(issueAt(err, 'applications[0].allowedOrigins[1]').message).toBe('"*" is not an origin');
-    expect(issueAt(err, 'applications[0].allowedOrigins[2]').message).toBe('origin "http://demo.pharmacy.example" must be https (http only on localhost or 127.0.0.1)');
+    expect(issueAt(err, 'applications[0].allowedOrigins[2]').message).toBe(
+      'origin "http://demo.pharmacy.example" must be https (http only on localhost or 127.0.0.1)',
+    );
     expect(err.issues.some((i) => i.path === 'applications[0].allowedOrigins[3]')).toBe(false);
   });
 
@@ -150,20 +193,38 @@ describe('applications: bad input says what to fix', () => {
       c.applications[0].scopes = ['get_pharmacy_users'];
       c.applications[1].name = 'pharmacy-reader';
     });
-    expect(issueAt(err, 'applications[0].scopes[0]').message).toBe('application "pharmacy-demo" uses scope "get_pharmacy_users", which is not declared in "scopes"');
-    expect(issueAt(err, 'applications[1].name').message).toBe('application "pharmacy-reader" is declared twice (clients and applications share one namespace)');
+    expect(issueAt(err, 'applications[0].scopes[0]').message).toBe(
+      'application "pharmacy-demo" uses scope "get_pharmacy_users", which is not declared in "scopes"',
+    );
+    expect(issueAt(err, 'applications[1].name').message).toBe(
+      'application "pharmacy-reader" is declared twice (clients and applications share one namespace)',
+    );
   });
 
   it('the access token type cannot be chosen: always JWT', () => {
-    expect(issueAt(errorFor((c) => (c.applications[0].accessTokenType = 'Default')), 'applications[0]').message).toBe('unknown key(s) "accessTokenType"');
+    expect(
+      issueAt(
+        errorFor((c) => (c.applications[0].accessTokenType = 'Default')),
+        'applications[0]',
+      ).message,
+    ).toBe('unknown key(s) "accessTokenType"');
   });
 });
 
 describe('users', () => {
-  const KIM = { userName: 'kim@gmail.com', givenName: 'Kim', familyName: 'Henry', roles: ['pharmacist'], password: { fromEnv: 'TOLLGATE_USER_KIM_PASSWORD' } };
+  const KIM = {
+    userName: 'kim@gmail.com',
+    givenName: 'Kim',
+    familyName: 'Henry',
+    roles: ['pharmacist'],
+    password: { fromEnv: 'TOLLGATE_USER_KIM_PASSWORD' },
+  };
 
   it('a user name that is not an e-mail address', () => {
-    const issue = issueAt(errorFor((c) => (c.users = [{ ...KIM, userName: 'kim' }])), 'users[0].userName');
+    const issue = issueAt(
+      errorFor((c) => (c.users = [{ ...KIM, userName: 'kim' }])),
+      'users[0].userName',
+    );
     expect(issue.message).toBe('must be an e-mail address: Asgardeo signs users in with their e-mail by default');
   });
 
@@ -178,12 +239,21 @@ describe('users', () => {
       expect(err.issues.some((i) => i.path.startsWith('users[0].password'))).toBe(true);
       expect(err.message).not.toContain('S3cret!pass');
     }
-    expect(issueAt(errorFor((c) => (c.users = [{ ...KIM, passwordEnv: 'X' }])), 'users[0]').message).toBe('unknown key(s) "passwordEnv"');
+    expect(
+      issueAt(
+        errorFor((c) => (c.users = [{ ...KIM, passwordEnv: 'X' }])),
+        'users[0]',
+      ).message,
+    ).toBe('unknown key(s) "passwordEnv"');
   });
 
   it('the password variable: env when set or for AWS, generated in the local sandbox when unset', () => {
     const config = validConfig();
-    config.users = [KIM, { userName: 'lee@example.com', password: { fromEnv: 'LEE_PASSWORD' } }, { userName: 'ann@example.com', password: { invite: true } }];
+    config.users = [
+      KIM,
+      { userName: 'lee@example.com', password: { fromEnv: 'LEE_PASSWORD' } },
+      { userName: 'ann@example.com', password: { invite: true } },
+    ];
     const aws = load(config);
     expect(aws.users.map((u) => u.password)).toEqual([
       { kind: 'env', variable: 'TOLLGATE_USER_KIM_PASSWORD' },
@@ -201,14 +271,18 @@ describe('users', () => {
     // The sandbox fills the unset variable, reloads, and the user's password is then read from it.
     const generated = generateSandboxPasswords(local, (n) => Buffer.alloc(n, 7));
     expect(Object.keys(generated)).toEqual(['TOLLGATE_USER_KIM_PASSWORD']);
-    const again = load(config, { target: 'local', asgardeoBaseUrl: 'http://127.0.0.1:4180', environment: { LEE_PASSWORD: 'x', ...generated } });
+    const again = load(config, {
+      target: 'local',
+      asgardeoBaseUrl: 'http://127.0.0.1:4180',
+      environment: { LEE_PASSWORD: 'x', ...generated },
+    });
     expect(again.users[0]?.password).toEqual({ kind: 'env', variable: 'TOLLGATE_USER_KIM_PASSWORD' });
     expect(generateSandboxPasswords(again)).toEqual({});
     // Never for a real deployment.
     expect(generateSandboxPasswords(aws)).toEqual({});
   });
 
-  it('generated passwords meet Asgardeo\'s default policy and differ per run', () => {
+  it("generated passwords meet Asgardeo's default policy and differ per run", () => {
     const a = sandboxPassword();
     const b = sandboxPassword();
     expect(a).not.toBe(b);

@@ -37,7 +37,8 @@ describe('application names against the server regex ^[a-zA-Z0-9._-]+(?: [a-zA-Z
     const err = errorFor((c) => (c.clients[0].name = 'pharmacy reader (dev)'));
     const issue = issueAt(err, 'clients[0].name');
     expect(issue.message).toBe(
-      'client name "pharmacy reader (dev)" contains "(", ")" (Asgardeo\'s list filter would also drop "(", ")", so tollgate could not find the application again); ' +
+      'client name "pharmacy reader (dev)" contains "(", ")" (Asgardeo\'s list filter ' +
+        'would also drop "(", ")", so tollgate could not find the application again); ' +
         'Asgardeo refuses application names outside ^[a-zA-Z0-9._-]+(?: [a-zA-Z0-9._-]+)*$ (400)',
     );
     expect(issue.fix).toBe('use letters, digits, ".", "_" and "-", words separated by single spaces (e.g. "pharmacy reader dev")');
@@ -51,7 +52,9 @@ describe('application names against the server regex ^[a-zA-Z0-9._-]+(?: [a-zA-Z
 
   it('a name longer than the console cap of 50 characters is refused (51 is one too many, 50 is fine)', () => {
     const err = errorFor((c) => (c.clients[0].name = 'r'.repeat(APPLICATION_NAME_MAX + 1)));
-    expect(issueAt(err, 'clients[0].name').message).toBe(`client name "${'r'.repeat(51)}" is 51 characters; the Asgardeo console allows at most 50`);
+    expect(issueAt(err, 'clients[0].name').message).toBe(
+      `client name "${'r'.repeat(51)}" is 51 characters; the Asgardeo console allows at most 50`,
+    );
     expect(issueAt(err, 'clients[0].name').fix).toBe('shorten it to 50 characters or fewer');
     expect(applicationNameIssues('r'.repeat(50), 'x', 'client')).toEqual([]);
   });
@@ -70,12 +73,17 @@ describe('application names against the server regex ^[a-zA-Z0-9._-]+(?: [a-zA-Z
 });
 
 describe('scope names the API-resource endpoint refuses', () => {
-  it.each(['internal', 'internalScope', 'Internal_orders', 'internal_user_mgt_view'])('restricted prefix "internal": %s (API-RESOURCE-60008)', (name) => {
-    const err = errorFor((c) => c.scopes.push({ name }));
-    const issue = issueAt(err, 'scopes[3].name');
-    expect(issue.message).toBe(`"${name}" starts with the restricted prefix "internal"; Asgardeo refuses it as an API scope (400 API-RESOURCE-60008)`);
-    expect(issue.fix).toMatch(/^rename it without that prefix, e\.g\. "/);
-  });
+  it.each(['internal', 'internalScope', 'Internal_orders', 'internal_user_mgt_view'])(
+    'restricted prefix "internal": %s (API-RESOURCE-60008)',
+    (name) => {
+      const err = errorFor((c) => c.scopes.push({ name }));
+      const issue = issueAt(err, 'scopes[3].name');
+      expect(issue.message).toBe(
+        `"${name}" starts with the restricted prefix "internal"; Asgardeo refuses it as an API scope (400 API-RESOURCE-60008)`,
+      );
+      expect(issue.fix).toMatch(/^rename it without that prefix, e\.g\. "/);
+    },
+  );
 
   it.each(['openid', 'profile', 'email', 'phone', 'address', 'OpenID'])('OIDC scope name: %s (API-RESOURCE-60009)', (name) => {
     const [issue] = scopeNameIssues(name, 'scopes[0].name');
@@ -86,7 +94,11 @@ describe('scope names the API-resource endpoint refuses', () => {
   it('a blank scope (whitespace only) is refused as API-RESOURCE-60005, once', () => {
     const err = errorFor((c) => c.scopes.push({ name: '   ' }));
     expect(err.issues.filter((i) => i.path === 'scopes[3].name')).toEqual([
-      { path: 'scopes[3].name', message: 'the scope name is blank; Asgardeo refuses it (400 API-RESOURCE-60005)', fix: 'name the scope after the action it allows, e.g. "read_orders"' },
+      {
+        path: 'scopes[3].name',
+        message: 'the scope name is blank; Asgardeo refuses it (400 API-RESOURCE-60005)',
+        fix: 'name the scope after the action it allows, e.g. "read_orders"',
+      },
     ]);
   });
 
@@ -101,12 +113,20 @@ describe('enableJwtScopeAsArray on an authorized client', () => {
     const issue = issueAt(err, 'clients[0]');
     expect(issue.message).toBe(
       `"${key}" cannot be set: tollgate keeps Asgardeo's enableJwtScopeAsArray off for every client its API authorizes, because ` +
-        'API Gateway\'s JWT authorizer expects "scope" as a space-separated string; with an array every route that needs a scope would answer 403',
+        'API Gateway\'s JWT authorizer expects "scope" as a space-separated ' +
+        'string; with an array every route that needs a scope would answer 403',
     );
-    expect(issue.fix).toBe(`remove "${key}" (a change made in the console is shown by \`tollgate plan\` and reverted by \`tollgate apply\`)`);
+    expect(issue.fix).toBe(
+      `remove "${key}" (a change made in the console is shown by \`tollgate plan\` and reverted by \`tollgate apply\`)`,
+    );
   });
 
   it('other unknown keys keep the general message', () => {
-    expect(issueAt(errorFor((c) => (c.clients[0].colour = 'red')), 'clients[0]').message).toBe('unknown key(s) "colour"');
+    expect(
+      issueAt(
+        errorFor((c) => (c.clients[0].colour = 'red')),
+        'clients[0]',
+      ).message,
+    ).toBe('unknown key(s) "colour"');
   });
 });

@@ -68,7 +68,9 @@ describe('the validations issue 2 lists', () => {
   it('a non-https issuer for a real deployment', () => {
     const err = errorFor((c) => (c.asgardeo.issuer = 'http://id.example.com/oauth2/token'), { target: 'aws' });
     const issue = issueAt(err, 'asgardeo.issuer');
-    expect(issue.message).toBe(`issuer "http://id.example.com/oauth2/token" is not https; API Gateway's JWT authorizer accepts only https issuers`);
+    expect(issue.message).toBe(
+      `issuer "http://id.example.com/oauth2/token" is not https; API Gateway's JWT authorizer accepts only https issuers`,
+    );
   });
 
   it('a non-https base URL for a real deployment, even on loopback', () => {
@@ -113,7 +115,9 @@ describe('other validations', () => {
 
   it('a role audience naming an undeclared client', () => {
     const err = errorFor((c) => (c.roles[0].audience = { client: 'nobody' }));
-    expect(issueAt(err, 'roles[0].audience.client').message).toBe('role "pharmacist" names client "nobody", which is not declared in "clients" or "applications"');
+    expect(issueAt(err, 'roles[0].audience.client').message).toBe(
+      'role "pharmacist" names client "nobody", which is not declared in "clients" or "applications"',
+    );
   });
 
   it('a user naming an undeclared role', () => {
@@ -131,7 +135,9 @@ describe('other validations', () => {
 
   it('authorization_code without a callback URL', () => {
     const err = errorFor((c) => (c.clients[0].grantTypes = ['authorization_code']));
-    expect(issueAt(err, 'clients[0].callbackUrls').message).toBe('client "pharmacy-reader" uses authorization_code but has no callback URL');
+    expect(issueAt(err, 'clients[0].callbackUrls').message).toBe(
+      'client "pharmacy-reader" uses authorization_code but has no callback URL',
+    );
   });
 
   it('duplicate client names', () => {
@@ -145,11 +151,36 @@ describe('other validations', () => {
   });
 
   it('schema errors: unknown keys, missing fields, bad enums and regions', () => {
-    expect(issueAt(errorFor((c) => (c.aws.regoin = 'x')), 'aws').message).toBe('unknown key(s) "regoin"');
-    expect(issueAt(errorFor((c) => delete c.apiResource), 'apiResource').message).toBe('is required');
-    expect(issueAt(errorFor((c) => (c.routes[0].method = 'FETCH')), 'routes[0].method').message).toBe('"FETCH" is not allowed');
-    expect(issueAt(errorFor((c) => (c.aws.region = 'Mars')), 'aws.region').message).toBe('must be an AWS region such as us-east-1');
-    expect(issueAt(errorFor((c) => (c.aws.logRetentionDays = 10)), 'aws.logRetentionDays').message).toBe('must be one of CloudWatch retention values');
+    expect(
+      issueAt(
+        errorFor((c) => (c.aws.regoin = 'x')),
+        'aws',
+      ).message,
+    ).toBe('unknown key(s) "regoin"');
+    expect(
+      issueAt(
+        errorFor((c) => delete c.apiResource),
+        'apiResource',
+      ).message,
+    ).toBe('is required');
+    expect(
+      issueAt(
+        errorFor((c) => (c.routes[0].method = 'FETCH')),
+        'routes[0].method',
+      ).message,
+    ).toBe('"FETCH" is not allowed');
+    expect(
+      issueAt(
+        errorFor((c) => (c.aws.region = 'Mars')),
+        'aws.region',
+      ).message,
+    ).toBe('must be an AWS region such as us-east-1');
+    expect(
+      issueAt(
+        errorFor((c) => (c.aws.logRetentionDays = 10)),
+        'aws.logRetentionDays',
+      ).message,
+    ).toBe('must be one of CloudWatch retention values');
   });
 
   it('reports every problem of a file at once, in the error message too', () => {

@@ -44,7 +44,8 @@ beforeAll(() => {
   fs.writeFileSync(path.join(work, 'greeting.ts'), 'export const greet = (n: string): string => `hi ${n}`;\n');
   fs.writeFileSync(
     path.join(work, 'entry.ts'),
-    "import { greet } from './greeting';\nexport const handler = async (e: { n: string }) => ({ statusCode: 200, body: greet(e.n) });\nexport const other = async () => 'other';\n",
+    "import { greet } from './greeting';\nexport const handler = async (e: { n: string }) => " +
+      "({ statusCode: 200, body: greet(e.n) });\nexport const other = async () => 'other';\n",
   );
   entry = path.join(work, 'entry.ts');
 });
@@ -133,7 +134,14 @@ describe('BundledNodeFunction', () => {
   });
 
   it('honours runtime, architecture, memory, timeout, handler and environment', () => {
-    const custom = synthFunction({ runtime: 'nodejs24.x', architecture: 'x86_64', memoryMb: 1024, timeoutSeconds: 30, handler: 'other', environment: { STAGE: 'dev' } });
+    const custom = synthFunction({
+      runtime: 'nodejs24.x',
+      architecture: 'x86_64',
+      memoryMb: 1024,
+      timeoutSeconds: 30,
+      handler: 'other',
+      environment: { STAGE: 'dev' },
+    });
     expect(custom.json).toHaveResourceWithProperties(LambdaFunction, {
       runtime: 'nodejs24.x',
       architectures: ['x86_64'],

@@ -17,7 +17,8 @@ import { executeApiResource, SecuredHttpApi, type SecuredHttpApiProps, type Secu
 const ISSUER = 'https://api.asgardeo.io/t/pharmacy/oauth2/token';
 const HANDLER = {
   functionName: 'orders-fn',
-  invokeArn: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:orders-fn/invocations',
+  invokeArn:
+    'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:orders-fn/invocations',
 };
 const ROUTES: SecuredHttpRoute[] = [
   { method: 'GET', path: '/user', scopes: ['get_pharmacy_user'] },
@@ -111,7 +112,9 @@ describe('SecuredHttpApi', () => {
   });
 
   it('scopes one Lambda permission per route to its method and path on this API', () => {
-    const arns = Object.values(s.resource.aws_lambda_permission ?? {}).map((p) => p.source_arn).sort();
+    const arns = Object.values(s.resource.aws_lambda_permission ?? {})
+      .map((p) => p.source_arn)
+      .sort();
     const exec = `\${aws_apigatewayv2_api.${apiId}.execution_arn}`;
     expect(arns).toEqual(
       [`${exec}/*/GET/user`, `${exec}/*/POST/user`, `${exec}/*/GET/users/*`, `${exec}/*/*/files/*`, `${exec}/*/GET/health`].sort(),
@@ -129,7 +132,10 @@ describe('SecuredHttpApi', () => {
 
   it('has an auto-deployed stage with JSON access logs to its own log group, and default throttling', () => {
     const accessLogs = ids(s.resource, 'aws_cloudwatch_log_group')[0];
-    expect(s.json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/aws/apigateway/orders-dev/dev/access', retention_in_days: 14 });
+    expect(s.json).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: '/aws/apigateway/orders-dev/dev/access',
+      retention_in_days: 14,
+    });
     expect(s.json).toHaveResourceWithProperties(Apigatewayv2Stage, {
       name: 'dev',
       auto_deploy: true,
@@ -138,7 +144,9 @@ describe('SecuredHttpApi', () => {
     });
     const stage = Object.values(s.resource.aws_apigatewayv2_stage ?? {})[0] as { access_log_settings: { format: string } };
     const format = JSON.parse(stage.access_log_settings.format) as Record<string, string>;
-    expect(format).toEqual(expect.objectContaining({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' }));
+    expect(format).toEqual(
+      expect.objectContaining({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' }),
+    );
     // Nothing that can carry a credential.
     expect(stage.access_log_settings.format).not.toMatch(/authorization|header|querystring/i);
   });
@@ -166,7 +174,10 @@ describe('SecuredHttpApi options', () => {
       name: 'prod',
       default_route_settings: { throttling_rate_limit: 200, throttling_burst_limit: 400 },
     });
-    expect(s.json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/aws/apigateway/orders-dev/prod/access', retention_in_days: 90 });
+    expect(s.json).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: '/aws/apigateway/orders-dev/prod/access',
+      retention_in_days: 90,
+    });
     expect(s.api.audience).toEqual(['https://api.example.com/orders']);
   });
 
@@ -201,9 +212,21 @@ describe('SecuredHttpApi errors', () => {
   it.each<[string, Partial<SecuredHttpApiProps>, RegExp]>([
     ['no issuer and no authorizer', { jwtIssuer: undefined }, /give jwtIssuer \(or an authorizer\)/],
     ['no routes', { routes: [] }, /routes is empty/],
-    ['a duplicate route', { routes: [ROUTES[0] as SecuredHttpRoute, ROUTES[0] as SecuredHttpRoute] }, /routes\[1\] "GET \/user" is declared twice/],
-    ['a route without scopes that is not public', { routes: [{ method: 'GET', path: '/user' }] }, /routes\[0\] "GET \/user" has no scopes and is not marked public/],
-    ['a public route with scopes', { routes: [{ method: 'GET', path: '/user', public: true, scopes: ['a'] }] }, /is public but lists scopes/],
+    [
+      'a duplicate route',
+      { routes: [ROUTES[0] as SecuredHttpRoute, ROUTES[0] as SecuredHttpRoute] },
+      /routes\[1\] "GET \/user" is declared twice/,
+    ],
+    [
+      'a route without scopes that is not public',
+      { routes: [{ method: 'GET', path: '/user' }] },
+      /routes\[0\] "GET \/user" has no scopes and is not marked public/,
+    ],
+    [
+      'a public route with scopes',
+      { routes: [{ method: 'GET', path: '/user', public: true, scopes: ['a'] }] },
+      /is public but lists scopes/,
+    ],
     ['a malformed path', { routes: [{ method: 'GET', path: 'user', scopes: ['a'] }] }, /path "user" is not a valid HTTP API route path/],
     ['a bad stage name', { stageName: 'dev stage' }, /stageName "dev stage"/],
     ['an empty audience', { jwtAudience: [] }, /jwtAudience is empty/],
@@ -235,7 +258,7 @@ describe('SecuredHttpApi CORS', () => {
     expect(api(synthApi())).not.toHaveProperty('cors_configuration');
   });
 
-  it('defaults: the routes\' methods (* with an ANY route), authorization and content-type, 300 s, no credentials', () => {
+  it("defaults: the routes' methods (* with an ANY route), authorization and content-type, 300 s, no credentials", () => {
     expect(api(synthApi({ cors: { allowOrigins: ['https://app.example.com'] } })).cors_configuration).toEqual({
       allow_origins: ['https://app.example.com'],
       allow_methods: ['*'],
@@ -276,7 +299,11 @@ describe('SecuredHttpApi CORS', () => {
     ['no origin', { allowOrigins: [] }, /cors.allowOrigins is empty/],
     ['an origin with a path', { allowOrigins: ['https://app.example.com/'] }, /"https:\/\/app.example.com\/" is not an origin/],
     ['a non-http origin', { allowOrigins: ['ftp://app.example.com'] }, /is not an origin/],
-    ['credentials with a wildcard origin', { allowOrigins: ['https://*'], allowCredentials: true }, /cannot be true with a wildcard origin/],
+    [
+      'credentials with a wildcard origin',
+      { allowOrigins: ['https://*'], allowCredentials: true },
+      /cannot be true with a wildcard origin/,
+    ],
     ['an unknown method', { allowOrigins: ['*'], allowMethods: ['FETCH'] }, /"FETCH" is not an HTTP method/],
     ['a bad header name', { allowOrigins: ['*'], allowHeaders: ['x header'] }, /"x header" is not a header name/],
     ['a max age over a day', { allowOrigins: ['*'], maxAgeSeconds: 86401 }, /maxAgeSeconds must be a whole number from 0 to 86400/],
@@ -284,9 +311,11 @@ describe('SecuredHttpApi CORS', () => {
     expect(() => synthApi({ cors })).toThrow(message);
   });
 
-  it('accepts AWS\'s wildcard origins without credentials', () => {
+  it("accepts AWS's wildcard origins without credentials", () => {
     expect(api(synthApi({ cors: { allowOrigins: ['*'] } })).cors_configuration).toEqual(expect.objectContaining({ allow_origins: ['*'] }));
-    expect(api(synthApi({ cors: { allowOrigins: ['https://*'] } })).cors_configuration).toEqual(expect.objectContaining({ allow_origins: ['https://*'] }));
+    expect(api(synthApi({ cors: { allowOrigins: ['https://*'] } })).cors_configuration).toEqual(
+      expect.objectContaining({ allow_origins: ['https://*'] }),
+    );
   });
 });
 

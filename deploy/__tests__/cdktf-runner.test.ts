@@ -17,14 +17,18 @@ function fakeProject(o: { cdktfExit?: number; withTerraform?: boolean } = {}) {
     `#!/bin/sh
 echo "args=$* env=$TOLLGATE_ENV config=$TOLLGATE_CONFIG checkpoint=$CHECKPOINT_DISABLE workspace=$TF_WORKSPACE" >> "${log}"
 if [ "$1" = "--version" ]; then echo "0.21.0"; exit 0; fi
-if [ "$1" = "diff" ]; then printf 'pharmacy-user-api-dev  Terraform will perform the following actions:\\n  + resource "aws_apigatewayv2_api" "api"\\nPlan: 1 to add, 0 to change, 0 to destroy.\\n'; fi
+if [ "$1" = "diff" ]; then printf 'pharmacy-user-api-dev  Terraform will perform the following actions:\\n` +
+      `  + resource "aws_apigatewayv2_api" "api"\\nPlan: 1 to add, 0 to change, 0 to destroy.\\n'; fi
 if [ "$1" = "deploy" ]; then echo '{"s":{}}' > "$4"; echo "Apply complete!"; fi
 echo "Error: something broke" >&2
 exit ${o.cdktfExit ?? 0}
 `,
     { mode: 0o755 },
   );
-  if (o.withTerraform !== false) fs.writeFileSync(path.join(pathDir, 'terraform'), '#!/bin/sh\necho \'{"terraform_version":"1.11.4","platform":"linux_amd64"}\'\n', { mode: 0o755 });
+  if (o.withTerraform !== false)
+    fs.writeFileSync(path.join(pathDir, 'terraform'), '#!/bin/sh\necho \'{"terraform_version":"1.11.4","platform":"linux_amd64"}\'\n', {
+      mode: 0o755,
+    });
   const runner = new CdktfRunner({ cwd, env: { PATH: pathDir, HOME: cwd, TF_WORKSPACE: 'pharmacy-{env}' } });
   return { cwd, runner, calls: () => fs.readFileSync(log, 'utf8') };
 }
@@ -45,17 +49,24 @@ describe('CdktfRunner (the real implementation, against stand-in binaries)', () 
     expect((err as Error).message).toContain('https://developer.hashicorp.com/terraform/install');
   });
 
-  test('deploy runs `cdktf deploy <stack> --outputs-file <f> --auto-approve` for one environment, without calling home, and streams output', async () => {
-    const p = fakeProject();
-    const outputsFile = path.join(p.cwd, 'out.json');
-    let streamed = '';
-    await p.runner.deploy({ ...op, outputsFile, autoApprove: true, onOutput: (t) => (streamed += t) });
-    expect(p.calls()).toBe(`args=deploy pharmacy-user-api-dev --outputs-file ${outputsFile} --auto-approve --no-color env=dev config=/repo/tollgate.config.ts checkpoint=1 workspace=pharmacy-dev\n`);
-    expect(fs.existsSync(outputsFile)).toBe(true);
-    expect(streamed).toContain('Apply complete!');
-  });
+  test(
+    'deploy runs `cdktf deploy <stack> --outputs-file <f> --auto-approve` ' +
+      'for one environment, without calling home, and streams output',
+    async () => {
+      const p = fakeProject();
+      const outputsFile = path.join(p.cwd, 'out.json');
+      let streamed = '';
+      await p.runner.deploy({ ...op, outputsFile, autoApprove: true, onOutput: (t) => (streamed += t) });
+      expect(p.calls()).toBe(
+        `args=deploy pharmacy-user-api-dev --outputs-file ${outputsFile} --auto-approve ` +
+          `--no-color env=dev config=/repo/tollgate.config.ts checkpoint=1 workspace=pharmacy-dev\n`,
+      );
+      expect(fs.existsSync(outputsFile)).toBe(true);
+      expect(streamed).toContain('Apply complete!');
+    },
+  );
 
-  test('diff parses Terraform\'s plan summary', async () => {
+  test("diff parses Terraform's plan summary", async () => {
     const p = fakeProject();
     const d = await p.runner.diff(op);
     expect(d).toMatchObject({ changes: true, summary: 'Plan: 1 to add, 0 to change, 0 to destroy.' });

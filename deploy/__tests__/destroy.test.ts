@@ -62,7 +62,12 @@ describe('runDestroy', () => {
 
   test('an AWS failure after Asgardeo is reported at the aws step', async () => {
     const s = setup();
-    s.runner.failDestroy = new InfraCommandError({ command: 'cdktf destroy', exitCode: 1, output: 'Error: deleting Lambda', hint: 'retry' });
+    s.runner.failDestroy = new InfraCommandError({
+      command: 'cdktf destroy',
+      exitCode: 1,
+      output: 'Error: deleting Lambda',
+      hint: 'retry',
+    });
     const err = (await runDestroy(s.options).catch((e: unknown) => e)) as DestroyError;
     expect(err.step).toBe('aws');
     expect(err.message).toContain('the Asgardeo objects are deleted');

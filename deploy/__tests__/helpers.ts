@@ -46,7 +46,11 @@ export class FakeRunner implements InfraRunner {
   failDeploy?: Error;
   failDestroy?: Error;
   missingTool?: Error;
-  diffResult: InfraDiff = { changes: true, text: 'Plan: 9 to add, 0 to change, 0 to destroy.', summary: 'Plan: 9 to add, 0 to change, 0 to destroy.' };
+  diffResult: InfraDiff = {
+    changes: true,
+    text: 'Plan: 9 to add, 0 to change, 0 to destroy.',
+    summary: 'Plan: 9 to add, 0 to change, 0 to destroy.',
+  };
   outputOverrides: Record<string, string> = {};
   constructor(
     private readonly config: ResolvedConfig,
@@ -103,7 +107,11 @@ export async function startStandIn(config: ResolvedConfig): Promise<StandIn> {
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
     if (url.pathname === `/t/${org}/oauth2/token/.well-known/openid-configuration`) {
-      return send(200, { issuer: discovery.issuer ?? issuer, jwks_uri: `${ASGARDEO}/t/${org}/oauth2/jwks`, token_endpoint: config.asgardeo.tokenEndpoint });
+      return send(200, {
+        issuer: discovery.issuer ?? issuer,
+        jwks_uri: `${ASGARDEO}/t/${org}/oauth2/jwks`,
+        token_endpoint: config.asgardeo.tokenEndpoint,
+      });
     }
     if (url.pathname === `/t/${org}/oauth2/jwks`) return send(200, { keys: discovery.jwksKeys ?? [jwk] });
     const route = config.routes.find((r) => `/${config.aws.stage}${r.path}` === url.pathname && r.method === req.method);
@@ -111,11 +119,21 @@ export async function startStandIn(config: ResolvedConfig): Promise<StandIn> {
     const b = broken.get(route.routeKey);
     if (b) return send(b.status, b.body);
     const raw = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-    if (!raw) return send(401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer scope="" error="invalid_token" error_description="missing token"' });
+    if (!raw)
+      return send(
+        401,
+        { message: 'Unauthorized' },
+        { 'www-authenticate': 'Bearer scope="" error="invalid_token" error_description="missing token"' },
+      );
     try {
       const { payload } = await jwtVerify(raw, createLocalJWKSet({ keys: [jwk] }), { issuer, audience });
       const scopes = String(payload.scope ?? '').split(' ');
-      if (!route.scopes.some((s) => scopes.includes(s))) return send(403, { message: 'Forbidden' }, { 'www-authenticate': `Bearer scope="${route.scopes.join(' ')}" error="insufficient_scope"` });
+      if (!route.scopes.some((s) => scopes.includes(s)))
+        return send(
+          403,
+          { message: 'Forbidden' },
+          { 'www-authenticate': `Bearer scope="${route.scopes.join(' ')}" error="insufficient_scope"` },
+        );
       return send(200, { message: 'Welcome User!' });
     } catch {
       return send(401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer scope="" error="invalid_token"' });
@@ -133,7 +151,14 @@ export async function startStandIn(config: ResolvedConfig): Promise<StandIn> {
     url,
     fetch: rewrite,
     discovery,
-    sign: (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('5m').sign(privateKey),
+    sign: (claims) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(issuer)
+        .setAudience(audience)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(privateKey),
     breakRoute: (key, answer) => (answer ? broken.set(key, answer) : broken.delete(key)),
     stop: () =>
       new Promise<void>((r) => {
@@ -158,7 +183,9 @@ export class FakeSide implements AsgardeoSide<{ changes: boolean }> {
   ) {}
   credentialsFromEnv(env: NodeJS.ProcessEnv): AdminCredentials {
     if (!env.ASGARDEO_CLIENT_ID || !env.ASGARDEO_CLIENT_SECRET) {
-      throw Object.assign(new Error('ASGARDEO_CLIENT_ID is not set.\n  what to do: export the admin M2M application credentials'), { hint: 'export the admin M2M application credentials' });
+      throw Object.assign(new Error('ASGARDEO_CLIENT_ID is not set.\n  what to do: export the admin M2M application credentials'), {
+        hint: 'export the admin M2M application credentials',
+      });
     }
     return { clientId: env.ASGARDEO_CLIENT_ID, clientSecret: env.ASGARDEO_CLIENT_SECRET };
   }
@@ -171,7 +198,17 @@ export class FakeSide implements AsgardeoSide<{ changes: boolean }> {
     if (!fs.existsSync(file)) throw new Error(`The Terraform outputs file ${file} does not exist.`);
     const flat = (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Record<string, string>>)[config.stackName];
     if (!flat) throw new Error(`${file} has no outputs for stack "${config.stackName}"`);
-    return { stackName: flat.stack_name, apiId: flat.api_id, apiEndpoint: flat.api_endpoint, stageInvokeUrl: flat.stage_invoke_url, apiIdentifier: flat.api_identifier, issuer: flat.issuer, region: flat.region, functionName: flat.function_name, environment: flat.environment };
+    return {
+      stackName: flat.stack_name,
+      apiId: flat.api_id,
+      apiEndpoint: flat.api_endpoint,
+      stageInvokeUrl: flat.stage_invoke_url,
+      apiIdentifier: flat.api_identifier,
+      issuer: flat.issuer,
+      region: flat.region,
+      functionName: flat.function_name,
+      environment: flat.environment,
+    };
   }
   async plan(o: SideOptions): Promise<{ changes: boolean }> {
     this.calls.push(`plan ${o.outputs ? 'with outputs' : 'without outputs'}`);
@@ -186,7 +223,9 @@ export class FakeSide implements AsgardeoSide<{ changes: boolean }> {
       throw this.failApply;
     }
     o.progress?.('+ api resource Pharmacy User API');
-    return { outputs: { audience: o.outputs?.apiIdentifier, clients: o.config.clients.map((c) => ({ name: c.name, clientId: `id-${c.name}` })) } };
+    return {
+      outputs: { audience: o.outputs?.apiIdentifier, clients: o.config.clients.map((c) => ({ name: c.name, clientId: `id-${c.name}` })) },
+    };
   }
   async destroy(): Promise<ApplySummary> {
     this.calls.push('asgardeo destroy');
@@ -203,7 +242,10 @@ export class FakeSide implements AsgardeoSide<{ changes: boolean }> {
   planHasChanges(plan: { changes: boolean }): boolean {
     return plan.changes;
   }
-  async requestClientToken(o: { config: ResolvedConfig; client: string }): Promise<{ accessToken: string; scope: string; expiresIn: number }> {
+  async requestClientToken(o: {
+    config: ResolvedConfig;
+    client: string;
+  }): Promise<{ accessToken: string; scope: string; expiresIn: number }> {
     this.calls.push(`token ${o.client}`);
     const client = o.config.clients.find((c) => c.name === o.client);
     if (!client || !this.standIn) throw new Error(`no client ${o.client}`);
@@ -213,4 +255,9 @@ export class FakeSide implements AsgardeoSide<{ changes: boolean }> {
 }
 
 /** A preflight-passing environment: admin credentials and AWS keys (dummy values, never real). */
-export const GOOD_ENV: NodeJS.ProcessEnv = { ASGARDEO_CLIENT_ID: 'admin-id', ASGARDEO_CLIENT_SECRET: 'admin-secret', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'example-secret' };
+export const GOOD_ENV: NodeJS.ProcessEnv = {
+  ASGARDEO_CLIENT_ID: 'admin-id',
+  ASGARDEO_CLIENT_SECRET: 'admin-secret',
+  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'example-secret',
+};

@@ -26,7 +26,13 @@ let work: string;
 
 beforeAll(async () => {
   asgardeo = await startLocalAsgardeo({ organization: 'pharmacy' });
-  config = loadConfig({ file: path.join(REPO_ROOT, 'tollgate.config.ts'), env: 'dev', target: 'local', asgardeoBaseUrl: asgardeo.baseUrl, environment: {} });
+  config = loadConfig({
+    file: path.join(REPO_ROOT, 'tollgate.config.ts'),
+    env: 'dev',
+    target: 'local',
+    asgardeoBaseUrl: asgardeo.baseUrl,
+    environment: {},
+  });
   work = tmpDir();
   runner = localRunner(config, path.join(work, 'cdktf.out'));
 });
@@ -74,7 +80,11 @@ const adminEnv = () => ({ ASGARDEO_CLIENT_ID: asgardeo.admin.clientId, ASGARDEO_
 
 describe('deploy against the local Asgardeo and the local gateway', () => {
   test('admin credentials lacking management scopes fail preflight, naming each scope, before any write', async () => {
-    asgardeo.addManagementClient({ clientId: 'weak-admin', clientSecret: 'weak-secret', scopes: ['internal_api_resource_view', 'internal_application_mgt_view'] });
+    asgardeo.addManagementClient({
+      clientId: 'weak-admin',
+      clientSecret: 'weak-secret',
+      scopes: ['internal_api_resource_view', 'internal_application_mgt_view'],
+    });
     const o = deployOptions({ ASGARDEO_CLIENT_ID: 'weak-admin', ASGARDEO_CLIENT_SECRET: 'weak-secret' });
     const writesBefore = asgardeo.requests.writes();
     const err = (await runDeploy(o).catch((e: unknown) => e)) as DeployError;
@@ -137,7 +147,13 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
   test('an Asgardeo outage mid-apply stops at the asgardeo step; --from asgardeo converges', async () => {
     // A fresh organization so the apply has writes to do.
     const other = await startLocalAsgardeo({ organization: 'pharmacy' });
-    const cfg = loadConfig({ file: path.join(REPO_ROOT, 'tollgate.config.ts'), env: 'dev', target: 'local', asgardeoBaseUrl: other.baseUrl, environment: {} });
+    const cfg = loadConfig({
+      file: path.join(REPO_ROOT, 'tollgate.config.ts'),
+      env: 'dev',
+      target: 'local',
+      asgardeoBaseUrl: other.baseUrl,
+      environment: {},
+    });
     const r = localRunner(cfg, path.join(tmpDir(), 'cdktf.out'));
     const env = { ASGARDEO_CLIENT_ID: other.admin.clientId, ASGARDEO_CLIENT_SECRET: other.admin.clientSecret };
     try {
@@ -154,7 +170,9 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
           return side.apply(s);
         },
       };
-      const err = (await runDeploy(deployOptions(env, { loadConfig: () => cfg, runner: r, side: flaky })).catch((e: unknown) => e)) as DeployError;
+      const err = (await runDeploy(deployOptions(env, { loadConfig: () => cfg, runner: r, side: flaky })).catch(
+        (e: unknown) => e,
+      )) as DeployError;
       expect(err).toBeInstanceOf(DeployError);
       expect(err.step).toBe('asgardeo');
       expect(err.message).toContain('HTTP 503');
@@ -177,7 +195,17 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
     const order: string[] = [];
     const traced = { ...side, destroy: async (s: Parameters<typeof side.destroy>[0]) => (order.push('asgardeo'), side.destroy(s)) };
     const before = runner.calls.length;
-    await runDestroy({ config, runner, side: traced, credentials: asgardeo.admin, yes: true, interactive: false, prompt: async () => 'no', command: 'tollgate destroy', write: () => undefined });
+    await runDestroy({
+      config,
+      runner,
+      side: traced,
+      credentials: asgardeo.admin,
+      yes: true,
+      interactive: false,
+      prompt: async () => 'no',
+      command: 'tollgate destroy',
+      write: () => undefined,
+    });
     expect(order).toEqual(['asgardeo']);
     // The local target has no AWS stack to destroy; the Asgardeo side is gone: a plan wants to create everything again.
     expect(runner.calls.slice(before)).toEqual([]);
@@ -190,7 +218,10 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
     const cwd = tmpDir();
     const fresh = await startLocalAsgardeo({ organization: 'pharmacy' });
     afterAllStops.push(() => fresh.stop());
-    const io = memoryIo({ env: { ASGARDEO_CLIENT_ID: fresh.admin.clientId, ASGARDEO_CLIENT_SECRET: fresh.admin.clientSecret, ASGARDEO_BASE_URL: fresh.baseUrl }, cwd });
+    const io = memoryIo({
+      env: { ASGARDEO_CLIENT_ID: fresh.admin.clientId, ASGARDEO_CLIENT_SECRET: fresh.admin.clientSecret, ASGARDEO_BASE_URL: fresh.baseUrl },
+      cwd,
+    });
     let during: number | undefined;
     let url = '';
     const code = await deployCommand(['--target', 'local', '--env', 'dev', '--config', path.join(REPO_ROOT, 'tollgate.config.ts')], io, {

@@ -55,7 +55,12 @@ describe('runDeploy', () => {
     const s = setup();
     const result = await runDeploy(s.options);
     // 14 management scopes for the API, clients (with the secret view) and roles, plus 5 for the example's users.
-    expect(s.calls.filter((c) => !c.startsWith('token'))).toEqual(['versions', 'checkAdminAccess 19', `deploy ${config.stackName}`, 'apply']);
+    expect(s.calls.filter((c) => !c.startsWith('token'))).toEqual([
+      'versions',
+      'checkAdminAccess 19',
+      `deploy ${config.stackName}`,
+      'apply',
+    ]);
     expect(result.steps.map((r) => [r.step, r.status])).toEqual([
       ['preflight', 'done'],
       ['aws', 'done'],
@@ -95,7 +100,12 @@ describe('runDeploy', () => {
 
   test('an AWS failure: says Terraform state holds what was created, leaves Asgardeo alone, resumes with the whole deploy', async () => {
     const s = setup();
-    s.runner.failDeploy = new InfraCommandError({ command: 'cdktf deploy', exitCode: 1, output: 'Error: creating API Gateway v2 API: AccessDeniedException', hint: 'fix it' });
+    s.runner.failDeploy = new InfraCommandError({
+      command: 'cdktf deploy',
+      exitCode: 1,
+      output: 'Error: creating API Gateway v2 API: AccessDeniedException',
+      hint: 'fix it',
+    });
     const err = await deployError(runDeploy(s.options));
     expect(err.step).toBe('aws');
     expect(err.message).toContain('AccessDeniedException');
@@ -199,7 +209,11 @@ describe('approval before the AWS change', () => {
     const local = exampleConfig('dev', 'local');
     const s = setup({ yes: false, interactive: false, smoke: false, loadConfig: () => local });
     const runner = new FakeRunner(local, s.calls);
-    const result = await runDeploy({ ...s.options, runner, fetch: async () => Response.json({ issuer: local.asgardeo.issuer, jwks_uri: 'http://x/jwks', keys: [{ kty: 'RSA', kid: 'a' }] }) });
+    const result = await runDeploy({
+      ...s.options,
+      runner,
+      fetch: async () => Response.json({ issuer: local.asgardeo.issuer, jwks_uri: 'http://x/jwks', keys: [{ kty: 'RSA', kid: 'a' }] }),
+    });
     expect(s.calls).not.toContain('versions');
     expect(result.preflight.find((c) => c.name === 'AWS credentials')?.status).toBe('skipped');
     expect(fs.existsSync(result.outputsFile)).toBe(true);

@@ -19,7 +19,15 @@ afterEach(() => {
 
 function options(overrides: Partial<PreflightOptions> = {}): PreflightOptions & { runner: FakeRunner; side: FakeSide } {
   const home = tmpDir();
-  return { loadConfig: () => config, runner: new FakeRunner(config), side: new FakeSide(standIn), env: GOOD_ENV, home, fetch: standIn.fetch, ...overrides } as PreflightOptions & { runner: FakeRunner; side: FakeSide };
+  return {
+    loadConfig: () => config,
+    runner: new FakeRunner(config),
+    side: new FakeSide(standIn),
+    env: GOOD_ENV,
+    home,
+    fetch: standIn.fetch,
+    ...overrides,
+  } as PreflightOptions & { runner: FakeRunner; side: FakeSide };
 }
 
 async function failure(o: PreflightOptions): Promise<PreflightError> {
@@ -54,7 +62,9 @@ describe('preflight', () => {
   test('an invalid configuration is reported with its fix', async () => {
     const o = options({
       loadConfig: () => {
-        throw new ConfigError('tollgate.config.ts', [{ path: 'routes[0].scopes[0]', message: 'unknown scope "get_user"', fix: 'declare it under scopes' }]);
+        throw new ConfigError('tollgate.config.ts', [
+          { path: 'routes[0].scopes[0]', message: 'unknown scope "get_user"', fix: 'declare it under scopes' },
+        ]);
       },
     });
     const err = await failure(o);
@@ -65,7 +75,10 @@ describe('preflight', () => {
 
   test('a missing terraform says how to install it', async () => {
     const o = options();
-    o.runner.missingTool = new InfraToolError('`terraform` was not found on PATH.', 'install Terraform ≥ 1.5 (https://developer.hashicorp.com/terraform/install)');
+    o.runner.missingTool = new InfraToolError(
+      '`terraform` was not found on PATH.',
+      'install Terraform ≥ 1.5 (https://developer.hashicorp.com/terraform/install)',
+    );
     const err = await failure(o);
     expect(failed(err)).toEqual(['terraform and cdktf']);
     expect(err.message).toContain('✗ terraform and cdktf: `terraform` was not found on PATH.\n      fix: install Terraform');
@@ -79,7 +92,11 @@ describe('preflight', () => {
   });
 
   test('Terraform Cloud runs with the workspace credentials, so local AWS credentials are not required', async () => {
-    const r = await runPreflight(options({ env: { ASGARDEO_CLIENT_ID: 'a', ASGARDEO_CLIENT_SECRET: 'b', TF_CLOUD_ORGANIZATION: 'acme', TF_WORKSPACE: 'pharmacy-{env}' } }));
+    const r = await runPreflight(
+      options({
+        env: { ASGARDEO_CLIENT_ID: 'a', ASGARDEO_CLIENT_SECRET: 'b', TF_CLOUD_ORGANIZATION: 'acme', TF_WORKSPACE: 'pharmacy-{env}' },
+      }),
+    );
     expect(r.checks.find((c) => c.name === 'AWS credentials')).toMatchObject({ status: 'skipped' });
   });
 
@@ -94,7 +111,10 @@ describe('preflight', () => {
     const scopesAsked: string[][] = [];
     o.side.checkAdminAccess = async (a) => {
       scopesAsked.push([...a.scopes]);
-      throw Object.assign(new Error('the admin application was not granted a scope this run needs:\n    - internal_role_mgt_create (SCIM2 Roles API)'), { hint: 'authorize it in the console' });
+      throw Object.assign(
+        new Error('the admin application was not granted a scope this run needs:\n    - internal_role_mgt_create (SCIM2 Roles API)'),
+        { hint: 'authorize it in the console' },
+      );
     };
     const err = await failure(o);
     expect(failed(err)).toEqual(['Asgardeo admin credentials']);
@@ -107,9 +127,13 @@ describe('preflight', () => {
   });
 
   test('an unreachable issuer', async () => {
-    const err = await failure(options({ fetch: (input, init) => fetch(String(input).replace('https://api.asgardeo.io', 'http://127.0.0.1:1'), init) }));
+    const err = await failure(
+      options({ fetch: (input, init) => fetch(String(input).replace('https://api.asgardeo.io', 'http://127.0.0.1:1'), init) }),
+    );
     expect(failed(err)).toEqual(['issuer discovery']);
-    expect(err.message).toContain('Could not reach the discovery document at https://api.asgardeo.io/t/pharmacy/oauth2/token/.well-known/openid-configuration');
+    expect(err.message).toContain(
+      'Could not reach the discovery document at https://api.asgardeo.io/t/pharmacy/oauth2/token/.well-known/openid-configuration',
+    );
   });
 
   test('a discovery document naming another issuer (the trailing-slash trap)', async () => {
@@ -138,20 +162,34 @@ describe('preflight', () => {
 
 describe('findAwsCredentials', () => {
   test('half a key pair', () => {
-    expect(findAwsCredentials({ AWS_ACCESS_KEY_ID: 'AKID' }, tmpDir())).toEqual({ found: false, problem: 'AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not.', fix: expect.stringContaining('set both') });
+    expect(findAwsCredentials({ AWS_ACCESS_KEY_ID: 'AKID' }, tmpDir())).toEqual({
+      found: false,
+      problem: 'AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not.',
+      fix: expect.stringContaining('set both'),
+    });
   });
 
   test('a named profile from ~/.aws/config, and a profile that does not exist', () => {
     const home = tmpDir();
     fs.mkdirSync(path.join(home, '.aws'));
     fs.writeFileSync(path.join(home, '.aws', 'config'), '[default]\nregion=us-east-1\n[profile deployer]\nsso_session = x\n');
-    expect(findAwsCredentials({ AWS_PROFILE: 'deployer' }, home)).toEqual({ found: true, source: `profile "deployer" (${path.join(home, '.aws', 'config')})` });
+    expect(findAwsCredentials({ AWS_PROFILE: 'deployer' }, home)).toEqual({
+      found: true,
+      source: `profile "deployer" (${path.join(home, '.aws', 'config')})`,
+    });
     expect(findAwsCredentials({}, home)).toMatchObject({ found: true, source: expect.stringContaining('profile "default"') });
     const missing = findAwsCredentials({ AWS_PROFILE: 'prod' }, home);
-    expect(missing).toMatchObject({ found: false, problem: expect.stringContaining('AWS_PROFILE is "prod" but neither'), fix: expect.stringContaining('aws configure --profile prod') });
+    expect(missing).toMatchObject({
+      found: false,
+      problem: expect.stringContaining('AWS_PROFILE is "prod" but neither'),
+      fix: expect.stringContaining('aws configure --profile prod'),
+    });
   });
 
   test('web identity (GitHub Actions OIDC)', () => {
-    expect(findAwsCredentials({ AWS_WEB_IDENTITY_TOKEN_FILE: '/tmp/t', AWS_ROLE_ARN: 'arn:aws:iam::1:role/deploy' }, tmpDir())).toEqual({ found: true, source: 'web identity (AWS_ROLE_ARN arn:aws:iam::1:role/deploy)' });
+    expect(findAwsCredentials({ AWS_WEB_IDENTITY_TOKEN_FILE: '/tmp/t', AWS_ROLE_ARN: 'arn:aws:iam::1:role/deploy' }, tmpDir())).toEqual({
+      found: true,
+      source: 'web identity (AWS_ROLE_ARN arn:aws:iam::1:role/deploy)',
+    });
   });
 });

@@ -38,14 +38,20 @@ async function smokeError(p: Promise<unknown>): Promise<SmokeTestError> {
 describe('smoke test', () => {
   test('the example greeting is expected only for the example handler', () => {
     expect(exampleExpectations(config)).toEqual({ 'GET /user': { message: 'Welcome User!' } });
-    const other = { ...config, aws: { ...config.aws, lambda: { ...config.aws.lambda, entry: path.join(path.dirname(config.file), 'src', 'api.ts') } } };
+    const other = {
+      ...config,
+      aws: { ...config.aws, lambda: { ...config.aws.lambda, entry: path.join(path.dirname(config.file), 'src', 'api.ts') } },
+    };
     expect(exampleExpectations(other)).toEqual({});
   });
 
   test('a wrong body on GET /user fails, naming expected and received', async () => {
     standIn.breakRoute('GET /user', undefined);
     const err = await smokeError(runSmokeTest(options(config, { expectedBodies: { 'GET /user': { message: 'Welcome Kim!' } } })));
-    expect(err.message).toContain('✗ GET /user with token of pharmacy-reader (get_pharmacy_user): expected 2xx {"message":"Welcome Kim!"}, got 200 {"message":"Welcome User!"}');
+    expect(err.message).toContain(
+      '✗ GET /user with token of pharmacy-reader (get_pharmacy_user): expected ' +
+        '2xx {"message":"Welcome Kim!"}, got 200 {"message":"Welcome User!"}',
+    );
     expect(err.result.checks.filter((c) => !c.ok)).toHaveLength(1);
   });
 
@@ -60,17 +66,23 @@ describe('smoke test', () => {
         }),
       ),
     );
-    expect(err.message).toContain('GET /user with token of pharmacy-admin: expected a token without get_pharmacy_user, got Asgardeo granted get_pharmacy_user');
+    expect(err.message).toContain(
+      'GET /user with token of pharmacy-admin: expected a token without get_pharmacy_user, got Asgardeo granted get_pharmacy_user',
+    );
   });
 
   test('a route no client lacks, and a route no client can reach, are listed as not tried', async () => {
     const cfg: ResolvedConfig = {
       ...config,
-      routes: [{ method: 'GET', path: '/user', routeKey: 'GET /user', scopes: ['get_pharmacy_user', 'create_pharmacy_user'], public: false }],
+      routes: [
+        { method: 'GET', path: '/user', routeKey: 'GET /user', scopes: ['get_pharmacy_user', 'create_pharmacy_user'], public: false },
+      ],
       clients: config.clients.map((c) => ({ ...c, scopes: ['get_pharmacy_user', ...c.scopes.filter((s) => s !== 'get_pharmacy_user')] })),
     };
     const r = await runSmokeTest(options(cfg));
-    expect(r.skipped).toEqual(['GET /user: every client_credentials client holds one of get_pharmacy_user, create_pharmacy_user, so the 403 case cannot be tried']);
+    expect(r.skipped).toEqual([
+      'GET /user: every client_credentials client holds one of get_pharmacy_user, create_pharmacy_user, so the 403 case cannot be tried',
+    ]);
     expect(r.checks.map((c) => c.ok)).toEqual([true, true]);
   });
 
@@ -78,7 +90,12 @@ describe('smoke test', () => {
     const cfg: ResolvedConfig = { ...config, routes: [{ method: 'GET', path: '/user', routeKey: 'GET /user', scopes: [], public: true }] };
     // The stand-in still protects GET /user, as a stack that did not make the route public would.
     const err = await smokeError(runSmokeTest(options(cfg)));
-    expect(err.message).toMatch(/✗ GET \/user with no token \(public route\): expected 2xx \{"message":"Welcome User!"\}, got 401 \{"message":"Unauthorized"\} \[www-authenticate: Bearer/);
+    expect(err.message).toMatch(
+      new RegExp(
+        /✗ GET \/user with no token \(public route\): expected 2xx \{"message":"Welcome User!"\}, /.source +
+          /got 401 \{"message":"Unauthorized"\} \[www-authenticate: Bearer/.source,
+      ),
+    );
   });
 
   test('an answer a fresh stage gives while settling (404) is retried', async () => {

@@ -6,7 +6,8 @@ import { REPO_ROOT } from './helpers';
 const DIR = path.join(REPO_ROOT, '.github', 'workflows');
 type Step = { run?: string; uses?: string; with?: Record<string, unknown> };
 type Job = { if?: string; steps?: Step[]; env?: Record<string, string>; uses?: string; permissions?: Record<string, string> };
-const load = (file: string) => yaml.load(fs.readFileSync(path.join(DIR, file), 'utf8')) as { on: Record<string, unknown>; jobs: Record<string, Job> };
+const load = (file: string) =>
+  yaml.load(fs.readFileSync(path.join(DIR, file), 'utf8')) as { on: Record<string, unknown>; jobs: Record<string, Job> };
 
 describe('CI workflows', () => {
   test('pull requests run the tests, then post the combined plan as a comment (not for forks)', () => {
@@ -28,7 +29,11 @@ describe('CI workflows', () => {
     expect(wf.jobs.prod).toMatchObject({ needs: 'dev' });
     const env = load('deploy-environment.yml').jobs.deploy;
     expect(env.steps?.map((s) => s.run).filter(Boolean)).toContain('npm run deploy -- --env ${{ inputs.env }} --yes');
-    expect(env.env).toMatchObject({ TF_CLOUD_ORGANIZATION: expect.any(String), TF_WORKSPACE: expect.stringContaining('inputs.env'), TF_TOKEN_app_terraform_io: '${{ secrets.TF_API_TOKEN }}' });
+    expect(env.env).toMatchObject({
+      TF_CLOUD_ORGANIZATION: expect.any(String),
+      TF_WORKSPACE: expect.stringContaining('inputs.env'),
+      TF_TOKEN_app_terraform_io: '${{ secrets.TF_API_TOKEN }}',
+    });
   });
 
   test('every credential comes from repository secrets, never inline', () => {

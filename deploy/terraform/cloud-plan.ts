@@ -24,7 +24,8 @@ export function readCloudPlanBookmark(file: string): CloudPlanBookmark | undefin
   }
   try {
     const doc = JSON.parse(text) as { remote_plan_format?: unknown; run_id?: unknown; hostname?: unknown };
-    if (doc.remote_plan_format !== 1 || typeof doc.run_id !== 'string' || !doc.run_id || typeof doc.hostname !== 'string' || !doc.hostname) return undefined;
+    if (doc.remote_plan_format !== 1 || typeof doc.run_id !== 'string' || !doc.run_id || typeof doc.hostname !== 'string' || !doc.hostname)
+      return undefined;
     return { runId: doc.run_id, hostname: doc.hostname };
   } catch {
     return undefined;

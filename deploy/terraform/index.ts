@@ -1,6 +1,15 @@
 /** Terraform in the loop: find it and a provider mirror, then init/validate/plan/show/apply a synthesized stack. */
 export { TerraformError, type TerraformFailure } from './errors';
-export { setupTerraform, findTerraformOnPath, checkTerraformVersion, locateProviderMirror, childEnvironment, installHint, SUPPORTED_TERRAFORM, MIRROR_VARIABLE } from './locate';
+export {
+  setupTerraform,
+  findTerraformOnPath,
+  checkTerraformVersion,
+  locateProviderMirror,
+  childEnvironment,
+  installHint,
+  SUPPORTED_TERRAFORM,
+  MIRROR_VARIABLE,
+} from './locate';
 export type { TerraformSetup, SetupOptions, ProviderMirror, MirrorSource } from './locate';
 export { TerraformWorkspace, PLAN_FILE_NAME, jsonDiagnostics } from './workspace';
 export type { WorkspaceOptions, InitResult, PlanOptions, SavedPlan, Diagnostic } from './workspace';

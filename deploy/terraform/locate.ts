@@ -28,10 +28,19 @@ import { VersionConstraint, parseVersion } from './version';
 export const SUPPORTED_TERRAFORM = '>= 1.9.0, < 2.0.0';
 export const MIRROR_VARIABLE = 'TOLLGATE_TF_PROVIDER_MIRROR';
 export function installHint(supported = SUPPORTED_TERRAFORM): string {
-  return `install Terraform ${supported} (https://developer.hashicorp.com/terraform/install, e.g. \`brew install hashicorp/tap/terraform\`, the HashiCorp apt repository, or tfenv to keep several versions) and make sure \`terraform\` is on PATH`;
+  return (
+    `install Terraform ${supported} (https://developer.hashicorp.com/terraform/install, e.g. \`brew install ` +
+    `hashicorp/tap/terraform\`, the HashiCorp apt repository, or tfenv to keep several versions) and make sure \`terraform\` is on PATH`
+  );
 }
 
-export type MirrorSource = 'option' | typeof MIRROR_VARIABLE | 'cli-config filesystem_mirror' | 'cli-config plugin_cache_dir' | 'TF_PLUGIN_CACHE_DIR' | 'implied local mirror';
+export type MirrorSource =
+  | 'option'
+  | typeof MIRROR_VARIABLE
+  | 'cli-config filesystem_mirror'
+  | 'cli-config plugin_cache_dir'
+  | 'TF_PLUGIN_CACHE_DIR'
+  | 'implied local mirror';
 
 export interface ProviderMirror {
   /** Absolute folder holding `registry.terraform.io/hashicorp/aws/...`. */
@@ -47,7 +56,10 @@ export interface TerraformSetup {
   readonly version: string;
   /** Undefined: hashicorp/aws comes from the registry. */
   readonly mirror?: ProviderMirror;
-  /** The CLI configuration file the children use: written by tollgate into a temp folder `dispose` removes, or the user's own existing one when there is no mirror. */
+  /**
+   * The CLI configuration file the children use: written by tollgate into a temp folder `dispose`
+   * removes, or the user's own existing one when there is no mirror.
+   */
   readonly cliConfigFile: string;
   /** Environment for every `terraform` child process. */
   readonly env: NodeJS.ProcessEnv;
@@ -102,29 +114,51 @@ export async function checkTerraformVersion(binary: string, env: NodeJS.ProcessE
     // Terraform before 0.13 has no -json: its output is not JSON, and it is unsupported anyway.
     const plain = /Terraform v(\d+\.\d+\.\d+\S*)/.exec(res.stdout)?.[1];
     if (plain) version = plain;
-    else throw new TerraformError('terraform-version', `\`${binary} version -json\` did not report a version (exit ${res.code}).`, installHint(supported), (res.stderr || res.stdout).trim() || undefined);
+    else
+      throw new TerraformError(
+        'terraform-version',
+        `\`${binary} version -json\` did not report a version (exit ${res.code}).`,
+        installHint(supported),
+        (res.stderr || res.stdout).trim() || undefined,
+      );
   }
   if (!VersionConstraint.parse(supported).matches(parseVersion(version))) {
-    throw new TerraformError('terraform-version', `Terraform ${version} (${binary}) is not supported: tollgate needs ${supported}.`, installHint(supported));
+    throw new TerraformError(
+      'terraform-version',
+      `Terraform ${version} (${binary}) is not supported: tollgate needs ${supported}.`,
+      installHint(supported),
+    );
   }
   return version;
 }
 
 /** The provider mirror to use, per the order in this module's comment; undefined when there is none. */
-export function locateProviderMirror(o: { env: NodeJS.ProcessEnv; mirror?: string; home?: string; platform?: string }): ProviderMirror | undefined {
+export function locateProviderMirror(o: {
+  env: NodeJS.ProcessEnv;
+  mirror?: string;
+  home?: string;
+  platform?: string;
+}): ProviderMirror | undefined {
   const platform = o.platform ?? terraformPlatform();
   const explicit = (value: string, source: MirrorSource, fix: string): ProviderMirror => {
     const dir = path.resolve(value);
-    if (!fs.existsSync(dir)) throw new TerraformError('mirror-unusable', `The provider mirror ${dir} (from ${source}) does not exist.`, fix);
+    if (!fs.existsSync(dir))
+      throw new TerraformError('mirror-unusable', `The provider mirror ${dir} (from ${source}) does not exist.`, fix);
     const awsVersions = awsVersionsInMirror(dir, platform);
     if (awsVersions.length === 0) {
-      throw new TerraformError('mirror-unusable', `The provider mirror ${dir} (from ${source}) holds no hashicorp/aws for ${platform}: expected registry.terraform.io/hashicorp/aws/<version>/${platform}/ or terraform-provider-aws_<version>_${platform}.zip inside it.`, `${fix}; \`terraform providers mirror ${dir}\` (run in a synthesized stack folder, with registry access) fills a mirror`);
+      throw new TerraformError(
+        'mirror-unusable',
+        `The provider mirror ${dir} (from ${source}) holds no hashicorp/aws for ${platform}: expected ` +
+          `registry.terraform.io/hashicorp/aws/<version>/${platform}/ or terraform-provider-aws_<version>_${platform}.zip inside it.`,
+        `${fix}; \`terraform providers mirror ${dir}\` (run in a synthesized stack folder, with registry access) fills a mirror`,
+      );
     }
     return { path: dir, source, awsVersions };
   };
   if (o.mirror) return explicit(o.mirror, 'option', 'pass an existing mirror folder');
   const variable = o.env[MIRROR_VARIABLE]?.trim();
-  if (variable) return explicit(variable, MIRROR_VARIABLE, `point ${MIRROR_VARIABLE} at a mirror folder, or unset it to install from the registry`);
+  if (variable)
+    return explicit(variable, MIRROR_VARIABLE, `point ${MIRROR_VARIABLE} at a mirror folder, or unset it to install from the registry`);
 
   const home = o.home ?? os.homedir();
   const candidates: { dir: string; source: MirrorSource }[] = [];
@@ -132,8 +166,14 @@ export function locateProviderMirror(o: { env: NodeJS.ProcessEnv; mirror?: strin
   if (cliConfig) {
     const dirs = readCliConfigProviderDirs(cliConfig.text, { json: cliConfig.file.endsWith('.json') });
     const base = path.dirname(cliConfig.file);
-    candidates.push(...dirs.filesystemMirrors.map((d) => ({ dir: path.resolve(base, expandHome(d, home, o.env)), source: 'cli-config filesystem_mirror' as const })));
-    if (dirs.pluginCacheDir) candidates.push({ dir: path.resolve(base, expandHome(dirs.pluginCacheDir, home, o.env)), source: 'cli-config plugin_cache_dir' });
+    candidates.push(
+      ...dirs.filesystemMirrors.map((d) => ({
+        dir: path.resolve(base, expandHome(d, home, o.env)),
+        source: 'cli-config filesystem_mirror' as const,
+      })),
+    );
+    if (dirs.pluginCacheDir)
+      candidates.push({ dir: path.resolve(base, expandHome(dirs.pluginCacheDir, home, o.env)), source: 'cli-config plugin_cache_dir' });
   }
   if (o.env.TF_PLUGIN_CACHE_DIR) candidates.push({ dir: path.resolve(o.env.TF_PLUGIN_CACHE_DIR), source: 'TF_PLUGIN_CACHE_DIR' });
   candidates.push(...impliedMirrorDirs(o.env, home).map((dir) => ({ dir, source: 'implied local mirror' as const })));
@@ -177,7 +217,13 @@ export function childEnvironment(base: NodeJS.ProcessEnv, cliConfigFile: string)
 }
 
 function userCliConfig(env: NodeJS.ProcessEnv, home: string): { file: string; text: string } | undefined {
-  const files = env.TF_CLI_CONFIG_FILE ? [env.TF_CLI_CONFIG_FILE] : process.platform === 'win32' ? (env.APPDATA ? [path.join(env.APPDATA, 'terraform.rc')] : []) : [path.join(home, '.terraformrc')];
+  const files = env.TF_CLI_CONFIG_FILE
+    ? [env.TF_CLI_CONFIG_FILE]
+    : process.platform === 'win32'
+      ? env.APPDATA
+        ? [path.join(env.APPDATA, 'terraform.rc')]
+        : []
+      : [path.join(home, '.terraformrc')];
   for (const file of files) {
     try {
       return { file, text: fs.readFileSync(file, 'utf8') };

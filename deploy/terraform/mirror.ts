@@ -36,11 +36,19 @@ export function awsVersionsInMirror(mirror: string, platform: string = terraform
 }
 
 /** Where Terraform itself looks for providers when no `provider_installation` block is set (its "implied local mirror directories"). */
-export function impliedMirrorDirs(env: NodeJS.ProcessEnv, home: string = os.homedir(), platform: NodeJS.Platform = process.platform): string[] {
+export function impliedMirrorDirs(
+  env: NodeJS.ProcessEnv,
+  home: string = os.homedir(),
+  platform: NodeJS.Platform = process.platform,
+): string[] {
   if (platform === 'win32') return env.APPDATA ? [path.join(env.APPDATA, 'terraform.d', 'plugins')] : [];
   const dataHome = env.XDG_DATA_HOME || path.join(home, '.local', 'share');
   const dataDirs = (env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':').filter(Boolean);
-  const dirs = [path.join(home, '.terraform.d', 'plugins'), path.join(dataHome, 'terraform', 'plugins'), ...dataDirs.map((d) => path.join(d, 'terraform', 'plugins'))];
+  const dirs = [
+    path.join(home, '.terraform.d', 'plugins'),
+    path.join(dataHome, 'terraform', 'plugins'),
+    ...dataDirs.map((d) => path.join(d, 'terraform', 'plugins')),
+  ];
   if (platform === 'darwin') dirs.splice(1, 0, path.join(home, 'Library', 'Application Support', 'io.terraform', 'plugins'));
   return dirs;
 }

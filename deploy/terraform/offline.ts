@@ -11,7 +11,10 @@ import * as path from 'node:path';
 export const OFFLINE_OVERRIDE_FILE = 'tollgate_offline_override.tf.json';
 
 export interface OfflineAws {
-  /** Base URL per AWS service (`apigatewayv2`, `lambda`, `iam`, `cloudwatchlogs`, `sts`): a local AWS stand-in. @default none: nothing is called during plan */
+  /**
+   * Base URL per AWS service (`apigatewayv2`, `lambda`, `iam`, `cloudwatchlogs`, `sts`): a local AWS stand-in.
+   * @default none: nothing is called during plan
+   */
   readonly endpoints?: Readonly<Record<string, string>>;
 }
 
@@ -45,7 +48,16 @@ export function removeOfflineOverride(stackDir: string): boolean {
 }
 
 /** Variables that would send the provider to a real account or profile; an offline run drops them. */
-export const REAL_AWS_VARIABLES = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE'] as const;
+export const REAL_AWS_VARIABLES = [
+  'AWS_PROFILE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_ROLE_ARN',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+] as const;
 
 export function offlineEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env, AWS_EC2_METADATA_DISABLED: 'true' };

@@ -30,11 +30,26 @@ export interface PlanEvents {
   readonly warnings: readonly string[];
 }
 
-const UI_ACTIONS: Record<string, PlannedAction> = { create: 'create', update: 'update', replace: 'replace', delete: 'delete', read: 'read', noop: 'no-op', remove: 'forget', move: 'move', import: 'import' };
+const UI_ACTIONS: Record<string, PlannedAction> = {
+  create: 'create',
+  update: 'update',
+  replace: 'replace',
+  delete: 'delete',
+  read: 'read',
+  noop: 'no-op',
+  remove: 'forget',
+  move: 'move',
+  import: 'import',
+};
 
 function uiAction(name: unknown, where: string): PlannedAction {
   const action = typeof name === 'string' ? UI_ACTIONS[name] : undefined;
-  if (!action) throw new TerraformError('plan-json', `\`terraform plan -json\` reported the action "${String(name)}" for ${where}, which tollgate does not know.`, 'use a supported Terraform version (see docs/terraform.md) or report this to tollgate');
+  if (!action)
+    throw new TerraformError(
+      'plan-json',
+      `\`terraform plan -json\` reported the action "${String(name)}" for ${where}, which tollgate does not know.`,
+      'use a supported Terraform version (see docs/terraform.md) or report this to tollgate',
+    );
   return action;
 }
 
@@ -55,12 +70,18 @@ export function parsePlanEvents(stdout: string): PlanEvents {
     if (msg.type === 'planned_change') {
       const c = msg.change as { resource?: { addr?: string; resource_type?: string }; action?: string; reason?: string } | undefined;
       const address = c?.resource?.addr ?? '(unknown resource)';
-      changes.push({ address, type: c?.resource?.resource_type ?? '', action: uiAction(c?.action, address), ...(c?.reason ? { reason: c.reason } : {}) });
+      changes.push({
+        address,
+        type: c?.resource?.resource_type ?? '',
+        action: uiAction(c?.action, address),
+        ...(c?.reason ? { reason: c.reason } : {}),
+      });
     } else if (msg.type === 'change_summary') {
       const s = msg.changes as { add?: number; change?: number; import?: number; remove?: number } | undefined;
       summary = { add: s?.add ?? 0, change: s?.change ?? 0, import: s?.import ?? 0, remove: s?.remove ?? 0 };
     } else if (msg.type === 'outputs') {
-      for (const [name, o] of Object.entries((msg.outputs ?? {}) as Record<string, { action?: string }>)) outputs.push({ name, action: uiAction(o.action, `output ${name}`) });
+      for (const [name, o] of Object.entries((msg.outputs ?? {}) as Record<string, { action?: string }>))
+        outputs.push({ name, action: uiAction(o.action, `output ${name}`) });
     } else if (msg.type === 'diagnostic') {
       const d = msg.diagnostic as { severity?: string; summary?: string; detail?: string } | undefined;
       const text = `${d?.summary ?? ''}${d?.detail ? `\n  ${d.detail.trim().replace(/\n/g, '\n  ')}` : ''}`;

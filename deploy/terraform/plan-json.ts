@@ -103,7 +103,11 @@ export function actionOf(actions: readonly string[]): { action: ResourceAction; 
     case 'create,delete':
       return { action: 'replace', createBeforeDestroy: true };
     default:
-      throw new TerraformError('plan-json', `The JSON plan has the action list [${key}], which tollgate does not know.`, 'use a supported Terraform version (see docs/terraform.md) or report this to tollgate');
+      throw new TerraformError(
+        'plan-json',
+        `The JSON plan has the action list [${key}], which tollgate does not know.`,
+        'use a supported Terraform version (see docs/terraform.md) or report this to tollgate',
+      );
   }
 }
 
@@ -113,7 +117,11 @@ export function parsePlanJson(text: string): TerraformPlan {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new TerraformError('plan-json', `\`terraform show -json\` did not print JSON: ${(err as Error).message}.`, 'run `terraform show -json PLANFILE` in the stack folder to see what it prints');
+    throw new TerraformError(
+      'plan-json',
+      `\`terraform show -json\` did not print JSON: ${(err as Error).message}.`,
+      'run `terraform show -json PLANFILE` in the stack folder to see what it prints',
+    );
   }
   return readPlan(raw);
 }
@@ -122,11 +130,20 @@ export function readPlan(raw: unknown): TerraformPlan {
   const parsed = planSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new TerraformError('plan-json', `The JSON plan is not in the format tollgate reads: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown problem'}.`, 'pass the output of `terraform show -json PLANFILE` (a plan file, not a state)');
+    throw new TerraformError(
+      'plan-json',
+      `The JSON plan is not in the format tollgate ` +
+        `reads: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown problem'}.`,
+      'pass the output of `terraform show -json PLANFILE` (a plan file, not a state)',
+    );
   }
   const json = parsed.data;
   if (!/^1\./.test(json.format_version)) {
-    throw new TerraformError('plan-json', `The JSON plan has format_version ${json.format_version}; tollgate reads 1.x.`, 'use a supported Terraform version (see docs/terraform.md)');
+    throw new TerraformError(
+      'plan-json',
+      `The JSON plan has format_version ${json.format_version}; tollgate reads 1.x.`,
+      'use a supported Terraform version (see docs/terraform.md)',
+    );
   }
   const resourceChanges: ResourceChange[] = (json.resource_changes ?? []).map((rc) => {
     const { action, createBeforeDestroy } = actionOf(rc.change.actions);
@@ -144,7 +161,10 @@ export function readPlan(raw: unknown): TerraformPlan {
       afterUnknown: rc.change.after_unknown ?? {},
     };
   });
-  const outputChanges: OutputChange[] = Object.entries(json.output_changes ?? {}).map(([name, c]) => ({ name, action: actionOf(c.actions).action }));
+  const outputChanges: OutputChange[] = Object.entries(json.output_changes ?? {}).map(([name, c]) => ({
+    name,
+    action: actionOf(c.actions).action,
+  }));
   const summary: ChangeSummary = { create: 0, update: 0, replace: 0, delete: 0, forget: 0 };
   for (const rc of resourceChanges) {
     if (rc.mode === 'managed' && rc.action !== 'no-op' && rc.action !== 'read') summary[rc.action] += 1;
@@ -176,8 +196,14 @@ export function describeSummary(s: ChangeSummary): string {
  * `{constant_value?, references?}`: how to check values Terraform knows only after apply (e.g. a
  * source ARN built from the API's execution ARN). Nested blocks are reached by name and index.
  */
-export function configuredExpression(plan: TerraformPlan, address: string, attributePath: readonly (string | number)[]): { constant_value?: unknown; references?: string[] } | undefined {
-  const resources = ((plan.json.configuration as { root_module?: { resources?: { address: string; expressions?: unknown }[] } } | undefined)?.root_module?.resources ?? []);
+export function configuredExpression(
+  plan: TerraformPlan,
+  address: string,
+  attributePath: readonly (string | number)[],
+): { constant_value?: unknown; references?: string[] } | undefined {
+  const resources =
+    (plan.json.configuration as { root_module?: { resources?: { address: string; expressions?: unknown }[] } } | undefined)?.root_module
+      ?.resources ?? [];
   let node: unknown = resources.find((r) => r.address === address)?.expressions;
   for (const step of attributePath) {
     if (node === undefined || node === null || typeof node !== 'object') return undefined;

@@ -16,7 +16,10 @@ export interface PlanStackOptions extends PlanOptions {
   readonly lockFile?: LockFileOption;
   /** Project folder holding the committed `.terraform.lock.hcl`. */
   readonly projectDir?: string;
-  /** Run `terraform validate` before planning (another provider start, ~1-2 s here; `plan` reports invalid configuration itself). @default false */
+  /**
+   * Run `terraform validate` before planning (another provider start, ~1-2 s here; `plan` reports invalid configuration itself).
+   * @default false
+   */
   readonly validate?: boolean;
   /**
    * Read the plan file with `terraform show -json` (attribute values, before/after). false: only the
@@ -44,7 +47,12 @@ export function projectLockFile(projectDir: string, mode: LockFileOption['mode']
 
 export async function planStack(o: PlanStackOptions): Promise<StackPlan> {
   const lockFile = o.lockFile ?? (o.projectDir ? projectLockFile(o.projectDir) : undefined);
-  const workspace = new TerraformWorkspace(o.setup, { stackDir: o.stackDir, ...(lockFile ? { lockFile } : {}), ...(o.onOutput ? { onOutput: o.onOutput } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+  const workspace = new TerraformWorkspace(o.setup, {
+    stackDir: o.stackDir,
+    ...(lockFile ? { lockFile } : {}),
+    ...(o.onOutput ? { onOutput: o.onOutput } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
   const init = await workspace.init();
   if (o.validate === true) await workspace.validate();
   const saved = await workspace.plan(o);

@@ -39,7 +39,9 @@ export function runProcess(binary: string, args: readonly string[], o: RunOption
       reject(
         new TerraformError(
           'terraform-missing',
-          e.code === 'ENOENT' ? `\`${binary}\` could not be started: it does not exist.` : `\`${binary}\` could not be started: ${e.message}`,
+          e.code === 'ENOENT'
+            ? `\`${binary}\` could not be started: it does not exist.`
+            : `\`${binary}\` could not be started: ${e.message}`,
           'install Terraform (https://developer.hashicorp.com/terraform/install) and make sure `terraform` is on PATH',
         ),
       );

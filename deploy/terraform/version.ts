@@ -58,7 +58,8 @@ export class VersionConstraint {
     const clauses = parts.map((part): Clause => {
       const m = CLAUSE.exec(part);
       const version = m?.[2];
-      if (!m || !version || !VERSION.test(version)) throw new Error(`version constraint "${text}": "${part}" is not an operator and a version (e.g. ">= 5.100")`);
+      if (!m || !version || !VERSION.test(version))
+        throw new Error(`version constraint "${text}": "${part}" is not an operator and a version (e.g. ">= 5.100")`);
       const written = version.replace(/^v/, '').split('-')[0]!.split('.').length;
       return { op: (m[1] ?? '=') as Operator, version: parseVersion(version), parts: written };
     });

@@ -75,7 +75,11 @@ export class TerraformWorkspace {
     this.o = o;
     this.stackDir = path.resolve(o.stackDir);
     if (!fs.existsSync(path.join(this.stackDir, 'cdk.tf.json'))) {
-      throw new TerraformError('command', `${this.stackDir} holds no cdk.tf.json: it is not a synthesized stack folder.`, 'synthesize the app first (tollgate does it in-process; `npx cdktf synth` writes cdktf.out/stacks/<stack>)');
+      throw new TerraformError(
+        'command',
+        `${this.stackDir} holds no cdk.tf.json: it is not a synthesized stack folder.`,
+        'synthesize the app first (tollgate does it in-process; `npx cdktf synth` writes cdktf.out/stacks/<stack>)',
+      );
     }
   }
 
@@ -88,7 +92,12 @@ export class TerraformWorkspace {
     if (lock) {
       const placed = placeLockFile(lock, this.stackDir);
       if (!placed && lock.mode === 'readonly') {
-        throw new TerraformError('lock-file', `The dependency lock file ${lock.path} does not exist, and init may not create it (read-only lock file).`, `create it once: run tollgate's init with the lock file in update mode (or \`terraform init\` in the stack folder and copy ${LOCK_FILE_NAME} to ${lock.path}), then commit it`);
+        throw new TerraformError(
+          'lock-file',
+          `The dependency lock file ${lock.path} does not exist, and init may not create it (read-only lock file).`,
+          `create it once: run tollgate's init with the lock file in update mode (or \`terraform ` +
+            `init\` in the stack folder and copy ${LOCK_FILE_NAME} to ${lock.path}), then commit it`,
+        );
       }
     }
     const args = ['init', '-input=false', '-json', '-no-color'];
@@ -113,7 +122,13 @@ export class TerraformWorkspace {
     const diagnostics = (doc.diagnostics ?? []).map(toDiagnostic).filter((d): d is Diagnostic => d !== undefined);
     if (doc.valid !== true) {
       const errors = diagnostics.filter((d) => d.severity === 'error');
-      throw new TerraformError('command', `terraform validate found ${errors.length} error(s) in ${path.join(this.stackDir, 'cdk.tf.json')}.`, 'fix the stack code or the configuration that produced these values; an attribute the provider does not know may need a newer hashicorp/aws (see docs/terraform.md)', errors.map(formatDiagnostic).join('\n'));
+      throw new TerraformError(
+        'command',
+        `terraform validate found ${errors.length} error(s) in ${path.join(this.stackDir, 'cdk.tf.json')}.`,
+        'fix the stack code or the configuration that produced these values; an attribute ' +
+          'the provider does not know may need a newer hashicorp/aws (see docs/terraform.md)',
+        errors.map(formatDiagnostic).join('\n'),
+      );
     }
     return diagnostics;
   }
@@ -124,7 +139,12 @@ export class TerraformWorkspace {
    */
   async plan(o: PlanOptions = {}): Promise<SavedPlan> {
     if (o.offline && this.backend() === 'cloud') {
-      throw new TerraformError('command', `${this.stackDir} keeps its state in Terraform Cloud, where plans run remotely with the workspace's own credentials: an offline plan is not possible there.`, 'unset TF_CLOUD_ORGANIZATION and TF_WORKSPACE (local state) for an offline plan, or plan without offline');
+      throw new TerraformError(
+        'command',
+        `${this.stackDir} keeps its state in Terraform Cloud, where plans run remotely ` +
+          `with the workspace's own credentials: an offline plan is not possible there.`,
+        'unset TF_CLOUD_ORGANIZATION and TF_WORKSPACE (local state) for an offline plan, or plan without offline',
+      );
     }
     const file = path.resolve(this.stackDir, o.out ?? PLAN_FILE_NAME);
     fs.rmSync(file, { force: true });
@@ -137,15 +157,31 @@ export class TerraformWorkspace {
     if (o.offline) writeOfflineOverride(this.stackDir, o.offline);
     let res: RunResult;
     try {
-      res = await this.run(args, o.offline ? offlineEnvironment(this.setup.env) : this.setup.env, json ? jsonMessages(this.o.onOutput) : this.o.onOutput);
+      res = await this.run(
+        args,
+        o.offline ? offlineEnvironment(this.setup.env) : this.setup.env,
+        json ? jsonMessages(this.o.onOutput) : this.o.onOutput,
+      );
     } finally {
       if (o.offline) removeOfflineOverride(this.stackDir);
     }
     const events = json ? parsePlanEvents(res.stdout) : undefined;
     if (res.code !== 0) {
-      throw this.commandError('plan', events?.errors.length ? { ...res, stdout: events.errors.map((e) => `Error: ${e}`).join('\n'), stderr: res.stderr } : res, o.offline ? 'an offline plan cannot refresh objects that exist in a state; plan a stack without state, pass refresh: false, or give endpoints of a local AWS stand-in' : 'see the Terraform error above: credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID), permissions or a configuration value');
+      throw this.commandError(
+        'plan',
+        events?.errors.length ? { ...res, stdout: events.errors.map((e) => `Error: ${e}`).join('\n'), stderr: res.stderr } : res,
+        o.offline
+          ? 'an offline plan cannot refresh objects that exist in a state; plan a stack ' +
+              'without state, pass refresh: false, or give endpoints of a local AWS stand-in'
+          : 'see the Terraform error above: credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID), permissions or a configuration value',
+      );
     }
-    if (!fs.existsSync(file)) throw this.commandError('plan', res, 'Terraform reported success but wrote no plan file; check that nothing (TF_CLI_ARGS_plan) changes the plan command');
+    if (!fs.existsSync(file))
+      throw this.commandError(
+        'plan',
+        res,
+        'Terraform reported success but wrote no plan file; check that nothing (TF_CLI_ARGS_plan) changes the plan command',
+      );
     const cloudRun = readCloudPlanBookmark(file);
     return { file, offline: o.offline !== undefined, ...(cloudRun ? { cloudRun } : {}), ...(events ? { events } : {}) };
   }
@@ -157,7 +193,13 @@ export class TerraformWorkspace {
     if (res.code !== 0) {
       if (saved.cloudRun) {
         const { runId, hostname } = saved.cloudRun;
-        throw new TerraformError('cloud-plan-json', `Terraform Cloud planned run ${runId} on ${hostname}, but its JSON plan could not be read.`, `give the token (TF_TOKEN_${hostname.replace(/\./g, '_')} or \`terraform login\`) permission to read runs' JSON plans on the workspace (workspace admin), or review run ${runId} in the ${hostname} UI and apply it there`, outputTail(res.stderr || res.stdout));
+        throw new TerraformError(
+          'cloud-plan-json',
+          `Terraform Cloud planned run ${runId} on ${hostname}, but its JSON plan could not be read.`,
+          `give the token (TF_TOKEN_${hostname.replace(/\./g, '_')} or \`terraform login\`) permission to read runs' JSON ` +
+            `plans on the workspace (workspace admin), or review run ${runId} in the ${hostname} UI and apply it there`,
+          outputTail(res.stderr || res.stdout),
+        );
       }
       throw this.commandError('show', res, 'the plan file may come from another Terraform version or stack folder: plan again');
     }
@@ -167,10 +209,16 @@ export class TerraformWorkspace {
   /** `terraform apply PLANFILE`: exactly the saved plan, no new plan and no prompt (the file is the approval). */
   async apply(plan: SavedPlan | string): Promise<void> {
     const file = typeof plan === 'string' ? plan : plan.file;
-    if (!fs.existsSync(file)) throw new TerraformError('command', `The plan file ${file} does not exist.`, 'plan again and apply the file that plan wrote');
+    if (!fs.existsSync(file))
+      throw new TerraformError('command', `The plan file ${file} does not exist.`, 'plan again and apply the file that plan wrote');
     const res = await this.run(['apply', '-input=false', '-no-color', '-auto-approve', file], this.setup.env);
     if (res.code !== 0) {
-      throw this.commandError('apply', res, 'if Terraform says the plan is stale, the state changed since the plan: plan again and review it; otherwise fix the error above and rerun (Terraform resumes from its state)');
+      throw this.commandError(
+        'apply',
+        res,
+        'if Terraform says the plan is stale, the state changed since the plan: plan again and ' +
+          'review it; otherwise fix the error above and rerun (Terraform resumes from its state)',
+      );
     }
   }
 
@@ -184,7 +232,9 @@ export class TerraformWorkspace {
   private selectedAwsVersion(): string | undefined {
     const file = path.join(this.stackDir, LOCK_FILE_NAME);
     if (!fs.existsSync(file)) return undefined;
-    return /provider\s+"registry\.terraform\.io\/hashicorp\/aws"\s*\{[^}]*?\bversion\s*=\s*"([^"]+)"/.exec(fs.readFileSync(file, 'utf8'))?.[1];
+    return /provider\s+"registry\.terraform\.io\/hashicorp\/aws"\s*\{[^}]*?\bversion\s*=\s*"([^"]+)"/.exec(
+      fs.readFileSync(file, 'utf8'),
+    )?.[1];
   }
 
   private run(args: string[], env: NodeJS.ProcessEnv, onOutput = this.o.onOutput): Promise<RunResult> {
@@ -192,7 +242,12 @@ export class TerraformWorkspace {
   }
 
   private commandError(command: string, res: RunResult, fix: string): TerraformError {
-    return new TerraformError('command', `\`terraform ${command}\` failed in ${this.stackDir}${res.code === null ? ' (killed)' : ` with exit code ${res.code}`}.`, fix, outputTail(`${res.stdout}\n${res.stderr}`) || undefined);
+    return new TerraformError(
+      'command',
+      `\`terraform ${command}\` failed in ${this.stackDir}${res.code === null ? ' (killed)' : ` with exit code ${res.code}`}.`,
+      fix,
+      outputTail(`${res.stdout}\n${res.stderr}`) || undefined,
+    );
   }
 
   private initError(res: RunResult, diagnostics: Diagnostic[]): TerraformError {
@@ -200,18 +255,37 @@ export class TerraformWorkspace {
     const detail = errors.length ? errors.map(formatDiagnostic).join('\n') : outputTail(`${res.stdout}\n${res.stderr}`);
     const text = errors.map((d) => `${d.summary}\n${d.detail ?? ''}`).join('\n');
     const mirror = this.setup.mirror;
-    const source = mirror ? `the provider mirror ${mirror.path} (from ${mirror.source}, holding hashicorp/aws ${mirror.awsVersions.join(', ')})` : 'the Terraform registry (registry.terraform.io)';
+    const source = mirror
+      ? `the provider mirror ${mirror.path} (from ${mirror.source}, holding hashicorp/aws ${mirror.awsVersions.join(', ')})`
+      : 'the Terraform registry (registry.terraform.io)';
     const lockPath = this.o.lockFile?.path ?? path.join(this.stackDir, LOCK_FILE_NAME);
     if (/dependency lock file|checksum|lock file|previously-selected version/i.test(text)) {
-      return new TerraformError('lock-file', `terraform init: the provider does not match the dependency lock file ${lockPath}.`, `if the constraint or the mirror changed on purpose, update the lock file (init with the lock file in update mode, or \`terraform init -upgrade\`) and commit it; for another platform's checksums run \`terraform providers lock -platform=linux_amd64 -platform=darwin_arm64\` in the stack folder with registry access (docs/terraform.md)`, detail);
+      return new TerraformError(
+        'lock-file',
+        `terraform init: the provider does not match the dependency lock file ${lockPath}.`,
+        `if the constraint or the mirror changed on purpose, update the lock file (init with the lock file in update mode, or ` +
+          `\`terraform init -upgrade\`) and commit it; for another platform's checksums run \`terraform providers lock ` +
+          `-platform=linux_amd64 -platform=darwin_arm64\` in the stack folder with registry access (docs/terraform.md)`,
+        detail,
+      );
     }
     if (/provider/i.test(errors.map((d) => d.summary).join('\n')) || /registry\.terraform\.io\/hashicorp\/aws|hashicorp\/aws/.test(text)) {
       const fix = mirror
-        ? `put a version that satisfies the stack's constraint into ${mirror.path} (\`terraform providers mirror ${mirror.path}\` on a machine with registry access), point ${MIRROR_VARIABLE} at another mirror, or set TOLLGATE_AWS_PROVIDER_VERSION to a constraint the mirror satisfies`
-        : `allow access to registry.terraform.io (or a network_mirror in your Terraform CLI configuration), or point ${MIRROR_VARIABLE} at a filesystem mirror (layout registry.terraform.io/hashicorp/aws/<version>/<os>_<arch>/; \`terraform providers mirror DIR\` creates one)`;
+        ? `put a version that satisfies the stack's constraint into ${mirror.path} (\`terraform providers mirror ${mirror.path}\` on a ` +
+          `machine with registry access), point ${MIRROR_VARIABLE} at another mirror, ` +
+          `or set TOLLGATE_AWS_PROVIDER_VERSION to a constraint the mirror satisfies`
+        : `allow access to registry.terraform.io (or a network_mirror in your Terraform CLI configuration), or ` +
+          `point ${MIRROR_VARIABLE} at a filesystem mirror (layout ` +
+          `registry.terraform.io/hashicorp/aws/<version>/<os>_<arch>/; \`terraform providers mirror DIR\` creates one)`;
       return new TerraformError('provider-install', `terraform init could not install hashicorp/aws from ${source}.`, fix, detail);
     }
-    return new TerraformError('init', `terraform init failed in ${this.stackDir}.`, 'see Terraform\'s error above: for the backend check TOLLGATE_STATE_DIR (local state) or TF_CLOUD_ORGANIZATION, TF_WORKSPACE and TF_TOKEN_app_terraform_io (Terraform Cloud)', detail);
+    return new TerraformError(
+      'init',
+      `terraform init failed in ${this.stackDir}.`,
+      "see Terraform's error above: for the backend check TOLLGATE_STATE_DIR (local state) or " +
+        'TF_CLOUD_ORGANIZATION, TF_WORKSPACE and TF_TOKEN_app_terraform_io (Terraform Cloud)',
+      detail,
+    );
   }
 }
 
@@ -255,12 +329,21 @@ export function jsonDiagnostics(stdout: string): Diagnostic[] {
 }
 
 function toDiagnostic(raw: unknown): Diagnostic | undefined {
-  const d = raw as { severity?: unknown; summary?: unknown; detail?: unknown; range?: { filename?: string; start?: { line?: number } } } | undefined;
+  const d = raw as
+    { severity?: unknown; summary?: unknown; detail?: unknown; range?: { filename?: string; start?: { line?: number } } } | undefined;
   if (!d || (d.severity !== 'error' && d.severity !== 'warning') || typeof d.summary !== 'string') return undefined;
   const where = d.range?.filename ? `${d.range.filename}${d.range.start?.line ? `:${d.range.start.line}` : ''}` : undefined;
-  return { severity: d.severity, summary: d.summary, ...(typeof d.detail === 'string' && d.detail ? { detail: d.detail } : {}), ...(where ? { where } : {}) };
+  return {
+    severity: d.severity,
+    summary: d.summary,
+    ...(typeof d.detail === 'string' && d.detail ? { detail: d.detail } : {}),
+    ...(where ? { where } : {}),
+  };
 }
 
 function formatDiagnostic(d: Diagnostic): string {
-  return `${d.severity === 'error' ? 'Error' : 'Warning'}: ${d.summary}${d.where ? ` (${d.where})` : ''}${d.detail ? `\n  ${d.detail.trim().replace(/\n/g, '\n  ')}` : ''}`;
+  return (
+    `${d.severity === 'error' ? 'Error' : 'Warning'}: ${d.summary}${d.where ? ` (${d.where})` : ''}` +
+    (d.detail ? `\n  ${d.detail.trim().replace(/\n/g, '\n  ')}` : '')
+  );
 }

@@ -15,7 +15,10 @@ describe('the quick-start setup, built by hand in the local Asgardeo', () => {
     ids = await buildQuickStartSetup(asgardeo);
     const response = await fetch(`${asgardeo.baseUrl}/t/pharmacy/oauth2/token`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${asgardeo.admin.clientId}:${asgardeo.admin.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${asgardeo.admin.clientId}:${asgardeo.admin.clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: 'grant_type=client_credentials&scope=SYSTEM',
     });
     token = ((await response.json()) as { access_token: string }).access_token;
@@ -30,7 +33,10 @@ describe('the quick-start setup, built by hand in the local Asgardeo', () => {
   }
 
   it('made every object with the management API, writing nothing else', () => {
-    const writes = asgardeo.requests.entries().filter((e) => e.write).map((e) => `${e.method} ${e.path.replace(/[0-9a-f-]{36}/g, '{id}')} ${e.status}`);
+    const writes = asgardeo.requests
+      .entries()
+      .filter((e) => e.write)
+      .map((e) => `${e.method} ${e.path.replace(/[0-9a-f-]{36}/g, '{id}')} ${e.status}`);
     expect(writes).toEqual([
       'POST /t/pharmacy/api/server/v1/api-resources 201',
       'POST /t/pharmacy/api/server/v1/applications 201',
@@ -53,9 +59,15 @@ describe('the quick-start setup, built by hand in the local Asgardeo', () => {
     const oidc = await get(`/api/server/v1/applications/${ids.appId}/inbound-protocols/oidc`);
     expect(oidc.accessToken.type).toBe('Default');
     expect(oidc.idToken.audience).toEqual([]);
-    expect(oidc).toMatchObject({ publicClient: true, grantTypes: ['authorization_code', 'refresh_token'], callbackURLs: [QUICK_START.app.callbackUrl] });
+    expect(oidc).toMatchObject({
+      publicClient: true,
+      grantTypes: ['authorization_code', 'refresh_token'],
+      callbackURLs: [QUICK_START.app.callbackUrl],
+    });
     const authorized = await get(`/api/server/v1/applications/${ids.appId}/authorized-apis`);
-    expect(authorized).toEqual([expect.objectContaining({ id: ids.apiResourceId, authorizedScopes: [expect.objectContaining({ name: QUICK_START.scope.name })] })]);
+    expect(authorized).toEqual([
+      expect.objectContaining({ id: ids.apiResourceId, authorizedScopes: [expect.objectContaining({ name: QUICK_START.scope.name })] }),
+    ]);
   });
 
   it('the role grants the scope to Kim, an organization role', async () => {

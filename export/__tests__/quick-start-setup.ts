@@ -118,7 +118,9 @@ export async function buildQuickStartSetup(asgardeo: LocalAsgardeo): Promise<Qui
   const otherApp = await api.send('POST', '/api/server/v1/applications', 201, {
     name: QUICK_START.unrelated.app,
     templateId: 'm2m-application',
-    inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'], accessToken: { type: 'JWT', applicationAccessTokenExpiryInSeconds: 3600 } } },
+    inboundProtocolConfiguration: {
+      oidc: { grantTypes: ['client_credentials'], accessToken: { type: 'JWT', applicationAccessTokenExpiryInSeconds: 3600 } },
+    },
   });
   await api.send('POST', `/api/server/v1/applications/${lastPathSegment(otherApp.location)}/authorized-apis`, 200, {
     id: String(other.body.id),
@@ -165,7 +167,14 @@ export function expectedQuickStartExport(organization: string): ExportedSetup {
         audience: { type: 'organization' },
         scopes: [QUICK_START.scope.name],
         otherScopes: [],
-        users: [{ userName: QUICK_START.user.userName, email: QUICK_START.user.userName, givenName: QUICK_START.user.givenName, familyName: QUICK_START.user.familyName }],
+        users: [
+          {
+            userName: QUICK_START.user.userName,
+            email: QUICK_START.user.userName,
+            givenName: QUICK_START.user.givenName,
+            familyName: QUICK_START.user.familyName,
+          },
+        ],
       },
     ],
   };
@@ -188,7 +197,10 @@ class ManagementCalls {
     const { clientId, clientSecret } = this.asgardeo.admin;
     const response = await fetch(this.url('/oauth2/token'), {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'SYSTEM' }).toString(),
     });
     if (response.status !== 200) throw new Error(`admin token: HTTP ${response.status} ${await response.text()}`);

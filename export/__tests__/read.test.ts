@@ -33,10 +33,22 @@ describe('readExportedSetup (local Asgardeo)', () => {
     // (applications: at most 30 a page; roles: at most 100).
     const post = await adminSender(la);
     for (let i = 0; i < 31; i++) {
-      await post('/api/server/v1/applications', { name: `filler-app-${i}`, templateId: 'm2m-application', inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'] } } });
+      await post('/api/server/v1/applications', {
+        name: `filler-app-${i}`,
+        templateId: 'm2m-application',
+        inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'] } },
+      });
     }
     for (let i = 0; i < 101; i++) {
-      await post('/scim2/v2/Roles', { schemas: ['urn:ietf:params:scim:schemas:extension:2.0:Role'], displayName: `filler-role-${i}`, audience: { type: 'organization' } }, 'application/scim+json');
+      await post(
+        '/scim2/v2/Roles',
+        {
+          schemas: ['urn:ietf:params:scim:schemas:extension:2.0:Role'],
+          displayName: `filler-role-${i}`,
+          audience: { type: 'organization' },
+        },
+        'application/scim+json',
+      );
     }
     await buildQuickStartSetup(la);
   });
@@ -63,7 +75,12 @@ describe('readExportedSetup (local Asgardeo)', () => {
     await expect(read('nothing')).rejects.toThrow(/no API resource has the identifier or name "nothing"[\s\S]*"Pharmacy User API"/);
     const other = (await read(QUICK_START.unrelated.identifier)).setup;
     expect(other.applications.map((a) => a.name)).toEqual([QUICK_START.unrelated.app]);
-    expect(other.applications[0]).toMatchObject({ accessTokenType: 'JWT', publicClient: false, grantTypes: ['client_credentials'], audience: [] });
+    expect(other.applications[0]).toMatchObject({
+      accessTokenType: 'JWT',
+      publicClient: false,
+      grantTypes: ['client_credentials'],
+      audience: [],
+    });
     expect(other.roles).toEqual([]);
   });
 });

@@ -39,7 +39,9 @@ async function messageFor(event: unknown): Promise<string> {
 describe('handler', () => {
   it('greets by the given_name claim first, as a user token from Asgardeo carries it', async () => {
     expect(
-      await messageFor(eventWith({ given_name: 'Kim', name: 'Kim Henry', preferred_username: 'kim', email: 'kim@gmail.com', aut: 'APPLICATION_USER' })),
+      await messageFor(
+        eventWith({ given_name: 'Kim', name: 'Kim Henry', preferred_username: 'kim', email: 'kim@gmail.com', aut: 'APPLICATION_USER' }),
+      ),
     ).toBe('Welcome Kim!');
   });
 

@@ -12,7 +12,8 @@ import { REPO_ROOT } from './support';
  */
 const unavailable = terraformUnavailableReason();
 if (unavailable) {
-  if (process.env.TOLLGATE_TERRAFORM_TESTS === 'required') throw new Error(`real-Terraform npm start test required but cannot run: ${unavailable}`);
+  if (process.env.TOLLGATE_TERRAFORM_TESTS === 'required')
+    throw new Error(`real-Terraform npm start test required but cannot run: ${unavailable}`);
   console.warn(`real-Terraform npm start test skipped: ${unavailable}.`);
 }
 const testWithTerraform = unavailable ? test.skip : test;
@@ -34,7 +35,11 @@ function npmStartOnce(env: NodeJS.ProcessEnv): Promise<{ code: number | null; st
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-npm-start-tf-'));
   outdirs.push(outdir);
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['start', '--', '--once', '--asgardeo-port', '0', '--outdir', outdir], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['start', '--', '--once', '--asgardeo-port', '0', '--outdir', outdir], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -48,32 +53,46 @@ function npmStartOnce(env: NodeJS.ProcessEnv): Promise<{ code: number | null; st
   });
 }
 
-testWithTerraform('npm start -- --once deploys through real Terraform, passes every check and destroys at exit', async () => {
-  const { code, stdout, stderr, outdir } = await npmStartOnce(cleanEnv({ TOLLGATE_TF_PROVIDER_MIRROR: process.env.TOLLGATE_TF_PROVIDER_MIRROR }));
-  if (code !== 0) throw new Error(`npm start exited ${code}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
-  expect(stdout).toMatch(/AWS side: real Terraform 1\.\d+\.\d+ with hashicorp\/aws 5\.100\.0 from .* deploys the stack to the local AWS control plane/);
-  expect(stdout).toContain('terraform: Apply complete! Resources: 15 added, 0 changed, 0 destroyed.');
-  expect(stdout).toContain('What was checked (9 of 9 passed)');
-  expect(stdout).toMatch(/Sandbox ready in \d+\.\d\d s \(\d+\.\d\d s from process start\): http:\/\/127\.0\.0\.1:\d+\/dev/);
-  // The outputs file holds Terraform's outputs: the control plane's API id, the gateway's URL as its endpoint.
-  const outputs = JSON.parse(fs.readFileSync(path.join(outdir, 'pharmacy-user-api-dev.outputs.json'), 'utf8'))['pharmacy-user-api-dev'];
-  expect(outputs.api_id).toMatch(/^[a-z0-9]{10}$/);
-  expect(outputs.stage_invoke_url).toBe(`${outputs.api_endpoint}/dev`);
-  expect(outputs.api_endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-  // Exit destroys through Terraform; the state is empty afterwards.
-  expect(stdout).toContain('terraform: Apply complete! Resources: 0 added, 0 changed, 15 destroyed.');
-  const state = JSON.parse(fs.readFileSync(path.join(outdir, 'cdktf.out', 'terraform.pharmacy-user-api-dev.tfstate'), 'utf8')) as { resources: unknown[] };
-  expect(state.resources).toEqual([]);
-}, 300_000);
+testWithTerraform(
+  'npm start -- --once deploys through real Terraform, passes every check and destroys at exit',
+  async () => {
+    const { code, stdout, stderr, outdir } = await npmStartOnce(
+      cleanEnv({ TOLLGATE_TF_PROVIDER_MIRROR: process.env.TOLLGATE_TF_PROVIDER_MIRROR }),
+    );
+    if (code !== 0) throw new Error(`npm start exited ${code}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
+    expect(stdout).toMatch(
+      /AWS side: real Terraform 1\.\d+\.\d+ with hashicorp\/aws 5\.100\.0 from .* deploys the stack to the local AWS control plane/,
+    );
+    expect(stdout).toContain('terraform: Apply complete! Resources: 15 added, 0 changed, 0 destroyed.');
+    expect(stdout).toContain('What was checked (9 of 9 passed)');
+    expect(stdout).toMatch(/Sandbox ready in \d+\.\d\d s \(\d+\.\d\d s from process start\): http:\/\/127\.0\.0\.1:\d+\/dev/);
+    // The outputs file holds Terraform's outputs: the control plane's API id, the gateway's URL as its endpoint.
+    const outputs = JSON.parse(fs.readFileSync(path.join(outdir, 'pharmacy-user-api-dev.outputs.json'), 'utf8'))['pharmacy-user-api-dev'];
+    expect(outputs.api_id).toMatch(/^[a-z0-9]{10}$/);
+    expect(outputs.stage_invoke_url).toBe(`${outputs.api_endpoint}/dev`);
+    expect(outputs.api_endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // Exit destroys through Terraform; the state is empty afterwards.
+    expect(stdout).toContain('terraform: Apply complete! Resources: 0 added, 0 changed, 15 destroyed.');
+    const state = JSON.parse(fs.readFileSync(path.join(outdir, 'cdktf.out', 'terraform.pharmacy-user-api-dev.tfstate'), 'utf8')) as {
+      resources: unknown[];
+    };
+    expect(state.resources).toEqual([]);
+  },
+  300_000,
+);
 
 test('without terraform on PATH, npm start -- --once runs the fallback and says why', async () => {
   const withoutTerraform = (process.env.PATH ?? '')
     .split(path.delimiter)
     .filter((dir) => dir && !fs.existsSync(path.join(dir, 'terraform')))
     .join(path.delimiter);
-  const { code, stdout, stderr, outdir } = await npmStartOnce(cleanEnv({ PATH: withoutTerraform, TOLLGATE_TF_PROVIDER_MIRROR: process.env.TOLLGATE_TF_PROVIDER_MIRROR }));
+  const { code, stdout, stderr, outdir } = await npmStartOnce(
+    cleanEnv({ PATH: withoutTerraform, TOLLGATE_TF_PROVIDER_MIRROR: process.env.TOLLGATE_TF_PROVIDER_MIRROR }),
+  );
   if (code !== 0) throw new Error(`npm start exited ${code}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
-  expect(stdout).toContain('AWS side: the local gateway serves the synthesized stack (cdk.tf.json) without Terraform, because terraform is not on PATH;');
+  expect(stdout).toContain(
+    'AWS side: the local gateway serves the synthesized stack (cdk.tf.json) without Terraform, because terraform is not on PATH;',
+  );
   expect(stdout).not.toContain('terraform: Apply complete');
   expect(stdout).toContain('What was checked (9 of 9 passed)');
   expect(fs.existsSync(path.join(outdir, 'cdktf.out', 'stacks', 'pharmacy-user-api-dev', 'local_aws_override.tf.json'))).toBe(false);

@@ -46,8 +46,12 @@ test('npm start -- --once runs the tutorial flow on the example and exits 0', as
   expect(stdout).toContain('creating application pharmacy-reader');
   // 9 client checks, then the example's users: Kim greeted by name, Lee (no role) refused.
   expect(stdout).toContain('What was checked (15 of 15 passed)');
-  expect(stdout).toContain('✓ GET /user    kim@gmail.com through pharmacy-demo (role grants get_pharmacy_user): 200 {"message":"Welcome Kim!"}');
-  expect(stdout).toContain('✓ GET /user    lee@example.com through pharmacy-demo (no role grants get_pharmacy_user): 403 {"message":"Forbidden"}');
+  expect(stdout).toContain(
+    '✓ GET /user    kim@gmail.com through pharmacy-demo (role grants get_pharmacy_user): 200 {"message":"Welcome Kim!"}',
+  );
+  expect(stdout).toContain(
+    '✓ GET /user    lee@example.com through pharmacy-demo (no role grants get_pharmacy_user): 403 {"message":"Forbidden"}',
+  );
   expect(stdout).toMatch(/User flow kim@gmail\.com: app-native sign-in \d+ ms, then the API calls \d+ ms/);
   // Each generated password appears exactly once in the whole output.
   const kimPassword = /Test user kim@gmail\.com: password (\S+) /.exec(stdout)![1]!;
@@ -58,5 +62,7 @@ test('npm start -- --once runs the tutorial flow on the example and exits 0', as
   expect(stdout).toMatch(/Sandbox ready in \d+\.\d\d s \(\d+\.\d\d s from process start\): http:\/\/127\.0\.0\.1:\d+\/dev/);
   // The synthesized stack went to the folder asked for, not to cdktf.out.
   expect(fs.existsSync(path.join(outdir, 'cdktf.out', 'stacks', 'pharmacy-user-api-dev', 'cdk.tf.json'))).toBe(true);
-  expect(JSON.parse(fs.readFileSync(path.join(outdir, 'pharmacy-user-api-dev.outputs.json'), 'utf8'))['pharmacy-user-api-dev'].issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/t\/pharmacy\/oauth2\/token$/);
+  expect(
+    JSON.parse(fs.readFileSync(path.join(outdir, 'pharmacy-user-api-dev.outputs.json'), 'utf8'))['pharmacy-user-api-dev'].issuer,
+  ).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/t\/pharmacy\/oauth2\/token$/);
 }, 120_000);

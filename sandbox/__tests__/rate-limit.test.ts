@@ -6,7 +6,7 @@ import { startAsgardeoOnPreferredPort } from '../local';
  * family, so every sandbox run exercises the reconciler's pacing. The 201 requests go out at once:
  * far inside one minute's window.
  */
-test('npm start\'s local Asgardeo answers the 201st request of a minute in one family with 429; other families keep their own count', async () => {
+test("npm start's local Asgardeo answers the 201st request of a minute in one family with 429; other families keep their own count", async () => {
   expect(SANDBOX_RATE_LIMIT_PER_MINUTE).toBe(200);
   const { asgardeo } = await startAsgardeoOnPreferredPort('pharmacy', 0);
   try {

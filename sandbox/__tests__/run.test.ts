@@ -41,7 +41,12 @@ test('serving: the printed commands work against the running sandbox, and everyt
           .split(' ')
           .map((kv) => kv.split('=') as [string, string]),
       );
-      expect(env).toEqual({ TOLLGATE_TARGET: 'local', ASGARDEO_BASE_URL: sandbox.asgardeo.baseUrl, ASGARDEO_CLIENT_ID: sandbox.asgardeo.admin.clientId, ASGARDEO_CLIENT_SECRET: sandbox.asgardeo.admin.clientSecret });
+      expect(env).toEqual({
+        TOLLGATE_TARGET: 'local',
+        ASGARDEO_BASE_URL: sandbox.asgardeo.baseUrl,
+        ASGARDEO_CLIENT_ID: sandbox.asgardeo.admin.clientId,
+        ASGARDEO_CLIENT_SECRET: sandbox.asgardeo.admin.clientSecret,
+      });
       expect(printed).toContain('throwaway');
 
       // TOKEN_PHARMACY_READER=$(npm run -s tollgate -- token --client pharmacy-reader --config <file>)
@@ -55,8 +60,12 @@ test('serving: the printed commands work against the running sandbox, and everyt
       // The curl lines name the URL and the answer to expect.
       const curls = printed.split('\n').filter((l) => l.trim().startsWith('curl -i '));
       expect(curls).toContain(`  curl -i ${stage}/user   # GET /user: 401 without a token`);
-      expect(curls).toContain(`  curl -i -H "Authorization: Bearer $TOKEN_PHARMACY_READER" ${stage}/user   # 2xx: pharmacy-reader holds get_pharmacy_user`);
-      expect(curls).toContain(`  curl -i -H "Authorization: Bearer $TOKEN_PHARMACY_ADMIN" ${stage}/user   # 403: pharmacy-admin lacks get_pharmacy_user`);
+      expect(curls).toContain(
+        `  curl -i -H "Authorization: Bearer $TOKEN_PHARMACY_READER" ${stage}/user   # 2xx: pharmacy-reader holds get_pharmacy_user`,
+      );
+      expect(curls).toContain(
+        `  curl -i -H "Authorization: Bearer $TOKEN_PHARMACY_ADMIN" ${stage}/user   # 403: pharmacy-admin lacks get_pharmacy_user`,
+      );
       expect((await fetch(`${stage}/user`)).status).toBe(401);
       expect((await fetch(`${stage}/user`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     },

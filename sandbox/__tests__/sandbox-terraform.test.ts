@@ -14,7 +14,8 @@ import { FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './support';
  */
 const unavailable = terraformUnavailableReason();
 if (unavailable) {
-  if (process.env.TOLLGATE_TERRAFORM_TESTS === 'required') throw new Error(`real-Terraform sandbox tests required but cannot run: ${unavailable}`);
+  if (process.env.TOLLGATE_TERRAFORM_TESTS === 'required')
+    throw new Error(`real-Terraform sandbox tests required but cannot run: ${unavailable}`);
   console.warn(`real-Terraform sandbox tests skipped: ${unavailable}.`);
 }
 const describeWithTerraform = unavailable ? describe.skip : describe;
@@ -44,21 +45,28 @@ describeWithTerraform('the sandbox through real Terraform and the local AWS cont
 
   function call(method: string, authorization?: string): Promise<{ status: number; challenge?: string }> {
     return new Promise((resolve, reject) => {
-      const req = http.request(`${sandbox!.stageInvokeUrl}/user`, { method, headers: authorization ? { authorization } : {}, agent: false }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, challenge: res.headers['www-authenticate'] as string | undefined }));
-      });
+      const req = http.request(
+        `${sandbox!.stageInvokeUrl}/user`,
+        { method, headers: authorization ? { authorization } : {}, agent: false },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, challenge: res.headers['www-authenticate'] as string | undefined }));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
   }
-  const tokenOf = async (client: string) => (await requestClientToken({ config: sandbox!.config, credentials: sandbox!.asgardeo.admin, client })).accessToken;
+  const tokenOf = async (client: string) =>
+    (await requestClientToken({ config: sandbox!.config, credentials: sandbox!.asgardeo.admin, client })).accessToken;
   const stateFile = () => path.join(configs.outdir, 'cdktf.out', `terraform.${sandbox!.config.stackName}.tfstate`);
 
   test('says it runs the real path, deploys through Terraform and passes every smoke check against what was deployed', () => {
     const s = sandbox!;
     expect(s.awsPath).toBe('terraform');
-    expect(written).toMatch(/AWS side: real Terraform 1\.\d+\.\d+ with hashicorp\/aws 5\.100\.0 from \S+ \(\S+\) deploys the stack to the local AWS control plane/);
+    expect(written).toMatch(
+      /AWS side: real Terraform 1\.\d+\.\d+ with hashicorp\/aws 5\.100\.0 from \S+ \(\S+\) deploys the stack to the local AWS control plane/,
+    );
     expect(written).toContain('terraform: Apply complete! Resources: 15 added, 0 changed, 0 destroyed.');
     expect(s.result.steps.map((x) => `${x.step}:${x.status}`)).toEqual(['preflight:done', 'aws:done', 'asgardeo:done', 'smoke:done']);
     expect(s.result.smoke!.checks).toHaveLength(9);

@@ -18,7 +18,14 @@ let written = '';
 
 beforeAll(async () => {
   configs = new SandboxConfigs();
-  sandbox = await startSandbox({ configFile: configs.write(), cwd: REPO_ROOT, asgardeoPort: 0, outdir: configs.outdir, write: (t) => (written += t), smokeOptions: FAST_SMOKE });
+  sandbox = await startSandbox({
+    configFile: configs.write(),
+    cwd: REPO_ROOT,
+    asgardeoPort: 0,
+    outdir: configs.outdir,
+    write: (t) => (written += t),
+    smokeOptions: FAST_SMOKE,
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -38,12 +45,18 @@ interface Answer {
  */
 function call(method: string, authorization?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${sandbox.stageInvokeUrl}/user`, { method, headers: authorization ? { authorization } : {}, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, challenge: res.headers['www-authenticate'] as string | undefined }));
-    });
+    const req = http.request(
+      `${sandbox.stageInvokeUrl}/user`,
+      { method, headers: authorization ? { authorization } : {}, agent: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body, challenge: res.headers['www-authenticate'] as string | undefined }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -62,7 +75,18 @@ function clientIdOf(client: string): string {
 /** Only `Date` moves: servers, sockets and timers keep real time. */
 function setClock(epochMs: number): void {
   jest.useFakeTimers({
-    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
     now: epochMs,
   });
 }
@@ -76,7 +100,9 @@ const UNAUTHORIZED = { status: 401, body: '{"message":"Unauthorized"}' };
 describe('the pipeline the sandbox ran', () => {
   test('the local Asgardeo ran with the real 200 requests/minute limit, and the pipeline, paced, met no 429', () => {
     expect(sandbox.rateLimitPerMinute).toBe(200);
-    expect(written).toMatch(/Local Asgardeo \(organization "pharmacy"\) at http:\/\/\S+ \(200 requests\/minute per API family, as the real service\)\n/);
+    expect(written).toMatch(
+      /Local Asgardeo \(organization "pharmacy"\) at http:\/\/\S+ \(200 requests\/minute per API family, as the real service\)\n/,
+    );
     const entries = sandbox.asgardeo.requests.entries();
     expect(entries.length).toBeGreaterThan(0);
     expect(entries.filter((e) => e.status === 429)).toEqual([]);
@@ -108,7 +134,12 @@ describe('the event the handler receives', () => {
     expect(event.routeKey).toBe('GET /user');
     expect(event.rawPath).toBe('/dev/user');
     const clientId = clientIdOf('pharmacy-reader');
-    expect(event.authorizer.jwt.claims).toMatchObject({ client_id: clientId, sub: clientId, iss: sandbox.asgardeo.issuer, scope: expect.stringContaining('get_pharmacy_user') });
+    expect(event.authorizer.jwt.claims).toMatchObject({
+      client_id: clientId,
+      sub: clientId,
+      iss: sandbox.asgardeo.issuer,
+      scope: expect.stringContaining('get_pharmacy_user'),
+    });
     // The audience claim lists the API identifier the reconciler registered (the stack's output).
     expect(event.authorizer.jwt.claims.aud).toContain(sandbox.result.outputs.apiIdentifier);
     expect(event.authorizer.jwt.scopes).toContain('get_pharmacy_user');
@@ -132,7 +163,9 @@ describe('the JWT authorizer, through the whole sandbox', () => {
     expect(tampered.challenge).toContain('error="invalid_token"');
 
     const stranger = await generateKeyPair('RS256');
-    const resigned = await new SignJWT({ ...claims, scope: 'get_pharmacy_user' }).setProtectedHeader(decodeProtectedHeader(genuine) as { alg: string }).sign(stranger.privateKey);
+    const resigned = await new SignJWT({ ...claims, scope: 'get_pharmacy_user' })
+      .setProtectedHeader(decodeProtectedHeader(genuine) as { alg: string })
+      .sign(stranger.privateKey);
     expect(await call('GET', `Bearer ${resigned}`)).toMatchObject(UNAUTHORIZED);
     // The genuine token still gets its real answer: only the forgery was refused.
     expect((await call('GET', `Bearer ${genuine}`)).status).toBe(403);
@@ -141,14 +174,22 @@ describe('the JWT authorizer, through the whole sandbox', () => {
   test('an unknown kid is refused', async () => {
     const claims = decodeJwt(await tokenOf('pharmacy-reader'));
     const stranger = await generateKeyPair('RS256');
-    const token = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'not-published-by-asgardeo', typ: 'at+jwt' }).sign(stranger.privateKey);
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'not-published-by-asgardeo', typ: 'at+jwt' })
+      .sign(stranger.privateKey);
     expect(await call('GET', `Bearer ${token}`)).toMatchObject(UNAUTHORIZED);
   });
 
   test('a genuine token of another Asgardeo (wrong issuer) is refused, though its audience and scopes are right', async () => {
     const other = await startLocalAsgardeo({ organization: 'pharmacy' });
     try {
-      const config = loadConfig({ file: sandbox.config.file, env: 'dev', target: 'local', asgardeoBaseUrl: other.baseUrl, environment: {} });
+      const config = loadConfig({
+        file: sandbox.config.file,
+        env: 'dev',
+        target: 'local',
+        asgardeoBaseUrl: other.baseUrl,
+        environment: {},
+      });
       await applyAsgardeo({ config, outputs: { ...sandbox.result.outputs, issuer: other.issuer }, credentials: other.admin });
       const token = await requestClientToken({ config, credentials: other.admin, client: 'pharmacy-reader' });
       const claims = decodeJwt(token.accessToken);
@@ -166,7 +207,10 @@ describe('the JWT authorizer, through the whole sandbox', () => {
     const { clientId, clientSecret } = sandbox.asgardeo.admin;
     const response = await fetch(`${sandbox.asgardeo.baseUrl}/t/${sandbox.asgardeo.organization}/oauth2/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+      },
       body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'internal_application_mgt_view' }),
     });
     const token = ((await response.json()) as { access_token: string }).access_token;
@@ -207,11 +251,15 @@ describe('configuration changes reach the gateway through re-synthesis', () => {
     const url = sandbox.stageInvokeUrl;
 
     const printedBefore = written.length;
-    const result = await sandbox.redeploy({ configFile: configs.write((c) => (routeOf(c, 'GET /user').scopes = ['create_pharmacy_user'])) });
+    const result = await sandbox.redeploy({
+      configFile: configs.write((c) => (routeOf(c, 'GET /user').scopes = ['create_pharmacy_user'])),
+    });
     expect(sandbox.stageInvokeUrl).toBe(url);
     // The re-synthesized Terraform changed exactly the route's scopes.
     const diff = written.slice(printedBefore).split('Terraform changes against the running stack:\n')[1]!.split('\n[1/4]')[0]!;
-    expect(diff).toMatch(/^ {2}~ aws_apigatewayv2_route\.http-api_route-GET-2Fuser_\w+ \(authorization_scopes\)\nPlan: 0 to add, 1 to change, 0 to destroy\.$/);
+    expect(diff).toMatch(
+      /^ {2}~ aws_apigatewayv2_route\.http-api_route-GET-2Fuser_\w+ \(authorization_scopes\)\nPlan: 0 to add, 1 to change, 0 to destroy\.$/,
+    );
     expect(result.smoke!.checks.map((c) => c.caller)).toContain('token of pharmacy-reader (lacks create_pharmacy_user)');
 
     const refused = await call('GET', `Bearer ${reader}`);

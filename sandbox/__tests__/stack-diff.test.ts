@@ -1,6 +1,12 @@
 import { diffStacks, type SynthesizedStack } from '../local';
 
-const route = (scopes: string[], extra: Record<string, unknown> = {}) => ({ '//': { metadata: { path: 'x' } }, route_key: 'GET /user', authorization_type: 'JWT', authorization_scopes: scopes, ...extra });
+const route = (scopes: string[], extra: Record<string, unknown> = {}) => ({
+  '//': { metadata: { path: 'x' } },
+  route_key: 'GET /user',
+  authorization_type: 'JWT',
+  authorization_scopes: scopes,
+  ...extra,
+});
 
 const base = (): SynthesizedStack => ({
   resource: {

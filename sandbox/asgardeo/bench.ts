@@ -32,7 +32,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-async function run(server: LocalAsgardeo, name: string, requests: number, concurrency: number, once: (i: number) => Promise<boolean>): Promise<Result> {
+async function run(
+  server: LocalAsgardeo,
+  name: string,
+  requests: number,
+  concurrency: number,
+  once: (i: number) => Promise<boolean>,
+): Promise<Result> {
   server.requests.clear();
   const latencies: number[] = [];
   let errors = 0;
@@ -50,8 +56,21 @@ async function run(server: LocalAsgardeo, name: string, requests: number, concur
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const serverTimes = server.requests.entries().map((e) => e.durationMs).sort((a, b) => a - b);
-  return { name, serverP50: percentile(serverTimes, 50), serverP99: percentile(serverTimes, 99), requests, seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), errors };
+  const serverTimes = server.requests
+    .entries()
+    .map((e) => e.durationMs)
+    .sort((a, b) => a - b);
+  return {
+    name,
+    serverP50: percentile(serverTimes, 50),
+    serverP99: percentile(serverTimes, 99),
+    requests,
+    seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors,
+  };
 }
 
 const CALLBACK = 'http://localhost:5173/callback';
@@ -60,25 +79,83 @@ const USER = { userName: 'bench@example.com', password: 'Bench#Pass1' };
 async function setup(server: LocalAsgardeo): Promise<{ admin: string; clientId: string; clientSecret: string; spaClientId: string }> {
   const tokenUrl = `${server.baseUrl}/t/${server.organization}/oauth2/token`;
   const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-  const adminReply = await fetch(tokenUrl, { method: 'POST', headers: { authorization: basic(server.admin.clientId, server.admin.clientSecret), 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&scope=SYSTEM' });
+  const adminReply = await fetch(tokenUrl, {
+    method: 'POST',
+    headers: {
+      authorization: basic(server.admin.clientId, server.admin.clientSecret),
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials&scope=SYSTEM',
+  });
   const admin = ((await adminReply.json()) as { access_token: string }).access_token;
   const mgmt = `${server.baseUrl}/t/${server.organization}/api/server/v1`;
   const headers = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
-  const api = (await (await fetch(`${mgmt}/api-resources`, { method: 'POST', headers, body: JSON.stringify({ name: 'Bench', identifier: 'urn:bench', scopes: [{ name: 'bench:read' }] }) })).json()) as { id: string };
-  const created = await fetch(`${mgmt}/applications`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench-client', inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'], accessToken: { type: 'JWT' } } } }) });
+  const api = (await (
+    await fetch(`${mgmt}/api-resources`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'Bench', identifier: 'urn:bench', scopes: [{ name: 'bench:read' }] }),
+    })
+  ).json()) as { id: string };
+  const created = await fetch(`${mgmt}/applications`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      name: 'bench-client',
+      inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'], accessToken: { type: 'JWT' } } },
+    }),
+  });
   const appId = created.headers.get('location')!.split('/').pop()!;
-  await fetch(`${mgmt}/applications/${appId}/authorized-apis`, { method: 'POST', headers, body: JSON.stringify({ id: api.id, policyIdentifier: 'RBAC', scopes: ['bench:read'] }) });
-  for (let i = 0; i < 50; i += 1) await fetch(`${mgmt}/applications`, { method: 'POST', headers, body: JSON.stringify({ name: `filler-${i}` }) });
-  const oidc = (await (await fetch(`${mgmt}/applications/${appId}/inbound-protocols/oidc`, { headers })).json()) as { clientId: string; clientSecret: string };
+  await fetch(`${mgmt}/applications/${appId}/authorized-apis`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ id: api.id, policyIdentifier: 'RBAC', scopes: ['bench:read'] }),
+  });
+  for (let i = 0; i < 50; i += 1)
+    await fetch(`${mgmt}/applications`, { method: 'POST', headers, body: JSON.stringify({ name: `filler-${i}` }) });
+  const oidc = (await (await fetch(`${mgmt}/applications/${appId}/inbound-protocols/oidc`, { headers })).json()) as {
+    clientId: string;
+    clientSecret: string;
+  };
   // A user holding an organization role with the API scope, and a SPA (public client, PKCE, app-native on).
   const scim = { ...headers, 'content-type': 'application/scim+json' };
-  const user = (await (await fetch(`${server.baseUrl}/t/${server.organization}/scim2/Users`, { method: 'POST', headers: scim, body: JSON.stringify({ userName: USER.userName, password: USER.password, name: { givenName: 'Bench' } }) })).json()) as { id: string };
-  await fetch(`${server.baseUrl}/t/${server.organization}/scim2/v2/Roles`, { method: 'POST', headers: scim, body: JSON.stringify({ displayName: 'bench-reader', users: [{ value: user.id }], permissions: [{ value: 'bench:read' }] }) });
-  const spaOidc = { grantTypes: ['authorization_code', 'refresh_token'], callbackURLs: [CALLBACK], publicClient: true, pkce: { mandatory: true }, accessToken: { type: 'JWT', accessTokenAttributes: ['given_name'] } };
-  const spa = await fetch(`${mgmt}/applications`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench-spa', advancedConfigurations: { enableAPIBasedAuthentication: true }, inboundProtocolConfiguration: { oidc: spaOidc } }) });
+  const user = (await (
+    await fetch(`${server.baseUrl}/t/${server.organization}/scim2/Users`, {
+      method: 'POST',
+      headers: scim,
+      body: JSON.stringify({ userName: USER.userName, password: USER.password, name: { givenName: 'Bench' } }),
+    })
+  ).json()) as { id: string };
+  await fetch(`${server.baseUrl}/t/${server.organization}/scim2/v2/Roles`, {
+    method: 'POST',
+    headers: scim,
+    body: JSON.stringify({ displayName: 'bench-reader', users: [{ value: user.id }], permissions: [{ value: 'bench:read' }] }),
+  });
+  const spaOidc = {
+    grantTypes: ['authorization_code', 'refresh_token'],
+    callbackURLs: [CALLBACK],
+    publicClient: true,
+    pkce: { mandatory: true },
+    accessToken: { type: 'JWT', accessTokenAttributes: ['given_name'] },
+  };
+  const spa = await fetch(`${mgmt}/applications`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      name: 'bench-spa',
+      advancedConfigurations: { enableAPIBasedAuthentication: true },
+      inboundProtocolConfiguration: { oidc: spaOidc },
+    }),
+  });
   const spaId = spa.headers.get('location')!.split('/').pop()!;
-  await fetch(`${mgmt}/applications/${spaId}/authorized-apis`, { method: 'POST', headers, body: JSON.stringify({ id: api.id, policyIdentifier: 'RBAC', scopes: ['bench:read'] }) });
-  const spaConfig = (await (await fetch(`${mgmt}/applications/${spaId}/inbound-protocols/oidc`, { headers })).json()) as { clientId: string };
+  await fetch(`${mgmt}/applications/${spaId}/authorized-apis`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ id: api.id, policyIdentifier: 'RBAC', scopes: ['bench:read'] }),
+  });
+  const spaConfig = (await (await fetch(`${mgmt}/applications/${spaId}/inbound-protocols/oidc`, { headers })).json()) as {
+    clientId: string;
+  };
   return { admin, clientId: oidc.clientId, clientSecret: oidc.clientSecret, spaClientId: spaConfig.clientId };
 }
 
@@ -89,7 +166,17 @@ function pkce(): { verifier: string; challenge: string } {
 
 /** Redeems a code at the token endpoint as a public client; true when a JWT with the API scope came back. */
 async function redeem(base: string, clientId: string, code: string, verifier: string): Promise<boolean> {
-  const r = await fetch(`${base}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier, client_id: clientId }).toString() });
+  const r = await fetch(`${base}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: CALLBACK,
+      code_verifier: verifier,
+      client_id: clientId,
+    }).toString(),
+  });
   const body = (await r.json()) as { scope?: string };
   return r.status === 200 && body.scope === 'bench:read';
 }
@@ -106,21 +193,32 @@ async function main(): Promise<void> {
     const results: Result[] = [];
     results.push(
       await run(server, 'POST /oauth2/token (RS256 JWT)', requests, concurrency, async () => {
-        const r = await fetch(`${base}/oauth2/token`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&scope=bench:read' });
+        const r = await fetch(`${base}/oauth2/token`, {
+          method: 'POST',
+          headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials&scope=bench:read',
+        });
         await r.arrayBuffer();
         return r.status === 200;
       }),
     );
     results.push(
       await run(server, 'GET /applications?filter=name eq (51 apps)', requests, concurrency, async () => {
-        const r = await fetch(`${base}/api/server/v1/applications?filter=${encodeURIComponent('name eq bench-client')}&attributes=clientId`, { headers: bearer });
+        const r = await fetch(
+          `${base}/api/server/v1/applications?filter=${encodeURIComponent('name eq bench-client')}&attributes=clientId`,
+          { headers: bearer },
+        );
         await r.arrayBuffer();
         return r.status === 200;
       }),
     );
     results.push(
       await run(server, 'POST+DELETE /api-resources (pair)', Math.max(1, Math.floor(requests / 2)), concurrency, async (i) => {
-        const r = await fetch(`${base}/api/server/v1/api-resources`, { method: 'POST', headers: bearer, body: JSON.stringify({ name: `b${i}`, identifier: `urn:b:${i}`, scopes: [{ name: `b${i}:read` }] }) });
+        const r = await fetch(`${base}/api/server/v1/api-resources`, {
+          method: 'POST',
+          headers: bearer,
+          body: JSON.stringify({ name: `b${i}`, identifier: `urn:b:${i}`, scopes: [{ name: `b${i}:read` }] }),
+        });
         const body = (await r.json()) as { id: string };
         const d = await fetch(`${base}/api/server/v1/api-resources/${body.id}`, { method: 'DELETE', headers: bearer });
         await d.arrayBuffer();
@@ -135,7 +233,12 @@ async function main(): Promise<void> {
         const page = await (await fetch(url)).text();
         const key = /name="sessionDataKey" value="([^"]+)"/.exec(page)?.[1];
         if (!key) return false;
-        const posted = await fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: USER.userName, password: USER.password, sessionDataKey: key }).toString() });
+        const posted = await fetch(url, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ username: USER.userName, password: USER.password, sessionDataKey: key }).toString(),
+        });
         await posted.arrayBuffer();
         const code = new URL(posted.headers.get('location') ?? 'http://x/').searchParams.get('code');
         return posted.status === 302 && !!code && (await redeem(base, spaClientId, code, verifier));
@@ -144,16 +247,40 @@ async function main(): Promise<void> {
     results.push(
       await run(server, 'app-native sign-in: authorize, authn, token', signIns, concurrency, async () => {
         const { verifier, challenge } = pkce();
-        const started = await fetch(`${base}/oauth2/authorize`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: new URLSearchParams({ client_id: spaClientId, response_type: 'code', redirect_uri: CALLBACK, scope: 'bench:read', response_mode: 'direct', code_challenge: challenge, code_challenge_method: 'S256' }).toString() });
+        const started = await fetch(`${base}/oauth2/authorize`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body: new URLSearchParams({
+            client_id: spaClientId,
+            response_type: 'code',
+            redirect_uri: CALLBACK,
+            scope: 'bench:read',
+            response_mode: 'direct',
+            code_challenge: challenge,
+            code_challenge_method: 'S256',
+          }).toString(),
+        });
         const flow = (await started.json()) as { flowId: string };
-        const authn = await fetch(`${base}/oauth2/authn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flowId: flow.flowId, selectedAuthenticator: { authenticatorId: 'QmFzaWNBdXRoZW50aWNhdG9yOkxPQ0FM', params: { username: USER.userName, password: USER.password } } }) });
+        const authn = await fetch(`${base}/oauth2/authn`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            flowId: flow.flowId,
+            selectedAuthenticator: {
+              authenticatorId: 'QmFzaWNBdXRoZW50aWNhdG9yOkxPQ0FM',
+              params: { username: USER.userName, password: USER.password },
+            },
+          }),
+        });
         const done = (await authn.json()) as { authData?: { code: string } };
         return !!done.authData && (await redeem(base, spaClientId, done.authData.code, verifier));
       }),
     );
     console.log(`local Asgardeo benchmark: node ${process.version}, ${concurrency} concurrent clients, loopback`);
     for (const r of results) {
-      console.log(`  ${r.name.padEnd(44)} ${r.requests} ops in ${r.seconds.toFixed(2)} s = ${(r.requests / r.seconds).toFixed(0)} ops/s; latency p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; in-server p50 ${r.serverP50.toFixed(2)} ms, p99 ${r.serverP99.toFixed(2)} ms; errors ${r.errors}`);
+      console.log(
+        `  ${r.name.padEnd(44)} ${r.requests} ops in ${r.seconds.toFixed(2)} s = ${(r.requests / r.seconds).toFixed(0)} ops/s; latency p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; in-server p50 ${r.serverP50.toFixed(2)} ms, p99 ${r.serverP99.toFixed(2)} ms; errors ${r.errors}`,
+      );
     }
     if (results.some((r) => r.errors > 0)) process.exitCode = 1;
   } finally {

@@ -3,10 +3,7 @@
 export type FailStatus = 429 | 500 | 502 | 503;
 
 export type FaultDecision =
-  | { kind: 'none' }
-  | { kind: 'drop' }
-  | { kind: 'fail'; status: FailStatus; retryAfterSeconds?: number }
-  | { kind: 'rate-limited' };
+  { kind: 'none' } | { kind: 'drop' } | { kind: 'fail'; status: FailStatus; retryAfterSeconds?: number } | { kind: 'rate-limited' };
 
 const WINDOW_MS = 60_000;
 
@@ -38,7 +35,8 @@ export class Faults {
   }
 
   setRateLimit(perMinute: number | null): void {
-    if (perMinute !== null && (!Number.isInteger(perMinute) || perMinute <= 0)) throw new RangeError(`rate limit must be a positive integer or null, got ${perMinute}`);
+    if (perMinute !== null && (!Number.isInteger(perMinute) || perMinute <= 0))
+      throw new RangeError(`rate limit must be a positive integer or null, got ${perMinute}`);
     this.perMinute = perMinute;
     this.windows.clear();
   }

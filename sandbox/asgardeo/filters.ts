@@ -48,7 +48,10 @@ export class FilterSyntaxError extends Error {
  * become one space. A name holding such a character can then never be found by `eq`.
  */
 export function applicationFilterTokens(expression: string): string {
-  return expression.replace(/[^A-Za-z0-9@:_\-+.*/\s]/g, '').replace(/\s+/g, ' ').trim();
+  return expression
+    .replace(/[^A-Za-z0-9@:_\-+.*/\s]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function parseFilter(expression: string, rules: FilterRules): ParsedFilter {
@@ -123,7 +126,10 @@ function matchTerm(term: FilterTerm, actual: string | readonly string[] | undefi
 }
 
 /** `read` returns the attribute's value(s) on one item. */
-export function matchesFilter(filter: ParsedFilter | undefined, read: (attribute: string) => string | readonly string[] | undefined): boolean {
+export function matchesFilter(
+  filter: ParsedFilter | undefined,
+  read: (attribute: string) => string | readonly string[] | undefined,
+): boolean {
   if (!filter) return true;
   return filter.some((group) => group.every((term) => matchTerm(term, read(term.attribute))));
 }

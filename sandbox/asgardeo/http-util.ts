@@ -30,7 +30,13 @@ export function readRawBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new HttpReplyError(413, { code: 'REQ-413', message: 'Request body too large', description: `Bodies are limited to ${MAX_BODY_BYTES} bytes.` }));
+        reject(
+          new HttpReplyError(413, {
+            code: 'REQ-413',
+            message: 'Request body too large',
+            description: `Bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+          }),
+        );
         req.resume();
         return;
       }
@@ -78,7 +84,13 @@ export function optionalString(value: unknown): string | undefined {
 }
 
 /** Parses a non-negative integer query parameter; `onError` builds the family's error. */
-export function intParam(query: URLSearchParams, name: string, fallback: number, onError: (detail: string) => HttpReplyError, min = 0): number {
+export function intParam(
+  query: URLSearchParams,
+  name: string,
+  fallback: number,
+  onError: (detail: string) => HttpReplyError,
+  min = 0,
+): number {
   const raw = query.get(name);
   if (raw === null || raw === '') return fallback;
   if (!/^-?\d+$/.test(raw) || Number(raw) < min) throw onError(`Query parameter '${name}' must be an integer >= ${min}, got '${raw}'.`);

@@ -55,7 +55,9 @@ const ORG_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
 export async function startLocalAsgardeo(options: LocalAsgardeoOptions): Promise<LocalAsgardeo> {
   const organization = options.organization;
   if (!ORG_NAME.test(organization ?? '')) {
-    throw new Error(`Invalid organization name '${organization}': use letters, digits, '-' or '_' (the {org} of https://api.asgardeo.io/t/{org}).`);
+    throw new Error(
+      `Invalid organization name '${organization}': use letters, digits, '-' or '_' (the {org} of https://api.asgardeo.io/t/{org}).`,
+    );
   }
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port ${port}: use 0 (a free port) or 1-65535.`);
@@ -86,7 +88,8 @@ export async function startLocalAsgardeo(options: LocalAsgardeoOptions): Promise
     admin,
     addManagementClient(client) {
       if (!client.clientId || !client.clientSecret) throw new Error('addManagementClient needs a non-empty clientId and clientSecret.');
-      if (state.applicationByClientId(client.clientId)) throw new Error(`Client id '${client.clientId}' is already used by an application.`);
+      if (state.applicationByClientId(client.clientId))
+        throw new Error(`Client id '${client.clientId}' is already used by an application.`);
       state.managementClients.set(client.clientId, { clientSecret: client.clientSecret, scopes: new Set(client.scopes) });
       state.revokeTokensOf(client.clientId);
     },

@@ -12,7 +12,13 @@ export function escapeHtml(value: string): string {
 /** WSO2's message for a failed username/password login. */
 export const LOGIN_FAILED_MESSAGE = 'Login failed! Please recheck the username and password and try again.';
 
-export function loginPage(o: { organization: string; applicationName: string; sessionDataKey: string; error?: string; userName?: string }): string {
+export function loginPage(o: {
+  organization: string;
+  applicationName: string;
+  sessionDataKey: string;
+  error?: string;
+  userName?: string;
+}): string {
   const error = o.error ? `\n    <p id="login-error" role="alert">${escapeHtml(o.error)}</p>` : '';
   return `<!DOCTYPE html>
 <html lang="en">

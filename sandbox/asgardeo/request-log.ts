@@ -15,7 +15,17 @@ export interface RequestLogEntry {
   requestBody?: unknown;
 }
 
-const SECRET_KEYS = new Set(['client_secret', 'clientSecret', 'password', 'access_token', 'refresh_token', 'code', 'code_verifier', 'id_token_hint', 'token']);
+const SECRET_KEYS = new Set([
+  'client_secret',
+  'clientSecret',
+  'password',
+  'access_token',
+  'refresh_token',
+  'code',
+  'code_verifier',
+  'id_token_hint',
+  'token',
+]);
 export const REDACTED = '[REDACTED]';
 
 /** Copies a body, replacing the values of secret-bearing keys so a printed log leaks nothing. */

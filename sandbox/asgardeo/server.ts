@@ -49,7 +49,14 @@ export class AsgardeoHttpServer {
   /** Routes become active once the base URL (and so the issuer) is known. */
   attach(context: ServerContext): void {
     this.context = context;
-    this.handlers = [oauthRoutes(context), authorizeRoutes(context), apiResourceRoutes(context), applicationRoutes(context), scimUserRoutes(context), scimRoleRoutes(context)];
+    this.handlers = [
+      oauthRoutes(context),
+      authorizeRoutes(context),
+      apiResourceRoutes(context),
+      applicationRoutes(context),
+      scimUserRoutes(context),
+      scimRoleRoutes(context),
+    ];
   }
 
   async close(): Promise<void> {
@@ -113,19 +120,33 @@ export class AsgardeoHttpServer {
     if (decision.kind === 'fail') {
       const headers: Record<string, string> = {};
       if (decision.retryAfterSeconds !== undefined) headers['retry-after'] = String(decision.retryAfterSeconds);
-      const body = { code: `SRV-${decision.status}`, message: decision.status === 429 ? 'Too many requests.' : 'Injected server error.', description: 'Fault injected by the local Asgardeo.' };
+      const body = {
+        code: `SRV-${decision.status}`,
+        message: decision.status === 429 ? 'Too many requests.' : 'Injected server error.',
+        description: 'Fault injected by the local Asgardeo.',
+      };
       return this.send(res, { status: decision.status, body, contentType: 'application/json', headers }, record);
     }
     if (decision.kind === 'rate-limited') {
       // The real service documents no Retry-After on its 429s.
-      const body = { code: 'RATE-429', message: 'Too many requests.', description: `Rate limit exceeded for ${family}; back off and retry.` };
+      const body = {
+        code: 'RATE-429',
+        message: 'Too many requests.',
+        description: `Rate limit exceeded for ${family}; back off and retry.`,
+      };
       return this.send(res, { status: 429, body, contentType: 'application/json' }, record);
     }
 
     if (!path || !this.context) {
       const org = /^\/t\/([^/]+)/.exec(fullPath)?.[1];
-      const detail = org ? `Organization '${decodeURIComponent(org)}' does not exist here; this server serves '${this.organization}' under /t/${this.organization}/.` : `Unknown path ${fullPath}; this server serves /t/${this.organization}/...`;
-      return this.send(res, { status: 404, body: { code: 'ORG-60404', message: 'Not found.', description: detail }, contentType: 'application/json' }, record);
+      const detail = org
+        ? `Organization '${decodeURIComponent(org)}' does not exist here; this server serves '${this.organization}' under /t/${this.organization}/.`
+        : `Unknown path ${fullPath}; this server serves /t/${this.organization}/...`;
+      return this.send(
+        res,
+        { status: 404, body: { code: 'ORG-60404', message: 'Not found.', description: detail }, contentType: 'application/json' },
+        record,
+      );
     }
 
     let corsHeaders: Record<string, string> = {};
@@ -145,7 +166,9 @@ export class AsgardeoHttpServer {
       }
       if (!reply) {
         reply = errorReply(
-          family === '/scim2' ? scimError(404, `No SCIM endpoint at ${fullPath}.`) : managementError(404, 'SRV-60404', 'Not found.', `${method} ${fullPath} is not served by the local Asgardeo.`),
+          family === '/scim2'
+            ? scimError(404, `No SCIM endpoint at ${fullPath}.`)
+            : managementError(404, 'SRV-60404', 'Not found.', `${method} ${fullPath} is not served by the local Asgardeo.`),
           family,
         );
       }
@@ -190,6 +213,9 @@ function errorReply(err: unknown, family: string): RouteReply {
     const e = scimError(500, `Internal error in the local Asgardeo: ${message}`);
     return { status: 500, body: e.body, contentType: e.contentType };
   }
-  return { status: 500, body: { code: 'SRV-65000', message: 'Internal server error.', description: message }, contentType: 'application/json' };
+  return {
+    status: 500,
+    body: { code: 'SRV-65000', message: 'Internal server error.', description: message },
+    contentType: 'application/json',
+  };
 }
-

@@ -172,7 +172,13 @@ export const SYSTEM_APIS: readonly { name: string; identifier: string; scopes: r
   {
     name: 'SCIM2 Users API',
     identifier: '/scim2/Users',
-    scopes: ['internal_user_mgt_list', 'internal_user_mgt_view', 'internal_user_mgt_create', 'internal_user_mgt_update', 'internal_user_mgt_delete'],
+    scopes: [
+      'internal_user_mgt_list',
+      'internal_user_mgt_view',
+      'internal_user_mgt_create',
+      'internal_user_mgt_update',
+      'internal_user_mgt_delete',
+    ],
   },
   {
     name: 'SCIM2 Roles API',
@@ -314,7 +320,9 @@ export class AsgardeoState {
   /** Ends a login session; with `revokeTokens`, also the tokens issued in it. */
   endSession(sessionId: string, revokeTokens: (clientId: string) => boolean): void {
     this.sessions.delete(sessionId);
-    for (const [token, grant] of this.refreshTokens) if (grant.sessionId === sessionId && revokeTokens(grant.clientId)) this.refreshTokens.delete(token);
-    for (const [token, issued] of this.tokens) if (issued.sessionId === sessionId && revokeTokens(issued.clientId)) this.tokens.delete(token);
+    for (const [token, grant] of this.refreshTokens)
+      if (grant.sessionId === sessionId && revokeTokens(grant.clientId)) this.refreshTokens.delete(token);
+    for (const [token, issued] of this.tokens)
+      if (issued.sessionId === sessionId && revokeTokens(issued.clientId)) this.tokens.delete(token);
   }
 }

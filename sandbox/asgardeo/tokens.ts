@@ -104,7 +104,11 @@ export class TokenSigner {
   /** The payload of a token this server signed (expired ones too, as an `id_token_hint` may be), or undefined. */
   async verifyOwnToken(token: string): Promise<JWTPayload | undefined> {
     try {
-      const { payload } = await jwtVerify(token, this.publicKey, { issuer: this.issuer, algorithms: ['RS256'], clockTolerance: Number.MAX_SAFE_INTEGER });
+      const { payload } = await jwtVerify(token, this.publicKey, {
+        issuer: this.issuer,
+        algorithms: ['RS256'],
+        clockTolerance: Number.MAX_SAFE_INTEGER,
+      });
       return payload;
     } catch {
       return undefined;

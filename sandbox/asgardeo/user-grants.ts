@@ -67,7 +67,7 @@ export function userClaimValue(state: AsgardeoState, app: ApplicationRecord, use
     case 'middle_name':
       return text(name.middleName);
     case 'name':
-      return text(name.formatted) ?? (([text(name.givenName), text(name.familyName)].filter(Boolean).join(' ')) || undefined);
+      return text(name.formatted) ?? ([text(name.givenName), text(name.familyName)].filter(Boolean).join(' ') || undefined);
     case 'nickname':
       return text(a.nickName);
     case 'preferred_username':
@@ -87,7 +87,11 @@ export function userClaimValue(state: AsgardeoState, app: ApplicationRecord, use
     case 'updated_at':
       return user.lastModified;
     case 'roles':
-      return rolesThatCount(state, app, user).map((role) => role.displayName).join(',') || undefined;
+      return (
+        rolesThatCount(state, app, user)
+          .map((role) => role.displayName)
+          .join(',') || undefined
+      );
     default:
       return undefined;
   }

@@ -21,7 +21,8 @@ interface Sample {
 }
 
 function check(result: TerraformResult, what: string, expectedCode = 0): number {
-  if (result.code !== expectedCode) throw new Error(`${what} exited ${result.code}:\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`);
+  if (result.code !== expectedCode)
+    throw new Error(`${what} exited ${result.code}:\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`);
   return result.ms;
 }
 
@@ -43,7 +44,10 @@ async function runOnce(env: string): Promise<Sample> {
     const tf = new TerraformWorkdir(tooling, stack.stackDir);
     const initMs = check(await tf.run(['init', '-input=false', '-no-color']), 'terraform init');
     const applyMs = check(await tf.run(['apply', '-auto-approve', '-input=false', '-no-color']), 'terraform apply');
-    const replanMs = check(await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color']), 'terraform plan -detailed-exitcode (expected no changes)');
+    const replanMs = check(
+      await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color']),
+      'terraform plan -detailed-exitcode (expected no changes)',
+    );
     const destroyMs = check(await tf.run(['destroy', '-auto-approve', '-input=false', '-no-color']), 'terraform destroy');
     if (!aws.isEmpty()) throw new Error(`destroy left resources: ${JSON.stringify(aws.counts())}`);
     return { synthMs, initMs, applyMs, replanMs, destroyMs, requests: aws.requests.entries().length };
@@ -68,10 +72,14 @@ async function main(): Promise<void> {
   for (let n = 1; n <= runs; n += 1) {
     const s = await runOnce(env);
     samples.push(s);
-    console.log(`${String(n).padStart(3)} ${seconds(s.synthMs)} ${seconds(s.initMs)} ${seconds(s.applyMs)} ${seconds(s.replanMs)} ${seconds(s.destroyMs)}  ${String(s.requests).padStart(9)}`);
+    console.log(
+      `${String(n).padStart(3)} ${seconds(s.synthMs)} ${seconds(s.initMs)} ${seconds(s.applyMs)} ${seconds(s.replanMs)} ${seconds(s.destroyMs)}  ${String(s.requests).padStart(9)}`,
+    );
   }
   const m = (key: keyof Sample) => median(samples.map((s) => s[key]));
-  console.log(`med ${seconds(m('synthMs'))} ${seconds(m('initMs'))} ${seconds(m('applyMs'))} ${seconds(m('replanMs'))} ${seconds(m('destroyMs'))}  ${String(m('requests')).padStart(9)}`);
+  console.log(
+    `med ${seconds(m('synthMs'))} ${seconds(m('initMs'))} ${seconds(m('applyMs'))} ${seconds(m('replanMs'))} ${seconds(m('destroyMs'))}  ${String(m('requests')).padStart(9)}`,
+  );
   console.log(`load average (1 min) before ${loadBefore.toFixed(2)}, after ${os.loadavg()[0]!.toFixed(2)}`);
 }
 

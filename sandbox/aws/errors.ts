@@ -6,7 +6,11 @@ export class AwsError extends Error {
     /** The error code the SDKs match on, e.g. `ResourceNotFoundException`, `NoSuchEntity`. */
     readonly code: string,
     message: string,
-    readonly options: { readonly sender?: boolean; readonly headers?: Record<string, string>; readonly extra?: Record<string, unknown> } = {},
+    readonly options: {
+      readonly sender?: boolean;
+      readonly headers?: Record<string, string>;
+      readonly extra?: Record<string, unknown>;
+    } = {},
   ) {
     super(message);
     this.name = code;

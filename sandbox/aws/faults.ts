@@ -34,7 +34,8 @@ export class AwsFaults {
 
   /** The next `count` requests matching `match` fail with `kind`; rules are consumed in the order given. */
   failNext(kind: FaultKind, count = 1, match: FaultMatch = {}): void {
-    if (kind !== 'throttle' && kind !== 'server-error') throw new RangeError(`fault kind must be 'throttle' or 'server-error', got ${String(kind)}`);
+    if (kind !== 'throttle' && kind !== 'server-error')
+      throw new RangeError(`fault kind must be 'throttle' or 'server-error', got ${String(kind)}`);
     if (!Number.isInteger(count) || count < 1) throw new RangeError(`failNext count must be a positive integer, got ${count}`);
     this.rules.push({ ...match, kind, remaining: count });
   }
@@ -68,7 +69,10 @@ export function throttlingError(service: ServiceName): AwsError {
     case 'logs':
       return new AwsError(400, 'ThrottlingException', 'Rate exceeded');
     case 'lambda':
-      return new AwsError(429, 'TooManyRequestsException', 'Rate exceeded', { headers: { 'retry-after': '1' }, extra: { Reason: 'CallerRateLimitExceeded' } });
+      return new AwsError(429, 'TooManyRequestsException', 'Rate exceeded', {
+        headers: { 'retry-after': '1' },
+        extra: { Reason: 'CallerRateLimitExceeded' },
+      });
     case 'apigateway':
       return new AwsError(429, 'TooManyRequestsException', 'Too Many Requests', { headers: { 'retry-after': '1' } });
   }

@@ -15,7 +15,16 @@ import { snapshotOf, type DeployedSnapshot } from './snapshot';
 import { LocalAwsState } from './state';
 import { providerEndpoints } from './services/names';
 
-export type { DeployedSnapshot, DeployedApi, DeployedRoute, DeployedFunction, DeployedStage, DeployedAuthorizer, DeployedIntegration, DeployedPermission } from './snapshot';
+export type {
+  DeployedSnapshot,
+  DeployedApi,
+  DeployedRoute,
+  DeployedFunction,
+  DeployedStage,
+  DeployedAuthorizer,
+  DeployedIntegration,
+  DeployedPermission,
+} from './snapshot';
 export type { AwsRequestLogEntry } from './request-log';
 export type { FaultKind, FaultMatch } from './faults';
 export { LOCAL_ACCOUNT_ID } from './state';
@@ -80,11 +89,14 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     const rest = path.slice(DEBUG_PREFIX.length);
     if (rest === 'state') return { status: 200, contentType: 'application/json', body: JSON.stringify(debugState(), null, 2) };
     if (rest === 'requests') return { status: 200, contentType: 'application/json', body: JSON.stringify(log.entries()) };
-    if (rest === 'health') return { status: 200, contentType: 'application/json', body: JSON.stringify({ ok: true, counts: state.counts() }) };
+    if (rest === 'health')
+      return { status: 200, contentType: 'application/json', body: JSON.stringify({ ok: true, counts: state.counts() }) };
     const code = /^functions\/([^/]+)\/code\.zip$/.exec(rest);
     if (code) {
       const fn = state.functions.get(code[1]!);
-      return fn ? { status: 200, contentType: 'application/zip', body: fn.code.zip } : { status: 404, contentType: 'application/json', body: JSON.stringify({ message: `No function ${code[1]}` }) };
+      return fn
+        ? { status: 200, contentType: 'application/zip', body: fn.code.zip }
+        : { status: 404, contentType: 'application/json', body: JSON.stringify({ message: `No function ${code[1]}` }) };
     }
     return undefined;
   };

@@ -78,10 +78,18 @@ export function renderReply(service: ServiceName, operation: string, reply: AwsR
     const children: Record<string, XmlValue> = {};
     if (reply.body !== undefined) children[`${operation}Result`] = reply.body as XmlValue;
     children.ResponseMetadata = { RequestId: requestId };
-    return { status: reply.status ?? 200, headers: { ...headers, 'content-type': 'text/xml' }, payload: xmlDocument(`${operation}Response`, ns.namespace, children) };
+    return {
+      status: reply.status ?? 200,
+      headers: { ...headers, 'content-type': 'text/xml' },
+      payload: xmlDocument(`${operation}Response`, ns.namespace, children),
+    };
   }
   if (protocol === 'json') {
-    return { status: reply.status ?? 200, headers: { ...headers, 'content-type': 'application/x-amz-json-1.1' }, payload: JSON.stringify(reply.body ?? {}) };
+    return {
+      status: reply.status ?? 200,
+      headers: { ...headers, 'content-type': 'application/x-amz-json-1.1' },
+      payload: JSON.stringify(reply.body ?? {}),
+    };
   }
   if (reply.body === undefined) return { status: reply.status ?? 204, headers, payload: '' };
   return { status: reply.status ?? 200, headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(reply.body) };
@@ -107,9 +115,10 @@ export function renderError(service: ServiceName, error: AwsError, requestId: st
     };
   }
   // REST-JSON: the code in x-amzn-ErrorType; Lambda words its body {Type, Message}, API Gateway {message}.
-  const body = service === 'lambda'
-    ? { Type: error.sender ? 'User' : 'Service', Message: error.message, ...(error.options.extra ?? {}) }
-    : { message: error.message, ...(error.options.extra ?? {}) };
+  const body =
+    service === 'lambda'
+      ? { Type: error.sender ? 'User' : 'Service', Message: error.message, ...(error.options.extra ?? {}) }
+      : { message: error.message, ...(error.options.extra ?? {}) };
   return {
     status: error.status,
     headers: { ...headers, 'x-amzn-errortype': error.code, 'content-type': 'application/json' },

@@ -9,14 +9,30 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AwsError } from './errors';
 import type { AwsFaults } from './faults';
-import { credentialScope, guessService, protocolOf, renderError, renderReply, unknownOperation, type AwsRequest, type RenderedReply, type ServiceName } from './protocol';
+import {
+  credentialScope,
+  guessService,
+  protocolOf,
+  renderError,
+  renderReply,
+  unknownOperation,
+  type AwsRequest,
+  type RenderedReply,
+  type ServiceName,
+} from './protocol';
 import type { AwsRequestLog } from './request-log';
 import { matchRestRoute, type ServiceHandler } from './services/service';
 
 /** Requests under this prefix are the control plane's own debug API, not AWS. */
 export const DEBUG_PREFIX = '/_local/';
 const MAX_BODY_BYTES = 100 * 1024 * 1024;
-const SIGNING_NAMES: Readonly<Record<string, ServiceName>> = { iam: 'iam', sts: 'sts', logs: 'logs', lambda: 'lambda', apigateway: 'apigateway' };
+const SIGNING_NAMES: Readonly<Record<string, ServiceName>> = {
+  iam: 'iam',
+  sts: 'sts',
+  logs: 'logs',
+  lambda: 'lambda',
+  apigateway: 'apigateway',
+};
 
 export type DebugHandler = (method: string, path: string) => { status: number; contentType: string; body: Buffer | string } | undefined;
 
@@ -80,7 +96,10 @@ export class LocalAwsHttpServer {
         reply = { status: 400, contentType: 'application/json', body: JSON.stringify({ message: `Malformed path ${rawPath}` }) };
       }
       const body = reply?.body ?? JSON.stringify({ message: `No debug endpoint ${method} ${rawPath}` });
-      res.writeHead(reply?.status ?? 404, { 'content-type': reply?.contentType ?? 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+      res.writeHead(reply?.status ?? 404, {
+        'content-type': reply?.contentType ?? 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+      });
       res.end(body);
       return;
     }
@@ -94,7 +113,9 @@ export class LocalAwsHttpServer {
       return;
     }
     const contentType = String(req.headers['content-type'] ?? '');
-    const form = contentType.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(raw.toString('utf8')) : new URLSearchParams();
+    const form = contentType.startsWith('application/x-www-form-urlencoded')
+      ? new URLSearchParams(raw.toString('utf8'))
+      : new URLSearchParams();
     const scope = credentialScope(req.headers);
     const service = (scope && SIGNING_NAMES[scope.service]) ?? guessService(rawPath, req.headers, form);
     let operation = `${method} ${rawPath}`;
@@ -104,13 +125,32 @@ export class LocalAwsHttpServer {
     const finish = (rendered: RenderedReply, errorCode?: string): void => {
       res.writeHead(rendered.status, { ...rendered.headers, 'content-length': String(Buffer.byteLength(rendered.payload)) });
       res.end(rendered.payload);
-      this.options.log.add({ time, service, operation, status: rendered.status, errorCode, durationMs: performance.now() - started, unserved, injected });
+      this.options.log.add({
+        time,
+        service,
+        operation,
+        status: rendered.status,
+        errorCode,
+        durationMs: performance.now() - started,
+        unserved,
+        injected,
+      });
     };
     const fail = (error: AwsError): void => finish(renderError(service, error, requestId), error.code);
 
     try {
-      if (!scope) throw new AwsError(403, service === 'iam' || service === 'sts' ? 'MissingAuthenticationToken' : 'MissingAuthenticationTokenException', 'Request is missing Authentication Token (the local control plane needs SigV4-signed requests; any credentials do).');
-      if (!SIGNING_NAMES[scope.service]) throw new AwsError(400, 'UnknownService', `The local control plane does not serve the service ${scope.service} (it serves ${Object.keys(SIGNING_NAMES).join(', ')}).`);
+      if (!scope)
+        throw new AwsError(
+          403,
+          service === 'iam' || service === 'sts' ? 'MissingAuthenticationToken' : 'MissingAuthenticationTokenException',
+          'Request is missing Authentication Token (the local control plane needs SigV4-signed requests; any credentials do).',
+        );
+      if (!SIGNING_NAMES[scope.service])
+        throw new AwsError(
+          400,
+          'UnknownService',
+          `The local control plane does not serve the service ${scope.service} (it serves ${Object.keys(SIGNING_NAMES).join(', ')}).`,
+        );
       const handler = this.services.get(service)!;
       const found = findOperation(handler, method, rawPath, req.headers, form);
       if (found.operation) operation = found.operation;
@@ -127,13 +167,31 @@ export class LocalAwsHttpServer {
         injected = true;
         throw fault;
       }
-      const request: AwsRequest = { service, operation, method, path: rawPath, query, headers: req.headers, region: scope.region, requestId, params: found.params, input, form };
+      const request: AwsRequest = {
+        service,
+        operation,
+        method,
+        path: rawPath,
+        query,
+        headers: req.headers,
+        region: scope.region,
+        requestId,
+        params: found.params,
+        input,
+        form,
+      };
       const reply = await handler.operations[operation]!(request);
       finish(renderReply(service, operation, reply, requestId));
     } catch (err) {
       if (err instanceof AwsError) return fail(err);
       // A bug in the stand-in: answer like AWS's internal error, with the cause for whoever debugs it.
-      fail(new AwsError(500, protocolOf(service) === 'query' ? 'ServiceFailure' : 'InternalFailure', `Local control plane error in ${operation}: ${(err as Error).message}`));
+      fail(
+        new AwsError(
+          500,
+          protocolOf(service) === 'query' ? 'ServiceFailure' : 'InternalFailure',
+          `Local control plane error in ${operation}: ${(err as Error).message}`,
+        ),
+      );
     }
   }
 }
@@ -162,9 +220,14 @@ function parseInput(service: ServiceName, raw: Buffer, contentType: string, form
   try {
     parsed = JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new AwsError(400, service === 'logs' ? 'SerializationException' : 'BadRequestException', `Could not parse request body into json (content-type ${contentType || 'none'})`);
+    throw new AwsError(
+      400,
+      service === 'logs' ? 'SerializationException' : 'BadRequestException',
+      `Could not parse request body into json (content-type ${contentType || 'none'})`,
+    );
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new AwsError(400, 'SerializationException', 'Request body must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new AwsError(400, 'SerializationException', 'Request body must be a JSON object');
   return parsed as Record<string, unknown>;
 }
 

@@ -10,8 +10,18 @@ export interface DeployedSnapshot {
   readonly account: string;
   readonly apis: readonly DeployedApi[];
   readonly functions: readonly DeployedFunction[];
-  readonly logGroups: readonly { readonly name: string; readonly arn: string; readonly retentionInDays?: number; readonly tags: Readonly<Record<string, string>> }[];
-  readonly roles: readonly { readonly roleName: string; readonly arn: string; readonly inlinePolicies: Readonly<Record<string, string>>; readonly tags: Readonly<Record<string, string>> }[];
+  readonly logGroups: readonly {
+    readonly name: string;
+    readonly arn: string;
+    readonly retentionInDays?: number;
+    readonly tags: Readonly<Record<string, string>>;
+  }[];
+  readonly roles: readonly {
+    readonly roleName: string;
+    readonly arn: string;
+    readonly inlinePolicies: Readonly<Record<string, string>>;
+    readonly tags: Readonly<Record<string, string>>;
+  }[];
 }
 
 export interface DeployedApi {
@@ -106,7 +116,7 @@ export interface DeployedFunction {
 export function functionNameOfInvokeArn(uri: string | undefined): string | undefined {
   if (!uri) return undefined;
   const match = /functions\/arn:aws[\w-]*:lambda:[^:]+:\d{12}:function:([A-Za-z0-9_-]+)(?::[^/]+)?\/invocations$/.exec(uri);
-  return match?.[1] ?? (/^arn:aws[\w-]*:lambda:[^:]+:\d{12}:function:([A-Za-z0-9_-]+)$/.exec(uri)?.[1]);
+  return match?.[1] ?? /^arn:aws[\w-]*:lambda:[^:]+:\d{12}:function:([A-Za-z0-9_-]+)$/.exec(uri)?.[1];
 }
 
 export function snapshotOf(state: LocalAwsState): DeployedSnapshot {
@@ -114,8 +124,18 @@ export function snapshotOf(state: LocalAwsState): DeployedSnapshot {
     account: state.account,
     apis: [...state.apis.values()].map((api) => apiSnapshot(state, api)),
     functions: [...state.functions.values()].map(functionSnapshot),
-    logGroups: [...state.logGroups.values()].map((g) => ({ name: g.logGroupName, arn: logGroupArn(state, g), retentionInDays: g.retentionInDays, tags: { ...g.tags } })),
-    roles: [...state.roles.values()].map((r) => ({ roleName: r.roleName, arn: r.arn, inlinePolicies: Object.fromEntries(r.inlinePolicies), tags: { ...r.tags } })),
+    logGroups: [...state.logGroups.values()].map((g) => ({
+      name: g.logGroupName,
+      arn: logGroupArn(state, g),
+      retentionInDays: g.retentionInDays,
+      tags: { ...g.tags },
+    })),
+    roles: [...state.roles.values()].map((r) => ({
+      roleName: r.roleName,
+      arn: r.arn,
+      inlinePolicies: Object.fromEntries(r.inlinePolicies),
+      tags: { ...r.tags },
+    })),
   };
 }
 

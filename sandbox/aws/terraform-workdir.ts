@@ -86,7 +86,10 @@ export class TerraformWorkdir {
 
   async run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
     const started = performance.now();
-    const res = await runProcess(this.setup.binary, args, { cwd: this.stackDir, env: { ...offlineEnvironment(this.setup.env), ...this.extraEnv, ...env } });
+    const res = await runProcess(this.setup.binary, args, {
+      cwd: this.stackDir,
+      env: { ...offlineEnvironment(this.setup.env), ...this.extraEnv, ...env },
+    });
     return { code: res.code ?? -1, stdout: res.stdout, stderr: res.stderr, ms: performance.now() - started };
   }
 }

@@ -57,7 +57,9 @@ const FILES: Readonly<Record<string, { file: string; type: string }>> = {
  */
 export async function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
   const host = options.host ?? '127.0.0.1';
-  const content = new Map(Object.entries(FILES).map(([route, f]) => [route, { body: fs.readFileSync(path.join(STATIC_DIR, f.file)), type: f.type }]));
+  const content = new Map(
+    Object.entries(FILES).map(([route, f]) => [route, { body: fs.readFileSync(path.join(STATIC_DIR, f.file)), type: f.type }]),
+  );
   let settings = options.settings;
 
   const server = http.createServer((req, res) => {
@@ -66,7 +68,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...extra });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain; charset=utf-8', 'Method Not Allowed', { allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(405, 'text/plain; charset=utf-8', 'Method Not Allowed', { allow: 'GET, HEAD' });
     if (route === '/settings.json') {
       if (!settings) return send(503, 'application/json', JSON.stringify({ message: 'the demo is not configured yet' }));
       return send(200, 'application/json', JSON.stringify(settings));
@@ -107,7 +110,11 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 function pageHeaders(settings: DemoSettings | undefined): Record<string, string> {
   const origins = settings ? [...new Set([settings.tokenUrl, settings.apiUrl].map((u) => new URL(u).origin))] : [];
   return {
-    'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ${origins.join(' ')}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`.replace(/ {2,}/g, ' '),
+    'content-security-policy':
+      `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ${origins.join(' ')}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`.replace(
+        / {2,}/g,
+        ' ',
+      ),
     'referrer-policy': 'no-referrer',
   };
 }
@@ -115,8 +122,12 @@ function pageHeaders(settings: DemoSettings | undefined): Record<string, string>
 /** The settings for a configured spa application, once its client id and the stage URL are known. */
 export function demoSettingsFor(config: ResolvedConfig, applicationName: string, clientId: string, apiUrl: string): DemoSettings {
   const app = config.applications.find((a) => a.name === applicationName);
-  if (!app) throw new Error(`no application "${applicationName}" in ${config.file}; the demo page needs a "spa" application (see tollgate.config.ts "applications")`);
-  if (app.kind !== 'spa') throw new Error(`application "${applicationName}" is kind "${app.kind}"; the demo page is a browser app and needs kind "spa"`);
+  if (!app)
+    throw new Error(
+      `no application "${applicationName}" in ${config.file}; the demo page needs a "spa" application (see tollgate.config.ts "applications")`,
+    );
+  if (app.kind !== 'spa')
+    throw new Error(`application "${applicationName}" is kind "${app.kind}"; the demo page is a browser app and needs kind "spa"`);
   const tenant = `${config.asgardeo.baseUrl}/t/${config.asgardeo.organization}`;
   return {
     authorizeUrl: `${tenant}/oauth2/authorize`,

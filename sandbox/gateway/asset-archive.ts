@@ -10,12 +10,16 @@ import { GatewayStackError } from './errors';
  */
 export async function extractArchive(archive: string, targetDir: string): Promise<void> {
   if (!fs.existsSync(archive)) {
-    throw new GatewayStackError(`the Lambda asset ${archive} does not exist; synthesize the stack again (the synth writes assets next to cdk.tf.json)`);
+    throw new GatewayStackError(
+      `the Lambda asset ${archive} does not exist; synthesize the stack again (the synth writes assets next to cdk.tf.json)`,
+    );
   }
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
     yauzl.open(archive, { lazyEntries: true, autoClose: true }, (error, file) => (error || !file ? reject(error) : resolve(file))),
   ).catch((error: unknown) => {
-    throw new GatewayStackError(`the Lambda asset ${archive} is not a readable zip (${(error as Error).message}); synthesize the stack again`);
+    throw new GatewayStackError(
+      `the Lambda asset ${archive} is not a readable zip (${(error as Error).message}); synthesize the stack again`,
+    );
   });
   const root = path.resolve(targetDir);
   try {

@@ -85,7 +85,11 @@ async function main(): Promise<void> {
           {
             machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
             synthMs: round(synthMs),
-            startToReadyMs: { runs: starts, median: round(percentile(sortedStarts, 50)), max: round(sortedStarts[sortedStarts.length - 1]) },
+            startToReadyMs: {
+              runs: starts,
+              median: round(percentile(sortedStarts, 50)),
+              max: round(sortedStarts[sortedStarts.length - 1]),
+            },
             firstAuthorizedRequestMs: round(firstRequestMs),
             authorizedGetUser: {
               requests,

@@ -9,7 +9,8 @@ import { describeGateway } from './describe';
 import { startLocalGateway } from './index';
 
 const DEFAULT_PORT = 4280;
-const USAGE = 'Usage: npm run gateway:local -- [--stack cdktf.out/stacks/<stackName>] [--port 4280] [--host 127.0.0.1] [--outputs-file <file>]';
+const USAGE =
+  'Usage: npm run gateway:local -- [--stack cdktf.out/stacks/<stackName>] [--port 4280] [--host 127.0.0.1] [--outputs-file <file>]';
 
 export interface GatewayCliOptions {
   readonly stackDir: string;
@@ -33,7 +34,8 @@ export function parseGatewayArgs(argv: readonly string[], cwd = process.cwd()): 
   });
   if (values.help) return 'help';
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port "${values.port}": use 0-65535 (0 = any free port)`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`invalid --port "${values.port}": use 0-65535 (0 = any free port)`);
   return {
     stackDir: values.stack ? path.resolve(cwd, values.stack) : onlyStack(cwd),
     port,
@@ -47,9 +49,13 @@ function onlyStack(cwd: string): string {
   const names = fs.existsSync(stacks) ? fs.readdirSync(stacks).filter((name) => fs.existsSync(path.join(stacks, name, 'cdk.tf.json'))) : [];
   if (names.length === 1) return path.join(stacks, names[0]);
   if (names.length === 0) {
-    throw new Error(`no synthesized stack under ${stacks}: synthesize first (TOLLGATE_TARGET=local TOLLGATE_ENV=dev npx tsx main.ts), or pass --stack <folder>`);
+    throw new Error(
+      `no synthesized stack under ${stacks}: synthesize first (TOLLGATE_TARGET=local TOLLGATE_ENV=dev npx tsx main.ts), or pass --stack <folder>`,
+    );
   }
-  throw new Error(`${stacks} holds several stacks (${names.join(', ')}): choose one with --stack ${path.relative(cwd, path.join(stacks, names[0]))}`);
+  throw new Error(
+    `${stacks} holds several stacks (${names.join(', ')}): choose one with --stack ${path.relative(cwd, path.join(stacks, names[0]))}`,
+  );
 }
 
 async function main(): Promise<void> {

@@ -30,25 +30,31 @@ export function readCorsConfiguration(value: unknown, where: string, evaluate: E
   if (value === undefined || value === null) return undefined;
   const block = Array.isArray(value) ? (value.length === 0 ? undefined : value[0]) : value;
   if (block === undefined) return undefined;
-  if (Array.isArray(value) && value.length > 1) throw new GatewayStackError(`${where} has ${value.length} blocks; an HTTP API has at most one cors_configuration`);
+  if (Array.isArray(value) && value.length > 1)
+    throw new GatewayStackError(`${where} has ${value.length} blocks; an HTTP API has at most one cors_configuration`);
   if (typeof block !== 'object' || block === null) throw new GatewayStackError(`${where} should be a block, got ${JSON.stringify(value)}`);
   const b = block as Record<string, unknown>;
   const strings = (attribute: string): string[] => {
     if (b[attribute] === undefined || b[attribute] === null) return [];
     const v = evaluate(b[attribute], `${where}.${attribute}`);
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new GatewayStackError(`${where}.${attribute} should be a list of strings, got ${JSON.stringify(b[attribute])}`);
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+      throw new GatewayStackError(`${where}.${attribute} should be a list of strings, got ${JSON.stringify(b[attribute])}`);
     return v as string[];
   };
   const maxAge = b.max_age === undefined || b.max_age === null ? undefined : evaluate(b.max_age, `${where}.max_age`);
   if (maxAge !== undefined && !(typeof maxAge === 'number' && Number.isInteger(maxAge) && maxAge >= -1 && maxAge <= 86400)) {
     throw new GatewayStackError(`${where}.max_age should be a whole number of seconds up to 86400, got ${JSON.stringify(b.max_age)}`);
   }
-  const credentials = b.allow_credentials === undefined || b.allow_credentials === null ? false : evaluate(b.allow_credentials, `${where}.allow_credentials`);
-  if (typeof credentials !== 'boolean') throw new GatewayStackError(`${where}.allow_credentials should be true or false, got ${JSON.stringify(b.allow_credentials)}`);
+  const credentials =
+    b.allow_credentials === undefined || b.allow_credentials === null ? false : evaluate(b.allow_credentials, `${where}.allow_credentials`);
+  if (typeof credentials !== 'boolean')
+    throw new GatewayStackError(`${where}.allow_credentials should be true or false, got ${JSON.stringify(b.allow_credentials)}`);
   const allowOrigins = strings('allow_origins');
   if (credentials && allowOrigins.some((o) => o.endsWith('*'))) {
     // API Gateway refuses this at deploy time (400 BadRequestException).
-    throw new GatewayStackError(`${where}: allow_credentials = true with a wildcard origin; API Gateway refuses it ("allow-credentials is not supported if 'allow-origin' is *"): list the exact origins`);
+    throw new GatewayStackError(
+      `${where}: allow_credentials = true with a wildcard origin; API Gateway refuses it ("allow-credentials is not supported if 'allow-origin' is *"): list the exact origins`,
+    );
   }
   return {
     allowOrigins,
@@ -115,7 +121,12 @@ export function allowedOriginValue(cors: CorsModel, origin: string | undefined):
   for (const allowed of cors.allowOrigins) {
     if (allowed === '*') return cors.allowCredentials ? origin : '*';
     if (allowed === origin) return origin;
-    if ((allowed === 'https://*' || allowed === 'http://*') && origin.startsWith(allowed.slice(0, -1)) && origin.length > allowed.length - 1) return origin;
+    if (
+      (allowed === 'https://*' || allowed === 'http://*') &&
+      origin.startsWith(allowed.slice(0, -1)) &&
+      origin.length > allowed.length - 1
+    )
+      return origin;
   }
   return undefined;
 }

@@ -31,10 +31,13 @@ const CORS_KEYS: Readonly<Record<string, string>> = {
 export function buildDeployedModel(o: DeployedModelOptions): GatewayModel {
   const where = (what: string) => `the deployed ${what} (local AWS control plane)`;
   if (o.snapshot.apis.length !== 1) {
-    throw new GatewayStackError(`the local AWS control plane holds ${o.snapshot.apis.length} HTTP APIs; the local gateway serves a deployment with exactly one`);
+    throw new GatewayStackError(
+      `the local AWS control plane holds ${o.snapshot.apis.length} HTTP APIs; the local gateway serves a deployment with exactly one`,
+    );
   }
   const api: DeployedApi = o.snapshot.apis[0];
-  if (api.protocolType !== 'HTTP') throw new GatewayStackError(`${where(`API ${api.apiId}`)} is a ${api.protocolType} API; the local gateway serves HTTP APIs only`);
+  if (api.protocolType !== 'HTTP')
+    throw new GatewayStackError(`${where(`API ${api.apiId}`)} is a ${api.protocolType} API; the local gateway serves HTTP APIs only`);
   const stage = api.stages[0];
   if (!stage) throw new GatewayStackError(`${where(`API ${api.apiId}`)} has no stage: API Gateway serves nothing without one`);
 
@@ -55,7 +58,12 @@ export function buildDeployedModel(o: DeployedModelOptions): GatewayModel {
     });
     for (const p of fn.permissions) {
       // A permission on an alias or version does not cover the unqualified function API Gateway invokes.
-      if (p.principal !== 'apigateway.amazonaws.com' || p.qualifier !== '' || (p.action !== 'lambda:InvokeFunction' && p.action !== 'lambda:*')) continue;
+      if (
+        p.principal !== 'apigateway.amazonaws.com' ||
+        p.qualifier !== '' ||
+        (p.action !== 'lambda:InvokeFunction' && p.action !== 'lambda:*')
+      )
+        continue;
       permissions.push({ functionKey: fn.functionName, sourceArn: p.sourceArn });
     }
   }
@@ -63,21 +71,30 @@ export function buildDeployedModel(o: DeployedModelOptions): GatewayModel {
   const integrations = new Map<string, string>();
   for (const i of api.integrations) {
     const what = where(`integration ${i.integrationId}`);
-    if (i.integrationType !== 'AWS_PROXY') throw new GatewayStackError(`${what} is ${i.integrationType}; the local gateway serves Lambda proxy integrations (AWS_PROXY) only`);
-    if (i.payloadFormatVersion !== '2.0') throw new GatewayStackError(`${what} uses payload format ${i.payloadFormatVersion}; the handler expects 2.0 (set payload_format_version = "2.0")`);
-    if (!i.functionName || !functions.has(i.functionName)) throw new GatewayStackError(`${what} points at ${i.integrationUri ?? 'nothing'}, which is not a deployed function`);
+    if (i.integrationType !== 'AWS_PROXY')
+      throw new GatewayStackError(`${what} is ${i.integrationType}; the local gateway serves Lambda proxy integrations (AWS_PROXY) only`);
+    if (i.payloadFormatVersion !== '2.0')
+      throw new GatewayStackError(
+        `${what} uses payload format ${i.payloadFormatVersion}; the handler expects 2.0 (set payload_format_version = "2.0")`,
+      );
+    if (!i.functionName || !functions.has(i.functionName))
+      throw new GatewayStackError(`${what} points at ${i.integrationUri ?? 'nothing'}, which is not a deployed function`);
     integrations.set(i.integrationId, i.functionName);
   }
 
   const authorizers = new Map<string, JwtAuthorizerModel>();
   for (const a of api.authorizers) {
     const what = where(`authorizer ${a.name} (${a.authorizerId})`);
-    if (a.authorizerType !== 'JWT') throw new GatewayStackError(`${what} is ${a.authorizerType}; the local gateway implements JWT authorizers only`);
+    if (a.authorizerType !== 'JWT')
+      throw new GatewayStackError(`${what} is ${a.authorizerType}; the local gateway implements JWT authorizers only`);
     if (!a.issuer) throw new GatewayStackError(`${what} has no issuer`);
     if (a.audience.length === 0) throw new GatewayStackError(`${what} lists no audience`);
     const identityHeaders = (a.identitySource.length ? a.identitySource : ['$request.header.Authorization']).map((source) => {
       const match = /^\$request\.header\.([A-Za-z0-9!#$%&'*+.^_`|~-]+)$/.exec(source);
-      if (!match) throw new GatewayStackError(`${what} takes its token from "${source}"; the local gateway reads it from a header such as $request.header.Authorization`);
+      if (!match)
+        throw new GatewayStackError(
+          `${what} takes its token from "${source}"; the local gateway reads it from a header such as $request.header.Authorization`,
+        );
       return match[1].toLowerCase();
     });
     authorizers.set(a.authorizerId, { key: a.authorizerId, issuer: a.issuer, audiences: [...a.audience], identityHeaders });
@@ -87,12 +104,16 @@ export function buildDeployedModel(o: DeployedModelOptions): GatewayModel {
   for (const r of api.routes) {
     if (r.integrationId === undefined) continue; // A route without a target is not served by API Gateway either.
     const functionKey = integrations.get(r.integrationId);
-    if (!functionKey) throw new GatewayStackError(`${where(`route ${r.routeKey}`)} targets integration ${r.integrationId}, which does not exist`);
+    if (!functionKey)
+      throw new GatewayStackError(`${where(`route ${r.routeKey}`)} targets integration ${r.integrationId}, which does not exist`);
     if (r.authorizationType !== 'NONE' && r.authorizationType !== 'JWT') {
-      throw new GatewayStackError(`${where(`route ${r.routeKey}`)} uses ${r.authorizationType} authorization; the local gateway implements NONE and JWT`);
+      throw new GatewayStackError(
+        `${where(`route ${r.routeKey}`)} uses ${r.authorizationType} authorization; the local gateway implements NONE and JWT`,
+      );
     }
     const jwt = r.authorizationType === 'JWT';
-    if (jwt && (!r.authorizerId || !authorizers.has(r.authorizerId))) throw new GatewayStackError(`${where(`route ${r.routeKey}`)} names no deployed JWT authorizer`);
+    if (jwt && (!r.authorizerId || !authorizers.has(r.authorizerId)))
+      throw new GatewayStackError(`${where(`route ${r.routeKey}`)} names no deployed JWT authorizer`);
     routes.push({
       routeKey: r.routeKey,
       method: r.method,
@@ -103,7 +124,8 @@ export function buildDeployedModel(o: DeployedModelOptions): GatewayModel {
       functionKey,
     });
   }
-  if (routes.length === 0) throw new GatewayStackError(`${where(`API ${api.apiId}`)} has no route with a target; there is nothing to serve`);
+  if (routes.length === 0)
+    throw new GatewayStackError(`${where(`API ${api.apiId}`)} has no route with a target; there is nothing to serve`);
 
   const corsBlock = api.corsConfiguration
     ? Object.fromEntries(Object.entries(api.corsConfiguration).flatMap(([k, v]) => (CORS_KEYS[k] ? [[CORS_KEYS[k], v]] : [])))

@@ -68,7 +68,8 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
       if (required) throw new GatewayStackError(`${where(type, name, attribute)} is missing; the local gateway needs it to serve the API`);
       return undefined;
     }
-    if (typeof value !== 'string') throw new GatewayStackError(`${where(type, name, attribute)} should be a string, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'string')
+      throw new GatewayStackError(`${where(type, name, attribute)} should be a string, got ${JSON.stringify(value)}`);
     return evaluateString(value, resolve, where(type, name, attribute));
   };
   const strings = (type: string, name: string, block: TerraformBlock, attribute: string): string[] => {
@@ -82,22 +83,32 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
   };
 
   const providerRegion = stack.providers.aws?.[0]?.region;
-  if (typeof providerRegion !== 'string') throw new GatewayStackError(`${stack.file} has no provider.aws region; configure the AwsProvider with a region`);
+  if (typeof providerRegion !== 'string')
+    throw new GatewayStackError(`${stack.file} has no provider.aws region; configure the AwsProvider with a region`);
   const region = evaluateString(providerRegion, resolve, `${stack.file}: provider.aws.region`);
 
   const apis = Object.keys(stack.resources.aws_apigatewayv2_api ?? {});
   if (apis.length !== 1) {
-    throw new GatewayStackError(`${stack.file} has ${apis.length} aws_apigatewayv2_api resources; the local gateway serves a stack with exactly one HTTP API`);
+    throw new GatewayStackError(
+      `${stack.file} has ${apis.length} aws_apigatewayv2_api resources; the local gateway serves a stack with exactly one HTTP API`,
+    );
   }
   const api = stack.resources.aws_apigatewayv2_api[apis[0]];
   const protocol = str('aws_apigatewayv2_api', apis[0], api, 'protocol_type', false);
   if (protocol !== undefined && protocol !== 'HTTP') {
-    throw new GatewayStackError(`${where('aws_apigatewayv2_api', apis[0], 'protocol_type')} is "${protocol}"; the local gateway serves HTTP APIs only`);
+    throw new GatewayStackError(
+      `${where('aws_apigatewayv2_api', apis[0], 'protocol_type')} is "${protocol}"; the local gateway serves HTTP APIs only`,
+    );
   }
-  const cors = readCorsConfiguration(api.cors_configuration, where('aws_apigatewayv2_api', apis[0], 'cors_configuration'), (value, at) => evaluate(value, resolve, at));
+  const cors = readCorsConfiguration(api.cors_configuration, where('aws_apigatewayv2_api', apis[0], 'cors_configuration'), (value, at) =>
+    evaluate(value, resolve, at),
+  );
 
   const stages = Object.entries(stack.resources.aws_apigatewayv2_stage ?? {});
-  if (stages.length === 0) throw new GatewayStackError(`${stack.file} has no aws_apigatewayv2_stage: without a stage API Gateway serves nothing; add one (auto_deploy = true)`);
+  if (stages.length === 0)
+    throw new GatewayStackError(
+      `${stack.file} has no aws_apigatewayv2_stage: without a stage API Gateway serves nothing; add one (auto_deploy = true)`,
+    );
   const [stageKey, stage] = stages[0];
   const stageName = str('aws_apigatewayv2_stage', stageKey, stage, 'name', true) as string;
 
@@ -106,7 +117,9 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
     const t = 'aws_lambda_function';
     const filename = str(t, key, block, 'filename', false);
     if (filename === undefined) {
-      throw new GatewayStackError(`${where(t, key, 'filename')} is missing: the local gateway runs Lambda code from a local asset zip (TerraformAsset of type ARCHIVE), not from S3 or an image`);
+      throw new GatewayStackError(
+        `${where(t, key, 'filename')} is missing: the local gateway runs Lambda code from a local asset zip (TerraformAsset of type ARCHIVE), not from S3 or an image`,
+      );
     }
     const env = block.environment as { variables?: Record<string, unknown> } | undefined;
     const variables = (evaluate(env?.variables ?? {}, resolve, where(t, key, 'environment.variables')) ?? {}) as Record<string, unknown>;
@@ -114,7 +127,8 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
     for (const [name, value] of Object.entries(variables)) resolvedEnv[name] = String(value);
     const functionName = str(t, key, block, 'function_name', true) as string;
     const invokeArn = resolve({ mode: 'resource', type: t, name: key, attribute: 'invoke_arn', expression: `${t}.${key}.invoke_arn` });
-    if (invokeArn === undefined) throw new GatewayStackError(`cannot work out the invoke ARN of ${t}.${key}: is the aws provider's region set in the stack?`);
+    if (invokeArn === undefined)
+      throw new GatewayStackError(`cannot work out the invoke ARN of ${t}.${key}: is the aws provider's region set in the stack?`);
     functions.set(key, {
       key,
       functionName,
@@ -136,7 +150,9 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
     if (principal !== 'apigateway.amazonaws.com' || (action !== 'lambda:InvokeFunction' && action !== 'lambda:*')) continue;
     if (block.qualifier !== undefined) continue; // A permission on an alias or version does not cover the unqualified function.
     const target = str(t, key, block, 'function_name', true) as string;
-    const fn = [...functions.values()].find((f) => target === f.functionName || target === f.invokeArn || target.endsWith(`:function:${f.functionName}`));
+    const fn = [...functions.values()].find(
+      (f) => target === f.functionName || target === f.invokeArn || target.endsWith(`:function:${f.functionName}`),
+    );
     if (fn) permissions.push({ functionKey: fn.key, sourceArn: str(t, key, block, 'source_arn', false) });
   }
 
@@ -144,7 +160,10 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
   for (const [key, block] of Object.entries(stack.resources.aws_apigatewayv2_integration ?? {})) {
     const t = 'aws_apigatewayv2_integration';
     const type = str(t, key, block, 'integration_type', true);
-    if (type !== 'AWS_PROXY') throw new GatewayStackError(`${where(t, key, 'integration_type')} is "${type}"; the local gateway serves Lambda proxy integrations (AWS_PROXY) only`);
+    if (type !== 'AWS_PROXY')
+      throw new GatewayStackError(
+        `${where(t, key, 'integration_type')} is "${type}"; the local gateway serves Lambda proxy integrations (AWS_PROXY) only`,
+      );
     const payload = str(t, key, block, 'payload_format_version', false) ?? '1.0';
     if (payload !== '2.0') {
       throw new GatewayStackError(
@@ -154,7 +173,10 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
     }
     const uri = str(t, key, block, 'integration_uri', true) as string;
     const fn = [...functions.values()].find((f) => f.invokeArn === uri || uri.endsWith(`:function:${f.functionName}`));
-    if (!fn) throw new GatewayStackError(`${where(t, key, 'integration_uri')} ("${uri}") is not the invoke ARN of a Lambda function in this stack`);
+    if (!fn)
+      throw new GatewayStackError(
+        `${where(t, key, 'integration_uri')} ("${uri}") is not the invoke ARN of a Lambda function in this stack`,
+      );
     integrations.set(key, fn.key);
   }
 
@@ -162,9 +184,11 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
   for (const [key, block] of Object.entries(stack.resources.aws_apigatewayv2_authorizer ?? {})) {
     const t = 'aws_apigatewayv2_authorizer';
     const type = str(t, key, block, 'authorizer_type', true);
-    if (type !== 'JWT') throw new GatewayStackError(`${where(t, key, 'authorizer_type')} is "${type}"; the local gateway implements JWT authorizers only`);
+    if (type !== 'JWT')
+      throw new GatewayStackError(`${where(t, key, 'authorizer_type')} is "${type}"; the local gateway implements JWT authorizers only`);
     const jwt = block.jwt_configuration as TerraformBlock | undefined;
-    if (!jwt || typeof jwt !== 'object') throw new GatewayStackError(`${where(t, key, 'jwt_configuration')} is missing; a JWT authorizer needs issuer and audience`);
+    if (!jwt || typeof jwt !== 'object')
+      throw new GatewayStackError(`${where(t, key, 'jwt_configuration')} is missing; a JWT authorizer needs issuer and audience`);
     const issuer = evaluate(jwt.issuer, resolve, where(t, key, 'jwt_configuration.issuer'));
     if (typeof issuer !== 'string' || issuer === '') throw new GatewayStackError(`${where(t, key, 'jwt_configuration.issuer')} is missing`);
     checkIssuerUrl(issuer, where(t, key, 'jwt_configuration.issuer'));
@@ -175,7 +199,10 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
     const sources = strings(t, key, block, 'identity_sources');
     const identityHeaders = (sources.length ? sources : ['$request.header.Authorization']).map((source) => {
       const match = /^\$request\.header\.([A-Za-z0-9!#$%&'*+.^_`|~-]+)$/.exec(source);
-      if (!match) throw new GatewayStackError(`${where(t, key, 'identity_sources')} has "${source}"; a JWT authorizer takes its token from a header such as $request.header.Authorization`);
+      if (!match)
+        throw new GatewayStackError(
+          `${where(t, key, 'identity_sources')} has "${source}"; a JWT authorizer takes its token from a header such as $request.header.Authorization`,
+        );
       return match[1].toLowerCase();
     });
     authorizers.set(key, { key, issuer, audiences: audiences as string[], identityHeaders });
@@ -189,20 +216,32 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
     if (target === undefined) continue; // A route without a target is not served by API Gateway either.
     const integration = /^integrations\/(.+)$/.exec(target)?.[1];
     const functionKey = integration === undefined ? undefined : integrations.get(integration);
-    if (functionKey === undefined) throw new GatewayStackError(`${where(t, key, 'target')} ("${target}") is not "integrations/<id>" of an integration in this stack`);
+    if (functionKey === undefined)
+      throw new GatewayStackError(`${where(t, key, 'target')} ("${target}") is not "integrations/<id>" of an integration in this stack`);
     const authorizationType = str(t, key, block, 'authorization_type', false) ?? 'NONE';
     if (authorizationType !== 'NONE' && authorizationType !== 'JWT') {
-      throw new GatewayStackError(`${where(t, key, 'authorization_type')} is "${authorizationType}"; the local gateway implements NONE and JWT`);
+      throw new GatewayStackError(
+        `${where(t, key, 'authorization_type')} is "${authorizationType}"; the local gateway implements NONE and JWT`,
+      );
     }
     let authorizer: string | undefined;
     if (authorizationType === 'JWT') {
       authorizer = str(t, key, block, 'authorizer_id', true);
-      if (!authorizer || !authorizers.has(authorizer)) throw new GatewayStackError(`${where(t, key, 'authorizer_id')} is not the id of a JWT authorizer in this stack`);
+      if (!authorizer || !authorizers.has(authorizer))
+        throw new GatewayStackError(`${where(t, key, 'authorizer_id')} is not the id of a JWT authorizer in this stack`);
     }
     const parsed = parseRouteKey(routeKey, where(t, key, 'route_key'));
-    routes.push({ routeKey, ...parsed, authorizationType, scopes: authorizationType === 'JWT' ? strings(t, key, block, 'authorization_scopes') : [], authorizer, functionKey });
+    routes.push({
+      routeKey,
+      ...parsed,
+      authorizationType,
+      scopes: authorizationType === 'JWT' ? strings(t, key, block, 'authorization_scopes') : [],
+      authorizer,
+      functionKey,
+    });
   }
-  if (routes.length === 0) throw new GatewayStackError(`${stack.file} has no aws_apigatewayv2_route with a target; there is nothing to serve`);
+  if (routes.length === 0)
+    throw new GatewayStackError(`${stack.file} has no aws_apigatewayv2_route with a target; there is nothing to serve`);
 
   const outputs: Record<string, unknown> = {};
   for (const [name, output] of Object.entries(stack.outputs)) {
@@ -210,7 +249,13 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
     outputs[name] = evaluate(output.value, resolve, `${stack.file}: output.${name}.value`);
   }
 
-  const executionArn = resolve({ mode: 'resource', type: 'aws_apigatewayv2_api', name: apis[0], attribute: 'execution_arn', expression: `aws_apigatewayv2_api.${apis[0]}.execution_arn` }) as string;
+  const executionArn = resolve({
+    mode: 'resource',
+    type: 'aws_apigatewayv2_api',
+    name: apis[0],
+    attribute: 'execution_arn',
+    expression: `aws_apigatewayv2_api.${apis[0]}.execution_arn`,
+  }) as string;
   return { stackName: stack.stackName, region, stageName, executionArn, permissions, routes, authorizers, functions, cors, outputs };
 }
 
@@ -231,5 +276,7 @@ function checkIssuerUrl(issuer: string, where: string): void {
   }
   if (url.protocol === 'https:') return;
   if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return;
-  throw new GatewayStackError(`${where} is "${issuer}": API Gateway accepts only https issuers (the local gateway also accepts http on a loopback address)`);
+  throw new GatewayStackError(
+    `${where} is "${issuer}": API Gateway accepts only https issuers (the local gateway also accepts http on a loopback address)`,
+  );
 }

@@ -62,12 +62,15 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
  */
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  if ((options.stackDir === undefined) === (options.model === undefined)) throw new Error('startLocalGateway: give exactly one of stackDir and model');
+  if ((options.stackDir === undefined) === (options.model === undefined))
+    throw new Error('startLocalGateway: give exactly one of stackDir and model');
   const stackDir = options.stackDir;
-  const modelOf = options.model ?? ((url: string) => {
-    const stack = readStackJson(stackDir as string);
-    return buildGatewayModel(stack, localResolver(stack, url));
-  });
+  const modelOf =
+    options.model ??
+    ((url: string) => {
+      const stack = readStackJson(stackDir as string);
+      return buildGatewayModel(stack, localResolver(stack, url));
+    });
   const host = options.host ?? '127.0.0.1';
 
   let handler: http.RequestListener = (_req, res) => send(res, jsonResponse(503, { message: 'Service Unavailable' }), undefined);
@@ -205,7 +208,11 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     url,
     stageInvokeUrl: model.stageName === '$default' ? url : stageInvokeUrl(url, model.stageName),
     outputsFile: () => ({ [model.stackName]: structuredClone(outputs) }),
-    routes: model.routes.map((route) => ({ routeKey: route.routeKey, authorizationType: route.authorizationType, scopes: [...route.scopes] })),
+    routes: model.routes.map((route) => ({
+      routeKey: route.routeKey,
+      authorizationType: route.authorizationType,
+      scopes: [...route.scopes],
+    })),
     stop: stopAll,
   };
 }

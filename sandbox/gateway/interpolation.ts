@@ -46,7 +46,9 @@ export function evaluateString(text: string, resolve: ReferenceResolver, where: 
       continue;
     }
     if (text.startsWith('%{', i)) {
-      throw new GatewayStackError(`cannot evaluate the Terraform template directive in "${text}" (${where}): the local gateway only knows plain references such as \${aws_apigatewayv2_api.<name>.api_endpoint}`);
+      throw new GatewayStackError(
+        `cannot evaluate the Terraform template directive in "${text}" (${where}): the local gateway only knows plain references such as \${aws_apigatewayv2_api.<name>.api_endpoint}`,
+      );
     }
     if (!text.startsWith('${', i)) {
       out += text[i];

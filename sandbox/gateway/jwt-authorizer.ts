@@ -45,7 +45,12 @@ export class JwtAuthorizer {
     let payload: JWTPayload;
     try {
       const keys = await this.signingKeys();
-      ({ payload } = await jwtVerify(token, keys, { algorithms: [...ACCEPTED_ALGORITHMS], issuer: this.settings.issuer, clockTolerance: 0, requiredClaims: ['exp'] }));
+      ({ payload } = await jwtVerify(token, keys, {
+        algorithms: [...ACCEPTED_ALGORITHMS],
+        issuer: this.settings.issuer,
+        clockTolerance: 0,
+        requiredClaims: ['exp'],
+      }));
     } catch (error) {
       return unauthorized(describeVerificationError(error, this.log));
     }
@@ -88,7 +93,8 @@ export class JwtAuthorizer {
 
   private signingKeys(): Promise<ReturnType<typeof createRemoteJWKSet>> {
     if (!this.keys) {
-      if (Date.now() - this.discoveryFailedAt < DISCOVERY_RETRY_MS) return Promise.reject(new DiscoveryError('the issuer was unreachable moments ago'));
+      if (Date.now() - this.discoveryFailedAt < DISCOVERY_RETRY_MS)
+        return Promise.reject(new DiscoveryError('the issuer was unreachable moments ago'));
       this.keys = this.discover().catch((error: unknown) => {
         this.keys = undefined;
         this.discoveryFailedAt = Date.now();
@@ -106,7 +112,9 @@ export class JwtAuthorizer {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       body = await response.json();
     } catch (error) {
-      throw new DiscoveryError(`cannot fetch the issuer's discovery document ${url}: ${(error as Error).message}. Is the issuer running and is jwt_configuration.issuer right?`);
+      throw new DiscoveryError(
+        `cannot fetch the issuer's discovery document ${url}: ${(error as Error).message}. Is the issuer running and is jwt_configuration.issuer right?`,
+      );
     }
     const parsed = discoveryDocument.safeParse(body);
     if (!parsed.success) throw new DiscoveryError(`the discovery document ${url} has no valid jwks_uri`);
@@ -144,7 +152,8 @@ function describeVerificationError(error: unknown, log: (line: string) => void):
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature is invalid';
   if (error instanceof errors.JWKSNoMatchingKey) return "the token's key id (kid) matches no RSA key of the issuer";
-  if (error instanceof errors.JOSEAlgNotAllowed) return `the token signing method is invalid: only RSA algorithms (${ACCEPTED_ALGORITHMS.join(', ')}) are accepted`;
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return `the token signing method is invalid: only RSA algorithms (${ACCEPTED_ALGORITHMS.join(', ')}) are accepted`;
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
     log(`local gateway: the issuer's JWKS could not be read: ${(error as Error).message}`);
     return 'the signing keys of the issuer could not be fetched';

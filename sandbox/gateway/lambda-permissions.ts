@@ -23,7 +23,9 @@ export function isInvokePermitted(
       ? [`${base}/$default`, `${base}/${request.method}${request.requestPath}`]
       : [`${base}/${request.method}${request.routePath}`, `${base}/${request.method}${request.requestPath}`];
   return permissions.some(
-    (permission) => permission.functionKey === request.functionKey && (permission.sourceArn === undefined || candidates.some((arn) => arnLike(permission.sourceArn as string, arn))),
+    (permission) =>
+      permission.functionKey === request.functionKey &&
+      (permission.sourceArn === undefined || candidates.some((arn) => arnLike(permission.sourceArn as string, arn))),
   );
 }
 
@@ -34,6 +36,9 @@ export function sourceArnFor(executionArn: string, stage: string, method: string
 
 /** IAM's ArnLike: `*` matches any run of characters, `?` exactly one. */
 export function arnLike(pattern: string, arn: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${regex}$`).test(arn);
 }

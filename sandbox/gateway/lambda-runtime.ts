@@ -144,10 +144,13 @@ export class LambdaRuntime {
   private async spawn(): Promise<void> {
     const s = this.settings;
     const dot = s.handler.lastIndexOf('.');
-    if (dot <= 0) throw new GatewayStackError(`the Lambda handler "${s.handler}" of ${s.functionName} is not "<file>.<export>" (e.g. index.handler)`);
+    if (dot <= 0)
+      throw new GatewayStackError(`the Lambda handler "${s.handler}" of ${s.functionName} is not "<file>.<export>" (e.g. index.handler)`);
     const file = findModule(s.codeDir, s.handler.slice(0, dot));
     if (!file) {
-      throw new GatewayStackError(`the Lambda asset of ${s.functionName} has no ${s.handler.slice(0, dot)}.js, .cjs or .mjs for the handler "${s.handler}"; check the bundle and the function's handler`);
+      throw new GatewayStackError(
+        `the Lambda asset of ${s.functionName} has no ${s.handler.slice(0, dot)}.js, .cjs or .mjs for the handler "${s.handler}"; check the bundle and the function's handler`,
+      );
     }
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
@@ -166,11 +169,15 @@ export class LambdaRuntime {
           void worker.terminate();
           reject(new GatewayStackError(`the Lambda handler "${s.handler}" of ${s.functionName} could not be loaded: ${message.error}`));
         } else if (message.type === 'result' && message.id) {
-          this.settle(message.id, message.ok ? { ok: true, value: JSON.parse(message.json as string) } : { ok: false, error: message.error ?? 'unknown error' });
+          this.settle(
+            message.id,
+            message.ok ? { ok: true, value: JSON.parse(message.json as string) } : { ok: false, error: message.error ?? 'unknown error' },
+          );
         }
       });
       worker.on('error', (error) => {
-        if (!loaded) reject(new GatewayStackError(`the Lambda handler "${s.handler}" of ${s.functionName} crashed while loading: ${error.message}`));
+        if (!loaded)
+          reject(new GatewayStackError(`the Lambda handler "${s.handler}" of ${s.functionName} crashed while loading: ${error.message}`));
         // An uncaught error kills the environment: fail what is in flight and start a new one.
         for (const id of [...this.pending.keys()]) this.settle(id, { ok: false, error: error.stack ?? error.message });
         if (this.worker === worker) this.recycle();

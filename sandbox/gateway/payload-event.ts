@@ -30,7 +30,12 @@ export function buildPayloadV2Event(input: EventInput): PayloadV2Event {
   const headers = joinedHeaders(input.request);
   const cookieHeader = headers.cookie;
   delete headers.cookie; // 2.0 moves cookies into `cookies`.
-  const cookies = cookieHeader ? cookieHeader.split(';').map((c) => c.trim()).filter(Boolean) : undefined;
+  const cookies = cookieHeader
+    ? cookieHeader
+        .split(';')
+        .map((c) => c.trim())
+        .filter(Boolean)
+    : undefined;
   const query = queryParameters(input.rawQueryString);
   const host = headers.host ?? '127.0.0.1';
   const isText = input.body.length === 0 || isTextContentType(headers['content-type']);

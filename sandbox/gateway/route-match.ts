@@ -30,7 +30,10 @@ export function matchRoute<R extends MatchableRoute>(routes: readonly R[], metho
   return fallback ? { route: fallback, pathParameters: undefined } : undefined;
 }
 
-function matchPath(routePath: string, requestSegments: readonly string[]): { score: number[]; parameters: Record<string, string> | undefined } | undefined {
+function matchPath(
+  routePath: string,
+  requestSegments: readonly string[],
+): { score: number[]; parameters: Record<string, string> | undefined } | undefined {
   const routeSegments = routePath.split('/').slice(1);
   const parameters: Record<string, string> = {};
   const score: number[] = [];

@@ -9,7 +9,10 @@ export type TerraformBlock = Record<string, unknown>;
 const blocksByName = z.record(z.string(), z.record(z.string(), z.unknown()));
 
 const terraformJson = z.object({
-  '//': z.object({ metadata: z.object({ stackName: z.string().optional() }).passthrough().optional() }).passthrough().optional(),
+  '//': z
+    .object({ metadata: z.object({ stackName: z.string().optional() }).passthrough().optional() })
+    .passthrough()
+    .optional(),
   resource: z.record(z.string(), blocksByName).optional(),
   data: z.record(z.string(), blocksByName).optional(),
   output: z.record(z.string(), z.object({ value: z.unknown(), sensitive: z.boolean().optional() }).passthrough()).optional(),
@@ -36,7 +39,9 @@ export function readStackJson(stackDir: string): TerraformStackJson {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message;
-    throw new GatewayStackError(`cannot read the synthesized stack ${file}: ${reason}. Run the synth first (npx tsx main.ts, or npm run synth) and pass the stack folder cdktf.out/stacks/<stackName>.`);
+    throw new GatewayStackError(
+      `cannot read the synthesized stack ${file}: ${reason}. Run the synth first (npx tsx main.ts, or npm run synth) and pass the stack folder cdktf.out/stacks/<stackName>.`,
+    );
   }
   let raw: unknown;
   try {
@@ -47,7 +52,9 @@ export function readStackJson(stackDir: string): TerraformStackJson {
   const parsed = terraformJson.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new GatewayStackError(`${file} is not Terraform JSON as cdktf writes it: at "${issue.path.join('.')}": ${issue.message}; synthesize the stack again.`);
+    throw new GatewayStackError(
+      `${file} is not Terraform JSON as cdktf writes it: at "${issue.path.join('.')}": ${issue.message}; synthesize the stack again.`,
+    );
   }
   const json = parsed.data;
   return {

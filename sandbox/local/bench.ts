@@ -32,7 +32,11 @@ function runOnce(outdir: string, awsPath: AwsPath): Promise<Sample> {
   else env.TOLLGATE_LOCAL_TERRAFORM = '0';
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['start', '--', '--once', '--asgardeo-port', '0', '--outdir', outdir], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['start', '--', '--once', '--asgardeo-port', '0', '--outdir', outdir], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -43,7 +47,12 @@ function runOnce(outdir: string, awsPath: AwsPath): Promise<Sample> {
       const m = /Sandbox ready in (\d+\.\d+) s \((\d+\.\d+) s from process start\)/.exec(stdout);
       if (code !== 0 || !m) return reject(new Error(`npm start -- --once exited ${code}:\n${stdout}\n${stderr}`));
       const ran = /AWS side: real Terraform/.test(stdout) ? 'terraform' : 'synthesized';
-      if (ran !== awsPath) return reject(new Error(`asked for the ${awsPath} path, npm start ran the ${ran} one:\n${stdout.split('\n').find((l) => l.startsWith('AWS side:'))}`));
+      if (ran !== awsPath)
+        return reject(
+          new Error(
+            `asked for the ${awsPath} path, npm start ran the ${ran} one:\n${stdout.split('\n').find((l) => l.startsWith('AWS side:'))}`,
+          ),
+        );
       resolve({ readyMs: Number(m[1]) * 1000, processMs: Number(m[2]) * 1000, wallMs });
     });
   });
@@ -61,7 +70,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive whole number');
   const a = process.argv.indexOf('--aws');
   const choice = a >= 0 ? process.argv[a + 1] : 'both';
-  if (choice !== 'terraform' && choice !== 'synthesized' && choice !== 'both') throw new Error('--aws must be terraform, synthesized or both');
+  if (choice !== 'terraform' && choice !== 'synthesized' && choice !== 'both')
+    throw new Error('--aws must be terraform, synthesized or both');
   for (const awsPath of choice === 'both' ? (['synthesized', 'terraform'] as const) : [choice as AwsPath]) await bench(runs, awsPath);
 }
 
@@ -72,16 +82,20 @@ async function bench(runs: number, awsPath: AwsPath): Promise<void> {
     try {
       const s = await runOnce(outdir, awsPath);
       samples.push(s);
-      process.stdout.write(`${awsPath} run ${n}: ready ${(s.readyMs / 1000).toFixed(2)} s, process ` +
-        `${(s.processMs / 1000).toFixed(2)} s, wall ${(s.wallMs / 1000).toFixed(2)} s\n`);
+      process.stdout.write(
+        `${awsPath} run ${n}: ready ${(s.readyMs / 1000).toFixed(2)} s, process ` +
+          `${(s.processMs / 1000).toFixed(2)} s, wall ${(s.wallMs / 1000).toFixed(2)} s\n`,
+      );
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
   }
   const fmt = (pick: (s: Sample) => number) => {
     const v = samples.map(pick);
-    return `median ${(median(v) / 1000).toFixed(2)} s (min ${(Math.min(...v) / 1000).toFixed(2)}, max ` +
-      `${(Math.max(...v) / 1000).toFixed(2)})`;
+    return (
+      `median ${(median(v) / 1000).toFixed(2)} s (min ${(Math.min(...v) / 1000).toFixed(2)}, max ` +
+      `${(Math.max(...v) / 1000).toFixed(2)})`
+    );
   };
   process.stdout.write(
     `\nSandbox start-to-ready, AWS side ${awsPath === 'terraform' ? 'through real Terraform + local AWS control plane' : 'fallback (synthesized stack, no Terraform)'}, over ${runs} fresh \`npm start -- --once\` runs on ${os.cpus().length} CPU(s), Node ${process.version}:\n` +

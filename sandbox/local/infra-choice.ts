@@ -23,7 +23,9 @@ export interface LocalInfra {
  * deploy/terraform finds them for AWS) when it can run, else the fallback that serves the
  * synthesized cdk.tf.json, so `npm start` works on a machine without Terraform.
  */
-export async function chooseLocalInfra(o: LocalGatewayRunnerOptions & { environment: NodeJS.ProcessEnv; projectDir: string }): Promise<LocalInfra> {
+export async function chooseLocalInfra(
+  o: LocalGatewayRunnerOptions & { environment: NodeJS.ProcessEnv; projectDir: string },
+): Promise<LocalInfra> {
   const fallback = (why: string): LocalInfra => ({
     runner: new SandboxRunner(o),
     path: 'synthesized',
@@ -40,7 +42,9 @@ export async function chooseLocalInfra(o: LocalGatewayRunnerOptions & { environm
     if (err instanceof TerraformError) return fallback(err.message.replace(/\.$/, ''));
     throw err;
   }
-  const mirror = setup.mirror ? ` with hashicorp/aws ${setup.mirror.awsVersions[0]} from ${setup.mirror.path} (${setup.mirror.source})` : '';
+  const mirror = setup.mirror
+    ? ` with hashicorp/aws ${setup.mirror.awsVersions[0]} from ${setup.mirror.path} (${setup.mirror.source})`
+    : '';
   return {
     runner: new LocalTerraformRunner({ ...o, setup }),
     path: 'terraform',

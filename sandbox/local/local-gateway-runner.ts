@@ -41,7 +41,10 @@ export class LocalGatewayRunner implements InfraRunner {
     const config = this.o.config(o);
     fs.mkdirSync(this.o.outdir, { recursive: true });
     const app = new App({ outdir: this.o.outdir });
-    buildStack(app, config, { backend: { kind: 'local', path: path.join(this.o.outdir, `terraform.${config.stackName}.tfstate`) }, bundleDir: path.join(this.o.outdir, 'bundle', config.stackName) });
+    buildStack(app, config, {
+      backend: { kind: 'local', path: path.join(this.o.outdir, `terraform.${config.stackName}.tfstate`) },
+      bundleDir: path.join(this.o.outdir, 'bundle', config.stackName),
+    });
     app.synth();
   }
 

@@ -3,12 +3,17 @@ import type { SmokeResult } from '../../deploy';
 
 /** What the smoke test proved, one line per call, with the expected answer next to the real one. */
 export function renderChecks(smoke: SmokeResult): string {
-  const lines = smoke.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.route.padEnd(12)} ${c.caller}: ` +
-    `${c.ok ? stripChallenge(c.got) : `expected ${c.expected}, got ${c.got}`}`);
+  const lines = smoke.checks.map(
+    (c) =>
+      `  ${c.ok ? '✓' : '✗'} ${c.route.padEnd(12)} ${c.caller}: ` +
+      `${c.ok ? stripChallenge(c.got) : `expected ${c.expected}, got ${c.got}`}`,
+  );
   for (const s of smoke.skipped) lines.push(`  - not tried: ${s}`);
   const passed = smoke.checks.filter((c) => c.ok).length;
-  return `What was checked (${passed} of ${smoke.checks.length} passed), through the gateway serving the synthesized ` +
-    `Terraform:\n${lines.join('\n')}\n`;
+  return (
+    `What was checked (${passed} of ${smoke.checks.length} passed), through the gateway serving the synthesized ` +
+    `Terraform:\n${lines.join('\n')}\n`
+  );
 }
 
 export interface TryItOptions {
@@ -40,20 +45,27 @@ export function renderTryIt(o: TryItOptions): string {
       .map(([k, v]) => `${k}=${shellQuote(v)}`)
       .join(' ')}`,
     '',
-    '  # Client-credentials tokens (tollgate token reads each client\'s secret from Asgardeo; it is never printed):',
+    "  # Client-credentials tokens (tollgate token reads each client's secret from Asgardeo; it is never printed):",
   ];
   for (const c of ccClients) {
     const id = o.clients?.find((x) => x.name === c.name)?.clientId;
-    lines.push(`  ${tokenVar(c.name)}=$(${tokenCmd(c.name)})   # ${c.name}${id ? ` (client id ${id})` : ''}: ` +
-      `${c.scopes.join(' ') || 'no scopes'}`);
+    lines.push(
+      `  ${tokenVar(c.name)}=$(${tokenCmd(c.name)})   # ${c.name}${id ? ` (client id ${id})` : ''}: ` +
+        `${c.scopes.join(' ') || 'no scopes'}`,
+    );
   }
   const signInApp = o.config.applications.find((a) => a.appNativeAuthentication);
   if (signInApp && o.config.users.length) {
     lines.push('', `  # Test users, signed in through ${signInApp.name} (app-native): the password from its variable, else asked for:`);
     for (const u of o.config.users) {
       const variable = u.password.kind === 'invite' ? '' : ` ($${u.password.variable}, printed above)`;
-      lines.push(`  TOKEN_${u.userName.split('@')[0]!.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}=$(npm run -s tollgate -- token --user ${shellQuote(u.userName)}` +
-        `${flags ? ` ${flags}` : ''})   # ${u.userName}${variable}`);
+      lines.push(
+        `  TOKEN_${u.userName
+          .split('@')[0]!
+          .replace(/[^A-Za-z0-9]/g, '_')
+          .toUpperCase()}=$(npm run -s tollgate -- token --user ${shellQuote(u.userName)}` +
+          `${flags ? ` ${flags}` : ''})   # ${u.userName}${variable}`,
+      );
     }
   }
   lines.push('', '  # Calls:');
@@ -62,10 +74,15 @@ export function renderTryIt(o: TryItOptions): string {
     if (route.public) continue;
     const holder = ccClients.find((c) => c.scopes.some((s) => route.scopes.includes(s)));
     const without = ccClients.find((c) => !c.scopes.some((s) => route.scopes.includes(s)));
-    if (holder) lines.push(`  ${curl(o.stageInvokeUrl, route, tokenVar(holder.name))}   # 2xx: ${holder.name} holds ` +
-      `${route.scopes.filter((s) => holder.scopes.includes(s)).join(' ')}`);
-    if (without) lines.push(`  ${curl(o.stageInvokeUrl, route, tokenVar(without.name))}   # 403: ${without.name} lacks ` +
-      `${route.scopes.join(' / ')}`);
+    if (holder)
+      lines.push(
+        `  ${curl(o.stageInvokeUrl, route, tokenVar(holder.name))}   # 2xx: ${holder.name} holds ` +
+          `${route.scopes.filter((s) => holder.scopes.includes(s)).join(' ')}`,
+      );
+    if (without)
+      lines.push(
+        `  ${curl(o.stageInvokeUrl, route, tokenVar(without.name))}   # 403: ${without.name} lacks ` + `${route.scopes.join(' / ')}`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -52,7 +52,10 @@ export async function runSandbox(argv: string[], io: CliIo, deps: RunSandboxDeps
       return 0;
     }
     const port = parsePort(values['asgardeo-port']);
-    const configFlags = [...(values.env ? ['--env', values.env] : []), ...(values.config ? ['--config', path.resolve(io.cwd, values.config)] : [])];
+    const configFlags = [
+      ...(values.env ? ['--env', values.env] : []),
+      ...(values.config ? ['--config', path.resolve(io.cwd, values.config)] : []),
+    ];
     sandbox = await startSandbox({
       configFile: values.config,
       env: values.env,
@@ -70,12 +73,24 @@ export async function runSandbox(argv: string[], io: CliIo, deps: RunSandboxDeps
     const sinceProcessStart = performance.now() - (deps.processStartMs ?? callStart);
     io.stdout.write(`\n${renderChecks(result.smoke ?? { checks: [], skipped: [] })}\n`);
     for (const [user, t] of Object.entries(result.smoke?.timings ?? {})) {
-      io.stdout.write(`User flow ${user}: app-native sign-in ${Math.round(t.signInMs)} ms, then the API calls ${Math.round(t.callMs)} ms\n`);
+      io.stdout.write(
+        `User flow ${user}: app-native sign-in ${Math.round(t.signInMs)} ms, then the API calls ${Math.round(t.callMs)} ms\n`,
+      );
     }
-    io.stdout.write(`Sandbox ready in ${seconds(sandbox.readyMs)} (${seconds(sinceProcessStart)} from process start): ` +
-      `${result.outputs.stageInvokeUrl}\n\n`);
+    io.stdout.write(
+      `Sandbox ready in ${seconds(sandbox.readyMs)} (${seconds(sinceProcessStart)} from process start): ` +
+        `${result.outputs.stageInvokeUrl}\n\n`,
+    );
     if (values.once) return 0;
-    io.stdout.write(renderTryIt({ config: result.config, stageInvokeUrl: sandbox.stageInvokeUrl, commandEnv: sandbox.commandEnv, configFlags, clients: result.asgardeo?.outputs?.clients }));
+    io.stdout.write(
+      renderTryIt({
+        config: result.config,
+        stageInvokeUrl: sandbox.stageInvokeUrl,
+        commandEnv: sandbox.commandEnv,
+        configFlags,
+        clients: result.asgardeo?.outputs?.clients,
+      }),
+    );
     io.stdout.write('\nServing until Ctrl-C.\n');
     await (deps.serveUntil ?? (() => untilAborted(io.signal)))(sandbox);
     io.stdout.write('\nStopping the sandbox...\n');

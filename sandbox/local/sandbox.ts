@@ -73,12 +73,24 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const base = o.environment ?? {};
   let configFile = path.resolve(o.cwd, o.configFile ?? base.TOLLGATE_CONFIG ?? 'tollgate.config.ts');
   // Read once before anything starts, so a broken configuration fails fast with its own message.
-  const organization = loadConfig({ file: configFile, env: o.env, target: 'local', asgardeoBaseUrl: 'http://127.0.0.1:1', environment: base }).asgardeo.organization;
+  const organization = loadConfig({
+    file: configFile,
+    env: o.env,
+    target: 'local',
+    asgardeoBaseUrl: 'http://127.0.0.1:1',
+    environment: base,
+  }).asgardeo.organization;
   const rateLimitPerMinute = o.rateLimitPerMinute === undefined ? SANDBOX_RATE_LIMIT_PER_MINUTE : o.rateLimitPerMinute;
-  const { asgardeo, fallbackFrom } = await startAsgardeoOnPreferredPort(organization, o.asgardeoPort ?? DEFAULT_ASGARDEO_PORT, rateLimitPerMinute);
+  const { asgardeo, fallbackFrom } = await startAsgardeoOnPreferredPort(
+    organization,
+    o.asgardeoPort ?? DEFAULT_ASGARDEO_PORT,
+    rateLimitPerMinute,
+  );
   if (fallbackFrom !== undefined) o.write(`Port ${fallbackFrom} is taken: the local Asgardeo uses ${asgardeo.baseUrl} instead.\n`);
-  o.write(`Local Asgardeo (organization "${organization}") at ${asgardeo.baseUrl}` +
-    ` (${rateLimitPerMinute ? `${rateLimitPerMinute} requests/minute per API family, as the real service` : 'no rate limit'})\n`);
+  o.write(
+    `Local Asgardeo (organization "${organization}") at ${asgardeo.baseUrl}` +
+      ` (${rateLimitPerMinute ? `${rateLimitPerMinute} requests/minute per API family, as the real service` : 'no rate limit'})\n`,
+  );
 
   const commandEnv: Record<string, string> = {
     TOLLGATE_TARGET: 'local',
@@ -87,10 +99,15 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     ASGARDEO_CLIENT_SECRET: asgardeo.admin.clientSecret,
   };
   const env: NodeJS.ProcessEnv = { ...base, ...commandEnv };
-  const configOf = (file: string, environmentName?: string) => loadConfig({ file, env: environmentName, target: 'local', asgardeoBaseUrl: asgardeo.baseUrl, environment: env });
+  const configOf = (file: string, environmentName?: string) =>
+    loadConfig({ file, env: environmentName, target: 'local', asgardeoBaseUrl: asgardeo.baseUrl, environment: env });
   const demo = await startSandboxDemo(configOf(configFile, o.env));
   const outdir = path.resolve(o.cwd, o.outdir ?? path.join('.tollgate', 'sandbox'));
-  const runnerOptions = { config: (op: StackOperation) => configOf(op.configFile, op.environment), outdir: path.join(outdir, 'cdktf.out'), log: o.gatewayLog ?? (() => undefined) };
+  const runnerOptions = {
+    config: (op: StackOperation) => configOf(op.configFile, op.environment),
+    outdir: path.join(outdir, 'cdktf.out'),
+    log: o.gatewayLog ?? (() => undefined),
+  };
   const infra = await chooseLocalInfra({ ...runnerOptions, environment: base, projectDir: o.cwd }).catch(async (err: unknown) => {
     await asgardeo.stop();
     throw err;

@@ -27,14 +27,18 @@ export function diffStacks(before: SynthesizedStack, after: SynthesizedStack): I
       destroy++;
       lines.push(`  - ${address}`);
     } else {
-      const changed = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => k !== '//' && canonical(a[k]) !== canonical(b[k])).sort();
+      const changed = [...new Set([...Object.keys(a), ...Object.keys(b)])]
+        .filter((k) => k !== '//' && canonical(a[k]) !== canonical(b[k]))
+        .sort();
       if (changed.length) {
         change++;
         lines.push(`  ~ ${address} (${changed.join(', ')})`);
       }
     }
   }
-  const outputs = [...new Set([...Object.keys(before.output ?? {}), ...Object.keys(after.output ?? {})])].filter((k) => canonical(before.output?.[k]) !== canonical(after.output?.[k])).sort();
+  const outputs = [...new Set([...Object.keys(before.output ?? {}), ...Object.keys(after.output ?? {})])]
+    .filter((k) => canonical(before.output?.[k]) !== canonical(after.output?.[k]))
+    .sort();
   if (outputs.length) lines.push(`  outputs changed: ${outputs.join(', ')}`);
   const summary = add + change + destroy === 0 ? 'No changes.' : `Plan: ${add} to add, ${change} to change, ${destroy} to destroy.`;
   return { changes: lines.length > 0, text: lines.length ? `${lines.join('\n')}\n${summary}` : summary, summary };
@@ -51,5 +55,11 @@ function resourceAt(stack: SynthesizedStack, address: string): Record<string, un
 
 /** JSON with sorted keys, so key order never reads as a change. */
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v)) ?? 'undefined';
+  return (
+    JSON.stringify(value, (_k, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+        : v,
+    ) ?? 'undefined'
+  );
 }

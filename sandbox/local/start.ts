@@ -18,7 +18,11 @@ process.on('SIGINT', interrupt);
 process.on('SIGTERM', interrupt);
 
 // performance.now() counts from the process's start, so this is the start-to-ready time a user sees.
-runSandbox(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal }, { processStartMs: 0 }).then(
+runSandbox(
+  process.argv.slice(2),
+  { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal },
+  { processStartMs: 0 },
+).then(
   (code) => {
     process.exitCode = code;
   },

@@ -65,7 +65,9 @@ export class LocalTerraformRunner implements InfraRunner {
     const saved = await ws.plan();
     const events = saved.events;
     const lines = (events?.changes ?? []).map((c) => `  ${c.action} ${c.address}`);
-    const summary = events ? `Plan: ${events.summary?.add ?? 0} to add, ${events.summary?.change ?? 0} to change, ${events.summary?.remove ?? 0} to destroy.` : undefined;
+    const summary = events
+      ? `Plan: ${events.summary?.add ?? 0} to add, ${events.summary?.change ?? 0} to change, ${events.summary?.remove ?? 0} to destroy.`
+      : undefined;
     return { changes: lines.length > 0, text: [...lines, summary ?? ''].join('\n'), ...(summary ? { summary } : {}) };
   }
 
@@ -80,11 +82,15 @@ export class LocalTerraformRunner implements InfraRunner {
     const t3 = performance.now();
     const outputs = await this.outputs(ws);
     const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    o.onOutput?.(`  terraform: synth + init ${secs(t1 - t0)}, plan ${secs(t2 - t1)}, apply ${secs(t3 - t2)}, outputs ${secs(performance.now() - t3)}\n`);
+    o.onOutput?.(
+      `  terraform: synth + init ${secs(t1 - t0)}, plan ${secs(t2 - t1)}, apply ${secs(t3 - t2)}, outputs ${secs(performance.now() - t3)}\n`,
+    );
     fs.mkdirSync(path.dirname(o.outputsFile), { recursive: true });
     fs.writeFileSync(o.outputsFile, `${JSON.stringify({ [o.stack]: outputs }, null, 2)}\n`);
     await this.serve(o.stack, outputs);
-    o.onOutput?.(`  terraform applied ${o.stack} to the local AWS control plane; the local gateway serves it at ${this.current?.stageInvokeUrl}\n`);
+    o.onOutput?.(
+      `  terraform applied ${o.stack} to the local AWS control plane; the local gateway serves it at ${this.current?.stageInvokeUrl}\n`,
+    );
   }
 
   async destroy(o: StackOperation): Promise<void> {
@@ -127,13 +133,18 @@ export class LocalTerraformRunner implements InfraRunner {
     if (!ws) {
       // State left by an earlier process describes a control plane that is gone: start from none.
       for (const f of fs.readdirSync(path.dirname(path.dirname(stackDir)))) {
-        if (f === `terraform.${o.stack}.tfstate` || f === `terraform.${o.stack}.tfstate.backup`) fs.rmSync(path.join(path.dirname(path.dirname(stackDir)), f));
+        if (f === `terraform.${o.stack}.tfstate` || f === `terraform.${o.stack}.tfstate.backup`)
+          fs.rmSync(path.join(path.dirname(path.dirname(stackDir)), f));
       }
       const lock = projectLockFile(this.o.projectDir);
       // No real AWS credential or profile reaches these processes; the override carries dummy ones.
       const setup = { ...this.o.setup, env: offlineEnvironment(this.o.setup.env) };
       // No abort signal: after Ctrl-C, stop() must still run the destroy (Terraform gets the terminal's SIGINT itself).
-      ws = new TerraformWorkspace(setup, { stackDir, ...(fs.existsSync(lock.path) ? { lockFile: lock } : {}), ...(o.onOutput ? { onOutput: quiet(o.onOutput) } : {}) });
+      ws = new TerraformWorkspace(setup, {
+        stackDir,
+        ...(fs.existsSync(lock.path) ? { lockFile: lock } : {}),
+        ...(o.onOutput ? { onOutput: quiet(o.onOutput) } : {}),
+      });
       await ws.init();
       this.workspaces.set(o.stack, ws);
     }
@@ -146,7 +157,10 @@ export class LocalTerraformRunner implements InfraRunner {
     // JWT audience) is the gateway's own URL, as AWS's API endpoint is the API's.
     this.gatewayPort = await freePort();
     const url = `http://127.0.0.1:${this.gatewayPort}`;
-    this.aws = await startLocalAws({ apiEndpoint: () => url, onUnserved: (service, operation) => this.o.log?.(`local AWS: unserved operation ${service}:${operation}`) });
+    this.aws = await startLocalAws({
+      apiEndpoint: () => url,
+      onUnserved: (service, operation) => this.o.log?.(`local AWS: unserved operation ${service}:${operation}`),
+    });
     return this.aws;
   }
 
@@ -156,7 +170,11 @@ export class LocalTerraformRunner implements InfraRunner {
     if (res.code !== 0) throw new Error(`terraform output -json failed in ${ws.stackDir}: ${res.stderr || res.stdout}`);
     const doc = JSON.parse(res.stdout) as Record<string, { value: unknown; sensitive?: boolean }>;
     // As `cdktf deploy --outputs-file` writes them: sensitive outputs are left out.
-    return Object.fromEntries(Object.entries(doc).filter(([, v]) => !v.sensitive).map(([k, v]) => [k, v.value]));
+    return Object.fromEntries(
+      Object.entries(doc)
+        .filter(([, v]) => !v.sensitive)
+        .map(([k, v]) => [k, v.value]),
+    );
   }
 
   private async serve(stack: string, outputs: Record<string, unknown>): Promise<void> {
@@ -179,7 +197,9 @@ export class LocalTerraformRunner implements InfraRunner {
 /** Terraform's summary lines only (plan counts, apply result, errors), indented under the pipeline's step. */
 function quiet(write: (text: string) => void): (text: string) => void {
   return (text) => {
-    const lines = text.split('\n').filter((l) => /^\s*(Plan:|Apply complete|Destroy complete|Error|Terraform has been successfully initialized)/.test(l));
+    const lines = text
+      .split('\n')
+      .filter((l) => /^\s*(Plan:|Apply complete|Destroy complete|Error|Terraform has been successfully initialized)/.test(l));
     if (lines.length) write(`${lines.map((l) => `    terraform: ${l.trim()}`).join('\n')}\n`);
   };
 }

@@ -25,7 +25,12 @@ export function terraformAvailability(o: { needMirror: boolean }, env: NodeJS.Pr
     return { terraform, missing: (err as Error).message };
   }
   if (o.needMirror && !mirror) {
-    return { terraform, missing: 'no hashicorp/aws provider mirror is configured: set TOLLGATE_TF_PROVIDER_MIRROR (e.g. `eval "$(scripts/terraform-mirror.sh)"`) or a filesystem_mirror in your Terraform CLI configuration' };
+    return {
+      terraform,
+      missing:
+        'no hashicorp/aws provider mirror is configured: set TOLLGATE_TF_PROVIDER_MIRROR (e.g. `eval ' +
+        '"$(scripts/terraform-mirror.sh)"`) or a filesystem_mirror in your Terraform CLI configuration',
+    };
   }
   return { terraform, ...(mirror ? { mirror } : {}) };
 }
@@ -34,7 +39,11 @@ export function terraformAvailability(o: { needMirror: boolean }, env: NodeJS.Pr
  * `describe` when Terraform (and the mirror) are here; otherwise a skipped block that says why,
  * or, when required, one failing test that says why.
  */
-export function describeWithTerraform(name: string, o: { needMirror: boolean }, body: (a: Required<Pick<Availability, 'terraform'>> & Availability) => void): void {
+export function describeWithTerraform(
+  name: string,
+  o: { needMirror: boolean },
+  body: (a: Required<Pick<Availability, 'terraform'>> & Availability) => void,
+): void {
   const a = terraformAvailability(o);
   if (!a.missing && a.terraform) {
     describe(name, () => body({ ...a, terraform: a.terraform as string }));

@@ -25,8 +25,12 @@ describe('saved plans of Terraform Cloud runs', () => {
 
   it('a local (zip) plan, another format version, an empty run id or a missing file are not bookmarks', () => {
     expect(readCloudPlanBookmark(write('local.tfplan', Buffer.from('PK\u0003\u0004rest-of-a-zip')))).toBeUndefined();
-    expect(readCloudPlanBookmark(write('v2.tfplan', JSON.stringify({ remote_plan_format: 2, run_id: 'run-1', hostname: 'h' })))).toBeUndefined();
-    expect(readCloudPlanBookmark(write('empty.tfplan', JSON.stringify({ remote_plan_format: 1, run_id: '', hostname: 'h' })))).toBeUndefined();
+    expect(
+      readCloudPlanBookmark(write('v2.tfplan', JSON.stringify({ remote_plan_format: 2, run_id: 'run-1', hostname: 'h' }))),
+    ).toBeUndefined();
+    expect(
+      readCloudPlanBookmark(write('empty.tfplan', JSON.stringify({ remote_plan_format: 1, run_id: '', hostname: 'h' }))),
+    ).toBeUndefined();
     expect(readCloudPlanBookmark(path.join(dir, 'missing.tfplan'))).toBeUndefined();
   });
 });
@@ -39,7 +43,13 @@ describe('rendering resource changes', () => {
       terraform_version: '1.11.4',
       resource_changes: [
         { address: 'aws_lambda_function.f', mode: 'managed', type: 'aws_lambda_function', name: 'f', change: change(['update']) },
-        { address: 'aws_apigatewayv2_route.r', mode: 'managed', type: 'aws_apigatewayv2_route', name: 'r', change: change(['delete', 'create'], { replace_paths: [['route_key']] }) },
+        {
+          address: 'aws_apigatewayv2_route.r',
+          mode: 'managed',
+          type: 'aws_apigatewayv2_route',
+          name: 'r',
+          change: change(['delete', 'create'], { replace_paths: [['route_key']] }),
+        },
         { address: 'aws_iam_role.x', mode: 'managed', type: 'aws_iam_role', name: 'x', change: change(['no-op']) },
         { address: 'data.aws_region.here', mode: 'data', type: 'aws_region', name: 'here', change: change(['read']) },
       ],

@@ -8,7 +8,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readCliConfigProviderDirs, renderCliConfig, hclString } from '../cli-config';
 import { TerraformError } from '../errors';
-import { checkTerraformVersion, childEnvironment, findTerraformOnPath, locateProviderMirror, MIRROR_VARIABLE, setupTerraform } from '../locate';
+import {
+  checkTerraformVersion,
+  childEnvironment,
+  findTerraformOnPath,
+  locateProviderMirror,
+  MIRROR_VARIABLE,
+  setupTerraform,
+} from '../locate';
 import { awsVersionsInMirror, impliedMirrorDirs, terraformPlatform } from '../mirror';
 import { describeWithTerraform } from './availability';
 
@@ -64,7 +71,10 @@ provider_installation {
   }
   direct { exclude = ["registry.terraform.io/hashicorp/aws"] }
 }`;
-    expect(readCliConfigProviderDirs(text)).toEqual({ filesystemMirrors: ['/opt/mirror "one"', '/opt/two'], pluginCacheDir: '$HOME/.cache/tf' });
+    expect(readCliConfigProviderDirs(text)).toEqual({
+      filesystemMirrors: ['/opt/mirror "one"', '/opt/two'],
+      pluginCacheDir: '$HOME/.cache/tf',
+    });
     expect(JSON.stringify(readCliConfigProviderDirs(text))).not.toContain('secret-token');
   });
 
@@ -95,7 +105,12 @@ describe('provider mirror layout', () => {
     expect(terraformPlatform('linux', 'x64')).toBe('linux_amd64');
     expect(terraformPlatform('darwin', 'arm64')).toBe('darwin_arm64');
     expect(terraformPlatform('win32', 'x64')).toBe('windows_amd64');
-    expect(impliedMirrorDirs({}, '/home/u', 'linux')).toEqual(['/home/u/.terraform.d/plugins', '/home/u/.local/share/terraform/plugins', '/usr/local/share/terraform/plugins', '/usr/share/terraform/plugins']);
+    expect(impliedMirrorDirs({}, '/home/u', 'linux')).toEqual([
+      '/home/u/.terraform.d/plugins',
+      '/home/u/.local/share/terraform/plugins',
+      '/usr/local/share/terraform/plugins',
+      '/usr/share/terraform/plugins',
+    ]);
   });
 });
 
@@ -106,13 +121,19 @@ describe('locating the mirror (only the folders a user configured; no search)', 
     const fromVariable = mirrorWith(['5.100.0']);
     const cliFile = path.join(tempDir(), 'cli.tfrc');
     fs.writeFileSync(cliFile, renderCliConfig(mirrorWith(['6.25.0'])));
-    const found = locateProviderMirror({ env: { [MIRROR_VARIABLE]: fromVariable, TF_CLI_CONFIG_FILE: cliFile }, home: home(), platform: PLATFORM });
+    const found = locateProviderMirror({
+      env: { [MIRROR_VARIABLE]: fromVariable, TF_CLI_CONFIG_FILE: cliFile },
+      home: home(),
+      platform: PLATFORM,
+    });
     expect(found).toEqual({ path: fromVariable, source: MIRROR_VARIABLE, awsVersions: ['5.100.0'] });
   });
 
   it(`an unusable ${MIRROR_VARIABLE} is an error naming the folder and the fix, not a silent fallback`, () => {
     const missing = path.join(tempDir(), 'nope');
-    expect(() => locateProviderMirror({ env: { [MIRROR_VARIABLE]: missing }, home: home(), platform: PLATFORM })).toThrow(new RegExp(`${missing}.*does not exist[\\s\\S]*what to do: point ${MIRROR_VARIABLE}`));
+    expect(() => locateProviderMirror({ env: { [MIRROR_VARIABLE]: missing }, home: home(), platform: PLATFORM })).toThrow(
+      new RegExp(`${missing}.*does not exist[\\s\\S]*what to do: point ${MIRROR_VARIABLE}`),
+    );
     const empty = tempDir();
     try {
       locateProviderMirror({ env: { [MIRROR_VARIABLE]: empty }, home: home(), platform: PLATFORM });
@@ -130,8 +151,15 @@ describe('locating the mirror (only the folders a user configured; no search)', 
     const mirror = mirrorWith(['5.100.0']);
     fs.symlinkSync(mirror, path.join(configDir, 'rel-mirror'));
     const cliFile = path.join(configDir, 'cli.tfrc');
-    fs.writeFileSync(cliFile, `provider_installation {\n filesystem_mirror { path = "${tempDir()}" }\n filesystem_mirror { path = "rel-mirror" }\n direct {}\n}\n`);
-    expect(locateProviderMirror({ env: { TF_CLI_CONFIG_FILE: cliFile }, home: home(), platform: PLATFORM })).toEqual({ path: path.join(configDir, 'rel-mirror'), source: 'cli-config filesystem_mirror', awsVersions: ['5.100.0'] });
+    fs.writeFileSync(
+      cliFile,
+      `provider_installation {\n filesystem_mirror { path = "${tempDir()}" }\n filesystem_mirror { path = "rel-mirror" }\n direct {}\n}\n`,
+    );
+    expect(locateProviderMirror({ env: { TF_CLI_CONFIG_FILE: cliFile }, home: home(), platform: PLATFORM })).toEqual({
+      path: path.join(configDir, 'rel-mirror'),
+      source: 'cli-config filesystem_mirror',
+      awsVersions: ['5.100.0'],
+    });
   });
 
   it('then ~/.terraformrc when TF_CLI_CONFIG_FILE is unset, including its plugin_cache_dir', () => {
@@ -139,19 +167,31 @@ describe('locating the mirror (only the folders a user configured; no search)', 
     const cache = mirrorWith(['6.25.0']);
     fs.symlinkSync(cache, path.join(h, 'plugin-cache'));
     fs.writeFileSync(path.join(h, '.terraformrc'), 'plugin_cache_dir = "$HOME/plugin-cache"\n');
-    expect(locateProviderMirror({ env: {}, home: h, platform: PLATFORM })).toMatchObject({ path: path.join(h, 'plugin-cache'), source: 'cli-config plugin_cache_dir' });
+    expect(locateProviderMirror({ env: {}, home: h, platform: PLATFORM })).toMatchObject({
+      path: path.join(h, 'plugin-cache'),
+      source: 'cli-config plugin_cache_dir',
+    });
   });
 
-  it('then TF_PLUGIN_CACHE_DIR, then the implied ~/.terraform.d/plugins; a CLI configuration file that does not exist names nothing', () => {
-    const cache = mirrorWith(['5.100.0']);
-    const env = { TF_CLI_CONFIG_FILE: path.join(tempDir(), 'missing.tfrc'), XDG_DATA_DIRS: tempDir() };
-    expect(locateProviderMirror({ env: { ...env, TF_PLUGIN_CACHE_DIR: cache }, home: home(), platform: PLATFORM })).toMatchObject({ path: cache, source: 'TF_PLUGIN_CACHE_DIR' });
-    const h = home();
-    fs.mkdirSync(path.join(h, '.terraform.d'));
-    fs.symlinkSync(mirrorWith(['5.100.0']), path.join(h, '.terraform.d', 'plugins'));
-    expect(locateProviderMirror({ env, home: h, platform: PLATFORM })).toMatchObject({ path: path.join(h, '.terraform.d', 'plugins'), source: 'implied local mirror' });
-    expect(locateProviderMirror({ env, home: home(), platform: PLATFORM })).toBeUndefined();
-  });
+  it(
+    'then TF_PLUGIN_CACHE_DIR, then the implied ~/.terraform.d/plugins; ' + 'a CLI configuration file that does not exist names nothing',
+    () => {
+      const cache = mirrorWith(['5.100.0']);
+      const env = { TF_CLI_CONFIG_FILE: path.join(tempDir(), 'missing.tfrc'), XDG_DATA_DIRS: tempDir() };
+      expect(locateProviderMirror({ env: { ...env, TF_PLUGIN_CACHE_DIR: cache }, home: home(), platform: PLATFORM })).toMatchObject({
+        path: cache,
+        source: 'TF_PLUGIN_CACHE_DIR',
+      });
+      const h = home();
+      fs.mkdirSync(path.join(h, '.terraform.d'));
+      fs.symlinkSync(mirrorWith(['5.100.0']), path.join(h, '.terraform.d', 'plugins'));
+      expect(locateProviderMirror({ env, home: h, platform: PLATFORM })).toMatchObject({
+        path: path.join(h, '.terraform.d', 'plugins'),
+        source: 'implied local mirror',
+      });
+      expect(locateProviderMirror({ env, home: home(), platform: PLATFORM })).toBeUndefined();
+    },
+  );
 });
 
 describe('finding terraform and checking its version', () => {
@@ -166,34 +206,66 @@ describe('finding terraform and checking its version', () => {
 
   it('no terraform on PATH: a clear error with how to install it, before anything is written', async () => {
     const scratch = tempDir();
-    await expect(setupTerraform({ env: { PATH: tempDir() }, tmpdir: scratch })).rejects.toMatchObject({ failure: 'terraform-missing', message: expect.stringMatching(/not found on PATH[\s\S]*what to do: install Terraform >= 1\.9\.0, < 2\.0\.0/) });
+    await expect(setupTerraform({ env: { PATH: tempDir() }, tmpdir: scratch })).rejects.toMatchObject({
+      failure: 'terraform-missing',
+      message: expect.stringMatching(/not found on PATH[\s\S]*what to do: install Terraform >= 1\.9\.0, < 2\.0\.0/),
+    });
     expect(fs.readdirSync(scratch)).toEqual([]);
     // An unsupported version also leaves nothing behind.
-    await expect(setupTerraform({ env: {}, binary: fakeTerraform(`echo '{"terraform_version":"1.5.7"}'`), tmpdir: scratch })).rejects.toMatchObject({ failure: 'terraform-version' });
+    await expect(
+      setupTerraform({ env: {}, binary: fakeTerraform(`echo '{"terraform_version":"1.5.7"}'`), tmpdir: scratch }),
+    ).rejects.toMatchObject({ failure: 'terraform-version' });
     expect(fs.readdirSync(scratch)).toEqual([]);
   });
 
   it('an unsupported version is refused with the supported range', async () => {
     const old = fakeTerraform(`echo '{"terraform_version":"1.5.7","platform":"linux_amd64"}'`);
-    await expect(checkTerraformVersion(old, {})).rejects.toMatchObject({ failure: 'terraform-version', problem: expect.stringContaining('Terraform 1.5.7'), fix: expect.stringContaining('>= 1.9.0, < 2.0.0') });
+    await expect(checkTerraformVersion(old, {})).rejects.toMatchObject({
+      failure: 'terraform-version',
+      problem: expect.stringContaining('Terraform 1.5.7'),
+      fix: expect.stringContaining('>= 1.9.0, < 2.0.0'),
+    });
     const next = fakeTerraform(`echo '{"terraform_version":"2.0.0"}'`);
     await expect(checkTerraformVersion(next, {})).rejects.toMatchObject({ failure: 'terraform-version' });
     const ancient = fakeTerraform(`echo 'Terraform v0.11.14'`);
     await expect(checkTerraformVersion(ancient, {})).rejects.toMatchObject({ problem: expect.stringContaining('Terraform 0.11.14') });
     const broken = fakeTerraform(`echo 'segfault' >&2; exit 3`);
-    await expect(checkTerraformVersion(broken, {})).rejects.toMatchObject({ problem: expect.stringContaining('exit 3'), detail: 'segfault' });
+    await expect(checkTerraformVersion(broken, {})).rejects.toMatchObject({
+      problem: expect.stringContaining('exit 3'),
+      detail: 'segfault',
+    });
   });
 
   it("the children's environment: tollgate's CLI configuration, no prompts, no update checks, no TF_CLI_ARGS", () => {
-    const env = childEnvironment({ PATH: '/bin', TF_CLI_CONFIG_FILE: '/root/.terraformrc', TF_CLI_ARGS: '-no-color', TF_CLI_ARGS_plan: '-refresh=false', TF_TOKEN_app_terraform_io: 't' }, '/tmp/x.tfrc');
-    expect(env).toEqual({ PATH: '/bin', TF_CLI_CONFIG_FILE: '/tmp/x.tfrc', TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', NO_COLOR: '1', TF_TOKEN_app_terraform_io: 't' });
+    const env = childEnvironment(
+      {
+        PATH: '/bin',
+        TF_CLI_CONFIG_FILE: '/root/.terraformrc',
+        TF_CLI_ARGS: '-no-color',
+        TF_CLI_ARGS_plan: '-refresh=false',
+        TF_TOKEN_app_terraform_io: 't',
+      },
+      '/tmp/x.tfrc',
+    );
+    expect(env).toEqual({
+      PATH: '/bin',
+      TF_CLI_CONFIG_FILE: '/tmp/x.tfrc',
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+      CHECKPOINT_DISABLE: '1',
+      NO_COLOR: '1',
+      TF_TOKEN_app_terraform_io: 't',
+    });
   });
 });
 
 describeWithTerraform('setupTerraform with the real terraform', { needMirror: false }, ({ terraform }) => {
   it('with a mirror: writes its own CLI configuration for the children and removes it on dispose', async () => {
     const mirror = mirrorWith(['5.100.0']);
-    const setup = await setupTerraform({ env: { ...process.env, PATH: path.dirname(terraform), TF_CLI_CONFIG_FILE: '/nonexistent/.terraformrc' }, mirror });
+    const setup = await setupTerraform({
+      env: { ...process.env, PATH: path.dirname(terraform), TF_CLI_CONFIG_FILE: '/nonexistent/.terraformrc' },
+      mirror,
+    });
     try {
       expect(setup.version).toMatch(/^1\.\d+\.\d+/);
       expect(setup.env.TF_CLI_CONFIG_FILE).toBe(setup.cliConfigFile);
@@ -204,7 +276,7 @@ describeWithTerraform('setupTerraform with the real terraform', { needMirror: fa
     expect(fs.existsSync(setup.cliConfigFile)).toBe(false);
   });
 
-  it('without a mirror: the user\'s existing CLI configuration is kept; a missing one is never passed on', async () => {
+  it("without a mirror: the user's existing CLI configuration is kept; a missing one is never passed on", async () => {
     const userFile = path.join(tempDir(), 'user.tfrc');
     fs.writeFileSync(userFile, 'provider_installation {\n  network_mirror { url = "https://mirror.example/" }\n}\n');
     const kept = await setupTerraform({ env: { ...process.env, TF_CLI_CONFIG_FILE: userFile }, useMirror: false });

@@ -1,10 +1,14 @@
 import { parsePlanEvents } from '../plan-events';
 
 const line = (o: object) => JSON.stringify({ '@level': 'info', '@message': 'm', ...o });
-const planned = (addr: string, action: string, reason?: string) => line({ type: 'planned_change', change: { resource: { addr, resource_type: addr.split('.')[0] }, action, ...(reason ? { reason } : {}) } });
+const planned = (addr: string, action: string, reason?: string) =>
+  line({
+    type: 'planned_change',
+    change: { resource: { addr, resource_type: addr.split('.')[0] }, action, ...(reason ? { reason } : {}) },
+  });
 
 describe('plan -json events', () => {
-  it('collects changes, Terraform\'s counts and outputs; other lines are skipped', () => {
+  it("collects changes, Terraform's counts and outputs; other lines are skipped", () => {
     const stdout = [
       line({ type: 'version', terraform: '1.11.4' }),
       'Successfully configured the backend "local"!',
@@ -27,7 +31,12 @@ describe('plan -json events', () => {
   });
 
   it('no planned changes and unchanged outputs: no changes; diagnostics are kept', () => {
-    const events = parsePlanEvents([line({ type: 'change_summary', changes: { add: 0, change: 0, import: 0, remove: 0 } }), line({ type: 'diagnostic', diagnostic: { severity: 'warning', summary: 'Deprecated', detail: 'use x' } })].join('\n'));
+    const events = parsePlanEvents(
+      [
+        line({ type: 'change_summary', changes: { add: 0, change: 0, import: 0, remove: 0 } }),
+        line({ type: 'diagnostic', diagnostic: { severity: 'warning', summary: 'Deprecated', detail: 'use x' } }),
+      ].join('\n'),
+    );
     expect(events.hasChanges).toBe(false);
     expect(events.warnings).toEqual(['Deprecated\n  use x']);
     expect(events.errors).toEqual([]);

@@ -1,7 +1,13 @@
 import { actionOf, configuredExpression, describeSummary, parsePlanJson, readPlan } from '../plan-json';
 import { TerraformError } from '../errors';
 
-const change = (actions: string[], extra: Record<string, unknown> = {}) => ({ actions, before: null, after: {}, after_unknown: {}, ...extra });
+const change = (actions: string[], extra: Record<string, unknown> = {}) => ({
+  actions,
+  before: null,
+  after: {},
+  after_unknown: {},
+  ...extra,
+});
 const doc = (resourceChanges: unknown[], outputs: Record<string, unknown> = {}) => ({
   format_version: '1.2',
   terraform_version: '1.11.4',
@@ -28,7 +34,15 @@ describe('the JSON plan reader', () => {
   });
 
   it('counts managed changes; reads of data sources and no-ops are not changes', () => {
-    const plan = readPlan(doc([rc('aws_a.x', ['create']), rc('aws_b.y', ['delete', 'create']), rc('aws_c.z', ['no-op']), rc('data.aws_d.w', ['read'], 'data'), rc('aws_e.v', ['delete'])]));
+    const plan = readPlan(
+      doc([
+        rc('aws_a.x', ['create']),
+        rc('aws_b.y', ['delete', 'create']),
+        rc('aws_c.z', ['no-op']),
+        rc('data.aws_d.w', ['read'], 'data'),
+        rc('aws_e.v', ['delete']),
+      ]),
+    );
     expect(plan.summary).toEqual({ create: 1, update: 0, replace: 1, delete: 1, forget: 0 });
     expect(plan.hasChanges).toBe(true);
     expect(describeSummary(plan.summary)).toBe('Plan: 2 to add, 0 to change, 2 to destroy (1 replaced).');
@@ -53,7 +67,9 @@ describe('the JSON plan reader', () => {
     expect(() => parsePlanJson('Terraform will perform the following actions')).toThrow(/did not print JSON/);
     expect(() => readPlan({ ...doc([]), format_version: '2.0' })).toThrow(/format_version 2\.0; tollgate reads 1\.x/);
     expect(() => readPlan({ format_version: '1.0', values: {} })).toThrow(/terraform_version/);
-    expect(() => readPlan(doc([{ address: 'a.b', mode: 'managed', type: 'a', name: 'b', change: { actions: [] } }]))).toThrow(/resource_changes\.0\.change\.actions/);
+    expect(() => readPlan(doc([{ address: 'a.b', mode: 'managed', type: 'a', name: 'b', change: { actions: [] } }]))).toThrow(
+      /resource_changes\.0\.change\.actions/,
+    );
   });
 
   it('an errored plan is not applyable', () => {
@@ -63,7 +79,22 @@ describe('the JSON plan reader', () => {
   it('finds configured expressions by resource address and attribute path', () => {
     const plan = readPlan({
       ...doc([]),
-      configuration: { root_module: { resources: [{ address: 'aws_p.x', expressions: { source_arn: { constant_value: '${aws_api.a.execution_arn}/*/GET/user', references: ['aws_api.a.execution_arn', 'aws_api.a'] }, jwt: [{ audience: { constant_value: ['u'] } }] } }] } },
+      configuration: {
+        root_module: {
+          resources: [
+            {
+              address: 'aws_p.x',
+              expressions: {
+                source_arn: {
+                  constant_value: '${aws_api.a.execution_arn}/*/GET/user',
+                  references: ['aws_api.a.execution_arn', 'aws_api.a'],
+                },
+                jwt: [{ audience: { constant_value: ['u'] } }],
+              },
+            },
+          ],
+        },
+      },
     });
     expect(configuredExpression(plan, 'aws_p.x', ['source_arn'])?.references).toContain('aws_api.a.execution_arn');
     expect(configuredExpression(plan, 'aws_p.x', ['jwt', 0, 'audience'])?.constant_value).toEqual(['u']);

@@ -37,12 +37,13 @@ describe('Terraform version constraints', () => {
   });
 });
 
-describe('the stack\'s hashicorp/aws constraint', () => {
+describe("the stack's hashicorp/aws constraint", () => {
   it('admits the version the bindings were generated from and the 5.100 mirror, and is what the stack writes', () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, 'probe');
     const provider = new AwsProvider(stack, 'aws', { region: 'us-east-1' });
-    const bindings = (provider as unknown as { terraformGeneratorMetadata?: { providerVersion?: string } }).terraformGeneratorMetadata?.providerVersion;
+    const bindings = (provider as unknown as { terraformGeneratorMetadata?: { providerVersion?: string } }).terraformGeneratorMetadata
+      ?.providerVersion;
     expect(bindings).toMatch(/^6\.\d+\.\d+$/);
     const constraint = VersionConstraint.parse(AWS_PROVIDER_CONSTRAINT);
     expect(constraint.matches(bindings!)).toBe(true);

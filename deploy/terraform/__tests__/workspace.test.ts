@@ -37,7 +37,10 @@ function writeStack(dir: string, resources: Record<string, Record<string, unknow
   fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(doc, null, 2));
 }
 
-const AWS_REQUIRED = (version: string) => ({ terraform: { required_providers: { aws: { source: 'hashicorp/aws', version } } }, provider: { aws: [{ region: 'us-east-1' }] } });
+const AWS_REQUIRED = (version: string) => ({
+  terraform: { required_providers: { aws: { source: 'hashicorp/aws', version } } },
+  provider: { aws: [{ region: 'us-east-1' }] },
+});
 
 /** A loopback port nothing listens on: connecting there fails at once. */
 async function closedPort(): Promise<number> {
@@ -96,11 +99,21 @@ describeWithTerraform('TerraformWorkspace with the real terraform (built-in reso
     const changedSaved = await ws.plan();
     const changed = await ws.show(changedSaved);
     // plan -json's events name the same changes as the JSON plan file.
-    expect([...changedSaved.events!.changes].map((c) => [c.address, c.action]).sort()).toEqual(changed.resourceChanges.filter((r) => r.action !== 'no-op').map((r) => [r.address, r.action]).sort());
+    expect([...changedSaved.events!.changes].map((c) => [c.address, c.action]).sort()).toEqual(
+      changed.resourceChanges
+        .filter((r) => r.action !== 'no-op')
+        .map((r) => [r.address, r.action])
+        .sort(),
+    );
     expect(changedSaved.events!.summary).toEqual({ add: 2, change: 0, import: 0, remove: 2 });
     expect(changedSaved.events!.outputs).toEqual([{ name: 'first', action: 'update' }]);
     const byAddress = Object.fromEntries(changed.resourceChanges.map((r) => [r.address, r]));
-    expect(byAddress['terraform_data.a']).toMatchObject({ action: 'replace', createBeforeDestroy: false, reason: 'replace_because_cannot_update', replacePaths: [['triggers_replace']] });
+    expect(byAddress['terraform_data.a']).toMatchObject({
+      action: 'replace',
+      createBeforeDestroy: false,
+      reason: 'replace_because_cannot_update',
+      replacePaths: [['triggers_replace']],
+    });
     expect(byAddress['terraform_data.b']).toMatchObject({ action: 'delete', reason: 'delete_because_no_resource_config' });
     expect(byAddress['terraform_data.c']).toMatchObject({ action: 'create' });
     expect(changed.summary).toEqual({ create: 1, update: 0, replace: 1, delete: 1, forget: 0 });
@@ -210,7 +223,10 @@ describeWithTerraform('TerraformWorkspace with the real terraform (built-in reso
     const dir = tempDir('tollgate-ws-noreg-');
     writeStack(dir, { a: { input: 'one' } }, AWS_REQUIRED('>= 5.100, < 7'));
     const proxy = `http://127.0.0.1:${await closedPort()}`;
-    const offlineSetup = await setupTerraform({ useMirror: false, env: { ...process.env, HTTPS_PROXY: proxy, HTTP_PROXY: proxy, NO_PROXY: '' } });
+    const offlineSetup = await setupTerraform({
+      useMirror: false,
+      env: { ...process.env, HTTPS_PROXY: proxy, HTTP_PROXY: proxy, NO_PROXY: '' },
+    });
     try {
       const err = await failure(new TerraformWorkspace(offlineSetup, { stackDir: dir }).init());
       expect(err.failure).toBe('provider-install');
@@ -225,7 +241,9 @@ describeWithTerraform('TerraformWorkspace with the real terraform (built-in reso
   it('a read-only lock file that does not exist stops before terraform runs', async () => {
     const dir = tempDir('tollgate-ws-nolock-');
     writeStack(dir, { a: { input: 'one' } });
-    const err = await failure(new TerraformWorkspace(setup, { stackDir: dir, lockFile: { path: path.join(dir, 'missing.lock.hcl'), mode: 'readonly' } }).init());
+    const err = await failure(
+      new TerraformWorkspace(setup, { stackDir: dir, lockFile: { path: path.join(dir, 'missing.lock.hcl'), mode: 'readonly' } }).init(),
+    );
     expect(err.failure).toBe('lock-file');
     expect(err.fix).toMatch(/update mode/);
     expect(fs.existsSync(path.join(dir, '.terraform'))).toBe(false);
@@ -262,7 +280,10 @@ describeWithTerraform('TerraformWorkspace init against the provider mirror', { n
     const again = await new TerraformWorkspace(setup, { stackDir: dir, lockFile: { path: lockPath, mode: 'readonly' } }).init();
     expect(again.lockFileUpdated).toBe(false);
 
-    fs.writeFileSync(lockPath, fs.readFileSync(lockPath, 'utf8').replace(/"h1:[^"]+"/, '"h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="'));
+    fs.writeFileSync(
+      lockPath,
+      fs.readFileSync(lockPath, 'utf8').replace(/"h1:[^"]+"/, '"h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="'),
+    );
     fs.rmSync(path.join(dir, '.terraform'), { recursive: true, force: true });
     const err = await failure(new TerraformWorkspace(setup, { stackDir: dir, lockFile: { path: lockPath, mode: 'readonly' } }).init());
     expect(err.failure).toBe('lock-file');

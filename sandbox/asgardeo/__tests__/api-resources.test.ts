@@ -17,11 +17,25 @@ describe('local Asgardeo: API resources', () => {
   it('creates with 201, an absolute Location and the full body; GET returns the same resource', async () => {
     const created = await client.request('POST', BASE, {
       token: admin,
-      body: { name: 'Orders', identifier: 'https://orders.example.com', description: 'orders', requiresAuthorization: true, scopes: [{ name: 'orders:read', displayName: 'Read', description: 'read orders' }], properties: [{ name: 'managed-by', value: 'tollgate' }] },
+      body: {
+        name: 'Orders',
+        identifier: 'https://orders.example.com',
+        description: 'orders',
+        requiresAuthorization: true,
+        scopes: [{ name: 'orders:read', displayName: 'Read', description: 'read orders' }],
+        properties: [{ name: 'managed-by', value: 'tollgate' }],
+      },
     });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`${server.baseUrl}/t/pharmacy${BASE}/${created.body.id}`);
-    expect(created.body).toMatchObject({ name: 'Orders', identifier: 'https://orders.example.com', description: 'orders', type: 'BUSINESS', requiresAuthorization: true, self: `/t/pharmacy${BASE}/${created.body.id}` });
+    expect(created.body).toMatchObject({
+      name: 'Orders',
+      identifier: 'https://orders.example.com',
+      description: 'orders',
+      type: 'BUSINESS',
+      requiresAuthorization: true,
+      self: `/t/pharmacy${BASE}/${created.body.id}`,
+    });
     expect(created.body.scopes).toEqual([{ id: expect.any(String), name: 'orders:read', displayName: 'Read', description: 'read orders' }]);
     const fetched = await client.request('GET', `${BASE}/${created.body.id}`, { token: admin });
     expect(fetched.status).toBe(200);
@@ -35,22 +49,37 @@ describe('local Asgardeo: API resources', () => {
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.code).toBe('API-RESOURCE-60003');
     expect(duplicate.body.traceId).toBeUndefined();
-    const clash = await client.request('POST', BASE, { token: admin, body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: 'a:read' }] } });
+    const clash = await client.request('POST', BASE, {
+      token: admin,
+      body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: 'a:read' }] },
+    });
     expect(clash.status).toBe(409);
     expect(clash.body.code).toBe('API-RESOURCE-60004');
     expect(clash.body.description).toContain('a:read');
-    const twice = await client.request('POST', BASE, { token: admin, body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: 'b:x' }, { name: 'b:x' }] } });
+    const twice = await client.request('POST', BASE, {
+      token: admin,
+      body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: 'b:x' }, { name: 'b:x' }] },
+    });
     expect([twice.status, twice.body.code]).toEqual([409, 'API-RESOURCE-60004']);
     for (const blank of ['', '   ']) {
-      const reply = await client.request('POST', BASE, { token: admin, body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: blank }] } });
+      const reply = await client.request('POST', BASE, {
+        token: admin,
+        body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: blank }] },
+      });
       expect([reply.status, reply.body.code]).toEqual([400, 'API-RESOURCE-60005']);
     }
     for (const restricted of ['internal_user_mgt_list', 'internal_my_scope', 'INTERNAL_x']) {
-      const reply = await client.request('POST', BASE, { token: admin, body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: restricted }] } });
+      const reply = await client.request('POST', BASE, {
+        token: admin,
+        body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: restricted }] },
+      });
       expect([restricted, reply.status, reply.body.code]).toEqual([restricted, 400, 'API-RESOURCE-60008']);
     }
     for (const oidcName of ['openid', 'profile', 'email', 'phone', 'address']) {
-      const reply = await client.request('POST', BASE, { token: admin, body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: oidcName }] } });
+      const reply = await client.request('POST', BASE, {
+        token: admin,
+        body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: oidcName }] },
+      });
       expect([oidcName, reply.status, reply.body.code]).toEqual([oidcName, 400, 'API-RESOURCE-60009']);
     }
     const api = await client.createApiResource(admin, { name: 'C', identifier: 'https://c.example.com' });
@@ -64,17 +93,24 @@ describe('local Asgardeo: API resources', () => {
     const badJson = await client.request('POST', BASE, { token: admin, body: '{"name":', contentType: 'application/json' });
     expect(badJson.status).toBe(400);
     // nothing was created by the failures
-    const list = await client.request('GET', `${BASE}?filter=${encodeURIComponent('identifier eq https://b.example.com')}`, { token: admin });
+    const list = await client.request('GET', `${BASE}?filter=${encodeURIComponent('identifier eq https://b.example.com')}`, {
+      token: admin,
+    });
     expect(list.body.totalResults).toBe(0);
   });
 
   it('lists with the APIResources key, filters eq/sw/ew/co, pages with base64 cursors (default 10) through links', async () => {
-    for (let i = 0; i < 12; i += 1) await client.createApiResource(admin, { name: `Paged ${i}`, identifier: `urn:paged:${String(i).padStart(2, '0')}` });
+    for (let i = 0; i < 12; i += 1)
+      await client.createApiResource(admin, { name: `Paged ${i}`, identifier: `urn:paged:${String(i).padStart(2, '0')}` });
     const first = await client.request('GET', `${BASE}?filter=${encodeURIComponent('identifier sw urn:paged:')}`, { token: admin });
     expect(first.status).toBe(200);
     expect(first.body.totalResults).toBe(12);
     expect(first.body.APIResources).toHaveLength(10);
-    expect(first.body.APIResources[0]).toMatchObject({ name: 'Paged 0', identifier: 'urn:paged:00', self: expect.stringContaining('/api-resources/') });
+    expect(first.body.APIResources[0]).toMatchObject({
+      name: 'Paged 0',
+      identifier: 'urn:paged:00',
+      self: expect.stringContaining('/api-resources/'),
+    });
     expect(first.body.APIResources[0].properties).toBeUndefined();
     const next = first.body.links.find((l: { rel: string }) => l.rel === 'next');
     expect(next.href).toMatch(/after=/);
@@ -92,7 +128,9 @@ describe('local Asgardeo: API resources', () => {
     expect(byName.body.APIResources.map((r: { identifier: string }) => r.identifier)).toEqual(['urn:paged:03']);
     const ends = await client.request('GET', `${BASE}?filter=${encodeURIComponent('identifier ew :11')}&limit=5`, { token: admin });
     expect(ends.body.APIResources).toHaveLength(1);
-    const contains = await client.request('GET', `${BASE}?filter=${encodeURIComponent('name co aged 1')}&attributes=properties`, { token: admin });
+    const contains = await client.request('GET', `${BASE}?filter=${encodeURIComponent('name co aged 1')}&attributes=properties`, {
+      token: admin,
+    });
     expect(contains.body.APIResources.map((r: { name: string }) => r.name)).toEqual(['Paged 1', 'Paged 10', 'Paged 11']);
     expect(contains.body.APIResources[0].properties).toEqual([]);
     const badFilter = await client.request('GET', `${BASE}?filter=${encodeURIComponent('name gt x')}`, { token: admin });
@@ -104,10 +142,16 @@ describe('local Asgardeo: API resources', () => {
   it("reads 'or' in the list filter as 'and', silently", async () => {
     await client.createApiResource(admin, { name: 'Or One', identifier: 'urn:or:one' });
     await client.createApiResource(admin, { name: 'Or Two', identifier: 'urn:or:two' });
-    const either = await client.request('GET', `${BASE}?filter=${encodeURIComponent('identifier eq urn:or:one or identifier eq urn:or:two')}`, { token: admin });
+    const either = await client.request(
+      'GET',
+      `${BASE}?filter=${encodeURIComponent('identifier eq urn:or:one or identifier eq urn:or:two')}`,
+      { token: admin },
+    );
     expect(either.status).toBe(200);
     expect(either.body.totalResults).toBe(0);
-    const both = await client.request('GET', `${BASE}?filter=${encodeURIComponent('identifier sw urn:or: or name ew Two')}`, { token: admin });
+    const both = await client.request('GET', `${BASE}?filter=${encodeURIComponent('identifier sw urn:or: or name ew Two')}`, {
+      token: admin,
+    });
     expect(both.body.APIResources.map((r: { identifier: string }) => r.identifier)).toEqual(['urn:or:two']);
   });
 
@@ -121,7 +165,10 @@ describe('local Asgardeo: API resources', () => {
 
   it('patches name, description and addedScopes (204); removedScopes is 501; unknown id 404', async () => {
     const api = await client.createApiResource(admin, { name: 'P', identifier: 'urn:patch', scopes: [{ name: 'p:one' }] });
-    const patched = await client.request('PATCH', `${BASE}/${api.id}`, { token: admin, body: { name: 'P2', description: 'd', addedScopes: [{ name: 'p:two', displayName: 'Two' }] } });
+    const patched = await client.request('PATCH', `${BASE}/${api.id}`, {
+      token: admin,
+      body: { name: 'P2', description: 'd', addedScopes: [{ name: 'p:two', displayName: 'Two' }] },
+    });
     expect(patched.status).toBe(204);
     expect(patched.text).toBe('');
     const after = await client.request('GET', `${BASE}/${api.id}`, { token: admin });
@@ -130,7 +177,10 @@ describe('local Asgardeo: API resources', () => {
     const removed = await client.request('PATCH', `${BASE}/${api.id}`, { token: admin, body: { removedScopes: ['p:one'] } });
     expect(removed.status).toBe(501);
     // present at all, even empty and next to valid fields, is 501 and changes nothing
-    const emptyRemoved = await client.request('PATCH', `${BASE}/${api.id}`, { token: admin, body: { description: 'changed', addedScopes: [{ name: 'p:three' }], removedScopes: [] } });
+    const emptyRemoved = await client.request('PATCH', `${BASE}/${api.id}`, {
+      token: admin,
+      body: { description: 'changed', addedScopes: [{ name: 'p:three' }], removedScopes: [] },
+    });
     expect(emptyRemoved.status).toBe(501);
     expect((await client.request('GET', `${BASE}/${api.id}/scopes`, { token: admin })).body).toHaveLength(2);
     expect((await client.request('GET', `${BASE}/${api.id}`, { token: admin })).body.description).toBe('d');
@@ -142,11 +192,17 @@ describe('local Asgardeo: API resources', () => {
 
   it('replaces scopes with PUT, deletes one by name, patches displayName/description only', async () => {
     const api = await client.createApiResource(admin, { name: 'S', identifier: 'urn:scopes', scopes: [{ name: 's:a' }, { name: 's:b' }] });
-    const put = await client.request('PUT', `${BASE}/${api.id}/scopes`, { token: admin, body: [{ name: 's:b' }, { name: 's:c', displayName: 'C' }] });
+    const put = await client.request('PUT', `${BASE}/${api.id}/scopes`, {
+      token: admin,
+      body: [{ name: 's:b' }, { name: 's:c', displayName: 'C' }],
+    });
     expect(put.status).toBe(204);
     let scopes = (await client.request('GET', `${BASE}/${api.id}/scopes`, { token: admin })).body;
     expect(scopes.map((s: { name: string }) => s.name)).toEqual(['s:b', 's:c']);
-    const patch = await client.request('PATCH', `${BASE}/${api.id}/scopes/s:b`, { token: admin, body: { displayName: 'Bee', description: 'b scope' } });
+    const patch = await client.request('PATCH', `${BASE}/${api.id}/scopes/s:b`, {
+      token: admin,
+      body: { displayName: 'Bee', description: 'b scope' },
+    });
     expect(patch.status).toBe(204);
     expect((await client.request('PATCH', `${BASE}/${api.id}/scopes/s:b`, { token: admin, body: { name: 'renamed' } })).status).toBe(400);
     expect((await client.request('PATCH', `${BASE}/${api.id}/scopes/zzz`, { token: admin, body: { displayName: 'x' } })).status).toBe(404);

@@ -7,7 +7,11 @@ describe('asgardeo:local CLI', () => {
     expect(parseCliArgs([], {}).port).toBe(4180);
     expect(parseCliArgs([], { PORT: '5000' }).port).toBe(5000);
     expect(parseCliArgs(['--port', '0'], { PORT: '5000' }).port).toBe(0);
-    expect(parseCliArgs(['--port=4181', '--org', 'acme', '--rate-limit', '200'], {})).toMatchObject({ port: 4181, organization: 'acme', rateLimitPerMinute: 200 });
+    expect(parseCliArgs(['--port=4181', '--org', 'acme', '--rate-limit', '200'], {})).toMatchObject({
+      port: 4181,
+      organization: 'acme',
+      rateLimitPerMinute: 200,
+    });
     expect(() => parseCliArgs(['--port', 'abc'], {})).toThrow(/Invalid port/);
     expect(() => parseCliArgs(['--nope'], {})).toThrow(/Unknown option '--nope'/);
     expect(() => parseCliArgs(['--rate-limit', '-1'], {})).toThrow(/positive integer/);
@@ -15,11 +19,15 @@ describe('asgardeo:local CLI', () => {
 
   it('starts with one command, prints the base URL and issuer, serves a token to the env credentials, and stops on Ctrl-C', async () => {
     const root = path.resolve(__dirname, '..', '..', '..');
-    const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'sandbox', 'asgardeo', 'cli.ts'), '--port', '0'], {
-      cwd: root,
-      env: { ...process.env, ASGARDEO_CLIENT_ID: 'cli-admin', ASGARDEO_CLIENT_SECRET: 'cli-admin-secret' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'sandbox', 'asgardeo', 'cli.ts'), '--port', '0'],
+      {
+        cwd: root,
+        env: { ...process.env, ASGARDEO_CLIENT_ID: 'cli-admin', ASGARDEO_CLIENT_SECRET: 'cli-admin-secret' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       let output = '';
       const baseUrl = await new Promise<string>((resolve, reject) => {
@@ -39,7 +47,10 @@ describe('asgardeo:local CLI', () => {
       expect(output).not.toContain('cli-admin-secret');
       const reply = await fetch(`${baseUrl}/t/pharmacy/oauth2/token`, {
         method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from('cli-admin:cli-admin-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          authorization: `Basic ${Buffer.from('cli-admin:cli-admin-secret').toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         body: 'grant_type=client_credentials&scope=internal_application_mgt_view',
       });
       expect(reply.status).toBe(200);

@@ -9,7 +9,9 @@ import { m2mApp, startTestServer, type Reply, type TestClient } from './helpers'
 const specs: AsgardeoSpecs | null = loadAsgardeoSpecs();
 const describeIfSpecs = specs ? describe : describe.skip;
 if (!specs) {
-  console.warn(`SKIPPED local Asgardeo conformance test: WSO2's OpenAPI documents are not at ${defaultSpecDir()} (that folder is present in CI and development).`);
+  console.warn(
+    `SKIPPED local Asgardeo conformance test: WSO2's OpenAPI documents are not at ${defaultSpecDir()} (that folder is present in CI and development).`,
+  );
 }
 
 describe('loadAsgardeoSpecs', () => {
@@ -33,12 +35,25 @@ describeIfSpecs('local Asgardeo: conformance with WSO2 OpenAPI documents', () =>
   afterAll(() => server.stop());
 
   /** Sends one call and validates both directions. */
-  async function call(method: string, path: string, options: { token?: string | null; body?: unknown; contentType?: string } = {}): Promise<Reply> {
+  async function call(
+    method: string,
+    path: string,
+    options: { token?: string | null; body?: unknown; contentType?: string } = {},
+  ): Promise<Reply> {
     const token = options.token === null ? undefined : (options.token ?? admin);
-    const contentType = options.body === undefined ? undefined : (options.contentType ?? (path.startsWith('/scim2') ? 'application/scim+json' : 'application/json'));
+    const contentType =
+      options.body === undefined
+        ? undefined
+        : (options.contentType ?? (path.startsWith('/scim2') ? 'application/scim+json' : 'application/json'));
     const reply = await client.request(method, path, { token, body: options.body, contentType });
     const request = specs!.validateRequest({ method, path, contentType, body: options.body });
-    const response = specs!.validateResponse({ method, path, status: reply.status, contentType: reply.headers.get('content-type') ?? undefined, body: reply.body });
+    const response = specs!.validateResponse({
+      method,
+      path,
+      status: reply.status,
+      contentType: reply.headers.get('content-type') ?? undefined,
+      body: reply.body,
+    });
     exchanges += 1;
     if (!response.operation) violations.push(`${method} ${path}: no operation in the specs`);
     else checked.set(response.operation, (checked.get(response.operation) ?? 0) + 1);
@@ -48,7 +63,20 @@ describeIfSpecs('local Asgardeo: conformance with WSO2 OpenAPI documents', () =>
 
   it('validates a full session: operations checked, violations: 0', async () => {
     const ar = '/api/server/v1/api-resources';
-    const api = (await call('POST', ar, { body: { name: 'Pharmacy User API', identifier: 'https://api.example.com/dev', description: 'd', requiresAuthorization: true, scopes: [{ name: 'get_pharmacy_user', displayName: 'Get', description: 'read' }, { name: 'create_pharmacy_user', displayName: 'Create' }] } })).body;
+    const api = (
+      await call('POST', ar, {
+        body: {
+          name: 'Pharmacy User API',
+          identifier: 'https://api.example.com/dev',
+          description: 'd',
+          requiresAuthorization: true,
+          scopes: [
+            { name: 'get_pharmacy_user', displayName: 'Get', description: 'read' },
+            { name: 'create_pharmacy_user', displayName: 'Create' },
+          ],
+        },
+      })
+    ).body;
     expect(api.id).toBeTruthy();
     await call('POST', ar, { body: { name: 'Other', identifier: 'https://api.example.com/dev' } });
     await call('POST', ar, { body: { name: 'Other', identifier: 'urn:other', scopes: [{ name: 'openid' }] } });
@@ -61,51 +89,95 @@ describeIfSpecs('local Asgardeo: conformance with WSO2 OpenAPI documents', () =>
     const firstPage = (await call('GET', `${ar}?limit=2`)).body;
     await call('GET', firstPage.links[0].href.replace('/t/pharmacy', ''));
     await call('GET', `${ar}/${api.id}`);
-    await call('PATCH', `${ar}/${api.id}`, { body: { description: 'updated', addedScopes: [{ name: 'update_pharmacy_user', displayName: 'Update' }] } });
+    await call('PATCH', `${ar}/${api.id}`, {
+      body: { description: 'updated', addedScopes: [{ name: 'update_pharmacy_user', displayName: 'Update' }] },
+    });
     await call('PATCH', `${ar}/${api.id}`, { body: { removedScopes: ['update_pharmacy_user'] } });
     await call('PATCH', `${ar}/${api.id}`, { body: { removedScopes: [] } });
     await call('GET', `${ar}/${api.id}/scopes`);
     await call('PATCH', `${ar}/${api.id}/scopes/get_pharmacy_user`, { body: { displayName: 'Get user', description: 'reads a user' } });
     await call('GET', `/api/server/v1/scopes?filter=${encodeURIComponent('name eq get_pharmacy_user')}`);
-    const temp = (await call('POST', ar, { body: { name: 'Temp', identifier: 'urn:temp', scopes: [{ name: 'temp:a' }, { name: 'temp:b' }] } })).body;
+    const temp = (
+      await call('POST', ar, { body: { name: 'Temp', identifier: 'urn:temp', scopes: [{ name: 'temp:a' }, { name: 'temp:b' }] } })
+    ).body;
     await call('PUT', `${ar}/${temp.id}/scopes`, { body: [{ name: 'temp:b' }, { name: 'temp:c', displayName: 'C', description: 'c' }] });
     await call('DELETE', `${ar}/${temp.id}/scopes/temp:c`);
     await call('DELETE', `${ar}/${temp.id}`);
     await call('DELETE', `${ar}/${temp.id}`);
 
     const apps = '/api/server/v1/applications';
-    const created = await call('POST', apps, { body: m2mApp('pharmacy-reader', { idToken: { audience: ['https://api.example.com/dev'] } }) });
+    const created = await call('POST', apps, {
+      body: m2mApp('pharmacy-reader', { idToken: { audience: ['https://api.example.com/dev'] } }),
+    });
     const appId = created.headers.get('location')!.split('/').pop()!;
     await call('POST', apps, { body: m2mApp('pharmacy-reader') });
     await call('POST', apps, { body: m2mApp('pharmacy reader (v2)') });
     await call('GET', `${apps}?limit=100&offset=0`);
-    await call('POST', apps, { body: { name: 'bad', inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'], accessToken: { type: 'Nope' } } } } });
-    await call('GET', `${apps}?filter=${encodeURIComponent('name eq pharmacy-reader')}&limit=10&offset=0&attributes=clientId,templateId,associatedRoles.allowedAudience&excludeSystemPortals=true`);
+    await call('POST', apps, {
+      body: { name: 'bad', inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'], accessToken: { type: 'Nope' } } } },
+    });
+    await call(
+      'GET',
+      `${apps}?filter=${encodeURIComponent('name eq pharmacy-reader')}&limit=10&offset=0&attributes=clientId,templateId,associatedRoles.allowedAudience&excludeSystemPortals=true`,
+    );
     await call('GET', apps);
     await call('GET', `${apps}/${appId}`);
     await call('GET', `${apps}/unknown-id`);
-    await call('PATCH', `${apps}/${appId}`, { body: { description: 'reads users', associatedRoles: { allowedAudience: 'APPLICATION', roles: [] } } });
+    await call('PATCH', `${apps}/${appId}`, {
+      body: { description: 'reads users', associatedRoles: { allowedAudience: 'APPLICATION', roles: [] } },
+    });
     const oidc = (await call('GET', `${apps}/${appId}/inbound-protocols/oidc`)).body;
-    await call('PUT', `${apps}/${appId}/inbound-protocols/oidc`, { body: { ...oidc, idToken: { ...oidc.idToken, audience: ['https://api.example.com/dev', 'shared'] } } });
+    await call('PUT', `${apps}/${appId}/inbound-protocols/oidc`, {
+      body: { ...oidc, idToken: { ...oidc.idToken, audience: ['https://api.example.com/dev', 'shared'] } },
+    });
     const { clientSecret: _omitted, ...withoutSecret } = oidc;
     await call('PUT', `${apps}/${appId}/inbound-protocols/oidc`, { body: withoutSecret });
     await call('PUT', `${apps}/${appId}/inbound-protocols/oidc`, { body: { ...oidc, clientSecret: 'not-the-secret' } });
-    await call('PUT', `${apps}/${appId}/inbound-protocols/oidc`, { body: { ...withoutSecret, accessToken: { type: 'JWT', accessTokenAttributes: ['shoe_size'] } } });
-    server.addManagementClient({ clientId: 'viewer', clientSecret: 'viewer-secret', scopes: ['internal_application_mgt_view', 'internal_application_mgt_update'] });
+    await call('PUT', `${apps}/${appId}/inbound-protocols/oidc`, {
+      body: { ...withoutSecret, accessToken: { type: 'JWT', accessTokenAttributes: ['shoe_size'] } },
+    });
+    server.addManagementClient({
+      clientId: 'viewer',
+      clientSecret: 'viewer-secret',
+      scopes: ['internal_application_mgt_view', 'internal_application_mgt_update'],
+    });
     const viewer = (await client.token('viewer', 'viewer-secret', 'SYSTEM')).body.access_token as string;
     await call('GET', `${apps}/${appId}/inbound-protocols/oidc`, { token: viewer });
     await call('POST', `${apps}/${appId}/inbound-protocols/oidc/regenerate-secret`, { token: viewer });
     await call('POST', `${apps}/${appId}/inbound-protocols/oidc/regenerate-secret`);
-    await call('POST', `${apps}/${appId}/authorized-apis`, { body: { id: api.id, policyIdentifier: 'RBAC', scopes: ['get_pharmacy_user'] } });
-    await call('POST', `${apps}/${appId}/authorized-apis`, { body: { id: api.id, policyIdentifier: 'RBAC', scopes: ['get_pharmacy_user'] } });
+    await call('POST', `${apps}/${appId}/authorized-apis`, {
+      body: { id: api.id, policyIdentifier: 'RBAC', scopes: ['get_pharmacy_user'] },
+    });
+    await call('POST', `${apps}/${appId}/authorized-apis`, {
+      body: { id: api.id, policyIdentifier: 'RBAC', scopes: ['get_pharmacy_user'] },
+    });
     await call('POST', `${apps}/${appId}/authorized-apis`, { body: { id: 'unknown', policyIdentifier: 'RBAC', scopes: [] } });
     await call('GET', `${apps}/${appId}/authorized-apis`);
-    await call('PATCH', `${apps}/${appId}/authorized-apis/${api.id}`, { body: { addedScopes: ['create_pharmacy_user'], removedScopes: [] } });
+    await call('PATCH', `${apps}/${appId}/authorized-apis/${api.id}`, {
+      body: { addedScopes: ['create_pharmacy_user'], removedScopes: [] },
+    });
     await call('PATCH', `${apps}/${appId}/authorized-apis/${api.id}`, { body: { addedScopes: ['no_such_scope'] } });
 
     const users = '/scim2/Users';
-    const user = (await call('POST', users, { body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'kim@example.com', password: 'Kim#12345', name: { givenName: 'Kim', familyName: 'Berry' }, emails: [{ value: 'kim@example.com', primary: true }] } })).body;
-    await call('POST', users, { body: { schemas: [], userName: 'lee@example.com', emails: [{ value: 'lee@example.com', primary: true }], 'urn:scim:wso2:schema': { askPassword: true } } });
+    const user = (
+      await call('POST', users, {
+        body: {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: 'kim@example.com',
+          password: 'Kim#12345',
+          name: { givenName: 'Kim', familyName: 'Berry' },
+          emails: [{ value: 'kim@example.com', primary: true }],
+        },
+      })
+    ).body;
+    await call('POST', users, {
+      body: {
+        schemas: [],
+        userName: 'lee@example.com',
+        emails: [{ value: 'lee@example.com', primary: true }],
+        'urn:scim:wso2:schema': { askPassword: true },
+      },
+    });
     await call('POST', users, { body: { schemas: [], userName: 'kim@example.com', password: 'Kim#12345' } });
     await call('POST', users, { body: { schemas: [], userName: 'kim', password: 'Kim#12345' } });
     await call('POST', users, { body: { schemas: [], userName: 'weak@example.com', password: 'password' } });
@@ -113,20 +185,61 @@ describeIfSpecs('local Asgardeo: conformance with WSO2 OpenAPI documents', () =>
     await call('GET', `${users}?filter=${encodeURIComponent('userName eq a or userName eq b')}`);
     await call('GET', `${users}/${user.id}`);
     await call('GET', `${users}/unknown`);
-    await call('PUT', `${users}/${user.id}`, { body: { schemas: [], userName: 'kim@example.com', name: { givenName: 'Kim', familyName: 'Lee' }, emails: [{ value: 'kim@example.com', primary: true }] } });
-    await call('PATCH', `${users}/${user.id}`, { body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', value: { nickName: 'kimmy' } }] } });
+    await call('PUT', `${users}/${user.id}`, {
+      body: {
+        schemas: [],
+        userName: 'kim@example.com',
+        name: { givenName: 'Kim', familyName: 'Lee' },
+        emails: [{ value: 'kim@example.com', primary: true }],
+      },
+    });
+    await call('PATCH', `${users}/${user.id}`, {
+      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', value: { nickName: 'kimmy' } }] },
+    });
 
     const roles = '/scim2/v2/Roles';
     const roleSchema = ['urn:ietf:params:scim:schemas:extension:2.0:Role'];
-    const orgRole = (await call('POST', roles, { body: { schemas: roleSchema, displayName: 'pharmacist', users: [{ value: user.id }], permissions: [{ value: 'get_pharmacy_user' }] } })).body;
-    const appRole = (await call('POST', roles, { body: { schemas: roleSchema, displayName: 'pharmacist', audience: { type: 'application', value: appId }, permissions: [{ value: 'create_pharmacy_user' }] } })).body;
+    const orgRole = (
+      await call('POST', roles, {
+        body: {
+          schemas: roleSchema,
+          displayName: 'pharmacist',
+          users: [{ value: user.id }],
+          permissions: [{ value: 'get_pharmacy_user' }],
+        },
+      })
+    ).body;
+    const appRole = (
+      await call('POST', roles, {
+        body: {
+          schemas: roleSchema,
+          displayName: 'pharmacist',
+          audience: { type: 'application', value: appId },
+          permissions: [{ value: 'create_pharmacy_user' }],
+        },
+      })
+    ).body;
     await call('POST', roles, { body: { schemas: roleSchema, displayName: 'pharmacist' } });
-    await call('GET', `${roles}?filter=${encodeURIComponent(`displayName eq pharmacist and audience.value eq ${appId}`)}&startIndex=1&count=10`);
+    await call(
+      'GET',
+      `${roles}?filter=${encodeURIComponent(`displayName eq pharmacist and audience.value eq ${appId}`)}&startIndex=1&count=10`,
+    );
     await call('GET', `${roles}?filter=${encodeURIComponent('displayName eq a or displayName eq b')}`);
     await call('GET', `${roles}/${orgRole.id}`);
     await call('GET', `${roles}/unknown`);
-    await call('PATCH', `${roles}/${orgRole.id}`, { body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'permissions', value: [{ value: 'create_pharmacy_user' }] }, { op: 'remove', path: `users[value eq ${user.id}]` }, { op: 'replace', value: { permissions: [{ value: 'get_pharmacy_user' }] } }] } });
-    await call('PUT', `${roles}/${appRole.id}`, { body: { displayName: 'app-pharmacist', users: [{ value: user.id }], permissions: [{ value: 'create_pharmacy_user' }] } });
+    await call('PATCH', `${roles}/${orgRole.id}`, {
+      body: {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [
+          { op: 'add', path: 'permissions', value: [{ value: 'create_pharmacy_user' }] },
+          { op: 'remove', path: `users[value eq ${user.id}]` },
+          { op: 'replace', value: { permissions: [{ value: 'get_pharmacy_user' }] } },
+        ],
+      },
+    });
+    await call('PUT', `${roles}/${appRole.id}`, {
+      body: { displayName: 'app-pharmacist', users: [{ value: user.id }], permissions: [{ value: 'create_pharmacy_user' }] },
+    });
     await call('PATCH', `${apps}/${appId}`, { body: { associatedRoles: { allowedAudience: 'APPLICATION', roles: [{ id: appRole.id }] } } });
     await call('GET', `${apps}/${appId}`);
 
@@ -150,30 +263,74 @@ describeIfSpecs('local Asgardeo: conformance with WSO2 OpenAPI documents', () =>
     await call('DELETE', `${ar}/${api.id}`);
 
     const served = [...checked.keys()].sort();
-    console.log(`Local Asgardeo conformance with ${specs!.dir}:\n  exchanges: ${exchanges}\n  operations checked: ${served.length}, violations: ${violations.length}\n${served.map((op) => `    ${op} (${checked.get(op)})`).join('\n')}${violations.length ? `\n  violations:\n${violations.map((v) => `    ${v}`).join('\n')}` : ''}`);
+    console.log(
+      `Local Asgardeo conformance with ${specs!.dir}:\n  exchanges: ${exchanges}\n  operations checked: ${served.length}, violations: ${violations.length}\n${served.map((op) => `    ${op} (${checked.get(op)})`).join('\n')}${violations.length ? `\n  violations:\n${violations.map((v) => `    ${v}`).join('\n')}` : ''}`,
+    );
     expect(violations).toEqual([]);
     expect(served.length).toBeGreaterThanOrEqual(30);
   });
 
   it('catches real differences (the validator is not a yes-machine)', () => {
-    const wrongKey = specs!.validateResponse({ method: 'GET', path: '/t/pharmacy/api/server/v1/api-resources', status: 200, contentType: 'application/json', body: { links: [], apiResources: [], APIResources: [{ id: 'x', name: 'n', identifier: 7, self: '/x' }] } });
+    const wrongKey = specs!.validateResponse({
+      method: 'GET',
+      path: '/t/pharmacy/api/server/v1/api-resources',
+      status: 200,
+      contentType: 'application/json',
+      body: { links: [], apiResources: [], APIResources: [{ id: 'x', name: 'n', identifier: 7, self: '/x' }] },
+    });
     expect(wrongKey.violations.join('\n')).toMatch(/identifier must be string/);
-    const undocumented = specs!.validateResponse({ method: 'DELETE', path: '/api/server/v1/applications/abc', status: 202, contentType: 'application/json', body: '' });
+    const undocumented = specs!.validateResponse({
+      method: 'DELETE',
+      path: '/api/server/v1/applications/abc',
+      status: 202,
+      contentType: 'application/json',
+      body: '',
+    });
     expect(undocumented.violations.join('\n')).toMatch(/status 202 is not documented/);
-    const bodyOnCreate = specs!.validateResponse({ method: 'POST', path: '/api/server/v1/applications', status: 201, contentType: 'application/json', body: { id: 'x' } });
+    const bodyOnCreate = specs!.validateResponse({
+      method: 'POST',
+      path: '/api/server/v1/applications',
+      status: 201,
+      contentType: 'application/json',
+      body: { id: 'x' },
+    });
     expect(bodyOnCreate.violations).toHaveLength(1);
-    const scimNumberStatus = specs!.validateResponse({ method: 'POST', path: '/scim2/Users', status: 409, contentType: 'application/scim+json', body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], detail: 'dup', status: 409 } });
+    const scimNumberStatus = specs!.validateResponse({
+      method: 'POST',
+      path: '/scim2/Users',
+      status: 409,
+      contentType: 'application/scim+json',
+      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], detail: 'dup', status: 409 },
+    });
     expect(scimNumberStatus.violations.join('\n')).toMatch(/status must be string/);
     const undeclaredQuery = specs!.validateRequest({ method: 'GET', path: '/api/server/v1/api-resources?offset=3' });
     expect(undeclaredQuery.violations.join('\n')).toMatch(/'offset' is not declared/);
     expect(specs!.validateRequest({ method: 'POST', path: '/t/pharmacy/oauth2/token' }).operation).toBeNull();
     // documented differences are accepted only where the contract places them
     const conflict = { contentType: 'application/json', body: { code: 'APP-60509', message: 'm', description: 'd', traceId: 't' } };
-    expect(specs!.validateResponse({ method: 'POST', path: '/api/server/v1/applications/a/authorized-apis', status: 409, ...conflict }).violations).toEqual([]);
-    expect(specs!.validateResponse({ method: 'DELETE', path: '/api/server/v1/applications/a', status: 409, ...conflict }).violations.join('\n')).toMatch(/status 409 is not documented/);
-    expect(specs!.validateResponse({ method: 'POST', path: '/api/server/v1/api-resources', status: 202, contentType: 'application/json', body: {} }).violations).toHaveLength(1);
+    expect(
+      specs!.validateResponse({ method: 'POST', path: '/api/server/v1/applications/a/authorized-apis', status: 409, ...conflict })
+        .violations,
+    ).toEqual([]);
+    expect(
+      specs!.validateResponse({ method: 'DELETE', path: '/api/server/v1/applications/a', status: 409, ...conflict }).violations.join('\n'),
+    ).toMatch(/status 409 is not documented/);
+    expect(
+      specs!.validateResponse({
+        method: 'POST',
+        path: '/api/server/v1/api-resources',
+        status: 202,
+        contentType: 'application/json',
+        body: {},
+      }).violations,
+    ).toHaveLength(1);
     expect(specs!.validateResponse({ method: 'GET', path: '/scim2/v2/Roles/r', status: 429, body: '' }).violations).toEqual([]);
-    const roleTypo = specs!.validateRequest({ method: 'POST', path: '/scim2/v2/Roles', contentType: 'application/scim+json', body: { schemas: ['urn:ietf:params:scim:schemas:extension:2.0:Role'], displayName: 'r', audience: { type: 'team', value: 'x' } } });
+    const roleTypo = specs!.validateRequest({
+      method: 'POST',
+      path: '/scim2/v2/Roles',
+      contentType: 'application/scim+json',
+      body: { schemas: ['urn:ietf:params:scim:schemas:extension:2.0:Role'], displayName: 'r', audience: { type: 'team', value: 'x' } },
+    });
     expect(roleTypo.violations.join('\n')).toMatch(/audience\/type must be equal to one of the allowed values/);
   });
 });

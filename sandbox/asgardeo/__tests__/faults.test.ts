@@ -44,10 +44,15 @@ describe('local Asgardeo: fault injection, rate limit and the request log', () =
 
   it.each([500, 502, 503] as const)('fails with %d and leaves state untouched', async (status) => {
     server.faults.failNext(1, status);
-    const failed = await client.request('POST', '/api/server/v1/api-resources', { token: admin, body: { name: `F${status}`, identifier: `urn:f${status}` } });
+    const failed = await client.request('POST', '/api/server/v1/api-resources', {
+      token: admin,
+      body: { name: `F${status}`, identifier: `urn:f${status}` },
+    });
     expect(failed.status).toBe(status);
     expect(failed.body.code).toBeTruthy();
-    const check = await client.request('GET', `/api/server/v1/api-resources?filter=${encodeURIComponent(`identifier eq urn:f${status}`)}`, { token: admin });
+    const check = await client.request('GET', `/api/server/v1/api-resources?filter=${encodeURIComponent(`identifier eq urn:f${status}`)}`, {
+      token: admin,
+    });
     expect(check.body.totalResults).toBe(0);
   });
 
@@ -87,10 +92,21 @@ describe('local Asgardeo: fault injection, rate limit and the request log', () =
     const entries = server.requests.entries();
     expect(server.requests.count()).toBe(4);
     expect(server.requests.writes()).toBe(2);
-    expect(entries[0]).toMatchObject({ method: 'POST', path: '/t/pharmacy/oauth2/token', status: 200, write: false, contentType: 'application/x-www-form-urlencoded' });
+    expect(entries[0]).toMatchObject({
+      method: 'POST',
+      path: '/t/pharmacy/oauth2/token',
+      status: 200,
+      write: false,
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect((entries[0]!.requestBody as Record<string, string>).client_secret).toBe('[REDACTED]');
     expect(JSON.stringify(entries)).not.toContain(server.admin.clientSecret);
-    expect(entries[1]).toMatchObject({ method: 'GET', path: '/t/pharmacy/api/server/v1/applications', query: 'limit=5&offset=0', write: false });
+    expect(entries[1]).toMatchObject({
+      method: 'GET',
+      path: '/t/pharmacy/api/server/v1/applications',
+      query: 'limit=5&offset=0',
+      write: false,
+    });
     expect(entries[2]).toMatchObject({ method: 'POST', status: 201, write: true, requestBody: { name: 'logged' } });
     expect(entries[3]).toMatchObject({ method: 'DELETE', status: 204, write: true });
     expect(entries.every((e) => typeof e.time === 'number' && e.durationMs >= 0)).toBe(true);

@@ -16,7 +16,11 @@ export class TestClient {
     return `${this.server.baseUrl}/t/${this.server.organization}${path}`;
   }
 
-  async request(method: string, path: string, options: { token?: string; body?: unknown; contentType?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+  async request(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; contentType?: string; headers?: Record<string, string> } = {},
+  ): Promise<Reply> {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined;
@@ -47,7 +51,8 @@ export class TestClient {
     return reply.body.access_token as string;
   }
 
-  async createApiResource(token: string, body: Record<string, unknown>): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async createApiResource(token: string, body: Record<string, unknown>): Promise<any> {
+    // eslint-disable-line @typescript-eslint/no-explicit-any
     const reply = await this.request('POST', '/api/server/v1/api-resources', { token, body });
     if (reply.status !== 201) throw new Error(`create API resource failed: ${reply.status} ${reply.text}`);
     return reply.body;
@@ -60,7 +65,8 @@ export class TestClient {
     return reply.headers.get('location')!.split('/').pop()!;
   }
 
-  async oidc(token: string, appId: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async oidc(token: string, appId: string): Promise<any> {
+    // eslint-disable-line @typescript-eslint/no-explicit-any
     return (await this.request('GET', `/api/server/v1/applications/${appId}/inbound-protocols/oidc`, { token })).body;
   }
 }
@@ -71,7 +77,12 @@ export function m2mApp(name: string, oidc: Record<string, unknown> = {}): Record
     templateId: 'm2m-application',
     associatedRoles: { allowedAudience: 'APPLICATION', roles: [] },
     inboundProtocolConfiguration: {
-      oidc: { grantTypes: ['client_credentials'], publicClient: false, accessToken: { type: 'JWT', applicationAccessTokenExpiryInSeconds: 3600 }, ...oidc },
+      oidc: {
+        grantTypes: ['client_credentials'],
+        publicClient: false,
+        accessToken: { type: 'JWT', applicationAccessTokenExpiryInSeconds: 3600 },
+        ...oidc,
+      },
     },
   };
 }

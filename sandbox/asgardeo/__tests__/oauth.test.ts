@@ -20,9 +20,16 @@ describe('local Asgardeo: OAuth 2.0 / OIDC', () => {
   });
   afterAll(() => server.stop());
 
-  async function appWithScopes(name: string, scopes: string[], oidc: Record<string, unknown> = {}): Promise<{ id: string; clientId: string; clientSecret: string }> {
+  async function appWithScopes(
+    name: string,
+    scopes: string[],
+    oidc: Record<string, unknown> = {},
+  ): Promise<{ id: string; clientId: string; clientSecret: string }> {
     const id = await client.createApp(admin, m2mApp(name, oidc));
-    const authorize = await client.request('POST', `/api/server/v1/applications/${id}/authorized-apis`, { token: admin, body: { id: apiId, policyIdentifier: 'RBAC', scopes } });
+    const authorize = await client.request('POST', `/api/server/v1/applications/${id}/authorized-apis`, {
+      token: admin,
+      body: { id: apiId, policyIdentifier: 'RBAC', scopes },
+    });
     expect(authorize.status).toBe(200);
     const config = await client.oidc(admin, id);
     return { id, clientId: config.clientId, clientSecret: config.clientSecret };
@@ -50,7 +57,10 @@ describe('local Asgardeo: OAuth 2.0 / OIDC', () => {
     expect(reply.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'get_pharmacy_user' });
 
     const jwks = createRemoteJWKSet(new URL(`${server.baseUrl}/t/pharmacy/oauth2/jwks`));
-    const { payload, protectedHeader } = await jwtVerify(reply.body.access_token, jwks, { issuer: server.issuer, audience: 'pharmacy-api' });
+    const { payload, protectedHeader } = await jwtVerify(reply.body.access_token, jwks, {
+      issuer: server.issuer,
+      audience: 'pharmacy-api',
+    });
     expect(protectedHeader.alg).toBe('RS256');
     expect(protectedHeader.kid).toBeTruthy();
     expect(payload.aud).toEqual([app.clientId, 'pharmacy-api']);
@@ -63,7 +73,9 @@ describe('local Asgardeo: OAuth 2.0 / OIDC', () => {
   });
 
   it('puts a single audience as a string and honours the app token lifetime; form-body client auth works', async () => {
-    const app = await appWithScopes('writer', ['create_pharmacy_user'], { accessToken: { type: 'JWT', applicationAccessTokenExpiryInSeconds: 600 } });
+    const app = await appWithScopes('writer', ['create_pharmacy_user'], {
+      accessToken: { type: 'JWT', applicationAccessTokenExpiryInSeconds: 600 },
+    });
     const reply = await client.token(app.clientId, app.clientSecret, 'create_pharmacy_user', 'form');
     expect(reply.status).toBe(200);
     expect(reply.body.expires_in).toBe(600);
@@ -74,7 +86,10 @@ describe('local Asgardeo: OAuth 2.0 / OIDC', () => {
   });
 
   it('issues opaque tokens when the access token type is Default (the default)', async () => {
-    const id = await client.createApp(admin, { name: 'opaque', inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'] } } });
+    const id = await client.createApp(admin, {
+      name: 'opaque',
+      inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'] } },
+    });
     const config = await client.oidc(admin, id);
     expect(config.accessToken.type).toBe('Default');
     const reply = await client.token(config.clientId, config.clientSecret, 'get_pharmacy_user');
@@ -89,7 +104,10 @@ describe('local Asgardeo: OAuth 2.0 / OIDC', () => {
     for (const reply of [
       await client.token(app.clientId, 'wrong', ''),
       await client.token('nobody', 'x', ''),
-      await client.request('POST', '/oauth2/token', { body: 'grant_type=client_credentials', contentType: 'application/x-www-form-urlencoded' }),
+      await client.request('POST', '/oauth2/token', {
+        body: 'grant_type=client_credentials',
+        contentType: 'application/x-www-form-urlencoded',
+      }),
       await client.token(server.admin.clientId, 'wrong', 'SYSTEM'),
     ]) {
       expect(reply.status).toBe(401);
@@ -100,20 +118,38 @@ describe('local Asgardeo: OAuth 2.0 / OIDC', () => {
 
   it('answers 400 unsupported_grant_type for an unknown grant, invalid_request for a missing grant or a JSON body, unauthorized_client for a grant the client may not use', async () => {
     const basic = `Basic ${Buffer.from(`${server.admin.clientId}:${server.admin.clientSecret}`).toString('base64')}`;
-    const password = await client.request('POST', '/oauth2/token', { body: 'grant_type=password&username=a&password=b', contentType: 'application/x-www-form-urlencoded', headers: { authorization: basic } });
+    const password = await client.request('POST', '/oauth2/token', {
+      body: 'grant_type=password&username=a&password=b',
+      contentType: 'application/x-www-form-urlencoded',
+      headers: { authorization: basic },
+    });
     expect(password.status).toBe(400);
     expect(password.body.error).toBe('unauthorized_client');
-    const unknown = await client.request('POST', '/oauth2/token', { body: 'grant_type=magic', contentType: 'application/x-www-form-urlencoded', headers: { authorization: basic } });
+    const unknown = await client.request('POST', '/oauth2/token', {
+      body: 'grant_type=magic',
+      contentType: 'application/x-www-form-urlencoded',
+      headers: { authorization: basic },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toBe('unsupported_grant_type');
-    const missing = await client.request('POST', '/oauth2/token', { body: 'scope=x', contentType: 'application/x-www-form-urlencoded', headers: { authorization: basic } });
+    const missing = await client.request('POST', '/oauth2/token', {
+      body: 'scope=x',
+      contentType: 'application/x-www-form-urlencoded',
+      headers: { authorization: basic },
+    });
     expect(missing.status).toBe(400);
     expect(missing.body.error).toBe('invalid_request');
-    const asJson = await client.request('POST', '/oauth2/token', { body: { grant_type: 'client_credentials' }, headers: { authorization: basic } });
+    const asJson = await client.request('POST', '/oauth2/token', {
+      body: { grant_type: 'client_credentials' },
+      headers: { authorization: basic },
+    });
     expect(asJson.status).toBe(400);
     expect(asJson.body.error).toBe('invalid_request');
 
-    const id = await client.createApp(admin, { name: 'webapp', inboundProtocolConfiguration: { oidc: { grantTypes: ['authorization_code'], callbackURLs: ['https://app.example.com/cb'] } } });
+    const id = await client.createApp(admin, {
+      name: 'webapp',
+      inboundProtocolConfiguration: { oidc: { grantTypes: ['authorization_code'], callbackURLs: ['https://app.example.com/cb'] } },
+    });
     const config = await client.oidc(admin, id);
     const denied = await client.token(config.clientId, config.clientSecret, '');
     expect(denied.status).toBe(400);
@@ -127,14 +163,25 @@ describe('local Asgardeo: OAuth 2.0 / OIDC', () => {
     const system = await client.token('viewer', 'viewer-secret', 'SYSTEM');
     expect(system.body.scope).toBe('internal_application_mgt_view');
     const all = await client.token(server.admin.clientId, server.admin.clientSecret, 'SYSTEM');
-    expect(all.body.scope.split(' ')).toEqual(expect.arrayContaining(['internal_api_resource_create', 'internal_application_business_api_update', 'internal_role_mgt_delete', 'internal_user_mgt_list']));
+    expect(all.body.scope.split(' ')).toEqual(
+      expect.arrayContaining([
+        'internal_api_resource_create',
+        'internal_application_business_api_update',
+        'internal_role_mgt_delete',
+        'internal_user_mgt_list',
+      ]),
+    );
     // the sandbox admin may read and create client secrets
-    expect(all.body.scope.split(' ')).toEqual(expect.arrayContaining(['internal_application_mgt_client_secret_view', 'internal_application_mgt_client_secret_create']));
+    expect(all.body.scope.split(' ')).toEqual(
+      expect.arrayContaining(['internal_application_mgt_client_secret_view', 'internal_application_mgt_client_secret_create']),
+    );
   });
 
   it('stops accepting an application secret once the application is deleted or the secret regenerated', async () => {
     const app = await appWithScopes('short-lived', ['get_pharmacy_user']);
-    const regenerated = await client.request('POST', `/api/server/v1/applications/${app.id}/inbound-protocols/oidc/regenerate-secret`, { token: admin });
+    const regenerated = await client.request('POST', `/api/server/v1/applications/${app.id}/inbound-protocols/oidc/regenerate-secret`, {
+      token: admin,
+    });
     expect(regenerated.status).toBe(200);
     expect(regenerated.body.clientSecret).not.toBe(app.clientSecret);
     expect((await client.token(app.clientId, app.clientSecret, '')).status).toBe(401);
@@ -155,15 +202,22 @@ describe('local Asgardeo: OAuth 2.0 / OIDC', () => {
   });
 
   it('enableJwtScopeAsArray on the app turns the scope claim into a JSON array (the token response keeps a string)', async () => {
-    const app = await appWithScopes('array-scopes', ['get_pharmacy_user', 'create_pharmacy_user'], { accessToken: { type: 'JWT', enableJwtScopeAsArray: true } });
+    const app = await appWithScopes('array-scopes', ['get_pharmacy_user', 'create_pharmacy_user'], {
+      accessToken: { type: 'JWT', enableJwtScopeAsArray: true },
+    });
     const reply = await client.token(app.clientId, app.clientSecret, 'get_pharmacy_user create_pharmacy_user');
     expect(reply.body.scope).toBe('get_pharmacy_user create_pharmacy_user');
-    const { payload } = await jwtVerify(reply.body.access_token, createRemoteJWKSet(new URL(`${server.baseUrl}/t/pharmacy/oauth2/jwks`)), { issuer: server.issuer });
+    const { payload } = await jwtVerify(reply.body.access_token, createRemoteJWKSet(new URL(`${server.baseUrl}/t/pharmacy/oauth2/jwks`)), {
+      issuer: server.issuer,
+    });
     expect(payload.scope).toEqual(['get_pharmacy_user', 'create_pharmacy_user']);
     const plain = await appWithScopes('string-scopes', ['get_pharmacy_user']);
     const plainToken = (await client.token(plain.clientId, plain.clientSecret, 'get_pharmacy_user')).body.access_token as string;
     expect(decodeJwt(plainToken).scope).toBe('get_pharmacy_user');
-    const bad = await client.request('POST', '/api/server/v1/applications', { token: admin, body: m2mApp('bad-array-flag', { accessToken: { type: 'JWT', enableJwtScopeAsArray: 'yes' } }) });
+    const bad = await client.request('POST', '/api/server/v1/applications', {
+      token: admin,
+      body: m2mApp('bad-array-flag', { accessToken: { type: 'JWT', enableJwtScopeAsArray: 'yes' } }),
+    });
     expect(bad.status).toBe(400);
   });
 
@@ -181,7 +235,10 @@ describe('local Asgardeo: the organization option enableJwtScopeAsArray', () => 
       const admin = await client.adminToken();
       const api = await client.createApiResource(admin, { name: 'Array API', identifier: 'urn:array', scopes: [{ name: 'array:read' }] });
       const id = await client.createApp(admin, m2mApp('org-array'));
-      await client.request('POST', `/api/server/v1/applications/${id}/authorized-apis`, { token: admin, body: { id: api.id, policyIdentifier: 'RBAC', scopes: ['array:read'] } });
+      await client.request('POST', `/api/server/v1/applications/${id}/authorized-apis`, {
+        token: admin,
+        body: { id: api.id, policyIdentifier: 'RBAC', scopes: ['array:read'] },
+      });
       const config = await client.oidc(admin, id);
       const reply = await client.token(config.clientId, config.clientSecret, 'array:read');
       expect(decodeJwt(reply.body.access_token).scope).toEqual(['array:read']);

@@ -8,18 +8,53 @@
 
 /** Statuses the server answers instead of the one the spec documents: validate as the documented one. */
 export const STATUS_ALIASES: readonly { operation: string; actual: number; documented: string; contract: string }[] = [
-  { operation: 'POST /api/server/v1/api-resources', actual: 201, documented: '200', contract: 'API resources: POST -> 201 + Location + full resource body (the spec says 200)' },
-  { operation: 'POST /api/server/v1/applications/{applicationId}/authorized-apis', actual: 200, documented: '201', contract: 'Applications: POST /{id}/authorized-apis -> 200, empty (spec says 201)' },
+  {
+    operation: 'POST /api/server/v1/api-resources',
+    actual: 201,
+    documented: '200',
+    contract: 'API resources: POST -> 201 + Location + full resource body (the spec says 200)',
+  },
+  {
+    operation: 'POST /api/server/v1/applications/{applicationId}/authorized-apis',
+    actual: 200,
+    documented: '201',
+    contract: 'Applications: POST /{id}/authorized-apis -> 200, empty (spec says 201)',
+  },
 ];
 
 /** Statuses the contract documents for an operation whose spec does not list them, with the error body family. */
-export const EXTRA_STATUSES: readonly { operation: string; status: number; body: 'empty' | 'management-error' | 'scim-error'; contract: string }[] = [
-  { operation: 'DELETE /api/server/v1/api-resources/{apiResourceId}/scopes/{scopeName}', status: 204, body: 'empty', contract: 'API resources: DELETE /{id}/scopes/{name} -> 204' },
-  { operation: 'POST /api/server/v1/applications/{applicationId}/authorized-apis', status: 409, body: 'management-error', contract: 'Applications: already authorized -> 409 APP-60509' },
-  { operation: 'GET /scim2/Users', status: 400, body: 'scim-error', contract: 'SCIM error body (an unsupported filter attribute or operator)' },
+export const EXTRA_STATUSES: readonly {
+  operation: string;
+  status: number;
+  body: 'empty' | 'management-error' | 'scim-error';
+  contract: string;
+}[] = [
+  {
+    operation: 'DELETE /api/server/v1/api-resources/{apiResourceId}/scopes/{scopeName}',
+    status: 204,
+    body: 'empty',
+    contract: 'API resources: DELETE /{id}/scopes/{name} -> 204',
+  },
+  {
+    operation: 'POST /api/server/v1/applications/{applicationId}/authorized-apis',
+    status: 409,
+    body: 'management-error',
+    contract: 'Applications: already authorized -> 409 APP-60509',
+  },
+  {
+    operation: 'GET /scim2/Users',
+    status: 400,
+    body: 'scim-error',
+    contract: 'SCIM error body (an unsupported filter attribute or operator)',
+  },
   { operation: 'GET /scim2/Users', status: 500, body: 'scim-error', contract: 'Corrections: SCIM Users filter with `or` -> 500 (not 400)' },
   { operation: 'POST /scim2/Users', status: 409, body: 'scim-error', contract: 'Users: Duplicate -> 409 SCIM error' },
-  { operation: 'GET /api/server/v1/api-resources', status: 400, body: 'management-error', contract: 'Corrections: only attributes=properties is accepted (others -> 400 API-RESOURCE-60013)' },
+  {
+    operation: 'GET /api/server/v1/api-resources',
+    status: 400,
+    body: 'management-error',
+    contract: 'Corrections: only attributes=properties is accepted (others -> 400 API-RESOURCE-60013)',
+  },
   { operation: 'GET /scim2/v2/Roles', status: 400, body: 'scim-error', contract: 'Roles v2: filter `and` only (`or` -> 400)' },
 ];
 
@@ -64,11 +99,17 @@ export const ALLOWED_VIOLATIONS: readonly { contract: string; matches(v: Violati
   {
     // PatchOp `replace` without a path carries an object value ({"permissions": [...]}), as the spec's own example does.
     contract: 'Roles v2: PATCH ops (SCIM PatchOp); `replace` on permissions replaces the whole set',
-    matches: (v) => v.family === 'scim' && v.direction === 'request' && v.keyword === 'type' && /^\/Operations\/\d+\/value$/.test(v.instancePath),
+    matches: (v) =>
+      v.family === 'scim' && v.direction === 'request' && v.keyword === 'type' && /^\/Operations\/\d+\/value$/.test(v.instancePath),
   },
   {
     // scim2-users.yaml's oneOf [with password, invitation] matches both forms when a password is given.
     contract: 'Users: create with `password`, or without it and askPassword',
-    matches: (v) => v.family === 'scim' && v.direction === 'request' && v.operation === 'POST /scim2/Users' && v.keyword === 'oneOf' && v.instancePath === '',
+    matches: (v) =>
+      v.family === 'scim' &&
+      v.direction === 'request' &&
+      v.operation === 'POST /scim2/Users' &&
+      v.keyword === 'oneOf' &&
+      v.instancePath === '',
   },
 ];

@@ -3,7 +3,14 @@ import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { load as parseYaml } from 'js-yaml';
-import { ALLOWED_VIOLATIONS, EXTRA_STATUSES, patchScimSpec, RATE_LIMIT_STATUS, STATUS_ALIASES, type ViolationContext } from './allowed-differences';
+import {
+  ALLOWED_VIOLATIONS,
+  EXTRA_STATUSES,
+  patchScimSpec,
+  RATE_LIMIT_STATUS,
+  STATUS_ALIASES,
+  type ViolationContext,
+} from './allowed-differences';
 
 /**
  * Validates requests to and responses of an Asgardeo-compatible server against WSO2's OpenAPI
@@ -78,7 +85,12 @@ interface Operation {
 const SCIM_ERROR_SCHEMA = {
   type: 'object',
   required: ['schemas', 'detail', 'status'],
-  properties: { schemas: { type: 'array', items: { type: 'string' } }, detail: { type: 'string' }, status: { type: 'string' }, scimType: { type: 'string' } },
+  properties: {
+    schemas: { type: 'array', items: { type: 'string' } },
+    detail: { type: 'string' },
+    status: { type: 'string' },
+    scimType: { type: 'string' },
+  },
 };
 
 /** Loads the specs; null when the folder is absent (callers skip with a clear message). */
@@ -96,7 +108,9 @@ export function loadAsgardeoSpecs(dir: string = defaultSpecDir()): AsgardeoSpecs
     try {
       doc = parseYaml(readFileSync(fullPath, 'utf8')) as Json;
     } catch (err) {
-      throw new Error(`Cannot read the OpenAPI document ${fullPath}: ${(err as Error).message}. Restore the file (see SOURCES.md in that folder).`);
+      throw new Error(
+        `Cannot read the OpenAPI document ${fullPath}: ${(err as Error).message}. Restore the file (see SOURCES.md in that folder).`,
+      );
     }
     if (family === 'scim') patchScimSpec(doc);
     docs.set(file, doc);
@@ -145,7 +159,10 @@ export function loadAsgardeoSpecs(dir: string = defaultSpecDir()): AsgardeoSpecs
     for (let depth = 0; typeof current.$ref === 'string' && depth < 10; depth += 1) {
       const ref = current.$ref as string;
       if (!ref.startsWith('#/')) throw new Error(`Only local $refs are supported, got ${ref} in ${file}`);
-      at = ref.slice(2).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      at = ref
+        .slice(2)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
       current = at.reduce<unknown>((acc, key) => (acc as Json)?.[key], docs.get(file)) as Json;
     }
     return { node: current, pointer: at };
@@ -159,11 +176,24 @@ export function loadAsgardeoSpecs(dir: string = defaultSpecDir()): AsgardeoSpecs
     return operation ? { operation, query: queryPart } : undefined;
   };
 
-  const schemaViolations = (validate: ValidateFunction, value: unknown, ctx: Omit<ViolationContext, 'instancePath' | 'keyword' | 'params'>, label: string): string[] => {
+  const schemaViolations = (
+    validate: ValidateFunction,
+    value: unknown,
+    ctx: Omit<ViolationContext, 'instancePath' | 'keyword' | 'params'>,
+    label: string,
+  ): string[] => {
     if (validate(value)) return [];
     return (validate.errors ?? [])
-      .filter((e: ErrorObject) => !ALLOWED_VIOLATIONS.some((allowed) => allowed.matches({ ...ctx, instancePath: e.instancePath, keyword: e.keyword, params: e.params as Record<string, unknown> })))
-      .map((e: ErrorObject) => `${label}: ${e.instancePath || '(root)'} ${e.message ?? e.keyword}${e.keyword === 'additionalProperties' ? ` '${String((e.params as Json).additionalProperty)}'` : ''}`);
+      .filter(
+        (e: ErrorObject) =>
+          !ALLOWED_VIOLATIONS.some((allowed) =>
+            allowed.matches({ ...ctx, instancePath: e.instancePath, keyword: e.keyword, params: e.params as Record<string, unknown> }),
+          ),
+      )
+      .map(
+        (e: ErrorObject) =>
+          `${label}: ${e.instancePath || '(root)'} ${e.message ?? e.keyword}${e.keyword === 'additionalProperties' ? ` '${String((e.params as Json).additionalProperty)}'` : ''}`,
+      );
   };
 
   const mediaType = (contentType: string | undefined): string | undefined => contentType?.split(';')[0]!.trim().toLowerCase();
@@ -191,7 +221,12 @@ export function loadAsgardeoSpecs(dir: string = defaultSpecDir()): AsgardeoSpecs
       for (const [list, listPointer] of parameterLists) {
         (list ?? []).forEach((raw, index) => {
           const { node, pointer } = resolveRef(operation.file, raw, [...listPointer, String(index)]);
-          if (node.in === 'query') declared.set(node.name as string, { schema: (node.schema as Json) ?? {}, pointer: [...pointer, 'schema'], required: node.required === true });
+          if (node.in === 'query')
+            declared.set(node.name as string, {
+              schema: (node.schema as Json) ?? {},
+              pointer: [...pointer, 'schema'],
+              required: node.required === true,
+            });
         });
       }
       for (const [name, value] of query) {
@@ -201,11 +236,14 @@ export function loadAsgardeoSpecs(dir: string = defaultSpecDir()): AsgardeoSpecs
           continue;
         }
         let typed: unknown = value;
-        if (parameter.schema.type === 'integer' || parameter.schema.type === 'number') typed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+        if (parameter.schema.type === 'integer' || parameter.schema.type === 'number')
+          typed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
         if (parameter.schema.type === 'boolean') typed = value === 'true' ? true : value === 'false' ? false : value;
-        if (parameter.schema.type || parameter.schema.$ref) violations.push(...schemaViolations(validatorAt(operation.file, parameter.pointer), typed, ctx, `${label} query '${name}'`));
+        if (parameter.schema.type || parameter.schema.$ref)
+          violations.push(...schemaViolations(validatorAt(operation.file, parameter.pointer), typed, ctx, `${label} query '${name}'`));
       }
-      for (const [name, parameter] of declared) if (parameter.required && !query.has(name)) violations.push(`${label}: required query parameter '${name}' is missing`);
+      for (const [name, parameter] of declared)
+        if (parameter.required && !query.has(name)) violations.push(`${label}: required query parameter '${name}' is missing`);
 
       // body
       const rawBody = operation.definition.requestBody as Json | undefined;
@@ -224,7 +262,10 @@ export function loadAsgardeoSpecs(dir: string = defaultSpecDir()): AsgardeoSpecs
         violations.push(`${label}: content type '${type}' is not declared (declared: ${Object.keys(content).join(', ')})`);
         return { operation: operation.name, violations };
       }
-      if (content[type]!.schema) violations.push(...schemaViolations(validatorAt(operation.file, [...bodyPointer, 'content', type, 'schema']), request.body, ctx, `${label} body`));
+      if (content[type]!.schema)
+        violations.push(
+          ...schemaViolations(validatorAt(operation.file, [...bodyPointer, 'content', type, 'schema']), request.body, ctx, `${label} body`),
+        );
       return { operation: operation.name, violations };
     },
 
@@ -236,7 +277,8 @@ export function loadAsgardeoSpecs(dir: string = defaultSpecDir()): AsgardeoSpecs
       const ctx = { family: operation.family, direction: 'response' as const, operation: operation.name };
       const responses = (operation.definition.responses as Record<string, Json>) ?? {};
       const alias = STATUS_ALIASES.find((a) => a.operation === operation.name && a.actual === response.status);
-      const statusKey = alias?.documented ?? [String(response.status), `${String(response.status)[0]}XX`, 'default'].find((key) => responses[key]);
+      const statusKey =
+        alias?.documented ?? [String(response.status), `${String(response.status)[0]}XX`, 'default'].find((key) => responses[key]);
       const errorBodyValid = (): string[] => {
         if (isEmpty(response.body)) return [];
         if (operation.family === 'scim') return schemaViolations(scimErrorValidator, response.body, ctx, `${label} body`);
@@ -246,8 +288,13 @@ export function loadAsgardeoSpecs(dir: string = defaultSpecDir()): AsgardeoSpecs
       if (!statusKey || !responses[statusKey]) {
         if (response.status === RATE_LIMIT_STATUS) return { operation: operation.name, violations: [] };
         const extra = EXTRA_STATUSES.find((e) => e.operation === operation.name && e.status === response.status);
-        if (!extra) return { operation: operation.name, violations: [`${label}: status ${response.status} is not documented (documented: ${Object.keys(responses).join(', ')})`] };
-        if (extra.body === 'empty') return { operation: operation.name, violations: isEmpty(response.body) ? [] : [`${label}: expected an empty body`] };
+        if (!extra)
+          return {
+            operation: operation.name,
+            violations: [`${label}: status ${response.status} is not documented (documented: ${Object.keys(responses).join(', ')})`],
+          };
+        if (extra.body === 'empty')
+          return { operation: operation.name, violations: isEmpty(response.body) ? [] : [`${label}: expected an empty body`] };
         return { operation: operation.name, violations: isEmpty(response.body) ? [`${label}: expected an error body`] : errorBodyValid() };
       }
       const { node: declared, pointer } = resolveRef(operation.file, responses[statusKey]!, [...operation.pointer, 'responses', statusKey]);
@@ -258,13 +305,28 @@ export function loadAsgardeoSpecs(dir: string = defaultSpecDir()): AsgardeoSpecs
         if (response.status >= 400) return { operation: operation.name, violations: errorBodyValid() };
         return { operation: operation.name, violations: [`${label}: the spec declares no body, got one`] };
       }
-      if (isEmpty(response.body)) return { operation: operation.name, violations: [`${label}: the spec declares a body (${Object.keys(content).join(', ')}), got none`] };
+      if (isEmpty(response.body))
+        return {
+          operation: operation.name,
+          violations: [`${label}: the spec declares a body (${Object.keys(content).join(', ')}), got none`],
+        };
       const type = mediaType(response.contentType);
       if (!type || !content[type]) {
-        return { operation: operation.name, violations: [`${label}: content type '${type ?? '(none)'}' is not declared (declared: ${Object.keys(content).join(', ')})`] };
+        return {
+          operation: operation.name,
+          violations: [`${label}: content type '${type ?? '(none)'}' is not declared (declared: ${Object.keys(content).join(', ')})`],
+        };
       }
       if (!content[type]!.schema) return { operation: operation.name, violations: [] };
-      return { operation: operation.name, violations: schemaViolations(validatorAt(operation.file, [...pointer, 'content', type, 'schema']), response.body, ctx, `${label} body`) };
+      return {
+        operation: operation.name,
+        violations: schemaViolations(
+          validatorAt(operation.file, [...pointer, 'content', type, 'schema']),
+          response.body,
+          ctx,
+          `${label} body`,
+        ),
+      };
     },
   };
 }

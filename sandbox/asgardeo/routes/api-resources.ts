@@ -9,7 +9,16 @@ import type { ApiResourceRecord, ScopeRecord } from '../state';
 const BASE = '/api/server/v1/api-resources';
 const DEFAULT_LIMIT = 10;
 /** Scope names reserved by OIDC; the real service refuses them as API scopes. */
-export const OIDC_SCOPE_NAMES: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'groups', 'roles']);
+export const OIDC_SCOPE_NAMES: ReadonlySet<string> = new Set([
+  'openid',
+  'profile',
+  'email',
+  'address',
+  'phone',
+  'offline_access',
+  'groups',
+  'roles',
+]);
 
 // The API-resource service answers errors without a traceId.
 const err = (status: number, code: string, message: string, description: string): HttpReplyError =>
@@ -17,7 +26,8 @@ const err = (status: number, code: string, message: string, description: string)
 // Codes the contract page fixes: 60003, 60004, 60005, 60008, 60009, 60013. The others are local
 // choices (README, "Choices where the reference does not know").
 const invalid = (description: string): HttpReplyError => err(400, 'API-RESOURCE-60001', 'Invalid request.', description);
-const notFound = (id: string): HttpReplyError => err(404, 'API-RESOURCE-60002', 'API resource not found.', `No API resource with id '${id}' exists in the organization.`);
+const notFound = (id: string): HttpReplyError =>
+  err(404, 'API-RESOURCE-60002', 'API resource not found.', `No API resource with id '${id}' exists in the organization.`);
 const scopeTaken = (description: string): HttpReplyError => err(409, 'API-RESOURCE-60004', 'Scope already exists.', description);
 /** Scope names starting with this are the server's own (`internal_…`); an API resource may not use them. */
 const RESTRICTED_SCOPE_PREFIX = 'internal';
@@ -104,9 +114,18 @@ function list(ctx: ServerContext, req: RouteRequest): RouteReply {
   const after = query.get('after');
   const before = query.get('before');
   if (after && before) throw invalid("Use either 'after' or 'before', not both.");
-  const attributes = (query.get('attributes') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const attributes = (query.get('attributes') ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   for (const attribute of attributes) {
-    if (attribute !== 'properties') throw err(400, 'API-RESOURCE-60013', 'Invalid attribute.', `Attribute '${attribute}' is not supported; only 'attributes=properties' is.`);
+    if (attribute !== 'properties')
+      throw err(
+        400,
+        'API-RESOURCE-60013',
+        'Invalid attribute.',
+        `Attribute '${attribute}' is not supported; only 'attributes=properties' is.`,
+      );
   }
   const withProperties = attributes.includes('properties');
 
@@ -128,12 +147,22 @@ function list(ctx: ServerContext, req: RouteRequest): RouteReply {
   if (page.length > 0) {
     const first = page[0]!;
     const last = page[page.length - 1]!;
-    const extra = (query.get('filter') ? `&filter=${encodeURIComponent(query.get('filter')!)}` : '') + (withProperties ? '&attributes=properties' : '');
-    if (matching.some((api) => api.seq > last.seq)) links.push({ rel: 'next', href: `/t/${ctx.organization}${BASE}?limit=${limit}${extra}&after=${encodeCursor(last.seq)}` });
-    if (matching.some((api) => api.seq < first.seq)) links.push({ rel: 'previous', href: `/t/${ctx.organization}${BASE}?limit=${limit}${extra}&before=${encodeCursor(first.seq)}` });
+    const extra =
+      (query.get('filter') ? `&filter=${encodeURIComponent(query.get('filter')!)}` : '') + (withProperties ? '&attributes=properties' : '');
+    if (matching.some((api) => api.seq > last.seq))
+      links.push({ rel: 'next', href: `/t/${ctx.organization}${BASE}?limit=${limit}${extra}&after=${encodeCursor(last.seq)}` });
+    if (matching.some((api) => api.seq < first.seq))
+      links.push({ rel: 'previous', href: `/t/${ctx.organization}${BASE}?limit=${limit}${extra}&before=${encodeCursor(first.seq)}` });
   }
   const APIResources = page.map((api) => {
-    const item: Record<string, unknown> = { id: api.id, name: api.name, identifier: api.identifier, type: api.type, requiresAuthorization: api.requiresAuthorization, self: selfPath(ctx, api.id) };
+    const item: Record<string, unknown> = {
+      id: api.id,
+      name: api.name,
+      identifier: api.identifier,
+      type: api.type,
+      requiresAuthorization: api.requiresAuthorization,
+      self: selfPath(ctx, api.id),
+    };
     if (withProperties) item.properties = api.properties.map((p) => ({ ...p }));
     return item;
   });
@@ -147,18 +176,32 @@ function validateNewScopes(ctx: ServerContext, raw: unknown, ownerId: string | u
   const seen = new Set<string>();
   return raw.map((item, index) => {
     if (!isRecord(item)) throw invalid(`'${field}[${index}]' must be an object {name, displayName, description}.`);
-    if (typeof item.name !== 'string' || item.name.trim() === '') throw err(400, 'API-RESOURCE-60005', 'Invalid scope name.', `'${field}[${index}].name' is required and must not be blank.`);
+    if (typeof item.name !== 'string' || item.name.trim() === '')
+      throw err(400, 'API-RESOURCE-60005', 'Invalid scope name.', `'${field}[${index}].name' is required and must not be blank.`);
     const name = item.name;
     if (/\s/.test(name)) throw err(400, 'API-RESOURCE-60005', 'Invalid scope name.', `Scope name '${name}' must not contain white space.`);
     if (name.toLowerCase().startsWith(RESTRICTED_SCOPE_PREFIX)) {
-      throw err(400, 'API-RESOURCE-60008', 'Restricted scope name.', `Scope name '${name}' starts with the restricted prefix '${RESTRICTED_SCOPE_PREFIX}', kept for the server's own scopes; choose another name.`);
+      throw err(
+        400,
+        'API-RESOURCE-60008',
+        'Restricted scope name.',
+        `Scope name '${name}' starts with the restricted prefix '${RESTRICTED_SCOPE_PREFIX}', kept for the server's own scopes; choose another name.`,
+      );
     }
-    if (OIDC_SCOPE_NAMES.has(name)) throw err(400, 'API-RESOURCE-60009', 'Invalid scope name.', `Scope name '${name}' is an OIDC scope and cannot be used for an API resource.`);
+    if (OIDC_SCOPE_NAMES.has(name))
+      throw err(
+        400,
+        'API-RESOURCE-60009',
+        'Invalid scope name.',
+        `Scope name '${name}' is an OIDC scope and cannot be used for an API resource.`,
+      );
     if (seen.has(name)) throw scopeTaken(`Scope '${name}' appears twice in the request.`);
     seen.add(name);
     const owner = ctx.state.scopeOwner(name);
     if (owner && owner.api.id !== ownerId) {
-      throw scopeTaken(`Scope '${name}' already exists in the organization (API resource '${owner.api.name}'); scope names are unique across the organization.`);
+      throw scopeTaken(
+        `Scope '${name}' already exists in the organization (API resource '${owner.api.name}'); scope names are unique across the organization.`,
+      );
     }
     if (owner && field === 'addedScopes') throw scopeTaken(`Scope '${name}' already exists on this API resource.`);
     const displayName = optionalString(item.displayName) ?? name;
@@ -185,9 +228,16 @@ function create(ctx: ServerContext, req: RouteRequest): RouteReply {
   const identifier = optionalString(body.identifier);
   if (!name || !name.trim()) throw invalid("'name' is required.");
   if (!identifier || !identifier.trim()) throw invalid("'identifier' is required.");
-  if (body.requiresAuthorization !== undefined && typeof body.requiresAuthorization !== 'boolean') throw invalid("'requiresAuthorization' must be a boolean.");
+  if (body.requiresAuthorization !== undefined && typeof body.requiresAuthorization !== 'boolean')
+    throw invalid("'requiresAuthorization' must be a boolean.");
   for (const api of ctx.state.apiResources.values()) {
-    if (api.identifier === identifier) throw err(409, 'API-RESOURCE-60003', 'API resource already exists.', `An API resource with identifier '${identifier}' already exists.`);
+    if (api.identifier === identifier)
+      throw err(
+        409,
+        'API-RESOURCE-60003',
+        'API resource already exists.',
+        `An API resource with identifier '${identifier}' already exists.`,
+      );
   }
   const scopes = validateNewScopes(ctx, body.scopes, undefined, 'scopes');
   const properties = parseProperties(body.properties);
@@ -215,7 +265,8 @@ function lookup(ctx: ServerContext, id: string): ApiResourceRecord {
 
 function lookupWritable(ctx: ServerContext, id: string): ApiResourceRecord {
   const api = lookup(ctx, id);
-  if (api.type === 'SYSTEM') throw err(403, 'API-RESOURCE-60011', 'Operation not permitted.', `API resource '${api.name}' is a system API and cannot be changed.`);
+  if (api.type === 'SYSTEM')
+    throw err(403, 'API-RESOURCE-60011', 'Operation not permitted.', `API resource '${api.name}' is a system API and cannot be changed.`);
   return api;
 }
 
@@ -231,7 +282,12 @@ function patch(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
   const api = lookupWritable(ctx, id);
   // Present at all, even `[]`: the real service answers 501 before looking at anything else.
   if (body.removedScopes !== undefined) {
-    throw err(501, 'API-RESOURCE-60010', 'Removing scopes is not supported.', "PATCH does not support 'removedScopes'; delete one scope with DELETE /api-resources/{id}/scopes/{name} or replace the list with PUT /api-resources/{id}/scopes.");
+    throw err(
+      501,
+      'API-RESOURCE-60010',
+      'Removing scopes is not supported.',
+      "PATCH does not support 'removedScopes'; delete one scope with DELETE /api-resources/{id}/scopes/{name} or replace the list with PUT /api-resources/{id}/scopes.",
+    );
   }
   if (body.name !== undefined && (typeof body.name !== 'string' || !body.name.trim())) throw invalid("'name' must be a non-empty string.");
   if (body.description !== undefined && typeof body.description !== 'string') throw invalid("'description' must be a string.");
@@ -282,7 +338,8 @@ function patchScope(ctx: ServerContext, req: RouteRequest, id: string, scopeName
   if (!scope) throw err(404, 'API-RESOURCE-60012', 'Scope not found.', `API resource '${api.name}' has no scope '${scopeName}'.`);
   const body = req.body;
   if (!isRecord(body)) throw invalid('The request body must be a JSON object.');
-  if (body.name !== undefined && body.name !== scopeName) throw invalid("A scope's name cannot be changed; only 'displayName' and 'description'.");
+  if (body.name !== undefined && body.name !== scopeName)
+    throw invalid("A scope's name cannot be changed; only 'displayName' and 'description'.");
   if (body.displayName !== undefined && typeof body.displayName !== 'string') throw invalid("'displayName' must be a string.");
   if (body.description !== undefined && typeof body.description !== 'string') throw invalid("'description' must be a string.");
   if (typeof body.displayName === 'string') scope.displayName = body.displayName;
@@ -300,6 +357,8 @@ function listAllScopes(ctx: ServerContext, req: RouteRequest): RouteReply {
     if (e instanceof FilterSyntaxError) throw invalid(e.message);
     throw e;
   }
-  const scopes = [...ctx.state.apiResources.values()].flatMap((api) => api.scopes).filter((s) => matchesFilter(filter, (attr) => (attr === 'name' ? s.name : s.displayName)));
+  const scopes = [...ctx.state.apiResources.values()]
+    .flatMap((api) => api.scopes)
+    .filter((s) => matchesFilter(filter, (attr) => (attr === 'name' ? s.name : s.displayName)));
   return json(200, scopes.map(scopeView));
 }

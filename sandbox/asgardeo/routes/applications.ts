@@ -21,26 +21,77 @@ const SECRET_FIELDS = ['clientSecret', 'clientSecretExpiresAt', 'multipleClientS
  * of WSO2's OIDC dialect plus its `username`, `groups`, `roles`, `upn`); anything else is a 400.
  */
 export const OIDC_CLAIM_NAMES: ReadonlySet<string> = new Set([
-  'sub', 'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture', 'website',
-  'email', 'email_verified', 'gender', 'birthdate', 'zoneinfo', 'locale', 'phone_number', 'phone_number_verified', 'address',
-  'updated_at', 'username', 'groups', 'roles', 'upn',
+  'sub',
+  'name',
+  'given_name',
+  'family_name',
+  'middle_name',
+  'nickname',
+  'preferred_username',
+  'profile',
+  'picture',
+  'website',
+  'email',
+  'email_verified',
+  'gender',
+  'birthdate',
+  'zoneinfo',
+  'locale',
+  'phone_number',
+  'phone_number_verified',
+  'address',
+  'updated_at',
+  'username',
+  'groups',
+  'roles',
+  'upn',
 ]);
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
 const DEFAULT_REFRESH_LIFETIME_SECONDS = 86400;
 const KNOWN_GRANT_TYPES: ReadonlySet<string> = new Set([
-  'authorization_code', 'refresh_token', 'client_credentials', 'implicit', 'password', 'urn:ietf:params:oauth:grant-type:token-exchange', 'organization_switch',
-  'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'urn:ietf:params:oauth:grant-type:saml2-bearer', 'iwa:ntlm',
+  'authorization_code',
+  'refresh_token',
+  'client_credentials',
+  'implicit',
+  'password',
+  'urn:ietf:params:oauth:grant-type:token-exchange',
+  'organization_switch',
+  'urn:ietf:params:oauth:grant-type:device_code',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer',
+  'urn:ietf:params:oauth:grant-type:saml2-bearer',
+  'iwa:ntlm',
 ]);
 /** Fields of the application model kept as given (no OIDC fields: those live under inbound-protocols). */
 const EXTRA_FIELDS = [
-  'imageUrl', 'accessUrl', 'logoutReturnUrl', 'templateId', 'templateVersion', 'applicationVersion', 'isManagementApp', 'isB2BSelfServiceApp',
-  'enhancedOrgAuthenticationEnabled', 'applicationEnabled', 'claimConfiguration', 'authenticationSequence', 'advancedConfigurations', 'provisioningConfigurations',
+  'imageUrl',
+  'accessUrl',
+  'logoutReturnUrl',
+  'templateId',
+  'templateVersion',
+  'applicationVersion',
+  'isManagementApp',
+  'isB2BSelfServiceApp',
+  'enhancedOrgAuthenticationEnabled',
+  'applicationEnabled',
+  'claimConfiguration',
+  'authenticationSequence',
+  'advancedConfigurations',
+  'provisioningConfigurations',
 ] as const;
-const LIST_ATTRIBUTES = new Set(['advancedConfigurations', 'templateId', 'templateVersion', 'clientId', 'issuer', 'associatedRoles.allowedAudience']);
+const LIST_ATTRIBUTES = new Set([
+  'advancedConfigurations',
+  'templateId',
+  'templateVersion',
+  'clientId',
+  'issuer',
+  'associatedRoles.allowedAudience',
+]);
 
 const invalid = (description: string): HttpReplyError => managementError(400, 'APP-60001', 'Invalid request.', description);
-const invalidOidc = (description: string): HttpReplyError => managementError(400, 'OAUTH-60001', 'Invalid OIDC configuration.', description);
-const notFound = (id: string): HttpReplyError => managementError(404, 'APP-60006', 'Application not found.', `No application with id '${id}' exists in the organization.`);
+const invalidOidc = (description: string): HttpReplyError =>
+  managementError(400, 'OAUTH-60001', 'Invalid OIDC configuration.', description);
+const notFound = (id: string): HttpReplyError =>
+  managementError(404, 'APP-60006', 'Application not found.', `No application with id '${id}' exists in the organization.`);
 
 /** `/api/server/v1/applications/**`. */
 export function applicationRoutes(ctx: ServerContext): RouteHandler {
@@ -84,7 +135,12 @@ function lookup(ctx: ServerContext, id: string): ApplicationRecord {
 function parseAppFilter(raw: string | null): ParsedFilter | undefined {
   if (!raw) return undefined;
   try {
-    return parseFilter(raw, { attributes: ['name', 'clientId', 'issuer'], ops: ['eq', 'sw', 'ew', 'co'], or: 'allow', tokenize: applicationFilterTokens });
+    return parseFilter(raw, {
+      attributes: ['name', 'clientId', 'issuer'],
+      ops: ['eq', 'sw', 'ew', 'co'],
+      or: 'allow',
+      tokenize: applicationFilterTokens,
+    });
   } catch (e) {
     if (e instanceof FilterSyntaxError) throw invalid(e.message);
     throw e;
@@ -98,16 +154,27 @@ function list(ctx: ServerContext, req: RouteRequest): RouteReply {
   // A larger limit is silently capped: callers must follow `links` / offset to `totalResults`.
   const limit = Math.min(intParam(query, 'limit', DEFAULT_LIMIT, invalid, 1), MAX_LIMIT);
   const offset = intParam(query, 'offset', 0, invalid, 0);
-  const attributes = (query.get('attributes') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const attributes = (query.get('attributes') ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   for (const attribute of attributes) {
-    if (!LIST_ATTRIBUTES.has(attribute)) throw invalid(`Attribute '${attribute}' is not supported; supported: ${[...LIST_ATTRIBUTES].join(', ')}.`);
+    if (!LIST_ATTRIBUTES.has(attribute))
+      throw invalid(`Attribute '${attribute}' is not supported; supported: ${[...LIST_ATTRIBUTES].join(', ')}.`);
   }
   const matching = [...ctx.state.applications.values()]
     .filter((app) => matchesFilter(filter, (attr) => (attr === 'name' ? app.name : attr === 'clientId' ? app.oidc?.clientId : undefined)))
     .sort((a, b) => a.seq - b.seq);
   const page = matching.slice(offset, offset + limit);
   const applications = page.map((app) => {
-    const item: Record<string, unknown> = { id: app.id, name: app.name, image: app.extra.imageUrl ?? '', accessUrl: app.extra.accessUrl ?? '', access: 'WRITE', self: selfPath(ctx, app.id) };
+    const item: Record<string, unknown> = {
+      id: app.id,
+      name: app.name,
+      image: app.extra.imageUrl ?? '',
+      accessUrl: app.extra.accessUrl ?? '',
+      access: 'WRITE',
+      self: selfPath(ctx, app.id),
+    };
     if (app.description !== undefined) item.description = app.description;
     for (const attribute of attributes) {
       if (attribute === 'clientId') {
@@ -121,7 +188,8 @@ function list(ctx: ServerContext, req: RouteRequest): RouteReply {
     return item;
   });
   const links: { href: string; rel: string }[] = [];
-  const base = `/t/${ctx.organization}${BASE}?limit=${limit}` + (query.get('filter') ? `&filter=${encodeURIComponent(query.get('filter')!)}` : '');
+  const base =
+    `/t/${ctx.organization}${BASE}?limit=${limit}` + (query.get('filter') ? `&filter=${encodeURIComponent(query.get('filter')!)}` : '');
   if (offset + limit < matching.length) links.push({ href: `${base}&offset=${offset + limit}`, rel: 'next' });
   if (offset > 0) links.push({ href: `${base}&offset=${Math.max(0, offset - limit)}`, rel: 'previous' });
   return json(200, { totalResults: matching.length, startIndex: offset + 1, count: applications.length, applications, links });
@@ -130,7 +198,8 @@ function list(ctx: ServerContext, req: RouteRequest): RouteReply {
 function roleIdsFrom(ctx: ServerContext, raw: unknown): { allowedAudience: 'ORGANIZATION' | 'APPLICATION'; roleIds: string[] } {
   if (!isRecord(raw)) throw invalid("'associatedRoles' must be an object {allowedAudience, roles}.");
   const audience = raw.allowedAudience ?? 'ORGANIZATION';
-  if (audience !== 'ORGANIZATION' && audience !== 'APPLICATION') throw invalid("'associatedRoles.allowedAudience' must be ORGANIZATION or APPLICATION.");
+  if (audience !== 'ORGANIZATION' && audience !== 'APPLICATION')
+    throw invalid("'associatedRoles.allowedAudience' must be ORGANIZATION or APPLICATION.");
   const roles = raw.roles ?? [];
   if (!Array.isArray(roles)) throw invalid("'associatedRoles.roles' must be an array of {id}.");
   const roleIds = roles.map((role, index) => {
@@ -154,14 +223,18 @@ function normalizeOidc(raw: Record<string, unknown>, clientId: string, clientSec
   const type = accessTokenIn.type ?? 'Default';
   if (type !== 'Default' && type !== 'JWT') throw invalidOidc("'accessToken.type' must be 'Default' (opaque) or 'JWT'.");
   const lifetime = accessTokenIn.applicationAccessTokenExpiryInSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
-  if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime <= 0) throw invalidOidc("'accessToken.applicationAccessTokenExpiryInSeconds' must be a positive integer.");
+  if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime <= 0)
+    throw invalidOidc("'accessToken.applicationAccessTokenExpiryInSeconds' must be a positive integer.");
   const audience = idTokenIn.audience ?? [];
-  if (!Array.isArray(audience) || !audience.every((a) => typeof a === 'string')) throw invalidOidc("'idToken.audience' must be an array of strings.");
+  if (!Array.isArray(audience) || !audience.every((a) => typeof a === 'string'))
+    throw invalidOidc("'idToken.audience' must be an array of strings.");
   for (const list of ['callbackURLs', 'allowedOrigins'] as const) {
-    if (raw[list] !== undefined && !(Array.isArray(raw[list]) && (raw[list] as unknown[]).every((v) => typeof v === 'string'))) throw invalidOidc(`'${list}' must be an array of strings.`);
+    if (raw[list] !== undefined && !(Array.isArray(raw[list]) && (raw[list] as unknown[]).every((v) => typeof v === 'string')))
+      throw invalidOidc(`'${list}' must be an array of strings.`);
   }
   for (const grant of grantTypes as string[]) {
-    if (!KNOWN_GRANT_TYPES.has(grant)) throw invalidOidc(`Unknown grant type '${grant}'; use one of: ${[...KNOWN_GRANT_TYPES].join(', ')}.`);
+    if (!KNOWN_GRANT_TYPES.has(grant))
+      throw invalidOidc(`Unknown grant type '${grant}'; use one of: ${[...KNOWN_GRANT_TYPES].join(', ')}.`);
   }
   const callbackURLs = (raw.callbackURLs as string[] | undefined) ?? [];
   if (callbackURLs.length === 0 && (grantTypes.includes('authorization_code') || grantTypes.includes('implicit'))) {
@@ -169,15 +242,24 @@ function normalizeOidc(raw: Record<string, unknown>, clientId: string, clientSec
   }
   // New apps start with no attributes; an accessToken object without the list clears it (a full replace).
   const attributes = accessTokenIn.accessTokenAttributes ?? [];
-  if (!Array.isArray(attributes) || !attributes.every((a) => typeof a === 'string')) throw invalidOidc("'accessToken.accessTokenAttributes' must be an array of OIDC claim names.");
+  if (!Array.isArray(attributes) || !attributes.every((a) => typeof a === 'string'))
+    throw invalidOidc("'accessToken.accessTokenAttributes' must be an array of OIDC claim names.");
   for (const name of attributes as string[]) {
-    if (!OIDC_CLAIM_NAMES.has(name)) throw invalidOidc(`Invalid access token claim URI: '${name}' is not an OIDC claim; use OIDC claim names such as given_name, family_name, email, username.`);
+    if (!OIDC_CLAIM_NAMES.has(name))
+      throw invalidOidc(
+        `Invalid access token claim URI: '${name}' is not an OIDC claim; use OIDC claim names such as given_name, family_name, email, username.`,
+      );
   }
   const scopeAsArray = accessTokenIn.enableJwtScopeAsArray;
-  if (scopeAsArray !== undefined && typeof scopeAsArray !== 'boolean') throw invalidOidc("'accessToken.enableJwtScopeAsArray' must be a boolean.");
+  if (scopeAsArray !== undefined && typeof scopeAsArray !== 'boolean')
+    throw invalidOidc("'accessToken.enableJwtScopeAsArray' must be a boolean.");
   const pkceIn = raw.pkce === undefined ? {} : raw.pkce;
-  if (!isRecord(pkceIn) || (pkceIn.mandatory !== undefined && typeof pkceIn.mandatory !== 'boolean') || (pkceIn.supportPlainTransformAlgorithm !== undefined && typeof pkceIn.supportPlainTransformAlgorithm !== 'boolean')) {
-    throw invalidOidc("'pkce' must be {\"mandatory\": boolean, \"supportPlainTransformAlgorithm\": boolean}.");
+  if (
+    !isRecord(pkceIn) ||
+    (pkceIn.mandatory !== undefined && typeof pkceIn.mandatory !== 'boolean') ||
+    (pkceIn.supportPlainTransformAlgorithm !== undefined && typeof pkceIn.supportPlainTransformAlgorithm !== 'boolean')
+  ) {
+    throw invalidOidc('\'pkce\' must be {"mandatory": boolean, "supportPlainTransformAlgorithm": boolean}.');
   }
   const refreshIn = raw.refreshToken === undefined ? {} : raw.refreshToken;
   if (!isRecord(refreshIn)) throw invalidOidc("'refreshToken' must be an object.");
@@ -209,7 +291,9 @@ function normalizeOidc(raw: Record<string, unknown>, clientId: string, clientSec
 
 function checkName(name: string): void {
   if (!APPLICATION_NAME_PATTERN.test(name)) {
-    throw invalid(`Application name '${name}' is not valid: it must match ${APPLICATION_NAME_PATTERN.source} (letters, digits, '.', '_', '-', single spaces between words).`);
+    throw invalid(
+      `Application name '${name}' is not valid: it must match ${APPLICATION_NAME_PATTERN.source} (letters, digits, '.', '_', '-', single spaces between words).`,
+    );
   }
 }
 
@@ -227,7 +311,12 @@ function create(ctx: ServerContext, req: RouteRequest): RouteReply {
   if (!name || !name.trim()) throw invalid("'name' is required.");
   checkName(name);
   if (ctx.state.applicationByName(name)) {
-    throw managementError(409, 'OAUTH-60008', 'Application already exists.', `An application with the name '${name}' already exists in the organization.`);
+    throw managementError(
+      409,
+      'OAUTH-60008',
+      'Application already exists.',
+      `An application with the name '${name}' already exists in the organization.`,
+    );
   }
   const inbound = body.inboundProtocolConfiguration;
   if (inbound !== undefined && !isRecord(inbound)) throw invalid("'inboundProtocolConfiguration' must be an object.");
@@ -245,7 +334,8 @@ function create(ctx: ServerContext, req: RouteRequest): RouteReply {
     seq: ctx.state.nextSeq(),
     name,
     extra: pickExtra(body),
-    associatedRoles: body.associatedRoles === undefined ? { allowedAudience: 'ORGANIZATION', roleIds: [] } : roleIdsFrom(ctx, body.associatedRoles),
+    associatedRoles:
+      body.associatedRoles === undefined ? { allowedAudience: 'ORGANIZATION', roleIds: [] } : roleIdsFrom(ctx, body.associatedRoles),
     oidc,
     authorizedApis: new Map(),
   };
@@ -283,13 +373,21 @@ function patch(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
   if (!isRecord(body)) throw invalid('The request body must be a JSON object.');
   const app = lookup(ctx, id);
   if (body.inboundProtocolConfiguration !== undefined) {
-    throw invalid("OIDC settings cannot be changed with PATCH; use PUT /applications/{id}/inbound-protocols/oidc with the full configuration.");
+    throw invalid(
+      'OIDC settings cannot be changed with PATCH; use PUT /applications/{id}/inbound-protocols/oidc with the full configuration.',
+    );
   }
   if (body.name !== undefined) {
     if (typeof body.name !== 'string' || !body.name.trim()) throw invalid("'name' must be a non-empty string.");
     checkName(body.name);
     const other = ctx.state.applicationByName(body.name);
-    if (other && other.id !== app.id) throw managementError(409, 'OAUTH-60008', 'Application already exists.', `An application with the name '${body.name}' already exists in the organization.`);
+    if (other && other.id !== app.id)
+      throw managementError(
+        409,
+        'OAUTH-60008',
+        'Application already exists.',
+        `An application with the name '${body.name}' already exists in the organization.`,
+      );
   }
   if (body.description !== undefined && typeof body.description !== 'string') throw invalid("'description' must be a string.");
   const roles = body.associatedRoles === undefined ? undefined : roleIdsFrom(ctx, body.associatedRoles);
@@ -308,7 +406,13 @@ function remove(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
 
 function lookupOidc(ctx: ServerContext, id: string): { app: ApplicationRecord; oidc: OidcConfig } {
   const app = lookup(ctx, id);
-  if (!app.oidc) throw managementError(404, 'APP-60006', 'OIDC configuration not found.', `Application '${app.name}' has no OIDC inbound configuration.`);
+  if (!app.oidc)
+    throw managementError(
+      404,
+      'APP-60006',
+      'OIDC configuration not found.',
+      `Application '${app.name}' has no OIDC inbound configuration.`,
+    );
   return { app, oidc: app.oidc };
 }
 
@@ -332,9 +436,12 @@ function putOidc(ctx: ServerContext, req: RouteRequest, id: string): RouteReply 
   if (app.oidc) {
     // Full replace. The clientId must be the current one; a body without clientSecret keeps the
     // secret (callers without the secret-view scope never see it), a different one is refused.
-    if (body.clientId !== app.oidc.clientId) throw invalidOidc("The body must repeat the application's current 'clientId' (GET the configuration, change it, PUT it back).");
+    if (body.clientId !== app.oidc.clientId)
+      throw invalidOidc("The body must repeat the application's current 'clientId' (GET the configuration, change it, PUT it back).");
     if (body.clientSecret !== undefined && body.clientSecret !== app.oidc.clientSecret) {
-      throw invalidOidc("'clientSecret' differs from the application's current secret: leave it out to keep the secret, or rotate it with POST …/inbound-protocols/oidc/regenerate-secret.");
+      throw invalidOidc(
+        "'clientSecret' differs from the application's current secret: leave it out to keep the secret, or rotate it with POST …/inbound-protocols/oidc/regenerate-secret.",
+      );
     }
     app.oidc = normalizeOidc(body, app.oidc.clientId, app.oidc.clientSecret);
   } else {
@@ -364,7 +471,12 @@ function regenerateSecret(ctx: ServerContext, req: RouteRequest, id: string): Ro
 function requireApiAuthorizationScopes(ctx: ServerContext, req: RouteRequest): void {
   const grant = requireScope(ctx.state, req, 'internal_application_mgt_update', 'management');
   if (!grant.scopes.has('internal_application_business_api_update')) {
-    throw managementError(403, 'APP-60520', 'Insufficient scopes.', "Authorizing APIs to an application needs the 'internal_application_business_api_update' scope.");
+    throw managementError(
+      403,
+      'APP-60520',
+      'Insufficient scopes.',
+      "Authorizing APIs to an application needs the 'internal_application_business_api_update' scope.",
+    );
   }
 }
 
@@ -374,17 +486,19 @@ function listAuthorized(ctx: ServerContext, req: RouteRequest, id: string): Rout
   const result = [...app.authorizedApis.values()].flatMap((authorized) => {
     const api = ctx.state.apiResources.get(authorized.apiId);
     if (!api) return [];
-    return [{
-      id: api.id,
-      identifier: api.identifier,
-      displayName: api.name,
-      policyId: authorized.policyId,
-      type: api.type,
-      authorizedScopes: authorized.scopeNames.flatMap((name) => {
-        const scope = api.scopes.find((s) => s.name === name);
-        return scope ? [{ id: scope.id, name: scope.name, displayName: scope.displayName }] : [];
-      }),
-    }];
+    return [
+      {
+        id: api.id,
+        identifier: api.identifier,
+        displayName: api.name,
+        policyId: authorized.policyId,
+        type: api.type,
+        authorizedScopes: authorized.scopeNames.flatMap((name) => {
+          const scope = api.scopes.find((s) => s.name === name);
+          return scope ? [{ id: scope.id, name: scope.name, displayName: scope.displayName }] : [];
+        }),
+      },
+    ];
   });
   return json(200, result);
 }
@@ -395,7 +509,12 @@ function scopeNamesFor(ctx: ServerContext, apiId: string, raw: unknown, field: s
   const api = ctx.state.apiResources.get(apiId)!;
   for (const name of raw as string[]) {
     if (!api.scopes.some((s) => s.name === name)) {
-      throw managementError(400, 'APP-60508', 'Invalid scope.', `Scope '${name}' does not belong to API resource '${api.name}' (${api.identifier}).`);
+      throw managementError(
+        400,
+        'APP-60508',
+        'Invalid scope.',
+        `Scope '${name}' does not belong to API resource '${api.name}' (${api.identifier}).`,
+      );
     }
   }
   return [...new Set(raw as string[])];
@@ -405,12 +524,20 @@ function addAuthorized(ctx: ServerContext, req: RouteRequest, id: string): Route
   requireApiAuthorizationScopes(ctx, req);
   const app = lookup(ctx, id);
   const body = req.body;
-  if (!isRecord(body) || typeof body.id !== 'string') throw invalid("The body must be {\"id\": <API resource id>, \"policyIdentifier\": \"RBAC\", \"scopes\": [...]}.");
-  if (!ctx.state.apiResources.has(body.id)) throw managementError(400, 'APP-60507', 'Invalid API resource.', `API resource '${body.id}' does not exist.`);
+  if (!isRecord(body) || typeof body.id !== 'string')
+    throw invalid('The body must be {"id": <API resource id>, "policyIdentifier": "RBAC", "scopes": [...]}.');
+  if (!ctx.state.apiResources.has(body.id))
+    throw managementError(400, 'APP-60507', 'Invalid API resource.', `API resource '${body.id}' does not exist.`);
   if (body.policyIdentifier !== undefined && body.policyIdentifier !== 'RBAC' && body.policyIdentifier !== 'No Policy') {
     throw invalid(`Unknown policyIdentifier '${String(body.policyIdentifier)}'; use 'RBAC'.`);
   }
-  if (app.authorizedApis.has(body.id)) throw managementError(409, 'APP-60509', 'API already authorized.', `API resource '${body.id}' is already authorized to application '${app.name}'; PATCH it to change the scopes.`);
+  if (app.authorizedApis.has(body.id))
+    throw managementError(
+      409,
+      'APP-60509',
+      'API already authorized.',
+      `API resource '${body.id}' is already authorized to application '${app.name}'; PATCH it to change the scopes.`,
+    );
   const scopeNames = scopeNamesFor(ctx, body.id, body.scopes, 'scopes');
   app.authorizedApis.set(body.id, { apiId: body.id, policyId: optionalString(body.policyIdentifier) ?? 'RBAC', scopeNames });
   return empty(200);
@@ -421,9 +548,16 @@ function patchAuthorized(ctx: ServerContext, req: RouteRequest, id: string, apiI
   const app = lookup(ctx, id);
   const body = req.body;
   if (!isRecord(body)) throw invalid('The body must be {"addedScopes": [...], "removedScopes": [...]}.');
-  if (!ctx.state.apiResources.has(apiId)) throw managementError(400, 'APP-60507', 'Invalid API resource.', `API resource '${apiId}' does not exist.`);
+  if (!ctx.state.apiResources.has(apiId))
+    throw managementError(400, 'APP-60507', 'Invalid API resource.', `API resource '${apiId}' does not exist.`);
   const authorized = app.authorizedApis.get(apiId);
-  if (!authorized) throw managementError(404, 'APP-60510', 'API not authorized.', `API resource '${apiId}' is not authorized to application '${app.name}'; POST it first.`);
+  if (!authorized)
+    throw managementError(
+      404,
+      'APP-60510',
+      'API not authorized.',
+      `API resource '${apiId}' is not authorized to application '${app.name}'; POST it first.`,
+    );
   const added = scopeNamesFor(ctx, apiId, body.addedScopes, 'addedScopes');
   const removed = new Set(scopeNamesFor(ctx, apiId, body.removedScopes, 'removedScopes'));
   authorized.scopeNames = [...new Set([...authorized.scopeNames.filter((n) => !removed.has(n)), ...added])];

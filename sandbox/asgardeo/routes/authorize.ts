@@ -19,7 +19,8 @@ export const BASIC_AUTHENTICATOR_ID = 'QmFzaWNBdXRoZW50aWNhdG9yOkxPQ0FM';
 const SESSION_COOKIE = 'commonAuthId';
 
 /** WSO2's wording of the PKCE failures at /authorize and /token. */
-export const PKCE_MANDATORY = 'PKCE is mandatory for this application. PKCE Challenge is not provided or is not upto RFC 7636 specification.';
+export const PKCE_MANDATORY =
+  'PKCE is mandatory for this application. PKCE Challenge is not provided or is not upto RFC 7636 specification.';
 export const PKCE_PLAIN_REFUSED = 'This application does not support "plain" transformation algorithm.';
 export const PKCE_UNSUPPORTED_METHOD = 'Unsupported PKCE Challenge Method';
 export const PKCE_BAD_CHALLENGE = 'Code challenge used is not up to RFC 7636 specifications.';
@@ -79,23 +80,32 @@ export function callbackMatches(callbackURLs: readonly string[], uri: string): b
 }
 
 /** Checks client, redirect URI, response type, grant and PKCE, in the order the server does. */
-function validateAuthorizationRequest(ctx: ServerContext, params: Record<string, string>): { app: ApplicationRecord; request: AuthorizationRequest } {
+function validateAuthorizationRequest(
+  ctx: ServerContext,
+  params: Record<string, string>,
+): { app: ApplicationRecord; request: AuthorizationRequest } {
   const clientId = params.client_id;
   if (!clientId) throw new AuthorizeError('invalid_request', "Missing parameter 'client_id'.");
   const app = ctx.state.applicationByClientId(clientId);
-  if (!app?.oidc || app.oidc.state === 'REVOKED') throw new AuthorizeError('invalid_client', `A valid OAuth client could not be found for client_id: ${clientId}`);
+  if (!app?.oidc || app.oidc.state === 'REVOKED')
+    throw new AuthorizeError('invalid_client', `A valid OAuth client could not be found for client_id: ${clientId}`);
   const oidc = app.oidc;
   let redirectUri = params.redirect_uri;
   if (!redirectUri) {
     // Without redirect_uri the one registered callback is used, when there is exactly one plain URL.
-    if (oidc.callbackURLs.length !== 1 || oidc.callbackURLs[0]!.startsWith('regexp=')) throw new AuthorizeError('invalid_request', `${CALLBACK_MISMATCH} Send redirect_uri.`);
+    if (oidc.callbackURLs.length !== 1 || oidc.callbackURLs[0]!.startsWith('regexp='))
+      throw new AuthorizeError('invalid_request', `${CALLBACK_MISMATCH} Send redirect_uri.`);
     redirectUri = oidc.callbackURLs[0]!;
   } else if (!callbackMatches(oidc.callbackURLs, redirectUri)) {
     throw new AuthorizeError('invalid_request', CALLBACK_MISMATCH);
   }
   const back = { uri: redirectUri, state: params.state };
   if (params.response_type !== 'code') {
-    throw new AuthorizeError('unsupported_response_type', `Unsupported response_type '${params.response_type ?? ''}': this server serves the authorization code flow (response_type=code).`, back);
+    throw new AuthorizeError(
+      'unsupported_response_type',
+      `Unsupported response_type '${params.response_type ?? ''}': this server serves the authorization code flow (response_type=code).`,
+      back,
+    );
   }
   if (!oidc.grantTypes.includes('authorization_code')) throw new AuthorizeError('unauthorized_client', GRANT_NOT_ALLOWED, back);
   if (app.extra.applicationEnabled === false) throw new AuthorizeError('unauthorized_client', 'The application is disabled.', back);
@@ -105,7 +115,8 @@ function validateAuthorizationRequest(ctx: ServerContext, params: Record<string,
   if (challenge) {
     const rawMethod = params.code_challenge_method ?? 'plain';
     if (rawMethod !== 'S256' && rawMethod !== 'plain') throw new AuthorizeError('invalid_request', PKCE_UNSUPPORTED_METHOD, back);
-    if (rawMethod === 'plain' && !oidc.pkce.supportPlainTransformAlgorithm) throw new AuthorizeError('invalid_request', PKCE_PLAIN_REFUSED, back);
+    if (rawMethod === 'plain' && !oidc.pkce.supportPlainTransformAlgorithm)
+      throw new AuthorizeError('invalid_request', PKCE_PLAIN_REFUSED, back);
     if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(challenge)) throw new AuthorizeError('invalid_request', PKCE_BAD_CHALLENGE, back);
     method = rawMethod;
   } else if (oidc.pkce.mandatory) {
@@ -129,11 +140,17 @@ function redirectTo(uri: string, params: Record<string, string | undefined>, hea
   return { status: 302, headers: { location: url.toString(), 'cache-control': 'no-store', ...headers } };
 }
 
-const html = (status: number, body: string, headers: Record<string, string> = {}): RouteReply => ({ status, body, contentType: 'text/html; charset=utf-8', headers: { 'cache-control': 'no-store', ...headers } });
+const html = (status: number, body: string, headers: Record<string, string> = {}): RouteReply => ({
+  status,
+  body,
+  contentType: 'text/html; charset=utf-8',
+  headers: { 'cache-control': 'no-store', ...headers },
+});
 
 function browserError(err: unknown): RouteReply {
   if (!(err instanceof AuthorizeError)) throw err;
-  if (err.redirect) return redirectTo(err.redirect.uri, { error: err.error, error_description: err.description, state: err.redirect.state });
+  if (err.redirect)
+    return redirectTo(err.redirect.uri, { error: err.error, error_description: err.description, state: err.redirect.state });
   return html(400, errorPage({ error: err.error, description: err.description }));
 }
 
@@ -154,7 +171,11 @@ function browserAuthorize(ctx: ServerContext, _req: RouteRequest, params: Record
   }
   if ((params.prompt ?? '').split(' ').includes('none')) {
     // There is no single sign-on here, so a sign-in without the login page can never succeed.
-    return redirectTo(validated.request.redirectUri, { error: 'login_required', error_description: 'Authentication required', state: params.state });
+    return redirectTo(validated.request.redirectUri, {
+      error: 'login_required',
+      error_description: 'Authentication required',
+      state: params.state,
+    });
   }
   const flow = newFlow(ctx, validated.request, 'browser');
   return html(200, loginPage({ organization: ctx.organization, applicationName: validated.app.name, sessionDataKey: flow.id }));
@@ -168,12 +189,20 @@ function authenticate(ctx: ServerContext, username: unknown, password: unknown):
 }
 
 /** Signs the user in: a login session, and an authorization code carrying the approved scopes. */
-function completeSignIn(ctx: ServerContext, flow: LoginFlow, user: UserRecord, existingSession?: string): { code: string; sessionId: string; sessionState: string } {
+function completeSignIn(
+  ctx: ServerContext,
+  flow: LoginFlow,
+  user: UserRecord,
+  existingSession?: string,
+): { code: string; sessionId: string; sessionState: string } {
   const app = ctx.state.applications.get(flow.appId);
   if (!app?.oidc) throw new AuthorizeError('invalid_client', `A valid OAuth client could not be found for client_id: ${flow.clientId}`);
   ctx.state.loginFlows.delete(flow.id);
   const now = ctx.state.now();
-  const session = existingSession && ctx.state.sessions.get(existingSession)?.userId === user.id ? ctx.state.sessions.get(existingSession)! : { id: randomUUID(), userId: user.id, createdAt: now };
+  const session =
+    existingSession && ctx.state.sessions.get(existingSession)?.userId === user.id
+      ? ctx.state.sessions.get(existingSession)!
+      : { id: randomUUID(), userId: user.id, createdAt: now };
   ctx.state.sessions.set(session.id, session);
   const code = randomUUID();
   ctx.state.authorizationCodes.set(code, {
@@ -215,12 +244,26 @@ function loginSubmit(ctx: ServerContext, req: RouteRequest, form: Record<string,
   const flow = ctx.state.loginFlows.get(String(form.sessionDataKey));
   if (!flow || flow.kind !== 'browser' || flow.expiresAt <= ctx.state.now()) {
     if (flow) ctx.state.loginFlows.delete(flow.id);
-    return html(400, errorPage({ error: 'invalid_request', description: 'The sign-in session is unknown or has expired: start again from the application.' }));
+    return html(
+      400,
+      errorPage({
+        error: 'invalid_request',
+        description: 'The sign-in session is unknown or has expired: start again from the application.',
+      }),
+    );
   }
   const app = ctx.state.applications.get(flow.appId);
   const user = authenticate(ctx, form.username, form.password);
   if (!user || !app) {
-    return html(200, loginPage({ organization: ctx.organization, applicationName: app?.name ?? flow.clientId, sessionDataKey: flow.id, error: LOGIN_FAILED_MESSAGE }));
+    return html(
+      200,
+      loginPage({
+        organization: ctx.organization,
+        applicationName: app?.name ?? flow.clientId,
+        sessionDataKey: flow.id,
+        error: LOGIN_FAILED_MESSAGE,
+      }),
+    );
   }
   let signedIn: ReturnType<typeof completeSignIn>;
   try {
@@ -242,7 +285,9 @@ function basicClient(req: RouteRequest): { clientId: string; clientSecret: strin
   if (typeof header !== 'string' || !/^Basic\s+/i.test(header)) return undefined;
   const decoded = Buffer.from(header.replace(/^Basic\s+/i, ''), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  return colon < 0 ? undefined : { clientId: decodeURIComponent(decoded.slice(0, colon)), clientSecret: decodeURIComponent(decoded.slice(colon + 1)) };
+  return colon < 0
+    ? undefined
+    : { clientId: decodeURIComponent(decoded.slice(0, colon)), clientSecret: decodeURIComponent(decoded.slice(colon + 1)) };
 }
 
 function authenticatorStep(messages?: unknown[]): Record<string, unknown> {
@@ -287,37 +332,78 @@ function appNativeAuthorize(ctx: ServerContext, req: RouteRequest, params: Recor
     // A confidential client authenticates at /authorize too.
     const credentials = basicClient(req);
     if (!credentials || credentials.clientId !== oidc.clientId || credentials.clientSecret !== oidc.clientSecret) {
-      throw oauthError(401, 'invalid_client', 'Client authentication failed: a confidential client sends its client id and secret with HTTP Basic on app-native sign-in.');
+      throw oauthError(
+        401,
+        'invalid_client',
+        'Client authentication failed: a confidential client sends its client id and secret with HTTP Basic on app-native sign-in.',
+      );
     }
   }
   const advanced = isRecord(app.extra.advancedConfigurations) ? app.extra.advancedConfigurations : {};
   if (advanced.enableAPIBasedAuthentication !== true) {
-    throw oauthError(400, 'invalid_request', `App-native authentication is not enabled for application '${app.name}': set advancedConfigurations.enableAPIBasedAuthentication to true.`);
+    throw oauthError(
+      400,
+      'invalid_request',
+      `App-native authentication is not enabled for application '${app.name}': set advancedConfigurations.enableAPIBasedAuthentication to true.`,
+    );
   }
   const flow = newFlow(ctx, validated.request, 'app-native');
-  return json(200, { flowId: flow.id, flowStatus: 'INCOMPLETE', flowType: 'AUTHENTICATION', nextStep: authenticatorStep(), links: authnLinks(ctx) }, { 'cache-control': 'no-store' });
+  return json(
+    200,
+    { flowId: flow.id, flowStatus: 'INCOMPLETE', flowType: 'AUTHENTICATION', nextStep: authenticatorStep(), links: authnLinks(ctx) },
+    { 'cache-control': 'no-store' },
+  );
 }
 
-const authnError = (status: number, code: string, message: string, description: string): HttpReplyError => managementError(status, code, message, description);
+const authnError = (status: number, code: string, message: string, description: string): HttpReplyError =>
+  managementError(status, code, message, description);
 
 /** `POST /oauth2/authn`: the username and password of an app-native flow. */
 function authn(ctx: ServerContext, req: RouteRequest): RouteReply {
   const body = req.body;
-  if (!isRecord(body) || typeof body.flowId !== 'string') throw authnError(400, 'ABA-60001', 'Invalid request.', "The body must be JSON {\"flowId\", \"selectedAuthenticator\": {\"authenticatorId\", \"params\": {\"username\", \"password\"}}}.");
+  if (!isRecord(body) || typeof body.flowId !== 'string')
+    throw authnError(
+      400,
+      'ABA-60001',
+      'Invalid request.',
+      'The body must be JSON {"flowId", "selectedAuthenticator": {"authenticatorId", "params": {"username", "password"}}}.',
+    );
   const flow = ctx.state.loginFlows.get(body.flowId);
   if (!flow || flow.kind !== 'app-native' || flow.expiresAt <= ctx.state.now()) {
     if (flow) ctx.state.loginFlows.delete(flow.id);
-    throw authnError(400, 'ABA-60002', 'Invalid flow id.', `Flow '${body.flowId}' is unknown or has expired: start again with POST /oauth2/authorize (response_mode=direct).`);
+    throw authnError(
+      400,
+      'ABA-60002',
+      'Invalid flow id.',
+      `Flow '${body.flowId}' is unknown or has expired: start again with POST /oauth2/authorize (response_mode=direct).`,
+    );
   }
   const selected = isRecord(body.selectedAuthenticator) ? body.selectedAuthenticator : {};
   if (selected.authenticatorId !== BASIC_AUTHENTICATOR_ID) {
-    throw authnError(400, 'ABA-60003', 'Invalid authenticator.', `Authenticator '${String(selected.authenticatorId)}' is not offered in this step; use ${BASIC_AUTHENTICATOR_ID} (Username & Password).`);
+    throw authnError(
+      400,
+      'ABA-60003',
+      'Invalid authenticator.',
+      `Authenticator '${String(selected.authenticatorId)}' is not offered in this step; use ${BASIC_AUTHENTICATOR_ID} (Username & Password).`,
+    );
   }
   const params = isRecord(selected.params) ? selected.params : {};
   const user = authenticate(ctx, params.username, params.password);
   if (!user) {
-    const messages = [{ type: 'ERROR', messageId: 'msg_invalid_un_pw', message: 'Invalid username or password.', i18nKey: 'message.msg_invalid_un_pw' }];
-    return json(200, { flowId: flow.id, flowStatus: 'FAIL_INCOMPLETE', flowType: 'AUTHENTICATION', nextStep: authenticatorStep(messages), links: authnLinks(ctx) }, { 'cache-control': 'no-store' });
+    const messages = [
+      { type: 'ERROR', messageId: 'msg_invalid_un_pw', message: 'Invalid username or password.', i18nKey: 'message.msg_invalid_un_pw' },
+    ];
+    return json(
+      200,
+      {
+        flowId: flow.id,
+        flowStatus: 'FAIL_INCOMPLETE',
+        flowType: 'AUTHENTICATION',
+        nextStep: authenticatorStep(messages),
+        links: authnLinks(ctx),
+      },
+      { 'cache-control': 'no-store' },
+    );
   }
   let signedIn: ReturnType<typeof completeSignIn>;
   try {
@@ -326,7 +412,14 @@ function authn(ctx: ServerContext, req: RouteRequest): RouteReply {
     if (err instanceof AuthorizeError) throw oauthError(400, err.error, err.description);
     throw err;
   }
-  return json(200, { flowStatus: 'SUCCESS_COMPLETED', authData: { code: signedIn.code, ...(flow.state !== undefined ? { state: flow.state } : {}), session_state: signedIn.sessionState } }, { 'cache-control': 'no-store' });
+  return json(
+    200,
+    {
+      flowStatus: 'SUCCESS_COMPLETED',
+      authData: { code: signedIn.code, ...(flow.state !== undefined ? { state: flow.state } : {}), session_state: signedIn.sessionState },
+    },
+    { 'cache-control': 'no-store' },
+  );
 }
 
 // ---- logout ----
@@ -337,19 +430,34 @@ async function logout(ctx: ServerContext, req: RouteRequest, params: Record<stri
   let sessionId = cookie(req, SESSION_COOKIE);
   if (params.id_token_hint) {
     const hint = await ctx.signer.verifyOwnToken(params.id_token_hint);
-    if (!hint) return html(400, errorPage({ error: 'access_denied', description: 'The id_token_hint is not a valid ID token of this organization.' }));
+    if (!hint)
+      return html(
+        400,
+        errorPage({ error: 'access_denied', description: 'The id_token_hint is not a valid ID token of this organization.' }),
+      );
     clientId = typeof hint.azp === 'string' ? hint.azp : clientId;
     if (typeof hint.sid === 'string') sessionId = hint.sid;
   }
   const app = clientId ? ctx.state.applicationByClientId(clientId) : undefined;
   const target = params.post_logout_redirect_uri;
   if (target) {
-    if (!app?.oidc) return html(400, errorPage({ error: 'access_denied', description: 'post_logout_redirect_uri needs id_token_hint or client_id to identify the application.' }));
-    if (!callbackMatches(app.oidc.callbackURLs, target)) return html(400, errorPage({ error: 'access_denied', description: 'Post logout URI does not match with registered callback URI.' }));
+    if (!app?.oidc)
+      return html(
+        400,
+        errorPage({
+          error: 'access_denied',
+          description: 'post_logout_redirect_uri needs id_token_hint or client_id to identify the application.',
+        }),
+      );
+    if (!callbackMatches(app.oidc.callbackURLs, target))
+      return html(400, errorPage({ error: 'access_denied', description: 'Post logout URI does not match with registered callback URI.' }));
   }
   if (sessionId) {
     // Tokens go with the session only for apps that ask for it (revokeTokensWhenIDPSessionTerminated).
-    ctx.state.endSession(sessionId, (owner) => ctx.state.applicationByClientId(owner)?.oidc?.accessToken.revokeTokensWhenIDPSessionTerminated === true);
+    ctx.state.endSession(
+      sessionId,
+      (owner) => ctx.state.applicationByClientId(owner)?.oidc?.accessToken.revokeTokensWhenIDPSessionTerminated === true,
+    );
   }
   const clear = { 'set-cookie': `${SESSION_COOKIE}=; Path=/t/${ctx.organization}; HttpOnly; SameSite=Lax; Max-Age=0` };
   if (target) return redirectTo(target, { state: params.state }, clear);

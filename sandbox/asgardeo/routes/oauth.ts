@@ -20,7 +20,10 @@ export function oauthRoutes(ctx: ServerContext): RouteHandler {
     if (path === '/oauth2/jwks' && method === 'GET') return json(200, ctx.signer.jwks());
     if (path === '/oauth2/userinfo' && (method === 'GET' || method === 'POST')) return userinfo(ctx, req);
     if (path === '/oauth2/revoke' && method === 'POST') return revoke(ctx, req);
-    if ((path === '/oauth2/token/.well-known/openid-configuration' || path === '/oauth2/oidcdiscovery/.well-known/openid-configuration') && method === 'GET') {
+    if (
+      (path === '/oauth2/token/.well-known/openid-configuration' || path === '/oauth2/oidcdiscovery/.well-known/openid-configuration') &&
+      method === 'GET'
+    ) {
       return json(200, discoveryDocument(ctx));
     }
     return undefined;
@@ -45,7 +48,26 @@ function discoveryDocument(ctx: ServerContext): Record<string, unknown> {
     id_token_signing_alg_values_supported: ['RS256'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     scopes_supported: ['openid', 'profile', 'email', 'address', 'phone'],
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'azp', 'client_id', 'scope', 'aut', 'given_name', 'family_name', 'name', 'nickname', 'preferred_username', 'username', 'email', 'phone_number', 'roles'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'aud',
+      'exp',
+      'iat',
+      'azp',
+      'client_id',
+      'scope',
+      'aut',
+      'given_name',
+      'family_name',
+      'name',
+      'nickname',
+      'preferred_username',
+      'username',
+      'email',
+      'phone_number',
+      'roles',
+    ],
   };
 }
 
@@ -78,7 +100,18 @@ function safeDecode(value: string): string {
   }
 }
 
-const KNOWN_GRANTS = new Set(['client_credentials', 'authorization_code', 'refresh_token', 'password', 'implicit', 'urn:ietf:params:oauth:grant-type:token-exchange', 'organization_switch', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'urn:ietf:params:oauth:grant-type:saml2-bearer']);
+const KNOWN_GRANTS = new Set([
+  'client_credentials',
+  'authorization_code',
+  'refresh_token',
+  'password',
+  'implicit',
+  'urn:ietf:params:oauth:grant-type:token-exchange',
+  'organization_switch',
+  'urn:ietf:params:oauth:grant-type:device_code',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer',
+  'urn:ietf:params:oauth:grant-type:saml2-bearer',
+]);
 /** Grants this stand-in issues tokens for. */
 const SERVED_GRANTS = new Set(['client_credentials', 'authorization_code', 'refresh_token', 'password']);
 /** A public client (no secret) may use only these. */
@@ -90,7 +123,12 @@ async function issueToken(ctx: ServerContext, req: RouteRequest): Promise<RouteR
   }
   const form = req.body;
   const credentials = clientCredentials(req, form);
-  if (!credentials) throw oauthError(401, 'invalid_client', 'Client authentication failed: send the client id and secret with HTTP Basic or in the form body (a public client sends client_id).');
+  if (!credentials)
+    throw oauthError(
+      401,
+      'invalid_client',
+      'Client authentication failed: send the client id and secret with HTTP Basic or in the form body (a public client sends client_id).',
+    );
 
   const grantType = optionalString(form.grant_type);
   const requested = (optionalString(form.scope) ?? '').split(/\s+/).filter(Boolean);
@@ -101,16 +139,26 @@ async function issueToken(ctx: ServerContext, req: RouteRequest): Promise<RouteR
     if (management.clientSecret !== credentials.clientSecret) throw invalidClient();
     checkGrantType(grantType, ['client_credentials']);
     const scopes = grant(requested, management.scopes);
-    const accessToken = await signer.signAccessToken({ clientId: credentials.clientId, audience: [credentials.clientId], scopes, lifetimeSeconds: MANAGEMENT_TOKEN_LIFETIME_SECONDS });
+    const accessToken = await signer.signAccessToken({
+      clientId: credentials.clientId,
+      audience: [credentials.clientId],
+      scopes,
+      lifetimeSeconds: MANAGEMENT_TOKEN_LIFETIME_SECONDS,
+    });
     return tokenResponse(ctx, { clientId: credentials.clientId, scopes }, accessToken, MANAGEMENT_TOKEN_LIFETIME_SECONDS);
   }
 
   const app = state.applicationByClientId(credentials.clientId);
   if (!app || !app.oidc || app.oidc.state === 'REVOKED') throw invalidClient();
-  if (credentials.clientSecret === undefined ? !app.oidc.publicClient : app.oidc.clientSecret !== credentials.clientSecret) throw invalidClient();
+  if (credentials.clientSecret === undefined ? !app.oidc.publicClient : app.oidc.clientSecret !== credentials.clientSecret)
+    throw invalidClient();
   checkGrantType(grantType, app.oidc.grantTypes);
   if (app.oidc.publicClient && credentials.clientSecret === undefined && !PUBLIC_CLIENT_GRANTS.has(grantType!)) {
-    throw oauthError(400, 'unauthorized_client', `A public client cannot use the '${grantType}' grant: it has no secret to authenticate with.`);
+    throw oauthError(
+      400,
+      'unauthorized_client',
+      `A public client cannot use the '${grantType}' grant: it has no secret to authenticate with.`,
+    );
   }
   if (app.extra.applicationEnabled === false) throw oauthError(400, 'unauthorized_client', 'The application is disabled.');
 
@@ -122,7 +170,13 @@ async function issueToken(ctx: ServerContext, req: RouteRequest): Promise<RouteR
   const lifetime = app.oidc.accessToken.applicationAccessTokenExpiryInSeconds;
   const accessToken =
     app.oidc.accessToken.type === 'JWT'
-      ? await signer.signAccessToken({ clientId: credentials.clientId, audience: [credentials.clientId, ...app.oidc.idToken.audience], scopes, lifetimeSeconds: lifetime, scopeAsArray: scopeAsArray(ctx, app) })
+      ? await signer.signAccessToken({
+          clientId: credentials.clientId,
+          audience: [credentials.clientId, ...app.oidc.idToken.audience],
+          scopes,
+          lifetimeSeconds: lifetime,
+          scopeAsArray: scopeAsArray(ctx, app),
+        })
       : opaqueToken();
   return tokenResponse(ctx, { clientId: credentials.clientId, scopes }, accessToken, lifetime);
 }
@@ -139,8 +193,10 @@ function invalidClient(): Error {
 function checkGrantType(grantType: string | undefined, allowed: readonly string[]): void {
   if (!grantType) throw oauthError(400, 'invalid_request', "Missing parameter 'grant_type'.");
   if (!KNOWN_GRANTS.has(grantType)) throw oauthError(400, 'unsupported_grant_type', `Unsupported grant_type value '${grantType}'.`);
-  if (!allowed.includes(grantType)) throw oauthError(400, 'unauthorized_client', `${GRANT_NOT_ALLOWED} ('${grantType}'): add it to the app's OIDC grantTypes.`);
-  if (!SERVED_GRANTS.has(grantType)) throw oauthError(400, 'unsupported_grant_type', `The local Asgardeo does not issue tokens for the '${grantType}' grant.`);
+  if (!allowed.includes(grantType))
+    throw oauthError(400, 'unauthorized_client', `${GRANT_NOT_ALLOWED} ('${grantType}'): add it to the app's OIDC grantTypes.`);
+  if (!SERVED_GRANTS.has(grantType))
+    throw oauthError(400, 'unsupported_grant_type', `The local Asgardeo does not issue tokens for the '${grantType}' grant.`);
 }
 
 /** base64url(SHA-256(verifier)) for S256, the verifier itself for plain. */
@@ -153,7 +209,8 @@ async function authorizationCodeGrant(ctx: ServerContext, app: ApplicationRecord
   const codeValue = optionalString(form.code);
   if (!codeValue) throw oauthError(400, 'invalid_request', "Missing parameter 'code'.");
   const code = ctx.state.authorizationCodes.get(codeValue);
-  if (!code || code.clientId !== app.oidc!.clientId) throw oauthError(400, 'invalid_grant', 'Invalid authorization code received from token request.');
+  if (!code || code.clientId !== app.oidc!.clientId)
+    throw oauthError(400, 'invalid_grant', 'Invalid authorization code received from token request.');
   if (code.used) {
     // A replayed code: the tokens issued from it are revoked (RFC 6749 §4.1.2).
     for (const [token, issued] of ctx.state.tokens) if (issued.code === codeValue) ctx.state.tokens.delete(token);
@@ -172,10 +229,20 @@ async function authorizationCodeGrant(ctx: ServerContext, app: ApplicationRecord
   const user = ctx.state.users.get(code.userId);
   if (!user) throw oauthError(400, 'invalid_grant', 'The user of this authorization code no longer exists.');
   code.used = true;
-  return userTokenResponse(ctx, app, user, code.approvedScopes, { sessionId: code.sessionId, nonce: code.nonce, authTime: code.authTime, code: codeValue });
+  return userTokenResponse(ctx, app, user, code.approvedScopes, {
+    sessionId: code.sessionId,
+    nonce: code.nonce,
+    authTime: code.authTime,
+    code: codeValue,
+  });
 }
 
-async function refreshTokenGrant(ctx: ServerContext, app: ApplicationRecord, form: Record<string, unknown>, requested: string[]): Promise<RouteReply> {
+async function refreshTokenGrant(
+  ctx: ServerContext,
+  app: ApplicationRecord,
+  form: Record<string, unknown>,
+  requested: string[],
+): Promise<RouteReply> {
   const value = optionalString(form.refresh_token);
   if (!value) throw oauthError(400, 'invalid_request', "Missing parameter 'refresh_token'.");
   const refresh = ctx.state.refreshTokens.get(value);
@@ -187,19 +254,31 @@ async function refreshTokenGrant(ctx: ServerContext, app: ApplicationRecord, for
   const user = ctx.state.users.get(refresh.userId);
   if (!user) throw oauthError(400, 'invalid_grant', 'The user of this refresh token no longer exists.');
   const extra = requested.filter((s) => !refresh.scopes.includes(s));
-  if (extra.length) throw oauthError(400, 'invalid_scope', `Scopes not granted with the original token cannot be added on refresh: ${extra.join(' ')}.`);
+  if (extra.length)
+    throw oauthError(400, 'invalid_scope', `Scopes not granted with the original token cannot be added on refresh: ${extra.join(' ')}.`);
   // The roles are checked again: a role taken away since sign-in takes its scopes with it.
   const scopes = approvedUserScopes(ctx.state, app, user, requested.length ? requested : refresh.scopes);
   if (app.oidc!.refreshToken.renewRefreshToken !== false) ctx.state.refreshTokens.delete(value);
-  return userTokenResponse(ctx, app, user, scopes, { sessionId: refresh.sessionId, authTime: refresh.authTime, code: refresh.code, keepRefreshToken: app.oidc!.refreshToken.renewRefreshToken === false ? value : undefined });
+  return userTokenResponse(ctx, app, user, scopes, {
+    sessionId: refresh.sessionId,
+    authTime: refresh.authTime,
+    code: refresh.code,
+    keepRefreshToken: app.oidc!.refreshToken.renewRefreshToken === false ? value : undefined,
+  });
 }
 
-async function passwordGrant(ctx: ServerContext, app: ApplicationRecord, form: Record<string, unknown>, requested: string[]): Promise<RouteReply> {
+async function passwordGrant(
+  ctx: ServerContext,
+  app: ApplicationRecord,
+  form: Record<string, unknown>,
+  requested: string[],
+): Promise<RouteReply> {
   const username = optionalString(form.username);
   const password = optionalString(form.password);
   if (!username || !password) throw oauthError(400, 'invalid_request', "The password grant needs 'username' and 'password'.");
   const user = ctx.state.userByName(username.trim());
-  if (!user || user.password === undefined || user.password !== password) throw oauthError(400, 'invalid_grant', 'Authentication failed for the given user name and password.');
+  if (!user || user.password === undefined || user.password !== password)
+    throw oauthError(400, 'invalid_grant', 'Authentication failed for the given user name and password.');
   const scopes = approvedUserScopes(ctx.state, app, user, requested);
   return userTokenResponse(ctx, app, user, scopes, { authTime: Math.floor(ctx.state.now() / 1000) });
 }
@@ -213,7 +292,8 @@ async function userTokenResponse(
   o: { sessionId?: string; nonce?: string; authTime: number; code?: string; keepRefreshToken?: string },
 ): Promise<RouteReply> {
   const oidc = app.oidc!;
-  const lifetime = typeof oidc.accessToken.userAccessTokenExpiryInSeconds === 'number' ? oidc.accessToken.userAccessTokenExpiryInSeconds : 3600;
+  const lifetime =
+    typeof oidc.accessToken.userAccessTokenExpiryInSeconds === 'number' ? oidc.accessToken.userAccessTokenExpiryInSeconds : 3600;
   const audience = [oidc.clientId, ...oidc.idToken.audience];
   const accessToken =
     oidc.accessToken.type === 'JWT'
@@ -233,26 +313,53 @@ async function userTokenResponse(
     const refreshToken = o.keepRefreshToken ?? randomUUID();
     const expiry = typeof oidc.refreshToken.expiryInSeconds === 'number' ? oidc.refreshToken.expiryInSeconds : 86400;
     if (!o.keepRefreshToken) {
-      ctx.state.refreshTokens.set(refreshToken, { clientId: oidc.clientId, appId: app.id, userId: user.id, sessionId: o.sessionId, scopes, expiresAt: ctx.state.now() + expiry * 1000, authTime: o.authTime, code: o.code });
+      ctx.state.refreshTokens.set(refreshToken, {
+        clientId: oidc.clientId,
+        appId: app.id,
+        userId: user.id,
+        sessionId: o.sessionId,
+        scopes,
+        expiresAt: ctx.state.now() + expiry * 1000,
+        authTime: o.authTime,
+        code: o.code,
+      });
     }
     extra.refresh_token = refreshToken;
   }
   if (scopes.includes('openid')) {
     const idLifetime = typeof oidc.idToken.expiryInSeconds === 'number' ? oidc.idToken.expiryInSeconds : 3600;
-    extra.id_token = await ctx.signer.signIdToken({ clientId: oidc.clientId, audience, subject: user.id, lifetimeSeconds: idLifetime, authTime: o.authTime, sessionId: o.sessionId, nonce: o.nonce, userClaims: idTokenClaims(ctx, app, user, scopes) });
+    extra.id_token = await ctx.signer.signIdToken({
+      clientId: oidc.clientId,
+      audience,
+      subject: user.id,
+      lifetimeSeconds: idLifetime,
+      authTime: o.authTime,
+      sessionId: o.sessionId,
+      nonce: o.nonce,
+      userClaims: idTokenClaims(ctx, app, user, scopes),
+    });
   }
-  return tokenResponse(ctx, { clientId: oidc.clientId, scopes, userId: user.id, sessionId: o.sessionId, code: o.code }, accessToken, lifetime, extra);
+  return tokenResponse(
+    ctx,
+    { clientId: oidc.clientId, scopes, userId: user.id, sessionId: o.sessionId, code: o.code },
+    accessToken,
+    lifetime,
+    extra,
+  );
 }
 
 /** `/oauth2/userinfo`: the user's claims for the OIDC scopes of a user access token (needs `openid`). */
 function userinfo(ctx: ServerContext, req: RouteRequest): RouteReply {
   const issued = bearerGrant(ctx.state, req);
   const challenge = (error: string, description: string, status: number): HttpReplyError =>
-    new HttpReplyError(status, { error, error_description: description }, 'application/json', { 'www-authenticate': `Bearer error="${error}", error_description="${description}"` });
+    new HttpReplyError(status, { error, error_description: description }, 'application/json', {
+      'www-authenticate': `Bearer error="${error}", error_description="${description}"`,
+    });
   if (!issued) throw challenge('invalid_token', 'Access token validation failed', 401);
   const app = ctx.state.applicationByClientId(issued.clientId);
   const user = issued.userId ? ctx.state.users.get(issued.userId) : undefined;
-  if (!app || !user || !issued.scopes.has('openid')) throw challenge('insufficient_scope', 'Access token does not have the openid scope', 403);
+  if (!app || !user || !issued.scopes.has('openid'))
+    throw challenge('insufficient_scope', 'Access token does not have the openid scope', 403);
   return json(200, { sub: user.id, ...idTokenClaims(ctx, app, user, [...issued.scopes]) });
 }
 
@@ -263,7 +370,12 @@ function revoke(ctx: ServerContext, req: RouteRequest): RouteReply {
   }
   const credentials = clientCredentials(req, req.body);
   const app = credentials ? ctx.state.applicationByClientId(credentials.clientId) : undefined;
-  if (!credentials || !app?.oidc || (credentials.clientSecret === undefined ? !app.oidc.publicClient : app.oidc.clientSecret !== credentials.clientSecret)) throw invalidClient();
+  if (
+    !credentials ||
+    !app?.oidc ||
+    (credentials.clientSecret === undefined ? !app.oidc.publicClient : app.oidc.clientSecret !== credentials.clientSecret)
+  )
+    throw invalidClient();
   const token = optionalString(req.body.token);
   if (!token) throw oauthError(400, 'invalid_request', "Missing parameter 'token'.");
   if (ctx.state.tokens.get(token)?.clientId === credentials.clientId) ctx.state.tokens.delete(token);
@@ -304,7 +416,13 @@ function grant(requested: readonly string[], held: ReadonlySet<string>): string[
 const PRUNE_EVERY = 1000;
 let issuedSincePrune = 0;
 
-function tokenResponse(ctx: ServerContext, issued: Omit<IssuedToken, 'expiresAt' | 'scopes'> & { scopes: string[] }, accessToken: string, lifetime: number, extra: Record<string, unknown> = {}): RouteReply {
+function tokenResponse(
+  ctx: ServerContext,
+  issued: Omit<IssuedToken, 'expiresAt' | 'scopes'> & { scopes: string[] },
+  accessToken: string,
+  lifetime: number,
+  extra: Record<string, unknown> = {},
+): RouteReply {
   // Long benchmark runs issue many tokens; forget expired ones now and then so memory stays flat.
   issuedSincePrune += 1;
   if (issuedSincePrune >= PRUNE_EVERY) {
@@ -313,5 +431,9 @@ function tokenResponse(ctx: ServerContext, issued: Omit<IssuedToken, 'expiresAt'
     for (const [token, issued] of ctx.state.tokens) if (issued.expiresAt <= now) ctx.state.tokens.delete(token);
   }
   ctx.state.tokens.set(accessToken, { ...issued, scopes: new Set(issued.scopes), expiresAt: Date.now() + lifetime * 1000 });
-  return json(200, { access_token: accessToken, ...extra, token_type: 'Bearer', expires_in: lifetime, scope: issued.scopes.join(' ') }, { 'cache-control': 'no-store', pragma: 'no-cache' });
+  return json(
+    200,
+    { access_token: accessToken, ...extra, token_type: 'Bearer', expires_in: lifetime, scope: issued.scopes.join(' ') },
+    { 'cache-control': 'no-store', pragma: 'no-cache' },
+  );
 }

@@ -20,7 +20,12 @@ export function scimReply(status: number, body: unknown, headers?: Record<string
  * `or` is refused: Roles v2 answers 400; the Users endpoint fails with a 500 (`orStatus`), as the
  * real server does (asgardeo-contract.md, Corrections).
  */
-export function parseScimFilter(req: RouteRequest, attributes: readonly string[], ops: readonly FilterOp[], orStatus: 400 | 500 = 400): ParsedFilter | undefined {
+export function parseScimFilter(
+  req: RouteRequest,
+  attributes: readonly string[],
+  ops: readonly FilterOp[],
+  orStatus: 400 | 500 = 400,
+): ParsedFilter | undefined {
   const raw = req.query.get('filter');
   if (!raw) return undefined;
   try {
@@ -47,7 +52,13 @@ export function page<T>(req: RouteRequest, items: readonly T[]): { startIndex: n
 }
 
 export function listResponse(totalResults: number, startIndex: number, resources: unknown[]): RouteReply {
-  return scimReply(200, { totalResults, startIndex, itemsPerPage: resources.length, schemas: [LIST_RESPONSE_SCHEMA], Resources: resources });
+  return scimReply(200, {
+    totalResults,
+    startIndex,
+    itemsPerPage: resources.length,
+    schemas: [LIST_RESPONSE_SCHEMA],
+    Resources: resources,
+  });
 }
 
 export interface PatchOperation {
@@ -61,12 +72,13 @@ export function patchOperations(body: unknown): PatchOperation[] {
   if (typeof body !== 'object' || body === null || !Array.isArray((body as { Operations?: unknown }).Operations)) {
     throw invalidSyntax(`The body must be a SCIM PatchOp: {"schemas": ["${PATCH_OP_SCHEMA}"], "Operations": [...]}.`);
   }
-  return ((body as { Operations: unknown[] }).Operations).map((raw, index) => {
+  return (body as { Operations: unknown[] }).Operations.map((raw, index) => {
     if (typeof raw !== 'object' || raw === null) throw invalidSyntax(`Operations[${index}] must be an object.`);
     const operation = raw as Record<string, unknown>;
     const op = typeof operation.op === 'string' ? operation.op.toLowerCase() : '';
     if (op !== 'add' && op !== 'remove' && op !== 'replace') throw invalidSyntax(`Operations[${index}].op must be add, remove or replace.`);
-    if (operation.path !== undefined && typeof operation.path !== 'string') throw invalidSyntax(`Operations[${index}].path must be a string.`);
+    if (operation.path !== undefined && typeof operation.path !== 'string')
+      throw invalidSyntax(`Operations[${index}].path must be a string.`);
     if (op === 'remove' && operation.path === undefined) throw scimError(400, `Operations[${index}]: remove needs a path.`, 'noTarget');
     return { op, path: operation.path as string | undefined, value: operation.value };
   });

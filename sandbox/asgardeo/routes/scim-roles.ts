@@ -5,7 +5,17 @@ import { scimError } from '../errors';
 import { matchesFilter } from '../filters';
 import { isRecord, type RouteRequest, type RouteReply } from '../http-util';
 import type { RoleRecord } from '../state';
-import { invalidSyntax, invalidValue, listResponse, page, parseScimFilter, patchOperations, scimReply, valueSelector, scimResourceRoutes } from './scim-common';
+import {
+  invalidSyntax,
+  invalidValue,
+  listResponse,
+  page,
+  parseScimFilter,
+  patchOperations,
+  scimReply,
+  valueSelector,
+  scimResourceRoutes,
+} from './scim-common';
 
 const BASE = '/scim2/v2/Roles';
 const ROLE_SCHEMA = 'urn:ietf:params:scim:schemas:extension:2.0:Role';
@@ -25,7 +35,8 @@ export function scimRoleRoutes(ctx: ServerContext): RouteHandler {
 const location = (ctx: ServerContext, id: string): string => `${ctx.baseUrl}/t/${ctx.organization}${BASE}/${id}`;
 
 function audienceView(ctx: ServerContext, role: RoleRecord): Record<string, string> {
-  const display = role.audienceType === 'organization' ? ctx.organization : (ctx.state.applications.get(role.audienceValue)?.name ?? role.audienceValue);
+  const display =
+    role.audienceType === 'organization' ? ctx.organization : (ctx.state.applications.get(role.audienceValue)?.name ?? role.audienceValue);
   return { value: role.audienceValue, display, type: role.audienceType };
 }
 
@@ -46,7 +57,9 @@ function fullView(ctx: ServerContext, role: RoleRecord): Record<string, unknown>
     users: role.userIds.map((id) => ({ value: id, display: ctx.state.users.get(id)?.userName ?? id, $ref: `${userBase}/${id}` })),
     groups: role.groupIds.map((id) => ({ value: id, $ref: `${ctx.baseUrl}/t/${ctx.organization}/scim2/Groups/${id}` })),
     permissions: role.permissions.map((name) => ({ value: name, display: ctx.state.scopeOwner(name)?.scope.displayName ?? name })),
-    associatedApplications: [...ctx.state.applications.values()].filter((app) => app.associatedRoles.roleIds.includes(role.id)).map((app) => ({ value: app.id, display: app.name })),
+    associatedApplications: [...ctx.state.applications.values()]
+      .filter((app) => app.associatedRoles.roleIds.includes(role.id))
+      .map((app) => ({ value: app.id, display: app.name })),
   };
 }
 
@@ -60,10 +73,18 @@ function list(ctx: ServerContext, req: RouteRequest): RouteReply {
   requireScope(ctx.state, req, 'internal_role_mgt_view', 'scim');
   const filter = parseScimFilter(req, ['displayName', 'audience.value', 'audience.type'], ['eq', 'co', 'sw', 'ew', 'ne']);
   const matching = [...ctx.state.roles.values()]
-    .filter((role) => matchesFilter(filter, (attr) => (attr === 'displayName' ? role.displayName : attr === 'audience.value' ? role.audienceValue : role.audienceType)))
+    .filter((role) =>
+      matchesFilter(filter, (attr) =>
+        attr === 'displayName' ? role.displayName : attr === 'audience.value' ? role.audienceValue : role.audienceType,
+      ),
+    )
     .sort((a, b) => a.seq - b.seq);
   const { startIndex, items } = page(req, matching);
-  return listResponse(matching.length, startIndex, items.map((role) => summaryView(ctx, role)));
+  return listResponse(
+    matching.length,
+    startIndex,
+    items.map((role) => summaryView(ctx, role)),
+  );
 }
 
 /** `[{value}]` lists (users, groups, permissions) from a request. */
@@ -78,7 +99,8 @@ function values(raw: unknown, field: string): string[] {
 
 function checkPermissions(ctx: ServerContext, names: readonly string[]): string[] {
   for (const name of names) {
-    if (!ctx.state.scopeOwner(name)) throw invalidValue(`Permission '${name}' is not a scope of any API resource in the organization; create the API scope first.`);
+    if (!ctx.state.scopeOwner(name))
+      throw invalidValue(`Permission '${name}' is not a scope of any API resource in the organization; create the API scope first.`);
   }
   return [...new Set(names)];
 }
@@ -90,7 +112,12 @@ function checkUsers(ctx: ServerContext, ids: readonly string[]): string[] {
 
 function checkUniqueName(ctx: ServerContext, displayName: string, audienceType: string, audienceValue: string, selfId?: string): void {
   for (const other of ctx.state.roles.values()) {
-    if (other.id !== selfId && other.displayName === displayName && other.audienceType === audienceType && other.audienceValue === audienceValue) {
+    if (
+      other.id !== selfId &&
+      other.displayName === displayName &&
+      other.audienceType === audienceType &&
+      other.audienceValue === audienceValue
+    ) {
       throw scimError(409, `Role with name: ${displayName} already exists in the system.`, 'uniqueness');
     }
   }
@@ -104,15 +131,19 @@ function create(ctx: ServerContext, req: RouteRequest): RouteReply {
   let audienceType: RoleRecord['audienceType'] = 'organization';
   let audienceValue = ctx.state.organizationId;
   if (body.audience !== undefined) {
-    if (!isRecord(body.audience)) throw invalidValue("'audience' must be {\"type\": \"application\"|\"organization\", \"value\": ...}.");
+    if (!isRecord(body.audience)) throw invalidValue('\'audience\' must be {"type": "application"|"organization", "value": ...}.');
     const type = typeof body.audience.type === 'string' ? body.audience.type.toLowerCase() : '';
     if (type === 'application') {
       const appId = body.audience.value;
-      if (typeof appId !== 'string' || !ctx.state.applications.has(appId)) throw invalidValue(`Audience application '${String(appId)}' does not exist.`);
+      if (typeof appId !== 'string' || !ctx.state.applications.has(appId))
+        throw invalidValue(`Audience application '${String(appId)}' does not exist.`);
       audienceType = 'application';
       audienceValue = appId;
     } else if (type === 'organization') {
-      if (body.audience.value !== undefined && body.audience.value !== ctx.state.organizationId) throw invalidValue(`Audience organization '${String(body.audience.value)}' is not this organization (${ctx.state.organizationId}).`);
+      if (body.audience.value !== undefined && body.audience.value !== ctx.state.organizationId)
+        throw invalidValue(
+          `Audience organization '${String(body.audience.value)}' is not this organization (${ctx.state.organizationId}).`,
+        );
     } else {
       throw invalidValue("'audience.type' must be 'application' or 'organization'.");
     }
@@ -174,7 +205,8 @@ function patch(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
       next.displayName = value;
       return;
     }
-    if (!MEMBER_FIELDS.includes(field as MemberField)) throw scimError(400, `Attribute '${field}' cannot be patched; use displayName, users, groups or permissions.`, 'invalidPath');
+    if (!MEMBER_FIELDS.includes(field as MemberField))
+      throw scimError(400, `Attribute '${field}' cannot be patched; use displayName, users, groups or permissions.`, 'invalidPath');
     const key = field as MemberField;
     if (op === 'remove') {
       const removed = selected !== undefined ? [selected] : value === undefined ? next[key] : values(value, key);

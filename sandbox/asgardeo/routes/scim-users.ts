@@ -5,7 +5,16 @@ import { scimError } from '../errors';
 import { matchesFilter } from '../filters';
 import { isRecord, type RouteRequest, type RouteReply } from '../http-util';
 import type { UserRecord } from '../state';
-import { invalidSyntax, invalidValue, listResponse, page, parseScimFilter, patchOperations, scimReply, scimResourceRoutes } from './scim-common';
+import {
+  invalidSyntax,
+  invalidValue,
+  listResponse,
+  page,
+  parseScimFilter,
+  patchOperations,
+  scimReply,
+  scimResourceRoutes,
+} from './scim-common';
 
 const BASE = '/scim2/Users';
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -61,7 +70,12 @@ function view(ctx: ServerContext, user: UserRecord): Record<string, unknown> {
     schemas: [USER_SCHEMA],
     id: user.id,
     userName: user.userName,
-    meta: { created: user.created, lastModified: user.lastModified, resourceType: 'User', location: `${ctx.baseUrl}/t/${ctx.organization}${BASE}/${user.id}` },
+    meta: {
+      created: user.created,
+      lastModified: user.lastModified,
+      resourceType: 'User',
+      location: `${ctx.baseUrl}/t/${ctx.organization}${BASE}/${user.id}`,
+    },
   };
 }
 
@@ -87,10 +101,21 @@ function readAttribute(user: UserRecord, attribute: string): string | string[] |
 
 function list(ctx: ServerContext, req: RouteRequest): RouteReply {
   requireScope(ctx.state, req, 'internal_user_mgt_list', 'scim');
-  const filter = parseScimFilter(req, ['userName', 'id', 'emails', 'emails.value', 'name.givenName', 'name.familyName'], ['eq', 'ne', 'co', 'sw', 'ew'], 500);
-  const matching = [...ctx.state.users.values()].filter((u) => matchesFilter(filter, (attr) => readAttribute(u, attr))).sort((a, b) => a.seq - b.seq);
+  const filter = parseScimFilter(
+    req,
+    ['userName', 'id', 'emails', 'emails.value', 'name.givenName', 'name.familyName'],
+    ['eq', 'ne', 'co', 'sw', 'ew'],
+    500,
+  );
+  const matching = [...ctx.state.users.values()]
+    .filter((u) => matchesFilter(filter, (attr) => readAttribute(u, attr)))
+    .sort((a, b) => a.seq - b.seq);
   const { startIndex, items } = page(req, matching);
-  return listResponse(matching.length, startIndex, items.map((u) => view(ctx, u)));
+  return listResponse(
+    matching.length,
+    startIndex,
+    items.map((u) => view(ctx, u)),
+  );
 }
 
 function userAttributes(body: Record<string, unknown>): Record<string, unknown> {
@@ -115,14 +140,21 @@ function create(ctx: ServerContext, req: RouteRequest): RouteReply {
   const askPassword = isRecord(body['urn:scim:wso2:schema']) && body['urn:scim:wso2:schema'].askPassword === true;
   if (body.password !== undefined && typeof body.password !== 'string') throw invalidValue("'password' must be a string.");
   if (body.password === undefined && !askPassword) {
-    throw invalidValue("Give a 'password', or set \"urn:scim:wso2:schema\": {\"askPassword\": true} to invite the user to set one.");
+    throw invalidValue('Give a \'password\', or set "urn:scim:wso2:schema": {"askPassword": true} to invite the user to set one.');
   }
   checkUserName(body.userName);
   if (typeof body.password === 'string') checkPasswordPolicy(body.password);
   const userName = qualifiedUserName(body.userName);
   checkUniqueUserName(ctx, userName);
   const now = new Date().toISOString();
-  const user: UserRecord = { id: randomUUID(), seq: ctx.state.nextSeq(), userName, attributes: userAttributes(body), created: now, lastModified: now };
+  const user: UserRecord = {
+    id: randomUUID(),
+    seq: ctx.state.nextSeq(),
+    userName,
+    attributes: userAttributes(body),
+    created: now,
+    lastModified: now,
+  };
   if (typeof body.password === 'string') user.password = body.password;
   ctx.state.users.set(user.id, user);
   const location = `${ctx.baseUrl}/t/${ctx.organization}${BASE}/${user.id}`;
@@ -161,21 +193,27 @@ function patch(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
       for (const [key, value] of Object.entries(operation.value)) {
         if (key === 'password' && typeof value === 'string') password = value;
         else if (key === 'userName') throw scimError(400, "'userName' cannot be changed.", 'mutability');
-        else if (!SERVER_FIELDS.has(key)) attributes[key] = operation.op === 'add' && Array.isArray(attributes[key]) && Array.isArray(value) ? [...(attributes[key] as unknown[]), ...value] : structuredClone(value);
+        else if (!SERVER_FIELDS.has(key))
+          attributes[key] =
+            operation.op === 'add' && Array.isArray(attributes[key]) && Array.isArray(value)
+              ? [...(attributes[key] as unknown[]), ...value]
+              : structuredClone(value);
       }
       continue;
     }
     const [head, tail] = operation.path.split('.') as [string, string | undefined];
     if (head === 'userName') throw scimError(400, "'userName' cannot be changed.", 'mutability');
     if (head === 'password') {
-      if (operation.op === 'remove' || typeof operation.value !== 'string') throw invalidValue("'password' can only be replaced with a string.");
+      if (operation.op === 'remove' || typeof operation.value !== 'string')
+        throw invalidValue("'password' can only be replaced with a string.");
       password = operation.value;
       continue;
     }
     if (SERVER_FIELDS.has(head)) throw scimError(400, `'${head}' cannot be changed through the user.`, 'mutability');
     if (tail === undefined) {
       if (operation.op === 'remove') delete attributes[head];
-      else if (operation.op === 'add' && Array.isArray(attributes[head]) && Array.isArray(operation.value)) attributes[head] = [...(attributes[head] as unknown[]), ...operation.value];
+      else if (operation.op === 'add' && Array.isArray(attributes[head]) && Array.isArray(operation.value))
+        attributes[head] = [...(attributes[head] as unknown[]), ...operation.value];
       else attributes[head] = structuredClone(operation.value);
     } else {
       const parent = isRecord(attributes[head]) ? (attributes[head] as Record<string, unknown>) : {};

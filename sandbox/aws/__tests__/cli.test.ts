@@ -17,8 +17,11 @@ describe('aws:local CLI', () => {
 
   it('prints an endpoints block naming every service the stack uses, in HCL and as an override', () => {
     const lines = describeEndpoint('http://127.0.0.1:4566', providerEndpoints('http://127.0.0.1:4566')).join('\n');
-    for (const service of ['apigatewayv2', 'lambda', 'iam', 'cloudwatchlogs', 'sts']) expect(lines).toMatch(new RegExp(`\\n\\s+${service}\\s+= "http://127\\.0\\.0\\.1:4566"`));
-    const override = JSON.parse(lines.split('\n').at(-1)!.trim()) as { provider: { aws: [{ endpoints: [Record<string, string>]; skip_credentials_validation: boolean }] } };
+    for (const service of ['apigatewayv2', 'lambda', 'iam', 'cloudwatchlogs', 'sts'])
+      expect(lines).toMatch(new RegExp(`\\n\\s+${service}\\s+= "http://127\\.0\\.0\\.1:4566"`));
+    const override = JSON.parse(lines.split('\n').at(-1)!.trim()) as {
+      provider: { aws: [{ endpoints: [Record<string, string>]; skip_credentials_validation: boolean }] };
+    };
     expect(override.provider.aws[0].endpoints[0]).toEqual(providerEndpoints('http://127.0.0.1:4566'));
     expect(override.provider.aws[0].skip_credentials_validation).toBe(true);
   });
@@ -47,7 +50,10 @@ describe('aws:local CLI', () => {
       expect(output).toContain(`lambda         = "${endpoint}"`);
       const reply = await fetch(endpoint, {
         method: 'POST',
-        headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20261201/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0', 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20261201/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         body: 'Action=GetCallerIdentity&Version=2011-06-15',
       });
       expect(await reply.text()).toContain('<Account>000000000000</Account>');

@@ -18,7 +18,12 @@ export class TestAwsClient {
     return `AWS4-HMAC-SHA256 Credential=AKIALOCALAWSTEST0000/20261201/${this.region}/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000`;
   }
 
-  async send(service: ServiceName, method: string, path: string, init: { body?: string; headers?: Record<string, string>; unsigned?: boolean } = {}): Promise<Reply> {
+  async send(
+    service: ServiceName,
+    method: string,
+    path: string,
+    init: { body?: string; headers?: Record<string, string>; unsigned?: boolean } = {},
+  ): Promise<Reply> {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     if (!init.unsigned) headers.authorization = this.authorization(service);
     const res = await fetch(`${this.endpoint}${path}`, { method, headers, body: init.body });
@@ -35,12 +40,20 @@ export class TestAwsClient {
 
   /** JSON 1.1 (CloudWatch Logs). */
   logs(operation: string, input: Record<string, unknown> = {}): Promise<Reply> {
-    return this.send('logs', 'POST', '/', { body: JSON.stringify(input), headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `Logs_20140328.${operation}` } });
+    return this.send('logs', 'POST', '/', {
+      body: JSON.stringify(input),
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `Logs_20140328.${operation}` },
+    });
   }
 
   /** REST-JSON (Lambda, API Gateway v2). */
   rest(service: 'lambda' | 'apigateway', method: string, path: string, input?: Record<string, unknown>): Promise<Reply> {
-    return this.send(service, method, path, input === undefined ? {} : { body: JSON.stringify(input), headers: { 'content-type': 'application/json' } });
+    return this.send(
+      service,
+      method,
+      path,
+      input === undefined ? {} : { body: JSON.stringify(input), headers: { 'content-type': 'application/json' } },
+    );
   }
 }
 
@@ -49,7 +62,10 @@ export function xmlValue(xml: string, tag: string): string | undefined {
   return new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1];
 }
 
-export const TRUST_LAMBDA = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+export const TRUST_LAMBDA = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
 
 /** Bytes that pass Lambda's zip check (a local file header); the real archive path is covered by the Terraform tests. */
 export const FAKE_ZIP = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('exports.handler=async()=>({statusCode:200})')]);

@@ -10,12 +10,21 @@ import * as path from 'node:path';
 import { startLocalAws, type LocalAws } from '../index';
 import { localAwsProviderConfig, MIRROR_PROVIDER_VERSION, writeLocalAwsOverride } from '../provider-override';
 import type { TerraformSetup } from '../../../deploy/terraform';
-import { localTerraformSetup, synthesizeStack, tempOutdir, terraformUnavailableReason, TerraformWorkdir, type SynthesizedStack, type TerraformResult } from '../terraform-workdir';
+import {
+  localTerraformSetup,
+  synthesizeStack,
+  tempOutdir,
+  terraformUnavailableReason,
+  TerraformWorkdir,
+  type SynthesizedStack,
+  type TerraformResult,
+} from '../terraform-workdir';
 
 const unavailable = terraformUnavailableReason();
 const describeWithTerraform = unavailable ? describe.skip : describe;
 if (unavailable) {
-  if (process.env.TOLLGATE_TERRAFORM_TESTS === 'required') throw new Error(`sandbox/aws Terraform tests required but cannot run: ${unavailable}`);
+  if (process.env.TOLLGATE_TERRAFORM_TESTS === 'required')
+    throw new Error(`sandbox/aws Terraform tests required but cannot run: ${unavailable}`);
   console.warn(`sandbox/aws Terraform tests skipped: ${unavailable}.`);
 }
 let tooling: TerraformSetup;
@@ -29,7 +38,8 @@ interface StackUnderTest {
 }
 
 function ok(result: TerraformResult, what: string): TerraformResult {
-  if (result.code !== 0) throw new Error(`${what} failed (exit ${result.code}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+  if (result.code !== 0)
+    throw new Error(`${what} failed (exit ${result.code}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
   return result;
 }
 
@@ -47,7 +57,9 @@ function editStack(stackDir: string, edit: (json: StackJson) => void): void {
 }
 
 function assetZipSha256(stackDir: string): string {
-  const json = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as { resource: { aws_lambda_function: Record<string, { filename: string }> } };
+  const json = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as {
+    resource: { aws_lambda_function: Record<string, { filename: string }> };
+  };
   const [fn] = Object.values(json.resource.aws_lambda_function);
   const zipPath = path.resolve(stackDir, fn!.filename);
   return createHash('sha256').update(fs.readFileSync(zipPath)).digest('base64');
@@ -71,7 +83,9 @@ describeWithTerraform('the real Terraform and aws provider against the local con
       stacks.set(env, { stack, tf: new TerraformWorkdir(tooling, stack.stackDir) });
     }
     // One init per stack, shared by every step below.
-    await Promise.all([...stacks.values()].map(async ({ tf }) => ok(await tf.run(['init', '-input=false', '-no-color']), 'terraform init')));
+    await Promise.all(
+      [...stacks.values()].map(async ({ tf }) => ok(await tf.run(['init', '-input=false', '-no-color']), 'terraform init')),
+    );
   }, 2 * MINUTES);
 
   afterAll(async () => {
@@ -81,145 +95,221 @@ describeWithTerraform('the real Terraform and aws provider against the local con
   });
 
   describe.each(['dev', 'prod'])('the %s stack', (env) => {
-    it('applies, re-plans clean, changes a route\'s scopes and the stage throttling in place, and destroys to an empty control plane', async () => {
-      const { stack, tf } = stacks.get(env)!;
-      const { config } = stack;
-      if (env === 'prod') {
-        // Every protocol's throttling and server errors, retried by the provider's SDK to success.
-        aws.faults.failNext('throttle', 2, { operation: 'CreateRoute' });
-        aws.faults.failNext('throttle', 1, { operation: 'CreateLogGroup' });
-        aws.faults.failNext('server-error', 1, { operation: 'CreateFunction' });
-        aws.faults.failNext('server-error', 1, { operation: 'CreateRole' });
-      }
-      aws.requests.clear();
+    it(
+      "applies, re-plans clean, changes a route's scopes and the stage throttling in place, and destroys to an empty control plane",
+      async () => {
+        const { stack, tf } = stacks.get(env)!;
+        const { config } = stack;
+        if (env === 'prod') {
+          // Every protocol's throttling and server errors, retried by the provider's SDK to success.
+          aws.faults.failNext('throttle', 2, { operation: 'CreateRoute' });
+          aws.faults.failNext('throttle', 1, { operation: 'CreateLogGroup' });
+          aws.faults.failNext('server-error', 1, { operation: 'CreateFunction' });
+          aws.faults.failNext('server-error', 1, { operation: 'CreateRole' });
+        }
+        aws.requests.clear();
 
-      // 1. apply
-      const apply = ok(await tf.run(['apply', '-auto-approve', '-input=false', '-no-color']), 'terraform apply');
-      expect(apply.stdout).toContain('Resources: 15 added, 0 changed, 0 destroyed');
-      const outputs = JSON.parse(ok(await tf.run(['output', '-json']), 'terraform output').stdout) as Record<string, { value: string }>;
-      const snapshot = aws.snapshot();
-      expect(snapshot.apis).toHaveLength(1);
-      const api = snapshot.apis[0]!;
-      expect(api).toMatchObject({ apiId: outputs.api_id!.value, name: config.stackName, protocolType: 'HTTP', apiEndpoint: outputs.api_endpoint!.value });
-      expect(api.authorizers).toEqual([
-        expect.objectContaining({ authorizerType: 'JWT', issuer: config.asgardeo.issuer, audience: [outputs.api_identifier!.value], identitySource: ['$request.header.Authorization'] }),
-      ]);
-      const [integration] = api.integrations;
-      expect(integration).toMatchObject({ integrationType: 'AWS_PROXY', payloadFormatVersion: '2.0', functionName: outputs.function_name!.value });
-      const routes = Object.fromEntries(api.routes.map((r) => [r.routeKey, r]));
-      for (const route of config.routes) {
-        expect(routes[`${route.method} ${route.path}`]).toMatchObject({
-          authorizationType: 'JWT',
-          authorizerId: api.authorizers[0]!.authorizerId,
-          authorizationScopes: [...route.scopes],
-          integrationId: integration!.integrationId,
+        // 1. apply
+        const apply = ok(await tf.run(['apply', '-auto-approve', '-input=false', '-no-color']), 'terraform apply');
+        expect(apply.stdout).toContain('Resources: 15 added, 0 changed, 0 destroyed');
+        const outputs = JSON.parse(ok(await tf.run(['output', '-json']), 'terraform output').stdout) as Record<string, { value: string }>;
+        const snapshot = aws.snapshot();
+        expect(snapshot.apis).toHaveLength(1);
+        const api = snapshot.apis[0]!;
+        expect(api).toMatchObject({
+          apiId: outputs.api_id!.value,
+          name: config.stackName,
+          protocolType: 'HTTP',
+          apiEndpoint: outputs.api_endpoint!.value,
         });
-      }
-      expect(api.stages).toEqual([
-        expect.objectContaining({ stageName: config.aws.stage, autoDeploy: true, throttling: { rateLimit: config.aws.throttling.rateLimit, burstLimit: config.aws.throttling.burstLimit }, invokeUrl: outputs.stage_invoke_url!.value }),
-      ]);
-      const [fn] = snapshot.functions;
-      expect(fn).toMatchObject({ functionName: outputs.function_name!.value, runtime: config.aws.lambda.runtime, architectures: [config.aws.lambda.architecture], handler: 'index.handler', memorySize: config.aws.lambda.memoryMb });
-      // The code the control plane holds is the asset zip Terraform uploaded, byte for byte.
-      expect(fn!.codeSha256).toBe(assetZipSha256(stack.stackDir));
-      expect(createHash('sha256').update(aws.functionCode(fn!.functionName)!).digest('base64')).toBe(fn!.codeSha256);
-      expect(fn!.permissions.map((p) => p.sourceArn).sort()).toEqual(config.routes.map((r) => `${api.executionArn}/*/${r.method}${r.path}`).sort());
-      expect(fn!.permissions.every((p) => p.principal === 'apigateway.amazonaws.com' && p.action === 'lambda:InvokeFunction')).toBe(true);
-      expect(snapshot.logGroups.map((g) => g.retentionInDays)).toEqual([config.aws.logRetentionDays, config.aws.logRetentionDays]);
-      expect(api.stages[0]!.accessLog?.destinationArn).toBe(snapshot.logGroups.find((g) => g.name.includes('/access'))!.arn);
-      expect(unserved).toEqual([]);
-
-      if (env === 'prod') {
-        expect(aws.faults.pending()).toBe(0);
-        for (const operation of ['CreateRoute', 'CreateLogGroup', 'CreateFunction', 'CreateRole']) {
-          const calls = aws.requests.entries().filter((e) => e.operation === operation);
-          expect(calls.some((e) => e.injected)).toBe(true);
-          expect(calls.filter((e) => !e.injected).every((e) => e.status < 300)).toBe(true);
-        }
-        expect(aws.requests.entries().filter((e) => e.injected).map((e) => `${e.operation} ${e.status} ${e.errorCode}`).sort()).toEqual([
-          'CreateFunction 500 ServiceException',
-          'CreateLogGroup 400 ThrottlingException',
-          'CreateRole 500 ServiceFailure',
-          'CreateRoute 429 TooManyRequestsException',
-          'CreateRoute 429 TooManyRequestsException',
+        expect(api.authorizers).toEqual([
+          expect.objectContaining({
+            authorizerType: 'JWT',
+            issuer: config.asgardeo.issuer,
+            audience: [outputs.api_identifier!.value],
+            identitySource: ['$request.header.Authorization'],
+          }),
         ]);
-      }
-
-      // 2. the re-plan after refresh finds no drift
-      const replan = await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color']);
-      expect({ code: replan.code, stdout: replan.stdout.slice(-1500) }).toEqual({ code: 0, stdout: expect.stringContaining('No changes.') });
-
-      // 3. a route's scopes and the stage throttling change in place; on dev also the function's
-      //    memory and a default tag (UpdateFunctionConfiguration and every service's tagging calls)
-      const getUser = routes['GET /user']!;
-      const alsoFunctionAndTags = env === 'dev';
-      editStack(stack.stackDir, ({ resource, provider }) => {
-        for (const route of Object.values(resource.aws_apigatewayv2_route!)) {
-          if (route.route_key === 'GET /user') route.authorization_scopes = ['get_pharmacy_user', 'update_pharmacy_user'];
+        const [integration] = api.integrations;
+        expect(integration).toMatchObject({
+          integrationType: 'AWS_PROXY',
+          payloadFormatVersion: '2.0',
+          functionName: outputs.function_name!.value,
+        });
+        const routes = Object.fromEntries(api.routes.map((r) => [r.routeKey, r]));
+        for (const route of config.routes) {
+          expect(routes[`${route.method} ${route.path}`]).toMatchObject({
+            authorizationType: 'JWT',
+            authorizerId: api.authorizers[0]!.authorizerId,
+            authorizationScopes: [...route.scopes],
+            integrationId: integration!.integrationId,
+          });
         }
-        for (const stage of Object.values(resource.aws_apigatewayv2_stage!)) {
-          stage.default_route_settings = { ...(stage.default_route_settings as object), throttling_rate_limit: 7, throttling_burst_limit: 9 };
+        expect(api.stages).toEqual([
+          expect.objectContaining({
+            stageName: config.aws.stage,
+            autoDeploy: true,
+            throttling: { rateLimit: config.aws.throttling.rateLimit, burstLimit: config.aws.throttling.burstLimit },
+            invokeUrl: outputs.stage_invoke_url!.value,
+          }),
+        ]);
+        const [fn] = snapshot.functions;
+        expect(fn).toMatchObject({
+          functionName: outputs.function_name!.value,
+          runtime: config.aws.lambda.runtime,
+          architectures: [config.aws.lambda.architecture],
+          handler: 'index.handler',
+          memorySize: config.aws.lambda.memoryMb,
+        });
+        // The code the control plane holds is the asset zip Terraform uploaded, byte for byte.
+        expect(fn!.codeSha256).toBe(assetZipSha256(stack.stackDir));
+        expect(createHash('sha256').update(aws.functionCode(fn!.functionName)!).digest('base64')).toBe(fn!.codeSha256);
+        expect(fn!.permissions.map((p) => p.sourceArn).sort()).toEqual(
+          config.routes.map((r) => `${api.executionArn}/*/${r.method}${r.path}`).sort(),
+        );
+        expect(fn!.permissions.every((p) => p.principal === 'apigateway.amazonaws.com' && p.action === 'lambda:InvokeFunction')).toBe(true);
+        expect(snapshot.logGroups.map((g) => g.retentionInDays)).toEqual([config.aws.logRetentionDays, config.aws.logRetentionDays]);
+        expect(api.stages[0]!.accessLog?.destinationArn).toBe(snapshot.logGroups.find((g) => g.name.includes('/access'))!.arn);
+        expect(unserved).toEqual([]);
+
+        if (env === 'prod') {
+          expect(aws.faults.pending()).toBe(0);
+          for (const operation of ['CreateRoute', 'CreateLogGroup', 'CreateFunction', 'CreateRole']) {
+            const calls = aws.requests.entries().filter((e) => e.operation === operation);
+            expect(calls.some((e) => e.injected)).toBe(true);
+            expect(calls.filter((e) => !e.injected).every((e) => e.status < 300)).toBe(true);
+          }
+          expect(
+            aws.requests
+              .entries()
+              .filter((e) => e.injected)
+              .map((e) => `${e.operation} ${e.status} ${e.errorCode}`)
+              .sort(),
+          ).toEqual([
+            'CreateFunction 500 ServiceException',
+            'CreateLogGroup 400 ThrottlingException',
+            'CreateRole 500 ServiceFailure',
+            'CreateRoute 429 TooManyRequestsException',
+            'CreateRoute 429 TooManyRequestsException',
+          ]);
         }
+
+        // 2. the re-plan after refresh finds no drift
+        const replan = await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color']);
+        expect({ code: replan.code, stdout: replan.stdout.slice(-1500) }).toEqual({
+          code: 0,
+          stdout: expect.stringContaining('No changes.'),
+        });
+
+        // 3. a route's scopes and the stage throttling change in place; on dev also the function's
+        //    memory and a default tag (UpdateFunctionConfiguration and every service's tagging calls)
+        const getUser = routes['GET /user']!;
+        const alsoFunctionAndTags = env === 'dev';
+        editStack(stack.stackDir, ({ resource, provider }) => {
+          for (const route of Object.values(resource.aws_apigatewayv2_route!)) {
+            if (route.route_key === 'GET /user') route.authorization_scopes = ['get_pharmacy_user', 'update_pharmacy_user'];
+          }
+          for (const stage of Object.values(resource.aws_apigatewayv2_stage!)) {
+            stage.default_route_settings = {
+              ...(stage.default_route_settings as object),
+              throttling_rate_limit: 7,
+              throttling_burst_limit: 9,
+            };
+          }
+          if (alsoFunctionAndTags) {
+            for (const fnBlock of Object.values(resource.aws_lambda_function!)) fnBlock.memory_size = 512;
+            provider.aws[0]!.default_tags[0]!.tags['tollgate:owner'] = 'pharmacy-team';
+          }
+        });
+        const changePlan = await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color', '-out=change.tfplan']);
+        expect(changePlan.code).toBe(2);
+        const planJson = JSON.parse(ok(await tf.run(['show', '-json', 'change.tfplan']), 'terraform show').stdout) as {
+          resource_changes: { type: string; change: { actions: string[] } }[];
+        };
+        const changes = planJson.resource_changes.filter((c) => c.change.actions.join() !== 'no-op');
+        const expectedChanges = alsoFunctionAndTags
+          ? [
+              'aws_apigatewayv2_api',
+              'aws_apigatewayv2_route',
+              'aws_apigatewayv2_stage',
+              'aws_cloudwatch_log_group',
+              'aws_cloudwatch_log_group',
+              'aws_iam_role',
+              'aws_lambda_function',
+            ]
+          : ['aws_apigatewayv2_route', 'aws_apigatewayv2_stage'];
+        expect(changes.map((c) => `${c.type} ${c.change.actions.join('+')}`).sort()).toEqual(
+          expectedChanges.map((type) => `${type} update`),
+        );
+        const change = ok(await tf.run(['apply', '-input=false', '-no-color', 'change.tfplan']), 'terraform apply (change)');
+        expect(change.stdout).toContain(`Resources: 0 added, ${expectedChanges.length} changed, 0 destroyed`);
+        const after = aws.snapshot();
+        const changed = after.apis[0]!;
+        expect(changed.routes.find((r) => r.routeKey === 'GET /user')).toMatchObject({
+          routeId: getUser.routeId,
+          authorizationScopes: ['get_pharmacy_user', 'update_pharmacy_user'],
+        });
+        expect(changed.stages[0]!.throttling).toEqual({ rateLimit: 7, burstLimit: 9 });
         if (alsoFunctionAndTags) {
-          for (const fnBlock of Object.values(resource.aws_lambda_function!)) fnBlock.memory_size = 512;
-          provider.aws[0]!.default_tags[0]!.tags['tollgate:owner'] = 'pharmacy-team';
+          expect(after.functions[0]!.memorySize).toBe(512);
+          const tagged = [changed.tags, after.functions[0]!.tags, ...after.logGroups.map((g) => g.tags), ...after.roles.map((r) => r.tags)];
+          for (const tags of tagged) expect(tags['tollgate:owner']).toBe('pharmacy-team');
         }
-      });
-      const changePlan = await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color', '-out=change.tfplan']);
-      expect(changePlan.code).toBe(2);
-      const planJson = JSON.parse(ok(await tf.run(['show', '-json', 'change.tfplan']), 'terraform show').stdout) as { resource_changes: { type: string; change: { actions: string[] } }[] };
-      const changes = planJson.resource_changes.filter((c) => c.change.actions.join() !== 'no-op');
-      const expectedChanges = alsoFunctionAndTags
-        ? ['aws_apigatewayv2_api', 'aws_apigatewayv2_route', 'aws_apigatewayv2_stage', 'aws_cloudwatch_log_group', 'aws_cloudwatch_log_group', 'aws_iam_role', 'aws_lambda_function']
-        : ['aws_apigatewayv2_route', 'aws_apigatewayv2_stage'];
-      expect(changes.map((c) => `${c.type} ${c.change.actions.join('+')}`).sort()).toEqual(expectedChanges.map((type) => `${type} update`));
-      const change = ok(await tf.run(['apply', '-input=false', '-no-color', 'change.tfplan']), 'terraform apply (change)');
-      expect(change.stdout).toContain(`Resources: 0 added, ${expectedChanges.length} changed, 0 destroyed`);
-      const after = aws.snapshot();
-      const changed = after.apis[0]!;
-      expect(changed.routes.find((r) => r.routeKey === 'GET /user')).toMatchObject({ routeId: getUser.routeId, authorizationScopes: ['get_pharmacy_user', 'update_pharmacy_user'] });
-      expect(changed.stages[0]!.throttling).toEqual({ rateLimit: 7, burstLimit: 9 });
-      if (alsoFunctionAndTags) {
-        expect(after.functions[0]!.memorySize).toBe(512);
-        const tagged = [changed.tags, after.functions[0]!.tags, ...after.logGroups.map((g) => g.tags), ...after.roles.map((r) => r.tags)];
-        for (const tags of tagged) expect(tags['tollgate:owner']).toBe('pharmacy-team');
-      }
-      const replanAfterChange = await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color']);
-      expect({ code: replanAfterChange.code, stdout: replanAfterChange.stdout.slice(-1500) }).toEqual({ code: 0, stdout: expect.stringContaining('No changes.') });
+        const replanAfterChange = await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color']);
+        expect({ code: replanAfterChange.code, stdout: replanAfterChange.stdout.slice(-1500) }).toEqual({
+          code: 0,
+          stdout: expect.stringContaining('No changes.'),
+        });
 
-      // 4. destroy leaves nothing
-      const destroy = ok(await tf.run(['destroy', '-auto-approve', '-input=false', '-no-color']), 'terraform destroy');
-      expect(destroy.stdout).toContain('Resources: 15 destroyed');
-      expect(aws.counts()).toEqual({ roles: 0, logGroups: 0, functions: 0, apis: 0, routes: 0, stages: 0 });
-      expect(aws.isEmpty()).toBe(true);
-      expect(unserved).toEqual([]);
-    }, 6 * MINUTES);
+        // 4. destroy leaves nothing
+        const destroy = ok(await tf.run(['destroy', '-auto-approve', '-input=false', '-no-color']), 'terraform destroy');
+        expect(destroy.stdout).toContain('Resources: 15 destroyed');
+        expect(aws.counts()).toEqual({ roles: 0, logGroups: 0, functions: 0, apis: 0, routes: 0, stages: 0 });
+        expect(aws.isEmpty()).toBe(true);
+        expect(unserved).toEqual([]);
+      },
+      6 * MINUTES,
+    );
   });
 
-  it('fails an apply that needs an operation the control plane does not serve, naming the operation', async () => {
-    if (unavailable) return;
-    const dir = tempOutdir('tollgate-local-aws-unserved-');
-    outdirs.push(dir);
-    const config = {
-      terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: `>= ${MIRROR_PROVIDER_VERSION}` } } },
-      provider: { aws: [{ region: 'us-east-1', ...localAwsProviderConfig(aws.endpoint) }] },
-      // A metric filter on a log group outside the configuration: PutMetricFilter is its only write.
-      resource: {
-        aws_cloudwatch_log_metric_filter: {
-          errors: { name: 'errors', pattern: 'ERROR', log_group_name: '/tollgate/unserved-test', metric_transformation: { name: 'Errors', namespace: 'Tollgate', value: '1' } },
+  it(
+    'fails an apply that needs an operation the control plane does not serve, naming the operation',
+    async () => {
+      if (unavailable) return;
+      const dir = tempOutdir('tollgate-local-aws-unserved-');
+      outdirs.push(dir);
+      const config = {
+        terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: `>= ${MIRROR_PROVIDER_VERSION}` } } },
+        provider: { aws: [{ region: 'us-east-1', ...localAwsProviderConfig(aws.endpoint) }] },
+        // A metric filter on a log group outside the configuration: PutMetricFilter is its only write.
+        resource: {
+          aws_cloudwatch_log_metric_filter: {
+            errors: {
+              name: 'errors',
+              pattern: 'ERROR',
+              log_group_name: '/tollgate/unserved-test',
+              metric_transformation: { name: 'Errors', namespace: 'Tollgate', value: '1' },
+            },
+          },
         },
-      },
-    };
-    fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(config));
-    const tf = new TerraformWorkdir(tooling, dir);
-    ok(await tf.run(['init', '-input=false', '-no-color']), 'terraform init');
-    unserved.length = 0;
-    const apply = await tf.run(['apply', '-auto-approve', '-input=false', '-no-color']);
-    expect(apply.code).toBe(1);
-    expect(apply.stderr).toMatch(/PutMetricFilter[\s\S]*UnknownOperationException: Unknown operation PutMetricFilter/);
-    expect(unserved).toEqual(['logs:PutMetricFilter']);
-    expect(aws.requests.unserved()).toContain('logs:PutMetricFilter');
-    expect(aws.requests.entries().filter((e) => e.operation === 'PutMetricFilter').map((e) => `${e.status} ${e.errorCode}`)).toEqual(['400 UnknownOperationException']);
-    expect(aws.isEmpty()).toBe(true);
-  }, 3 * MINUTES);
+      };
+      fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(config));
+      const tf = new TerraformWorkdir(tooling, dir);
+      ok(await tf.run(['init', '-input=false', '-no-color']), 'terraform init');
+      unserved.length = 0;
+      const apply = await tf.run(['apply', '-auto-approve', '-input=false', '-no-color']);
+      expect(apply.code).toBe(1);
+      expect(apply.stderr).toMatch(/PutMetricFilter[\s\S]*UnknownOperationException: Unknown operation PutMetricFilter/);
+      expect(unserved).toEqual(['logs:PutMetricFilter']);
+      expect(aws.requests.unserved()).toContain('logs:PutMetricFilter');
+      expect(
+        aws.requests
+          .entries()
+          .filter((e) => e.operation === 'PutMetricFilter')
+          .map((e) => `${e.status} ${e.errorCode}`),
+      ).toEqual(['400 UnknownOperationException']);
+      expect(aws.isEmpty()).toBe(true);
+    },
+    3 * MINUTES,
+  );
 });

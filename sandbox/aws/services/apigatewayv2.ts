@@ -50,7 +50,8 @@ const ROUTE_KEY = /^(\$default|(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) \/\S
 
 function tagsOf(value: unknown): Tags {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) throw badRequest('tags must be a map of strings');
+  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string'))
+    throw badRequest('tags must be a map of strings');
   return { ...(value as Tags) };
 }
 
@@ -131,7 +132,14 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
     authorizerId: z.authorizerId,
     authorizerType: z.authorizerType,
     identitySource: [...z.identitySource],
-    ...(z.jwtConfiguration ? { jwtConfiguration: { audience: [...z.jwtConfiguration.audience], ...(z.jwtConfiguration.issuer ? { issuer: z.jwtConfiguration.issuer } : {}) } } : {}),
+    ...(z.jwtConfiguration
+      ? {
+          jwtConfiguration: {
+            audience: [...z.jwtConfiguration.audience],
+            ...(z.jwtConfiguration.issuer ? { issuer: z.jwtConfiguration.issuer } : {}),
+          },
+        }
+      : {}),
     ...(z.authorizerUri ? { authorizerUri: z.authorizerUri } : {}),
     ...(z.authorizerPayloadFormatVersion ? { authorizerPayloadFormatVersion: z.authorizerPayloadFormatVersion } : {}),
     ...(z.authorizerResultTtlInSeconds !== undefined ? { authorizerResultTtlInSeconds: z.authorizerResultTtlInSeconds } : {}),
@@ -157,7 +165,9 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
     ...(s.deploymentId ? { deploymentId: s.deploymentId } : {}),
     ...(s.description !== undefined ? { description: s.description } : {}),
     lastUpdatedDate: iso(s.lastUpdatedDate),
-    ...(s.autoDeploy && s.deploymentId ? { lastDeploymentStatusMessage: `Successfully deployed stage with deployment ID '${s.deploymentId}'` } : {}),
+    ...(s.autoDeploy && s.deploymentId
+      ? { lastDeploymentStatusMessage: `Successfully deployed stage with deployment ID '${s.deploymentId}'` }
+      : {}),
     routeSettings: Object.fromEntries(Object.entries(s.routeSettings).map(([k, v]) => [k, { ...v }])),
     stageName: s.stageName,
     stageVariables: { ...s.stageVariables },
@@ -182,12 +192,18 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
   };
 
   const routeAuth = (a: HttpApi, r: ApiRoute): void => {
-    if (!['NONE', 'JWT', 'AWS_IAM', 'CUSTOM'].includes(r.authorizationType)) throw badRequest(`Invalid authorization type specified: ${r.authorizationType}`);
+    if (!['NONE', 'JWT', 'AWS_IAM', 'CUSTOM'].includes(r.authorizationType))
+      throw badRequest(`Invalid authorization type specified: ${r.authorizationType}`);
     if (r.authorizationType === 'JWT' || r.authorizationType === 'CUSTOM') {
-      if (!r.authorizerId) throw badRequest(`Unable to create Route with authorizationType ${r.authorizationType}: no authorizerId specified`);
+      if (!r.authorizerId)
+        throw badRequest(`Unable to create Route with authorizationType ${r.authorizationType}: no authorizerId specified`);
       const z = a.authorizers.get(r.authorizerId);
-      if (!z) throw badRequest(`Invalid authorizer ID specified. Setting the authorization type to ${r.authorizationType} requires a valid authorizer.`);
-      if ((z.authorizerType === 'JWT') !== (r.authorizationType === 'JWT')) throw badRequest(`Authorizer type ${z.authorizerType} does not match authorization type ${r.authorizationType}`);
+      if (!z)
+        throw badRequest(
+          `Invalid authorizer ID specified. Setting the authorization type to ${r.authorizationType} requires a valid authorizer.`,
+        );
+      if ((z.authorizerType === 'JWT') !== (r.authorizationType === 'JWT'))
+        throw badRequest(`Authorizer type ${z.authorizerType} does not match authorization type ${r.authorizationType}`);
     } else if (r.authorizerId) {
       throw badRequest(`Unable to set authorizerId when authorizationType is ${r.authorizationType}`);
     }
@@ -213,7 +229,8 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
       if (z.jwtConfiguration.audience.length === 0) throw badRequest('JwtConfiguration audience must have at least one value.');
       if (z.identitySource.length !== 1) throw badRequest('JWT authorizers need exactly one identity source.');
     }
-    if (z.identitySource.some((s) => !/^\$(request|context|stageVariables)\.\S+$/.test(s))) throw badRequest(`Invalid identity source: ${z.identitySource.join(', ')}`);
+    if (z.identitySource.some((s) => !/^\$(request|context|stageVariables)\.\S+$/.test(s)))
+      throw badRequest(`Invalid identity source: ${z.identitySource.join(', ')}`);
   };
 
   const routeSettings = (value: unknown, base: RouteSettings): RouteSettings => {
@@ -224,8 +241,10 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
     if (input.throttlingRateLimit !== undefined) next.throttlingRateLimit = Number(input.throttlingRateLimit);
     if (input.dataTraceEnabled !== undefined) next.dataTraceEnabled = Boolean(input.dataTraceEnabled);
     if (input.loggingLevel !== undefined) next.loggingLevel = String(input.loggingLevel);
-    if (next.throttlingBurstLimit !== undefined && (!Number.isInteger(next.throttlingBurstLimit) || next.throttlingBurstLimit < 0)) throw badRequest('throttlingBurstLimit must be a non-negative integer');
-    if (next.throttlingRateLimit !== undefined && !(next.throttlingRateLimit >= 0)) throw badRequest('throttlingRateLimit must be a non-negative number');
+    if (next.throttlingBurstLimit !== undefined && (!Number.isInteger(next.throttlingBurstLimit) || next.throttlingBurstLimit < 0))
+      throw badRequest('throttlingBurstLimit must be a non-negative integer');
+    if (next.throttlingRateLimit !== undefined && !(next.throttlingRateLimit >= 0))
+      throw badRequest('throttlingRateLimit must be a non-negative number');
     return next;
   };
 
@@ -262,7 +281,8 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
         if (!name || name.length > 128) throw badRequest('Invalid API name specified: must be 1-128 characters');
         const protocolType = String(input.protocolType ?? '');
         if (!['HTTP', 'WEBSOCKET'].includes(protocolType)) throw badRequest(`Invalid protocol type specified: ${protocolType}`);
-        if (input.target !== undefined) throw badRequest('The local control plane does not serve quick-create APIs (target); create routes and integrations explicitly.');
+        if (input.target !== undefined)
+          throw badRequest('The local control plane does not serve quick-create APIs (target); create routes and integrations explicitly.');
         const apiId = state.uniqueId(10, state.apis);
         const created: HttpApi = {
           apiId,
@@ -273,8 +293,10 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
           description: typeof input.description === 'string' ? input.description : undefined,
           disableExecuteApiEndpoint: input.disableExecuteApiEndpoint === true,
           ipAddressType: typeof input.ipAddressType === 'string' ? input.ipAddressType : 'ipv4',
-          routeSelectionExpression: typeof input.routeSelectionExpression === 'string' ? input.routeSelectionExpression : '${request.method} ${request.path}',
-          apiKeySelectionExpression: typeof input.apiKeySelectionExpression === 'string' ? input.apiKeySelectionExpression : '$request.header.x-api-key',
+          routeSelectionExpression:
+            typeof input.routeSelectionExpression === 'string' ? input.routeSelectionExpression : '${request.method} ${request.path}',
+          apiKeySelectionExpression:
+            typeof input.apiKeySelectionExpression === 'string' ? input.apiKeySelectionExpression : '$request.header.x-api-key',
           version: typeof input.version === 'string' ? input.version : undefined,
           corsConfiguration: input.corsConfiguration as Record<string, unknown> | undefined,
           tags: tagsOf(input.tags),
@@ -320,14 +342,19 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
         const a = api(request);
         const input = request.input;
         const integrationType = String(input.integrationType ?? '');
-        if (!['AWS_PROXY', 'HTTP_PROXY', 'MOCK', 'AWS', 'HTTP'].includes(integrationType)) throw badRequest(`Invalid integration type specified: ${integrationType}`);
-        if (a.protocolType === 'HTTP' && !['AWS_PROXY', 'HTTP_PROXY'].includes(integrationType)) throw badRequest(`Integration type ${integrationType} is not supported for HTTP APIs`);
+        if (!['AWS_PROXY', 'HTTP_PROXY', 'MOCK', 'AWS', 'HTTP'].includes(integrationType))
+          throw badRequest(`Invalid integration type specified: ${integrationType}`);
+        if (a.protocolType === 'HTTP' && !['AWS_PROXY', 'HTTP_PROXY'].includes(integrationType))
+          throw badRequest(`Integration type ${integrationType} is not supported for HTTP APIs`);
         const integrationUri = typeof input.integrationUri === 'string' ? input.integrationUri : undefined;
         if (integrationType === 'AWS_PROXY' && !integrationUri) throw badRequest('IntegrationUri is required for AWS_PROXY integrations');
         const payloadFormatVersion = typeof input.payloadFormatVersion === 'string' ? input.payloadFormatVersion : '1.0';
-        if (!['1.0', '2.0'].includes(payloadFormatVersion)) throw badRequest(`Invalid payload format version specified: ${payloadFormatVersion}`);
-        const timeoutInMillis = typeof input.timeoutInMillis === 'number' ? input.timeoutInMillis : a.protocolType === 'HTTP' ? 30000 : 29000;
-        if (a.protocolType === 'HTTP' && (timeoutInMillis < 50 || timeoutInMillis > 30000)) throw badRequest('Timeout must be between 50 milliseconds and 30 seconds.');
+        if (!['1.0', '2.0'].includes(payloadFormatVersion))
+          throw badRequest(`Invalid payload format version specified: ${payloadFormatVersion}`);
+        const timeoutInMillis =
+          typeof input.timeoutInMillis === 'number' ? input.timeoutInMillis : a.protocolType === 'HTTP' ? 30000 : 29000;
+        if (a.protocolType === 'HTTP' && (timeoutInMillis < 50 || timeoutInMillis > 30000))
+          throw badRequest('Timeout must be between 50 milliseconds and 30 seconds.');
         const created: ApiIntegration = {
           integrationId: state.uniqueId(7, a.integrations),
           integrationType,
@@ -359,7 +386,8 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
         if (typeof input.integrationMethod === 'string') i.integrationMethod = input.integrationMethod;
         if (typeof input.integrationUri === 'string') i.integrationUri = input.integrationUri;
         if (typeof input.payloadFormatVersion === 'string') {
-          if (!['1.0', '2.0'].includes(input.payloadFormatVersion)) throw badRequest(`Invalid payload format version specified: ${input.payloadFormatVersion}`);
+          if (!['1.0', '2.0'].includes(input.payloadFormatVersion))
+            throw badRequest(`Invalid payload format version specified: ${input.payloadFormatVersion}`);
           i.payloadFormatVersion = input.payloadFormatVersion;
         }
         if (typeof input.connectionType === 'string') i.connectionType = input.connectionType;
@@ -373,7 +401,12 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
         const a = api(request);
         const i = integration(a, request.params.integrationId ?? '');
         const user = [...a.routes.values()].find((r) => r.target === `integrations/${i.integrationId}`);
-        if (user) throw new AwsError(409, 'ConflictException', `Cannot delete Integration ${i.integrationId}, is referenced by route: ${user.routeKey}`);
+        if (user)
+          throw new AwsError(
+            409,
+            'ConflictException',
+            `Cannot delete Integration ${i.integrationId}, is referenced by route: ${user.routeKey}`,
+          );
         a.integrations.delete(i.integrationId);
         autoDeploy(a);
         return { status: 204 };
@@ -384,7 +417,12 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
         const input = request.input;
         const name = typeof input.name === 'string' ? input.name : '';
         if (!name || name.length > 128) throw badRequest('Invalid authorizer name: must be 1-128 characters');
-        if ([...a.authorizers.values()].some((z) => z.name === name)) throw new AwsError(409, 'ConflictException', `Unable to complete operation due to concurrent modification. Authorizer name ${name} already exists`);
+        if ([...a.authorizers.values()].some((z) => z.name === name))
+          throw new AwsError(
+            409,
+            'ConflictException',
+            `Unable to complete operation due to concurrent modification. Authorizer name ${name} already exists`,
+          );
         const created: ApiAuthorizer = {
           authorizerId: state.uniqueId(6, a.authorizers),
           name,
@@ -392,8 +430,10 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
           identitySource: input.identitySource === undefined ? [] : stringList(input.identitySource, 'identitySource'),
           jwtConfiguration: input.jwtConfiguration !== undefined ? jwtConfiguration(input.jwtConfiguration) : undefined,
           authorizerUri: typeof input.authorizerUri === 'string' ? input.authorizerUri : undefined,
-          authorizerPayloadFormatVersion: typeof input.authorizerPayloadFormatVersion === 'string' ? input.authorizerPayloadFormatVersion : undefined,
-          authorizerResultTtlInSeconds: typeof input.authorizerResultTtlInSeconds === 'number' ? input.authorizerResultTtlInSeconds : undefined,
+          authorizerPayloadFormatVersion:
+            typeof input.authorizerPayloadFormatVersion === 'string' ? input.authorizerPayloadFormatVersion : undefined,
+          authorizerResultTtlInSeconds:
+            typeof input.authorizerResultTtlInSeconds === 'number' ? input.authorizerResultTtlInSeconds : undefined,
           enableSimpleResponses: typeof input.enableSimpleResponses === 'boolean' ? input.enableSimpleResponses : undefined,
         };
         checkAuthorizer(created, a.protocolType);
@@ -412,7 +452,11 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
         const a = api(request);
         const z = authorizer(a, request.params.authorizerId ?? '');
         const input = request.input;
-        const next: ApiAuthorizer = { ...z, identitySource: [...z.identitySource], jwtConfiguration: z.jwtConfiguration && { ...z.jwtConfiguration, audience: [...z.jwtConfiguration.audience] } };
+        const next: ApiAuthorizer = {
+          ...z,
+          identitySource: [...z.identitySource],
+          jwtConfiguration: z.jwtConfiguration && { ...z.jwtConfiguration, audience: [...z.jwtConfiguration.audience] },
+        };
         if (typeof input.name === 'string') next.name = input.name;
         if (typeof input.authorizerType === 'string') next.authorizerType = input.authorizerType;
         if (input.identitySource !== undefined) next.identitySource = stringList(input.identitySource, 'identitySource');
@@ -428,7 +472,8 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
         const a = api(request);
         const z = authorizer(a, request.params.authorizerId ?? '');
         const user = [...a.routes.values()].find((r) => r.authorizerId === z.authorizerId);
-        if (user) throw new AwsError(409, 'ConflictException', `Cannot delete authorizer '${z.name}', is referenced in route: '${user.routeKey}'`);
+        if (user)
+          throw new AwsError(409, 'ConflictException', `Cannot delete authorizer '${z.name}', is referenced in route: '${user.routeKey}'`);
         a.authorizers.delete(z.authorizerId);
         autoDeploy(a);
         return { status: 204 };
@@ -439,14 +484,20 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
         const input = request.input;
         const routeKey = typeof input.routeKey === 'string' ? input.routeKey : '';
         if (a.protocolType === 'HTTP' && !ROUTE_KEY.test(routeKey)) throw badRequest(`Invalid route key specified: ${routeKey}`);
-        if ([...a.routes.values()].some((r) => r.routeKey === routeKey)) throw new AwsError(409, 'ConflictException', `Unable to create Route, a Route already exists with the specified routeKey: ${routeKey}`);
+        if ([...a.routes.values()].some((r) => r.routeKey === routeKey))
+          throw new AwsError(
+            409,
+            'ConflictException',
+            `Unable to create Route, a Route already exists with the specified routeKey: ${routeKey}`,
+          );
         const created: ApiRoute = {
           routeId: state.uniqueId(7, a.routes),
           routeKey,
           target: checkTarget(a, input.target),
           authorizationType: typeof input.authorizationType === 'string' ? input.authorizationType : 'NONE',
           authorizerId: typeof input.authorizerId === 'string' && input.authorizerId ? input.authorizerId : undefined,
-          authorizationScopes: input.authorizationScopes === undefined ? undefined : stringList(input.authorizationScopes, 'authorizationScopes'),
+          authorizationScopes:
+            input.authorizationScopes === undefined ? undefined : stringList(input.authorizationScopes, 'authorizationScopes'),
           apiKeyRequired: input.apiKeyRequired === true,
           operationName: typeof input.operationName === 'string' ? input.operationName : undefined,
         };
@@ -468,15 +519,19 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
         const input = request.input;
         const next: ApiRoute = { ...r };
         if (typeof input.routeKey === 'string') {
-          if (a.protocolType === 'HTTP' && !ROUTE_KEY.test(input.routeKey)) throw badRequest(`Invalid route key specified: ${input.routeKey}`);
-          if ([...a.routes.values()].some((o) => o.routeId !== r.routeId && o.routeKey === input.routeKey)) throw new AwsError(409, 'ConflictException', `A Route already exists with the specified routeKey: ${input.routeKey}`);
+          if (a.protocolType === 'HTTP' && !ROUTE_KEY.test(input.routeKey))
+            throw badRequest(`Invalid route key specified: ${input.routeKey}`);
+          if ([...a.routes.values()].some((o) => o.routeId !== r.routeId && o.routeKey === input.routeKey))
+            throw new AwsError(409, 'ConflictException', `A Route already exists with the specified routeKey: ${input.routeKey}`);
           next.routeKey = input.routeKey;
         }
         if (input.target !== undefined) next.target = checkTarget(a, input.target);
         if (typeof input.authorizationType === 'string') next.authorizationType = input.authorizationType;
-        if (input.authorizerId !== undefined) next.authorizerId = typeof input.authorizerId === 'string' && input.authorizerId ? input.authorizerId : undefined;
+        if (input.authorizerId !== undefined)
+          next.authorizerId = typeof input.authorizerId === 'string' && input.authorizerId ? input.authorizerId : undefined;
         if (next.authorizationType === 'NONE' && input.authorizerId === undefined) next.authorizerId = undefined;
-        if (input.authorizationScopes !== undefined) next.authorizationScopes = stringList(input.authorizationScopes, 'authorizationScopes');
+        if (input.authorizationScopes !== undefined)
+          next.authorizationScopes = stringList(input.authorizationScopes, 'authorizationScopes');
         if (input.apiKeyRequired !== undefined) next.apiKeyRequired = input.apiKeyRequired === true;
         if (input.operationName !== undefined) next.operationName = String(input.operationName) || undefined;
         routeAuth(a, next);
@@ -512,7 +567,8 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
           stageVariables: (input.stageVariables as Record<string, string> | undefined) ?? {},
           tags: tagsOf(input.tags),
         };
-        for (const [key, value] of Object.entries((input.routeSettings ?? {}) as Record<string, unknown>)) created.routeSettings[key] = routeSettings(value, { detailedMetricsEnabled: false });
+        for (const [key, value] of Object.entries((input.routeSettings ?? {}) as Record<string, unknown>))
+          created.routeSettings[key] = routeSettings(value, { detailedMetricsEnabled: false });
         if (created.autoDeploy && created.deploymentId) throw badRequest('DeploymentId cannot be set when AutoDeploy is enabled');
         a.stages.set(stageName, created);
         if (created.autoDeploy) autoDeploy(a);
@@ -533,9 +589,11 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
         if (typeof input.deploymentId === 'string') s.deploymentId = input.deploymentId;
         if (input.description !== undefined) s.description = String(input.description);
         if (input.accessLogSettings !== undefined) s.accessLogSettings = accessLogSettings(input.accessLogSettings);
-        if (input.defaultRouteSettings !== undefined) s.defaultRouteSettings = routeSettings(input.defaultRouteSettings, s.defaultRouteSettings);
+        if (input.defaultRouteSettings !== undefined)
+          s.defaultRouteSettings = routeSettings(input.defaultRouteSettings, s.defaultRouteSettings);
         if (input.routeSettings !== undefined) {
-          for (const [key, value] of Object.entries(input.routeSettings as Record<string, unknown>)) s.routeSettings[key] = routeSettings(value, s.routeSettings[key] ?? { detailedMetricsEnabled: false });
+          for (const [key, value] of Object.entries(input.routeSettings as Record<string, unknown>))
+            s.routeSettings[key] = routeSettings(value, s.routeSettings[key] ?? { detailedMetricsEnabled: false });
         }
         if (input.stageVariables !== undefined) s.stageVariables = { ...(input.stageVariables as Record<string, string>) };
         s.lastUpdatedDate = state.now();
@@ -565,7 +623,12 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
         const a = api(request);
         return {
           body: {
-            items: [...a.deployments.values()].map((d) => ({ autoDeployed: d.autoDeployed, createdDate: iso(d.createdDate), deploymentId: d.deploymentId, deploymentStatus: 'DEPLOYED' })),
+            items: [...a.deployments.values()].map((d) => ({
+              autoDeployed: d.autoDeployed,
+              createdDate: iso(d.createdDate),
+              deploymentId: d.deploymentId,
+              deploymentStatus: 'DEPLOYED',
+            })),
           },
         };
       },

@@ -16,7 +16,10 @@ function validation(message: string): AwsError {
 
 function param(request: AwsRequest, name: string): string {
   const value = request.form.get(name);
-  if (value === null || value === '') throw validation(`1 validation error detected: Value null at '${name.charAt(0).toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`);
+  if (value === null || value === '')
+    throw validation(
+      `1 validation error detected: Value null at '${name.charAt(0).toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`,
+    );
   return value;
 }
 
@@ -52,7 +55,9 @@ function roleXml(role: IamRole): XmlValue {
     AssumeRolePolicyDocument: encodePolicy(role.assumeRolePolicyDocument),
     Description: role.description,
     MaxSessionDuration: role.maxSessionDuration,
-    PermissionsBoundary: role.permissionsBoundary ? { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: role.permissionsBoundary } : undefined,
+    PermissionsBoundary: role.permissionsBoundary
+      ? { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: role.permissionsBoundary }
+      : undefined,
     Tags: Object.keys(role.tags).length > 0 ? tagList(role.tags) : undefined,
     RoleLastUsed: {},
   };
@@ -74,7 +79,10 @@ export function iamService(state: LocalAwsState): ServiceHandler {
     operations: {
       CreateRole(request) {
         const roleName = param(request, 'RoleName');
-        if (!ROLE_NAME.test(roleName)) throw validation(`1 validation error detected: Value '${roleName}' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+ and length at most 64`);
+        if (!ROLE_NAME.test(roleName))
+          throw validation(
+            `1 validation error detected: Value '${roleName}' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+ and length at most 64`,
+          );
         const document = policyDocument(param(request, 'AssumeRolePolicyDocument'));
         if (state.roles.has(roleName)) throw new AwsError(409, 'EntityAlreadyExists', `Role with name ${roleName} already exists.`);
         const path = request.form.get('Path') || '/';
@@ -142,7 +150,10 @@ export function iamService(state: LocalAwsState): ServiceHandler {
       PutRolePolicy(request) {
         const found = role(param(request, 'RoleName'));
         const policyName = param(request, 'PolicyName');
-        if (!POLICY_NAME.test(policyName)) throw validation(`1 validation error detected: Value '${policyName}' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`);
+        if (!POLICY_NAME.test(policyName))
+          throw validation(
+            `1 validation error detected: Value '${policyName}' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
+          );
         found.inlinePolicies.set(policyName, policyDocument(param(request, 'PolicyDocument')));
         return {};
       },
@@ -156,7 +167,8 @@ export function iamService(state: LocalAwsState): ServiceHandler {
       DeleteRolePolicy(request) {
         const found = role(param(request, 'RoleName'));
         const policyName = param(request, 'PolicyName');
-        if (!found.inlinePolicies.delete(policyName)) throw new AwsError(404, 'NoSuchEntity', `The role policy with name ${policyName} cannot be found.`);
+        if (!found.inlinePolicies.delete(policyName))
+          throw new AwsError(404, 'NoSuchEntity', `The role policy with name ${policyName} cannot be found.`);
         return {};
       },
       ListRolePolicies(request) {
@@ -171,7 +183,17 @@ export function iamService(state: LocalAwsState): ServiceHandler {
       /** The provider asks who the credentials are (its account-id lookup tries IAM before STS). */
       GetUser(request) {
         const userName = request.form.get('UserName') ?? 'local-aws';
-        return { body: { User: { Path: '/', UserName: userName, UserId: 'AIDALOCALAWSUSER00000', Arn: `arn:aws:iam::${state.account}:user/${userName}`, CreateDate: new Date(0) } } };
+        return {
+          body: {
+            User: {
+              Path: '/',
+              UserName: userName,
+              UserId: 'AIDALOCALAWSUSER00000',
+              Arn: `arn:aws:iam::${state.account}:user/${userName}`,
+              CreateDate: new Date(0),
+            },
+          },
+        };
       },
       ListInstanceProfilesForRole(request) {
         role(param(request, 'RoleName'));

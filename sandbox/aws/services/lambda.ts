@@ -6,11 +6,38 @@ import type { RestRoute, ServiceHandler } from './service';
 
 /** Runtimes Lambda accepts for new functions and updates (see the reference: nodejs18.x is blocked). */
 export const SUPPORTED_RUNTIMES = [
-  'nodejs20.x', 'nodejs22.x', 'nodejs24.x',
-  'python3.9', 'python3.10', 'python3.11', 'python3.12', 'python3.13',
-  'java11', 'java17', 'java21', 'dotnet8', 'ruby3.3', 'ruby3.4', 'provided.al2', 'provided.al2023',
+  'nodejs20.x',
+  'nodejs22.x',
+  'nodejs24.x',
+  'python3.9',
+  'python3.10',
+  'python3.11',
+  'python3.12',
+  'python3.13',
+  'java11',
+  'java17',
+  'java21',
+  'dotnet8',
+  'ruby3.3',
+  'ruby3.4',
+  'provided.al2',
+  'provided.al2023',
 ];
-const BLOCKED_RUNTIMES = ['nodejs', 'nodejs4.3', 'nodejs6.10', 'nodejs8.10', 'nodejs10.x', 'nodejs12.x', 'nodejs14.x', 'nodejs16.x', 'nodejs18.x', 'python2.7', 'python3.6', 'python3.7', 'python3.8'];
+const BLOCKED_RUNTIMES = [
+  'nodejs',
+  'nodejs4.3',
+  'nodejs6.10',
+  'nodejs8.10',
+  'nodejs10.x',
+  'nodejs12.x',
+  'nodejs14.x',
+  'nodejs16.x',
+  'nodejs18.x',
+  'python2.7',
+  'python3.6',
+  'python3.7',
+  'python3.8',
+];
 const FUNCTION_NAME = /^[a-zA-Z0-9-_]{1,64}$/;
 const STATEMENT_ID = /^[a-zA-Z0-9-_.]{1,100}$/;
 const ACTION = /^(lambda:[*]|lambda:[a-zA-Z]+|[*])$/;
@@ -61,7 +88,8 @@ export function lambdaTimestamp(date: Date): string {
 
 function tagsOf(value: unknown): Tags {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) throw invalidParameter('Tags must be a map of strings');
+  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string'))
+    throw invalidParameter('Tags must be a map of strings');
   return { ...(value as Tags) };
 }
 
@@ -74,9 +102,16 @@ function zipFrom(code: unknown): Buffer {
     throw invalidParameter('Please provide a source for function code.');
   }
   const zip = Buffer.from(zipFile, 'base64');
-  if (zip.length > MAX_ZIP_BYTES) throw new AwsError(413, 'RequestEntityTooLargeException', `Request must be smaller than ${MAX_ZIP_BYTES} bytes for the CreateFunction operation`);
+  if (zip.length > MAX_ZIP_BYTES)
+    throw new AwsError(
+      413,
+      'RequestEntityTooLargeException',
+      `Request must be smaller than ${MAX_ZIP_BYTES} bytes for the CreateFunction operation`,
+    );
   // A zip starts with a local file header (or is an empty archive's end record).
-  if (!(zip.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) || zip.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x05, 0x06])))) {
+  if (!(
+    zip.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) || zip.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+  )) {
     throw invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');
   }
   return zip;
@@ -93,7 +128,12 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
     const arn = /^(?:arn:aws[\w-]*:lambda:[^:]*:)?(?:\d{12}:)?(?:function:)?([a-zA-Z0-9-_]+)(?::([a-zA-Z0-9-_$]+))?$/.exec(identifier);
     const name = arn?.[1] ?? identifier;
     const fn = state.functions.get(name);
-    if (!fn) throw new AwsError(404, 'ResourceNotFoundException', `Function not found: arn:aws:lambda:${region}:${state.account}:function:${name}`);
+    if (!fn)
+      throw new AwsError(
+        404,
+        'ResourceNotFoundException',
+        `Function not found: arn:aws:lambda:${region}:${state.account}:function:${name}`,
+      );
     return { fn, qualifier: arn?.[2] };
   };
   const functionOf = (request: AwsRequest) => {
@@ -134,7 +174,12 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
       Architectures: [...config.architectures],
       EphemeralStorage: { Size: config.ephemeralStorage },
       SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
-      RuntimeVersionConfig: { RuntimeVersionArn: `arn:aws:lambda:${fn.region}::runtime:${code.sha256.replace(/[^a-zA-Z0-9]/g, '').slice(0, 40).toLowerCase()}` },
+      RuntimeVersionConfig: {
+        RuntimeVersionArn: `arn:aws:lambda:${fn.region}::runtime:${code.sha256
+          .replace(/[^a-zA-Z0-9]/g, '')
+          .slice(0, 40)
+          .toLowerCase()}`,
+      },
       LoggingConfig: {
         LogFormat: config.logging.logFormat,
         LogGroup: config.logging.logGroup,
@@ -146,13 +191,23 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
 
   /** Applies the configuration fields of CreateFunction / UpdateFunctionConfiguration onto `base`. */
   const applyConfig = (input: Record<string, unknown>, base: LambdaFunction['config'], functionName: string): LambdaFunction['config'] => {
-    const next: LambdaFunction['config'] = { ...base, logging: { ...base.logging }, architectures: [...base.architectures], layers: [...base.layers] };
+    const next: LambdaFunction['config'] = {
+      ...base,
+      logging: { ...base.logging },
+      architectures: [...base.architectures],
+      layers: [...base.layers],
+    };
     if (input.Runtime !== undefined) {
       const runtime = String(input.Runtime);
       if (BLOCKED_RUNTIMES.includes(runtime)) {
-        throw invalidParameter(`The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.`);
+        throw invalidParameter(
+          `The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.`,
+        );
       }
-      if (!SUPPORTED_RUNTIMES.includes(runtime)) throw invalidParameter(`Value ${runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${SUPPORTED_RUNTIMES.join(', ')}]`);
+      if (!SUPPORTED_RUNTIMES.includes(runtime))
+        throw invalidParameter(
+          `Value ${runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${SUPPORTED_RUNTIMES.join(', ')}]`,
+        );
       next.runtime = runtime;
     }
     if (input.Role !== undefined) next.role = checkRole(String(input.Role));
@@ -160,12 +215,16 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
     if (input.Description !== undefined) next.description = String(input.Description);
     if (input.Timeout !== undefined) {
       const timeout = Number(input.Timeout);
-      if (!Number.isInteger(timeout) || timeout < 1 || timeout > 900) throw invalidParameter(`1 validation error detected: Value '${timeout}' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900`);
+      if (!Number.isInteger(timeout) || timeout < 1 || timeout > 900)
+        throw invalidParameter(
+          `1 validation error detected: Value '${timeout}' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900`,
+        );
       next.timeout = timeout;
     }
     if (input.MemorySize !== undefined) {
       const memory = Number(input.MemorySize);
-      if (!Number.isInteger(memory) || memory < 128 || memory > 10240) throw invalidParameter(`'MemorySize' value failed to satisfy constraint: Member must have value between 128 and 10240`);
+      if (!Number.isInteger(memory) || memory < 128 || memory > 10240)
+        throw invalidParameter(`'MemorySize' value failed to satisfy constraint: Member must have value between 128 and 10240`);
       next.memorySize = memory;
     }
     if (input.Environment !== undefined) {
@@ -176,12 +235,21 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
     if (input.EphemeralStorage !== undefined) next.ephemeralStorage = Number((input.EphemeralStorage as { Size?: number }).Size ?? 512);
     if (input.Layers !== undefined) next.layers = Array.isArray(input.Layers) ? input.Layers.map(String) : [];
     if (input.KMSKeyArn !== undefined) next.kmsKeyArn = String(input.KMSKeyArn) || undefined;
-    if (input.DeadLetterConfig !== undefined) next.deadLetterTarget = (input.DeadLetterConfig as { TargetArn?: string }).TargetArn || undefined;
+    if (input.DeadLetterConfig !== undefined)
+      next.deadLetterTarget = (input.DeadLetterConfig as { TargetArn?: string }).TargetArn || undefined;
     if (input.Architectures !== undefined) next.architectures = checkArchitectures(input.Architectures);
     if (input.LoggingConfig !== undefined) {
-      const logging = input.LoggingConfig as { LogFormat?: string; LogGroup?: string; ApplicationLogLevel?: string; SystemLogLevel?: string };
+      const logging = input.LoggingConfig as {
+        LogFormat?: string;
+        LogGroup?: string;
+        ApplicationLogLevel?: string;
+        SystemLogLevel?: string;
+      };
       const logFormat = logging.LogFormat ?? next.logging.logFormat;
-      if (!['Text', 'JSON'].includes(logFormat)) throw invalidParameter(`Value ${logFormat} at 'loggingConfig.logFormat' failed to satisfy constraint: Member must satisfy enum value set: [JSON, Text]`);
+      if (!['Text', 'JSON'].includes(logFormat))
+        throw invalidParameter(
+          `Value ${logFormat} at 'loggingConfig.logFormat' failed to satisfy constraint: Member must satisfy enum value set: [JSON, Text]`,
+        );
       if (logFormat === 'Text' && (logging.ApplicationLogLevel || logging.SystemLogLevel)) {
         throw invalidParameter('To set ApplicationLogLevel or SystemLogLevel, the LogFormat must be JSON.');
       }
@@ -198,9 +266,13 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
   /** Lambda refuses a role it cannot assume: one that does not exist or does not trust lambda.amazonaws.com. */
   const checkRole = (roleArn: string): string => {
     const match = /^arn:aws[\w-]*:iam::\d{12}:role\/(?:[^/]+\/)*([\w+=,.@-]+)$/.exec(roleArn);
-    if (!match) throw invalidParameter(`1 validation error detected: Value '${roleArn}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`);
+    if (!match)
+      throw invalidParameter(
+        `1 validation error detected: Value '${roleArn}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`,
+      );
     const role = state.roles.get(match[1]!);
-    if (!role || !role.assumeRolePolicyDocument.includes('lambda.amazonaws.com')) throw invalidParameter('The role defined for the function cannot be assumed by Lambda.');
+    if (!role || !role.assumeRolePolicyDocument.includes('lambda.amazonaws.com'))
+      throw invalidParameter('The role defined for the function cannot be assumed by Lambda.');
     return roleArn;
   };
 
@@ -217,7 +289,10 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
 
   const byTagArn = (request: AwsRequest): LambdaFunction => {
     const arn = request.params.Resource ?? '';
-    if (!arn.startsWith('arn:')) throw invalidParameter(`1 validation error detected: Value '${arn}' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:...`);
+    if (!arn.startsWith('arn:'))
+      throw invalidParameter(
+        `1 validation error detected: Value '${arn}' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:...`,
+      );
     return resolve(arn, request.region).fn;
   };
 
@@ -228,23 +303,34 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
       CreateFunction(request) {
         const input = request.input;
         const functionName = typeof input.FunctionName === 'string' ? input.FunctionName : '';
-        if (!FUNCTION_NAME.test(functionName)) throw invalidParameter(`1 validation error detected: Value '${functionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+`);
-        if (input.PackageType !== undefined && input.PackageType !== 'Zip') throw invalidParameter('The local control plane serves only PackageType Zip.');
-        if (typeof input.Role !== 'string') throw invalidParameter("1 validation error detected: Value null at 'role' failed to satisfy constraint: Member must not be null");
-        if (typeof input.Runtime !== 'string' || typeof input.Handler !== 'string') throw invalidParameter('Runtime and Handler are mandatory parameters for functions created with deployment packages.');
-        if (state.functions.has(functionName)) throw new AwsError(409, 'ResourceConflictException', `Function already exist: ${functionName}`);
+        if (!FUNCTION_NAME.test(functionName))
+          throw invalidParameter(
+            `1 validation error detected: Value '${functionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+`,
+          );
+        if (input.PackageType !== undefined && input.PackageType !== 'Zip')
+          throw invalidParameter('The local control plane serves only PackageType Zip.');
+        if (typeof input.Role !== 'string')
+          throw invalidParameter("1 validation error detected: Value null at 'role' failed to satisfy constraint: Member must not be null");
+        if (typeof input.Runtime !== 'string' || typeof input.Handler !== 'string')
+          throw invalidParameter('Runtime and Handler are mandatory parameters for functions created with deployment packages.');
+        if (state.functions.has(functionName))
+          throw new AwsError(409, 'ResourceConflictException', `Function already exist: ${functionName}`);
         const zip = zipFrom(input.Code);
-        const config = applyConfig(input, {
-          role: '',
-          description: '',
-          timeout: 3,
-          memorySize: 128,
-          architectures: ['x86_64'],
-          ephemeralStorage: 512,
-          tracingMode: 'PassThrough',
-          layers: [],
-          logging: { logFormat: 'Text', logGroup: `/aws/lambda/${functionName}` },
-        }, functionName);
+        const config = applyConfig(
+          input,
+          {
+            role: '',
+            description: '',
+            timeout: 3,
+            memorySize: 128,
+            architectures: ['x86_64'],
+            ephemeralStorage: 512,
+            tracingMode: 'PassThrough',
+            layers: [],
+            logging: { logFormat: 'Text', logGroup: `/aws/lambda/${functionName}` },
+          },
+          functionName,
+        );
         const fn: LambdaFunction = {
           functionName,
           region: request.region,
@@ -289,7 +375,8 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
         const { fn } = functionOf(request);
         checkRevision(fn, request.input.RevisionId);
         const zip = zipFrom(request.input);
-        if (request.input.Architectures !== undefined) fn.config = { ...fn.config, architectures: checkArchitectures(request.input.Architectures) };
+        if (request.input.Architectures !== undefined)
+          fn.config = { ...fn.config, architectures: checkArchitectures(request.input.Architectures) };
         if (request.input.DryRun !== true) {
           fn.code = codeOf(zip);
           touch(fn);
@@ -321,18 +408,35 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
         const { fn, qualifier } = functionOf(request);
         const input = request.input;
         const sid = typeof input.StatementId === 'string' ? input.StatementId : '';
-        if (!STATEMENT_ID.test(sid)) throw invalidParameter(`1 validation error detected: Value '${sid}' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_.]+)`);
+        if (!STATEMENT_ID.test(sid))
+          throw invalidParameter(
+            `1 validation error detected: Value '${sid}' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_.]+)`,
+          );
         const action = typeof input.Action === 'string' ? input.Action : '';
-        if (!ACTION.test(action)) throw invalidParameter(`1 validation error detected: Value '${action}' at 'action' failed to satisfy constraint: Member must satisfy regular expression pattern: (lambda:[*]|lambda:[a-zA-Z]+|[*])`);
+        if (!ACTION.test(action))
+          throw invalidParameter(
+            `1 validation error detected: Value '${action}' at 'action' failed to satisfy constraint: Member must satisfy regular expression pattern: (lambda:[*]|lambda:[a-zA-Z]+|[*])`,
+          );
         const principal = typeof input.Principal === 'string' ? input.Principal : '';
-        if (!principal) throw invalidParameter("1 validation error detected: Value null at 'principal' failed to satisfy constraint: Member must not be null");
+        if (!principal)
+          throw invalidParameter(
+            "1 validation error detected: Value null at 'principal' failed to satisfy constraint: Member must not be null",
+          );
         if (typeof input.RevisionId === 'string' && input.RevisionId !== fn.policyRevisionId && input.RevisionId !== fn.revisionId) {
-          throw new AwsError(412, 'PreconditionFailedException', 'The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id');
+          throw new AwsError(
+            412,
+            'PreconditionFailedException',
+            'The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id',
+          );
         }
         const key = qualifier ?? '';
         const statements = fn.policies.get(key) ?? [];
         if (statements.some((s) => s.Sid === sid)) {
-          throw new AwsError(409, 'ResourceConflictException', `The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`);
+          throw new AwsError(
+            409,
+            'ResourceConflictException',
+            `The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
+          );
         }
         const condition: Record<string, Record<string, string>> = {};
         const add = (operator: string, conditionKey: string, value: unknown) => {
@@ -346,7 +450,11 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
         const statement: LambdaPolicyStatement = {
           Sid: sid,
           Effect: 'Allow',
-          Principal: /^\d{12}$/.test(principal) ? { AWS: `arn:aws:iam::${principal}:root` } : principal.includes('.') ? { Service: principal } : { AWS: principal },
+          Principal: /^\d{12}$/.test(principal)
+            ? { AWS: `arn:aws:iam::${principal}:root` }
+            : principal.includes('.')
+              ? { Service: principal }
+              : { AWS: principal },
           Action: action,
           Resource: qualifier ? `${fn.arn}:${qualifier}` : fn.arn,
           ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
@@ -364,7 +472,8 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
         const key = qualifier ?? '';
         const statements = fn.policies.get(key) ?? [];
         const sid = request.params.StatementId ?? '';
-        if (!statements.some((s) => s.Sid === sid)) throw new AwsError(404, 'ResourceNotFoundException', `Statement ${sid} is not found in resource policy.`);
+        if (!statements.some((s) => s.Sid === sid))
+          throw new AwsError(404, 'ResourceNotFoundException', `Statement ${sid} is not found in resource policy.`);
         const rest = statements.filter((s) => s.Sid !== sid);
         if (rest.length > 0) fn.policies.set(key, rest);
         else fn.policies.delete(key);
@@ -407,7 +516,13 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
     const last = fn.versions[fn.versions.length - 1];
     // Publishing unchanged code and configuration returns the latest version, as Lambda does.
     if (last && last.code.sha256 === fn.code.sha256 && JSON.stringify(last.config) === JSON.stringify(fn.config)) return last;
-    const version = { version: String(fn.versions.length === 0 ? 1 : Number(last!.version) + 1), config: structuredClone(fn.config), code: fn.code, lastModified: state.now(), revisionId: state.newRevisionId() };
+    const version = {
+      version: String(fn.versions.length === 0 ? 1 : Number(last!.version) + 1),
+      config: structuredClone(fn.config),
+      code: fn.code,
+      lastModified: state.now(),
+      revisionId: state.newRevisionId(),
+    };
     fn.versions.push(version);
     return version;
   }
@@ -415,13 +530,19 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
 
 function checkRevision(fn: LambdaFunction, revisionId: unknown): void {
   if (typeof revisionId === 'string' && revisionId !== fn.revisionId) {
-    throw new AwsError(412, 'PreconditionFailedException', 'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
+    throw new AwsError(
+      412,
+      'PreconditionFailedException',
+      'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+    );
   }
 }
 
 function checkArchitectures(value: unknown): string[] {
   if (!Array.isArray(value) || value.length !== 1 || !['x86_64', 'arm64'].includes(String(value[0]))) {
-    throw invalidParameter(`1 validation error detected: Value '${JSON.stringify(value)}' at 'architectures' failed to satisfy constraint: Member must have length less than or equal to 1, and each member must satisfy enum value set: [x86_64, arm64]`);
+    throw invalidParameter(
+      `1 validation error detected: Value '${JSON.stringify(value)}' at 'architectures' failed to satisfy constraint: Member must have length less than or equal to 1, and each member must satisfy enum value set: [x86_64, arm64]`,
+    );
   }
   return [String(value[0])];
 }

@@ -13,19 +13,23 @@ const invalid = (message: string) => new AwsError(400, 'InvalidParameterExceptio
 
 function name(request: AwsRequest, field = 'logGroupName'): string {
   const value = request.input[field];
-  if (typeof value !== 'string' || value === '') throw invalid(`1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
+  if (typeof value !== 'string' || value === '')
+    throw invalid(`1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
   return value;
 }
 
 function tagsOf(value: unknown): Tags {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) throw invalid('tags must be a map of strings');
+  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string'))
+    throw invalid('tags must be a map of strings');
   return { ...(value as Tags) };
 }
 
 function retention(value: unknown): number {
   if (typeof value !== 'number' || !RETENTION_DAYS.includes(value)) {
-    throw invalid(`1 validation error detected: Value '${String(value)}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`);
+    throw invalid(
+      `1 validation error detected: Value '${String(value)}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`,
+    );
   }
   return value;
 }
@@ -66,8 +70,12 @@ export function logsService(state: LocalAwsState): ServiceHandler {
     operations: {
       CreateLogGroup(request) {
         const logGroupName = name(request);
-        if (!LOG_GROUP_NAME.test(logGroupName)) throw invalid(`1 validation error detected: Value '${logGroupName}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`);
-        if (state.logGroups.has(logGroupName)) throw new AwsError(400, 'ResourceAlreadyExistsException', 'The specified log group already exists');
+        if (!LOG_GROUP_NAME.test(logGroupName))
+          throw invalid(
+            `1 validation error detected: Value '${logGroupName}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`,
+          );
+        if (state.logGroups.has(logGroupName))
+          throw new AwsError(400, 'ResourceAlreadyExistsException', 'The specified log group already exists');
         const logGroupClass = typeof request.input.logGroupClass === 'string' ? request.input.logGroupClass : 'STANDARD';
         if (!['STANDARD', 'INFREQUENT_ACCESS', 'DELIVERY'].includes(logGroupClass)) throw invalid(`Invalid logGroupClass ${logGroupClass}`);
         state.logGroups.set(logGroupName, {
@@ -98,7 +106,10 @@ export function logsService(state: LocalAwsState): ServiceHandler {
         const pattern = typeof request.input.logGroupNamePattern === 'string' ? request.input.logGroupNamePattern : undefined;
         if (prefix && pattern) throw invalid('LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.');
         const limit = typeof request.input.limit === 'number' ? request.input.limit : 50;
-        if (limit < 1 || limit > 50) throw invalid(`1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50`);
+        if (limit < 1 || limit > 50)
+          throw invalid(
+            `1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50`,
+          );
         const start = typeof request.input.nextToken === 'string' ? Number(request.input.nextToken) : 0;
         const matching = [...state.logGroups.values()]
           .filter((g) => g.logGroupName.startsWith(prefix) && (!pattern || g.logGroupName.includes(pattern)))

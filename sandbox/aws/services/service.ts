@@ -18,7 +18,11 @@ export interface ServiceHandler {
 }
 
 /** Finds the REST operation of `method` + raw (still encoded) `path`; path parameters come back decoded. */
-export function matchRestRoute(routes: readonly RestRoute[], method: string, rawPath: string): { operation: string; params: Record<string, string> } | undefined {
+export function matchRestRoute(
+  routes: readonly RestRoute[],
+  method: string,
+  rawPath: string,
+): { operation: string; params: Record<string, string> } | undefined {
   const segments = rawPath.split('/').slice(1);
   if (segments.length > 0 && segments[segments.length - 1] === '') segments.pop();
   for (const route of routes) {

@@ -39,8 +39,20 @@ interface FakeUser {
   readonly grants: readonly string[];
 }
 
-const KIM: FakeUser = { id: randomUUID(), userName: 'kim@gmail.com', password: randomBytes(12).toString('base64url'), givenName: 'Kim', grants: ['get_pharmacy_user'] };
-const LEE: FakeUser = { id: randomUUID(), userName: 'lee@example.com', password: randomBytes(12).toString('base64url'), givenName: 'Lee', grants: [] };
+const KIM: FakeUser = {
+  id: randomUUID(),
+  userName: 'kim@gmail.com',
+  password: randomBytes(12).toString('base64url'),
+  givenName: 'Kim',
+  grants: ['get_pharmacy_user'],
+};
+const LEE: FakeUser = {
+  id: randomUUID(),
+  userName: 'lee@example.com',
+  password: randomBytes(12).toString('base64url'),
+  givenName: 'Lee',
+  grants: [],
+};
 
 interface AuthorizeRequest {
   readonly clientId: string | null;
@@ -60,7 +72,12 @@ interface FakeLoginServer {
 }
 
 /** FAKE Asgardeo login page + token endpoint (see the file comment). Tokens are real JWTs from the test issuer. */
-async function startFakeLoginServer(o: { issuer: TestIssuer; redirectUri: string; allowedOrigin: string; audience: () => string }): Promise<FakeLoginServer> {
+async function startFakeLoginServer(o: {
+  issuer: TestIssuer;
+  redirectUri: string;
+  allowedOrigin: string;
+  audience: () => string;
+}): Promise<FakeLoginServer> {
   const codes = new Map<string, { user: FakeUser; challenge: string; redirectUri: string; scope: string }>();
   const authorizeRequests: AuthorizeRequest[] = [];
   const tokenRequests: { pkceOk: boolean; origin: string | undefined }[] = [];
@@ -101,8 +118,10 @@ async function startFakeLoginServer(o: { issuer: TestIssuer; redirectUri: string
             scope: q.get('scope'),
           });
         }
-        if (q.get('client_id') !== CLIENT_ID || q.get('redirect_uri') !== o.redirectUri || q.get('response_type') !== 'code') return html(res, 400, 'invalid request');
-        if (!q.get('code_challenge') || q.get('code_challenge_method') !== 'S256') return html(res, 400, 'PKCE is mandatory for this application');
+        if (q.get('client_id') !== CLIENT_ID || q.get('redirect_uri') !== o.redirectUri || q.get('response_type') !== 'code')
+          return html(res, 400, 'invalid request');
+        if (!q.get('code_challenge') || q.get('code_challenge_method') !== 'S256')
+          return html(res, 400, 'PKCE is mandatory for this application');
         if (req.method === 'GET') return html(res, 200, loginPage());
         const form = await readForm(req);
         const user = [KIM, LEE].find((u) => u.userName === form.get('username') && u.password === form.get('password'));
@@ -126,7 +145,12 @@ async function startFakeLoginServer(o: { issuer: TestIssuer; redirectUri: string
         const verifier = form.get('code_verifier') ?? '';
         const pkceOk = !!grant && createHash('sha256').update(verifier).digest('base64url') === grant.challenge;
         tokenRequests.push({ pkceOk, origin });
-        if (form.get('grant_type') !== 'authorization_code' || !grant || form.get('client_id') !== CLIENT_ID || form.get('redirect_uri') !== grant.redirectUri) {
+        if (
+          form.get('grant_type') !== 'authorization_code' ||
+          !grant ||
+          form.get('client_id') !== CLIENT_ID ||
+          form.get('redirect_uri') !== grant.redirectUri
+        ) {
           return json(res, 400, { error: 'invalid_grant', error_description: 'Invalid authorization code' }, cors);
         }
         if (!pkceOk) return json(res, 400, { error: 'invalid_grant', error_description: 'PKCE validation failed' }, cors);
@@ -140,7 +164,12 @@ async function startFakeLoginServer(o: { issuer: TestIssuer; redirectUri: string
           given_name: grant.user.givenName,
           email: grant.user.userName,
         });
-        return json(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 3600, scope: grant.scope }, { ...cors, 'cache-control': 'no-store' });
+        return json(
+          res,
+          200,
+          { access_token: accessToken, token_type: 'Bearer', expires_in: 3600, scope: grant.scope },
+          { ...cors, 'cache-control': 'no-store' },
+        );
       }
       json(res, 404, { error: 'not found' });
     })().catch((error: unknown) => json(res, 500, { error: String(error) }));
@@ -161,7 +190,15 @@ async function startFakeLoginServer(o: { issuer: TestIssuer; redirectUri: string
 /** The project's handler, bundled as the stack bundles it, into a folder the gateway fixture zips. */
 function bundleHandler(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-demo-handler-'));
-  buildSync({ entryPoints: [path.resolve(__dirname, '..', '..', '..', 'lambda', 'handler.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: path.join(dir, 'index.js'), logLevel: 'silent' });
+  buildSync({
+    entryPoints: [path.resolve(__dirname, '..', '..', '..', 'lambda', 'handler.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: path.join(dir, 'index.js'),
+    logLevel: 'silent',
+  });
   return dir;
 }
 
@@ -195,13 +232,24 @@ describe('the demo page in Chromium (fake login server, real gateway and handler
       issuer.issuer,
       (json: EditableStackJson) => {
         const api = Object.values(json.resource.aws_apigatewayv2_api ?? {})[0] as Record<string, unknown>;
-        api.cors_configuration = { allow_origins: [demo.origin], allow_methods: ['GET', 'POST'], allow_headers: ['authorization', 'content-type'], max_age: 300, allow_credentials: false };
+        api.cors_configuration = {
+          allow_origins: [demo.origin],
+          allow_methods: ['GET', 'POST'],
+          allow_headers: ['authorization', 'content-type'],
+          max_age: 300,
+          allow_credentials: false,
+        };
       },
       handlerDir,
     );
     dirs.push(stackDir);
     gateway = await startLocalGateway({ stackDir, log: () => undefined });
-    fake = await startFakeLoginServer({ issuer, redirectUri: demo.redirectUri, allowedOrigin: demo.origin, audience: () => gateway.stageInvokeUrl });
+    fake = await startFakeLoginServer({
+      issuer,
+      redirectUri: demo.redirectUri,
+      allowedOrigin: demo.origin,
+      audience: () => gateway.stageInvokeUrl,
+    });
     demo.configure({
       authorizeUrl: `${fake.baseUrl}/t/${ORG}/oauth2/authorize`,
       tokenUrl: `${fake.baseUrl}/t/${ORG}/oauth2/token`,
@@ -232,7 +280,9 @@ describe('the demo page in Chromium (fake login server, real gateway and handler
     await signIn(page, demo, KIM);
     await page.waitForSelector('#greeting:not([hidden])');
     // Reported, not asserted: browser start, then page load → login page → code → token → GET /user.
-    console.log(`demo sign-in: chromium start ${Math.round(flowStart - launchStart)} ms; page to greeting ${Math.round(performance.now() - flowStart)} ms`);
+    console.log(
+      `demo sign-in: chromium start ${Math.round(flowStart - launchStart)} ms; page to greeting ${Math.round(performance.now() - flowStart)} ms`,
+    );
     expect(await page.textContent('#greeting')).toBe('Welcome Kim!');
     expect(await page.getAttribute('#status', 'data-api-status')).toBe('200');
     // The code left the address bar; the page asked for S256 with a fresh 43-character challenge and its state.
@@ -304,19 +354,30 @@ describe('the demo page end to end (sandbox + local Asgardeo)', () => {
     );
     // The sandbox prints each generated password once; the test reads them from that line, as a person would.
     let printed = '';
-    const sandbox = await startSandbox({ cwd: dir, configFile, env: 'dev', outdir: dir, environment: {}, asgardeoPort: 0, write: (t) => (printed += t) });
+    const sandbox = await startSandbox({
+      cwd: dir,
+      configFile,
+      env: 'dev',
+      outdir: dir,
+      environment: {},
+      asgardeoPort: 0,
+      write: (t) => (printed += t),
+    });
     let browser: Browser | undefined;
     try {
       expect(sandbox.demoUrl).toBe(callback);
       const demo = { origin: new URL(callback).origin };
-      const passwordOf = (userName: string) => new RegExp(`Test user ${userName.replace(/[.]/g, '\\.')}: password (\\S+) `).exec(printed)?.[1] ?? '';
+      const passwordOf = (userName: string) =>
+        new RegExp(`Test user ${userName.replace(/[.]/g, '\\.')}: password (\\S+) `).exec(printed)?.[1] ?? '';
       const started = performance.now();
       browser = await launchChromium();
       let page = await pageOf(browser);
       const flowStart = performance.now();
       await signIn(page, demo, { userName: 'kim@gmail.com', password: passwordOf('kim@gmail.com') });
       await page.waitForSelector('#greeting:not([hidden])');
-      console.log(`sandbox demo sign-in: chromium start ${Math.round(flowStart - started)} ms; page to greeting ${Math.round(performance.now() - flowStart)} ms`);
+      console.log(
+        `sandbox demo sign-in: chromium start ${Math.round(flowStart - started)} ms; page to greeting ${Math.round(performance.now() - flowStart)} ms`,
+      );
       expect(await page.textContent('#greeting')).toBe('Welcome Kim!');
       await browser.close();
 

@@ -71,7 +71,7 @@ describe('demoSettingsFor', () => {
     environment: {},
   });
 
-  it('derives the endpoints and scopes of the example\'s spa', () => {
+  it("derives the endpoints and scopes of the example's spa", () => {
     expect(demoSettingsFor(config, 'pharmacy-demo', 'spa-client', 'http://127.0.0.1:5000/dev/')).toEqual({
       authorizeUrl: 'http://127.0.0.1:4180/t/pharmacy/oauth2/authorize',
       tokenUrl: 'http://127.0.0.1:4180/t/pharmacy/oauth2/token',
@@ -83,6 +83,8 @@ describe('demoSettingsFor', () => {
   });
 
   it('names what is missing', () => {
-    expect(() => demoSettingsFor(config, 'pharmacy-reader', 'x', 'http://a')).toThrow(/no application "pharmacy-reader" in .*tollgate.config.ts; the demo page needs a "spa" application/);
+    expect(() => demoSettingsFor(config, 'pharmacy-reader', 'x', 'http://a')).toThrow(
+      /no application "pharmacy-reader" in .*tollgate.config.ts; the demo page needs a "spa" application/,
+    );
   });
 });

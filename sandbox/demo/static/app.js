@@ -110,7 +110,11 @@ function signOut() {
   accessToken = undefined;
   if (settings.logoutUrl && idToken) {
     const url = new URL(settings.logoutUrl);
-    url.search = new URLSearchParams({ id_token_hint: idToken, post_logout_redirect_uri: redirectUri(), state: randomString(8) }).toString();
+    url.search = new URLSearchParams({
+      id_token_hint: idToken,
+      post_logout_redirect_uri: redirectUri(),
+      state: randomString(8),
+    }).toString();
     idToken = undefined;
     location.assign(url.toString());
     return;

@@ -20,17 +20,29 @@ function workspace(stacks: string[]): string {
 describe('gateway:local arguments', () => {
   test('without --stack, the only synthesized stack is served', () => {
     const cwd = workspace(['pharmacy-user-api-dev']);
-    expect(parseGatewayArgs([], cwd)).toEqual({ stackDir: path.join(cwd, 'cdktf.out', 'stacks', 'pharmacy-user-api-dev'), port: 4280, host: '127.0.0.1', outputsFile: undefined });
+    expect(parseGatewayArgs([], cwd)).toEqual({
+      stackDir: path.join(cwd, 'cdktf.out', 'stacks', 'pharmacy-user-api-dev'),
+      port: 4280,
+      host: '127.0.0.1',
+      outputsFile: undefined,
+    });
   });
 
   test('several or no stacks: a clear error saying what to pass', () => {
-    expect(() => parseGatewayArgs([], workspace(['a-dev', 'a-prod']))).toThrow(/several stacks \(a-dev, a-prod\): choose one with --stack cdktf\.out\/stacks\/a-dev/);
+    expect(() => parseGatewayArgs([], workspace(['a-dev', 'a-prod']))).toThrow(
+      /several stacks \(a-dev, a-prod\): choose one with --stack cdktf\.out\/stacks\/a-dev/,
+    );
     expect(() => parseGatewayArgs([], workspace([]))).toThrow(/no synthesized stack.*synthesize first/);
   });
 
   test('flags are read and checked', () => {
     const cwd = workspace([]);
-    expect(parseGatewayArgs(['--stack', 's', '--port', '0', '--outputs-file', 'o.json'], cwd)).toEqual({ stackDir: path.join(cwd, 's'), port: 0, host: '127.0.0.1', outputsFile: path.join(cwd, 'o.json') });
+    expect(parseGatewayArgs(['--stack', 's', '--port', '0', '--outputs-file', 'o.json'], cwd)).toEqual({
+      stackDir: path.join(cwd, 's'),
+      port: 0,
+      host: '127.0.0.1',
+      outputsFile: path.join(cwd, 'o.json'),
+    });
     expect(() => parseGatewayArgs(['--stack', 's', '--port', '70000'], cwd)).toThrow(/invalid --port "70000"/);
     expect(() => parseGatewayArgs(['--bogus'], cwd)).toThrow(/bogus/);
     expect(parseGatewayArgs(['--help'], cwd)).toBe('help');

@@ -54,19 +54,27 @@ describe('reading cors_configuration from cdk.tf.json', () => {
   });
 
   it('refuses what API Gateway refuses, naming where', () => {
-    expect(() => readCorsConfiguration({ allow_origins: ['*'], allow_credentials: true }, 'resource.aws_apigatewayv2_api.a.cors_configuration', identity)).toThrow(
+    expect(() =>
+      readCorsConfiguration(
+        { allow_origins: ['*'], allow_credentials: true },
+        'resource.aws_apigatewayv2_api.a.cors_configuration',
+        identity,
+      ),
+    ).toThrow(
       new GatewayStackError(
         `resource.aws_apigatewayv2_api.a.cors_configuration: allow_credentials = true with a wildcard origin; API Gateway refuses it ("allow-credentials is not supported if 'allow-origin' is *"): list the exact origins`,
       ),
     );
     expect(() => readCorsConfiguration({ allow_origins: 'x' }, 'c', identity)).toThrow(/c.allow_origins should be a list of strings/);
-    expect(() => readCorsConfiguration({ max_age: 90000 }, 'c', identity)).toThrow(/c.max_age should be a whole number of seconds up to 86400/);
+    expect(() => readCorsConfiguration({ max_age: 90000 }, 'c', identity)).toThrow(
+      /c.max_age should be a whole number of seconds up to 86400/,
+    );
     expect(() => readCorsConfiguration([{}, {}], 'c', identity)).toThrow(/at most one cors_configuration/);
   });
 });
 
 describe('CORS decisions', () => {
-  it('matches exact origins and AWS\'s wildcards', () => {
+  it("matches exact origins and AWS's wildcards", () => {
     expect(allowedOriginValue(model(), APP)).toBe(APP);
     expect(allowedOriginValue(model(), `${APP}/`)).toBeUndefined();
     expect(allowedOriginValue(model(), 'http://localhost:4191')).toBeUndefined();
@@ -91,8 +99,12 @@ describe('CORS decisions', () => {
     expect(refused).toEqual({ status: 204, headers: {}, body: Buffer.alloc(0) });
   });
 
-  it('replaces the integration\'s CORS headers; leaves responses alone without CORS', () => {
-    const response = { status: 200, headers: { 'content-type': 'application/json', 'Access-Control-Allow-Origin': '*' }, body: Buffer.from('{}') };
+  it("replaces the integration's CORS headers; leaves responses alone without CORS", () => {
+    const response = {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'Access-Control-Allow-Origin': '*' },
+      body: Buffer.from('{}'),
+    };
     expect(withCorsHeaders(model({ exposeHeaders: ['x-route'] }), { origin: APP }, response).headers).toEqual({
       'content-type': 'application/json',
       'access-control-allow-origin': APP,
@@ -122,8 +134,12 @@ describe('the local gateway with a cors_configuration', () => {
   });
 
   const preflight = (route: string, origin: string, method = 'GET') =>
-    fetch(`${gateway.stageInvokeUrl}${route}`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization' } });
-  const token = (scope: string) => issuer.sign({ sub: 'kim-id', aud: ['demo-client', gateway.stageInvokeUrl], client_id: 'demo-client', scope, given_name: 'Kim' });
+    fetch(`${gateway.stageInvokeUrl}${route}`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization' },
+    });
+  const token = (scope: string) =>
+    issuer.sign({ sub: 'kim-id', aud: ['demo-client', gateway.stageInvokeUrl], client_id: 'demo-client', scope, given_name: 'Kim' });
 
   it('answers the preflight of a JWT route itself: 204 with the allow headers, no 401 from the authorizer', async () => {
     const res = await preflight('/user', APP);
@@ -156,11 +172,15 @@ describe('the local gateway with a cors_configuration', () => {
 
   it('an OPTIONS request that is not a preflight is routed as usual', async () => {
     expect((await fetch(`${gateway.stageInvokeUrl}/user`, { method: 'OPTIONS', headers: { origin: APP } })).status).toBe(404);
-    expect((await fetch(`${gateway.stageInvokeUrl}/user`, { method: 'OPTIONS', headers: { 'access-control-request-method': 'GET' } })).status).toBe(404);
+    expect(
+      (await fetch(`${gateway.stageInvokeUrl}/user`, { method: 'OPTIONS', headers: { 'access-control-request-method': 'GET' } })).status,
+    ).toBe(404);
   });
 
-  it('adds the CORS headers to actual responses for an allowed origin, in place of the Lambda\'s own', async () => {
-    const res = await fetch(`${gateway.stageInvokeUrl}/user`, { headers: { origin: APP, authorization: `Bearer ${await token('get_pharmacy_user')}` } });
+  it("adds the CORS headers to actual responses for an allowed origin, in place of the Lambda's own", async () => {
+    const res = await fetch(`${gateway.stageInvokeUrl}/user`, {
+      headers: { origin: APP, authorization: `Bearer ${await token('get_pharmacy_user')}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe(APP);
     expect(res.headers.get('access-control-expose-headers')).toBe('x-route');
@@ -168,11 +188,13 @@ describe('the local gateway with a cors_configuration', () => {
     expect(res.headers.get('x-route')).toBe('GET /user');
   });
 
-  it('adds them to the authorizer\'s 401 and 403 too, so a page can read the status', async () => {
+  it("adds them to the authorizer's 401 and 403 too, so a page can read the status", async () => {
     const unauthorized = await fetch(`${gateway.stageInvokeUrl}/user`, { headers: { origin: APP } });
     expect(unauthorized.status).toBe(401);
     expect(unauthorized.headers.get('access-control-allow-origin')).toBe(APP);
-    const forbidden = await fetch(`${gateway.stageInvokeUrl}/user`, { headers: { origin: APP, authorization: `Bearer ${await token('openid profile')}` } });
+    const forbidden = await fetch(`${gateway.stageInvokeUrl}/user`, {
+      headers: { origin: APP, authorization: `Bearer ${await token('openid profile')}` },
+    });
     expect(forbidden.status).toBe(403);
     expect(await forbidden.json()).toEqual({ message: 'Forbidden' });
     expect(forbidden.headers.get('access-control-allow-origin')).toBe(APP);
@@ -188,12 +210,15 @@ describe('the local gateway with a cors_configuration', () => {
 });
 
 describe('the local gateway without a cors_configuration', () => {
-  it('routes a preflight like any request and passes the Lambda\'s headers through', async () => {
+  it("routes a preflight like any request and passes the Lambda's headers through", async () => {
     const issuer = await startTestIssuer();
     const stackDir = prepareStackDir(issuer.issuer, undefined, HANDLER);
     const gateway = await startLocalGateway({ stackDir, log: () => undefined });
     try {
-      const pre = await fetch(`${gateway.stageInvokeUrl}/user`, { method: 'OPTIONS', headers: { origin: APP, 'access-control-request-method': 'GET' } });
+      const pre = await fetch(`${gateway.stageInvokeUrl}/user`, {
+        method: 'OPTIONS',
+        headers: { origin: APP, 'access-control-request-method': 'GET' },
+      });
       expect(pre.status).toBe(404);
       const res = await fetch(`${gateway.stageInvokeUrl}/health`, { headers: { origin: APP } });
       expect(res.headers.get('access-control-allow-origin')).toBe('*');

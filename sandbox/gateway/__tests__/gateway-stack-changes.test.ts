@@ -18,7 +18,11 @@ afterAll(async () => {
   dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
 });
 
-async function gatewayFor(edit?: (json: EditableStackJson) => void, handlerDir?: string, log: (line: string) => void = () => undefined): Promise<LocalGateway> {
+async function gatewayFor(
+  edit?: (json: EditableStackJson) => void,
+  handlerDir?: string,
+  log: (line: string) => void = () => undefined,
+): Promise<LocalGateway> {
   const dir = prepareStackDir(issuer.issuer, edit, handlerDir);
   dirs.push(dir);
   const gateway = await startLocalGateway({ stackDir: dir, log });
@@ -36,7 +40,11 @@ describe('the gateway serves what the Terraform says, not what the configuration
       delete getUser.authorizer_id;
       delete getUser.authorization_scopes;
     });
-    expect(gateway.routes.find((r) => r.routeKey === 'GET /user')).toEqual({ routeKey: 'GET /user', authorizationType: 'NONE', scopes: [] });
+    expect(gateway.routes.find((r) => r.routeKey === 'GET /user')).toEqual({
+      routeKey: 'GET /user',
+      authorizationType: 'NONE',
+      scopes: [],
+    });
     const response = await fetch(`${gateway.stageInvokeUrl}/user`);
     expect(response.status).toBe(200);
     expect(((await response.json()) as { message: string }).message).toBe('Welcome guest!');
@@ -56,7 +64,9 @@ describe('the gateway serves what the Terraform says, not what the configuration
 
   test('an audience written as a literal is compared as written', async () => {
     const gateway = await gatewayFor((json) => {
-      (json.resource.aws_apigatewayv2_authorizer.HttpApi_Authorizer_0A1B2C3D.jwt_configuration as { audience: string[] }).audience = ['pharmacy-api'];
+      (json.resource.aws_apigatewayv2_authorizer.HttpApi_Authorizer_0A1B2C3D.jwt_configuration as { audience: string[] }).audience = [
+        'pharmacy-api',
+      ];
     });
     const ok = await issuer.sign({ sub: 'r', aud: 'pharmacy-api', scope: 'get_pharmacy_user' });
     const stage = await issuer.sign({ sub: 'r', aud: gateway.stageInvokeUrl, scope: 'get_pharmacy_user' });
@@ -99,19 +109,27 @@ describe('failures on the way', () => {
     const health = await fetch(`${gateway.stageInvokeUrl}/health`);
     expect(health.status).toBe(500);
     expect(await health.json()).toEqual({ message: 'Internal Server Error' });
-    expect(lines.join('\n')).toContain('no aws_lambda_permission (principal apigateway.amazonaws.com) has a source_arn matching arn:aws:execute-api:us-east-1:000000000000:local/dev/GET/health');
+    expect(lines.join('\n')).toContain(
+      'no aws_lambda_permission (principal apigateway.amazonaws.com) has a source_arn matching arn:aws:execute-api:us-east-1:000000000000:local/dev/GET/health',
+    );
   });
 
   test('an unreachable issuer -> 401, and the log says which URL failed', async () => {
     const lines: string[] = [];
     const gateway = await gatewayFor(
       (json) => {
-        (json.resource.aws_apigatewayv2_authorizer.HttpApi_Authorizer_0A1B2C3D.jwt_configuration as { issuer: string }).issuer = 'http://127.0.0.1:9/t/pharmacy/oauth2/token';
+        (json.resource.aws_apigatewayv2_authorizer.HttpApi_Authorizer_0A1B2C3D.jwt_configuration as { issuer: string }).issuer =
+          'http://127.0.0.1:9/t/pharmacy/oauth2/token';
       },
       undefined,
       (line) => lines.push(line),
     );
-    const token = await issuer.sign({ iss: 'http://127.0.0.1:9/t/pharmacy/oauth2/token', sub: 'r', aud: gateway.stageInvokeUrl, scope: 'get_pharmacy_user' });
+    const token = await issuer.sign({
+      iss: 'http://127.0.0.1:9/t/pharmacy/oauth2/token',
+      sub: 'r',
+      aud: gateway.stageInvokeUrl,
+      scope: 'get_pharmacy_user',
+    });
     const response = await fetch(`${gateway.stageInvokeUrl}/user`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toContain('signing keys of the issuer could not be fetched');
@@ -127,9 +145,13 @@ describe('failures on the way', () => {
       "let calls = 0;\nexports.handler = async (event) => { calls += 1; if (event.rawQueryString === 'slow') await new Promise((r) => setTimeout(r, 5000)); return { calls }; };\n",
     );
     const lines: string[] = [];
-    const gateway = await gatewayFor((json) => {
-      json.resource.aws_lambda_function.HttpApi_Function_9C8D7E6F.timeout = 1;
-    }, handlerDir, (line) => lines.push(line));
+    const gateway = await gatewayFor(
+      (json) => {
+        json.resource.aws_lambda_function.HttpApi_Function_9C8D7E6F.timeout = 1;
+      },
+      handlerDir,
+      (line) => lines.push(line),
+    );
     expect(await (await fetch(`${gateway.stageInvokeUrl}/health`)).json()).toEqual({ calls: 1 });
     const started = Date.now();
     const slow = await fetch(`${gateway.stageInvokeUrl}/health?slow`);

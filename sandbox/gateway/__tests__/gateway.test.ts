@@ -28,7 +28,13 @@ afterAll(async () => {
 });
 
 const readerToken = (claims: Record<string, unknown> = {}) =>
-  issuer.sign({ sub: 'pharmacy-reader', aud: [`reader-client-id`, gateway.stageInvokeUrl], client_id: 'reader-client-id', scope: 'get_pharmacy_user', ...claims });
+  issuer.sign({
+    sub: 'pharmacy-reader',
+    aud: [`reader-client-id`, gateway.stageInvokeUrl],
+    client_id: 'reader-client-id',
+    scope: 'get_pharmacy_user',
+    ...claims,
+  });
 
 async function call(path: string, init: RequestInit & { token?: string; bare?: boolean } = {}) {
   const headers = new Headers(init.headers);
@@ -44,7 +50,10 @@ async function call(path: string, init: RequestInit & { token?: string; bare?: b
   return { status: response.status, headers: response.headers, text, json: json as Json };
 }
 
-function rawGet(url: string, headers: http.OutgoingHttpHeaders): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function rawGet(
+  url: string,
+  headers: http.OutgoingHttpHeaders,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { headers }, (res) => {
@@ -112,20 +121,32 @@ describe('JWT authorizer', () => {
   });
 
   test('forged signature -> 401', async () => {
-    await expectUnauthorized(await issuer.sign({ sub: 'x', aud: gateway.stageInvokeUrl, scope: 'get_pharmacy_user' }, { key: issuer.strangerKey }), /signature/);
+    await expectUnauthorized(
+      await issuer.sign({ sub: 'x', aud: gateway.stageInvokeUrl, scope: 'get_pharmacy_user' }, { key: issuer.strangerKey }),
+      /signature/,
+    );
   });
 
   test('unknown kid -> 401, and the JWKS is refetched at most once for it', async () => {
     await readerToken().then((token) => call('/user', { token }));
     const before = issuer.jwksFetches();
-    const token = await issuer.sign({ sub: 'x', aud: gateway.stageInvokeUrl, scope: 'get_pharmacy_user' }, { kid: 'rotated-away', key: issuer.strangerKey });
+    const token = await issuer.sign(
+      { sub: 'x', aud: gateway.stageInvokeUrl, scope: 'get_pharmacy_user' },
+      { kid: 'rotated-away', key: issuer.strangerKey },
+    );
     await expectUnauthorized(token, /kid/);
     await expectUnauthorized(token, /kid/);
     expect(issuer.jwksFetches() - before).toBeLessThanOrEqual(1);
   });
 
   test('an EC-signed token is refused even though its key is in the JWKS (RSA only)', async () => {
-    await expectUnauthorized(await issuer.sign({ sub: 'x', aud: gateway.stageInvokeUrl, scope: 'get_pharmacy_user' }, { key: issuer.ecKey, alg: 'ES256', kid: 'ec-1' }), /RS256/);
+    await expectUnauthorized(
+      await issuer.sign(
+        { sub: 'x', aud: gateway.stageInvokeUrl, scope: 'get_pharmacy_user' },
+        { key: issuer.ecKey, alg: 'ES256', kid: 'ec-1' },
+      ),
+      /RS256/,
+    );
   });
 
   test('wrong issuer, including a trailing slash -> 401', async () => {
@@ -279,7 +300,12 @@ describe('response mapping', () => {
   });
 
   test('no matching route, a path outside the stage or the wrong method -> 404 Not Found', async () => {
-    for (const [path, method] of [['/nowhere', 'GET'], ['/health', 'POST'], ['/user/extra', 'GET'], ['/files', 'GET']]) {
+    for (const [path, method] of [
+      ['/nowhere', 'GET'],
+      ['/health', 'POST'],
+      ['/user/extra', 'GET'],
+      ['/files', 'GET'],
+    ]) {
       const response = await call(path, { method });
       expect([path, response.status, response.json]).toEqual([path, 404, { message: 'Not Found' }]);
     }

@@ -31,7 +31,10 @@ describe('signing keys', () => {
     await authorizer.authorize({ authorization: await issuer.sign({ aud: AUDIENCE }) }, []);
     const fetches = issuer.jwksFetches();
     for (let i = 0; i < 5; i++) {
-      const decision = await authorizer.authorize({ authorization: await issuer.sign({ aud: AUDIENCE }, { kid: `nope-${i}`, key: issuer.strangerKey }) }, []);
+      const decision = await authorizer.authorize(
+        { authorization: await issuer.sign({ aud: AUDIENCE }, { kid: `nope-${i}`, key: issuer.strangerKey }) },
+        [],
+      );
       expect(decision).toMatchObject({ allowed: false, status: 401 });
     }
     expect(issuer.jwksFetches() - fetches).toBeLessThanOrEqual(1);
@@ -53,13 +56,21 @@ describe('algorithms', () => {
     for (const alg of ['RS384', 'RS512'] as const) {
       const { kid, key } = await issuer.rotate(alg);
       const token = await issuer.sign({ aud: AUDIENCE, scope: 's' }, { kid, key, alg });
-      expect({ alg, decision: await authorizer.authorize({ authorization: token }, ['s']) }).toMatchObject({ alg, decision: { allowed: true } });
+      expect({ alg, decision: await authorizer.authorize({ authorization: token }, ['s']) }).toMatchObject({
+        alg,
+        decision: { allowed: true },
+      });
     }
-    const hmac = await new SignJWT({ iss: issuer.issuer, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 60 }).setProtectedHeader({ alg: 'HS256', kid: 'key-1' }).sign(new TextEncoder().encode('a-shared-secret-of-32-bytes-long!'));
+    const hmac = await new SignJWT({ iss: issuer.issuer, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 60 })
+      .setProtectedHeader({ alg: 'HS256', kid: 'key-1' })
+      .sign(new TextEncoder().encode('a-shared-secret-of-32-bytes-long!'));
     const refused = await authorizer.authorize({ authorization: hmac }, []);
     expect(refused).toMatchObject({ allowed: false, status: 401 });
     expect(refused.allowed === false && refused.wwwAuthenticate).toMatch(/only RSA algorithms \(RS256, RS384, RS512\)/);
-    const ec = await authorizer.authorize({ authorization: await issuer.sign({ aud: AUDIENCE }, { key: issuer.ecKey, alg: 'ES256', kid: 'ec-1' }) }, []);
+    const ec = await authorizer.authorize(
+      { authorization: await issuer.sign({ aud: AUDIENCE }, { key: issuer.ecKey, alg: 'ES256', kid: 'ec-1' }) },
+      [],
+    );
     expect(ec).toMatchObject({ allowed: false, status: 401 });
   });
 });
@@ -69,17 +80,35 @@ describe('what the integration sees', () => {
     const authorizer = new JwtAuthorizer(settings(), () => undefined);
     const token = await issuer.sign({ aud: AUDIENCE, scope: 'get_pharmacy_user openid' });
     expect(await authorizer.authorize({ authorization: token }, [])).toMatchObject({ allowed: true, scopes: null });
-    expect(await authorizer.authorize({ authorization: token }, ['get_pharmacy_user'])).toMatchObject({ allowed: true, scopes: ['get_pharmacy_user', 'openid'] });
+    expect(await authorizer.authorize({ authorization: token }, ['get_pharmacy_user'])).toMatchObject({
+      allowed: true,
+      scopes: ['get_pharmacy_user', 'openid'],
+    });
   });
 
   test('claims become strings; null claims are left out', async () => {
     const authorizer = new JwtAuthorizer(settings(), () => undefined);
-    const token = await issuer.sign({ aud: AUDIENCE, given_name: 'Kim', middle_name: null, email_verified: true, age: 42, groups: ['a', 'b'], address: { country: 'LK' } });
+    const token = await issuer.sign({
+      aud: AUDIENCE,
+      given_name: 'Kim',
+      middle_name: null,
+      email_verified: true,
+      age: 42,
+      groups: ['a', 'b'],
+      address: { country: 'LK' },
+    });
     const decision = await authorizer.authorize({ authorization: token }, []);
     expect(decision.allowed).toBe(true);
     const claims = decision.allowed ? decision.claims : {};
     expect(claims).not.toHaveProperty('middle_name');
-    expect(claims).toMatchObject({ given_name: 'Kim', email_verified: 'true', age: '42', groups: '[a b]', address: '{"country":"LK"}', aud: AUDIENCE });
+    expect(claims).toMatchObject({
+      given_name: 'Kim',
+      email_verified: 'true',
+      age: '42',
+      groups: '[a b]',
+      address: '{"country":"LK"}',
+      aud: AUDIENCE,
+    });
     for (const value of Object.values(claims)) expect(typeof value).toBe('string');
   });
 

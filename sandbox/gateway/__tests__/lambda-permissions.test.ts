@@ -1,7 +1,14 @@
 import { arnLike, isInvokePermitted } from '../lambda-permissions';
 
 const EXEC = 'arn:aws:execute-api:us-east-1:000000000000:local';
-const request = (method: string, routePath: string | undefined, requestPath: string) => ({ functionKey: 'fn', executionArn: EXEC, stage: 'dev', method, routePath, requestPath });
+const request = (method: string, routePath: string | undefined, requestPath: string) => ({
+  functionKey: 'fn',
+  executionArn: EXEC,
+  stage: 'dev',
+  method,
+  routePath,
+  requestPath,
+});
 
 describe('which aws_lambda_permission lets API Gateway invoke the function', () => {
   test('ArnLike wildcards', () => {

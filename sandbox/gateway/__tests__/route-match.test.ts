@@ -6,7 +6,16 @@ const route = (routeKey: string): MatchableRoute & { routeKey: string } => {
   return { routeKey, method, path };
 };
 
-const routes = ['GET /pets', 'ANY /pets', 'GET /pets/{id}', 'GET /pets/dog', 'ANY /pets/{proxy+}', 'GET /{proxy+}', 'GET /', '$default'].map(route);
+const routes = [
+  'GET /pets',
+  'ANY /pets',
+  'GET /pets/{id}',
+  'GET /pets/dog',
+  'ANY /pets/{proxy+}',
+  'GET /{proxy+}',
+  'GET /',
+  '$default',
+].map(route);
 const pick = (method: string, path: string) => matchRoute(routes, method, path);
 
 describe('route matching', () => {
@@ -29,7 +38,13 @@ describe('route matching', () => {
 
   test('$default catches what nothing else matches, and nothing matches without it', () => {
     expect(pick('POST', '/other')).toEqual({ route: route('$default'), pathParameters: undefined });
-    expect(matchRoute(routes.filter((r) => r.routeKey !== '$default'), 'POST', '/other')).toBeUndefined();
+    expect(
+      matchRoute(
+        routes.filter((r) => r.routeKey !== '$default'),
+        'POST',
+        '/other',
+      ),
+    ).toBeUndefined();
   });
 
   test('paths are case-sensitive and a trailing slash is a different path', () => {

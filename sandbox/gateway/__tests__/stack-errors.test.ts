@@ -24,14 +24,17 @@ async function startError(edit: (json: EditableStackJson) => void): Promise<Erro
 }
 
 describe('interpolation', () => {
-  const resolve = (ref: { expression: string }) => (ref.expression === 'aws_apigatewayv2_api.A.api_endpoint' ? 'http://127.0.0.1:1' : undefined);
+  const resolve = (ref: { expression: string }) =>
+    ref.expression === 'aws_apigatewayv2_api.A.api_endpoint' ? 'http://127.0.0.1:1' : undefined;
   test('references inside a string are replaced; escapes stay literal', () => {
     expect(evaluateString('${aws_apigatewayv2_api.A.api_endpoint}/dev', resolve, 'x')).toBe('http://127.0.0.1:1/dev');
     expect(evaluateString('$${not.a.reference}', resolve, 'x')).toBe('${not.a.reference}');
   });
   test('an expression it cannot evaluate is an error naming it', () => {
     expect(() => evaluateString('${join("", ["a"])}', resolve, 'output.x.value')).toThrow(/"\$\{join\(""/);
-    expect(() => evaluateString('${aws_iam_role.R.arn}', resolve, 'output.role.value')).toThrow(/aws_iam_role\.R\.arn.*output\.role\.value/);
+    expect(() => evaluateString('${aws_iam_role.R.arn}', resolve, 'output.role.value')).toThrow(
+      /aws_iam_role\.R\.arn.*output\.role\.value/,
+    );
   });
 });
 
@@ -58,14 +61,16 @@ describe('stacks the local gateway refuses, with a message saying why', () => {
 
   test('an http issuer that is not on a loopback address', async () => {
     const error = await startError((json) => {
-      (json.resource.aws_apigatewayv2_authorizer.HttpApi_Authorizer_0A1B2C3D.jwt_configuration as { issuer: string }).issuer = 'http://idp.example.com/t/x/oauth2/token';
+      (json.resource.aws_apigatewayv2_authorizer.HttpApi_Authorizer_0A1B2C3D.jwt_configuration as { issuer: string }).issuer =
+        'http://idp.example.com/t/x/oauth2/token';
     });
     expect(error.message).toMatch(/only https issuers/);
   });
 
   test('a route whose target is not an integration of the stack', async () => {
     const error = await startError((json) => {
-      json.resource.aws_apigatewayv2_route.HttpApi_Route_GET_user_11AA22BB.target = 'integrations/${aws_apigatewayv2_integration.Missing_0000.id}';
+      json.resource.aws_apigatewayv2_route.HttpApi_Route_GET_user_11AA22BB.target =
+        'integrations/${aws_apigatewayv2_integration.Missing_0000.id}';
     });
     expect(error.message).toMatch(/aws_apigatewayv2_integration\.Missing_0000\.id/);
   });

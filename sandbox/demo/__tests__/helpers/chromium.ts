@@ -28,11 +28,18 @@ export interface Browser {
  */
 export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: run \`apt-get install -y chromium\` (Debian's package; .ci/run does), or set TOLLGATE_CHROMIUM to its path`);
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: run \`apt-get install -y chromium\` (Debian's package; .ci/run does), or set TOLLGATE_CHROMIUM to its path`,
+    );
   }
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-chromium-'));
   try {
-    const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 60_000 });
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      timeout: 60_000,
+    });
     return {
       context,
       async close() {

@@ -52,7 +52,11 @@ process.once('exit', removeCachedZips);
  * A stack folder like `cdktf.out/stacks/pharmacy-user-api-dev`, from the fixture cdk.tf.json with
  * the test issuer filled in; `edit` may change the JSON (e.g. make a route public).
  */
-export function prepareStackDir(issuer: string, edit?: (json: EditableStackJson) => void, handlerDir = path.join(FIXTURES, 'handler')): string {
+export function prepareStackDir(
+  issuer: string,
+  edit?: (json: EditableStackJson) => void,
+  handlerDir = path.join(FIXTURES, 'handler'),
+): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-gw-stack-'));
   const json: EditableStackJson = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'cdk.tf.json'), 'utf8').split('__ISSUER__').join(issuer));
   edit?.(json);

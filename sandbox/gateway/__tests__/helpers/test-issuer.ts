@@ -30,7 +30,12 @@ export async function startTestIssuer(organization = 'pharmacy'): Promise<TestIs
   const rsa = await generateKeyPair('RS256');
   const stranger = await generateKeyPair('RS256');
   const ec = await generateKeyPair('ES256');
-  const jwks = { keys: [{ ...(await exportJWK(rsa.publicKey)), kid: 'key-1', use: 'sig', alg: 'RS256' }, { ...(await exportJWK(ec.publicKey)), kid: 'ec-1', use: 'sig', alg: 'ES256' }] };
+  const jwks = {
+    keys: [
+      { ...(await exportJWK(rsa.publicKey)), kid: 'key-1', use: 'sig', alg: 'RS256' },
+      { ...(await exportJWK(ec.publicKey)), kid: 'ec-1', use: 'sig', alg: 'ES256' },
+    ],
+  };
   let fetches = 0;
   let baseUrl = '';
   const tenant = `/t/${organization}/oauth2`;
@@ -40,7 +45,11 @@ export async function startTestIssuer(organization = 'pharmacy'): Promise<TestIs
       res.end(JSON.stringify(body));
     };
     if (req.url === `${tenant}/token/.well-known/openid-configuration`) {
-      reply(200, { issuer: `${baseUrl}${tenant}/token`, jwks_uri: `${baseUrl}${tenant}/jwks`, token_endpoint: `${baseUrl}${tenant}/token` });
+      reply(200, {
+        issuer: `${baseUrl}${tenant}/token`,
+        jwks_uri: `${baseUrl}${tenant}/jwks`,
+        token_endpoint: `${baseUrl}${tenant}/token`,
+      });
     } else if (req.url === `${tenant}/jwks`) {
       fetches += 1;
       reply(200, jwks);
