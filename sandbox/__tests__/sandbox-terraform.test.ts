@@ -65,7 +65,10 @@ describeWithTerraform('the sandbox through real Terraform and the local AWS cont
     const s = sandbox!;
     expect(s.awsPath).toBe('terraform');
     expect(written).toMatch(
-      /AWS side: real Terraform 1\.\d+\.\d+ with hashicorp\/aws 5\.100\.0 from \S+ \(\S+\) deploys the stack to the local AWS control plane/,
+      new RegExp(
+        /AWS side: real Terraform 1\.\d+\.\d+ with hashicorp\/aws 5\.100\.0 from \S+ \(\S+\) /.source +
+          /deploys the stack to the local AWS control plane/.source,
+      ),
     );
     expect(written).toContain('terraform: Apply complete! Resources: 15 added, 0 changed, 0 destroyed.');
     expect(s.result.steps.map((x) => `${x.step}:${x.status}`)).toEqual(['preflight:done', 'aws:done', 'asgardeo:done', 'smoke:done']);

@@ -229,7 +229,15 @@ async function main(): Promise<void> {
     results.push(
       await run(server, 'user sign-in: login page, post, code+PKCE', signIns, concurrency, async () => {
         const { verifier, challenge } = pkce();
-        const url = `${base}/oauth2/authorize?${new URLSearchParams({ client_id: spaClientId, response_type: 'code', redirect_uri: CALLBACK, scope: 'bench:read', state: 's', code_challenge: challenge, code_challenge_method: 'S256' })}`;
+        const url = `${base}/oauth2/authorize?${new URLSearchParams({
+          client_id: spaClientId,
+          response_type: 'code',
+          redirect_uri: CALLBACK,
+          scope: 'bench:read',
+          state: 's',
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+        })}`;
         const page = await (await fetch(url)).text();
         const key = /name="sessionDataKey" value="([^"]+)"/.exec(page)?.[1];
         if (!key) return false;
@@ -279,7 +287,9 @@ async function main(): Promise<void> {
     console.log(`local Asgardeo benchmark: node ${process.version}, ${concurrency} concurrent clients, loopback`);
     for (const r of results) {
       console.log(
-        `  ${r.name.padEnd(44)} ${r.requests} ops in ${r.seconds.toFixed(2)} s = ${(r.requests / r.seconds).toFixed(0)} ops/s; latency p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; in-server p50 ${r.serverP50.toFixed(2)} ms, p99 ${r.serverP99.toFixed(2)} ms; errors ${r.errors}`,
+        `  ${r.name.padEnd(44)} ${r.requests} ops in ${r.seconds.toFixed(2)} s = ${(r.requests / r.seconds).toFixed(0)} ops/s; ` +
+          `latency p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; ` +
+          `in-server p50 ${r.serverP50.toFixed(2)} ms, p99 ${r.serverP99.toFixed(2)} ms; errors ${r.errors}`,
       );
     }
     if (results.some((r) => r.errors > 0)) process.exitCode = 1;

@@ -140,7 +140,8 @@ export class AsgardeoHttpServer {
     if (!path || !this.context) {
       const org = /^\/t\/([^/]+)/.exec(fullPath)?.[1];
       const detail = org
-        ? `Organization '${decodeURIComponent(org)}' does not exist here; this server serves '${this.organization}' under /t/${this.organization}/.`
+        ? `Organization '${decodeURIComponent(org)}' does not exist here; ` +
+          `this server serves '${this.organization}' under /t/${this.organization}/.`
         : `Unknown path ${fullPath}; this server serves /t/${this.organization}/...`;
       return this.send(
         res,

@@ -73,12 +73,14 @@ async function main(): Promise<void> {
     const s = await runOnce(env);
     samples.push(s);
     console.log(
-      `${String(n).padStart(3)} ${seconds(s.synthMs)} ${seconds(s.initMs)} ${seconds(s.applyMs)} ${seconds(s.replanMs)} ${seconds(s.destroyMs)}  ${String(s.requests).padStart(9)}`,
+      `${String(n).padStart(3)} ${seconds(s.synthMs)} ${seconds(s.initMs)} ${seconds(s.applyMs)} ` +
+        `${seconds(s.replanMs)} ${seconds(s.destroyMs)}  ${String(s.requests).padStart(9)}`,
     );
   }
   const m = (key: keyof Sample) => median(samples.map((s) => s[key]));
   console.log(
-    `med ${seconds(m('synthMs'))} ${seconds(m('initMs'))} ${seconds(m('applyMs'))} ${seconds(m('replanMs'))} ${seconds(m('destroyMs'))}  ${String(m('requests')).padStart(9)}`,
+    `med ${seconds(m('synthMs'))} ${seconds(m('initMs'))} ${seconds(m('applyMs'))} ` +
+      `${seconds(m('replanMs'))} ${seconds(m('destroyMs'))}  ${String(m('requests')).padStart(9)}`,
   );
   console.log(`load average (1 min) before ${loadBefore.toFixed(2)}, after ${os.loadavg()[0]!.toFixed(2)}`);
 }

@@ -24,7 +24,10 @@ export function terraformUnavailableReason(env: NodeJS.ProcessEnv = process.env)
   if (!findTerraformOnPath(env)) return 'terraform is not on PATH';
   try {
     if (!locateProviderMirror({ env })) {
-      return 'no hashicorp/aws provider mirror found (set TOLLGATE_TF_PROVIDER_MIRROR to a filesystem mirror, e.g. eval "$(scripts/terraform-mirror.sh)")';
+      return (
+        'no hashicorp/aws provider mirror found ' +
+        '(set TOLLGATE_TF_PROVIDER_MIRROR to a filesystem mirror, e.g. eval "$(scripts/terraform-mirror.sh)")'
+      );
     }
   } catch (err) {
     return err instanceof TerraformError ? err.message : String(err);

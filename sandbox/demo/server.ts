@@ -110,11 +110,10 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 function pageHeaders(settings: DemoSettings | undefined): Record<string, string> {
   const origins = settings ? [...new Set([settings.tokenUrl, settings.apiUrl].map((u) => new URL(u).origin))] : [];
   return {
-    'content-security-policy':
-      `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ${origins.join(' ')}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`.replace(
-        / {2,}/g,
-        ' ',
-      ),
+    'content-security-policy': (
+      `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ${origins.join(' ')}; ` +
+      "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ).replace(/ {2,}/g, ' '),
     'referrer-policy': 'no-referrer',
   };
 }
@@ -124,7 +123,8 @@ export function demoSettingsFor(config: ResolvedConfig, applicationName: string,
   const app = config.applications.find((a) => a.name === applicationName);
   if (!app)
     throw new Error(
-      `no application "${applicationName}" in ${config.file}; the demo page needs a "spa" application (see tollgate.config.ts "applications")`,
+      `no application "${applicationName}" in ${config.file}; ` +
+        'the demo page needs a "spa" application (see tollgate.config.ts "applications")',
     );
   if (app.kind !== 'spa')
     throw new Error(`application "${applicationName}" is kind "${app.kind}"; the demo page is a browser app and needs kind "spa"`);

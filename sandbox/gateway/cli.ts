@@ -50,7 +50,8 @@ function onlyStack(cwd: string): string {
   if (names.length === 1) return path.join(stacks, names[0]);
   if (names.length === 0) {
     throw new Error(
-      `no synthesized stack under ${stacks}: synthesize first (TOLLGATE_TARGET=local TOLLGATE_ENV=dev npx tsx main.ts), or pass --stack <folder>`,
+      `no synthesized stack under ${stacks}: ` +
+        'synthesize first (TOLLGATE_TARGET=local TOLLGATE_ENV=dev npx tsx main.ts), or pass --stack <folder>',
     );
   }
   throw new Error(

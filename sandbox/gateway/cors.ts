@@ -53,7 +53,8 @@ export function readCorsConfiguration(value: unknown, where: string, evaluate: E
   if (credentials && allowOrigins.some((o) => o.endsWith('*'))) {
     // API Gateway refuses this at deploy time (400 BadRequestException).
     throw new GatewayStackError(
-      `${where}: allow_credentials = true with a wildcard origin; API Gateway refuses it ("allow-credentials is not supported if 'allow-origin' is *"): list the exact origins`,
+      `${where}: allow_credentials = true with a wildcard origin; ` +
+        `API Gateway refuses it ("allow-credentials is not supported if 'allow-origin' is *"): list the exact origins`,
     );
   }
   return {

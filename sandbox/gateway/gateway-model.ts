@@ -118,7 +118,8 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
     const filename = str(t, key, block, 'filename', false);
     if (filename === undefined) {
       throw new GatewayStackError(
-        `${where(t, key, 'filename')} is missing: the local gateway runs Lambda code from a local asset zip (TerraformAsset of type ARCHIVE), not from S3 or an image`,
+        `${where(t, key, 'filename')} is missing: ` +
+          'the local gateway runs Lambda code from a local asset zip (TerraformAsset of type ARCHIVE), not from S3 or an image',
       );
     }
     const env = block.environment as { variables?: Record<string, unknown> } | undefined;
@@ -167,7 +168,8 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
     const payload = str(t, key, block, 'payload_format_version', false) ?? '1.0';
     if (payload !== '2.0') {
       throw new GatewayStackError(
-        `${where(t, key, 'payload_format_version')} is ${payload === '1.0' && block.payload_format_version === undefined ? 'not set, so Terraform uses "1.0"' : `"${payload}"`}; ` +
+        `${where(t, key, 'payload_format_version')} is ` +
+          `${payload === '1.0' && block.payload_format_version === undefined ? 'not set, so Terraform uses "1.0"' : `"${payload}"`}; ` +
           'the handler expects payload 2.0 events: set payload_format_version = "2.0" (the local gateway serves 2.0 only)',
       );
     }
@@ -201,7 +203,8 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
       const match = /^\$request\.header\.([A-Za-z0-9!#$%&'*+.^_`|~-]+)$/.exec(source);
       if (!match)
         throw new GatewayStackError(
-          `${where(t, key, 'identity_sources')} has "${source}"; a JWT authorizer takes its token from a header such as $request.header.Authorization`,
+          `${where(t, key, 'identity_sources')} has "${source}"; ` +
+            'a JWT authorizer takes its token from a header such as $request.header.Authorization',
         );
       return match[1].toLowerCase();
     });

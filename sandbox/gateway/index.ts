@@ -169,8 +169,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     if (!permitted) {
       const fn = model.functions.get(route.functionKey);
       log(
-        `local gateway: ${route.routeKey}: API Gateway may not invoke ${fn?.functionName}: no aws_lambda_permission (principal apigateway.amazonaws.com) ` +
-          `has a source_arn matching ${sourceArnFor(model.executionArn, model.stageName, method, route.path)}; AWS answers 500 here too. Add one, e.g. source_arn = "\${execution_arn}/*/${method}${route.path ?? ''}"`,
+        `local gateway: ${route.routeKey}: API Gateway may not invoke ${fn?.functionName}: ` +
+          'no aws_lambda_permission (principal apigateway.amazonaws.com) ' +
+          `has a source_arn matching ${sourceArnFor(model.executionArn, model.stageName, method, route.path)}; AWS answers 500 here too. ` +
+          `Add one, e.g. source_arn = "\${execution_arn}/*/${method}${route.path ?? ''}"`,
       );
       return internalServerError();
     }

@@ -47,7 +47,8 @@ export function evaluateString(text: string, resolve: ReferenceResolver, where: 
     }
     if (text.startsWith('%{', i)) {
       throw new GatewayStackError(
-        `cannot evaluate the Terraform template directive in "${text}" (${where}): the local gateway only knows plain references such as \${aws_apigatewayv2_api.<name>.api_endpoint}`,
+        `cannot evaluate the Terraform template directive in "${text}" (${where}): ` +
+          `the local gateway only knows plain references such as \${aws_apigatewayv2_api.<name>.api_endpoint}`,
       );
     }
     if (!text.startsWith('${', i)) {
@@ -75,8 +76,10 @@ function resolveExpression(expression: string, resolve: ReferenceResolver, where
   const value = reference ? resolve(reference) : undefined;
   if (value === undefined) {
     throw new GatewayStackError(
-      `cannot evaluate the Terraform expression "\${${expression}}" (${where}) locally: the local gateway knows the API's id, api_endpoint and execution_arn, ` +
-        `the stage's name and invoke_url, the Lambda function's name, arn and invoke_arn, the region and literal attributes of resources in the stack`,
+      `cannot evaluate the Terraform expression "\${${expression}}" (${where}) locally: ` +
+        "the local gateway knows the API's id, api_endpoint and execution_arn, " +
+        "the stage's name and invoke_url, the Lambda function's name, arn and invoke_arn, " +
+        'the region and literal attributes of resources in the stack',
     );
   }
   return value;

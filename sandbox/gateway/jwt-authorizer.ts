@@ -113,7 +113,8 @@ export class JwtAuthorizer {
       body = await response.json();
     } catch (error) {
       throw new DiscoveryError(
-        `cannot fetch the issuer's discovery document ${url}: ${(error as Error).message}. Is the issuer running and is jwt_configuration.issuer right?`,
+        `cannot fetch the issuer's discovery document ${url}: ${(error as Error).message}. ` +
+          'Is the issuer running and is jwt_configuration.issuer right?',
       );
     }
     const parsed = discoveryDocument.safeParse(body);

@@ -24,7 +24,8 @@ export type InvocationResult = { readonly ok: true; readonly value: unknown } | 
  * not the developer's shell secrets) and its own module cache, as a Lambda execution environment
  * would. Plain JS, because the worker does not go through the TypeScript loader.
  */
-const WORKER_SOURCE = `
+const WORKER_SOURCE =
+  `
 const { parentPort, workerData } = require('node:worker_threads');
 const { pathToFileURL } = require('node:url');
 async function load() {
@@ -40,14 +41,16 @@ async function load() {
   return fn;
 }
 const ready = load();
-ready.then(() => parentPort.postMessage({ type: 'ready' }), (e) => parentPort.postMessage({ type: 'load-error', error: String(e && e.stack || e) }));
+ready.then(() => parentPort.postMessage({ type: 'ready' }), ` +
+  `(e) => parentPort.postMessage({ type: 'load-error', error: String(e && e.stack || e) }));
 parentPort.on('message', async ({ id, event, context }) => {
   try {
     const fn = await ready;
     const deadline = Date.now() + workerData.timeoutMs;
     const ctx = { ...context, callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
     const value = fn.length >= 3
-      ? await new Promise((resolve, reject) => { const r = fn(event, ctx, (err, v) => (err ? reject(err) : resolve(v))); if (r && typeof r.then === 'function') r.then(resolve, reject); })
+      ? await new Promise((resolve, reject) => { const r = fn(event, ctx, (err, v) => (err ? reject(err) : resolve(v))); ` +
+  `if (r && typeof r.then === 'function') r.then(resolve, reject); })
       : await fn(event, ctx);
     // Lambda hands the integration the JSON serialisation of the return value.
     const json = JSON.stringify(value === undefined ? null : value);
@@ -149,7 +152,8 @@ export class LambdaRuntime {
     const file = findModule(s.codeDir, s.handler.slice(0, dot));
     if (!file) {
       throw new GatewayStackError(
-        `the Lambda asset of ${s.functionName} has no ${s.handler.slice(0, dot)}.js, .cjs or .mjs for the handler "${s.handler}"; check the bundle and the function's handler`,
+        `the Lambda asset of ${s.functionName} has no ${s.handler.slice(0, dot)}.js, .cjs or .mjs for the handler "${s.handler}"; ` +
+          "check the bundle and the function's handler",
       );
     }
     const worker = new Worker(WORKER_SOURCE, {

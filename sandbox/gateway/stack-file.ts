@@ -40,7 +40,8 @@ export function readStackJson(stackDir: string): TerraformStackJson {
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message;
     throw new GatewayStackError(
-      `cannot read the synthesized stack ${file}: ${reason}. Run the synth first (npx tsx main.ts, or npm run synth) and pass the stack folder cdktf.out/stacks/<stackName>.`,
+      `cannot read the synthesized stack ${file}: ${reason}. ` +
+        'Run the synth first (npx tsx main.ts, or npm run synth) and pass the stack folder cdktf.out/stacks/<stackName>.',
     );
   }
   let raw: unknown;

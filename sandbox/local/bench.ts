@@ -98,7 +98,9 @@ async function bench(runs: number, awsPath: AwsPath): Promise<void> {
     );
   };
   process.stdout.write(
-    `\nSandbox start-to-ready, AWS side ${awsPath === 'terraform' ? 'through real Terraform + local AWS control plane' : 'fallback (synthesized stack, no Terraform)'}, over ${runs} fresh \`npm start -- --once\` runs on ${os.cpus().length} CPU(s), Node ${process.version}:\n` +
+    `\nSandbox start-to-ready, AWS side ` +
+      `${awsPath === 'terraform' ? 'through real Terraform + local AWS control plane' : 'fallback (synthesized stack, no Terraform)'}, ` +
+      `over ${runs} fresh \`npm start -- --once\` runs on ${os.cpus().length} CPU(s), Node ${process.version}:\n` +
       `  ready   (startSandbox → smoke test passed): ${fmt((s) => s.readyMs)}\n` +
       `  process (node start → smoke test passed):   ${fmt((s) => s.processMs)}\n` +
       `  wall    (spawn npm start → exit):           ${fmt((s) => s.wallMs)}\n`,

@@ -33,7 +33,8 @@ export async function startSandboxDemo(config: ResolvedConfig): Promise<SandboxD
     const code = (err as { code?: string }).code;
     return {
       reason:
-        `port ${port} (from the callback URL of "${spa.name}") is ${code === 'EADDRINUSE' ? 'taken' : `unavailable (${code ?? String(err)})`}: ` +
+        `port ${port} (from the callback URL of "${spa.name}") is ` +
+        `${code === 'EADDRINUSE' ? 'taken' : `unavailable (${code ?? String(err)})`}: ` +
         'free it, or change the port in that callback URL in the configuration',
     };
   }

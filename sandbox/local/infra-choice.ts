@@ -48,6 +48,8 @@ export async function chooseLocalInfra(
   return {
     runner: new LocalTerraformRunner({ ...o, setup }),
     path: 'terraform',
-    message: `AWS side: real Terraform ${setup.version}${mirror} deploys the stack to the local AWS control plane; the local gateway serves what was deployed.`,
+    message:
+      `AWS side: real Terraform ${setup.version}${mirror} deploys the stack to the local AWS control plane; ` +
+      'the local gateway serves what was deployed.',
   };
 }

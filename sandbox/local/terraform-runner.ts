@@ -83,7 +83,8 @@ export class LocalTerraformRunner implements InfraRunner {
     const outputs = await this.outputs(ws);
     const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     o.onOutput?.(
-      `  terraform: synth + init ${secs(t1 - t0)}, plan ${secs(t2 - t1)}, apply ${secs(t3 - t2)}, outputs ${secs(performance.now() - t3)}\n`,
+      `  terraform: synth + init ${secs(t1 - t0)}, plan ${secs(t2 - t1)}, apply ${secs(t3 - t2)}, ` +
+        `outputs ${secs(performance.now() - t3)}\n`,
     );
     fs.mkdirSync(path.dirname(o.outputsFile), { recursive: true });
     fs.writeFileSync(o.outputsFile, `${JSON.stringify({ [o.stack]: outputs }, null, 2)}\n`);

@@ -43,61 +43,65 @@ describe('local Asgardeo: API resources', () => {
     expect(fetched.body.properties).toEqual([{ name: 'managed-by', value: 'tollgate' }]);
   });
 
-  it('error codes API-RESOURCE-60003 (duplicate identifier), -60004 (scope taken in the organization), -60005 (blank scope), -60008 (internal… prefix), -60009 (OIDC scope)', async () => {
-    await client.createApiResource(admin, { name: 'A', identifier: 'https://a.example.com', scopes: [{ name: 'a:read' }] });
-    const duplicate = await client.request('POST', BASE, { token: admin, body: { name: 'A2', identifier: 'https://a.example.com' } });
-    expect(duplicate.status).toBe(409);
-    expect(duplicate.body.code).toBe('API-RESOURCE-60003');
-    expect(duplicate.body.traceId).toBeUndefined();
-    const clash = await client.request('POST', BASE, {
-      token: admin,
-      body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: 'a:read' }] },
-    });
-    expect(clash.status).toBe(409);
-    expect(clash.body.code).toBe('API-RESOURCE-60004');
-    expect(clash.body.description).toContain('a:read');
-    const twice = await client.request('POST', BASE, {
-      token: admin,
-      body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: 'b:x' }, { name: 'b:x' }] },
-    });
-    expect([twice.status, twice.body.code]).toEqual([409, 'API-RESOURCE-60004']);
-    for (const blank of ['', '   ']) {
-      const reply = await client.request('POST', BASE, {
+  it(
+    'error codes API-RESOURCE-60003 (duplicate identifier), -60004 (scope taken in the organization), -60005 (blank scope), ' +
+      '-60008 (internal… prefix), -60009 (OIDC scope)',
+    async () => {
+      await client.createApiResource(admin, { name: 'A', identifier: 'https://a.example.com', scopes: [{ name: 'a:read' }] });
+      const duplicate = await client.request('POST', BASE, { token: admin, body: { name: 'A2', identifier: 'https://a.example.com' } });
+      expect(duplicate.status).toBe(409);
+      expect(duplicate.body.code).toBe('API-RESOURCE-60003');
+      expect(duplicate.body.traceId).toBeUndefined();
+      const clash = await client.request('POST', BASE, {
         token: admin,
-        body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: blank }] },
+        body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: 'a:read' }] },
       });
-      expect([reply.status, reply.body.code]).toEqual([400, 'API-RESOURCE-60005']);
-    }
-    for (const restricted of ['internal_user_mgt_list', 'internal_my_scope', 'INTERNAL_x']) {
-      const reply = await client.request('POST', BASE, {
+      expect(clash.status).toBe(409);
+      expect(clash.body.code).toBe('API-RESOURCE-60004');
+      expect(clash.body.description).toContain('a:read');
+      const twice = await client.request('POST', BASE, {
         token: admin,
-        body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: restricted }] },
+        body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: 'b:x' }, { name: 'b:x' }] },
       });
-      expect([restricted, reply.status, reply.body.code]).toEqual([restricted, 400, 'API-RESOURCE-60008']);
-    }
-    for (const oidcName of ['openid', 'profile', 'email', 'phone', 'address']) {
-      const reply = await client.request('POST', BASE, {
+      expect([twice.status, twice.body.code]).toEqual([409, 'API-RESOURCE-60004']);
+      for (const blank of ['', '   ']) {
+        const reply = await client.request('POST', BASE, {
+          token: admin,
+          body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: blank }] },
+        });
+        expect([reply.status, reply.body.code]).toEqual([400, 'API-RESOURCE-60005']);
+      }
+      for (const restricted of ['internal_user_mgt_list', 'internal_my_scope', 'INTERNAL_x']) {
+        const reply = await client.request('POST', BASE, {
+          token: admin,
+          body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: restricted }] },
+        });
+        expect([restricted, reply.status, reply.body.code]).toEqual([restricted, 400, 'API-RESOURCE-60008']);
+      }
+      for (const oidcName of ['openid', 'profile', 'email', 'phone', 'address']) {
+        const reply = await client.request('POST', BASE, {
+          token: admin,
+          body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: oidcName }] },
+        });
+        expect([oidcName, reply.status, reply.body.code]).toEqual([oidcName, 400, 'API-RESOURCE-60009']);
+      }
+      const api = await client.createApiResource(admin, { name: 'C', identifier: 'https://c.example.com' });
+      const added = await client.request('PATCH', `${BASE}/${api.id}`, { token: admin, body: { addedScopes: [{ name: 'internal_c' }] } });
+      expect([added.status, added.body.code]).toEqual([400, 'API-RESOURCE-60008']);
+      const put = await client.request('PUT', `${BASE}/${api.id}/scopes`, { token: admin, body: [{ name: 'openid' }] });
+      expect([put.status, put.body.code]).toEqual([400, 'API-RESOURCE-60009']);
+      const missing = await client.request('POST', BASE, { token: admin, body: { name: 'B' } });
+      expect(missing.status).toBe(400);
+      expect(missing.body.description).toContain('identifier');
+      const badJson = await client.request('POST', BASE, { token: admin, body: '{"name":', contentType: 'application/json' });
+      expect(badJson.status).toBe(400);
+      // nothing was created by the failures
+      const list = await client.request('GET', `${BASE}?filter=${encodeURIComponent('identifier eq https://b.example.com')}`, {
         token: admin,
-        body: { name: 'B', identifier: 'https://b.example.com', scopes: [{ name: oidcName }] },
       });
-      expect([oidcName, reply.status, reply.body.code]).toEqual([oidcName, 400, 'API-RESOURCE-60009']);
-    }
-    const api = await client.createApiResource(admin, { name: 'C', identifier: 'https://c.example.com' });
-    const added = await client.request('PATCH', `${BASE}/${api.id}`, { token: admin, body: { addedScopes: [{ name: 'internal_c' }] } });
-    expect([added.status, added.body.code]).toEqual([400, 'API-RESOURCE-60008']);
-    const put = await client.request('PUT', `${BASE}/${api.id}/scopes`, { token: admin, body: [{ name: 'openid' }] });
-    expect([put.status, put.body.code]).toEqual([400, 'API-RESOURCE-60009']);
-    const missing = await client.request('POST', BASE, { token: admin, body: { name: 'B' } });
-    expect(missing.status).toBe(400);
-    expect(missing.body.description).toContain('identifier');
-    const badJson = await client.request('POST', BASE, { token: admin, body: '{"name":', contentType: 'application/json' });
-    expect(badJson.status).toBe(400);
-    // nothing was created by the failures
-    const list = await client.request('GET', `${BASE}?filter=${encodeURIComponent('identifier eq https://b.example.com')}`, {
-      token: admin,
-    });
-    expect(list.body.totalResults).toBe(0);
-  });
+      expect(list.body.totalResults).toBe(0);
+    },
+  );
 
   it('lists with the APIResources key, filters eq/sw/ew/co, pages with base64 cursors (default 10) through links', async () => {
     for (let i = 0; i < 12; i += 1)

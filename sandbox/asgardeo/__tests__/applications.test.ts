@@ -74,39 +74,45 @@ describe('local Asgardeo: applications', () => {
     expect((await client.request('PATCH', `${BASE}/does-not-exist`, { token: admin, body: { name: 'x' } })).status).toBe(404);
   });
 
-  it('lists with filter (eq, sw, ew, co on name and clientId), attributes and offset paging (default page 15, limit capped at 30)', async () => {
-    for (let i = 0; i < 33; i += 1) await client.createApp(admin, m2mApp(`list-${String(i).padStart(2, '0')}`));
-    const firstPage = await client.request('GET', `${BASE}?filter=${encodeURIComponent('name sw list-')}`, { token: admin });
-    expect(firstPage.status).toBe(200);
-    expect(firstPage.body).toMatchObject({ totalResults: 33, startIndex: 1, count: 15 });
-    expect(firstPage.body.links).toEqual([{ rel: 'next', href: expect.stringContaining('offset=15') }]);
-    const all = await client.request('GET', `${BASE}?filter=${encodeURIComponent('name sw list-')}&limit=100`, { token: admin });
-    expect(all.body).toMatchObject({ totalResults: 33, startIndex: 1, count: 30 });
-    expect(all.body.applications).toHaveLength(30);
-    expect(all.body.applications[0].clientId).toBeUndefined();
-    expect(all.body.applications[0].templateId).toBeUndefined();
-    expect(all.body.links).toEqual([{ rel: 'next', href: expect.stringMatching(/limit=30&.*offset=30/) }]);
-    const second = await client.request('GET', `${BASE}?filter=${encodeURIComponent('name sw list-')}&offset=30&limit=30`, {
-      token: admin,
-    });
-    expect(second.body).toMatchObject({ totalResults: 33, startIndex: 31, count: 3 });
-    const withAttrs = await client.request(
-      'GET',
-      `${BASE}?filter=${encodeURIComponent('name eq list-05')}&attributes=clientId,templateId,associatedRoles.allowedAudience&excludeSystemPortals=true`,
-      { token: admin },
-    );
-    expect(withAttrs.body.applications).toHaveLength(1);
-    const item = withAttrs.body.applications[0];
-    expect(item).toMatchObject({ name: 'list-05', templateId: 'm2m-application', associatedRoles: { allowedAudience: 'APPLICATION' } });
-    expect(item.clientId).toMatch(/^[A-Za-z0-9_]{28}$/);
-    expect(item.associatedRoles.roles).toBeUndefined();
-    const byClient = await client.request('GET', `${BASE}?filter=${encodeURIComponent(`clientId eq ${item.clientId}`)}`, { token: admin });
-    expect(byClient.body.applications.map((a: { name: string }) => a.name)).toEqual(['list-05']);
-    const either = await client.request('GET', `${BASE}?filter=${encodeURIComponent('name ew -07 or name co t-1')}`, { token: admin });
-    expect(either.body.totalResults).toBe(11);
-    expect((await client.request('GET', `${BASE}?attributes=password`, { token: admin })).status).toBe(400);
-    expect((await client.request('GET', `${BASE}?limit=0`, { token: admin })).status).toBe(400);
-  });
+  it(
+    'lists with filter (eq, sw, ew, co on name and clientId), attributes and offset paging ' + '(default page 15, limit capped at 30)',
+    async () => {
+      for (let i = 0; i < 33; i += 1) await client.createApp(admin, m2mApp(`list-${String(i).padStart(2, '0')}`));
+      const firstPage = await client.request('GET', `${BASE}?filter=${encodeURIComponent('name sw list-')}`, { token: admin });
+      expect(firstPage.status).toBe(200);
+      expect(firstPage.body).toMatchObject({ totalResults: 33, startIndex: 1, count: 15 });
+      expect(firstPage.body.links).toEqual([{ rel: 'next', href: expect.stringContaining('offset=15') }]);
+      const all = await client.request('GET', `${BASE}?filter=${encodeURIComponent('name sw list-')}&limit=100`, { token: admin });
+      expect(all.body).toMatchObject({ totalResults: 33, startIndex: 1, count: 30 });
+      expect(all.body.applications).toHaveLength(30);
+      expect(all.body.applications[0].clientId).toBeUndefined();
+      expect(all.body.applications[0].templateId).toBeUndefined();
+      expect(all.body.links).toEqual([{ rel: 'next', href: expect.stringMatching(/limit=30&.*offset=30/) }]);
+      const second = await client.request('GET', `${BASE}?filter=${encodeURIComponent('name sw list-')}&offset=30&limit=30`, {
+        token: admin,
+      });
+      expect(second.body).toMatchObject({ totalResults: 33, startIndex: 31, count: 3 });
+      const withAttrs = await client.request(
+        'GET',
+        `${BASE}?filter=${encodeURIComponent('name eq list-05')}` +
+          '&attributes=clientId,templateId,associatedRoles.allowedAudience&excludeSystemPortals=true',
+        { token: admin },
+      );
+      expect(withAttrs.body.applications).toHaveLength(1);
+      const item = withAttrs.body.applications[0];
+      expect(item).toMatchObject({ name: 'list-05', templateId: 'm2m-application', associatedRoles: { allowedAudience: 'APPLICATION' } });
+      expect(item.clientId).toMatch(/^[A-Za-z0-9_]{28}$/);
+      expect(item.associatedRoles.roles).toBeUndefined();
+      const byClient = await client.request('GET', `${BASE}?filter=${encodeURIComponent(`clientId eq ${item.clientId}`)}`, {
+        token: admin,
+      });
+      expect(byClient.body.applications.map((a: { name: string }) => a.name)).toEqual(['list-05']);
+      const either = await client.request('GET', `${BASE}?filter=${encodeURIComponent('name ew -07 or name co t-1')}`, { token: admin });
+      expect(either.body.totalResults).toBe(11);
+      expect((await client.request('GET', `${BASE}?attributes=password`, { token: admin })).status).toBe(400);
+      expect((await client.request('GET', `${BASE}?limit=0`, { token: admin })).status).toBe(400);
+    },
+  );
 
   it('patches name, description and associatedRoles with 200 and an empty body; refuses OIDC fields', async () => {
     const id = await client.createApp(admin, m2mApp('to-patch'));
@@ -279,22 +285,26 @@ describe('local Asgardeo: applications, rules from the corrected contract page',
     return reply.body.access_token as string;
   }
 
-  it('GET inbound-protocols/oidc hides clientSecret, clientSecretExpiresAt and multipleClientSecretsConfigured without internal_application_mgt_client_secret_view', async () => {
-    const id = await client.createApp(admin, m2mApp('secret-hidden'));
-    const viewOnly = await tokenWith('view-only', ['internal_application_mgt_view']);
-    const hidden = await client.request('GET', `${BASE}/${id}/inbound-protocols/oidc`, { token: viewOnly });
-    expect(hidden.status).toBe(200);
-    expect(hidden.body.clientId).toMatch(/^[A-Za-z0-9_]{28}$/);
-    for (const field of ['clientSecret', 'clientSecretExpiresAt', 'multipleClientSecretsConfigured'])
-      expect(hidden.body).not.toHaveProperty(field);
-    const secretView = await tokenWith('secret-viewer', ['internal_application_mgt_view', 'internal_application_mgt_client_secret_view']);
-    const shown = await client.request('GET', `${BASE}/${id}/inbound-protocols/oidc`, { token: secretView });
-    expect(shown.body.clientSecret).toEqual(expect.any(String));
-    expect(shown.body.clientSecret.length).toBeGreaterThanOrEqual(20);
-    // the secret-view scope alone does not open the endpoint
-    const onlySecretScope = await tokenWith('secret-only', ['internal_application_mgt_client_secret_view']);
-    expect((await client.request('GET', `${BASE}/${id}/inbound-protocols/oidc`, { token: onlySecretScope })).status).toBe(403);
-  });
+  it(
+    'GET inbound-protocols/oidc hides clientSecret, clientSecretExpiresAt and multipleClientSecretsConfigured ' +
+      'without internal_application_mgt_client_secret_view',
+    async () => {
+      const id = await client.createApp(admin, m2mApp('secret-hidden'));
+      const viewOnly = await tokenWith('view-only', ['internal_application_mgt_view']);
+      const hidden = await client.request('GET', `${BASE}/${id}/inbound-protocols/oidc`, { token: viewOnly });
+      expect(hidden.status).toBe(200);
+      expect(hidden.body.clientId).toMatch(/^[A-Za-z0-9_]{28}$/);
+      for (const field of ['clientSecret', 'clientSecretExpiresAt', 'multipleClientSecretsConfigured'])
+        expect(hidden.body).not.toHaveProperty(field);
+      const secretView = await tokenWith('secret-viewer', ['internal_application_mgt_view', 'internal_application_mgt_client_secret_view']);
+      const shown = await client.request('GET', `${BASE}/${id}/inbound-protocols/oidc`, { token: secretView });
+      expect(shown.body.clientSecret).toEqual(expect.any(String));
+      expect(shown.body.clientSecret.length).toBeGreaterThanOrEqual(20);
+      // the secret-view scope alone does not open the endpoint
+      const onlySecretScope = await tokenWith('secret-only', ['internal_application_mgt_client_secret_view']);
+      expect((await client.request('GET', `${BASE}/${id}/inbound-protocols/oidc`, { token: onlySecretScope })).status).toBe(403);
+    },
+  );
 
   it('a PUT from a secret-less GET keeps the secret (the read-change-write of a caller without the secret-view scope)', async () => {
     const id = await client.createApp(admin, m2mApp('secret-kept'));

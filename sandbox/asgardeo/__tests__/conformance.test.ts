@@ -10,7 +10,8 @@ const specs: AsgardeoSpecs | null = loadAsgardeoSpecs();
 const describeIfSpecs = specs ? describe : describe.skip;
 if (!specs) {
   console.warn(
-    `SKIPPED local Asgardeo conformance test: WSO2's OpenAPI documents are not at ${defaultSpecDir()} (that folder is present in CI and development).`,
+    `SKIPPED local Asgardeo conformance test: WSO2's OpenAPI documents are not at ${defaultSpecDir()} ` +
+      '(that folder is present in CI and development).',
   );
 }
 
@@ -118,7 +119,8 @@ describeIfSpecs('local Asgardeo: conformance with WSO2 OpenAPI documents', () =>
     });
     await call(
       'GET',
-      `${apps}?filter=${encodeURIComponent('name eq pharmacy-reader')}&limit=10&offset=0&attributes=clientId,templateId,associatedRoles.allowedAudience&excludeSystemPortals=true`,
+      `${apps}?filter=${encodeURIComponent('name eq pharmacy-reader')}&limit=10&offset=0` +
+        '&attributes=clientId,templateId,associatedRoles.allowedAudience&excludeSystemPortals=true',
     );
     await call('GET', apps);
     await call('GET', `${apps}/${appId}`);
@@ -264,7 +266,10 @@ describeIfSpecs('local Asgardeo: conformance with WSO2 OpenAPI documents', () =>
 
     const served = [...checked.keys()].sort();
     console.log(
-      `Local Asgardeo conformance with ${specs!.dir}:\n  exchanges: ${exchanges}\n  operations checked: ${served.length}, violations: ${violations.length}\n${served.map((op) => `    ${op} (${checked.get(op)})`).join('\n')}${violations.length ? `\n  violations:\n${violations.map((v) => `    ${v}`).join('\n')}` : ''}`,
+      `Local Asgardeo conformance with ${specs!.dir}:\n  exchanges: ${exchanges}\n` +
+        `  operations checked: ${served.length}, violations: ${violations.length}\n` +
+        `${served.map((op) => `    ${op} (${checked.get(op)})`).join('\n')}` +
+        `${violations.length ? `\n  violations:\n${violations.map((v) => `    ${v}`).join('\n')}` : ''}`,
     );
     expect(violations).toEqual([]);
     expect(served.length).toBeGreaterThanOrEqual(30);

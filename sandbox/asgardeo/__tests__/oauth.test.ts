@@ -116,45 +116,49 @@ describe('local Asgardeo: OAuth 2.0 / OIDC', () => {
     }
   });
 
-  it('answers 400 unsupported_grant_type for an unknown grant, invalid_request for a missing grant or a JSON body, unauthorized_client for a grant the client may not use', async () => {
-    const basic = `Basic ${Buffer.from(`${server.admin.clientId}:${server.admin.clientSecret}`).toString('base64')}`;
-    const password = await client.request('POST', '/oauth2/token', {
-      body: 'grant_type=password&username=a&password=b',
-      contentType: 'application/x-www-form-urlencoded',
-      headers: { authorization: basic },
-    });
-    expect(password.status).toBe(400);
-    expect(password.body.error).toBe('unauthorized_client');
-    const unknown = await client.request('POST', '/oauth2/token', {
-      body: 'grant_type=magic',
-      contentType: 'application/x-www-form-urlencoded',
-      headers: { authorization: basic },
-    });
-    expect(unknown.status).toBe(400);
-    expect(unknown.body.error).toBe('unsupported_grant_type');
-    const missing = await client.request('POST', '/oauth2/token', {
-      body: 'scope=x',
-      contentType: 'application/x-www-form-urlencoded',
-      headers: { authorization: basic },
-    });
-    expect(missing.status).toBe(400);
-    expect(missing.body.error).toBe('invalid_request');
-    const asJson = await client.request('POST', '/oauth2/token', {
-      body: { grant_type: 'client_credentials' },
-      headers: { authorization: basic },
-    });
-    expect(asJson.status).toBe(400);
-    expect(asJson.body.error).toBe('invalid_request');
+  it(
+    'answers 400 unsupported_grant_type for an unknown grant, invalid_request for a missing grant or a JSON body, ' +
+      'unauthorized_client for a grant the client may not use',
+    async () => {
+      const basic = `Basic ${Buffer.from(`${server.admin.clientId}:${server.admin.clientSecret}`).toString('base64')}`;
+      const password = await client.request('POST', '/oauth2/token', {
+        body: 'grant_type=password&username=a&password=b',
+        contentType: 'application/x-www-form-urlencoded',
+        headers: { authorization: basic },
+      });
+      expect(password.status).toBe(400);
+      expect(password.body.error).toBe('unauthorized_client');
+      const unknown = await client.request('POST', '/oauth2/token', {
+        body: 'grant_type=magic',
+        contentType: 'application/x-www-form-urlencoded',
+        headers: { authorization: basic },
+      });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error).toBe('unsupported_grant_type');
+      const missing = await client.request('POST', '/oauth2/token', {
+        body: 'scope=x',
+        contentType: 'application/x-www-form-urlencoded',
+        headers: { authorization: basic },
+      });
+      expect(missing.status).toBe(400);
+      expect(missing.body.error).toBe('invalid_request');
+      const asJson = await client.request('POST', '/oauth2/token', {
+        body: { grant_type: 'client_credentials' },
+        headers: { authorization: basic },
+      });
+      expect(asJson.status).toBe(400);
+      expect(asJson.body.error).toBe('invalid_request');
 
-    const id = await client.createApp(admin, {
-      name: 'webapp',
-      inboundProtocolConfiguration: { oidc: { grantTypes: ['authorization_code'], callbackURLs: ['https://app.example.com/cb'] } },
-    });
-    const config = await client.oidc(admin, id);
-    const denied = await client.token(config.clientId, config.clientSecret, '');
-    expect(denied.status).toBe(400);
-    expect(denied.body.error).toBe('unauthorized_client');
-  });
+      const id = await client.createApp(admin, {
+        name: 'webapp',
+        inboundProtocolConfiguration: { oidc: { grantTypes: ['authorization_code'], callbackURLs: ['https://app.example.com/cb'] } },
+      });
+      const config = await client.oidc(admin, id);
+      const denied = await client.token(config.clientId, config.clientSecret, '');
+      expect(denied.status).toBe(400);
+      expect(denied.body.error).toBe('unauthorized_client');
+    },
+  );
 
   it('gives management clients only the internal scopes they hold; SYSTEM expands to all of them', async () => {
     server.addManagementClient({ clientId: 'viewer', clientSecret: 'viewer-secret', scopes: ['internal_application_mgt_view'] });
@@ -190,16 +194,19 @@ describe('local Asgardeo: OAuth 2.0 / OIDC', () => {
     expect((await client.token(app.clientId, regenerated.body.clientSecret, '')).status).toBe(401);
   });
 
-  it("signs with a kid in the server's format (base64url of a hex SHA-256 thumbprint + _RS256); the JWKS key carries x5t#S256", async () => {
-    const jwks = (await client.request('GET', '/oauth2/jwks')).body.keys[0];
-    expect(jwks.kid).toMatch(/^[A-Za-z0-9_-]+_RS256$/);
-    const thumbprintHex = Buffer.from(jwks.kid.replace(/_RS256$/, ''), 'base64url').toString('utf8');
-    expect(thumbprintHex).toMatch(/^[0-9a-f]{64}$/);
-    expect(Buffer.from(jwks['x5t#S256'], 'base64url').toString('hex')).toBe(thumbprintHex);
-    const app = await appWithScopes('kid-check', ['get_pharmacy_user']);
-    const token = (await client.token(app.clientId, app.clientSecret, 'get_pharmacy_user')).body.access_token as string;
-    expect(decodeProtectedHeader(token)).toEqual({ alg: 'RS256', kid: jwks.kid, typ: 'at+jwt' });
-  });
+  it(
+    "signs with a kid in the server's format (base64url of a hex SHA-256 thumbprint + _RS256); " + 'the JWKS key carries x5t#S256',
+    async () => {
+      const jwks = (await client.request('GET', '/oauth2/jwks')).body.keys[0];
+      expect(jwks.kid).toMatch(/^[A-Za-z0-9_-]+_RS256$/);
+      const thumbprintHex = Buffer.from(jwks.kid.replace(/_RS256$/, ''), 'base64url').toString('utf8');
+      expect(thumbprintHex).toMatch(/^[0-9a-f]{64}$/);
+      expect(Buffer.from(jwks['x5t#S256'], 'base64url').toString('hex')).toBe(thumbprintHex);
+      const app = await appWithScopes('kid-check', ['get_pharmacy_user']);
+      const token = (await client.token(app.clientId, app.clientSecret, 'get_pharmacy_user')).body.access_token as string;
+      expect(decodeProtectedHeader(token)).toEqual({ alg: 'RS256', kid: jwks.kid, typ: 'at+jwt' });
+    },
+  );
 
   it('enableJwtScopeAsArray on the app turns the scope claim into a JSON array (the token response keeps a string)', async () => {
     const app = await appWithScopes('array-scopes', ['get_pharmacy_user', 'create_pharmacy_user'], {

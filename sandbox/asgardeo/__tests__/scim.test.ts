@@ -104,36 +104,40 @@ describe('local Asgardeo: SCIM 2.0 users and roles v2', () => {
       ).toBe(201);
     });
 
-    it('applies the default password policy (8+ characters, upper, lower, digit, special) on create, PUT and PATCH, never echoing the password', async () => {
-      for (const password of ['Sh#1rt', 'alllower#123', 'ALLUPPER#123', 'NoDigits#here', 'NoSpecial123']) {
-        const reply = await client.request('POST', USERS, {
-          token: admin,
-          body: { ...newUser('policy@example.com'), password },
-          contentType: SCIM,
-        });
-        expect([password, reply.status, reply.body.scimType]).toEqual([password, 400, 'invalidValue']);
-        expect(reply.text).not.toContain(password);
-      }
-      const user = (
-        await client.request('POST', USERS, {
-          token: admin,
-          body: { ...newUser('policy@example.com'), password: 'Good#Pass1' },
-          contentType: SCIM,
-        })
-      ).body;
-      expect(user.id).toBeTruthy();
-      expect(
-        (
-          await client.request('PUT', `${USERS}/${user.id}`, {
+    it(
+      'applies the default password policy (8+ characters, upper, lower, digit, special) on create, PUT and PATCH, ' +
+        'never echoing the password',
+      async () => {
+        for (const password of ['Sh#1rt', 'alllower#123', 'ALLUPPER#123', 'NoDigits#here', 'NoSpecial123']) {
+          const reply = await client.request('POST', USERS, {
             token: admin,
-            body: { userName: 'policy@example.com', password: 'weak' },
+            body: { ...newUser('policy@example.com'), password },
+            contentType: SCIM,
+          });
+          expect([password, reply.status, reply.body.scimType]).toEqual([password, 400, 'invalidValue']);
+          expect(reply.text).not.toContain(password);
+        }
+        const user = (
+          await client.request('POST', USERS, {
+            token: admin,
+            body: { ...newUser('policy@example.com'), password: 'Good#Pass1' },
             contentType: SCIM,
           })
-        ).status,
-      ).toBe(400);
-      const patch = { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'password', value: 'weakpassword' }] };
-      expect((await client.request('PATCH', `${USERS}/${user.id}`, { token: admin, body: patch, contentType: SCIM })).status).toBe(400);
-    });
+        ).body;
+        expect(user.id).toBeTruthy();
+        expect(
+          (
+            await client.request('PUT', `${USERS}/${user.id}`, {
+              token: admin,
+              body: { userName: 'policy@example.com', password: 'weak' },
+              contentType: SCIM,
+            })
+          ).status,
+        ).toBe(400);
+        const patch = { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'password', value: 'weakpassword' }] };
+        expect((await client.request('PATCH', `${USERS}/${user.id}`, { token: admin, body: patch, contentType: SCIM })).status).toBe(400);
+      },
+    );
 
     it('answers 409 to a duplicate userName and 404 (SCIM error, string status) to an unknown id', async () => {
       await client.request('POST', USERS, { token: admin, body: newUser('dup@example.com'), contentType: SCIM });

@@ -216,48 +216,52 @@ describe('local Asgardeo: users signing in', () => {
       });
     });
 
-    it('signs Kim in: 302 to redirect_uri with code, state and session_state; the code redeems (PKCE S256) for a JWT with her claims and the scope her role grants', async () => {
-      const { verifier, challenge } = pkcePair();
-      const back = await browserSignIn(spa, {
-        user: KIM,
-        scope: 'openid get_pharmacy_user create_pharmacy_user',
-        state: 'state-kim',
-        pkce: { challenge },
-      });
-      expect(`${back.origin}${back.pathname}`).toBe(SPA_CALLBACK);
-      expect(back.searchParams.get('state')).toBe('state-kim');
-      expect(back.searchParams.get('session_state')).toMatch(/^[0-9a-f]{64}\.[0-9a-f]+$/);
-      const code = back.searchParams.get('code')!;
-      expect(code).toBeTruthy();
+    it(
+      'signs Kim in: 302 to redirect_uri with code, state and session_state; ' +
+        'the code redeems (PKCE S256) for a JWT with her claims and the scope her role grants',
+      async () => {
+        const { verifier, challenge } = pkcePair();
+        const back = await browserSignIn(spa, {
+          user: KIM,
+          scope: 'openid get_pharmacy_user create_pharmacy_user',
+          state: 'state-kim',
+          pkce: { challenge },
+        });
+        expect(`${back.origin}${back.pathname}`).toBe(SPA_CALLBACK);
+        expect(back.searchParams.get('state')).toBe('state-kim');
+        expect(back.searchParams.get('session_state')).toMatch(/^[0-9a-f]{64}\.[0-9a-f]+$/);
+        const code = back.searchParams.get('code')!;
+        expect(code).toBeTruthy();
 
-      const token = await redeem(spa, code, { verifier });
-      expect(token.status).toBe(200);
-      // create_pharmacy_user is silently dropped: no role of Kim's grants it
-      expect(token.body.scope.split(' ').sort()).toEqual(['get_pharmacy_user', 'openid']);
-      expect(token.body).toMatchObject({
-        token_type: 'Bearer',
-        expires_in: 3600,
-        refresh_token: expect.any(String),
-        id_token: expect.any(String),
-      });
-      const { payload, protectedHeader } = await jwtVerify(token.body.access_token, jwks(), {
-        issuer: server.issuer,
-        audience: 'https://api.example.com/dev',
-      });
-      expect(protectedHeader.typ).toBe('at+jwt');
-      expect(payload).toMatchObject({
-        sub: kimId,
-        aut: 'APPLICATION_USER',
-        azp: spa.clientId,
-        client_id: spa.clientId,
-        aud: [spa.clientId, 'https://api.example.com/dev'],
-        given_name: 'Kim',
-        email: 'kim@gmail.com',
-      });
-      expect(payload.family_name).toBeUndefined(); // not in accessTokenAttributes
-      const id = await jwtVerify(token.body.id_token, jwks(), { issuer: server.issuer, audience: spa.clientId });
-      expect(id.payload).toMatchObject({ sub: kimId, azp: spa.clientId, sid: expect.any(String) });
-    });
+        const token = await redeem(spa, code, { verifier });
+        expect(token.status).toBe(200);
+        // create_pharmacy_user is silently dropped: no role of Kim's grants it
+        expect(token.body.scope.split(' ').sort()).toEqual(['get_pharmacy_user', 'openid']);
+        expect(token.body).toMatchObject({
+          token_type: 'Bearer',
+          expires_in: 3600,
+          refresh_token: expect.any(String),
+          id_token: expect.any(String),
+        });
+        const { payload, protectedHeader } = await jwtVerify(token.body.access_token, jwks(), {
+          issuer: server.issuer,
+          audience: 'https://api.example.com/dev',
+        });
+        expect(protectedHeader.typ).toBe('at+jwt');
+        expect(payload).toMatchObject({
+          sub: kimId,
+          aut: 'APPLICATION_USER',
+          azp: spa.clientId,
+          client_id: spa.clientId,
+          aud: [spa.clientId, 'https://api.example.com/dev'],
+          given_name: 'Kim',
+          email: 'kim@gmail.com',
+        });
+        expect(payload.family_name).toBeUndefined(); // not in accessTokenAttributes
+        const id = await jwtVerify(token.body.id_token, jwks(), { issuer: server.issuer, audience: spa.clientId });
+        expect(id.payload).toMatchObject({ sub: kimId, azp: spa.clientId, sid: expect.any(String) });
+      },
+    );
 
     it('bad credentials re-render the page with #login-error and the same sessionDataKey; no redirect', async () => {
       const { challenge } = pkcePair();
@@ -334,66 +338,69 @@ describe('local Asgardeo: users signing in', () => {
       expect(web2.status).toBe(400);
     });
 
-    it('PKCE: mandatory challenge, plain refused unless supportPlainTransformAlgorithm, wrong or missing verifier fails at /token', async () => {
-      const missing = await raw(
-        'GET',
-        authorizeQuery({ client_id: spa.clientId, response_type: 'code', redirect_uri: SPA_CALLBACK, scope: 'openid', state: 's' }),
-      );
-      expect(missing.status).toBe(302);
-      const missingBack = new URL(missing.headers.get('location')!);
-      expect(missingBack.searchParams.get('error')).toBe('invalid_request');
-      expect(missingBack.searchParams.get('error_description')).toBe(
-        'PKCE is mandatory for this application. PKCE Challenge is not provided or is not upto RFC 7636 specification.',
-      );
-      expect(missingBack.searchParams.get('state')).toBe('s');
+    it(
+      'PKCE: mandatory challenge, plain refused unless supportPlainTransformAlgorithm, ' + 'wrong or missing verifier fails at /token',
+      async () => {
+        const missing = await raw(
+          'GET',
+          authorizeQuery({ client_id: spa.clientId, response_type: 'code', redirect_uri: SPA_CALLBACK, scope: 'openid', state: 's' }),
+        );
+        expect(missing.status).toBe(302);
+        const missingBack = new URL(missing.headers.get('location')!);
+        expect(missingBack.searchParams.get('error')).toBe('invalid_request');
+        expect(missingBack.searchParams.get('error_description')).toBe(
+          'PKCE is mandatory for this application. PKCE Challenge is not provided or is not upto RFC 7636 specification.',
+        );
+        expect(missingBack.searchParams.get('state')).toBe('s');
 
-      const { verifier } = pkcePair();
-      const plain = await raw(
-        'GET',
-        authorizeQuery({
-          client_id: spa.clientId,
-          response_type: 'code',
-          redirect_uri: SPA_CALLBACK,
-          scope: 'openid',
-          code_challenge: verifier,
-          code_challenge_method: 'plain',
-        }),
-      );
-      expect(new URL(plain.headers.get('location')!).searchParams.get('error_description')).toBe(
-        'This application does not support "plain" transformation algorithm.',
-      );
-      const bogus = await raw(
-        'GET',
-        authorizeQuery({
-          client_id: spa.clientId,
-          response_type: 'code',
-          redirect_uri: SPA_CALLBACK,
-          scope: 'openid',
-          code_challenge: verifier,
-          code_challenge_method: 'S512',
-        }),
-      );
-      expect(new URL(bogus.headers.get('location')!).searchParams.get('error_description')).toBe('Unsupported PKCE Challenge Method');
+        const { verifier } = pkcePair();
+        const plain = await raw(
+          'GET',
+          authorizeQuery({
+            client_id: spa.clientId,
+            response_type: 'code',
+            redirect_uri: SPA_CALLBACK,
+            scope: 'openid',
+            code_challenge: verifier,
+            code_challenge_method: 'plain',
+          }),
+        );
+        expect(new URL(plain.headers.get('location')!).searchParams.get('error_description')).toBe(
+          'This application does not support "plain" transformation algorithm.',
+        );
+        const bogus = await raw(
+          'GET',
+          authorizeQuery({
+            client_id: spa.clientId,
+            response_type: 'code',
+            redirect_uri: SPA_CALLBACK,
+            scope: 'openid',
+            code_challenge: verifier,
+            code_challenge_method: 'S512',
+          }),
+        );
+        expect(new URL(bogus.headers.get('location')!).searchParams.get('error_description')).toBe('Unsupported PKCE Challenge Method');
 
-      const plainApp = await createApp('plain-pkce', {
-        grantTypes: ['authorization_code'],
-        callbackURLs: [SPA_CALLBACK],
-        publicClient: true,
-        pkce: { mandatory: true, supportPlainTransformAlgorithm: true },
-        accessToken: { type: 'JWT' },
-      });
-      const plainBack = await browserSignIn(plainApp, { user: KIM, scope: 'openid', pkce: { challenge: verifier, method: 'plain' } });
-      expect((await redeem(plainApp, plainBack.searchParams.get('code')!, { verifier })).status).toBe(200);
+        const plainApp = await createApp('plain-pkce', {
+          grantTypes: ['authorization_code'],
+          callbackURLs: [SPA_CALLBACK],
+          publicClient: true,
+          pkce: { mandatory: true, supportPlainTransformAlgorithm: true },
+          accessToken: { type: 'JWT' },
+        });
+        const plainBack = await browserSignIn(plainApp, { user: KIM, scope: 'openid', pkce: { challenge: verifier, method: 'plain' } });
+        expect((await redeem(plainApp, plainBack.searchParams.get('code')!, { verifier })).status).toBe(200);
 
-      const pair = pkcePair();
-      const back = await browserSignIn(spa, { user: KIM, scope: 'openid', pkce: { challenge: pair.challenge } });
-      const wrong = await redeem(spa, back.searchParams.get('code')!, { verifier: pkcePair().verifier });
-      expect(wrong.status).toBe(400);
-      expect(wrong.body).toEqual({ error: 'invalid_grant', error_description: 'PKCE validation failed' });
-      const back2 = await browserSignIn(spa, { user: KIM, scope: 'openid', pkce: { challenge: pair.challenge } });
-      const none = await redeem(spa, back2.searchParams.get('code')!);
-      expect(none.body.error).toBe('invalid_grant');
-    });
+        const pair = pkcePair();
+        const back = await browserSignIn(spa, { user: KIM, scope: 'openid', pkce: { challenge: pair.challenge } });
+        const wrong = await redeem(spa, back.searchParams.get('code')!, { verifier: pkcePair().verifier });
+        expect(wrong.status).toBe(400);
+        expect(wrong.body).toEqual({ error: 'invalid_grant', error_description: 'PKCE validation failed' });
+        const back2 = await browserSignIn(spa, { user: KIM, scope: 'openid', pkce: { challenge: pair.challenge } });
+        const none = await redeem(spa, back2.searchParams.get('code')!);
+        expect(none.body.error).toBe('invalid_grant');
+      },
+    );
 
     it('codes are single use (a replay also revokes the refresh token), expire after 300 s, and need the same redirect_uri', async () => {
       const pair = pkcePair();
@@ -531,86 +538,99 @@ describe('local Asgardeo: users signing in', () => {
       expect(bad.text).not.toContain('nope');
     });
 
-    it('a grant the app does not allow is unauthorized_client, at /token and at /authorize; a public client cannot use the password grant', async () => {
-      const refresh = await client.request('POST', '/oauth2/token', {
-        contentType: FORM,
-        headers: { authorization: basic(web) },
-        body: 'grant_type=refresh_token&refresh_token=x',
-      });
-      expect(refresh.body.error).toBe('unauthorized_client');
-      const spaPassword = await client.request('POST', '/oauth2/token', {
-        contentType: FORM,
-        body: new URLSearchParams({
-          grant_type: 'password',
-          username: KIM.userName,
-          password: KIM.password,
-          client_id: spa.clientId,
-        }).toString(),
-      });
-      expect(spaPassword.body.error).toBe('unauthorized_client');
-      const m2m = await createApp('m2m-only', {
-        grantTypes: ['client_credentials'],
-        callbackURLs: [SPA_CALLBACK],
-        accessToken: { type: 'JWT' },
-      });
-      const authorize = await raw(
-        'GET',
-        authorizeQuery({ client_id: m2m.clientId, response_type: 'code', redirect_uri: SPA_CALLBACK, state: 'q' }),
-      );
-      expect(authorize.status).toBe(302);
-      const back = new URL(authorize.headers.get('location')!);
-      expect(back.searchParams.get('error')).toBe('unauthorized_client');
-      // a public client without client_id at all, or a confidential client without its secret
-      expect(
-        (
-          await client.request('POST', '/oauth2/token', {
-            contentType: FORM,
-            body: new URLSearchParams({ grant_type: 'authorization_code', code: 'x', client_id: web.clientId }).toString(),
-          })
-        ).status,
-      ).toBe(401);
-    });
-
-    it('refresh_token: a new access token and a new refresh token (the old one stops working); a role taken away takes its scope with it', async () => {
-      const pair = pkcePair();
-      const code = (
-        await browserSignIn(spa, { user: KIM, scope: 'openid get_pharmacy_user', pkce: { challenge: pair.challenge } })
-      ).searchParams.get('code')!;
-      const first = (await redeem(spa, code, { verifier: pair.verifier })).body;
-      const refresh = (token: string): Promise<Reply> =>
-        client.request('POST', '/oauth2/token', {
+    it(
+      'a grant the app does not allow is unauthorized_client, at /token and at /authorize; ' +
+        'a public client cannot use the password grant',
+      async () => {
+        const refresh = await client.request('POST', '/oauth2/token', {
           contentType: FORM,
-          body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: spa.clientId }).toString(),
+          headers: { authorization: basic(web) },
+          body: 'grant_type=refresh_token&refresh_token=x',
         });
-      const second = await refresh(first.refresh_token);
-      expect(second.status).toBe(200);
-      expect(second.body.refresh_token).not.toBe(first.refresh_token);
-      expect(decodeJwt(second.body.access_token)).toMatchObject({ sub: kimId, scope: 'openid get_pharmacy_user', given_name: 'Kim' });
-      expect((await refresh(first.refresh_token)).body.error).toBe('invalid_grant');
-      const patch = {
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-        Operations: [{ op: 'remove', path: `users[value eq ${kimId}]` }],
-      };
-      expect(
-        (await client.request('PATCH', `/scim2/v2/Roles/${orgRoleId}`, { token: admin, contentType: 'application/scim+json', body: patch }))
-          .status,
-      ).toBe(200);
-      const third = await refresh(second.body.refresh_token);
-      expect(third.body.scope).toBe('openid');
-      const restore = {
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-        Operations: [{ op: 'add', path: 'users', value: [{ value: kimId }] }],
-      };
-      expect(
-        (
-          await client.request('PATCH', `/scim2/v2/Roles/${orgRoleId}`, {
-            token: admin,
-            contentType: 'application/scim+json',
-            body: restore,
-          })
-        ).status,
-      ).toBe(200);
-    });
+        expect(refresh.body.error).toBe('unauthorized_client');
+        const spaPassword = await client.request('POST', '/oauth2/token', {
+          contentType: FORM,
+          body: new URLSearchParams({
+            grant_type: 'password',
+            username: KIM.userName,
+            password: KIM.password,
+            client_id: spa.clientId,
+          }).toString(),
+        });
+        expect(spaPassword.body.error).toBe('unauthorized_client');
+        const m2m = await createApp('m2m-only', {
+          grantTypes: ['client_credentials'],
+          callbackURLs: [SPA_CALLBACK],
+          accessToken: { type: 'JWT' },
+        });
+        const authorize = await raw(
+          'GET',
+          authorizeQuery({ client_id: m2m.clientId, response_type: 'code', redirect_uri: SPA_CALLBACK, state: 'q' }),
+        );
+        expect(authorize.status).toBe(302);
+        const back = new URL(authorize.headers.get('location')!);
+        expect(back.searchParams.get('error')).toBe('unauthorized_client');
+        // a public client without client_id at all, or a confidential client without its secret
+        expect(
+          (
+            await client.request('POST', '/oauth2/token', {
+              contentType: FORM,
+              body: new URLSearchParams({ grant_type: 'authorization_code', code: 'x', client_id: web.clientId }).toString(),
+            })
+          ).status,
+        ).toBe(401);
+      },
+    );
+
+    it(
+      'refresh_token: a new access token and a new refresh token (the old one stops working); ' +
+        'a role taken away takes its scope with it',
+      async () => {
+        const pair = pkcePair();
+        const code = (
+          await browserSignIn(spa, { user: KIM, scope: 'openid get_pharmacy_user', pkce: { challenge: pair.challenge } })
+        ).searchParams.get('code')!;
+        const first = (await redeem(spa, code, { verifier: pair.verifier })).body;
+        const refresh = (token: string): Promise<Reply> =>
+          client.request('POST', '/oauth2/token', {
+            contentType: FORM,
+            body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: spa.clientId }).toString(),
+          });
+        const second = await refresh(first.refresh_token);
+        expect(second.status).toBe(200);
+        expect(second.body.refresh_token).not.toBe(first.refresh_token);
+        expect(decodeJwt(second.body.access_token)).toMatchObject({ sub: kimId, scope: 'openid get_pharmacy_user', given_name: 'Kim' });
+        expect((await refresh(first.refresh_token)).body.error).toBe('invalid_grant');
+        const patch = {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'remove', path: `users[value eq ${kimId}]` }],
+        };
+        expect(
+          (
+            await client.request('PATCH', `/scim2/v2/Roles/${orgRoleId}`, {
+              token: admin,
+              contentType: 'application/scim+json',
+              body: patch,
+            })
+          ).status,
+        ).toBe(200);
+        const third = await refresh(second.body.refresh_token);
+        expect(third.body.scope).toBe('openid');
+        const restore = {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'add', path: 'users', value: [{ value: kimId }] }],
+        };
+        expect(
+          (
+            await client.request('PATCH', `/scim2/v2/Roles/${orgRoleId}`, {
+              token: admin,
+              contentType: 'application/scim+json',
+              body: restore,
+            })
+          ).status,
+        ).toBe(200);
+      },
+    );
   });
 
   describe('app-native sign-in (response_mode=direct + /oauth2/authn)', () => {
@@ -738,33 +758,45 @@ describe('local Asgardeo: users signing in', () => {
   });
 
   describe('/oidc/logout', () => {
-    it('ends the session (revoking its tokens when the app asks for it) and returns to a registered post_logout_redirect_uri with state', async () => {
-      const pair = pkcePair();
-      const code = (await browserSignIn(spa, { user: KIM, scope: 'openid', pkce: { challenge: pair.challenge } })).searchParams.get(
-        'code',
-      )!;
-      const tokens = (await redeem(spa, code, { verifier: pair.verifier })).body;
-      const unregistered = await raw(
-        'GET',
-        `/oidc/logout?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: 'https://evil.example.com/', state: 'bye' })}`,
-      );
-      expect(unregistered.status).toBe(400);
-      const out = await raw(
-        'GET',
-        `/oidc/logout?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: SPA_CALLBACK, state: 'bye' })}`,
-      );
-      expect(out.status).toBe(302);
-      expect(out.headers.get('location')).toBe(`${SPA_CALLBACK}?state=bye`);
-      const refresh = await client.request('POST', '/oauth2/token', {
-        contentType: FORM,
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: spa.clientId }).toString(),
-      });
-      expect(refresh.body.error).toBe('invalid_grant');
-      const plain = await raw('GET', '/oidc/logout');
-      expect(plain.status).toBe(200);
-      expect(plain.text).toContain('logged out');
-      expect((await raw('GET', `/oidc/logout?id_token_hint=not-a-token`)).status).toBe(400);
-    });
+    it(
+      'ends the session (revoking its tokens when the app asks for it) ' +
+        'and returns to a registered post_logout_redirect_uri with state',
+      async () => {
+        const pair = pkcePair();
+        const code = (await browserSignIn(spa, { user: KIM, scope: 'openid', pkce: { challenge: pair.challenge } })).searchParams.get(
+          'code',
+        )!;
+        const tokens = (await redeem(spa, code, { verifier: pair.verifier })).body;
+        const unregistered = await raw(
+          'GET',
+          `/oidc/logout?${new URLSearchParams({
+            id_token_hint: tokens.id_token,
+            post_logout_redirect_uri: 'https://evil.example.com/',
+            state: 'bye',
+          })}`,
+        );
+        expect(unregistered.status).toBe(400);
+        const out = await raw(
+          'GET',
+          `/oidc/logout?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: SPA_CALLBACK, state: 'bye' })}`,
+        );
+        expect(out.status).toBe(302);
+        expect(out.headers.get('location')).toBe(`${SPA_CALLBACK}?state=bye`);
+        const refresh = await client.request('POST', '/oauth2/token', {
+          contentType: FORM,
+          body: new URLSearchParams({
+            grant_type: 'refresh_token',
+            refresh_token: tokens.refresh_token,
+            client_id: spa.clientId,
+          }).toString(),
+        });
+        expect(refresh.body.error).toBe('invalid_grant');
+        const plain = await raw('GET', '/oidc/logout');
+        expect(plain.status).toBe(200);
+        expect(plain.text).toContain('logged out');
+        expect((await raw('GET', `/oidc/logout?id_token_hint=not-a-token`)).status).toBe(400);
+      },
+    );
   });
 
   describe('CORS on the token endpoint', () => {

@@ -192,7 +192,8 @@ export function loadAsgardeoSpecs(dir: string = defaultSpecDir()): AsgardeoSpecs
       )
       .map(
         (e: ErrorObject) =>
-          `${label}: ${e.instancePath || '(root)'} ${e.message ?? e.keyword}${e.keyword === 'additionalProperties' ? ` '${String((e.params as Json).additionalProperty)}'` : ''}`,
+          `${label}: ${e.instancePath || '(root)'} ${e.message ?? e.keyword}` +
+          `${e.keyword === 'additionalProperties' ? ` '${String((e.params as Json).additionalProperty)}'` : ''}`,
       );
   };
 

@@ -185,7 +185,8 @@ function validateNewScopes(ctx: ServerContext, raw: unknown, ownerId: string | u
         400,
         'API-RESOURCE-60008',
         'Restricted scope name.',
-        `Scope name '${name}' starts with the restricted prefix '${RESTRICTED_SCOPE_PREFIX}', kept for the server's own scopes; choose another name.`,
+        `Scope name '${name}' starts with the restricted prefix '${RESTRICTED_SCOPE_PREFIX}', ` +
+          "kept for the server's own scopes; choose another name.",
       );
     }
     if (OIDC_SCOPE_NAMES.has(name))
@@ -200,7 +201,8 @@ function validateNewScopes(ctx: ServerContext, raw: unknown, ownerId: string | u
     const owner = ctx.state.scopeOwner(name);
     if (owner && owner.api.id !== ownerId) {
       throw scopeTaken(
-        `Scope '${name}' already exists in the organization (API resource '${owner.api.name}'); scope names are unique across the organization.`,
+        `Scope '${name}' already exists in the organization (API resource '${owner.api.name}'); ` +
+          'scope names are unique across the organization.',
       );
     }
     if (owner && field === 'addedScopes') throw scopeTaken(`Scope '${name}' already exists on this API resource.`);
@@ -286,7 +288,8 @@ function patch(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
       501,
       'API-RESOURCE-60010',
       'Removing scopes is not supported.',
-      "PATCH does not support 'removedScopes'; delete one scope with DELETE /api-resources/{id}/scopes/{name} or replace the list with PUT /api-resources/{id}/scopes.",
+      "PATCH does not support 'removedScopes'; delete one scope with DELETE /api-resources/{id}/scopes/{name} " +
+        'or replace the list with PUT /api-resources/{id}/scopes.',
     );
   }
   if (body.name !== undefined && (typeof body.name !== 'string' || !body.name.trim())) throw invalid("'name' must be a non-empty string.");

@@ -247,7 +247,8 @@ function normalizeOidc(raw: Record<string, unknown>, clientId: string, clientSec
   for (const name of attributes as string[]) {
     if (!OIDC_CLAIM_NAMES.has(name))
       throw invalidOidc(
-        `Invalid access token claim URI: '${name}' is not an OIDC claim; use OIDC claim names such as given_name, family_name, email, username.`,
+        `Invalid access token claim URI: '${name}' is not an OIDC claim; ` +
+          'use OIDC claim names such as given_name, family_name, email, username.',
       );
   }
   const scopeAsArray = accessTokenIn.enableJwtScopeAsArray;
@@ -292,7 +293,8 @@ function normalizeOidc(raw: Record<string, unknown>, clientId: string, clientSec
 function checkName(name: string): void {
   if (!APPLICATION_NAME_PATTERN.test(name)) {
     throw invalid(
-      `Application name '${name}' is not valid: it must match ${APPLICATION_NAME_PATTERN.source} (letters, digits, '.', '_', '-', single spaces between words).`,
+      `Application name '${name}' is not valid: it must match ${APPLICATION_NAME_PATTERN.source} ` +
+        "(letters, digits, '.', '_', '-', single spaces between words).",
     );
   }
 }
@@ -440,7 +442,8 @@ function putOidc(ctx: ServerContext, req: RouteRequest, id: string): RouteReply 
       throw invalidOidc("The body must repeat the application's current 'clientId' (GET the configuration, change it, PUT it back).");
     if (body.clientSecret !== undefined && body.clientSecret !== app.oidc.clientSecret) {
       throw invalidOidc(
-        "'clientSecret' differs from the application's current secret: leave it out to keep the secret, or rotate it with POST …/inbound-protocols/oidc/regenerate-secret.",
+        "'clientSecret' differs from the application's current secret: leave it out to keep the secret, " +
+          'or rotate it with POST …/inbound-protocols/oidc/regenerate-secret.',
       );
     }
     app.oidc = normalizeOidc(body, app.oidc.clientId, app.oidc.clientSecret);

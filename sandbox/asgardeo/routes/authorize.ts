@@ -344,7 +344,8 @@ function appNativeAuthorize(ctx: ServerContext, req: RouteRequest, params: Recor
     throw oauthError(
       400,
       'invalid_request',
-      `App-native authentication is not enabled for application '${app.name}': set advancedConfigurations.enableAPIBasedAuthentication to true.`,
+      `App-native authentication is not enabled for application '${app.name}': ` +
+        'set advancedConfigurations.enableAPIBasedAuthentication to true.',
     );
   }
   const flow = newFlow(ctx, validated.request, 'app-native');
@@ -384,7 +385,8 @@ function authn(ctx: ServerContext, req: RouteRequest): RouteReply {
       400,
       'ABA-60003',
       'Invalid authenticator.',
-      `Authenticator '${String(selected.authenticatorId)}' is not offered in this step; use ${BASIC_AUTHENTICATOR_ID} (Username & Password).`,
+      `Authenticator '${String(selected.authenticatorId)}' is not offered in this step; ` +
+        `use ${BASIC_AUTHENTICATOR_ID} (Username & Password).`,
     );
   }
   const params = isRecord(selected.params) ? selected.params : {};

@@ -15,7 +15,10 @@ export class TestAwsClient {
   ) {}
 
   private authorization(service: ServiceName): string {
-    return `AWS4-HMAC-SHA256 Credential=AKIALOCALAWSTEST0000/20261201/${this.region}/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000`;
+    return (
+      `AWS4-HMAC-SHA256 Credential=AKIALOCALAWSTEST0000/20261201/${this.region}/${service}/aws4_request, ` +
+      'SignedHeaders=host;x-amz-date, Signature=0000'
+    );
   }
 
   async send(

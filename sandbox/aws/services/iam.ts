@@ -18,7 +18,8 @@ function param(request: AwsRequest, name: string): string {
   const value = request.form.get(name);
   if (value === null || value === '')
     throw validation(
-      `1 validation error detected: Value null at '${name.charAt(0).toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`,
+      `1 validation error detected: Value null at '${name.charAt(0).toLowerCase()}${name.slice(1)}' ` +
+        'failed to satisfy constraint: Member must not be null',
     );
   return value;
 }
@@ -81,7 +82,8 @@ export function iamService(state: LocalAwsState): ServiceHandler {
         const roleName = param(request, 'RoleName');
         if (!ROLE_NAME.test(roleName))
           throw validation(
-            `1 validation error detected: Value '${roleName}' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+ and length at most 64`,
+            `1 validation error detected: Value '${roleName}' at 'roleName' failed to satisfy constraint: ` +
+              `Member must satisfy regular expression pattern: [\\w+=,.@-]+ and length at most 64`,
           );
         const document = policyDocument(param(request, 'AssumeRolePolicyDocument'));
         if (state.roles.has(roleName)) throw new AwsError(409, 'EntityAlreadyExists', `Role with name ${roleName} already exists.`);
@@ -152,7 +154,8 @@ export function iamService(state: LocalAwsState): ServiceHandler {
         const policyName = param(request, 'PolicyName');
         if (!POLICY_NAME.test(policyName))
           throw validation(
-            `1 validation error detected: Value '${policyName}' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
+            `1 validation error detected: Value '${policyName}' at 'policyName' failed to satisfy constraint: ` +
+              `Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
           );
         found.inlinePolicies.set(policyName, policyDocument(param(request, 'PolicyDocument')));
         return {};

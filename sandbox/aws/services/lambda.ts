@@ -201,12 +201,14 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
       const runtime = String(input.Runtime);
       if (BLOCKED_RUNTIMES.includes(runtime)) {
         throw invalidParameter(
-          `The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.`,
+          `The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions. ` +
+            'We recommend you use a supported runtime while creating or updating functions.',
         );
       }
       if (!SUPPORTED_RUNTIMES.includes(runtime))
         throw invalidParameter(
-          `Value ${runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${SUPPORTED_RUNTIMES.join(', ')}]`,
+          `Value ${runtime} at 'runtime' failed to satisfy constraint: ` +
+            `Member must satisfy enum value set: [${SUPPORTED_RUNTIMES.join(', ')}]`,
         );
       next.runtime = runtime;
     }
@@ -217,7 +219,8 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
       const timeout = Number(input.Timeout);
       if (!Number.isInteger(timeout) || timeout < 1 || timeout > 900)
         throw invalidParameter(
-          `1 validation error detected: Value '${timeout}' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900`,
+          `1 validation error detected: Value '${timeout}' at 'timeout' failed to satisfy constraint: ` +
+            'Member must have value less than or equal to 900',
         );
       next.timeout = timeout;
     }
@@ -268,7 +271,8 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
     const match = /^arn:aws[\w-]*:iam::\d{12}:role\/(?:[^/]+\/)*([\w+=,.@-]+)$/.exec(roleArn);
     if (!match)
       throw invalidParameter(
-        `1 validation error detected: Value '${roleArn}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`,
+        `1 validation error detected: Value '${roleArn}' at 'role' failed to satisfy constraint: ` +
+          `Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`,
       );
     const role = state.roles.get(match[1]!);
     if (!role || !role.assumeRolePolicyDocument.includes('lambda.amazonaws.com'))
@@ -291,7 +295,8 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
     const arn = request.params.Resource ?? '';
     if (!arn.startsWith('arn:'))
       throw invalidParameter(
-        `1 validation error detected: Value '${arn}' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:...`,
+        `1 validation error detected: Value '${arn}' at 'resource' failed to satisfy constraint: ` +
+          'Member must satisfy regular expression pattern: arn:...',
       );
     return resolve(arn, request.region).fn;
   };
@@ -305,7 +310,8 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
         const functionName = typeof input.FunctionName === 'string' ? input.FunctionName : '';
         if (!FUNCTION_NAME.test(functionName))
           throw invalidParameter(
-            `1 validation error detected: Value '${functionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+`,
+            `1 validation error detected: Value '${functionName}' at 'functionName' failed to satisfy constraint: ` +
+              'Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+',
           );
         if (input.PackageType !== undefined && input.PackageType !== 'Zip')
           throw invalidParameter('The local control plane serves only PackageType Zip.');
@@ -410,12 +416,14 @@ export function lambdaService(state: LocalAwsState, options: LambdaServiceOption
         const sid = typeof input.StatementId === 'string' ? input.StatementId : '';
         if (!STATEMENT_ID.test(sid))
           throw invalidParameter(
-            `1 validation error detected: Value '${sid}' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_.]+)`,
+            `1 validation error detected: Value '${sid}' at 'statementId' failed to satisfy constraint: ` +
+              'Member must satisfy regular expression pattern: ([a-zA-Z0-9-_.]+)',
           );
         const action = typeof input.Action === 'string' ? input.Action : '';
         if (!ACTION.test(action))
           throw invalidParameter(
-            `1 validation error detected: Value '${action}' at 'action' failed to satisfy constraint: Member must satisfy regular expression pattern: (lambda:[*]|lambda:[a-zA-Z]+|[*])`,
+            `1 validation error detected: Value '${action}' at 'action' failed to satisfy constraint: ` +
+              'Member must satisfy regular expression pattern: (lambda:[*]|lambda:[a-zA-Z]+|[*])',
           );
         const principal = typeof input.Principal === 'string' ? input.Principal : '';
         if (!principal)
@@ -533,7 +541,8 @@ function checkRevision(fn: LambdaFunction, revisionId: unknown): void {
     throw new AwsError(
       412,
       'PreconditionFailedException',
-      'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+      'The Revision Id provided does not match the latest Revision Id. ' +
+        'Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
     );
   }
 }
@@ -541,7 +550,8 @@ function checkRevision(fn: LambdaFunction, revisionId: unknown): void {
 function checkArchitectures(value: unknown): string[] {
   if (!Array.isArray(value) || value.length !== 1 || !['x86_64', 'arm64'].includes(String(value[0]))) {
     throw invalidParameter(
-      `1 validation error detected: Value '${JSON.stringify(value)}' at 'architectures' failed to satisfy constraint: Member must have length less than or equal to 1, and each member must satisfy enum value set: [x86_64, arm64]`,
+      `1 validation error detected: Value '${JSON.stringify(value)}' at 'architectures' failed to satisfy constraint: ` +
+        'Member must have length less than or equal to 1, and each member must satisfy enum value set: [x86_64, arm64]',
     );
   }
   return [String(value[0])];

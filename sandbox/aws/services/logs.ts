@@ -28,7 +28,8 @@ function tagsOf(value: unknown): Tags {
 function retention(value: unknown): number {
   if (typeof value !== 'number' || !RETENTION_DAYS.includes(value)) {
     throw invalid(
-      `1 validation error detected: Value '${String(value)}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`,
+      `1 validation error detected: Value '${String(value)}' at 'retentionInDays' failed to satisfy constraint: ` +
+        `Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`,
     );
   }
   return value;
@@ -72,7 +73,8 @@ export function logsService(state: LocalAwsState): ServiceHandler {
         const logGroupName = name(request);
         if (!LOG_GROUP_NAME.test(logGroupName))
           throw invalid(
-            `1 validation error detected: Value '${logGroupName}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`,
+            `1 validation error detected: Value '${logGroupName}' at 'logGroupName' failed to satisfy constraint: ` +
+              `Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`,
           );
         if (state.logGroups.has(logGroupName))
           throw new AwsError(400, 'ResourceAlreadyExistsException', 'The specified log group already exists');
@@ -108,7 +110,8 @@ export function logsService(state: LocalAwsState): ServiceHandler {
         const limit = typeof request.input.limit === 'number' ? request.input.limit : 50;
         if (limit < 1 || limit > 50)
           throw invalid(
-            `1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50`,
+            `1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: ` +
+              'Member must have value less than or equal to 50',
           );
         const start = typeof request.input.nextToken === 'string' ? Number(request.input.nextToken) : 0;
         const matching = [...state.logGroups.values()]

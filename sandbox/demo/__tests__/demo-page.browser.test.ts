@@ -281,7 +281,8 @@ describe('the demo page in Chromium (fake login server, real gateway and handler
     await page.waitForSelector('#greeting:not([hidden])');
     // Reported, not asserted: browser start, then page load → login page → code → token → GET /user.
     console.log(
-      `demo sign-in: chromium start ${Math.round(flowStart - launchStart)} ms; page to greeting ${Math.round(performance.now() - flowStart)} ms`,
+      `demo sign-in: chromium start ${Math.round(flowStart - launchStart)} ms; ` +
+        `page to greeting ${Math.round(performance.now() - flowStart)} ms`,
     );
     expect(await page.textContent('#greeting')).toBe('Welcome Kim!');
     expect(await page.getAttribute('#status', 'data-api-status')).toBe('200');
@@ -349,7 +350,8 @@ describe('the demo page end to end (sandbox + local Asgardeo)', () => {
     fs.writeFileSync(
       configFile,
       `const base = require(${JSON.stringify(path.join(repo, 'tollgate.config.ts'))}).default;\n` +
-        `module.exports = { ...base, aws: { ...base.aws, lambda: { ...base.aws.lambda, entry: ${JSON.stringify(path.join(repo, 'lambda', 'handler.ts'))} } },\n` +
+        `module.exports = { ...base, aws: { ...base.aws, lambda: { ...base.aws.lambda, ` +
+        `entry: ${JSON.stringify(path.join(repo, 'lambda', 'handler.ts'))} } },\n` +
         `  applications: base.applications.map((a) => ({ ...a, callbackUrls: [${JSON.stringify(callback)}] })) };\n`,
     );
     // The sandbox prints each generated password once; the test reads them from that line, as a person would.
@@ -376,7 +378,8 @@ describe('the demo page end to end (sandbox + local Asgardeo)', () => {
       await signIn(page, demo, { userName: 'kim@gmail.com', password: passwordOf('kim@gmail.com') });
       await page.waitForSelector('#greeting:not([hidden])');
       console.log(
-        `sandbox demo sign-in: chromium start ${Math.round(flowStart - started)} ms; page to greeting ${Math.round(performance.now() - flowStart)} ms`,
+        `sandbox demo sign-in: chromium start ${Math.round(flowStart - started)} ms; ` +
+          `page to greeting ${Math.round(performance.now() - flowStart)} ms`,
       );
       expect(await page.textContent('#greeting')).toBe('Welcome Kim!');
       await browser.close();

@@ -39,7 +39,8 @@ describe('the demo page server', () => {
     expect(await page.text()).toContain('<script src="/app.js" defer></script>');
     // The page may reach only itself, Asgardeo and the API; the code never leaves in a Referer.
     expect(page.headers.get('content-security-policy')).toBe(
-      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' http://127.0.0.1:4180 http://127.0.0.1:5000; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' http://127.0.0.1:4180 http://127.0.0.1:5000; " +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     expect((await fetch(`${demo.origin}/app.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');

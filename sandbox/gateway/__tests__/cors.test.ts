@@ -62,7 +62,8 @@ describe('reading cors_configuration from cdk.tf.json', () => {
       ),
     ).toThrow(
       new GatewayStackError(
-        `resource.aws_apigatewayv2_api.a.cors_configuration: allow_credentials = true with a wildcard origin; API Gateway refuses it ("allow-credentials is not supported if 'allow-origin' is *"): list the exact origins`,
+        'resource.aws_apigatewayv2_api.a.cors_configuration: allow_credentials = true with a wildcard origin; ' +
+          `API Gateway refuses it ("allow-credentials is not supported if 'allow-origin' is *"): list the exact origins`,
       ),
     );
     expect(() => readCorsConfiguration({ allow_origins: 'x' }, 'c', identity)).toThrow(/c.allow_origins should be a list of strings/);

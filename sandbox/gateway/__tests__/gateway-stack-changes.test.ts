@@ -95,24 +95,28 @@ describe('the gateway serves what the Terraform says, not what the configuration
 });
 
 describe('failures on the way', () => {
-  test('a route without an aws_lambda_permission that covers it -> 500, as on AWS, and the log says which permission is missing', async () => {
-    const lines: string[] = [];
-    const gateway = await gatewayFor(
-      (json) => {
-        delete json.resource.aws_lambda_permission.HttpApi_Permission_Any_E5F6A7B8;
-      },
-      undefined,
-      (line) => lines.push(line),
-    );
-    const token = await issuer.sign({ sub: 'r', aud: gateway.stageInvokeUrl, scope: 'get_pharmacy_user' });
-    expect((await fetch(`${gateway.stageInvokeUrl}/user`, { headers: { authorization: token } })).status).toBe(200);
-    const health = await fetch(`${gateway.stageInvokeUrl}/health`);
-    expect(health.status).toBe(500);
-    expect(await health.json()).toEqual({ message: 'Internal Server Error' });
-    expect(lines.join('\n')).toContain(
-      'no aws_lambda_permission (principal apigateway.amazonaws.com) has a source_arn matching arn:aws:execute-api:us-east-1:000000000000:local/dev/GET/health',
-    );
-  });
+  test(
+    'a route without an aws_lambda_permission that covers it -> 500, as on AWS, ' + 'and the log says which permission is missing',
+    async () => {
+      const lines: string[] = [];
+      const gateway = await gatewayFor(
+        (json) => {
+          delete json.resource.aws_lambda_permission.HttpApi_Permission_Any_E5F6A7B8;
+        },
+        undefined,
+        (line) => lines.push(line),
+      );
+      const token = await issuer.sign({ sub: 'r', aud: gateway.stageInvokeUrl, scope: 'get_pharmacy_user' });
+      expect((await fetch(`${gateway.stageInvokeUrl}/user`, { headers: { authorization: token } })).status).toBe(200);
+      const health = await fetch(`${gateway.stageInvokeUrl}/health`);
+      expect(health.status).toBe(500);
+      expect(await health.json()).toEqual({ message: 'Internal Server Error' });
+      expect(lines.join('\n')).toContain(
+        'no aws_lambda_permission (principal apigateway.amazonaws.com) has a source_arn matching ' +
+          'arn:aws:execute-api:us-east-1:000000000000:local/dev/GET/health',
+      );
+    },
+  );
 
   test('an unreachable issuer -> 401, and the log says which URL failed', async () => {
     const lines: string[] = [];
@@ -142,7 +146,8 @@ describe('failures on the way', () => {
     dirs.push(handlerDir);
     fs.writeFileSync(
       path.join(handlerDir, 'index.js'),
-      "let calls = 0;\nexports.handler = async (event) => { calls += 1; if (event.rawQueryString === 'slow') await new Promise((r) => setTimeout(r, 5000)); return { calls }; };\n",
+      'let calls = 0;\nexports.handler = async (event) => { calls += 1; ' +
+        "if (event.rawQueryString === 'slow') await new Promise((r) => setTimeout(r, 5000)); return { calls }; };\n",
     );
     const lines: string[] = [];
     const gateway = await gatewayFor(

@@ -186,7 +186,8 @@ describe('JWT authorizer', () => {
     expect(response.status).toBe(403);
     expect(response.json).toEqual({ message: 'Forbidden' });
     expect(response.headers.get('www-authenticate')).toBe(
-      'Bearer scope="create_pharmacy_user update_pharmacy_user" error="insufficient_scope" error_description="expected scopes: [create_pharmacy_user update_pharmacy_user]"',
+      'Bearer scope="create_pharmacy_user update_pharmacy_user" error="insufficient_scope" ' +
+        'error_description="expected scopes: [create_pharmacy_user update_pharmacy_user]"',
     );
     const noScopeAtAll = await call('/user', { token: await readerToken({ scope: undefined }) });
     expect(noScopeAtAll.status).toBe(403);

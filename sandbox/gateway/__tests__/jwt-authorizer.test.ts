@@ -76,15 +76,18 @@ describe('algorithms', () => {
 });
 
 describe('what the integration sees', () => {
-  test('scopes: null on a route without authorization scopes, even when the token has scopes; the token scopes on a scoped route', async () => {
-    const authorizer = new JwtAuthorizer(settings(), () => undefined);
-    const token = await issuer.sign({ aud: AUDIENCE, scope: 'get_pharmacy_user openid' });
-    expect(await authorizer.authorize({ authorization: token }, [])).toMatchObject({ allowed: true, scopes: null });
-    expect(await authorizer.authorize({ authorization: token }, ['get_pharmacy_user'])).toMatchObject({
-      allowed: true,
-      scopes: ['get_pharmacy_user', 'openid'],
-    });
-  });
+  test(
+    'scopes: null on a route without authorization scopes, even when the token has scopes; ' + 'the token scopes on a scoped route',
+    async () => {
+      const authorizer = new JwtAuthorizer(settings(), () => undefined);
+      const token = await issuer.sign({ aud: AUDIENCE, scope: 'get_pharmacy_user openid' });
+      expect(await authorizer.authorize({ authorization: token }, [])).toMatchObject({ allowed: true, scopes: null });
+      expect(await authorizer.authorize({ authorization: token }, ['get_pharmacy_user'])).toMatchObject({
+        allowed: true,
+        scopes: ['get_pharmacy_user', 'openid'],
+      });
+    },
+  );
 
   test('claims become strings; null claims are left out', async () => {
     const authorizer = new JwtAuthorizer(settings(), () => undefined);

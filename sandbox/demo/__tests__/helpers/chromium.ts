@@ -29,7 +29,8 @@ export interface Browser {
 export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(
-      `Chromium is not installed at ${CHROMIUM}: run \`apt-get install -y chromium\` (Debian's package; .ci/run does), or set TOLLGATE_CHROMIUM to its path`,
+      `Chromium is not installed at ${CHROMIUM}: run \`apt-get install -y chromium\` (Debian's package; .ci/run does), ` +
+        'or set TOLLGATE_CHROMIUM to its path',
     );
   }
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-chromium-'));
