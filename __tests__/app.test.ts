@@ -86,7 +86,7 @@ describe('the app, synthesized in-process (all environments)', () => {
     }
   });
 
-  it('applies each environment\'s overrides', () => {
+  it("applies each environment's overrides", () => {
     const dev = stacks['pharmacy-user-api-dev'] as StackJson;
     const prod = stacks['pharmacy-user-api-prod'] as StackJson;
     expect(only(dev.resource.aws_apigatewayv2_stage)).toEqual(
@@ -100,7 +100,7 @@ describe('the app, synthesized in-process (all environments)', () => {
     expect(Object.values(dev.resource.aws_cloudwatch_log_group ?? {}).map((g) => g.retention_in_days)).toEqual([14, 14]);
   });
 
-  it('allows the demo page\'s origin in CORS, for the routes\' methods', () => {
+  it("allows the demo page's origin in CORS, for the routes' methods", () => {
     for (const stack of Object.values(stacks)) {
       const api = only(stack.resource.aws_apigatewayv2_api) as { cors_configuration?: unknown };
       expect(api.cors_configuration).toEqual({
@@ -115,7 +115,11 @@ describe('the app, synthesized in-process (all environments)', () => {
 
   it('routes GET/POST/PUT /user with their scopes', () => {
     const dev = stacks['pharmacy-user-api-dev'] as StackJson;
-    const routes = Object.values(dev.resource.aws_apigatewayv2_route ?? {}).map((r) => [r.route_key, r.authorization_type, r.authorization_scopes]);
+    const routes = Object.values(dev.resource.aws_apigatewayv2_route ?? {}).map((r) => [
+      r.route_key,
+      r.authorization_type,
+      r.authorization_scopes,
+    ]);
     expect(routes.sort()).toEqual(
       [
         ['GET /user', 'JWT', ['get_pharmacy_user']],
@@ -127,7 +131,13 @@ describe('the app, synthesized in-process (all environments)', () => {
 
   it('ships the bundled handler as an archive next to the stack', () => {
     for (const [name, stack] of Object.entries(stacks)) {
-      const fn = only(stack.resource.aws_lambda_function) as { filename: string; handler: string; source_code_hash: string; runtime: string; architectures: string[] };
+      const fn = only(stack.resource.aws_lambda_function) as {
+        filename: string;
+        handler: string;
+        source_code_hash: string;
+        runtime: string;
+        architectures: string[];
+      };
       expect(fn.filename).toMatch(/^assets\/[^/]+\/[0-9A-F]+\/archive\.zip$/);
       expect(fn.filename).toContain(fn.source_code_hash);
       expect(fn.handler).toBe('index.handler');
@@ -189,7 +199,11 @@ describe('environment selection and state backends', () => {
       TF_CLOUD_HOSTNAME: 'tfe.example.com',
       TF_TOKEN_app_terraform_io: TF_TOKEN,
     });
-    expect(json[0]?.terraform.cloud).toEqual({ organization: 'pharmacy-org', hostname: 'tfe.example.com', workspaces: { name: 'pharmacy-api', project: 'tollgate' } });
+    expect(json[0]?.terraform.cloud).toEqual({
+      organization: 'pharmacy-org',
+      hostname: 'tfe.example.com',
+      workspaces: { name: 'pharmacy-api', project: 'tollgate' },
+    });
     expect(json[0]?.terraform.backend).toBeUndefined();
     expect(JSON.stringify(json)).not.toContain(TF_TOKEN);
     // Otherwise synth would run `terraform version`.
@@ -208,7 +222,9 @@ describe('environment selection and state backends', () => {
   });
 
   it('refuses half a Terraform Cloud setting', () => {
-    expect(() => synthOne({ TF_CLOUD_ORGANIZATION: 'pharmacy-org' })).toThrow(/needs both TF_CLOUD_ORGANIZATION and TF_WORKSPACE; only TF_CLOUD_ORGANIZATION is set/);
+    expect(() => synthOne({ TF_CLOUD_ORGANIZATION: 'pharmacy-org' })).toThrow(
+      /needs both TF_CLOUD_ORGANIZATION and TF_WORKSPACE; only TF_CLOUD_ORGANIZATION is set/,
+    );
     expect(() => synthOne({ TF_WORKSPACE: 'w' })).toThrow(/only TF_WORKSPACE is set/);
   });
 
@@ -247,7 +263,12 @@ describe('main.ts as a process (what `cdktf synth` runs)', () => {
   const tsxCli = require.resolve('tsx/cli');
   function runMain(env: NodeJS.ProcessEnv) {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TOLLGATE_|TF_|ASGARDEO_|CDKTF_)/.test(k)));
-    return spawnSync(process.execPath, [tsxCli, 'main.ts'], { cwd: REPO_ROOT, env: { ...clean, CHECKPOINT_DISABLE: '1', ...env }, encoding: 'utf8', timeout: 60_000 });
+    return spawnSync(process.execPath, [tsxCli, 'main.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...clean, CHECKPOINT_DISABLE: '1', ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
   }
 
   it('writes cdktf.out/stacks/<stack>/cdk.tf.json into CDKTF_OUTDIR', () => {
@@ -284,7 +305,8 @@ describe('provider imports', () => {
         if (skip.has(entry.name)) continue;
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(full);
-        else if (entry.name.endsWith('.ts') && rootImport.test(fs.readFileSync(full, 'utf8'))) offenders.push(path.relative(REPO_ROOT, full));
+        else if (entry.name.endsWith('.ts') && rootImport.test(fs.readFileSync(full, 'utf8')))
+          offenders.push(path.relative(REPO_ROOT, full));
       }
     };
     walk(REPO_ROOT);

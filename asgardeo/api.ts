@@ -7,18 +7,42 @@ import type { AsgardeoHttp, HttpRequest, HttpResponse } from './http';
 const SERVER = '/api/server/v1';
 const SCIM = 'application/scim+json';
 
-const scopeSchema = z.object({ id: z.string().optional(), name: z.string(), displayName: z.string().optional(), description: z.string().optional() }).passthrough();
+const scopeSchema = z
+  .object({ id: z.string().optional(), name: z.string(), displayName: z.string().optional(), description: z.string().optional() })
+  .passthrough();
 export const apiResourceSchema = z
-  .object({ id: z.string(), name: z.string(), identifier: z.string(), description: z.string().optional(), requiresAuthorization: z.boolean().optional(), scopes: z.array(scopeSchema).optional(), type: z.string().optional() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    identifier: z.string(),
+    description: z.string().optional(),
+    requiresAuthorization: z.boolean().optional(),
+    scopes: z.array(scopeSchema).optional(),
+    type: z.string().optional(),
+  })
   .passthrough();
 export type ApiResourceBody = z.infer<typeof apiResourceSchema>;
-const apiResourceListSchema = z.object({ APIResources: z.array(apiResourceSchema).optional(), links: z.array(z.object({ href: z.string(), rel: z.string() }).passthrough()).optional() }).passthrough();
+const apiResourceListSchema = z
+  .object({
+    APIResources: z.array(apiResourceSchema).optional(),
+    links: z.array(z.object({ href: z.string(), rel: z.string() }).passthrough()).optional(),
+  })
+  .passthrough();
 
 const appListItemSchema = z
-  .object({ id: z.string(), name: z.string(), description: z.string().optional(), clientId: z.string().optional(), templateId: z.string().optional(), associatedRoles: z.object({ allowedAudience: z.string().optional() }).passthrough().optional() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().optional(),
+    clientId: z.string().optional(),
+    templateId: z.string().optional(),
+    associatedRoles: z.object({ allowedAudience: z.string().optional() }).passthrough().optional(),
+  })
   .passthrough();
 export type AppListItem = z.infer<typeof appListItemSchema>;
-const appListSchema = z.object({ totalResults: z.number().optional(), count: z.number().optional(), applications: z.array(appListItemSchema).optional() }).passthrough();
+const appListSchema = z
+  .object({ totalResults: z.number().optional(), count: z.number().optional(), applications: z.array(appListItemSchema).optional() })
+  .passthrough();
 
 const oidcSchema = z
   .object({
@@ -36,19 +60,31 @@ const oidcSchema = z
       })
       .passthrough()
       .optional(),
-    idToken: z.object({ audience: z.array(z.string()).optional() }).passthrough().optional(),
+    idToken: z
+      .object({ audience: z.array(z.string()).optional() })
+      .passthrough()
+      .optional(),
   })
   .passthrough();
 export type OidcBody = z.infer<typeof oidcSchema>;
 
-const authorizedApiSchema = z.object({ id: z.string(), identifier: z.string().optional(), authorizedScopes: z.array(z.object({ name: z.string() }).passthrough()).default([]) }).passthrough();
+const authorizedApiSchema = z
+  .object({
+    id: z.string(),
+    identifier: z.string().optional(),
+    authorizedScopes: z.array(z.object({ name: z.string() }).passthrough()).default([]),
+  })
+  .passthrough();
 export type AuthorizedApi = z.infer<typeof authorizedApiSchema>;
 
 export const roleSchema = z
   .object({
     id: z.string(),
     displayName: z.string(),
-    audience: z.object({ type: z.string().optional(), value: z.string().optional(), display: z.string().optional() }).passthrough().optional(),
+    audience: z
+      .object({ type: z.string().optional(), value: z.string().optional(), display: z.string().optional() })
+      .passthrough()
+      .optional(),
     permissions: z.array(z.object({ value: z.string() }).passthrough()).optional(),
     users: z.array(z.object({ value: z.string(), display: z.string().optional() }).passthrough()).optional(),
   })
@@ -75,8 +111,11 @@ export const PAGE_SIZE = 30;
 function parse<S extends z.ZodTypeAny>(schema: S, res: HttpResponse, what: string): z.output<S> {
   const r = schema.safeParse(res.body);
   if (!r.success) {
-    throw new AsgardeoError({ message: `unexpected response body for ${what}: ` +
-      `${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, status: res.status, hint: 'check ASGARDEO_BASE_URL points at Asgardeo (or a compatible server)' });
+    throw new AsgardeoError({
+      message: `unexpected response body for ${what}: ` + `${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      status: res.status,
+      hint: 'check ASGARDEO_BASE_URL points at Asgardeo (or a compatible server)',
+    });
   }
   return r.data;
 }
@@ -115,8 +154,12 @@ export class AsgardeoApi {
   async findApiResource(identifier: string): Promise<ApiResourceBody | undefined> {
     let after: string | undefined;
     for (;;) {
-      const res = await this.send({ method: 'GET', path: `${SERVER}/api-resources`, query: { filter: `identifier eq ` +
-        `${quote(identifier)}`, limit: PAGE_SIZE, after }, scope: 'internal_api_resource_view' });
+      const res = await this.send({
+        method: 'GET',
+        path: `${SERVER}/api-resources`,
+        query: { filter: `identifier eq ` + `${quote(identifier)}`, limit: PAGE_SIZE, after },
+        scope: 'internal_api_resource_view',
+      });
       const page = parse(apiResourceListSchema, res, 'GET api-resources');
       const hit = (page.APIResources ?? []).find((a) => a.identifier === identifier);
       if (hit) return hit;
@@ -131,7 +174,12 @@ export class AsgardeoApi {
     const out: ApiResourceBody[] = [];
     let after: string | undefined;
     for (;;) {
-      const res = await this.send({ method: 'GET', path: `${SERVER}/api-resources`, query: { limit: PAGE_SIZE, after }, scope: 'internal_api_resource_view' });
+      const res = await this.send({
+        method: 'GET',
+        path: `${SERVER}/api-resources`,
+        query: { limit: PAGE_SIZE, after },
+        scope: 'internal_api_resource_view',
+      });
       const page = parse(apiResourceListSchema, res, 'GET api-resources');
       out.push(...(page.APIResources ?? []));
       const next = page.links?.find((l) => l.rel === 'next')?.href;
@@ -152,7 +200,12 @@ export class AsgardeoApi {
   }
 
   async getApiResource(id: string): Promise<ApiResourceBody | undefined> {
-    const res = await this.send({ method: 'GET', path: `${SERVER}/api-resources/${encodeURIComponent(id)}`, accept: [404], scope: 'internal_api_resource_view' });
+    const res = await this.send({
+      method: 'GET',
+      path: `${SERVER}/api-resources/${encodeURIComponent(id)}`,
+      accept: [404],
+      scope: 'internal_api_resource_view',
+    });
     return res.status === 404 ? undefined : parse(apiResourceSchema, res, 'GET api-resources/{id}');
   }
 
@@ -162,8 +215,18 @@ export class AsgardeoApi {
       const found = await this.findApiResource(identifier);
       return found ? ({ status: 201, headers: new Headers(), body: found } as HttpResponse) : undefined;
     };
-    const res = await this.send({ method: 'POST', path: `${SERVER}/api-resources`, body, accept: [409], scope: 'internal_api_resource_create', reobserve });
-    const found = res.status === 409 || !res.body || typeof res.body !== 'object' ? await this.findApiResource(identifier) : parse(apiResourceSchema, res, 'POST api-resources');
+    const res = await this.send({
+      method: 'POST',
+      path: `${SERVER}/api-resources`,
+      body,
+      accept: [409],
+      scope: 'internal_api_resource_create',
+      reobserve,
+    });
+    const found =
+      res.status === 409 || !res.body || typeof res.body !== 'object'
+        ? await this.findApiResource(identifier)
+        : parse(apiResourceSchema, res, 'POST api-resources');
     if (!found && res.status === 409) {
       const b = (res.body ?? {}) as { code?: string; message?: string; description?: string; traceId?: string };
       throw new AsgardeoError({
@@ -171,27 +234,46 @@ export class AsgardeoApi {
         status: 409,
         code: b.code,
         traceId: b.traceId,
-        hint: 'scope names are unique across the organization: another API resource already defines one of these scopes. ' +
+        hint:
+          'scope names are unique across the organization: another API resource already defines one of these scopes. ' +
           'If it is an older API resource of this stack (its identifier changed, e.g. the HTTP API was re-created), run ' +
-            '`tollgate apply --prune --yes` to replace it; otherwise rename the scopes',
+          '`tollgate apply --prune --yes` to replace it; otherwise rename the scopes',
         request: 'POST /api/server/v1/api-resources',
       });
     }
-    if (!found) throw new AsgardeoError({ message: `API resource ${identifier} was not found after creating ` +
-      `it`, status: res.status, hint: 'run again' });
+    if (!found)
+      throw new AsgardeoError({
+        message: `API resource ${identifier} was not found after creating ` + `it`,
+        status: res.status,
+        hint: 'run again',
+      });
     return found;
   }
 
   async patchApiResource(id: string, body: object): Promise<void> {
-    await this.send({ method: 'PATCH', path: `${SERVER}/api-resources/${encodeURIComponent(id)}`, body, scope: 'internal_api_resource_update' });
+    await this.send({
+      method: 'PATCH',
+      path: `${SERVER}/api-resources/${encodeURIComponent(id)}`,
+      body,
+      scope: 'internal_api_resource_update',
+    });
   }
 
   async deleteApiScope(id: string, scope: string): Promise<void> {
-    await this.send({ method: 'DELETE', path: `${SERVER}/api-resources/${encodeURIComponent(id)}/scopes/${encodeURIComponent(scope)}`, scope: 'internal_api_resource_update' });
+    await this.send({
+      method: 'DELETE',
+      path: `${SERVER}/api-resources/${encodeURIComponent(id)}/scopes/${encodeURIComponent(scope)}`,
+      scope: 'internal_api_resource_update',
+    });
   }
 
   async patchApiScope(id: string, scope: string, body: object): Promise<void> {
-    await this.send({ method: 'PATCH', path: `${SERVER}/api-resources/${encodeURIComponent(id)}/scopes/${encodeURIComponent(scope)}`, body, scope: 'internal_api_resource_update' });
+    await this.send({
+      method: 'PATCH',
+      path: `${SERVER}/api-resources/${encodeURIComponent(id)}/scopes/${encodeURIComponent(scope)}`,
+      body,
+      scope: 'internal_api_resource_update',
+    });
   }
 
   async deleteApiResource(id: string): Promise<void> {
@@ -212,8 +294,13 @@ export class AsgardeoApi {
   /** All applications (paged); for prune/destroy, which must find owned apps by their marker. */
   async listApplications(filter?: string): Promise<AppListItem[]> {
     const out: AppListItem[] = [];
-    for (let offset = 0; ; ) {
-      const res = await this.send({ method: 'GET', path: `${SERVER}/applications`, query: { filter, limit: PAGE_SIZE, offset, attributes: AsgardeoApi.APP_ATTRIBUTES, excludeSystemPortals: 'true' }, scope: 'internal_application_mgt_view' });
+    for (let offset = 0; ;) {
+      const res = await this.send({
+        method: 'GET',
+        path: `${SERVER}/applications`,
+        query: { filter, limit: PAGE_SIZE, offset, attributes: AsgardeoApi.APP_ATTRIBUTES, excludeSystemPortals: 'true' },
+        scope: 'internal_application_mgt_view',
+      });
       const page = parse(appListSchema, res, 'GET applications');
       const apps = page.applications ?? [];
       out.push(...apps);
@@ -225,55 +312,107 @@ export class AsgardeoApi {
   async createApplication(body: { name: string }): Promise<string> {
     const reobserve = async () => {
       const [found] = await this.findApplications([body.name]);
-      return found ? ({ status: 201, headers: new Headers({ location: `/applications/${found.id}` }), body: undefined } as HttpResponse) : undefined;
+      return found
+        ? ({ status: 201, headers: new Headers({ location: `/applications/${found.id}` }), body: undefined } as HttpResponse)
+        : undefined;
     };
-    const res = await this.send({ method: 'POST', path: `${SERVER}/applications`, body, accept: [409, 500], scope: 'internal_application_mgt_create', reobserve });
+    const res = await this.send({
+      method: 'POST',
+      path: `${SERVER}/applications`,
+      body,
+      accept: [409, 500],
+      scope: 'internal_application_mgt_create',
+      reobserve,
+    });
     const code = (res.body as { code?: string } | undefined)?.code;
-    if (res.status === 500 && code !== 'APP-65001') throw new AsgardeoError({ message: 'application create failed', status: 500, code, hint: 'run again later' });
+    if (res.status === 500 && code !== 'APP-65001')
+      throw new AsgardeoError({ message: 'application create failed', status: 500, code, hint: 'run again later' });
     const id = res.status < 300 ? createdId(res) : undefined;
     if (id) return id;
     const [found] = await this.findApplications([body.name]);
-    if (!found) throw new AsgardeoError({ message: `application ${body.name} was not found after creating ` +
-      `it`, status: res.status, code, hint: 'run again' });
+    if (!found)
+      throw new AsgardeoError({
+        message: `application ${body.name} was not found after creating ` + `it`,
+        status: res.status,
+        code,
+        hint: 'run again',
+      });
     return found.id;
   }
 
   /** One application's top-level model (templateId, claimConfiguration, advancedConfigurations, ...). */
   async getApplication(id: string): Promise<Record<string, unknown>> {
-    const res = await this.send({ method: 'GET', path: `${SERVER}/applications/${encodeURIComponent(id)}`, scope: 'internal_application_mgt_view' });
+    const res = await this.send({
+      method: 'GET',
+      path: `${SERVER}/applications/${encodeURIComponent(id)}`,
+      scope: 'internal_application_mgt_view',
+    });
     return parse(z.record(z.unknown()), res, 'GET applications/{id}');
   }
 
   async patchApplication(id: string, body: object): Promise<void> {
-    await this.send({ method: 'PATCH', path: `${SERVER}/applications/${encodeURIComponent(id)}`, body, scope: 'internal_application_mgt_update' });
+    await this.send({
+      method: 'PATCH',
+      path: `${SERVER}/applications/${encodeURIComponent(id)}`,
+      body,
+      scope: 'internal_application_mgt_update',
+    });
   }
 
   async deleteApplication(id: string): Promise<void> {
-    await this.send({ method: 'DELETE', path: `${SERVER}/applications/${encodeURIComponent(id)}`, scope: 'internal_application_mgt_delete' });
+    await this.send({
+      method: 'DELETE',
+      path: `${SERVER}/applications/${encodeURIComponent(id)}`,
+      scope: 'internal_application_mgt_delete',
+    });
   }
 
   async getOidc(id: string): Promise<OidcBody> {
-    const res = await this.send({ method: 'GET', path: `${SERVER}/applications/${encodeURIComponent(id)}/inbound-protocols/oidc`, scope: 'internal_application_mgt_view' });
+    const res = await this.send({
+      method: 'GET',
+      path: `${SERVER}/applications/${encodeURIComponent(id)}/inbound-protocols/oidc`,
+      scope: 'internal_application_mgt_view',
+    });
     return parse(oidcSchema, res, 'GET applications/{id}/inbound-protocols/oidc');
   }
 
   async putOidc(id: string, body: object): Promise<void> {
-    await this.send({ method: 'PUT', path: `${SERVER}/applications/${encodeURIComponent(id)}/inbound-protocols/oidc`, body, scope: 'internal_application_mgt_update' });
+    await this.send({
+      method: 'PUT',
+      path: `${SERVER}/applications/${encodeURIComponent(id)}/inbound-protocols/oidc`,
+      body,
+      scope: 'internal_application_mgt_update',
+    });
   }
 
   async getAuthorizedApis(id: string): Promise<AuthorizedApi[]> {
-    const res = await this.send({ method: 'GET', path: `${SERVER}/applications/${encodeURIComponent(id)}/authorized-apis`, scope: 'internal_application_mgt_view' });
+    const res = await this.send({
+      method: 'GET',
+      path: `${SERVER}/applications/${encodeURIComponent(id)}/authorized-apis`,
+      scope: 'internal_application_mgt_view',
+    });
     return parse(z.array(authorizedApiSchema), res, 'GET applications/{id}/authorized-apis');
   }
 
   /** false when it was already authorized (409 APP-60509): the caller then patches the scopes. */
   async authorizeApi(appId: string, apiId: string, scopes: string[]): Promise<boolean> {
-    const res = await this.send({ method: 'POST', path: `${SERVER}/applications/${encodeURIComponent(appId)}/authorized-apis`, body: { id: apiId, policyIdentifier: 'RBAC', scopes }, accept: [409], scope: 'internal_application_business_api_update' });
+    const res = await this.send({
+      method: 'POST',
+      path: `${SERVER}/applications/${encodeURIComponent(appId)}/authorized-apis`,
+      body: { id: apiId, policyIdentifier: 'RBAC', scopes },
+      accept: [409],
+      scope: 'internal_application_business_api_update',
+    });
     return res.status !== 409;
   }
 
   async patchAuthorizedApi(appId: string, apiId: string, addedScopes: string[], removedScopes: string[]): Promise<void> {
-    await this.send({ method: 'PATCH', path: `${SERVER}/applications/${encodeURIComponent(appId)}/authorized-apis/${encodeURIComponent(apiId)}`, body: { addedScopes, removedScopes }, scope: 'internal_application_business_api_update' });
+    await this.send({
+      method: 'PATCH',
+      path: `${SERVER}/applications/${encodeURIComponent(appId)}/authorized-apis/${encodeURIComponent(apiId)}`,
+      body: { addedScopes, removedScopes },
+      scope: 'internal_application_business_api_update',
+    });
   }
 
   // ---- roles v2 ----
@@ -296,22 +435,45 @@ export class AsgardeoApi {
   }
 
   async getRole(id: string): Promise<RoleBody | undefined> {
-    const res = await this.send({ method: 'GET', path: `/scim2/v2/Roles/${encodeURIComponent(id)}`, accept: [404], scope: 'internal_role_mgt_view' });
+    const res = await this.send({
+      method: 'GET',
+      path: `/scim2/v2/Roles/${encodeURIComponent(id)}`,
+      accept: [404],
+      scope: 'internal_role_mgt_view',
+    });
     return res.status === 404 ? undefined : parse(roleSchema, res, 'GET scim2/v2/Roles/{id}');
   }
 
   /** The created role's id, or undefined when it already exists (409). */
   async createRole(body: object): Promise<string | undefined> {
-    const res = await this.send({ method: 'POST', path: '/scim2/v2/Roles', body, contentType: SCIM, accept: [409], scope: 'internal_role_mgt_create' });
+    const res = await this.send({
+      method: 'POST',
+      path: '/scim2/v2/Roles',
+      body,
+      contentType: SCIM,
+      accept: [409],
+      scope: 'internal_role_mgt_create',
+    });
     return res.status === 409 ? undefined : (createdId(res) ?? undefined);
   }
 
   async patchRole(id: string, operations: object[]): Promise<void> {
-    await this.send({ method: 'PATCH', path: `/scim2/v2/Roles/${encodeURIComponent(id)}`, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations }, contentType: SCIM, scope: 'internal_role_mgt_update' });
+    await this.send({
+      method: 'PATCH',
+      path: `/scim2/v2/Roles/${encodeURIComponent(id)}`,
+      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations },
+      contentType: SCIM,
+      scope: 'internal_role_mgt_update',
+    });
   }
 
   async deleteRole(id: string): Promise<void> {
-    await this.send({ method: 'DELETE', path: `/scim2/v2/Roles/${encodeURIComponent(id)}`, accept: [404], scope: 'internal_role_mgt_delete' });
+    await this.send({
+      method: 'DELETE',
+      path: `/scim2/v2/Roles/${encodeURIComponent(id)}`,
+      accept: [404],
+      scope: 'internal_role_mgt_delete',
+    });
   }
 
   // ---- users ----
@@ -322,12 +484,25 @@ export class AsgardeoApi {
 
   /** The created user's id, or undefined when the user already exists (409). */
   async createUser(body: object): Promise<string | undefined> {
-    const res = await this.send({ method: 'POST', path: '/scim2/Users', body, contentType: SCIM, accept: [409], scope: 'internal_user_mgt_create' });
+    const res = await this.send({
+      method: 'POST',
+      path: '/scim2/Users',
+      body,
+      contentType: SCIM,
+      accept: [409],
+      scope: 'internal_user_mgt_create',
+    });
     return res.status === 409 ? undefined : createdId(res);
   }
 
   async patchUser(id: string, operations: object[]): Promise<void> {
-    await this.send({ method: 'PATCH', path: `/scim2/Users/${encodeURIComponent(id)}`, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations }, contentType: SCIM, scope: 'internal_user_mgt_update' });
+    await this.send({
+      method: 'PATCH',
+      path: `/scim2/Users/${encodeURIComponent(id)}`,
+      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations },
+      contentType: SCIM,
+      scope: 'internal_user_mgt_update',
+    });
   }
 }
 

@@ -9,11 +9,21 @@ import { clientCredentialsToken, type TokenResponse } from './token';
  * An access token for one configured client, for trying the API by hand: reads the client's id and
  * secret through the admin API (they never leave this function) and asks the token endpoint.
  */
-export async function requestClientToken(o: { config: ResolvedConfig; credentials: AdminCredentials; client: string; scopes?: string[]; transport?: TransportOptions; signal?: AbortSignal }): Promise<TokenResponse> {
+export async function requestClientToken(o: {
+  config: ResolvedConfig;
+  credentials: AdminCredentials;
+  client: string;
+  scopes?: string[];
+  transport?: TransportOptions;
+  signal?: AbortSignal;
+}): Promise<TokenResponse> {
   const client = o.config.clients.find((c) => c.name === o.client);
   if (!client) {
     const known = o.config.clients.map((c) => c.name);
-    throw new ReconcileError(`unknown client "${o.client}" in ${o.config.file} (environment ${o.config.environment})`, known.length ? `use one of: ${known.join(', ')}` : 'declare clients in tollgate.config.ts (clients: [...])');
+    throw new ReconcileError(
+      `unknown client "${o.client}" in ${o.config.file} (environment ${o.config.environment})`,
+      known.length ? `use one of: ${known.join(', ')}` : 'declare clients in tollgate.config.ts (clients: [...])',
+    );
   }
   const requested = o.scopes ?? client.scopes;
   const apiScopes = o.config.scopes.map((s) => s.name);
@@ -21,7 +31,7 @@ export async function requestClientToken(o: { config: ResolvedConfig; credential
   if (notOfApi.length) {
     throw new ReconcileError(
       `scope ${notOfApi.join(', ')} is not a scope of the API ${o.config.apiResource.name}; its scopes: ${apiScopes.join(', ')}`,
-      'ask for one of the API\'s scopes (--scope), or declare the scope in tollgate.config.ts (scopes: [...]) and run apply',
+      "ask for one of the API's scopes (--scope), or declare the scope in tollgate.config.ts (scopes: [...]) and run apply",
     );
   }
   const notAuthorized = requested.filter((s) => !client.scopes.includes(s));
@@ -36,10 +46,24 @@ export async function requestClientToken(o: { config: ResolvedConfig; credential
   // Asgardeo hides client secrets from tokens without the secret-view scope: ask for it here, where a secret is read.
   await session.authorize(['internal_application_mgt_view', 'internal_application_mgt_client_secret_view']);
   const [app] = await session.api.findApplications([client.name]);
-  if (!app) throw new ReconcileError(`client "${client.name}" does not exist in Asgardeo organization ${o.config.asgardeo.organization}`, `run \`tollgate apply --env ${o.config.environment}\` first`);
+  if (!app)
+    throw new ReconcileError(
+      `client "${client.name}" does not exist in Asgardeo organization ${o.config.asgardeo.organization}`,
+      `run \`tollgate apply --env ${o.config.environment}\` first`,
+    );
   const oidc = await session.api.getOidc(app.id);
-  if (!oidc.clientId || !oidc.clientSecret) throw new AsgardeoError({ message: `application ${client.name} has no OAuth client id/secret`, status: 200, hint: `run \`tollgate apply --env ${o.config.environment}\`` });
-  const token = await clientCredentialsToken(session.http, { clientId: oidc.clientId, clientSecret: oidc.clientSecret }, requested, client.name);
+  if (!oidc.clientId || !oidc.clientSecret)
+    throw new AsgardeoError({
+      message: `application ${client.name} has no OAuth client id/secret`,
+      status: 200,
+      hint: `run \`tollgate apply --env ${o.config.environment}\``,
+    });
+  const token = await clientCredentialsToken(
+    session.http,
+    { clientId: oidc.clientId, clientSecret: oidc.clientSecret },
+    requested,
+    client.name,
+  );
   refuseArrayScope(token.accessToken, client.name, o.config.asgardeo.organization);
   // Asgardeo drops what it does not grant without an error: a token missing a requested scope is a failure here.
   const granted = token.scope.split(/\s+/);
@@ -72,9 +96,9 @@ export function refuseArrayScope(accessToken: string, client: string, organizati
   throw new ReconcileError(
     `the access token of client "${client}" carries "scope" as a JSON array (${JSON.stringify(scope)}), not a space-separated ` +
       `string: Asgardeo's enableJwtScopeAsArray is on. API Gateway's JWT authorizer would not find the route's scopes in it, ` +
-        'so every route that needs a scope would answer 403 (the local gateway does exactly that)',
+      'so every route that needs a scope would answer 403 (the local gateway does exactly that)',
     `switch off accessToken.enableJwtScopeAsArray for organization "${organization}" (the organization-wide setting; ` +
       'tollgate does not manage it) and run `tollgate apply`, which keeps it off on each client application, then ask ' +
-        'for the token again',
+      'for the token again',
   );
 }

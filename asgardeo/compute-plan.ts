@@ -23,7 +23,10 @@ export function computePlan(
   const ctx: PlanContext = { desired, observed, adopt: o.adopt, env: o.env ?? process.env, warnings };
   const changes: PlannedChange[] = o.destroy
     ? kinds.flatMap((k) => k.destroy(ctx))
-    : [...kinds.flatMap((k) => k.plan(ctx)), ...kinds.flatMap((k) => (k.prune?.(ctx) ?? []).flatMap((c) => unpruned(k, c, o.prune, warnings)))];
+    : [
+        ...kinds.flatMap((k) => k.plan(ctx)),
+        ...kinds.flatMap((k) => (k.prune?.(ctx) ?? []).flatMap((c) => unpruned(k, c, o.prune, warnings))),
+      ];
   for (const k of kinds) k.amend?.(changes, ctx);
   const order = (c: PlannedChange) => kinds.find((k) => k.type === c.type)?.order ?? Number.MAX_SAFE_INTEGER;
   changes.sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
@@ -38,11 +41,14 @@ export function computePlan(
 function unpruned(kind: ResourceKind, c: PlannedChange, prune: boolean, warnings: string[]): PlannedChange[] {
   if (prune) return [c];
   if (kind.withoutPrune === 'conflict') {
-    const note = `${c.note ?? ''}; apply without --prune would leave it holding the scope names (which are unique in the ` +
+    const note =
+      `${c.note ?? ''}; apply without --prune would leave it holding the scope names (which are unique in the ` +
       'organization): review with `tollgate plan --prune`, then `tollgate apply --prune --yes` replaces it';
     return [{ ...c, action: 'conflict', note }];
   }
-  warnings.push(`${c.type} ${c.name} is owned by this stack and no longer configured; \`tollgate apply --prune --yes\` deletes it ` +
-    '(review with `tollgate plan --prune`)');
+  warnings.push(
+    `${c.type} ${c.name} is owned by this stack and no longer configured; \`tollgate apply --prune --yes\` deletes it ` +
+      '(review with `tollgate plan --prune`)',
+  );
   return [];
 }

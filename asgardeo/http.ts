@@ -132,8 +132,10 @@ export class AsgardeoHttp {
         if (seen) return seen;
       }
       const cause = res ? `${res.status}${res.status === 429 ? ' (rate limited)' : ''}` : 'no answer';
-      this.o.onRetry?.(`Asgardeo: ${label} got ${cause}; waiting ${(wait / 1000).toFixed(1)} s before attempt ${attempt + 1} ` +
-        `(${Math.round((budget - elapsed) / 1000)} s of the retry budget left)`);
+      this.o.onRetry?.(
+        `Asgardeo: ${label} got ${cause}; waiting ${(wait / 1000).toFixed(1)} s before attempt ${attempt + 1} ` +
+          `(${Math.round((budget - elapsed) / 1000)} s of the retry budget left)`,
+      );
       await this.sleep(wait, this.o.signal);
     }
   }
@@ -144,7 +146,11 @@ export class AsgardeoHttp {
     if (retryAfter !== undefined) {
       const max = this.o.maxRetryAfterMs ?? 120_000;
       if (retryAfter > max) {
-        throw new AsgardeoError({ message: `Asgardeo asked to wait ${Math.round(retryAfter / 1000)} s (Retry-After)`, status: res!.status, hint: hintFor(429, undefined) });
+        throw new AsgardeoError({
+          message: `Asgardeo asked to wait ${Math.round(retryAfter / 1000)} s (Retry-After)`,
+          status: res!.status,
+          hint: hintFor(429, undefined),
+        });
       }
       return retryAfter;
     }

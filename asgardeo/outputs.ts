@@ -7,8 +7,10 @@ import { OutputsError } from './errors';
 export type { StackOutputs };
 
 function producers(stack: string): string {
-  return `write it with \`npx cdktf deploy ${stack} --outputs-file <file>\` (or \`npx cdktf output ${stack} ` +
-    `--outputs-file <file>\`), or \`terraform output -json > <file>\` in the stack's directory (cdktf.out/stacks/${stack})`;
+  return (
+    `write it with \`npx cdktf deploy ${stack} --outputs-file <file>\` (or \`npx cdktf output ${stack} ` +
+    `--outputs-file <file>\`), or \`terraform output -json > <file>\` in the stack's directory (cdktf.out/stacks/${stack})`
+  );
 }
 
 /**
@@ -23,16 +25,17 @@ export function readStackOutputs(file: string, config: ResolvedConfig): StackOut
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new OutputsError(`The Terraform outputs file ${file} is not valid JSON (${(err as Error).message}).\n  what to ` +
-      `do: ${producers(stack)}`);
+    throw new OutputsError(
+      `The Terraform outputs file ${file} is not valid JSON (${(err as Error).message}).\n  what to ` + `do: ${producers(stack)}`,
+    );
   }
   return parseStackOutputs(raw, config, file);
 }
 
 export function parseStackOutputs(raw: unknown, config: ResolvedConfig, file = '(outputs)'): StackOutputs {
   const stack = config.stackName;
-  if (!isObject(raw)) throw new OutputsError(`${file} does not hold a JSON object of Terraform outputs.\n  what to do: ` +
-    `${producers(stack)}`);
+  if (!isObject(raw))
+    throw new OutputsError(`${file} does not hold a JSON object of Terraform outputs.\n  what to do: ` + `${producers(stack)}`);
   let flat: Record<string, unknown>;
   const probe = STACK_OUTPUTS.apiId.name;
   const first = raw[probe];
@@ -45,8 +48,10 @@ export function parseStackOutputs(raw: unknown, config: ResolvedConfig, file = '
     const mine = raw[stack];
     if (!isObject(mine)) {
       const found = stacks.length ? `it holds the outputs of ${stacks.map((s) => `"${s}"`).join(', ')}` : 'it holds no stack outputs';
-      throw new OutputsError(`${file} has no outputs for stack "${stack}" (environment "${config.environment}"): ` +
-        `${found}.\n  what to do: pass the outputs of ${stack} (--env ${config.environment}); ${producers(stack)}`);
+      throw new OutputsError(
+        `${file} has no outputs for stack "${stack}" (environment "${config.environment}"): ` +
+          `${found}.\n  what to do: pass the outputs of ${stack} (--env ${config.environment}); ${producers(stack)}`,
+      );
     }
     flat = mine;
   }
@@ -59,13 +64,17 @@ export function parseStackOutputs(raw: unknown, config: ResolvedConfig, file = '
     else out[key] = v;
   }
   if (missing.length) {
-    throw new OutputsError(`${file} lacks the output(s) ${missing.join(', ')} of stack "${stack}" (the file may come ` +
-      `from an older version of the stack or be truncated).\n  what to do: ${producers(stack)}`);
+    throw new OutputsError(
+      `${file} lacks the output(s) ${missing.join(', ')} of stack "${stack}" (the file may come ` +
+        `from an older version of the stack or be truncated).\n  what to do: ${producers(stack)}`,
+    );
   }
   if (out.stackName !== stack || out.environment !== config.environment) {
-    throw new OutputsError(`${file} holds the outputs of stack "${out.stackName}" (environment "${out.environment}"), ` +
-      `not of "${stack}" (environment "${config.environment}").\n  what to do: pass the outputs file of ${stack}, or ` +
-        `choose the matching --env; ${producers(stack)}`);
+    throw new OutputsError(
+      `${file} holds the outputs of stack "${out.stackName}" (environment "${out.environment}"), ` +
+        `not of "${stack}" (environment "${config.environment}").\n  what to do: pass the outputs file of ${stack}, or ` +
+        `choose the matching --env; ${producers(stack)}`,
+    );
   }
   return out;
 }
@@ -81,9 +90,11 @@ export function checkOutputsMatch(out: StackOutputs, config: ResolvedConfig, fil
     out.region !== config.aws.region ? `region ${out.region} (the configuration's is ${config.aws.region})` : '',
   ].filter(Boolean);
   if (mismatch.length) {
-    throw new OutputsError(`${file} belongs to stack "${stack}" but to another deployment: ${mismatch.join('; ')}.\n  what to do: ` +
-      `pass the outputs of this deployment (or none: the Asgardeo side needs no outputs), or fix asgardeo.organization / ` +
-      `ASGARDEO_BASE_URL / aws.region in the configuration; ${producers(stack)}`);
+    throw new OutputsError(
+      `${file} belongs to stack "${stack}" but to another deployment: ${mismatch.join('; ')}.\n  what to do: ` +
+        `pass the outputs of this deployment (or none: the Asgardeo side needs no outputs), or fix asgardeo.organization / ` +
+        `ASGARDEO_BASE_URL / aws.region in the configuration; ${producers(stack)}`,
+    );
   }
   return out;
 }

@@ -45,7 +45,10 @@ function viewScopes(desired: DesiredState): string[] {
   return RESOURCE_KINDS.flatMap((k) => k.viewScopes(desired.kinds[k.type]));
 }
 
-async function observeAndPlan(o: ReconcileOptions, mode: 'apply' | 'destroy'): Promise<{ session: Session; desired: DesiredState; observed: ObservedState; plan: AsgardeoPlan }> {
+async function observeAndPlan(
+  o: ReconcileOptions,
+  mode: 'apply' | 'destroy',
+): Promise<{ session: Session; desired: DesiredState; observed: ObservedState; plan: AsgardeoPlan }> {
   const desired = desiredState(o.config, o.outputs);
   const progress = o.progress ?? (() => undefined);
   const session = new Session(o.config, o.credentials, { onRetry: progress, ...o.transport }, o.signal);
@@ -57,7 +60,12 @@ async function observeAndPlan(o: ReconcileOptions, mode: 'apply' | 'destroy'): P
   const plan = computePlan(
     desired,
     observed,
-    { stackName: o.config.stackName, environment: o.config.environment, organization: o.config.asgardeo.organization, baseUrl: o.config.asgardeo.baseUrl },
+    {
+      stackName: o.config.stackName,
+      environment: o.config.environment,
+      organization: o.config.asgardeo.organization,
+      baseUrl: o.config.asgardeo.baseUrl,
+    },
     { prune: !!o.prune, adopt: !!o.adopt, destroy: mode === 'destroy', env: o.env },
   );
   plan.stats = { requests: session.http.records.length, roundTrips: roundTrips(session.http.records) };

@@ -12,13 +12,20 @@ export interface TokenResponse {
  * client_credentials at `/oauth2/token`. Asgardeo silently drops scopes the app is not authorized
  * for, so the granted `scope` is the only truth: callers compare it with what they asked.
  */
-export async function clientCredentialsToken(http: AsgardeoHttp, creds: AdminCredentials, scopes: readonly string[], who = 'admin'): Promise<TokenResponse> {
+export async function clientCredentialsToken(
+  http: AsgardeoHttp,
+  creds: AdminCredentials,
+  scopes: readonly string[],
+  who = 'admin',
+): Promise<TokenResponse> {
   const res = await http.send({
     method: 'POST',
     path: '/oauth2/token',
     form: { grant_type: 'client_credentials', scope: scopes.join(' ') },
-    headers: { authorization: `Basic ` +
-      `${Buffer.from(`${encodeURIComponent(creds.clientId)}:${encodeURIComponent(creds.clientSecret)}`).toString('base64')}` },
+    headers: {
+      authorization:
+        `Basic ` + `${Buffer.from(`${encodeURIComponent(creds.clientId)}:${encodeURIComponent(creds.clientSecret)}`).toString('base64')}`,
+    },
     accept: [400, 401, 404],
   });
   if (res.status === 404 || (res.status < 300 && typeof res.body !== 'object')) {
@@ -28,7 +35,8 @@ export async function clientCredentialsToken(http: AsgardeoHttp, creds: AdminCre
       message: `no Asgardeo token endpoint at ${http.baseUrl}/t/<organization>/oauth2/token (HTTP ${res.status}${res.status === 404 ? '' : ', not JSON'})`,
       status: res.status,
       code: 'TOLLGATE-NO-TOKEN-ENDPOINT',
-      hint: `check asgardeo.organization (the name in your console URL https://console.asgardeo.io/t/<organization>) and ` +
+      hint:
+        `check asgardeo.organization (the name in your console URL https://console.asgardeo.io/t/<organization>) and ` +
         `ASGARDEO_BASE_URL${org}: it must be the server's root, e.g. https://api.asgardeo.io (unset it for that default)`,
     });
   }
@@ -39,22 +47,30 @@ export async function clientCredentialsToken(http: AsgardeoHttp, creds: AdminCre
           `Asgardeo rejected the admin client credentials (${String(body.error ?? res.status)}) at ${http.baseUrl}.`,
           'check ASGARDEO_CLIENT_ID and ASGARDEO_CLIENT_SECRET: they must be the client id and secret of an M2M ' +
             'application in this organization (Applications → <app> → Protocol); regenerate the secret if unsure; check ' +
-              'ASGARDEO_BASE_URL and asgardeo.organization too',
+            'ASGARDEO_BASE_URL and asgardeo.organization too',
         )
-      : new AsgardeoError({ message: `Asgardeo rejected the credentials of client "${who}" ` +
-        `(${String(body.error ?? res.status)})`, status: res.status, hint: 'run `tollgate apply` so the client exists ' +
-          'and is configured, then try again' });
+      : new AsgardeoError({
+          message: `Asgardeo rejected the credentials of client "${who}" ` + `(${String(body.error ?? res.status)})`,
+          status: res.status,
+          hint: 'run `tollgate apply` so the client exists ' + 'and is configured, then try again',
+        });
   }
   if (res.status === 400 || typeof body.access_token !== 'string') {
     throw new AsgardeoError({
       message: `token request failed: ${String(body.error ?? res.status)} ${String(body.error_description ?? '')}`.trim(),
       status: res.status,
       code: typeof body.error === 'string' ? body.error : undefined,
-      hint: who === 'admin' ? 'the admin application must allow the client_credentials grant (an M2M application ' +
-        'does)' : `run \`tollgate apply\` so client "${who}" allows client_credentials`,
+      hint:
+        who === 'admin'
+          ? 'the admin application must allow the client_credentials grant (an M2M application ' + 'does)'
+          : `run \`tollgate apply\` so client "${who}" allows client_credentials`,
     });
   }
-  return { accessToken: body.access_token, scope: typeof body.scope === 'string' ? body.scope : '', expiresIn: Number(body.expires_in ?? 0) };
+  return {
+    accessToken: body.access_token,
+    scope: typeof body.scope === 'string' ? body.scope : '',
+    expiresIn: Number(body.expires_in ?? 0),
+  };
 }
 
 /** The management API each internal scope belongs to, as the console's API Authorization tab names it. */
@@ -74,11 +90,13 @@ export async function managementToken(http: AsgardeoHttp, creds: AdminCredential
   if (missing.length) {
     const lines = missing.map((s) => `    - ${s} (${SCOPE_API.find(([re]) => re.test(s))?.[1] ?? 'Management API'})`);
     throw new AsgardeoError({
-      message: `the admin application (ASGARDEO_CLIENT_ID) was not granted ` +
+      message:
+        `the admin application (ASGARDEO_CLIENT_ID) was not granted ` +
         `${missing.length === 1 ? 'a scope' : 'scopes'} this run needs:\n${lines.join('\n')}`,
       status: 403,
       code: 'TOLLGATE-MISSING-SCOPE',
-      hint: 'in the Asgardeo console open Applications → <your admin M2M app> → API Authorization, authorize each API ' +
+      hint:
+        'in the Asgardeo console open Applications → <your admin M2M app> → API Authorization, authorize each API ' +
         'listed above (Management APIs) with the listed scopes, then run again',
     });
   }

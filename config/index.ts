@@ -1,6 +1,14 @@
 import type { TollgateConfig } from './schema';
 
-export { loadConfig, loadAllEnvironments, listEnvironments, mergeOverrides, DEFAULT_CONFIG_FILE, DEFAULT_ASGARDEO_BASE_URL, defaultApiIdentifier } from './load';
+export {
+  loadConfig,
+  loadAllEnvironments,
+  listEnvironments,
+  mergeOverrides,
+  DEFAULT_CONFIG_FILE,
+  DEFAULT_ASGARDEO_BASE_URL,
+  defaultApiIdentifier,
+} from './load';
 export type { LoadConfigOptions } from './load';
 export { ConfigError } from './errors';
 export type { ConfigIssue } from './errors';

@@ -59,7 +59,11 @@ function resolveConfigFile(file: string | undefined, vars: NodeJS.ProcessEnv): s
 function readConfigModule(file: string): RawConfig {
   if (!fs.existsSync(file)) {
     throw new ConfigError(file, [
-      { path: '', message: 'the configuration file does not exist', fix: `create ${path.basename(file)} (see README "Configuration"), or pass --config <file> / set TOLLGATE_CONFIG` },
+      {
+        path: '',
+        message: 'the configuration file does not exist',
+        fix: `create ${path.basename(file)} (see README "Configuration"), or pass --config <file> / set TOLLGATE_CONFIG`,
+      },
     ]);
   }
   let exported: unknown;
@@ -69,19 +73,35 @@ function readConfigModule(file: string): RawConfig {
     exported = mod.default ?? mod;
   } catch (err) {
     throw new ConfigError(file, [
-      { path: '', message: `the file could not be loaded: ${(err as Error).message.split('\n')[0]}`, fix: 'fix the TypeScript error above; the file must `export default defineConfig({...})`' },
+      {
+        path: '',
+        message: `the file could not be loaded: ${(err as Error).message.split('\n')[0]}`,
+        fix: 'fix the TypeScript error above; the file must `export default defineConfig({...})`',
+      },
     ]);
   }
   const top = topLevelSchema.safeParse(exported);
-  if (!top.success) throw new ConfigError(file, top.error.issues.map((i) => zodToIssue(i)));
+  if (!top.success)
+    throw new ConfigError(
+      file,
+      top.error.issues.map((i) => zodToIssue(i)),
+    );
   const { environments, defaultEnvironment, ...base } = top.data;
   if (Object.keys(environments).length === 0) {
-    throw new ConfigError(file, [{ path: 'environments', message: 'no environment is declared', fix: 'add at least one, e.g. `environments: { dev: {} }`' }]);
+    throw new ConfigError(file, [
+      { path: 'environments', message: 'no environment is declared', fix: 'add at least one, e.g. `environments: { dev: {} }`' },
+    ]);
   }
   return { environments: environments as Record<string, Record<string, unknown>>, defaultEnvironment, base };
 }
 
-function resolveEnvironment(file: string, raw: RawConfig, env: string, options: LoadConfigOptions, vars: NodeJS.ProcessEnv): ResolvedConfig {
+function resolveEnvironment(
+  file: string,
+  raw: RawConfig,
+  env: string,
+  options: LoadConfigOptions,
+  vars: NodeJS.ProcessEnv,
+): ResolvedConfig {
   const overrides = raw.environments[env];
   if (!overrides) {
     throw new ConfigError(file, [
@@ -94,7 +114,12 @@ function resolveEnvironment(file: string, raw: RawConfig, env: string, options: 
   }
   const merged = mergeOverrides(raw.base, overrides);
   const parsed = baseConfigSchema.safeParse(merged);
-  if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map((i) => zodToIssue(i)), env);
+  if (!parsed.success)
+    throw new ConfigError(
+      file,
+      parsed.error.issues.map((i) => zodToIssue(i)),
+      env,
+    );
   const config = parsed.data;
 
   const target = options.target ?? parseTarget(vars.TOLLGATE_TARGET);
@@ -110,7 +135,15 @@ function resolveEnvironment(file: string, raw: RawConfig, env: string, options: 
   return buildResolved(file, env, target, baseUrl, issuer, config, vars);
 }
 
-function buildResolved(file: string, env: string, target: DeployTarget, baseUrl: string, issuer: string, c: BaseConfig, vars: NodeJS.ProcessEnv): ResolvedConfig {
+function buildResolved(
+  file: string,
+  env: string,
+  target: DeployTarget,
+  baseUrl: string,
+  issuer: string,
+  c: BaseConfig,
+  vars: NodeJS.ProcessEnv,
+): ResolvedConfig {
   const org = c.asgardeo.organization;
   const usersByRole = new Map<string, string[]>();
   for (const u of c.users ?? []) for (const r of u.roles ?? []) usersByRole.set(r, [...(usersByRole.get(r) ?? []), u.userName]);
@@ -171,7 +204,10 @@ function buildResolved(file: string, env: string, target: DeployTarget, baseUrl:
     applications,
     roles: (c.roles ?? []).map((r) => ({
       name: r.name,
-      audience: !r.audience || r.audience === 'organization' ? { type: 'organization' as const } : { type: 'application' as const, client: r.audience.client },
+      audience:
+        !r.audience || r.audience === 'organization'
+          ? { type: 'organization' as const }
+          : { type: 'application' as const, client: r.audience.client },
       scopes: r.scopes,
       users: usersByRole.get(r.name) ?? [],
     })),
@@ -186,7 +222,11 @@ function buildResolved(file: string, env: string, target: DeployTarget, baseUrl:
   };
 }
 
-function resolvePassword(password: NonNullable<BaseConfig['users']>[number]['password'], target: DeployTarget, vars: NodeJS.ProcessEnv): UserPassword {
+function resolvePassword(
+  password: NonNullable<BaseConfig['users']>[number]['password'],
+  target: DeployTarget,
+  vars: NodeJS.ProcessEnv,
+): UserPassword {
   if ('invite' in password) return { kind: 'invite' };
   // Only the sandbox invents passwords; a real deployment stops in the plan when the variable is unset.
   if (target === 'local' && !vars[password.fromEnv]) return { kind: 'generated', variable: password.fromEnv };
@@ -221,7 +261,13 @@ function corsFor(applications: readonly ResolvedApplication[], routes: BaseConfi
   const origins = [...new Set(applications.flatMap((a) => a.allowedOrigins))].sort();
   if (origins.length === 0) return undefined;
   const methods = routes.some((r) => r.method === 'ANY') ? ['*'] : [...new Set(routes.map((r) => r.method))].sort();
-  return { allowOrigins: origins, allowMethods: methods, allowHeaders: ['authorization', 'content-type'], maxAgeSeconds: CORS_MAX_AGE_SECONDS, allowCredentials: false };
+  return {
+    allowOrigins: origins,
+    allowMethods: methods,
+    allowHeaders: ['authorization', 'content-type'],
+    maxAgeSeconds: CORS_MAX_AGE_SECONDS,
+    allowCredentials: false,
+  };
 }
 
 function uniqueOrigins(urls: readonly string[]): string[] {
@@ -245,7 +291,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 function parseTarget(value: string | undefined): DeployTarget {
   if (value === undefined || value === '' || value === 'aws') return 'aws';
   if (value === 'local') return 'local';
-  throw new ConfigError('TOLLGATE_TARGET', [{ path: 'TOLLGATE_TARGET', message: `unknown target "${value}"`, fix: 'use "aws" (default) or "local"' }]);
+  throw new ConfigError('TOLLGATE_TARGET', [
+    { path: 'TOLLGATE_TARGET', message: `unknown target "${value}"`, fix: 'use "aws" (default) or "local"' },
+  ]);
 }
 
 function trimSlash(url: string): string {
@@ -257,7 +305,11 @@ function zodToIssue(issue: ZodIssue): ConfigIssue {
   if (issue.code === 'unrecognized_keys') {
     const scopeAsArray = scopeAsArrayIssue(issue.keys, path);
     if (scopeAsArray) return scopeAsArray;
-    return { path, message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`, fix: 'remove them or fix the spelling (see README "Configuration")' };
+    return {
+      path,
+      message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
+      fix: 'remove them or fix the spelling (see README "Configuration")',
+    };
   }
   if (issue.code === 'invalid_type' && issue.received === 'undefined') {
     return { path, message: 'is required', fix: `add it (expected ${issue.expected})` };
@@ -279,6 +331,10 @@ function zodToIssue(issue: ZodIssue): ConfigIssue {
  * (a new invoke URL) never re-keys the API resource or the apps' audience.
  */
 export function defaultApiIdentifier(organization: string, apiName: string, environment: string): string {
-  const slug = apiName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'api';
+  const slug =
+    apiName
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'api';
   return `urn:tollgate:${organization}:${slug}:${environment}`;
 }

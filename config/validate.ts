@@ -24,7 +24,8 @@ export const RESERVED_SCOPE_NAMES = new Set([
 const ORGANIZATION_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/;
 // Scopes travel space-separated in `scope`: no whitespace, nothing a URL or a filter would mangle.
 const SCOPE_NAME = /^[A-Za-z0-9_.:\-/]+$/;
-const ROUTE_PATH = /^\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\})?(?:\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\}))*$/;
+const ROUTE_PATH =
+  /^\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\})?(?:\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\}))*$/;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -64,7 +65,11 @@ export function crossCheck(config: BaseConfig, target: DeployTarget, issuer: str
   config.scopes.forEach((scope, i) => {
     const path = `scopes[${i}].name`;
     if (declared.has(scope.name)) {
-      add(path, `scope "${scope.name}" is declared twice`, 'remove the duplicate: scope names are unique across the whole Asgardeo organization');
+      add(
+        path,
+        `scope "${scope.name}" is declared twice`,
+        'remove the duplicate: scope names are unique across the whole Asgardeo organization',
+      );
     }
     declared.add(scope.name);
     // Names the server refuses are reported by serverNameIssues (server-names.ts).
@@ -74,40 +79,70 @@ export function crossCheck(config: BaseConfig, target: DeployTarget, issuer: str
   });
 
   const undeclared = (path: string, scope: string, owner: string) =>
-    add(path, `${owner} uses scope "${scope}", which is not declared in "scopes"`, `declare it in "scopes", or fix the spelling (declared: ${[...declared].join(', ')})`);
+    add(
+      path,
+      `${owner} uses scope "${scope}", which is not declared in "scopes"`,
+      `declare it in "scopes", or fix the spelling (declared: ${[...declared].join(', ')})`,
+    );
 
   const routeKeys = new Set<string>();
   config.routes.forEach((route, i) => {
     const key = `${route.method} ${route.path}`;
-    if (routeKeys.has(key)) add(`routes[${i}]`, `route "${key}" is declared twice`, 'keep one entry per method and path; list several scopes on it instead');
+    if (routeKeys.has(key))
+      add(`routes[${i}]`, `route "${key}" is declared twice`, 'keep one entry per method and path; list several scopes on it instead');
     routeKeys.add(key);
     if (!ROUTE_PATH.test(route.path)) {
-      add(`routes[${i}].path`, `"${route.path}" is not a valid route path`, 'start with "/", use segments of letters, digits, "-", "_", "." or {param} / {proxy+}');
+      add(
+        `routes[${i}].path`,
+        `"${route.path}" is not a valid route path`,
+        'start with "/", use segments of letters, digits, "-", "_", "." or {param} / {proxy+}',
+      );
     }
     const scopes = route.scopes ?? [];
     if (route.public === true && scopes.length > 0) {
-      add(`routes[${i}]`, `route "${key}" is public but lists scopes`, 'remove "scopes" to serve it without a token, or remove "public: true" to require them');
+      add(
+        `routes[${i}]`,
+        `route "${key}" is public but lists scopes`,
+        'remove "scopes" to serve it without a token, or remove "public: true" to require them',
+      );
     }
     if (route.public !== true && scopes.length === 0) {
-      add(`routes[${i}].scopes`, `route "${key}" has no scopes and is not marked public`, 'list at least one scope, or set "public: true" if anyone may call it without a token');
+      add(
+        `routes[${i}].scopes`,
+        `route "${key}" has no scopes and is not marked public`,
+        'list at least one scope, or set "public: true" if anyone may call it without a token',
+      );
     }
     scopes.forEach((s, j) => declared.has(s) || undeclared(`routes[${i}].scopes[${j}]`, s, `route "${key}"`));
   });
 
   const clientNames = new Set<string>();
   (config.clients ?? []).forEach((client, i) => {
-    if (clientNames.has(client.name)) add(`clients[${i}].name`, `client "${client.name}" is declared twice`, 'application names are unique in Asgardeo: rename or remove one');
+    if (clientNames.has(client.name))
+      add(
+        `clients[${i}].name`,
+        `client "${client.name}" is declared twice`,
+        'application names are unique in Asgardeo: rename or remove one',
+      );
     clientNames.add(client.name);
     client.scopes.forEach((s, j) => declared.has(s) || undeclared(`clients[${i}].scopes[${j}]`, s, `client "${client.name}"`));
     if ((client.grantTypes ?? []).includes('authorization_code') && (client.callbackUrls ?? []).length === 0) {
-      add(`clients[${i}].callbackUrls`, `client "${client.name}" uses authorization_code but has no callback URL`, 'add "callbackUrls" with the URL Asgardeo redirects to after login');
+      add(
+        `clients[${i}].callbackUrls`,
+        `client "${client.name}" uses authorization_code but has no callback URL`,
+        'add "callbackUrls" with the URL Asgardeo redirects to after login',
+      );
     }
   });
 
   (config.applications ?? []).forEach((app, i) => {
     const at = `applications[${i}]`;
     if (clientNames.has(app.name)) {
-      add(`${at}.name`, `application "${app.name}" is declared twice (clients and applications share one namespace)`, 'application names are unique in Asgardeo: rename or remove one');
+      add(
+        `${at}.name`,
+        `application "${app.name}" is declared twice (clients and applications share one namespace)`,
+        'application names are unique in Asgardeo: rename or remove one',
+      );
     }
     clientNames.add(app.name);
     app.scopes.forEach((s, j) => declared.has(s) || undeclared(`${at}.scopes[${j}]`, s, `application "${app.name}"`));
@@ -153,10 +188,20 @@ export function crossCheck(config: BaseConfig, target: DeployTarget, issuer: str
   const userNames = new Set<string>();
   (config.users ?? []).forEach((user, i) => {
     const key = user.userName.toLowerCase();
-    if (userNames.has(key)) add(`users[${i}].userName`, `user "${user.userName}" is declared twice`, 'keep one entry per user (user names are compared without case)');
+    if (userNames.has(key))
+      add(
+        `users[${i}].userName`,
+        `user "${user.userName}" is declared twice`,
+        'keep one entry per user (user names are compared without case)',
+      );
     userNames.add(key);
     (user.roles ?? []).forEach((r, j) => {
-      if (!roleNames.has(r)) add(`users[${i}].roles[${j}]`, `user "${user.userName}" names role "${r}", which is not declared in "roles"`, 'declare the role in "roles", or fix the spelling');
+      if (!roleNames.has(r))
+        add(
+          `users[${i}].roles[${j}]`,
+          `user "${user.userName}" names role "${r}", which is not declared in "roles"`,
+          'declare the role in "roles", or fix the spelling',
+        );
     });
   });
 
@@ -190,7 +235,11 @@ function checkCallbackUrl(value: string, path: string, add: (path: string, messa
   const url = new URL(value); // The schema has checked it is a URL.
   if (url.hash) add(path, `callback URL "${value}" has a fragment`, 'remove the "#..." part: OAuth redirect URIs cannot carry one');
   if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) return;
-  add(path, `callback URL "${value}" must be https (http only on localhost or 127.0.0.1)`, 'use the https URL of your page, e.g. https://app.example.com/callback');
+  add(
+    path,
+    `callback URL "${value}" must be https (http only on localhost or 127.0.0.1)`,
+    'use the https URL of your page, e.g. https://app.example.com/callback',
+  );
 }
 
 /** An origin as browsers send it: scheme, host and optional port; no path, no wildcard. */
@@ -223,7 +272,11 @@ function checkIssuer(issuer: string, target: DeployTarget, path: string, add: (p
     return;
   }
   if (issuer.endsWith('/')) {
-    add(path, `issuer "${issuer}" ends with "/", but Asgardeo's "iss" has no trailing slash and the gateway compares it exactly`, 'remove the trailing slash');
+    add(
+      path,
+      `issuer "${issuer}" ends with "/", but Asgardeo's "iss" has no trailing slash and the gateway compares it exactly`,
+      'remove the trailing slash',
+    );
   }
   if (url.protocol === 'https:') return;
   if (target === 'local' && url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return;

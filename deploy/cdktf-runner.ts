@@ -2,13 +2,20 @@ import { stripVTControlCharacters } from 'node:util';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InfraCommandError, InfraToolError, type InfraDiff, type InfraRunner, type StackOperation, type ToolVersions } from './infra-runner';
+import {
+  InfraCommandError,
+  InfraToolError,
+  type InfraDiff,
+  type InfraRunner,
+  type StackOperation,
+  type ToolVersions,
+} from './infra-runner';
 
 export const TERRAFORM_INSTALL_HINT =
   'install Terraform ≥ 1.5 (https://developer.hashicorp.com/terraform/install, e.g. `brew install ' +
-    'hashicorp/tap/terraform` or the HashiCorp apt repository) and make sure `terraform` is on PATH';
-export const CDKTF_INSTALL_HINT = 'run `npm ci` in the project (cdktf-cli is a dev dependency), or `npm install ' +
-  '--save-dev cdktf-cli@0.21.0`';
+  'hashicorp/tap/terraform` or the HashiCorp apt repository) and make sure `terraform` is on PATH';
+export const CDKTF_INSTALL_HINT =
+  'run `npm ci` in the project (cdktf-cli is a dev dependency), or `npm install ' + '--save-dev cdktf-cli@0.21.0`';
 
 /** Lines of a failed command's output kept in its error: enough for Terraform's error block. */
 const ERROR_TAIL_LINES = 40;
@@ -43,13 +50,16 @@ export class CdktfRunner implements InfraRunner {
     } catch {
       terraform = /Terraform v(\S+)/.exec(tf.output)?.[1];
     }
-    if (tf.code !== 0 || !terraform) throw new InfraToolError(`\`terraform version\` did not run (exit ` +
-      `${tf.code}).`, TERRAFORM_INSTALL_HINT);
+    if (tf.code !== 0 || !terraform)
+      throw new InfraToolError(`\`terraform version\` did not run (exit ` + `${tf.code}).`, TERRAFORM_INSTALL_HINT);
     const [cmd, pre] = this.cdktfCommand();
     const cd = await this.exec(cmd, [...pre, '--version'], {}, CDKTF_INSTALL_HINT);
     const cdktf = /(\d+\.\d+\.\d+\S*)/.exec(cd.output)?.[1];
-    if (cd.code !== 0 || !cdktf) throw new InfraToolError(`the cdktf CLI did not run (\`${[cmd, ...pre].join(' ')} ` +
-      `--version\` exit ${cd.code}).`, CDKTF_INSTALL_HINT);
+    if (cd.code !== 0 || !cdktf)
+      throw new InfraToolError(
+        `the cdktf CLI did not run (\`${[cmd, ...pre].join(' ')} ` + `--version\` exit ${cd.code}).`,
+        CDKTF_INSTALL_HINT,
+      );
     return { terraform, cdktf };
   }
 
@@ -58,20 +68,29 @@ export class CdktfRunner implements InfraRunner {
   }
 
   async diff(o: StackOperation): Promise<InfraDiff> {
-    const { output } = await this.cdktf(o, ['diff', o.stack, '--no-color'], 'see the Terraform error above; `npx cdktf ' +
-      'diff` shows the same');
+    const { output } = await this.cdktf(
+      o,
+      ['diff', o.stack, '--no-color'],
+      'see the Terraform error above; `npx cdktf ' + 'diff` shows the same',
+    );
     return parseDiff(output);
   }
 
   async deploy(o: StackOperation & { outputsFile: string; autoApprove: true }): Promise<void> {
     // cdktf deploy only runs after tollgate's own approval prompt (or --yes): Terraform never asks.
-    await this.cdktf(o, ['deploy', o.stack, '--outputs-file', o.outputsFile, '--auto-approve', '--no-color'], 'see the ' +
-      'Terraform error above; fix it and run the same tollgate command again (Terraform resumes from its state)');
+    await this.cdktf(
+      o,
+      ['deploy', o.stack, '--outputs-file', o.outputsFile, '--auto-approve', '--no-color'],
+      'see the ' + 'Terraform error above; fix it and run the same tollgate command again (Terraform resumes from its state)',
+    );
   }
 
   async destroy(o: StackOperation & { autoApprove: true }): Promise<void> {
-    await this.cdktf(o, ['destroy', o.stack, '--auto-approve', '--no-color'], 'see the Terraform error above; fix it and ' +
-      'run the same tollgate command again');
+    await this.cdktf(
+      o,
+      ['destroy', o.stack, '--auto-approve', '--no-color'],
+      'see the Terraform error above; fix it and ' + 'run the same tollgate command again',
+    );
   }
 
   /** The project's own cdktf binary when installed, else npx without installing anything. */
@@ -87,12 +106,24 @@ export class CdktfRunner implements InfraRunner {
     if (this.env.TF_WORKSPACE?.includes('{env}')) env.TF_WORKSPACE = this.env.TF_WORKSPACE.replace(/\{env\}/g, o.environment);
     const res = await this.exec(cmd, [...pre, ...args], env, CDKTF_INSTALL_HINT, o.onOutput, o.signal);
     if (res.code !== 0) {
-      throw new InfraCommandError({ command: `cdktf ${args.join(' ')}`, exitCode: res.code, output: tail(res.output, ERROR_TAIL_LINES), hint });
+      throw new InfraCommandError({
+        command: `cdktf ${args.join(' ')}`,
+        exitCode: res.code,
+        output: tail(res.output, ERROR_TAIL_LINES),
+        hint,
+      });
     }
     return res;
   }
 
-  private exec(cmd: string, args: string[], extraEnv: Record<string, string>, installHint: string, onOutput?: (t: string) => void, signal?: AbortSignal): Promise<RunResult> {
+  private exec(
+    cmd: string,
+    args: string[],
+    extraEnv: Record<string, string>,
+    installHint: string,
+    onOutput?: (t: string) => void,
+    signal?: AbortSignal,
+  ): Promise<RunResult> {
     return new Promise((resolve, reject) => {
       const child = spawn(cmd, args, {
         cwd: this.cwd,
@@ -114,7 +145,11 @@ export class CdktfRunner implements InfraRunner {
       child.on('error', (err: NodeJS.ErrnoException) => {
         signal?.removeEventListener('abort', abort);
         const name = path.basename(cmd);
-        reject(err.code === 'ENOENT' ? new InfraToolError(`\`${name}\` was not found on PATH.`, installHint) : new InfraToolError(`\`${name}\` could not be started: ${err.message}`, installHint));
+        reject(
+          err.code === 'ENOENT'
+            ? new InfraToolError(`\`${name}\` was not found on PATH.`, installHint)
+            : new InfraToolError(`\`${name}\` could not be started: ${err.message}`, installHint),
+        );
       });
       child.on('close', (code) => {
         signal?.removeEventListener('abort', abort);

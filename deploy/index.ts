@@ -9,8 +9,22 @@ export { runDestroy, type DestroyOptions } from './destroy';
 export type { SmokeResult } from './smoke';
 export { terminalPrompt, isInteractive, type Prompt } from './approval';
 export { CdktfRunner } from './cdktf-runner';
-export { TerraformRunner, TerraformStepError, defaultInfraRunner, RUNNER_VARIABLE, OFFLINE_VARIABLE, type TerraformRunnerOptions } from './terraform-runner';
-export { InfraToolError, InfraCommandError, type InfraRunner, type InfraDiff, type StackOperation, type ToolVersions } from './infra-runner';
+export {
+  TerraformRunner,
+  TerraformStepError,
+  defaultInfraRunner,
+  RUNNER_VARIABLE,
+  OFFLINE_VARIABLE,
+  type TerraformRunnerOptions,
+} from './terraform-runner';
+export {
+  InfraToolError,
+  InfraCommandError,
+  type InfraRunner,
+  type InfraDiff,
+  type StackOperation,
+  type ToolVersions,
+} from './infra-runner';
 export type { AsgardeoSide, SideOptions, ApplySummary } from './asgardeo-side';
 export type { ResumableStep } from './steps';
 export { reconcilerSide } from './reconciler-side';

@@ -98,14 +98,27 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   let credentials: AdminCredentials;
   let preflight: PreflightCheck[];
   try {
-    ({ config, credentials, checks: preflight } = await clock.run('preflight', async () => {
+    ({
+      config,
+      credentials,
+      checks: preflight,
+    } = await clock.run('preflight', async () => {
       const printPassed = (checks: PreflightCheck[]) => {
         for (const c of checks.filter((x) => x.status !== 'failed')) {
           o.write(`  ${c.status === 'ok' ? '✓' : '-'} ${c.name}: ${c.detail}\n`);
         }
       };
       try {
-        const result = await runPreflight({ loadConfig: o.loadConfig, runner: o.runner, side: o.side, env: o.env, home: o.home, skipAws: skipAwsStep, fetch: o.fetch, signal: o.signal });
+        const result = await runPreflight({
+          loadConfig: o.loadConfig,
+          runner: o.runner,
+          side: o.side,
+          env: o.env,
+          home: o.home,
+          skipAws: skipAwsStep,
+          fetch: o.fetch,
+          signal: o.signal,
+        });
         printPassed(result.checks);
         return result;
       } catch (err) {
@@ -121,7 +134,13 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   provideSandboxPasswords(config, o.env, o.write);
   if (config.target === 'local') clock.retitle('aws', 'Stack: local gateway (local target)');
   const outputsFile = o.outputsFile ?? stackOutputsPath(config, o.cwd);
-  const op = { stack: config.stackName, environment: config.environment, configFile: config.file, onOutput: (t: string) => o.write(t), signal: o.signal };
+  const op = {
+    stack: config.stackName,
+    environment: config.environment,
+    configFile: config.file,
+    onOutput: (t: string) => o.write(t),
+    signal: o.signal,
+  };
 
   // 2. AWS.
   let outputs: StackOutputs;
@@ -148,9 +167,16 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
           o.write(`${plan.text.trimEnd().replace(/^/gm, '    ')}\n`);
         }
         if (config.target !== 'local') {
-          await requireApproval({ yes: o.yes, interactive: o.interactive, prompt: o.prompt, action: `deploy stack ` +
-            `${config.stackName} to AWS (${config.aws.region}) and then reconcile Asgardeo organization ` +
-              `"${config.asgardeo.organization}"`, rerunWithYes: `${o.resumeCommand()} --yes` });
+          await requireApproval({
+            yes: o.yes,
+            interactive: o.interactive,
+            prompt: o.prompt,
+            action:
+              `deploy stack ` +
+              `${config.stackName} to AWS (${config.aws.region}) and then reconcile Asgardeo organization ` +
+              `"${config.asgardeo.organization}"`,
+            rerunWithYes: `${o.resumeCommand()} --yes`,
+          });
         }
         state.aws =
           config.target === 'local'
@@ -166,8 +192,11 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
       });
     } catch (err) {
       if (state.aws.startsWith('not changed')) return fail(err, `run \`${o.resumeCommand()}\` when ready`);
-      return fail(err, `fix the problem above, then run ` +
-        `\`${o.resumeCommand()}\`${config.target === 'local' ? '' : ' (Terraform continues from its state)'}`);
+      return fail(
+        err,
+        `fix the problem above, then run ` +
+          `\`${o.resumeCommand()}\`${config.target === 'local' ? '' : ' (Terraform continues from its state)'}`,
+      );
     }
   }
 
@@ -200,8 +229,11 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
         return result;
       });
     } catch (err) {
-      return fail(err, `fix the problem above, then run \`${o.resumeCommand('asgardeo')}\` (the AWS side is already ` +
-        `deployed; objects already created are found and reused)`);
+      return fail(
+        err,
+        `fix the problem above, then run \`${o.resumeCommand('asgardeo')}\` (the AWS side is already ` +
+          `deployed; objects already created are found and reused)`,
+      );
     }
   }
 
@@ -245,8 +277,11 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
         return r;
       });
     } catch (err) {
-      return fail(err, `fix the problem above, then run \`${o.resumeCommand('smoke')}\` (or the whole ` +
-        `\`${o.resumeCommand()}\` after a configuration change)`);
+      return fail(
+        err,
+        `fix the problem above, then run \`${o.resumeCommand('smoke')}\` (or the whole ` +
+          `\`${o.resumeCommand()}\` after a configuration change)`,
+      );
     }
   }
 
@@ -261,8 +296,8 @@ function checkIssuer(config: ResolvedConfig, outputs: StackOutputs): void {
     throw new Error(
       `the deployed stack's JWT authorizer trusts the issuer ${JSON.stringify(outputs.issuer)}, but tokens of ` +
         `organization "${config.asgardeo.organization}" carry ${JSON.stringify(config.asgardeo.issuer)}: every call ` +
-          `would be rejected with 401.\n  what to do: run the whole deploy again so the stack picks up the configured ` +
-            `issuer (the outputs file may be from an older deploy)`,
+        `would be rejected with 401.\n  what to do: run the whole deploy again so the stack picks up the configured ` +
+        `issuer (the outputs file may be from an older deploy)`,
     );
   }
 }

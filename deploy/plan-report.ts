@@ -46,9 +46,19 @@ export interface PlanReport {
 export async function runPlan(o: PlanReportOptions): Promise<PlanReport> {
   const { config } = o;
   const op = { stack: config.stackName, environment: config.environment, configFile: config.file, onOutput: o.onOutput, signal: o.signal };
-  const awsPromise = config.target === 'local' ? Promise.resolve({ changes: false as const, text: 'local target: nothing ' +
-    'is deployed to AWS', summary: 'local target', skipped: true as const }) : o.runner.diff(op);
-  const [aws, plan] = await Promise.all([awsPromise, o.side.plan({ config, outputs: o.outputs, credentials: o.credentials, prune: o.prune, adopt: o.adopt, signal: o.signal })]);
+  const awsPromise =
+    config.target === 'local'
+      ? Promise.resolve({
+          changes: false as const,
+          text: 'local target: nothing ' + 'is deployed to AWS',
+          summary: 'local target',
+          skipped: true as const,
+        })
+      : o.runner.diff(op);
+  const [aws, plan] = await Promise.all([
+    awsPromise,
+    o.side.plan({ config, outputs: o.outputs, credentials: o.credentials, prune: o.prune, adopt: o.adopt, signal: o.signal }),
+  ]);
   const matrix = buildAccessMatrix(config);
   const boundary = boundaryChecks(config, o.stackDir, o.outputs);
   const asgardeoChanges = o.side.planHasChanges(plan);
@@ -56,7 +66,12 @@ export async function runPlan(o: PlanReportOptions): Promise<PlanReport> {
     stackName: config.stackName,
     environment: config.environment,
     aws,
-    asgardeo: { changes: asgardeoChanges, text: o.side.renderPlan(plan, 'text'), markdown: o.side.renderPlan(plan, 'markdown'), data: o.side.planData(plan) },
+    asgardeo: {
+      changes: asgardeoChanges,
+      text: o.side.renderPlan(plan, 'text'),
+      markdown: o.side.renderPlan(plan, 'markdown'),
+      data: o.side.planData(plan),
+    },
     matrix,
     boundary,
     changes: aws.changes || asgardeoChanges,
@@ -70,9 +85,22 @@ export async function runPlan(o: PlanReportOptions): Promise<PlanReport> {
  */
 export function boundaryChecks(config: ResolvedConfig, stackDir: string, _outputs?: StackOutputs): BoundaryCheck[] {
   const authorizers = readAuthorizers(stackDir);
-  if (!authorizers) return [{ status: 'unknown', name: 'issuer and audience', detail: `${path.join(stackDir, 'cdk.tf.json')} was not found; run the synth (npx cdktf synth) to check them` }];
-  if (authorizers.length === 0) return [{ status: 'fail', name: 'JWT authorizer', detail: `the synthesized stack ` +
-    `${config.stackName} has no JWT authorizer: no route would check tokens` }];
+  if (!authorizers)
+    return [
+      {
+        status: 'unknown',
+        name: 'issuer and audience',
+        detail: `${path.join(stackDir, 'cdk.tf.json')} was not found; run the synth (npx cdktf synth) to check them`,
+      },
+    ];
+  if (authorizers.length === 0)
+    return [
+      {
+        status: 'fail',
+        name: 'JWT authorizer',
+        detail: `the synthesized stack ` + `${config.stackName} has no JWT authorizer: no route would check tokens`,
+      },
+    ];
   const checks: BoundaryCheck[] = [routesCheck(config, stackDir)];
   const issuer = config.asgardeo.issuer;
   const expectedAudience = config.apiResource.identifier;
@@ -81,15 +109,26 @@ export function boundaryChecks(config: ResolvedConfig, stackDir: string, _output
       a.issuer === issuer
         ? { status: 'ok', name: 'issuer', detail: `the authorizer trusts ${issuer}, which Asgardeo puts in iss` }
         : isReference(a.issuer)
-          ? { status: 'unknown', name: 'issuer', detail: `the authorizer's issuer is computed by Terraform ` +
-            `(${a.issuer}); known after deploy` }
-          : { status: 'fail', name: 'issuer', detail: `the authorizer trusts ${JSON.stringify(a.issuer)} but Asgardeo ` +
-            `issues tokens with iss ${JSON.stringify(issuer)}: every call would get 401` },
+          ? {
+              status: 'unknown',
+              name: 'issuer',
+              detail: `the authorizer's issuer is computed by Terraform ` + `(${a.issuer}); known after deploy`,
+            }
+          : {
+              status: 'fail',
+              name: 'issuer',
+              detail:
+                `the authorizer trusts ${JSON.stringify(a.issuer)} but Asgardeo ` +
+                `issues tokens with iss ${JSON.stringify(issuer)}: every call would get 401`,
+            },
     );
     const literal = a.audiences.filter((x) => !isReference(x));
     if (expectedAudience && literal.includes(expectedAudience)) {
-      checks.push({ status: 'ok', name: 'audience', detail: `the authorizer accepts ${expectedAudience}, which the ` +
-        `reconciler adds to every client's token audience` });
+      checks.push({
+        status: 'ok',
+        name: 'audience',
+        detail: `the authorizer accepts ${expectedAudience}, which the ` + `reconciler adds to every client's token audience`,
+      });
     } else if (literal.length < a.audiences.length) {
       checks.push({
         status: 'ok',
@@ -100,9 +139,14 @@ export function boundaryChecks(config: ResolvedConfig, stackDir: string, _output
           : "the authorizer's audience and the clients' token audience are both the stage invoke URL (known after deploy)",
       });
     } else {
-      checks.push({ status: 'fail', name: 'audience', detail: `the authorizer accepts ${JSON.stringify(a.audiences)} but ` +
-        `Asgardeo's tokens will carry aud ${JSON.stringify(expectedAudience ?? '(the stage invoke URL)')} and the client ` +
-          `id: every call would get 401 ("the token does not have a valid audience")` });
+      checks.push({
+        status: 'fail',
+        name: 'audience',
+        detail:
+          `the authorizer accepts ${JSON.stringify(a.audiences)} but ` +
+          `Asgardeo's tokens will carry aud ${JSON.stringify(expectedAudience ?? '(the stage invoke URL)')} and the client ` +
+          `id: every call would get 401 ("the token does not have a valid audience")`,
+      });
     }
   }
   return checks;
@@ -125,18 +169,30 @@ function routesCheck(config: ResolvedConfig, stackDir: string): BoundaryCheck {
     const jwt = r.authorization_type === 'JWT';
     const scopes = Array.isArray(r.authorization_scopes) ? r.authorization_scopes.map(String).sort() : [];
     if (route.public && jwt) problems.push(`${route.routeKey} is public in the configuration but requires a token in the stack`);
-    if (!route.public && !jwt) problems.push(`${route.routeKey} requires ${route.scopes.join(' or ')} in the ` +
-      `configuration but is served without a token (authorization_type ${String(r.authorization_type ?? 'NONE')})`);
-    if (!route.public && jwt && JSON.stringify(scopes) !== JSON.stringify([...route.scopes].sort())) problems.push(`${route.routeKey} requires ${JSON.stringify(scopes)} in the stack ` +
-          `but ${JSON.stringify([...route.scopes].sort())} in the configuration`);
+    if (!route.public && !jwt)
+      problems.push(
+        `${route.routeKey} requires ${route.scopes.join(' or ')} in the ` +
+          `configuration but is served without a token (authorization_type ${String(r.authorization_type ?? 'NONE')})`,
+      );
+    if (!route.public && jwt && JSON.stringify(scopes) !== JSON.stringify([...route.scopes].sort()))
+      problems.push(
+        `${route.routeKey} requires ${JSON.stringify(scopes)} in the stack ` +
+          `but ${JSON.stringify([...route.scopes].sort())} in the configuration`,
+      );
   }
-  for (const key of inStack.keys()) if (!config.routes.some((r) => r.routeKey === key)) problems.push(`${key} is in the ` +
-    `stack but not in the configuration`);
+  for (const key of inStack.keys())
+    if (!config.routes.some((r) => r.routeKey === key)) problems.push(`${key} is in the ` + `stack but not in the configuration`);
   return problems.length
-    ? { status: 'fail', name: 'routes', detail: `the stack and the configuration disagree (the access matrix would be ` +
-      `wrong): ${problems.join('; ')}` }
-    : { status: 'ok', name: 'routes', detail: `the stack's ${config.routes.length} route(s) require exactly the scopes ` +
-      `of the access matrix` };
+    ? {
+        status: 'fail',
+        name: 'routes',
+        detail: `the stack and the configuration disagree (the access matrix would be ` + `wrong): ${problems.join('; ')}`,
+      }
+    : {
+        status: 'ok',
+        name: 'routes',
+        detail: `the stack's ${config.routes.length} route(s) require exactly the scopes ` + `of the access matrix`,
+      };
 }
 
 interface AuthorizerSpec {
@@ -173,7 +229,12 @@ export function renderPlanReport(r: PlanReport, format: 'text' | 'markdown' | 'j
       stackName: r.stackName,
       environment: r.environment,
       changes: r.changes,
-      aws: { changes: r.aws.changes, summary: r.aws.summary, ...('resourceChanges' in r.aws && r.aws.resourceChanges ? { resourceChanges: r.aws.resourceChanges } : {}), text: r.aws.text },
+      aws: {
+        changes: r.aws.changes,
+        summary: r.aws.summary,
+        ...('resourceChanges' in r.aws && r.aws.resourceChanges ? { resourceChanges: r.aws.resourceChanges } : {}),
+        text: r.aws.text,
+      },
       asgardeo: { changes: r.asgardeo.changes, plan: r.asgardeo.data },
       accessMatrix: r.matrix,
       boundary: r.boundary,

@@ -20,7 +20,13 @@ export const AWS_PROVIDER_CONSTRAINT = '>= 5.100, < 7';
 /** Where a stack keeps its Terraform state. */
 export type StateBackend =
   | { readonly kind: 'local'; /** Absolute path of the state file. */ readonly path: string }
-  | { readonly kind: 'cloud'; readonly organization: string; readonly workspace: string; readonly project?: string; readonly hostname?: string };
+  | {
+      readonly kind: 'cloud';
+      readonly organization: string;
+      readonly workspace: string;
+      readonly project?: string;
+      readonly hostname?: string;
+    };
 
 export interface TollgateStackProps {
   readonly config: ResolvedConfig;

@@ -9,7 +9,12 @@ export const IDENTIFIER = 'urn:tollgate:pharmacy:pharmacy-user-api:dev';
 /** What the API identifier used to default to (the stage invoke URL): an owned API resource under it is replaced with --prune. */
 export const OLD_URL_IDENTIFIER = 'https://abc123.execute-api.us-east-1.amazonaws.com/dev';
 
-type RequestValidator = { validateRequest(r: { method: string; path: string; query?: string; contentType?: string; body?: unknown }): { operation: string | null; violations: string[] } };
+type RequestValidator = {
+  validateRequest(r: { method: string; path: string; query?: string; contentType?: string; body?: unknown }): {
+    operation: string | null;
+    violations: string[];
+  };
+};
 
 let validator: RequestValidator | null | undefined;
 /** WSO2's OpenAPI documents through the sandbox's validator; null where ../shared/asgardeo-api/ is absent. */
@@ -33,7 +38,9 @@ export function contractViolations(entries: readonly RequestLogEntry[]): string[
     .filter((e) => !e.path.includes('/oauth2/'))
     .flatMap((e) => {
       const r = specs.validateRequest({ method: e.method, path: e.path, query: e.query, contentType: e.contentType, body: e.requestBody });
-      return r.operation ? r.violations.map((v) => `${e.method} ${e.path}?${e.query}: ${v}`) : [`${e.method} ${e.path}: no operation in the specs`];
+      return r.operation
+        ? r.violations.map((v) => `${e.method} ${e.path}?${e.query}: ${v}`)
+        : [`${e.method} ${e.path}: no operation in the specs`];
     });
 }
 
@@ -44,13 +51,25 @@ export function contractViolations(entries: readonly RequestLogEntry[]): string[
  * user-facing application is left out too; sign-in-apps.test.ts adds it back (`withSignInApps`).
  */
 export function exampleConfig(baseUrl: string, env = 'dev'): ResolvedConfig {
-  const config = loadConfig({ file: path.join(REPO, 'tollgate.config.ts'), env, asgardeoBaseUrl: baseUrl, target: 'local', environment: {} });
+  const config = loadConfig({
+    file: path.join(REPO, 'tollgate.config.ts'),
+    env,
+    asgardeoBaseUrl: baseUrl,
+    target: 'local',
+    environment: {},
+  });
   return { ...config, users: [], applications: [], roles: config.roles.filter((r) => r.name !== 'PharmacyUser') };
 }
 
 /** `config` with the example's user-facing applications (the demo SPA). */
 export function withSignInApps(config: ResolvedConfig): ResolvedConfig {
-  const full = loadConfig({ file: path.join(REPO, 'tollgate.config.ts'), env: config.environment, asgardeoBaseUrl: config.asgardeo.baseUrl, target: 'local', environment: {} });
+  const full = loadConfig({
+    file: path.join(REPO, 'tollgate.config.ts'),
+    env: config.environment,
+    asgardeoBaseUrl: config.asgardeo.baseUrl,
+    target: 'local',
+    environment: {},
+  });
   return { ...config, applications: full.applications };
 }
 
@@ -100,12 +119,22 @@ export async function startHarness(): Promise<Harness> {
   const h: Harness = {
     la,
     config,
-    options: (extra = {}) => ({ config, outputs: exampleOutputs(config), credentials: la.admin, transport: fastTransport(), env: {}, ...extra }),
+    options: (extra = {}) => ({
+      config,
+      outputs: exampleOutputs(config),
+      credentials: la.admin,
+      transport: fastTransport(),
+      env: {},
+      ...extra,
+    }),
     async admin() {
       if (token) return token;
       const res = await fetch(`${la.baseUrl}/t/pharmacy/oauth2/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${la.admin.clientId}:${la.admin.clientSecret}`).toString('base64')}` },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${la.admin.clientId}:${la.admin.clientSecret}`).toString('base64')}`,
+        },
         body: 'grant_type=client_credentials&scope=SYSTEM',
       });
       token = ((await res.json()) as { access_token: string }).access_token;
@@ -131,7 +160,8 @@ export async function startHarness(): Promise<Harness> {
       });
       await la.stop();
       const violations = contractViolations(sent);
-      if (violations.length > 0) throw new Error(`requests the reconciler sent do not match WSO2's OpenAPI documents:\n  ${violations.join('\n  ')}`);
+      if (violations.length > 0)
+        throw new Error(`requests the reconciler sent do not match WSO2's OpenAPI documents:\n  ${violations.join('\n  ')}`);
     },
   };
   return h;
@@ -139,10 +169,13 @@ export async function startHarness(): Promise<Harness> {
 
 /** Counts of what exists, by the names the example uses: exactly one of each after any run. */
 export async function inventory(h: Harness): Promise<{ apis: number; apps: Record<string, number>; roles: number }> {
-  const apis = (await h.call('GET', `/api/server/v1/api-resources?filter=${encodeURIComponent(`identifier eq ${IDENTIFIER}`)}`)).body.APIResources?.length ?? 0;
+  const apis =
+    (await h.call('GET', `/api/server/v1/api-resources?filter=${encodeURIComponent(`identifier eq ${IDENTIFIER}`)}`)).body.APIResources
+      ?.length ?? 0;
   const list = (await h.call('GET', '/api/server/v1/applications?limit=100')).body.applications as { name: string }[];
   const apps: Record<string, number> = {};
   for (const a of list) apps[a.name] = (apps[a.name] ?? 0) + 1;
-  const roles = (await h.call('GET', `/scim2/v2/Roles?filter=${encodeURIComponent('displayName eq pharmacist')}`)).body.Resources?.length ?? 0;
+  const roles =
+    (await h.call('GET', `/scim2/v2/Roles?filter=${encodeURIComponent('displayName eq pharmacist')}`)).body.Resources?.length ?? 0;
   return { apis, apps, roles };
 }

@@ -124,9 +124,18 @@ describe('the registry', () => {
     const types = RESOURCE_KINDS.map((k) => k.type);
     expect(types).toEqual(['api-resource', 'application', 'sign-in-application', 'role', 'user']);
     expect(new Set(RESOURCE_KINDS.map((k) => k.order)).size).toBe(RESOURCE_KINDS.length);
-    const full = { clients: [{}], applications: [{ kind: 'web', publicClient: false }], roles: [{}], users: [{}] } as unknown as ResolvedConfig;
+    const full = {
+      clients: [{}],
+      applications: [{ kind: 'web', publicClient: false }],
+      roles: [{}],
+      users: [{}],
+    } as unknown as ResolvedConfig;
     expect(managementScopesFor(full)).toEqual(RESOURCE_KINDS.flatMap((k) => k.managementScopes(full)));
     expect(managementScopesFor(full)).toContain('internal_user_mgt_list');
-    expect(managementScopesFor({ clients: [], applications: [], roles: [], users: [] } as unknown as ResolvedConfig).some((s) => /role|user|secret/.test(s))).toBe(false);
+    expect(
+      managementScopesFor({ clients: [], applications: [], roles: [], users: [] } as unknown as ResolvedConfig).some((s) =>
+        /role|user|secret/.test(s),
+      ),
+    ).toBe(false);
   });
 });

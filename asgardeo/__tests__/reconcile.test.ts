@@ -1,4 +1,15 @@
-import { applyAsgardeo, destroyAsgardeo, managementScopesFor, planAsgardeo, planHasChanges, renderPlan, requestClientToken, AsgardeoError, CredentialsError, ReconcileError } from '..';
+import {
+  applyAsgardeo,
+  destroyAsgardeo,
+  managementScopesFor,
+  planAsgardeo,
+  planHasChanges,
+  renderPlan,
+  requestClientToken,
+  AsgardeoError,
+  CredentialsError,
+  ReconcileError,
+} from '..';
 import { decodeJwt } from 'jose';
 import { inventory, startHarness, IDENTIFIER, type Harness } from './helpers';
 
@@ -28,7 +39,11 @@ describe('reconciler against the local Asgardeo', () => {
     const firstLog = h.la.requests.entries();
     expect(first.stats.requests).toBe(firstLog.length);
     expect(first.stats.roundTrips).toBeLessThanOrEqual(5);
-    expect(first.outputs).toMatchObject({ audience: IDENTIFIER, issuer: h.la.issuer, tokenEndpoint: `${h.la.baseUrl}/t/pharmacy/oauth2/token` });
+    expect(first.outputs).toMatchObject({
+      audience: IDENTIFIER,
+      issuer: h.la.issuer,
+      tokenEndpoint: `${h.la.baseUrl}/t/pharmacy/oauth2/token`,
+    });
     expect(first.outputs.apiResourceId).toMatch(/.+/);
     expect(first.outputs.clients.map((c) => c.name)).toEqual(['pharmacy-admin', 'pharmacy-reader']);
     expect(JSON.stringify(first.outputs)).not.toMatch(/secret/i);
@@ -40,9 +55,16 @@ describe('reconciler against the local Asgardeo', () => {
     expect(planHasChanges(second.plan)).toBe(false);
     expect(second.stats.roundTrips).toBeLessThanOrEqual(3);
     // Reported in the issue note: requests and sequential round trips of the example.
-    console.log(`example first run: ${first.stats.requests} requests (${first.stats.writes} writes), ${first.stats.roundTrips} sequential round trips; no-change run: ${second.stats.requests} requests, ${second.stats.roundTrips} round trips`);
+    console.log(
+      `example first run: ${first.stats.requests} requests (${first.stats.writes} writes), ${first.stats.roundTrips} sequential round trips; no-change run: ${second.stats.requests} requests, ${second.stats.roundTrips} round trips`,
+    );
 
-    const token = await requestClientToken({ config: h.config, credentials: h.la.admin, client: 'pharmacy-reader', transport: h.options().transport });
+    const token = await requestClientToken({
+      config: h.config,
+      credentials: h.la.admin,
+      client: 'pharmacy-reader',
+      transport: h.options().transport,
+    });
     expect(token.scope.split(' ')).toEqual(['get_pharmacy_user']);
     const claims = decodeJwt(token.accessToken);
     expect(claims.iss).toBe(h.la.issuer);
@@ -55,20 +77,53 @@ describe('reconciler against the local Asgardeo', () => {
   it('shows console drift in the plan and apply reverts it', async () => {
     const { outputs } = await applyAsgardeo(h.options());
     const reader = outputs.clients.find((c) => c.name === 'pharmacy-reader')!;
-    const apps = (await h.call('GET', `/api/server/v1/applications?filter=${encodeURIComponent('name eq pharmacy-reader')}`)).body.applications;
+    const apps = (await h.call('GET', `/api/server/v1/applications?filter=${encodeURIComponent('name eq pharmacy-reader')}`)).body
+      .applications;
     const appId = apps[0].id as string;
     const oidc = (await h.call('GET', `/api/server/v1/applications/${appId}/inbound-protocols/oidc`)).body;
     expect(oidc.clientId).toBe(reader.clientId);
     // Console edits: opaque tokens, another lifetime, an audience removed, a scope added, role permissions cut, API renamed.
-    expect((await h.call('PUT', `/api/server/v1/applications/${appId}/inbound-protocols/oidc`, { ...oidc, accessToken: { ...oidc.accessToken, type: 'Default', applicationAccessTokenExpiryInSeconds: 60 }, idToken: { ...oidc.idToken, audience: [] } })).status).toBe(200);
-    expect((await h.call('PATCH', `/api/server/v1/applications/${appId}/authorized-apis/${outputs.apiResourceId}`, { addedScopes: ['update_pharmacy_user'], removedScopes: [] })).status).toBe(200);
+    expect(
+      (
+        await h.call('PUT', `/api/server/v1/applications/${appId}/inbound-protocols/oidc`, {
+          ...oidc,
+          accessToken: { ...oidc.accessToken, type: 'Default', applicationAccessTokenExpiryInSeconds: 60 },
+          idToken: { ...oidc.idToken, audience: [] },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await h.call('PATCH', `/api/server/v1/applications/${appId}/authorized-apis/${outputs.apiResourceId}`, {
+          addedScopes: ['update_pharmacy_user'],
+          removedScopes: [],
+        })
+      ).status,
+    ).toBe(200);
     expect((await h.call('PATCH', `/api/server/v1/api-resources/${outputs.apiResourceId}`, { name: 'Renamed by hand' })).status).toBe(204);
     const role = (await h.call('GET', `/scim2/v2/Roles?filter=${encodeURIComponent('displayName eq pharmacist')}`)).body.Resources[0];
-    expect((await h.call('PATCH', `/scim2/v2/Roles/${role.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'permissions', value: [{ value: 'get_pharmacy_user' }] }] }, 'application/scim+json')).status).toBe(200);
+    expect(
+      (
+        await h.call(
+          'PATCH',
+          `/scim2/v2/Roles/${role.id}`,
+          {
+            schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+            Operations: [{ op: 'replace', path: 'permissions', value: [{ value: 'get_pharmacy_user' }] }],
+          },
+          'application/scim+json',
+        )
+      ).status,
+    ).toBe(200);
 
     const plan = await planAsgardeo(h.options());
     const fields = (type: string, name: string) => plan.changes.find((c) => c.type === type && c.name === name)!.fields.map((f) => f.field);
-    expect(fields('application', 'pharmacy-reader')).toEqual(['oidc.accessToken.type', 'oidc.accessToken.applicationAccessTokenExpiryInSeconds', 'oidc.idToken.audience', 'authorizedScopes']);
+    expect(fields('application', 'pharmacy-reader')).toEqual([
+      'oidc.accessToken.type',
+      'oidc.accessToken.applicationAccessTokenExpiryInSeconds',
+      'oidc.idToken.audience',
+      'authorizedScopes',
+    ]);
     expect(fields('api-resource', IDENTIFIER)).toEqual(['name']);
     expect(fields('role', 'pharmacist')).toEqual(['permissions']);
     const text = renderPlan(plan, 'text');
@@ -87,7 +142,16 @@ describe('reconciler against the local Asgardeo', () => {
   });
 
   it('refuses a same-named object it does not own, and takes it over with --adopt', async () => {
-    expect((await h.call('POST', '/api/server/v1/applications', { name: 'pharmacy-reader', description: 'made by hand', templateId: 'm2m-application', inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'] } } })).status).toBe(201);
+    expect(
+      (
+        await h.call('POST', '/api/server/v1/applications', {
+          name: 'pharmacy-reader',
+          description: 'made by hand',
+          templateId: 'm2m-application',
+          inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'] } },
+        })
+      ).status,
+    ).toBe(201);
     const plan = await planAsgardeo(h.options());
     const conflict = plan.changes.find((c) => c.name === 'pharmacy-reader')!;
     expect(conflict.action).toBe('conflict');
@@ -100,7 +164,8 @@ describe('reconciler against the local Asgardeo', () => {
 
     const adopted = await applyAsgardeo(h.options({ adopt: true }));
     expect(adopted.plan.changes.find((c) => c.name === 'pharmacy-reader')!.action).toBe('update');
-    const app = (await h.call('GET', `/api/server/v1/applications?filter=${encodeURIComponent('name eq pharmacy-reader')}`)).body.applications[0];
+    const app = (await h.call('GET', `/api/server/v1/applications?filter=${encodeURIComponent('name eq pharmacy-reader')}`)).body
+      .applications[0];
     expect(app.description).toBe('Back-end service that reads pharmacy users [tollgate:pharmacy-user-api-dev]');
     h.la.requests.clear();
     const again = await applyAsgardeo(h.options());
@@ -111,7 +176,16 @@ describe('reconciler against the local Asgardeo', () => {
   it('prunes only owned objects, only with --prune, and lists them in the plan first', async () => {
     const extra = { ...h.config.clients[0]!, name: 'pharmacy-old', scopes: ['get_pharmacy_user'] };
     await applyAsgardeo(h.options({ config: { ...h.config, clients: [...h.config.clients, extra] } }));
-    expect((await h.call('POST', '/api/server/v1/applications', { name: 'hand-made', description: 'not ours', templateId: 'm2m-application', inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'] } } })).status).toBe(201);
+    expect(
+      (
+        await h.call('POST', '/api/server/v1/applications', {
+          name: 'hand-made',
+          description: 'not ours',
+          templateId: 'm2m-application',
+          inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'] } },
+        })
+      ).status,
+    ).toBe(201);
 
     const noPrune = await planAsgardeo(h.options());
     expect(noPrune.changes.some((c) => c.action === 'delete')).toBe(false);
@@ -130,14 +204,22 @@ describe('reconciler against the local Asgardeo', () => {
 
   it('destroy deletes what the stack owns and nothing else', async () => {
     await applyAsgardeo(h.options());
-    expect((await h.call('POST', '/api/server/v1/applications', { name: 'hand-made', templateId: 'm2m-application', inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'] } } })).status).toBe(201);
+    expect(
+      (
+        await h.call('POST', '/api/server/v1/applications', {
+          name: 'hand-made',
+          templateId: 'm2m-application',
+          inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'] } },
+        })
+      ).status,
+    ).toBe(201);
     const result = await destroyAsgardeo(h.options());
-    expect(result.plan.changes.filter((c) => c.action === 'delete').map((c) => `${c.type} ${c.name}`).sort()).toEqual([
-      `api-resource ${IDENTIFIER}`,
-      'application pharmacy-admin',
-      'application pharmacy-reader',
-      'role pharmacist',
-    ]);
+    expect(
+      result.plan.changes
+        .filter((c) => c.action === 'delete')
+        .map((c) => `${c.type} ${c.name}`)
+        .sort(),
+    ).toEqual([`api-resource ${IDENTIFIER}`, 'application pharmacy-admin', 'application pharmacy-reader', 'role pharmacist']);
     expect(await inventory(h)).toEqual({ apis: 0, apps: { 'hand-made': 1 }, roles: 0 });
     h.la.requests.clear();
     await destroyAsgardeo(h.options());
@@ -161,7 +243,16 @@ describe('reconciler against the local Asgardeo', () => {
     await destroyAsgardeo(h.options());
     for (let n = 1; n < writes; n++) {
       let sent = 0;
-      const killed = applyAsgardeo(h.options({ transport: { ...h.options().transport, beforeWrite: () => { if (++sent > n) throw new Error(`killed after ${n} writes`); } } }));
+      const killed = applyAsgardeo(
+        h.options({
+          transport: {
+            ...h.options().transport,
+            beforeWrite: () => {
+              if (++sent > n) throw new Error(`killed after ${n} writes`);
+            },
+          },
+        }),
+      );
       await expect(killed).rejects.toThrow(`killed after ${n} writes`);
       await applyAsgardeo(h.options());
       expect(await inventory(h)).toEqual({ apis: 1, apps: { 'pharmacy-admin': 1, 'pharmacy-reader': 1 }, roles: 1 });
@@ -175,7 +266,12 @@ describe('reconciler against the local Asgardeo', () => {
   it('converges after a run aborted through its AbortSignal (Ctrl-C) while writes are in flight', async () => {
     const controller = new AbortController();
     let writes = 0;
-    const transport = { ...h.options().transport, beforeWrite: () => { if (++writes === 3) setImmediate(() => controller.abort(new Error('interrupted (Ctrl-C)'))); } };
+    const transport = {
+      ...h.options().transport,
+      beforeWrite: () => {
+        if (++writes === 3) setImmediate(() => controller.abort(new Error('interrupted (Ctrl-C)')));
+      },
+    };
     await expect(applyAsgardeo(h.options({ transport, signal: controller.signal }))).rejects.toThrow(/interrupted|abort/i);
     await applyAsgardeo(h.options());
     expect(await inventory(h)).toEqual({ apis: 1, apps: { 'pharmacy-admin': 1, 'pharmacy-reader': 1 }, roles: 1 });
@@ -185,7 +281,9 @@ describe('reconciler against the local Asgardeo', () => {
   });
 
   it('rejects bad admin credentials naming ASGARDEO_CLIENT_ID/SECRET, without echoing the secret', async () => {
-    const err = await planAsgardeo(h.options({ credentials: { clientId: h.la.admin.clientId, clientSecret: 'wrong-secret-value' } })).catch((e: unknown) => e);
+    const err = await planAsgardeo(h.options({ credentials: { clientId: h.la.admin.clientId, clientSecret: 'wrong-secret-value' } })).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CredentialsError);
     expect((err as Error).message).toMatch(/ASGARDEO_CLIENT_ID and ASGARDEO_CLIENT_SECRET/);
     expect((err as Error).message).not.toContain('wrong-secret-value');
@@ -193,14 +291,23 @@ describe('reconciler against the local Asgardeo', () => {
 
   it('names a missing management scope and how to grant it, before any write', async () => {
     const viewOnly = { clientId: 'view-only', clientSecret: 'view-only-secret' };
-    h.la.addManagementClient({ ...viewOnly, scopes: ['internal_api_resource_view', 'internal_application_mgt_view', 'internal_role_mgt_view'] });
+    h.la.addManagementClient({
+      ...viewOnly,
+      scopes: ['internal_api_resource_view', 'internal_application_mgt_view', 'internal_role_mgt_view'],
+    });
     const plan = await planAsgardeo(h.options({ credentials: viewOnly }));
     expect(planHasChanges(plan)).toBe(true);
     h.la.requests.clear();
     const err = (await applyAsgardeo(h.options({ credentials: viewOnly })).catch((e: unknown) => e)) as AsgardeoError;
     expect(err).toBeInstanceOf(AsgardeoError);
     expect(err.code).toBe('TOLLGATE-MISSING-SCOPE');
-    for (const s of ['internal_api_resource_create', 'internal_application_mgt_create', 'internal_application_business_api_update', 'internal_role_mgt_create']) expect(err.message).toContain(s);
+    for (const s of [
+      'internal_api_resource_create',
+      'internal_application_mgt_create',
+      'internal_application_business_api_update',
+      'internal_role_mgt_create',
+    ])
+      expect(err.message).toContain(s);
     expect(err.hint).toContain('API Authorization');
     expect(h.la.requests.writes()).toBe(0);
   });
@@ -209,7 +316,9 @@ describe('reconciler against the local Asgardeo', () => {
     await applyAsgardeo(h.options());
     const noSecretView = { clientId: 'no-secret-view', clientSecret: 'no-secret-view-secret' };
     h.la.addManagementClient({ ...noSecretView, scopes: ['internal_application_mgt_view'] });
-    const err = (await requestClientToken({ config: h.config, credentials: noSecretView, client: 'pharmacy-reader' }).catch((e: unknown) => e)) as AsgardeoError;
+    const err = (await requestClientToken({ config: h.config, credentials: noSecretView, client: 'pharmacy-reader' }).catch(
+      (e: unknown) => e,
+    )) as AsgardeoError;
     expect(err).toBeInstanceOf(AsgardeoError);
     expect(err.code).toBe('TOLLGATE-MISSING-SCOPE');
     expect(err.message).toContain('internal_application_mgt_client_secret_view');
@@ -217,7 +326,11 @@ describe('reconciler against the local Asgardeo', () => {
     const token = await requestClientToken({ config: h.config, credentials: h.la.admin, client: 'pharmacy-reader' });
     expect(token.scope).toBe('get_pharmacy_user');
     const adminToken = h.la.requests.entries().find((e) => e.path.endsWith('/oauth2/token'))!;
-    expect(String((adminToken.requestBody as { scope: string }).scope).split(' ').sort()).toEqual(['internal_application_mgt_client_secret_view', 'internal_application_mgt_view']);
+    expect(
+      String((adminToken.requestBody as { scope: string }).scope)
+        .split(' ')
+        .sort(),
+    ).toEqual(['internal_application_mgt_client_secret_view', 'internal_application_mgt_view']);
   });
 
   it('managementScopesFor: the deploy preflight checks the secret-view scope when the configuration has clients', () => {
@@ -226,8 +339,12 @@ describe('reconciler against the local Asgardeo', () => {
   });
 
   it('token: an unknown client lists the known ones', async () => {
-    await expect(requestClientToken({ config: h.config, credentials: h.la.admin, client: 'nobody' })).rejects.toThrow(/unknown client "nobody"[\s\S]*pharmacy-reader, pharmacy-admin/);
-    await expect(requestClientToken({ config: h.config, credentials: h.la.admin, client: 'pharmacy-reader' })).rejects.toThrow(/does not exist in Asgardeo[\s\S]*tollgate apply/);
+    await expect(requestClientToken({ config: h.config, credentials: h.la.admin, client: 'nobody' })).rejects.toThrow(
+      /unknown client "nobody"[\s\S]*pharmacy-reader, pharmacy-admin/,
+    );
+    await expect(requestClientToken({ config: h.config, credentials: h.la.admin, client: 'pharmacy-reader' })).rejects.toThrow(
+      /does not exist in Asgardeo[\s\S]*tollgate apply/,
+    );
   });
 });
 
@@ -246,7 +363,10 @@ describe('a changed API identifier (the HTTP API was re-created)', () => {
     const config = { ...h.config, apiResource: { ...h.config.apiResource, identifier: moved, identifierSource: 'configured' as const } };
     h.la.requests.clear();
     const plan = await planAsgardeo(h.options({ config }));
-    expect(plan.changes.filter((c) => c.type === 'api-resource').map((c) => `${c.action} ${c.name}`)).toEqual([`create ${moved}`, `conflict ${IDENTIFIER}`]);
+    expect(plan.changes.filter((c) => c.type === 'api-resource').map((c) => `${c.action} ${c.name}`)).toEqual([
+      `create ${moved}`,
+      `conflict ${IDENTIFIER}`,
+    ]);
     expect(plan.changes.find((c) => c.action === 'conflict')!.note).toMatch(/another identifier than .*--prune/s);
     const err = (await applyAsgardeo(h.options({ config })).catch((e: unknown) => e)) as ReconcileError;
     expect(err).toBeInstanceOf(ReconcileError);
@@ -254,7 +374,10 @@ describe('a changed API identifier (the HTTP API was re-created)', () => {
     expect(h.la.requests.writes()).toBe(0);
 
     const pruned = await planAsgardeo(h.options({ config, prune: true }));
-    expect(pruned.changes.filter((c) => c.type === 'api-resource').map((c) => `${c.action} ${c.name}`)).toEqual([`create ${moved}`, `delete ${IDENTIFIER}`]);
+    expect(pruned.changes.filter((c) => c.type === 'api-resource').map((c) => `${c.action} ${c.name}`)).toEqual([
+      `create ${moved}`,
+      `delete ${IDENTIFIER}`,
+    ]);
     const result = await applyAsgardeo(h.options({ config, prune: true }));
     expect(result.outputs.audience).toBe(moved);
     const token = await requestClientToken({ config, credentials: h.la.admin, client: 'pharmacy-reader' });

@@ -1,7 +1,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { adminCredentialsFromEnv, parseStackOutputs, readStackOutputs, renderPlan, roundTrips, CredentialsError, OutputsError, type AsgardeoPlan } from '..';
+import {
+  adminCredentialsFromEnv,
+  parseStackOutputs,
+  readStackOutputs,
+  renderPlan,
+  roundTrips,
+  CredentialsError,
+  OutputsError,
+  type AsgardeoPlan,
+} from '..';
 import { scopesForChanges } from '../apply';
 import { errorFromResponse } from '../errors';
 import { AsgardeoHttp, parseRetryAfter } from '../http';
@@ -77,13 +86,26 @@ describe('ownership marker', () => {
 });
 
 describe('stack outputs', () => {
-  const flat = { api_id: 'abc123', api_endpoint: 'https://abc123.execute-api.us-east-1.amazonaws.com', stage_invoke_url: OLD_URL_IDENTIFIER, api_identifier: IDENTIFIER, issuer: 'https://api.asgardeo.io/t/pharmacy/oauth2/token', region: 'us-east-1', function_name: 'fn', stack_name: 'pharmacy-user-api-dev', environment: 'dev' };
+  const flat = {
+    api_id: 'abc123',
+    api_endpoint: 'https://abc123.execute-api.us-east-1.amazonaws.com',
+    stage_invoke_url: OLD_URL_IDENTIFIER,
+    api_identifier: IDENTIFIER,
+    issuer: 'https://api.asgardeo.io/t/pharmacy/oauth2/token',
+    region: 'us-east-1',
+    function_name: 'fn',
+    stack_name: 'pharmacy-user-api-dev',
+    environment: 'dev',
+  };
   let dir: string;
   beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-outputs-'))));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('reads the cdktf outputs-file format', () => {
-    const out = parseStackOutputs({ 'pharmacy-user-api-prod': { ...flat, stack_name: 'pharmacy-user-api-prod' }, 'pharmacy-user-api-dev': flat }, config);
+    const out = parseStackOutputs(
+      { 'pharmacy-user-api-prod': { ...flat, stack_name: 'pharmacy-user-api-prod' }, 'pharmacy-user-api-dev': flat },
+      config,
+    );
     expect(out).toEqual({ ...exampleOutputs(config, IDENTIFIER), issuer: flat.issuer, apiEndpoint: flat.api_endpoint, functionName: 'fn' });
   });
 
@@ -93,11 +115,15 @@ describe('stack outputs', () => {
   });
 
   it('explains a missing file, malformed JSON, another stack, and missing outputs, naming the command that writes the right file', () => {
-    expect(() => readStackOutputs(path.join(dir, 'nope.json'), config)).toThrow(/does not exist[\s\S]*cdktf deploy pharmacy-user-api-dev --outputs-file/);
+    expect(() => readStackOutputs(path.join(dir, 'nope.json'), config)).toThrow(
+      /does not exist[\s\S]*cdktf deploy pharmacy-user-api-dev --outputs-file/,
+    );
     fs.writeFileSync(path.join(dir, 'bad.json'), '{"api_id": ');
     expect(() => readStackOutputs(path.join(dir, 'bad.json'), config)).toThrow(OutputsError);
     expect(() => readStackOutputs(path.join(dir, 'bad.json'), config)).toThrow(/not valid JSON[\s\S]*terraform output -json/);
-    expect(() => parseStackOutputs({ 'pharmacy-user-api-prod': { ...flat, stack_name: 'pharmacy-user-api-prod' } }, config)).toThrow(/no outputs for stack "pharmacy-user-api-dev"[\s\S]*"pharmacy-user-api-prod"/);
+    expect(() => parseStackOutputs({ 'pharmacy-user-api-prod': { ...flat, stack_name: 'pharmacy-user-api-prod' } }, config)).toThrow(
+      /no outputs for stack "pharmacy-user-api-dev"[\s\S]*"pharmacy-user-api-prod"/,
+    );
     expect(() => parseStackOutputs({ ...flat, stack_name: 'other-api-dev' }, config)).toThrow(/holds the outputs of stack "other-api-dev"/);
     const { issuer: _i, api_identifier: _a, ...partial } = flat;
     expect(() => parseStackOutputs(partial, config)).toThrow(/lacks the output\(s\) api_identifier, issuer/);
@@ -107,7 +133,10 @@ describe('stack outputs', () => {
 
 describe('admin credentials', () => {
   it('come from ASGARDEO_CLIENT_ID / ASGARDEO_CLIENT_SECRET, with a clear error naming what is missing', () => {
-    expect(adminCredentialsFromEnv({ ASGARDEO_CLIENT_ID: 'id', ASGARDEO_CLIENT_SECRET: 's' })).toEqual({ clientId: 'id', clientSecret: 's' });
+    expect(adminCredentialsFromEnv({ ASGARDEO_CLIENT_ID: 'id', ASGARDEO_CLIENT_SECRET: 's' })).toEqual({
+      clientId: 'id',
+      clientSecret: 's',
+    });
     expect(() => adminCredentialsFromEnv({ ASGARDEO_CLIENT_ID: 'id' })).toThrow(CredentialsError);
     expect(() => adminCredentialsFromEnv({ ASGARDEO_CLIENT_ID: 'id' })).toThrow(/^ASGARDEO_CLIENT_SECRET is not set/);
     expect(() => adminCredentialsFromEnv({})).toThrow(/ASGARDEO_CLIENT_ID and ASGARDEO_CLIENT_SECRET are not set[\s\S]*M2M/);
@@ -116,11 +145,23 @@ describe('admin credentials', () => {
 
 describe('errors', () => {
   it('carry code, message, traceId and what to do, for management and SCIM bodies', () => {
-    const m = errorFromResponse('POST /applications', 409, { code: 'OAUTH-60008', message: 'Conflict', description: 'An application with the name exists', traceId: 't-1' });
+    const m = errorFromResponse('POST /applications', 409, {
+      code: 'OAUTH-60008',
+      message: 'Conflict',
+      description: 'An application with the name exists',
+      traceId: 't-1',
+    });
     expect(m).toMatchObject({ status: 409, code: 'OAUTH-60008', traceId: 't-1' });
-    expect(m.message).toContain('POST /applications failed: HTTP 409 OAUTH-60008: Conflict - An application with the name exists (traceId t-1)');
+    expect(m.message).toContain(
+      'POST /applications failed: HTTP 409 OAUTH-60008: Conflict - An application with the name exists (traceId t-1)',
+    );
     expect(m.hint).toMatch(/already exists/);
-    const s = errorFromResponse('POST /scim2/Users', 400, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], scimType: 'invalidValue', detail: 'bad e-mail', status: '400' });
+    const s = errorFromResponse('POST /scim2/Users', 400, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      scimType: 'invalidValue',
+      detail: 'bad e-mail',
+      status: '400',
+    });
     expect(s).toMatchObject({ code: 'invalidValue', status: 400 });
     expect(s.message).toContain('bad e-mail');
     expect(errorFromResponse('x', 403, { code: 'APP-60520' }).hint).toContain('internal_application_business_api_update');
@@ -131,9 +172,19 @@ describe('errors', () => {
 describe('scopes per run', () => {
   it('asks only for what the planned changes need', () => {
     expect(scopesForChanges([{ type: 'application', name: 'a', action: 'no-op', fields: [] }])).toEqual([]);
-    expect(scopesForChanges([{ type: 'application', name: 'a', action: 'update', fields: [{ field: 'description' }] }])).toEqual(['internal_application_mgt_update']);
-    expect(scopesForChanges([{ type: 'application', name: 'a', action: 'update', fields: [{ field: 'authorizedScopes' }] }])).toEqual(['internal_application_business_api_update', 'internal_application_mgt_update']);
-    expect(scopesForChanges([{ type: 'user', name: 'u', action: 'create', fields: [] }, { type: 'api-resource', name: 'x', action: 'delete', fields: [] }])).toEqual(['internal_api_resource_delete', 'internal_user_mgt_create']);
+    expect(scopesForChanges([{ type: 'application', name: 'a', action: 'update', fields: [{ field: 'description' }] }])).toEqual([
+      'internal_application_mgt_update',
+    ]);
+    expect(scopesForChanges([{ type: 'application', name: 'a', action: 'update', fields: [{ field: 'authorizedScopes' }] }])).toEqual([
+      'internal_application_business_api_update',
+      'internal_application_mgt_update',
+    ]);
+    expect(
+      scopesForChanges([
+        { type: 'user', name: 'u', action: 'create', fields: [] },
+        { type: 'api-resource', name: 'x', action: 'delete', fields: [] },
+      ]),
+    ).toEqual(['internal_api_resource_delete', 'internal_user_mgt_create']);
   });
 });
 
@@ -148,8 +199,26 @@ describe('renderPlan', () => {
     adopt: false,
     warnings: ['something to know'],
     changes: [
-      { type: 'application', key: { type: 'application', name: 'pharmacy-reader' }, name: 'pharmacy-reader', action: 'update', id: '1', fields: [{ field: 'oidc.accessToken.type', before: 'Default', after: 'JWT' }, { field: 'oidc.clientSecret', before: 'leaky-value', after: 'other-leaky' }] },
-      { type: 'application', key: { type: 'application', name: 'hand-made' }, name: 'hand-made', action: 'conflict', id: '2', fields: [], note: 'run with --adopt' },
+      {
+        type: 'application',
+        key: { type: 'application', name: 'pharmacy-reader' },
+        name: 'pharmacy-reader',
+        action: 'update',
+        id: '1',
+        fields: [
+          { field: 'oidc.accessToken.type', before: 'Default', after: 'JWT' },
+          { field: 'oidc.clientSecret', before: 'leaky-value', after: 'other-leaky' },
+        ],
+      },
+      {
+        type: 'application',
+        key: { type: 'application', name: 'hand-made' },
+        name: 'hand-made',
+        action: 'conflict',
+        id: '2',
+        fields: [],
+        note: 'run with --adopt',
+      },
       { type: 'role', key: { type: 'role', name: 'pharmacist' }, name: 'pharmacist', action: 'no-op', id: '3', fields: [] },
     ],
   };

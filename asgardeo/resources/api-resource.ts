@@ -175,7 +175,9 @@ export const apiResource: ResourceKind<
   },
 
   prune: ({ desired, observed }) =>
-    observedApiResource(observed).owned.map((r) => deletion(r, `owned by this stack under another identifier than ${desiredApiResource(desired).identifier}: a replacement (--prune)`)),
+    observedApiResource(observed).owned.map((r) =>
+      deletion(r, `owned by this stack under another identifier than ${desiredApiResource(desired).identifier}: a replacement (--prune)`),
+    ),
 
   destroy({ desired, observed }) {
     const { current, owned } = observedApiResource(observed);

@@ -119,7 +119,12 @@ export const role: ResourceKind<DesiredRole[], Map<string, RoleBody[]>, [string,
         return [
           ours
             ? change(r, { action: 'delete', id: seen.id, fields: [{ field: 'permissions', before: perms.sort() }] })
-            : change(r, { action: 'no-op', id: seen.id, fields: [], note: 'grants no scope of an API resource this stack owns: not created by this stack, left alone' }),
+            : change(r, {
+                action: 'no-op',
+                id: seen.id,
+                fields: [],
+                note: 'grants no scope of an API resource this stack owns: not created by this stack, left alone',
+              }),
         ];
       });
   },

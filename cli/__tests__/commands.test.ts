@@ -26,9 +26,29 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
   beforeAll(async () => {
     la = await startLocalAsgardeo({ organization: 'pharmacy' });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-cli-'));
-    const outputs = { 'pharmacy-user-api-dev': { api_id: 'abc123', api_endpoint: 'https://abc123.execute-api.us-east-1.amazonaws.com', stage_invoke_url: INVOKE_URL, api_identifier: IDENTIFIER, issuer: la.issuer, region: 'us-east-1', function_name: 'fn', stack_name: 'pharmacy-user-api-dev', environment: 'dev' } };
+    const outputs = {
+      'pharmacy-user-api-dev': {
+        api_id: 'abc123',
+        api_endpoint: 'https://abc123.execute-api.us-east-1.amazonaws.com',
+        stage_invoke_url: INVOKE_URL,
+        api_identifier: IDENTIFIER,
+        issuer: la.issuer,
+        region: 'us-east-1',
+        function_name: 'fn',
+        stack_name: 'pharmacy-user-api-dev',
+        environment: 'dev',
+      },
+    };
     fs.writeFileSync(path.join(dir, 'outputs.json'), JSON.stringify(outputs));
-    env = { ASGARDEO_CLIENT_ID: la.admin.clientId, ASGARDEO_CLIENT_SECRET: la.admin.clientSecret, ASGARDEO_BASE_URL: la.baseUrl, TOLLGATE_TARGET: 'local', TOLLGATE_CONFIG: path.join(REPO, 'tollgate.config.ts'), TOLLGATE_USER_KIM_PASSWORD: KIM_PASSWORD, TOLLGATE_USER_LEE_PASSWORD: 'Lee-Passw0rd!cli' };
+    env = {
+      ASGARDEO_CLIENT_ID: la.admin.clientId,
+      ASGARDEO_CLIENT_SECRET: la.admin.clientSecret,
+      ASGARDEO_BASE_URL: la.baseUrl,
+      TOLLGATE_TARGET: 'local',
+      TOLLGATE_CONFIG: path.join(REPO, 'tollgate.config.ts'),
+      TOLLGATE_USER_KIM_PASSWORD: KIM_PASSWORD,
+      TOLLGATE_USER_LEE_PASSWORD: 'Lee-Passw0rd!cli',
+    };
   });
   afterAll(async () => {
     await la.stop();
@@ -97,7 +117,10 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     const http = memoryIo({ env: awsEnv, cwd: dir });
     expect(await main(['plan', '--asgardeo-only'], http)).toBe(1);
     expect(http.err()).toContain('--target local');
-    for (const argv of [['plan', '--asgardeo-only'], ['token', '--client', 'pharmacy-reader']]) {
+    for (const argv of [
+      ['plan', '--asgardeo-only'],
+      ['token', '--client', 'pharmacy-reader'],
+    ]) {
       const io = memoryIo({ env: awsEnv, cwd: dir });
       expect(await main([...argv, '--target', 'local'], io)).toBe(0);
     }
@@ -138,7 +161,9 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     const unknown = await run('token', '--user', 'kim@example.org');
     expect(unknown.err).toContain('unknown user "kim@example.org"');
     expect(unknown.err).toContain('use one of: kim@gmail.com, lee@example.com');
-    expect((await run('token', '--user', 'kim@gmail.com', '--client', 'pharmacy-reader')).err).toContain('--user and --client cannot be used together');
+    expect((await run('token', '--user', 'kim@gmail.com', '--client', 'pharmacy-reader')).err).toContain(
+      '--user and --client cannot be used together',
+    );
   });
 
   it('clear errors: missing credentials, other-stack outputs, malformed outputs, unknown flag', async () => {
@@ -183,7 +208,16 @@ describe('interrupted runs', () => {
   it('report an interruption (exit 130) instead of a stack trace', async () => {
     const controller = new AbortController();
     controller.abort(new Error('interrupted (Ctrl-C)'));
-    const io = memoryIo({ env: { ASGARDEO_CLIENT_ID: 'a', ASGARDEO_CLIENT_SECRET: 'b', ASGARDEO_BASE_URL: 'http://127.0.0.1:9', TOLLGATE_TARGET: 'local', TOLLGATE_CONFIG: path.join(REPO, 'tollgate.config.ts') }, signal: controller.signal });
+    const io = memoryIo({
+      env: {
+        ASGARDEO_CLIENT_ID: 'a',
+        ASGARDEO_CLIENT_SECRET: 'b',
+        ASGARDEO_BASE_URL: 'http://127.0.0.1:9',
+        TOLLGATE_TARGET: 'local',
+        TOLLGATE_CONFIG: path.join(REPO, 'tollgate.config.ts'),
+      },
+      signal: controller.signal,
+    });
     expect(await main(['plan'], io)).toBe(130);
     expect(io.err()).toContain('interrupted');
     expect(io.err()).not.toContain('    at ');

@@ -86,13 +86,20 @@ describe('day two through the CLI (local Asgardeo)', () => {
     const scim = p.startsWith('/scim2');
     const res = await fetch(`${la.baseUrl}/t/pharmacy${p}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': scim ? 'application/scim+json' : 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'content-type': scim ? 'application/scim+json' : 'application/json' } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
-  const writesOf = (method: string) => la.requests.entries().filter((e) => e.write && e.method === method).map((e) => e.path);
+  const writesOf = (method: string) =>
+    la.requests
+      .entries()
+      .filter((e) => e.write && e.method === method)
+      .map((e) => e.path);
 
   beforeAll(async () => {
     la = await startLocalAsgardeo({ organization: 'pharmacy' });
@@ -118,7 +125,9 @@ describe('day two through the CLI (local Asgardeo)', () => {
     expect(again.result.err).toContain('Applied: 0 write(s)');
 
     // A pull request's plan: a clean checkout without any outputs file.
-    const clean = await step('plan from a clean checkout, no outputs', () => run(checkout(), 'plan', '--config', base, '--detailed-exitcode'));
+    const clean = await step('plan from a clean checkout, no outputs', () =>
+      run(checkout(), 'plan', '--config', base, '--detailed-exitcode'),
+    );
     expect(clean.result.code).toBe(0);
     expect(clean.result.out).toContain(`API identifier ${IDENTIFIER}`);
     expect(clean.result.out).toContain('No changes');
@@ -141,12 +150,17 @@ describe('day two through the CLI (local Asgardeo)', () => {
     expect(writesOf('PATCH').some((p) => /api-resources\/[^/]+$/.test(p))).toBe(true);
 
     // Client removed from the configuration: named in the plan with the --prune hint; --prune deletes it.
-    const noAdmin: Record<string, unknown> = { ...scoped, clients: (scoped.clients as { name: string }[]).filter((c) => c.name !== 'pharmacy-admin') };
+    const noAdmin: Record<string, unknown> = {
+      ...scoped,
+      clients: (scoped.clients as { name: string }[]).filter((c) => c.name !== 'pharmacy-admin'),
+    };
     const noAdminFile = configFile(noAdmin);
     const removedPlan = await step('plan after removing a client', () => run(work, 'plan', '--config', noAdminFile));
     expect(removedPlan.result.code).toBe(0);
     expect(removedPlan.result.out).toMatch(/warning: application pharmacy-admin is owned by this stack and no longer configured.*--prune/);
-    const pruned = await step('apply --prune --yes after removing a client', () => run(work, 'apply', '--config', noAdminFile, '--prune', '--yes'));
+    const pruned = await step('apply --prune --yes after removing a client', () =>
+      run(work, 'apply', '--config', noAdminFile, '--prune', '--yes'),
+    );
     expect(pruned.result.code).toBe(0);
     expect(writesOf('DELETE')).toEqual([expect.stringMatching(/\/api\/server\/v1\/applications\//)]);
     expect(pruned.writes).toBe(1);
@@ -162,7 +176,9 @@ describe('day two through the CLI (local Asgardeo)', () => {
     expect(movedPlan.result.code).toBe(2);
     expect(movedPlan.result.out).toContain(`! api-resource ${IDENTIFIER} (CONFLICT)`);
     expect(movedPlan.result.out).toMatch(/another identifier than urn:tollgate:pharmacy:pharmacy-user-api-v2:dev.*--prune/);
-    const movedPrune = await step('apply --prune --yes an identifier change', () => run(work, 'apply', '--config', movedFile, '--prune', '--yes'));
+    const movedPrune = await step('apply --prune --yes an identifier change', () =>
+      run(work, 'apply', '--config', movedFile, '--prune', '--yes'),
+    );
     expect(movedPrune.result.code).toBe(0);
     expect(writesOf('DELETE').filter((p) => p.includes('/api-resources/'))).toHaveLength(1);
     expect(writesOf('POST').filter((p) => p.endsWith('/api-resources'))).toHaveLength(1);
@@ -192,8 +208,12 @@ describe('day two through the CLI (local Asgardeo)', () => {
       Operations: [{ op: 'add', path: 'permissions', value: [{ value: 'audit_pharmacy' }] }],
     });
     const apps = await consoleCall('GET', `/api/server/v1/applications?filter=${encodeURIComponent('name eq pharmacy-reader')}`);
-    await consoleCall('PATCH', `/api/server/v1/applications/${apps.body.applications[0].id}`, { description: 'edited in the console [tollgate:pharmacy-user-api-dev]' });
-    const destroyed = await step('destroy from a clean checkout after console edits', () => run(checkout(), 'destroy', '--config', noAdminFile, '--yes'));
+    await consoleCall('PATCH', `/api/server/v1/applications/${apps.body.applications[0].id}`, {
+      description: 'edited in the console [tollgate:pharmacy-user-api-dev]',
+    });
+    const destroyed = await step('destroy from a clean checkout after console edits', () =>
+      run(checkout(), 'destroy', '--config', noAdminFile, '--yes'),
+    );
     expect(destroyed.result.code).toBe(0);
     expect(la.requests.entries().filter((e) => e.write && e.method !== 'DELETE')).toEqual([]);
     expect(destroyed.writes).toBe(3);
@@ -208,9 +228,16 @@ describe('day two through the CLI (local Asgardeo)', () => {
   });
 
   it('deploy, then redeploy (the local gateway gets a new port, so a new invoke URL): zero Asgardeo writes', async () => {
-    const config = { ...baseConfig(), aws: { region: 'us-east-1', apiName: 'deploy-walk-api', lambda: { entry: path.join(REPO, 'lambda/handler.ts') } } };
-    const renamed = JSON.parse(JSON.stringify(config).replace(/pharmacy_user/g, 'walk_user').replace(/pharmacy-(reader|admin)/g, 'walk-$1')
-      .replace(/"pharmacist"/g, '"walker"'));
+    const config = {
+      ...baseConfig(),
+      aws: { region: 'us-east-1', apiName: 'deploy-walk-api', lambda: { entry: path.join(REPO, 'lambda/handler.ts') } },
+    };
+    const renamed = JSON.parse(
+      JSON.stringify(config)
+        .replace(/pharmacy_user/g, 'walk_user')
+        .replace(/pharmacy-(reader|admin)/g, 'walk-$1')
+        .replace(/"pharmacist"/g, '"walker"'),
+    );
     const file = configFile(renamed);
     const work = checkout();
     const first = await step('deploy --target local', () => run(work, 'deploy', '--config', file, '--yes'));
@@ -223,14 +250,21 @@ describe('day two through the CLI (local Asgardeo)', () => {
     expect(JSON.stringify(JSON.parse(fs.readFileSync(saved, 'utf8')))).not.toBe(url1);
     expect(second.writes).toBe(0);
     // plan and apply read the file deploy wrote (one resolver), and agree.
-    const plan = await step('plan after the redeploy (reads the deploy\'s outputs)', () => run(work, 'plan', '--config', file, '--detailed-exitcode'));
+    const plan = await step("plan after the redeploy (reads the deploy's outputs)", () =>
+      run(work, 'plan', '--config', file, '--detailed-exitcode'),
+    );
     expect(plan.result.code).toBe(0);
   });
 
   it('the export line asgardeo:local prints is complete: with only it, plan works (no other variable, no flag)', async () => {
     const line = exportLine(la.baseUrl, la.admin, false);
     expect(line).toMatch(/^export TOLLGATE_TARGET=local ASGARDEO_BASE_URL=\S+ ASGARDEO_CLIENT_ID=\S+ ASGARDEO_CLIENT_SECRET=\S+$/);
-    const vars = Object.fromEntries(line.replace(/^export /, '').split(' ').map((kv) => kv.split('=', 2) as [string, string]));
+    const vars = Object.fromEntries(
+      line
+        .replace(/^export /, '')
+        .split(' ')
+        .map((kv) => kv.split('=', 2) as [string, string]),
+    );
     const io = memoryIo({ env: vars, cwd: checkout() });
     expect(await main(['plan', '--config', configFile(baseConfig())], io)).toBe(0);
     expect(io.out()).toContain(`API identifier ${IDENTIFIER}`);
@@ -254,7 +288,9 @@ describe('day two through the CLI (local Asgardeo)', () => {
     const file = configFile({ ...distinct, environments: { dev: {}, staging } });
     const work = checkout();
     expect((await run(work, 'apply', '--config', file, '--env', 'dev')).code).toBe(0);
-    const stg = await step('apply a second environment with distinct names', () => run(work, 'apply', '--config', file, '--env', 'staging'));
+    const stg = await step('apply a second environment with distinct names', () =>
+      run(work, 'apply', '--config', file, '--env', 'staging'),
+    );
     expect(stg.result.code).toBe(0);
     for (const e of ['dev', 'staging']) {
       const p = await step(`plan ${e} after both applied`, () => run(work, 'plan', '--config', file, '--env', e, '--detailed-exitcode'));
@@ -270,8 +306,12 @@ describe('day two through the CLI (local Asgardeo)', () => {
 
   it('a 90-second 429 window: the run waits (saying so), within the retry budget, and succeeds', async () => {
     // Names of its own, so the run under the 429 window has writes to make.
-    const own = JSON.parse(JSON.stringify({ ...baseConfig(), aws: { ...(baseConfig().aws as object), apiName: 'paced-api' } })
-      .replace(/pharmacy_user/g, 'paced_user').replace(/pharmacy-(reader|admin)/g, 'paced-$1').replace(/"pharmacist"/g, '"pacer"'));
+    const own = JSON.parse(
+      JSON.stringify({ ...baseConfig(), aws: { ...(baseConfig().aws as object), apiName: 'paced-api' } })
+        .replace(/pharmacy_user/g, 'paced_user')
+        .replace(/pharmacy-(reader|admin)/g, 'paced-$1')
+        .replace(/"pharmacist"/g, '"pacer"'),
+    );
     const config = loadConfig({ file: configFile(own), asgardeoBaseUrl: la.baseUrl, target: 'local', environment: {} });
     let clock = 0;
     const waits: string[] = [];

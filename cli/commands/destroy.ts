@@ -42,25 +42,28 @@ export async function combinedDestroyCommand(argv: string[], io: CliIo, deps: Co
   try {
     const { values } = parseCommandArgs(argv, PLAN_OPTIONS);
     const report = (['json', 'markdown', 'detailed-exitcode'] as const).find((f) => values[f]);
-    if (report) throw new UsageError(`--${report} is for \`destroy --asgardeo-only\` (and the local target), which prints the Asgardeo plan; this destroy prints progress`);
+    if (report)
+      throw new UsageError(
+        `--${report} is for \`destroy --asgardeo-only\` (and the local target), which prints the Asgardeo plan; this destroy prints progress`,
+      );
     const config = configFromFlags(values, io);
     const side = deps.side ?? reconcilerSide({ env: io.env });
     const outputsFile = stackOutputsFile(values, io, { config });
     const aws = deps.runner ? undefined : defaultInfraRunner({ cwd: io.cwd, env: io.env });
     try {
-    await runDestroy({
-      config,
-      runner: deps.runner ?? aws!,
-      side,
-      credentials: side.credentialsFromEnv(io.env),
-      outputs: outputsFile ? side.readStackOutputs(outputsFile, config) : undefined,
-      yes: values.yes === true,
-      interactive: deps.interactive ?? isInteractive(process.stdin, io.stdout),
-      prompt: deps.prompt ?? terminalPrompt(process.stdin, process.stderr),
-      command: repeatCommand('destroy', values),
-      write: (t) => io.stdout.write(t),
-      signal: io.signal,
-    });
+      await runDestroy({
+        config,
+        runner: deps.runner ?? aws!,
+        side,
+        credentials: side.credentialsFromEnv(io.env),
+        outputs: outputsFile ? side.readStackOutputs(outputsFile, config) : undefined,
+        yes: values.yes === true,
+        interactive: deps.interactive ?? isInteractive(process.stdin, io.stdout),
+        prompt: deps.prompt ?? terminalPrompt(process.stdin, process.stderr),
+        command: repeatCommand('destroy', values),
+        write: (t) => io.stdout.write(t),
+        signal: io.signal,
+      });
     } finally {
       await aws?.dispose?.();
     }

@@ -137,7 +137,10 @@ describe('environments', () => {
   });
 
   it('loads all environments, and lists them', () => {
-    expect(loadAllEnvironments({ file, environment: {} }).map((c) => c.stackName)).toEqual(['pharmacy-user-api-dev', 'pharmacy-user-api-prod']);
+    expect(loadAllEnvironments({ file, environment: {} }).map((c) => c.stackName)).toEqual([
+      'pharmacy-user-api-dev',
+      'pharmacy-user-api-prod',
+    ]);
     expect(listEnvironments({ file, environment: {} })).toEqual(['dev', 'prod']);
   });
 });
@@ -147,7 +150,12 @@ describe('issuer and target', () => {
     const viaEnv = loadConfig({ file, env: 'dev', environment: { ASGARDEO_BASE_URL: 'https://id.example.com/' } });
     expect(viaEnv.asgardeo.baseUrl).toBe('https://id.example.com');
     expect(viaEnv.asgardeo.issuer).toBe('https://id.example.com/t/pharmacy/oauth2/token');
-    const viaOption = loadConfig({ file, env: 'dev', asgardeoBaseUrl: 'https://other.example.com', environment: { ASGARDEO_BASE_URL: 'https://id.example.com' } });
+    const viaOption = loadConfig({
+      file,
+      env: 'dev',
+      asgardeoBaseUrl: 'https://other.example.com',
+      environment: { ASGARDEO_BASE_URL: 'https://id.example.com' },
+    });
     expect(viaOption.asgardeo.issuer).toBe('https://other.example.com/t/pharmacy/oauth2/token');
   });
 
@@ -162,15 +170,25 @@ describe('issuer and target', () => {
   it('local target: allows an http loopback issuer and ignores the custom-domain issuer', () => {
     const config = validConfig();
     config.asgardeo.issuer = 'https://login.pharmacy.example/oauth2/token';
-    const c = loadConfig({ file: files.write(config), env: 'dev', environment: { TOLLGATE_TARGET: 'local', ASGARDEO_BASE_URL: 'http://127.0.0.1:4567' } });
+    const c = loadConfig({
+      file: files.write(config),
+      env: 'dev',
+      environment: { TOLLGATE_TARGET: 'local', ASGARDEO_BASE_URL: 'http://127.0.0.1:4567' },
+    });
     expect(c.target).toBe('local');
     expect(c.asgardeo.issuer).toBe('http://127.0.0.1:4567/t/pharmacy/oauth2/token');
-    expect(loadConfig({ file, env: 'dev', target: 'local', asgardeoBaseUrl: 'http://localhost:9', environment: {} }).asgardeo.issuer).toBe('http://localhost:9/t/pharmacy/oauth2/token');
+    expect(loadConfig({ file, env: 'dev', target: 'local', asgardeoBaseUrl: 'http://localhost:9', environment: {} }).asgardeo.issuer).toBe(
+      'http://localhost:9/t/pharmacy/oauth2/token',
+    );
   });
 
   it('local target: still refuses http on a non-loopback host', () => {
-    const err = configErrorOf(() => loadConfig({ file, env: 'dev', target: 'local', asgardeoBaseUrl: 'http://10.0.0.5:8080', environment: {} }));
-    expect(issueAt(err, 'asgardeo.baseUrl').message).toBe('issuer "http://10.0.0.5:8080/t/pharmacy/oauth2/token" must be https, or http on a loopback address for the local sandbox');
+    const err = configErrorOf(() =>
+      loadConfig({ file, env: 'dev', target: 'local', asgardeoBaseUrl: 'http://10.0.0.5:8080', environment: {} }),
+    );
+    expect(issueAt(err, 'asgardeo.baseUrl').message).toBe(
+      'issuer "http://10.0.0.5:8080/t/pharmacy/oauth2/token" must be https, or http on a loopback address for the local sandbox',
+    );
   });
 
   it('aws target: refuses the sandbox http issuer', () => {
@@ -202,7 +220,9 @@ describe('the configuration file', () => {
     const err = configErrorOf(() => loadConfig({ file: broken, environment: {} }));
     expect(err.issues[0]?.message).toMatch(/^the file could not be loaded: /);
     const throwing = files.writeRaw("throw new Error('boom');\n");
-    expect(configErrorOf(() => loadConfig({ file: throwing, environment: {} })).issues[0]?.message).toBe('the file could not be loaded: boom');
+    expect(configErrorOf(() => loadConfig({ file: throwing, environment: {} })).issues[0]?.message).toBe(
+      'the file could not be loaded: boom',
+    );
   });
 
   it('reports a file that exports no configuration', () => {
@@ -244,6 +264,8 @@ describe('the configuration file', () => {
     expect(dev?.aws.cors?.allowOrigins).toEqual(['http://localhost:4190']);
     expect(all[1]?.users).toEqual([]);
     expect(dev?.aws.lambda.entry).toBe(path.join(REPO_ROOT, 'lambda', 'handler.ts'));
-    expect(all[1]?.aws).toEqual(expect.objectContaining({ stage: 'prod', logRetentionDays: 90, throttling: { rateLimit: 200, burstLimit: 400 } }));
+    expect(all[1]?.aws).toEqual(
+      expect.objectContaining({ stage: 'prod', logRetentionDays: 90, throttling: { rateLimit: 200, burstLimit: 400 } }),
+    );
   });
 });

@@ -8,11 +8,22 @@ import { FakeRunner, FakeSide, exampleConfig, tmpDir } from './helpers';
 const config = exampleConfig('dev');
 
 /** A synthesized stack folder holding just the authorizer, as cdktf writes it. */
-function stackDir(jwt: { issuer: string; audience: string[] }, routes = config.routes.map((r) => ({ route_key: r.routeKey, authorization_type: 'JWT', authorization_scopes: [...r.scopes] }))): string {
+function stackDir(
+  jwt: { issuer: string; audience: string[] },
+  routes = config.routes.map((r) => ({ route_key: r.routeKey, authorization_type: 'JWT', authorization_scopes: [...r.scopes] })),
+): string {
   const dir = tmpDir();
   const json = {
     resource: {
-      aws_apigatewayv2_authorizer: { api_jwt_authorizer_1234: { api_id: '${aws_apigatewayv2_api.api.id}', authorizer_type: 'JWT', identity_sources: ['$request.header.Authorization'], jwt_configuration: jwt, name: 'asgardeo' } },
+      aws_apigatewayv2_authorizer: {
+        api_jwt_authorizer_1234: {
+          api_id: '${aws_apigatewayv2_api.api.id}',
+          authorizer_type: 'JWT',
+          identity_sources: ['$request.header.Authorization'],
+          jwt_configuration: jwt,
+          name: 'asgardeo',
+        },
+      },
       aws_apigatewayv2_route: Object.fromEntries(routes.map((r, i) => [`route_${i}`, r])),
     },
   };
@@ -26,7 +37,13 @@ async function plan(o: { runner?: FakeRunner; side?: FakeSide; dir?: string; cfg
   const calls: string[] = [];
   const runner = o.runner ?? new FakeRunner(cfg, calls);
   const side = o.side ?? new FakeSide(undefined, calls);
-  const report = await runPlan({ config: cfg, runner, side, credentials: { clientId: 'a', clientSecret: 'b' }, stackDir: o.dir ?? goodStack() });
+  const report = await runPlan({
+    config: cfg,
+    runner,
+    side,
+    credentials: { clientId: 'a', clientSecret: 'b' },
+    stackDir: o.dir ?? goodStack(),
+  });
   return { report, calls, runner, side };
 }
 
@@ -40,29 +57,49 @@ describe('access matrix', () => {
     ]);
     expect(m.warnings).toEqual([]);
     const text = renderAccessMatrix(m, 'text');
-    expect(text.split('\n')[0]).toMatch(/^route\s+required scopes \(any one\)\s+clients \(client credentials\)\s+roles \(users signing in\)$/);
+    expect(text.split('\n')[0]).toMatch(
+      /^route\s+required scopes \(any one\)\s+clients \(client credentials\)\s+roles \(users signing in\)$/,
+    );
     // The example's spa is a sign-in path admitting organization roles; each role lists its users.
     expect(text).toMatch(
       /GET \/user\s+get_pharmacy_user\s+pharmacy-reader \(get_pharmacy_user\)\s+pharmacist \(get_pharmacy_user via pharmacy-demo; users: none\), PharmacyUser \(get_pharmacy_user via pharmacy-demo; users: kim@gmail.com\)/,
     );
-    expect(text).toMatch(/PUT \/user\s+update_pharmacy_user\s+pharmacy-admin \(update_pharmacy_user\)\s+pharmacist \(update_pharmacy_user; no sign-in client admits it; users: none\)/);
+    expect(text).toMatch(
+      /PUT \/user\s+update_pharmacy_user\s+pharmacy-admin \(update_pharmacy_user\)\s+pharmacist \(update_pharmacy_user; no sign-in client admits it; users: none\)/,
+    );
   });
 
   test('a route scope nobody can obtain is a warning naming route and scope', () => {
     const cfg: ResolvedConfig = {
       ...config,
       scopes: [...config.scopes, { name: 'delete_pharmacy_user', displayName: 'Delete', description: '' }],
-      routes: [...config.routes, { method: 'DELETE', path: '/user', routeKey: 'DELETE /user', scopes: ['delete_pharmacy_user'], public: false }],
+      routes: [
+        ...config.routes,
+        { method: 'DELETE', path: '/user', routeKey: 'DELETE /user', scopes: ['delete_pharmacy_user'], public: false },
+      ],
     };
     const m = buildAccessMatrix(cfg);
-    expect(m.warnings).toEqual(['DELETE /user: nobody can obtain scope "delete_pharmacy_user" (no client is authorized for it and no role holds it); add it to a client\'s scopes in tollgate.config.ts']);
+    expect(m.warnings).toEqual([
+      'DELETE /user: nobody can obtain scope "delete_pharmacy_user" (no client is authorized for it and no role holds it); add it to a client\'s scopes in tollgate.config.ts',
+    ]);
     expect(renderAccessMatrix(m, 'markdown')).toContain('> ⚠️ DELETE /user: nobody can obtain scope "delete_pharmacy_user"');
   });
 
   test('a role counts through a sign-in client that admits organization roles and is authorized for the scope', () => {
     const cfg: ResolvedConfig = {
       ...config,
-      clients: [...config.clients, { name: 'pharmacy-portal', description: '', grantTypes: ['authorization_code'], callbackUrls: ['https://portal.example.com/cb'], scopes: ['get_pharmacy_user'], accessTokenLifetimeSeconds: 3600, roleAudience: 'organization' }],
+      clients: [
+        ...config.clients,
+        {
+          name: 'pharmacy-portal',
+          description: '',
+          grantTypes: ['authorization_code'],
+          callbackUrls: ['https://portal.example.com/cb'],
+          scopes: ['get_pharmacy_user'],
+          accessTokenLifetimeSeconds: 3600,
+          roleAudience: 'organization',
+        },
+      ],
     };
     const get = buildAccessMatrix(cfg).routes[0];
     expect(get.roles).toEqual([
@@ -77,7 +114,15 @@ describe('access matrix', () => {
     const cfg: ResolvedConfig = {
       ...config,
       applications: config.applications.map((a) => ({ ...a, roleAudience: 'application' as const })),
-      roles: [...config.roles, { name: 'demo-reader', audience: { type: 'application', client: 'pharmacy-demo' }, scopes: ['get_pharmacy_user'], users: ['lee@example.com'] }],
+      roles: [
+        ...config.roles,
+        {
+          name: 'demo-reader',
+          audience: { type: 'application', client: 'pharmacy-demo' },
+          scopes: ['get_pharmacy_user'],
+          users: ['lee@example.com'],
+        },
+      ],
     };
     const get = buildAccessMatrix(cfg).routes[0];
     expect(get.roles.map((r) => [r.name, r.via, r.users])).toEqual([
@@ -97,7 +142,9 @@ describe('tollgate plan report', () => {
     expect(text).toContain('== Who can call what ==');
     expect(text).toContain('✓ issuer: the authorizer trusts https://api.asgardeo.io/t/pharmacy/oauth2/token, which Asgardeo puts in iss');
     // The fixture's authorizer audience is a Terraform reference; the reconciler's is the configuration's identifier.
-    expect(text).toContain("✓ audience: the authorizer's audience is the stack's API identifier (computed by Terraform); the reconciler uses urn:tollgate:pharmacy:pharmacy-user-api:dev");
+    expect(text).toContain(
+      "✓ audience: the authorizer's audience is the stack's API identifier (computed by Terraform); the reconciler uses urn:tollgate:pharmacy:pharmacy-user-api:dev",
+    );
     expect(text).toContain('== AWS: Plan: 9 to add, 0 to change, 0 to destroy. ==');
     expect(text).toContain('+ create api resource "Pharmacy User API"');
   });
@@ -115,7 +162,13 @@ describe('tollgate plan report', () => {
   test('--json carries the same facts', async () => {
     const { report } = await plan();
     const json = JSON.parse(renderPlanReport(report, 'json'));
-    expect(json).toMatchObject({ stackName: 'pharmacy-user-api-dev', changes: true, aws: { changes: true }, asgardeo: { changes: true, plan: { changes: true } }, problems: [] });
+    expect(json).toMatchObject({
+      stackName: 'pharmacy-user-api-dev',
+      changes: true,
+      aws: { changes: true },
+      asgardeo: { changes: true, plan: { changes: true } },
+      problems: [],
+    });
     expect(json.accessMatrix.routes).toHaveLength(3);
   });
 
@@ -135,8 +188,17 @@ describe('tollgate plan report', () => {
   });
 
   test('a stack trusting another issuer is a problem (exit 1) that says every call would get 401', async () => {
-    const { report } = await plan({ dir: stackDir({ issuer: 'https://api.asgardeo.io/t/pharmacy/oauth2/token/', audience: ['${aws_apigatewayv2_stage.api_stage.invoke_url}'] }) });
-    expect(report.problems).toEqual([expect.stringContaining('issuer: the authorizer trusts "https://api.asgardeo.io/t/pharmacy/oauth2/token/" but Asgardeo issues tokens with iss "https://api.asgardeo.io/t/pharmacy/oauth2/token": every call would get 401')]);
+    const { report } = await plan({
+      dir: stackDir({
+        issuer: 'https://api.asgardeo.io/t/pharmacy/oauth2/token/',
+        audience: ['${aws_apigatewayv2_stage.api_stage.invoke_url}'],
+      }),
+    });
+    expect(report.problems).toEqual([
+      expect.stringContaining(
+        'issuer: the authorizer trusts "https://api.asgardeo.io/t/pharmacy/oauth2/token/" but Asgardeo issues tokens with iss "https://api.asgardeo.io/t/pharmacy/oauth2/token": every call would get 401',
+      ),
+    ]);
     expect(planExitCode(report, true)).toBe(1);
   });
 
@@ -159,14 +221,24 @@ describe('tollgate plan report', () => {
       { route_key: 'POST /user', authorization_type: 'JWT', authorization_scopes: ['create_pharmacy_user', 'update_pharmacy_user'] },
       { route_key: 'DELETE /user', authorization_type: 'JWT', authorization_scopes: ['create_pharmacy_user'] },
     ];
-    const { report } = await plan({ dir: stackDir({ issuer: config.asgardeo.issuer, audience: ['${aws_apigatewayv2_stage.s.invoke_url}'] }, routes) });
+    const { report } = await plan({
+      dir: stackDir({ issuer: config.asgardeo.issuer, audience: ['${aws_apigatewayv2_stage.s.invoke_url}'] }, routes),
+    });
     expect(report.problems).toHaveLength(1);
     const detail = report.problems[0];
-    expect(detail).toContain('GET /user requires get_pharmacy_user in the configuration but is served without a token (authorization_type NONE)');
-    expect(detail).toContain('POST /user requires ["create_pharmacy_user","update_pharmacy_user"] in the stack but ["create_pharmacy_user"] in the configuration');
+    expect(detail).toContain(
+      'GET /user requires get_pharmacy_user in the configuration but is served without a token (authorization_type NONE)',
+    );
+    expect(detail).toContain(
+      'POST /user requires ["create_pharmacy_user","update_pharmacy_user"] in the stack but ["create_pharmacy_user"] in the configuration',
+    );
     expect(detail).toContain('PUT /user is not in the stack');
     expect(detail).toContain('DELETE /user is in the stack but not in the configuration');
     const ok = await plan();
-    expect(ok.report.boundary[0]).toEqual({ status: 'ok', name: 'routes', detail: "the stack's 3 route(s) require exactly the scopes of the access matrix" });
+    expect(ok.report.boundary[0]).toEqual({
+      status: 'ok',
+      name: 'routes',
+      detail: "the stack's 3 route(s) require exactly the scopes of the access matrix",
+    });
   });
 });

@@ -60,8 +60,16 @@ describe('renderConfigFragment: the quick-start setup', () => {
   it('loads with the configuration loader and says what Asgardeo has', () => {
     const { loaded } = roundTrip(setup);
     expect(loaded.asgardeo.organization).toBe('pharmacy');
-    expect(loaded.scopes).toEqual([{ name: 'get_pharmacy_user', displayName: 'Get pharmacy user', description: 'Read the signed-in pharmacy user' }]);
-    expect(loaded.apiResource).toEqual({ identifier: QUICK_START.identifier, identifierSource: 'configured', name: 'Pharmacy User API', description: '', requiresAuthorization: true });
+    expect(loaded.scopes).toEqual([
+      { name: 'get_pharmacy_user', displayName: 'Get pharmacy user', description: 'Read the signed-in pharmacy user' },
+    ]);
+    expect(loaded.apiResource).toEqual({
+      identifier: QUICK_START.identifier,
+      identifierSource: 'configured',
+      name: 'Pharmacy User API',
+      description: '',
+      requiresAuthorization: true,
+    });
     // A public client with a callback URL is a single-page app: a user-facing application, not a machine client.
     expect(loaded.clients).toEqual([]);
     expect(loaded.applications).toEqual([
@@ -78,9 +86,18 @@ describe('renderConfigFragment: the quick-start setup', () => {
         roleAudience: 'organization',
       }),
     ]);
-    expect(loaded.roles).toEqual([{ name: 'PharmacyUser', audience: { type: 'organization' }, scopes: ['get_pharmacy_user'], users: ['kim@gmail.com'] }]);
+    expect(loaded.roles).toEqual([
+      { name: 'PharmacyUser', audience: { type: 'organization' }, scopes: ['get_pharmacy_user'], users: ['kim@gmail.com'] },
+    ]);
     expect(loaded.users).toEqual([
-      { userName: 'kim@gmail.com', email: 'kim@gmail.com', givenName: 'Kim', familyName: 'Henry', roles: ['PharmacyUser'], password: { kind: 'invite' } },
+      {
+        userName: 'kim@gmail.com',
+        email: 'kim@gmail.com',
+        givenName: 'Kim',
+        familyName: 'Henry',
+        roles: ['PharmacyUser'],
+        password: { kind: 'invite' },
+      },
     ]);
   });
 
@@ -88,7 +105,9 @@ describe('renderConfigFragment: the quick-start setup', () => {
     const { notes, text } = renderConfigFragment(setup);
     expect(notes).toEqual([
       expect.stringMatching(/^application "Pharmacy App": Asgardeo issues it opaque \("Default"\) access tokens; tollgate configures JWT/),
-      expect.stringMatching(/^application "Pharmacy App": its idToken.audience is empty, so its tokens' "aud" holds only its client id; tollgate sets it to the API identifier/),
+      expect.stringMatching(
+        /^application "Pharmacy App": its idToken.audience is empty, so its tokens' "aud" holds only its client id; tollgate sets it to the API identifier/,
+      ),
     ]);
     const lines = text.split('\n');
     const clientLine = lines.findIndex((l) => l.includes("name: 'Pharmacy App'"));
@@ -124,10 +143,14 @@ describe('renderConfigFragment: what the configuration cannot say', () => {
   const base = expectedQuickStartExport('pharmacy');
 
   it('keeps names and descriptions exactly, whatever characters they hold', () => {
-    const tricky = "it's a \\ \"quoted\" */ line\nand a second line";
+    const tricky = 'it\'s a \\ "quoted" */ line\nand a second line';
     const { loaded, source } = roundTrip({
       ...base,
-      apiResource: { ...base.apiResource, description: tricky, scopes: [{ name: 'get_pharmacy_user', displayName: tricky, description: tricky }] },
+      apiResource: {
+        ...base.apiResource,
+        description: tricky,
+        scopes: [{ name: 'get_pharmacy_user', displayName: tricky, description: tricky }],
+      },
       applications: [{ ...base.applications[0]!, description: tricky }],
     });
     expect(loaded.apiResource.description).toBe(tricky);
@@ -140,7 +163,11 @@ describe('renderConfigFragment: what the configuration cannot say', () => {
     const { loaded, notes } = roundTrip({
       ...base,
       applications: [
-        app({ name: 'web', grantTypes: ['authorization_code', 'implicit', 'password'], callbackUrls: ['regexp=(https://a.example|https://b.example)', 'https://c.example/cb'] }),
+        app({
+          name: 'web',
+          grantTypes: ['authorization_code', 'implicit', 'password'],
+          callbackUrls: ['regexp=(https://a.example|https://b.example)', 'https://c.example/cb'],
+        }),
         app({ name: 'legacy', grantTypes: ['implicit'], accessTokenLifetimeSeconds: 7 * 86400 }),
         app({ name: 'odd-callbacks', grantTypes: ['authorization_code', 'refresh_token'], callbackUrls: ['regexp=(https://x.example)'] }),
       ],
@@ -148,7 +175,12 @@ describe('renderConfigFragment: what the configuration cannot say', () => {
     const byName = Object.fromEntries(loaded.clients.map((c) => [c.name, c]));
     // A confidential app signing users in with a usable callback URL is a web application; it keeps its password grant.
     expect(loaded.applications).toEqual([
-      expect.objectContaining({ kind: 'web', name: 'web', grantTypes: ['authorization_code', 'refresh_token', 'password'], callbackUrls: ['https://c.example/cb'] }),
+      expect.objectContaining({
+        kind: 'web',
+        name: 'web',
+        grantTypes: ['authorization_code', 'refresh_token', 'password'],
+        callbackUrls: ['https://c.example/cb'],
+      }),
     ]);
     expect(byName.legacy).toMatchObject({ grantTypes: ['client_credentials'], accessTokenLifetimeSeconds: 3600 });
     expect(byName['odd-callbacks']).toMatchObject({ grantTypes: ['client_credentials'], callbackUrls: [] });
@@ -171,7 +203,9 @@ describe('renderConfigFragment: what the configuration cannot say', () => {
       roles: [{ ...base.roles[0]!, otherScopes: ['read_inventory'] }],
     });
     expect(loaded.roles[0]!.scopes).toEqual(['get_pharmacy_user']);
-    expect(notes).toContain('role "PharmacyUser" also grants scopes of other API resources, which tollgate would remove from it: read_inventory.');
+    expect(notes).toContain(
+      'role "PharmacyUser" also grants scopes of other API resources, which tollgate would remove from it: read_inventory.',
+    );
     expect(text).toContain('// Also authorized for other API resources (not exported, left as they are): https://inventory.example.com.');
   });
 
@@ -180,16 +214,33 @@ describe('renderConfigFragment: what the configuration cannot say', () => {
       ...base,
       roles: [
         { ...base.roles[0]!, name: 'AppRole', audience: { type: 'application', application: 'Pharmacy App' } },
-        { ...base.roles[0]!, name: 'Elsewhere', audience: { type: 'application', application: 'inventory-sync' }, users: [{ userName: 'sam@example.com' }] },
+        {
+          ...base.roles[0]!,
+          name: 'Elsewhere',
+          audience: { type: 'application', application: 'inventory-sync' },
+          users: [{ userName: 'sam@example.com' }],
+        },
       ],
     });
-    expect(loaded.roles).toEqual([{ name: 'AppRole', audience: { type: 'application', client: 'Pharmacy App' }, scopes: ['get_pharmacy_user'], users: ['kim@gmail.com'] }]);
+    expect(loaded.roles).toEqual([
+      {
+        name: 'AppRole',
+        audience: { type: 'application', client: 'Pharmacy App' },
+        scopes: ['get_pharmacy_user'],
+        users: ['kim@gmail.com'],
+      },
+    ]);
     expect(loaded.users.map((u) => u.userName)).toEqual(['kim@gmail.com']);
-    expect(notes).toContain('role "Elsewhere" is not exported: it is a role of the application "inventory-sync", which is not authorized for this API resource.');
+    expect(notes).toContain(
+      'role "Elsewhere" is not exported: it is a role of the application "inventory-sync", which is not authorized for this API resource.',
+    );
   });
 
   it('a member without an e-mail address is named for the user to add by hand', () => {
-    const { loaded, notes } = roundTrip({ ...base, roles: [{ ...base.roles[0]!, users: [...base.roles[0]!.users, { userName: 'frontdesk' }] }] });
+    const { loaded, notes } = roundTrip({
+      ...base,
+      roles: [{ ...base.roles[0]!, users: [...base.roles[0]!.users, { userName: 'frontdesk' }] }],
+    });
     expect(loaded.users.map((u) => u.userName)).toEqual(['kim@gmail.com']);
     expect(notes).toContain(
       'user "frontdesk" is not exported: Asgardeo has no e-mail address for it, which the configuration needs; add it by hand with its roles (PharmacyUser).',
@@ -197,9 +248,16 @@ describe('renderConfigFragment: what the configuration cannot say', () => {
   });
 
   it('an API resource that does not require authorization stays that way; a JWT client with the shared audience gets no note', () => {
-    const { loaded, notes } = roundTrip({ ...base, apiResource: { ...base.apiResource, requiresAuthorization: false }, applications: [app({})], roles: [] });
+    const { loaded, notes } = roundTrip({
+      ...base,
+      apiResource: { ...base.apiResource, requiresAuthorization: false },
+      applications: [app({})],
+      roles: [],
+    });
     expect(loaded.apiResource.requiresAuthorization).toBe(false);
-    expect(loaded.clients).toEqual([expect.objectContaining({ name: 'svc', grantTypes: ['client_credentials'], roleAudience: 'application' })]);
+    expect(loaded.clients).toEqual([
+      expect.objectContaining({ name: 'svc', grantTypes: ['client_credentials'], roleAudience: 'application' }),
+    ]);
     expect(notes).toEqual([]);
   });
 });
@@ -209,7 +267,13 @@ describe('renderConfigFragment: the TypeScript it writes', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ts = require('typescript') as typeof import('typescript');
     const base = expectedQuickStartExport('pharmacy');
-    const setup: ExportedSetup = { ...base, applications: [...base.applications, app({ name: 'web', grantTypes: ['authorization_code', 'implicit'], callbackUrls: ['https://c.example/cb'] })] };
+    const setup: ExportedSetup = {
+      ...base,
+      applications: [
+        ...base.applications,
+        app({ name: 'web', grantTypes: ['authorization_code', 'implicit'], callbackUrls: ['https://c.example/cb'] }),
+      ],
+    };
     const file = path.join(scratch, 'typed.config.ts');
     fs.writeFileSync(file, configSource(renderConfigFragment(setup).text, 'get_pharmacy_user'));
     const tsconfig = ts.readConfigFile(path.resolve(__dirname, '..', '..', 'tsconfig.json'), ts.sys.readFile);

@@ -46,10 +46,13 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
       case '-h':
         throw new HelpRequested();
       default:
-        throw new Error(`Unknown option '${arg}'. Options: --port <n> (or PORT), --org <name> (or ASGARDEO_ORG), --host <ip>, --rate-limit <per minute>.`);
+        throw new Error(
+          `Unknown option '${arg}'. Options: --port <n> (or PORT), --org <name> (or ASGARDEO_ORG), --host <ip>, --rate-limit <per minute>.`,
+        );
     }
   }
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error(`Invalid port '${options.port}': use 0-65535.`);
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)
+    throw new Error(`Invalid port '${options.port}': use 0-65535.`);
   if (options.rateLimitPerMinute !== null && (!Number.isInteger(options.rateLimitPerMinute) || options.rateLimitPerMinute <= 0)) {
     throw new Error('--rate-limit must be a positive integer (requests per minute per client and API family).');
   }
@@ -96,7 +99,9 @@ async function main(): Promise<void> {
   console.log(`  issuer          ${server.issuer}`);
   console.log(`  token endpoint  ${server.baseUrl}/t/${org}/oauth2/token`);
   console.log(`  JWKS            ${server.baseUrl}/t/${org}/oauth2/jwks`);
-  console.log(`  sign-in         ${server.baseUrl}/t/${org}/oauth2/authorize (login page), /oauth2/authn (app-native), ${server.baseUrl}/t/${org}/oidc/logout`);
+  console.log(
+    `  sign-in         ${server.baseUrl}/t/${org}/oauth2/authorize (login page), /oauth2/authn (app-native), ${server.baseUrl}/t/${org}/oidc/logout`,
+  );
   // The admin secret is printed deliberately: this is a throwaway local server and the person needs it.
   console.log(`  admin client id ${server.admin.clientId}${fromEnv ? ' (from ASGARDEO_CLIENT_ID)' : ''}`);
   console.log(`  admin secret    ${fromEnv ? '(from ASGARDEO_CLIENT_SECRET)' : server.admin.clientSecret}`);
@@ -105,7 +110,9 @@ async function main(): Promise<void> {
   // One complete line: the target too, since the local Asgardeo's http issuer is refused on the aws target.
   console.log(`  ${exportLine(server.baseUrl, server.admin, fromEnv)}`);
   console.log('  npx tollgate plan      # or apply / destroy / token; --target local works in place of TOLLGATE_TARGET');
-  console.log(`  curl -s -u "$ASGARDEO_CLIENT_ID:$ASGARDEO_CLIENT_SECRET" -d grant_type=client_credentials -d scope=SYSTEM ${server.baseUrl}/t/${org}/oauth2/token`);
+  console.log(
+    `  curl -s -u "$ASGARDEO_CLIENT_ID:$ASGARDEO_CLIENT_SECRET" -d grant_type=client_credentials -d scope=SYSTEM ${server.baseUrl}/t/${org}/oauth2/token`,
+  );
   console.log('Press Ctrl-C to stop.');
   const stop = (): void => {
     void server.stop().then(() => process.exit(0));

@@ -91,7 +91,9 @@ describe('the example stack, synthesized for the local target', () => {
     expect([reader.status, JSON.parse(reader.body)]).toEqual([200, { message: 'Welcome User!' }]);
     const admin = await get(gateway, '/user', await clientToken(gateway, 'create_pharmacy_user update_pharmacy_user'));
     expect(admin.status).toBe(403);
-    expect(admin.challenge).toBe('Bearer scope="get_pharmacy_user" error="insufficient_scope" error_description="expected scopes: [get_pharmacy_user]"');
+    expect(admin.challenge).toBe(
+      'Bearer scope="get_pharmacy_user" error="insufficient_scope" error_description="expected scopes: [get_pharmacy_user]"',
+    );
     const update = await get(gateway, '/user', await clientToken(gateway, 'update_pharmacy_user'), 'PUT');
     expect(update.status).toBe(200);
   });
@@ -126,7 +128,11 @@ describe('configuration changes reach the gateway through the re-synthesized Ter
       ].join('\n'),
     );
     const gateway = await serve(file);
-    expect(gateway.routes.find((r) => r.routeKey === 'GET /user')).toEqual({ routeKey: 'GET /user', authorizationType: 'NONE', scopes: [] });
+    expect(gateway.routes.find((r) => r.routeKey === 'GET /user')).toEqual({
+      routeKey: 'GET /user',
+      authorizationType: 'NONE',
+      scopes: [],
+    });
     const open = await get(gateway, '/user');
     expect([open.status, JSON.parse(open.body)]).toEqual([200, { message: 'Welcome User!' }]);
     const reader = await clientToken(gateway, 'get_pharmacy_user');
@@ -137,5 +143,6 @@ describe('configuration changes reach the gateway through the re-synthesized Ter
 
 /** The example's Lambda entry, as an absolute path. */
 function exampleLambdaEntry(): string {
-  return loadConfig({ file: EXAMPLE_CONFIG, env: 'dev', target: 'local', asgardeoBaseUrl: 'http://127.0.0.1:1', environment: {} }).aws.lambda.entry;
+  return loadConfig({ file: EXAMPLE_CONFIG, env: 'dev', target: 'local', asgardeoBaseUrl: 'http://127.0.0.1:1', environment: {} }).aws
+    .lambda.entry;
 }
