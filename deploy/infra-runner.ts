@@ -24,6 +24,8 @@ export interface InfraRunner {
    * shows that plan before asking for approval. Undefined/false: deploy plans again itself (cdktf deploy).
    */
   readonly appliesSavedPlan?: boolean;
+  /** The local target's AWS step, named for what this runner does (preflight line and step title). */
+  readonly localDescription?: { readonly title: string; readonly preflight: string };
 }
 
 export interface StackOperation {

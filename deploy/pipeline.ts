@@ -132,7 +132,7 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   }
   // The local target: test users whose password variable is unset get one for this run, printed once.
   provideSandboxPasswords(config, o.env, o.write);
-  if (config.target === 'local') clock.retitle('aws', 'Stack: local gateway (local target)');
+  if (config.target === 'local') clock.retitle('aws', o.runner.localDescription?.title ?? 'Stack: local gateway (local target)');
   const outputsFile = o.outputsFile ?? stackOutputsPath(config, o.cwd);
   const op = {
     stack: config.stackName,

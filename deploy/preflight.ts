@@ -74,7 +74,8 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
     add({
       name: 'terraform and cdktf',
       status: 'skipped',
-      detail: config?.target === 'local' ? 'local target: no ' + 'Terraform run' : 'the AWS step is not run',
+      detail:
+        config?.target === 'local' ? (o.runner.localDescription?.preflight ?? 'local target: no Terraform run') : 'the AWS step is not run',
     });
     add({ name: 'AWS credentials', status: 'skipped', detail: config?.target === 'local' ? 'local target' : 'the AWS step is not run' });
   } else {

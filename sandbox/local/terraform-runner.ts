@@ -38,6 +38,10 @@ export class LocalTerraformRunner implements InfraRunner {
   private readonly workspaces = new Map<string, TerraformWorkspace>();
   private readonly deployed = new Set<string>();
   private readonly codeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-deployed-code-'));
+  readonly localDescription = {
+    title: 'Stack: Terraform apply to the local AWS control plane (local target)',
+    preflight: 'local target: Terraform deploys to the local AWS control plane (no AWS account)',
+  };
 
   constructor(private readonly o: LocalTerraformRunnerOptions) {
     this.synthesizer = new LocalGatewayRunner(o);
