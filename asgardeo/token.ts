@@ -32,7 +32,9 @@ export async function clientCredentialsToken(
     // Not "the object was deleted": no token endpoint here means the organization or the base URL is wrong.
     const org = /\/t\/([^/]+)$/.exec(new URL(http.baseUrl).pathname) ? ' (it ends in /t/<org>: tollgate adds that itself)' : '';
     throw new AsgardeoError({
-      message: `no Asgardeo token endpoint at ${http.baseUrl}/t/<organization>/oauth2/token (HTTP ${res.status}${res.status === 404 ? '' : ', not JSON'})`,
+      message:
+        `no Asgardeo token endpoint at ${http.baseUrl}/t/<organization>/oauth2/token ` +
+        `(HTTP ${res.status}${res.status === 404 ? '' : ', not JSON'})`,
       status: res.status,
       code: 'TOLLGATE-NO-TOKEN-ENDPOINT',
       hint:

@@ -152,7 +152,9 @@ export function rows(r: Results): Row[] {
       out.push({
         benchmark: 'Gateway (local sandbox)',
         measure: `${label}: p50 / p99, ${g.requests} req, ${g.concurrency} in flight`,
-        figure: `${ms(g.p50Ms)} / ${ms(g.p99Ms)} (${Math.round(g.requestsPerSecond)} req/s${g.unexpected ? `, ${g.unexpected} unexpected` : ''})`,
+        figure:
+          `${ms(g.p50Ms)} / ${ms(g.p99Ms)} (${Math.round(g.requestsPerSecond)} req/s` +
+          `${g.unexpected ? `, ${g.unexpected} unexpected` : ''})`,
       });
     }
   }
@@ -218,7 +220,8 @@ async function main(): Promise<void> {
   };
   console.log(renderTable(table));
   console.log(
-    `\n${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, 1-min load ${loadBefore.toFixed(1)} before / ${machine.loadAverage1m.after.toFixed(1)} after; total ${ms(totalMs)}.`,
+    `\n${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, ` +
+      `1-min load ${loadBefore.toFixed(1)} before / ${machine.loadAverage1m.after.toFixed(1)} after; total ${ms(totalMs)}.`,
   );
   console.log(NOTES.map((n) => `- ${n}`).join('\n'));
   const misses = table.filter((row) => row.pass === false);
@@ -253,9 +256,14 @@ async function main(): Promise<void> {
 }
 
 const NOTES = [
-  'Synth: `node --import tsx main.ts` (transpile-only) in a fresh process per run, wall time spawn to exit, peak RSS from the process; the root-import variant is the same app with every provider import rewritten to the package root, generated in a temp folder and checked to synthesize identical cdk.tf.json; variants alternate after one warm-up each.',
-  "Round trips: from the reconciler's transport records, a request is one deeper than the deepest request that ended before it started (an upper bound on the critical path).",
-  'Scale: the local Asgardeo limits each family (/api/server, /scim2, /oauth2) in fixed 60 s windows; the floor is the busiest family\'s (ceil(n/200)-1) minutes, "sustained" is n/200 minutes. Limiter windows are reset before each run (runs a minute apart).',
+  'Synth: `node --import tsx main.ts` (transpile-only) in a fresh process per run, wall time spawn to exit, ' +
+    'peak RSS from the process; the root-import variant is the same app with every provider import rewritten to the package root, ' +
+    'generated in a temp folder and checked to synthesize identical cdk.tf.json; variants alternate after one warm-up each.',
+  "Round trips: from the reconciler's transport records, a request is one deeper than the deepest request " +
+    'that ended before it started (an upper bound on the critical path).',
+  'Scale: the local Asgardeo limits each family (/api/server, /scim2, /oauth2) in fixed 60 s windows; ' +
+    'the floor is the busiest family\'s (ceil(n/200)-1) minutes, "sustained" is n/200 minutes. ' +
+    'Limiter windows are reset before each run (runs a minute apart).',
   'Gateway: load generator, gateway, Lambda runtime and local Asgardeo share one process group on this machine; loopback only.',
 ];
 

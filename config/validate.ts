@@ -41,7 +41,9 @@ export function checkBaseUrl(baseUrl: string, organization: string): ConfigIssue
   return [
     {
       path: 'asgardeo.baseUrl',
-      message: `the Asgardeo base URL "${baseUrl}" ends in /t/${m[1]}; tollgate adds /t/${organization} itself, so every URL would be doubled`,
+      message:
+        `the Asgardeo base URL "${baseUrl}" ends in /t/${m[1]}; ` +
+        `tollgate adds /t/${organization} itself, so every URL would be doubled`,
       fix: `use the server's root: ASGARDEO_BASE_URL=${root} (or asgardeo.baseUrl: '${root}')`,
     },
   ];
@@ -151,7 +153,8 @@ export function crossCheck(config: BaseConfig, target: DeployTarget, issuer: str
     if (app.kind === 'spa' && app.passwordGrant === true) {
       add(
         `${at}.passwordGrant`,
-        `application "${app.name}" is a single-page app (a public client); the password grant would hand its users' passwords to browser code`,
+        `application "${app.name}" is a single-page app (a public client); ` +
+          "the password grant would hand its users' passwords to browser code",
         'remove "passwordGrant", or make it kind "web" (a confidential client with a secret)',
       );
     }
@@ -251,11 +254,9 @@ function checkOrigin(value: string, path: string, add: (path: string, message: s
     url = undefined;
   }
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== value) {
-    add(
-      path,
-      `"${value}" is not an origin`,
-      `write scheme, host and port only, without a path or trailing slash${url && (url.protocol === 'https:' || url.protocol === 'http:') ? `, e.g. "${url.origin}"` : ', e.g. "https://app.example.com"'}`,
-    );
+    const example =
+      url && (url.protocol === 'https:' || url.protocol === 'http:') ? `, e.g. "${url.origin}"` : ', e.g. "https://app.example.com"';
+    add(path, `"${value}" is not an origin`, `write scheme, host and port only, without a path or trailing slash${example}`);
     return;
   }
   if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
@@ -288,6 +289,7 @@ function checkIssuer(issuer: string, target: DeployTarget, path: string, add: (p
     url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)
       ? 'this is the local Asgardeo: run the command with --target local (or export TOLLGATE_TARGET=local); ' +
           'on AWS use an https issuer (ASGARDEO_BASE_URL and asgardeo.baseUrl/issuer set it)'
-      : 'use an https issuer (ASGARDEO_BASE_URL and asgardeo.baseUrl/issuer set it); http works only with the local sandbox (--target local)',
+      : 'use an https issuer (ASGARDEO_BASE_URL and asgardeo.baseUrl/issuer set it); ' +
+          'http works only with the local sandbox (--target local)',
   );
 }

@@ -56,7 +56,9 @@ describe('reconciler against the local Asgardeo', () => {
     expect(second.stats.roundTrips).toBeLessThanOrEqual(3);
     // Reported in the issue note: requests and sequential round trips of the example.
     console.log(
-      `example first run: ${first.stats.requests} requests (${first.stats.writes} writes), ${first.stats.roundTrips} sequential round trips; no-change run: ${second.stats.requests} requests, ${second.stats.roundTrips} round trips`,
+      `example first run: ${first.stats.requests} requests (${first.stats.writes} writes), ` +
+        `${first.stats.roundTrips} sequential round trips; ` +
+        `no-change run: ${second.stats.requests} requests, ${second.stats.roundTrips} round trips`,
     );
 
     const token = await requestClientToken({
@@ -312,7 +314,10 @@ describe('reconciler against the local Asgardeo', () => {
     expect(h.la.requests.writes()).toBe(0);
   });
 
-  it('token: reads the client secret with internal_application_mgt_client_secret_view only; an admin app without it is told which scope to grant', async () => {
+  const secretViewTestName =
+    'token: reads the client secret with internal_application_mgt_client_secret_view only; ' +
+    'an admin app without it is told which scope to grant';
+  it(secretViewTestName, async () => {
     await applyAsgardeo(h.options());
     const noSecretView = { clientId: 'no-secret-view', clientSecret: 'no-secret-view-secret' };
     h.la.addManagementClient({ ...noSecretView, scopes: ['internal_application_mgt_view'] });

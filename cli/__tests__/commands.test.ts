@@ -137,7 +137,9 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     expect(wrongOrg.err()).not.toContain('deleted while this run');
   });
 
-  it('token --user signs a configured user in (app-native, password from her variable) and prints her token; errors say what to fix', async () => {
+  const tokenUserTestName =
+    'token --user signs a configured user in (app-native, password from her variable) and prints her token; errors say what to fix';
+  it(tokenUserTestName, async () => {
     const r = await run('token', '--user', 'kim@gmail.com');
     expect(r.code).toBe(0);
     const [, payload] = r.out.trim().split('.');

@@ -111,7 +111,10 @@ describe('day two through the CLI (local Asgardeo)', () => {
     console.log(`day-two request/write counts:\n  ${STEP_COUNTS.join('\n  ')}`);
   });
 
-  it('runs the day-two walk: first apply, clean-checkout plan, scope change, client removal, identifier move, scope clash, destroy, re-apply', async () => {
+  const dayTwoTestName =
+    'runs the day-two walk: first apply, clean-checkout plan, scope change, client removal, ' +
+    'identifier move, scope clash, destroy, re-apply';
+  it(dayTwoTestName, async () => {
     const base = configFile(baseConfig());
     const work = checkout();
 

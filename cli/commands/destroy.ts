@@ -8,7 +8,9 @@ import { PLAN_OPTIONS } from './plan';
 
 export const summary = 'Delete the Asgardeo objects this stack owns (never users, never objects it does not own), then the AWS stack';
 
-const USAGE = `Usage: tollgate destroy --yes [--env <name>] [--config <file>] [--outputs <file>] [--asgardeo-only [--json | --markdown] [--detailed-exitcode]]
+const USAGE =
+  'Usage: tollgate destroy --yes [--env <name>] [--config <file>] [--outputs <file>] ' +
+  `[--asgardeo-only [--json | --markdown] [--detailed-exitcode]]
 
   For the aws target, the AWS stack is destroyed next (\`cdktf destroy\`); on a terminal destroy asks first.
   --asgardeo-only        only the Asgardeo objects (always so for the local target)
@@ -44,7 +46,8 @@ export async function combinedDestroyCommand(argv: string[], io: CliIo, deps: Co
     const report = (['json', 'markdown', 'detailed-exitcode'] as const).find((f) => values[f]);
     if (report)
       throw new UsageError(
-        `--${report} is for \`destroy --asgardeo-only\` (and the local target), which prints the Asgardeo plan; this destroy prints progress`,
+        `--${report} is for \`destroy --asgardeo-only\` (and the local target), ` +
+          'which prints the Asgardeo plan; this destroy prints progress',
       );
     const config = configFromFlags(values, io);
     const side = deps.side ?? reconcilerSide({ env: io.env });

@@ -62,10 +62,17 @@ describe('access matrix', () => {
     );
     // The example's spa is a sign-in path admitting organization roles; each role lists its users.
     expect(text).toMatch(
-      /GET \/user\s+get_pharmacy_user\s+pharmacy-reader \(get_pharmacy_user\)\s+pharmacist \(get_pharmacy_user via pharmacy-demo; users: none\), PharmacyUser \(get_pharmacy_user via pharmacy-demo; users: kim@gmail.com\)/,
+      new RegExp(
+        /GET \/user\s+get_pharmacy_user\s+pharmacy-reader \(get_pharmacy_user\)\s+/.source +
+          /pharmacist \(get_pharmacy_user via pharmacy-demo; users: none\), /.source +
+          /PharmacyUser \(get_pharmacy_user via pharmacy-demo; users: kim@gmail.com\)/.source,
+      ),
     );
     expect(text).toMatch(
-      /PUT \/user\s+update_pharmacy_user\s+pharmacy-admin \(update_pharmacy_user\)\s+pharmacist \(update_pharmacy_user; no sign-in client admits it; users: none\)/,
+      new RegExp(
+        /PUT \/user\s+update_pharmacy_user\s+pharmacy-admin \(update_pharmacy_user\)\s+/.source +
+          /pharmacist \(update_pharmacy_user; no sign-in client admits it; users: none\)/.source,
+      ),
     );
   });
 
@@ -80,7 +87,8 @@ describe('access matrix', () => {
     };
     const m = buildAccessMatrix(cfg);
     expect(m.warnings).toEqual([
-      'DELETE /user: nobody can obtain scope "delete_pharmacy_user" (no client is authorized for it and no role holds it); add it to a client\'s scopes in tollgate.config.ts',
+      'DELETE /user: nobody can obtain scope "delete_pharmacy_user" (no client is authorized for it and no role holds it); ' +
+        "add it to a client's scopes in tollgate.config.ts",
     ]);
     expect(renderAccessMatrix(m, 'markdown')).toContain('> ⚠️ DELETE /user: nobody can obtain scope "delete_pharmacy_user"');
   });
@@ -143,7 +151,8 @@ describe('tollgate plan report', () => {
     expect(text).toContain('✓ issuer: the authorizer trusts https://api.asgardeo.io/t/pharmacy/oauth2/token, which Asgardeo puts in iss');
     // The fixture's authorizer audience is a Terraform reference; the reconciler's is the configuration's identifier.
     expect(text).toContain(
-      "✓ audience: the authorizer's audience is the stack's API identifier (computed by Terraform); the reconciler uses urn:tollgate:pharmacy:pharmacy-user-api:dev",
+      "✓ audience: the authorizer's audience is the stack's API identifier (computed by Terraform); " +
+        'the reconciler uses urn:tollgate:pharmacy:pharmacy-user-api:dev',
     );
     expect(text).toContain('== AWS: Plan: 9 to add, 0 to change, 0 to destroy. ==');
     expect(text).toContain('+ create api resource "Pharmacy User API"');
@@ -196,7 +205,8 @@ describe('tollgate plan report', () => {
     });
     expect(report.problems).toEqual([
       expect.stringContaining(
-        'issuer: the authorizer trusts "https://api.asgardeo.io/t/pharmacy/oauth2/token/" but Asgardeo issues tokens with iss "https://api.asgardeo.io/t/pharmacy/oauth2/token": every call would get 401',
+        'issuer: the authorizer trusts "https://api.asgardeo.io/t/pharmacy/oauth2/token/" ' +
+          'but Asgardeo issues tokens with iss "https://api.asgardeo.io/t/pharmacy/oauth2/token": every call would get 401',
       ),
     ]);
     expect(planExitCode(report, true)).toBe(1);

@@ -106,7 +106,10 @@ describe('renderConfigFragment: the quick-start setup', () => {
     expect(notes).toEqual([
       expect.stringMatching(/^application "Pharmacy App": Asgardeo issues it opaque \("Default"\) access tokens; tollgate configures JWT/),
       expect.stringMatching(
-        /^application "Pharmacy App": its idToken.audience is empty, so its tokens' "aud" holds only its client id; tollgate sets it to the API identifier/,
+        new RegExp(
+          /^application "Pharmacy App": its idToken.audience is empty, so its tokens' "aud" holds only its client id; /.source +
+            /tollgate sets it to the API identifier/.source,
+        ),
       ),
     ]);
     const lines = text.split('\n');
@@ -188,10 +191,12 @@ describe('renderConfigFragment: what the configuration cannot say', () => {
       expect.arrayContaining([
         'application "web": grant type(s) a web application does not have would be removed: implicit.',
         'application "web": tollgate gives every web application the refresh_token grant, which it lacks today.',
-        'application "web": callback URL(s) the configuration cannot hold (https, or http on localhost) are left out and would be removed: regexp=(https://a.example|https://b.example).',
+        'application "web": callback URL(s) the configuration cannot hold (https, or http on localhost) ' +
+          'are left out and would be removed: regexp=(https://a.example|https://b.example).',
         'client "legacy": its access token lifetime of 604800 s is outside 60-86400 s; tollgate would set the default, 3600 s.',
         'client "legacy": none of its grant types can be configured; tollgate would give it client_credentials (the default).',
-        'client "odd-callbacks": authorization_code needs a callback URL and none could be exported; the grant is left out (add it back with "callbackUrls").',
+        'client "odd-callbacks": authorization_code needs a callback URL and none could be exported; ' +
+          'the grant is left out (add it back with "callbackUrls").',
       ]),
     );
   });
@@ -243,7 +248,8 @@ describe('renderConfigFragment: what the configuration cannot say', () => {
     });
     expect(loaded.users.map((u) => u.userName)).toEqual(['kim@gmail.com']);
     expect(notes).toContain(
-      'user "frontdesk" is not exported: Asgardeo has no e-mail address for it, which the configuration needs; add it by hand with its roles (PharmacyUser).',
+      'user "frontdesk" is not exported: Asgardeo has no e-mail address for it, which the configuration needs; ' +
+        'add it by hand with its roles (PharmacyUser).',
     );
   });
 

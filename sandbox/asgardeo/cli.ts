@@ -100,7 +100,8 @@ async function main(): Promise<void> {
   console.log(`  token endpoint  ${server.baseUrl}/t/${org}/oauth2/token`);
   console.log(`  JWKS            ${server.baseUrl}/t/${org}/oauth2/jwks`);
   console.log(
-    `  sign-in         ${server.baseUrl}/t/${org}/oauth2/authorize (login page), /oauth2/authn (app-native), ${server.baseUrl}/t/${org}/oidc/logout`,
+    `  sign-in         ${server.baseUrl}/t/${org}/oauth2/authorize (login page), /oauth2/authn (app-native), ` +
+      `${server.baseUrl}/t/${org}/oidc/logout`,
   );
   // The admin secret is printed deliberately: this is a throwaway local server and the person needs it.
   console.log(`  admin client id ${server.admin.clientId}${fromEnv ? ' (from ASGARDEO_CLIENT_ID)' : ''}`);
@@ -111,7 +112,8 @@ async function main(): Promise<void> {
   console.log(`  ${exportLine(server.baseUrl, server.admin, fromEnv)}`);
   console.log('  npx tollgate plan      # or apply / destroy / token; --target local works in place of TOLLGATE_TARGET');
   console.log(
-    `  curl -s -u "$ASGARDEO_CLIENT_ID:$ASGARDEO_CLIENT_SECRET" -d grant_type=client_credentials -d scope=SYSTEM ${server.baseUrl}/t/${org}/oauth2/token`,
+    `  curl -s -u "$ASGARDEO_CLIENT_ID:$ASGARDEO_CLIENT_SECRET" -d grant_type=client_credentials -d scope=SYSTEM ` +
+      `${server.baseUrl}/t/${org}/oauth2/token`,
   );
   console.log('Press Ctrl-C to stop.');
   const stop = (): void => {
