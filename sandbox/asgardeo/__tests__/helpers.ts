@@ -51,8 +51,8 @@ export class TestClient {
     return reply.body.access_token as string;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async createApiResource(token: string, body: Record<string, unknown>): Promise<any> {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     const reply = await this.request('POST', '/api/server/v1/api-resources', { token, body });
     if (reply.status !== 201) throw new Error(`create API resource failed: ${reply.status} ${reply.text}`);
     return reply.body;
@@ -65,8 +65,8 @@ export class TestClient {
     return reply.headers.get('location')!.split('/').pop()!;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async oidc(token: string, appId: string): Promise<any> {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     return (await this.request('GET', `/api/server/v1/applications/${appId}/inbound-protocols/oidc`, { token })).body;
   }
 }
