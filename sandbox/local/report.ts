@@ -2,7 +2,7 @@ import type { ResolvedConfig, ResolvedRoute } from '../../config';
 import type { SmokeResult } from '../../deploy';
 
 /** What the smoke test proved, one line per call, with the expected answer next to the real one. */
-export function renderChecks(smoke: SmokeResult): string {
+export function renderChecks(smoke: SmokeResult, awsPath: 'terraform' | 'synthesized'): string {
   const lines = smoke.checks.map(
     (c) =>
       `  ${c.ok ? '✓' : '✗'} ${c.route.padEnd(12)} ${c.caller}: ` +
@@ -10,10 +10,9 @@ export function renderChecks(smoke: SmokeResult): string {
   );
   for (const s of smoke.skipped) lines.push(`  - not tried: ${s}`);
   const passed = smoke.checks.filter((c) => c.ok).length;
-  return (
-    `What was checked (${passed} of ${smoke.checks.length} passed), through the gateway serving the synthesized ` +
-    `Terraform:\n${lines.join('\n')}\n`
-  );
+  const served =
+    awsPath === 'terraform' ? 'what Terraform deployed to the local AWS control plane' : 'the synthesized Terraform (no Terraform run)';
+  return `What was checked (${passed} of ${smoke.checks.length} passed), through the gateway serving ${served}:\n${lines.join('\n')}\n`;
 }
 
 export interface TryItOptions {

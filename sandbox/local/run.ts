@@ -71,7 +71,7 @@ export async function runSandbox(argv: string[], io: CliIo, deps: RunSandboxDeps
     });
     const { result } = sandbox;
     const sinceProcessStart = performance.now() - (deps.processStartMs ?? callStart);
-    io.stdout.write(`\n${renderChecks(result.smoke ?? { checks: [], skipped: [] })}\n`);
+    io.stdout.write(`\n${renderChecks(result.smoke ?? { checks: [], skipped: [] }, sandbox.awsPath)}\n`);
     for (const [user, t] of Object.entries(result.smoke?.timings ?? {})) {
       io.stdout.write(
         `User flow ${user}: app-native sign-in ${Math.round(t.signInMs)} ms, then the API calls ${Math.round(t.callMs)} ms\n`,

@@ -66,7 +66,8 @@ export interface Sandbox {
 /**
  * The local sandbox: the deploy pipeline of `tollgate deploy --target local` (preflight, stack,
  * reconciler, smoke test: the same code a real deploy runs) against a local Asgardeo started here
- * and the local gateway serving the synthesized Terraform. Only Terraform and AWS are stood in for.
+ * and the local gateway serving the stack: deployed by the real Terraform to the local AWS control plane where
+ * Terraform and a provider mirror are present, else the synthesized Terraform. AWS is what is stood in for.
  */
 export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const started = performance.now();
