@@ -84,6 +84,3 @@ export function conflictNote(kind: string, key: string, owner: string | undefine
     'run with --adopt (the plan then shows what would change), or rename it in the configuration.'
   );
 }
-
-/** The API identifier shown in plans made before the AWS side exists (no outputs, none configured). */
-export const UNKNOWN_IDENTIFIER = '(known after AWS deploy)';

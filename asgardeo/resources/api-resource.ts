@@ -1,7 +1,7 @@
 import type { ResolvedScope } from '../../config';
 import type { ApiResourceBody } from '../api';
 import { ownerOf, withMarker } from '../ownership';
-import { conflictNote, UNKNOWN_IDENTIFIER, type FieldDiff, type PlannedChange } from '../plan';
+import { conflictNote, type FieldDiff, type PlannedChange } from '../plan';
 import { changeFor, settleAll, slot, verbOf, type ApplyContext, type DesiredState, type ObservedState, type ResourceKind } from './kind';
 
 /** The API resource: the API's identifier (the token audience) and its scopes. */
@@ -89,11 +89,7 @@ export const apiResource: ResourceKind<
 
   list: (api, { desired, findOwned }) => {
     const identifier = desiredApiResource(desired).identifier;
-    return Promise.all([
-      identifier === UNKNOWN_IDENTIFIER ? undefined : api.findApiResource(identifier),
-      findOwned ? api.listApiResources() : undefined,
-      api.listScopeNames(),
-    ]);
+    return Promise.all([api.findApiResource(identifier), findOwned ? api.listApiResources() : undefined, api.listScopeNames()]);
   },
 
   async detail(api, { desired }, [ref, all, orgScopes]) {

@@ -1,6 +1,6 @@
 import type { AppListItem, AuthorizedApi, OidcBody } from '../api';
 import { ownerOf, withMarker } from '../ownership';
-import { conflictNote, SENSITIVE, UNKNOWN_IDENTIFIER, type FieldDiff, type PlannedChange } from '../plan';
+import { conflictNote, SENSITIVE, type FieldDiff, type PlannedChange } from '../plan';
 import { apiResourceState, observedApiResource } from './api-resource';
 import { desiredSignInApps } from './sign-in-application';
 import { changeFor, settleAll, slot, verbOf, type ApplyContext, type DesiredState, type ObservedState, type ResourceKind } from './kind';
@@ -275,8 +275,7 @@ function appChange(
       o.accessTokenLifetime,
     ),
     diff('oidc.accessToken.enableJwtScopeAsArray', oidc.accessToken?.enableJwtScopeAsArray ?? false, o.jwtScopeAsArray),
-    !o.audience.includes(UNKNOWN_IDENTIFIER) &&
-      diff('oidc.idToken.audience', [...(oidc.idToken?.audience ?? [])].sort(), [...o.audience].sort()),
+    diff('oidc.idToken.audience', [...(oidc.idToken?.audience ?? [])].sort(), [...o.audience].sort()),
   ];
   patch.oidc = oidcDiffs.some(Boolean);
   const ours = apiId ? seen.authorized.find((x) => x.id === apiId) : undefined;

@@ -1,7 +1,7 @@
 import type { ResolvedApplication } from '../../config';
 import type { AppListItem, AuthorizedApi, OidcBody } from '../api';
 import { ownerOf, withMarker } from '../ownership';
-import { conflictNote, UNKNOWN_IDENTIFIER, type FieldDiff, type PlannedChange } from '../plan';
+import { conflictNote, type FieldDiff, type PlannedChange } from '../plan';
 import { apiResourceState, observedApiResource } from './api-resource';
 import { changeFor, settleAll, slot, verbOf, type ApplyContext, type DesiredState, type ObservedState, type ResourceKind } from './kind';
 
@@ -321,8 +321,7 @@ function appChange(
     diff('oidc.accessToken.userAccessTokenExpiryInSeconds', s.accessToken?.userAccessTokenExpiryInSeconds, o.accessTokenLifetime),
     diff('oidc.accessToken.accessTokenAttributes', [...(s.accessToken?.accessTokenAttributes ?? [])].sort(), o.accessTokenAttributes),
     diff('oidc.refreshToken.expiryInSeconds', s.refreshToken?.expiryInSeconds, o.refreshTokenLifetime),
-    !o.audience.includes(UNKNOWN_IDENTIFIER) &&
-      diff('oidc.idToken.audience', [...(s.idToken?.audience ?? [])].sort(), [...o.audience].sort()),
+    diff('oidc.idToken.audience', [...(s.idToken?.audience ?? [])].sort(), [...o.audience].sort()),
   ];
   patch.oidc = oidcDiffs.some(Boolean);
   const ours = apiId ? seen.authorized.find((x) => x.id === apiId) : undefined;
