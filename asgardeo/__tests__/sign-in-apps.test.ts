@@ -164,6 +164,60 @@ describe('user-facing applications (kind sign-in-application) against the local 
     expect(await appNamed(h, 'pharmacy-demo')).toBeUndefined();
   });
 
+  it('day two for a web app: enabling the password grant, a new callback and refresh lifetime update its OIDC in place', async () => {
+    const [spa] = config.applications;
+    const web = {
+      ...spa!,
+      kind: 'web' as const,
+      name: 'pharmacy-portal',
+      publicClient: false,
+      pkce: { mandatory: false, supportPlainTransformAlgorithm: false as const },
+      grantTypes: ['authorization_code', 'refresh_token'] as const,
+      callbackUrls: ['https://portal.example.com/callback'],
+      allowedOrigins: [],
+    };
+    const first: ResolvedConfig = { ...config, applications: [web] };
+    await applyAsgardeo(h.options({ config: first }));
+    const before = (await appNamed(h, 'pharmacy-portal'))!;
+    expect(before.oidc.grantTypes.sort()).toEqual(['authorization_code', 'refresh_token']);
+
+    const changed: ResolvedConfig = {
+      ...config,
+      applications: [
+        {
+          ...web,
+          grantTypes: ['authorization_code', 'refresh_token', 'password'] as const,
+          callbackUrls: ['https://portal.example.com/callback', 'https://portal.example.com/signed-in'],
+          refreshTokenLifetimeSeconds: 3600,
+        },
+      ],
+    };
+    const plan = await planAsgardeo(h.options({ config: changed }));
+    const change = plan.changes.find((c) => c.type === 'sign-in-application' && c.name === 'pharmacy-portal')!;
+    expect(change.action).toBe('update');
+    expect(change.fields.map((f) => f.field).sort()).toEqual(['oidc.callbackURLs', 'oidc.grantTypes', 'oidc.refreshToken.expiryInSeconds']);
+
+    h.la.requests.clear();
+    await applyAsgardeo(h.options({ config: changed }));
+    const puts = h.la.requests.entries().filter((e) => e.method === 'PUT' && e.path.endsWith('/inbound-protocols/oidc'));
+    expect(puts).toHaveLength(1);
+    const body = puts[0]!.requestBody as { clientSecret?: unknown; accessToken: { accessTokenAttributes: string[] } };
+    // A confidential client's update keeps its secret by leaving it out, and never drops the attributes.
+    expect(body.clientSecret).toBeUndefined();
+    expect([...body.accessToken.accessTokenAttributes].sort()).toEqual([...web.accessToken.attributes].sort());
+    const after = (await appNamed(h, 'pharmacy-portal'))!;
+    expect(after.id).toBe(before.id);
+    expect(after.oidc.clientId).toBe(before.oidc.clientId);
+    expect(after.oidc.grantTypes.sort()).toEqual(['authorization_code', 'password', 'refresh_token']);
+    expect(after.oidc.callbackURLs).toEqual(['https://portal.example.com/callback', 'https://portal.example.com/signed-in']);
+    expect(after.oidc.refreshToken.expiryInSeconds).toBe(3600);
+
+    h.la.requests.clear();
+    const again = await applyAsgardeo(h.options({ config: changed }));
+    expect(planHasChanges(again.plan)).toBe(false);
+    expect(h.la.requests.writes()).toBe(0);
+  });
+
   it('refuses an app of the same name it does not own (conflict in the plan), and adopts it with --adopt', async () => {
     await h.call('POST', '/api/server/v1/applications', {
       name: 'pharmacy-demo',
