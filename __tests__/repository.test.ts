@@ -55,13 +55,6 @@ describe('product documentation', () => {
   // ../shared (reference pages, WSO2 API documents) sits beside the developers' clones; a user's
   // clone has no such folder, so the docs state facts or link public pages instead.
   const SHARED_REFERENCE = /(?:\.\.\/)+shared\/|\bshared\/(?:reference|asgardeo-api)\b/;
-  /**
-   * Docs another change is rewriting right now; each entry must still hold the reference (so that
-   * fixing the doc makes this test ask for the entry's removal).
-   */
-  const PENDING: Record<string, string> = {
-    'asgardeo/README.md': 'the reconciler is being split into resource modules; its README is rewritten with it',
-  };
   const docs = git('ls-files', '*.md')
     .split('\n')
     .filter(Boolean)
@@ -80,17 +73,13 @@ describe('product documentation', () => {
   });
 
   it('links nothing in ../shared, which is not part of a clone', () => {
-    const offenders = docs
-      .filter((f) => !(f in PENDING))
-      .flatMap((f) =>
-        fs
-          .readFileSync(path.join(REPO_ROOT, f), 'utf8')
-          .split('\n')
-          .map((line, i) => (SHARED_REFERENCE.test(line) ? `${f}:${i + 1}: ${line.trim()}` : ''))
-          .filter(Boolean),
-      );
+    const offenders = docs.flatMap((f) =>
+      fs
+        .readFileSync(path.join(REPO_ROOT, f), 'utf8')
+        .split('\n')
+        .map((line, i) => (SHARED_REFERENCE.test(line) ? `${f}:${i + 1}: ${line.trim()}` : ''))
+        .filter(Boolean),
+    );
     expect(offenders).toEqual([]);
-    for (const f of Object.keys(PENDING))
-      expect(`${f}: ${SHARED_REFERENCE.test(fs.readFileSync(path.join(REPO_ROOT, f), 'utf8'))}`).toBe(`${f}: true`);
   });
 });
