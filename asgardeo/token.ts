@@ -78,6 +78,11 @@ export async function clientCredentialsToken(
 /** The management API each internal scope belongs to, as the console's API Authorization tab names it. */
 const SCOPE_API: [RegExp, string][] = [
   [/^internal_api_resource_/, 'API Resource Management API'],
+  // Asgardeo hides every client secret from a token without this scope; say who reads one.
+  [
+    /^internal_application_mgt_client_secret_view$/,
+    "Application Management API; the smoke test and `npx tollgate token` read a client's secret, which Asgardeo hides without it",
+  ],
   [/^internal_application_(mgt|business)_/, 'Application Management API'],
   [/^internal_role_mgt_/, 'SCIM2 Roles API'],
   [/^internal_user_mgt_/, 'SCIM2 Users API'],

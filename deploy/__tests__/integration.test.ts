@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { managementScopesFor } from '../../asgardeo';
 import { loadConfig, type ResolvedConfig } from '../../config';
 import { startLocalAsgardeo, type LocalAsgardeo } from '../../sandbox/asgardeo';
 import { memoryIo } from '../../cli/io';
@@ -93,6 +94,29 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
     expect(err.message).toContain('internal_application_mgt_create');
     expect(err.message).toContain('internal_role_mgt_create');
     expect(err.message).not.toContain('weak-secret');
+    expect(asgardeo.requests.writes()).toBe(writesBefore);
+    expect(runner.calls).toEqual([]);
+  });
+
+  test('an admin holding every scope but the client-secret view fails preflight naming that scope and why, before any write', async () => {
+    const SECRET_VIEW = 'internal_application_mgt_client_secret_view';
+    const needed = managementScopesFor(config);
+    expect(needed).toContain(SECRET_VIEW);
+    asgardeo.addManagementClient({
+      clientId: 'no-secret-view-admin',
+      clientSecret: 'no-secret-view-secret',
+      scopes: needed.filter((s) => s !== SECRET_VIEW),
+    });
+    const o = deployOptions({ ASGARDEO_CLIENT_ID: 'no-secret-view-admin', ASGARDEO_CLIENT_SECRET: 'no-secret-view-secret' });
+    const writesBefore = asgardeo.requests.writes();
+    const err = (await runDeploy(o).catch((e: unknown) => e)) as DeployError;
+    expect(err).toBeInstanceOf(DeployError);
+    expect(err.step).toBe('preflight');
+    expect(err.message).toContain(
+      `${SECRET_VIEW} (Application Management API; the smoke test and \`npx tollgate token\` read a client's secret`,
+    );
+    expect(err.message).not.toContain('internal_role_mgt_create');
+    expect(err.message).not.toContain('no-secret-view-secret');
     expect(asgardeo.requests.writes()).toBe(writesBefore);
     expect(runner.calls).toEqual([]);
   });
