@@ -49,7 +49,7 @@ describe('local Asgardeo: OAuth 2.0 / OIDC', () => {
     expect(jwks.body.keys[0].d).toBeUndefined();
   });
 
-  it('issues RS256 JWTs with iss, aud (client id first), azp, client_id and only the authorized scopes', async () => {
+  it('issues RS256 JWTs with iss, aud (client id first), azp, client_id, sub, aut and only the authorized scopes', async () => {
     const app = await appWithScopes('reader', ['get_pharmacy_user'], { idToken: { audience: ['pharmacy-api'] } });
     const reply = await client.token(app.clientId, app.clientSecret, 'get_pharmacy_user create_pharmacy_user openid internal_login');
     expect(reply.status).toBe(200);
@@ -66,6 +66,9 @@ describe('local Asgardeo: OAuth 2.0 / OIDC', () => {
     expect(payload.aud).toEqual([app.clientId, 'pharmacy-api']);
     expect(payload.azp).toBe(app.clientId);
     expect(payload.client_id).toBe(app.clientId);
+    // A client-credentials token names the application: sub is its client id, aut APPLICATION (a user's is APPLICATION_USER).
+    expect(payload.sub).toBe(app.clientId);
+    expect(payload.aut).toBe('APPLICATION');
     expect(payload.scope).toBe('get_pharmacy_user');
     expect(payload.exp! - payload.iat!).toBe(3600);
     expect(payload.nbf).toBe(payload.iat);
