@@ -18,12 +18,13 @@ import { launchChromium, type Browser } from './helpers/chromium';
  * calling GET /user.
  *
  * The API side is real: the local gateway (CORS preflight, JWT authorizer, scopes) serving the
- * project's own Lambda handler, bundled from lambda/handler.ts. The Asgardeo side is a FAKE defined
- * in this file (`startFakeLoginServer`): the login-page contract the local Asgardeo implements on
- * another branch (GET /authorize → form#login-form; good credentials → 302 to the redirect URI with
- * code and state; bad ones → #login-error), a token endpoint that checks the S256 verifier and answers
- * CORS for the page's origin, and the role rule reduced to "Kim's role grants get_pharmacy_user".
- * It proves the page's logic, not the local Asgardeo; the end-to-end test below does that once wired.
+ * project's own Lambda handler, bundled from lambda/handler.ts. The first describe's Asgardeo side is
+ * a small fake defined in this file (`startFakeLoginServer`) with the local Asgardeo's login-page
+ * contract (GET /authorize → form#login-form; good credentials → 302 to the redirect URI with code and
+ * state; bad ones → #login-error), a token endpoint that checks the S256 verifier and answers CORS for
+ * the page's origin, and the role rule reduced to "Kim's role grants get_pharmacy_user": it isolates
+ * the page's own logic (state check, wrong password). The end-to-end describe runs the same page
+ * against the sandbox: the real local Asgardeo, the reconciled configuration and the gateway.
  */
 
 const ORG = 'pharmacy';
