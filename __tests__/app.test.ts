@@ -150,6 +150,27 @@ describe('the app, synthesized in-process (all environments)', () => {
     expect(fs.existsSync(path.join(REPO_ROOT, 'lambda', 'index.js'))).toBe(false);
   });
 
+  it('zips the code at synth as a TerraformAsset: no archive provider, no archive_file (the README states why)', () => {
+    for (const stack of Object.values(stacks)) {
+      const json = stack as unknown as {
+        provider?: Record<string, unknown>;
+        data?: Record<string, unknown>;
+        terraform: { required_providers: object };
+      };
+      expect(Object.keys(json.provider ?? {})).toEqual(['aws']);
+      expect(Object.keys(json.terraform.required_providers)).toEqual(['aws']);
+      expect(Object.keys(json.data ?? {})).not.toContain('archive_file');
+    }
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    expect(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })).not.toContain('@cdktf/provider-archive');
+    const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const decision = readme.slice(readme.indexOf('## Design decision: the Lambda zip is a TerraformAsset'));
+    expect(decision).toMatch(/Terraform Cloud/);
+    expect(decision).toMatch(/archive_file/);
+    expect(decision).toMatch(/at plan\s+time/);
+    expect(decision).toMatch(/split plan\/apply/);
+  });
+
   it('keeps local state in TOLLGATE_STATE_DIR, one file per stack', () => {
     for (const [name, stack] of Object.entries(stacks)) {
       expect(stack.terraform.backend).toEqual({ local: { path: path.join(stateDir, `terraform.${name}.tfstate`) } });
