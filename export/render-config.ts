@@ -33,7 +33,7 @@ export function renderConfigFragment(setup: ExportedSetup): RenderedFragment {
   const out = new SourceWriter();
   const apiScopes = new Set(setup.apiResource.scopes.map((s) => s.name));
 
-  out.comment(`Exported by \`tollgate export\` from the Asgardeo organization "${setup.organization}": the API resource`);
+  out.comment(`Exported by \`npx tollgate export\` from the Asgardeo organization "${setup.organization}": the API resource`);
   out.comment(`"${setup.apiResource.name}" and the applications, roles and users that use it. No secret is exported.`);
   out.comment('Each "NOTE:" is a difference tollgate would change when it takes the setup over (`npx tollgate plan --adopt`).');
 
