@@ -237,7 +237,7 @@ export class AsgardeoApi {
         hint:
           'scope names are unique across the organization: another API resource already defines one of these scopes. ' +
           'If it is an older API resource of this stack (its identifier changed, e.g. the HTTP API was re-created), run ' +
-          '`tollgate apply --prune --yes` to replace it; otherwise rename the scopes',
+          '`npx tollgate apply --prune --yes` to replace it; otherwise rename the scopes',
         request: 'POST /api/server/v1/api-resources',
       });
     }

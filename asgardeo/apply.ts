@@ -32,7 +32,7 @@ export async function executePlan(o: ExecuteContext, kinds: readonly ResourceKin
     throw new ReconcileError(
       `apply stopped before any change: ${conflicts.length} object(s) exist in Asgardeo but are not managed by ${ctx.plan.stackName}:\n` +
         conflicts.map((c) => `  - ${c.type} ${c.name}: ${c.note}`).join('\n'),
-      'run `tollgate plan` to review them; re-run with --adopt to take them over, or rename them in the configuration',
+      'run `npx tollgate plan` to review them; re-run with --adopt to take them over, or rename them in the configuration',
     );
   }
   for (const k of kinds) k.check?.(ctx);

@@ -39,7 +39,7 @@ export async function requestClientToken(o: {
     throw new ReconcileError(
       `client "${client.name}" is not authorized for ${notAuthorized.join(', ')} (its scopes: ${client.scopes.join(', ') || 'none'}); ` +
         'Asgardeo would issue a token without it',
-      `use a client that holds it, or add it to the client's scopes in tollgate.config.ts and run \`tollgate apply\``,
+      `use a client that holds it, or add it to the client's scopes in tollgate.config.ts and run \`npx tollgate apply\``,
     );
   }
   const session = new Session(o.config, o.credentials, o.transport, o.signal);
@@ -49,14 +49,14 @@ export async function requestClientToken(o: {
   if (!app)
     throw new ReconcileError(
       `client "${client.name}" does not exist in Asgardeo organization ${o.config.asgardeo.organization}`,
-      `run \`tollgate apply --env ${o.config.environment}\` first`,
+      `run \`npx tollgate apply --env ${o.config.environment}\` first`,
     );
   const oidc = await session.api.getOidc(app.id);
   if (!oidc.clientId || !oidc.clientSecret)
     throw new AsgardeoError({
       message: `application ${client.name} has no OAuth client id/secret`,
       status: 200,
-      hint: `run \`tollgate apply --env ${o.config.environment}\``,
+      hint: `run \`npx tollgate apply --env ${o.config.environment}\``,
     });
   const token = await clientCredentialsToken(
     session.http,
@@ -72,7 +72,7 @@ export async function requestClientToken(o: {
     throw new ReconcileError(
       `Asgardeo did not grant ${missing.join(', ')} to client "${client.name}" (granted: ${token.scope || 'none'}): ` +
         'the application is not authorized for it in Asgardeo',
-      `run \`tollgate plan --env ${o.config.environment}\` to see the drift and \`tollgate apply\` to authorize it`,
+      `run \`npx tollgate plan --env ${o.config.environment}\` to see the drift and \`npx tollgate apply\` to authorize it`,
     );
   }
   return token;
@@ -98,7 +98,7 @@ export function refuseArrayScope(accessToken: string, client: string, organizati
       `string: Asgardeo's enableJwtScopeAsArray is on. API Gateway's JWT authorizer would not find the route's scopes in it, ` +
       'so every route that needs a scope would answer 403 (the local gateway does exactly that)',
     `switch off accessToken.enableJwtScopeAsArray for organization "${organization}" (the organization-wide setting; ` +
-      'tollgate does not manage it) and run `tollgate apply`, which keeps it off on each client application, then ask ' +
+      'tollgate does not manage it) and run `npx tollgate apply`, which keeps it off on each client application, then ask ' +
       'for the token again',
   );
 }

@@ -43,12 +43,12 @@ function unpruned(kind: ResourceKind, c: PlannedChange, prune: boolean, warnings
   if (kind.withoutPrune === 'conflict') {
     const note =
       `${c.note ?? ''}; apply without --prune would leave it holding the scope names (which are unique in the ` +
-      'organization): review with `tollgate plan --prune`, then `tollgate apply --prune --yes` replaces it';
+      'organization): review with `npx tollgate plan --prune`, then `npx tollgate apply --prune --yes` replaces it';
     return [{ ...c, action: 'conflict', note }];
   }
   warnings.push(
-    `${c.type} ${c.name} is owned by this stack and no longer configured; \`tollgate apply --prune --yes\` deletes it ` +
-      '(review with `tollgate plan --prune`)',
+    `${c.type} ${c.name} is owned by this stack and no longer configured; \`npx tollgate apply --prune --yes\` deletes it ` +
+      '(review with `npx tollgate plan --prune`)',
   );
   return [];
 }

@@ -77,7 +77,7 @@ export function hintFor(status: number, code: string | undefined, scope?: string
     );
   }
   if (code === 'OAUTH-60008' || code === 'APP-65001' || code === 'APP-60509')
-    return 'the object already exists; run ' + '`tollgate plan` again to see it (another run may be in progress)';
+    return 'the object already exists; run ' + '`npx tollgate plan` again to see it (another run may be in progress)';
   if (code === 'APP-60503')
     return 'the organization reached its application limit: delete unused applications in the ' + 'console or upgrade the subscription';
   if (status === 401)
@@ -94,7 +94,7 @@ export function hintFor(status: number, code: string | undefined, scope?: string
   }
   if (status === 404) return 'the object was deleted while this run was working; run again';
   if (status === 409)
-    return 'the object already exists; run `tollgate plan` to see it, and use --adopt if it should be ' + 'managed by tollgate';
+    return 'the object already exists; run `npx tollgate plan` to see it, and use --adopt if it should be ' + 'managed by tollgate';
   if (status === 429)
     return (
       'Asgardeo rate limit (200 requests/minute per IP and API family): wait a minute and run ' +

@@ -54,7 +54,7 @@ export async function clientCredentialsToken(
       : new AsgardeoError({
           message: `Asgardeo rejected the credentials of client "${who}" ` + `(${String(body.error ?? res.status)})`,
           status: res.status,
-          hint: 'run `tollgate apply` so the client exists ' + 'and is configured, then try again',
+          hint: 'run `npx tollgate apply` so the client exists ' + 'and is configured, then try again',
         });
   }
   if (res.status === 400 || typeof body.access_token !== 'string') {
@@ -65,7 +65,7 @@ export async function clientCredentialsToken(
       hint:
         who === 'admin'
           ? 'the admin application must allow the client_credentials grant (an M2M application ' + 'does)'
-          : `run \`tollgate apply\` so client "${who}" allows client_credentials`,
+          : `run \`npx tollgate apply\` so client "${who}" allows client_credentials`,
     });
   }
   return {

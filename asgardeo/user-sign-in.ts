@@ -59,7 +59,7 @@ export function signInApplicationFor(config: ResolvedConfig, name?: string): Res
   if (!app) {
     throw new ReconcileError(
       `no application in environment ${config.environment} allows app-native sign-in, so a user cannot sign in without a browser`,
-      'set `appNativeAuthentication: true` on an application in tollgate.config.ts (applications: [...]) and run `tollgate apply`',
+      'set `appNativeAuthentication: true` on an application in tollgate.config.ts (applications: [...]) and run `npx tollgate apply`',
     );
   }
   return app;
@@ -68,7 +68,7 @@ export function signInApplicationFor(config: ResolvedConfig, name?: string): Res
 function appNativeOff(name: string): ReconcileError {
   return new ReconcileError(
     `application "${name}" does not allow app-native sign-in (advancedConfigurations.enableAPIBasedAuthentication is off)`,
-    `set \`appNativeAuthentication: true\` on "${name}" in tollgate.config.ts and run \`tollgate apply\``,
+    `set \`appNativeAuthentication: true\` on "${name}" in tollgate.config.ts and run \`npx tollgate apply\``,
   );
 }
 
@@ -93,14 +93,14 @@ export async function signInClientFor(session: Session, app: ResolvedApplication
   if (!found)
     throw new ReconcileError(
       `application "${app.name}" does not exist in Asgardeo organization ${session.config.asgardeo.organization}`,
-      `run \`tollgate apply --env ${env}\` first`,
+      `run \`npx tollgate apply --env ${env}\` first`,
     );
   const oidc = await session.api.getOidc(found.id);
   if (!oidc.clientId || (!app.publicClient && !oidc.clientSecret)) {
     throw new AsgardeoError({
       message: `application ${app.name} has no OAuth client id${app.publicClient ? '' : '/secret'}`,
       status: 200,
-      hint: `run \`tollgate apply --env ${env}\``,
+      hint: `run \`npx tollgate apply --env ${env}\``,
     });
   }
   const redirectUri = app.callbackUrls[0];
@@ -249,20 +249,21 @@ export function explainOAuthError(
     `Asgardeo refused the ${step === 'authorize' ? 'sign-in' : 'token request'} ` +
     `through "${client.name}": ${error}${description ? ` (${description})` : ''}`;
   const app = `"${client.name}" in tollgate.config.ts (applications: [...])`;
-  let hint = 'run `tollgate plan` to see whether Asgardeo differs from the configuration, then `tollgate apply`';
+  let hint = 'run `npx tollgate plan` to see whether Asgardeo differs from the configuration, then `npx tollgate apply`';
   if (/app-native|enableAPIBasedAuthentication/i.test(description))
-    hint = `set \`appNativeAuthentication: true\` on ${app} and run \`tollgate apply\``;
+    hint = `set \`appNativeAuthentication: true\` on ${app} and run \`npx tollgate apply\``;
   else if (error === 'unauthorized_client')
     hint =
       `the application does not allow this grant: check "grantTypes" of ${app} (a web app ` +
-      `needs \`passwordGrant: true\` for the password grant), then run \`tollgate apply\``;
+      `needs \`passwordGrant: true\` for the password grant), then run \`npx tollgate apply\``;
   else if (/pkce/i.test(description))
     hint =
       'the code_verifier must be the one whose S256 hash was sent as ' +
       'code_challenge to /authorize (plain is refused): start the sign-in again';
   else if (/callback|redirect/i.test(description))
-    hint = `redirect URI ${client.redirectUri} is not registered: add it to "callbackUrls" of ${app} and run \`tollgate apply\``;
-  else if (error === 'invalid_client') hint = `run \`tollgate apply\` so application "${client.name}" exists with its current client id`;
+    hint = `redirect URI ${client.redirectUri} is not registered: add it to "callbackUrls" of ${app} and run \`npx tollgate apply\``;
+  else if (error === 'invalid_client')
+    hint = `run \`npx tollgate apply\` so application "${client.name}" exists with its current client id`;
   return new SignInError({ message: quoted, status, code: error, hint });
 }
 

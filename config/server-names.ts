@@ -129,6 +129,6 @@ export function scopeAsArrayIssue(keys: readonly string[], path: string): Config
       `"${key}" cannot be set: tollgate keeps Asgardeo's enableJwtScopeAsArray off for every client its API authorizes, because ` +
       'API Gateway\'s JWT authorizer expects "scope" as a space-separated string; ' +
       'with an array every route that needs a scope would answer 403',
-    fix: `remove "${key}" (a change made in the console is shown by \`tollgate plan\` and reverted by \`tollgate apply\`)`,
+    fix: `remove "${key}" (a change made in the console is shown by \`npx tollgate plan\` and reverted by \`npx tollgate apply\`)`,
   };
 }

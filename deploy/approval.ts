@@ -29,7 +29,7 @@ export async function requireApproval(o: ApprovalOptions): Promise<'flag' | 'pro
   if (!o.interactive) {
     throw new ApprovalRefused(
       `Refusing to ${o.action}: no terminal to ask for approval and --yes was not given.`,
-      `review \`tollgate plan\` first, then run \`${o.rerunWithYes}\` (in CI, only on the branch that deploys)`,
+      `review \`npx tollgate plan\` first, then run \`${o.rerunWithYes}\` (in CI, only on the branch that deploys)`,
     );
   }
   const answer = (await o.prompt(`Do you want to ${o.action}? Only "yes" is accepted: `)).trim().toLowerCase();

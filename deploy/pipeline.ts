@@ -182,7 +182,7 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
           config.target === 'local'
             ? `the local gateway for ${config.stackName} did not start (nothing outside this machine changed)`
             : `${plan ? 'terraform apply of the saved plan' : 'cdktf deploy'} of ${config.stackName} started and did not ` +
-              `finish: Terraform's state holds whatever it created; \`tollgate plan --env ${config.environment}\` shows the rest`;
+              `finish: Terraform's state holds whatever it created; \`npx tollgate plan --env ${config.environment}\` shows the rest`;
         fs.mkdirSync(path.dirname(outputsFile), { recursive: true });
         await o.runner.deploy({ ...op, outputsFile, autoApprove: true, ...(plan ? { plan } : {}) });
         const read = o.side.readStackOutputs(outputsFile, config);

@@ -102,7 +102,7 @@ export async function runSmokeTest(o: SmokeTestOptions): Promise<SmokeResult> {
           expected: `a token without ${route.scopes.join(' / ')}`,
           got:
             `Asgardeo granted ${leaked.join(' ')} ` +
-            '(the client is authorized for more than tollgate.config.ts says; run `tollgate plan`)',
+            '(the client is authorized for more than tollgate.config.ts says; run `npx tollgate plan`)',
           ok: false,
         });
       else record(judge(key, `token of ${without.name} (lacks ${route.scopes.join(', ')})`, await call(t.accessToken), 403));
@@ -116,7 +116,7 @@ export async function runSmokeTest(o: SmokeTestOptions): Promise<SmokeResult> {
     if (!holder) {
       result.skipped.push(
         `${key}: no client_credentials client can obtain ${route.scopes.join(' or ')}, so the 2xx case ` +
-          `cannot be tried (see the access matrix in \`tollgate plan\`)`,
+          `cannot be tried (see the access matrix in \`npx tollgate plan\`)`,
       );
       continue;
     }
@@ -127,7 +127,7 @@ export async function runSmokeTest(o: SmokeTestOptions): Promise<SmokeResult> {
         route: key,
         caller: `token of ${holder.name}`,
         expected: `a token with ${route.scopes.join(' or ')}`,
-        got: `Asgardeo granted "${t.scope}" (the client is not authorized for the scope; run \`tollgate apply\`)`,
+        got: `Asgardeo granted "${t.scope}" (the client is not authorized for the scope; run \`npx tollgate apply\`)`,
         ok: false,
       });
       continue;

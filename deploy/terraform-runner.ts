@@ -129,7 +129,7 @@ export class TerraformRunner implements InfraRunner {
       const known = o.plan.planFile ? this.planned.get(o.plan.planFile) : undefined;
       if (!known || known.stack.workspace.stackDir !== path.resolve(this.stackDir(o.stack))) {
         throw new UserError(`the plan to apply for ${o.stack} was not made by this run (${o.plan.planFile ?? 'no plan file'}).`, {
-          hint: 'run `tollgate deploy` again: it plans, shows the plan and applies that one',
+          hint: 'run `npx tollgate deploy` again: it plans, shows the plan and applies that one',
         });
       }
       if (fileDigest(known.stack.saved.file) !== known.sha256) {
@@ -137,7 +137,7 @@ export class TerraformRunner implements InfraRunner {
           `the saved plan ${known.stack.saved.file} changed after it was shown ` +
             '(another run planned into the same folder); nothing was applied.',
           {
-            hint: 'run `tollgate deploy` again, with no other tollgate or cdktf run on this stack folder at the same time',
+            hint: 'run `npx tollgate deploy` again, with no other tollgate or cdktf run on this stack folder at the same time',
           },
         );
       }
@@ -204,7 +204,7 @@ export class TerraformRunner implements InfraRunner {
       throw new UserError(`\`terraform output -json\` failed in ${stackDir} (exit ${res.code}):\n    ${res.stderr.trim()}`, {
         hint:
           'the apply finished; run `terraform output -json` in that folder to see the outputs, ' +
-          'then `tollgate deploy --from asgardeo --outputs <file>`',
+          'then `npx tollgate deploy --from asgardeo --outputs <file>`',
       });
     fs.mkdirSync(path.dirname(outputsFile), { recursive: true });
     fs.writeFileSync(outputsFile, res.stdout.endsWith('\n') ? res.stdout : `${res.stdout}\n`);

@@ -51,8 +51,20 @@ export interface ExportedApplication {
   readonly publicClient: boolean;
   /** `oidc.accessToken.type`: `JWT`, or `Default` (opaque, which no JWT authorizer can validate). */
   readonly accessTokenType: string;
-  /** `oidc.accessToken.applicationAccessTokenExpiryInSeconds`. */
+  /** `oidc.accessToken.applicationAccessTokenExpiryInSeconds`: tokens a client gets for itself (client_credentials). */
   readonly accessTokenLifetimeSeconds?: number;
+  /** `oidc.accessToken.userAccessTokenExpiryInSeconds`: tokens issued for a signed-in user (what a user-facing app's lifetime is). */
+  readonly userAccessTokenLifetimeSeconds?: number;
+  /** `oidc.accessToken.accessTokenAttributes`: OIDC claim names Asgardeo puts into users' access tokens, as stored. */
+  readonly accessTokenAttributes: readonly string[];
+  /** `claimConfiguration.requestedClaims[].claim.uri`: the local claim URIs the application requests, sorted. */
+  readonly requestedClaims: readonly string[];
+  /** `oidc.refreshToken.expiryInSeconds`. */
+  readonly refreshTokenLifetimeSeconds?: number;
+  /** `oidc.pkce`. */
+  readonly pkce: { readonly mandatory: boolean; readonly supportPlainTransformAlgorithm: boolean };
+  /** `advancedConfigurations.enableAPIBasedAuthentication`: app-native sign-in (`response_mode=direct` + `/oauth2/authn`). */
+  readonly appNativeAuthentication: boolean;
   /** `oidc.idToken.audience`: what Asgardeo adds to `aud` after the client id. */
   readonly audience: readonly string[];
   /** `associatedRoles.allowedAudience`: which roles count for the application's user tokens. */

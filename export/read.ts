@@ -129,12 +129,18 @@ async function readApplication(
   apis: { id: string; identifier?: string; authorizedScopes: { name: string }[] }[],
   resource: ApiResourceBody,
 ): Promise<ExportedApplication> {
-  const oidc = await api.getOidc(app.id);
+  // The list leaves out claimConfiguration and advancedConfigurations; the application itself has them.
+  const [oidc, model] = await Promise.all([api.getOidc(app.id), api.getApplication(app.id)]);
   const mine = apis.find((a) => a.id === resource.id);
   const description = stripMarker(app.description);
   const allowedAudience = app.associatedRoles?.allowedAudience;
-  const origins: unknown = (oidc as Record<string, unknown>).allowedOrigins;
-  const allowedOrigins = Array.isArray(origins) ? origins.filter((x): x is string => typeof x === 'string') : undefined;
+  const raw = oidc as Record<string, unknown>;
+  const allowedOrigins = Array.isArray(raw.allowedOrigins) ? strings(raw.allowedOrigins) : undefined;
+  const accessToken = record(raw.accessToken);
+  const pkce = record(raw.pkce);
+  const userLifetime = accessToken.userAccessTokenExpiryInSeconds;
+  const refreshLifetime = record(raw.refreshToken).expiryInSeconds;
+  const requested = record(model.claimConfiguration).requestedClaims;
   return {
     name: app.name,
     ...(description ? { description } : {}),
@@ -148,6 +154,15 @@ async function readApplication(
     ...(oidc.accessToken?.applicationAccessTokenExpiryInSeconds !== undefined
       ? { accessTokenLifetimeSeconds: oidc.accessToken.applicationAccessTokenExpiryInSeconds }
       : {}),
+    ...(typeof userLifetime === 'number' ? { userAccessTokenLifetimeSeconds: userLifetime } : {}),
+    accessTokenAttributes: strings(accessToken.accessTokenAttributes),
+    requestedClaims: (Array.isArray(requested) ? requested : [])
+      .map((c) => record(record(c).claim).uri)
+      .filter((uri): uri is string => typeof uri === 'string')
+      .sort(),
+    ...(typeof refreshLifetime === 'number' ? { refreshTokenLifetimeSeconds: refreshLifetime } : {}),
+    pkce: { mandatory: pkce.mandatory === true, supportPlainTransformAlgorithm: pkce.supportPlainTransformAlgorithm === true },
+    appNativeAuthentication: record(model.advancedConfigurations).enableAPIBasedAuthentication === true,
     ...(allowedOrigins ? { allowedOrigins } : {}),
     audience: oidc.idToken?.audience ?? [],
     roleAudience: String(allowedAudience ?? '').toUpperCase() === 'ORGANIZATION' ? 'ORGANIZATION' : 'APPLICATION',
@@ -219,3 +234,12 @@ async function getUser(http: AsgardeoHttp, token: () => string, id: string): Pro
 }
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+
+/** An object field of an answer, or an empty one when Asgardeo left it out (or sent something else). */
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((x): x is string => typeof x === 'string') : [];
+}

@@ -1,8 +1,11 @@
-import { GRANT_TYPES, USER_GRANT_TYPES, type GrantType } from '../config/schema';
+import { CLAIM_URIS } from '../asgardeo/resources/sign-in-application';
+import { GRANT_TYPES, OIDC_CLAIM_NAMES, USER_GRANT_TYPES, type GrantType } from '../config/schema';
 import type { ExportedApplication, ExportedRole, ExportedSetup, ExportedUser } from './model';
 
 /** Access token lifetimes the configuration accepts (`clients[].accessTokenLifetimeSeconds`). */
 const LIFETIME_RANGE = { min: 60, max: 86400 } as const;
+/** Refresh token lifetimes `applications[].refreshTokenLifetimeSeconds` accepts, and its default. */
+const REFRESH_LIFETIME_RANGE = { min: 60, max: 31536000, default: 86400 } as const;
 
 export interface RenderedFragment {
   /**
@@ -30,7 +33,7 @@ export function renderConfigFragment(setup: ExportedSetup): RenderedFragment {
   const out = new SourceWriter();
   const apiScopes = new Set(setup.apiResource.scopes.map((s) => s.name));
 
-  out.comment(`Exported by \`tollgate export\` from the Asgardeo organization "${setup.organization}": the API resource`);
+  out.comment(`Exported by \`npx tollgate export\` from the Asgardeo organization "${setup.organization}": the API resource`);
   out.comment(`"${setup.apiResource.name}" and the applications, roles and users that use it. No secret is exported.`);
   out.comment('Each "NOTE:" is a difference tollgate would change when it takes the setup over (`npx tollgate plan --adopt`).');
 
@@ -246,20 +249,72 @@ function renderApplication(
   if (app.otherAuthorizedApis.length > 0) {
     out.comment(`Also authorized for other API resources (not exported, left as they are): ${app.otherAuthorizedApis.join(', ')}.`);
   }
-  const lifetime = app.accessTokenLifetimeSeconds;
+  renderAccessTokenAttributes(out, app, about, notes);
+  // A user-facing application's tokens are users' tokens: their lifetime is the user access token's.
+  const lifetime = app.userAccessTokenLifetimeSeconds;
   if (lifetime !== undefined && lifetime >= LIFETIME_RANGE.min && lifetime <= LIFETIME_RANGE.max) {
     out.line(`accessTokenLifetimeSeconds: ${lifetime},`);
   } else if (lifetime !== undefined) {
     note(
       out,
       notes,
-      `${about}: its access token lifetime of ${lifetime} s is ` +
+      `${about}: its user access token lifetime of ${lifetime} s is ` +
         `outside ${LIFETIME_RANGE.min}-${LIFETIME_RANGE.max} s; tollgate would set the default, 3600 s.`,
     );
   }
+  const refresh = app.refreshTokenLifetimeSeconds;
+  if (refresh !== undefined && (refresh < REFRESH_LIFETIME_RANGE.min || refresh > REFRESH_LIFETIME_RANGE.max)) {
+    note(
+      out,
+      notes,
+      `${about}: its refresh token lifetime of ${refresh} s is outside ${REFRESH_LIFETIME_RANGE.min}-${REFRESH_LIFETIME_RANGE.max} s; ` +
+        `tollgate would set the default, ${REFRESH_LIFETIME_RANGE.default} s.`,
+    );
+  } else if (refresh !== undefined && refresh !== REFRESH_LIFETIME_RANGE.default) {
+    out.line(`refreshTokenLifetimeSeconds: ${refresh},`);
+  }
+  const pkceMandatory = kind === 'spa';
+  if (app.pkce.mandatory !== pkceMandatory || app.pkce.supportPlainTransformAlgorithm) {
+    note(
+      out,
+      notes,
+      `${about}: PKCE is ${app.pkce.mandatory ? 'mandatory' : 'optional'}` +
+        `${app.pkce.supportPlainTransformAlgorithm ? ' and accepts the plain method' : ''}; tollgate makes it ` +
+        `${pkceMandatory ? 'mandatory' : 'optional'} for a ${kind} application, S256 only.`,
+    );
+  }
   out.line(`roleAudience: ${str(app.roleAudience === 'ORGANIZATION' ? 'organization' : 'application')},`);
+  if (app.appNativeAuthentication) out.line('appNativeAuthentication: true,');
   if (kind === 'web' && app.grantTypes.includes('password')) out.line('passwordGrant: true,');
   out.close('},');
+}
+
+/**
+ * `accessTokenAttributes`, when there are any: the OIDC claims the configuration knows. tollgate also
+ * makes `claimConfiguration.requestedClaims` exactly those claims, so other requested claims are noted.
+ */
+function renderAccessTokenAttributes(out: SourceWriter, app: ExportedApplication, about: string, notes: string[]): void {
+  const known = new Set<string>(OIDC_CLAIM_NAMES);
+  const attributes = [...new Set(app.accessTokenAttributes)].filter((a) => known.has(a));
+  const unknown = app.accessTokenAttributes.filter((a) => !known.has(a));
+  if (unknown.length > 0) {
+    note(
+      out,
+      notes,
+      `${about}: access token attribute(s) the configuration cannot hold are left out and would be removed: ${unknown.join(', ')}.`,
+    );
+  }
+  if (attributes.length > 0) out.line(`accessTokenAttributes: ${strArray(attributes)},`);
+  const requested = [...new Set(attributes.map((a) => CLAIM_URIS[a]!))].sort();
+  if (!sameSet(app.requestedClaims, requested)) {
+    const now = app.requestedClaims.length ? app.requestedClaims.join(', ') : 'none';
+    const then = requested.length ? requested.join(', ') : 'none';
+    note(
+      out,
+      notes,
+      `${about}: its requested claims (${now}) differ from its access token attributes; tollgate requests exactly those: ${then}.`,
+    );
+  }
 }
 
 /** What `applications[].callbackUrls` accepts: https, or http on a loopback host. */

@@ -182,4 +182,30 @@ describe('npx tollgate', () => {
     }
     expect(bare).toEqual([]);
   });
+
+  it('hints in product code spell commands `npx tollgate` (a code-quoted command outside comments)', () => {
+    // A hint quotes the command to run: '… run `tollgate apply`'. Prefixes ("tollgate plan: …") and comments are not hints.
+    const bareHint = /\\?`tollgate (plan|apply|destroy|deploy|token|export|version|--\w)\b(?!:)/;
+    const comment = /^\s*(\*|\/\/|\/\*)/;
+    const bare: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(path.join(REPO, dir), { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (entry.name !== '__tests__' && entry.name !== 'node_modules') walk(file);
+        } else if (file.endsWith('.ts')) {
+          fs.readFileSync(path.join(REPO, file), 'utf8')
+            .split('\n')
+            .forEach((line, i) => {
+              if (!comment.test(line) && bareHint.test(line.replace(/npx tollgate/g, ''))) bare.push(`${file}:${i + 1}: ${line.trim()}`);
+            });
+        }
+      }
+    };
+    for (const layer of ['asgardeo', 'cli', 'config', 'constructs', 'deploy', 'errors', 'export', 'lambda', 'stacks']) walk(layer);
+    expect(bare).toEqual([]);
+    // It does find one.
+    expect(bareHint.test("hint: 'run `tollgate apply` first'")).toBe(true);
+    expect(bareHint.test('`tollgate plan: ${name}`')).toBe(false);
+  });
 });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startLocalAsgardeo, type LocalAsgardeo } from '../../sandbox/asgardeo';
-import { QUICK_START, buildQuickStartSetup } from '../../export/__tests__/quick-start-setup';
+import { PORTAL, QUICK_START, buildPortalApplication, buildQuickStartSetup } from '../../export/__tests__/quick-start-setup';
 import { EXPORT_SCOPES } from '../../export';
 import { main } from '../main';
 import { memoryIo } from '../io';
@@ -33,8 +33,9 @@ interface JsonPlan {
 
 /**
  * Issue 16: the quick-start's setup built by hand in the local Asgardeo with raw management calls
- * (a SPA with opaque tokens and no audience), exported, placed in a configuration, planned with
- * --adopt, applied, planned again.
+ * (a SPA with opaque tokens and no audience; a web app with access token attributes, its own
+ * lifetimes and app-native sign-in), exported, placed in a configuration, planned with --adopt,
+ * applied, planned again.
  */
 describe('tollgate export → plan --adopt → apply → plan (local Asgardeo)', () => {
   let la: LocalAsgardeo;
@@ -49,7 +50,7 @@ describe('tollgate export → plan --adopt → apply → plan (local Asgardeo)',
 
   beforeAll(async () => {
     la = await startLocalAsgardeo({ organization: 'pharmacy' });
-    await buildQuickStartSetup(la);
+    await buildPortalApplication(la, await buildQuickStartSetup(la));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-export-cli-'));
     env = {
       ASGARDEO_CLIENT_ID: la.admin.clientId,
@@ -86,6 +87,22 @@ describe('tollgate export → plan --adopt → apply → plan (local Asgardeo)',
     expect(fragment).toContain(`identifier: '${QUICK_START.identifier}',`);
     expect(fragment).toContain("callbackUrls: ['http://localhost:5173'],");
     expect(fragment).toContain("userName: 'kim@gmail.com',");
+    // The web app, with what it holds beyond the basics.
+    const lines = fragment.split('\n').map((l) => l.trim());
+    const from = lines.indexOf(`name: '${PORTAL.name}',`);
+    expect(lines.slice(from - 1, lines.indexOf('},', from))).toEqual([
+      "kind: 'web',",
+      `name: '${PORTAL.name}',`,
+      `description: '${PORTAL.description}',`,
+      `callbackUrls: ['${PORTAL.callbackUrl}'],`,
+      "scopes: ['get_pharmacy_user'],",
+      "accessTokenAttributes: ['given_name', 'email'],",
+      'accessTokenLifetimeSeconds: 900,',
+      `refreshTokenLifetimeSeconds: ${PORTAL.refreshTokenLifetimeSeconds},`,
+      "roleAudience: 'application',",
+      'appNativeAuthentication: true,',
+      'passwordGrant: true,',
+    ]);
     expect(fragment).not.toContain(QUICK_START.unrelated.app);
     expect(fragment).not.toContain(viewer.clientSecret);
     expect(fragment).not.toMatch(/clientId|clientSecret|client_secret|"?password"?: '/);
@@ -131,12 +148,17 @@ describe('tollgate export → plan --adopt → apply → plan (local Asgardeo)',
     expect(changed.map((c) => `${c.action} ${c.type} ${c.name}`)).toEqual([
       `update api-resource ${QUICK_START.identifier}`,
       'update sign-in-application Pharmacy App',
+      `update sign-in-application ${PORTAL.name}`,
     ]);
     expect(changed[0]!.fields).toEqual([{ field: 'description', before: '', after: '[tollgate:pharmacy-user-api-dev]' }]);
     expect(changed[1]!.fields).toEqual([
       { field: 'description', before: 'Pharmacy single-page app', after: 'Pharmacy single-page app [tollgate:pharmacy-user-api-dev]' },
       { field: 'oidc.accessToken.type', before: 'Default', after: 'JWT' },
       { field: 'oidc.idToken.audience', before: [], after: [QUICK_START.identifier] },
+    ]);
+    // The portal's attributes, requested claims, lifetimes, PKCE, grants and app-native sign-in round-trip: only the marker changes.
+    expect(changed[2]!.fields).toEqual([
+      { field: 'description', before: PORTAL.description, after: `${PORTAL.description} [tollgate:pharmacy-user-api-dev]` },
     ]);
     // The role and Kim are taken as they are.
     expect(
@@ -151,7 +173,11 @@ describe('tollgate export → plan --adopt → apply → plan (local Asgardeo)',
   it('without --adopt the hand-made objects are conflicts, not changes', async () => {
     const r = await run('plan', '--json');
     const plan = JSON.parse(r.out) as JsonPlan;
-    expect(plan.changes.filter((c) => c.action === 'conflict').map((c) => c.type)).toEqual(['api-resource', 'sign-in-application']);
+    expect(plan.changes.filter((c) => c.action === 'conflict').map((c) => `${c.type} ${c.name}`)).toEqual([
+      `api-resource ${QUICK_START.identifier}`,
+      'sign-in-application Pharmacy App',
+      `sign-in-application ${PORTAL.name}`,
+    ]);
   });
 
   it('apply --adopt makes those changes; the next plan (without --adopt) has none', async () => {

@@ -28,7 +28,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     const format = formatFromFlags(values);
     if (values.prune && !values.yes) {
-      io.stderr.write('tollgate apply: --prune deletes objects; run `tollgate plan --prune` to review them, then add --yes\n');
+      io.stderr.write('tollgate apply: --prune deletes objects; run `npx tollgate plan --prune` to review them, then add --yes\n');
       return 1;
     }
     const options = reconcileOptions(values, io);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { BASE_OPTIONS, parseCommandArgs, reportError } from '../args';
 import { EXIT_OK, type CliIo } from '../io';
 
-export const summary = 'Print the tollgate version (also `tollgate --version`)';
+export const summary = 'Print the tollgate version (also `npx tollgate --version`)';
 
 const USAGE = `Usage: tollgate version [--json]
 

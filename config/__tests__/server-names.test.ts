@@ -117,7 +117,7 @@ describe('enableJwtScopeAsArray on an authorized client', () => {
         'string; with an array every route that needs a scope would answer 403',
     );
     expect(issue.fix).toBe(
-      `remove "${key}" (a change made in the console is shown by \`tollgate plan\` and reverted by \`tollgate apply\`)`,
+      `remove "${key}" (a change made in the console is shown by \`npx tollgate plan\` and reverted by \`npx tollgate apply\`)`,
     );
   });
 

@@ -92,6 +92,10 @@ describe('the quick-start setup, built by hand in the local Asgardeo', () => {
       publicClient: oidc.publicClient,
       grantTypes: oidc.grantTypes,
       accessTokenLifetimeSeconds: oidc.accessToken.applicationAccessTokenExpiryInSeconds,
+      userAccessTokenLifetimeSeconds: oidc.accessToken.userAccessTokenExpiryInSeconds,
+      accessTokenAttributes: oidc.accessToken.accessTokenAttributes,
+      refreshTokenLifetimeSeconds: oidc.refreshToken.expiryInSeconds,
+      pkce: oidc.pkce,
     });
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LocalAsgardeo } from '../../sandbox/asgardeo';
-import type { ExportedSetup } from '../model';
+import type { ExportedApplication, ExportedSetup } from '../model';
 
 /**
  * The setup Asgardeo's quick-start for the Pharmacy User API has a team build by hand in the
@@ -157,6 +157,12 @@ export function expectedQuickStartExport(organization: string): ExportedSetup {
         publicClient: true,
         accessTokenType: 'Default',
         accessTokenLifetimeSeconds: 3600,
+        userAccessTokenLifetimeSeconds: 3600,
+        accessTokenAttributes: [],
+        requestedClaims: [],
+        refreshTokenLifetimeSeconds: 86400,
+        pkce: { mandatory: true, supportPlainTransformAlgorithm: false },
+        appNativeAuthentication: false,
         audience: [],
         roleAudience: 'ORGANIZATION',
       },
@@ -177,6 +183,88 @@ export function expectedQuickStartExport(organization: string): ExportedSetup {
         ],
       },
     ],
+  };
+}
+
+/**
+ * A traditional web app the team added later in the console, set up the way tollgate would (JWT
+ * tokens, the API identifier as audience) and with what the quick-start's `applications` fields
+ * beyond the basics hold: user attributes in the access token (and requested as claims, as the
+ * console does), a 15-minute user access token, a 7-day refresh token, app-native sign-in, the
+ * password grant, only its own roles.
+ */
+export const PORTAL = {
+  name: 'Pharmacy Portal',
+  description: 'Pharmacy staff portal',
+  webTemplateId: 'b9c5e11e-fc78-484b-9bec-015d247561b8',
+  callbackUrl: 'https://portal.pharmacy.example/callback',
+  attributes: ['given_name', 'email'],
+  claimUris: ['http://wso2.org/claims/emailaddress', 'http://wso2.org/claims/givenname'],
+  userAccessTokenLifetimeSeconds: 900,
+  refreshTokenLifetimeSeconds: 7 * 86400,
+} as const;
+
+/** Adds the portal to a local Asgardeo that has the quick-start's setup; returns the application's id. */
+export async function buildPortalApplication(asgardeo: LocalAsgardeo, ids: QuickStartIds): Promise<string> {
+  const api = new ManagementCalls(asgardeo);
+  await api.signIn();
+  // "Applications → New Application → Traditional Web Application", then its Protocol, User
+  // Attributes and Advanced (app-native authentication) tabs.
+  const app = await api.send('POST', '/api/server/v1/applications', 201, {
+    name: PORTAL.name,
+    description: PORTAL.description,
+    templateId: PORTAL.webTemplateId,
+    associatedRoles: { allowedAudience: 'APPLICATION', roles: [] },
+    claimConfiguration: { requestedClaims: PORTAL.claimUris.map((uri) => ({ claim: { uri }, mandatory: false })) },
+    advancedConfigurations: { enableAPIBasedAuthentication: true },
+    inboundProtocolConfiguration: {
+      oidc: {
+        grantTypes: ['authorization_code', 'refresh_token', 'password'],
+        callbackURLs: [PORTAL.callbackUrl],
+        publicClient: false,
+        pkce: { mandatory: false, supportPlainTransformAlgorithm: false },
+        accessToken: {
+          type: 'JWT',
+          userAccessTokenExpiryInSeconds: PORTAL.userAccessTokenLifetimeSeconds,
+          applicationAccessTokenExpiryInSeconds: 3600,
+          accessTokenAttributes: [...PORTAL.attributes],
+        },
+        refreshToken: { expiryInSeconds: PORTAL.refreshTokenLifetimeSeconds, renewRefreshToken: true },
+        idToken: { audience: [QUICK_START.identifier] },
+      },
+    },
+  });
+  const appId = lastPathSegment(app.location);
+  await api.send('POST', `/api/server/v1/applications/${appId}/authorized-apis`, 200, {
+    id: ids.apiResourceId,
+    policyIdentifier: 'RBAC',
+    scopes: [QUICK_START.scope.name],
+  });
+  return appId;
+}
+
+/** What reading the portal must give. */
+export function expectedPortalExport(): ExportedApplication {
+  return {
+    name: PORTAL.name,
+    description: PORTAL.description,
+    templateId: PORTAL.webTemplateId,
+    authorizedScopes: [QUICK_START.scope.name],
+    otherAuthorizedApis: [],
+    grantTypes: ['authorization_code', 'refresh_token', 'password'],
+    callbackUrls: [PORTAL.callbackUrl],
+    allowedOrigins: [],
+    publicClient: false,
+    accessTokenType: 'JWT',
+    accessTokenLifetimeSeconds: 3600,
+    userAccessTokenLifetimeSeconds: PORTAL.userAccessTokenLifetimeSeconds,
+    accessTokenAttributes: [...PORTAL.attributes],
+    requestedClaims: [...PORTAL.claimUris],
+    refreshTokenLifetimeSeconds: PORTAL.refreshTokenLifetimeSeconds,
+    pkce: { mandatory: false, supportPlainTransformAlgorithm: false },
+    appNativeAuthentication: true,
+    audience: [QUICK_START.identifier],
+    roleAudience: 'APPLICATION',
   };
 }
 

@@ -1,6 +1,12 @@
 import { startLocalAsgardeo, type LocalAsgardeo } from '../../sandbox/asgardeo';
 import { readExportedSetup } from '../read';
-import { QUICK_START, buildQuickStartSetup, expectedQuickStartExport } from './quick-start-setup';
+import {
+  QUICK_START,
+  buildPortalApplication,
+  buildQuickStartSetup,
+  expectedPortalExport,
+  expectedQuickStartExport,
+} from './quick-start-setup';
 
 jest.setTimeout(60000);
 
@@ -50,7 +56,7 @@ describe('readExportedSetup (local Asgardeo)', () => {
         'application/scim+json',
       );
     }
-    await buildQuickStartSetup(la);
+    await buildPortalApplication(la, await buildQuickStartSetup(la));
   });
   afterAll(() => la.stop());
 
@@ -60,7 +66,9 @@ describe('readExportedSetup (local Asgardeo)', () => {
   it('reads the quick-start setup into the expected model, following every page, by name or identifier', async () => {
     const before = la.requests.entries().length;
     const { setup, requests } = await read(QUICK_START.apiName);
-    expect(setup).toEqual(expectedQuickStartExport('pharmacy'));
+    const expected = expectedQuickStartExport('pharmacy');
+    // The portal: its attributes, requested claims, user and refresh token lifetimes and app-native sign-in as stored.
+    expect(setup).toEqual({ ...expected, applications: [...expected.applications, expectedPortalExport()] });
     expect((await read(QUICK_START.identifier)).setup).toEqual(setup);
     const sent = la.requests.entries().slice(before);
     const lists = (p: string) => sent.filter((e) => e.method === 'GET' && e.path === `/t/pharmacy${p}`).length;

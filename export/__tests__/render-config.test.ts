@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../../config';
 import { renderConfigFragment } from '../render-config';
 import type { ExportedApplication, ExportedSetup } from '../model';
-import { QUICK_START, expectedQuickStartExport } from './quick-start-setup';
+import { PORTAL, QUICK_START, expectedPortalExport, expectedQuickStartExport } from './quick-start-setup';
 
 const CONFIG_MODULE = path.resolve(__dirname, '..', '..', 'config');
 
@@ -49,6 +49,10 @@ const app = (overrides: Partial<ExportedApplication>): ExportedApplication => ({
   publicClient: false,
   accessTokenType: 'JWT',
   accessTokenLifetimeSeconds: 3600,
+  accessTokenAttributes: [],
+  requestedClaims: [],
+  pkce: { mandatory: false, supportPlainTransformAlgorithm: false },
+  appNativeAuthentication: false,
   audience: [QUICK_START.identifier],
   roleAudience: 'APPLICATION',
   ...overrides,
@@ -139,6 +143,75 @@ describe('renderConfigFragment: the quick-start setup', () => {
     expect(loaded.clients.map((c) => c.name)).toEqual(['a-svc', 'b-svc']);
     expect(loaded.applications.map((c) => c.name)).toEqual(['Pharmacy App']);
     expect(loaded.users[0]!.roles).toEqual(['PharmacyUser', 'Zeta']);
+  });
+});
+
+describe('renderConfigFragment: a user-facing application beyond the basics', () => {
+  const base = expectedQuickStartExport('pharmacy');
+
+  it('says its access token attributes, lifetimes, app-native sign-in and password grant, and they load as Asgardeo has them', () => {
+    const { loaded, notes, text } = roundTrip({ ...base, applications: [...base.applications, expectedPortalExport()] });
+    expect(text).toContain("accessTokenAttributes: ['given_name', 'email'],");
+    expect(text).toContain('accessTokenLifetimeSeconds: 900,');
+    expect(text).toContain(`refreshTokenLifetimeSeconds: ${PORTAL.refreshTokenLifetimeSeconds},`);
+    expect(text).toContain('appNativeAuthentication: true,');
+    const portal = loaded.applications.find((a) => a.name === PORTAL.name);
+    expect(portal).toMatchObject({
+      kind: 'web',
+      grantTypes: ['authorization_code', 'refresh_token', 'password'],
+      publicClient: false,
+      pkce: { mandatory: false, supportPlainTransformAlgorithm: false },
+      allowedOrigins: [],
+      accessToken: { type: 'JWT', lifetimeSeconds: PORTAL.userAccessTokenLifetimeSeconds, attributes: ['given_name', 'email'] },
+      refreshTokenLifetimeSeconds: PORTAL.refreshTokenLifetimeSeconds,
+      requestedClaims: ['given_name', 'email'],
+      roleAudience: 'application',
+      appNativeAuthentication: true,
+    });
+    // Only the quick-start SPA's two mistakes: the portal is already as tollgate would set it.
+    expect(notes.filter((n) => n.includes(PORTAL.name))).toEqual([]);
+  });
+
+  it("leaves out what equals the configuration's defaults: no attributes, a one-day refresh token, no app-native sign-in", () => {
+    const { text, loaded } = roundTrip(base);
+    expect(text).not.toMatch(/accessTokenAttributes|refreshTokenLifetimeSeconds|appNativeAuthentication/);
+    expect(loaded.applications[0]).toMatchObject({
+      refreshTokenLifetimeSeconds: 86400,
+      appNativeAuthentication: false,
+      requestedClaims: [],
+    });
+  });
+
+  it('notes attributes, requested claims, PKCE and a refresh token lifetime the configuration would change', () => {
+    const spa = base.applications[0]!;
+    const { loaded, notes } = roundTrip({
+      ...base,
+      applications: [
+        {
+          ...spa,
+          audience: [QUICK_START.identifier],
+          accessTokenType: 'JWT',
+          accessTokenAttributes: ['email', 'http://wso2.org/claims/department'],
+          requestedClaims: ['http://wso2.org/claims/emailaddress', 'http://wso2.org/claims/mobile'],
+          refreshTokenLifetimeSeconds: 2 * 31536000,
+          pkce: { mandatory: false, supportPlainTransformAlgorithm: true },
+        },
+      ],
+    });
+    expect(loaded.applications[0]).toMatchObject({
+      accessToken: expect.objectContaining({ attributes: ['email'] }),
+      refreshTokenLifetimeSeconds: 86400,
+    });
+    expect(notes).toEqual([
+      'application "Pharmacy App": access token attribute(s) the configuration cannot hold are left out and would be removed: ' +
+        'http://wso2.org/claims/department.',
+      'application "Pharmacy App": its requested claims (http://wso2.org/claims/emailaddress, http://wso2.org/claims/mobile) ' +
+        'differ from its access token attributes; tollgate requests exactly those: http://wso2.org/claims/emailaddress.',
+      'application "Pharmacy App": its refresh token lifetime of 63072000 s is outside 60-31536000 s; ' +
+        'tollgate would set the default, 86400 s.',
+      'application "Pharmacy App": PKCE is optional and accepts the plain method; ' +
+        'tollgate makes it mandatory for a spa application, S256 only.',
+    ]);
   });
 });
 
@@ -277,6 +350,7 @@ describe('renderConfigFragment: the TypeScript it writes', () => {
       ...base,
       applications: [
         ...base.applications,
+        expectedPortalExport(),
         app({ name: 'web', grantTypes: ['authorization_code', 'implicit'], callbackUrls: ['https://c.example/cb'] }),
       ],
     };
