@@ -51,6 +51,8 @@ export interface ExportedApplication {
   readonly publicClient: boolean;
   /** `oidc.accessToken.type`: `JWT`, or `Default` (opaque, which no JWT authorizer can validate). */
   readonly accessTokenType: string;
+  /** `oidc.accessToken.enableJwtScopeAsArray`: the `scope` claim as a JSON array, which API Gateway's scope check does not read. */
+  readonly jwtScopeAsArray: boolean;
   /** `oidc.accessToken.applicationAccessTokenExpiryInSeconds`: tokens a client gets for itself (client_credentials). */
   readonly accessTokenLifetimeSeconds?: number;
   /** `oidc.accessToken.userAccessTokenExpiryInSeconds`: tokens issued for a signed-in user (what a user-facing app's lifetime is). */

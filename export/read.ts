@@ -151,6 +151,7 @@ async function readApplication(
     callbackUrls: oidc.callbackURLs ?? [],
     publicClient: oidc.publicClient === true,
     accessTokenType: oidc.accessToken?.type ?? 'Default',
+    jwtScopeAsArray: accessToken.enableJwtScopeAsArray === true,
     ...(oidc.accessToken?.applicationAccessTokenExpiryInSeconds !== undefined
       ? { accessTokenLifetimeSeconds: oidc.accessToken.applicationAccessTokenExpiryInSeconds }
       : {}),

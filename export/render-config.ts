@@ -126,6 +126,14 @@ function renderClient(
   if (app.publicClient) {
     note(out, notes, `${about}: a public client (no secret) today; tollgate configures it as a confidential client.`);
   }
+  if (app.jwtScopeAsArray) {
+    note(
+      out,
+      notes,
+      `${about}: its tokens carry "scope" as an array (enableJwtScopeAsArray); tollgate turns that off, ` +
+        'since the JWT authorizer checks route scopes against a space-separated string.',
+    );
+  }
 
   const supported = app.grantTypes.filter((g): g is GrantType => (GRANT_TYPES as readonly string[]).includes(g));
   const dropped = app.grantTypes.filter((g) => !supported.includes(g as GrantType));

@@ -48,6 +48,7 @@ const app = (overrides: Partial<ExportedApplication>): ExportedApplication => ({
   callbackUrls: [],
   publicClient: false,
   accessTokenType: 'JWT',
+  jwtScopeAsArray: false,
   accessTokenLifetimeSeconds: 3600,
   accessTokenAttributes: [],
   requestedClaims: [],
@@ -272,6 +273,18 @@ describe('renderConfigFragment: what the configuration cannot say', () => {
           'the grant is left out (add it back with "callbackUrls").',
       ]),
     );
+  });
+
+  it('notes a client whose tokens carry scope as an array: adopting turns enableJwtScopeAsArray off', () => {
+    const { loaded, notes } = roundTrip({
+      ...base,
+      applications: [app({ name: 'arrays', jwtScopeAsArray: true }), app({ name: 'strings' })],
+    });
+    expect(loaded.clients.map((c) => c.name).sort()).toEqual(['arrays', 'strings']);
+    expect(notes.filter((n) => n.includes('enableJwtScopeAsArray'))).toEqual([
+      'client "arrays": its tokens carry "scope" as an array (enableJwtScopeAsArray); tollgate turns that off, ' +
+        'since the JWT authorizer checks route scopes against a space-separated string.',
+    ]);
   });
 
   it("keeps only this API's scopes and says which other ones a role would lose", () => {
