@@ -82,7 +82,9 @@ export async function externalLocalInfra(
     throw new UserError(
       `${LOCAL_AWS_URL_VARIABLE} deploys through Terraform, but ${LOCAL_TERRAFORM_VARIABLE}=${switched} turns Terraform off`,
       {
-        hint: `unset one of them: ${LOCAL_TERRAFORM_VARIABLE} for the local AWS at ${o.localAwsUrl}, or ${LOCAL_AWS_URL_VARIABLE} for the gateway without Terraform`,
+        hint:
+          `unset one of them: ${LOCAL_TERRAFORM_VARIABLE} for the local AWS at ${o.localAwsUrl}, ` +
+          `or ${LOCAL_AWS_URL_VARIABLE} for the gateway without Terraform`,
       },
     );
   const reason = terraformUnavailableReason(o.environment);
