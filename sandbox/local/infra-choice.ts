@@ -87,12 +87,12 @@ export async function externalLocalInfra(
           `or ${LOCAL_AWS_URL_VARIABLE} for the gateway without Terraform`,
       },
     );
+  const external = await probeLocalAws(o.localAwsUrl);
   const reason = terraformUnavailableReason(o.environment);
   if (reason)
     throw new UserError(`${LOCAL_AWS_URL_VARIABLE} is set, and deploying to that local AWS needs Terraform: ${reason}`, {
       hint: `install terraform and a hashicorp/aws provider mirror (see sandbox/local/README.md), or unset ${LOCAL_AWS_URL_VARIABLE}`,
     });
-  const external = await probeLocalAws(o.localAwsUrl);
   let setup;
   try {
     setup = await setupTerraform({ env: o.environment });
