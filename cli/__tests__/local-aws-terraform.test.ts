@@ -69,7 +69,8 @@ describeWithTerraform('deploy and destroy --target local against a running local
     expect(first.code).toBe(0);
     expect(first.out).toContain(`deploys the stack to the local AWS control plane at ${local.aws.endpoint} (${LOCAL_AWS_URL_VARIABLE})`);
     expect(first.out).toContain('terraform: Apply complete! Resources: 15 added, 0 changed, 0 destroyed.');
-    expect(first.out).toMatch(/smoke/i);
+    expect(first.out).toContain('✓ Smoke test done');
+    expect(first.out).not.toMatch(/✗/);
 
     // The deploying command has returned: the deployment is the external process's now.
     expect(local.aws.counts()).toMatchObject({ apis: 1, functions: 1, roles: 1 });
@@ -88,8 +89,9 @@ describeWithTerraform('deploy and destroy --target local against a running local
     la.requests.clear();
     const again = await timed('second deploy (no changes)', deploy);
     expect(again.code).toBe(0);
-    expect(again.out).toMatch(/No changes|0 to add, 0 to change, 0 to destroy/);
-    expect(again.out).not.toContain('Resources: 15 added');
+    expect(again.out).toContain('terraform: Plan: 0 to add, 0 to change, 0 to destroy.');
+    expect(again.out).toContain('✓ Smoke test done');
+    expect(la.requests.writes()).toBe(0);
     expect(local.aws.counts()).toMatchObject({ apis: 1, functions: 1 });
   }, 600_000);
 
@@ -98,10 +100,16 @@ describeWithTerraform('deploy and destroy --target local against a running local
     const code = await timed('destroy (Asgardeo, then terraform plan -destroy + apply)', () =>
       main(['destroy', '--target', 'local', '--config', configFile, '--yes'], io),
     );
-    expect(io.err()).toContain(`Terraform destroy of`);
+    expect(io.err()).toContain(`Terraform destroy of pharmacy-user-api-dev in the local AWS at ${local.aws.endpoint}`);
+    expect(io.err()).toContain('terraform: Apply complete! Resources: 0 added, 0 changed, 15 destroyed.');
     expect(code).toBe(0);
     expect(local.aws.isEmpty()).toBe(true);
     expect(local.aws.counts()).toMatchObject({ apis: 0, functions: 0, roles: 0, logGroups: 0 });
+    const stateDir = path.join(configs.outdir, '.tollgate', 'local', 'cdktf.out');
+    const state = JSON.parse(fs.readFileSync(path.join(stateDir, 'terraform.pharmacy-user-api-dev.tfstate'), 'utf8')) as {
+      resources: unknown[];
+    };
+    expect(state.resources).toEqual([]);
     const deletes = la.requests.entries().filter((e) => e.method === 'DELETE');
     expect(deletes.length).toBeGreaterThan(0);
     // The owned objects are gone: a plan wants to create them again.

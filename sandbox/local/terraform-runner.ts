@@ -124,11 +124,6 @@ export class LocalTerraformRunner implements InfraRunner {
   async destroy(o: StackOperation): Promise<void> {
     const ws = this.workspaces.get(o.stack) ?? (await this.prepare(o));
     const saved = await ws.plan({ destroy: true });
-    const events = saved.events;
-    if (events?.summary)
-      o.onOutput?.(
-        `  terraform: Plan: 0 to add, 0 to change, ${events.summary.remove ?? 0} to destroy (against ${await this.endpoint()}).\n`,
-      );
     await ws.apply(saved);
     this.deployed.delete(o.stack);
     const g = this.current;
