@@ -1,9 +1,11 @@
 import * as path from 'node:path';
 import { defaultInfraRunner, isInteractive, reconcilerSide, runDeploy, terminalPrompt, type ResumableStep } from '../../deploy';
+import { UserError } from '../../errors';
 import { APPROVE_OPTIONS, BASE_OPTIONS, parseCommandArgs, reportError, UsageError } from '../args';
 import { configFromFlags, repeatCommand, withTarget } from '../context';
 import type { CommandDeps } from '../deps';
 import { EXIT_OK, type CliIo } from '../io';
+import { localSandbox as sandbox } from '../local-sandbox';
 
 export const summary = 'Deploy one environment: preflight, AWS (terraform: the shown plan is applied), Asgardeo (reconcile), smoke test';
 
@@ -34,20 +36,14 @@ Deploys one environment in four steps, each with its time:
   --outputs <file>       where the stack outputs are written/read (default .tollgate/<stack>.outputs.json)
   --target local         the local sandbox: the stack is served by the local gateway. Without
                          ASGARDEO_BASE_URL it starts a local Asgardeo too and keeps serving until Ctrl-C
-                         (= npm start); with it, it uses that Asgardeo (npm run asgardeo:local)
+                         (= npm start); with it, it uses that Asgardeo (npm run asgardeo:local). With
+                         TOLLGATE_LOCAL_AWS_URL too (npm run aws:local), Terraform deploys to that local
+                         AWS, whose gateway serves the stack after this command ends (state in .tollgate/local/;
+                         \`npx tollgate destroy --target local --yes\` removes it)
   --once                 with --target local and no ASGARDEO_BASE_URL: exit after the checks
 Environment: ASGARDEO_CLIENT_ID, ASGARDEO_CLIENT_SECRET (admin M2M app); AWS credentials (AWS_PROFILE or
 AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY); TF_CLOUD_ORGANIZATION + TF_WORKSPACE for Terraform Cloud state.
 `;
-
-/**
- * The local stand-ins (sandbox/), loaded only for `--target local`: a real deploy never loads the
- * local Asgardeo or gateway. The CLI is the one layer allowed to reach them.
- */
-function sandbox(): typeof import('../../sandbox/local') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../../sandbox/local') as typeof import('../../sandbox/local');
-}
 
 export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps = {}): Promise<number> {
   try {
@@ -63,6 +59,17 @@ export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps
     const localTarget = !deps.runner && cio.env.TOLLGATE_TARGET === 'local';
     if (localTarget && from !== undefined)
       throw new UsageError('--from is for the aws target: the local target starts a fresh gateway, so it always runs every step');
+    const localAwsVariable = localTarget ? sandbox().LOCAL_AWS_URL_VARIABLE : undefined;
+    const localAwsUrl = localAwsVariable ? cio.env[localAwsVariable]?.trim() || undefined : undefined;
+    if (localAwsUrl && !cio.env.ASGARDEO_BASE_URL)
+      throw new UserError(
+        `${localAwsVariable} keeps the deployment after this command, so its JWT issuer must outlive it too: ASGARDEO_BASE_URL is not set`,
+        {
+          hint:
+            'start a local Asgardeo with `npm run asgardeo:local` and paste the export line it prints ' +
+            `(or unset ${localAwsVariable} to run the sandbox, which starts its own)`,
+        },
+      );
     if (localTarget && !cio.env.ASGARDEO_BASE_URL) {
       // No Asgardeo named: the sandbox starts a local one and runs this same pipeline (`npm start`).
       const passOn = [
@@ -73,14 +80,16 @@ export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps
       return await sandbox().runSandbox(passOn, io);
     }
     const loadConfig = () => configFromFlags(values, cio);
-    // The local target serves the synthesized stack with the local gateway for as long as the caller wants.
+    // The local target serves the stack with a local gateway for as long as the caller wants, or, with
+    // TOLLGATE_LOCAL_AWS_URL, deploys it to that running local AWS, whose gateway serves it after this command.
     const localInfra = localTarget
       ? await sandbox().chooseLocalInfra({
           config: loadConfig,
-          outdir: path.resolve(io.cwd, '.tollgate', 'local', 'cdktf.out'),
+          outdir: sandbox().localTargetOutdir(io.cwd),
           log: (l) => io.stderr.write(`gateway: ${l}\n`),
           environment: cio.env,
           projectDir: io.cwd,
+          localAwsUrl,
         })
       : undefined;
     if (localInfra) io.stdout.write(`${localInfra.message}\n`);

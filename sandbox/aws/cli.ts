@@ -1,18 +1,23 @@
 /**
- * `npm run aws:local -- [--port 4566] [--host 127.0.0.1]`
- * Starts the local AWS control plane in the foreground and prints its endpoint and the aws
- * provider configuration that sends Terraform to it. Ctrl-C stops it (its state is in memory only).
+ * `npm run aws:local -- [--port 4566] [--gateway-port <n>] [--host 127.0.0.1]`
+ * Starts the local AWS control plane in the foreground with the local gateway that serves what is
+ * deployed in it, and prints its endpoint, the export line for `tollgate deploy/destroy --target local`
+ * and the aws provider configuration that sends Terraform to it. Ctrl-C stops it (its state is in memory only).
  */
 import { parseArgs } from 'node:util';
-import { startLocalAws } from './index';
 import { DUMMY_CREDENTIALS, localAwsProviderConfig, OVERRIDE_FILE } from './provider-override';
+import { LOCAL_AWS_URL_VARIABLE, startLocalAwsWithGateway } from './with-gateway';
 
 const DEFAULT_PORT = 4566;
 
 export interface AwsLocalCliOptions {
   readonly port: number;
+  /** The gateway's port; 0 = a free port. */
+  readonly gatewayPort: number;
   readonly host: string;
 }
+
+export const AWS_LOCAL_USAGE = 'Usage: npm run aws:local -- [--port 4566] [--gateway-port <n> (default: a free port)] [--host 127.0.0.1]';
 
 export class HelpRequested extends Error {}
 
@@ -21,18 +26,47 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): A
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        port: { type: 'string' },
+        'gateway-port': { type: 'string' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }));
   } catch (err) {
-    throw new Error(`${(err as Error).message}. Options: --port <n> (or PORT; 0 = any free port), --host <ip>.`);
+    throw new Error(`${(err as Error).message}. Options: --port <n> (or PORT; 0 = any free port), --gateway-port <n>, --host <ip>.`);
   }
   if (values.help) throw new HelpRequested();
-  const rawPort = values.port ?? env.PORT ?? String(DEFAULT_PORT);
-  const port = Number(rawPort);
-  if (!/^\d+$/.test(rawPort) || port > 65535) throw new Error(`Invalid port '${rawPort}': use 0-65535 (0 = any free port).`);
-  return { port, host: values.host ?? '127.0.0.1' };
+  const port = portNumber(values.port ?? env.PORT ?? String(DEFAULT_PORT), 'port');
+  const gatewayPort = portNumber(values['gateway-port'] ?? '0', 'gateway port');
+  return { port, gatewayPort, host: values.host ?? '127.0.0.1' };
+}
+
+function portNumber(raw: string, what: string): number {
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) throw new Error(`Invalid ${what} '${raw}': use 0-65535 (0 = any free port).`);
+  return port;
+}
+
+/** The lines that point `tollgate deploy/destroy --target local` at this control plane (printed first). */
+export function describeLocalAws(endpoint: string, gatewayUrl: string): string[] {
+  return [
+    `Local AWS control plane listening at ${endpoint}`,
+    `  gateway: ${gatewayUrl} serves what is deployed here (every API's endpoint; stage invoke URLs start with it)`,
+    '  serves: IAM, STS, CloudWatch Logs, Lambda, API Gateway v2 (state in memory; Ctrl-C forgets it)',
+    `  debug:  ${endpoint}/_local/state (what is deployed), ${endpoint}/_local/requests (calls received)`,
+    '',
+    'Deploy to it from another shell (Terraform state stays in .tollgate/local/; the deployment stays here',
+    'until `npx tollgate destroy --target local --yes`; needs terraform + a provider mirror and ASGARDEO_BASE_URL):',
+    `  ${localAwsExportLine(endpoint)}`,
+  ];
+}
+
+/** The shell line that sends `tollgate deploy/destroy --target local` to this control plane. */
+export function localAwsExportLine(endpoint: string): string {
+  return `export ${LOCAL_AWS_URL_VARIABLE}=${endpoint}`;
 }
 
 /** The lines printed once listening: endpoint, the provider block (HCL) and the override (JSON). */
@@ -40,10 +74,6 @@ export function describeEndpoint(endpoint: string, endpoints: Readonly<Record<st
   // The HCL below mirrors localAwsProviderConfig, which the JSON line prints as is.
   const width = Math.max(...Object.keys(endpoints).map((k) => k.length));
   return [
-    `Local AWS control plane listening at ${endpoint}`,
-    '  serves: IAM, STS, CloudWatch Logs, Lambda, API Gateway v2 (state in memory; Ctrl-C forgets it)',
-    `  debug:  ${endpoint}/_local/state (what is deployed), ${endpoint}/_local/requests (calls received)`,
-    '',
     'aws provider configuration (HCL):',
     '  provider "aws" {',
     `    access_key                  = "${DUMMY_CREDENTIALS.access_key}"`,
@@ -67,29 +97,39 @@ async function main(): Promise<void> {
     options = parseCliArgs(process.argv.slice(2), process.env);
   } catch (err) {
     if (err instanceof HelpRequested) {
-      console.log('Usage: npm run aws:local -- [--port 4566] [--host 127.0.0.1]');
+      console.log(AWS_LOCAL_USAGE);
       return;
     }
     console.error(`aws:local: ${(err as Error).message}`);
     process.exitCode = 1;
     return;
   }
-  let aws;
+  let local;
   try {
-    aws = await startLocalAws({ port: options.port, host: options.host });
+    local = await startLocalAwsWithGateway({
+      port: options.port,
+      gatewayPort: options.gatewayPort,
+      host: options.host,
+      log: (line) => console.error(`local AWS: ${line}`),
+    });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const hint = e.code === 'EADDRINUSE' ? ` Port ${options.port} is in use: pick another with --port (0 = any free port).` : '';
+    const hint =
+      e.code === 'EADDRINUSE'
+        ? ` Port ${options.port} or ${options.gatewayPort} is in use: pick others with --port and --gateway-port (0 = any free port).`
+        : '';
     console.error(`aws:local: could not start: ${e.message}.${hint}`);
     process.exitCode = 1;
     return;
   }
-  for (const line of describeEndpoint(aws.endpoint, aws.providerEndpoints)) console.log(line);
+  const { aws } = local;
+  for (const line of [...describeLocalAws(aws.endpoint, local.gatewayUrl), '', ...describeEndpoint(aws.endpoint, aws.providerEndpoints)])
+    console.log(line);
   console.log('Press Ctrl-C to stop.');
   const stop = (): void => {
     const unserved = aws.requests.unserved();
     if (unserved.length > 0) console.log(`Operations asked for and not served: ${unserved.join(', ')}`);
-    void aws.stop().then(() => process.exit(0));
+    void local.stop().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

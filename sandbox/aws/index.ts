@@ -2,6 +2,7 @@
  * A local, stateful stand-in for the AWS control plane this project deploys to: IAM, STS,
  * CloudWatch Logs, Lambda and API Gateway v2, as the real `hashicorp/aws` provider calls them.
  */
+import { randomUUID } from 'node:crypto';
 import { AwsFaults, type FaultKind, type FaultMatch } from './faults';
 import type { ServiceName } from './protocol';
 import { AwsRequestLog, type AwsRequestLogEntry } from './request-log';
@@ -48,6 +49,11 @@ export interface LocalAwsOptions {
 export interface LocalAws {
   /** `http://127.0.0.1:<port>`: the one URL for every service. */
   readonly endpoint: string;
+  /**
+   * A random id of this run of the control plane (also in `GET /_local/health`). The state is in
+   * memory, so a Terraform state recorded against another instance describes resources that are gone.
+   */
+  readonly instance: string;
   /** The aws provider's `endpoints` block for this control plane. */
   readonly providerEndpoints: Readonly<Record<string, string>>;
   /** What is deployed now, references resolved: the read API for the local gateway. */
@@ -81,6 +87,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const state = new LocalAwsState({ now: options.now, apiEndpoint: options.apiEndpoint });
   const faults = new AwsFaults();
   const log = new AwsRequestLog();
+  const instance = randomUUID();
   let endpoint = '';
   const codePath = (name: string) => `${DEBUG_PREFIX}functions/${encodeURIComponent(name)}/code.zip`;
 
@@ -90,7 +97,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     if (rest === 'state') return { status: 200, contentType: 'application/json', body: JSON.stringify(debugState(), null, 2) };
     if (rest === 'requests') return { status: 200, contentType: 'application/json', body: JSON.stringify(log.entries()) };
     if (rest === 'health')
-      return { status: 200, contentType: 'application/json', body: JSON.stringify({ ok: true, counts: state.counts() }) };
+      return { status: 200, contentType: 'application/json', body: JSON.stringify({ ok: true, instance, counts: state.counts() }) };
     const code = /^functions\/([^/]+)\/code\.zip$/.exec(rest);
     if (code) {
       const fn = state.functions.get(code[1]!);
@@ -123,6 +130,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   let stopped: Promise<void> | undefined;
   return {
     endpoint,
+    instance,
     providerEndpoints: providerEndpoints(endpoint),
     snapshot: () => snapshotOf(state),
     functionCode: (name) => state.functions.get(name)?.code.zip,

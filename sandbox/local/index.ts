@@ -8,5 +8,13 @@ export { runSandbox } from './run';
 export { startAsgardeoOnPreferredPort } from './asgardeo-port';
 export { LocalGatewayRunner } from './local-gateway-runner';
 export { diffStacks, type SynthesizedStack } from './stack-diff';
-export { chooseLocalInfra, LOCAL_TERRAFORM_VARIABLE, type LocalInfra, type LocalInfraRunner } from './infra-choice';
+export {
+  chooseLocalInfra,
+  externalLocalInfra,
+  localTargetOutdir,
+  LOCAL_TERRAFORM_VARIABLE,
+  type LocalInfra,
+  type LocalInfraRunner,
+} from './infra-choice';
+export { LOCAL_AWS_URL_VARIABLE } from '../aws/with-gateway';
 export { LocalTerraformRunner } from './terraform-runner';

@@ -1,12 +1,21 @@
+import * as path from 'node:path';
 import type { InfraRunner } from '../../deploy';
 import { setupTerraform, TerraformError } from '../../deploy/terraform';
+import { UserError } from '../../errors';
 import { terraformUnavailableReason } from '../aws/terraform-workdir';
+import { LOCAL_AWS_URL_VARIABLE } from '../aws/with-gateway';
+import { probeLocalAws } from './external-aws';
 import type { LocalGatewayRunnerOptions } from './local-gateway-runner';
 import { SandboxRunner } from './sandbox-runner';
 import { LocalTerraformRunner } from './terraform-runner';
 
 /** Set to `0` (or `off`) to serve the synthesized stack without Terraform even where Terraform is installed. */
 export const LOCAL_TERRAFORM_VARIABLE = 'TOLLGATE_LOCAL_TERRAFORM';
+
+/** Where `tollgate deploy/destroy --target local` synthesize the stack and keep its Terraform state. */
+export function localTargetOutdir(projectDir: string): string {
+  return path.resolve(projectDir, '.tollgate', 'local', 'cdktf.out');
+}
 
 export type LocalInfraRunner = InfraRunner & { stop(): Promise<void> };
 
@@ -24,8 +33,14 @@ export interface LocalInfra {
  * synthesized cdk.tf.json, so `npm start` works on a machine without Terraform.
  */
 export async function chooseLocalInfra(
-  o: LocalGatewayRunnerOptions & { environment: NodeJS.ProcessEnv; projectDir: string },
+  o: LocalGatewayRunnerOptions & {
+    environment: NodeJS.ProcessEnv;
+    projectDir: string;
+    /** TOLLGATE_LOCAL_AWS_URL: deploy to that running `npm run aws:local`; it requires the real path, never falls back. */
+    localAwsUrl?: string;
+  },
 ): Promise<LocalInfra> {
+  if (o.localAwsUrl) return externalLocalInfra({ ...o, localAwsUrl: o.localAwsUrl });
   const fallback = (why: string): LocalInfra => ({
     runner: new SandboxRunner(o),
     path: 'synthesized',
@@ -51,5 +66,48 @@ export async function chooseLocalInfra(
     message:
       `AWS side: real Terraform ${setup.version}${mirror} deploys the stack to the local AWS control plane; ` +
       'the local gateway serves what was deployed.',
+  };
+}
+
+/**
+ * The real path against a running `npm run aws:local`: checked before anything changes (terraform
+ * and a mirror present, the control plane answering), so a wrong setup fails with its fix instead
+ * of silently deploying somewhere that ends with this command.
+ */
+export async function externalLocalInfra(
+  o: LocalGatewayRunnerOptions & { environment: NodeJS.ProcessEnv; projectDir: string; localAwsUrl: string },
+): Promise<LocalInfra & { runner: LocalTerraformRunner }> {
+  const switched = o.environment[LOCAL_TERRAFORM_VARIABLE]?.trim().toLowerCase();
+  if (switched === '0' || switched === 'off' || switched === 'false')
+    throw new UserError(
+      `${LOCAL_AWS_URL_VARIABLE} deploys through Terraform, but ${LOCAL_TERRAFORM_VARIABLE}=${switched} turns Terraform off`,
+      {
+        hint:
+          `unset one of them: ${LOCAL_TERRAFORM_VARIABLE} for the local AWS at ${o.localAwsUrl}, ` +
+          `or ${LOCAL_AWS_URL_VARIABLE} for the gateway without Terraform`,
+      },
+    );
+  const external = await probeLocalAws(o.localAwsUrl);
+  const reason = terraformUnavailableReason(o.environment);
+  if (reason)
+    throw new UserError(`${LOCAL_AWS_URL_VARIABLE} is set, and deploying to that local AWS needs Terraform: ${reason}`, {
+      hint: `install terraform and a hashicorp/aws provider mirror (see sandbox/local/README.md), or unset ${LOCAL_AWS_URL_VARIABLE}`,
+    });
+  let setup;
+  try {
+    setup = await setupTerraform({ env: o.environment });
+  } catch (err) {
+    if (err instanceof TerraformError) throw new UserError(`${LOCAL_AWS_URL_VARIABLE} is set, and Terraform cannot run: ${err.message}`);
+    throw err;
+  }
+  const mirror = setup.mirror
+    ? ` with hashicorp/aws ${setup.mirror.awsVersions[0]} from ${setup.mirror.path} (${setup.mirror.source})`
+    : '';
+  return {
+    runner: new LocalTerraformRunner({ ...o, setup, external }),
+    path: 'terraform',
+    message:
+      `AWS side: real Terraform ${setup.version}${mirror} deploys the stack to the local AWS control plane at ${external.endpoint} ` +
+      `(${LOCAL_AWS_URL_VARIABLE}); its gateway serves what was deployed, which stays after this command.`,
   };
 }

@@ -5,6 +5,7 @@ import { reconcilerSide, runDeploy, type DeployResult, type StackOperation } fro
 import type { LocalAsgardeo } from '../asgardeo';
 import { DEFAULT_ASGARDEO_PORT, SANDBOX_RATE_LIMIT_PER_MINUTE, startAsgardeoOnPreferredPort } from './asgardeo-port';
 import { configureSandboxDemo, startSandboxDemo } from './demo';
+import { LOCAL_AWS_URL_VARIABLE } from '../aws/with-gateway';
 import { chooseLocalInfra } from './infra-choice';
 
 export interface SandboxOptions {
@@ -115,6 +116,12 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   });
   const { runner } = infra;
   o.write(`${infra.message}\n`);
+  if (base[LOCAL_AWS_URL_VARIABLE]?.trim())
+    o.write(
+      `${LOCAL_AWS_URL_VARIABLE} is not used here: this run's local Asgardeo (the stack's issuer) ends with it, ` +
+        'so its AWS side does too. For a deployment that outlives the command: `npm run asgardeo:local`, ' +
+        'then `npx tollgate deploy --target local` with both exports.\n',
+    );
   const side = reconcilerSide({ env });
   const restart = o.restartCommand ?? 'npm start';
 

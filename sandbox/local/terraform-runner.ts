@@ -10,6 +10,7 @@ import { runProcess } from '../../deploy/terraform/process';
 import { startLocalAws, type LocalAws } from '../aws';
 import { writeLocalAwsOverride } from '../aws/provider-override';
 import { buildDeployedModel, startLocalGateway, type LocalGateway } from '../gateway';
+import { recordLocalStateOwner, settleLocalState, type ExternalLocalAws } from './external-aws';
 import { LocalGatewayRunner, type LocalGatewayRunnerOptions } from './local-gateway-runner';
 
 export interface LocalTerraformRunnerOptions extends LocalGatewayRunnerOptions {
@@ -17,6 +18,11 @@ export interface LocalTerraformRunnerOptions extends LocalGatewayRunnerOptions {
   setup: TerraformSetup;
   /** Project folder with the committed `.terraform.lock.hcl` (used read-only when it exists). */
   projectDir: string;
+  /**
+   * A running `npm run aws:local` (TOLLGATE_LOCAL_AWS_URL) to deploy to instead of a control plane
+   * started here: its gateway serves the deployment, which outlives this runner (`stop()` destroys nothing).
+   */
+  external?: ExternalLocalAws;
 }
 
 /**
@@ -28,7 +34,9 @@ export interface LocalTerraformRunnerOptions extends LocalGatewayRunnerOptions {
  *
  * The control plane keeps its state in memory, so the deployment lives as long as this runner:
  * `stop()` (Ctrl-C of `npm start`, the end of `--once`) destroys it through Terraform first, so
- * Terraform's state and the control plane end empty together.
+ * Terraform's state and the control plane end empty together. With `external`, the control plane and
+ * the gateway are another process's (`npm run aws:local`): the deployment stays there after `stop()`,
+ * and `destroy()` is what removes it.
  */
 export class LocalTerraformRunner implements InfraRunner {
   private readonly synthesizer: LocalGatewayRunner;
@@ -38,13 +46,19 @@ export class LocalTerraformRunner implements InfraRunner {
   private readonly workspaces = new Map<string, TerraformWorkspace>();
   private readonly deployed = new Set<string>();
   private readonly codeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-deployed-code-'));
-  readonly localDescription = {
-    title: 'Stack: Terraform apply to the local AWS control plane (local target)',
-    preflight: 'local target: Terraform deploys to the local AWS control plane (no AWS account)',
-  };
+  readonly localDescription: { readonly title: string; readonly preflight: string };
 
   constructor(private readonly o: LocalTerraformRunnerOptions) {
     this.synthesizer = new LocalGatewayRunner(o);
+    this.localDescription = o.external
+      ? {
+          title: `Stack: Terraform apply to the local AWS control plane at ${o.external.endpoint} (local target)`,
+          preflight: `local target: Terraform deploys to the local AWS control plane at ${o.external.endpoint} (no AWS account)`,
+        }
+      : {
+          title: 'Stack: Terraform apply to the local AWS control plane (local target)',
+          preflight: 'local target: Terraform deploys to the local AWS control plane (no AWS account)',
+        };
   }
 
   get gateway(): LocalGateway | undefined {
@@ -82,7 +96,8 @@ export class LocalTerraformRunner implements InfraRunner {
     const saved = await ws.plan();
     const t2 = performance.now();
     await ws.apply(saved);
-    this.deployed.add(o.stack);
+    // Only a control plane of this process is destroyed at stop(); an external one keeps the deployment.
+    if (!this.o.external) this.deployed.add(o.stack);
     const t3 = performance.now();
     const outputs = await this.outputs(ws);
     const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -92,6 +107,14 @@ export class LocalTerraformRunner implements InfraRunner {
     );
     fs.mkdirSync(path.dirname(o.outputsFile), { recursive: true });
     fs.writeFileSync(o.outputsFile, `${JSON.stringify({ [o.stack]: outputs }, null, 2)}\n`);
+    if (this.o.external) {
+      // The external process's gateway reads the control plane's live state: nothing to start here.
+      o.onOutput?.(
+        `  terraform applied ${o.stack} to the local AWS control plane at ${this.o.external.endpoint}; its gateway serves it at ` +
+          `${String(outputs.stage_invoke_url)} (it stays deployed: \`npx tollgate destroy --target local --yes\` removes it)\n`,
+      );
+      return;
+    }
     await this.serve(o.stack, outputs);
     o.onOutput?.(
       `  terraform applied ${o.stack} to the local AWS control plane; the local gateway serves it at ${this.current?.stageInvokeUrl}\n`,
@@ -131,16 +154,16 @@ export class LocalTerraformRunner implements InfraRunner {
   private async prepare(o: StackOperation): Promise<TerraformWorkspace> {
     await this.synthesizer.synth(o);
     const stackDir = this.synthesizer.stackDir(o.stack);
-    const aws = await this.controlPlaneStarted();
+    const endpoint = await this.endpoint();
     // The stack's own provider constraint admits the mirror's 5.100.0: only endpoints and credentials change.
-    writeLocalAwsOverride(stackDir, aws.endpoint, { providerConstraint: null });
+    writeLocalAwsOverride(stackDir, endpoint, { providerConstraint: null });
     let ws = this.workspaces.get(o.stack);
     if (!ws) {
-      // State left by an earlier process describes a control plane that is gone: start from none.
-      for (const f of fs.readdirSync(path.dirname(path.dirname(stackDir)))) {
-        if (f === `terraform.${o.stack}.tfstate` || f === `terraform.${o.stack}.tfstate.backup`)
-          fs.rmSync(path.join(path.dirname(path.dirname(stackDir)), f));
-      }
+      // State made against a control plane that is gone (a killed process, a restarted aws:local) describes nothing: start from none.
+      const stateDir = path.dirname(path.dirname(stackDir));
+      const removed = await settleLocalState({ stateDir, stack: o.stack, live: this.o.external });
+      if (removed) o.onOutput?.(removed);
+      if (this.o.external) recordLocalStateOwner(stateDir, o.stack, this.o.external);
       const lock = projectLockFile(this.o.projectDir);
       // No real AWS credential or profile reaches these processes; the override carries dummy ones.
       const setup = { ...this.o.setup, env: offlineEnvironment(this.o.setup.env) };
@@ -154,6 +177,11 @@ export class LocalTerraformRunner implements InfraRunner {
       this.workspaces.set(o.stack, ws);
     }
     return ws;
+  }
+
+  /** The control plane's endpoint: the external one, or one started here on first use. */
+  private async endpoint(): Promise<string> {
+    return this.o.external?.endpoint ?? (await this.controlPlaneStarted()).endpoint;
   }
 
   private async controlPlaneStarted(): Promise<LocalAws> {

@@ -1,14 +1,16 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { describeEndpoint, HelpRequested, parseCliArgs } from '../cli';
+import { describeEndpoint, describeLocalAws, HelpRequested, parseCliArgs } from '../cli';
 import { providerEndpoints } from '../services/names';
 
 describe('aws:local CLI', () => {
   it('reads the port from --port, then PORT, default 4566; refuses bad values with a clear message', () => {
-    expect(parseCliArgs([], {})).toEqual({ port: 4566, host: '127.0.0.1' });
+    expect(parseCliArgs([], {})).toEqual({ port: 4566, gatewayPort: 0, host: '127.0.0.1' });
+    expect(parseCliArgs(['--gateway-port', '4567'], {}).gatewayPort).toBe(4567);
+    expect(() => parseCliArgs(['--gateway-port', 'x'], {})).toThrow(/Invalid gateway port 'x'/);
     expect(parseCliArgs([], { PORT: '5000' }).port).toBe(5000);
     expect(parseCliArgs(['--port', '0'], { PORT: '5000' }).port).toBe(0);
-    expect(parseCliArgs(['--port=4567', '--host', '0.0.0.0'], {})).toEqual({ port: 4567, host: '0.0.0.0' });
+    expect(parseCliArgs(['--port=4567', '--host', '0.0.0.0'], {})).toEqual({ port: 4567, gatewayPort: 0, host: '0.0.0.0' });
     expect(() => parseCliArgs(['--port', 'abc'], {})).toThrow(/Invalid port 'abc'/);
     expect(() => parseCliArgs(['--port', '70000'], {})).toThrow(/Invalid port/);
     expect(() => parseCliArgs(['--nope'], {})).toThrow(/Unknown option '--nope'.*Options: --port/);
@@ -24,6 +26,13 @@ describe('aws:local CLI', () => {
     };
     expect(override.provider.aws[0].endpoints[0]).toEqual(providerEndpoints('http://127.0.0.1:4566'));
     expect(override.provider.aws[0].skip_credentials_validation).toBe(true);
+  });
+
+  it('prints the gateway and a complete export line for tollgate deploy/destroy --target local', () => {
+    const lines = describeLocalAws('http://127.0.0.1:4566', 'http://127.0.0.1:4567');
+    expect(lines[0]).toBe('Local AWS control plane listening at http://127.0.0.1:4566');
+    expect(lines).toContain('  export TOLLGATE_LOCAL_AWS_URL=http://127.0.0.1:4566');
+    expect(lines.join('\n')).toContain('gateway: http://127.0.0.1:4567 serves what is deployed here');
   });
 
   it('starts with one command on a free port, prints the endpoint, serves AWS calls there, and stops on SIGTERM', async () => {
@@ -48,6 +57,9 @@ describe('aws:local CLI', () => {
         child.on('exit', (code) => reject(new Error(`CLI exited with ${code}: ${output}`)));
       });
       expect(output).toContain(`lambda         = "${endpoint}"`);
+      expect(output).toContain(`export TOLLGATE_LOCAL_AWS_URL=${endpoint}\n`);
+      const gateway = /gateway: (http:\/\/\S+)/.exec(output)![1]!;
+      expect((await fetch(`${gateway}/dev/user`)).status).toBe(503);
       const reply = await fetch(endpoint, {
         method: 'POST',
         headers: {
