@@ -21,6 +21,7 @@ const APP_SOURCES = [
   'package.json',
   'tsconfig.json',
   'config',
+  'errors',
   'stacks',
   'constructs',
   'lambda',

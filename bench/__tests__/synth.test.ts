@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { providerNamespaces, toRootImports } from '../synth';
+import { prepareVariant, providerNamespaces, toRootImports } from '../synth';
 
 // Spelled in parts so that this file holds no root import for the project's import checks to flag.
 const PACKAGE_ROOT = ['@cdktf', 'provider-aws'].join('/');
@@ -52,5 +53,31 @@ describe('providerNamespaces', () => {
     );
     expect(used.length).toBeGreaterThan(0);
     for (const file of used) expect(map.has(file)).toBe(true);
+  });
+});
+
+describe('prepareVariant', () => {
+  let parent: string;
+  beforeEach(() => {
+    parent = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-copy-'));
+  });
+  afterEach(() => fs.rmSync(parent, { recursive: true, force: true }));
+
+  it('copies every project file the app imports: each relative import in the copy resolves', () => {
+    const dir = prepareVariant('deep', parent);
+    const unresolved: string[] = [];
+    const files = fs
+      .readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.parentPath.includes('node_modules'))
+      .map((e) => path.join(e.parentPath, e.name));
+    expect(files).toContain(path.join(dir, 'main.ts'));
+    for (const file of files) {
+      for (const [, spec] of fs.readFileSync(file, 'utf8').matchAll(/(?:from|require\()\s*'(\.{1,2}\/[^']*)'/g)) {
+        const base = path.resolve(path.dirname(file), spec!);
+        const candidates = [base, `${base}.ts`, `${base}.js`, path.join(base, 'index.ts')];
+        if (!candidates.some((c) => fs.existsSync(c) && fs.statSync(c).isFile())) unresolved.push(`${path.relative(dir, file)}: ${spec}`);
+      }
+    }
+    expect(unresolved).toEqual([]);
   });
 });
