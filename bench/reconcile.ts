@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { applyAsgardeo, type RequestRecord, type StackOutputs } from '../asgardeo';
-import { loadConfig, type ResolvedConfig } from '../config';
+import { generateSandboxPasswords, loadConfig, type ResolvedConfig } from '../config';
 import { startLocalAsgardeo, type LocalAsgardeo } from '../sandbox/asgardeo';
 import { countByFamily, overlapGroups, type FamilyCount } from './stats';
 
@@ -31,7 +31,7 @@ export interface RunFigures {
   sequence: string[];
 }
 
-/** Made-up AWS outputs: the reconciler only needs the API identifier and issuer from them. */
+/** Made-up AWS outputs, as a deploy would write them: the reconciler only cross-checks stack, region and issuer. */
 export function fakeOutputs(config: ResolvedConfig): StackOutputs {
   const endpoint = 'https://bench01.execute-api.us-east-1.amazonaws.com';
   return {
@@ -39,7 +39,7 @@ export function fakeOutputs(config: ResolvedConfig): StackOutputs {
     apiId: 'bench01',
     apiEndpoint: endpoint,
     stageInvokeUrl: `${endpoint}/${config.aws.stage}`,
-    apiIdentifier: `${endpoint}/${config.aws.stage}`,
+    apiIdentifier: config.apiResource.identifier,
     issuer: config.asgardeo.issuer,
     region: config.aws.region,
     functionName: `${config.stackName}-handler`,
@@ -57,7 +57,8 @@ export async function measuredApply(la: LocalAsgardeo, config: ResolvedConfig): 
     config,
     outputs: fakeOutputs(config),
     credentials: la.admin,
-    env: {},
+    // The example's users get their initial passwords as the sandbox gives them (generated, never printed here).
+    env: generateSandboxPasswords(config),
     transport: { onRecord: (r) => records.push(r) },
   });
   const wallMs = performance.now() - started;
