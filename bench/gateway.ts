@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { applyAsgardeo, parseStackOutputs, requestClientToken } from '../asgardeo';
+import { generateSandboxPasswords } from '../config';
 import { startLocalAsgardeo } from '../sandbox/asgardeo';
 import { startLocalGateway } from '../sandbox/gateway';
 import { synthesizeExample } from './example-stack';
@@ -69,7 +70,12 @@ export async function benchGateway(o: { requests: number; concurrency: number; w
     const gateway = await startLocalGateway({ stackDir: example.stackDir, log: () => undefined });
     try {
       const config = example.config;
-      await applyAsgardeo({ config, outputs: parseStackOutputs(gateway.outputsFile(), config), credentials: asgardeo.admin, env: {} });
+      await applyAsgardeo({
+        config,
+        outputs: parseStackOutputs(gateway.outputsFile(), config),
+        credentials: asgardeo.admin,
+        env: generateSandboxPasswords(config),
+      });
       const { accessToken } = await requestClientToken({ config, credentials: asgardeo.admin, client: 'pharmacy-reader' });
       const url = `${gateway.stageInvokeUrl}/user`;
       const authorized = { url, headers: { authorization: `Bearer ${accessToken}` }, concurrency: o.concurrency, expectStatus: 200 };

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { App } from 'cdktf';
 import { applyAsgardeo, parseStackOutputs, requestClientToken } from '../../asgardeo';
-import { loadConfig } from '../../config';
+import { generateSandboxPasswords, loadConfig } from '../../config';
 import { buildStack } from '../../main';
 import { startLocalAsgardeo } from '../asgardeo';
 import { startLocalGateway } from './index';
@@ -51,7 +51,12 @@ async function main(): Promise<void> {
 
     const gateway = await startLocalGateway({ stackDir, log: () => undefined });
     try {
-      await applyAsgardeo({ config, outputs: parseStackOutputs(gateway.outputsFile(), config), credentials: asgardeo.admin });
+      await applyAsgardeo({
+        config,
+        outputs: parseStackOutputs(gateway.outputsFile(), config),
+        credentials: asgardeo.admin,
+        env: generateSandboxPasswords(config),
+      });
       const { accessToken } = await requestClientToken({ config, credentials: asgardeo.admin, client: 'pharmacy-reader' });
       const url = `${gateway.stageInvokeUrl}/user`;
       const headers = { authorization: `Bearer ${accessToken}` };
