@@ -49,4 +49,6 @@ export type SideOptions = Pick<ReconcileOptions, 'config' | 'outputs' | 'credent
 /** The part of the reconciler's ApplyResult the pipeline reports. */
 export interface ApplySummary {
   outputs?: { audience?: string; clients?: readonly { name: string; clientId: string }[] };
+  /** User names this run created (their initial password was set now); others existed before. */
+  createdUsers?: readonly string[];
 }

@@ -7,7 +7,7 @@ import type { InfraDiff, InfraRunner } from './infra-runner';
 import { PreflightError, runPreflight, type PreflightCheck } from './preflight';
 import { runSmokeTest, SmokeTestError, type SmokeResult, type SmokeTestOptions } from './smoke';
 import { runUserSmokeTest } from './smoke-users';
-import { provideSandboxPasswords } from './test-user-passwords';
+import { provideSandboxPasswords, reportSandboxPasswords } from './test-user-passwords';
 import { StepClock, type DeployStep, type ResumableStep, type StepReport } from './steps';
 import { UserError } from '../errors';
 
@@ -130,8 +130,8 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   } catch (err) {
     return fail(err, `fix the problems above, then run \`${o.resumeCommand(from)}\``);
   }
-  // The local target: test users whose password variable is unset get one for this run, printed once.
-  provideSandboxPasswords(config, o.env, o.write);
+  // The local target: test users whose password variable is unset get one for this run (printed after the Asgardeo step).
+  const generatedPasswords = provideSandboxPasswords(config, o.env);
   if (config.target === 'local') clock.retitle('aws', o.runner.localDescription?.title ?? 'Stack: local gateway (local target)');
   const outputsFile = o.outputsFile ?? stackOutputsPath(config, o.cwd);
   const op = {
@@ -228,7 +228,9 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
         for (const c of result.outputs?.clients ?? []) o.write(`  client ${c.name}: ${c.clientId}\n`);
         return result;
       });
+      reportSandboxPasswords(generatedPasswords, asgardeo.createdUsers && new Set(asgardeo.createdUsers), o.env, o.write);
     } catch (err) {
+      reportSandboxPasswords(generatedPasswords, undefined, o.env, o.write);
       return fail(
         err,
         `fix the problem above, then run \`${o.resumeCommand('asgardeo')}\` (the AWS side is already ` +

@@ -13,6 +13,7 @@ import {
   type AsgardeoPlan,
   type TransportOptions,
 } from '../asgardeo';
+import { USER } from '../asgardeo/resources/user';
 import { Session } from '../asgardeo/session';
 import type { AsgardeoSide, SideOptions } from './asgardeo-side';
 
@@ -31,7 +32,11 @@ export function reconcilerSide(o: { env: NodeJS.ProcessEnv; transport?: Transpor
     },
     readStackOutputs: (file, config) => readStackOutputs(file, config),
     plan: (s) => planAsgardeo(options(s)),
-    apply: (s) => applyAsgardeo(options(s)),
+    apply: async (s) => {
+      const result = await applyAsgardeo(options(s));
+      const createdUsers = result.plan.changes.filter((c) => c.type === USER && c.action === 'create').map((c) => c.name);
+      return { ...result, createdUsers };
+    },
     destroy: (s) => destroyAsgardeo(options(s)),
     renderPlan: (plan, format) => renderPlan(plan, format),
     planData: (plan) => planData(plan),

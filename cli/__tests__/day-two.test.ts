@@ -259,6 +259,59 @@ describe('day two through the CLI (local Asgardeo)', () => {
     expect(plan.result.code).toBe(0);
   });
 
+  it(
+    "redeploy of the example's test users to a local Asgardeo that outlives the command: " +
+      'no new password is printed or tried, the line says how to sign her in, and with it she signs in',
+    async () => {
+      // Its own organization: the example's names would clash with the walk's objects above.
+      const own = await startLocalAsgardeo({ organization: 'pharmacy' });
+      try {
+        const ownEnv = {
+          ASGARDEO_CLIENT_ID: own.admin.clientId,
+          ASGARDEO_CLIENT_SECRET: own.admin.clientSecret,
+          ASGARDEO_BASE_URL: own.baseUrl,
+        };
+        const work = checkout();
+        const deploy = async (extra: NodeJS.ProcessEnv = {}) => {
+          own.requests.clear();
+          const io = memoryIo({ env: { ...ownEnv, ...extra }, cwd: work });
+          const code = await main(['deploy', '--target', 'local', '--config', path.join(REPO, 'tollgate.config.ts'), '--yes'], io);
+          return { code, out: io.out(), err: io.err(), writes: own.requests.writes() };
+        };
+        const first = await deploy();
+        expect(first.code).toBe(0);
+        const kimPassword = /Test user kim@gmail\.com: password (\S+) \(generated for this run, set when this run created her/.exec(
+          first.out,
+        )?.[1];
+        expect(kimPassword).toMatch(/^Aa1!/);
+        expect(first.out).toContain(
+          '✓ GET /user as kim@gmail.com through pharmacy-demo (role grants get_pharmacy_user): 200 {"message":"Welcome Kim!"}',
+        );
+
+        const second = await deploy();
+        expect(second.code).toBe(0);
+        expect(second.writes).toBe(0);
+        expect(second.out).not.toContain(kimPassword!);
+        expect(second.out).not.toMatch(/Test user \S+: password/);
+        expect(second.out).toContain(
+          'Test user kim@gmail.com: already in Asgardeo, with the password the run that created her printed; ' +
+            'export TOLLGATE_USER_KIM_PASSWORD=<that password> to sign her in here',
+        );
+        expect(second.out).not.toMatch(/✗/);
+        expect(second.out).toContain('not tried: user kim@gmail.com: $TOLLGATE_USER_KIM_PASSWORD is not set');
+
+        const third = await deploy({ TOLLGATE_USER_KIM_PASSWORD: kimPassword });
+        expect(third.code).toBe(0);
+        expect(third.writes).toBe(0);
+        expect(third.out).toContain(
+          '✓ GET /user as kim@gmail.com through pharmacy-demo (role grants get_pharmacy_user): 200 {"message":"Welcome Kim!"}',
+        );
+      } finally {
+        await own.stop();
+      }
+    },
+  );
+
   it('the export line asgardeo:local prints is complete: with only it, plan works (no other variable, no flag)', async () => {
     const line = exportLine(la.baseUrl, la.admin, false);
     expect(line).toMatch(/^export TOLLGATE_TARGET=local ASGARDEO_BASE_URL=\S+ ASGARDEO_CLIENT_ID=\S+ ASGARDEO_CLIENT_SECRET=\S+$/);

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { loadConfig } from '../../config';
-import { provideSandboxPasswords } from '../test-user-passwords';
+import { provideSandboxPasswords, reportSandboxPasswords } from '../test-user-passwords';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const load = (environment: NodeJS.ProcessEnv) =>
@@ -13,38 +13,64 @@ const load = (environment: NodeJS.ProcessEnv) =>
   });
 
 describe("the sandbox's test-user passwords", () => {
-  it(
-    "generates one per unset variable into the run's environment and " +
-      'prints each exactly once; a set variable is kept and never printed',
-    () => {
-      const env: NodeJS.ProcessEnv = { TOLLGATE_USER_LEE_PASSWORD: 'Lee-Own-Passw0rd!' };
-      let printed = '';
-      let n = 0;
-      provideSandboxPasswords(
-        load(env),
-        env,
-        (t) => (printed += t),
-        (bytes) => Buffer.alloc(bytes, ++n),
-      );
-      expect(env.TOLLGATE_USER_KIM_PASSWORD).toMatch(/^Aa1!/);
-      expect(env.TOLLGATE_USER_LEE_PASSWORD).toBe('Lee-Own-Passw0rd!');
-      expect(printed.split(env.TOLLGATE_USER_KIM_PASSWORD!).length - 1).toBe(1);
-      expect(printed).toContain('Test user kim@gmail.com: password ');
-      expect(printed).not.toContain('Lee-Own-Passw0rd!');
-      // Reloaded with the generated value, the user's password is an ordinary variable: the plan says "(sensitive) from $…".
-      expect(load(env).users.find((u) => u.userName === 'kim@gmail.com')!.password).toEqual({
-        kind: 'env',
-        variable: 'TOLLGATE_USER_KIM_PASSWORD',
-      });
-    },
-  );
+  let n = 0;
+  const random = (bytes: number) => Buffer.alloc(bytes, ++n);
+
+  it("generates one per unset variable into the run's environment; a set variable is kept", () => {
+    const env: NodeJS.ProcessEnv = { TOLLGATE_USER_LEE_PASSWORD: 'Lee-Own-Passw0rd!' };
+    const generated = provideSandboxPasswords(load(env), env, random);
+    expect(generated.map((g) => `${g.userName} ${g.variable}`)).toEqual(['kim@gmail.com TOLLGATE_USER_KIM_PASSWORD']);
+    expect(env.TOLLGATE_USER_KIM_PASSWORD).toMatch(/^Aa1!/);
+    expect(env.TOLLGATE_USER_KIM_PASSWORD).toBe(generated[0]!.password);
+    expect(env.TOLLGATE_USER_LEE_PASSWORD).toBe('Lee-Own-Passw0rd!');
+    // Reloaded with the generated value, the user's password is an ordinary variable: the plan says "(sensitive) from $…".
+    expect(load(env).users.find((u) => u.userName === 'kim@gmail.com')!.password).toEqual({
+      kind: 'env',
+      variable: 'TOLLGATE_USER_KIM_PASSWORD',
+    });
+  });
+
+  it('prints each password exactly once, for the users this run created', () => {
+    const env: NodeJS.ProcessEnv = {};
+    const generated = provideSandboxPasswords(load(env), env, random);
+    let printed = '';
+    reportSandboxPasswords(generated, new Set(['kim@gmail.com', 'lee@example.com']), env, (t) => (printed += t));
+    for (const g of generated) {
+      expect(printed.split(g.password).length - 1).toBe(1);
+      expect(env[g.variable]).toBe(g.password);
+    }
+    expect(printed).toContain('Test user kim@gmail.com: password ');
+    expect(printed).toContain('set when this run created her');
+  });
+
+  it('a user who already existed (a redeploy to a lasting local Asgardeo): no new password printed or used, and how to sign her in', () => {
+    const env: NodeJS.ProcessEnv = {};
+    const generated = provideSandboxPasswords(load(env), env, random);
+    let printed = '';
+    reportSandboxPasswords(generated, new Set(['lee@example.com']), env, (t) => (printed += t));
+    const kim = generated.find((g) => g.userName === 'kim@gmail.com')!;
+    expect(printed).not.toContain(kim.password);
+    expect(env.TOLLGATE_USER_KIM_PASSWORD).toBeUndefined();
+    expect(printed).toContain(
+      'Test user kim@gmail.com: already in Asgardeo, with the password the run that created her printed; ' +
+        'export TOLLGATE_USER_KIM_PASSWORD=<that password> to sign her in here',
+    );
+    expect(env.TOLLGATE_USER_LEE_PASSWORD).toMatch(/^Aa1!/);
+  });
+
+  it('after a failed Asgardeo step every generated password is printed once, saying it was set only if she was created', () => {
+    const env: NodeJS.ProcessEnv = {};
+    const generated = provideSandboxPasswords(load(env), env, random);
+    let printed = '';
+    reportSandboxPasswords(generated, undefined, env, (t) => (printed += t));
+    for (const g of generated) expect(printed.split(g.password).length - 1).toBe(1);
+    expect(printed).toContain('set if this run got as far as creating her');
+  });
 
   it('never for a real deployment', () => {
     const env: NodeJS.ProcessEnv = {};
-    let printed = '';
     const config = loadConfig({ file: path.join(REPO, 'tollgate.config.ts'), env: 'dev', target: 'aws', environment: env });
-    provideSandboxPasswords(config, env, (t) => (printed += t));
+    expect(provideSandboxPasswords(config, env)).toEqual([]);
     expect(env).toEqual({});
-    expect(printed).toBe('');
   });
 });
