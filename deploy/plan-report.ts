@@ -45,7 +45,14 @@ export interface PlanReport {
 /** `tollgate plan`: the AWS diff and the reconciler's plan side by side, with who can call what. */
 export async function runPlan(o: PlanReportOptions): Promise<PlanReport> {
   const { config } = o;
-  const op = { stack: config.stackName, environment: config.environment, configFile: config.file, onOutput: o.onOutput, signal: o.signal };
+  // One half failing stops the other (a Terraform child is interrupted) and waits for it, so nothing
+  // outlives the command or prints after its error.
+  const halves = new AbortController();
+  const stopAll = () => halves.abort(o.signal?.reason);
+  if (o.signal?.aborted) stopAll();
+  else o.signal?.addEventListener('abort', stopAll, { once: true });
+  const signal = halves.signal;
+  const op = { stack: config.stackName, environment: config.environment, configFile: config.file, onOutput: o.onOutput, signal };
   const awsPromise =
     config.target === 'local'
       ? Promise.resolve({
@@ -55,10 +62,23 @@ export async function runPlan(o: PlanReportOptions): Promise<PlanReport> {
           skipped: true as const,
         })
       : o.runner.diff(op);
-  const [aws, plan] = await Promise.all([
-    awsPromise,
-    o.side.plan({ config, outputs: o.outputs, credentials: o.credentials, prune: o.prune, adopt: o.adopt, signal: o.signal }),
-  ]);
+  let firstFailure: { error: unknown } | undefined;
+  const stopOthersOnFailure = <T>(p: Promise<T>): Promise<T> =>
+    p.catch((error: unknown) => {
+      if (!firstFailure) {
+        firstFailure = { error };
+        halves.abort(error);
+      }
+      throw error;
+    });
+  const awsHalf = stopOthersOnFailure(awsPromise);
+  const asgardeoHalf = stopOthersOnFailure(
+    o.side.plan({ config, outputs: o.outputs, credentials: o.credentials, prune: o.prune, adopt: o.adopt, signal }),
+  );
+  await Promise.allSettled([awsHalf, asgardeoHalf]);
+  o.signal?.removeEventListener('abort', stopAll);
+  if (firstFailure) throw firstFailure.error;
+  const [aws, plan] = await Promise.all([awsHalf, asgardeoHalf]);
   const matrix = buildAccessMatrix(config);
   const boundary = boundaryChecks(config, o.stackDir, o.outputs);
   const asgardeoChanges = o.side.planHasChanges(plan);

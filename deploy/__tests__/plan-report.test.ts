@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import type { ResolvedConfig } from '../../config';
 import { buildAccessMatrix, renderAccessMatrix } from '../access-matrix';
 import { planExitCode, renderPlanReport, runPlan } from '../plan-report';
+import type { SideOptions } from '../asgardeo-side';
+import type { InfraDiff, StackOperation } from '../infra-runner';
 import { FakeRunner, FakeSide, exampleConfig, tmpDir } from './helpers';
 
 const config = exampleConfig('dev');
@@ -250,5 +252,56 @@ describe('tollgate plan report', () => {
       name: 'routes',
       detail: "the stack's 3 route(s) require exactly the scopes of the access matrix",
     });
+  });
+});
+
+describe('one half of the plan failing', () => {
+  /** Resolves only when its signal aborts (as a Terraform child does when interrupted), recording that it was stopped. */
+  const untilAborted = (signal: AbortSignal | undefined, log: string[], who: string): Promise<never> =>
+    new Promise((_, reject) => {
+      signal?.addEventListener('abort', () => {
+        log.push(`${who} stopped`);
+        reject(new Error(`${who} interrupted`));
+      });
+    });
+
+  test('an Asgardeo failure stops the Terraform plan and waits for it: the Asgardeo error is the one reported', async () => {
+    const log: string[] = [];
+    class SlowRunner extends FakeRunner {
+      override async diff(o: StackOperation): Promise<InfraDiff> {
+        return untilAborted(o.signal, log, 'terraform');
+      }
+    }
+    class FailingSide extends FakeSide {
+      override async plan(): Promise<{ changes: boolean }> {
+        await new Promise((r) => setImmediate(r));
+        throw new Error('Asgardeo is unreachable');
+      }
+    }
+    const outcome = await plan({ runner: new SlowRunner(config, []), side: new FailingSide(undefined, []) }).then(
+      () => 'resolved',
+      (e: Error) => `${e.message}; ${log.join(', ')}`,
+    );
+    expect(outcome).toBe('Asgardeo is unreachable; terraform stopped');
+  });
+
+  test('a Terraform failure stops the Asgardeo plan: the Terraform error is the one reported', async () => {
+    const log: string[] = [];
+    class FailingRunner extends FakeRunner {
+      override async diff(): Promise<InfraDiff> {
+        await new Promise((r) => setImmediate(r));
+        throw new Error('terraform init failed');
+      }
+    }
+    class SlowSide extends FakeSide {
+      override async plan(o: SideOptions): Promise<{ changes: boolean }> {
+        return untilAborted(o.signal, log, 'asgardeo');
+      }
+    }
+    const outcome = await plan({ runner: new FailingRunner(config, []), side: new SlowSide(undefined, []) }).then(
+      () => 'resolved',
+      (e: Error) => `${e.message}; ${log.join(', ')}`,
+    );
+    expect(outcome).toBe('terraform init failed; asgardeo stopped');
   });
 });

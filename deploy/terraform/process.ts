@@ -21,6 +21,11 @@ export interface RunResult {
 
 export function runProcess(binary: string, args: readonly string[], o: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
+    // Aborted before it started (the other half of a plan failed, Ctrl-C): start nothing.
+    if (o.signal?.aborted) {
+      reject(o.signal.reason instanceof Error ? o.signal.reason : new Error(`terraform ${args[0] ?? ''} not started: aborted`));
+      return;
+    }
     const child = spawn(binary, args, { cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
