@@ -321,12 +321,12 @@ export class AsgardeoApi {
       path: `${SERVER}/applications`,
       body,
       accept: [409, 500],
+      final: (r) => r.status === 500 && (r.body as { code?: string } | undefined)?.code === 'APP-65001',
       scope: 'internal_application_mgt_create',
       reobserve,
     });
+    // Other 500s were retried as transient; what comes back is a create, a 409 or the older server's 500 APP-65001.
     const code = (res.body as { code?: string } | undefined)?.code;
-    if (res.status === 500 && code !== 'APP-65001')
-      throw new AsgardeoError({ message: 'application create failed', status: 500, code, hint: 'run again later' });
     const id = res.status < 300 ? createdId(res) : undefined;
     if (id) return id;
     const [found] = await this.findApplications([body.name]);

@@ -57,6 +57,11 @@ export interface HttpRequest {
   bearer?: string;
   /** Statuses the caller handles itself (e.g. 404, 409) instead of an error. */
   accept?: readonly number[];
+  /**
+   * An answer that is final although its status is otherwise retried: an older server's 500
+   * `APP-65001` means "the name exists", and sending the create again cannot change that.
+   */
+  final?: (res: HttpResponse) => boolean;
   /** The management scope this call needs, named in a 403's hint. */
   scope?: string;
   /** For a non-idempotent create: after a lost response, ask whether it happened before sending it again. */
@@ -112,7 +117,7 @@ export class AsgardeoHttp {
         failure = err;
       }
       this.record({ method: req.method, path: req.path, status: res?.status ?? 0, attempt, start, end: Date.now(), write });
-      if (res && !RETRY_STATUSES.has(res.status)) {
+      if (res && (!RETRY_STATUSES.has(res.status) || req.final?.(res))) {
         if (res.status < 400 || req.accept?.includes(res.status)) return res;
         throw errorFromResponse(label, res.status, res.body, req.scope);
       }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../../config';
-import { startLocalAsgardeo, type LocalAsgardeo, type RequestLogEntry } from '../../sandbox/asgardeo';
+import { startLocalAsgardeo, type LocalAsgardeo, type LocalAsgardeoOptions, type RequestLogEntry } from '../../sandbox/asgardeo';
 import type { ReconcileOptions, StackOutputs } from '..';
 
 export const REPO = path.resolve(__dirname, '..', '..');
@@ -110,8 +110,8 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const la = await startLocalAsgardeo({ organization: 'pharmacy' });
+export async function startHarness(server: Partial<LocalAsgardeoOptions> = {}): Promise<Harness> {
+  const la = await startLocalAsgardeo({ organization: 'pharmacy', ...server });
   const config = exampleConfig(la.baseUrl);
   let token: string | undefined;
   // Console-style edits made by the test itself, kept out of the contract check of the reconciler's requests.

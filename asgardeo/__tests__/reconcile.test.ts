@@ -238,6 +238,27 @@ describe('reconciler against the local Asgardeo', () => {
     expect(h.la.requests.writes()).toBe(0);
   });
 
+  it('an older server answering a duplicate name with 500 APP-65001: read as "exists", two concurrent runs end with one copy', async () => {
+    const older = await startHarness({ duplicateApplicationAnswer: 'older' });
+    try {
+      // The same latency on every request keeps the two runs in step, so both plan the creates and race on them.
+      older.la.faults.setLatency(30);
+      const [a, b] = await Promise.allSettled([applyAsgardeo(older.options()), applyAsgardeo(older.options())]);
+      expect([a, b].map((r) => (r.status === 'rejected' ? String(r.reason) : r.status))).toEqual(['fulfilled', 'fulfilled']);
+      const duplicates = older.la.requests
+        .entries()
+        .filter((e) => e.method === 'POST' && e.path.endsWith('/api/server/v1/applications') && e.status === 500);
+      expect(duplicates.length).toBeGreaterThan(0);
+      expect(await inventory(older)).toEqual({ apis: 1, apps: { 'pharmacy-admin': 1, 'pharmacy-reader': 1 }, roles: 1 });
+      older.la.requests.clear();
+      const third = await applyAsgardeo(older.options());
+      expect(planHasChanges(third.plan)).toBe(false);
+      expect(older.la.requests.writes()).toBe(0);
+    } finally {
+      await older.stop();
+    }
+  });
+
   it('converges after a run killed after each write', async () => {
     const full = await applyAsgardeo(h.options());
     const writes = full.stats.writes;

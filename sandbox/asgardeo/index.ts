@@ -23,6 +23,11 @@ export interface LocalAsgardeoOptions {
   /** The organization option `enableJwtScopeAsArray`: every JWT's `scope` claim is an array. Default false. */
   enableJwtScopeAsArray?: boolean;
   /**
+   * How a duplicate application name is answered: `current` 409 `OAUTH-60008` (default), or `older`
+   * 500 `APP-65001` as older servers did (the reference: treat both as "exists").
+   */
+  duplicateApplicationAnswer?: 'current' | 'older';
+  /**
    * The clock (ms since the epoch) of sign-in flows, authorization codes and refresh tokens; tests
    * inject one to expire them. Default Date.now.
    */
@@ -69,6 +74,7 @@ export async function startLocalAsgardeo(options: LocalAsgardeoOptions): Promise
   const issuer = `${baseUrl}/t/${organization}/oauth2/token`;
   const state = new AsgardeoState(organization);
   state.settings.enableJwtScopeAsArray = options.enableJwtScopeAsArray === true;
+  state.settings.duplicateApplicationAnswer = options.duplicateApplicationAnswer ?? 'current';
   if (options.clock) state.now = options.clock;
   state.managementClients.set(admin.clientId, { clientSecret: admin.clientSecret, scopes: new Set(ALL_INTERNAL_SCOPES) });
   let signer: TokenSigner;

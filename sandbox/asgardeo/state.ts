@@ -213,7 +213,10 @@ export class AsgardeoState {
   /** The clock of codes, flows, sessions and refresh tokens; tests inject one. */
   now: () => number = () => Date.now();
   /** Organization-wide options. */
-  readonly settings = { enableJwtScopeAsArray: false };
+  readonly settings: { enableJwtScopeAsArray: boolean; duplicateApplicationAnswer: 'current' | 'older' } = {
+    enableJwtScopeAsArray: false,
+    duplicateApplicationAnswer: 'current',
+  };
   private sequence = 0;
 
   constructor(readonly organization: string) {

@@ -313,6 +313,8 @@ function create(ctx: ServerContext, req: RouteRequest): RouteReply {
   if (!name || !name.trim()) throw invalid("'name' is required.");
   checkName(name);
   if (ctx.state.applicationByName(name)) {
+    if (ctx.state.settings.duplicateApplicationAnswer === 'older')
+      throw managementError(500, 'APP-65001', 'Error while creating the application.', `Application with name ${name} already exists.`);
     throw managementError(
       409,
       'OAUTH-60008',
