@@ -11,7 +11,7 @@ import { startLocalGateway, type LocalGateway } from '../../gateway';
 import { prepareStackDir, type EditableStackJson } from '../../gateway/__tests__/helpers/stack-fixture';
 import { startTestIssuer, type TestIssuer } from '../../gateway/__tests__/helpers/test-issuer';
 import { startDemoServer, type DemoServer } from '../server';
-import { launchChromium, type Browser } from './helpers/chromium';
+import { describeWithChromium, launchChromium, type Browser } from './helpers/chromium';
 
 /**
  * The demo page in Debian's headless Chromium, signing in with authorization code + PKCE (S256) and
@@ -216,7 +216,7 @@ async function pageOf(browser: Browser): Promise<Page> {
   return browser.context.pages()[0] ?? browser.context.newPage();
 }
 
-describe('the demo page in Chromium (fake login server, real gateway and handler)', () => {
+describeWithChromium('the demo page in Chromium (fake login server, real gateway and handler)', () => {
   let issuer: TestIssuer;
   let demo: DemoServer;
   let fake: FakeLoginServer;
@@ -341,7 +341,7 @@ async function freePort(): Promise<number> {
  * users with generated passwords and the PharmacyUser role, the local gateway serving the handler) and
  * the demo page the sandbox serves and configures. The example's callback moves to a free port.
  */
-describe('the demo page end to end (sandbox + local Asgardeo)', () => {
+describeWithChromium('the demo page end to end (sandbox + local Asgardeo)', () => {
   it('Kim → "Welcome Kim!"; the role-less user → 403', async () => {
     const { startSandbox } = await import('../../local/sandbox');
     const repo = path.resolve(__dirname, '..', '..', '..');

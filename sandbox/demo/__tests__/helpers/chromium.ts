@@ -17,6 +17,36 @@ const FLAGS = [
   '--disable-sync',
 ];
 
+/** Set to `required` (.ci/run does) to make a missing Chromium a failure instead of a skip. */
+export const BROWSER_REQUIRE_VARIABLE = 'TOLLGATE_BROWSER_TESTS';
+
+/**
+ * `describe` when Chromium is installed; otherwise a skipped block that says why (a newcomer's
+ * `npm test` passes without a browser), or, with TOLLGATE_BROWSER_TESTS=required, one failing test
+ * that says why, so CI cannot pass without running the browser tests.
+ */
+export function describeWithChromium(name: string, body: () => void, env: NodeJS.ProcessEnv = process.env): void {
+  if (fs.existsSync(CHROMIUM)) {
+    describe(name, body);
+    return;
+  }
+  const missing =
+    `Chromium is not installed at ${CHROMIUM}: run \`apt-get install -y chromium\` (Debian's package; .ci/run does), ` +
+    'or set TOLLGATE_CHROMIUM to its path';
+  if (env[BROWSER_REQUIRE_VARIABLE] === 'required') {
+    describe(name, () => {
+      it('has Chromium', () => {
+        throw new Error(`the browser tests cannot run, and ${BROWSER_REQUIRE_VARIABLE}=required: ${missing}`);
+      });
+    });
+    return;
+  }
+  process.stderr.write(`skipping "${name}": ${missing}\n`);
+  describe.skip(`${name} (skipped: ${missing})`, () => {
+    it('needs Chromium', () => undefined);
+  });
+}
+
 export interface Browser {
   readonly context: BrowserContext;
   close(): Promise<void>;
