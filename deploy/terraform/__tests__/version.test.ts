@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import { AWS_PROVIDER_CONSTRAINT } from '../../../stacks/tollgate-stack';
@@ -38,8 +41,15 @@ describe('Terraform version constraints', () => {
 });
 
 describe("the stack's hashicorp/aws constraint", () => {
+  // An outdir of its own: without one cdktf leaves a cdktf.outdir.* folder in the system temp folder.
+  let outdir: string;
+  beforeEach(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-version-'));
+  });
+  afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
   it('admits the version the bindings were generated from and the 5.100 mirror, and is what the stack writes', () => {
-    const app = Testing.app();
+    const app = Testing.app({ outdir });
     const stack = new TerraformStack(app, 'probe');
     const provider = new AwsProvider(stack, 'aws', { region: 'us-east-1' });
     const bindings = (provider as unknown as { terraformGeneratorMetadata?: { providerVersion?: string } }).terraformGeneratorMetadata
