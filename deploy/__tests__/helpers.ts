@@ -16,9 +16,18 @@ export function exampleConfig(env = 'dev', target: 'aws' | 'local' = 'aws'): Res
   return loadConfig({ file: path.join(REPO_ROOT, 'tollgate.config.ts'), env, target, environment: {} });
 }
 
+const madeFolders: string[] = [];
+
 export function tmpDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-deploy-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-deploy-'));
+  madeFolders.push(dir);
+  return dir;
 }
+
+// Each test file that imports these helpers removes the folders it made with tmpDir().
+afterAll(() => {
+  for (const dir of madeFolders.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 /** What `cdktf deploy --outputs-file` writes for the example stack. */
 export function outputsFor(config: ResolvedConfig, overrides: Record<string, string> = {}): Record<string, Record<string, string>> {
