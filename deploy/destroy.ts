@@ -7,7 +7,12 @@ import { UserError } from '../errors';
 
 export interface DestroyOptions {
   config: ResolvedConfig;
-  runner: InfraRunner;
+  /**
+   * What destroys the AWS side; undefined when there is none to destroy here (the local target without
+   * a long-running local AWS: the deploying process destroyed it), with `noAwsSide` saying why.
+   */
+  runner: InfraRunner | undefined;
+  noAwsSide?: string;
   side: AsgardeoSide;
   credentials: AdminCredentials;
   outputs?: StackOutputs;
@@ -37,7 +42,7 @@ export class DestroyError extends UserError {
 
 /**
  * `tollgate destroy`: the Asgardeo objects this stack owns first (so no client keeps a working
- * audience for a dead API), then `cdktf destroy`. Asks first unless `--yes`.
+ * audience for a dead API), then the AWS stack through the runner. Asks first unless `--yes`.
  */
 export async function runDestroy(o: DestroyOptions): Promise<void> {
   const { config } = o;
@@ -46,8 +51,8 @@ export async function runDestroy(o: DestroyOptions): Promise<void> {
     interactive: o.interactive,
     prompt: o.prompt,
     action:
-      `DESTROY the Asgardeo objects owned by ${config.stackName} in organization "${config.asgardeo.organization}" ` +
-      `and then the AWS stack ${config.stackName}`,
+      `DESTROY the Asgardeo objects owned by ${config.stackName} in organization "${config.asgardeo.organization}"` +
+      (o.runner ? ` and then the AWS stack ${config.stackName}` : ''),
     rerunWithYes: `${o.command} --yes`,
   });
 
@@ -72,13 +77,11 @@ export async function runDestroy(o: DestroyOptions): Promise<void> {
   o.write(`  ✓ done in ${formatMs(performance.now() - start)}\n`);
 
   start = performance.now();
-  if (config.target === 'local') {
-    // The local AWS side lives in the process that deployed it (npm start / deploy --target local),
-    // which destroys it through Terraform when it stops; nothing of it outlives that process.
-    o.write('[2/2] AWS: skipped (local target: the process that deployed the stack destroys it through Terraform when it stops)\n');
+  if (!o.runner) {
+    o.write(`[2/2] AWS: skipped (${o.noAwsSide ?? 'nothing to destroy'})\n`);
     return;
   }
-  o.write(`[2/2] AWS: cdktf destroy ${config.stackName}\n`);
+  o.write(`[2/2] AWS: destroy ${config.stackName}\n`);
   try {
     await o.runner.destroy({
       stack: config.stackName,
@@ -89,13 +92,7 @@ export async function runDestroy(o: DestroyOptions): Promise<void> {
       signal: o.signal,
     });
   } catch (err) {
-    throw new DestroyError(
-      'aws',
-      err,
-      `the Asgardeo objects are deleted; part of the AWS stack ${config.stackName} may ` +
-        `remain (\`npx cdktf diff ${config.stackName}\` shows it)`,
-      o.command,
-    );
+    throw new DestroyError('aws', err, `the Asgardeo objects are deleted; part of the AWS stack ${config.stackName} may remain`, o.command);
   }
   o.write(`  ✓ done in ${formatMs(performance.now() - start)}\n`);
 }

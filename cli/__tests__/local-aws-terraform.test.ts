@@ -100,8 +100,10 @@ describeWithTerraform('deploy and destroy --target local against a running local
     const code = await timed('destroy (Asgardeo, then terraform plan -destroy + apply)', () =>
       main(['destroy', '--target', 'local', '--config', configFile, '--yes'], io),
     );
-    expect(io.err()).toContain(`Terraform destroy of pharmacy-user-api-dev in the local AWS at ${local.aws.endpoint}`);
-    expect(io.err()).toContain('terraform: Apply complete! Resources: 0 added, 0 changed, 15 destroyed.');
+    expect(io.out()).toMatch(
+      /\[1\/2\] Asgardeo: delete objects owned by pharmacy-user-api-dev[\s\S]*\[2\/2\] AWS: destroy pharmacy-user-api-dev/,
+    );
+    expect(io.out()).toContain('terraform: Apply complete! Resources: 0 added, 0 changed, 15 destroyed.');
     expect(code).toBe(0);
     expect(local.aws.isEmpty()).toBe(true);
     expect(local.aws.counts()).toMatchObject({ apis: 0, functions: 0, roles: 0, logGroups: 0 });

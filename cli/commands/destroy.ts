@@ -1,6 +1,5 @@
 import { destroyAsgardeo, planHasChanges, renderPlan } from '../../asgardeo';
 import { defaultInfraRunner, isInteractive, reconcilerSide, runDestroy, terminalPrompt } from '../../deploy';
-import { UserError } from '../../errors';
 import { formatFromFlags, parseCommandArgs, reportError, UsageError, useColor } from '../args';
 import { configFromFlags, reconcileOptions, repeatCommand, stackOutputsFile, withTarget, type ContextFlags } from '../context';
 import type { CommandDeps } from '../deps';
@@ -14,7 +13,7 @@ const USAGE =
   'Usage: tollgate destroy --yes [--env <name>] [--config <file>] [--outputs <file>] ' +
   `[--asgardeo-only [--json | --markdown] [--detailed-exitcode]]
 
-  For the aws target, the AWS stack is destroyed next (\`cdktf destroy\`); on a terminal destroy asks first.
+  For the aws target, the AWS stack is destroyed next (a Terraform destroy plan, applied); on a terminal destroy asks first.
   For the local target with TOLLGATE_LOCAL_AWS_URL (a running \`npm run aws:local\`), the stack deployed
   there is destroyed next: a Terraform destroy plan, applied, against the state in .tollgate/local/.
   Without it there is no local AWS side to destroy: the process that deployed it destroyed it when it stopped.
@@ -37,25 +36,32 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write('tollgate destroy: this deletes the Asgardeo objects of this stack; add --yes to confirm\n');
       return EXIT_ERROR;
     }
-    // Checked before anything is deleted: a local AWS named but unusable fails with its fix.
+    // A running `npm run aws:local` named: checked before anything is deleted, then both sides as for AWS.
     const localAws = target === 'local' ? await localAwsOf(values, io) : undefined;
-    try {
-      const result = await destroyAsgardeo(reconcileOptions(values, io));
-      io.stdout.write(renderPlan(result.plan, format, { color: format === 'text' && useColor(io, values) }));
-      if (target === 'local') await destroyLocalAws(localAws, values, io);
-      return values['detailed-exitcode'] && planHasChanges(result.plan) ? EXIT_CHANGES : EXIT_OK;
-    } finally {
-      await localAws?.runner.stop();
+    if (localAws) {
+      try {
+        return await combinedDestroyCommand(argv, io, { runner: localAws.runner });
+      } finally {
+        await localAws.runner.stop();
+      }
     }
+    const result = await destroyAsgardeo(reconcileOptions(values, io));
+    io.stdout.write(renderPlan(result.plan, format, { color: format === 'text' && useColor(io, values) }));
+    if (target === 'local') io.stderr.write(`AWS side (local target): nothing to destroy here: ${NO_LOCAL_AWS}\n`);
+    return values['detailed-exitcode'] && planHasChanges(result.plan) ? EXIT_CHANGES : EXIT_OK;
   } catch (err) {
     return reportError('destroy', err, io, USAGE);
   }
 }
 
-type LocalAws = Awaited<ReturnType<ReturnType<typeof localSandbox>['externalLocalInfra']>>;
+/** Why the local target has no AWS side for this command to destroy, and how to get one it does. */
+const NO_LOCAL_AWS =
+  'a local AWS control plane started by `npm start` or `npx tollgate deploy --target local` is destroyed through ' +
+  'Terraform by that process when it stops. For a local AWS that outlives the deploy and that this command destroys, ' +
+  'run `npm run aws:local` and export TOLLGATE_LOCAL_AWS_URL as it prints before deploying.';
 
 /** The running `npm run aws:local` TOLLGATE_LOCAL_AWS_URL names, ready to destroy through Terraform; undefined when unset. */
-async function localAwsOf(values: ContextFlags, io: CliIo): Promise<LocalAws | undefined> {
+async function localAwsOf(values: ContextFlags, io: CliIo) {
   const sandbox = localSandbox();
   const url = io.env[sandbox.LOCAL_AWS_URL_VARIABLE]?.trim();
   if (!url) return undefined;
@@ -70,48 +76,14 @@ async function localAwsOf(values: ContextFlags, io: CliIo): Promise<LocalAws | u
   });
 }
 
-/** The AWS side of the local target: a Terraform destroy against the named local AWS, or where the AWS side went. */
-async function destroyLocalAws(localAws: LocalAws | undefined, values: ContextFlags, io: CliIo): Promise<void> {
-  const variable = localSandbox().LOCAL_AWS_URL_VARIABLE;
-  if (!localAws) {
-    io.stderr.write(
-      'AWS side (local target): nothing to destroy here: a local AWS control plane started by `npm start` or ' +
-        '`npx tollgate deploy --target local` is destroyed through Terraform by that process when it stops. ' +
-        `For a local AWS that outlives the deploy and that this command destroys, run \`npm run aws:local\` and export ` +
-        `${variable} as it prints before deploying.\n`,
-    );
-    return;
-  }
-  const config = configFromFlags(values, io);
-  const started = performance.now();
-  io.stderr.write(`AWS side (local target): Terraform destroy of ${config.stackName} in the local AWS at ${io.env[variable]?.trim()}\n`);
-  try {
-    await localAws.runner.destroy({
-      stack: config.stackName,
-      environment: config.environment,
-      configFile: config.file,
-      autoApprove: true,
-      onOutput: (t) => io.stderr.write(t),
-      signal: io.signal,
-    });
-  } catch (err) {
-    throw new UserError(
-      `the Asgardeo objects are deleted, but the Terraform destroy in the local AWS failed: ` +
-        `${err instanceof Error ? err.message : String(err)}`,
-      { hint: `fix the problem above, then run \`${repeatCommand('destroy', values)} --yes\` (it skips what is already gone)` },
-    );
-  }
-  io.stderr.write(`  ✓ done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-}
-
-/** `tollgate destroy` across both sides: the owned Asgardeo objects, then `cdktf destroy`. */
+/** `tollgate destroy` across both sides: the owned Asgardeo objects, then the AWS stack (Terraform, or the given runner). */
 export async function combinedDestroyCommand(argv: string[], io: CliIo, deps: CommandDeps = {}): Promise<number> {
   try {
     const { values } = parseCommandArgs(argv, PLAN_OPTIONS);
     const report = (['json', 'markdown', 'detailed-exitcode'] as const).find((f) => values[f]);
     if (report)
       throw new UsageError(
-        `--${report} is for \`destroy --asgardeo-only\` (and the local target), ` +
+        `--${report} is for \`destroy --asgardeo-only\` (and the local target without a local AWS), ` +
           'which prints the Asgardeo plan; this destroy prints progress',
       );
     const config = configFromFlags(values, io);

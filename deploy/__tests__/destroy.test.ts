@@ -33,7 +33,14 @@ describe('runDestroy', () => {
     const s = setup();
     await runDestroy(s.options);
     expect(s.calls).toEqual(['asgardeo destroy', `destroy ${config.stackName}`]);
-    expect(s.out()).toMatch(/\[1\/2\] Asgardeo[\s\S]*\[2\/2\] AWS: cdktf destroy pharmacy-user-api-dev/);
+    expect(s.out()).toMatch(/\[1\/2\] Asgardeo[\s\S]*\[2\/2\] AWS: destroy pharmacy-user-api-dev/);
+  });
+
+  test('without a runner (nothing on the AWS side to destroy here): the Asgardeo objects only, the skip says why', async () => {
+    const s = setup({ runner: undefined, noAwsSide: 'local target: its process destroyed it' });
+    await runDestroy(s.options);
+    expect(s.calls).toEqual(['asgardeo destroy']);
+    expect(s.out()).toContain('[2/2] AWS: skipped (local target: its process destroyed it)');
   });
 
   test('asks on a terminal; anything but "yes" destroys nothing', async () => {

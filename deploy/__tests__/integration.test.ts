@@ -221,7 +221,8 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
     const before = runner.calls.length;
     await runDestroy({
       config,
-      runner,
+      runner: undefined,
+      noAwsSide: 'local target: the gateway that served it stopped with its process',
       side: traced,
       credentials: asgardeo.admin,
       yes: true,
