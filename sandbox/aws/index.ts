@@ -58,6 +58,8 @@ export interface LocalAws {
   readonly providerEndpoints: Readonly<Record<string, string>>;
   /** What is deployed now, references resolved: the read API for the local gateway. */
   snapshot(): DeployedSnapshot;
+  /** Grows with every successful call that may change the state: a cheap "did anything change" for readers of snapshot(). */
+  revision(): number;
   /** The zip Terraform uploaded for a function (`$LATEST`), or undefined. */
   functionCode(functionName: string): Buffer | undefined;
   /** True when no role, log group, function or API exists. */
@@ -133,6 +135,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     instance,
     providerEndpoints: providerEndpoints(endpoint),
     snapshot: () => snapshotOf(state),
+    revision: () => log.mutations,
     functionCode: (name) => state.functions.get(name)?.code.zip,
     isEmpty: () => state.isEmpty(),
     counts: () => state.counts(),

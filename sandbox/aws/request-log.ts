@@ -14,11 +14,21 @@ export interface AwsRequestLogEntry {
   readonly injected: boolean;
 }
 
+/** Operations that only read state; every other successful call may have changed it. */
+const READ_ONLY = /^(Get|List|Describe)/;
+
 export class AwsRequestLog {
   private readonly list: AwsRequestLogEntry[] = [];
+  private changes = 0;
 
   add(entry: AwsRequestLogEntry): void {
     this.list.push(entry);
+    if (!entry.unserved && entry.status < 300 && !READ_ONLY.test(entry.operation)) this.changes++;
+  }
+
+  /** Successful calls that may have changed the state so far; `clear()` does not reset it. */
+  get mutations(): number {
+    return this.changes;
   }
 
   entries(): readonly AwsRequestLogEntry[] {

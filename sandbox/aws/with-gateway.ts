@@ -5,8 +5,8 @@
  *
  * The gateway reads the control plane's live state the way the in-process real path does
  * (`buildDeployedModel` over `snapshot()` and the uploaded zips): a front server on the gateway's
- * address rebuilds the served model when the snapshot changed since the last request, and proxies
- * each request to it.
+ * address rebuilds the served model when the control plane's revision moved since the last request
+ * (a counter, so an unchanged deployment costs a request no snapshot), and proxies each request to it.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -68,7 +68,8 @@ export async function startLocalAwsWithGateway(o: LocalAwsWithGatewayOptions = {
 }
 
 interface Served {
-  readonly fingerprint: string;
+  /** The control plane's revision this was built from. */
+  readonly revision: number;
   readonly gateway?: LocalGateway;
   /** Why nothing is served (no API, or a deployment the gateway cannot serve). */
   readonly reason?: string;
@@ -90,16 +91,16 @@ async function startDeploymentGateway(o: {
     if (s?.codeDir) fs.rmSync(s.codeDir, { recursive: true, force: true });
   };
 
-  /** The model for the control plane's current state: rebuilt only when the snapshot changed. */
+  /** The model for the control plane's current state: rebuilt only when a call may have changed it. */
   const refresh = async (): Promise<Served> => {
     const aws = o.controlPlane();
-    if (!aws) return { fingerprint: '', reason: 'the control plane is starting' };
-    const snapshot = aws.snapshot();
-    const fingerprint = JSON.stringify(snapshot);
-    if (served?.fingerprint === fingerprint) return served;
+    if (!aws) return { revision: -1, reason: 'the control plane is starting' };
+    const revision = aws.revision();
+    if (served?.revision === revision) return served;
     await release(served);
     served = undefined;
-    if (snapshot.apis.length === 0) return (served = { fingerprint, reason: 'nothing is deployed in the local AWS control plane' });
+    const snapshot = aws.snapshot();
+    if (snapshot.apis.length === 0) return (served = { revision, reason: 'nothing is deployed in the local AWS control plane' });
     const codeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-local-aws-code-'));
     try {
       for (const fn of snapshot.functions) {
@@ -118,12 +119,12 @@ async function startDeploymentGateway(o: {
           }),
       });
       o.log(`serving ${snapshot.apis.map((a) => `${a.name} (${a.apiId})`).join(', ')} as deployed now`);
-      return (served = { fingerprint, gateway, codeDir });
+      return (served = { revision, gateway, codeDir });
     } catch (err) {
       fs.rmSync(codeDir, { recursive: true, force: true });
       const reason = err instanceof Error ? err.message : String(err);
       o.log(`cannot serve what is deployed: ${reason}`);
-      return (served = { fingerprint, reason });
+      return (served = { revision, reason });
     }
   };
   const current = (): Promise<Served> => {

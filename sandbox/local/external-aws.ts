@@ -50,7 +50,7 @@ export async function probeLocalAws(url: string, o: { fetch?: typeof fetch; time
   return { endpoint, instance };
 }
 
-/** The instance is not answered by whoever is at `endpoint` now (or nobody is), without throwing. */
+/** Whether the recorded instance still answers at its endpoint (false when another one, or nobody, does); never throws. */
 async function isLive(record: ExternalLocalAws, probe: typeof probeLocalAws): Promise<boolean> {
   try {
     return (await probe(record.endpoint, { timeoutMs: 2_000 })).instance === record.instance;

@@ -347,6 +347,19 @@ describe('local AWS control plane (wire protocols, state, errors)', () => {
     expect(() => aws.faults.setLatency(-1)).toThrow(/non-negative/);
   });
 
+  it('its revision moves with each successful change, not with reads, failures or clearing the request log', async () => {
+    const start = aws.revision();
+    await createRole();
+    const afterCreate = aws.revision();
+    expect(afterCreate).toBeGreaterThan(start);
+    expect((await client.query('iam', 'GetRole', { RoleName: 'fn-role' })).status).toBe(200);
+    expect((await client.query('iam', 'CreateRole', { RoleName: 'fn-role', AssumeRolePolicyDocument: TRUST_LAMBDA })).status).toBe(409);
+    aws.requests.clear();
+    expect(aws.revision()).toBe(afterCreate);
+    expect((await client.query('iam', 'DeleteRole', { RoleName: 'fn-role' })).status).toBe(200);
+    expect(aws.revision()).toBeGreaterThan(afterCreate);
+  });
+
   it('serves its state and the uploaded zips on the debug endpoints', async () => {
     const roleArn = await createRole();
     await createFunction(roleArn);
