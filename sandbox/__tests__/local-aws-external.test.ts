@@ -71,7 +71,7 @@ describe('the long-running local AWS (npm run aws:local): control plane and gate
         'TOLLGATE_LOCAL_AWS_URL is set, and deploying to that local AWS needs Terraform: terraform is not on PATH',
       );
       await expect(externalLocalInfra({ ...o, environment: { TOLLGATE_LOCAL_TERRAFORM: '0' } })).rejects.toThrow(
-        'TOLLGATE_LOCAL_TERRAFORM=0 turns Terraform off',
+        'TOLLGATE_LOCAL_AWS_URL is set, and deploying to that local AWS needs Terraform: TOLLGATE_LOCAL_TERRAFORM=0',
       );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { InfraRunner } from '../../deploy';
-import { setupTerraform, TerraformError } from '../../deploy/terraform';
+import { setupTerraform, TerraformError, type TerraformSetup } from '../../deploy/terraform';
 import { UserError } from '../../errors';
 import { terraformUnavailableReason } from '../aws/terraform-workdir';
 import { LOCAL_AWS_URL_VARIABLE } from '../aws/with-gateway';
@@ -27,6 +27,24 @@ export interface LocalInfra {
   readonly message: string;
 }
 
+/** The real path's Terraform, or why it cannot run here (switched off, no terraform, no mirror, a setup error). */
+async function localTerraform(environment: NodeJS.ProcessEnv): Promise<{ setup: TerraformSetup; label: string } | { unavailable: string }> {
+  const switched = environment[LOCAL_TERRAFORM_VARIABLE]?.trim().toLowerCase();
+  if (switched === '0' || switched === 'off' || switched === 'false') return { unavailable: `${LOCAL_TERRAFORM_VARIABLE}=${switched}` };
+  const reason = terraformUnavailableReason(environment);
+  if (reason) return { unavailable: reason };
+  try {
+    const setup = await setupTerraform({ env: environment });
+    const mirror = setup.mirror
+      ? ` with hashicorp/aws ${setup.mirror.awsVersions[0]} from ${setup.mirror.path} (${setup.mirror.source})`
+      : '';
+    return { setup, label: `real Terraform ${setup.version}${mirror}` };
+  } catch (err) {
+    if (err instanceof TerraformError) return { unavailable: err.message.replace(/\.$/, '') };
+    throw err;
+  }
+}
+
 /**
  * The local target's AWS side: the real path (terraform + a hashicorp/aws mirror, found the way
  * deploy/terraform finds them for AWS) when it can run, else the fallback that serves the
@@ -41,73 +59,45 @@ export async function chooseLocalInfra(
   },
 ): Promise<LocalInfra> {
   if (o.localAwsUrl) return externalLocalInfra({ ...o, localAwsUrl: o.localAwsUrl });
-  const fallback = (why: string): LocalInfra => ({
-    runner: new SandboxRunner(o),
-    path: 'synthesized',
-    message: `AWS side: the local gateway serves the synthesized stack (cdk.tf.json) without Terraform, because ${why}.`,
-  });
-  const switched = o.environment[LOCAL_TERRAFORM_VARIABLE]?.trim().toLowerCase();
-  if (switched === '0' || switched === 'off' || switched === 'false') return fallback(`${LOCAL_TERRAFORM_VARIABLE}=${switched}`);
-  const reason = terraformUnavailableReason(o.environment);
-  if (reason) return fallback(`${reason}; install Terraform and a provider mirror for the real path`);
-  let setup;
-  try {
-    setup = await setupTerraform({ env: o.environment });
-  } catch (err) {
-    if (err instanceof TerraformError) return fallback(err.message.replace(/\.$/, ''));
-    throw err;
+  const terraform = await localTerraform(o.environment);
+  if ('unavailable' in terraform) {
+    const switchedOff = terraform.unavailable.startsWith(`${LOCAL_TERRAFORM_VARIABLE}=`);
+    return {
+      runner: new SandboxRunner(o),
+      path: 'synthesized',
+      message:
+        'AWS side: the local gateway serves the synthesized stack (cdk.tf.json) without Terraform, because ' +
+        `${terraform.unavailable}${switchedOff ? '' : '; install Terraform and a provider mirror for the real path'}.`,
+    };
   }
-  const mirror = setup.mirror
-    ? ` with hashicorp/aws ${setup.mirror.awsVersions[0]} from ${setup.mirror.path} (${setup.mirror.source})`
-    : '';
   return {
-    runner: new LocalTerraformRunner({ ...o, setup }),
+    runner: new LocalTerraformRunner({ ...o, setup: terraform.setup }),
     path: 'terraform',
-    message:
-      `AWS side: real Terraform ${setup.version}${mirror} deploys the stack to the local AWS control plane; ` +
-      'the local gateway serves what was deployed.',
+    message: `AWS side: ${terraform.label} deploys the stack to the local AWS control plane; the local gateway serves what was deployed.`,
   };
 }
 
 /**
- * The real path against a running `npm run aws:local`: checked before anything changes (terraform
- * and a mirror present, the control plane answering), so a wrong setup fails with its fix instead
- * of silently deploying somewhere that ends with this command.
+ * The real path against a running `npm run aws:local`: checked before anything changes (the control
+ * plane answering, terraform and a mirror present), so a wrong setup fails with its fix instead of
+ * silently deploying somewhere that ends with this command.
  */
 export async function externalLocalInfra(
   o: LocalGatewayRunnerOptions & { environment: NodeJS.ProcessEnv; projectDir: string; localAwsUrl: string },
 ): Promise<LocalInfra & { runner: LocalTerraformRunner }> {
-  const switched = o.environment[LOCAL_TERRAFORM_VARIABLE]?.trim().toLowerCase();
-  if (switched === '0' || switched === 'off' || switched === 'false')
-    throw new UserError(
-      `${LOCAL_AWS_URL_VARIABLE} deploys through Terraform, but ${LOCAL_TERRAFORM_VARIABLE}=${switched} turns Terraform off`,
-      {
-        hint:
-          `unset one of them: ${LOCAL_TERRAFORM_VARIABLE} for the local AWS at ${o.localAwsUrl}, ` +
-          `or ${LOCAL_AWS_URL_VARIABLE} for the gateway without Terraform`,
-      },
-    );
   const external = await probeLocalAws(o.localAwsUrl);
-  const reason = terraformUnavailableReason(o.environment);
-  if (reason)
-    throw new UserError(`${LOCAL_AWS_URL_VARIABLE} is set, and deploying to that local AWS needs Terraform: ${reason}`, {
-      hint: `install terraform and a hashicorp/aws provider mirror (see sandbox/local/README.md), or unset ${LOCAL_AWS_URL_VARIABLE}`,
+  const terraform = await localTerraform(o.environment);
+  if ('unavailable' in terraform)
+    throw new UserError(`${LOCAL_AWS_URL_VARIABLE} is set, and deploying to that local AWS needs Terraform: ${terraform.unavailable}`, {
+      hint:
+        `install terraform and a hashicorp/aws provider mirror (see sandbox/local/README.md), unset ${LOCAL_TERRAFORM_VARIABLE} if it ` +
+        `turns Terraform off, or unset ${LOCAL_AWS_URL_VARIABLE} for the gateway without Terraform`,
     });
-  let setup;
-  try {
-    setup = await setupTerraform({ env: o.environment });
-  } catch (err) {
-    if (err instanceof TerraformError) throw new UserError(`${LOCAL_AWS_URL_VARIABLE} is set, and Terraform cannot run: ${err.message}`);
-    throw err;
-  }
-  const mirror = setup.mirror
-    ? ` with hashicorp/aws ${setup.mirror.awsVersions[0]} from ${setup.mirror.path} (${setup.mirror.source})`
-    : '';
   return {
-    runner: new LocalTerraformRunner({ ...o, setup, external }),
+    runner: new LocalTerraformRunner({ ...o, setup: terraform.setup, external }),
     path: 'terraform',
     message:
-      `AWS side: real Terraform ${setup.version}${mirror} deploys the stack to the local AWS control plane at ${external.endpoint} ` +
+      `AWS side: ${terraform.label} deploys the stack to the local AWS control plane at ${external.endpoint} ` +
       `(${LOCAL_AWS_URL_VARIABLE}); its gateway serves what was deployed, which stays after this command.`,
   };
 }
