@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { loadConfig, type ResolvedConfig } from '../../config';
+import { loadConfig, type ResolvedApplication, type ResolvedConfig } from '../../config';
 import { startLocalAsgardeo, type LocalAsgardeo, type LocalAsgardeoOptions, type RequestLogEntry } from '../../sandbox/asgardeo';
 import type { ReconcileOptions, StackOutputs } from '..';
 
@@ -71,6 +71,20 @@ export function withSignInApps(config: ResolvedConfig): ResolvedConfig {
     environment: {},
   });
   return { ...config, applications: full.applications };
+}
+
+/** A confidential web app `pharmacy-portal` built from a resolved spa: no PKCE requirement, its own callback, no origins. */
+export function webAppFrom(spa: ResolvedApplication, grantTypes: ResolvedApplication['grantTypes']): ResolvedApplication {
+  return {
+    ...spa,
+    kind: 'web',
+    name: 'pharmacy-portal',
+    publicClient: false,
+    pkce: { mandatory: false, supportPlainTransformAlgorithm: false },
+    grantTypes,
+    callbackUrls: ['https://portal.example.com/callback'],
+    allowedOrigins: [],
+  };
 }
 
 export function exampleOutputs(config: ResolvedConfig, identifier = IDENTIFIER): StackOutputs {

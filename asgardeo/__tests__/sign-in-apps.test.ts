@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../../config';
 import { applyAsgardeo, destroyAsgardeo, planAsgardeo, planHasChanges, renderPlan, requestUserToken } from '..';
 import { TEMPLATE_IDS } from '../resources/sign-in-application';
-import { IDENTIFIER, startHarness, withSignInApps, type Harness } from './helpers';
+import { IDENTIFIER, startHarness, webAppFrom, withSignInApps, type Harness } from './helpers';
 
 jest.setTimeout(30000);
 
@@ -166,16 +166,7 @@ describe('user-facing applications (kind sign-in-application) against the local 
 
   it('day two for a web app: enabling the password grant, a new callback and refresh lifetime update its OIDC in place', async () => {
     const [spa] = config.applications;
-    const web = {
-      ...spa!,
-      kind: 'web' as const,
-      name: 'pharmacy-portal',
-      publicClient: false,
-      pkce: { mandatory: false, supportPlainTransformAlgorithm: false as const },
-      grantTypes: ['authorization_code', 'refresh_token'] as const,
-      callbackUrls: ['https://portal.example.com/callback'],
-      allowedOrigins: [],
-    };
+    const web = webAppFrom(spa!, ['authorization_code', 'refresh_token']);
     const first: ResolvedConfig = { ...config, applications: [web] };
     await applyAsgardeo(h.options({ config: first }));
     const before = (await appNamed(h, 'pharmacy-portal'))!;

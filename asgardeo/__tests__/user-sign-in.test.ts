@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../../config';
 import { applyAsgardeo, requestUserToken, SignInError } from '..';
 import { Session } from '../session';
 import { appNativeCode, pkcePair, redeemCode, signInClientFor } from '../user-sign-in';
-import { startHarness, withSignInApps, type Harness } from './helpers';
+import { startHarness, webAppFrom, withSignInApps, type Harness } from './helpers';
 
 jest.setTimeout(30000);
 
@@ -137,16 +137,7 @@ describe('app-native sign-in of configured users (tollgate token --user, the smo
     'a web app (confidential: its secret read through the management API, ' + 'Basic auth at /authorize and /token) signs Kim in too',
     async () => {
       const [spa] = config.applications;
-      const web = {
-        ...spa!,
-        kind: 'web' as const,
-        name: 'pharmacy-portal',
-        publicClient: false,
-        pkce: { mandatory: false, supportPlainTransformAlgorithm: false as const },
-        grantTypes: ['authorization_code', 'refresh_token', 'password'] as const,
-        callbackUrls: ['https://portal.example.com/callback'],
-        allowedOrigins: [],
-      };
+      const web = webAppFrom(spa!, ['authorization_code', 'refresh_token', 'password']);
       const both: ResolvedConfig = { ...config, applications: [spa!, web] };
       await applyAsgardeo(h.options({ config: both, env: {} }));
       const kim = await sign('kim@gmail.com', KIM, { config: both, application: 'pharmacy-portal' });
