@@ -4,6 +4,7 @@ import type { AdminCredentials } from '../asgardeo/credentials';
 import { UserError } from '../errors';
 import { AsgardeoHttp } from '../asgardeo/http';
 import { stripMarker } from '../asgardeo/ownership';
+import { observedAppNative, observedRequestedClaims } from '../asgardeo/resources/sign-in-application';
 import type { TransportOptions } from '../asgardeo/session';
 import { managementToken } from '../asgardeo/token';
 import type { ExportedApplication, ExportedRole, ExportedSetup, ExportedUser } from './model';
@@ -140,7 +141,6 @@ async function readApplication(
   const pkce = record(raw.pkce);
   const userLifetime = accessToken.userAccessTokenExpiryInSeconds;
   const refreshLifetime = record(raw.refreshToken).expiryInSeconds;
-  const requested = record(model.claimConfiguration).requestedClaims;
   return {
     name: app.name,
     ...(description ? { description } : {}),
@@ -157,13 +157,10 @@ async function readApplication(
       : {}),
     ...(typeof userLifetime === 'number' ? { userAccessTokenLifetimeSeconds: userLifetime } : {}),
     accessTokenAttributes: strings(accessToken.accessTokenAttributes),
-    requestedClaims: (Array.isArray(requested) ? requested : [])
-      .map((c) => record(record(c).claim).uri)
-      .filter((uri): uri is string => typeof uri === 'string')
-      .sort(),
+    requestedClaims: observedRequestedClaims(model),
     ...(typeof refreshLifetime === 'number' ? { refreshTokenLifetimeSeconds: refreshLifetime } : {}),
     pkce: { mandatory: pkce.mandatory === true, supportPlainTransformAlgorithm: pkce.supportPlainTransformAlgorithm === true },
-    appNativeAuthentication: record(model.advancedConfigurations).enableAPIBasedAuthentication === true,
+    appNativeAuthentication: observedAppNative(model),
     ...(allowedOrigins ? { allowedOrigins } : {}),
     audience: oidc.idToken?.audience ?? [],
     roleAudience: String(allowedAudience ?? '').toUpperCase() === 'ORGANIZATION' ? 'ORGANIZATION' : 'APPLICATION',

@@ -221,7 +221,8 @@ const requestedClaimsBody = (app: DesiredSignInApp) => ({
   requestedClaims: app.requestedClaims.map((uri) => ({ claim: { uri }, mandatory: false })),
 });
 
-function observedRequestedClaims(model: Record<string, unknown>): string[] {
+/** The claim URIs an application's model requests, sorted (the reconciler's diff and `tollgate export` read them alike). */
+export function observedRequestedClaims(model: Record<string, unknown>): string[] {
   const cc = model.claimConfiguration as { requestedClaims?: { claim?: { uri?: string } }[] } | undefined;
   return (cc?.requestedClaims ?? [])
     .map((c) => c.claim?.uri ?? '')
@@ -229,7 +230,8 @@ function observedRequestedClaims(model: Record<string, unknown>): string[] {
     .sort();
 }
 
-function observedAppNative(model: Record<string, unknown>): boolean {
+/** Whether an application's model allows app-native sign-in (`advancedConfigurations.enableAPIBasedAuthentication`). */
+export function observedAppNative(model: Record<string, unknown>): boolean {
   return (model.advancedConfigurations as { enableAPIBasedAuthentication?: boolean } | undefined)?.enableAPIBasedAuthentication === true;
 }
 
