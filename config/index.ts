@@ -16,6 +16,7 @@ export { RESERVED_SCOPE_NAMES } from './validate';
 export { generateSandboxPasswords, sandboxPassword } from './sandbox-passwords';
 export { OIDC_CLAIM_NAMES, APPLICATION_KINDS } from './schema';
 export type * from './resolved';
+export type { ResolvedCredentialDelivery } from './credentials';
 export type { TollgateConfig, EnvironmentOverrides, HttpMethod, GrantType, ApplicationKind, UserGrantType } from './schema';
 
 /** Typed identity: gives `tollgate.config.ts` completion and type errors; validation runs at load. */

@@ -6,6 +6,7 @@ import { baseConfigSchema, topLevelSchema, type BaseConfig } from './schema';
 import type { DeployTarget, ResolvedApplication, ResolvedConfig, ResolvedCors, UserPassword } from './resolved';
 import { scopeAsArrayIssue } from './server-names';
 import { checkBaseUrl, crossCheck } from './validate';
+import { credentialIssues, resolveCredentials } from './credentials';
 
 export const DEFAULT_CONFIG_FILE = 'tollgate.config.ts';
 export const DEFAULT_ASGARDEO_BASE_URL = 'https://api.asgardeo.io';
@@ -129,7 +130,11 @@ function resolveEnvironment(
   // The sandbox always trusts its own local Asgardeo; a custom-domain issuer applies to real deployments.
   const issuer = target === 'aws' && config.asgardeo.issuer ? config.asgardeo.issuer : `${baseUrl}/t/${org}/oauth2/token`;
 
-  const issues = [...checkBaseUrl(baseUrl, org), ...crossCheck(config, target, issuer)];
+  const issues = [
+    ...checkBaseUrl(baseUrl, org),
+    ...crossCheck(config, target, issuer),
+    ...credentialIssues(config.clients, `${config.aws.apiName}-${env}`),
+  ];
   if (issues.length > 0) throw new ConfigError(file, issues, env);
 
   return buildResolved(file, env, target, baseUrl, issuer, config, vars);
@@ -200,6 +205,7 @@ function buildResolved(
       scopes: cl.scopes,
       accessTokenLifetimeSeconds: cl.accessTokenLifetimeSeconds ?? 3600,
       roleAudience: cl.roleAudience ?? 'application',
+      ...(cl.credentials ? { credentials: resolveCredentials(cl.credentials, `${c.aws.apiName}-${env}`, cl.name) } : {}),
     })),
     applications,
     roles: (c.roles ?? []).map((r) => ({

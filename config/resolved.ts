@@ -1,3 +1,4 @@
+import type { ResolvedCredentialDelivery } from './credentials';
 import type { ApplicationKind, GrantType, HttpMethod, UserGrantType } from './schema';
 
 /**
@@ -107,6 +108,8 @@ export interface ResolvedClient {
   readonly scopes: readonly string[];
   readonly accessTokenLifetimeSeconds: number;
   readonly roleAudience: 'application' | 'organization';
+  /** Where tollgate delivers the client's id and secret; absent: nowhere (read them with `tollgate token`). */
+  readonly credentials?: ResolvedCredentialDelivery;
 }
 
 /**

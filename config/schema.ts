@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { credentialsSchema } from './credentials';
 
 /**
  * The shape of `tollgate.config.ts`. Field-level rules live here; rules that relate one part of
@@ -120,6 +121,8 @@ const clientSchema = z
     accessTokenLifetimeSeconds: z.number().int().min(60).max(86400).optional(),
     /** Which roles count for this client's user tokens. Default: `application`. */
     roleAudience: z.enum(['application', 'organization']).optional(),
+    /** Deliver this client's credentials to where its workload reads them (config/credentials.ts). */
+    credentials: credentialsSchema.optional(),
   })
   .strict();
 
