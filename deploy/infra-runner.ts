@@ -1,4 +1,5 @@
 import { UserError } from '../errors';
+import type { AwsSdkTarget } from './secrets-manager-store';
 /**
  * The AWS side of a deploy, behind a small interface: production code uses the real `terraform`
  * (terraform-runner.ts: saved plans, applied as shown) or, with TOLLGATE_INFRA_RUNNER=cdktf, the
@@ -24,6 +25,12 @@ export interface InfraRunner {
    * shows that plan before asking for approval. Undefined/false: deploy plans again itself (cdktf deploy).
    */
   readonly appliesSavedPlan?: boolean;
+  /**
+   * Where the deploy's own AWS SDK calls (credential delivery to Secrets Manager) go: the target's
+   * endpoint and credentials (the local AWS control plane), or undefined for AWS itself through the
+   * default credential chain. Known once `deploy` has run.
+   */
+  awsSdkTarget?(): AwsSdkTarget | undefined;
   /** The local target's AWS step, named for what this runner does (preflight line and step title). */
   readonly localDescription?: { readonly title: string; readonly preflight: string };
 }

@@ -10,6 +10,9 @@ import { runUserSmokeTest } from './smoke-users';
 import { provideSandboxPasswords, reportSandboxPasswords } from './test-user-passwords';
 import { StepClock, type DeployStep, type ResumableStep, type StepReport } from './steps';
 import { UserError } from '../errors';
+import { transportFromEnv } from '../asgardeo';
+import { deliverCredentials, deliveredClientToken, deliveringClients } from './secret-delivery';
+import { secretsManagerStore, type SecretStore } from './secrets-manager-store';
 
 export interface DeployOptions {
   loadConfig: () => ResolvedConfig;
@@ -36,6 +39,8 @@ export interface DeployOptions {
   fetch?: typeof fetch;
   smokeOptions?: Partial<Pick<SmokeTestOptions, 'retries' | 'retryDelayMs' | 'timeoutMs' | 'expectedBodies'>>;
   signal?: AbortSignal;
+  /** Where delivered client credentials are written. @default Secrets Manager at the runner's awsSdkTarget (or AWS) */
+  secretStore?: SecretStore;
 }
 
 export interface DeployResult {
@@ -200,6 +205,11 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
     }
   }
 
+  // Delivered client credentials: written after the Asgardeo apply, read by the smoke test.
+  let store: SecretStore | undefined;
+  const secretStore = (): SecretStore =>
+    (store ??= o.secretStore ?? secretsManagerStore({ region: config.aws.region, target: o.runner.awsSdkTarget?.() }));
+  const delivers = deliveringClients(config).length > 0;
   // 3. Asgardeo.
   current = 'asgardeo';
   let asgardeo: ApplySummary | undefined;
@@ -224,6 +234,18 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
           },
         });
         state.asgardeo = `applied (${done.length} change${done.length === 1 ? '' : 's'} in this run)`;
+        if (delivers) {
+          state.asgardeo += '; client credentials not all delivered yet';
+          await deliverCredentials({
+            config,
+            credentials,
+            store: secretStore(),
+            transport: transportFromEnv(o.env),
+            signal: o.signal,
+            progress: (line) => o.write(`  ${line}\n`),
+          });
+          state.asgardeo = state.asgardeo.replace('; client credentials not all delivered yet', '; client credentials delivered');
+        }
         if (result.outputs?.audience) o.write(`  audience: ${result.outputs.audience}\n`);
         for (const c of result.outputs?.clients ?? []) o.write(`  client ${c.name}: ${c.clientId}\n`);
         return result;
@@ -251,6 +273,11 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
           config,
           baseUrl: outputs.stageInvokeUrl,
           getToken: async (client) => {
+            // A delivering client's token comes from the delivered credentials, as its workload gets one.
+            const delivered = delivers
+              ? await deliveredClientToken({ config, client, store: secretStore(), transport: transportFromEnv(o.env), signal: o.signal })
+              : undefined;
+            if (delivered) return delivered;
             const t = await o.side.requestClientToken({ config, credentials, client });
             return { accessToken: t.accessToken, scope: t.scope };
           },
@@ -286,7 +313,6 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
       );
     }
   }
-
   const total = clock.reports.reduce((a, r) => a + r.ms, 0);
   o.write(`\nDeployed ${config.stackName} in ${(total / 1000).toFixed(1)} s: ${outputs.stageInvokeUrl}\n`);
   return { config, steps: clock.reports, preflight, outputs, outputsFile, asgardeo, smoke };

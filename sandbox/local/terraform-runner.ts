@@ -8,7 +8,8 @@ import { projectLockFile, TerraformWorkspace, type TerraformSetup } from '../../
 import { offlineEnvironment } from '../../deploy/terraform/offline';
 import { runProcess } from '../../deploy/terraform/process';
 import { startLocalAws, type LocalAws } from '../aws';
-import { writeLocalAwsOverride } from '../aws/provider-override';
+import { DUMMY_CREDENTIALS, writeLocalAwsOverride } from '../aws/provider-override';
+import type { AwsSdkTarget } from '../../deploy/secrets-manager-store';
 import { buildDeployedModel, startLocalGateway, type LocalGateway } from '../gateway';
 import { recordLocalStateOwner, settleLocalState, type ExternalLocalAws } from './external-aws';
 import { LocalGatewayRunner, type LocalGatewayRunnerOptions } from './local-gateway-runner';
@@ -68,6 +69,14 @@ export class LocalTerraformRunner implements InfraRunner {
   /** The control plane, once the first deploy started it (tests read its snapshot). */
   get controlPlane(): LocalAws | undefined {
     return this.aws;
+  }
+
+  /** The SDK calls of the deploy (credential delivery) go to the same control plane Terraform deployed to. */
+  awsSdkTarget(): AwsSdkTarget | undefined {
+    const endpoint = this.o.external?.endpoint ?? this.aws?.endpoint;
+    return endpoint
+      ? { endpoint, credentials: { accessKeyId: DUMMY_CREDENTIALS.access_key, secretAccessKey: DUMMY_CREDENTIALS.secret_key } }
+      : undefined;
   }
 
   async versions(): Promise<ToolVersions> {
