@@ -233,7 +233,7 @@ export class AsgardeoState {
     enableJwtScopeAsArray: false,
     duplicateApplicationAnswer: 'current',
   };
-  /** The server's `MaxSecretCount` (default 2; the current secret counts). */
+  /** The server's `MaxSecretCount` (default 2; the current secret counts); 0 = an older server without the secrets endpoints. */
   maxClientSecrets = 2;
   private sequence = 0;
 

@@ -17,4 +17,5 @@ export {
   type LocalInfraRunner,
 } from './infra-choice';
 export { LOCAL_AWS_URL_VARIABLE } from '../aws/with-gateway';
+export { LOCAL_AWS_SDK_CREDENTIALS } from './terraform-runner';
 export { LocalTerraformRunner } from './terraform-runner';

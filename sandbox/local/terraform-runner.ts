@@ -14,6 +14,12 @@ import { buildDeployedModel, startLocalGateway, type LocalGateway } from '../gat
 import { recordLocalStateOwner, settleLocalState, type ExternalLocalAws } from './external-aws';
 import { LocalGatewayRunner, type LocalGatewayRunnerOptions } from './local-gateway-runner';
 
+/** The dummy credentials the local control plane accepts, in the AWS SDK's shape. */
+export const LOCAL_AWS_SDK_CREDENTIALS = {
+  accessKeyId: DUMMY_CREDENTIALS.access_key,
+  secretAccessKey: DUMMY_CREDENTIALS.secret_key,
+} as const;
+
 export interface LocalTerraformRunnerOptions extends LocalGatewayRunnerOptions {
   /** deploy/terraform's setup (terraform and a provider mirror): the same code that runs Terraform for AWS. `stop()` disposes it. */
   setup: TerraformSetup;
@@ -74,9 +80,7 @@ export class LocalTerraformRunner implements InfraRunner {
   /** The SDK calls of the deploy (credential delivery) go to the same control plane Terraform deployed to. */
   awsSdkTarget(): AwsSdkTarget | undefined {
     const endpoint = this.o.external?.endpoint ?? this.aws?.endpoint;
-    return endpoint
-      ? { endpoint, credentials: { accessKeyId: DUMMY_CREDENTIALS.access_key, secretAccessKey: DUMMY_CREDENTIALS.secret_key } }
-      : undefined;
+    return endpoint ? { endpoint, credentials: LOCAL_AWS_SDK_CREDENTIALS } : undefined;
   }
 
   async versions(): Promise<ToolVersions> {

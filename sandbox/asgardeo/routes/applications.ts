@@ -111,7 +111,13 @@ export function applicationRoutes(ctx: ServerContext): RouteHandler {
       if (method === 'GET') return getOidc(ctx, req, id!);
       if (method === 'PUT') return putOidc(ctx, req, id!);
       if (method === 'DELETE') return deleteOidc(ctx, req, id!);
-    } else if (sub === 'inbound-protocols' && subId === 'oidc' && extra === 'secrets' && parts.length <= 5) {
+    } else if (
+      sub === 'inbound-protocols' &&
+      subId === 'oidc' &&
+      extra === 'secrets' &&
+      parts.length <= 5 &&
+      ctx.state.maxClientSecrets > 0
+    ) {
       const { app, oidc } = lookupOidc(ctx, id!);
       const reply = clientSecretRoute(ctx, req, app, oidc, parts[4]);
       if (reply) return reply;
