@@ -9,7 +9,8 @@ import { startHarness, fastTransport, type Harness } from '../../asgardeo/__test
 import type { ResolvedConfig } from '../../config';
 import { startLocalAws, type LocalAws } from '../../sandbox/aws';
 import { DUMMY_CREDENTIALS } from '../../sandbox/aws/provider-override';
-import { deliverCredentials, deliveryPlanLines, parseDelivered } from '../secret-delivery';
+import { deliverCredentials, deliveredClientToken, deliveryPlanLines, parseDelivered } from '../secret-delivery';
+import { decodeJwt } from 'jose';
 import { secretsManagerStore, SecretStoreError, type AwsSdkTarget } from '../secrets-manager-store';
 
 const SECRET = 'tollgate/test/pharmacy-reader';
@@ -103,6 +104,19 @@ describe('credential delivery to Secrets Manager', () => {
     expect(fresh.client_secret).not.toBe(old.client_secret);
     expect(fresh.client_id).toBe(old.client_id);
     expect(await store.read(SECRET, 'AWSPREVIOUS')).toContain(old.client_secret);
+  });
+
+  it("the smoke test's token for a delivering client comes from the delivered value, read from Secrets Manager", async () => {
+    const store = secretsManagerStore({ region: config.aws.region, target });
+    const stored = parseDelivered(await store.read(SECRET))!;
+    const reads = store.counts.reads;
+    h.la.requests.clear();
+    const token = await deliveredClientToken({ config, client: 'pharmacy-reader', store, transport: fastTransport() });
+    expect(store.counts.reads).toBe(reads + 1);
+    expect(decodeJwt(token!.accessToken).client_id).toBe(stored.client_id);
+    // Only the token endpoint was called: no management API read of the client's secret.
+    expect(h.la.requests.entries().map((e) => e.path)).toEqual(['/t/pharmacy/oauth2/token']);
+    expect(await deliveredClientToken({ config, client: 'pharmacy-admin', store })).toBeUndefined();
   });
 
   it('a secret the stack has not created is a UserError saying to deploy the AWS side', async () => {

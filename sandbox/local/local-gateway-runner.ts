@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import type { ResolvedConfig } from '../../config';
+import { UserError } from '../../errors';
 import type { InfraDiff, InfraRunner, StackOperation, ToolVersions } from '../../deploy';
 import { buildStack } from '../../main';
 import { startLocalGateway, type LocalGateway } from '../gateway';
@@ -31,6 +32,15 @@ export class LocalGatewayRunner implements InfraRunner {
 
   stackDir(stack: string): string {
     return path.join(this.o.outdir, 'stacks', stack);
+  }
+
+  /** No AWS control plane here: credential delivery must not fall through to real AWS from the local target. */
+  awsSdkTarget(): never {
+    throw new UserError('the local target without Terraform has no Secrets Manager: a client with credentials cannot be delivered to', {
+      hint:
+        'install terraform and a hashicorp/aws provider mirror (eval "$(scripts/terraform-mirror.sh)") for the real local path, ' +
+        "or remove the client's credentials block",
+    });
   }
 
   async versions(): Promise<ToolVersions> {

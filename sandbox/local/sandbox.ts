@@ -1,3 +1,4 @@
+import type { AwsSdkTarget } from '../../deploy/secrets-manager-store';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig, type ResolvedConfig } from '../../config';
@@ -53,6 +54,8 @@ export interface Sandbox {
   readonly demoUrl: string | undefined;
   /** How the AWS side ran: real Terraform against the local control plane, or the synthesized-stack fallback. */
   readonly awsPath: 'terraform' | 'synthesized';
+  /** Where the deploy's SDK calls (credential delivery) went: the local AWS control plane; undefined on the synthesized path. */
+  awsSdkTarget(): AwsSdkTarget | undefined;
   /** Milliseconds from startSandbox() to the end of the first smoke test. */
   readonly readyMs: number;
   /**
@@ -182,6 +185,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     commandEnv,
     demoUrl: 'server' in demo ? demo.url : undefined,
     awsPath: infra.path,
+    awsSdkTarget: () => (infra.path === 'terraform' ? runner.awsSdkTarget?.() : undefined),
     readyMs,
     async redeploy(r = {}) {
       if (r.configFile) configFile = path.resolve(o.cwd, r.configFile);
