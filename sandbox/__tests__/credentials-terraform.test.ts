@@ -18,6 +18,7 @@ const describeWithTerraform = unavailable ? describe.skip : describe;
 const SECRET = 'tollgate/pharmacy-user-api-dev/pharmacy-reader';
 
 function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir, { withFileTypes: true, recursive: true })
     .flatMap((e) => (e.isFile() ? [path.join(e.parentPath, e.name)] : []));
