@@ -1,5 +1,12 @@
 /** The Asgardeo reconciler: plan and apply Asgardeo from the configuration and the AWS stack's outputs. */
-export { readStackOutputs, parseStackOutputs, checkOutputsMatch, writeAsgardeoOutputs, asgardeoOutputsPath } from './outputs';
+export {
+  readStackOutputs,
+  parseStackOutputs,
+  writeStackOutputs,
+  checkOutputsMatch,
+  writeAsgardeoOutputs,
+  asgardeoOutputsPath,
+} from './outputs';
 export type { StackOutputs, AsgardeoOutputs } from './outputs';
 export { adminCredentialsFromEnv } from './credentials';
 export type { AdminCredentials } from './credentials';

@@ -126,3 +126,9 @@ export function writeAsgardeoOutputs(file: string, outputs: AsgardeoOutputs): vo
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/** The one outputs file tollgate writes: `{"<stack>": {"api_id": "…", …}}` (as `cdktf deploy --outputs-file` writes it). */
+export function writeStackOutputs(file: string, stack: string, values: Readonly<Record<string, unknown>>): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify({ [stack]: values }, null, 2)}\n`);
+}

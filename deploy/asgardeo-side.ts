@@ -44,7 +44,10 @@ export interface AsgardeoSide<Plan = unknown> {
 }
 
 /** What the pipeline passes to the reconciler: its options, less the transport tuning tests use. */
-export type SideOptions = Pick<ReconcileOptions, 'config' | 'outputs' | 'credentials' | 'prune' | 'adopt' | 'progress' | 'signal'>;
+export type SideOptions = Pick<ReconcileOptions, 'config' | 'outputs' | 'credentials' | 'prune' | 'adopt' | 'progress' | 'signal'> & {
+  /** Test users' passwords this run generated, by the variable `password.fromEnv` names (read before the environment). */
+  passwords?: Readonly<Record<string, string>>;
+};
 
 /** The part of the reconciler's ApplyResult the pipeline reports. */
 export interface ApplySummary {

@@ -23,7 +23,7 @@ import type { AsgardeoSide, SideOptions } from './asgardeo-side';
  */
 export function reconcilerSide(o: { env: NodeJS.ProcessEnv; transport?: TransportOptions }): AsgardeoSide<AsgardeoPlan> {
   const transport = o.transport ?? transportFromEnv(o.env);
-  const options = (s: SideOptions) => ({ ...s, transport, env: o.env });
+  const options = ({ passwords, ...s }: SideOptions) => ({ ...s, transport, env: passwords ? { ...o.env, ...passwords } : o.env });
   return {
     credentialsFromEnv: (env) => adminCredentialsFromEnv(env),
     // The reconciler's own token logic: one token asking for every scope, failing on each one not granted.

@@ -125,7 +125,8 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const side = reconcilerSide({ env });
   const restart = o.restartCommand ?? 'npm start';
 
-  const deploy = async (): Promise<DeployResult> => {
+  // The first deploy prints the plan's summary; a redeploy prints the whole plan: what changes against the running stack.
+  const deploy = async (planDetail: 'full' | 'summary' = 'summary'): Promise<DeployResult> => {
     const config = configOf(configFile, o.env);
     return runDeploy({
       loadConfig: () => configOf(configFile, o.env),
@@ -139,6 +140,8 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
         throw new Error('the sandbox never asks for approval');
       },
       smoke: true,
+      planDetail,
+      discoveryFix: 'restart the sandbox (`npm start`): its local Asgardeo did not answer',
       // Apart from a real deploy's `.tollgate/<stack>.outputs.json`, which must not be overwritten with local URLs.
       outputsFile: path.join(outdir, `${config.stackName}.outputs.json`),
       // The local Asgardeo lives only as long as this process: a resume is a fresh start.
@@ -160,7 +163,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     }
   } catch (err) {
     if ('server' in demo) await demo.server.stop();
-    await runner.stop();
+    await runner.close();
     await asgardeo.stop();
     throw err;
   }
@@ -185,16 +188,13 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     readyMs,
     async redeploy(r = {}) {
       if (r.configFile) configFile = path.resolve(o.cwd, r.configFile);
-      const next = configOf(configFile, o.env);
-      const diff = await runner.diff({ stack: next.stackName, environment: next.environment, configFile: next.file, signal: o.signal });
-      o.write(`Terraform changes against the running stack:\n${diff.text}\n`);
-      result = await deploy();
+      result = await deploy('full');
       return result;
     },
     stop() {
       stopped ??= (async () => {
         if ('server' in demo) await demo.server.stop();
-        await runner.stop();
+        await runner.close();
         await asgardeo.stop();
       })();
       return stopped;
