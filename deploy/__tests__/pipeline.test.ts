@@ -72,7 +72,7 @@ describe('runDeploy', () => {
     expect(s.side.lastOutputs?.stageInvokeUrl).toBe('https://abc123.execute-api.us-east-1.amazonaws.com/dev');
     const out = s.out();
     expect(out).toMatch(/\[1\/4\] Preflight checks\n[\s\S]*✓ Preflight checks done in \d+/);
-    expect(out).toMatch(/\[2\/4\] AWS: cdktf deploy[\s\S]*aws_apigatewayv2_api\.api: Creating/);
+    expect(out).toMatch(/\[2\/4\] AWS: Terraform[\s\S]*aws_apigatewayv2_api\.api: Creating/);
     expect(out).toMatch(/\[4\/4\] Smoke test[\s\S]*✓ GET \/user with token of pharmacy-reader/);
     // Every protected route: 401 without a token, 403 with another client's token, 2xx with its own.
     expect(result.smoke?.checks).toHaveLength(9);

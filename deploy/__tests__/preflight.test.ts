@@ -48,12 +48,12 @@ describe('preflight', () => {
     const r = await runPreflight(options());
     expect(r.checks.map((c) => [c.name, c.status])).toEqual([
       ['configuration', 'ok'],
-      ['terraform and cdktf', 'ok'],
+      ['terraform', 'ok'],
       ['AWS credentials', 'ok'],
       ['Asgardeo admin credentials', 'ok'],
       ['issuer discovery', 'ok'],
     ]);
-    expect(r.checks[1].detail).toBe('terraform 1.11.4, cdktf 0.21.0');
+    expect(r.checks[1].detail).toBe('terraform 1.11.4');
     expect(r.checks[2].detail).toBe('environment (AWS_ACCESS_KEY_ID)');
     expect(r.checks[4].detail).toContain('issuer matches, 1 RSA key(s)');
     expect(r.credentials).toEqual({ clientId: 'admin-id', clientSecret: 'admin-secret' });
@@ -80,8 +80,8 @@ describe('preflight', () => {
       'install Terraform ≥ 1.5 (https://developer.hashicorp.com/terraform/install)',
     );
     const err = await failure(o);
-    expect(failed(err)).toEqual(['terraform and cdktf']);
-    expect(err.message).toContain('✗ terraform and cdktf: `terraform` was not found on PATH.\n      fix: install Terraform');
+    expect(failed(err)).toEqual(['terraform']);
+    expect(err.message).toContain('✗ terraform: `terraform` was not found on PATH.\n      fix: install Terraform');
   });
 
   test('no AWS credentials anywhere', async () => {
@@ -153,9 +153,9 @@ describe('preflight', () => {
 
   test('independent problems are all reported in one run', async () => {
     const o = options({ env: {} });
-    o.runner.missingTool = new InfraToolError('`cdktf` was not found', 'npm ci');
+    o.runner.missingTool = new InfraToolError('`terraform` was not found', 'install Terraform');
     const err = await failure(o);
-    expect(failed(err)).toEqual(['terraform and cdktf', 'AWS credentials', 'Asgardeo admin credentials']);
+    expect(failed(err)).toEqual(['terraform', 'AWS credentials', 'Asgardeo admin credentials']);
     expect(err.message).toMatch(/^Preflight found 3 problems/);
   });
 });
