@@ -1,6 +1,7 @@
 /**
  * The deploy pipeline as a library: the CLI's commands and the local sandbox call these. It parses
- * no flags and prints no usage (that is cli/); it reaches AWS through an InfraRunner (the one TerraformRunner, configured by a target) and Asgardeo
+ * no flags and prints no usage (that is cli/); it reaches AWS through an InfraRunner (the one
+ * TerraformRunner, configured by a target) and Asgardeo
  * through an AsgardeoSide, so the sandbox plugs its stand-ins in without deploy knowing them.
  */
 export { runDeploy, stackOutputsPath, DeployError, type DeployOptions, type DeployResult } from './pipeline';

@@ -153,7 +153,8 @@ export class TerraformRunner implements InfraRunner {
     }
     if (fileDigest(known.stack.saved.file) !== known.sha256) {
       throw new UserError(
-        `the saved plan ${known.stack.saved.file} changed after it was shown (another run planned into the same folder); nothing was applied.`,
+        `the saved plan ${known.stack.saved.file} changed after it was shown ` +
+          '(another run planned into the same folder); nothing was applied.',
         { hint: 'run `npx tollgate deploy` again, with no other tollgate or cdktf run on this stack folder at the same time' },
       );
     }

@@ -82,7 +82,8 @@ export function backendFromEnv(config: ResolvedConfig, env: NodeJS.ProcessEnv = 
   }
   if (organization || workspace) {
     throw new UserError(
-      `Terraform Cloud needs both TF_CLOUD_ORGANIZATION and TF_WORKSPACE; only ${organization ? 'TF_CLOUD_ORGANIZATION' : 'TF_WORKSPACE'} is set.`,
+      `Terraform Cloud needs both TF_CLOUD_ORGANIZATION and TF_WORKSPACE; ` +
+        `only ${organization ? 'TF_CLOUD_ORGANIZATION' : 'TF_WORKSPACE'} is set.`,
       { hint: 'set the other one for Terraform Cloud state, or unset it for local state' },
     );
   }

@@ -108,7 +108,9 @@ describe('runDeploy', () => {
     expect(err.step).toBe('aws');
     expect(err.message).toContain('AccessDeniedException');
     expect(err.state.aws).toMatchObject({ kind: 'applying', stack: config.stackName });
-    expect(err.message).toContain("AWS:      the apply of pharmacy-user-api-dev started and did not finish: Terraform's state holds whatever it created");
+    expect(err.message).toContain(
+      "AWS:      the apply of pharmacy-user-api-dev started and did not finish: Terraform's state holds whatever it created",
+    );
     expect(err.state.asgardeo).toEqual({ kind: 'unchanged' });
     expect(err.resume).toContain('`tollgate deploy --env dev`');
     expect(s.calls).not.toContain('apply');
@@ -206,7 +208,7 @@ describe('approval before the AWS change', () => {
     expect(s.calls).not.toContain(`apply ${config.stackName}`);
   });
 
-  test("a runner whose target needs no AWS credentials skips that check; its step is titled by the runner", async () => {
+  test('a runner whose target needs no AWS credentials skips that check; its step is titled by the runner', async () => {
     const s = setup({ smoke: false });
     s.runner.description = { ...s.runner.description, title: 'Stack: local stand-in', awsCredentials: { skipped: 'a stand-in' } };
     const result = await runDeploy({ ...s.options, home: '/nonexistent' });

@@ -91,8 +91,18 @@ describeWithTerraform('the sandbox through real Terraform and the local AWS cont
     const printedBefore = written.length;
     await sandbox!.redeploy({ configFile: configs.write((c) => (routeOf(c, 'GET /user').scopes = ['create_pharmacy_user'])) });
     expect(sandbox!.stageInvokeUrl).toBe(url);
-    const diff = written.slice(printedBefore).split('Terraform changes against the running stack:\n')[1]!.split('\n[1/4]')[0]!;
-    expect(diff).toMatch(/^ {2}update aws_apigatewayv2_route\.http-api_route-GET-2Fuser_\w+\nPlan: 0 to add, 1 to change, 0 to destroy\.$/);
+    // The redeploy's AWS step prints Terraform's saved plan (from its JSON), then applies exactly that file.
+    const printed = written.slice(printedBefore);
+    expect(printed).toMatch(/Terraform plan \(Plan: 0 to add, 1 to change, 0 to destroy\.\), saved to .*tollgate\.tfplan:\n/);
+    const diff = printed
+      .split('\n[2/4] ')[1]!
+      .split('\n[3/4] ')[0]!
+      .split('\n')
+      .filter((l) => l.startsWith('    ') && !l.startsWith('    terraform:'))
+      .map((l) => l.slice(4))
+      .join('\n');
+    const route = /^~ {3}update {2}aws_apigatewayv2_route\.http-api_route-GET-2Fuser_\w+\n/;
+    expect(diff).toMatch(new RegExp(`${route.source}Plan: 0 to add, 1 to change, 0 to destroy\\.$`));
     const refused = await call('GET', `Bearer ${reader}`);
     expect(refused.status).toBe(403);
     expect(refused.challenge).toContain('expected scopes: [create_pharmacy_user]');

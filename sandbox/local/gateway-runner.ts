@@ -68,7 +68,8 @@ export class GatewayRunner implements InfraRunner {
   async apply(plan: InfraPlan, o: StackOperation): Promise<StackOutputValues> {
     const planned = this.planned.get(o.stack);
     const json = fs.readFileSync(path.join(this.stackDir(o.stack), 'cdk.tf.json'), 'utf8');
-    if (planned?.plan !== plan || planned.json !== json) throw new Error(`the plan to serve for ${o.stack} is not the one this run made last`);
+    if (planned?.plan !== plan || planned.json !== json)
+      throw new Error(`the plan to serve for ${o.stack} is not the one this run made last`);
     this.planned.delete(o.stack);
     // A redeploy keeps the address, as API Gateway keeps an API's id, so the API identifier stays put.
     const port = this.current ? Number(new URL(this.current.url).port) : 0;

@@ -137,7 +137,6 @@ export function localAwsTarget(o: LocalAwsTargetOptions): LocalAwsTarget {
   };
 }
 
-
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
