@@ -434,7 +434,18 @@ export function awsTarget(o: { cwd: string; env: NodeJS.ProcessEnv }): Terraform
   };
 }
 
+/** The former runner switch: `cdktf` is refused with what to do instead. */
+export const RUNNER_VARIABLE = 'TOLLGATE_INFRA_RUNNER';
+
 /** The runner the CLI uses for the aws target. */
 export function awsRunner(o: { cwd: string; env: NodeJS.ProcessEnv }): TerraformRunner {
+  const kind = o.env[RUNNER_VARIABLE]?.trim();
+  if (kind && kind !== 'terraform')
+    throw new UserError(
+      `${RUNNER_VARIABLE}=${kind}: tollgate runs Terraform itself (plans once, applies that plan); there is no other runner.`,
+      {
+        hint: `unset ${RUNNER_VARIABLE}; to deploy with the cdktf CLI, run \`npx cdktf deploy <stack>\` by hand (cdktf.json runs main.ts)`,
+      },
+    );
   return new TerraformRunner({ cwd: o.cwd, target: awsTarget(o) });
 }
