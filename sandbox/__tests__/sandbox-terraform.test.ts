@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { requestClientToken } from '../../asgardeo';
 import { terraformUnavailableReason } from '../aws/terraform-workdir';
 import { startSandbox, type Sandbox } from '../local';
-import { FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './support';
+import { awsStepPlan, FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './support';
 
 /*
  * The sandbox on its real path, in-process: the stack synthesized, deployed by the real terraform and
@@ -94,13 +94,7 @@ describeWithTerraform('the sandbox through real Terraform and the local AWS cont
     // The redeploy's AWS step prints Terraform's saved plan (from its JSON), then applies exactly that file.
     const printed = written.slice(printedBefore);
     expect(printed).toMatch(/Terraform plan \(Plan: 0 to add, 1 to change, 0 to destroy\.\), saved to .*tollgate\.tfplan:\n/);
-    const diff = printed
-      .split('\n[2/4] ')[1]!
-      .split('\n[3/4] ')[0]!
-      .split('\n')
-      .filter((l) => l.startsWith('    ') && !l.startsWith('    terraform:'))
-      .map((l) => l.slice(4))
-      .join('\n');
+    const diff = awsStepPlan(printed);
     const route = /^~ {3}update {2}aws_apigatewayv2_route\.http-api_route-GET-2Fuser_\w+\n/;
     expect(diff).toMatch(new RegExp(`${route.source}Plan: 0 to add, 1 to change, 0 to destroy\\.$`));
     const refused = await call('GET', `Bearer ${reader}`);

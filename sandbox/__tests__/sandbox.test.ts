@@ -4,7 +4,7 @@ import { applyAsgardeo, requestClientToken } from '../../asgardeo';
 import { loadConfig } from '../../config';
 import { startLocalAsgardeo } from '../asgardeo';
 import { startSandbox, type Sandbox } from '../local';
-import { FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './support';
+import { awsStepPlan, FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './support';
 
 /*
  * The whole sandbox in-process: the deploy pipeline against a local Asgardeo, the stack synthesized
@@ -291,14 +291,3 @@ describe('configuration changes reach the gateway through re-synthesis', () => {
     expect((await call('GET')).status).toBe(200);
   }, 60_000);
 });
-
-/** The plan text the AWS step printed (indented under `Plan (…):`), without Terraform's own summary lines. */
-function awsStepPlan(printed: string): string {
-  return printed
-    .split('\n[2/4] ')[1]!
-    .split('\n[3/4] ')[0]!
-    .split('\n')
-    .filter((l) => l.startsWith('    ') && !l.startsWith('    terraform:'))
-    .map((l) => l.slice(4))
-    .join('\n');
-}
