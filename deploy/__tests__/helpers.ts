@@ -277,3 +277,12 @@ export const GOOD_ENV: NodeJS.ProcessEnv = {
   AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'example-secret',
 };
+
+/** Sets the memory of every function in a synthesized stack file: what another synth or an edit does while a plan is shown. */
+export function changeFunctionMemory(stackFile: string, memorySize: number): void {
+  const doc = JSON.parse(fs.readFileSync(stackFile, 'utf8')) as {
+    resource: { aws_lambda_function: Record<string, { memory_size: number }> };
+  };
+  for (const fn of Object.values(doc.resource.aws_lambda_function)) fn.memory_size = memorySize;
+  fs.writeFileSync(stackFile, JSON.stringify(doc));
+}

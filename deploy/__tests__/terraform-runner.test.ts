@@ -16,7 +16,7 @@ import { LOCK_FILE_NAME } from '../terraform';
 import { DeployError, runDeploy } from '../pipeline';
 import { reconcilerSide } from '../reconciler-side';
 import { awsTarget, TerraformRunner, TerraformStepError } from '../terraform-runner';
-import { REPO_ROOT, tmpDir } from './helpers';
+import { changeFunctionMemory, REPO_ROOT, tmpDir } from './helpers';
 
 const MINUTES = 60_000;
 const CONFIG = path.join(REPO_ROOT, 'tollgate.config.ts');
@@ -213,11 +213,7 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
             // While the reviewer reads the plan, the stack changes under it (another synth, an edit).
             prompt: async () => {
               shownBeforeApproval = out;
-              const doc = JSON.parse(fs.readFileSync(stackFile, 'utf8')) as {
-                resource: { aws_lambda_function: Record<string, { memory_size: number }> };
-              };
-              for (const fn of Object.values(doc.resource.aws_lambda_function)) fn.memory_size = 1024;
-              fs.writeFileSync(stackFile, JSON.stringify(doc));
+              changeFunctionMemory(stackFile, 1024);
               return 'yes';
             },
             smoke: false,

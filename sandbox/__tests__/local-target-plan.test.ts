@@ -6,6 +6,7 @@ import { reconcilerSide, runDeploy, TerraformRunner, TerraformStepError, type St
 import { startLocalAsgardeo, type LocalAsgardeo } from '../asgardeo';
 import { localTerraformSetup, TerraformWorkdir, terraformUnavailableReason } from '../aws/terraform-workdir';
 import { localAwsTarget, type LocalAwsTarget } from '../local';
+import { changeFunctionMemory } from '../../deploy/__tests__/helpers';
 import { REPO_ROOT } from './support';
 
 /*
@@ -65,11 +66,7 @@ describeWithTerraform('the local target through the one Terraform runner', () =>
       interactive: true,
       prompt: async () => {
         shown = out;
-        const doc = JSON.parse(fs.readFileSync(stackFile, 'utf8')) as {
-          resource: { aws_lambda_function: Record<string, { memory_size: number }> };
-        };
-        for (const fn of Object.values(doc.resource.aws_lambda_function)) fn.memory_size = 1024;
-        fs.writeFileSync(stackFile, JSON.stringify(doc));
+        changeFunctionMemory(stackFile, 1024);
         return 'yes';
       },
       smoke: false,
