@@ -3,7 +3,7 @@ import { requireApproval, type Prompt } from './approval';
 import type { AdminCredentials, AsgardeoSide, StackOutputs } from './asgardeo-side';
 import type { InfraRunner } from './infra-runner';
 import { formatMs } from './steps';
-import { UserError } from '../errors';
+import { errorText, UserError } from '../errors';
 
 export interface DestroyOptions {
   config: ResolvedConfig;
@@ -28,7 +28,7 @@ export interface DestroyOptions {
 export class DestroyError extends UserError {
   readonly step: 'asgardeo' | 'aws';
   constructor(step: 'asgardeo' | 'aws', cause: unknown, state: string, command: string) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = errorText(cause);
     super(
       `destroy failed at step "${step}":\n  ${reason.split('\n').join('\n  ')}\n\nWhat is left: ${state}\nTo resume: ` +
         `fix the problem above, then run \`${command}\` (it skips what is already gone)`,

@@ -9,7 +9,7 @@ import { runSmokeTest, SmokeTestError, type SmokeResult, type SmokeTestOptions }
 import { runUserSmokeTest } from './smoke-users';
 import { provideSandboxPasswords, reportSandboxPasswords } from './test-user-passwords';
 import { StepClock, type DeployStep, type ResumableStep, type StepReport } from './steps';
-import { UserError } from '../errors';
+import { errorText, UserError } from '../errors';
 
 export interface DeployOptions {
   loadConfig: () => ResolvedConfig;
@@ -62,7 +62,7 @@ export class DeployError extends UserError {
   readonly steps: StepReport[];
   readonly cause: unknown;
   constructor(o: { step: DeployStep; cause: unknown; state: SideState; resume: string; steps: StepReport[] }) {
-    const reason = o.cause instanceof Error ? o.cause.message : String(o.cause);
+    const reason = errorText(o.cause);
     const state = `What is applied now:\n  AWS:      ${o.state.aws}\n  Asgardeo: ${o.state.asgardeo}`;
     super(`deploy failed at step "${o.step}":\n${indent(reason)}\n\n${state}\n\nTo resume: ${o.resume}`, { describesState: true });
     this.step = o.step;
