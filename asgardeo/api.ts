@@ -107,6 +107,26 @@ const oidcSchema = z
       .object({ expiryInSeconds: z.number().optional(), audience: z.array(z.string()).optional() })
       .passthrough()
       .optional(),
+    // Settings tollgate neither sets nor reads: typed as the documents name them, kept as read by a PUT.
+    hybridFlow: z.object({ enable: z.boolean().optional(), responseType: z.string().optional() }).passthrough().optional(),
+    subjectToken: z
+      .object({ enable: z.boolean().optional(), applicationSubjectTokenExpiryInSeconds: z.number().optional() })
+      .passthrough()
+      .optional(),
+    logout: z
+      .object({ backChannelLogoutUrl: z.string().optional(), frontChannelLogoutUrl: z.string().optional() })
+      .passthrough()
+      .optional(),
+    validateRequestObjectSignature: z.boolean().optional(),
+    scopeValidators: z.array(z.string()).optional(),
+    clientAuthentication: z.object({ tokenEndpointAuthMethod: z.string().optional() }).passthrough().optional(),
+    requestObject: z.object({ requestObjectSigningAlg: z.string().optional() }).passthrough().optional(),
+    pushAuthorizationRequest: z.object({ requirePushAuthorizationRequest: z.boolean().optional() }).passthrough().optional(),
+    subject: z.object({ subjectType: z.string().optional(), sectorIdentifierUri: z.string().optional() }).passthrough().optional(),
+    isFAPIApplication: z.boolean().optional(),
+    fapiProfile: z.string().optional(),
+    cibaAuthenticationRequest: z.object({ authReqExpiryTime: z.number().optional() }).passthrough().optional(),
+    issuer: z.object({ value: z.string().optional() }).passthrough().optional(),
   })
   .passthrough();
 export type OidcBody = z.infer<typeof oidcSchema>;

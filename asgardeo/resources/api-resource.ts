@@ -2,17 +2,8 @@ import type { ResolvedScope } from '../../config';
 import type { ApiResourceBody } from '../api';
 import { ownerOf, withMarker } from '../ownership';
 import { conflictNote, type FieldDiff, type PlannedChange } from '../plan';
-import {
-  changeFor,
-  KindPart,
-  kindParts,
-  settleAll,
-  verbOf,
-  type ApplyContext,
-  type DesiredState,
-  type ObservedState,
-  type ResourceKind,
-} from './kind';
+import { changeFor, KindPart, kindParts, settleAll, verbOf } from './kind';
+import type { ApplyContext, DesiredState, ObservedState, ResourceKind } from './kind';
 
 /** The API resource: the API's identifier (the token audience) and its scopes. */
 export const API_RESOURCE = 'api-resource';

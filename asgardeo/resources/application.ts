@@ -14,17 +14,8 @@ import {
   type DesiredApp,
   type ObservedApp,
 } from './application-profiles';
-import {
-  changeFor,
-  KindPart,
-  kindParts,
-  settleAll,
-  verbOf,
-  type ApplyContext,
-  type DesiredState,
-  type ObservedState,
-  type ResourceKind,
-} from './kind';
+import { changeFor, KindPart, kindParts, settleAll, verbOf } from './kind';
+import type { ApplyContext, DesiredState, ObservedState, ResourceKind } from './kind';
 
 export type { DesiredApp, ObservedApp };
 

@@ -2,16 +2,8 @@ import type { ResolvedConfig } from '../../config';
 import type { UserBody } from '../api';
 import { AsgardeoError, ReconcileError } from '../errors';
 import { SENSITIVE, type FieldDiff, type PlannedChange } from '../plan';
-import {
-  changeFor,
-  KindPart,
-  kindParts,
-  verbOf,
-  type ApplyContext,
-  type DesiredState,
-  type ObservedState,
-  type ResourceKind,
-} from './kind';
+import { changeFor, KindPart, kindParts, verbOf } from './kind';
+import type { ApplyContext, DesiredState, ObservedState, ResourceKind } from './kind';
 
 /** A user (SCIM2). Never deleted, and an existing user's password is never changed. */
 export const USER = 'user';
