@@ -40,30 +40,93 @@ const appListItemSchema = z
   })
   .passthrough();
 export type AppListItem = z.infer<typeof appListItemSchema>;
+/** One application's model (`GET /applications/{id}`): the parts tollgate reads; the rest passes through. */
+const applicationModelSchema = z
+  .object({
+    templateId: z.string().optional(),
+    claimConfiguration: z
+      .object({
+        requestedClaims: z
+          .array(
+            z
+              .object({ claim: z.object({ uri: z.string().optional() }).passthrough().optional(), mandatory: z.boolean().optional() })
+              .passthrough(),
+          )
+          .optional(),
+      })
+      .passthrough()
+      .optional(),
+    advancedConfigurations: z.object({ enableAPIBasedAuthentication: z.boolean().optional() }).passthrough().optional(),
+  })
+  .passthrough();
+export type ApplicationModel = z.infer<typeof applicationModelSchema>;
 const appListSchema = z
   .object({ totalResults: z.number().optional(), count: z.number().optional(), applications: z.array(appListItemSchema).optional() })
   .passthrough();
 
+/**
+ * `inboundProtocolConfiguration.oidc` (OpenIDConnectConfiguration in WSO2's applications.yaml): every
+ * field tollgate sets, compares or exports is typed; the rest passes through, so a GET → change → PUT
+ * keeps what tollgate does not manage.
+ */
 const oidcSchema = z
   .object({
     clientId: z.string().optional(),
+    /** Only with `internal_application_mgt_client_secret_view` (asgardeo-contract.md). */
     clientSecret: z.string().optional(),
+    clientSecretExpiresAt: z.number().optional(),
+    multipleClientSecretsConfigured: z.boolean().optional(),
+    state: z.string().optional(),
     grantTypes: z.array(z.string()).default([]),
     callbackURLs: z.array(z.string()).optional(),
+    allowedOrigins: z.array(z.string()).optional(),
     publicClient: z.boolean().optional(),
+    pkce: z.object({ mandatory: z.boolean().optional(), supportPlainTransformAlgorithm: z.boolean().optional() }).passthrough().optional(),
     accessToken: z
       .object({
         type: z.string().optional(),
+        userAccessTokenExpiryInSeconds: z.number().optional(),
         applicationAccessTokenExpiryInSeconds: z.number().optional(),
+        bindingType: z.string().optional(),
+        revokeTokensWhenIDPSessionTerminated: z.boolean().optional(),
+        validateTokenBinding: z.boolean().optional(),
         accessTokenAttributes: z.array(z.string()).optional(),
         enableJwtScopeAsArray: z.boolean().optional(),
       })
       .passthrough()
       .optional(),
-    idToken: z
-      .object({ audience: z.array(z.string()).optional() })
+    refreshToken: z
+      .object({
+        expiryInSeconds: z.number().optional(),
+        extendRenewedRefreshTokenExpiryTime: z.boolean().optional(),
+        renewRefreshToken: z.boolean().optional(),
+      })
       .passthrough()
       .optional(),
+    idToken: z
+      .object({ expiryInSeconds: z.number().optional(), audience: z.array(z.string()).optional() })
+      .passthrough()
+      .optional(),
+    // Settings tollgate neither sets nor reads: typed as the documents name them, kept as read by a PUT.
+    hybridFlow: z.object({ enable: z.boolean().optional(), responseType: z.string().optional() }).passthrough().optional(),
+    subjectToken: z
+      .object({ enable: z.boolean().optional(), applicationSubjectTokenExpiryInSeconds: z.number().optional() })
+      .passthrough()
+      .optional(),
+    logout: z
+      .object({ backChannelLogoutUrl: z.string().optional(), frontChannelLogoutUrl: z.string().optional() })
+      .passthrough()
+      .optional(),
+    validateRequestObjectSignature: z.boolean().optional(),
+    scopeValidators: z.array(z.string()).optional(),
+    clientAuthentication: z.object({ tokenEndpointAuthMethod: z.string().optional() }).passthrough().optional(),
+    requestObject: z.object({ requestObjectSigningAlg: z.string().optional() }).passthrough().optional(),
+    pushAuthorizationRequest: z.object({ requirePushAuthorizationRequest: z.boolean().optional() }).passthrough().optional(),
+    subject: z.object({ subjectType: z.string().optional(), sectorIdentifierUri: z.string().optional() }).passthrough().optional(),
+    isFAPIApplication: z.boolean().optional(),
+    fapiProfile: z.string().optional(),
+    cibaAuthenticationRequest: z.object({ authReqExpiryTime: z.number().optional() }).passthrough().optional(),
+    issuer: z.object({ value: z.string().optional() }).passthrough().optional(),
   })
   .passthrough();
 export type OidcBody = z.infer<typeof oidcSchema>;
@@ -96,7 +159,7 @@ export const userSchema = z
     id: z.string(),
     userName: z.string(),
     name: z.object({ givenName: z.string().optional(), familyName: z.string().optional() }).passthrough().optional(),
-    emails: z.array(z.union([z.string(), z.object({ value: z.string() }).passthrough()])).optional(),
+    emails: z.array(z.union([z.string(), z.object({ value: z.string(), primary: z.boolean().optional() }).passthrough()])).optional(),
   })
   .passthrough();
 export type UserBody = z.infer<typeof userSchema>;
@@ -341,13 +404,13 @@ export class AsgardeoApi {
   }
 
   /** One application's top-level model (templateId, claimConfiguration, advancedConfigurations, ...). */
-  async getApplication(id: string): Promise<Record<string, unknown>> {
+  async getApplication(id: string): Promise<ApplicationModel> {
     const res = await this.send({
       method: 'GET',
       path: `${SERVER}/applications/${encodeURIComponent(id)}`,
       scope: 'internal_application_mgt_view',
     });
-    return parse(z.record(z.unknown()), res, 'GET applications/{id}');
+    return parse(applicationModelSchema, res, 'GET applications/{id}');
   }
 
   async patchApplication(id: string, body: object): Promise<void> {
@@ -422,8 +485,13 @@ export class AsgardeoApi {
     return all.map((r) => roleSchema.parse(r)).filter((r) => r.displayName === displayName);
   }
 
+  /** Every role of the organization (all pages), without details: `getRole` has its permissions and members. */
+  async listRoles(): Promise<RoleBody[]> {
+    return (await this.scimList('/scim2/v2/Roles', undefined, 'internal_role_mgt_view')).map((r) => roleSchema.parse(r));
+  }
+
   /** Every resource of a SCIM list, page by page (`startIndex` is 1-based) until `totalResults`. */
-  private async scimList(path: string, filter: string, scope: string): Promise<unknown[]> {
+  private async scimList(path: string, filter: string | undefined, scope: string): Promise<unknown[]> {
     const out: unknown[] = [];
     for (;;) {
       const res = await this.send({ method: 'GET', path, query: { filter, startIndex: out.length + 1, count: PAGE_SIZE }, scope });
@@ -480,6 +548,16 @@ export class AsgardeoApi {
   async findUser(userName: string): Promise<UserBody | undefined> {
     const all = await this.scimList('/scim2/Users', `userName eq ${quote(userName)}`, 'internal_user_mgt_list');
     return all.map((r) => userSchema.parse(r)).find((u) => bareUserName(u.userName) === bareUserName(userName));
+  }
+
+  async getUser(id: string): Promise<UserBody | undefined> {
+    const res = await this.send({
+      method: 'GET',
+      path: `/scim2/Users/${encodeURIComponent(id)}`,
+      accept: [404],
+      scope: 'internal_user_mgt_view',
+    });
+    return res.status === 404 ? undefined : parse(userSchema, res, 'GET scim2/Users/{id}');
   }
 
   /** The created user's id, or undefined when the user already exists (409). */

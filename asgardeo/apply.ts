@@ -1,6 +1,6 @@
 import { ReconcileError } from './errors';
 import type { PlannedChange } from './plan';
-import { APPLY_PHASES, settleAll, type ApplyContext, type ApplyIds, type ResourceKind } from './resources/kind';
+import { APPLY_PHASES, kindFor, settleAll, type ApplyContext, type ApplyIds, type ResourceKind } from './resources/kind';
 import { RESOURCE_KINDS } from './resources';
 
 export type { ApplyIds };
@@ -13,7 +13,7 @@ export function scopesForChanges(changes: readonly WriteScopeInput[], kinds: rea
   const out = new Set<string>();
   for (const c of changes) {
     if (c.action === 'no-op' || c.action === 'conflict') continue;
-    for (const s of kinds.find((k) => k.type === c.type)?.writeScopes(c) ?? []) out.add(s);
+    for (const s of kindFor(kinds, c.type)?.writeScopes(c) ?? []) out.add(s);
   }
   return [...out].sort();
 }

@@ -17,5 +17,7 @@ export async function observe(
   const ctx = { desired, findOwned: o.findOwned };
   const listed = await Promise.all(kinds.map((k) => k.list(api, ctx)));
   const details = await Promise.all(kinds.map((k, i) => k.detail(api, ctx, listed[i])));
-  return Object.fromEntries(kinds.map((k, i) => [k.type, details[i]]));
+  const observed: ObservedState = { findOwned: o.findOwned };
+  kinds.forEach((k, i) => k.parts.observed.set(observed, details[i]));
+  return observed;
 }

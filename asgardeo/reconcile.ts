@@ -42,7 +42,7 @@ export function managementScopesFor(config: ResolvedConfig): string[] {
 }
 
 function viewScopes(desired: DesiredState): string[] {
-  return RESOURCE_KINDS.flatMap((k) => k.viewScopes(desired.kinds[k.type]));
+  return RESOURCE_KINDS.flatMap((k) => k.viewScopes(k.parts.desired.of(desired)));
 }
 
 async function observeAndPlan(

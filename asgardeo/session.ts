@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config';
+import { UserError } from '../errors';
 import { AsgardeoApi } from './api';
 import type { AdminCredentials } from './credentials';
 import { AsgardeoHttp, type HttpOptions } from './http';
@@ -54,12 +55,21 @@ export class Session {
   }
 }
 
-/** Environment knobs for the transport (documented in README "Rate limits"). */
+/** Environment knobs for the transport (documented in README "Rate limits"); a value set but not a whole number is refused. */
 export function transportFromEnv(env: NodeJS.ProcessEnv): TransportOptions {
-  const num = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
-  const rate = num(env.TOLLGATE_ASGARDEO_RATE_PER_MINUTE);
-  const timeoutMs = num(env.TOLLGATE_ASGARDEO_TIMEOUT_MS);
-  const budgetSeconds = num(env.TOLLGATE_ASGARDEO_RETRY_BUDGET_SECONDS);
+  const num = (name: string, min: number) => {
+    const v = env[name];
+    if (v === undefined || v === '') return undefined;
+    if (!/^\d+$/.test(v) || Number(v) < min) {
+      throw new UserError(`${name} is "${v}", not a whole number of at least ${min}`, {
+        hint: `set ${name} to a whole number (at least ${min}), or unset it for the default`,
+      });
+    }
+    return Number(v);
+  };
+  const rate = num('TOLLGATE_ASGARDEO_RATE_PER_MINUTE', 2);
+  const timeoutMs = num('TOLLGATE_ASGARDEO_TIMEOUT_MS', 1);
+  const budgetSeconds = num('TOLLGATE_ASGARDEO_RETRY_BUDGET_SECONDS', 0);
   return {
     ...(budgetSeconds !== undefined ? { retryBudgetMs: budgetSeconds * 1000 } : {}),
     ...(timeoutMs ? { timeoutMs } : {}),

@@ -154,12 +154,8 @@ function awsCredentialsCheck(env: NodeJS.ProcessEnv, home?: string): PreflightCh
     : { name: 'AWS credentials', status: 'failed', detail: found.problem, fix: found.fix };
 }
 
-/** An error's message without its trailing "what to do" line, which becomes the fix. */
+/** A failed check's detail is the error's message; a UserError's hint is its fix. */
 function split(err: unknown): { detail: string; fix?: string } {
-  const e = err as Error & { hint?: string };
-  const message = e instanceof Error ? e.message : String(err);
-  const at = message.indexOf('\n  what to do: ');
-  const detail = (at >= 0 ? message.slice(0, at) : message).trim();
-  const fix = typeof e?.hint === 'string' && e.hint ? e.hint : at >= 0 ? message.slice(at + '\n  what to do: '.length).trim() : undefined;
-  return { detail, fix };
+  const detail = (err instanceof Error ? err.message : String(err)).trim();
+  return err instanceof UserError && err.hint ? { detail, fix: err.hint } : { detail };
 }

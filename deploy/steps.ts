@@ -3,7 +3,7 @@
  * header and the time each took; a failure becomes one StepError that says what failed, what each
  * side holds now (typed state, rendered here only), and how to resume.
  */
-import { UserError } from '../errors';
+import { errorText, UserError } from '../errors';
 
 /** The steps of `tollgate deploy`, in order; `--from <step>` resumes at one of the last three. */
 export const DEPLOY_STEPS = ['preflight', 'aws', 'asgardeo', 'smoke'] as const;
@@ -106,7 +106,7 @@ export class StepError<S extends string = string> extends UserError {
   readonly steps: StepReport<S>[];
   readonly cause: unknown;
   constructor(o: { operation: 'deploy' | 'destroy'; step: S; cause: unknown; state: SideStates; resume: string; steps: StepReport<S>[] }) {
-    const reason = o.cause instanceof Error ? o.cause.message : String(o.cause);
+    const reason = errorText(o.cause);
     const state =
       `What is applied now:\n  AWS:      ${renderAwsState(o.state.aws)}\n` + `  Asgardeo: ${renderAsgardeoState(o.state.asgardeo)}`;
     super(`${o.operation} failed at step "${o.step}":\n${indent(reason)}\n\n${state}\n\nTo resume: ${o.resume}`, { describesState: true });

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { loadConfig, type ResolvedApplication, type ResolvedConfig } from '../../config';
 import { startLocalAsgardeo, type LocalAsgardeo, type LocalAsgardeoOptions, type RequestLogEntry } from '../../sandbox/asgardeo';
 import type { ReconcileOptions, StackOutputs } from '..';
+import { errorText } from '../../errors';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 /** The example configuration's default API identifier (config/load.ts defaultApiIdentifier). */
@@ -192,4 +193,24 @@ export async function inventory(h: Harness): Promise<{ apis: number; apps: Recor
   const roles =
     (await h.call('GET', `/scim2/v2/Roles?filter=${encodeURIComponent('displayName eq pharmacist')}`)).body.Resources?.length ?? 0;
   return { apis, apps, roles };
+}
+
+/** What `fn` throws, as the CLI shows it (message, then what to do); fails when it throws nothing. */
+export function thrownText(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    return errorText(err);
+  }
+  throw new Error('expected a throw');
+}
+
+/** What `promise` rejects with, as the CLI shows it; fails when it resolves. */
+export async function rejectedText(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (err: unknown) => errorText(err),
+  );
 }

@@ -4,8 +4,16 @@ import { ownerOf } from '../ownership';
 import { conflictNote, type FieldDiff, type PlannedChange, type ResourceKey } from '../plan';
 import { API_RESOURCE, desiredApiResource, observedApiResource } from './api-resource';
 import { applicationState, observedApps } from './application';
-import { observedSignInApps, signInAppState } from './sign-in-application';
-import { changeFor, verbOf, type ApplyContext, type DesiredState, type ObservedState, type PlanContext, type ResourceKind } from './kind';
+import {
+  changeFor,
+  kindParts,
+  verbOf,
+  type ApplyContext,
+  type DesiredState,
+  type ObservedState,
+  type PlanContext,
+  type ResourceKind,
+} from './kind';
 import { observedUsers, userIds } from './user';
 
 /**
@@ -34,9 +42,10 @@ export interface RolePatch {
   users?: string[];
 }
 
-export const desiredRoles = (d: DesiredState) => d.kinds[ROLE] as DesiredRole[];
+const parts = kindParts<DesiredRole[], Map<string, RoleBody[]>>(ROLE);
+export const desiredRoles = (d: DesiredState) => parts.desired.of(d);
 /** Every role with a configured name, all audiences (names are unique per audience only). */
-export const observedRoles = (o: ObservedState) => o[ROLE] as Map<string, RoleBody[]>;
+export const observedRoles = (o: ObservedState) => parts.observed.of(o);
 
 export function roleKey(role: Pick<DesiredRole, 'name' | 'client'>): ResourceKey {
   return role.client ? { type: ROLE, name: role.name, application: role.client } : { type: ROLE, name: role.name };
@@ -64,6 +73,7 @@ const change = (role: DesiredRole, rest: Omit<PlannedChange, 'type' | 'key' | 'n
 export const role: ResourceKind<DesiredRole[], Map<string, RoleBody[]>, [string, RoleBody[]][]> = {
   type: ROLE,
   order: 3,
+  parts,
 
   managementScopes: (config) =>
     config.roles.length > 0 ? ['view', 'create', 'update', 'delete'].map((a) => `internal_role_mgt_${a}`) : [],
@@ -147,8 +157,7 @@ export const role: ResourceKind<DesiredRole[], Map<string, RoleBody[]>, [string,
 
   apply(phase, ctx) {
     const roles = desiredRoles(ctx.desired);
-    // An application role's app is a client or a user-facing application.
-    const appIds = new Map([...applicationState(ctx).appIds, ...signInAppState(ctx).appIds]);
+    const appIds = applicationState(ctx).appIds;
     if (phase === 'link') return roles.filter((r) => !r.client).map((r) => reconcileRole(ctx, r, undefined));
     if (phase === 'app-roles') return roles.filter((r) => r.client).map((r) => reconcileRole(ctx, r, appIds.get(r.client!)));
     if (phase === 'delete') {
@@ -164,10 +173,7 @@ export const role: ResourceKind<DesiredRole[], Map<string, RoleBody[]>, [string,
 };
 
 function roleChange(r: DesiredRole, ctx: PlanContext, apiScopes: string[]): PlannedChange {
-  const apps = new Map<string, { item: { id: string }; owner: string | undefined }>([
-    ...observedApps(ctx.observed).byName,
-    ...(observedSignInApps(ctx.observed) ?? new Map()),
-  ]);
+  const apps = observedApps(ctx.observed).byName;
   const appId = r.client ? apps.get(r.client)?.item.id : undefined;
   const seen = matchRole(r, observedRoles(ctx.observed), appId);
   if (!seen) {

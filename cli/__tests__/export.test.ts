@@ -122,6 +122,10 @@ describe('tollgate export → plan --adopt → apply → plan (local Asgardeo)',
     const again = await run('export', '--api', QUICK_START.identifier, '--organization', 'pharmacy', '--out', 'fragment.ts');
     expect(again.code).toBe(1);
     expect(again.err).toContain('fragment.ts already exists; export never overwrites a file');
+    // A folder that does not exist is refused before anything is read.
+    const nowhere = await run('export', '--api', QUICK_START.identifier, '--organization', 'pharmacy', '--out', 'no/such/fragment.ts');
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.err).toContain('the folder of --out no/such/fragment.ts does not exist: create it first');
     expect(fs.readdirSync(dir)).toEqual(['fragment.ts']);
   });
 

@@ -52,7 +52,10 @@ describe('runDestroy', () => {
 
   test('without a terminal it refuses unless --yes', async () => {
     const s = setup({ yes: false, interactive: false });
-    await expect(runDestroy(s.options)).rejects.toThrow(/no terminal to ask for approval[\s\S]*tollgate destroy --env dev --yes/);
+    await expect(runDestroy(s.options)).rejects.toMatchObject({
+      message: expect.stringContaining('no terminal to ask for approval'),
+      hint: expect.stringContaining('tollgate destroy --env dev --yes'),
+    });
     expect(s.calls).toEqual([]);
   });
 

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, type JWK } from 'jose';
 import { loadConfig, type ResolvedConfig } from '../../config';
+import { UserError } from '../../errors';
 import type { AdminCredentials, ApplySummary, AsgardeoSide, SideOptions, StackOutputs } from '../asgardeo-side';
 import type { InfraPlan, InfraRunner, RunnerDescription, StackOperation, StackOutputValues } from '../infra-runner';
 
@@ -199,9 +200,7 @@ export class FakeSide implements AsgardeoSide<{ changes: boolean }> {
   ) {}
   credentialsFromEnv(env: NodeJS.ProcessEnv): AdminCredentials {
     if (!env.ASGARDEO_CLIENT_ID || !env.ASGARDEO_CLIENT_SECRET) {
-      throw Object.assign(new Error('ASGARDEO_CLIENT_ID is not set.\n  what to do: export the admin M2M application credentials'), {
-        hint: 'export the admin M2M application credentials',
-      });
+      throw new UserError('ASGARDEO_CLIENT_ID is not set.', { hint: 'export the admin M2M application credentials' });
     }
     return { clientId: env.ASGARDEO_CLIENT_ID, clientSecret: env.ASGARDEO_CLIENT_SECRET };
   }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../../config';
+import { UserError } from '../../errors';
 import { findAwsCredentials } from '../aws-credentials';
 import { InfraToolError } from '../infra-runner';
 import { PreflightError, runPreflight, type PreflightOptions } from '../preflight';
@@ -111,9 +112,11 @@ describe('preflight', () => {
     const scopesAsked: string[][] = [];
     o.side.checkAdminAccess = async (a) => {
       scopesAsked.push([...a.scopes]);
-      throw Object.assign(
-        new Error('the admin application was not granted a scope this run needs:\n    - internal_role_mgt_create (SCIM2 Roles API)'),
-        { hint: 'authorize it in the console' },
+      throw new UserError(
+        'the admin application was not granted a scope this run needs:\n    - internal_role_mgt_create (SCIM2 Roles API)',
+        {
+          hint: 'authorize it in the console',
+        },
       );
     };
     const err = await failure(o);
