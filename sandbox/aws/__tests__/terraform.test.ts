@@ -10,23 +10,16 @@ import * as path from 'node:path';
 import { startLocalAws, type LocalAws } from '../index';
 import { localAwsProviderConfig, MIRROR_PROVIDER_VERSION, writeLocalAwsOverride } from '../provider-override';
 import type { TerraformSetup } from '../../../deploy/terraform';
+import { describeWithTerraform } from '../../../deploy/terraform/__tests__/availability';
 import {
   localTerraformSetup,
   synthesizeStack,
   tempOutdir,
-  terraformUnavailableReason,
   TerraformWorkdir,
   type SynthesizedStack,
   type TerraformResult,
 } from '../terraform-workdir';
 
-const unavailable = terraformUnavailableReason();
-const describeWithTerraform = unavailable ? describe.skip : describe;
-if (unavailable) {
-  if (process.env.TOLLGATE_TERRAFORM_TESTS === 'required')
-    throw new Error(`sandbox/aws Terraform tests required but cannot run: ${unavailable}`);
-  console.warn(`sandbox/aws Terraform tests skipped: ${unavailable}.`);
-}
 let tooling: TerraformSetup;
 
 const LOCAL_ISSUER_BASE = 'http://127.0.0.1:4180';
@@ -65,14 +58,13 @@ function assetZipSha256(stackDir: string): string {
   return createHash('sha256').update(fs.readFileSync(zipPath)).digest('base64');
 }
 
-describeWithTerraform('the real Terraform and aws provider against the local control plane', () => {
+describeWithTerraform('the real Terraform and aws provider against the local control plane', { needMirror: true }, () => {
   let aws: LocalAws;
   const unserved: string[] = [];
   const outdirs: string[] = [];
   const stacks = new Map<string, StackUnderTest>();
 
   beforeAll(async () => {
-    if (unavailable) return;
     tooling = await localTerraformSetup();
     aws = await startLocalAws({ onUnserved: (service, operation) => unserved.push(`${service}:${operation}`) });
     for (const env of ['dev', 'prod']) {
@@ -275,7 +267,6 @@ describeWithTerraform('the real Terraform and aws provider against the local con
   it(
     'fails an apply that needs an operation the control plane does not serve, naming the operation',
     async () => {
-      if (unavailable) return;
       const dir = tempOutdir('tollgate-local-aws-unserved-');
       outdirs.push(dir);
       const config = {
