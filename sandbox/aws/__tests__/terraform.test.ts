@@ -23,6 +23,7 @@ import {
 let tooling: TerraformSetup;
 
 const LOCAL_ISSUER_BASE = 'http://127.0.0.1:4180';
+// Generous per step: a shared, loaded machine slows Terraform tenfold; a passing run waits for none of it.
 const MINUTES = 60_000;
 
 function ok(result: TerraformResult, what: string): TerraformResult {
@@ -176,7 +177,7 @@ describeWithTerraform('the real Terraform and aws provider against the local con
           'CreateRoute 429 TooManyRequestsException',
         ]);
       },
-      4 * MINUTES,
+      6 * MINUTES,
     );
 
     it(
@@ -188,7 +189,7 @@ describeWithTerraform('the real Terraform and aws provider against the local con
           stdout: expect.stringContaining('No changes.'),
         });
       },
-      2 * MINUTES,
+      6 * MINUTES,
     );
 
     it(
@@ -246,7 +247,7 @@ describeWithTerraform('the real Terraform and aws provider against the local con
           stdout: expect.stringContaining('No changes.'),
         });
       },
-      4 * MINUTES,
+      6 * MINUTES,
     );
 
     it(
@@ -258,7 +259,7 @@ describeWithTerraform('the real Terraform and aws provider against the local con
         expect(aws.isEmpty()).toBe(true);
         expect(unserved).toEqual([]);
       },
-      2 * MINUTES,
+      6 * MINUTES,
     );
   });
 
