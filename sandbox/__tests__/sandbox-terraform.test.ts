@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { requestClientToken } from '../../asgardeo';
-import { terraformUnavailableReason } from '../aws/terraform-workdir';
+import { describeWithTerraform } from '../../deploy/terraform/__tests__/availability';
 import { startSandbox, type Sandbox } from '../local';
 import { awsStepPlan, FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './support';
 
@@ -12,15 +12,7 @@ import { awsStepPlan, FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './s
  * plane holds. The same checks as sandbox.test.ts (the fallback path) where they differ by path:
  * the pipeline's result, a scope change applied in place by Terraform, and the destroy at stop.
  */
-const unavailable = terraformUnavailableReason();
-if (unavailable) {
-  if (process.env.TOLLGATE_TERRAFORM_TESTS === 'required')
-    throw new Error(`real-Terraform sandbox tests required but cannot run: ${unavailable}`);
-  console.warn(`real-Terraform sandbox tests skipped: ${unavailable}.`);
-}
-const describeWithTerraform = unavailable ? describe.skip : describe;
-
-describeWithTerraform('the sandbox through real Terraform and the local AWS control plane', () => {
+describeWithTerraform('the sandbox through real Terraform and the local AWS control plane', { needMirror: true }, () => {
   let configs: SandboxConfigs;
   let sandbox: Sandbox | undefined;
   let written = '';
