@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../../config';
 import { reconcilerSide, runDeploy, TerraformRunner, TerraformStepError, type StackOperation } from '../../deploy';
 import { startLocalAsgardeo, type LocalAsgardeo } from '../asgardeo';
-import { localTerraformSetup, TerraformWorkdir, terraformUnavailableReason } from '../aws/terraform-workdir';
+import { localTerraformSetup, TerraformWorkdir } from '../aws/terraform-workdir';
+import { describeWithTerraform } from '../../deploy/terraform/__tests__/availability';
 import { localAwsTarget, type LocalAwsTarget } from '../local';
 import { changeFunctionMemory } from '../../deploy/__tests__/helpers';
 import { REPO_ROOT } from './support';
@@ -14,14 +15,7 @@ import { REPO_ROOT } from './support';
  * plan, and the apply is of exactly that file; a plan made stale by a state change, or swapped after
  * it was shown, is refused before anything is applied.
  */
-const unavailable = terraformUnavailableReason();
-if (unavailable) {
-  if (process.env.TOLLGATE_TERRAFORM_TESTS === 'required') throw new Error(`real-Terraform tests required but cannot run: ${unavailable}`);
-  console.warn(`local-target plan tests skipped: ${unavailable}.`);
-}
-const describeWithTerraform = unavailable ? describe.skip : describe;
-
-describeWithTerraform('the local target through the one Terraform runner', () => {
+describeWithTerraform('the local target through the one Terraform runner', { needMirror: true }, () => {
   let asgardeo: LocalAsgardeo;
   let config: ResolvedConfig;
   let outdir: string;
