@@ -1,11 +1,12 @@
-import { z } from 'zod';
-import { AsgardeoApi, bareUserName, roleSchema, userSchema, type ApiResourceBody, type AppListItem, type RoleBody } from '../asgardeo/api';
+import { AsgardeoApi, bareUserName, userSchema, type ApiResourceBody, type AppListItem, type RoleBody } from '../asgardeo/api';
 import type { AdminCredentials } from '../asgardeo/credentials';
 import { UserError } from '../errors';
 import { AsgardeoHttp } from '../asgardeo/http';
 import { stripMarker } from '../asgardeo/ownership';
 import { observedAppNative, observedRequestedClaims } from '../asgardeo/resources/sign-in-application';
 import type { TransportOptions } from '../asgardeo/session';
+import type { RolesApiSetting } from '../asgardeo/roles-api';
+import { chooseRolesApi, rolesApiFor } from '../asgardeo/roles-client';
 import { managementToken } from '../asgardeo/token';
 import type { ExportedApplication, ExportedRole, ExportedSetup, ExportedUser } from './model';
 
@@ -28,6 +29,8 @@ export interface ReadSetupOptions {
   credentials: AdminCredentials;
   /** The API resource: its identifier, or its name. */
   api: string;
+  /** The SCIM2 Roles API to read roles through; default `auto` (v3 when the admin application is authorized for it). */
+  rolesApi?: RolesApiSetting;
   transport?: TransportOptions;
   signal?: AbortSignal;
   progress?: (line: string) => void;
@@ -42,9 +45,6 @@ export interface ReadSetupResult {
 /** An error a user can cause while exporting (an unknown or ambiguous API): message and how to fix it. */
 export class ExportError extends UserError {}
 
-const SCIM_PAGE = 100;
-const scimListSchema = z.object({ totalResults: z.number().optional(), Resources: z.array(z.unknown()).optional() }).passthrough();
-
 /**
  * Reads one API resource's setup from an organization into an `ExportedSetup`, following every
  * list's paging: the API resource; the applications authorized for it with their OIDC settings; the
@@ -56,8 +56,10 @@ export async function readExportedSetup(o: ReadSetupOptions): Promise<ReadSetupR
   const renew = async () => {
     token = await managementToken(http, o.credentials, EXPORT_SCOPES);
   };
-  await renew();
+  // The probe reads which Roles API the application is authorized for; its token is never used.
+  const [rolesApi] = await Promise.all([chooseRolesApi(http, o.credentials, o.rolesApi ?? 'auto'), renew()]);
   const api = new AsgardeoApi(http, () => token, renew);
+  const roleReader = rolesApiFor(api, rolesApi);
   const progress = o.progress ?? (() => undefined);
   progress(`reading Asgardeo organization "${o.organization}" at ${o.baseUrl}`);
 
@@ -72,8 +74,8 @@ export async function readExportedSetup(o: ReadSetupOptions): Promise<ReadSetupR
   const appNames = new Map(ours.map(({ app }) => [app.id, app.name]));
 
   // Roles: every one (paged), then the details of those granting a scope of this API resource.
-  const roleIds = await listRoleIds(http, () => token);
-  const roles = (await Promise.all(roleIds.map((id) => api.getRole(id)))).filter(
+  const roleIds = await roleReader.listIds();
+  const roles = (await Promise.all(roleIds.map((id) => roleReader.get(id)))).filter(
     (r): r is RoleBody => !!r && (r.permissions ?? []).some((p) => scopeNames.has(p.value)),
   );
   const userIds = [...new Set(roles.flatMap((r) => (r.users ?? []).map((u) => u.value)))];
@@ -185,25 +187,6 @@ function exportedRole(
       .map((u) => users.get(u.value) ?? { userName: bareUserName(u.display ?? u.value) })
       .sort((a, b) => a.userName.localeCompare(b.userName)),
   };
-}
-
-/** Every role's id, following SCIM paging (1-based startIndex, at most 100 a page). */
-async function listRoleIds(http: AsgardeoHttp, token: () => string): Promise<string[]> {
-  const ids: string[] = [];
-  for (let startIndex = 1; ;) {
-    const res = await http.send({
-      method: 'GET',
-      path: '/scim2/v2/Roles',
-      query: { startIndex, count: SCIM_PAGE },
-      bearer: token(),
-      scope: 'internal_role_mgt_view',
-    });
-    const page = scimListSchema.parse(res.body);
-    const resources = (page.Resources ?? []).map((r) => roleSchema.pick({ id: true }).passthrough().parse(r));
-    ids.push(...resources.map((r) => r.id));
-    startIndex += resources.length;
-    if (resources.length === 0 || page.totalResults === undefined || startIndex > page.totalResults) return ids;
-  }
 }
 
 /** A user by id: its name without the user-store prefix, primary e-mail and names. Never its password. */

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, type JWK } from 'jose';
 import { loadConfig, type ResolvedConfig } from '../../config';
 import type { AdminCredentials, ApplySummary, AsgardeoSide, SideOptions, StackOutputs } from '../asgardeo-side';
+import { managementScopesFor } from '../asgardeo-side';
 import type { InfraDiff, InfraRunner, StackOperation, ToolVersions } from '../infra-runner';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -198,9 +199,11 @@ export class FakeSide implements AsgardeoSide<{ changes: boolean }> {
     }
     return { clientId: env.ASGARDEO_CLIENT_ID, clientSecret: env.ASGARDEO_CLIENT_SECRET };
   }
-  async checkAdminAccess(o: { scopes: readonly string[] }): Promise<void> {
-    this.calls.push(`checkAdminAccess ${o.scopes.length}`);
+  async checkAdminAccess(o: { config: ResolvedConfig }): Promise<{ scopes: readonly string[] }> {
+    const scopes = managementScopesFor(o.config);
+    this.calls.push(`checkAdminAccess ${scopes.length}`);
     if (this.failAccess) throw this.failAccess;
+    return { scopes };
   }
   readStackOutputs(file: string, config: ResolvedConfig): StackOutputs {
     // The real reader is the reconciler's; the fake keeps the same shape checks that matter here.
