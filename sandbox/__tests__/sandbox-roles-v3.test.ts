@@ -38,8 +38,8 @@ afterAll(async () => {
 
 const roleCalls = () => sandbox.asgardeo.requests.entries().filter((e) => /\/scim2\/v\d\/Roles/.test(e.path));
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- console-style calls read arbitrary bodies
 async function adminCall(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   const { clientId, clientSecret } = sandbox.asgardeo.admin;
   const token = await fetch(`${sandbox.asgardeo.baseUrl}/t/${sandbox.asgardeo.organization}/oauth2/token`, {
     method: 'POST',
@@ -63,7 +63,7 @@ async function adminCall(method: string, path: string, body?: unknown): Promise<
 
 const options = () => ({ config: sandbox.config, credentials: sandbox.asgardeo.admin, env: environment });
 
-test('deploy, redeploy (0 Asgardeo writes), console edit of the users, plan, revert, destroy: roles only through /scim2/v3/Roles', async () => {
+test('deploy, redeploy (0 Asgardeo writes), console edit of users, plan, revert, destroy: roles only via /scim2/v3/Roles', async () => {
   expect(sandbox.asgardeo.adminRolesApi).toBe('v3');
   expect(written).toContain('admin authorized for SCIM2 Roles V3 API only');
   expect(sandbox.result.smoke!.checks.length).toBeGreaterThan(0);
