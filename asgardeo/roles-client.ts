@@ -1,15 +1,7 @@
 import type { AsgardeoApi } from './api';
 import type { AdminCredentials } from './credentials';
 import type { AsgardeoHttp } from './http';
-import {
-  ROLES_API_SCOPES,
-  rolesApiFromGrantedScopes,
-  V2_ONLY_SCOPES,
-  V3_ONLY_SCOPES,
-  type RolesApi,
-  type RolesApiSetting,
-  type RolesApiVersion,
-} from './roles-api';
+import { rolesApiFromGrantedScopes, V3_ONLY_SCOPES, type RolesApi, type RolesApiSetting, type RolesApiVersion } from './roles-api';
 import { RolesApiV2 } from './roles-api-v2';
 import { RolesApiV3 } from './roles-api-v3';
 import { clientCredentialsToken } from './token';
@@ -21,8 +13,9 @@ export function rolesApiFor(api: AsgardeoApi, version: RolesApiVersion): RolesAp
 
 /**
  * Which Roles API a run uses. A forced setting is taken as it is. `auto` asks the token endpoint for
- * the scopes only one of the two APIs has and reads which were granted (Asgardeo drops the others
- * silently): one token request, whose token is never sent anywhere.
+ * the scopes only v3 has and reads whether any was granted (Asgardeo drops what the application is
+ * not authorized for, silently; and no application holds both APIs): one token request, whose token
+ * is dropped unused. The run's own tokens still ask for exactly what it needs.
  */
 export async function chooseRolesApi(
   http: AsgardeoHttp,
@@ -30,6 +23,6 @@ export async function chooseRolesApi(
   setting: RolesApiSetting,
 ): Promise<RolesApiVersion> {
   if (setting !== 'auto') return setting;
-  const probe = await clientCredentialsToken(http, credentials, [ROLES_API_SCOPES.v2.view, ...V2_ONLY_SCOPES, ...V3_ONLY_SCOPES]);
+  const probe = await clientCredentialsToken(http, credentials, V3_ONLY_SCOPES);
   return rolesApiFromGrantedScopes(new Set(probe.scope.split(/\s+/).filter(Boolean)));
 }
