@@ -1,5 +1,7 @@
 import { destroyAsgardeo, planAsgardeo } from '../../asgardeo';
+import { UserError } from '../../errors';
 import { startSandbox, type Sandbox } from '../local';
+import { sandboxRolesApi } from '../local/sandbox';
 import { FAST_SMOKE, REPO_ROOT, SandboxConfigs } from './support';
 
 /*
@@ -97,4 +99,11 @@ test('deploy, redeploy (0 Asgardeo writes), console edit of users, plan, revert,
   await destroyAsgardeo(options());
   expect((await adminCall('GET', '/scim2/v3/Roles?count=100')).body.totalResults).toBe(0);
   expect(roleCalls().every((e) => e.path.includes('/scim2/v3/Roles'))).toBe(true);
+});
+
+test('TOLLGATE_SANDBOX_ROLES_API: v3, v2 or unset (v2); anything else is a UserError saying what to set', () => {
+  expect(sandboxRolesApi({ TOLLGATE_SANDBOX_ROLES_API: 'v3' })).toBe('v3');
+  expect(sandboxRolesApi({})).toBe('v2');
+  expect(() => sandboxRolesApi({ TOLLGATE_SANDBOX_ROLES_API: 'V3.1' })).toThrow(UserError);
+  expect(() => sandboxRolesApi({ TOLLGATE_SANDBOX_ROLES_API: 'V3.1' })).toThrow(/set it to v3/);
 });

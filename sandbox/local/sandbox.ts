@@ -7,6 +7,7 @@ import { DEFAULT_ASGARDEO_PORT, SANDBOX_RATE_LIMIT_PER_MINUTE, startAsgardeoOnPr
 import { configureSandboxDemo, startSandboxDemo } from './demo';
 import { LOCAL_AWS_URL_VARIABLE } from '../aws/with-gateway';
 import { chooseLocalInfra } from './infra-choice';
+import { UserError } from '../../errors';
 
 export interface SandboxOptions {
   /** Configuration file. @default TOLLGATE_CONFIG, else `tollgate.config.ts` in `cwd` */
@@ -215,7 +216,7 @@ export function sandboxRolesApi(env: NodeJS.ProcessEnv): 'v2' | 'v3' {
   const v = env.TOLLGATE_SANDBOX_ROLES_API;
   if (v === undefined || v === '' || v === 'v2') return 'v2';
   if (v === 'v3') return 'v3';
-  throw new Error(
-    `TOLLGATE_SANDBOX_ROLES_API must be v2 or v3 (the SCIM2 Roles API the local admin application is authorized for), got '${v}'.`,
-  );
+  throw new UserError(`TOLLGATE_SANDBOX_ROLES_API is '${v}'`, {
+    hint: 'set it to v3 (the local admin application authorized for SCIM2 Roles V3 API only) or v2, or unset it (v2)',
+  });
 }
