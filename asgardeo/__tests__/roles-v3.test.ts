@@ -240,6 +240,26 @@ describe('roles through SCIM2 Roles v3 (admin application authorized for v3 only
     expect((await read(h.la.admin)).setup).toEqual(viaV3.setup);
   });
 
+  it('prune through v3: a client no longer configured goes with its application role; the organization role stays', async () => {
+    await applyAsgardeo(v3());
+    const fewer = {
+      ...config,
+      clients: config.clients.filter((c) => c.name !== 'pharmacy-reader'),
+      roles: config.roles.filter((r) => r.name !== 'auditor'),
+      users: config.users.map((u) => ({ ...u, roles: u.roles.filter((r) => r !== 'auditor') })),
+    };
+    const plan = await planAsgardeo(v3({ config: fewer, prune: true }));
+    expect(plan.changes.filter((c) => c.action === 'delete').map((c) => `${c.type} ${c.name}`)).toEqual(['application pharmacy-reader']);
+    h.la.requests.clear();
+    await applyAsgardeo(v3({ config: fewer, prune: true }));
+    const left = (await h.call('GET', '/scim2/v3/Roles?count=100')).body.Resources.map((r: { displayName: string }) => r.displayName);
+    expect(left).toEqual(['pharmacist']);
+    expect(rolePaths(h).every((p) => p.startsWith('/scim2/v3/Roles'))).toBe(true);
+    h.la.requests.clear();
+    await applyAsgardeo(v3({ config: fewer }));
+    expect(h.la.requests.writes()).toBe(0);
+  });
+
   it('asgardeo.rolesApi forces one: v3 forced on a v2 admin names the v3 scopes, and that both cannot be authorized', async () => {
     const forced = { ...config, asgardeo: { ...config.asgardeo, rolesApi: 'v3' as const } };
     h.la.requests.clear();
