@@ -71,9 +71,9 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as 
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
-/** `<repo>/../shared/asgardeo-api` */
+/** `<repo>/../shared/asgardeo-api`, or TOLLGATE_ASGARDEO_API_SPECS (a folder holding more documents, e.g. roles-v3.yaml). */
 export function defaultSpecDir(): string {
-  return path.resolve(REPO_ROOT, '..', 'shared', 'asgardeo-api');
+  return process.env.TOLLGATE_ASGARDEO_API_SPECS || path.resolve(REPO_ROOT, '..', 'shared', 'asgardeo-api');
 }
 
 type Json = Record<string, unknown>;
