@@ -5,7 +5,7 @@ import type { AsgardeoHttp, HttpRequest, HttpResponse } from './http';
 /** Typed calls to the three Asgardeo API families the reconciler uses; shapes as in asgardeo-contract.md. */
 
 const SERVER = '/api/server/v1';
-const SCIM = 'application/scim+json';
+export const SCIM = 'application/scim+json';
 
 const scopeSchema = z
   .object({ id: z.string().optional(), name: z.string(), displayName: z.string().optional(), description: z.string().optional() })
@@ -170,8 +170,10 @@ const scimListSchema = z.object({ totalResults: z.number().optional(), Resources
  * pages of other lists may be capped too): ask for no more than that, and always follow the pages to the end.
  */
 export const PAGE_SIZE = 30;
+/** The largest SCIM page (`count`) the server answers in full: for lists read whole (every role of an export). */
+export const SCIM_MAX_PAGE = 100;
 
-function parse<S extends z.ZodTypeAny>(schema: S, res: HttpResponse, what: string): z.output<S> {
+export function parse<S extends z.ZodTypeAny>(schema: S, res: HttpResponse, what: string): z.output<S> {
   const r = schema.safeParse(res.body);
   if (!r.success) {
     throw new AsgardeoError({
@@ -184,14 +186,14 @@ function parse<S extends z.ZodTypeAny>(schema: S, res: HttpResponse, what: strin
 }
 
 /** Id of a created object: the last path segment of `Location`, or the body's `id`. */
-function createdId(res: HttpResponse): string | undefined {
+export function createdId(res: HttpResponse): string | undefined {
   const loc = res.headers.get('location');
   if (loc) return decodeURIComponent(loc.replace(/\/+$/, '').split('/').pop()!);
   const id = (res.body as { id?: unknown } | undefined)?.id;
   return typeof id === 'string' ? id : undefined;
 }
 
-function quote(v: string): string {
+export function quote(v: string): string {
   return /[\s"()]/.test(v) ? `"${v.replace(/"/g, '\\"')}"` : v;
 }
 
@@ -478,23 +480,11 @@ export class AsgardeoApi {
     });
   }
 
-  // ---- roles v2 ----
-  async findRoles(displayName: string): Promise<RoleBody[]> {
-    // One name may be used by many roles (one per application audience): follow every page.
-    const all = await this.scimList('/scim2/v2/Roles', `displayName eq ${quote(displayName)}`, 'internal_role_mgt_view');
-    return all.map((r) => roleSchema.parse(r)).filter((r) => r.displayName === displayName);
-  }
-
-  /** Every role of the organization (all pages), without details: `getRole` has its permissions and members. */
-  async listRoles(): Promise<RoleBody[]> {
-    return (await this.scimList('/scim2/v2/Roles', undefined, 'internal_role_mgt_view')).map((r) => roleSchema.parse(r));
-  }
-
   /** Every resource of a SCIM list, page by page (`startIndex` is 1-based) until `totalResults`. */
-  private async scimList(path: string, filter: string | undefined, scope: string): Promise<unknown[]> {
+  async scimList(path: string, filter: string | undefined, scope: string, pageSize = PAGE_SIZE): Promise<unknown[]> {
     const out: unknown[] = [];
     for (;;) {
-      const res = await this.send({ method: 'GET', path, query: { filter, startIndex: out.length + 1, count: PAGE_SIZE }, scope });
+      const res = await this.send({ method: 'GET', path, query: { filter, startIndex: out.length + 1, count: pageSize }, scope });
       const page = parse(scimListSchema, res, `GET ${path.slice(1)}`);
       const items = page.Resources ?? [];
       out.push(...items);
@@ -502,46 +492,9 @@ export class AsgardeoApi {
     }
   }
 
-  async getRole(id: string): Promise<RoleBody | undefined> {
-    const res = await this.send({
-      method: 'GET',
-      path: `/scim2/v2/Roles/${encodeURIComponent(id)}`,
-      accept: [404],
-      scope: 'internal_role_mgt_view',
-    });
-    return res.status === 404 ? undefined : parse(roleSchema, res, 'GET scim2/v2/Roles/{id}');
-  }
-
-  /** The created role's id, or undefined when it already exists (409). */
-  async createRole(body: object): Promise<string | undefined> {
-    const res = await this.send({
-      method: 'POST',
-      path: '/scim2/v2/Roles',
-      body,
-      contentType: SCIM,
-      accept: [409],
-      scope: 'internal_role_mgt_create',
-    });
-    return res.status === 409 ? undefined : (createdId(res) ?? undefined);
-  }
-
-  async patchRole(id: string, operations: object[]): Promise<void> {
-    await this.send({
-      method: 'PATCH',
-      path: `/scim2/v2/Roles/${encodeURIComponent(id)}`,
-      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations },
-      contentType: SCIM,
-      scope: 'internal_role_mgt_update',
-    });
-  }
-
-  async deleteRole(id: string): Promise<void> {
-    await this.send({
-      method: 'DELETE',
-      path: `/scim2/v2/Roles/${encodeURIComponent(id)}`,
-      accept: [404],
-      scope: 'internal_role_mgt_delete',
-    });
+  /** One request with the run's token (renewed once after a 401): for the API clients beside this one (roles-api-v2/-v3). */
+  request(req: Omit<HttpRequest, 'bearer'>): Promise<HttpResponse> {
+    return this.send(req);
   }
 
   // ---- users ----

@@ -10,7 +10,9 @@ export {
 export type { StackOutputs, AsgardeoOutputs } from './outputs';
 export { adminCredentialsFromEnv } from './credentials';
 export type { AdminCredentials } from './credentials';
-export { planAsgardeo, applyAsgardeo, destroyAsgardeo, managementScopesFor } from './reconcile';
+export { planAsgardeo, applyAsgardeo, destroyAsgardeo, managementScopesFor, settleAccess } from './reconcile';
+export { ROLES_API_SCOPES } from './roles-api';
+export type { AdminAccess, RolesApiVersion } from './roles-api';
 export type { ReconcileOptions, ApplyResult } from './reconcile';
 export { renderPlan, planData } from './render';
 export { planHasChanges } from './plan';

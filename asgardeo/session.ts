@@ -3,6 +3,8 @@ import { UserError } from '../errors';
 import { AsgardeoApi } from './api';
 import type { AdminCredentials } from './credentials';
 import { AsgardeoHttp, type HttpOptions } from './http';
+import { DEFAULT_ADMIN_ACCESS, type AdminAccess, type RolesApi, type RolesApiSetting } from './roles-api';
+import { chooseRolesApi, rolesApiFor } from './roles-client';
 import { managementToken } from './token';
 
 /**
@@ -17,6 +19,8 @@ export class Session {
   readonly api: AsgardeoApi;
   private token = '';
   private granted = new Set<string>();
+  /** What the run may use: set by `chooseRolesApi` before anything is read. */
+  access: AdminAccess = DEFAULT_ADMIN_ACCESS;
 
   constructor(
     readonly config: ResolvedConfig,
@@ -44,6 +48,16 @@ export class Session {
         setImmediate(() => (this.renewing = undefined));
       });
     return this.renewing;
+  }
+
+  /** Settles which SCIM2 Roles API this run speaks (a probe of the granted scopes under `auto`). */
+  async chooseRolesApi(setting: RolesApiSetting): Promise<void> {
+    this.access = { rolesApi: await chooseRolesApi(this.http, this.credentials, setting) };
+  }
+
+  /** The roles client of the chosen API. */
+  get roles(): RolesApi {
+    return rolesApiFor(this.api, this.access.rolesApi);
   }
 
   /** Gets a token holding exactly `scopes` (plus what the current one holds) unless the current one already has them. */

@@ -160,6 +160,7 @@ function buildResolved(
       tokenEndpoint: `${baseUrl}/t/${org}/oauth2/token`,
       jwksUri: `${baseUrl}/t/${org}/oauth2/jwks`,
       discoveryUrl: `${issuer}/.well-known/openid-configuration`,
+      rolesApi: c.asgardeo.rolesApi ?? 'auto',
     },
     aws: {
       region: c.aws.region,

@@ -35,6 +35,8 @@ export interface ResolvedAsgardeo {
   readonly tokenEndpoint: string;
   readonly jwksUri: string;
   readonly discoveryUrl: string;
+  /** Which SCIM2 Roles API manages roles (asgardeo/roles-api.ts); default `auto`. */
+  readonly rolesApi: 'auto' | 'v2' | 'v3';
 }
 
 export interface ResolvedAws {

@@ -92,6 +92,11 @@ const asgardeoSchema = z
     baseUrl: z.string().url().optional(),
     /** Default: `{baseUrl}/t/{organization}/oauth2/token`. Set it for a custom domain. */
     issuer: z.string().url().optional(),
+    /**
+     * The SCIM2 Roles API roles are managed through: `v3` (`/scim2/v3/Roles`), `v2` (`/scim2/v2/Roles`,
+     * deprecated by Asgardeo), or `auto` (default): v3 when the admin application is authorized for it.
+     */
+    rolesApi: z.enum(['auto', 'v2', 'v3']).optional(),
   })
   .strict();
 

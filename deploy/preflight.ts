@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config';
-import { managementScopesFor, type AdminCredentials, type AsgardeoSide } from './asgardeo-side';
+import type { AdminCredentials, AsgardeoSide } from './asgardeo-side';
 import { findAwsCredentials } from './aws-credentials';
 import { checkDiscovery } from './discovery';
 import type { InfraRunner, RunnerDescription } from './infra-runner';
@@ -101,10 +101,9 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
 
   if (config) {
     const asgardeo = config.asgardeo;
-    const scopes = managementScopesFor(config);
     // The two network checks do not depend on each other.
     const [access, discovery] = await Promise.allSettled([
-      credentials ? o.side.checkAdminAccess({ config, credentials, scopes, signal: o.signal }) : Promise.resolve('not-checked' as const),
+      credentials ? o.side.checkAdminAccess({ config, credentials, signal: o.signal }) : Promise.resolve(undefined),
       checkDiscovery({ discoveryUrl: asgardeo.discoveryUrl, expectedIssuer: asgardeo.issuer, fetch: o.fetch, signal: o.signal }),
     ]);
     if (credentials) {
@@ -113,7 +112,10 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
           ? {
               name: 'Asgardeo admin credentials',
               status: 'ok',
-              detail: `client ` + `${credentials.clientId} holds the ${scopes.length} management scopes ` + `needed`,
+              detail:
+                `client ` +
+                `${credentials.clientId} holds the ${access.value?.scopes.length ?? 0} management scopes ` +
+                `needed${access.value?.rolesApi ? ` (roles through ${access.value.rolesApi})` : ''}`,
             }
           : { name: 'Asgardeo admin credentials', status: 'failed', ...split(access.reason) },
       );

@@ -13,6 +13,8 @@ import { AsgardeoHttp } from '../asgardeo/http';
 import { stripMarker } from '../asgardeo/ownership';
 import { observedAppNative, observedRequestedClaims } from '../asgardeo/resources/application-profiles';
 import type { TransportOptions } from '../asgardeo/session';
+import type { RolesApiSetting } from '../asgardeo/roles-api';
+import { chooseRolesApi, rolesApiFor } from '../asgardeo/roles-client';
 import { managementToken } from '../asgardeo/token';
 import type { ExportedApplication, ExportedRole, ExportedSetup, ExportedUser } from './model';
 
@@ -35,6 +37,8 @@ export interface ReadSetupOptions {
   credentials: AdminCredentials;
   /** The API resource: its identifier, or its name. */
   api: string;
+  /** The SCIM2 Roles API to read roles through; default `auto` (v3 when the admin application is authorized for it). */
+  rolesApi?: RolesApiSetting;
   transport?: TransportOptions;
   signal?: AbortSignal;
   progress?: (line: string) => void;
@@ -60,8 +64,10 @@ export async function readExportedSetup(o: ReadSetupOptions): Promise<ReadSetupR
   const renew = async () => {
     token = await managementToken(http, o.credentials, EXPORT_SCOPES);
   };
-  await renew();
+  // The probe reads which Roles API the application is authorized for; its token is never used.
+  const [rolesApi] = await Promise.all([chooseRolesApi(http, o.credentials, o.rolesApi ?? 'auto'), renew()]);
   const api = new AsgardeoApi(http, () => token, renew);
+  const roleReader = rolesApiFor(api, rolesApi);
   const progress = o.progress ?? (() => undefined);
   progress(`reading Asgardeo organization "${o.organization}" at ${o.baseUrl}`);
 
@@ -76,8 +82,8 @@ export async function readExportedSetup(o: ReadSetupOptions): Promise<ReadSetupR
   const appNames = new Map(ours.map(({ app }) => [app.id, app.name]));
 
   // Roles: every one (paged), then the details of those granting a scope of this API resource.
-  const listedRoles = await api.listRoles();
-  const roles = (await Promise.all(listedRoles.map((r) => api.getRole(r.id)))).filter(
+  const roleIds = await roleReader.listIds();
+  const roles = (await Promise.all(roleIds.map((id) => roleReader.get(id)))).filter(
     (r): r is RoleBody => !!r && (r.permissions ?? []).some((p) => scopeNames.has(p.value)),
   );
   const userIds = [...new Set(roles.flatMap((r) => (r.users ?? []).map((u) => u.value)))];

@@ -154,7 +154,7 @@ describe('the registry', () => {
       roles: [{}],
       users: [{}],
     } as unknown as ResolvedConfig;
-    expect(managementScopesFor(full)).toEqual(RESOURCE_KINDS.flatMap((k) => k.managementScopes(full)));
+    expect(managementScopesFor(full)).toEqual(RESOURCE_KINDS.flatMap((k) => k.managementScopes(full, { rolesApi: 'v2' })));
     expect(managementScopesFor(full)).toContain('internal_user_mgt_list');
     expect(
       managementScopesFor({ clients: [], applications: [], roles: [], users: [] } as unknown as ResolvedConfig).some((s) =>

@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../../config';
 import type { AsgardeoApi } from '../api';
+import type { AdminAccess } from '../roles-api';
 import type { AsgardeoPlan, FieldSensitivity, PlannedChange, ResourceKey } from '../plan';
 import type { Session } from '../session';
 
@@ -20,12 +21,15 @@ export interface ResourceKind<Desired = unknown, Observed = unknown, Listed = un
   /** Fields whose values are secret or name a secret's source; every renderer honours them. */
   readonly sensitiveFields?: Readonly<Record<string, FieldSensitivity>>;
 
-  /** Every management scope a run of `config` may ask for (what the deploy preflight checks). */
-  managementScopes(config: ResolvedConfig): string[];
+  /**
+   * Every management scope a run of `config` may ask for (what the deploy preflight checks); `access`
+   * says which of Asgardeo's API versions the admin application is authorized for.
+   */
+  managementScopes(config: ResolvedConfig, access: AdminAccess): string[];
   /** The scopes reading it needs (none when the configuration declares none of it). */
   viewScopes(desired: Desired): string[];
   /** The scopes one planned change needs (a create that meets a 409 converges by updating: both). */
-  writeScopes(change: Pick<PlannedChange, 'action' | 'fields'>): string[];
+  writeScopes(change: Pick<PlannedChange, 'action' | 'fields'>, access: AdminAccess): string[];
 
   /** This kind's part of the desired state, from the configuration. */
   desired(config: ResolvedConfig, ctx: { stackName: string; identifier: string }): Desired;
@@ -77,6 +81,8 @@ export interface ObserveContext {
   desired: DesiredState;
   /** Prune/destroy: also find owned objects the configuration no longer names. */
   findOwned: boolean;
+  /** Which API versions this run speaks (the Roles API). */
+  access: AdminAccess;
 }
 
 /** What Asgardeo holds now: each kind's part is kept in its `parts.observed`, keyed by this object. */

@@ -26,6 +26,7 @@ describe('defaults', () => {
       tokenEndpoint: 'https://api.asgardeo.io/t/pharmacy/oauth2/token',
       jwksUri: 'https://api.asgardeo.io/t/pharmacy/oauth2/jwks',
       discoveryUrl: 'https://api.asgardeo.io/t/pharmacy/oauth2/token/.well-known/openid-configuration',
+      rolesApi: 'auto',
     });
     expect(c.aws).toEqual({
       region: 'us-east-1',
@@ -157,6 +158,18 @@ describe('issuer and target', () => {
       environment: { ASGARDEO_BASE_URL: 'https://id.example.com' },
     });
     expect(viaOption.asgardeo.issuer).toBe('https://other.example.com/t/pharmacy/oauth2/token');
+  });
+
+  it('asgardeo.rolesApi forces a SCIM2 Roles API (auto by default); another value is refused naming the three', () => {
+    const config = validConfig();
+    config.asgardeo.rolesApi = 'v3';
+    expect(loadConfig({ file: files.write(config), env: 'dev', environment: {} }).asgardeo.rolesApi).toBe('v3');
+    config.asgardeo.rolesApi = 'v4';
+    const err = configErrorOf(() => loadConfig({ file: files.write(config), env: 'dev', environment: {} }));
+    expect(err.issues.find((i) => i.path === 'asgardeo.rolesApi')).toMatchObject({
+      message: '"v4" is not allowed',
+      fix: 'use one of: auto, v2, v3',
+    });
   });
 
   it('uses a custom-domain issuer for real deployments', () => {

@@ -7,6 +7,7 @@ import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, type
 import { loadConfig, type ResolvedConfig } from '../../config';
 import { UserError } from '../../errors';
 import type { AdminCredentials, ApplySummary, AsgardeoSide, SideOptions, StackOutputs } from '../asgardeo-side';
+import { managementScopesFor } from '../asgardeo-side';
 import type { InfraPlan, InfraRunner, RunnerDescription, StackOperation, StackOutputValues } from '../infra-runner';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -204,9 +205,11 @@ export class FakeSide implements AsgardeoSide<{ changes: boolean }> {
     }
     return { clientId: env.ASGARDEO_CLIENT_ID, clientSecret: env.ASGARDEO_CLIENT_SECRET };
   }
-  async checkAdminAccess(o: { scopes: readonly string[] }): Promise<void> {
-    this.calls.push(`checkAdminAccess ${o.scopes.length}`);
+  async checkAdminAccess(o: { config: ResolvedConfig }): Promise<{ scopes: readonly string[] }> {
+    const scopes = managementScopesFor(o.config);
+    this.calls.push(`checkAdminAccess ${scopes.length}`);
     if (this.failAccess) throw this.failAccess;
+    return { scopes };
   }
   readStackOutputs(file: string, config: ResolvedConfig): StackOutputs {
     // The real reader is the reconciler's; the fake keeps the same shape checks that matter here.

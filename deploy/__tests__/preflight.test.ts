@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../../config';
 import { UserError } from '../../errors';
+import { managementScopesFor } from '../asgardeo-side';
 import { findAwsCredentials } from '../aws-credentials';
 import { InfraToolError } from '../infra-runner';
 import { PreflightError, runPreflight, type PreflightOptions } from '../preflight';
@@ -111,7 +112,7 @@ describe('preflight', () => {
     const o = options();
     const scopesAsked: string[][] = [];
     o.side.checkAdminAccess = async (a) => {
-      scopesAsked.push([...a.scopes]);
+      scopesAsked.push(managementScopesFor(a.config));
       throw new UserError(
         'the admin application was not granted a scope this run needs:\n    - internal_role_mgt_create (SCIM2 Roles API)',
         {

@@ -7,6 +7,7 @@ import { DEFAULT_ASGARDEO_PORT, SANDBOX_RATE_LIMIT_PER_MINUTE, startAsgardeoOnPr
 import { configureSandboxDemo, startSandboxDemo } from './demo';
 import { LOCAL_AWS_URL_VARIABLE } from '../aws/with-gateway';
 import { chooseLocalInfra } from './infra-choice';
+import { UserError } from '../../errors';
 
 export interface SandboxOptions {
   /** Configuration file. @default TOLLGATE_CONFIG, else `tollgate.config.ts` in `cwd` */
@@ -23,6 +24,11 @@ export interface SandboxOptions {
    * sandbox run exercises the reconciler's pacing); `null` turns it off, for tests that need that and say why.
    */
   rateLimitPerMinute?: number | null;
+  /**
+   * The SCIM2 Roles API the local Asgardeo's admin application is authorized for (only one can be).
+   * @default TOLLGATE_SANDBOX_ROLES_API in `environment`, else `v2`
+   */
+  adminRolesApi?: 'v2' | 'v3';
   /** Where the stack is synthesized and its outputs written. @default `<cwd>/.tollgate/sandbox` */
   outdir?: string;
   /** Pipeline progress (step headers, reconciler lines, smoke checks). Never receives a secret. */
@@ -83,15 +89,18 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     environment: base,
   }).asgardeo.organization;
   const rateLimitPerMinute = o.rateLimitPerMinute === undefined ? SANDBOX_RATE_LIMIT_PER_MINUTE : o.rateLimitPerMinute;
+  const adminRolesApi = o.adminRolesApi ?? sandboxRolesApi(base);
   const { asgardeo, fallbackFrom } = await startAsgardeoOnPreferredPort(
     organization,
     o.asgardeoPort ?? DEFAULT_ASGARDEO_PORT,
     rateLimitPerMinute,
+    adminRolesApi,
   );
   if (fallbackFrom !== undefined) o.write(`Port ${fallbackFrom} is taken: the local Asgardeo uses ${asgardeo.baseUrl} instead.\n`);
   o.write(
     `Local Asgardeo (organization "${organization}") at ${asgardeo.baseUrl}` +
-      ` (${rateLimitPerMinute ? `${rateLimitPerMinute} requests/minute per API family, as the real service` : 'no rate limit'})\n`,
+      ` (${rateLimitPerMinute ? `${rateLimitPerMinute} requests/minute per API family, as the real service` : 'no rate limit'}` +
+      `${adminRolesApi === 'v3' ? '; admin authorized for SCIM2 Roles V3 API only' : ''})\n`,
   );
 
   const commandEnv: Record<string, string> = {
@@ -200,4 +209,14 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       return stopped;
     },
   };
+}
+
+/** TOLLGATE_SANDBOX_ROLES_API: `v3` runs the sandbox with an admin application authorized for Roles v3 only. */
+export function sandboxRolesApi(env: NodeJS.ProcessEnv): 'v2' | 'v3' {
+  const v = env.TOLLGATE_SANDBOX_ROLES_API;
+  if (v === undefined || v === '' || v === 'v2') return 'v2';
+  if (v === 'v3') return 'v3';
+  throw new UserError(`TOLLGATE_SANDBOX_ROLES_API is '${v}'`, {
+    hint: 'set it to v3 (the local admin application authorized for SCIM2 Roles V3 API only) or v2, or unset it (v2)',
+  });
 }
