@@ -75,7 +75,7 @@ describe('smoke test', () => {
     const cfg: ResolvedConfig = {
       ...config,
       routes: [
-        { method: 'GET', path: '/user', routeKey: 'GET /user', scopes: ['get_pharmacy_user', 'create_pharmacy_user'], public: false },
+        { ...config.routes[0]!, method: 'GET', path: '/user', routeKey: 'GET /user', scopes: ['get_pharmacy_user', 'create_pharmacy_user'], public: false },
       ],
       clients: config.clients.map((c) => ({ ...c, scopes: ['get_pharmacy_user', ...c.scopes.filter((s) => s !== 'get_pharmacy_user')] })),
     };
@@ -87,7 +87,7 @@ describe('smoke test', () => {
   });
 
   test('a public route must answer without a token', async () => {
-    const cfg: ResolvedConfig = { ...config, routes: [{ method: 'GET', path: '/user', routeKey: 'GET /user', scopes: [], public: true }] };
+    const cfg: ResolvedConfig = { ...config, routes: [{ ...config.routes[0]!, method: 'GET', path: '/user', routeKey: 'GET /user', scopes: [], public: true }] };
     // The stand-in still protects GET /user, as a stack that did not make the route public would.
     const err = await smokeError(runSmokeTest(options(cfg)));
     expect(err.message).toMatch(
