@@ -60,6 +60,8 @@ export interface ProxyInput {
   readonly method: string;
   /** The request path without the stage. */
   readonly path: string;
+  /** The matched route's path (`/orders/{id}`, `/files/{proxy+}`): a greedy parameter keeps its "/"s. */
+  readonly routePath: string | undefined;
   readonly rawQueryString: string;
   /** Lower-case names, repeated headers comma-joined. */
   readonly headers: Readonly<Record<string, string>>;
@@ -107,8 +109,9 @@ function evaluate(expression: string, input: ProxyInput): string {
 /** The URL the integration calls: path parameters filled in, the caller's query string (as changed by the mapping) added. */
 function targetUrl(input: ProxyInput, query: URLSearchParams, pathOverride: string | undefined): URL {
   const filled = input.integration.uri.replace(/\{([^}]+)\}/g, (_m, name: string) => {
-    const value = input.pathParameters?.[name] ?? input.pathParameters?.[`${name}+`] ?? '';
-    return value.split('/').map(encodeURIComponent).join('/');
+    const value = input.pathParameters?.[name] ?? '';
+    const greedy = input.routePath?.includes(`{${name}+}`) === true;
+    return greedy ? value.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(value);
   });
   const url = new URL(filled);
   if (pathOverride !== undefined) url.pathname = pathOverride;

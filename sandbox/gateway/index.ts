@@ -166,6 +166,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         integration: route.http,
         method,
         path: routePath,
+        routePath: route.path,
         rawQueryString,
         headers: joinedHeaders(req),
         body,
