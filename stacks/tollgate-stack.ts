@@ -110,7 +110,8 @@ export class TollgateStack extends TerraformStack {
       issuer: config.asgardeo.issuer,
       region: config.aws.region,
       // Several functions, or none when every route goes to an HTTP backend: the output stays one non-empty string.
-      functionName: config.aws.functions.map((f) => f.functionName).join(',') || 'none',
+      // References, not the names: the output is known once the functions exist, as before.
+      functionName: [...functions.values()].map((f) => f.function.functionName).join(',') || 'none',
       stackName: config.stackName,
       environment: config.environment,
     };
