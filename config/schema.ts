@@ -62,7 +62,10 @@ const routeSchema = z
     scopes: z.array(z.string().min(1)).optional(),
     /** Serve the route without a token. Must be said explicitly. Default: false. */
     public: z.boolean().optional(),
-    /** The Lambda entry file serving this route, relative to the configuration file; routes naming one file share one function. Default: `aws.lambda.entry`. */
+    /**
+     * The Lambda entry file serving this route, relative to the configuration file; routes naming one
+     * file share one function. Default: `aws.lambda.entry`.
+     */
     handler: z.string().min(1).optional(),
     /** Send the route to an existing HTTP backend instead of a function. */
     http: httpBackendSchema.optional(),

@@ -128,6 +128,13 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
   authorizerError: '$context.authorizer.error',
 });
 
+/**
+ * An integration no route uses any more (a backend URL changed, a function's last route moved) must
+ * outlive the route updates: API Gateway refuses to delete one a route still targets (409). Kept in
+ * state, this orders the old integration's destroy after the routes moved to the new one.
+ */
+const REPLACE_AFTER_ROUTES_MOVED = { createBeforeDestroy: true };
+
 const ROUTE_PATH =
   /^\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\})?(?:\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\}))*$/;
 const STAGE_NAME = /^(\$default|[A-Za-z0-9_-]{1,128})$/;
@@ -201,6 +208,7 @@ export class SecuredHttpApi extends Construct {
               // The only format HTTP_PROXY integrations take.
               payloadFormatVersion: '1.0',
               requestParameters: identityMapping(target, route.public === true),
+              lifecycle: REPLACE_AFTER_ROUTES_MOVED,
             })
           : new Apigatewayv2Integration(
               this,
@@ -213,6 +221,7 @@ export class SecuredHttpApi extends Construct {
                 integrationUri: target.invokeArn,
                 // Terraform's default is 1.0; the handler reads the 2.0 event.
                 payloadFormatVersion: '2.0',
+                lifecycle: REPLACE_AFTER_ROUTES_MOVED,
               },
             );
       integrations.set(key, created);

@@ -7,6 +7,7 @@ export { runDeploy, stackOutputsPath, type DeployOptions, type DeployResult } fr
 export { runPlan, renderPlanReport, planExitCode, type PlanReport, type PlanReportOptions } from './plan-report';
 export { runDestroy, type DestroyOptions } from './destroy';
 export type { SmokeResult } from './smoke';
+export { samplePath } from './smoke';
 export { terminalPrompt, isInteractive, type Prompt } from './approval';
 export { CdktfRunner } from './cdktf-runner';
 export {

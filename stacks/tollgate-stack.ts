@@ -31,7 +31,10 @@ export type StateBackend =
 export interface TollgateStackProps {
   readonly config: ResolvedConfig;
   readonly backend: StateBackend;
-  /** Bundle folder of the default function; other functions bundle into `<bundleDir>.<id>`. @default each construct's own, inside the app's outdir */
+  /**
+   * Bundle folder of the default function; other functions bundle into `<bundleDir>.<id>`.
+   * @default each construct's own, inside the app's outdir
+   */
   readonly bundleDir?: string;
   /** Version constraint of hashicorp/aws. @default {@link AWS_PROVIDER_CONSTRAINT} */
   readonly awsProviderVersion?: string;

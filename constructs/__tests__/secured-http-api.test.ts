@@ -334,8 +334,7 @@ describe('executeApiResource', () => {
 describe('routes to several functions and to HTTP backends', () => {
   const OTHER = {
     functionName: 'orders-writer',
-    invokeArn:
-      'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:orders-writer/invocations',
+    invokeArn: HANDLER.invokeArn.replace('function:orders-fn', 'function:orders-writer'),
   };
   const BACKEND = { url: 'https://shipments.example.com/shipments/{id}' };
   let s: ReturnType<typeof synthApi>;

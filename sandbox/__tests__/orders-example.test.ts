@@ -113,7 +113,58 @@ function exampleChecks(name: string, environment: () => NodeJS.ProcessEnv, expec
       });
       expect(claims.sub).not.toBe('admin');
     });
+
+    test(
+      'day two: a route moved to the other function and a changed backend URL are redeployed and served',
+      async () => {
+        const printedBefore = written.length;
+        const changed = writeChangedExample(outdir);
+        await sandbox!.redeploy({ configFile: changed });
+        expect(sandbox!.result.smoke!.checks.every((c) => c.ok)).toBe(true);
+        const reader = await tokenOf('orders-reader');
+        expect((await call('GET', '/orders/ord-7', reader)).json.handler).toBe('create-order');
+        expect((await call('GET', '/orders', reader)).json.handler).toBe('orders');
+        const shipment = await call('GET', '/orders/ord-9/shipment', reader, { 'x-tollgate-sub': 'admin' });
+        expect(shipment.json.caller.sub).toBe(decodeJwt(reader).sub);
+        if (expectedPath === 'terraform') {
+          const diff = written.slice(printedBefore).split('Terraform changes against the running stack:\n')[1]!.split('\n[1/4]')[0]!;
+          // The route points at the other function's integration; its permission names the other function; the URL changes in place.
+          expect(diff).toMatch(/update aws_apigatewayv2_route\.http-api_route-GET-2Forders2F7Bid7D_\w+/);
+          expect(diff).toMatch(/replace aws_lambda_permission\.http-api_invoke-GET-2Forders2F7Bid7D_\w+/);
+          // No function is created, replaced or destroyed (their descriptions name the entry as written: updated in place).
+          expect(diff).not.toMatch(/(create|replace|delete) aws_lambda_function/);
+          // The new backend integration is created before the old one goes (API Gateway refuses to delete one a route targets).
+          expect(diff).toMatch(
+            /delete aws_apigatewayv2_integration\.http-api_http-integration-\w+\n {2}create aws_apigatewayv2_integration/,
+          );
+        }
+      },
+      timeoutMs,
+    );
   });
+}
+
+/** The example with GET /orders/{id} moved to create-order.ts and the shipments URL changed: paths made absolute, file in `dir`. */
+function writeChangedExample(dir: string): string {
+  const exampleDir = path.dirname(CONFIG_FILE);
+  const file = path.join(dir, 'orders-changed.config.js');
+  fs.writeFileSync(
+    file,
+    `const path = require('node:path');
+const base = require(${JSON.stringify(CONFIG_FILE)}).default;
+const at = (f) => path.join(${JSON.stringify(exampleDir)}, f);
+module.exports = {
+  ...base,
+  aws: { ...base.aws, lambda: { ...base.aws.lambda, entry: at(base.aws.lambda.entry) },
+    functions: Object.fromEntries(Object.entries(base.aws.functions).map(([k, v]) => [at(k), v])) },
+  routes: base.routes.map((r) =>
+    r.path === '/orders/{id}' ? { ...r, handler: at('handlers/create-order.ts') }
+    : r.http ? { ...r, http: { ...r.http, url: r.http.url + '?source=v2' } }
+    : r.handler ? { ...r, handler: at(r.handler) } : r),
+};
+`,
+  );
+  return file;
 }
 
 exampleChecks(

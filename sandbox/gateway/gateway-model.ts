@@ -183,7 +183,8 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
     }
     if (type !== 'AWS_PROXY')
       throw new GatewayStackError(
-        `${where(t, key, 'integration_type')} is "${type}"; the local gateway serves Lambda (AWS_PROXY) and HTTP (HTTP_PROXY) proxy integrations`,
+        `${where(t, key, 'integration_type')} is "${type}"; ` +
+          'the local gateway serves Lambda (AWS_PROXY) and HTTP (HTTP_PROXY) proxy integrations',
       );
     const payload = str(t, key, block, 'payload_format_version', false) ?? '1.0';
     if (payload !== '2.0') {

@@ -20,8 +20,10 @@ export interface HttpIntegrationModel {
 const KEY = /^(?:(append|overwrite|remove):(header|querystring)\.([^\s]+)|(overwrite):(path))$/;
 // The value sources the local gateway evaluates; AWS knows more ($request.body, stage variables, most $context).
 const SOURCE = /\$(?:\{([^}]+)\}|((?:request|context)(?:\.[A-Za-z0-9_-]+)+))/g;
-const SUPPORTED_SOURCE =
-  /^(?:request\.header\.[^.]+|request\.querystring\.[^.]+|request\.path(?:\.[A-Za-z0-9_]+)?|context\.authorizer\.claims\.[A-Za-z0-9_]+|context\.(?:requestId|httpMethod|routeKey|stage|identity\.sourceIp))$/;
+const SUPPORTED_SOURCE = new RegExp(
+  '^(?:request\\.header\\.[^.]+|request\\.querystring\\.[^.]+|request\\.path(?:\\.[A-Za-z0-9_]+)?|' +
+    'context\\.authorizer\\.claims\\.[A-Za-z0-9_]+|context\\.(?:requestId|httpMethod|routeKey|stage|identity\\.sourceIp))$',
+);
 // Hop-by-hop headers (RFC 9110) never cross a proxy.
 const HOP_BY_HOP = new Set([
   'connection',

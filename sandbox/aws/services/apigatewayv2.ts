@@ -48,8 +48,12 @@ const badRequest = (message: string) => new AwsError(400, 'BadRequestException',
 const STAGE_NAME = /^(\$default|[A-Za-z0-9_-]{1,128})$/;
 const MAPPING_KEY = /^(?:(?:append|overwrite|remove):(?:header|querystring)\.[^\s]+|overwrite:path)$/;
 // "Reserved headers" of HTTP API parameter mapping: AWS refuses any mapping of them.
-const RESERVED_MAPPING_HEADERS =
-  /^(?:access-control-.*|apigw-.*|authorization|connection|content-encoding|content-length|content-location|forwarded|keep-alive|origin|proxy-authenticate|proxy-authorization|te|trailers|transfer-encoding|upgrade|x-amz-.*|x-amzn-.*|x-forwarded-for|x-forwarded-host|x-forwarded-proto|via)$/i;
+const RESERVED_MAPPING_HEADERS = new RegExp(
+  '^(?:access-control-.*|apigw-.*|authorization|connection|content-encoding|content-length|content-location|forwarded|' +
+    'keep-alive|origin|proxy-authenticate|proxy-authorization|te|trailers|transfer-encoding|upgrade|x-amz-.*|x-amzn-.*|' +
+    'x-forwarded-for|x-forwarded-host|x-forwarded-proto|via)$',
+  'i',
+);
 // In a `$context.` variable name only "." and "_" are allowed besides letters and digits.
 const CONTEXT_VARIABLE = /\$\{?context\.([^\s}$]*)/g;
 
@@ -69,7 +73,8 @@ function checkRequestParameters(parameters: unknown): Record<string, string> | u
     for (const m of value.matchAll(CONTEXT_VARIABLE)) {
       if (!/^[A-Za-z0-9._]+$/.test(m[1]!))
         throw badRequest(
-          `Invalid mapping expression specified: Validation Result: warnings : [], errors : [Invalid mapping expression specified: ${value}]`,
+          `Invalid mapping expression specified: Validation Result: warnings : [], ` +
+            `errors : [Invalid mapping expression specified: ${value}]`,
         );
     }
     out[key] = value;

@@ -96,7 +96,7 @@ const token = (claims: Record<string, unknown> = {}) =>
     ...claims,
   });
 
-test('the backend gets the path parameter, query, method, body and the claims as JSON text; a forged header does not get through', async () => {
+test('the backend gets path parameter, query, method, body and the claims as JSON text; a forged header does not get through', async () => {
   seen.length = 0;
   const response = await fetch(`${gateway.stageInvokeUrl}/orders/ord%2F1/shipment?carrier=ups`, {
     method: 'POST',
