@@ -149,7 +149,7 @@ export class SecuredHttpApi extends Construct {
   readonly stage: Apigatewayv2Stage;
   /** The integration of the default `handler`; undefined when no route uses it. */
   readonly integration: Apigatewayv2Integration | undefined;
-  /** Keyed by function name, or by `http <method> <url>` for a backend (`… public` for public routes). */
+  /** Keyed by `lambda <key>` for a function, `http <method> <url> <headers>[ public]` for a backend. */
   readonly integrations: ReadonlyMap<string, Apigatewayv2Integration>;
   readonly authorizer: HttpJwtAuthorizer;
   readonly accessLogGroup: CloudwatchLogGroup;
