@@ -133,7 +133,7 @@ function exampleChecks(name: string, environment: () => NodeJS.ProcessEnv, expec
           expect(diff).toMatch(/replace aws_lambda_permission\.http-api_invoke-GET-2Forders2F7Bid7D_\w+/);
           // No function is created, replaced or destroyed (their descriptions name the entry as written: updated in place).
           expect(diff).not.toMatch(/(create|replace|delete) aws_lambda_function/);
-          // A new backend integration replaces the old one; the apply only succeeds (no 409) because the old one goes after the route moved.
+          // A new backend integration replaces the old one: the apply succeeds (no 409) as the old one goes after the route moved.
           expect(diff).toMatch(
             /delete aws_apigatewayv2_integration\.http-api_http-integration-\w+\n {2}create aws_apigatewayv2_integration/,
           );
