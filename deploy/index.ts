@@ -8,6 +8,7 @@ export { runDeploy, stackOutputsPath, DeployError, type DeployOptions, type Depl
 export { runPlan, renderPlanReport, planExitCode, type PlanReport, type PlanReportOptions } from './plan-report';
 export { runDestroy, type DestroyOptions } from './destroy';
 export type { SmokeResult } from './smoke';
+export { samplePath } from './smoke';
 export { terminalPrompt, isInteractive, type Prompt } from './approval';
 export {
   TerraformRunner,

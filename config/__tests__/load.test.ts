@@ -35,6 +35,20 @@ describe('defaults', () => {
       throttling: { rateLimit: 50, burstLimit: 100 },
       logRetentionDays: 14,
       cors: undefined,
+      functions: [
+        {
+          id: 'handler',
+          functionName: 'pharmacy-user-api-dev-handler',
+          entry: path.join(path.dirname(file), 'lambda/handler.ts'),
+          configuredEntry: 'lambda/handler.ts',
+          handler: 'handler',
+          memoryMb: 256,
+          timeoutSeconds: 10,
+          architecture: 'arm64',
+          runtime: 'nodejs22.x',
+          environment: {},
+        },
+      ],
       lambda: {
         entry: path.join(path.dirname(file), 'lambda/handler.ts'),
         handler: 'handler',
@@ -42,6 +56,7 @@ describe('defaults', () => {
         timeoutSeconds: 10,
         architecture: 'arm64',
         runtime: 'nodejs22.x',
+        environment: {},
       },
     });
     expect(c.scopes[1]).toEqual({ name: 'create_pharmacy_user', displayName: 'create_pharmacy_user', description: '' });

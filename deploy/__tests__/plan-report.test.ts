@@ -84,7 +84,7 @@ describe('access matrix', () => {
       scopes: [...config.scopes, { name: 'delete_pharmacy_user', displayName: 'Delete', description: '' }],
       routes: [
         ...config.routes,
-        { method: 'DELETE', path: '/user', routeKey: 'DELETE /user', scopes: ['delete_pharmacy_user'], public: false },
+        { ...config.routes[0]!, method: 'DELETE', path: '/user', routeKey: 'DELETE /user', scopes: ['delete_pharmacy_user'] },
       ],
     };
     const m = buildAccessMatrix(cfg);
