@@ -6,6 +6,7 @@ import { baseConfigSchema, topLevelSchema, type BaseConfig } from './schema';
 import type { DeployTarget, ResolvedApplication, ResolvedConfig, ResolvedCors, UserPassword } from './resolved';
 import { scopeAsArrayIssue } from './server-names';
 import { checkBaseUrl, crossCheck } from './validate';
+import { DEFAULT_PATH_SAMPLE, pathParameterNames, resolveRouteTargets, routeTargetIssues } from './route-targets';
 import { credentialIssues, resolveCredentials } from './credentials';
 
 export const DEFAULT_CONFIG_FILE = 'tollgate.config.ts';
@@ -133,6 +134,7 @@ function resolveEnvironment(
   const issues = [
     ...checkBaseUrl(baseUrl, org),
     ...crossCheck(config, target, issuer),
+    ...routeTargetIssues(config, path.dirname(file), target, `${config.aws.apiName}-${env}`),
     ...credentialIssues(config.clients, `${config.aws.apiName}-${env}`),
   ];
   if (issues.length > 0) throw new ConfigError(file, issues, env);
@@ -153,11 +155,13 @@ function buildResolved(
   const usersByRole = new Map<string, string[]>();
   for (const u of c.users ?? []) for (const r of u.roles ?? []) usersByRole.set(r, [...(usersByRole.get(r) ?? []), u.userName]);
   const applications = (c.applications ?? []).map(resolveApplication);
+  const stackName = `${c.aws.apiName}-${env}`;
+  const { functions, targets } = resolveRouteTargets(c, path.dirname(file), stackName);
   return {
     file,
     environment: env,
     target,
-    stackName: `${c.aws.apiName}-${env}`,
+    stackName,
     asgardeo: {
       organization: org,
       baseUrl,
@@ -165,6 +169,7 @@ function buildResolved(
       tokenEndpoint: `${baseUrl}/t/${org}/oauth2/token`,
       jwksUri: `${baseUrl}/t/${org}/oauth2/jwks`,
       discoveryUrl: `${issuer}/.well-known/openid-configuration`,
+      rolesApi: c.asgardeo.rolesApi ?? 'auto',
     },
     aws: {
       region: c.aws.region,
@@ -173,6 +178,7 @@ function buildResolved(
       throttling: c.aws.throttling ?? { rateLimit: 50, burstLimit: 100 },
       logRetentionDays: c.aws.logRetentionDays ?? 14,
       cors: corsFor(applications, c.routes),
+      functions,
       lambda: {
         entry: path.resolve(path.dirname(file), c.aws.lambda.entry),
         handler: c.aws.lambda.handler ?? 'handler',
@@ -180,15 +186,23 @@ function buildResolved(
         timeoutSeconds: c.aws.lambda.timeoutSeconds ?? 10,
         architecture: c.aws.lambda.architecture ?? 'arm64',
         runtime: c.aws.lambda.runtime ?? 'nodejs22.x',
+        environment: { ...c.aws.lambda.environment },
       },
     },
     scopes: c.scopes.map((s) => ({ name: s.name, displayName: s.displayName ?? s.name, description: s.description ?? '' })),
-    routes: c.routes.map((r) => ({
+    routes: c.routes.map((r, i) => ({
       method: r.method,
       path: r.path,
       routeKey: `${r.method} ${r.path}`,
       scopes: r.scopes ?? [],
       public: r.public === true,
+      target: targets[i]!,
+      smoke: {
+        status: r.smoke?.status,
+        pathParameters: Object.fromEntries(
+          pathParameterNames(r.path).map((name) => [name, r.smoke?.pathParameters?.[name] ?? DEFAULT_PATH_SAMPLE]),
+        ),
+      },
     })),
     apiResource: {
       identifier: c.apiResource.identifier ?? defaultApiIdentifier(org, c.aws.apiName, env),

@@ -15,8 +15,9 @@ import {
   SECRET_VIEW_SCOPE,
   tokenFromCredentials,
 } from '../asgardeo/client-secrets';
-import type { AdminCredentials, TransportOptions } from '../asgardeo';
-import { SecretStoreError, type SecretStore } from './secrets-manager-store';
+import { transportFromEnv, type AdminCredentials, type TransportOptions } from '../asgardeo';
+import type { InfraRunner } from './infra-runner';
+import { SecretStoreError, secretsManagerStore, type SecretStore } from './secrets-manager-store';
 
 /** The secret's JSON, keys in this order. */
 export interface DeliveredCredentials {
@@ -74,6 +75,8 @@ export interface DeliveryOptions {
   transport?: TransportOptions;
   signal?: AbortSignal;
   progress?: (line: string) => void;
+  /** Hears each client's result as soon as it is known. */
+  delivered?: (result: DeliveryResult) => void;
 }
 
 export async function deliverCredentials(o: DeliveryOptions): Promise<DeliveryResult[]> {
@@ -108,7 +111,9 @@ export async function deliverCredentials(o: DeliveryOptions): Promise<DeliveryRe
         signal: o.signal,
       }));
     if (fresh) {
-      results.push({ client: client.name, secret, action: 'unchanged' });
+      const result: DeliveryResult = { client: client.name, secret, action: 'unchanged' };
+      results.push(result);
+      o.delivered?.(result);
       o.progress?.(`credentials of ${client.name}: ${secret} is up to date`);
       continue;
     }
@@ -121,7 +126,9 @@ export async function deliverCredentials(o: DeliveryOptions): Promise<DeliveryRe
     });
     const value = credentialValue(o.config, client, app.clientId, await readCurrentSecret(secretReader, app));
     await o.store.write(secret, value);
-    results.push({ client: client.name, secret, action: 'written' });
+    const result: DeliveryResult = { client: client.name, secret, action: 'written' };
+    results.push(result);
+    o.delivered?.(result);
     o.progress?.(`credentials of ${client.name}: written to ${secret}`);
   }
   return results;
@@ -155,4 +162,67 @@ export async function deliveredClientToken(o: {
     signal: o.signal,
   });
   return { accessToken: token.accessToken, scope: token.scope };
+}
+
+/**
+ * Delivery as one deploy runs it: the Asgardeo step delivers after the reconciler's apply, and the
+ * smoke test takes a delivering client's token from the delivered value, as its workload would. The
+ * store is made on first use, at the runner's AWS SDK target: a configuration without deliveries
+ * never reaches AWS from here, and a runner with no AWS API behind it refuses instead of real AWS.
+ */
+export class DeployDelivery {
+  private store?: Promise<SecretStore>;
+
+  constructor(
+    private readonly o: {
+      runner: Pick<InfraRunner, 'awsSdkTarget'>;
+      /** Where delivered credentials are written. @default Secrets Manager at the runner's awsSdkTarget */
+      secretStore?: SecretStore;
+      env: NodeJS.ProcessEnv;
+      signal?: AbortSignal;
+      write: (text: string) => void;
+    },
+  ) {}
+
+  private secretStore(config: ResolvedConfig): Promise<SecretStore> {
+    this.store ??= this.o.secretStore
+      ? Promise.resolve(this.o.secretStore)
+      : this.o.runner.awsSdkTarget().then((target) => secretsManagerStore({ region: config.aws.region, target }));
+    return this.store;
+  }
+
+  /**
+   * Writes each delivering client's stale credentials. `undelivered` hears the secrets not written
+   * or confirmed yet (all of them first, none at the end), for the deploy's state report.
+   */
+  async deliver(config: ResolvedConfig, credentials: AdminCredentials, undelivered: (secrets: readonly string[]) => void): Promise<void> {
+    const targets = deliveringClients(config);
+    if (targets.length === 0) return;
+    const pending = targets.map((t) => t.secret);
+    undelivered([...pending]);
+    await deliverCredentials({
+      config,
+      credentials,
+      store: await this.secretStore(config),
+      transport: transportFromEnv(this.o.env),
+      signal: this.o.signal,
+      progress: (line) => this.o.write(`  ${line}\n`),
+      delivered: (r) => {
+        pending.splice(pending.indexOf(r.secret), 1);
+        undelivered([...pending]);
+      },
+    });
+  }
+
+  /** The smoke test's token for `client` from its delivered value; undefined for a client without delivery. */
+  async clientToken(config: ResolvedConfig, client: string): Promise<{ accessToken: string; scope: string } | undefined> {
+    if (!deliveringClients(config).some((t) => t.client.name === client)) return undefined;
+    return deliveredClientToken({
+      config,
+      client,
+      store: await this.secretStore(config),
+      transport: transportFromEnv(this.o.env),
+      signal: this.o.signal,
+    });
+  }
 }

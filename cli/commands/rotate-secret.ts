@@ -77,5 +77,5 @@ function sdkTargetOf(config: ResolvedConfig, io: CliIo): AwsSdkTarget | undefine
     throw new UserError('the local target has no Secrets Manager to write to', {
       hint: 'run `npm run aws:local`, export TOLLGATE_LOCAL_AWS_URL as it prints, and deploy with --target local first',
     });
-  return { endpoint: url, credentials: sandbox.LOCAL_AWS_SDK_CREDENTIALS };
+  return sandbox.localAwsSdkTarget(url);
 }

@@ -9,7 +9,11 @@ import { startHarness, fastTransport, type Harness } from '../../asgardeo/__test
 import type { ResolvedConfig } from '../../config';
 import { startLocalAws, type LocalAws } from '../../sandbox/aws';
 import { DUMMY_CREDENTIALS } from '../../sandbox/aws/provider-override';
-import { deliverCredentials, deliveredClientToken, deliveryPlanLines, parseDelivered } from '../secret-delivery';
+import { GatewayRunner } from '../../sandbox/local/gateway-runner';
+import { UserError } from '../../errors';
+import { DeployError, runDeploy } from '../pipeline';
+import { DeployDelivery, deliverCredentials, deliveredClientToken, deliveryPlanLines, parseDelivered } from '../secret-delivery';
+import { FakeRunner, FakeSide, GOOD_ENV, exampleConfig, startStandIn, tmpDir } from './helpers';
 import { decodeJwt } from 'jose';
 import { secretsManagerStore, SecretStoreError, type AwsSdkTarget } from '../secrets-manager-store';
 
@@ -45,6 +49,9 @@ describe('credential delivery to Secrets Manager', () => {
     await aws?.stop();
     await h?.stop();
   });
+
+  const appId = async (name: string): Promise<string> =>
+    (await h.call('GET', `/api/server/v1/applications?filter=${encodeURIComponent(`name eq ${name}`)}`)).body.applications[0].id as string;
 
   const tokenRequestScopes = () =>
     h.la.requests
@@ -119,6 +126,83 @@ describe('credential delivery to Secrets Manager', () => {
     expect(await deliveredClientToken({ config, client: 'pharmacy-admin', store })).toBeUndefined();
   });
 
+  it("the deploy's delivery writes where the runner's AWS SDK target is, and reports what is not delivered yet", async () => {
+    const store = secretsManagerStore({ region: config.aws.region, target });
+    const before = parseDelivered(await store.read(SECRET))!;
+    await h.call('POST', `/api/server/v1/applications/${await appId('pharmacy-reader')}/inbound-protocols/oidc/regenerate-secret`, {});
+    let asked = 0;
+    const undelivered: (readonly string[])[] = [];
+    const delivery = new DeployDelivery({
+      runner: { awsSdkTarget: async () => (asked++, target) },
+      env: {},
+      write: () => undefined,
+    });
+    await delivery.deliver(config, h.la.admin, (u) => undelivered.push(u));
+    expect(undelivered).toEqual([[SECRET], []]);
+    expect(parseDelivered(await store.read(SECRET))!.client_secret).not.toBe(before.client_secret);
+    // One store per run: the smoke test's read goes to the same target without asking the runner again.
+    expect(await delivery.clientToken(config, 'pharmacy-reader')).toMatchObject({ scope: 'get_pharmacy_user' });
+    expect(asked).toBe(1);
+  });
+
+  it('the gateway-only runner refuses delivery instead of real AWS; without deliveries it is never asked', async () => {
+    const gateway = new GatewayRunner({ config: () => config, outdir: tmpDir() });
+    const undelivered: (readonly string[])[] = [];
+    const delivery = new DeployDelivery({ runner: gateway, env: {}, write: () => undefined });
+    const err = await delivery.deliver(config, h.la.admin, (u) => undelivered.push(u)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toContain('has no Secrets Manager');
+    expect((err as UserError).hint).toContain('terraform');
+    expect(undelivered).toEqual([[SECRET]]);
+    const none = { ...config, clients: config.clients.map(({ credentials: _, ...c }) => c) };
+    await expect(delivery.deliver(none, h.la.admin, () => undefined)).resolves.toBeUndefined();
+    await expect(delivery.clientToken(none, 'pharmacy-reader')).resolves.toBeUndefined();
+  });
+
+  it('a failed delivery stops the deploy at the Asgardeo step, saying which secrets are not delivered yet', async () => {
+    const example = exampleConfig('dev');
+    const delivering = {
+      ...example,
+      clients: example.clients.map((c) =>
+        c.name === 'pharmacy-reader'
+          ? { ...c, credentials: { awsSecretsManager: { name: SECRET, nameSource: 'configured' as const, readers: [] } } }
+          : c,
+      ),
+    };
+    const standIn = await startStandIn(delivering);
+    try {
+      const runner = new FakeRunner(delivering);
+      runner.awsSdkTarget = async () => {
+        throw new UserError('no Secrets Manager here', { hint: 'use the real path' });
+      };
+      const cwd = tmpDir();
+      const err = await runDeploy({
+        loadConfig: () => delivering,
+        runner,
+        side: new FakeSide(standIn),
+        env: GOOD_ENV,
+        cwd,
+        home: cwd,
+        yes: true,
+        interactive: false,
+        prompt: async () => 'yes',
+        smoke: true,
+        resumeCommand: (from) => `tollgate deploy${from ? ` --from ${from}` : ''}`,
+        write: () => undefined,
+        fetch: standIn.fetch,
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DeployError);
+      const e = err as DeployError;
+      expect(e.step).toBe('asgardeo');
+      expect(e.message).toContain('no Secrets Manager here');
+      expect(e.state.asgardeo).toMatchObject({ kind: 'applied', undelivered: [SECRET] });
+      expect(e.message).toContain(`client credentials not yet delivered to ${SECRET}`);
+      expect(e.resume).toContain('--from asgardeo');
+    } finally {
+      await standIn.stop();
+    }
+  });
+
   it('a secret the stack has not created is a UserError saying to deploy the AWS side', async () => {
     const store = secretsManagerStore({ region: config.aws.region, target });
     const missing = {
@@ -132,6 +216,6 @@ describe('credential delivery to Secrets Manager', () => {
     );
     expect(err).toBeInstanceOf(SecretStoreError);
     expect((err as Error).message).toContain('"not/created" does not exist');
-    expect((err as Error).message).toContain('deploy the AWS side first');
+    expect((err as SecretStoreError).hint).toContain('deploy the AWS side first');
   });
 });

@@ -49,7 +49,7 @@ describeWithTerraform('client credentials delivered to the local Secrets Manager
   }, 240_000);
 
   async function delivered(stage: 'AWSCURRENT' | 'AWSPREVIOUS' = 'AWSCURRENT') {
-    const target = sandbox!.awsSdkTarget()!;
+    const target = (await sandbox!.awsSdkTarget())!;
     const sm = new SecretsManagerClient({ endpoint: target.endpoint, region: sandbox!.config.aws.region, credentials: target.credentials });
     try {
       return await sm.send(new GetSecretValueCommand({ SecretId: SECRET, VersionStage: stage }));

@@ -1,13 +1,14 @@
-import type { AwsSdkTarget } from '../../deploy/secrets-manager-store';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig, type ResolvedConfig } from '../../config';
 import { reconcilerSide, runDeploy, type DeployResult, type StackOperation } from '../../deploy';
+import type { AwsSdkTarget } from '../../deploy/secrets-manager-store';
 import type { LocalAsgardeo } from '../asgardeo';
 import { DEFAULT_ASGARDEO_PORT, SANDBOX_RATE_LIMIT_PER_MINUTE, startAsgardeoOnPreferredPort } from './asgardeo-port';
 import { configureSandboxDemo, startSandboxDemo } from './demo';
 import { LOCAL_AWS_URL_VARIABLE } from '../aws/with-gateway';
 import { chooseLocalInfra } from './infra-choice';
+import { UserError } from '../../errors';
 
 export interface SandboxOptions {
   /** Configuration file. @default TOLLGATE_CONFIG, else `tollgate.config.ts` in `cwd` */
@@ -24,6 +25,11 @@ export interface SandboxOptions {
    * sandbox run exercises the reconciler's pacing); `null` turns it off, for tests that need that and say why.
    */
   rateLimitPerMinute?: number | null;
+  /**
+   * The SCIM2 Roles API the local Asgardeo's admin application is authorized for (only one can be).
+   * @default TOLLGATE_SANDBOX_ROLES_API in `environment`, else `v2`
+   */
+  adminRolesApi?: 'v2' | 'v3';
   /** Where the stack is synthesized and its outputs written. @default `<cwd>/.tollgate/sandbox` */
   outdir?: string;
   /** Pipeline progress (step headers, reconciler lines, smoke checks). Never receives a secret. */
@@ -54,8 +60,8 @@ export interface Sandbox {
   readonly demoUrl: string | undefined;
   /** How the AWS side ran: real Terraform against the local control plane, or the synthesized-stack fallback. */
   readonly awsPath: 'terraform' | 'synthesized';
-  /** Where the deploy's SDK calls (credential delivery) went: the local AWS control plane; undefined on the synthesized path. */
-  awsSdkTarget(): AwsSdkTarget | undefined;
+  /** Where the deploy's SDK calls (credential delivery) go: the local AWS control plane; a UserError on the synthesized path. */
+  awsSdkTarget(): Promise<AwsSdkTarget | undefined>;
   /** Milliseconds from startSandbox() to the end of the first smoke test. */
   readonly readyMs: number;
   /**
@@ -86,15 +92,18 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     environment: base,
   }).asgardeo.organization;
   const rateLimitPerMinute = o.rateLimitPerMinute === undefined ? SANDBOX_RATE_LIMIT_PER_MINUTE : o.rateLimitPerMinute;
+  const adminRolesApi = o.adminRolesApi ?? sandboxRolesApi(base);
   const { asgardeo, fallbackFrom } = await startAsgardeoOnPreferredPort(
     organization,
     o.asgardeoPort ?? DEFAULT_ASGARDEO_PORT,
     rateLimitPerMinute,
+    adminRolesApi,
   );
   if (fallbackFrom !== undefined) o.write(`Port ${fallbackFrom} is taken: the local Asgardeo uses ${asgardeo.baseUrl} instead.\n`);
   o.write(
     `Local Asgardeo (organization "${organization}") at ${asgardeo.baseUrl}` +
-      ` (${rateLimitPerMinute ? `${rateLimitPerMinute} requests/minute per API family, as the real service` : 'no rate limit'})\n`,
+      ` (${rateLimitPerMinute ? `${rateLimitPerMinute} requests/minute per API family, as the real service` : 'no rate limit'}` +
+      `${adminRolesApi === 'v3' ? '; admin authorized for SCIM2 Roles V3 API only' : ''})\n`,
   );
 
   const commandEnv: Record<string, string> = {
@@ -128,7 +137,8 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const side = reconcilerSide({ env });
   const restart = o.restartCommand ?? 'npm start';
 
-  const deploy = async (): Promise<DeployResult> => {
+  // The first deploy prints the plan's summary; a redeploy prints the whole plan: what changes against the running stack.
+  const deploy = async (planDetail: 'full' | 'summary' = 'summary'): Promise<DeployResult> => {
     const config = configOf(configFile, o.env);
     return runDeploy({
       loadConfig: () => configOf(configFile, o.env),
@@ -142,6 +152,8 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
         throw new Error('the sandbox never asks for approval');
       },
       smoke: true,
+      planDetail,
+      discoveryFix: 'restart the sandbox (`npm start`): its local Asgardeo did not answer',
       // Apart from a real deploy's `.tollgate/<stack>.outputs.json`, which must not be overwritten with local URLs.
       outputsFile: path.join(outdir, `${config.stackName}.outputs.json`),
       // The local Asgardeo lives only as long as this process: a resume is a fresh start.
@@ -163,7 +175,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     }
   } catch (err) {
     if ('server' in demo) await demo.server.stop();
-    await runner.stop();
+    await runner.close();
     await asgardeo.stop();
     throw err;
   }
@@ -185,23 +197,30 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     commandEnv,
     demoUrl: 'server' in demo ? demo.url : undefined,
     awsPath: infra.path,
-    awsSdkTarget: () => (infra.path === 'terraform' ? runner.awsSdkTarget?.() : undefined),
+    awsSdkTarget: () => runner.awsSdkTarget(),
     readyMs,
     async redeploy(r = {}) {
       if (r.configFile) configFile = path.resolve(o.cwd, r.configFile);
-      const next = configOf(configFile, o.env);
-      const diff = await runner.diff({ stack: next.stackName, environment: next.environment, configFile: next.file, signal: o.signal });
-      o.write(`Terraform changes against the running stack:\n${diff.text}\n`);
-      result = await deploy();
+      result = await deploy('full');
       return result;
     },
     stop() {
       stopped ??= (async () => {
         if ('server' in demo) await demo.server.stop();
-        await runner.stop();
+        await runner.close();
         await asgardeo.stop();
       })();
       return stopped;
     },
   };
+}
+
+/** TOLLGATE_SANDBOX_ROLES_API: `v3` runs the sandbox with an admin application authorized for Roles v3 only. */
+export function sandboxRolesApi(env: NodeJS.ProcessEnv): 'v2' | 'v3' {
+  const v = env.TOLLGATE_SANDBOX_ROLES_API;
+  if (v === undefined || v === '' || v === 'v2') return 'v2';
+  if (v === 'v3') return 'v3';
+  throw new UserError(`TOLLGATE_SANDBOX_ROLES_API is '${v}'`, {
+    hint: 'set it to v3 (the local admin application authorized for SCIM2 Roles V3 API only) or v2, or unset it (v2)',
+  });
 }

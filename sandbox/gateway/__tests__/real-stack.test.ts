@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'cdktf';
 import { loadConfig } from '../../../config';
-import { buildStack, STACK_OUTPUT_NAMES } from '../../../main';
+import { synthStack } from '../../../stacks/synth';
+import { STACK_OUTPUT_NAMES } from '../../../main';
 import { startLocalGateway, type LocalGateway } from '..';
 import { startTestIssuer, type TestIssuer } from './helpers/test-issuer';
 
@@ -32,10 +32,7 @@ function synthLocal(configFile: string): string {
   const config = loadConfig({ file: configFile, env: 'dev', target: 'local', asgardeoBaseUrl: issuer.baseUrl, environment: {} });
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-gw-synth-'));
   dirs.push(outdir);
-  const app = new App({ outdir, skipValidation: true });
-  buildStack(app, config, { backend: { kind: 'local', path: path.join(outdir, 'terraform.tfstate') }, env: {} });
-  app.synth();
-  return path.join(outdir, 'stacks', config.stackName);
+  return synthStack(config, { outdir, backend: { kind: 'local', path: path.join(outdir, 'terraform.tfstate') }, env: {} }).stackDir;
 }
 
 async function serve(configFile: string): Promise<LocalGateway> {

@@ -1,0 +1,126 @@
+/**
+ * The one way a configuration becomes a synthesized stack folder: the CLI's runner, the sandbox,
+ * the benchmarks, the tests and `cdktf synth` (main.ts) all come through here.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'cdktf';
+import { loadAllEnvironments, loadConfig, type ResolvedConfig } from '../config';
+import { UserError } from '../errors';
+import { TollgateStack, type StateBackend } from './tollgate-stack';
+
+export interface BuildStackOptions {
+  /** @default from the environment variables, see {@link backendFromEnv} */
+  readonly backend?: StateBackend;
+  /** Variables read for the backend. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Folder the Lambda bundle is written to before archiving. @default inside the app's outdir */
+  readonly bundleDir?: string;
+  /** Version constraint of hashicorp/aws. @default `TOLLGATE_AWS_PROVIDER_VERSION`, else AWS_PROVIDER_CONSTRAINT */
+  readonly awsProviderVersion?: string;
+}
+
+/** Builds one environment's stack into `app`. */
+export function buildStack(app: App, config: ResolvedConfig, options: BuildStackOptions = {}): TollgateStack {
+  const env = options.env ?? process.env;
+  const backend = options.backend ?? backendFromEnv(config, env);
+  const awsProviderVersion = options.awsProviderVersion ?? (env.TOLLGATE_AWS_PROVIDER_VERSION?.trim() || undefined);
+  return new TollgateStack(app, { config, backend, bundleDir: options.bundleDir, awsProviderVersion });
+}
+
+export interface SynthOptions extends BuildStackOptions {
+  /** The app's outdir; the stack lands in `<outdir>/stacks/<stack>`. */
+  readonly outdir: string;
+}
+
+export interface SynthesizedStack {
+  readonly config: ResolvedConfig;
+  readonly stack: TollgateStack;
+  readonly backend: StateBackend;
+  /** `<outdir>/stacks/<stackName>`: cdk.tf.json and assets/. */
+  readonly stackDir: string;
+}
+
+/** Configuration in, synthesized stack folder out (only this environment's stack). */
+export function synthStack(config: ResolvedConfig, o: SynthOptions): SynthesizedStack {
+  const env = o.env ?? process.env;
+  const backend = o.backend ?? backendFromEnv(config, env);
+  fs.mkdirSync(o.outdir, { recursive: true });
+  // With a cloud backend, validation would run `terraform version`, which synthesis must not need.
+  const app = new App({ outdir: o.outdir, skipValidation: true });
+  const stack = buildStack(app, config, { ...o, backend, env });
+  app.synth();
+  return { config, stack, backend, stackDir: stackDirOf(o.outdir, config.stackName) };
+}
+
+/** The folder a stack is synthesized into: `<outdir>/stacks/<stack>`. */
+export function stackDirOf(outdir: string, stack: string): string {
+  return path.join(outdir, 'stacks', stack);
+}
+
+/** `{env}` in a Terraform Cloud workspace name becomes the environment name (`pharmacy-{env}` → `pharmacy-dev`). */
+export function workspaceFor(template: string, environment: string): string {
+  return template.replace(/\{env\}/g, environment);
+}
+
+/**
+ * State: Terraform Cloud when `TF_CLOUD_ORGANIZATION` and `TF_WORKSPACE` are set (also
+ * `TF_CLOUD_PROJECT`, `TF_CLOUD_HOSTNAME`; `{env}` in `TF_WORKSPACE` becomes the environment name),
+ * else a local file `terraform.<stack>.tfstate` in `TOLLGATE_STATE_DIR` or the working directory.
+ */
+export function backendFromEnv(config: ResolvedConfig, env: NodeJS.ProcessEnv = process.env): StateBackend {
+  const organization = env.TF_CLOUD_ORGANIZATION?.trim();
+  const workspace = env.TF_WORKSPACE?.trim();
+  if (organization && workspace) {
+    return {
+      kind: 'cloud',
+      organization,
+      workspace: workspaceFor(workspace, config.environment),
+      project: env.TF_CLOUD_PROJECT?.trim() || undefined,
+      hostname: env.TF_CLOUD_HOSTNAME?.trim() || undefined,
+    };
+  }
+  if (organization || workspace) {
+    throw new UserError(
+      `Terraform Cloud needs both TF_CLOUD_ORGANIZATION and TF_WORKSPACE; ` +
+        `only ${organization ? 'TF_CLOUD_ORGANIZATION' : 'TF_WORKSPACE'} is set.`,
+      { hint: 'set the other one for Terraform Cloud state, or unset it for local state' },
+    );
+  }
+  const dir = env.TOLLGATE_STATE_DIR ? path.resolve(env.TOLLGATE_STATE_DIR) : process.cwd();
+  return { kind: 'local', path: path.join(dir, `terraform.${config.stackName}.tfstate`) };
+}
+
+/** The environments to build: only `TOLLGATE_ENV` when set, else every one the configuration declares. */
+export function selectEnvironments(env: NodeJS.ProcessEnv = process.env, file?: string): ResolvedConfig[] {
+  const options = { file, environment: env };
+  return env.TOLLGATE_ENV ? [loadConfig({ ...options, env: env.TOLLGATE_ENV })] : loadAllEnvironments(options);
+}
+
+export interface BuildAppOptions {
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Configuration file. @default `TOLLGATE_CONFIG`, else tollgate.config.ts */
+  readonly file?: string;
+  /** @default `CDKTF_OUTDIR`, else cdktf.out (the CLI passes CDKTF_OUTDIR) */
+  readonly outdir?: string;
+}
+
+/** The whole app `cdktf synth` writes: one stack per selected environment. Call `app.synth()` to write it. */
+export function buildApp(options: BuildAppOptions = {}): { app: App; stacks: TollgateStack[] } {
+  const env = options.env ?? process.env;
+  const configs = selectEnvironments(env, options.file);
+  const backends = configs.map((config) => backendFromEnv(config, env));
+  const cloudWorkspaces = backends.flatMap((b) => (b.kind === 'cloud' ? [b.workspace] : []));
+  if (new Set(cloudWorkspaces).size < cloudWorkspaces.length) {
+    throw new UserError(
+      `TF_WORKSPACE "${env.TF_WORKSPACE}" would hold the state of ${configs.length} ` +
+        `stacks (${configs.map((c) => c.stackName).join(', ')}). ` +
+        'Build one environment (TOLLGATE_ENV=<env>), or put "{env}" in TF_WORKSPACE, e.g. "pharmacy-{env}".',
+    );
+  }
+  // With a cloud backend, validation would run `terraform version`, which the app must not need.
+  const app = new App({ outdir: options.outdir, skipValidation: cloudWorkspaces.length > 0 });
+  const stacks = configs.map((config, i) => buildStack(app, config, { backend: backends[i], env }));
+  return { app, stacks };
+}
