@@ -91,6 +91,10 @@ export class AsgardeoHttp {
     return this.o.baseUrl;
   }
 
+  get organization(): string {
+    return this.o.organization;
+  }
+
   /** Writes the server accepted (2xx): what a run reports as done, not its failed attempts. */
   writes(): number {
     return this.records.filter((r) => r.write && r.status >= 200 && r.status < 300).length;

@@ -198,7 +198,9 @@ describe('day two through the CLI (local Asgardeo)', () => {
     const clashFile = configFile(clash);
     const clashPlan = await step('plan a scope clash', () => run(work, 'plan', '--config', clashFile, '--detailed-exitcode'));
     expect(clashPlan.result.code).toBe(2);
-    expect(clashPlan.result.out).toMatch(/CONFLICT[\s\S]*audit_pharmacy already belong to another API resource/);
+    expect(clashPlan.result.out).toMatch(
+      /CONFLICT[\s\S]*audit_pharmacy by API resource "Other API" \(identifier https:\/\/other.example.com\)/,
+    );
     const clashApply = await step('apply a scope clash', () => run(work, 'apply', '--config', clashFile));
     expect(clashApply.result.code).toBe(1);
     expect(clashApply.writes).toBe(0);
