@@ -38,11 +38,16 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       typeof values['outputs-out'] === 'string' ? path.resolve(io.cwd, values['outputs-out']) : asgardeoOutputsPath(options.config, io.cwd);
     writeAsgardeoOutputs(file, result.outputs);
     io.stderr.write(
-      `Applied: ${result.stats.writes} write(s), ${result.stats.requests} request(s). ` +
+      `Applied: ${result.stats.writes} write(s), ${result.stats.requests} request(s)${lostAnswersNote(result.stats.lostAnswers)}. ` +
         `Outputs written to ${path.relative(io.cwd, file) || file}\n`,
     );
     return values['detailed-exitcode'] && planHasChanges(result.plan) ? EXIT_CHANGES : EXIT_OK;
   } catch (err) {
     return reportError('apply', err, io, USAGE);
   }
+}
+
+/** Lost answers were recovered (a create re-read and found, another write repeated); the count says why the server may have seen more. */
+function lostAnswersNote(lost: number): string {
+  return lost ? ` (${lost} answer(s) lost in transit, recovered by re-reading or repeating the write)` : '';
 }
