@@ -9,7 +9,7 @@ export const summary = 'Make Asgardeo match the configuration (API resource, cli
 const USAGE = `Usage: tollgate apply [--env <name>] [--config <file>] [--outputs <file>] [--prune --yes] [--adopt]\
  [--outputs-out <file>] [--json | --markdown] [--detailed-exitcode]
 
-  --outputs <file>       the AWS stack's outputs (optional; cross-checked: stack, region, issuer)
+  --outputs <file>       the AWS stack's outputs (optional; cross-checked: stack, region, issuer); \`none\`: no file
   --target aws|local     local: the local Asgardeo (http issuer); same as TOLLGATE_TARGET=local
   --prune                delete objects this stack owns that are no longer configured (needs --yes)
   --adopt                take over same-named objects tollgate does not own

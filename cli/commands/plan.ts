@@ -16,7 +16,8 @@ const USAGE = `Usage: tollgate plan [--env <name>] [--config <file>] [--outputs 
   --asgardeo-only        only the Asgardeo plan (no Terraform needed); always so for the local target
 
   --outputs <file>       the AWS stack's outputs (cdktf --outputs-file JSON or \`terraform output -json\`), cross-checked
-                         (stack, region, issuer); optional: the API identifier comes from the configuration
+                         (stack, region, issuer); optional: the API identifier comes from the configuration;
+                         \`--outputs none\` uses none (not even the file a deploy saved)
   --prune                also list owned objects no longer in the configuration (deleted by apply --prune)
   --adopt                plan taking over same-named objects tollgate does not own
   --target aws|local     local: the local Asgardeo (http issuer); same as TOLLGATE_TARGET=local
