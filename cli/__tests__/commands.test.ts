@@ -103,7 +103,10 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     const noCreds = memoryIo({ env: { ...env, ASGARDEO_CLIENT_ID: '' }, cwd: dir });
     expect(await main(['token', '--client', 'nobody'], noCreds)).toBe(1);
     expect(noCreds.err()).toContain('unknown client "nobody"');
-    expect((await run('token')).err).toContain('--client is required (configured clients: pharmacy-reader, pharmacy-admin)');
+    expect((await run('token')).err).toContain(
+      '--client <name> or --user <userName> is required (configured clients: pharmacy-reader, pharmacy-admin; ' +
+        'users: kim@gmail.com, lee@example.com)',
+    );
     const notHeld = await run('token', '--client', 'pharmacy-reader', '--scope', 'create_pharmacy_user');
     expect(notHeld.code).toBe(1);
     expect(notHeld.out).toBe('');
@@ -139,7 +142,7 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
   });
 
   const tokenUserTestName =
-    'token --user signs a configured user in (app-native, password from her variable) and prints her token; errors say what to fix';
+    "token --user signs a configured user in (app-native, password from the user's variable) and prints the token; errors say what to fix";
   it(tokenUserTestName, async () => {
     const r = await run('token', '--user', 'kim@gmail.com');
     expect(r.code).toBe(0);

@@ -50,7 +50,7 @@ describe('tollgate deploy (command)', () => {
   test('--target local without ASGARDEO_BASE_URL runs the sandbox (what npm start runs): local Asgardeo, gateway, checks', async () => {
     const m = memoryIo({ env: {}, cwd: tmpDir() });
     expect(await deployCommand(['--target', 'local', '--once', '--config', CONFIG], m, {})).toBe(0);
-    expect(m.out()).toContain('What was checked (15 of 15 passed)');
+    expect(m.out()).toContain('What was checked (15 of 15 passed;');
     expect(m.out()).toContain('200 {"message":"Welcome Kim!"}');
     expect(m.out()).toContain('200 {"message":"Welcome User!"}');
     expect(fs.existsSync(path.join(m.cwd, '.tollgate', 'sandbox'))).toBe(true);
