@@ -1,6 +1,14 @@
 import * as path from 'node:path';
 import { checkOutputsMatch, planAsgardeo, planHasChanges, renderPlan } from '../../asgardeo';
-import { defaultInfraRunner, planExitCode, reconcilerSide, renderPlanReport, runPlan } from '../../deploy';
+import {
+  checkPlanPrerequisites,
+  defaultInfraRunner,
+  OFFLINE_VARIABLE,
+  planExitCode,
+  reconcilerSide,
+  renderPlanReport,
+  runPlan,
+} from '../../deploy';
 import { formatFromFlags, parseCommandArgs, RECONCILE_OPTIONS, reportError, useColor } from '../args';
 import { configFromFlags, reconcileOptions, stackOutputsFile } from '../context';
 import type { CommandDeps } from '../deps';
@@ -59,19 +67,25 @@ export async function combinedPlanCommand(argv: string[], io: CliIo, deps: Comma
     const outputs = outputsFile ? checkOutputsMatch(side.readStackOutputs(outputsFile, config), config, outputsFile) : undefined;
     const outdir = path.resolve(io.cwd, io.env.CDKTF_OUTDIR ?? 'cdktf.out');
     const aws = deps.runner ? undefined : defaultInfraRunner({ cwd: io.cwd, env: io.env });
-    const report = await runPlan({
-      config,
-      runner: deps.runner ?? aws!,
-      side,
-      credentials: side.credentialsFromEnv(io.env),
-      outputs,
-      prune: values.prune === true,
-      adopt: values.adopt === true,
-      stackDir: path.join(outdir, 'stacks', config.stackName),
-      // Terraform's own progress goes to stderr so stdout stays a clean report (PR comment, JSON).
-      onOutput: (t) => io.stderr.write(t),
-      signal: io.signal,
-    }).finally(() => aws?.dispose?.());
+    const runner = deps.runner ?? aws!;
+    const report = await (async () => {
+      // An offline plan (dummy credentials, no AWS call) needs no AWS credentials.
+      const awsCredentials = !['1', 'true'].includes(io.env[OFFLINE_VARIABLE] ?? '');
+      const credentials = await checkPlanPrerequisites({ config, runner, side, env: io.env, home: deps.home, awsCredentials });
+      return runPlan({
+        config,
+        runner,
+        side,
+        credentials,
+        outputs,
+        prune: values.prune === true,
+        adopt: values.adopt === true,
+        stackDir: path.join(outdir, 'stacks', config.stackName),
+        // Terraform's own progress goes to stderr so stdout stays a clean report (PR comment, JSON).
+        onOutput: (t) => io.stderr.write(t),
+        signal: io.signal,
+      });
+    })().finally(() => aws?.dispose?.());
     io.stdout.write(renderPlanReport(report, format));
     for (const p of report.problems) io.stderr.write(`tollgate plan: problem: ${p}\n`);
     return planExitCode(report, values['detailed-exitcode'] === true);
