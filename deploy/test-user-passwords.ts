@@ -47,7 +47,7 @@ export function reportSandboxPasswords(
       // Not "in $VARIABLE": the variable is in this run's environment, not the user's shell.
       write(
         `Test user ${g.userName}: password ${g.password} (generated for this run, ${when}; not stored anywhere; ` +
-          `\`tollgate token --user ${g.userName}\` reads it from $${g.variable})\n`,
+          `\`npx tollgate token --user ${g.userName}\` reads it from $${g.variable})\n`,
       );
     } else {
       delete env[g.variable];

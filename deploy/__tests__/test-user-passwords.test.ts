@@ -42,7 +42,7 @@ describe("the sandbox's test-user passwords", () => {
     expect(printed).toContain('Test user kim@gmail.com: password ');
     expect(printed).toContain(
       'set when this run created the user; not stored anywhere; ' +
-        '`tollgate token --user kim@gmail.com` reads it from $TOLLGATE_USER_KIM_PASSWORD)',
+        '`npx tollgate token --user kim@gmail.com` reads it from $TOLLGATE_USER_KIM_PASSWORD)',
     );
     // Neutral wording, and no claim that the variable is in the user's shell.
     expect(printed).not.toMatch(/\b(her|she)\b|for the sandbox's commands/);

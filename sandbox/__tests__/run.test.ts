@@ -101,7 +101,7 @@ test('serving with test users: the one export line holds every variable the prin
     serveUntil: async () => {
       const printed = out.out();
       const password = /Test user ana@example\.com: password (\S+) \(generated for this run/.exec(printed)![1]!;
-      expect(printed).toContain('`tollgate token --user ana@example.com` reads it from $TOLLGATE_USER_ANA_PASSWORD');
+      expect(printed).toContain('`npx tollgate token --user ana@example.com` reads it from $TOLLGATE_USER_ANA_PASSWORD');
       const exportLines = printed.split('\n').filter((l) => l.trim().startsWith('export '));
       expect(exportLines).toHaveLength(1);
       // NAME=value or NAME='value', as a shell reads them.
