@@ -339,7 +339,7 @@ describe('reconciler against the local Asgardeo', () => {
     )) as AsgardeoError;
     expect(err).toBeInstanceOf(AsgardeoError);
     expect(err.message).toContain(`no Asgardeo token endpoint for organization "farmacy" at ${h.la.baseUrl}/t/farmacy/oauth2/token`);
-    expect(err.message).toContain('check asgardeo.organization ("farmacy";');
+    expect(errorText(err)).toContain('check asgardeo.organization ("farmacy";');
     expect(err.message).not.toContain('<organization>');
   });
 

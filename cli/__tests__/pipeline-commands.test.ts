@@ -112,7 +112,7 @@ describe('combined plan and destroy commands', () => {
     const m = memoryIo({ env: {}, cwd: tmpDir() });
     expect(await combinedPlanCommand(['--env', 'dev', '--config', CONFIG], m, x.d)).toBe(1);
     expect(m.err()).toContain('Plan found 3 problems; nothing was changed:');
-    expect(m.err()).toContain('✗ terraform and cdktf: `terraform` was not found on PATH.\n      fix: install Terraform >= 1.9.0');
+    expect(m.err()).toContain('✗ terraform: `terraform` was not found on PATH.\n      fix: install Terraform >= 1.9.0');
     expect(m.err()).toMatch(/✗ AWS credentials: no AWS credentials found/);
     expect(m.err()).toMatch(/✗ Asgardeo admin credentials: ASGARDEO_CLIENT_ID .*not set/);
     expect(x.calls.filter((c) => c.startsWith('plan') || c.startsWith('diff'))).toEqual([]);

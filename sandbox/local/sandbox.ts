@@ -198,11 +198,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       return result.outputs.stageInvokeUrl;
     },
     get commandEnv() {
-      // The pipeline put the generated passwords into `env` (deploy/test-user-passwords.ts).
-      const passwords = result.config.users.flatMap((u) =>
-        u.password.kind === 'generated' && env[u.password.variable] ? [[u.password.variable, env[u.password.variable]!] as const] : [],
-      );
-      return { ...commandEnv, ...Object.fromEntries(passwords) };
+      return { ...commandEnv, ...result.passwords };
     },
     demoUrl: 'server' in demo ? demo.url : undefined,
     awsPath: infra.path,
