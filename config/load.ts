@@ -285,6 +285,7 @@ function corsFor(applications: readonly ResolvedApplication[], routes: BaseConfi
     allowOrigins: origins,
     allowMethods: methods,
     allowHeaders: ['authorization', 'content-type'],
+    exposeHeaders: ['www-authenticate'],
     maxAgeSeconds: CORS_MAX_AGE_SECONDS,
     allowCredentials: false,
   };

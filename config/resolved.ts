@@ -112,6 +112,8 @@ export interface ResolvedCors {
   readonly allowMethods: readonly string[];
   /** `authorization` (the bearer token) and `content-type`. */
   readonly allowHeaders: readonly string[];
+  /** `www-authenticate`: a browser app can read why the gateway refused a call (401/403: the missing scope). */
+  readonly exposeHeaders: readonly string[];
   /** How long a browser may cache a preflight answer. */
   readonly maxAgeSeconds: number;
   /** Always false: tokens travel in the Authorization header, never in cookies. */

@@ -269,7 +269,7 @@ const applicationFields = {
    * spa default: the callback URLs' origins; web default: none.
    */
   allowedOrigins: z.array(z.string().min(1)).optional(),
-  /** API scopes the application is authorized for; a user gets those her roles grant. */
+  /** API scopes the application is authorized for; a user gets those the user's roles grant. */
   scopes: z.array(z.string().min(1)),
   /** OIDC claim names put into the (always JWT) access token, e.g. `given_name`, `email`. Default: none. */
   accessTokenAttributes: z.array(z.string().min(1)).optional(),

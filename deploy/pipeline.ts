@@ -54,6 +54,8 @@ export interface DeployResult {
   outputsFile: string;
   asgardeo?: ApplySummary;
   smoke?: SmokeResult;
+  /** The generated test-user passwords the users now have (a local run's), by variable: for the commands it prints. */
+  passwords: PasswordValues;
 }
 
 /** A deploy stopped at a step: the one error type of a failed step (steps.ts). */
@@ -175,6 +177,7 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
     outputsFile: run.outputsFile,
     asgardeo: run.asgardeo,
     smoke: run.smoke,
+    passwords: run.passwords,
   };
 }
 

@@ -120,8 +120,9 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
         const writes = asgardeo.requests.writes();
         const m = memoryIo({ env: cliEnv(cwd, { PATH: path.join(cwd, 'empty-bin') }), cwd });
         expect(await combinedPlanCommand(['--env', 'dev', '--config', CONFIG, '--detailed-exitcode'], m, { side: side() })).toBe(1);
-        expect(m.err()).toMatch(/terraform/i);
-        expect(m.err()).toContain('what to do: install Terraform >= 1.9.0');
+        expect(m.err()).toContain('Plan found 1 problem; nothing was changed:');
+        expect(m.err()).toMatch(/✗ terraform and cdktf: .*terraform/i);
+        expect(m.err()).toContain('fix: install Terraform >= 1.9.0');
         expect(m.err()).not.toMatch(/\n\s+at /);
         expect(asgardeo.requests.writes()).toBe(writes);
         expect(fs.existsSync(path.join(cwd, 'state'))).toBe(false);

@@ -41,6 +41,8 @@ export interface SandboxOptions {
   smokeOptions?: { retries?: number; retryDelayMs?: number; timeoutMs?: number };
   /** Aborted on Ctrl-C: the running step stops between requests. */
   signal?: AbortSignal;
+  /** Serve the demo page (see ./demo.ts). `npm start -- --once` does not: it exits before anyone could open it. @default true */
+  serveDemo?: boolean;
 }
 
 export interface Sandbox {
@@ -54,7 +56,11 @@ export interface Sandbox {
   readonly config: ResolvedConfig;
   /** The gateway's stage URL, e.g. http://127.0.0.1:<port>/dev. */
   readonly stageInvokeUrl: string;
-  /** Variables that point `tollgate` commands at this sandbox (target, Asgardeo URL, admin credentials). */
+  /**
+   * Variables that point `tollgate` commands at this sandbox (target, Asgardeo URL, admin credentials),
+   * and the test users' passwords this run generated (`tollgate token --user` reads them); a password
+   * variable the shell set is not repeated.
+   */
   readonly commandEnv: Readonly<Record<string, string>>;
   /** The demo page (sandbox/demo), when served: see ./demo.ts for where. */
   readonly demoUrl: string | undefined;
@@ -115,7 +121,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const env: NodeJS.ProcessEnv = { ...base, ...commandEnv };
   const configOf = (file: string, environmentName?: string) =>
     loadConfig({ file, env: environmentName, target: 'local', asgardeoBaseUrl: asgardeo.baseUrl, environment: env });
-  const demo = await startSandboxDemo(configOf(configFile, o.env));
+  const demo = o.serveDemo === false ? { reason: 'not served' } : await startSandboxDemo(configOf(configFile, o.env));
   const outdir = path.resolve(o.cwd, o.outdir ?? path.join('.tollgate', 'sandbox'));
   const runnerOptions = {
     config: (op: StackOperation) => configOf(op.configFile, op.environment),
@@ -170,7 +176,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     if ('server' in demo) {
       await configureSandboxDemo(demo, result.config, asgardeo.admin, result.outputs.stageInvokeUrl);
       o.write(`Demo page: ${demo.url} (sign in as a test user)\n`);
-    } else {
+    } else if (o.serveDemo !== false) {
       o.write(`Demo page not served: ${demo.reason}\n`);
     }
   } catch (err) {
@@ -194,7 +200,9 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     get stageInvokeUrl() {
       return result.outputs.stageInvokeUrl;
     },
-    commandEnv,
+    get commandEnv() {
+      return { ...commandEnv, ...result.passwords };
+    },
     demoUrl: 'server' in demo ? demo.url : undefined,
     awsPath: infra.path,
     awsSdkTarget: () => runner.awsSdkTarget(),
