@@ -6,7 +6,7 @@ import { requestClientToken } from '../../asgardeo';
 import { startShipmentsServer } from '../../examples/orders/shipments-server';
 import { terraformUnavailableReason } from '../aws/terraform-workdir';
 import { startSandbox, type Sandbox } from '../local';
-import { FAST_SMOKE, REPO_ROOT } from './support';
+import { awsStepPlan, FAST_SMOKE, REPO_ROOT } from './support';
 
 /*
  * The Orders example (examples/orders) end to end, as `npm start -- --once --config
@@ -127,15 +127,15 @@ function exampleChecks(name: string, environment: () => NodeJS.ProcessEnv, expec
         const shipment = await call('GET', '/orders/ord-9/shipment', reader, { 'x-tollgate-sub': 'admin' });
         expect(shipment.json.caller.sub).toBe(decodeJwt(reader).sub);
         if (expectedPath === 'terraform') {
-          const diff = written.slice(printedBefore).split('Terraform changes against the running stack:\n')[1]!.split('\n[1/4]')[0]!;
+          const diff = awsStepPlan(written.slice(printedBefore));
           // The route points at the other function's integration; its permission names the other function; the URL changes in place.
-          expect(diff).toMatch(/update aws_apigatewayv2_route\.http-api_route-GET-2Forders2F7Bid7D_\w+/);
-          expect(diff).toMatch(/replace aws_lambda_permission\.http-api_invoke-GET-2Forders2F7Bid7D_\w+/);
+          expect(diff).toMatch(/update\s+aws_apigatewayv2_route\.http-api_route-GET-2Forders2F7Bid7D_\w+/);
+          expect(diff).toMatch(/replace\s+aws_lambda_permission\.http-api_invoke-GET-2Forders2F7Bid7D_\w+/);
           // No function is created, replaced or destroyed (their descriptions name the entry as written: updated in place).
-          expect(diff).not.toMatch(/(create|replace|delete) aws_lambda_function/);
+          expect(diff).not.toMatch(/(create|replace|delete)\s+aws_lambda_function/);
           // A new backend integration replaces the old one: the apply succeeds (no 409) as the old one goes after the route moved.
           expect(diff).toMatch(
-            /delete aws_apigatewayv2_integration\.http-api_http-integration-\w+\n {2}create aws_apigatewayv2_integration/,
+            /delete\s+aws_apigatewayv2_integration\.http-api_http-integration-\w+\n[^\n]*create\s+aws_apigatewayv2_integration/,
           );
         }
       },

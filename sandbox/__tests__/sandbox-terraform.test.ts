@@ -65,13 +65,14 @@ describeWithTerraform('the sandbox through real Terraform and the local AWS cont
     expect(written).toContain('terraform: Apply complete! Resources: 15 added, 0 changed, 0 destroyed.');
     expect(s.result.steps.map((x) => `${x.step}:${x.status}`)).toEqual(['preflight:done', 'aws:done', 'asgardeo:done', 'smoke:done']);
     expect(s.result.smoke!.checks).toHaveLength(9);
-    expect(s.result.smoke!.checks.every((c) => c.ok)).toBe(true);
+    expect(s.result.smoke!.checks.filter((c) => !c.ok)).toEqual([]);
     // The outputs are Terraform's: the API id is the control plane's, not the fallback's "local".
     expect(s.result.outputs.apiId).toMatch(/^[a-z0-9]{10}$/);
     expect(s.result.outputs.stageInvokeUrl).toBe(s.stageInvokeUrl);
     expect(s.result.outputs.issuer).toBe(s.asgardeo.issuer);
     const stackDir = path.join(configs.outdir, 'cdktf.out', 'stacks', s.config.stackName);
-    expect(fs.existsSync(path.join(stackDir, 'local_aws_override.tf.json'))).toBe(true);
+    // The local endpoints live in an override file only while Terraform runs: the folder keeps only the stack.
+    expect(fs.readdirSync(stackDir).filter((f) => f.endsWith('_override.tf.json'))).toEqual([]);
     const state = JSON.parse(fs.readFileSync(stateFile(), 'utf8')) as { resources: unknown[] };
     expect(state.resources).toHaveLength(15);
   });
