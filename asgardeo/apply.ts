@@ -1,5 +1,5 @@
 import { ReconcileError } from './errors';
-import type { PlannedChange } from './plan';
+import type { AsgardeoPlan, PlannedChange } from './plan';
 import { APPLY_PHASES, kindFor, settleAll, type ApplyContext, type ApplyIds, type ResourceKind } from './resources/kind';
 import { RESOURCE_KINDS } from './resources';
 
@@ -27,17 +27,22 @@ export type ExecuteContext = Omit<ApplyContext, 'state'>;
  */
 export async function executePlan(o: ExecuteContext, kinds: readonly ResourceKind[] = RESOURCE_KINDS): Promise<ApplyIds> {
   const ctx: ApplyContext = { ...o, state: {} };
-  const conflicts = ctx.plan.changes.filter((c) => c.action === 'conflict');
-  if (conflicts.length) {
-    throw new ReconcileError(
-      `apply stopped before any change: ${conflicts.length} object(s) exist in Asgardeo but are not managed by ${ctx.plan.stackName}:\n` +
-        conflicts.map((c) => `  - ${c.type} ${c.name}: ${c.note}`).join('\n'),
-      'run `npx tollgate plan` to review them; re-run with --adopt to take them over, or rename them in the configuration',
-    );
-  }
+  const conflicts = conflictRefusal(ctx.plan);
+  if (conflicts) throw conflicts;
   for (const k of kinds) k.check?.(ctx);
   for (const phase of APPLY_PHASES) await settleAll(kinds.flatMap((k) => k.apply(phase, ctx)));
   return idsOf(ctx, kinds);
+}
+
+/** Why apply refuses `plan` before any write: objects it names exist and are not this stack's (undefined: none). */
+export function conflictRefusal(plan: Pick<AsgardeoPlan, 'changes' | 'stackName'>): ReconcileError | undefined {
+  const conflicts = plan.changes.filter((c) => c.action === 'conflict');
+  if (!conflicts.length) return undefined;
+  return new ReconcileError(
+    `apply stopped before any change: ${conflicts.length} object(s) exist in Asgardeo but are not managed by ${plan.stackName}:\n` +
+      conflicts.map((c) => `  - ${c.type} ${c.name}: ${c.note}`).join('\n'),
+    'run `npx tollgate plan` to review them; re-run with --adopt to take them over, or rename them in the configuration',
+  );
 }
 
 /** The ids callers need (API resource id, client ids), from what apply learnt or, without writes, what was observed. */

@@ -9,6 +9,7 @@ import { computePlan } from './compute-plan';
 import type { AsgardeoPlan } from './plan';
 import { RESOURCE_KINDS } from './resources';
 import { Session, type TransportOptions } from './session';
+import { requireSamePlan } from './stale-plan';
 
 export interface ReconcileOptions {
   config: ResolvedConfig;
@@ -24,6 +25,11 @@ export interface ReconcileOptions {
   transport?: TransportOptions;
   /** Where user passwords (`fromEnv`) are read. Default: process.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The plan that was shown and approved (apply only): the organization is read again and apply
+   * refuses, before any write, unless it gives this same plan (StalePlanError).
+   */
+  approved?: AsgardeoPlan;
 }
 
 export interface ApplyResult {
@@ -88,6 +94,7 @@ export async function destroyAsgardeo(o: ReconcileOptions): Promise<ApplyResult>
 
 async function run(o: ReconcileOptions, mode: 'apply' | 'destroy'): Promise<ApplyResult> {
   const { session, desired, observed, plan } = await observeAndPlan(o, mode);
+  if (o.approved) requireSamePlan(o.approved, plan);
   const progress = o.progress ?? (() => undefined);
   const writeScopes = scopesForChanges(plan.changes);
   const env = o.env ?? process.env;
