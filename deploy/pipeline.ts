@@ -143,6 +143,7 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
         ? `run \`${o.resumeCommand()}\` when ready`
         : `fix the problem above, then run \`${o.resumeCommand()}\` (${run.runner?.interruptedApply ?? 'it converges'})`,
   };
+  const awsDone = () => state.aws.kind === 'deployed' || state.aws.kind === 'deployed-earlier';
   const asgardeo: Step<DeployStep> = {
     name: 'asgardeo',
     title: 'Asgardeo: reconcile',
@@ -150,7 +151,7 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
     run: () => reconcile(o, run, state),
     resume: () =>
       state.asgardeo.kind === 'refused'
-        ? `run \`${o.resumeCommand(skipAws || state.aws.kind === 'deployed' ? 'asgardeo' : undefined)}\`: it shows the new plan and asks again`
+        ? `run \`${o.resumeCommand(awsDone() ? 'asgardeo' : undefined)}\`: it shows the new plan and asks again`
         : resumeHere('asgardeo', '(objects already created are found and reused)'),
   };
   const steps: StepRow<DeployStep>[] = [
@@ -255,7 +256,8 @@ async function planAndApprove(o: DeployOptions, run: DeployRun, skipAws: boolean
   const problems = boundary.filter((b) => b.status === 'fail');
   if (problems.length)
     throw new UserError(
-      `the planned stack would reject valid callers, so nothing was changed:\n${problems.map((p) => `  ✗ ${p.name}: ${p.detail}`).join('\n')}`,
+      `the planned stack would reject valid callers, so nothing was changed:\n` +
+        problems.map((p) => `  ✗ ${p.name}: ${p.detail}`).join('\n'),
       { hint: 'fix the configuration (or the stack) so the checks above pass, then deploy again' },
     );
   run.approved = { aws: plans.aws, asgardeo: plans.asgardeo };

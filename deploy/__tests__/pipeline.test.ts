@@ -76,7 +76,7 @@ describe('runDeploy', () => {
     expect(result.outputsFile).toBe(path.join(s.cwd, '.tollgate', `${config.stackName}.outputs.json`));
     const out = s.out();
     expect(out).toMatch(/\[1\/4\] Preflight checks\n[\s\S]*✓ Preflight checks done in \d+/);
-    expect(out).toMatch(/\[2\/4\] Plan: AWS and Asgardeo, at once\n  Who can call what:\n[\s\S]*GET \/user +get_pharmacy_user/);
+    expect(out).toMatch(/\[2\/4\] Plan: AWS and Asgardeo, at once\n {2}Who can call what:\n[\s\S]*GET \/user +get_pharmacy_user/);
     expect(out).toMatch(/\[3\/4\] AWS: Terraform \+ Asgardeo: reconcile, at once[\s\S]*aws_apigatewayv2_api\.api: Creating/);
     expect(out).toMatch(/\[4\/4\] Smoke test[\s\S]*✓ GET \/user with token of pharmacy-reader/);
     // Every protected route: 401 without a token, 403 with another client's token, 2xx with its own.
@@ -207,7 +207,7 @@ describe('runDeploy', () => {
     expect(err.resume).toContain('`tollgate deploy --env dev`');
   });
 
-  test('a deployed stack trusting another issuer fails the AWS step (no smoke test); `--from asgardeo` on its outputs writes nothing', async () => {
+  test('a deployed stack trusting another issuer fails the AWS step; `--from asgardeo` on its outputs writes nothing', async () => {
     const s = setup();
     s.runner.outputOverrides = { issuer: 'https://api.asgardeo.io/t/other/oauth2/token' };
     const err = await deployError(runDeploy(s.options));
