@@ -223,7 +223,7 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
     }
   });
 
-  test('the organization changes between the plan and the approval: the Asgardeo apply is refused, nothing written; a rerun converges', async () => {
+  test('the organization changes between plan and approval: the Asgardeo apply is refused, nothing written; rerun converges', async () => {
     const other = await startLocalAsgardeo({ organization: 'pharmacy' });
     const cfg = loadConfig({
       file: path.join(REPO_ROOT, 'tollgate.config.ts'),
