@@ -18,7 +18,7 @@ export interface DeployPlanView {
  * checks, and each side's plan (in full, or its summary line), indented under the plan step.
  */
 export function renderDeployPlan(v: DeployPlanView, detail: 'full' | 'summary' = 'full'): string {
-  const block = (text: string) => `${text.trimEnd().replace(/^/gm, '    ')}\n`;
+  const block = (text: string) => `${text.trimEnd().replace(/^(?=.)/gm, '    ')}\n`;
   const mark = (b: BoundaryCheck) => (b.status === 'ok' ? '✓' : b.status === 'fail' ? '✗' : '?');
   let out = `  Who can call what:\n${block(renderAccessMatrix(buildAccessMatrix(v.config), 'text'))}`;
   if (v.boundary.length)

@@ -287,7 +287,7 @@ describe('configuration changes reach the gateway through re-synthesis', () => {
 
     const printedBefore = written.length;
     await sandbox.redeploy();
-    expect(written.slice(printedBefore)).toContain('  Plan (No changes.):\n    No changes.\n');
+    expect(written.slice(printedBefore)).toContain('  AWS: plan (No changes.):\n    No changes.\n');
     expect((await call('GET')).status).toBe(200);
   }, 60_000);
 });
