@@ -40,7 +40,9 @@ export interface DeployScenario {
 export type DeployBench = { runs: number; scenarios: DeployScenario[] } | { skipped: string };
 
 /** A fresh local AWS (Terraform path), state folder and organization. */
-async function freshWorld(latencyMs: number): Promise<{ la: LocalAsgardeo; config: ResolvedConfig; infra: LocalInfra; close(): Promise<void> }> {
+async function freshWorld(
+  latencyMs: number,
+): Promise<{ la: LocalAsgardeo; config: ResolvedConfig; infra: LocalInfra; close(): Promise<void> }> {
   const la = await startLocalAsgardeo({ organization: 'pharmacy' });
   la.faults.setLatency(latencyMs);
   const config = loadConfig({ file: CONFIG, env: 'dev', target: 'local', asgardeoBaseUrl: la.baseUrl, environment: {} });
