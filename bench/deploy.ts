@@ -129,7 +129,7 @@ async function deployBoth(latencyMs: number): Promise<number> {
         prompt: async () => 'no',
         smoke: false,
         resumeCommand: () => 'npx tsx bench/deploy.ts',
-        write: () => undefined,
+        write: progress,
       }),
     );
   } finally {
@@ -138,6 +138,14 @@ async function deployBoth(latencyMs: number): Promise<number> {
 }
 
 class Skip extends Error {}
+
+/** BENCH_DEPLOY_VERBOSE=1: the deploy's own output on stderr, each line stamped with the seconds since the bench started. */
+const benchStart = performance.now();
+const progress = (text: string): void => {
+  if (process.env.BENCH_DEPLOY_VERBOSE !== '1') return;
+  const at = ((performance.now() - benchStart) / 1000).toFixed(1).padStart(6);
+  process.stderr.write(text.replace(/^(?=.)/gm, `${at} `));
+};
 
 export async function benchDeploy(o: { runs: number; latencies: readonly number[] }): Promise<DeployBench> {
   const scenarios: DeployScenario[] = [];
