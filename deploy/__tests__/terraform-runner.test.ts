@@ -230,7 +230,7 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
           expect(result.outputs.issuer).toBe(config.asgardeo.issuer);
           expect(result.outputs.stageInvokeUrl).toMatch(/^https?:\/\//);
           expect(JSON.parse(fs.readFileSync(result.outputsFile, 'utf8'))).toHaveProperty([config.stackName, 'api_endpoint']);
-          expect(result.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'skipped']);
+          expect(result.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done', 'skipped']);
           // The applied plan file is removed: it cannot be applied twice.
           expect(fs.existsSync(path.join(runner.stackDir(config.stackName), 'tollgate.tfplan'))).toBe(false);
         } finally {
@@ -280,7 +280,7 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
     );
 
     test(
-      'a deploy whose plan fails stops before the approval: DeployError at aws, nothing changed',
+      'a deploy whose plan fails stops before the approval: DeployError at plan, nothing changed',
       async () => {
         const cwd = work(); // no lock file
         const runner = runnerFor(cwd, path.join(cwd, 'state'));
@@ -305,7 +305,7 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
         }).catch((e: unknown) => e);
         await runner.close();
         expect(err).toBeInstanceOf(DeployError);
-        expect((err as DeployError).step).toBe('aws');
+        expect((err as DeployError).step).toBe('plan');
         expect((err as DeployError).state.aws).toEqual({ kind: 'unchanged' });
         expect((err as Error).message).toContain('does not exist');
         expect(asked).toBe(false);

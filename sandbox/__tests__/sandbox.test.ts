@@ -110,7 +110,13 @@ describe('the pipeline the sandbox ran', () => {
 
   test('every smoke check passed against the stack it synthesized, trusting the local Asgardeo', () => {
     const { result } = sandbox;
-    expect(result.steps.map((s) => `${s.step}:${s.status}`)).toEqual(['preflight:done', 'plan:done', 'aws:done', 'asgardeo:done', 'smoke:done']);
+    expect(result.steps.map((s) => `${s.step}:${s.status}`)).toEqual([
+      'preflight:done',
+      'plan:done',
+      'aws:done',
+      'asgardeo:done',
+      'smoke:done',
+    ]);
     expect(result.outputs.issuer).toBe(sandbox.asgardeo.issuer);
     expect(result.outputs.stageInvokeUrl).toBe(sandbox.stageInvokeUrl);
     const checks = result.smoke!.checks.map((c) => `${c.route} | ${c.caller} | ${c.got.split(' ')[0]}`);
