@@ -57,6 +57,7 @@ describe('a shown plan against the plan the organization gives at apply time', (
       } catch (e) {
         return e;
       }
+      return undefined;
     })();
     expect(err).toBeInstanceOf(StalePlanError);
     expect((err as StalePlanError).message).toContain('changed after the plan was shown');
