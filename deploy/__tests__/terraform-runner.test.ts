@@ -258,7 +258,8 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
           const err = await reviewer.apply(shown, op).catch((e: unknown) => e);
           expect(err).toBeInstanceOf(TerraformStepError);
           expect((err as Error).message).toMatch(/stale/i);
-          expect((err as Error).message).toContain('what to do: if Terraform says the plan is stale');
+          // The hint is its own field (shown as "what to do: …" by the CLI).
+          expect((err as TerraformStepError).hint).toContain('if Terraform says the plan is stale');
           expect(aws.counts()).toEqual(before);
           // A plan file overwritten after it was shown (another run planning into the folder) is refused.
           const again = await reviewer.plan(op);
