@@ -1,5 +1,5 @@
 import { ReconcileError } from './errors';
-import type { PlannedChange } from './plan';
+import type { AsgardeoPlan, PlannedChange } from './plan';
 import { DEFAULT_ADMIN_ACCESS, type AdminAccess } from './roles-api';
 import { APPLY_PHASES, kindFor, settleAll, type ApplyContext, type ApplyIds, type ResourceKind } from './resources/kind';
 import { RESOURCE_KINDS } from './resources';
@@ -32,18 +32,23 @@ export type ExecuteContext = Omit<ApplyContext, 'state'>;
  */
 export async function executePlan(o: ExecuteContext, kinds: readonly ResourceKind[] = RESOURCE_KINDS): Promise<ApplyIds> {
   const ctx: ApplyContext = { ...o, state: {} };
-  const conflicts = ctx.plan.changes.filter((c) => c.action === 'conflict');
-  if (conflicts.length) {
-    // Each conflict's note says what resolves it (--adopt, --prune, a rename): they differ, so no shared advice here.
-    throw new ReconcileError(
-      `apply stopped before any change: the plan for ${ctx.plan.stackName} has ${conflicts.length} conflict(s):\n` +
-        conflicts.map((c) => `  - ${c.type} ${c.name}: ${c.note}`).join('\n'),
-      'resolve each as its line says, then run `npx tollgate plan` to check that none is left',
-    );
-  }
+  const conflicts = conflictRefusal(ctx.plan);
+  if (conflicts) throw conflicts;
   for (const k of kinds) k.check?.(ctx);
   for (const phase of APPLY_PHASES) await settleAll(kinds.flatMap((k) => k.apply(phase, ctx)));
   return idsOf(ctx, kinds);
+}
+
+/** Why apply refuses `plan` before any write: objects it names exist and are not this stack's (undefined: none). */
+export function conflictRefusal(plan: Pick<AsgardeoPlan, 'changes' | 'stackName'>): ReconcileError | undefined {
+  const conflicts = plan.changes.filter((c) => c.action === 'conflict');
+  if (!conflicts.length) return undefined;
+  // Each conflict's note says what resolves it (--adopt, --prune, a rename): they differ, so no shared advice here.
+  return new ReconcileError(
+    `apply stopped before any change: the plan for ${plan.stackName} has ${conflicts.length} conflict(s):\n` +
+      conflicts.map((c) => `  - ${c.type} ${c.name}: ${c.note}`).join('\n'),
+    'resolve each as its line says, then run `npx tollgate plan` to check that none is left',
+  );
 }
 
 /** The ids callers need (API resource id, client ids), from what apply learnt or, without writes, what was observed. */

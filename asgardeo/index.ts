@@ -22,6 +22,8 @@ export { requestUserToken, configuredUser, passwordFromEnv, signInApplicationFor
 export type { UserToken } from './user-sign-in';
 export { AsgardeoError, OutputsError, CredentialsError, ReconcileError } from './errors';
 export { transportFromEnv } from './session';
+export { StalePlanError, planDifferences } from './stale-plan';
+export { conflictRefusal } from './apply';
 export type { TransportOptions } from './session';
 export { roundTrips } from './http';
 export type { RequestRecord } from './http';

@@ -10,6 +10,7 @@ import type { AsgardeoPlan } from './plan';
 import { RESOURCE_KINDS } from './resources';
 import { DEFAULT_ADMIN_ACCESS, type AdminAccess } from './roles-api';
 import { Session, type TransportOptions } from './session';
+import { requireSamePlan } from './stale-plan';
 
 export interface ReconcileOptions {
   config: ResolvedConfig;
@@ -25,6 +26,11 @@ export interface ReconcileOptions {
   transport?: TransportOptions;
   /** Where user passwords (`fromEnv`) are read. Default: process.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The plan that was shown and approved (apply only): the organization is read again and apply
+   * refuses, before any write, unless it gives this same plan (StalePlanError).
+   */
+  approved?: AsgardeoPlan;
 }
 
 export interface ApplyResult {
@@ -104,6 +110,7 @@ export async function destroyAsgardeo(o: ReconcileOptions): Promise<ApplyResult>
 
 async function run(o: ReconcileOptions, mode: 'apply' | 'destroy'): Promise<ApplyResult> {
   const { session, desired, observed, plan } = await observeAndPlan(o, mode);
+  if (o.approved) requireSamePlan(o.approved, plan);
   const progress = o.progress ?? (() => undefined);
   const writeScopes = scopesForChanges(plan.changes, RESOURCE_KINDS, session.access);
   const env = o.env ?? process.env;

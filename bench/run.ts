@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark of issue 7 in one process, side by side, then a table on
- * stdout and bench/results.json. `BENCH_ONLY=synth,reconcile,scale,gateway,lambda,terraform,plan` runs a subset
+ * stdout and bench/results.json. `BENCH_ONLY=synth,reconcile,scale,gateway,lambda,terraform,plan,deploy` runs a subset
  * (its JSON then goes to a temp file, so the committed bench/results.json stays a whole run).
  */
 import * as fs from 'node:fs';
@@ -15,6 +15,7 @@ import { benchSynth, type SynthResult, type SynthScenario } from './synth';
 import { bytes, mb, ms, renderMarkdown, renderTable, type Row } from './table';
 import { benchPlanCommand, planRows, type PlanBench } from './plan';
 import { benchTerraform, terraformRows, type TerraformBench } from './terraform';
+import { benchDeploy, deployRows, type DeployBench } from './deploy';
 
 /** How many whole runs each figure is the median of, and the load shapes; printed with the table. */
 export const SETTINGS = {
@@ -28,9 +29,10 @@ export const SETTINGS = {
   gateway: { requests: 2000, concurrency: 8, warmup: 200 },
   lambdaRuns: 20,
   terraformRuns: 5,
+  deploy: { runs: 1, latencies: [0, 1000] },
 } as const;
 
-const ALL = ['synth', 'reconcile', 'scale', 'gateway', 'lambda', 'terraform', 'plan'] as const;
+const ALL = ['synth', 'reconcile', 'scale', 'gateway', 'lambda', 'terraform', 'plan', 'deploy'] as const;
 type Name = (typeof ALL)[number];
 
 interface Results {
@@ -41,6 +43,7 @@ interface Results {
   lambda?: LambdaResult;
   terraform?: TerraformBench;
   plan?: PlanBench;
+  deploy?: DeployBench;
 }
 
 const medianOf = (runs: readonly RunFigures[], key: 'requests' | 'writes' | 'rateLimited' | 'roundTrips' | 'waves' | 'wallMs') =>
@@ -168,6 +171,7 @@ export function rows(r: Results): Row[] {
   }
   if (r.terraform) out.push(...terraformRows(r.terraform));
   if (r.plan) out.push(...planRows(r.plan));
+  if (r.deploy) out.push(...deployRows(r.deploy));
   return out;
 }
 
@@ -207,6 +211,7 @@ async function main(): Promise<void> {
   results.lambda = await step('lambda', () => benchLambda({ runs: SETTINGS.lambdaRuns }));
   results.terraform = await step('terraform', () => benchTerraform({ runs: SETTINGS.terraformRuns }));
   results.plan = await step('plan', () => benchPlanCommand({ runs: SETTINGS.terraformRuns }));
+  results.deploy = await step('deploy', () => benchDeploy(SETTINGS.deploy));
   const totalMs = performance.now() - started;
 
   const table = rows(results);

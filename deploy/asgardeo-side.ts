@@ -19,7 +19,13 @@ export interface AsgardeoSide<Plan = unknown> {
   checkAdminAccess(o: { config: ResolvedConfig; credentials: AdminCredentials; signal?: AbortSignal }): Promise<AdminAccessReport>;
   readStackOutputs(file: string, config: ResolvedConfig): StackOutputs;
   plan(o: SideOptions): Promise<Plan>;
-  apply(o: SideOptions): Promise<ApplySummary>;
+  /**
+   * Applies the configuration. With `approved` (a plan this side made and the user saw), the
+   * organization is read again first and nothing is written unless it gives that same plan.
+   */
+  apply(o: SideOptions & { approved?: Plan }): Promise<ApplySummary>;
+  /** Why applying `plan` would be refused before any write (objects of another owner), so a deploy stops before either side changes. */
+  refusal?(plan: Plan): Error | undefined;
   destroy(o: SideOptions): Promise<ApplySummary>;
   renderPlan(plan: Plan, format: 'text' | 'json' | 'markdown'): string;
   /** The plan as JSON-ready data (secrets masked): what `renderPlan(plan, 'json')` prints. */

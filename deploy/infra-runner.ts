@@ -60,6 +60,8 @@ export interface InfraPlan {
   resourceChanges?: readonly { address: string; action: string }[];
   /** The saved plan file `apply` applies (runners that save plans). */
   planFile?: string;
+  /** The synthesized stack folder the plan was made from (`cdk.tf.json`): the deploy's issuer/audience checks read it. */
+  stackDir?: string;
 }
 
 /** The stack's outputs as Terraform reports them, by output name (`api_id`, …); sensitive ones left out. */

@@ -1,17 +1,34 @@
 import * as path from 'node:path';
-import { parseStackOutputs, writeStackOutputs } from '../asgardeo';
+import { parseStackOutputs, StalePlanError, writeStackOutputs } from '../asgardeo';
 import type { ResolvedConfig } from '../config';
 import { UserError } from '../errors';
 import { requireApproval, type Prompt } from './approval';
 import type { AdminCredentials, ApplySummary, AsgardeoSide, StackOutputs } from './asgardeo-side';
-import type { InfraRunner, RunnerDescription, StackOperation } from './infra-runner';
+import type { InfraPlan, InfraRunner, RunnerDescription, StackOperation } from './infra-runner';
 import { PreflightError, runPreflight, type PreflightCheck } from './preflight';
 import { runSmokeTest, SmokeTestError, type SmokeResult, type SmokeTestOptions } from './smoke';
 import { runUserSmokeTest } from './smoke-users';
-import { DeployDelivery } from './secret-delivery';
+import { DeployDelivery, deliveringClients } from './secret-delivery';
 import type { SecretStore } from './secrets-manager-store';
-import { runSteps, StepError, type DeployStep, type ResumableStep, type SideStates, type Step, type StepReport } from './steps';
-import { generateTestUserPasswords, passwordValues, reportGeneratedPasswords, type PasswordValues } from './test-user-passwords';
+import { renderDeployPlan } from './deploy-plan';
+import { boundaryChecks, planBothSides } from './plan-report';
+import {
+  runSteps,
+  StepError,
+  type DeployStep,
+  type ResumableStep,
+  type SideStates,
+  type Step,
+  type StepReport,
+  type StepRow,
+} from './steps';
+import {
+  generateTestUserPasswords,
+  passwordValues,
+  reportGeneratedPasswords,
+  type GeneratedPassword,
+  type PasswordValues,
+} from './test-user-passwords';
 
 export interface DeployOptions {
   loadConfig: () => ResolvedConfig;
@@ -19,7 +36,7 @@ export interface DeployOptions {
   side: AsgardeoSide;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  /** `--yes`: approve the AWS change without asking (a local target changes nothing outside the machine: its callers pass true). */
+  /** `--yes`: approve both plans without asking (a local target changes nothing outside the machine: its callers pass true). */
   yes: boolean;
   /** Whether a person can answer the prompt (stdin and stdout are terminals). */
   interactive: boolean;
@@ -30,7 +47,7 @@ export interface DeployOptions {
   from?: ResumableStep;
   /** Terraform outputs file. @default `.tollgate/<stack>.outputs.json` under cwd */
   outputsFile?: string;
-  /** How much of the AWS plan to print before the approval: all of it (default), or its summary line. */
+  /** How much of each side's plan to print before the approval: all of it (default), or its summary line. */
   planDetail?: 'full' | 'summary';
   /** The preflight's fix when issuer discovery fails (the sandbox names its local Asgardeo). */
   discoveryFix?: string;
@@ -44,6 +61,8 @@ export interface DeployOptions {
   signal?: AbortSignal;
   /** Where delivered client credentials are written. @default Secrets Manager at the runner's awsSdkTarget */
   secretStore?: SecretStore;
+  /** The clock of step timings and the total (tests inject one). @default performance.now */
+  now?: () => number;
 }
 
 export interface DeployResult {
@@ -74,23 +93,40 @@ interface DeployRun {
   runner?: RunnerDescription;
   outputsFile: string;
   outputs: StackOutputs;
+  /** Test users' passwords this run generated (local target), made before the plan so the plan and the apply see the same. */
+  generated: GeneratedPassword[];
   passwords: PasswordValues;
   /** Client credentials: delivered by the Asgardeo step, read by the smoke test. */
   delivery: DeployDelivery;
+  /** Settles when the AWS step ends (or at once when it is skipped): delivery writes into a secret the stack creates. */
+  awsSettled: Promise<void>;
+  /** What was shown and approved: the apply step applies exactly these. */
+  approved: { aws?: InfraPlan; asgardeo?: unknown };
   asgardeo?: ApplySummary;
   smoke?: SmokeResult;
 }
 
 /**
- * `tollgate deploy`: preflight → AWS (the runner's plan, shown and approved, then applied as it is)
- * → Asgardeo (reconciler apply fed by the stack's outputs) → smoke test, as a table over the one
- * step runner. Every step converges when run again, so the resume command is always safe.
+ * `tollgate deploy`: preflight → both sides planned at once and shown (with who can call what), one
+ * approval for both → both applies at once, each applying exactly its shown plan (Terraform's saved
+ * plan; the Asgardeo plan, refused if the organization moved since) → smoke test, as a table over
+ * the one step runner. Every step converges when run again, so the resume command is always safe.
  */
 export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   const from = o.from;
   const skipAws = from === 'asgardeo' || from === 'smoke';
+  const now = o.now ?? (() => performance.now());
+  const started = now();
   const state: SideStates = { aws: { kind: 'unchanged' }, asgardeo: { kind: 'unchanged' } };
-  const run = { preflight: [] as PreflightCheck[], passwords: {} as PasswordValues, delivery: new DeployDelivery(o) } as DeployRun;
+  const run = {
+    preflight: [] as PreflightCheck[],
+    passwords: {} as PasswordValues,
+    generated: [],
+    approved: {},
+    delivery: new DeployDelivery(o),
+  } as unknown as DeployRun;
+  let awsSettled = () => {};
+  run.awsSettled = skipAws ? Promise.resolve() : new Promise<void>((resolve) => (awsSettled = resolve));
   const op = (): StackOperation => ({
     stack: run.config.stackName,
     environment: run.config.environment,
@@ -99,8 +135,44 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
     signal: o.signal,
   });
   const resumeHere = (step: ResumableStep, after: string) => `fix the problem above, then run \`${o.resumeCommand(step)}\` ${after}`;
+  // A resume reads the outputs the earlier deploy saved.
+  const readSavedOutputs = () => {
+    try {
+      run.outputs = o.side.readStackOutputs(run.outputsFile, run.config);
+      state.aws = { kind: 'deployed-earlier', outputsFile: run.outputsFile };
+    } catch (err) {
+      state.aws = { kind: 'outputs-unusable', outputsFile: run.outputsFile };
+      throw err;
+    }
+  };
+  const usingOutputs = () => `--from ${from}: using ${path.relative(o.cwd, run.outputsFile) || run.outputsFile}`;
 
-  const steps: Step<DeployStep>[] = [
+  const aws: Step<DeployStep> = {
+    name: 'aws',
+    get title() {
+      return run.runner?.title ?? 'AWS: Terraform';
+    },
+    get skip() {
+      return skipAws ? usingOutputs() : undefined;
+    },
+    run: () => applyStack(o, run, state, op()).finally(() => awsSettled()),
+    resume: () =>
+      state.aws.kind === 'unchanged'
+        ? `run \`${o.resumeCommand()}\` when ready`
+        : `fix the problem above, then run \`${o.resumeCommand()}\` (${run.runner?.interruptedApply ?? 'it converges'})`,
+  };
+  const awsDone = () => state.aws.kind === 'deployed' || state.aws.kind === 'deployed-earlier';
+  const asgardeo: Step<DeployStep> = {
+    name: 'asgardeo',
+    title: 'Asgardeo: reconcile',
+    ...(from === 'smoke' ? { skip: '--from smoke' } : {}),
+    run: () => reconcile(o, run, state),
+    resume: () =>
+      state.asgardeo.kind === 'refused'
+        ? `run \`${o.resumeCommand(awsDone() ? 'asgardeo' : undefined)}\`: it shows the new plan and asks again`
+        : resumeHere('asgardeo', '(objects already created are found and reused)'),
+  };
+  const steps: StepRow<DeployStep>[] = [
     {
       name: 'preflight',
       title: 'Preflight checks',
@@ -123,37 +195,29 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
       resume: () => `fix the problems above, then run \`${o.resumeCommand(from)}\``,
     },
     {
-      name: 'aws',
-      get title() {
-        return run.runner?.title ?? 'AWS: Terraform';
-      },
+      name: 'plan',
+      title: skipAws ? 'Plan: Asgardeo' : 'Plan: AWS and Asgardeo, at once',
       get skip() {
-        return skipAws ? `--from ${from}: using ${path.relative(o.cwd, run.outputsFile) || run.outputsFile}` : undefined;
+        return from === 'smoke' ? usingOutputs() : undefined;
       },
-      run: () => deployStack(o, run, state, op()),
-      // A resume reads the outputs the earlier deploy saved.
-      instead: async () => {
-        try {
-          run.outputs = o.side.readStackOutputs(run.outputsFile, run.config);
-          state.aws = { kind: 'deployed-earlier', outputsFile: run.outputsFile };
-        } catch (err) {
-          state.aws = { kind: 'outputs-unusable', outputsFile: run.outputsFile };
-          throw err;
+      run: async () => {
+        if (skipAws) {
+          readSavedOutputs();
+          checkIssuer(run.config, run.outputs);
         }
+        await planAndApprove(o, run, skipAws);
       },
+      instead: async () => readSavedOutputs(),
       resume: () =>
         state.aws.kind === 'outputs-unusable'
           ? `run \`${o.resumeCommand()}\` (the whole deploy; it converges)`
-          : state.aws.kind === 'unchanged'
-            ? `run \`${o.resumeCommand()}\` when ready`
-            : `fix the problem above, then run \`${o.resumeCommand()}\` (${run.runner?.interruptedApply ?? 'it converges'})`,
+          : `fix the problem above (if any), then run \`${o.resumeCommand(from)}\` when ready`,
     },
     {
-      name: 'asgardeo',
-      title: 'Asgardeo: reconcile',
-      ...(from === 'smoke' ? { skip: '--from smoke' } : {}),
-      run: () => reconcile(o, run, state),
-      resume: () => resumeHere('asgardeo', '(the AWS side is already deployed; objects already created are found and reused)'),
+      get title() {
+        return `${aws.title} + ${asgardeo.title}, at once`;
+      },
+      group: [aws, asgardeo],
     },
     {
       name: 'smoke',
@@ -166,9 +230,8 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
     },
   ];
 
-  const reports = await runSteps({ operation: 'deploy', steps, state, write: o.write });
-  const total = reports.reduce((a, r) => a + r.ms, 0);
-  o.write(`\nDeployed ${run.config.stackName} in ${(total / 1000).toFixed(1)} s: ${run.outputs.stageInvokeUrl}\n`);
+  const reports = await runSteps({ operation: 'deploy', steps, state, write: o.write, now });
+  o.write(`\nDeployed ${run.config.stackName} in ${((now() - started) / 1000).toFixed(1)} s: ${run.outputs.stageInvokeUrl}\n`);
   return {
     config: run.config,
     steps: reports,
@@ -181,63 +244,122 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   };
 }
 
-/** The AWS step: the runner's plan, shown; the approval for exactly that plan; its apply; the outputs file. */
-async function deployStack(o: DeployOptions, run: DeployRun, state: SideStates, op: StackOperation): Promise<void> {
+/**
+ * The plan step: both sides planned at once, shown with the access matrix and the issuer/audience
+ * checks, then one approval for exactly what was shown. What apply would refuse anyway (objects of
+ * another owner, a stack that rejects valid callers) stops here, before either side changes.
+ */
+async function planAndApprove(o: DeployOptions, run: DeployRun, skipAws: boolean): Promise<void> {
   const { config } = run;
-  const plan = await o.runner.plan(op);
-  o.write(`  ${plan.planFile ? 'Terraform plan' : 'Plan'} (${plan.summary})${plan.planFile ? `, saved to ${plan.planFile}` : ''}:\n`);
-  if (o.planDetail !== 'summary') o.write(`${plan.text.trimEnd().replace(/^/gm, '    ')}\n`);
+  run.generated = generateTestUserPasswords(config);
+  const plans = await planBothSides({
+    config,
+    runner: skipAws ? undefined : o.runner,
+    side: o.side,
+    credentials: run.credentials,
+    ...(skipAws ? { outputs: run.outputs } : {}),
+    passwords: passwordValues(run.generated),
+    onOutput: (t) => o.write(t),
+    signal: o.signal,
+  });
+  const asgardeoChanges = o.side.planHasChanges(plans.asgardeo);
+  const boundary = plans.aws?.stackDir ? boundaryChecks(config, plans.aws.stackDir) : [];
+  o.write(
+    renderDeployPlan(
+      { aws: plans.aws, asgardeo: o.side.renderPlan(plans.asgardeo, 'text'), asgardeoChanges, config, boundary },
+      o.planDetail,
+    ),
+  );
+  const refusal = o.side.refusal?.(plans.asgardeo);
+  if (refusal) throw refusal;
+  const problems = boundary.filter((b) => b.status === 'fail');
+  if (problems.length)
+    throw new UserError(
+      `the planned stack would reject valid callers, so nothing was changed:\n` +
+        problems.map((p) => `  ✗ ${p.name}: ${p.detail}`).join('\n'),
+      { hint: 'fix the configuration (or the stack) so the checks above pass, then deploy again' },
+    );
+  run.approved = { aws: plans.aws, asgardeo: plans.asgardeo };
+  const parts = [
+    ...(plans.aws?.changes ? [`deploy stack ${config.stackName} to AWS (${config.aws.region})`] : []),
+    ...(asgardeoChanges ? [`reconcile Asgardeo organization "${config.asgardeo.organization}"`] : []),
+  ];
+  if (!parts.length) {
+    o.write('  No changes on either side: nothing to approve.\n');
+    return;
+  }
   await requireApproval({
     yes: o.yes,
     interactive: o.interactive,
     prompt: o.prompt,
-    action:
-      `deploy stack ${config.stackName} to AWS (${config.aws.region}) and then reconcile Asgardeo organization ` +
-      `"${config.asgardeo.organization}"`,
-    rerunWithYes: `${o.resumeCommand()} --yes`,
+    action: `${parts.join(' and ')} as planned above`,
+    rerunWithYes: `${o.resumeCommand(skipAws ? 'asgardeo' : undefined)} --yes`,
   });
+}
+
+/** The AWS half of the apply step: exactly the approved plan; the outputs file; the issuer the stack trusts. */
+async function applyStack(o: DeployOptions, run: DeployRun, state: SideStates, op: StackOperation): Promise<void> {
+  const { config } = run;
+  const plan = run.approved.aws;
+  if (!plan) throw new Error('the AWS apply ran without an approved plan');
   state.aws = { kind: 'applying', stack: config.stackName, interrupted: run.runner?.interruptedApply ?? 'unknown' };
   const values = await o.runner.apply(plan, op);
   writeStackOutputs(run.outputsFile, config.stackName, values);
   run.outputs = parseStackOutputs({ [config.stackName]: values }, config, run.outputsFile);
   state.aws = { kind: 'deployed', stack: config.stackName, outputsFile: run.outputsFile };
   o.write(`  API: ${run.outputs.stageInvokeUrl}\n`);
+  checkIssuer(config, run.outputs);
 }
 
-/** The Asgardeo step: the reconciler's apply, fed by the stack's outputs and this run's generated passwords. */
+/**
+ * The Asgardeo half of the apply step: exactly the approved plan (the reconciler reads the
+ * organization again and writes nothing if it changed), with this run's generated passwords.
+ * It needs nothing from the AWS half: the API identifier comes from the configuration.
+ */
 async function reconcile(o: DeployOptions, run: DeployRun, state: SideStates): Promise<void> {
-  const { config, outputs } = run;
-  // The local target: test users whose password variable is unset get one for this run (printed after the step).
-  const generated = generateTestUserPasswords(config);
+  const { config } = run;
   let created: ReadonlySet<string> | undefined;
   try {
-    checkIssuer(config, outputs);
     state.asgardeo = { kind: 'started' };
     let done = 0;
-    const result = await o.side.apply({
-      config,
-      outputs,
-      credentials: run.credentials,
-      passwords: passwordValues(generated),
-      signal: o.signal,
-      progress: (line) => {
-        done++;
-        state.asgardeo = { kind: 'partial', lastProgress: line };
-        o.write(`  ${line}\n`);
-      },
-    });
+    const result = await o.side
+      .apply({
+        config,
+        ...(run.outputs ? { outputs: run.outputs } : {}),
+        credentials: run.credentials,
+        passwords: passwordValues(run.generated),
+        approved: run.approved.asgardeo,
+        signal: o.signal,
+        progress: (line) => {
+          done++;
+          state.asgardeo = { kind: 'partial', lastProgress: line };
+          o.write(`  ${line}\n`);
+        },
+      })
+      .catch((err: unknown) => {
+        if (err instanceof StalePlanError)
+          state.asgardeo = { kind: 'refused', reason: 'the organization changed after the plan was shown' };
+        throw err;
+      });
     state.asgardeo = { kind: 'applied', changes: done };
     if (result.outputs?.audience) o.write(`  audience: ${result.outputs.audience}\n`);
     for (const c of result.outputs?.clients ?? []) o.write(`  client ${c.name}: ${c.clientId}\n`);
     run.asgardeo = result;
     created = result.createdUsers && new Set(result.createdUsers);
+    // The secrets are the stack's: with both applies running at once, delivery waits for the AWS side.
+    await run.awsSettled;
+    const awsDeployed = state.aws.kind === 'deployed' || state.aws.kind === 'deployed-earlier';
+    if (!awsDeployed && deliveringClients(config).length > 0)
+      throw new UserError('client credentials were not delivered: the AWS step did not deploy the secrets they go into', {
+        hint: "fix the AWS step's error, then deploy again (delivery runs once both sides are applied)",
+      });
     await run.delivery.deliver(
       config,
       run.credentials,
       (undelivered) => (state.asgardeo = { kind: 'applied', changes: done, undelivered }),
     );
   } finally {
-    run.passwords = reportGeneratedPasswords(generated, run.asgardeo ? created : undefined, o.write);
+    run.passwords = reportGeneratedPasswords(run.generated, run.asgardeo ? created : undefined, o.write);
   }
 }
 

@@ -48,32 +48,7 @@ export interface PlanReport {
 /** `tollgate plan`: the AWS diff and the reconciler's plan side by side, with who can call what. */
 export async function runPlan(o: PlanReportOptions): Promise<PlanReport> {
   const { config } = o;
-  // One half failing stops the other (a Terraform child is interrupted) and waits for it, so nothing
-  // outlives the command or prints after its error.
-  const halves = new AbortController();
-  const stopAll = () => halves.abort(o.signal?.reason);
-  if (o.signal?.aborted) stopAll();
-  else o.signal?.addEventListener('abort', stopAll, { once: true });
-  const signal = halves.signal;
-  const op = { stack: config.stackName, environment: config.environment, configFile: config.file, onOutput: o.onOutput, signal };
-  const awsPromise = o.runner.plan(op);
-  let firstFailure: { error: unknown } | undefined;
-  const stopOthersOnFailure = <T>(p: Promise<T>): Promise<T> =>
-    p.catch((error: unknown) => {
-      if (!firstFailure) {
-        firstFailure = { error };
-        halves.abort(error);
-      }
-      throw error;
-    });
-  const awsHalf = stopOthersOnFailure(awsPromise);
-  const asgardeoHalf = stopOthersOnFailure(
-    o.side.plan({ config, outputs: o.outputs, credentials: o.credentials, prune: o.prune, adopt: o.adopt, signal }),
-  );
-  await Promise.allSettled([awsHalf, asgardeoHalf]);
-  o.signal?.removeEventListener('abort', stopAll);
-  if (firstFailure) throw firstFailure.error;
-  const [aws, plan] = await Promise.all([awsHalf, asgardeoHalf]);
+  const { aws, asgardeo: plan } = await planBothSides({ ...o, runner: o.runner });
   const matrix = buildAccessMatrix(config);
   const boundary = boundaryChecks(config, o.stackDir, o.outputs);
   const asgardeoChanges = o.side.planHasChanges(plan);
@@ -93,6 +68,57 @@ export async function runPlan(o: PlanReportOptions): Promise<PlanReport> {
     changes: aws.changes || asgardeoChanges,
     problems: boundary.filter((b) => b.status === 'fail').map((b) => `${b.name}: ${b.detail}`),
   };
+}
+
+export interface SidePlanOptions<P> extends Omit<PlanReportOptions, 'runner' | 'side' | 'stackDir'> {
+  /** Without a runner only the Asgardeo side is planned (a deploy resumed with `--from asgardeo`). */
+  runner: InfraRunner | undefined;
+  side: AsgardeoSide<P>;
+  /** Test users' generated passwords, as the apply will get them. */
+  passwords?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Plans both sides at once (`tollgate plan`, and `tollgate deploy` before its one question). One half
+ * failing stops the other (a Terraform child is interrupted) and waits for it, so nothing outlives
+ * the command or prints after its error.
+ */
+export async function planBothSides<P>(o: SidePlanOptions<P> & { runner: InfraRunner }): Promise<{ aws: InfraPlan; asgardeo: P }>;
+export async function planBothSides<P>(o: SidePlanOptions<P>): Promise<{ aws?: InfraPlan; asgardeo: P }>;
+export async function planBothSides<P>(o: SidePlanOptions<P>): Promise<{ aws?: InfraPlan; asgardeo: P }> {
+  const { config } = o;
+  const halves = new AbortController();
+  const stopAll = () => halves.abort(o.signal?.reason);
+  if (o.signal?.aborted) stopAll();
+  else o.signal?.addEventListener('abort', stopAll, { once: true });
+  const signal = halves.signal;
+  const op = { stack: config.stackName, environment: config.environment, configFile: config.file, onOutput: o.onOutput, signal };
+  let firstFailure: { error: unknown } | undefined;
+  const stopOthersOnFailure = <T>(p: Promise<T>): Promise<T> =>
+    p.catch((error: unknown) => {
+      if (!firstFailure) {
+        firstFailure = { error };
+        halves.abort(error);
+      }
+      throw error;
+    });
+  const awsHalf = stopOthersOnFailure(o.runner ? o.runner.plan(op) : Promise.resolve(undefined));
+  const asgardeoHalf = stopOthersOnFailure(
+    o.side.plan({
+      config,
+      outputs: o.outputs,
+      credentials: o.credentials,
+      prune: o.prune,
+      adopt: o.adopt,
+      signal,
+      ...(o.passwords ? { passwords: o.passwords } : {}),
+    }),
+  );
+  await Promise.allSettled([awsHalf, asgardeoHalf]);
+  o.signal?.removeEventListener('abort', stopAll);
+  if (firstFailure) throw firstFailure.error;
+  const [aws, asgardeo] = await Promise.all([awsHalf, asgardeoHalf]);
+  return { aws, asgardeo };
 }
 
 /**

@@ -62,6 +62,13 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
   const checks: PreflightCheck[] = [];
   const add = (c: PreflightCheck) => checks.push(c);
 
+  // Starting Terraform to read its version takes a while: it runs while Asgardeo is checked.
+  const described = o.skipAws
+    ? undefined
+    : o.runner.describe().then(
+        (d) => ({ ok: d }) as const,
+        (err: unknown) => ({ err }) as const,
+      );
   let config: ResolvedConfig | undefined;
   try {
     config = o.loadConfig();
@@ -74,17 +81,36 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
     add({ name: 'configuration', status: 'failed', ...split(err) });
   }
 
+  let credentials: AdminCredentials | undefined;
+  let credentialsError: unknown;
+  try {
+    credentials = o.side.credentialsFromEnv(o.env);
+  } catch (err) {
+    credentialsError = err;
+  }
+  // The two network checks do not depend on each other, nor on Terraform's version.
+  const network = config
+    ? Promise.allSettled([
+        credentials ? o.side.checkAdminAccess({ config, credentials, signal: o.signal }) : Promise.resolve(undefined),
+        checkDiscovery({
+          discoveryUrl: config.asgardeo.discoveryUrl,
+          expectedIssuer: config.asgardeo.issuer,
+          fetch: o.fetch,
+          signal: o.signal,
+        }),
+      ])
+    : undefined;
+
   let runner: RunnerDescription | undefined;
   if (o.skipAws) {
     add({ name: 'terraform', status: 'skipped', detail: 'the AWS step is not run' });
     add({ name: 'AWS credentials', status: 'skipped', detail: 'the AWS step is not run' });
   } else {
-    try {
-      runner = await o.runner.describe();
+    const d = await described!;
+    if ('ok' in d) {
+      runner = d.ok;
       add({ name: 'terraform', status: 'ok', detail: runner.tools });
-    } catch (err) {
-      add({ name: 'terraform', status: 'failed', ...split(err) });
-    }
+    } else add({ name: 'terraform', status: 'failed', ...split(d.err) });
     const credentialsCheck = runner?.awsCredentials ?? 'check';
     add(
       credentialsCheck === 'check'
@@ -93,20 +119,11 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
     );
   }
 
-  let credentials: AdminCredentials | undefined;
-  try {
-    credentials = o.side.credentialsFromEnv(o.env);
-  } catch (err) {
-    add({ name: 'Asgardeo admin credentials', status: 'failed', ...split(err) });
-  }
+  if (credentialsError !== undefined) add({ name: 'Asgardeo admin credentials', status: 'failed', ...split(credentialsError) });
 
   if (config) {
     const asgardeo = config.asgardeo;
-    // The two network checks do not depend on each other.
-    const [access, discovery] = await Promise.allSettled([
-      credentials ? o.side.checkAdminAccess({ config, credentials, signal: o.signal }) : Promise.resolve(undefined),
-      checkDiscovery({ discoveryUrl: asgardeo.discoveryUrl, expectedIssuer: asgardeo.issuer, fetch: o.fetch, signal: o.signal }),
-    ]);
+    const [access, discovery] = await network!;
     if (credentials) {
       add(
         access.status === 'fulfilled'

@@ -1,6 +1,7 @@
 import {
   adminCredentialsFromEnv,
   applyAsgardeo,
+  conflictRefusal,
   destroyAsgardeo,
   planAsgardeo,
   planData,
@@ -26,7 +27,11 @@ import type { AsgardeoSide, SideOptions } from './asgardeo-side';
  */
 export function reconcilerSide(o: { env: NodeJS.ProcessEnv; transport?: TransportOptions }): AsgardeoSide<AsgardeoPlan> {
   const transport = o.transport ?? transportFromEnv(o.env);
-  const options = ({ passwords, ...s }: SideOptions) => ({ ...s, transport, env: passwords ? { ...o.env, ...passwords } : o.env });
+  const options = ({ passwords, ...s }: SideOptions & { approved?: AsgardeoPlan }) => ({
+    ...s,
+    transport,
+    env: passwords ? { ...o.env, ...passwords } : o.env,
+  });
   return {
     credentialsFromEnv: (env) => adminCredentialsFromEnv(env),
     // The reconciler's own token logic: which Roles API, then one token asking for every scope, failing on each one not granted.
@@ -44,6 +49,7 @@ export function reconcilerSide(o: { env: NodeJS.ProcessEnv; transport?: Transpor
       const createdUsers = result.plan.changes.filter((c) => c.type === USER && c.action === 'create').map((c) => c.name);
       return { ...result, createdUsers };
     },
+    refusal: (plan) => conflictRefusal(plan),
     destroy: (s) => destroyAsgardeo(options(s)),
     renderPlan: (plan, format) => renderPlan(plan, format),
     planData: (plan) => planData(plan),

@@ -5,10 +5,10 @@
  */
 import { errorText, UserError } from '../errors';
 
-/** The steps of `tollgate deploy`, in order; `--from <step>` resumes at one of the last three. */
-export const DEPLOY_STEPS = ['preflight', 'aws', 'asgardeo', 'smoke'] as const;
+/** The steps of `tollgate deploy`, in order (aws and asgardeo apply at once); `--from <step>` resumes at aws, asgardeo or smoke. */
+export const DEPLOY_STEPS = ['preflight', 'plan', 'aws', 'asgardeo', 'smoke'] as const;
 export type DeployStep = (typeof DEPLOY_STEPS)[number];
-export type ResumableStep = Exclude<DeployStep, 'preflight'>;
+export type ResumableStep = Exclude<DeployStep, 'preflight' | 'plan'>;
 
 /** What the AWS side holds, as far as this run knows. */
 export type AwsState =
@@ -26,6 +26,7 @@ export type AsgardeoState =
   | { readonly kind: 'unchanged' }
   | { readonly kind: 'started' }
   | { readonly kind: 'partial'; readonly lastProgress: string }
+  | { readonly kind: 'refused'; readonly reason: string }
   | { readonly kind: 'applied'; readonly changes: number; readonly undelivered?: readonly string[] }
   | { readonly kind: 'applied-earlier' }
   | { readonly kind: 'deleting'; readonly stack: string }
@@ -65,6 +66,8 @@ export function renderAsgardeoState(s: AsgardeoState): string {
       return 'reconcile started; nothing written yet';
     case 'partial':
       return `partially applied; last progress before the failure: ${s.lastProgress}`;
+    case 'refused':
+      return `nothing written: ${s.reason}`;
     case 'applied':
       return (
         `applied (${s.changes} change${s.changes === 1 ? '' : 's'} in this run)` +
@@ -122,41 +125,82 @@ export class StepError<S extends string = string> extends UserError {
   }
 }
 
+/** Steps that run at once under one header (the two sides' applies): each ends on its own; the row ends when all have. */
+export interface StepGroup<S extends string> {
+  readonly title: string;
+  readonly group: readonly Step<S>[];
+}
+
+export type StepRow<S extends string> = Step<S> | StepGroup<S>;
+
+/** Why two steps of one group failed: each side's error, in table order. */
+export class GroupFailure extends Error {
+  constructor(readonly failures: readonly { title: string; cause: unknown }[]) {
+    super(failures.map((f) => `${f.title}: ${errorText(f.cause)}`).join('\n\n'));
+    this.name = 'GroupFailure';
+  }
+}
+
 /**
- * Runs a step table in order: `[n/total] title`, the step, `✓ title done in …` (or a skip line);
- * the first failure stops the table with a StepError holding the states at that moment.
+ * Runs a step table in order: `[n/total] title`, the step, `✓ title done in …` (or a skip line).
+ * A group's steps run at once, and a failure in one lets the others finish (each stops cleanly or
+ * completes, so the state report is true when the error is raised). The first failure stops the
+ * table with a StepError holding the states at that moment, named after the first failed step.
  */
 export async function runSteps<S extends string>(o: {
   operation: 'deploy' | 'destroy';
-  steps: readonly Step<S>[];
+  steps: readonly StepRow<S>[];
   state: SideStates;
   write: (text: string) => void;
   now?: () => number;
 }): Promise<StepReport<S>[]> {
   const now = o.now ?? (() => performance.now());
   const reports: StepReport<S>[] = [];
-  for (const [i, step] of o.steps.entries()) {
-    const header = `[${i + 1}/${o.steps.length}] ${step.title}`;
-    const skip = step.skip;
-    if (skip !== undefined) o.write(`${header} skipped (${skip})\n`);
+  for (const [i, row] of o.steps.entries()) {
+    const header = `[${i + 1}/${o.steps.length}] ${row.title}`;
+    const members = 'group' in row ? row.group : [row];
+    if (!('group' in row) && row.skip !== undefined) o.write(`${header} skipped (${row.skip})\n`);
     else o.write(`${header}\n`);
-    const start = now();
-    try {
-      await (skip === undefined ? step.run() : step.instead?.());
-    } catch (cause) {
-      reports.push({ step: step.name, status: 'failed', ms: now() - start });
-      o.write(`  ✗ ${step.title} failed after ${formatMs(now() - start)}\n`);
-      throw new StepError({ operation: o.operation, step: step.name, cause, state: o.state, resume: step.resume(cause), steps: reports });
+    const outcomes = await Promise.all(members.map((step) => runOne(step, now, o.write, 'group' in row)));
+    reports.push(...outcomes.map((x) => x.report));
+    const failed = outcomes.flatMap((x, j) => (x.failure ? [{ step: members[j]!, cause: x.failure.cause }] : []));
+    const first = failed[0];
+    if (first) {
+      const cause = failed.length > 1 ? new GroupFailure(failed.map((f) => ({ title: f.step.title, cause: f.cause }))) : first.cause;
+      throw new StepError({
+        operation: o.operation,
+        step: first.step.name,
+        cause,
+        state: o.state,
+        resume: first.step.resume(cause),
+        steps: reports,
+      });
     }
-    if (skip !== undefined) {
-      reports.push({ step: step.name, status: 'skipped', ms: 0, note: skip });
-      continue;
-    }
-    const ms = now() - start;
-    reports.push({ step: step.name, status: 'done', ms });
-    o.write(`  ✓ ${step.title} done in ${formatMs(ms)}\n`);
   }
   return reports;
+}
+
+async function runOne<S extends string>(
+  step: Step<S>,
+  now: () => number,
+  write: (text: string) => void,
+  inGroup: boolean,
+): Promise<{ report: StepReport<S>; failure?: { cause: unknown } }> {
+  const skip = step.skip;
+  // A group's header names the group; each member's skip is said on its own line.
+  if (inGroup && skip !== undefined) write(`  - ${step.title} skipped (${skip})\n`);
+  const start = now();
+  try {
+    await (skip === undefined ? step.run() : step.instead?.());
+  } catch (cause) {
+    const ms = now() - start;
+    write(`  ✗ ${step.title} failed after ${formatMs(ms)}\n`);
+    return { report: { step: step.name, status: 'failed', ms }, failure: { cause } };
+  }
+  if (skip !== undefined) return { report: { step: step.name, status: 'skipped', ms: 0, note: skip } };
+  const ms = now() - start;
+  write(`  ✓ ${step.title} done in ${formatMs(ms)}\n`);
+  return { report: { step: step.name, status: 'done', ms } };
 }
 
 export function formatMs(ms: number): string {

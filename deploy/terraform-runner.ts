@@ -142,7 +142,7 @@ export class TerraformRunner implements InfraRunner {
     const stack = await this.planStack(o, false);
     // The file's digest too: another run planning into the same folder must not swap the plan that was shown.
     this.planned.set(stack.saved.file, { stack, sha256: fileDigest(stack.saved.file) ?? '' });
-    return { stack: o.stack, ...toView(stack) };
+    return { stack: o.stack, stackDir: stack.workspace.stackDir, ...toView(stack) };
   }
 
   /**

@@ -7,7 +7,7 @@ import type { CommandDeps } from '../deps';
 import { EXIT_OK, type CliIo } from '../io';
 import { localSandbox as sandbox } from '../local-sandbox';
 
-export const summary = 'Deploy one environment: preflight, AWS (terraform: the shown plan is applied), Asgardeo (reconcile), smoke test';
+export const summary = 'Deploy one environment: preflight, both sides planned and shown, one approval, both applied at once, smoke test';
 
 const DEPLOY_OPTIONS = {
   'no-smoke': { type: 'boolean', default: false },
@@ -25,12 +25,13 @@ export const DEPLOY_USAGE = `Usage: tollgate deploy [--env <name>] [--config <fi
 Deploys one environment in four steps, each with its time:
   1. preflight   configuration, terraform, AWS credentials, Asgardeo admin credentials and
                  scopes, the issuer's discovery document and its RSA keys; nothing changes before they pass
-  2. aws         terraform plan of the environment's stack, shown; after approval (asked on a terminal)
-                 exactly that saved plan is applied
-  3. asgardeo    the reconciler's apply, fed by the stack's outputs
+  2. plan        both sides planned at once: terraform plan of the environment's stack (saved) and the
+                 Asgardeo plan, shown with who can call what; then one question for both
+  3. aws + asgardeo  both applies at once, each exactly the plan shown (Terraform's saved plan; the
+                 Asgardeo plan is refused, with nothing written, if the organization changed since)
   4. smoke       calls every route: no token -> 401, a token without its scopes -> 403, with them -> 2xx
 
-  --yes, --auto-approve  approve the AWS change without asking (required without a terminal, e.g. CI)
+  --yes, --auto-approve  approve both plans without asking (required without a terminal, e.g. CI)
   --no-smoke             skip the smoke test
   --from <step>          resume at asgardeo or smoke after a failure (reads the saved outputs file)
   --outputs <file>       where the stack outputs are written/read (default .tollgate/<stack>.outputs.json)

@@ -70,6 +70,9 @@ export class FakeRunner implements InfraRunner {
   };
   outputOverrides: Record<string, string> = {};
   closed = false;
+  /** Every plan this runner returned, and every plan it was asked to apply, in order. */
+  readonly madePlans: InfraPlan[] = [];
+  readonly appliedPlans: InfraPlan[] = [];
   constructor(
     private readonly config: ResolvedConfig,
     readonly calls: CallLog = [],
@@ -81,12 +84,18 @@ export class FakeRunner implements InfraRunner {
   }
   async plan(o: StackOperation): Promise<InfraPlan> {
     this.calls.push(`plan ${o.stack}`);
-    return { stack: o.stack, ...this.planResult };
+    const plan = { stack: o.stack, ...this.planResult };
+    this.madePlans.push(plan);
+    return plan;
   }
   async apply(plan: InfraPlan, o: StackOperation): Promise<StackOutputValues> {
     this.calls.push(`apply ${plan.stack}`);
+    this.appliedPlans.push(plan);
     o.onOutput?.(`${o.stack}  aws_apigatewayv2_api.api: Creating...\n`);
+    // One turn of the event loop, as a real apply takes: whatever runs at the same time gets to start first.
+    await new Promise((resolve) => setImmediate(resolve));
     if (this.failDeploy) throw this.failDeploy;
+    this.calls.push(`applied ${plan.stack}`);
     return outputsFor(this.config, this.outputOverrides)[this.config.stackName]!;
   }
   async destroy(o: StackOperation): Promise<void> {
@@ -199,6 +208,11 @@ export class FakeSide implements AsgardeoSide<{ changes: boolean }> {
   planChanges = true;
   applyCount = 0;
   lastOutputs?: StackOutputs;
+  /** What `refusal` answers for every plan (objects of another owner). */
+  refusalOf?: Error;
+  /** Every plan this side returned, and the approved plan each apply got, in order. */
+  readonly madePlans: { changes: boolean }[] = [];
+  readonly approvedPlans: ({ changes: boolean } | undefined)[] = [];
   constructor(
     private readonly standIn: StandIn | undefined,
     readonly calls: CallLog = [],
@@ -234,12 +248,18 @@ export class FakeSide implements AsgardeoSide<{ changes: boolean }> {
   }
   async plan(o: SideOptions): Promise<{ changes: boolean }> {
     this.calls.push(`plan ${o.outputs ? 'with outputs' : 'without outputs'}`);
-    return { changes: this.planChanges };
+    const plan = { changes: this.planChanges };
+    this.madePlans.push(plan);
+    return plan;
   }
-  async apply(o: SideOptions): Promise<ApplySummary> {
+  refusal(): Error | undefined {
+    return this.refusalOf;
+  }
+  async apply(o: SideOptions & { approved?: { changes: boolean } }): Promise<ApplySummary> {
     this.calls.push('apply');
     this.applyCount++;
     this.lastOutputs = o.outputs;
+    this.approvedPlans.push(o.approved);
     if (this.failApply) {
       for (const line of this.failAfterProgress) o.progress?.(line);
       throw this.failApply;

@@ -75,6 +75,19 @@ function deployOptions(env: NodeJS.ProcessEnv, overrides: Partial<DeployOptions>
   };
 }
 
+/** A client-credentials token of the local Asgardeo's admin client, for console-style edits the test makes itself. */
+async function clientToken(la: LocalAsgardeo, scope: string): Promise<string> {
+  const res = await fetch(`${la.baseUrl}/t/${la.organization}/oauth2/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${la.admin.clientId}:${la.admin.clientSecret}`).toString('base64')}`,
+    },
+    body: `grant_type=client_credentials&scope=${scope}`,
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
 const adminEnv = () => ({ ASGARDEO_CLIENT_ID: asgardeo.admin.clientId, ASGARDEO_CLIENT_SECRET: asgardeo.admin.clientSecret });
 
 describe('deploy against the local Asgardeo and the local gateway', () => {
@@ -132,7 +145,7 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
   test('deploys, reconciles and passes the smoke test; a second deploy converges with no Asgardeo writes', async () => {
     const o = deployOptions(adminEnv());
     const result = await runDeploy(o);
-    expect(result.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done']);
+    expect(result.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(result.outputs.issuer).toBe(asgardeo.issuer);
     const checks = result.smoke!.checks.map((c) => `${c.route} | ${c.caller} | ${c.got.split(' [')[0]}`);
     expect(checks).toEqual([
@@ -161,7 +174,7 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
 
     const writes = asgardeo.requests.writes();
     const again = await runDeploy(deployOptions(adminEnv(), { smoke: false }));
-    expect(again.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'skipped']);
+    expect(again.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done', 'skipped']);
     expect(asgardeo.requests.writes()).toBe(writes);
   });
 
@@ -202,9 +215,73 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
 
       other.faults.reset();
       const result = await runDeploy(deployOptions(env, { loadConfig: () => cfg, runner: r, side: flaky, from: 'asgardeo' }));
-      expect(result.steps.map((s) => s.status)).toEqual(['done', 'skipped', 'done', 'done']);
+      expect(result.steps.map((s) => s.status)).toEqual(['done', 'done', 'skipped', 'done', 'done']);
       expect(result.smoke!.checks.every((c) => c.ok)).toBe(true);
       expect(r.calls.filter((c) => c.startsWith('apply'))).toHaveLength(1);
+    } finally {
+      await r.close();
+      await other.stop();
+    }
+  });
+
+  test('the organization changes between plan and approval: the Asgardeo apply is refused, nothing written; rerun converges', async () => {
+    const other = await startLocalAsgardeo({ organization: 'pharmacy' });
+    const cfg = loadConfig({
+      file: path.join(REPO_ROOT, 'tollgate.config.ts'),
+      env: 'dev',
+      target: 'local',
+      asgardeoBaseUrl: other.baseUrl,
+      environment: {},
+    });
+    const r = localRunner(cfg, path.join(tmpDir(), 'cdktf.out'));
+    const env = { ASGARDEO_CLIENT_ID: other.admin.clientId, ASGARDEO_CLIENT_SECRET: other.admin.clientSecret };
+    // Someone creates, in the console, an application the plan was going to create; then the deploy is approved.
+    let writesAfterApproval = 0;
+    let consoleApp = '';
+    const consoleEdit = async (): Promise<string> => {
+      const token = await clientToken(other, 'internal_application_mgt_create');
+      const res = await fetch(`${other.baseUrl}/t/pharmacy/api/server/v1/applications`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'pharmacy-reader', inboundProtocolConfiguration: { oidc: { grantTypes: ['client_credentials'] } } }),
+      });
+      expect(res.status).toBe(201);
+      consoleApp = res.headers.get('location') ?? '';
+      writesAfterApproval = other.requests.writes();
+      return 'yes';
+    };
+    try {
+      const o = deployOptions(env, { loadConfig: () => cfg, runner: r, yes: false, interactive: true, prompt: consoleEdit, smoke: false });
+      const err = (await runDeploy(o).catch((e: unknown) => e)) as DeployError;
+      expect(err).toBeInstanceOf(DeployError);
+      expect(err.step).toBe('asgardeo');
+      expect(err.message).toContain('the Asgardeo organization "pharmacy" changed after the plan was shown');
+      expect(err.message).toContain('application pharmacy-reader: planned create, now conflict');
+      expect(err.state.asgardeo).toEqual({ kind: 'refused', reason: 'the organization changed after the plan was shown' });
+      // The request log: nothing was written after the approval (the console's own write came before it).
+      expect(other.requests.writes()).toBe(writesAfterApproval);
+      // The AWS side applied its own approved plan; the summary says so, and the resume plans Asgardeo again.
+      expect(err.state.aws).toMatchObject({ kind: 'deployed' });
+      expect(err.resume).toContain('tollgate deploy --target local --from asgardeo');
+
+      // The rerun shows the conflict in its plan and stops before the question, writing nothing.
+      const asked: string[] = [];
+      const yes = async (q: string) => (asked.push(q), 'yes');
+      const again = (await runDeploy({ ...o, from: 'asgardeo', prompt: yes }).catch((e: unknown) => e)) as DeployError;
+      expect(again.step).toBe('plan');
+      expect(again.message).toContain('not managed by pharmacy-user-api-dev');
+      expect(other.requests.writes()).toBe(writesAfterApproval);
+      expect(asked).toEqual([]);
+      // With the console's application gone, the resumed deploy shows its plan, asks once and converges.
+      const del = await fetch(consoleApp, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${await clientToken(other, 'internal_application_mgt_delete')}` },
+      });
+      expect(del.status).toBe(204);
+      const done = await runDeploy({ ...o, from: 'asgardeo', prompt: yes, smoke: true });
+      expect(asked).toHaveLength(1);
+      expect(done.steps.map((x) => x.status)).toEqual(['done', 'done', 'skipped', 'done', 'done']);
+      expect(done.smoke!.checks.every((c) => c.ok)).toBe(true);
     } finally {
       await r.close();
       await other.stop();
@@ -259,7 +336,7 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
         '200 {"message":"Welcome User!"}',
     );
     expect(io.out()).toContain('- AWS credentials: local target');
-    expect(io.out()).toContain('[2/4] Stack: local gateway (local target)');
+    expect(io.out()).toContain('[3/4] Stack: local gateway (local target) + Asgardeo: reconcile, at once');
     expect(during).toBe(401);
     await expect(fetch(url)).rejects.toThrow();
     expect(fs.existsSync(path.join(cwd, '.tollgate', 'local', 'cdktf.out', 'stacks', 'pharmacy-user-api-dev', 'cdk.tf.json'))).toBe(true);

@@ -51,7 +51,7 @@ async function deployError(p: Promise<unknown>): Promise<DeployError> {
 }
 
 describe('runDeploy', () => {
-  test('runs preflight, AWS, Asgardeo and the smoke test in order, with timings, feeding the outputs to the reconciler', async () => {
+  test('runs preflight, both plans, both applies and the smoke test, with timings; each apply gets exactly its shown plan', async () => {
     const s = setup();
     const result = await runDeploy(s.options);
     // 14 management scopes for the API, clients (with the secret view) and roles, plus 5 for the example's users.
@@ -59,20 +59,25 @@ describe('runDeploy', () => {
       'describe',
       'checkAdminAccess 19',
       `plan ${config.stackName}`,
+      'plan without outputs',
       `apply ${config.stackName}`,
       'apply',
+      `applied ${config.stackName}`,
     ]);
     expect(result.steps.map((r) => [r.step, r.status])).toEqual([
       ['preflight', 'done'],
+      ['plan', 'done'],
       ['aws', 'done'],
       ['asgardeo', 'done'],
       ['smoke', 'done'],
     ]);
+    expect(s.runner.appliedPlans).toEqual([s.runner.madePlans[0]]);
+    expect(s.side.approvedPlans).toEqual([s.side.madePlans[0]]);
     expect(result.outputsFile).toBe(path.join(s.cwd, '.tollgate', `${config.stackName}.outputs.json`));
-    expect(s.side.lastOutputs?.stageInvokeUrl).toBe('https://abc123.execute-api.us-east-1.amazonaws.com/dev');
     const out = s.out();
     expect(out).toMatch(/\[1\/4\] Preflight checks\n[\s\S]*✓ Preflight checks done in \d+/);
-    expect(out).toMatch(/\[2\/4\] AWS: Terraform[\s\S]*aws_apigatewayv2_api\.api: Creating/);
+    expect(out).toMatch(/\[2\/4\] Plan: AWS and Asgardeo, at once\n {2}Who can call what:\n[\s\S]*GET \/user +get_pharmacy_user/);
+    expect(out).toMatch(/\[3\/4\] AWS: Terraform \+ Asgardeo: reconcile, at once[\s\S]*aws_apigatewayv2_api\.api: Creating/);
     expect(out).toMatch(/\[4\/4\] Smoke test[\s\S]*✓ GET \/user with token of pharmacy-reader/);
     // Every protected route: 401 without a token, 403 with another client's token, 2xx with its own.
     expect(result.smoke?.checks).toHaveLength(9);
@@ -99,7 +104,7 @@ describe('runDeploy', () => {
     expect(s.calls).not.toContain('apply');
   });
 
-  test('an AWS failure: says Terraform state holds what was created, leaves Asgardeo alone, resumes with the whole deploy', async () => {
+  test('an AWS failure lets the Asgardeo apply finish: the report says what each side holds; the whole deploy resumes', async () => {
     const s = setup();
     s.runner.failDeploy = new UserError('`terraform apply` failed: Error: creating API Gateway v2 API: AccessDeniedException', {
       hint: 'fix it',
@@ -111,13 +116,19 @@ describe('runDeploy', () => {
     expect(err.message).toContain(
       "AWS:      the apply of pharmacy-user-api-dev started and did not finish: Terraform's state holds whatever it created",
     );
-    expect(err.state.asgardeo).toEqual({ kind: 'unchanged' });
+    expect(err.state.asgardeo).toEqual({ kind: 'applied', changes: 1 });
+    expect(err.message).toContain('Asgardeo: applied (1 change in this run)');
     expect(err.resume).toContain('`tollgate deploy --env dev`');
-    expect(s.calls).not.toContain('apply');
-    expect(err.steps.map((r) => r.status)).toEqual(['done', 'failed']);
+    expect(err.resume).not.toContain('--from');
+    expect(s.calls).toContain('apply');
+    expect(err.steps.map((r) => `${r.step}:${r.status}`)).toEqual(['preflight:done', 'plan:done', 'aws:failed', 'asgardeo:done']);
+
+    s.runner.failDeploy = undefined;
+    const again = await runDeploy(s.options);
+    expect(again.steps.map((r) => r.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
   });
 
-  test('an Asgardeo failure: AWS is deployed, the reconciler progress is reported, `--from asgardeo` resumes and converges', async () => {
+  test('an Asgardeo failure lets the AWS apply finish; the progress is reported; `--from asgardeo` resumes and converges', async () => {
     const s = setup();
     s.side.failApply = Object.assign(new Error('POST /api/server/v1/applications failed: HTTP 503'), { name: 'AsgardeoError' });
     s.side.failAfterProgress = ['+ api resource Pharmacy User API', '+ application pharmacy-reader'];
@@ -134,26 +145,81 @@ describe('runDeploy', () => {
     const deploysBefore = s.calls.filter((c) => c.startsWith('apply ')).length;
     const result = await runDeploy({ ...s.options, from: 'asgardeo' });
     expect(s.calls.filter((c) => c.startsWith('apply ')).length).toBe(deploysBefore);
-    expect(result.steps.map((r) => r.status)).toEqual(['done', 'skipped', 'done', 'done']);
+    expect(result.steps.map((r) => `${r.step}:${r.status}`)).toEqual([
+      'preflight:done',
+      'plan:done',
+      'aws:skipped',
+      'asgardeo:done',
+      'smoke:done',
+    ]);
     expect(s.side.applyCount).toBe(2);
+    // The resumed run planned the Asgardeo side only (with the saved outputs) and applied that plan.
+    expect(s.calls.filter((c) => c.startsWith('plan ')).slice(-1)).toEqual(['plan with outputs']);
+    expect(s.side.approvedPlans.at(-1)).toBe(s.side.madePlans.at(-1));
+    expect(s.side.lastOutputs?.stageInvokeUrl).toBe('https://abc123.execute-api.us-east-1.amazonaws.com/dev');
+  });
+
+  test('both sides failing: one error names both causes, says what each side holds, and resumes with the whole deploy', async () => {
+    const s = setup();
+    s.runner.failDeploy = new UserError('`terraform apply` failed: AccessDeniedException');
+    s.side.failApply = new UserError('POST /api/server/v1/applications failed: HTTP 503');
+    const err = await deployError(runDeploy(s.options));
+    expect(err.step).toBe('aws');
+    expect(err.message).toContain('AWS: Terraform: `terraform apply` failed: AccessDeniedException');
+    expect(err.message).toContain('Asgardeo: reconcile: POST /api/server/v1/applications failed: HTTP 503');
+    expect(err.state.aws.kind).toBe('applying');
+    expect(err.state.asgardeo.kind).toBe('started');
+    expect(err.resume).not.toContain('--from');
+    expect(err.steps.map((r) => `${r.step}:${r.status}`)).toEqual(['preflight:done', 'plan:done', 'aws:failed', 'asgardeo:failed']);
+  });
+
+  test('the applies overlap: each step is timed on the injected clock, and the total is the wall time, not the sum', async () => {
+    let t = 0;
+    const s = setup({ smoke: false, now: () => t });
+    const runnerApply = s.runner.apply.bind(s.runner);
+    s.runner.apply = async (plan, op) => {
+      const values = await runnerApply(plan, op);
+      t = 10_000;
+      return values;
+    };
+    const sideApply = s.side.apply.bind(s.side);
+    s.side.apply = async (o) => {
+      const summary = await sideApply(o);
+      t = 4_000;
+      return summary;
+    };
+    const result = await runDeploy(s.options);
+    expect(result.steps.map((r) => `${r.step}:${r.ms}`)).toEqual(['preflight:0', 'plan:0', 'aws:10000', 'asgardeo:4000', 'smoke:0']);
+    expect(s.out()).toContain('✓ Asgardeo: reconcile done in 4.0 s');
+    expect(s.out()).toContain('Deployed pharmacy-user-api-dev in 10.0 s');
   });
 
   test('--from asgardeo without a saved outputs file says so and points at the whole deploy', async () => {
     const s = setup({ from: 'asgardeo' });
     const err = await deployError(runDeploy(s.options));
-    expect(err.step).toBe('aws');
+    expect(err.step).toBe('plan');
+    expect(err.state.aws).toEqual({
+      kind: 'outputs-unusable',
+      outputsFile: path.join(s.cwd, '.tollgate', `${config.stackName}.outputs.json`),
+    });
+    expect(s.calls).not.toContain('apply');
     expect(err.message).toMatch(/outputs file .* does not exist/);
     expect(err.resume).toContain('`tollgate deploy --env dev`');
   });
 
-  test('outputs of a stack trusting another issuer stop the Asgardeo step before any write', async () => {
+  test('a deployed stack trusting another issuer fails the AWS step; `--from asgardeo` on its outputs writes nothing', async () => {
     const s = setup();
     s.runner.outputOverrides = { issuer: 'https://api.asgardeo.io/t/other/oauth2/token' };
     const err = await deployError(runDeploy(s.options));
-    expect(err.step).toBe('asgardeo');
+    expect(err.step).toBe('aws');
     expect(err.message).toContain('every call would be rejected with 401');
-    expect(err.state.asgardeo).toEqual({ kind: 'unchanged' });
-    expect(s.calls).not.toContain('apply');
+    expect(s.calls.some((c) => c.startsWith('token'))).toBe(false);
+
+    const applies = s.side.applyCount;
+    const resumed = await deployError(runDeploy({ ...s.options, from: 'asgardeo' }));
+    expect(resumed.step).toBe('plan');
+    expect(resumed.message).toContain('every call would be rejected with 401');
+    expect(s.side.applyCount).toBe(applies);
   });
 
   test('a smoke failure names route, expectation and answer, and resumes with `--from smoke`', async () => {
@@ -170,11 +236,11 @@ describe('runDeploy', () => {
       standIn.breakRoute('POST /user', undefined);
     }
     const again = await runDeploy({ ...s.options, from: 'smoke' });
-    expect(again.steps.map((r) => r.status)).toEqual(['done', 'skipped', 'skipped', 'done']);
+    expect(again.steps.map((r) => r.status)).toEqual(['done', 'skipped', 'skipped', 'skipped', 'done']);
   });
 });
 
-describe('approval before the AWS change', () => {
+describe('one approval for both plans', () => {
   test('--yes approves without asking', async () => {
     const s = setup({ yes: true, interactive: true });
     await runDeploy(s.options);
@@ -182,21 +248,61 @@ describe('approval before the AWS change', () => {
     expect(s.calls).toContain(`apply ${config.stackName}`);
   });
 
-  test('on a terminal it asks, and "yes" deploys', async () => {
+  test('on a terminal it shows both plans, asks once, and "yes" applies both', async () => {
+    let shownBeforeQuestion = '';
+    let callsBeforeQuestion: string[] = [];
     const s = setup({ yes: false, interactive: true });
+    s.options.prompt = async (q) => {
+      s.prompts.push(q);
+      shownBeforeQuestion = s.out();
+      callsBeforeQuestion = [...s.calls];
+      return 'yes';
+    };
     await runDeploy(s.options);
-    expect(s.prompts).toHaveLength(1);
-    expect(s.prompts[0]).toContain('deploy stack pharmacy-user-api-dev to AWS (us-east-1)');
+    expect(s.prompts).toEqual([
+      'Do you want to deploy stack pharmacy-user-api-dev to AWS (us-east-1) and reconcile Asgardeo organization "pharmacy" ' +
+        'as planned above? Only "yes" is accepted: ',
+    ]);
+    expect(shownBeforeQuestion).toContain('AWS: plan (Plan: 9 to add, 0 to change, 0 to destroy.):\n    Plan: 9 to add');
+    expect(shownBeforeQuestion).toContain('Asgardeo: plan (changes):\n    + create api resource "Pharmacy User API"');
+    expect(callsBeforeQuestion).toContain('plan without outputs');
+    expect(callsBeforeQuestion.some((c) => c.startsWith('apply'))).toBe(false);
     expect(s.calls).toContain(`apply ${config.stackName}`);
+    expect(s.calls).toContain('apply');
+  });
+
+  test('the question names only the side that changes; with no change on either side nothing is asked', async () => {
+    const s = setup({ yes: false, interactive: true });
+    s.runner.planResult = { changes: false, text: 'No changes.', summary: 'No changes.' };
+    await runDeploy(s.options);
+    expect(s.prompts).toEqual(['Do you want to reconcile Asgardeo organization "pharmacy" as planned above? Only "yes" is accepted: ']);
+    s.side.planChanges = false;
+    const quiet = await runDeploy(s.options);
+    expect(s.prompts).toHaveLength(1);
+    expect(s.out()).toContain('No changes on either side: nothing to approve.');
+    expect(quiet.steps.map((r) => r.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
+  });
+
+  test('objects of another owner in the Asgardeo plan stop the deploy before the question and before either side changes', async () => {
+    const s = setup({ yes: false, interactive: true });
+    s.side.refusalOf = new UserError(
+      'apply stopped before any change: 1 object(s) exist in Asgardeo but are not managed by pharmacy-user-api-dev',
+    );
+    const err = await deployError(runDeploy(s.options));
+    expect(err.step).toBe('plan');
+    expect(err.message).toContain('not managed by pharmacy-user-api-dev');
+    expect(s.prompts).toEqual([]);
+    expect(s.calls.some((c) => c.startsWith('apply'))).toBe(false);
   });
 
   test('on a terminal, any answer but "yes" changes nothing', async () => {
     const s = setup({ yes: false, interactive: true, prompt: async () => 'y' });
     const err = await deployError(runDeploy(s.options));
-    expect(err.step).toBe('aws');
+    expect(err.step).toBe('plan');
     expect(err.message).toContain('Not approved (answer "y"): nothing was changed.');
     expect(err.state).toEqual({ aws: { kind: 'unchanged' }, asgardeo: { kind: 'unchanged' } });
     expect(s.calls).not.toContain(`apply ${config.stackName}`);
+    expect(s.calls).not.toContain('apply');
   });
 
   test('without a terminal and without --yes it refuses and never prompts', async () => {
@@ -213,7 +319,7 @@ describe('approval before the AWS change', () => {
     s.runner.description = { ...s.runner.description, title: 'Stack: local stand-in', awsCredentials: { skipped: 'a stand-in' } };
     const result = await runDeploy({ ...s.options, home: '/nonexistent' });
     expect(result.preflight.find((c) => c.name === 'AWS credentials')).toMatchObject({ status: 'skipped', detail: 'a stand-in' });
-    expect(s.out()).toContain('[2/4] Stack: local stand-in');
+    expect(s.out()).toContain('[3/4] Stack: local stand-in + Asgardeo: reconcile, at once');
     expect(fs.existsSync(result.outputsFile)).toBe(true);
   });
 });

@@ -3,7 +3,6 @@
  * (from the mirror): the combined plan from Terraform's JSON next to the local Asgardeo's plan, and
  * a deploy that applies exactly the plan it showed, to the local AWS control plane (sandbox/aws).
  */
-import { UserError } from '../../errors';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../../config';
@@ -232,7 +231,7 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
           expect(result.outputs.issuer).toBe(config.asgardeo.issuer);
           expect(result.outputs.stageInvokeUrl).toMatch(/^https?:\/\//);
           expect(JSON.parse(fs.readFileSync(result.outputsFile, 'utf8'))).toHaveProperty([config.stackName, 'api_endpoint']);
-          expect(result.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'skipped']);
+          expect(result.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done', 'skipped']);
           // The applied plan file is removed: it cannot be applied twice.
           expect(fs.existsSync(path.join(runner.stackDir(config.stackName), 'tollgate.tfplan'))).toBe(false);
         } finally {
@@ -260,7 +259,8 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
           const err = await reviewer.apply(shown, op).catch((e: unknown) => e);
           expect(err).toBeInstanceOf(TerraformStepError);
           expect((err as Error).message).toMatch(/stale/i);
-          expect((err as UserError).hint).toContain('if Terraform says the plan is stale');
+          // The hint is its own field (shown as "what to do: …" by the CLI).
+          expect((err as TerraformStepError).hint).toContain('if Terraform says the plan is stale');
           expect(aws.counts()).toEqual(before);
           // A plan file overwritten after it was shown (another run planning into the folder) is refused.
           const again = await reviewer.plan(op);
@@ -282,7 +282,7 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
     );
 
     test(
-      'a deploy whose plan fails stops before the approval: DeployError at aws, nothing changed',
+      'a deploy whose plan fails stops before the approval: DeployError at plan, nothing changed',
       async () => {
         const cwd = work(); // no lock file
         const runner = runnerFor(cwd, path.join(cwd, 'state'));
@@ -307,7 +307,7 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
         }).catch((e: unknown) => e);
         await runner.close();
         expect(err).toBeInstanceOf(DeployError);
-        expect((err as DeployError).step).toBe('aws');
+        expect((err as DeployError).step).toBe('plan');
         expect((err as DeployError).state.aws).toEqual({ kind: 'unchanged' });
         expect((err as Error).message).toContain('does not exist');
         expect(asked).toBe(false);

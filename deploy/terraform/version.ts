@@ -1,3 +1,5 @@
+import * as semver from 'semver';
+
 /**
  * Versions and version constraints in Terraform's syntax (`>= 5.100, < 7`, `~> 6.0`, `6.25.0`):
  * what the locator checks `terraform` against and what tests check the provider constraint with.
@@ -34,29 +36,7 @@ export function formatVersion(v: Version): string {
 }
 
 export function compareVersions(a: Version, b: Version): number {
-  const d = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
-  if (d !== 0) return Math.sign(d);
-  if (a.prerelease === b.prerelease) return 0;
-  if (a.prerelease === undefined) return 1;
-  if (b.prerelease === undefined) return -1;
-  return comparePrerelease(a.prerelease, b.prerelease);
-}
-
-/** SemVer's order of pre-release tags: dot-separated identifiers, numeric ones by value (rc.9 < rc.10), numbers before words. */
-function comparePrerelease(a: string, b: string): number {
-  const x = a.split('.');
-  const y = b.split('.');
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const p = x[i];
-    const q = y[i];
-    if (p === undefined) return -1;
-    if (q === undefined) return 1;
-    const pn = /^\d+$/.test(p);
-    const qn = /^\d+$/.test(q);
-    const d = pn && qn ? Number(p) - Number(q) : pn ? -1 : qn ? 1 : p < q ? -1 : p > q ? 1 : 0;
-    if (d !== 0) return Math.sign(d);
-  }
-  return 0;
+  return semver.compare(formatVersion(a), formatVersion(b));
 }
 
 /** A parsed constraint; `matches` answers whether a version satisfies every clause. */
@@ -95,25 +75,18 @@ export class VersionConstraint {
 }
 
 function clauseMatches(c: Clause, v: Version): boolean {
-  const cmp = compareVersions(v, c.version);
-  switch (c.op) {
-    case '=':
-      return cmp === 0;
-    case '!=':
-      return cmp !== 0;
-    case '>':
-      return cmp > 0;
-    case '>=':
-      return cmp >= 0;
-    case '<':
-      return cmp < 0;
-    case '<=':
-      return cmp <= 0;
-    case '~>': {
-      if (cmp < 0) return false;
-      // `~> 6.0` = >= 6.0, < 7; `~> 6.25.0` = >= 6.25.0, < 6.26; `~> 6` = >= 6, < 7.
-      if (c.parts <= 2) return v.major === c.version.major;
-      return v.major === c.version.major && v.minor === c.version.minor;
-    }
-  }
+  // Terraform's `!=` has no SemVer range; every other operator is one, `~>` after the shim below.
+  if (c.op === '!=') return compareVersions(v, c.version) !== 0;
+  return semver.satisfies(formatVersion(v), rangeOf(c), { includePrerelease: true });
+}
+
+/**
+ * Terraform's pessimistic operator as a SemVer range: `~> 6.0` (two parts written) allows the minor
+ * to grow (>= 6.0.0 < 7.0.0), `~> 6.25.0` the patch (>= 6.25.0 < 6.26.0), `~> 6` is read as `~> 6.0`.
+ */
+function rangeOf(c: Clause): string {
+  const v = formatVersion(c.version);
+  if (c.op !== '~>') return `${c.op}${v}`;
+  const upper = c.parts <= 2 ? `${c.version.major + 1}.0.0-0` : `${c.version.major}.${c.version.minor + 1}.0-0`;
+  return `>=${v} <${upper}`;
 }

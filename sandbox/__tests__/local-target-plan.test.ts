@@ -68,7 +68,9 @@ describeWithTerraform('the local target through the one Terraform runner', { nee
       resumeCommand: () => 'npm start',
       write: (t) => (out += t),
     });
-    expect(shown).toContain('[2/4] Stack: Terraform apply to the local AWS control plane (local target)');
+    expect(shown).toContain('[2/4] Plan: AWS and Asgardeo, at once');
+    expect(shown).not.toContain('[3/4]');
+    expect(out).toContain('[3/4] Stack: Terraform apply to the local AWS control plane (local target) + Asgardeo: reconcile, at once');
     expect(shown).toMatch(/Terraform plan \(Plan: 15 to add, 0 to change, 0 to destroy\.\), saved to .*tollgate\.tfplan/);
     expect(target.controlPlane!.snapshot().functions.map((f) => f.memorySize)).toEqual([256]);
     // The applied plan file is gone (it cannot be applied twice); the gateway serves what was deployed.

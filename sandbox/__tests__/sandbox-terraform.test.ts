@@ -63,7 +63,13 @@ describeWithTerraform('the sandbox through real Terraform and the local AWS cont
       ),
     );
     expect(written).toContain('terraform: Apply complete! Resources: 15 added, 0 changed, 0 destroyed.');
-    expect(s.result.steps.map((x) => `${x.step}:${x.status}`)).toEqual(['preflight:done', 'aws:done', 'asgardeo:done', 'smoke:done']);
+    expect(s.result.steps.map((x) => `${x.step}:${x.status}`)).toEqual([
+      'preflight:done',
+      'plan:done',
+      'aws:done',
+      'asgardeo:done',
+      'smoke:done',
+    ]);
     expect(s.result.smoke!.checks).toHaveLength(9);
     expect(s.result.smoke!.checks.filter((c) => !c.ok)).toEqual([]);
     // The outputs are Terraform's: the API id is the control plane's, not the fallback's "local".

@@ -110,7 +110,13 @@ describe('the pipeline the sandbox ran', () => {
 
   test('every smoke check passed against the stack it synthesized, trusting the local Asgardeo', () => {
     const { result } = sandbox;
-    expect(result.steps.map((s) => `${s.step}:${s.status}`)).toEqual(['preflight:done', 'aws:done', 'asgardeo:done', 'smoke:done']);
+    expect(result.steps.map((s) => `${s.step}:${s.status}`)).toEqual([
+      'preflight:done',
+      'plan:done',
+      'aws:done',
+      'asgardeo:done',
+      'smoke:done',
+    ]);
     expect(result.outputs.issuer).toBe(sandbox.asgardeo.issuer);
     expect(result.outputs.stageInvokeUrl).toBe(sandbox.stageInvokeUrl);
     const checks = result.smoke!.checks.map((c) => `${c.route} | ${c.caller} | ${c.got.split(' ')[0]}`);
@@ -287,7 +293,7 @@ describe('configuration changes reach the gateway through re-synthesis', () => {
 
     const printedBefore = written.length;
     await sandbox.redeploy();
-    expect(written.slice(printedBefore)).toContain('  Plan (No changes.):\n    No changes.\n');
+    expect(written.slice(printedBefore)).toContain('  AWS: plan (No changes.):\n    No changes.\n');
     expect((await call('GET')).status).toBe(200);
   }, 60_000);
 });

@@ -70,7 +70,7 @@ export class GatewayRunner implements InfraRunner {
     const json = fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8');
     const before = this.served.get(o.stack);
     const d = diffStacks(before ?? {}, JSON.parse(json) as SynthesizedStack);
-    const plan = { stack: o.stack, ...d, text: before ? d.text : `nothing is served yet:\n${d.text}` };
+    const plan = { stack: o.stack, stackDir, ...d, text: before ? d.text : `nothing is served yet:\n${d.text}` };
     this.planned.set(o.stack, { plan, json });
     return plan;
   }
