@@ -347,12 +347,13 @@ async function reconcile(o: DeployOptions, run: DeployRun, state: SideStates): P
     run.asgardeo = result;
     created = result.createdUsers && new Set(result.createdUsers);
     // The secrets are the stack's: with both applies running at once, delivery waits for the AWS side.
-    await run.awsSettled;
-    const awsDeployed = state.aws.kind === 'deployed' || state.aws.kind === 'deployed-earlier';
-    if (!awsDeployed && deliveringClients(config).length > 0)
-      throw new UserError('client credentials were not delivered: the AWS step did not deploy the secrets they go into', {
-        hint: "fix the AWS step's error, then deploy again (delivery runs once both sides are applied)",
-      });
+    if (deliveringClients(config).length > 0) {
+      await run.awsSettled;
+      if (state.aws.kind !== 'deployed' && state.aws.kind !== 'deployed-earlier')
+        throw new UserError('client credentials were not delivered: the AWS step did not deploy the secrets they go into', {
+          hint: "fix the AWS step's error, then deploy again (delivery runs once both sides are applied)",
+        });
+    }
     await run.delivery.deliver(
       config,
       run.credentials,

@@ -269,7 +269,7 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
       const yes = async (q: string) => (asked.push(q), 'yes');
       const again = (await runDeploy({ ...o, from: 'asgardeo', prompt: yes }).catch((e: unknown) => e)) as DeployError;
       expect(again.step).toBe('plan');
-      expect(again.message).toContain('not managed by pharmacy-user-api-dev');
+      expect(again.message).toContain('the plan for pharmacy-user-api-dev has 1 conflict(s)');
       expect(other.requests.writes()).toBe(writesAfterApproval);
       expect(asked).toEqual([]);
       // With the console's application gone, the resumed deploy shows its plan, asks once and converges.
