@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
-import { buildApp, STACK_OUTPUT_NAMES, type TollgateStack } from '../main';
+import { buildApp, STACK_OUTPUT_NAMES, type TollgateStack } from '../stacks/app';
 import { ConfigFiles, validConfig } from '../config/__tests__/support';
 
 const REPO_ROOT = path.resolve(__dirname, '..');

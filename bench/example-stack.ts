@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { loadConfig, type ResolvedConfig } from '../config';
-import { buildStack } from '../main';
+import { buildStack } from '../stacks/app';
 
 const REPO = path.resolve(__dirname, '..');
 

@@ -1,5 +1,3 @@
-import type { TollgateConfig } from './schema';
-
 export {
   loadConfig,
   loadAllEnvironments,
@@ -18,7 +16,4 @@ export { OIDC_CLAIM_NAMES, APPLICATION_KINDS } from './schema';
 export type * from './resolved';
 export type { TollgateConfig, EnvironmentOverrides, HttpMethod, GrantType, ApplicationKind, UserGrantType } from './schema';
 
-/** Typed identity: gives `tollgate.config.ts` completion and type errors; validation runs at load. */
-export function defineConfig(config: TollgateConfig): TollgateConfig {
-  return config;
-}
+export { defineConfig } from './define';

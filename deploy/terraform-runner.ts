@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import { loadConfig, type ResolvedConfig } from '../config';
 import { UserError } from '../errors';
-import { backendFromEnv, buildStack } from '../main';
+import { backendFromEnv, buildStack } from '../stacks/app';
 import { CdktfRunner } from './cdktf-runner';
 import { InfraToolError, type InfraDiff, type InfraRunner, type StackOperation, type ToolVersions } from './infra-runner';
 import {

@@ -11,7 +11,7 @@ import { loadConfig, type ResolvedConfig } from '../../config';
 import { findTerraformOnPath, locateProviderMirror, setupTerraform, TerraformError, type TerraformSetup } from '../../deploy/terraform';
 import { runProcess } from '../../deploy/terraform/process';
 import { offlineEnvironment } from '../../deploy/terraform/offline';
-import { buildStack } from '../../main';
+import { buildStack } from '../../stacks/app';
 
 const REPO = path.resolve(__dirname, '..', '..');
 

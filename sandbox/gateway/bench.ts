@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { App } from 'cdktf';
 import { applyAsgardeo, parseStackOutputs, requestClientToken } from '../../asgardeo';
 import { generateSandboxPasswords, loadConfig } from '../../config';
-import { buildStack } from '../../main';
+import { buildStack } from '../../stacks/app';
 import { startLocalAsgardeo } from '../asgardeo';
 import { startLocalGateway } from './index';
 

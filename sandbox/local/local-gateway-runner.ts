@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import type { ResolvedConfig } from '../../config';
 import type { InfraDiff, InfraRunner, StackOperation, ToolVersions } from '../../deploy';
-import { buildStack } from '../../main';
+import { buildStack } from '../../stacks/app';
 import { startLocalGateway, type LocalGateway } from '../gateway';
 
 export interface LocalGatewayRunnerOptions {

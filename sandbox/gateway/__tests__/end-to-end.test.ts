@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import { applyAsgardeo, parseStackOutputs, requestClientToken } from '../../../asgardeo';
 import { generateSandboxPasswords, loadConfig } from '../../../config';
-import { buildStack } from '../../../main';
+import { buildStack } from '../../../stacks/app';
 import { startLocalAsgardeo, type LocalAsgardeo } from '../../asgardeo';
 import { startLocalGateway, type LocalGateway } from '..';
 

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { loadConfig } from '../../../config';
-import { buildStack, STACK_OUTPUT_NAMES } from '../../../main';
+import { buildStack, STACK_OUTPUT_NAMES } from '../../../stacks/app';
 import { startLocalGateway, type LocalGateway } from '..';
 import { startTestIssuer, type TestIssuer } from './helpers/test-issuer';
 
