@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>'],
   testMatch: ['**/__tests__/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/'],
+  testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/', '/dist/'],
   transform: {
     // Type-checking happens once in `npm run typecheck`; transpile-only keeps each suite fast.
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],

@@ -5,9 +5,10 @@ import * as path from 'node:path';
 import { Testing } from 'cdktf';
 import { buildApp, STACK_OUTPUT_NAMES, type TollgateStack } from '../stacks/app';
 import { ConfigFiles, validConfig } from '../config/__tests__/support';
+import { PHARMACY_CONFIG, PHARMACY_HANDLER } from './pharmacy-fixture';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
-const EXAMPLE = path.join(REPO_ROOT, 'tollgate.config.ts');
+const EXAMPLE = PHARMACY_CONFIG;
 const SECRET = 'sEcReT-value-that-must-not-leak';
 const TF_TOKEN = 'tf-token-that-must-not-leak';
 /** What a developer's shell might hold while synthesizing; none of it may reach the Terraform. */
@@ -253,7 +254,7 @@ describe('environment selection and state backends', () => {
     const files = new ConfigFiles();
     try {
       const config = validConfig();
-      config.aws.lambda.entry = path.join(REPO_ROOT, 'lambda', 'handler.ts');
+      config.aws.lambda.entry = PHARMACY_HANDLER;
       config.apiResource.identifier = 'https://pharmacy.example/api/users';
       config.routes.push({ method: 'GET', path: '/health', public: true });
       const { app, stacks } = buildApp({ file: files.write(config), outdir: tempDir('tollgate-app-'), env: { TOLLGATE_ENV: 'dev' } });

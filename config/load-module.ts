@@ -32,8 +32,9 @@ export function evaluateConfigFile(file: string): unknown {
       },
     ]);
   }
-  const exported = module.exports;
-  return '__esModule' in exported || 'default' in exported ? (exported.default ?? exported) : exported;
+  const exported: unknown = module.exports;
+  if (typeof exported !== 'object' || exported === null) return exported;
+  return 'default' in exported ? ((exported as { default?: unknown }).default ?? exported) : exported;
 }
 
 function compile(file: string): string {

@@ -7,10 +7,11 @@ import { COMMON_OPTIONS, parseCommandArgs, terraformStyle, useColor } from '../a
 import { repeatCommand } from '../context';
 import { memoryIo } from '../io';
 import { main } from '../main';
+import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const VERSION = (JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
-const CONFIG = path.join(REPO, 'tollgate.config.ts');
+const CONFIG = PHARMACY_CONFIG;
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   const io = memoryIo({ env: { TOLLGATE_CONFIG: CONFIG, ...env } });

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { listCommands, main } from '../main';
 import { memoryIo } from '../io';
+import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
 describe('cli/main', () => {
   let dir: string;
@@ -51,7 +52,7 @@ describe('bin/tollgate.js', () => {
     const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
     const r = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'tollgate.js'), 'plan'], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, TOLLGATE_CONFIG: path.join(__dirname, '..', '..', 'tollgate.config.ts') },
+      env: { PATH: process.env.PATH, TOLLGATE_CONFIG: PHARMACY_CONFIG },
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('tollgate plan: ASGARDEO_CLIENT_ID and ASGARDEO_CLIENT_SECRET are not set');

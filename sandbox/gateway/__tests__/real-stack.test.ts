@@ -6,13 +6,13 @@ import { loadConfig } from '../../../config';
 import { buildStack, STACK_OUTPUT_NAMES } from '../../../stacks/app';
 import { startLocalGateway, type LocalGateway } from '..';
 import { startTestIssuer, type TestIssuer } from './helpers/test-issuer';
+import { PHARMACY_CONFIG } from '../../../__tests__/pharmacy-fixture';
 
 /*
  * The point of the sandbox: synthesize the project's own stack (tollgate.config.ts, main.ts,
  * constructs/, lambda/handler.ts) for the local target and serve exactly that Terraform.
  */
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const EXAMPLE_CONFIG = path.join(REPO_ROOT, 'tollgate.config.ts');
+const EXAMPLE_CONFIG = PHARMACY_CONFIG;
 
 let issuer: TestIssuer;
 const dirs: string[] = [];
