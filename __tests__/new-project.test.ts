@@ -85,7 +85,18 @@ describeWhenAsked('a new project from the packed tollgate', () => {
     await ok('npm', ['i', '--no-audit', '--no-fund', tarball], project);
     const init = await ok(
       'npx',
-      ['tollgate', 'init', '--organization', 'acme', '--api', 'orders-api', '--route', 'GET /orders read_orders', '--route', 'GET /health public'],
+      [
+        'tollgate',
+        'init',
+        '--organization',
+        'acme',
+        '--api',
+        'orders-api',
+        '--route',
+        'GET /orders read_orders',
+        '--route',
+        'GET /health public',
+      ],
       project,
     );
     expect(init.output).toContain('Created a tollgate project');

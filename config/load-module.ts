@@ -17,7 +17,6 @@ export function evaluateConfigFile(file: string): unknown {
   const requireFromFile = createRequire(file);
   const requireForConfig = (id: string): unknown => (id === 'tollgate' ? tollgateForConfig() : requireFromFile(id));
   // `new Function`, not vm: the exported objects belong to the caller's realm (plain objects, arrays).
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const run = new Function('exports', 'require', 'module', '__filename', '__dirname', `${code}\n//# sourceURL=${file}`) as (
     ...args: unknown[]
   ) => void;
@@ -55,7 +54,10 @@ function compile(file: string): string {
   } catch (err) {
     const errors = (err as { errors?: Message[] }).errors;
     if (!errors?.length) throw err;
-    throw new ConfigError(file, errors.map((e) => compileIssue(file, e)));
+    throw new ConfigError(
+      file,
+      errors.map((e) => compileIssue(file, e)),
+    );
   }
 }
 

@@ -83,15 +83,12 @@ export async function runSandboxChecks(o: ProjectOptions = {}): Promise<SandboxC
   let out = '';
   let err = '';
   try {
-    const exitCode = await runSandbox(
-      ['--once', '--config', configFileOf(o), '--asgardeo-port', '0', '--outdir', tmp],
-      {
-        stdout: { write: (t: string) => (out += t) },
-        stderr: { write: (t: string) => (err += t) },
-        env: o.env ?? process.env,
-        cwd: o.dir ?? process.cwd(),
-      },
-    );
+    const exitCode = await runSandbox(['--once', '--config', configFileOf(o), '--asgardeo-port', '0', '--outdir', tmp], {
+      stdout: { write: (t: string) => (out += t) },
+      stderr: { write: (t: string) => (err += t) },
+      env: o.env ?? process.env,
+      cwd: o.dir ?? process.cwd(),
+    });
     return { exitCode, output: `${out}${err}` };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

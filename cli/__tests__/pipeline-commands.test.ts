@@ -6,15 +6,7 @@ import { deployCommand } from '../commands/deploy';
 import { combinedDestroyCommand } from '../commands/destroy';
 import { combinedPlanCommand } from '../commands/plan';
 import type { CommandDeps } from '../deps';
-import {
-  FakeRunner,
-  FakeSide,
-  GOOD_ENV,
-  exampleConfig,
-  startStandIn,
-  tmpDir,
-  type StandIn,
-} from '../../deploy/__tests__/helpers';
+import { FakeRunner, FakeSide, GOOD_ENV, exampleConfig, startStandIn, tmpDir, type StandIn } from '../../deploy/__tests__/helpers';
 import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
 const config = exampleConfig('dev');

@@ -107,10 +107,7 @@ export async function run(argv: string[], io: CliIo, deps: InitDeps = { ask: ter
   }
 }
 
-async function answersFrom(
-  values: { organization?: string; api?: string; route?: string[] },
-  ask: InitDeps['ask'],
-): Promise<InitAnswers> {
+async function answersFrom(values: { organization?: string; api?: string; route?: string[] }, ask: InitDeps['ask']): Promise<InitAnswers> {
   const need = (flag: string) => {
     if (!ask) throw new UsageError(`--${flag} is required when there is no terminal to ask on`);
     return ask;
@@ -123,9 +120,7 @@ async function answersFrom(
     const question = need('route');
     routes = [];
     for (;;) {
-      const spec = (
-        await question(`Route ${routes.length + 1} as "<METHOD> <path> <scope|public>" (empty line when done): `)
-      ).trim();
+      const spec = (await question(`Route ${routes.length + 1} as "<METHOD> <path> <scope|public>" (empty line when done): `)).trim();
       if (!spec) break;
       try {
         routes.push(parseRoute(spec));

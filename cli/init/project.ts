@@ -46,7 +46,8 @@ export function parseRoute(spec: string): InitRoute {
 }
 
 export function checkAnswers(a: InitAnswers): void {
-  if (!a.organization.trim()) throw new UsageError('--organization must not be empty (your Asgardeo organization, as in console.asgardeo.io/t/<organization>)');
+  if (!a.organization.trim())
+    throw new UsageError('--organization must not be empty (your Asgardeo organization, as in console.asgardeo.io/t/<organization>)');
   if (!API_NAME.test(a.api)) {
     throw new UsageError(`--api "${a.api}": the API's name must start with a letter and hold only letters, digits and "-" (63 at most)`);
   }
@@ -100,9 +101,7 @@ export function renderConfig(a: InitAnswers): string {
 export function renderHandler(a: InitAnswers): string {
   const cases = a.routes.map((r) => {
     const key = `${r.method} ${r.path}`;
-    const body = r.scope
-      ? `{ route: ${q(key)}, caller: claims.client_id ?? claims.sub ?? null }`
-      : `{ route: ${q(key)}, status: 'ok' }`;
+    const body = r.scope ? `{ route: ${q(key)}, caller: claims.client_id ?? claims.sub ?? null }` : `{ route: ${q(key)}, status: 'ok' }`;
     return [`    case ${q(key)}:`, `      return json(200, ${body});`].join('\n');
   });
   return [
@@ -169,8 +168,9 @@ export function renderReadme(a: InitAnswers): string {
     '## Make it yours',
     '',
     '- `tollgate.config.ts`: routes, scopes, clients, environments (see the tollgate README, "Configuration").',
-    `- \`${HANDLER_FILE}\`: the code every route reaches; \`event.routeKey\` (e.g. \`${a.routes[0]!.method} ${a.routes[0]!.path}\`) says which.`,
-    '- `tollgate.test.ts`: this project\'s test; it checks whatever the configuration says.',
+    `- \`${HANDLER_FILE}\`: the code every route reaches; \`event.routeKey\` ` +
+      `(e.g. \`${a.routes[0]!.method} ${a.routes[0]!.path}\`) says which.`,
+    "- `tollgate.test.ts`: this project's test; it checks whatever the configuration says.",
     '',
     '## The real cloud',
     '',
@@ -184,7 +184,17 @@ export function renderReadme(a: InitAnswers): string {
   ].join('\n');
 }
 
-export const GITIGNORE = ['node_modules/', 'cdktf.out/', '.tollgate/', '*.tfstate', '*.tfstate.*', '.terraform/', '.env', '.env.*', ''].join('\n');
+export const GITIGNORE = [
+  'node_modules/',
+  'cdktf.out/',
+  '.tollgate/',
+  '*.tfstate',
+  '*.tfstate.*',
+  '.terraform/',
+  '.env',
+  '.env.*',
+  '',
+].join('\n');
 
 export const MAIN_TS = [
   '/** The cdktf app (cdktf.json "app"): one stack per environment of tollgate.config.ts. `npx tollgate` does not need it. */',
@@ -250,6 +260,8 @@ export function mergePackageJson(existing: Record<string, unknown> | undefined, 
     if (version && !deps[tool]) devDeps[tool] ??= `^${version.replace(/^[\^~]/, '')}`;
   }
   pkg.devDependencies = sortKeys(devDeps);
+  // npm 12 runs a dependency's install script only when allowed; esbuild's checks its platform binary.
+  pkg.allowScripts = { esbuild: true, ...((pkg.allowScripts as Record<string, boolean>) ?? {}) };
   return pkg;
 }
 

@@ -24,7 +24,7 @@ function typescriptConfig(routesLine: string): string {
     '  ],',
     `  apiResource: ${JSON.stringify(c.apiResource)},`,
     `  clients: ${JSON.stringify(c.clients)},`,
-    "  environments: { dev: {} },",
+    '  environments: { dev: {} },',
     '});',
     '',
   ].join('\n');
@@ -58,7 +58,7 @@ describe('loading tollgate.config.ts', () => {
   });
 
   it('an exception while the file runs is named with its type and message', () => {
-    const file = files.writeRaw("const scopes: string[] = undefined as never;\nexport default { scopes: scopes.map((s) => s) };\n", 'ts');
+    const file = files.writeRaw('const scopes: string[] = undefined as never;\nexport default { scopes: scopes.map((s) => s) };\n', 'ts');
     const err = configErrorOf(() => loadConfig({ file, environment: {} }));
     expect(err.message).toMatch(/the file failed while running: TypeError: Cannot read properties of undefined \(reading 'map'\)/);
   });

@@ -36,7 +36,7 @@ export interface RunSandboxDeps {
   processStartMs?: number;
 }
 
-/** `tollgate dev` (`npm start` in tollgate's repository): returns the exit code (0 = every check passed and, unless --once, a clean Ctrl-C). */
+/** `tollgate dev` (`npm start` in tollgate's repository): the exit code (0 = every check passed and, unless --once, a clean Ctrl-C). */
 export async function runSandbox(argv: string[], io: CliIo, deps: RunSandboxDeps = {}): Promise<number> {
   const callStart = performance.now();
   let sandbox: Sandbox | undefined;

@@ -8,7 +8,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { loadProjectEnvironments, runSandboxChecks, synthesizeProject, terraformUnavailable, validateWithTerraform } from 'tollgate/testing';
+import {
+  loadProjectEnvironments,
+  runSandboxChecks,
+  synthesizeProject,
+  terraformUnavailable,
+  validateWithTerraform,
+} from 'tollgate/testing';
 
 test('the configuration loads in every environment', () => {
   const environments = loadProjectEnvironments();
