@@ -164,7 +164,7 @@ describe('the app, synthesized in-process (all environments)', () => {
     }
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
     expect(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })).not.toContain('@cdktf/provider-archive');
-    const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const readme = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'design.md'), 'utf8');
     const decision = readme.slice(readme.indexOf('## Design decision: the Lambda zip is a TerraformAsset'));
     expect(decision).toMatch(/Terraform Cloud/);
     expect(decision).toMatch(/archive_file/);

@@ -196,7 +196,9 @@ describe('npx tollgate', () => {
           // A command in a code block: `tollgate plan ...`, `$ tollgate ...`, `... | tollgate ...`, `$(tollgate token ...)`.
           else if (
             fenced &&
-            /(^|[\s$(|;&`])tollgate (plan|apply|destroy|deploy|token|export|version)\b(?!:)/.test(line.replace(/npx tollgate/g, ''))
+            /(^|[\s$(|;&`])tollgate (init|dev|plan|apply|destroy|deploy|token|export|version)\b(?!:)/.test(
+              line.replace(/npx tollgate/g, ''),
+            )
           )
             bare.push(`${file}:${i + 1}: ${line.trim()}`);
         });
