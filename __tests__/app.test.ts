@@ -287,7 +287,7 @@ describe('main.ts as a process (what `cdktf synth` runs)', () => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TOLLGATE_|TF_|ASGARDEO_|CDKTF_)/.test(k)));
     return spawnSync(process.execPath, [tsxCli, 'main.ts'], {
       cwd: REPO_ROOT,
-      env: { ...clean, CHECKPOINT_DISABLE: '1', ...env },
+      env: { ...clean, CHECKPOINT_DISABLE: '1', TOLLGATE_CONFIG: PHARMACY_CONFIG, ...env },
       encoding: 'utf8',
       timeout: 60_000,
     });

@@ -16,10 +16,18 @@ const MODE = process.env.TOLLGATE_PACKAGE_TEST;
 
 jest.setTimeout(20 * 60_000);
 
-/** npm with the user's PATH and cache only: none of the `npm test` run's npm_* or TOLLGATE_* variables. */
+/**
+ * npm with the user's PATH and the shared npm cache: none of the `npm test` run's npm_* or TOLLGATE_* variables.
+ * The sandbox serves the synthesized stack (TOLLGATE_LOCAL_TERRAFORM=0): its real-Terraform path has its own
+ * tests, and here it would add minutes of Terraform to a test about packaging.
+ */
 function cleanEnv(): NodeJS.ProcessEnv {
-  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TOLLGATE_TF_PROVIDER_MIRROR', 'TF_CLI_CONFIG_FILE', 'CHECKPOINT_DISABLE'];
-  const env: NodeJS.ProcessEnv = { NO_COLOR: '1', npm_config_cache: process.env.npm_config_cache ?? path.join(os.homedir(), '.npm') };
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'CHECKPOINT_DISABLE'];
+  const env: NodeJS.ProcessEnv = {
+    NO_COLOR: '1',
+    TOLLGATE_LOCAL_TERRAFORM: '0',
+    npm_config_cache: process.env.npm_config_cache ?? path.join(os.homedir(), '.npm'),
+  };
   for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
   return env;
 }
@@ -57,9 +65,10 @@ describeWhenAsked('a new project from the packed tollgate', () => {
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-new-project-'));
-    const packed = await ok('npm', ['pack', '--json', '--pack-destination', tmp], REPO);
-    const name = (JSON.parse(packed.output.slice(packed.output.indexOf('['))) as { filename: string }[])[0]!.filename;
-    tarball = path.join(tmp, name);
+    await ok('npm', ['pack', '--pack-destination', tmp], REPO);
+    const { version } = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
+    tarball = path.join(tmp, `tollgate-${version}.tgz`);
+    expect(fs.existsSync(tarball)).toBe(true);
     project = path.join(tmp, 'orders');
     fs.mkdirSync(project);
   });

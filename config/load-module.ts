@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { buildSync, type Message } from 'esbuild';
@@ -7,15 +8,26 @@ import { defineConfig } from './define';
 /**
  * Evaluates a configuration file (TypeScript or JavaScript) and returns what it exports. esbuild
  * compiles it with the files it imports by relative path; packages stay `require`s resolved from the
- * file's folder, except `tollgate` itself, which is the tollgate that loads it (one copy, whatever
+ * file's folder (else from tollgate's own dependencies), except `tollgate` itself, which is the tollgate that loads it (one copy, whatever
  * is installed where the file sits, and no build needed inside tollgate's own repository).
  * Compile errors come back as a ConfigError that points at file:line:column and shows the line.
  */
 export function evaluateConfigFile(file: string): unknown {
+  if (file.endsWith('.json')) return readJson(file);
   const code = compile(file);
   const module = { exports: {} as Record<string, unknown> };
   const requireFromFile = createRequire(file);
-  const requireForConfig = (id: string): unknown => (id === 'tollgate' ? tollgateForConfig() : requireFromFile(id));
+  const requireForConfig = (id: string): unknown => {
+    if (id === 'tollgate') return tollgateForConfig();
+    try {
+      return requireFromFile(id);
+    } catch (err) {
+      // A package the file's folder lacks may be one tollgate brings (a configuration kept outside its project).
+      if ((err as { code?: string }).code !== 'MODULE_NOT_FOUND') throw err;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require(id) as unknown;
+    }
+  };
   // `new Function`, not vm: the exported objects belong to the caller's realm (plain objects, arrays).
   const run = new Function('exports', 'require', 'module', '__filename', '__dirname', `${code}\n//# sourceURL=${file}`) as (
     ...args: unknown[]
@@ -34,6 +46,14 @@ export function evaluateConfigFile(file: string): unknown {
   const exported: unknown = module.exports;
   if (typeof exported !== 'object' || exported === null) return exported;
   return 'default' in exported ? ((exported as { default?: unknown }).default ?? exported) : exported;
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+  } catch (err) {
+    throw new ConfigError(file, [{ path: '', message: `the file is not JSON: ${(err as Error).message}`, fix: 'fix the JSON syntax' }]);
+  }
 }
 
 function compile(file: string): string {

@@ -19,6 +19,7 @@ import {
   type SynthesizedStack,
   type TerraformResult,
 } from '../terraform-workdir';
+import { PHARMACY_CONFIG } from '../../../__tests__/pharmacy-fixture';
 
 const unavailable = terraformUnavailableReason();
 const describeWithTerraform = unavailable ? describe.skip : describe;
@@ -78,7 +79,7 @@ describeWithTerraform('the real Terraform and aws provider against the local con
     for (const env of ['dev', 'prod']) {
       const outdir = tempOutdir();
       outdirs.push(outdir);
-      const stack = synthesizeStack({ env, outdir, asgardeoBaseUrl: LOCAL_ISSUER_BASE });
+      const stack = synthesizeStack({ env, outdir, asgardeoBaseUrl: LOCAL_ISSUER_BASE, file: PHARMACY_CONFIG });
       writeLocalAwsOverride(stack.stackDir, aws.endpoint, { providerConstraint: null });
       stacks.set(env, { stack, tf: new TerraformWorkdir(tooling, stack.stackDir) });
     }
