@@ -27,20 +27,17 @@ export default defineConfig({
     { name: 'get_pharmacy_user', displayName: 'Read pharmacy users', description: 'Read a pharmacy user' },
     { name: 'create_pharmacy_user', displayName: 'Create pharmacy users', description: 'Create a pharmacy user' },
     { name: 'update_pharmacy_user', displayName: 'Update pharmacy users', description: 'Update a pharmacy user' },
-    { name: 'read_orders', displayName: 'Read orders' },
   ],
   routes: [
     { method: 'GET', path: '/user', scopes: ['get_pharmacy_user'] },
     { method: 'POST', path: '/user', scopes: ['create_pharmacy_user'] },
     { method: 'PUT', path: '/user', scopes: ['update_pharmacy_user'] },
-    { method: 'GET', path: '/orders', scopes: ['read_orders'] },
   ],
   apiResource: {
     name: 'Pharmacy User API',
     description: 'Pharmacy user records behind API Gateway',
   },
   clients: [
-    { name: 'orders-reader', description: 'Reads orders', scopes: ['read_orders'] },
     {
       name: 'pharmacy-reader',
       description: 'Back-end service that reads pharmacy users',

@@ -14,9 +14,6 @@ const MAX_NAME_LENGTH = 256;
  * route's scopes; this reads only the verified claims it forwards, never the Authorization header.
  */
 export async function handler(event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyStructuredResultV2> {
-  if (event.routeKey === 'GET /orders') {
-    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orders: [] }) };
-  }
   const name = displayName(claimsOf(event)) ?? FALLBACK_NAME;
   return {
     statusCode: 200,
