@@ -18,14 +18,16 @@ export type {
 export {
   buildApp,
   buildStack,
+  synthStack,
   backendFromEnv,
+  workspaceFor,
   selectEnvironments,
   synthesizeApp,
   TollgateStack,
   STACK_OUTPUT_NAMES,
   AWS_PROVIDER_CONSTRAINT,
-} from './stacks/app';
-export type { BuildAppOptions, BuildStackOptions, StateBackend, StackOutputName } from './stacks/app';
+} from './stacks/synth';
+export type { BuildAppOptions, BuildStackOptions, SynthOptions, SynthesizedStack, StateBackend, StackOutputName } from './stacks/synth';
 export { BundledNodeFunction } from './constructs/bundled-node-function';
 export type { BundledNodeFunctionProps, NodeRuntime, LambdaArchitecture } from './constructs/bundled-node-function';
 export { HttpJwtAuthorizer } from './constructs/http-jwt-authorizer';

@@ -5,10 +5,13 @@ module.exports = {
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/', '/dist/'],
   transform: {
-    // Type-checking happens once in `npm run typecheck`; transpile-only keeps each suite fast.
-    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+    // Transpile only, with esbuild: type-checking happens once, in `npm run typecheck` (tsc --noEmit).
+    '^.+\\.ts$': '<rootDir>/scripts/jest-esbuild-transform.js',
   },
   setupFilesAfterEnv: ['<rootDir>/jest.setup.js'],
   testTimeout: 30000,
-  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
+  // Console output is buffered per file and shown only for files with a failure (quiet reporter),
+  // also when a single file runs (jest would otherwise switch to verbose and print it as it comes).
+  verbose: false,
+  reporters: ['<rootDir>/scripts/jest-quiet-reporter.js', 'summary', '<rootDir>/scripts/jest-summary-reporter.js'],
 };

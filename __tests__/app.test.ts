@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
-import { buildApp, STACK_OUTPUT_NAMES, type TollgateStack } from '../stacks/app';
+import { buildApp, STACK_OUTPUT_NAMES, type TollgateStack } from '../stacks/synth';
 import { ConfigFiles, validConfig } from '../config/__tests__/support';
 import { PHARMACY_CONFIG, PHARMACY_HANDLER } from './pharmacy-fixture';
 

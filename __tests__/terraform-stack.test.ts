@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildApp } from '../stacks/app';
+import { buildApp } from '../stacks/synth';
 import { loadAllEnvironments, type ResolvedConfig } from '../config';
 import { describeWithTerraform } from '../deploy/terraform/__tests__/availability';
 import { setupTerraform, type TerraformSetup } from '../deploy/terraform/locate';

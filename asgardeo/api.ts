@@ -5,7 +5,7 @@ import type { AsgardeoHttp, HttpRequest, HttpResponse } from './http';
 /** Typed calls to the three Asgardeo API families the reconciler uses; shapes as in asgardeo-contract.md. */
 
 const SERVER = '/api/server/v1';
-const SCIM = 'application/scim+json';
+export const SCIM = 'application/scim+json';
 
 const scopeSchema = z
   .object({ id: z.string().optional(), name: z.string(), displayName: z.string().optional(), description: z.string().optional() })
@@ -40,30 +40,93 @@ const appListItemSchema = z
   })
   .passthrough();
 export type AppListItem = z.infer<typeof appListItemSchema>;
+/** One application's model (`GET /applications/{id}`): the parts tollgate reads; the rest passes through. */
+const applicationModelSchema = z
+  .object({
+    templateId: z.string().optional(),
+    claimConfiguration: z
+      .object({
+        requestedClaims: z
+          .array(
+            z
+              .object({ claim: z.object({ uri: z.string().optional() }).passthrough().optional(), mandatory: z.boolean().optional() })
+              .passthrough(),
+          )
+          .optional(),
+      })
+      .passthrough()
+      .optional(),
+    advancedConfigurations: z.object({ enableAPIBasedAuthentication: z.boolean().optional() }).passthrough().optional(),
+  })
+  .passthrough();
+export type ApplicationModel = z.infer<typeof applicationModelSchema>;
 const appListSchema = z
   .object({ totalResults: z.number().optional(), count: z.number().optional(), applications: z.array(appListItemSchema).optional() })
   .passthrough();
 
+/**
+ * `inboundProtocolConfiguration.oidc` (OpenIDConnectConfiguration in WSO2's applications.yaml): every
+ * field tollgate sets, compares or exports is typed; the rest passes through, so a GET → change → PUT
+ * keeps what tollgate does not manage.
+ */
 const oidcSchema = z
   .object({
     clientId: z.string().optional(),
+    /** Only with `internal_application_mgt_client_secret_view` (asgardeo-contract.md). */
     clientSecret: z.string().optional(),
+    clientSecretExpiresAt: z.number().optional(),
+    multipleClientSecretsConfigured: z.boolean().optional(),
+    state: z.string().optional(),
     grantTypes: z.array(z.string()).default([]),
     callbackURLs: z.array(z.string()).optional(),
+    allowedOrigins: z.array(z.string()).optional(),
     publicClient: z.boolean().optional(),
+    pkce: z.object({ mandatory: z.boolean().optional(), supportPlainTransformAlgorithm: z.boolean().optional() }).passthrough().optional(),
     accessToken: z
       .object({
         type: z.string().optional(),
+        userAccessTokenExpiryInSeconds: z.number().optional(),
         applicationAccessTokenExpiryInSeconds: z.number().optional(),
+        bindingType: z.string().optional(),
+        revokeTokensWhenIDPSessionTerminated: z.boolean().optional(),
+        validateTokenBinding: z.boolean().optional(),
         accessTokenAttributes: z.array(z.string()).optional(),
         enableJwtScopeAsArray: z.boolean().optional(),
       })
       .passthrough()
       .optional(),
-    idToken: z
-      .object({ audience: z.array(z.string()).optional() })
+    refreshToken: z
+      .object({
+        expiryInSeconds: z.number().optional(),
+        extendRenewedRefreshTokenExpiryTime: z.boolean().optional(),
+        renewRefreshToken: z.boolean().optional(),
+      })
       .passthrough()
       .optional(),
+    idToken: z
+      .object({ expiryInSeconds: z.number().optional(), audience: z.array(z.string()).optional() })
+      .passthrough()
+      .optional(),
+    // Settings tollgate neither sets nor reads: typed as the documents name them, kept as read by a PUT.
+    hybridFlow: z.object({ enable: z.boolean().optional(), responseType: z.string().optional() }).passthrough().optional(),
+    subjectToken: z
+      .object({ enable: z.boolean().optional(), applicationSubjectTokenExpiryInSeconds: z.number().optional() })
+      .passthrough()
+      .optional(),
+    logout: z
+      .object({ backChannelLogoutUrl: z.string().optional(), frontChannelLogoutUrl: z.string().optional() })
+      .passthrough()
+      .optional(),
+    validateRequestObjectSignature: z.boolean().optional(),
+    scopeValidators: z.array(z.string()).optional(),
+    clientAuthentication: z.object({ tokenEndpointAuthMethod: z.string().optional() }).passthrough().optional(),
+    requestObject: z.object({ requestObjectSigningAlg: z.string().optional() }).passthrough().optional(),
+    pushAuthorizationRequest: z.object({ requirePushAuthorizationRequest: z.boolean().optional() }).passthrough().optional(),
+    subject: z.object({ subjectType: z.string().optional(), sectorIdentifierUri: z.string().optional() }).passthrough().optional(),
+    isFAPIApplication: z.boolean().optional(),
+    fapiProfile: z.string().optional(),
+    cibaAuthenticationRequest: z.object({ authReqExpiryTime: z.number().optional() }).passthrough().optional(),
+    issuer: z.object({ value: z.string().optional() }).passthrough().optional(),
   })
   .passthrough();
 export type OidcBody = z.infer<typeof oidcSchema>;
@@ -96,7 +159,7 @@ export const userSchema = z
     id: z.string(),
     userName: z.string(),
     name: z.object({ givenName: z.string().optional(), familyName: z.string().optional() }).passthrough().optional(),
-    emails: z.array(z.union([z.string(), z.object({ value: z.string() }).passthrough()])).optional(),
+    emails: z.array(z.union([z.string(), z.object({ value: z.string(), primary: z.boolean().optional() }).passthrough()])).optional(),
   })
   .passthrough();
 export type UserBody = z.infer<typeof userSchema>;
@@ -107,8 +170,10 @@ const scimListSchema = z.object({ totalResults: z.number().optional(), Resources
  * pages of other lists may be capped too): ask for no more than that, and always follow the pages to the end.
  */
 export const PAGE_SIZE = 30;
+/** The largest SCIM page (`count`) the server answers in full: for lists read whole (every role of an export). */
+export const SCIM_MAX_PAGE = 100;
 
-function parse<S extends z.ZodTypeAny>(schema: S, res: HttpResponse, what: string): z.output<S> {
+export function parse<S extends z.ZodTypeAny>(schema: S, res: HttpResponse, what: string): z.output<S> {
   const r = schema.safeParse(res.body);
   if (!r.success) {
     throw new AsgardeoError({
@@ -121,14 +186,14 @@ function parse<S extends z.ZodTypeAny>(schema: S, res: HttpResponse, what: strin
 }
 
 /** Id of a created object: the last path segment of `Location`, or the body's `id`. */
-function createdId(res: HttpResponse): string | undefined {
+export function createdId(res: HttpResponse): string | undefined {
   const loc = res.headers.get('location');
   if (loc) return decodeURIComponent(loc.replace(/\/+$/, '').split('/').pop()!);
   const id = (res.body as { id?: unknown } | undefined)?.id;
   return typeof id === 'string' ? id : undefined;
 }
 
-function quote(v: string): string {
+export function quote(v: string): string {
   return /[\s"()]/.test(v) ? `"${v.replace(/"/g, '\\"')}"` : v;
 }
 
@@ -341,13 +406,13 @@ export class AsgardeoApi {
   }
 
   /** One application's top-level model (templateId, claimConfiguration, advancedConfigurations, ...). */
-  async getApplication(id: string): Promise<Record<string, unknown>> {
+  async getApplication(id: string): Promise<ApplicationModel> {
     const res = await this.send({
       method: 'GET',
       path: `${SERVER}/applications/${encodeURIComponent(id)}`,
       scope: 'internal_application_mgt_view',
     });
-    return parse(z.record(z.unknown()), res, 'GET applications/{id}');
+    return parse(applicationModelSchema, res, 'GET applications/{id}');
   }
 
   async patchApplication(id: string, body: object): Promise<void> {
@@ -415,18 +480,11 @@ export class AsgardeoApi {
     });
   }
 
-  // ---- roles v2 ----
-  async findRoles(displayName: string): Promise<RoleBody[]> {
-    // One name may be used by many roles (one per application audience): follow every page.
-    const all = await this.scimList('/scim2/v2/Roles', `displayName eq ${quote(displayName)}`, 'internal_role_mgt_view');
-    return all.map((r) => roleSchema.parse(r)).filter((r) => r.displayName === displayName);
-  }
-
   /** Every resource of a SCIM list, page by page (`startIndex` is 1-based) until `totalResults`. */
-  private async scimList(path: string, filter: string, scope: string): Promise<unknown[]> {
+  async scimList(path: string, filter: string | undefined, scope: string, pageSize = PAGE_SIZE): Promise<unknown[]> {
     const out: unknown[] = [];
     for (;;) {
-      const res = await this.send({ method: 'GET', path, query: { filter, startIndex: out.length + 1, count: PAGE_SIZE }, scope });
+      const res = await this.send({ method: 'GET', path, query: { filter, startIndex: out.length + 1, count: pageSize }, scope });
       const page = parse(scimListSchema, res, `GET ${path.slice(1)}`);
       const items = page.Resources ?? [];
       out.push(...items);
@@ -434,52 +492,25 @@ export class AsgardeoApi {
     }
   }
 
-  async getRole(id: string): Promise<RoleBody | undefined> {
-    const res = await this.send({
-      method: 'GET',
-      path: `/scim2/v2/Roles/${encodeURIComponent(id)}`,
-      accept: [404],
-      scope: 'internal_role_mgt_view',
-    });
-    return res.status === 404 ? undefined : parse(roleSchema, res, 'GET scim2/v2/Roles/{id}');
-  }
-
-  /** The created role's id, or undefined when it already exists (409). */
-  async createRole(body: object): Promise<string | undefined> {
-    const res = await this.send({
-      method: 'POST',
-      path: '/scim2/v2/Roles',
-      body,
-      contentType: SCIM,
-      accept: [409],
-      scope: 'internal_role_mgt_create',
-    });
-    return res.status === 409 ? undefined : (createdId(res) ?? undefined);
-  }
-
-  async patchRole(id: string, operations: object[]): Promise<void> {
-    await this.send({
-      method: 'PATCH',
-      path: `/scim2/v2/Roles/${encodeURIComponent(id)}`,
-      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations },
-      contentType: SCIM,
-      scope: 'internal_role_mgt_update',
-    });
-  }
-
-  async deleteRole(id: string): Promise<void> {
-    await this.send({
-      method: 'DELETE',
-      path: `/scim2/v2/Roles/${encodeURIComponent(id)}`,
-      accept: [404],
-      scope: 'internal_role_mgt_delete',
-    });
+  /** One request with the run's token (renewed once after a 401): for the API clients beside this one (roles-api-v2/-v3). */
+  request(req: Omit<HttpRequest, 'bearer'>): Promise<HttpResponse> {
+    return this.send(req);
   }
 
   // ---- users ----
   async findUser(userName: string): Promise<UserBody | undefined> {
     const all = await this.scimList('/scim2/Users', `userName eq ${quote(userName)}`, 'internal_user_mgt_list');
     return all.map((r) => userSchema.parse(r)).find((u) => bareUserName(u.userName) === bareUserName(userName));
+  }
+
+  async getUser(id: string): Promise<UserBody | undefined> {
+    const res = await this.send({
+      method: 'GET',
+      path: `/scim2/Users/${encodeURIComponent(id)}`,
+      accept: [404],
+      scope: 'internal_user_mgt_view',
+    });
+    return res.status === 404 ? undefined : parse(userSchema, res, 'GET scim2/Users/{id}');
   }
 
   /** The created user's id, or undefined when the user already exists (409). */

@@ -1,6 +1,7 @@
 import { ReconcileError } from './errors';
 import type { PlannedChange } from './plan';
-import { APPLY_PHASES, settleAll, type ApplyContext, type ApplyIds, type ResourceKind } from './resources/kind';
+import { DEFAULT_ADMIN_ACCESS, type AdminAccess } from './roles-api';
+import { APPLY_PHASES, kindFor, settleAll, type ApplyContext, type ApplyIds, type ResourceKind } from './resources/kind';
 import { RESOURCE_KINDS } from './resources';
 
 export type { ApplyIds };
@@ -9,11 +10,15 @@ export type { ApplyIds };
 export type WriteScopeInput = Pick<PlannedChange, 'type' | 'name' | 'action' | 'fields'>;
 
 /** Management scopes each planned change needs, so a run asks for nothing more. */
-export function scopesForChanges(changes: readonly WriteScopeInput[], kinds: readonly ResourceKind[] = RESOURCE_KINDS): string[] {
+export function scopesForChanges(
+  changes: readonly WriteScopeInput[],
+  kinds: readonly ResourceKind[] = RESOURCE_KINDS,
+  access: AdminAccess = DEFAULT_ADMIN_ACCESS,
+): string[] {
   const out = new Set<string>();
   for (const c of changes) {
     if (c.action === 'no-op' || c.action === 'conflict') continue;
-    for (const s of kinds.find((k) => k.type === c.type)?.writeScopes(c) ?? []) out.add(s);
+    for (const s of kindFor(kinds, c.type)?.writeScopes(c, access) ?? []) out.add(s);
   }
   return [...out].sort();
 }

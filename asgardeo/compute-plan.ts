@@ -1,5 +1,5 @@
 import type { AsgardeoPlan, PlannedChange } from './plan';
-import type { DesiredState, ObservedState, PlanContext, ResourceKind } from './resources/kind';
+import { planOrder, type DesiredState, type ObservedState, type PlanContext, type ResourceKind } from './resources/kind';
 import { RESOURCE_KINDS } from './resources';
 
 export interface ComputePlanOptions {
@@ -28,8 +28,7 @@ export function computePlan(
         ...kinds.flatMap((k) => (k.prune?.(ctx) ?? []).flatMap((c) => unpruned(k, c, o.prune, warnings))),
       ];
   for (const k of kinds) k.amend?.(changes, ctx);
-  const order = (c: PlannedChange) => kinds.find((k) => k.type === c.type)?.order ?? Number.MAX_SAFE_INTEGER;
-  changes.sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
+  changes.sort((a, b) => planOrder(kinds, a.type) - planOrder(kinds, b.type) || a.name.localeCompare(b.name));
   return { ...meta, apiIdentifier: desired.identifier, prune: o.prune, adopt: o.adopt, changes, warnings };
 }
 

@@ -12,10 +12,7 @@ export function desiredState(
   kinds: readonly ResourceKind[] = RESOURCE_KINDS,
 ): DesiredState {
   const identifier = config.apiResource.identifier;
-  const ctx = { stackName: config.stackName, identifier };
-  return {
-    stackName: config.stackName,
-    identifier,
-    kinds: Object.fromEntries(kinds.map((k) => [k.type, k.desired(config, ctx)])),
-  };
+  const desired: DesiredState = { stackName: config.stackName, identifier };
+  for (const k of kinds) k.parts.desired.set(desired, k.desired(config, desired));
+  return desired;
 }

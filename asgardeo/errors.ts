@@ -28,8 +28,13 @@ export class AsgardeoError extends UserError {
   }
 }
 
-/** Errors that are not Asgardeo's: outputs files, credentials, conflicts found by the plan. */
-export class OutputsError extends UserError {}
+/** A stack outputs file that is missing, unreadable, or of another stack or deployment; the hint says how to get the right one. */
+export class OutputsError extends UserError {
+  declare readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message, { hint });
+  }
+}
 
 export class CredentialsError extends UserError {
   declare readonly hint: string;

@@ -1,9 +1,18 @@
 /** The Asgardeo reconciler: plan and apply Asgardeo from the configuration and the AWS stack's outputs. */
-export { readStackOutputs, parseStackOutputs, checkOutputsMatch, writeAsgardeoOutputs, asgardeoOutputsPath } from './outputs';
+export {
+  readStackOutputs,
+  parseStackOutputs,
+  writeStackOutputs,
+  checkOutputsMatch,
+  writeAsgardeoOutputs,
+  asgardeoOutputsPath,
+} from './outputs';
 export type { StackOutputs, AsgardeoOutputs } from './outputs';
 export { adminCredentialsFromEnv } from './credentials';
 export type { AdminCredentials } from './credentials';
-export { planAsgardeo, applyAsgardeo, destroyAsgardeo, managementScopesFor } from './reconcile';
+export { planAsgardeo, applyAsgardeo, destroyAsgardeo, managementScopesFor, settleAccess } from './reconcile';
+export { ROLES_API_SCOPES } from './roles-api';
+export type { AdminAccess, RolesApiVersion } from './roles-api';
 export type { ReconcileOptions, ApplyResult } from './reconcile';
 export { renderPlan, planData } from './render';
 export { planHasChanges } from './plan';

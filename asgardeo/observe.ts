@@ -1,4 +1,5 @@
 import type { AsgardeoApi } from './api';
+import { DEFAULT_ADMIN_ACCESS, type AdminAccess } from './roles-api';
 import type { DesiredState, ObservedState, ResourceKind } from './resources/kind';
 import { RESOURCE_KINDS } from './resources';
 
@@ -11,11 +12,13 @@ export type { ObservedState };
 export async function observe(
   api: AsgardeoApi,
   desired: DesiredState,
-  o: { findOwned: boolean },
+  o: { findOwned: boolean; access?: AdminAccess },
   kinds: readonly ResourceKind[] = RESOURCE_KINDS,
 ): Promise<ObservedState> {
-  const ctx = { desired, findOwned: o.findOwned };
+  const ctx = { desired, findOwned: o.findOwned, access: o.access ?? DEFAULT_ADMIN_ACCESS };
   const listed = await Promise.all(kinds.map((k) => k.list(api, ctx)));
   const details = await Promise.all(kinds.map((k, i) => k.detail(api, ctx, listed[i])));
-  return Object.fromEntries(kinds.map((k, i) => [k.type, details[i]]));
+  const observed: ObservedState = { findOwned: o.findOwned };
+  kinds.forEach((k, i) => k.parts.observed.set(observed, details[i]));
+  return observed;
 }

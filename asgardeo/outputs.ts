@@ -20,22 +20,19 @@ function producers(stack: string): string {
  */
 export function readStackOutputs(file: string, config: ResolvedConfig): StackOutputs {
   const stack = config.stackName;
-  if (!fs.existsSync(file)) throw new OutputsError(`The Terraform outputs file ${file} does not exist.\n  what to do: ${producers(stack)}`);
+  if (!fs.existsSync(file)) throw new OutputsError(`The Terraform outputs file ${file} does not exist.`, producers(stack));
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new OutputsError(
-      `The Terraform outputs file ${file} is not valid JSON (${(err as Error).message}).\n  what to ` + `do: ${producers(stack)}`,
-    );
+    throw new OutputsError(`The Terraform outputs file ${file} is not valid JSON (${(err as Error).message}).`, producers(stack));
   }
   return parseStackOutputs(raw, config, file);
 }
 
 export function parseStackOutputs(raw: unknown, config: ResolvedConfig, file = '(outputs)'): StackOutputs {
   const stack = config.stackName;
-  if (!isObject(raw))
-    throw new OutputsError(`${file} does not hold a JSON object of Terraform outputs.\n  what to do: ` + `${producers(stack)}`);
+  if (!isObject(raw)) throw new OutputsError(`${file} does not hold a JSON object of Terraform outputs.`, producers(stack));
   let flat: Record<string, unknown>;
   const probe = STACK_OUTPUTS.apiId.name;
   const first = raw[probe];
@@ -49,8 +46,8 @@ export function parseStackOutputs(raw: unknown, config: ResolvedConfig, file = '
     if (!isObject(mine)) {
       const found = stacks.length ? `it holds the outputs of ${stacks.map((s) => `"${s}"`).join(', ')}` : 'it holds no stack outputs';
       throw new OutputsError(
-        `${file} has no outputs for stack "${stack}" (environment "${config.environment}"): ` +
-          `${found}.\n  what to do: pass the outputs of ${stack} (--env ${config.environment}); ${producers(stack)}`,
+        `${file} has no outputs for stack "${stack}" (environment "${config.environment}"): ${found}.`,
+        `pass the outputs of ${stack} (--env ${config.environment}); ${producers(stack)}`,
       );
     }
     flat = mine;
@@ -66,14 +63,15 @@ export function parseStackOutputs(raw: unknown, config: ResolvedConfig, file = '
   if (missing.length) {
     throw new OutputsError(
       `${file} lacks the output(s) ${missing.join(', ')} of stack "${stack}" (the file may come ` +
-        `from an older version of the stack or be truncated).\n  what to do: ${producers(stack)}`,
+        `from an older version of the stack or be truncated).`,
+      producers(stack),
     );
   }
   if (out.stackName !== stack || out.environment !== config.environment) {
     throw new OutputsError(
       `${file} holds the outputs of stack "${out.stackName}" (environment "${out.environment}"), ` +
-        `not of "${stack}" (environment "${config.environment}").\n  what to do: pass the outputs file of ${stack}, or ` +
-        `choose the matching --env; ${producers(stack)}`,
+        `not of "${stack}" (environment "${config.environment}").`,
+      `pass the outputs file of ${stack}, or choose the matching --env; ${producers(stack)}`,
     );
   }
   return out;
@@ -91,8 +89,8 @@ export function checkOutputsMatch(out: StackOutputs, config: ResolvedConfig, fil
   ].filter(Boolean);
   if (mismatch.length) {
     throw new OutputsError(
-      `${file} belongs to stack "${stack}" but to another deployment: ${mismatch.join('; ')}.\n  what to do: ` +
-        `pass the outputs of this deployment (or none: the Asgardeo side needs no outputs), or fix asgardeo.organization / ` +
+      `${file} belongs to stack "${stack}" but to another deployment: ${mismatch.join('; ')}.`,
+      `pass the outputs of this deployment (or none: the Asgardeo side needs no outputs), or fix asgardeo.organization / ` +
         `ASGARDEO_BASE_URL / aws.region in the configuration; ${producers(stack)}`,
     );
   }
@@ -125,4 +123,10 @@ export function writeAsgardeoOutputs(file: string, outputs: AsgardeoOutputs): vo
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The one outputs file tollgate writes: `{"<stack>": {"api_id": "…", …}}` (as `cdktf deploy --outputs-file` writes it). */
+export function writeStackOutputs(file: string, stack: string, values: Readonly<Record<string, unknown>>): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify({ [stack]: values }, null, 2)}\n`);
 }

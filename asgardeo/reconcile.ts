@@ -8,6 +8,7 @@ import type { AsgardeoOutputs, StackOutputs } from './outputs';
 import { computePlan } from './compute-plan';
 import type { AsgardeoPlan } from './plan';
 import { RESOURCE_KINDS } from './resources';
+import { DEFAULT_ADMIN_ACCESS, type AdminAccess } from './roles-api';
 import { Session, type TransportOptions } from './session';
 
 export interface ReconcileOptions {
@@ -37,12 +38,22 @@ export interface ApplyResult {
  * Every management scope a plan, apply or destroy of `config` may ask for: what the deploy preflight
  * checks the admin application holds before anything changes. Each run still asks only for what it needs.
  */
-export function managementScopesFor(config: ResolvedConfig): string[] {
-  return RESOURCE_KINDS.flatMap((k) => k.managementScopes(config));
+export function managementScopesFor(config: ResolvedConfig, access: AdminAccess = DEFAULT_ADMIN_ACCESS): string[] {
+  return RESOURCE_KINDS.flatMap((k) => k.managementScopes(config, access));
+}
+
+/**
+ * Settles which API versions a session for `config` speaks: the Roles API is probed only when the
+ * configuration has roles and `asgardeo.rolesApi` is `auto` (without roles nothing reads it).
+ */
+export async function settleAccess(session: Session, config: ResolvedConfig): Promise<AdminAccess> {
+  if (config.roles.length > 0) await session.chooseRolesApi(config.asgardeo.rolesApi);
+  else if (config.asgardeo.rolesApi !== 'auto') session.access = { rolesApi: config.asgardeo.rolesApi };
+  return session.access;
 }
 
 function viewScopes(desired: DesiredState): string[] {
-  return RESOURCE_KINDS.flatMap((k) => k.viewScopes(desired.kinds[k.type]));
+  return RESOURCE_KINDS.flatMap((k) => k.viewScopes(k.parts.desired.of(desired)));
 }
 
 async function observeAndPlan(
@@ -51,12 +62,13 @@ async function observeAndPlan(
 ): Promise<{ session: Session; desired: DesiredState; observed: ObservedState; plan: AsgardeoPlan }> {
   const desired = desiredState(o.config, o.outputs);
   const progress = o.progress ?? (() => undefined);
-  const session = new Session(o.config, o.credentials, { onRetry: progress, ...o.transport }, o.signal);
   progress(`reading Asgardeo organization "${o.config.asgardeo.organization}" at ${o.config.asgardeo.baseUrl}`);
-  await session.authorize(viewScopes(desired));
+  const session = new Session(o.config, o.credentials, { onRetry: progress, ...o.transport }, o.signal);
+  // The view scopes are the same under both Roles APIs: the probe and the read token go together.
+  await Promise.all([settleAccess(session, o.config), session.authorize(viewScopes(desired))]);
   // Always look for owned objects: the plan names those no longer configured (and an API resource
   // under an old identifier) even without --prune.
-  const observed = await observe(session.api, desired, { findOwned: true });
+  const observed = await observe(session.api, desired, { findOwned: true, access: session.access });
   const plan = computePlan(
     desired,
     observed,
@@ -89,7 +101,7 @@ export async function destroyAsgardeo(o: ReconcileOptions): Promise<ApplyResult>
 async function run(o: ReconcileOptions, mode: 'apply' | 'destroy'): Promise<ApplyResult> {
   const { session, desired, observed, plan } = await observeAndPlan(o, mode);
   const progress = o.progress ?? (() => undefined);
-  const writeScopes = scopesForChanges(plan.changes);
+  const writeScopes = scopesForChanges(plan.changes, RESOURCE_KINDS, session.access);
   const env = o.env ?? process.env;
   let ids: ApplyIds;
   if (plan.changes.some((c) => c.action === 'conflict') || writeScopes.length) {

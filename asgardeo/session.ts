@@ -1,7 +1,10 @@
 import type { ResolvedConfig } from '../config';
+import { UserError } from '../errors';
 import { AsgardeoApi } from './api';
 import type { AdminCredentials } from './credentials';
 import { AsgardeoHttp, type HttpOptions } from './http';
+import { DEFAULT_ADMIN_ACCESS, type AdminAccess, type RolesApi, type RolesApiSetting } from './roles-api';
+import { chooseRolesApi, rolesApiFor } from './roles-client';
 import { managementToken } from './token';
 
 /**
@@ -16,6 +19,8 @@ export class Session {
   readonly api: AsgardeoApi;
   private token = '';
   private granted = new Set<string>();
+  /** What the run may use: set by `chooseRolesApi` before anything is read. */
+  access: AdminAccess = DEFAULT_ADMIN_ACCESS;
 
   constructor(
     readonly config: ResolvedConfig,
@@ -45,6 +50,16 @@ export class Session {
     return this.renewing;
   }
 
+  /** Settles which SCIM2 Roles API this run speaks (a probe of the granted scopes under `auto`). */
+  async chooseRolesApi(setting: RolesApiSetting): Promise<void> {
+    this.access = { rolesApi: await chooseRolesApi(this.http, this.credentials, setting) };
+  }
+
+  /** The roles client of the chosen API. */
+  get roles(): RolesApi {
+    return rolesApiFor(this.api, this.access.rolesApi);
+  }
+
   /** Gets a token holding exactly `scopes` (plus what the current one holds) unless the current one already has them. */
   async authorize(scopes: readonly string[]): Promise<void> {
     if (scopes.every((s) => this.granted.has(s))) return;
@@ -54,12 +69,21 @@ export class Session {
   }
 }
 
-/** Environment knobs for the transport (documented in README "Rate limits"). */
+/** Environment knobs for the transport (documented in README "Rate limits"); a value set but not a whole number is refused. */
 export function transportFromEnv(env: NodeJS.ProcessEnv): TransportOptions {
-  const num = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
-  const rate = num(env.TOLLGATE_ASGARDEO_RATE_PER_MINUTE);
-  const timeoutMs = num(env.TOLLGATE_ASGARDEO_TIMEOUT_MS);
-  const budgetSeconds = num(env.TOLLGATE_ASGARDEO_RETRY_BUDGET_SECONDS);
+  const num = (name: string, min: number) => {
+    const v = env[name];
+    if (v === undefined || v === '') return undefined;
+    if (!/^\d+$/.test(v) || Number(v) < min) {
+      throw new UserError(`${name} is "${v}", not a whole number of at least ${min}`, {
+        hint: `set ${name} to a whole number (at least ${min}), or unset it for the default`,
+      });
+    }
+    return Number(v);
+  };
+  const rate = num('TOLLGATE_ASGARDEO_RATE_PER_MINUTE', 2);
+  const timeoutMs = num('TOLLGATE_ASGARDEO_TIMEOUT_MS', 1);
+  const budgetSeconds = num('TOLLGATE_ASGARDEO_RETRY_BUDGET_SECONDS', 0);
   return {
     ...(budgetSeconds !== undefined ? { retryBudgetMs: budgetSeconds * 1000 } : {}),
     ...(timeoutMs ? { timeoutMs } : {}),

@@ -1,6 +1,7 @@
 import type { AdminCredentials } from './credentials';
 import { AsgardeoError, CredentialsError } from './errors';
 import type { AsgardeoHttp } from './http';
+import { ROLES_API_SCOPES, V2_ONLY_SCOPES, V3_ONLY_SCOPES } from './roles-api';
 
 export interface TokenResponse {
   accessToken: string;
@@ -84,9 +85,17 @@ const SCOPE_API: [RegExp, string][] = [
     "Application Management API; the smoke test and `npx tollgate token` read a client's secret, which Asgardeo hides without it",
   ],
   [/^internal_application_(mgt|business)_/, 'Application Management API'],
-  [/^internal_role_mgt_/, 'SCIM2 Roles API'],
+  [/^internal_role_mgt_(meta_create|meta_update|users_update|groups_update)$/, ROLES_API_SCOPES.v3.api],
+  [/^internal_role_mgt_/, ROLES_API_SCOPES.v2.api],
   [/^internal_user_mgt_/, 'SCIM2 Users API'],
 ];
+
+/** What every missing-role-scope message says about the two Roles APIs (asgardeo-secrets-and-roles.md, B.6). */
+export const ROLES_API_NOTE =
+  `roles go through ${ROLES_API_SCOPES.v3.api} (${V3_ONLY_SCOPES.slice(0, 3).join(', ')}) when the application is authorized ` +
+  `for it, else through ${ROLES_API_SCOPES.v2.api} (v2: ${V2_ONLY_SCOPES.join(', ')}); both also need ` +
+  `${ROLES_API_SCOPES.v3.view} and ${ROLES_API_SCOPES.v3.delete}. Asgardeo does not let one application be authorized for both: ` +
+  `remove ${ROLES_API_SCOPES.v2.api} from it before authorizing ${ROLES_API_SCOPES.v3.api} (asgardeo.rolesApi forces one)`;
 
 /** Asks for exactly `scopes` and fails, naming each missing one and where to grant it, if any is not granted. */
 export async function managementToken(http: AsgardeoHttp, creds: AdminCredentials, scopes: readonly string[]): Promise<string> {
@@ -95,7 +104,13 @@ export async function managementToken(http: AsgardeoHttp, creds: AdminCredential
   const granted = new Set(token.scope.split(/\s+/).filter(Boolean));
   const missing = wanted.filter((s) => !granted.has(s));
   if (missing.length) {
-    const lines = missing.map((s) => `    - ${s} (${SCOPE_API.find(([re]) => re.test(s))?.[1] ?? 'Management API'})`);
+    // View and delete have the same names under both Roles APIs: name the API the run speaks.
+    const rolesV3 = wanted.some((s) => V3_ONLY_SCOPES.includes(s));
+    const apiOf = (s: string) =>
+      rolesV3 && s.startsWith('internal_role_mgt_')
+        ? ROLES_API_SCOPES.v3.api
+        : (SCOPE_API.find(([re]) => re.test(s))?.[1] ?? 'Management API');
+    const lines = missing.map((s) => `    - ${s} (${apiOf(s)})`);
     throw new AsgardeoError({
       message:
         `the admin application (ASGARDEO_CLIENT_ID) was not granted ` +
@@ -104,7 +119,8 @@ export async function managementToken(http: AsgardeoHttp, creds: AdminCredential
       code: 'TOLLGATE-MISSING-SCOPE',
       hint:
         'in the Asgardeo console open Applications → <your admin M2M app> → API Authorization, authorize each API ' +
-        'listed above (Management APIs) with the listed scopes, then run again',
+        'listed above (Management APIs) with the listed scopes, then run again' +
+        (missing.some((s) => s.startsWith('internal_role_mgt_')) ? `; ${ROLES_API_NOTE}` : ''),
     });
   }
   return token.accessToken;

@@ -2,9 +2,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'cdktf';
 import { loadConfig, type ResolvedConfig } from '../config';
-import { buildStack } from '../stacks/app';
+import { synthStack } from '../stacks/synth';
 
 const REPO = path.resolve(__dirname, '..');
 
@@ -24,10 +23,13 @@ export function synthesizeExample(asgardeoBaseUrl: string): SynthesizedExample {
   const cleanup = () => fs.rmSync(outdir, { recursive: true, force: true });
   try {
     const bundleDir = path.join(outdir, 'bundle');
-    const app = new App({ outdir, skipValidation: true });
-    buildStack(app, config, { backend: { kind: 'local', path: path.join(outdir, 'terraform.tfstate') }, env: {}, bundleDir });
-    app.synth();
-    return { config, outdir, stackDir: path.join(outdir, 'stacks', config.stackName), bundleDir, cleanup };
+    const { stackDir } = synthStack(config, {
+      outdir,
+      backend: { kind: 'local', path: path.join(outdir, 'terraform.tfstate') },
+      env: {},
+      bundleDir,
+    });
+    return { config, outdir, stackDir, bundleDir, cleanup };
   } catch (err) {
     cleanup();
     throw err;

@@ -2,7 +2,7 @@ import type { AsgardeoSide, DeployResult, InfraRunner, Prompt } from '../deploy'
 
 /**
  * What the pipeline commands (deploy, plan, destroy) use from outside: production defaults to the
- * real cdktf CLI, the real reconciler, the terminal prompt and global fetch; tests and the local
+ * real Terraform runner, the real reconciler, the terminal prompt and global fetch; tests and the local
  * sandbox pass their own.
  */
 export interface CommandDeps {

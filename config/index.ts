@@ -11,6 +11,7 @@ export type { LoadConfigOptions } from './load';
 export { ConfigError } from './errors';
 export type { ConfigIssue } from './errors';
 export { RESERVED_SCOPE_NAMES } from './validate';
+export { DEFAULT_FUNCTION_ID, DEFAULT_IDENTITY_HEADERS, DEFAULT_PATH_SAMPLE, pathParameterNames } from './route-targets';
 export { generateSandboxPasswords, sandboxPassword } from './sandbox-passwords';
 export { OIDC_CLAIM_NAMES, APPLICATION_KINDS } from './schema';
 export type * from './resolved';

@@ -7,6 +7,7 @@ import type { DeployTarget, ResolvedApplication, ResolvedConfig, ResolvedCors, U
 import { scopeAsArrayIssue } from './server-names';
 import { checkBaseUrl, crossCheck } from './validate';
 import { evaluateConfigFile } from './load-module';
+import { DEFAULT_PATH_SAMPLE, pathParameterNames, resolveRouteTargets, routeTargetIssues } from './route-targets';
 
 export const DEFAULT_CONFIG_FILE = 'tollgate.config.ts';
 export const DEFAULT_ASGARDEO_BASE_URL = 'https://api.asgardeo.io';
@@ -117,7 +118,11 @@ function resolveEnvironment(
   // The sandbox always trusts its own local Asgardeo; a custom-domain issuer applies to real deployments.
   const issuer = target === 'aws' && config.asgardeo.issuer ? config.asgardeo.issuer : `${baseUrl}/t/${org}/oauth2/token`;
 
-  const issues = [...checkBaseUrl(baseUrl, org), ...crossCheck(config, target, issuer)];
+  const issues = [
+    ...checkBaseUrl(baseUrl, org),
+    ...crossCheck(config, target, issuer),
+    ...routeTargetIssues(config, path.dirname(file), target, `${config.aws.apiName}-${env}`),
+  ];
   if (issues.length > 0) throw new ConfigError(file, issues, env);
 
   return buildResolved(file, env, target, baseUrl, issuer, config, vars);
@@ -136,11 +141,13 @@ function buildResolved(
   const usersByRole = new Map<string, string[]>();
   for (const u of c.users ?? []) for (const r of u.roles ?? []) usersByRole.set(r, [...(usersByRole.get(r) ?? []), u.userName]);
   const applications = (c.applications ?? []).map(resolveApplication);
+  const stackName = `${c.aws.apiName}-${env}`;
+  const { functions, targets } = resolveRouteTargets(c, path.dirname(file), stackName);
   return {
     file,
     environment: env,
     target,
-    stackName: `${c.aws.apiName}-${env}`,
+    stackName,
     asgardeo: {
       organization: org,
       baseUrl,
@@ -148,6 +155,7 @@ function buildResolved(
       tokenEndpoint: `${baseUrl}/t/${org}/oauth2/token`,
       jwksUri: `${baseUrl}/t/${org}/oauth2/jwks`,
       discoveryUrl: `${issuer}/.well-known/openid-configuration`,
+      rolesApi: c.asgardeo.rolesApi ?? 'auto',
     },
     aws: {
       region: c.aws.region,
@@ -156,6 +164,7 @@ function buildResolved(
       throttling: c.aws.throttling ?? { rateLimit: 50, burstLimit: 100 },
       logRetentionDays: c.aws.logRetentionDays ?? 14,
       cors: corsFor(applications, c.routes),
+      functions,
       lambda: {
         entry: path.resolve(path.dirname(file), c.aws.lambda.entry),
         handler: c.aws.lambda.handler ?? 'handler',
@@ -163,15 +172,23 @@ function buildResolved(
         timeoutSeconds: c.aws.lambda.timeoutSeconds ?? 10,
         architecture: c.aws.lambda.architecture ?? 'arm64',
         runtime: c.aws.lambda.runtime ?? 'nodejs22.x',
+        environment: { ...c.aws.lambda.environment },
       },
     },
     scopes: c.scopes.map((s) => ({ name: s.name, displayName: s.displayName ?? s.name, description: s.description ?? '' })),
-    routes: c.routes.map((r) => ({
+    routes: c.routes.map((r, i) => ({
       method: r.method,
       path: r.path,
       routeKey: `${r.method} ${r.path}`,
       scopes: r.scopes ?? [],
       public: r.public === true,
+      target: targets[i]!,
+      smoke: {
+        status: r.smoke?.status,
+        pathParameters: Object.fromEntries(
+          pathParameterNames(r.path).map((name) => [name, r.smoke?.pathParameters?.[name] ?? DEFAULT_PATH_SAMPLE]),
+        ),
+      },
     })),
     apiResource: {
       identifier: c.apiResource.identifier ?? defaultApiIdentifier(org, c.aws.apiName, env),

@@ -35,6 +35,8 @@ export interface ResolvedAsgardeo {
   readonly tokenEndpoint: string;
   readonly jwksUri: string;
   readonly discoveryUrl: string;
+  /** Which SCIM2 Roles API manages roles (asgardeo/roles-api.ts); default `auto`. */
+  readonly rolesApi: 'auto' | 'v2' | 'v3';
 }
 
 export interface ResolvedAws {
@@ -45,6 +47,9 @@ export interface ResolvedAws {
   readonly logRetentionDays: number;
   /** CORS of the HTTP API: present when some application allows browser origins, else undefined (no CORS). */
   readonly cors: ResolvedCors | undefined;
+  /** One Lambda function per distinct handler file the routes use (the default entry first when used). */
+  readonly functions: readonly ResolvedFunction[];
+  /** The API-level function settings: each function's defaults, and the entry of routes that name no handler. */
   readonly lambda: {
     /** Absolute path of the handler source. */
     readonly entry: string;
@@ -53,8 +58,50 @@ export interface ResolvedAws {
     readonly timeoutSeconds: number;
     readonly architecture: 'arm64' | 'x86_64';
     readonly runtime: 'nodejs22.x' | 'nodejs24.x' | 'nodejs20.x';
+    readonly environment: Readonly<Record<string, string>>;
   };
 }
+
+/** A Lambda function of the stack: what one handler file becomes. */
+export interface ResolvedFunction {
+  /**
+   * Stable per stack: `handler` for `aws.lambda.entry` (the name the single-function stack always had),
+   * else from the file name (`handlers/orders.ts` -> `orders`). Names the construct and the function.
+   */
+  readonly id: string;
+  /** `{stackName}-{id}`. */
+  readonly functionName: string;
+  /** Absolute path of the entry file. */
+  readonly entry: string;
+  /** The entry as the configuration names it, for messages. */
+  readonly configuredEntry: string;
+  readonly handler: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly architecture: 'arm64' | 'x86_64';
+  readonly runtime: 'nodejs22.x' | 'nodejs24.x' | 'nodejs20.x';
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** Header names an HTTP backend gets the caller's identity under. */
+export interface ResolvedIdentityHeaders {
+  readonly sub: string;
+  readonly clientId: string;
+  readonly scope: string;
+}
+
+/** Where a route goes: a function of the stack, or an existing HTTP backend. */
+export type ResolvedRouteTarget =
+  | { readonly kind: 'function'; /** `ResolvedFunction.id`. */ readonly functionId: string }
+  | {
+      readonly kind: 'http';
+      /** As configured; `{param}`s are filled from the route's path parameters. */
+      readonly url: string;
+      /** `ANY` sends the caller's method. */
+      readonly method: HttpMethod;
+      /** Lower-case names. */
+      readonly identityHeaders: ResolvedIdentityHeaders;
+    };
 
 /** The HTTP API's `cors_configuration`, derived from the applications' allowed origins and the routes. */
 export interface ResolvedCors {
@@ -84,6 +131,14 @@ export interface ResolvedRoute {
   /** Empty only when `public`. */
   readonly scopes: readonly string[];
   readonly public: boolean;
+  readonly target: ResolvedRouteTarget;
+  /** What the smoke test expects from this route with the right token. */
+  readonly smoke: {
+    /** Undefined: any 2xx. */
+    readonly status: number | undefined;
+    /** A sample value for each of the path's parameters. */
+    readonly pathParameters: Readonly<Record<string, string>>;
+  };
 }
 
 export interface ResolvedApiResource {

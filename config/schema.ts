@@ -21,6 +21,38 @@ const scopeSchema = z
   })
   .strict();
 
+/** Header names an HTTP backend receives the caller's identity under; each overwrites a same-named incoming header. */
+const identityHeadersSchema = z
+  .object({
+    /** The token's `sub`. Default: `x-tollgate-sub`. */
+    sub: z.string().min(1).optional(),
+    /** The token's `client_id` (the calling application). Default: `x-tollgate-client-id`. */
+    clientId: z.string().min(1).optional(),
+    /** The token's granted `scope` (space-separated). Default: `x-tollgate-scope`. */
+    scope: z.string().min(1).optional(),
+  })
+  .strict();
+
+const httpBackendSchema = z
+  .object({
+    /** The backend's URL: https (http only on a loopback address with the local target). May use the route's `{param}`s. */
+    url: z.string().min(1),
+    /** The method sent to the backend. Default: `ANY` (the caller's method). */
+    method: z.enum(HTTP_METHODS).optional(),
+    /** Names of the identity headers. Defaults: `x-tollgate-sub`, `x-tollgate-client-id`, `x-tollgate-scope`. */
+    identityHeaders: identityHeadersSchema.optional(),
+  })
+  .strict();
+
+const routeSmokeSchema = z
+  .object({
+    /** The status the right token gets. Default: any 2xx. */
+    status: z.number().int().min(100).max(599).optional(),
+    /** Sample values for the path's `{param}`s. Default: `smoke-test` for each. */
+    pathParameters: z.record(z.string().min(1)).optional(),
+  })
+  .strict();
+
 const routeSchema = z
   .object({
     method: z.enum(HTTP_METHODS),
@@ -30,6 +62,15 @@ const routeSchema = z
     scopes: z.array(z.string().min(1)).optional(),
     /** Serve the route without a token. Must be said explicitly. Default: false. */
     public: z.boolean().optional(),
+    /**
+     * The Lambda entry file serving this route, relative to the configuration file; routes naming one
+     * file share one function. Default: `aws.lambda.entry`.
+     */
+    handler: z.string().min(1).optional(),
+    /** Send the route to an existing HTTP backend instead of a function. */
+    http: httpBackendSchema.optional(),
+    /** What the smoke test sends and expects on this route. */
+    smoke: routeSmokeSchema.optional(),
   })
   .strict();
 
@@ -56,6 +97,20 @@ const lambdaSchema = z
     architecture: z.enum(['arm64', 'x86_64']).optional(),
     /** Default: `nodejs22.x`. */
     runtime: z.enum(['nodejs22.x', 'nodejs24.x', 'nodejs20.x']).optional(),
+    /** Plain environment variables of every function (never secrets: they land in Terraform state). Default: none. */
+    environment: z.record(z.string()).optional(),
+  })
+  .strict();
+
+/** One function's own settings; the API-level `aws.lambda` values are the defaults. */
+const functionSchema = z
+  .object({
+    /** Exported function name. Default: `aws.lambda.handler`. */
+    handler: z.string().min(1).optional(),
+    memoryMb: z.number().int().min(128).max(10240).optional(),
+    timeoutSeconds: z.number().int().min(1).max(900).optional(),
+    /** Merged over `aws.lambda.environment`. */
+    environment: z.record(z.string()).optional(),
   })
   .strict();
 
@@ -79,6 +134,8 @@ const awsSchema = z
       })
       .optional(),
     lambda: lambdaSchema,
+    /** Per-function settings, keyed by the entry file as routes name it (`handler`), or `aws.lambda.entry`. */
+    functions: z.record(functionSchema).optional(),
   })
   .strict();
 
@@ -92,6 +149,11 @@ const asgardeoSchema = z
     baseUrl: z.string().url().optional(),
     /** Default: `{baseUrl}/t/{organization}/oauth2/token`. Set it for a custom domain. */
     issuer: z.string().url().optional(),
+    /**
+     * The SCIM2 Roles API roles are managed through: `v3` (`/scim2/v3/Roles`), `v2` (`/scim2/v2/Roles`,
+     * deprecated by Asgardeo), or `auto` (default): v3 when the admin application is authorized for it.
+     */
+    rolesApi: z.enum(['auto', 'v2', 'v3']).optional(),
   })
   .strict();
 

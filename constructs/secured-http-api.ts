@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api';
 import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration';
@@ -10,7 +11,7 @@ import { HttpJwtAuthorizer } from './http-jwt-authorizer';
 
 export type HttpRouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
 
-/** One method + path served by the API's Lambda. */
+/** One method + path, served by a Lambda function or an HTTP backend. */
 export interface SecuredHttpRoute {
   readonly method: HttpRouteMethod;
   /** `/user`, `/users/{id}`, `/files/{proxy+}`. */
@@ -19,13 +20,42 @@ export interface SecuredHttpRoute {
   readonly scopes?: readonly string[];
   /** Serve without a token. Must be said explicitly. @default false */
   readonly public?: boolean;
+  /** Where the route goes. @default the API's `handler` */
+  readonly target?: HttpApiLambdaTarget | HttpApiHttpBackend;
 }
 
-/** The Lambda behind the API: a `LambdaFunction` resource fits. */
+/** A Lambda function behind routes: a `LambdaFunction` resource fits. */
 export interface HttpApiLambdaTarget {
   readonly functionName: string;
   readonly invokeArn: string;
+  /**
+   * Names the function's integration construct (`lambda-integration-<key>`); keep it stable, or the
+   * integration is replaced. @default the function name when it is a plain string, else its order of first use
+   */
+  readonly key?: string;
 }
+
+/**
+ * An existing HTTP service behind routes (an `HTTP_PROXY` integration). The caller's identity reaches
+ * it as request headers through parameter mapping, overwriting any same-named header the caller sent.
+ */
+export interface HttpApiHttpBackend {
+  /** The backend's URL; `{param}` is filled from the route's path parameter of that name. */
+  readonly url: string;
+  /** @default 'ANY': the caller's method */
+  readonly method?: HttpRouteMethod;
+  /** @default {@link DEFAULT_BACKEND_IDENTITY_HEADERS} */
+  readonly identityHeaders?: { readonly sub: string; readonly clientId: string; readonly scope: string };
+}
+
+/** The headers an HTTP backend receives the caller's identity under, by default. */
+export const DEFAULT_BACKEND_IDENTITY_HEADERS = { sub: 'x-tollgate-sub', clientId: 'x-tollgate-client-id', scope: 'x-tollgate-scope' };
+
+/**
+ * The token claims forwarded to HTTP backends. `client_id` (RFC 9068), which Asgardeo sets next to `azp`
+ * with the same value. API Gateway writes each as JSON text (`"abc"` for a string claim).
+ */
+export const IDENTITY_CLAIMS = { sub: 'sub', clientId: 'client_id', scope: 'scope' } as const;
 
 /**
  * Cross-origin access for browser pages (the API's `cors_configuration`). API Gateway then answers
@@ -55,8 +85,8 @@ export interface SecuredHttpApiProps {
   readonly apiName: string;
   /** @default none */
   readonly description?: string;
-  /** Every route proxies to this function (payload format 2.0). */
-  readonly handler: HttpApiLambdaTarget;
+  /** Routes without their own `target` proxy to this function (payload format 2.0). Required when such a route exists. */
+  readonly handler?: HttpApiLambdaTarget;
   readonly routes: readonly SecuredHttpRoute[];
   /**
    * Issuer of the tokens, exactly as in their `iss`. Ignored when `authorizer` is given.
@@ -98,18 +128,29 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
   authorizerError: '$context.authorizer.error',
 });
 
+/**
+ * An integration no route uses any more (a backend URL changed, a function's last route moved) must
+ * outlive the route updates: API Gateway refuses to delete one a route still targets (409). Kept in
+ * state, this orders the old integration's destroy after the routes moved to the new one.
+ */
+const REPLACE_AFTER_ROUTES_MOVED = { createBeforeDestroy: true };
+
 const ROUTE_PATH =
   /^\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\})?(?:\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\}|\{[A-Za-z0-9_]+\+\}))*$/;
 const STAGE_NAME = /^(\$default|[A-Za-z0-9_-]{1,128})$/;
 
 /**
- * An HTTP API whose every route proxies to one Lambda, guarded by a JWT authorizer with per-route
- * scopes, with a logged and throttled auto-deployed stage, and invoke permissions scoped per route.
+ * An HTTP API whose routes proxy to Lambda functions or HTTP backends (one integration each), guarded
+ * by a JWT authorizer with per-route scopes, with a logged and throttled auto-deployed stage, and
+ * invoke permissions scoped per function and route.
  */
 export class SecuredHttpApi extends Construct {
   readonly api: Apigatewayv2Api;
   readonly stage: Apigatewayv2Stage;
-  readonly integration: Apigatewayv2Integration;
+  /** The integration of the default `handler`; undefined when no route uses it. */
+  readonly integration: Apigatewayv2Integration | undefined;
+  /** Keyed by `lambda <key>` for a function, `http <method> <url> <headers>[ public]` for a backend. */
+  readonly integrations: ReadonlyMap<string, Apigatewayv2Integration>;
   readonly authorizer: HttpJwtAuthorizer;
   readonly accessLogGroup: CloudwatchLogGroup;
   /** Keyed by route key, e.g. `GET /user`. */
@@ -140,14 +181,52 @@ export class SecuredHttpApi extends Construct {
     // From the API alone, not the stage's invoke_url: the authorizer (and so the routes) need nothing from the stage.
     this.stageInvokeUrl = stageName === '$default' ? this.api.apiEndpoint : `${this.api.apiEndpoint}/${stageName}`;
 
-    this.integration = new Apigatewayv2Integration(this, 'lambda-integration', {
-      apiId: this.api.id,
-      integrationType: 'AWS_PROXY',
-      integrationMethod: 'POST',
-      integrationUri: props.handler.invokeArn,
-      // Terraform's default is 1.0; the handler reads the 2.0 event.
-      payloadFormatVersion: '2.0',
-    });
+    const integrations = new Map<string, Apigatewayv2Integration>();
+    const lambdaKeys = new Map<HttpApiLambdaTarget, string>();
+    const integrationKey = (target: HttpApiLambdaTarget | HttpApiHttpBackend, isPublic: boolean): string => {
+      if ('url' in target) return httpIntegrationKey(target, isPublic);
+      let key = lambdaKeys.get(target);
+      if (key === undefined) {
+        // A token (a LambdaFunction's name) cannot name a construct: Terraform knows it only at apply.
+        key = target.key ?? (Token.isUnresolved(target.functionName) ? `${lambdaKeys.size + 1}` : target.functionName);
+        lambdaKeys.set(target, key);
+      }
+      return `lambda ${key}`;
+    };
+    const integrationFor = (route: SecuredHttpRoute): Apigatewayv2Integration => {
+      const target = route.target ?? (props.handler as HttpApiLambdaTarget);
+      const key = integrationKey(target, route.public === true);
+      const existing = integrations.get(key);
+      if (existing) return existing;
+      const created =
+        'url' in target
+          ? new Apigatewayv2Integration(this, `http-integration-${hash(key)}`, {
+              apiId: this.api.id,
+              integrationType: 'HTTP_PROXY',
+              integrationMethod: target.method ?? 'ANY',
+              integrationUri: target.url,
+              // The only format HTTP_PROXY integrations take.
+              payloadFormatVersion: '1.0',
+              requestParameters: identityMapping(target, route.public === true),
+              lifecycle: REPLACE_AFTER_ROUTES_MOVED,
+            })
+          : new Apigatewayv2Integration(
+              this,
+              // The default handler keeps the id the single-function stack always had: no replacement on upgrade.
+              target === props.handler ? 'lambda-integration' : `lambda-integration-${key.slice('lambda '.length)}`,
+              {
+                apiId: this.api.id,
+                integrationType: 'AWS_PROXY',
+                integrationMethod: 'POST',
+                integrationUri: target.invokeArn,
+                // Terraform's default is 1.0; the handler reads the 2.0 event.
+                payloadFormatVersion: '2.0',
+                lifecycle: REPLACE_AFTER_ROUTES_MOVED,
+              },
+            );
+      integrations.set(key, created);
+      return created;
+    };
 
     this.authorizer =
       props.authorizer ??
@@ -172,16 +251,18 @@ export class SecuredHttpApi extends Construct {
         new Apigatewayv2Route(this, `route-${idSuffix}`, {
           apiId: this.api.id,
           routeKey,
-          target: `integrations/${this.integration.id}`,
+          target: `integrations/${integrationFor(route).id}`,
           ...auth,
         }),
       );
+      const target = route.target ?? (props.handler as HttpApiLambdaTarget);
+      if ('url' in target) continue; // API Gateway calls a backend over HTTP: no Lambda permission.
       permissions.set(
         routeKey,
         new LambdaPermission(this, `invoke-${idSuffix}`, {
           statementId: statementIdFor(routeKey),
           action: 'lambda:InvokeFunction',
-          functionName: props.handler.functionName,
+          functionName: target.functionName,
           principal: 'apigateway.amazonaws.com',
           sourceArn: `${this.api.executionArn}/*/${executeApiResource(route.method, route.path)}`,
         }),
@@ -189,6 +270,8 @@ export class SecuredHttpApi extends Construct {
     }
     this.routes = routes;
     this.permissions = permissions;
+    this.integrations = integrations;
+    this.integration = props.handler ? integrations.get(integrationKey(props.handler, false)) : undefined;
     this.audience = this.authorizer.audience ?? props.jwtAudience ?? [this.stageInvokeUrl];
 
     this.accessLogGroup = new CloudwatchLogGroup(this, 'access-logs', {
@@ -283,6 +366,31 @@ export function executeApiResource(method: HttpRouteMethod, routePath: string): 
   return `${verb}${resource}`;
 }
 
+function httpIntegrationKey(target: HttpApiHttpBackend, isPublic: boolean): string {
+  const headers = target.identityHeaders ?? DEFAULT_BACKEND_IDENTITY_HEADERS;
+  return `http ${target.method ?? 'ANY'} ${target.url} ${headers.sub} ${headers.clientId} ${headers.scope}${isPublic ? ' public' : ''}`;
+}
+
+/**
+ * The backend's identity headers, from the validated token's claims. `overwrite` replaces a header of
+ * the same name the caller sent (`append` would keep the forged value); a public route has no token,
+ * so the names are removed instead and a caller cannot make one up either.
+ */
+function identityMapping(target: HttpApiHttpBackend, isPublic: boolean): Record<string, string> {
+  const headers = target.identityHeaders ?? DEFAULT_BACKEND_IDENTITY_HEADERS;
+  const mapping: Record<string, string> = {};
+  for (const field of ['sub', 'clientId', 'scope'] as const) {
+    const name = headers[field].toLowerCase();
+    if (isPublic) mapping[`remove:header.${name}`] = "''";
+    else mapping[`overwrite:header.${name}`] = `$context.authorizer.claims.${IDENTITY_CLAIMS[field]}`;
+  }
+  return mapping;
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 10);
+}
+
 /** Unique per route within the function's policy; Lambda allows 1-100 of `A-Za-z0-9-_`. */
 function statementIdFor(routeKey: string): string {
   const readable = routeKey
@@ -319,6 +427,9 @@ function validateProps(props: SecuredHttpApiProps): void {
     const scopes = route.scopes ?? [];
     if (route.public === true && scopes.length > 0) problems.push(`routes[${i}] "${key}" is public but lists scopes`);
     if (route.public !== true && scopes.length === 0) problems.push(`routes[${i}] "${key}" has no scopes and is not marked public`);
+    if (!route.target && !props.handler) problems.push(`routes[${i}] "${key}" has no target and the API has no default handler`);
+    if (route.target && 'url' in route.target && !/^https?:\/\/[^/]/.test(route.target.url))
+      problems.push(`routes[${i}] "${key}": backend URL "${route.target.url}" is not an http(s) URL`);
   });
   if (problems.length > 0) throw new Error(`SecuredHttpApi: invalid props:\n  - ${problems.join('\n  - ')}`);
 }

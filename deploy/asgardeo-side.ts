@@ -12,13 +12,11 @@ export { managementScopesFor } from '../asgardeo';
 export interface AsgardeoSide<Plan = unknown> {
   /** ASGARDEO_CLIENT_ID / ASGARDEO_CLIENT_SECRET; throws with how to create them. */
   credentialsFromEnv(env: NodeJS.ProcessEnv): AdminCredentials;
-  /** Gets a management token for every scope `scopes` lists; throws naming each one not granted. */
-  checkAdminAccess(o: {
-    config: ResolvedConfig;
-    credentials: AdminCredentials;
-    scopes: readonly string[];
-    signal?: AbortSignal;
-  }): Promise<void>;
+  /**
+   * Gets a management token for every scope a run of `config` may need (the Roles API's, of the one
+   * the admin application is authorized for); throws naming each one not granted. Says what it checked.
+   */
+  checkAdminAccess(o: { config: ResolvedConfig; credentials: AdminCredentials; signal?: AbortSignal }): Promise<AdminAccessReport>;
   readStackOutputs(file: string, config: ResolvedConfig): StackOutputs;
   plan(o: SideOptions): Promise<Plan>;
   apply(o: SideOptions): Promise<ApplySummary>;
@@ -43,8 +41,17 @@ export interface AsgardeoSide<Plan = unknown> {
   }): Promise<{ accessToken: string; scope: string }>;
 }
 
+/** What the admin-access check found: the scopes it holds, and the Roles API roles go through (when there are roles). */
+export interface AdminAccessReport {
+  scopes: readonly string[];
+  rolesApi?: string;
+}
+
 /** What the pipeline passes to the reconciler: its options, less the transport tuning tests use. */
-export type SideOptions = Pick<ReconcileOptions, 'config' | 'outputs' | 'credentials' | 'prune' | 'adopt' | 'progress' | 'signal'>;
+export type SideOptions = Pick<ReconcileOptions, 'config' | 'outputs' | 'credentials' | 'prune' | 'adopt' | 'progress' | 'signal'> & {
+  /** Test users' passwords this run generated, by the variable `password.fromEnv` names (read before the environment). */
+  passwords?: Readonly<Record<string, string>>;
+};
 
 /** The part of the reconciler's ApplyResult the pipeline reports. */
 export interface ApplySummary {

@@ -1,31 +1,32 @@
 import { UserError } from '../errors';
 /**
- * The AWS side of a deploy, behind a small interface: production code uses the real `terraform`
- * (terraform-runner.ts: saved plans, applied as shown) or, with TOLLGATE_INFRA_RUNNER=cdktf, the
- * `cdktf` CLI (cdktf-runner.ts); tests drive the pipeline with a fake that writes a realistic
- * outputs file. Every method streams what the tool prints through `onOutput`.
+ * The AWS side of a deploy, behind one small interface. Two classes implement it: TerraformRunner
+ * (terraform-runner.ts: the real `terraform`, configured by a target: real AWS, the in-process local
+ * AWS, a long-running `npm run aws:local`) and the sandbox's gateway-only fallback for machines
+ * without Terraform. Tests drive the pipeline with fakes of it.
  */
 export interface InfraRunner {
-  /** Versions of the tools the runner needs; throws InfraToolError when one is missing. */
-  versions(): Promise<ToolVersions>;
-  synth(o: StackOperation): Promise<void>;
-  /** Whether Terraform would change anything (`cdktf diff`, or a saved `terraform plan`), and its plan text. */
-  diff(o: StackOperation): Promise<InfraDiff>;
-  /**
-   * Deploys the stack and writes its outputs file; called only after approval. With `plan` (a
-   * diff this runner made, shown before the approval) a runner that saves plans applies exactly
-   * that plan file.
-   */
-  deploy(o: StackOperation & { outputsFile: string; autoApprove: true; plan?: InfraDiff }): Promise<void>;
-  /** `cdktf destroy <stack> --auto-approve`; called only after approval. */
-  destroy(o: StackOperation & { autoApprove: true }): Promise<void>;
-  /**
-   * True when `diff` saves a plan that `deploy({ plan })` applies as it is: the deploy pipeline then
-   * shows that plan before asking for approval. Undefined/false: deploy plans again itself (cdktf deploy).
-   */
-  readonly appliesSavedPlan?: boolean;
-  /** The local target's AWS step, named for what this runner does (preflight line and step title). */
-  readonly localDescription?: { readonly title: string; readonly preflight: string };
+  /** What this runner deploys to, for the preflight line and the step title; throws InfraToolError when a tool is missing. */
+  describe(): Promise<RunnerDescription>;
+  /** Synthesizes the stack and plans it: the plan `apply` applies as it is (a saved plan file, for Terraform). */
+  plan(o: StackOperation): Promise<InfraPlan>;
+  /** Applies exactly `plan` (made by this runner, unchanged since); returns the stack's outputs. Only after approval. */
+  apply(plan: InfraPlan, o: StackOperation): Promise<StackOutputValues>;
+  /** Plans the stack's destruction and applies it. Only after approval. */
+  destroy(o: StackOperation): Promise<void>;
+  /** Releases what the runner holds (configuration files, a local AWS, the gateway); safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface RunnerDescription {
+  /** The AWS step's title, e.g. `AWS: Terraform`. */
+  readonly title: string;
+  /** The preflight's tools line: what runs, with versions. */
+  readonly tools: string;
+  /** Whether the preflight checks AWS credentials, or why it need not (a local AWS, Terraform Cloud's remote runs). */
+  readonly awsCredentials: 'check' | { readonly skipped: string };
+  /** What a failed or interrupted apply may leave, for the deploy's state report. */
+  readonly interruptedApply: string;
 }
 
 export interface StackOperation {
@@ -39,22 +40,22 @@ export interface StackOperation {
   signal?: AbortSignal;
 }
 
-export interface ToolVersions {
-  terraform: string;
-  cdktf: string;
-}
-
-export interface InfraDiff {
+export interface InfraPlan {
+  /** The stack it plans. */
+  stack: string;
   changes: boolean;
-  /** Plan text as Terraform printed it (no colours). */
+  /** Plan text (no colours). */
   text: string;
-  /** `Plan: 1 to add, 0 to change, 0 to destroy.` when Terraform printed one. */
-  summary?: string;
-  /** Each managed resource that changes, from Terraform's JSON plan (runners that read it). */
+  /** `Plan: 1 to add, 0 to change, 0 to destroy.` */
+  summary: string;
+  /** Each managed resource that changes. */
   resourceChanges?: readonly { address: string; action: string }[];
-  /** The saved plan file `deploy({ plan })` applies (runners that save plans). */
+  /** The saved plan file `apply` applies (runners that save plans). */
   planFile?: string;
 }
+
+/** The stack's outputs as Terraform reports them, by output name (`api_id`, …); sensitive ones left out. */
+export type StackOutputValues = Readonly<Record<string, unknown>>;
 
 /** A tool the runner needs is not installed or not runnable; `hint` says how to install it. */
 export class InfraToolError extends UserError {
@@ -62,25 +63,4 @@ export class InfraToolError extends UserError {
   constructor(message: string, hint: string) {
     super(message, { hint });
   }
-}
-
-/** A cdktf/terraform command ran and failed; `output` is the tail of what it printed. */
-export class InfraCommandError extends UserError {
-  /** The tool's exit code; `null` when it was killed. */
-  readonly exitCode: number | null;
-  readonly output: string;
-  declare readonly hint: string;
-  constructor(o: { command: string; exitCode: number | null; output: string; hint: string }) {
-    const status = o.exitCode === null ? ' (killed)' : ` with exit code ${o.exitCode}`;
-    super(`\`${o.command}\` failed${status}${o.output ? `:\n${indent(o.output)}` : ''}`, { hint: o.hint });
-    this.exitCode = o.exitCode;
-    this.output = o.output;
-  }
-}
-
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((l) => `    ${l}`)
-    .join('\n');
 }

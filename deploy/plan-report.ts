@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { ResolvedConfig } from '../config';
 import { buildAccessMatrix, renderAccessMatrix, type AccessMatrix } from './access-matrix';
 import type { AdminCredentials, AsgardeoSide, StackOutputs } from './asgardeo-side';
-import type { InfraDiff, InfraRunner } from './infra-runner';
+import type { InfraPlan, InfraRunner } from './infra-runner';
 
 export interface PlanReportOptions {
   config: ResolvedConfig;
@@ -32,7 +32,7 @@ export interface BoundaryCheck {
 export interface PlanReport {
   stackName: string;
   environment: string;
-  aws: InfraDiff | { changes: false; text: string; summary: string; skipped: true };
+  aws: InfraPlan;
   /** The reconciler's plan, rendered by the side that made it (text, Markdown) and as data (JSON). */
   asgardeo: { changes: boolean; text: string; markdown: string; data: unknown };
   matrix: AccessMatrix;
@@ -53,15 +53,7 @@ export async function runPlan(o: PlanReportOptions): Promise<PlanReport> {
   else o.signal?.addEventListener('abort', stopAll, { once: true });
   const signal = halves.signal;
   const op = { stack: config.stackName, environment: config.environment, configFile: config.file, onOutput: o.onOutput, signal };
-  const awsPromise =
-    config.target === 'local'
-      ? Promise.resolve({
-          changes: false as const,
-          text: 'local target: nothing ' + 'is deployed to AWS',
-          summary: 'local target',
-          skipped: true as const,
-        })
-      : o.runner.diff(op);
+  const awsPromise = o.runner.plan(op);
   let firstFailure: { error: unknown } | undefined;
   const stopOthersOnFailure = <T>(p: Promise<T>): Promise<T> =>
     p.catch((error: unknown) => {

@@ -1,8 +1,8 @@
 import type { ResolvedConfig } from '../config';
-import { managementScopesFor, type AdminCredentials, type AsgardeoSide } from './asgardeo-side';
+import type { AdminCredentials, AsgardeoSide } from './asgardeo-side';
 import { findAwsCredentials } from './aws-credentials';
 import { checkDiscovery } from './discovery';
-import type { InfraRunner } from './infra-runner';
+import type { InfraRunner, RunnerDescription } from './infra-runner';
 import { UserError } from '../errors';
 
 export type CheckStatus = 'ok' | 'failed' | 'skipped';
@@ -24,8 +24,10 @@ export interface PreflightOptions {
   env: NodeJS.ProcessEnv;
   /** Home folder for ~/.aws; tests point it at a temporary folder. */
   home?: string;
-  /** Skip the AWS checks (tools, credentials): `--target local`, or a resume after the AWS step. */
+  /** Skip the AWS checks (tools, credentials): a resume after the AWS step. */
   skipAws?: boolean;
+  /** The fix to print when issuer discovery fails. @default the error's own */
+  discoveryFix?: string;
   fetch?: typeof fetch;
   signal?: AbortSignal;
 }
@@ -34,6 +36,8 @@ export interface PreflightResult {
   config: ResolvedConfig;
   credentials: AdminCredentials;
   checks: PreflightCheck[];
+  /** What the runner deploys to; undefined when the AWS step is not run. */
+  runner?: RunnerDescription;
 }
 
 /** One or more checks failed; the message lists each with its fix. Nothing was changed. */
@@ -69,23 +73,23 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
     add({ name: 'configuration', status: 'failed', ...split(err) });
   }
 
-  const skipAws = o.skipAws || config?.target === 'local';
-  if (skipAws) {
-    add({
-      name: 'terraform and cdktf',
-      status: 'skipped',
-      detail:
-        config?.target === 'local' ? (o.runner.localDescription?.preflight ?? 'local target: no Terraform run') : 'the AWS step is not run',
-    });
-    add({ name: 'AWS credentials', status: 'skipped', detail: config?.target === 'local' ? 'local target' : 'the AWS step is not run' });
+  let runner: RunnerDescription | undefined;
+  if (o.skipAws) {
+    add({ name: 'terraform', status: 'skipped', detail: 'the AWS step is not run' });
+    add({ name: 'AWS credentials', status: 'skipped', detail: 'the AWS step is not run' });
   } else {
     try {
-      const v = await o.runner.versions();
-      add({ name: 'terraform and cdktf', status: 'ok', detail: `terraform ${v.terraform}, cdktf ${v.cdktf}` });
+      runner = await o.runner.describe();
+      add({ name: 'terraform', status: 'ok', detail: runner.tools });
     } catch (err) {
-      add({ name: 'terraform and cdktf', status: 'failed', ...split(err) });
+      add({ name: 'terraform', status: 'failed', ...split(err) });
     }
-    add(awsCredentialsCheck(o.env, o.home));
+    const credentialsCheck = runner?.awsCredentials ?? 'check';
+    add(
+      credentialsCheck === 'check'
+        ? awsCredentialsCheck(o.env, o.home)
+        : { name: 'AWS credentials', status: 'skipped', detail: credentialsCheck.skipped },
+    );
   }
 
   let credentials: AdminCredentials | undefined;
@@ -97,10 +101,9 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
 
   if (config) {
     const asgardeo = config.asgardeo;
-    const scopes = managementScopesFor(config);
     // The two network checks do not depend on each other.
     const [access, discovery] = await Promise.allSettled([
-      credentials ? o.side.checkAdminAccess({ config, credentials, scopes, signal: o.signal }) : Promise.resolve('not-checked' as const),
+      credentials ? o.side.checkAdminAccess({ config, credentials, signal: o.signal }) : Promise.resolve(undefined),
       checkDiscovery({ discoveryUrl: asgardeo.discoveryUrl, expectedIssuer: asgardeo.issuer, fetch: o.fetch, signal: o.signal }),
     ]);
     if (credentials) {
@@ -109,7 +112,10 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
           ? {
               name: 'Asgardeo admin credentials',
               status: 'ok',
-              detail: `client ` + `${credentials.clientId} holds the ${scopes.length} management scopes ` + `needed`,
+              detail:
+                `client ` +
+                `${credentials.clientId} holds the ${access.value?.scopes.length ?? 0} management scopes ` +
+                `needed${access.value?.rolesApi ? ` (roles through ${access.value.rolesApi})` : ''}`,
             }
           : { name: 'Asgardeo admin credentials', status: 'failed', ...split(access.reason) },
       );
@@ -126,19 +132,13 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
             name: 'issuer discovery',
             status: 'failed',
             ...split(discovery.reason),
-            ...(config.target === 'local'
-              ? {
-                  fix:
-                    'start the local Asgardeo (`npm run asgardeo:local`) and set ASGARDEO_BASE_URL ' +
-                    'to the URL it prints (or run `npm start`)',
-                }
-              : {}),
+            ...(o.discoveryFix ? { fix: o.discoveryFix } : {}),
           },
     );
   }
 
   if (!config || !credentials || checks.some((c) => c.status === 'failed')) throw new PreflightError(checks);
-  return { config, credentials, checks };
+  return { config, credentials, checks, ...(runner ? { runner } : {}) };
 }
 
 function awsCredentialsCheck(env: NodeJS.ProcessEnv, home?: string): PreflightCheck {
@@ -156,12 +156,8 @@ function awsCredentialsCheck(env: NodeJS.ProcessEnv, home?: string): PreflightCh
     : { name: 'AWS credentials', status: 'failed', detail: found.problem, fix: found.fix };
 }
 
-/** An error's message without its trailing "what to do" line, which becomes the fix. */
+/** A failed check's detail is the error's message; a UserError's hint is its fix. */
 function split(err: unknown): { detail: string; fix?: string } {
-  const e = err as Error & { hint?: string };
-  const message = e instanceof Error ? e.message : String(err);
-  const at = message.indexOf('\n  what to do: ');
-  const detail = (at >= 0 ? message.slice(0, at) : message).trim();
-  const fix = typeof e?.hint === 'string' && e.hint ? e.hint : at >= 0 ? message.slice(at + '\n  what to do: '.length).trim() : undefined;
-  return { detail, fix };
+  const detail = (err instanceof Error ? err.message : String(err)).trim();
+  return err instanceof UserError && err.hint ? { detail, fix: err.hint } : { detail };
 }

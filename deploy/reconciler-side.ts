@@ -9,6 +9,9 @@ import {
   renderPlan,
   requestClientToken,
   requestUserToken,
+  managementScopesFor,
+  ROLES_API_SCOPES,
+  settleAccess,
   transportFromEnv,
   type AsgardeoPlan,
   type TransportOptions,
@@ -23,12 +26,16 @@ import type { AsgardeoSide, SideOptions } from './asgardeo-side';
  */
 export function reconcilerSide(o: { env: NodeJS.ProcessEnv; transport?: TransportOptions }): AsgardeoSide<AsgardeoPlan> {
   const transport = o.transport ?? transportFromEnv(o.env);
-  const options = (s: SideOptions) => ({ ...s, transport, env: o.env });
+  const options = ({ passwords, ...s }: SideOptions) => ({ ...s, transport, env: passwords ? { ...o.env, ...passwords } : o.env });
   return {
     credentialsFromEnv: (env) => adminCredentialsFromEnv(env),
-    // The reconciler's own token logic: one token asking for every scope, failing on each one not granted.
-    checkAdminAccess: async ({ config, credentials, scopes, signal }) => {
-      await new Session(config, credentials, transport, signal).authorize(scopes);
+    // The reconciler's own token logic: which Roles API, then one token asking for every scope, failing on each one not granted.
+    checkAdminAccess: async ({ config, credentials, signal }) => {
+      const session = new Session(config, credentials, transport, signal);
+      const access = await settleAccess(session, config);
+      const scopes = managementScopesFor(config, access);
+      await session.authorize(scopes);
+      return { scopes, ...(config.roles.length ? { rolesApi: ROLES_API_SCOPES[access.rolesApi].api } : {}) };
     },
     readStackOutputs: (file, config) => readStackOutputs(file, config),
     plan: (s) => planAsgardeo(options(s)),

@@ -12,6 +12,8 @@ export interface UserSmokeOptions {
   config: ResolvedConfig;
   baseUrl: string;
   env: NodeJS.ProcessEnv;
+  /** Passwords this run generated, by variable: read before the environment. */
+  passwords?: Readonly<Record<string, string>>;
   /** Signs a user in through `application` (app-native flow) and returns her access token. */
   getUserToken: (o: { userName: string; password: string; application: string }) => Promise<{ accessToken: string; scope: string }>;
   fetch?: typeof fetch;
@@ -67,7 +69,7 @@ export async function runUserSmokeTest(o: UserSmokeOptions): Promise<UserSmokeRe
 
   for (const user of o.config.users) {
     const variable = user.password.kind === 'invite' ? undefined : user.password.variable;
-    const password = variable ? o.env[variable] : undefined;
+    const password = variable ? (o.passwords?.[variable] ?? o.env[variable]) : undefined;
     if (!password) {
       result.skipped.push(
         `user ${user.userName}: ${variable ? `$${variable} is not set` : 'invited (no password)'}, so she cannot sign in here`,

@@ -64,7 +64,9 @@ export function exampleExpectations(config: ResolvedConfig): Record<string, unkn
 
 /**
  * Calls every route as API Gateway's JWT authorizer must answer it: no token → 401; a token without
- * the route's scopes → 403 (when some configured client lacks them); a token with one of them → 2xx.
+ * the route's scopes → 403 (when some configured client lacks them); a token with one of them → the
+ * backend's answer: 2xx, or the route's `smoke.status`. Whatever serves the route (a function, an
+ * HTTP backend), the checks are the same; path parameters get the route's sample values.
  * Throws SmokeTestError naming each route, what was expected and what came back.
  */
 export async function runSmokeTest(o: SmokeTestOptions): Promise<SmokeResult> {
@@ -85,8 +87,9 @@ export async function runSmokeTest(o: SmokeTestOptions): Promise<SmokeResult> {
     const key = route.routeKey;
     const call = (bearer?: string) => callRoute(o, route, bearer);
     const body = expectedBodies[key];
+    const success = route.smoke.status ?? 'ok';
     if (route.public) {
-      record(judge(key, 'no token (public route)', await call(), 'ok', body));
+      record(judge(key, 'no token (public route)', await call(), success, body));
       continue;
     }
     record(judge(key, 'no token', await call(), 401));
@@ -132,7 +135,7 @@ export async function runSmokeTest(o: SmokeTestOptions): Promise<SmokeResult> {
       });
       continue;
     }
-    record(judge(key, `token of ${holder.name} (${granted.join(' ')})`, await call(t.accessToken), 'ok', body));
+    record(judge(key, `token of ${holder.name} (${granted.join(' ')})`, await call(t.accessToken), success, body));
   }
   if (result.checks.some((c) => !c.ok)) throw new SmokeTestError(result);
   return result;
@@ -146,7 +149,8 @@ interface Answer {
 }
 
 function judge(route: string, caller: string, answer: Answer, expected: number | 'ok', body?: unknown): SmokeCheck {
-  const expectedText = expected === 'ok' ? `2xx${body === undefined ? '' : ` ${JSON.stringify(body)}`}` : String(expected);
+  const bodyText = body === undefined ? '' : ` ${JSON.stringify(body)}`;
+  const expectedText = `${expected === 'ok' ? '2xx' : String(expected)}${bodyText}`;
   const got = answer.error
     ? `no answer (${answer.error})`
     : `${answer.status} ` +
@@ -158,8 +162,7 @@ function judge(route: string, caller: string, answer: Answer, expected: number |
 
 async function callRoute(o: SmokeTestOptions, route: ResolvedRoute, bearer?: string): Promise<Answer> {
   const method = route.method === 'ANY' ? 'GET' : route.method;
-  // Path parameters get a harmless sample value; the authorizer does not look at them.
-  const url = `${o.baseUrl.replace(/\/+$/, '')}${route.path.replace(/\{[^}]+\}/g, 'smoke-test')}`;
+  const url = `${o.baseUrl.replace(/\/+$/, '')}${samplePath(route)}`;
   const hasBody = !['GET', 'HEAD', 'OPTIONS', 'DELETE'].includes(method);
   const retries = o.retries ?? 3;
   let answer: Answer = { status: 0, body: '' };
@@ -182,6 +185,15 @@ async function callRoute(o: SmokeTestOptions, route: ResolvedRoute, bearer?: str
     if (!answer.error && answer.status !== 404 && answer.status < 500) break;
   }
   return answer;
+}
+
+/** The route's path with each `{param}` replaced by its sample (encoded, except a greedy one's "/"). */
+export function samplePath(route: ResolvedRoute): string {
+  return route.path.replace(/\{([^}]+)\}/g, (_m, raw: string) => {
+    const name = raw.replace(/\+$/, '');
+    const value = route.smoke.pathParameters[name] ?? 'smoke-test';
+    return raw.endsWith('+') ? value.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(value);
+  });
 }
 
 /** `fetch failed (ECONNREFUSED)`: undici hides the reason in `cause` (sometimes an AggregateError). */

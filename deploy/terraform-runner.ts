@@ -1,18 +1,26 @@
 /**
- * The InfraRunner that runs the real `terraform` itself (deploy/terraform/): it synthesizes the
- * stack in-process, plans to a file and reads the changes from Terraform's JSON (never its
- * human-readable text), and deploys by applying exactly the plan file it showed. `cdktf` is not
- * involved (CdktfRunner remains for users who want `cdktf deploy`).
+ * The one Terraform runner: it synthesizes the stack in-process (stacks/synth.ts), plans to a file,
+ * reads the changes from Terraform's JSON (never its human-readable text), and applies exactly the
+ * plan file it showed, refusing one that changed since. What differs between real AWS, the
+ * in-process local AWS and a long-running `npm run aws:local` is a {@link TerraformTarget} value:
+ * where state lives, which endpoints and credentials the provider gets, the children's environment,
+ * and what happens after an apply. The runner itself never asks which target it runs.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'cdktf';
 import { loadConfig, type ResolvedConfig } from '../config';
 import { UserError } from '../errors';
-import { backendFromEnv, buildStack } from '../stacks/app';
-import { CdktfRunner } from './cdktf-runner';
-import { InfraToolError, type InfraDiff, type InfraRunner, type StackOperation, type ToolVersions } from './infra-runner';
+import { backendFromEnv, stackDirOf, synthStack, workspaceFor } from '../stacks/synth';
+import type { StateBackend } from '../stacks/tollgate-stack';
+import {
+  InfraToolError,
+  type InfraPlan,
+  type InfraRunner,
+  type RunnerDescription,
+  type StackOperation,
+  type StackOutputValues,
+} from './infra-runner';
 import {
   describeSummary,
   LOCK_FILE_NAME,
@@ -21,7 +29,6 @@ import {
   setupTerraform,
   TerraformError,
   TerraformWorkspace,
-  type InitResult,
   type OfflineAws,
   type PlanEvents,
   type SetupOptions,
@@ -29,31 +36,54 @@ import {
   type TerraformPlan,
   type TerraformSetup,
 } from './terraform';
+import { offlineEnvironment } from './terraform/offline';
 import { runProcess } from './terraform/process';
 
+/** Where a Terraform run deploys to: everything that differs between real AWS and a local AWS. */
+export interface TerraformTarget {
+  /** What the runner's describe() says besides the versions: step title, what an interrupted apply leaves, the credentials check. */
+  readonly description: Omit<RunnerDescription, 'tools'> & { readonly tools?: string };
+  /** Where stacks are synthesized (`<outdir>/stacks/<stack>`). */
+  readonly outdir: string;
+  /** The state backend of a stack: a local file or Terraform Cloud. */
+  backend(config: ResolvedConfig): StateBackend;
+  /** Folder the Lambda bundle is written to. @default inside the outdir */
+  bundleDir?(config: ResolvedConfig): string;
+  /**
+   * The provider's endpoints and credentials: undefined for real AWS with the user's credentials;
+   * otherwise dummy credentials, the skip flags and these endpoints (a local AWS, or none: an offline plan).
+   */
+  provider?(): Promise<OfflineAws>;
+  /** Environment of the app (backend variables) and of the terraform children. */
+  readonly env: NodeJS.ProcessEnv;
+  /** The project's committed lock file: required (real AWS), or used when present (a local AWS from a provider mirror). */
+  readonly lockFile: 'required' | 'when-present';
+  /** Forward the operation's abort signal to Terraform. false: a local AWS that close() must still destroy through it. */
+  readonly interruptible: boolean;
+  /** Terraform's progress: everything it prints, or its summary lines only. */
+  readonly progress: 'full' | 'summary';
+  /** Before a stack's first init in this process (a local AWS drops a state whose control plane is gone). */
+  beforeInit?(stack: string, stateDir: string, write: (text: string) => void): Promise<void>;
+  /** After an apply, with its outputs (the sandbox starts its gateway over what was deployed). */
+  afterApply?(stack: string, outputs: StackOutputValues, write: (text: string) => void): Promise<void>;
+  /** After a destroy. */
+  afterDestroy?(stack: string): Promise<void>;
+  /** True when what is deployed ends with this process: close() destroys it through Terraform first. */
+  readonly ephemeral?: boolean;
+  /** Releases what the target holds (a local AWS control plane, a gateway). */
+  close?(): Promise<void>;
+}
+
 export interface TerraformRunnerOptions {
-  /** Project folder: holds the committed `.terraform.lock.hcl`; the default outdir is under it. */
+  /** Project folder: holds the committed `.terraform.lock.hcl`. */
   cwd: string;
-  /** Environment of the app (backend variables) and of the terraform children. @default process.env */
-  env?: NodeJS.ProcessEnv;
-  /** Variables added to every terraform child only (a local runner's AWS_* or TF_LOG, say). */
-  extraEnv?: Readonly<Record<string, string>>;
-  /** Where stacks are synthesized. @default `<cwd>/<CDKTF_OUTDIR or cdktf.out>` (where `cdktf synth` writes) */
-  outdir?: string;
-  /**
-   * Plan and apply without an AWS account: dummy credentials and the provider's skip flags, with
-   * `endpoints` of a local AWS stand-in (sandbox/aws) when given. @default undefined: the real AWS path
-   */
-  offline?: OfflineAws;
-  /**
-   * Called with the stack folder after each synth, before Terraform runs: a local runner writes its
-   * provider override there (sandbox/aws writeLocalAwsOverride), so plan and apply reach the stand-in.
-   */
-  afterSynth?: (stackDir: string, o: StackOperation) => void;
+  target: TerraformTarget;
+  /** Terraform and the provider installation, when the caller found them already; else found from the target's env. */
+  setup?: TerraformSetup;
+  /** Options of setupTerraform (binary, mirror). */
+  setupOptions?: SetupOptions;
   /** Loads the configuration of an operation. @default loadConfig of its file and environment */
   config?: (o: StackOperation) => ResolvedConfig;
-  /** Options of setupTerraform (binary, mirror). */
-  setup?: SetupOptions;
   /**
    * Also read the plan with `terraform show -json` (another provider start): only needed for
    * attribute values; addresses and actions come from `plan -json`. Cloud plans are always shown.
@@ -73,96 +103,97 @@ export class TerraformStepError extends UserError {
   }
 }
 
-export class TerraformRunner implements InfraRunner {
-  readonly appliesSavedPlan = true;
-  private readonly o: TerraformRunnerOptions;
-  private readonly env: NodeJS.ProcessEnv;
-  private setupPromise?: Promise<TerraformSetup>;
-  /** Saved plans this runner made and showed, by plan file: deploy applies only one of these. */
-  private readonly planned = new Map<string, { stack: StackPlan; sha256: string }>();
+type PlanView = Omit<InfraPlan, 'stack'>;
 
-  constructor(o: TerraformRunnerOptions) {
-    this.o = o;
-    this.env = o.env ?? process.env;
+export class TerraformRunner implements InfraRunner {
+  private readonly target: TerraformTarget;
+  private setupPromise?: Promise<TerraformSetup>;
+  /** Saved plans this runner made and showed, by plan file: apply applies only one of these, unchanged. */
+  private readonly planned = new Map<string, { stack: StackPlan; sha256: string }>();
+  /** Stacks whose first init in this process ran (beforeInit is called once per stack). */
+  private readonly prepared = new Set<string>();
+  /** The workspaces of the stacks this runner applied (an ephemeral target's close() destroys them). */
+  private readonly applied = new Map<string, TerraformWorkspace>();
+  private closed?: Promise<void>;
+
+  constructor(private readonly o: TerraformRunnerOptions) {
+    this.target = o.target;
   }
 
   /** The folder a stack is synthesized into: `<outdir>/stacks/<stack>`. */
   stackDir(stack: string): string {
-    return path.join(this.outdir(), 'stacks', stack);
+    return stackDirOf(this.outdir(), stack);
   }
 
-  async versions(): Promise<ToolVersions> {
+  async describe(): Promise<RunnerDescription> {
     const setup = await this.terraform();
-    // The cdktf library synthesizes in-process; the cdktf CLI is not used.
-    return {
-      terraform: `${setup.version}${setup.mirror ? ` (hashicorp/aws from ${setup.mirror.path})` : ''}`,
-      cdktf: 'library, in-process synth (CLI not used)',
-    };
-  }
-
-  /** Synthesizes only this operation's stack, in-process, into {@link stackDir}. */
-  async synth(o: StackOperation): Promise<void> {
-    const config = this.config(o);
-    const backend = backendFromEnv(config, this.appEnv(o));
-    const app = new App({ outdir: this.outdir(), skipValidation: backend.kind === 'cloud' });
-    buildStack(app, config, { backend, env: this.appEnv(o) });
-    app.synth();
-    this.o.afterSynth?.(this.stackDir(o.stack), o);
+    const mirror = setup.mirror ? ` with hashicorp/aws ${setup.mirror.awsVersions[0] ?? ''} from ${setup.mirror.path}` : '';
+    return { ...this.target.description, tools: `terraform ${setup.version}${mirror}${this.target.description.tools ?? ''}` };
   }
 
   /** synth, init (committed lock file, read-only), `plan -out`; the changes from Terraform's JSON. */
-  async diff(o: StackOperation): Promise<InfraDiff> {
+  async plan(o: StackOperation): Promise<InfraPlan> {
     const stack = await this.planStack(o, false);
     // The file's digest too: another run planning into the same folder must not swap the plan that was shown.
     this.planned.set(stack.saved.file, { stack, sha256: fileDigest(stack.saved.file) ?? '' });
-    return toDiff(stack);
+    return { stack: o.stack, ...toView(stack) };
   }
 
   /**
-   * With `plan`: applies exactly that saved plan (`terraform apply PLANFILE`); Terraform refuses it
-   * when the state changed since. Without: plans and applies at once (what `cdktf deploy` does).
-   * Then writes the outputs file from `terraform output -json`.
+   * Applies exactly `plan` (`terraform apply PLANFILE`): it must be a plan this runner made, for this
+   * stack, unchanged since it was shown; Terraform itself refuses it when the state moved since.
+   * Returns the stack's outputs (`terraform output -json`, sensitive ones left out).
    */
-  async deploy(o: StackOperation & { outputsFile: string; autoApprove: true; plan?: InfraDiff }): Promise<void> {
-    let stack: StackPlan;
-    if (o.plan) {
-      const known = o.plan.planFile ? this.planned.get(o.plan.planFile) : undefined;
-      if (!known || known.stack.workspace.stackDir !== path.resolve(this.stackDir(o.stack))) {
-        throw new UserError(`the plan to apply for ${o.stack} was not made by this run (${o.plan.planFile ?? 'no plan file'}).`, {
-          hint: 'run `npx tollgate deploy` again: it plans, shows the plan and applies that one',
-        });
-      }
-      if (fileDigest(known.stack.saved.file) !== known.sha256) {
-        throw new UserError(
-          `the saved plan ${known.stack.saved.file} changed after it was shown ` +
-            '(another run planned into the same folder); nothing was applied.',
-          {
-            hint: 'run `npx tollgate deploy` again, with no other tollgate or cdktf run on this stack folder at the same time',
-          },
-        );
-      }
-      stack = known.stack;
-    } else {
-      stack = await this.planStack(o, false);
+  async apply(plan: InfraPlan, o: StackOperation): Promise<StackOutputValues> {
+    const known = plan.planFile ? this.planned.get(plan.planFile) : undefined;
+    if (!known || plan.stack !== o.stack || known.stack.workspace.stackDir !== path.resolve(this.stackDir(o.stack))) {
+      throw new UserError(`the plan to apply for ${o.stack} was not made by this run (${plan.planFile ?? 'no plan file'}).`, {
+        hint: 'run `npx tollgate deploy` again: it plans, shows the plan and applies that one',
+      });
     }
-    await this.wrap(() => stack.workspace.apply(stack.saved));
-    this.planned.delete(stack.saved.file);
-    fs.rmSync(stack.saved.file, { force: true });
-    await this.writeOutputs(o, stack.workspace.stackDir, o.outputsFile);
+    if (fileDigest(known.stack.saved.file) !== known.sha256) {
+      throw new UserError(
+        `the saved plan ${known.stack.saved.file} changed after it was shown ` +
+          '(another run planned into the same folder); nothing was applied.',
+        { hint: 'run `npx tollgate deploy` again, with no other tollgate or cdktf run on this stack folder at the same time' },
+      );
+    }
+    this.planned.delete(known.stack.saved.file);
+    await this.wrap(() => known.stack.workspace.apply(known.stack.saved));
+    fs.rmSync(known.stack.saved.file, { force: true });
+    this.applied.set(o.stack, known.stack.workspace);
+    const outputs = await this.outputs(o, known.stack.workspace.stackDir);
+    await this.target.afterApply?.(o.stack, outputs, this.write(o));
+    return outputs;
   }
 
   /** synth, a destroy plan, and its apply (called only after approval). */
-  async destroy(o: StackOperation & { autoApprove: true }): Promise<void> {
+  async destroy(o: StackOperation): Promise<void> {
     const stack = await this.planStack(o, true);
     await this.wrap(() => stack.workspace.apply(stack.saved));
     fs.rmSync(stack.saved.file, { force: true });
+    this.applied.delete(o.stack);
+    await this.target.afterDestroy?.(o.stack);
   }
 
-  /** Removes the CLI configuration written for the terraform children. */
-  async dispose(): Promise<void> {
-    const setup = await this.setupPromise?.catch(() => undefined);
-    setup?.dispose();
-    this.setupPromise = undefined;
+  /** An ephemeral target's deployments are destroyed first; then the target and the CLI configuration are released. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      try {
+        if (this.target.ephemeral) {
+          const provider = await this.target.provider?.();
+          for (const [stack, workspace] of [...this.applied]) {
+            await workspace.apply(await workspace.plan({ ...(provider ? { offline: provider } : {}), destroy: true }));
+            this.applied.delete(stack);
+          }
+        }
+      } finally {
+        await this.target.close?.();
+        const setup = await this.setupPromise?.catch(() => undefined);
+        setup?.dispose();
+      }
+    })();
+    return this.closed;
   }
 
   /**
@@ -171,33 +202,45 @@ export class TerraformRunner implements InfraRunner {
    */
   private async planStack(o: StackOperation, destroy: boolean): Promise<StackPlan> {
     const setup = await this.terraformFor(o);
-    await this.synth(o);
-    const stackDir = this.stackDir(o.stack);
-    const lockFile = projectLockFile(this.o.cwd);
+    const config = this.config(o);
+    const { stackDir } = synthStack(config, {
+      outdir: this.outdir(),
+      backend: this.target.backend(config),
+      env: this.appEnv(o),
+      ...(this.target.bundleDir ? { bundleDir: this.target.bundleDir(config) } : {}),
+    });
+    const write = this.write(o);
+    if (!this.prepared.has(o.stack)) {
+      await this.target.beforeInit?.(o.stack, this.outdir(), write);
+      this.prepared.add(o.stack);
+    }
+    const project = projectLockFile(this.o.cwd);
+    const lockFile = this.target.lockFile === 'required' || fs.existsSync(project.path) ? project : undefined;
+    const provider = await this.target.provider?.();
     return this.wrap(async () => {
       const workspace = new TerraformWorkspace(setup, {
         stackDir,
-        lockFile,
-        ...(o.onOutput ? { onOutput: o.onOutput } : {}),
-        ...(o.signal ? { signal: o.signal } : {}),
+        ...(lockFile ? { lockFile } : {}),
+        onOutput: write,
+        ...(o.signal && this.target.interruptible ? { signal: o.signal } : {}),
       });
-      const key = initKey(stackDir, lockFile.path, setup);
+      const key = lockFile ? initKey(stackDir, lockFile.path, setup) : undefined;
       const marker = path.join(stackDir, '.terraform', INIT_MARKER);
-      let init: InitResult = { lockFileUpdated: false };
-      if (key === undefined || readText(marker) !== key || readText(path.join(stackDir, LOCK_FILE_NAME)) !== readText(lockFile.path)) {
+      const lockText = lockFile ? readText(lockFile.path) : undefined;
+      if (key === undefined || readText(marker) !== key || readText(path.join(stackDir, LOCK_FILE_NAME)) !== lockText) {
         fs.rmSync(marker, { force: true });
-        init = await workspace.init();
+        await workspace.init();
         if (key !== undefined) fs.writeFileSync(marker, key);
       }
       if (this.o.validate === true) await workspace.validate();
-      const saved = await workspace.plan({ ...(this.o.offline ? { offline: this.o.offline } : {}), ...(destroy ? { destroy: true } : {}) });
-      if (this.o.show !== true && saved.events) return { workspace, init, saved };
-      return { workspace, init, saved, plan: await workspace.show(saved) };
+      const saved = await workspace.plan({ ...(provider ? { offline: provider } : {}), ...(destroy ? { destroy: true } : {}) });
+      if (this.o.show !== true && saved.events) return { workspace, init: { lockFileUpdated: false }, saved };
+      return { workspace, init: { lockFileUpdated: false }, saved, plan: await workspace.show(saved) };
     });
   }
 
-  /** `terraform output -json`, the shape `readStackOutputs` reads (as cdktf's --outputs-file). */
-  private async writeOutputs(o: StackOperation, stackDir: string, outputsFile: string): Promise<void> {
+  /** `terraform output -json`, sensitive outputs left out. */
+  private async outputs(o: StackOperation, stackDir: string): Promise<StackOutputValues> {
     const setup = await this.terraformFor(o);
     const res = await runProcess(setup.binary, ['output', '-json', '-no-color'], { cwd: stackDir, env: setup.env });
     if (res.code !== 0)
@@ -206,8 +249,12 @@ export class TerraformRunner implements InfraRunner {
           'the apply finished; run `terraform output -json` in that folder to see the outputs, ' +
           'then `npx tollgate deploy --from asgardeo --outputs <file>`',
       });
-    fs.mkdirSync(path.dirname(outputsFile), { recursive: true });
-    fs.writeFileSync(outputsFile, res.stdout.endsWith('\n') ? res.stdout : `${res.stdout}\n`);
+    const doc = JSON.parse(res.stdout) as Record<string, { value: unknown; sensitive?: boolean }>;
+    return Object.fromEntries(
+      Object.entries(doc)
+        .filter(([, v]) => !v.sensitive)
+        .map(([k, v]) => [k, v.value]),
+    );
   }
 
   /** The setup for one operation: Terraform must see the TF_WORKSPACE the app resolved from `{env}`. */
@@ -215,15 +262,15 @@ export class TerraformRunner implements InfraRunner {
     const setup = await this.terraform();
     const workspace = setup.env.TF_WORKSPACE;
     if (!workspace?.includes('{env}')) return setup;
-    return { ...setup, env: { ...setup.env, TF_WORKSPACE: workspace.replace(/\{env\}/g, o.environment) } };
+    return { ...setup, env: { ...setup.env, TF_WORKSPACE: workspaceFor(workspace, o.environment) } };
   }
 
   private terraform(): Promise<TerraformSetup> {
     this.setupPromise ??= (async () => {
       try {
-        const setup = await setupTerraform({ ...this.o.setup, env: this.o.setup?.env ?? this.env });
-        if (!this.o.extraEnv) return setup;
-        return { ...setup, env: { ...setup.env, ...this.o.extraEnv } };
+        const setup = this.o.setup ?? (await setupTerraform({ ...this.o.setupOptions, env: this.o.setupOptions?.env ?? this.target.env }));
+        // A provider with dummy credentials: no real AWS credential or profile reaches the children.
+        return this.target.provider ? { ...setup, env: offlineEnvironment(setup.env) } : setup;
       } catch (err) {
         if (err instanceof TerraformError) throw new InfraToolError(`${err.problem}${err.detail ? `\n    ${err.detail}` : ''}`, err.fix);
         throw err;
@@ -240,17 +287,32 @@ export class TerraformRunner implements InfraRunner {
     }
   }
 
+  private write(o: StackOperation): (text: string) => void {
+    const write = o.onOutput ?? (() => undefined);
+    return this.target.progress === 'summary' ? summaryLines(write) : write;
+  }
+
   private outdir(): string {
-    return path.resolve(this.o.outdir ?? path.join(this.o.cwd, this.env.CDKTF_OUTDIR ?? 'cdktf.out'));
+    return path.resolve(this.target.outdir);
   }
 
   private appEnv(o: StackOperation): NodeJS.ProcessEnv {
-    return { ...this.env, TOLLGATE_ENV: o.environment, TOLLGATE_CONFIG: o.configFile };
+    return { ...this.target.env, TOLLGATE_ENV: o.environment, TOLLGATE_CONFIG: o.configFile };
   }
 
   private config(o: StackOperation): ResolvedConfig {
     return this.o.config ? this.o.config(o) : loadConfig({ file: o.configFile, env: o.environment, environment: this.appEnv(o) });
   }
+}
+
+/** Terraform's summary lines only (plan counts, apply result, errors), indented under the pipeline's step. */
+function summaryLines(write: (text: string) => void): (text: string) => void {
+  return (text) => {
+    const lines = text
+      .split('\n')
+      .filter((l) => /^\s*(Plan:|Apply complete|Destroy complete|Error|Terraform has been successfully initialized)/.test(l));
+    if (lines.length) write(`${lines.map((l) => `    terraform: ${l.trim()}`).join('\n')}\n`);
+  };
 }
 
 /** Written into `.terraform/` after a successful init: what that init depended on. */
@@ -295,13 +357,13 @@ function readText(file: string): string | undefined {
 }
 
 /** The diff the plan report and the deploy prompt show: one line per changing resource, Terraform's counts. */
-function toDiff(stack: StackPlan): InfraDiff {
+function toView(stack: StackPlan): PlanView {
   const planFile = stack.saved.file;
   if (stack.plan) return fromShow(stack.plan, planFile, stack.saved.cloudRun?.runId);
   return fromEvents(stack.saved.events!, planFile);
 }
 
-function fromShow(plan: TerraformPlan, planFile: string, runId?: string): InfraDiff {
+function fromShow(plan: TerraformPlan, planFile: string, runId?: string): PlanView {
   const resourceChanges = plan.resourceChanges
     .filter((r) => r.mode === 'managed' && r.action !== 'no-op')
     .map((r) => ({ address: r.address, action: r.action }));
@@ -326,7 +388,7 @@ const SYMBOL: Record<string, string> = {
   import: '<-',
 };
 
-function fromEvents(events: PlanEvents, planFile: string): InfraDiff {
+function fromEvents(events: PlanEvents, planFile: string): PlanView {
   const changing = events.changes.filter((c) => c.action !== 'no-op');
   const resourceChanges = changing.map((c) => ({ address: c.address, action: c.action }));
   const s = events.summary;
@@ -346,21 +408,44 @@ function fromEvents(events: PlanEvents, planFile: string): InfraDiff {
   };
 }
 
-/** `TOLLGATE_INFRA_RUNNER=cdktf` selects the cdktf CLI (plans again on deploy); default: Terraform itself. */
-export const RUNNER_VARIABLE = 'TOLLGATE_INFRA_RUNNER';
 /** `TOLLGATE_TERRAFORM_OFFLINE=1`: plan with dummy credentials and no AWS call (CI review of a stack without state). */
 export const OFFLINE_VARIABLE = 'TOLLGATE_TERRAFORM_OFFLINE';
 
-/** The runner the CLI uses for the aws target. */
-export function defaultInfraRunner(o: { cwd: string; env: NodeJS.ProcessEnv }): InfraRunner & { dispose?: () => Promise<void> } {
-  const kind = o.env[RUNNER_VARIABLE]?.trim() || 'terraform';
-  if (kind === 'cdktf') return new CdktfRunner({ cwd: o.cwd, env: o.env });
-  if (kind !== 'terraform')
-    throw new UserError(`${RUNNER_VARIABLE}=${kind} is not a runner tollgate knows.`, {
-      hint:
-        `set ${RUNNER_VARIABLE} to terraform (the default: plans once and applies that plan) ` +
-        'or cdktf (runs `cdktf deploy`), or unset it',
-    });
+/**
+ * The real AWS target: state in a local file or Terraform Cloud (backendFromEnv), the user's
+ * credentials (or, with TOLLGATE_TERRAFORM_OFFLINE, dummy ones and no AWS call), `cdktf.out` as `cdktf synth` writes it.
+ */
+export function awsTarget(o: { cwd: string; env: NodeJS.ProcessEnv }): TerraformTarget {
   const offline = o.env[OFFLINE_VARIABLE] === '1' || o.env[OFFLINE_VARIABLE] === 'true';
-  return new TerraformRunner({ cwd: o.cwd, env: o.env, ...(offline ? { offline: {} } : {}) });
+  return {
+    description: {
+      title: 'AWS: Terraform',
+      awsCredentials: 'check',
+      interruptedApply:
+        "Terraform's state holds whatever it created; `npx tollgate plan` shows the rest (a rerun continues from that state)",
+    },
+    outdir: path.join(o.cwd, o.env.CDKTF_OUTDIR ?? 'cdktf.out'),
+    backend: (config) => backendFromEnv(config, o.env),
+    ...(offline ? { provider: async () => ({}) } : {}),
+    env: o.env,
+    lockFile: 'required',
+    interruptible: true,
+    progress: 'full',
+  };
+}
+
+/** The former runner switch: `cdktf` is refused with what to do instead. */
+export const RUNNER_VARIABLE = 'TOLLGATE_INFRA_RUNNER';
+
+/** The runner the CLI uses for the aws target. */
+export function awsRunner(o: { cwd: string; env: NodeJS.ProcessEnv }): TerraformRunner {
+  const kind = o.env[RUNNER_VARIABLE]?.trim();
+  if (kind && kind !== 'terraform')
+    throw new UserError(
+      `${RUNNER_VARIABLE}=${kind}: tollgate runs Terraform itself (plans once, applies that plan); there is no other runner.`,
+      {
+        hint: `unset ${RUNNER_VARIABLE}; to deploy with the cdktf CLI, run \`npx cdktf deploy <stack>\` by hand (cdktf.json runs main.ts)`,
+      },
+    );
+  return new TerraformRunner({ cwd: o.cwd, target: awsTarget(o) });
 }

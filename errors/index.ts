@@ -1,9 +1,11 @@
 /**
  * The one base of every failure a user can cause: the message says what is wrong, the hint what to
- * do, and the exit status what a script sees. The CLI prints a UserError as its message (no stack
- * trace); anything else is a bug and is printed with its stack.
+ * do, and the exit status what a script sees. They stay separate fields (a preflight shows the hint as
+ * the check's fix); `errorText` joins them where one is shown. The CLI prints a UserError without a
+ * stack trace; anything else is a bug and is printed with its stack.
  */
 export class UserError extends Error {
+  /** What to do about it; shown after the message as "what to do: …". */
   readonly hint?: string;
   /** The process exit status the CLI returns for it. */
   readonly exitStatus: number;
@@ -14,12 +16,18 @@ export class UserError extends Error {
   readonly describesState: boolean;
 
   constructor(message: string, o: { hint?: string; exitStatus?: number; describesState?: boolean } = {}) {
-    super(o.hint ? `${message}\n  what to do: ${o.hint}` : message);
+    super(message);
     this.name = new.target.name;
     this.hint = o.hint;
     this.exitStatus = o.exitStatus ?? 1;
     this.describesState = o.describesState ?? false;
   }
+}
+
+/** A failure as it is shown: a UserError's message and what to do, another error's message. */
+export function errorText(err: unknown): string {
+  if (err instanceof UserError) return err.hint ? `${err.message}\n  what to do: ${err.hint}` : err.message;
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** A wrong flag or argument: the message says what was wrong; the CLI prints the command's usage after it. */
@@ -42,7 +50,7 @@ export function printError(
   o: { stderr: ErrorSink; signal?: AbortSignal; usage?: string; stateOutlivesRun?: boolean },
 ): number {
   if (err instanceof UsageError) {
-    o.stderr.write(`${prefix}: ${err.message}\n${o.usage ? `\n${o.usage}` : ''}`);
+    o.stderr.write(`${prefix}: ${errorText(err)}\n${o.usage ? `\n${o.usage}` : ''}`);
     return err.exitStatus;
   }
   if (o.signal?.aborted && !(err instanceof UserError && err.describesState && o.stateOutlivesRun !== false)) {
@@ -50,7 +58,7 @@ export function printError(
     return 130;
   }
   if (err instanceof UserError) {
-    o.stderr.write(`${prefix}: ${err.message}\n`);
+    o.stderr.write(`${prefix}: ${errorText(err)}\n`);
     return err.exitStatus;
   }
   const e = err as Error | undefined;

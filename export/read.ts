@@ -1,11 +1,20 @@
-import { z } from 'zod';
-import { AsgardeoApi, bareUserName, roleSchema, userSchema, type ApiResourceBody, type AppListItem, type RoleBody } from '../asgardeo/api';
+import {
+  AsgardeoApi,
+  bareUserName,
+  type ApiResourceBody,
+  type AppListItem,
+  type AuthorizedApi,
+  type RoleBody,
+  type UserBody,
+} from '../asgardeo/api';
 import type { AdminCredentials } from '../asgardeo/credentials';
 import { UserError } from '../errors';
 import { AsgardeoHttp } from '../asgardeo/http';
 import { stripMarker } from '../asgardeo/ownership';
-import { observedAppNative, observedRequestedClaims } from '../asgardeo/resources/sign-in-application';
+import { observedAppNative, observedRequestedClaims } from '../asgardeo/resources/application-profiles';
 import type { TransportOptions } from '../asgardeo/session';
+import type { RolesApiSetting } from '../asgardeo/roles-api';
+import { chooseRolesApi, rolesApiFor } from '../asgardeo/roles-client';
 import { managementToken } from '../asgardeo/token';
 import type { ExportedApplication, ExportedRole, ExportedSetup, ExportedUser } from './model';
 
@@ -28,6 +37,8 @@ export interface ReadSetupOptions {
   credentials: AdminCredentials;
   /** The API resource: its identifier, or its name. */
   api: string;
+  /** The SCIM2 Roles API to read roles through; default `auto` (v3 when the admin application is authorized for it). */
+  rolesApi?: RolesApiSetting;
   transport?: TransportOptions;
   signal?: AbortSignal;
   progress?: (line: string) => void;
@@ -42,9 +53,6 @@ export interface ReadSetupResult {
 /** An error a user can cause while exporting (an unknown or ambiguous API): message and how to fix it. */
 export class ExportError extends UserError {}
 
-const SCIM_PAGE = 100;
-const scimListSchema = z.object({ totalResults: z.number().optional(), Resources: z.array(z.unknown()).optional() }).passthrough();
-
 /**
  * Reads one API resource's setup from an organization into an `ExportedSetup`, following every
  * list's paging: the API resource; the applications authorized for it with their OIDC settings; the
@@ -56,8 +64,10 @@ export async function readExportedSetup(o: ReadSetupOptions): Promise<ReadSetupR
   const renew = async () => {
     token = await managementToken(http, o.credentials, EXPORT_SCOPES);
   };
-  await renew();
+  // The probe reads which Roles API the application is authorized for; its token is never used.
+  const [rolesApi] = await Promise.all([chooseRolesApi(http, o.credentials, o.rolesApi ?? 'auto'), renew()]);
   const api = new AsgardeoApi(http, () => token, renew);
+  const roleReader = rolesApiFor(api, rolesApi);
   const progress = o.progress ?? (() => undefined);
   progress(`reading Asgardeo organization "${o.organization}" at ${o.baseUrl}`);
 
@@ -72,14 +82,12 @@ export async function readExportedSetup(o: ReadSetupOptions): Promise<ReadSetupR
   const appNames = new Map(ours.map(({ app }) => [app.id, app.name]));
 
   // Roles: every one (paged), then the details of those granting a scope of this API resource.
-  const roleIds = await listRoleIds(http, () => token);
-  const roles = (await Promise.all(roleIds.map((id) => api.getRole(id)))).filter(
+  const roleIds = await roleReader.listIds();
+  const roles = (await Promise.all(roleIds.map((id) => roleReader.get(id)))).filter(
     (r): r is RoleBody => !!r && (r.permissions ?? []).some((p) => scopeNames.has(p.value)),
   );
   const userIds = [...new Set(roles.flatMap((r) => (r.users ?? []).map((u) => u.value)))];
-  const users = new Map(
-    (await Promise.all(userIds.map((id) => getUser(http, () => token, id)))).filter((u) => !!u).map((u) => [u.id, u.user]),
-  );
+  const users = new Map((await Promise.all(userIds.map((id) => api.getUser(id)))).filter((u) => !!u).map((u) => [u.id, exportedUser(u)]));
 
   const setup: ExportedSetup = {
     organization: o.organization,
@@ -127,7 +135,7 @@ async function findApi(api: AsgardeoApi, wanted: string): Promise<ApiResourceBod
 async function readApplication(
   api: AsgardeoApi,
   app: AppListItem,
-  apis: { id: string; identifier?: string; authorizedScopes: { name: string }[] }[],
+  apis: AuthorizedApi[],
   resource: ApiResourceBody,
 ): Promise<ExportedApplication> {
   // The list leaves out claimConfiguration and advancedConfigurations; the application itself has them.
@@ -135,12 +143,9 @@ async function readApplication(
   const mine = apis.find((a) => a.id === resource.id);
   const description = stripMarker(app.description);
   const allowedAudience = app.associatedRoles?.allowedAudience;
-  const raw = oidc as Record<string, unknown>;
-  const allowedOrigins = Array.isArray(raw.allowedOrigins) ? strings(raw.allowedOrigins) : undefined;
-  const accessToken = record(raw.accessToken);
-  const pkce = record(raw.pkce);
-  const userLifetime = accessToken.userAccessTokenExpiryInSeconds;
-  const refreshLifetime = record(raw.refreshToken).expiryInSeconds;
+  const { accessToken, pkce, allowedOrigins } = oidc;
+  const userLifetime = accessToken?.userAccessTokenExpiryInSeconds;
+  const refreshLifetime = oidc.refreshToken?.expiryInSeconds;
   return {
     name: app.name,
     ...(description ? { description } : {}),
@@ -151,15 +156,15 @@ async function readApplication(
     callbackUrls: oidc.callbackURLs ?? [],
     publicClient: oidc.publicClient === true,
     accessTokenType: oidc.accessToken?.type ?? 'Default',
-    jwtScopeAsArray: accessToken.enableJwtScopeAsArray === true,
-    ...(oidc.accessToken?.applicationAccessTokenExpiryInSeconds !== undefined
-      ? { accessTokenLifetimeSeconds: oidc.accessToken.applicationAccessTokenExpiryInSeconds }
+    jwtScopeAsArray: accessToken?.enableJwtScopeAsArray === true,
+    ...(accessToken?.applicationAccessTokenExpiryInSeconds !== undefined
+      ? { accessTokenLifetimeSeconds: accessToken.applicationAccessTokenExpiryInSeconds }
       : {}),
-    ...(typeof userLifetime === 'number' ? { userAccessTokenLifetimeSeconds: userLifetime } : {}),
-    accessTokenAttributes: strings(accessToken.accessTokenAttributes),
+    ...(userLifetime !== undefined ? { userAccessTokenLifetimeSeconds: userLifetime } : {}),
+    accessTokenAttributes: accessToken?.accessTokenAttributes ?? [],
     requestedClaims: observedRequestedClaims(model),
-    ...(typeof refreshLifetime === 'number' ? { refreshTokenLifetimeSeconds: refreshLifetime } : {}),
-    pkce: { mandatory: pkce.mandatory === true, supportPlainTransformAlgorithm: pkce.supportPlainTransformAlgorithm === true },
+    ...(refreshLifetime !== undefined ? { refreshTokenLifetimeSeconds: refreshLifetime } : {}),
+    pkce: { mandatory: pkce?.mandatory === true, supportPlainTransformAlgorithm: pkce?.supportPlainTransformAlgorithm === true },
     appNativeAuthentication: observedAppNative(model),
     ...(allowedOrigins ? { allowedOrigins } : {}),
     audience: oidc.idToken?.audience ?? [],
@@ -187,57 +192,17 @@ function exportedRole(
   };
 }
 
-/** Every role's id, following SCIM paging (1-based startIndex, at most 100 a page). */
-async function listRoleIds(http: AsgardeoHttp, token: () => string): Promise<string[]> {
-  const ids: string[] = [];
-  for (let startIndex = 1; ;) {
-    const res = await http.send({
-      method: 'GET',
-      path: '/scim2/v2/Roles',
-      query: { startIndex, count: SCIM_PAGE },
-      bearer: token(),
-      scope: 'internal_role_mgt_view',
-    });
-    const page = scimListSchema.parse(res.body);
-    const resources = (page.Resources ?? []).map((r) => roleSchema.pick({ id: true }).passthrough().parse(r));
-    ids.push(...resources.map((r) => r.id));
-    startIndex += resources.length;
-    if (resources.length === 0 || page.totalResults === undefined || startIndex > page.totalResults) return ids;
-  }
-}
-
-/** A user by id: its name without the user-store prefix, primary e-mail and names. Never its password. */
-async function getUser(http: AsgardeoHttp, token: () => string, id: string): Promise<{ id: string; user: ExportedUser } | undefined> {
-  const res = await http.send({
-    method: 'GET',
-    path: `/scim2/Users/${encodeURIComponent(id)}`,
-    bearer: token(),
-    accept: [404],
-    scope: 'internal_user_mgt_view',
-  });
-  if (res.status === 404) return undefined;
-  const body = userSchema.parse(res.body);
-  const emails = (body.emails ?? []) as (string | { value: string; primary?: boolean })[];
+/** A member as exported: its name without the user-store prefix, primary e-mail and names. Never its password. */
+function exportedUser(body: UserBody): ExportedUser {
+  const emails = body.emails ?? [];
   const primary = emails.find((e) => typeof e !== 'string' && e.primary) ?? emails[0];
   const email = typeof primary === 'string' ? primary : primary?.value;
   return {
-    id,
-    user: {
-      userName: bareUserName(body.userName),
-      ...(email ? { email } : {}),
-      ...(body.name?.givenName ? { givenName: body.name.givenName } : {}),
-      ...(body.name?.familyName ? { familyName: body.name.familyName } : {}),
-    },
+    userName: bareUserName(body.userName),
+    ...(email ? { email } : {}),
+    ...(body.name?.givenName ? { givenName: body.name.givenName } : {}),
+    ...(body.name?.familyName ? { familyName: body.name.familyName } : {}),
   };
 }
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
-
-/** An object field of an answer, or an empty one when Asgardeo left it out (or sent something else). */
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((x): x is string => typeof x === 'string') : [];
-}

@@ -1,4 +1,4 @@
-import { CLAIM_URIS } from '../asgardeo/resources/sign-in-application';
+import { CLAIM_URIS } from '../asgardeo/resources/application-profiles';
 import { GRANT_TYPES, OIDC_CLAIM_NAMES, USER_GRANT_TYPES, type GrantType } from '../config/schema';
 import type { ExportedApplication, ExportedRole, ExportedSetup, ExportedUser } from './model';
 

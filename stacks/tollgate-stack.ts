@@ -1,9 +1,9 @@
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import type { ResolvedConfig } from '../config';
+import { DEFAULT_FUNCTION_ID, type ResolvedConfig } from '../config';
 import { BundledNodeFunction } from '../constructs/bundled-node-function';
-import { SecuredHttpApi } from '../constructs/secured-http-api';
+import { SecuredHttpApi, type HttpApiHttpBackend, type HttpApiLambdaTarget } from '../constructs/secured-http-api';
 import { STACK_OUTPUT_KEYS, STACK_OUTPUTS, type StackOutputs } from './outputs';
 
 export { STACK_OUTPUT_NAMES, type StackOutputName } from './outputs';
@@ -31,15 +31,19 @@ export type StateBackend =
 export interface TollgateStackProps {
   readonly config: ResolvedConfig;
   readonly backend: StateBackend;
-  /** Passed to the function construct. @default its own default, inside the app's outdir */
+  /**
+   * Bundle folder of the default function; other functions bundle into `<bundleDir>.<id>`.
+   * @default each construct's own, inside the app's outdir
+   */
   readonly bundleDir?: string;
   /** Version constraint of hashicorp/aws. @default {@link AWS_PROVIDER_CONSTRAINT} */
   readonly awsProviderVersion?: string;
 }
 
-/** One environment of the secured API: the Lambda, the HTTP API with its JWT authorizer, and the outputs scripts read. */
+/** One environment of the secured API: a Lambda per handler file, the HTTP API with its JWT authorizer, and the outputs scripts read. */
 export class TollgateStack extends TerraformStack {
-  readonly fn: BundledNodeFunction;
+  /** Keyed by `ResolvedFunction.id` (`handler` for aws.lambda.entry). */
+  readonly functions: ReadonlyMap<string, BundledNodeFunction>;
   readonly httpApi: SecuredHttpApi;
   readonly config: ResolvedConfig;
 
@@ -53,25 +57,44 @@ export class TollgateStack extends TerraformStack {
     this.addOverride('terraform.required_providers.aws.version', props.awsProviderVersion ?? AWS_PROVIDER_CONSTRAINT);
     configureBackend(this, props.backend);
 
-    const lambda = config.aws.lambda;
-    this.fn = new BundledNodeFunction(this, 'handler', {
-      entry: lambda.entry,
-      handler: lambda.handler,
-      functionName: `${config.stackName}-handler`,
-      runtime: lambda.runtime,
-      architecture: lambda.architecture,
-      memoryMb: lambda.memoryMb,
-      timeoutSeconds: lambda.timeoutSeconds,
-      logRetentionDays: config.aws.logRetentionDays,
-      description: `${config.apiResource.name} (${config.environment})`,
-      bundleDir: props.bundleDir,
-    });
+    const functions = new Map<string, BundledNodeFunction>();
+    for (const fn of config.aws.functions) {
+      // The default entry keeps construct id `handler`, so a stack from before per-route handlers is not replaced.
+      functions.set(
+        fn.id,
+        new BundledNodeFunction(this, fn.id === DEFAULT_FUNCTION_ID ? 'handler' : `fn-${fn.id}`, {
+          entry: fn.entry,
+          handler: fn.handler,
+          functionName: fn.functionName,
+          runtime: fn.runtime,
+          architecture: fn.architecture,
+          memoryMb: fn.memoryMb,
+          timeoutSeconds: fn.timeoutSeconds,
+          environment: fn.environment,
+          logRetentionDays: config.aws.logRetentionDays,
+          description: `${config.apiResource.name} (${config.environment}): ${fn.configuredEntry}`,
+          // Siblings, never nested: each construct wipes its own folder before bundling.
+          bundleDir: props.bundleDir === undefined || fn.id === DEFAULT_FUNCTION_ID ? props.bundleDir : `${props.bundleDir}.${fn.id}`,
+        }),
+      );
+    }
+    this.functions = functions;
 
     this.httpApi = new SecuredHttpApi(this, 'http-api', {
       apiName: config.stackName,
       description: config.apiResource.description || config.apiResource.name,
-      handler: this.fn.function,
-      routes: config.routes,
+      // The default entry's function is the API's handler, so its integration keeps the id it always had.
+      handler: functions.get(DEFAULT_FUNCTION_ID)?.function,
+      routes: config.routes.map((route) => ({
+        method: route.method,
+        path: route.path,
+        scopes: route.scopes,
+        public: route.public,
+        target:
+          route.target.kind === 'function' && route.target.functionId === DEFAULT_FUNCTION_ID
+            ? undefined
+            : targetOf(route.target, functions),
+      })),
       jwtIssuer: config.asgardeo.issuer,
       // The audience is the API identifier from the configuration, never the invoke URL (which changes
       // whenever the HTTP API is re-created): see defaultApiIdentifier in config/load.ts.
@@ -89,7 +112,9 @@ export class TollgateStack extends TerraformStack {
       apiIdentifier: config.apiResource.identifier,
       issuer: config.asgardeo.issuer,
       region: config.aws.region,
-      functionName: this.fn.function.functionName,
+      // Several functions, or none when every route goes to an HTTP backend: the output stays one non-empty string.
+      // References, not the names: the output is known once the functions exist, as before.
+      functionName: [...functions.values()].map((f) => f.function.functionName).join(',') || 'none',
       stackName: config.stackName,
       environment: config.environment,
     };
@@ -98,6 +123,17 @@ export class TollgateStack extends TerraformStack {
       new TerraformOutput(this, name, { value: values[key], description, staticId: true });
     }
   }
+}
+
+function targetOf(
+  target: ResolvedConfig['routes'][number]['target'],
+  functions: ReadonlyMap<string, BundledNodeFunction>,
+): HttpApiLambdaTarget | HttpApiHttpBackend {
+  if (target.kind === 'http') return { url: target.url, method: target.method, identityHeaders: target.identityHeaders };
+  const fn = functions.get(target.functionId);
+  if (!fn) throw new Error(`TollgateStack: no function "${target.functionId}" for a route`);
+  // The id keeps the default function's integration where it always was, and names the others stably.
+  return { functionName: fn.function.functionName, invokeArn: fn.function.invokeArn, key: target.functionId };
 }
 
 function configureBackend(stack: TerraformStack, backend: StateBackend): void {

@@ -7,10 +7,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadAllEnvironments, type ResolvedConfig } from '../config';
-import { buildApp } from '../stacks/app';
+import { synthStack } from '../stacks/synth';
 import { setupTerraform, TerraformWorkspace } from '../deploy/terraform';
 import { terraformUnavailableReason } from '../sandbox/aws/terraform-workdir';
 import { runSandbox } from '../sandbox/local/run';
+
+export { synthStack } from '../stacks/synth';
+export type { SynthOptions, SynthesizedStack } from '../stacks/synth';
 
 export interface ProjectOptions {
   /** The project's folder. @default process.cwd() */
@@ -42,10 +45,10 @@ export interface SynthesizedProject {
 export function synthesizeProject(o: ProjectOptions = {}): SynthesizedProject {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-project-'));
   try {
-    const outdir = path.join(tmp, 'out');
-    const { app, stacks } = buildApp({ file: configFileOf(o), outdir, env: { TOLLGATE_STATE_DIR: path.join(tmp, 'state') } });
-    app.synth();
-    const stackDirs = Object.fromEntries(stacks.map((s) => [s.config.environment, path.join(outdir, 'stacks', s.config.stackName)]));
+    const env = { TOLLGATE_STATE_DIR: path.join(tmp, 'state') };
+    const stackDirs = Object.fromEntries(
+      loadProjectEnvironments(o).map((config) => [config.environment, synthStack(config, { outdir: path.join(tmp, 'out'), env }).stackDir]),
+    );
     return { stackDirs, dispose: () => fs.rmSync(tmp, { recursive: true, force: true }) };
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });

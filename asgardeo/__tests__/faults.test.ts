@@ -23,7 +23,9 @@ describe('reconciler under faults of the local Asgardeo', () => {
   it('rides out a 429 storm without Retry-After using jittered exponential backoff', async () => {
     const sleeps: number[] = [];
     h.la.faults.failNext(4, 429);
-    await applyAsgardeo(h.options({ transport: { ...fastTransport(sleeps), random: () => 1 } }));
+    // One request meets all four 429s: a forced Roles API sends no probe beside the first token request.
+    const config = { ...h.config, asgardeo: { ...h.config.asgardeo, rolesApi: 'v2' as const } };
+    await applyAsgardeo(h.options({ config, transport: { ...fastTransport(sleeps), random: () => 1 } }));
     expect(h.la.requests.entries().filter((e) => e.status === 429)).toHaveLength(4);
     // Full jitter with random() = 1 shows the exponential ceiling: base 2 ms doubling, capped at 10 ms.
     expect(sleeps.filter((ms) => ms > 0)).toEqual([2, 4, 8, 10]);

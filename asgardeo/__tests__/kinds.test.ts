@@ -7,8 +7,8 @@ import { observe } from '../observe';
 import type { AsgardeoApi } from '../api';
 import type { PlannedChange } from '../plan';
 import { managementScopesFor } from '../reconcile';
-import { RESOURCE_KINDS } from '../resources';
-import { APPLY_PHASES, type ApplyPhase, type ResourceKind } from '../resources/kind';
+import { kindOf, RESOURCE_KINDS } from '../resources';
+import { APPLY_PHASES, KindPart, kindParts, planOrder, type ApplyPhase, type ResourceKind } from '../resources/kind';
 import type { Session } from '../session';
 
 /*
@@ -20,14 +20,18 @@ interface Group {
   members: string[];
 }
 
+const groupParts = kindParts<Group[], Map<string, Group & { id: string }>>('group');
+
 function groupKind(
   existing: Map<string, Group & { id: string }>,
   log: string[],
   o: { refuse?: boolean } = {},
 ): ResourceKind<Group[], Map<string, Group & { id: string }>, string[]> {
+  const parts = groupParts;
   return {
     type: 'group',
     order: 5,
+    parts,
     sensitiveFields: {},
     managementScopes: () => ['internal_group_mgt_view', 'internal_group_mgt_create', 'internal_group_mgt_update'],
     viewScopes: (groups) => (groups.length ? ['internal_group_mgt_view'] : []),
@@ -35,15 +39,18 @@ function groupKind(
     desired: (config) => config.roles.map((r) => ({ name: `${r.name}-group`, members: [...r.users].sort() })),
     list: async (_api, { desired }) => {
       log.push('list');
-      return (desired.kinds.group as Group[]).map((g) => g.name).filter((n) => existing.has(n));
+      return parts.desired
+        .of(desired)
+        .map((g) => g.name)
+        .filter((n) => existing.has(n));
     },
     detail: async (_api, _ctx, names) => {
       log.push('detail');
       return new Map(names.map((n) => [n, existing.get(n)!]));
     },
     plan: ({ desired, observed }) =>
-      (desired.kinds.group as Group[]).map((g): PlannedChange => {
-        const seen = (observed.group as Map<string, Group & { id: string }>).get(g.name);
+      parts.desired.of(desired).map((g): PlannedChange => {
+        const seen = parts.observed.of(observed).get(g.name);
         const key = { type: 'group', name: g.name };
         if (!seen) return { type: 'group', key, name: g.name, action: 'create', fields: [{ field: 'members', after: g.members }] };
         const same = JSON.stringify(seen.members) === JSON.stringify(g.members);
@@ -82,7 +89,7 @@ describe('a new resource kind plugs into the engine unchanged', () => {
     const existing = new Map([['auditor-group', { id: 'g1', name: 'auditor-group', members: ['kim@example.com'] }]]);
     const kinds = [groupKind(existing, log)];
     const desired = desiredState(config, undefined, kinds);
-    expect(desired.kinds.group).toEqual([
+    expect(groupParts.desired.of(desired)).toEqual([
       { name: 'pharmacist-group', members: ['kim@example.com'] },
       { name: 'auditor-group', members: ['kim@example.com', 'lee@example.com'] },
     ]);
@@ -119,18 +126,35 @@ describe('a new resource kind plugs into the engine unchanged', () => {
   });
 });
 
+describe('a kind part', () => {
+  test('holds one value per run, and a read before the engine set it is a bug', () => {
+    const part = new KindPart<string[]>('the desired groups');
+    const [one, two] = [{}, {}];
+    part.set(one, ['a']);
+    expect(part.of(one)).toEqual(['a']);
+    expect(() => part.of(two)).toThrow('the desired groups read before it was set');
+    expect(part.ensure(two, () => ['b'])).toEqual(['b']);
+    expect(part.ensure(two, () => ['c'])).toEqual(['b']);
+  });
+});
+
 describe('the registry', () => {
   test('lists each kind once, with distinct plan orders, and the management scopes are theirs in registry order', () => {
     const types = RESOURCE_KINDS.map((k) => k.type);
-    expect(types).toEqual(['api-resource', 'application', 'sign-in-application', 'role', 'user']);
+    expect(types).toEqual(['api-resource', 'application', 'role', 'user']);
     expect(new Set(RESOURCE_KINDS.map((k) => k.order)).size).toBe(RESOURCE_KINDS.length);
+    // User-facing applications are the application kind's, under their own type in plans, sorted after the clients.
+    expect(kindOf('sign-in-application')).toBe(kindOf('application'));
+    expect(planOrder(RESOURCE_KINDS, 'application')).toBeLessThan(planOrder(RESOURCE_KINDS, 'sign-in-application'));
+    expect(planOrder(RESOURCE_KINDS, 'sign-in-application')).toBeLessThan(planOrder(RESOURCE_KINDS, 'user'));
+    expect(kindOf('group')).toBeUndefined();
     const full = {
       clients: [{}],
       applications: [{ kind: 'web', publicClient: false }],
       roles: [{}],
       users: [{}],
     } as unknown as ResolvedConfig;
-    expect(managementScopesFor(full)).toEqual(RESOURCE_KINDS.flatMap((k) => k.managementScopes(full)));
+    expect(managementScopesFor(full)).toEqual(RESOURCE_KINDS.flatMap((k) => k.managementScopes(full, { rolesApi: 'v2' })));
     expect(managementScopesFor(full)).toContain('internal_user_mgt_list');
     expect(
       managementScopesFor({ clients: [], applications: [], roles: [], users: [] } as unknown as ResolvedConfig).some((s) =>

@@ -1,7 +1,7 @@
 import { applyAsgardeo, destroyAsgardeo, planAsgardeo, planHasChanges, renderPlan, requestClientToken, ReconcileError } from '..';
 import { startLocalAsgardeo } from '../../sandbox/asgardeo';
 import { PAGE_SIZE } from '../api';
-import { oidcPutBody } from '../resources/application';
+import { oidcPutBody } from '../resources/application-profiles';
 import { exampleConfig, exampleOutputs, fastTransport, startHarness, IDENTIFIER, type Harness } from './helpers';
 
 /**
@@ -249,10 +249,8 @@ describe('oidcPutBody', () => {
         grantTypes: ['client_credentials'],
         callbackURLs: [],
         publicClient: false,
-        accessTokenType: 'JWT' as const,
-        accessTokenLifetime: 3600,
-        jwtScopeAsArray: false as const,
-        audience: ['aud'],
+        accessToken: { type: 'JWT' as const, applicationAccessTokenExpiryInSeconds: 3600, enableJwtScopeAsArray: false as const },
+        idToken: { audience: ['aud'] },
       };
       expect(oidcPutBody(read, desired)).toEqual({
         clientId: 'cid',

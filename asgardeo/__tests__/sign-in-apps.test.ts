@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../../config';
 import { applyAsgardeo, destroyAsgardeo, planAsgardeo, planHasChanges, renderPlan, requestUserToken } from '..';
-import { TEMPLATE_IDS } from '../resources/sign-in-application';
+import { TEMPLATE_IDS } from '../resources/application-profiles';
 import { IDENTIFIER, startHarness, webAppFrom, withSignInApps, type Harness } from './helpers';
 
 jest.setTimeout(30000);

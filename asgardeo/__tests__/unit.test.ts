@@ -7,6 +7,7 @@ import {
   readStackOutputs,
   renderPlan,
   roundTrips,
+  transportFromEnv,
   CredentialsError,
   OutputsError,
   type AsgardeoPlan,
@@ -16,7 +17,8 @@ import { errorFromResponse } from '../errors';
 import { AsgardeoHttp, parseRetryAfter } from '../http';
 import { ownerOf, stripMarker, withMarker } from '../ownership';
 import { Pacer } from '../pacer';
-import { exampleConfig, exampleOutputs, IDENTIFIER, OLD_URL_IDENTIFIER } from './helpers';
+import { UserError } from '../../errors';
+import { exampleConfig, exampleOutputs, IDENTIFIER, OLD_URL_IDENTIFIER, thrownText } from './helpers';
 
 const config = exampleConfig('http://127.0.0.1:1');
 
@@ -40,6 +42,21 @@ describe('Retry-After and backoff', () => {
   it('refuses a Retry-After longer than the configured maximum', () => {
     const http = new AsgardeoHttp({ baseUrl: 'http://x', organization: 'o', maxRetryAfterMs: 1000 });
     expect(() => http.delay(1, { status: 429, headers: new Headers({ 'retry-after': '30' }), body: undefined })).toThrow(/wait 30 s/);
+  });
+});
+
+describe('transport settings from the environment', () => {
+  it('reads whole numbers and refuses anything else, naming the variable', () => {
+    expect(transportFromEnv({ TOLLGATE_ASGARDEO_TIMEOUT_MS: '2500', TOLLGATE_ASGARDEO_RETRY_BUDGET_SECONDS: '0' })).toEqual({
+      timeoutMs: 2500,
+      retryBudgetMs: 0,
+    });
+    expect(transportFromEnv({ TOLLGATE_ASGARDEO_RATE_PER_MINUTE: '' })).toEqual({});
+    expect(thrownText(() => transportFromEnv({ TOLLGATE_ASGARDEO_RATE_PER_MINUTE: '100/min' }))).toBe(
+      'TOLLGATE_ASGARDEO_RATE_PER_MINUTE is "100/min", not a whole number of at least 2\n' +
+        '  what to do: set TOLLGATE_ASGARDEO_RATE_PER_MINUTE to a whole number (at least 2), or unset it for the default',
+    );
+    expect(() => transportFromEnv({ TOLLGATE_ASGARDEO_TIMEOUT_MS: '0' })).toThrow(UserError);
   });
 });
 
@@ -115,12 +132,12 @@ describe('stack outputs', () => {
   });
 
   it('explains a missing file, malformed JSON, another stack, and missing outputs, naming the command that writes the right file', () => {
-    expect(() => readStackOutputs(path.join(dir, 'nope.json'), config)).toThrow(
-      /does not exist[\s\S]*cdktf deploy pharmacy-user-api-dev --outputs-file/,
+    expect(thrownText(() => readStackOutputs(path.join(dir, 'nope.json'), config))).toMatch(
+      /does not exist\.\n {2}what to do: .*cdktf deploy pharmacy-user-api-dev --outputs-file/,
     );
     fs.writeFileSync(path.join(dir, 'bad.json'), '{"api_id": ');
     expect(() => readStackOutputs(path.join(dir, 'bad.json'), config)).toThrow(OutputsError);
-    expect(() => readStackOutputs(path.join(dir, 'bad.json'), config)).toThrow(/not valid JSON[\s\S]*terraform output -json/);
+    expect(thrownText(() => readStackOutputs(path.join(dir, 'bad.json'), config))).toMatch(/not valid JSON[\s\S]*terraform output -json/);
     expect(() => parseStackOutputs({ 'pharmacy-user-api-prod': { ...flat, stack_name: 'pharmacy-user-api-prod' } }, config)).toThrow(
       /no outputs for stack "pharmacy-user-api-dev"[\s\S]*"pharmacy-user-api-prod"/,
     );
@@ -139,7 +156,7 @@ describe('admin credentials', () => {
     });
     expect(() => adminCredentialsFromEnv({ ASGARDEO_CLIENT_ID: 'id' })).toThrow(CredentialsError);
     expect(() => adminCredentialsFromEnv({ ASGARDEO_CLIENT_ID: 'id' })).toThrow(/^ASGARDEO_CLIENT_SECRET is not set/);
-    expect(() => adminCredentialsFromEnv({})).toThrow(/ASGARDEO_CLIENT_ID and ASGARDEO_CLIENT_SECRET are not set[\s\S]*M2M/);
+    expect(thrownText(() => adminCredentialsFromEnv({}))).toMatch(/ASGARDEO_CLIENT_ID and ASGARDEO_CLIENT_SECRET are not set[\s\S]*M2M/);
   });
 });
 

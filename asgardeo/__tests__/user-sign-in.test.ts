@@ -3,7 +3,8 @@ import type { ResolvedConfig } from '../../config';
 import { applyAsgardeo, requestUserToken, SignInError } from '..';
 import { Session } from '../session';
 import { appNativeCode, pkcePair, redeemCode, signInClientFor } from '../user-sign-in';
-import { startHarness, webAppFrom, withSignInApps, type Harness } from './helpers';
+import { errorText } from '../../errors';
+import { rejectedText, startHarness, webAppFrom, withSignInApps, type Harness } from './helpers';
 
 jest.setTimeout(30000);
 
@@ -68,9 +69,9 @@ describe('app-native sign-in of configured users (tollgate token --user, the smo
   it("a wrong password: the server's msg_invalid_un_pw, the password nowhere in the message, and what to check", async () => {
     const err = await sign('kim@gmail.com', 'Wrong-Passw0rd!').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SignInError);
-    expect(String(err)).toContain('Invalid username or password (msg_invalid_un_pw)');
-    expect(String(err)).toContain('fromEnv');
-    expect(String(err)).not.toContain('Wrong-Passw0rd!');
+    expect(errorText(err)).toContain('Invalid username or password (msg_invalid_un_pw)');
+    expect(errorText(err)).toContain('fromEnv');
+    expect(errorText(err)).not.toContain('Wrong-Passw0rd!');
   });
 
   it('a PKCE verifier that does not match the challenge: "PKCE validation failed" and what it means', async () => {
@@ -84,8 +85,8 @@ describe('app-native sign-in of configured users (tollgate token --user, the smo
       challenge,
     );
     const err = await redeemCode(session.http, client, code, pkcePair().verifier).catch((e: unknown) => e);
-    expect(String(err)).toContain('invalid_grant (PKCE validation failed)');
-    expect(String(err)).toContain('code_verifier must be the one whose S256 hash was sent');
+    expect(errorText(err)).toContain('invalid_grant (PKCE validation failed)');
+    expect(errorText(err)).toContain('code_verifier must be the one whose S256 hash was sent');
   });
 
   it("a redirect URI the app has not registered: the server's callback error and the config field to fix", async () => {
@@ -97,8 +98,8 @@ describe('app-native sign-in of configured users (tollgate token --user, the smo
       { userName: 'kim@gmail.com', password: KIM, scopes: [] },
       pkcePair().challenge,
     ).catch((e: unknown) => e);
-    expect(String(err)).toContain('Registered callback does not match');
-    expect(String(err)).toContain('add it to "callbackUrls" of "pharmacy-demo"');
+    expect(errorText(err)).toContain('Registered callback does not match');
+    expect(errorText(err)).toContain('add it to "callbackUrls" of "pharmacy-demo"');
   });
 
   it('a grant the app does not allow (authorization_code removed in the console): unauthorized_client and what to change', async () => {
@@ -108,8 +109,8 @@ describe('app-native sign-in of configured users (tollgate token --user, the smo
     const { clientSecret: _s, state: _st, ...oidc } = (await h.call('GET', path)).body;
     expect((await h.call('PUT', path, { ...oidc, grantTypes: ['refresh_token'] })).status).toBeLessThan(300);
     const err = await sign('kim@gmail.com', KIM).catch((e: unknown) => e);
-    expect(String(err)).toContain('unauthorized_client');
-    expect(String(err)).toContain('check "grantTypes" of "pharmacy-demo"');
+    expect(errorText(err)).toContain('unauthorized_client');
+    expect(errorText(err)).toContain('check "grantTypes" of "pharmacy-demo"');
   });
 
   it("app-native login switched off on the server: the server's message and the config key to set", async () => {
@@ -117,13 +118,13 @@ describe('app-native sign-in of configured users (tollgate token --user, the smo
       .applications;
     await h.call('PATCH', `/api/server/v1/applications/${list[0].id}`, { advancedConfigurations: { enableAPIBasedAuthentication: false } });
     const err = await sign('kim@gmail.com', KIM).catch((e: unknown) => e);
-    expect(String(err)).toContain('App-native authentication is not enabled');
-    expect(String(err)).toContain('set `appNativeAuthentication: true`');
+    expect(errorText(err)).toContain('App-native authentication is not enabled');
+    expect(errorText(err)).toContain('set `appNativeAuthentication: true`');
   });
 
   it('an unknown user, or no app-native application in the configuration: refused before any request', async () => {
     h.la.requests.clear();
-    await expect(sign('nobody@example.com', 'x')).rejects.toThrow(
+    expect(await rejectedText(sign('nobody@example.com', 'x'))).toMatch(
       /unknown user "nobody@example.com".*\n.*use one of: kim@gmail.com, lee@example.com/,
     );
     const off = { ...config, applications: config.applications.map((a) => ({ ...a, appNativeAuthentication: false })) };

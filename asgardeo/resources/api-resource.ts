@@ -2,7 +2,8 @@ import type { ResolvedScope } from '../../config';
 import type { ApiResourceBody } from '../api';
 import { ownerOf, withMarker } from '../ownership';
 import { conflictNote, type FieldDiff, type PlannedChange } from '../plan';
-import { changeFor, settleAll, slot, verbOf, type ApplyContext, type DesiredState, type ObservedState, type ResourceKind } from './kind';
+import { changeFor, KindPart, kindParts, settleAll, verbOf } from './kind';
+import type { ApplyContext, DesiredState, ObservedState, ResourceKind } from './kind';
 
 /** The API resource: the API's identifier (the token audience) and its scopes. */
 export const API_RESOURCE = 'api-resource';
@@ -34,11 +35,13 @@ export interface ApiResourcePatch {
   removedScopes: string[];
 }
 
-export const desiredApiResource = (d: DesiredState) => d.kinds[API_RESOURCE] as DesiredApiResource;
-export const observedApiResource = (o: ObservedState) => o[API_RESOURCE] as ObservedApiResource;
+const parts = kindParts<DesiredApiResource, ObservedApiResource>(API_RESOURCE);
+const learnt = new KindPart<{ id: string | undefined; scopes: Set<string> }>('the API resource apply learns');
+export const desiredApiResource = (d: DesiredState) => parts.desired.of(d);
+export const observedApiResource = (o: ObservedState) => parts.observed.of(o);
 /** The API resource's id and scope names as apply learns them. */
 export const apiResourceState = (ctx: ApplyContext) =>
-  slot(ctx.state, API_RESOURCE, () => {
+  learnt.ensure(ctx.state, () => {
     const seen = observedApiResource(ctx.observed).current;
     return { id: seen?.id, scopes: new Set((seen?.scopes ?? []).map((s) => s.name)) };
   });
@@ -65,6 +68,7 @@ export const apiResource: ResourceKind<
 > = {
   type: API_RESOURCE,
   order: 0,
+  parts,
   withoutPrune: 'conflict',
 
   managementScopes: () => ['view', 'create', 'update', 'delete'].map((a) => `internal_api_resource_${a}`),

@@ -1,43 +1,30 @@
-import type { AppListItem, AuthorizedApi, OidcBody } from '../api';
-import { ownerOf, withMarker } from '../ownership';
-import { conflictNote, SENSITIVE, type FieldDiff, type PlannedChange } from '../plan';
+import type { AppListItem } from '../api';
+import { ownerOf } from '../ownership';
+import { conflictNote, type FieldDiff, type PlannedChange } from '../plan';
 import { apiResourceState, observedApiResource } from './api-resource';
-import { desiredSignInApps } from './sign-in-application';
-import { changeFor, settleAll, slot, verbOf, type ApplyContext, type DesiredState, type ObservedState, type ResourceKind } from './kind';
+import {
+  createBody,
+  desiredClient,
+  desiredUserFacingApp,
+  fieldRule,
+  oidcPutBody,
+  PLAN_TYPES,
+  PROFILES,
+  type ApplicationPatchBody,
+  type DesiredApp,
+  type ObservedApp,
+} from './application-profiles';
+import { changeFor, KindPart, kindParts, settleAll, verbOf } from './kind';
+import type { ApplyContext, DesiredState, ObservedState, ResourceKind } from './kind';
 
-/** A client application (M2M): its OIDC settings and the API scopes it is authorized for. */
+export type { DesiredApp, ObservedApp };
+
+/**
+ * Every application tollgate makes, of each type (machine client, single-page app, web app; their OIDC
+ * profiles are in ./application-profiles.ts): its settings, and the API scopes it is authorized for.
+ * User-facing apps keep their own type in plans, `sign-in-application`.
+ */
 export const APPLICATION = 'application';
-
-export interface DesiredOidc {
-  grantTypes: string[];
-  callbackURLs: string[];
-  publicClient: boolean;
-  accessTokenType: 'JWT';
-  accessTokenLifetime: number;
-  /**
-   * Always false: AWS's JWT authorizer is not documented to read a JSON-array `scope` claim (the local
-   * gateway treats one as no scopes, so every scoped route answers 403). A console change to true is drift.
-   */
-  jwtScopeAsArray: false;
-  /** The shared audience value that lets the gateway accept every client's tokens. */
-  audience: string[];
-}
-
-export interface DesiredApp {
-  name: string;
-  description: string;
-  allowedAudience: 'APPLICATION' | 'ORGANIZATION';
-  oidc: DesiredOidc;
-  scopes: string[];
-}
-
-export interface ObservedApp {
-  item: AppListItem;
-  owner: string | undefined;
-  oidc: OidcBody;
-  /** Every API this app is authorized for (ours is matched by the API resource id). */
-  authorized: AuthorizedApi[];
-}
 
 export interface ObservedApps {
   /** The configured applications that exist, by name. */
@@ -49,18 +36,22 @@ export interface ObservedApps {
 /** Which parts of an existing application apply rewrites. */
 export interface ApplicationPatch {
   /** PATCH of the application itself. */
-  app: { description?: string; allowedAudience?: DesiredApp['allowedAudience'] };
+  app: ApplicationPatchBody;
   /** A full PUT of the OIDC settings. */
   oidc: boolean;
   /** The API authorization's scope set. */
   authorization: boolean;
 }
 
-export const desiredApps = (d: DesiredState) => d.kinds[APPLICATION] as DesiredApp[];
-export const observedApps = (o: ObservedState) => o[APPLICATION] as ObservedApps;
+const parts = kindParts<DesiredApp[], ObservedApps>(APPLICATION);
+const learnt = new KindPart<{ appIds: Map<string, string>; clientIds: Map<string, string> }>('the application ids apply learns');
+
+/** Clients first, then user-facing apps, each by name. */
+export const desiredApps = (d: DesiredState) => parts.desired.of(d);
+export const observedApps = (o: ObservedState) => parts.observed.of(o);
 /** Application ids and client ids as apply learns them (created apps included). */
 export const applicationState = (ctx: ApplyContext) =>
-  slot(ctx.state, APPLICATION, () => {
+  learnt.ensure(ctx.state, () => {
     const appIds = new Map<string, string>();
     const clientIds = new Map<string, string>();
     for (const [name, a] of observedApps(ctx.observed).byName) {
@@ -71,18 +62,26 @@ export const applicationState = (ctx: ApplyContext) =>
     return { appIds, clientIds };
   });
 
-const keyOf = (name: string) => ({ type: APPLICATION, name });
+const planTypeOf = (app: DesiredApp) => PROFILES[app.type].planType;
+const keyOf = (app: DesiredApp) => ({ type: planTypeOf(app), name: app.name });
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
 export const application: ResourceKind<DesiredApp[], ObservedApps, AppListItem[]> = {
   type: APPLICATION,
   order: 1,
+  // After the clients, before users (2) and roles (3).
+  planTypes: { 'sign-in-application': 1.5 },
+  parts,
   sensitiveFields: { 'oidc.clientSecret': 'secret' },
 
   managementScopes: (config) => [
     ...['view', 'create', 'update', 'delete'].map((a) => `internal_application_mgt_${a}`),
     'internal_application_business_api_update',
-    // The smoke test and `tollgate token` read each client's secret, hidden without this scope.
-    ...(config.clients.length > 0 ? ['internal_application_mgt_client_secret_view'] : []),
+    // The smoke test and `tollgate token` read each client's secret (and a web app's, to sign a user
+    // in), hidden without this scope.
+    ...(config.clients.length > 0 || config.applications.some((a) => !a.publicClient)
+      ? ['internal_application_mgt_client_secret_view']
+      : []),
   ],
   viewScopes: () => ['internal_application_mgt_view'],
   writeScopes(c) {
@@ -93,41 +92,28 @@ export const application: ResourceKind<DesiredApp[], ObservedApps, AppListItem[]
     return out;
   },
 
-  desired: (config, ctx) =>
-    config.clients
-      .map((c) => ({
-        name: c.name,
-        description: withMarker(c.description, ctx.stackName),
-        allowedAudience: c.roleAudience === 'organization' ? ('ORGANIZATION' as const) : ('APPLICATION' as const),
-        oidc: {
-          grantTypes: [...c.grantTypes].sort(),
-          callbackURLs: [...c.callbackUrls],
-          publicClient: false,
-          accessTokenType: 'JWT' as const,
-          accessTokenLifetime: c.accessTokenLifetimeSeconds,
-          jwtScopeAsArray: false as const,
-          audience: [ctx.identifier],
-        },
-        scopes: [...c.scopes].sort(),
-      }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+  desired: (config, { stackName, identifier }) => [
+    ...config.clients.map((c) => desiredClient(c, stackName, identifier)).sort(byName),
+    ...config.applications.map((a) => desiredUserFacingApp(a, stackName, identifier)).sort(byName),
+  ],
 
   list: (api, { desired, findOwned }) =>
     findOwned ? api.listApplications() : api.findApplications(desiredApps(desired).map((a) => a.name)),
 
   async detail(api, { desired, findOwned }, list) {
-    const names = desiredApps(desired).map((a) => a.name);
-    const configured = list.filter((a) => names.includes(a.name));
-    // Configured user-facing apps are the sign-in-application kind's; every other owned app is pruned here.
-    const signInNames = desiredSignInApps(desired).map((a) => a.name);
-    const owned = findOwned
-      ? list.filter((a) => ownerOf(a.description) === desired.stackName && !names.includes(a.name) && !signInNames.includes(a.name))
-      : [];
+    const wanted = new Map(desiredApps(desired).map((a) => [a.name, a]));
+    const owned = findOwned ? list.filter((a) => ownerOf(a.description) === desired.stackName && !wanted.has(a.name)) : [];
     const details = await Promise.all(
-      configured.map(async (item) => {
-        const [oidc, authorized] = await Promise.all([api.getOidc(item.id), api.getAuthorizedApis(item.id)]);
-        return { item, owner: ownerOf(item.description), oidc, authorized } satisfies ObservedApp;
-      }),
+      list
+        .filter((item) => wanted.has(item.name))
+        .map(async (item): Promise<ObservedApp> => {
+          const [oidc, authorized, model] = await Promise.all([
+            api.getOidc(item.id),
+            api.getAuthorizedApis(item.id),
+            PROFILES[wanted.get(item.name)!.type].readsModel ? api.getApplication(item.id) : undefined,
+          ]);
+          return { item, owner: ownerOf(item.description), oidc, model, authorized };
+        }),
     );
     return { byName: new Map(details.map((a) => [a.item.name, a])), owned };
   },
@@ -140,7 +126,7 @@ export const application: ResourceKind<DesiredApp[], ObservedApps, AppListItem[]
   prune: ({ observed }) =>
     observedApps(observed).owned.map((a) => ({
       type: APPLICATION,
-      key: keyOf(a.name),
+      key: { type: APPLICATION, name: a.name },
       name: a.name,
       action: 'delete' as const,
       id: a.id,
@@ -150,41 +136,34 @@ export const application: ResourceKind<DesiredApp[], ObservedApps, AppListItem[]
 
   destroy({ desired, observed }) {
     const { byName, owned } = observedApps(observed);
+    const typeOf = (name: string) => {
+      const app = desiredApps(desired).find((a) => a.name === name);
+      return app ? planTypeOf(app) : APPLICATION;
+    };
     return [...[...byName.values()].map((a) => a.item), ...owned].map((app): PlannedChange => {
-      const key = keyOf(app.name);
-      if (ownerOf(app.description) === desired.stackName) {
-        return {
-          type: APPLICATION,
-          key,
-          name: app.name,
-          action: 'delete',
-          id: app.id,
-          fields: [{ field: 'name', before: app.name }],
-          note: 'its application roles go with it',
-        };
-      }
+      const type = typeOf(app.name);
+      const mine = ownerOf(app.description) === desired.stackName;
       return {
-        type: APPLICATION,
-        key,
+        type,
+        key: { type, name: app.name },
         name: app.name,
-        action: 'no-op',
+        action: mine ? 'delete' : 'no-op',
         id: app.id,
-        fields: [],
-        note: 'not owned by this stack: left alone',
+        fields: mine ? [{ field: 'name', before: app.name }] : [],
+        note: mine ? 'its application roles go with it' : 'not owned by this stack: left alone',
       };
     });
   },
 
   apply(phase, ctx) {
     const apps = desiredApps(ctx.desired);
-    const state = applicationState(ctx);
     switch (phase) {
       case 'create':
         return apps.map(async (app) => {
-          const c = changeFor(ctx, keyOf(app.name));
+          const c = changeFor(ctx, keyOf(app));
           if (c?.action === 'create') {
             ctx.progress(`creating application ${app.name}`);
-            state.appIds.set(app.name, await ctx.session.api.createApplication(appCreateBody(app)));
+            applicationState(ctx).appIds.set(app.name, await ctx.session.api.createApplication(createBody(app)));
           } else if (c?.action === 'update') {
             await updateApplication(ctx, app, c.patch as ApplicationPatch);
           }
@@ -193,9 +172,9 @@ export const application: ResourceKind<DesiredApp[], ObservedApps, AppListItem[]
         return [...apps.map((app) => authorize(ctx, app)), clientIdsOfNewApps(ctx)];
       case 'delete':
         return ctx.plan.changes
-          .filter((c) => c.type === APPLICATION && c.action === 'delete')
+          .filter((c) => PLAN_TYPES.has(c.type) && c.action === 'delete')
           .map(async (c) => {
-            ctx.progress(`deleting ${c.type} ${c.name}`);
+            ctx.progress(`deleting application ${c.name}`);
             await ctx.session.api.deleteApplication(c.id!);
           });
       default:
@@ -207,7 +186,7 @@ export const application: ResourceKind<DesiredApp[], ObservedApps, AppListItem[]
     const { clientIds } = applicationState(ctx);
     return {
       clients: desiredApps(ctx.desired)
-        .filter((a) => clientIds.has(a.name))
+        .filter((a) => PROFILES[a.type].clientIdIsOutput && clientIds.has(a.name))
         .map((a) => ({ name: a.name, clientId: clientIds.get(a.name)! })),
     };
   },
@@ -220,34 +199,20 @@ function appChange(
   stack: string,
   adopt: boolean,
 ): PlannedChange {
-  const o = app.oidc;
-  const key = keyOf(app.name);
+  const profile = PROFILES[app.type];
+  const base = { type: profile.planType, key: keyOf(app), name: app.name };
   if (!seen) {
-    return {
-      type: APPLICATION,
-      key,
-      name: app.name,
-      action: 'create',
-      fields: [
-        { field: 'description', after: app.description },
-        { field: 'templateId', after: 'm2m-application' },
-        { field: 'associatedRoles.allowedAudience', after: app.allowedAudience },
-        { field: 'oidc.grantTypes', after: o.grantTypes },
-        ...(o.callbackURLs.length ? [{ field: 'oidc.callbackURLs', after: o.callbackURLs }] : []),
-        { field: 'oidc.accessToken.type', after: o.accessTokenType },
-        { field: 'oidc.accessToken.applicationAccessTokenExpiryInSeconds', after: o.accessTokenLifetime },
-        { field: 'oidc.accessToken.enableJwtScopeAsArray', after: o.jwtScopeAsArray },
-        { field: 'oidc.idToken.audience', after: o.audience },
-        { field: 'oidc.clientSecret', after: SENSITIVE, sensitivity: 'secret' },
-        { field: 'authorizedScopes', after: app.scopes },
-      ],
-    };
+    const fields = profile.created.flatMap((field): FieldDiff[] => {
+      const rule = fieldRule(field);
+      const after = rule.want(app);
+      if (rule.shownWhenEmpty === false && Array.isArray(after) && after.length === 0) return [];
+      return [{ field, after, ...(rule.sensitivity ? { sensitivity: rule.sensitivity } : {}) }];
+    });
+    return { ...base, action: 'create', fields: [...fields, { field: 'authorizedScopes', after: app.scopes }] };
   }
   if (seen.owner !== stack && !adopt) {
     return {
-      type: APPLICATION,
-      key,
-      name: app.name,
+      ...base,
       action: 'conflict',
       id: seen.item.id,
       fields: [],
@@ -255,109 +220,52 @@ function appChange(
     };
   }
   const fields: FieldDiff[] = [];
-  const diff = (field: string, before: unknown, after: unknown) => {
-    if (JSON.stringify(before) !== JSON.stringify(after)) fields.push({ field, before, after });
-    return JSON.stringify(before) !== JSON.stringify(after);
-  };
   const patch: ApplicationPatch = { app: {}, oidc: false, authorization: false };
-  if (diff('description', seen.item.description ?? '', app.description)) patch.app.description = app.description;
-  if (diff('associatedRoles.allowedAudience', seen.item.associatedRoles?.allowedAudience ?? 'ORGANIZATION', app.allowedAudience))
-    patch.app.allowedAudience = app.allowedAudience;
-  const oidc = seen.oidc;
-  const oidcDiffs = [
-    diff('oidc.grantTypes', [...oidc.grantTypes].sort(), o.grantTypes),
-    diff('oidc.callbackURLs', oidc.callbackURLs ?? [], o.callbackURLs),
-    diff('oidc.publicClient', oidc.publicClient ?? false, o.publicClient),
-    diff('oidc.accessToken.type', oidc.accessToken?.type ?? 'Default', o.accessTokenType),
-    diff(
-      'oidc.accessToken.applicationAccessTokenExpiryInSeconds',
-      oidc.accessToken?.applicationAccessTokenExpiryInSeconds,
-      o.accessTokenLifetime,
-    ),
-    diff('oidc.accessToken.enableJwtScopeAsArray', oidc.accessToken?.enableJwtScopeAsArray ?? false, o.jwtScopeAsArray),
-    diff('oidc.idToken.audience', [...(oidc.idToken?.audience ?? [])].sort(), [...o.audience].sort()),
-  ];
-  patch.oidc = oidcDiffs.some(Boolean);
+  const notes = seen.owner !== stack ? [`adopted: the ownership marker for ${stack} is added to the description`] : [];
+  const differs = (field: string, before: unknown, after: unknown) => {
+    const d = JSON.stringify(before) !== JSON.stringify(after);
+    if (d) fields.push({ field, before, after });
+    return d;
+  };
+  for (const field of profile.kept) {
+    const rule = fieldRule(field);
+    if (!differs(field, rule.held?.(seen, app), rule.want(app))) continue;
+    if (rule.unchangeable) notes.push(rule.unchangeable);
+    else if (rule.write === 'oidc') patch.oidc = true;
+    else if (rule.write) Object.assign(patch.app, rule.write(app));
+  }
   const ours = apiId ? seen.authorized.find((x) => x.id === apiId) : undefined;
-  patch.authorization = diff('authorizedScopes', ours ? ours.authorizedScopes.map((s) => s.name).sort() : [], app.scopes);
-  const note = seen.owner !== stack ? `adopted: the ownership marker for ${stack} is added to the description` : undefined;
-  return { type: APPLICATION, key, name: app.name, action: fields.length ? 'update' : 'no-op', id: seen.item.id, fields, patch, note };
-}
-
-function appCreateBody(app: DesiredApp): { name: string } & Record<string, unknown> {
+  patch.authorization = differs('authorizedScopes', ours ? ours.authorizedScopes.map((s) => s.name).sort() : [], app.scopes);
+  const changed = Object.keys(patch.app).length > 0 || patch.oidc || patch.authorization;
   return {
-    name: app.name,
-    description: app.description,
-    templateId: 'm2m-application',
-    associatedRoles: { allowedAudience: app.allowedAudience, roles: [] },
-    inboundProtocolConfiguration: {
-      oidc: {
-        grantTypes: app.oidc.grantTypes,
-        ...(app.oidc.callbackURLs.length ? { callbackURLs: app.oidc.callbackURLs } : {}),
-        publicClient: app.oidc.publicClient,
-        accessToken: {
-          type: app.oidc.accessTokenType,
-          applicationAccessTokenExpiryInSeconds: app.oidc.accessTokenLifetime,
-          enableJwtScopeAsArray: app.oidc.jwtScopeAsArray,
-        },
-        idToken: { audience: app.oidc.audience },
-      },
-    },
+    ...base,
+    action: changed ? 'update' : 'no-op',
+    id: seen.item.id,
+    fields,
+    patch,
+    note: notes.length ? notes.join('; ') : undefined,
   };
 }
 
 async function updateApplication(ctx: ApplyContext, app: DesiredApp, patch: ApplicationPatch): Promise<void> {
   const api = ctx.session.api;
   const seen = observedApps(ctx.observed).byName.get(app.name)!;
-  const id = seen.item.id;
-  const body: Record<string, unknown> = {};
-  if (patch.app.description !== undefined) body.description = patch.app.description;
-  if (patch.app.allowedAudience !== undefined) body.associatedRoles = { allowedAudience: patch.app.allowedAudience };
   const jobs: Promise<void>[] = [];
-  if (Object.keys(body).length) {
+  if (Object.keys(patch.app).length) {
     ctx.progress(`updating application ${app.name}`);
-    jobs.push(api.patchApplication(id, body));
+    jobs.push(api.patchApplication(seen.item.id, patch.app));
   }
   if (patch.oidc) {
     ctx.progress(`updating OIDC settings of ${app.name}`);
-    jobs.push(api.putOidc(id, oidcPutBody(seen.oidc, app.oidc)));
+    jobs.push(api.putOidc(seen.item.id, oidcPutBody(seen.oidc, app.oidc)));
   }
   await settleAll(jobs);
-}
-
-/**
- * The OIDC PUT is a full replace: GET → change → PUT from the whole body read, so what tollgate does not
- * manage (the console's `accessTokenAttributes`, refresh-token and PKCE settings, …) survives; an
- * `accessToken` object without `accessTokenAttributes` would clear that list. The secret fields are never
- * sent: a body without `clientSecret` keeps the current secret, and the reconciler does not read it.
- */
-export function oidcPutBody(current: OidcBody, o: DesiredOidc): Record<string, unknown> {
-  const {
-    clientSecret: _secret,
-    clientSecretExpiresAt: _expires,
-    multipleClientSecretsConfigured: _multiple,
-    state: _state,
-    ...kept
-  } = current as Record<string, unknown>;
-  return {
-    ...kept,
-    grantTypes: o.grantTypes,
-    callbackURLs: o.callbackURLs,
-    publicClient: o.publicClient,
-    accessToken: {
-      ...(current.accessToken ?? {}),
-      type: o.accessTokenType,
-      applicationAccessTokenExpiryInSeconds: o.accessTokenLifetime,
-      enableJwtScopeAsArray: o.jwtScopeAsArray,
-    },
-    idToken: { ...(current.idToken ?? {}), audience: o.audience },
-  };
 }
 
 /** Authorizes the API for a new app, or makes an existing authorization's scope set exact. */
 async function authorize(ctx: ApplyContext, app: DesiredApp): Promise<void> {
   const api = ctx.session.api;
-  const c = changeFor(ctx, keyOf(app.name));
+  const c = changeFor(ctx, keyOf(app));
   const appId = applicationState(ctx).appIds.get(app.name);
   const apiId = apiResourceState(ctx).id;
   if (!appId || !apiId || !c || !(c.action === 'create' || (c.patch as ApplicationPatch | undefined)?.authorization)) return;
@@ -368,9 +276,7 @@ async function authorize(ctx: ApplyContext, app: DesiredApp): Promise<void> {
       : observedApps(ctx.observed)
           .byName.get(app.name)
           ?.authorized.find((x) => x.id === apiId);
-  if (!current) {
-    if (await api.authorizeApi(appId, apiId, app.scopes)) return;
-  }
+  if (!current && (await api.authorizeApi(appId, apiId, app.scopes))) return;
   // Authorized already (by us earlier, or by a concurrent run): make the scope set exact.
   const now = current ?? (await api.getAuthorizedApis(appId)).find((x) => x.id === apiId);
   const have = (now?.authorizedScopes ?? []).map((s) => s.name);
@@ -379,11 +285,11 @@ async function authorize(ctx: ApplyContext, app: DesiredApp): Promise<void> {
   if (added.length || removed.length) await api.patchAuthorizedApi(appId, apiId, added, removed);
 }
 
-/** New apps' client ids: from the filtered list, else their OIDC settings. */
+/** New clients' client ids (an output of the run): from the filtered list, else their OIDC settings. */
 async function clientIdsOfNewApps(ctx: ApplyContext): Promise<void> {
   const { appIds, clientIds } = applicationState(ctx);
   const created = desiredApps(ctx.desired)
-    .filter((a) => changeFor(ctx, keyOf(a.name))?.action === 'create')
+    .filter((a) => PROFILES[a.type].clientIdIsOutput && changeFor(ctx, keyOf(a))?.action === 'create')
     .map((a) => a.name);
   if (!created.length) return;
   for (const a of await ctx.session.api.findApplications(created)) if (a.clientId) clientIds.set(a.name, a.clientId);

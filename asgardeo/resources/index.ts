@@ -1,8 +1,7 @@
 import { apiResource } from './api-resource';
 import { application } from './application';
-import type { ResourceKind } from './kind';
+import { kindFor, type ResourceKind } from './kind';
 import { role } from './role';
-import { signInApplication } from './sign-in-application';
 import { user } from './user';
 
 /**
@@ -10,8 +9,9 @@ import { user } from './user';
  * parallel); plans sort by each kind's `order`; apply runs each phase of every kind in parallel.
  * A new kind is one module in this folder, plus its import and its entry here (two lines).
  */
-export const RESOURCE_KINDS: readonly ResourceKind[] = [apiResource, application, signInApplication, role, user] as ResourceKind[];
+export const RESOURCE_KINDS: readonly ResourceKind[] = [apiResource, application, role, user];
 
+/** The kind whose changes carry `type` in plans. */
 export function kindOf(type: string): ResourceKind | undefined {
-  return RESOURCE_KINDS.find((k) => k.type === type);
+  return kindFor(RESOURCE_KINDS, type);
 }

@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../../config';
 import type { AsgardeoApi } from '../api';
+import type { AdminAccess } from '../roles-api';
 import type { AsgardeoPlan, FieldSensitivity, PlannedChange, ResourceKey } from '../plan';
 import type { Session } from '../session';
 
@@ -9,19 +10,26 @@ import type { Session } from '../session';
  * needs another's data (a role needs its application's id) imports that kind's module.
  */
 export interface ResourceKind<Desired = unknown, Observed = unknown, Listed = unknown> {
-  /** The kind's name in plans (`role`); also its slot in the desired, observed and apply state. */
+  /** The kind's name; also the type of its changes in plans (see `planTypes` for more). */
   readonly type: string;
   /** Where its changes sort in a plan (lower first). */
   readonly order: number;
+  /** Other types its changes carry in plans, each with where it sorts (the application kind's user-facing apps). */
+  readonly planTypes?: Readonly<Record<string, number>>;
+  /** Where a run keeps this kind's desired and observed parts; other kinds read them through these, typed. */
+  readonly parts: { readonly desired: KindPart<Desired>; readonly observed: KindPart<Observed> };
   /** Fields whose values are secret or name a secret's source; every renderer honours them. */
   readonly sensitiveFields?: Readonly<Record<string, FieldSensitivity>>;
 
-  /** Every management scope a run of `config` may ask for (what the deploy preflight checks). */
-  managementScopes(config: ResolvedConfig): string[];
+  /**
+   * Every management scope a run of `config` may ask for (what the deploy preflight checks); `access`
+   * says which of Asgardeo's API versions the admin application is authorized for.
+   */
+  managementScopes(config: ResolvedConfig, access: AdminAccess): string[];
   /** The scopes reading it needs (none when the configuration declares none of it). */
   viewScopes(desired: Desired): string[];
   /** The scopes one planned change needs (a create that meets a 409 converges by updating: both). */
-  writeScopes(change: Pick<PlannedChange, 'action' | 'fields'>): string[];
+  writeScopes(change: Pick<PlannedChange, 'action' | 'fields'>, access: AdminAccess): string[];
 
   /** This kind's part of the desired state, from the configuration. */
   desired(config: ResolvedConfig, ctx: { stackName: string; identifier: string }): Desired;
@@ -67,18 +75,21 @@ export interface DesiredState {
   stackName: string;
   /** The API identifier: the API resource's identifier and every client's token audience. */
   identifier: string;
-  /** Each kind's desired part, by kind name (read through the kind's `desiredOf`). */
-  kinds: Record<string, unknown>;
 }
 
 export interface ObserveContext {
   desired: DesiredState;
   /** Prune/destroy: also find owned objects the configuration no longer names. */
   findOwned: boolean;
+  /** Which API versions this run speaks (the Roles API). */
+  access: AdminAccess;
 }
 
-/** What Asgardeo holds now, by kind name (read through the kind's `observedOf`). */
-export type ObservedState = Record<string, unknown>;
+/** What Asgardeo holds now: each kind's part is kept in its `parts.observed`, keyed by this object. */
+export interface ObservedState {
+  /** Whether owned objects the configuration no longer names were looked for. */
+  readonly findOwned: boolean;
+}
 
 export interface PlanContext {
   desired: DesiredState;
@@ -97,8 +108,8 @@ export interface ApplyContext {
   plan: AsgardeoPlan;
   env: NodeJS.ProcessEnv;
   progress: (line: string) => void;
-  /** Ids learnt while applying (created objects), by kind name (read through the kind's `stateOf`). */
-  state: Record<string, unknown>;
+  /** This apply run: the key under which kinds keep the ids they learn (created objects) in a `KindPart`. */
+  state: object;
 }
 
 export interface ApplyIds {
@@ -111,10 +122,48 @@ export function changeFor(ctx: { plan: AsgardeoPlan }, key: ResourceKey): Planne
   return ctx.plan.changes.find((c) => c.key.type === key.type && c.key.name === key.name && c.key.application === key.application);
 }
 
-/** A kind's typed slot in a by-kind record, created on first use. */
-export function slot<T>(record: Record<string, unknown>, type: string, init: () => T): T {
-  if (!(type in record)) record[type] = init();
-  return record[type] as T;
+/**
+ * One kind's typed share of a run: its desired part (keyed by the run's DesiredState), its observed
+ * part (by the ObservedState) or what its apply learns (by `ApplyContext.state`). The kind that owns a
+ * part exports a reader over it; another kind that needs the data imports that reader.
+ */
+export class KindPart<T> {
+  readonly #byRun = new WeakMap<object, { value: T }>();
+  constructor(private readonly what: string) {}
+
+  set(run: object, value: T): void {
+    this.#byRun.set(run, { value });
+  }
+
+  of(run: object): T {
+    const box = this.#byRun.get(run);
+    // The engine sets every kind's part before any kind reads one: a miss is a bug, not a user error.
+    if (!box) throw new Error(`${this.what} read before it was set`);
+    return box.value;
+  }
+
+  /** The value, made by `init` on first use (apply's ids start from what was observed). */
+  ensure(run: object, init: () => T): T {
+    const box = this.#byRun.get(run) ?? { value: init() };
+    this.#byRun.set(run, box);
+    return box.value;
+  }
+}
+
+/** A kind's desired and observed parts, named after the kind in the bug message a miss gives. */
+export function kindParts<Desired, Observed>(type: string): ResourceKind<Desired, Observed>['parts'] {
+  return { desired: new KindPart<Desired>(`the desired ${type}`), observed: new KindPart<Observed>(`the observed ${type}`) };
+}
+
+/** The kind whose changes carry `type` in plans. */
+export function kindFor<K extends ResourceKind>(kinds: readonly K[], type: string): K | undefined {
+  return kinds.find((k) => k.type === type || (k.planTypes !== undefined && type in k.planTypes));
+}
+
+/** Where a change of `type` sorts in a plan (unknown types last). */
+export function planOrder(kinds: readonly ResourceKind[], type: string): number {
+  const kind = kindFor(kinds, type);
+  return kind?.planTypes?.[type] ?? kind?.order ?? Number.MAX_SAFE_INTEGER;
 }
 
 /** The CRUD verb of a change's management scope. */

@@ -1,16 +1,27 @@
 import { bareUserName, type RoleBody } from '../api';
 import { ReconcileError } from '../errors';
 import { ownerOf } from '../ownership';
+import { ROLES_API_SCOPES, type AdminAccess } from '../roles-api';
+import { rolesApiFor } from '../roles-client';
 import { conflictNote, type FieldDiff, type PlannedChange, type ResourceKey } from '../plan';
 import { API_RESOURCE, desiredApiResource, observedApiResource } from './api-resource';
 import { applicationState, observedApps } from './application';
-import { observedSignInApps, signInAppState } from './sign-in-application';
-import { changeFor, verbOf, type ApplyContext, type DesiredState, type ObservedState, type PlanContext, type ResourceKind } from './kind';
+import {
+  changeFor,
+  kindParts,
+  verbOf,
+  type ApplyContext,
+  type DesiredState,
+  type ObservedState,
+  type PlanContext,
+  type ResourceKind,
+} from './kind';
 import { observedUsers, userIds } from './user';
 
 /**
- * A role (SCIM2 Roles v2): an organization role, or an application role of one configured client.
- * Roles v2 have no free-form field for a marker. An application role belongs to whoever owns its
+ * A role: an organization role, or an application role of one configured client, through SCIM2
+ * Roles v2 or v3 (../roles-api.ts: one interface; the plan does not depend on which). Roles have no
+ * free-form field for a marker. An application role belongs to whoever owns its
  * application; an organization role counts as ours when it has a configured name and grants at least
  * one scope of an API resource this stack owns (scope names are unique in the organization, so such a
  * role was made for this API). apply and destroy use the same rule, so scopes another API added in the
@@ -34,9 +45,10 @@ export interface RolePatch {
   users?: string[];
 }
 
-export const desiredRoles = (d: DesiredState) => d.kinds[ROLE] as DesiredRole[];
+const parts = kindParts<DesiredRole[], Map<string, RoleBody[]>>(ROLE);
+export const desiredRoles = (d: DesiredState) => parts.desired.of(d);
 /** Every role with a configured name, all audiences (names are unique per audience only). */
-export const observedRoles = (o: ObservedState) => o[ROLE] as Map<string, RoleBody[]>;
+export const observedRoles = (o: ObservedState) => parts.observed.of(o);
 
 export function roleKey(role: Pick<DesiredRole, 'name' | 'client'>): ResourceKey {
   return role.client ? { type: ROLE, name: role.name, application: role.client } : { type: ROLE, name: role.name };
@@ -64,14 +76,11 @@ const change = (role: DesiredRole, rest: Omit<PlannedChange, 'type' | 'key' | 'n
 export const role: ResourceKind<DesiredRole[], Map<string, RoleBody[]>, [string, RoleBody[]][]> = {
   type: ROLE,
   order: 3,
+  parts,
 
-  managementScopes: (config) =>
-    config.roles.length > 0 ? ['view', 'create', 'update', 'delete'].map((a) => `internal_role_mgt_${a}`) : [],
-  viewScopes: (roles) => (roles.length ? ['internal_role_mgt_view'] : []),
-  writeScopes: (c) => [
-    `internal_role_mgt_${verbOf(c)}`,
-    c.action === 'create' ? 'internal_role_mgt_update' : `internal_role_mgt_${verbOf(c)}`,
-  ],
+  managementScopes: (config, access) => (config.roles.length > 0 ? roleScopes(access, config.users.length > 0) : []),
+  viewScopes: (roles) => (roles.length ? [ROLES_API_SCOPES.v2.view] : []),
+  writeScopes: (c, access) => roleWriteScopes(c, access),
 
   desired: (config) =>
     config.roles
@@ -83,15 +92,15 @@ export const role: ResourceKind<DesiredRole[], Map<string, RoleBody[]>, [string,
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
 
-  list: (api, { desired }) => {
+  list: (api, { desired, access }) => {
+    const roles = rolesApiFor(api, access.rolesApi);
     const names = [...new Set(desiredRoles(desired).map((r) => r.name))];
-    return Promise.all(names.map(async (n) => [n, await api.findRoles(n)] as [string, RoleBody[]]));
+    return Promise.all(names.map(async (n) => [n, await roles.find(n)] as [string, RoleBody[]]));
   },
 
-  async detail(api, _ctx, lists) {
-    const details = await Promise.all(
-      lists.flatMap(([, rs]) => rs.filter((r) => r.permissions === undefined)).map((r) => api.getRole(r.id)),
-    );
+  async detail(api, { access }, lists) {
+    const roles = rolesApiFor(api, access.rolesApi);
+    const details = await Promise.all(lists.flatMap(([, rs]) => rs.filter((r) => r.permissions === undefined)).map((r) => roles.get(r.id)));
     const detailed = new Map(details.filter((r): r is RoleBody => !!r).map((r) => [r.id, r]));
     return new Map(lists.map(([n, rs]) => [n, rs.map((r) => detailed.get(r.id) ?? r)]));
   },
@@ -147,8 +156,7 @@ export const role: ResourceKind<DesiredRole[], Map<string, RoleBody[]>, [string,
 
   apply(phase, ctx) {
     const roles = desiredRoles(ctx.desired);
-    // An application role's app is a client or a user-facing application.
-    const appIds = new Map([...applicationState(ctx).appIds, ...signInAppState(ctx).appIds]);
+    const appIds = applicationState(ctx).appIds;
     if (phase === 'link') return roles.filter((r) => !r.client).map((r) => reconcileRole(ctx, r, undefined));
     if (phase === 'app-roles') return roles.filter((r) => r.client).map((r) => reconcileRole(ctx, r, appIds.get(r.client!)));
     if (phase === 'delete') {
@@ -156,7 +164,7 @@ export const role: ResourceKind<DesiredRole[], Map<string, RoleBody[]>, [string,
         .filter((c) => c.type === ROLE && c.action === 'delete')
         .map(async (c) => {
           ctx.progress(`deleting ${c.type} ${c.name}`);
-          await ctx.session.api.deleteRole(c.id!);
+          await ctx.session.roles.delete(c.id!);
         });
     }
     return [];
@@ -164,10 +172,7 @@ export const role: ResourceKind<DesiredRole[], Map<string, RoleBody[]>, [string,
 };
 
 function roleChange(r: DesiredRole, ctx: PlanContext, apiScopes: string[]): PlannedChange {
-  const apps = new Map<string, { item: { id: string }; owner: string | undefined }>([
-    ...observedApps(ctx.observed).byName,
-    ...(observedSignInApps(ctx.observed) ?? new Map()),
-  ]);
+  const apps = observedApps(ctx.observed).byName;
   const appId = r.client ? apps.get(r.client)?.item.id : undefined;
   const seen = matchRole(r, observedRoles(ctx.observed), appId);
   if (!seen) {
@@ -207,45 +212,61 @@ function roleChange(r: DesiredRole, ctx: PlanContext, apiScopes: string[]): Plan
   return change(r, { action: fields.length ? 'update' : 'no-op', id: seen.id, fields, patch });
 }
 
+/** The management scopes of every role write a run may make (users: whether the configuration assigns any). */
+function roleScopes(access: AdminAccess, users: boolean): string[] {
+  if (access.rolesApi === 'v2') return ['view', 'create', 'update', 'delete'].map((a) => `internal_role_mgt_${a}`);
+  const s = ROLES_API_SCOPES.v3;
+  return [s.view, s.create, s.update, ...(users ? [s.users] : []), s.delete];
+}
+
+/**
+ * The scopes one role change needs. v2: one update scope covers permissions and users. v3 checks each
+ * attribute a write touches: metadata (permissions) and users apart. A create that meets a 409
+ * converges by updating, so it holds the update scopes too.
+ */
+function roleWriteScopes(c: Pick<PlannedChange, 'action' | 'fields'>, access: AdminAccess): string[] {
+  if (access.rolesApi === 'v2')
+    return [`internal_role_mgt_${verbOf(c)}`, c.action === 'create' ? 'internal_role_mgt_update' : `internal_role_mgt_${verbOf(c)}`];
+  const s = ROLES_API_SCOPES.v3;
+  const touches = (field: string) => c.fields.some((f) => f.field === field);
+  if (c.action === 'delete') return [s.delete];
+  if (c.action === 'create') return [s.create, s.update, ...(touches('users') ? [s.users] : [])];
+  return [...(touches('permissions') ? [s.update] : []), ...(touches('users') ? [s.users] : [])];
+}
+
 /** Creates or updates one role; after a 409 on create (a concurrent run made it) it makes it exact. */
 async function reconcileRole(ctx: ApplyContext, r: DesiredRole, appId: string | undefined): Promise<void> {
-  const api = ctx.session.api;
+  const roles = ctx.session.roles;
   const key = roleDisplayName(roleKey(r));
   const c = changeFor(ctx, roleKey(r));
   // Only creates and updates: destroy plans deletions (done in the delete phase), and a delete-only
   // token cannot PATCH; a role is never written before it is deleted.
   if (!c || (c.action !== 'create' && c.action !== 'update')) return;
   const ids = userIds(ctx);
-  const members = r.users?.map((n) => ids.get(n)).filter((id): id is string => !!id);
+  // Every member's id is known before the first write: under v3 a create is two requests (the role,
+  // then its users), and a member found missing only after the first would leave the role half-made.
+  const unknown = (r.users ?? []).filter((n) => !ids.get(n));
+  if (unknown.length)
+    throw new ReconcileError(`role ${key}: user(s) ${unknown.join(', ')} do not exist in Asgardeo; nothing was written`, 'run apply again');
+  const members = r.users?.map((n) => ids.get(n)!);
   let id = c.id;
   if (c.action === 'create') {
     if (r.client && !appId) throw new ReconcileError(`role ${key}: application ${r.client} does not exist`, 'run apply again');
     ctx.progress(`creating role ${key}`);
-    id = await api.createRole({
-      schemas: ['urn:ietf:params:scim:schemas:extension:2.0:Role'],
-      displayName: r.name,
-      ...(r.client ? { audience: { type: 'application', value: appId } } : {}),
-      permissions: r.permissions.map((value) => ({ value })),
-      ...(members ? { users: members.map((value) => ({ value })) } : {}),
-    });
+    id = await roles.create({ displayName: r.name, application: r.client ? appId : undefined, permissions: r.permissions, users: members });
     if (id) return;
     // 409: a concurrent run created it; make it exact.
   }
   // The role as it is now: re-read, since the plan's view may be stale (409 above, or a replaced API).
-  const current = id ? await api.getRole(id) : undefined;
-  const seen = current ?? matchRole(r, new Map([[r.name, await api.findRoles(r.name)]]), appId);
+  const current = id ? await roles.get(id) : undefined;
+  const seen = current ?? matchRole(r, new Map([[r.name, await roles.find(r.name)]]), appId);
   if (!seen) throw new ReconcileError(`role ${key} vanished while applying`, 'run apply again');
   ctx.progress(`updating role ${key}`);
-  const ops: object[] = [];
   const perms = (seen.permissions ?? []).map((p) => p.value).sort();
-  if (JSON.stringify(perms) !== JSON.stringify(r.permissions))
-    ops.push({ op: 'replace', path: 'permissions', value: r.permissions.map((value) => ({ value })) });
-  if (members) {
-    const have = (seen.users ?? []).map((u) => u.value);
-    const add = members.filter((m) => !have.includes(m));
-    const remove = have.filter((m) => !members.includes(m));
-    if (add.length) ops.push({ op: 'add', path: 'users', value: add.map((value) => ({ value })) });
-    for (const x of remove) ops.push({ op: 'remove', path: `users[value eq "${x}"]` });
-  }
-  if (ops.length) await api.patchRole(seen.id, ops);
+  const have = (seen.users ?? []).map((u) => u.value);
+  await roles.update(seen.id, {
+    ...(JSON.stringify(perms) !== JSON.stringify(r.permissions) ? { permissions: r.permissions } : {}),
+    addUsers: members ? members.filter((m) => !have.includes(m)) : [],
+    removeUsers: members ? have.filter((m) => !members.includes(m)) : [],
+  });
 }

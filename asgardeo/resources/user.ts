@@ -2,7 +2,8 @@ import type { ResolvedConfig } from '../../config';
 import type { UserBody } from '../api';
 import { AsgardeoError, ReconcileError } from '../errors';
 import { SENSITIVE, type FieldDiff, type PlannedChange } from '../plan';
-import { changeFor, slot, verbOf, type ApplyContext, type DesiredState, type ObservedState, type ResourceKind } from './kind';
+import { changeFor, KindPart, kindParts, verbOf } from './kind';
+import type { ApplyContext, DesiredState, ObservedState, ResourceKind } from './kind';
 
 /** A user (SCIM2). Never deleted, and an existing user's password is never changed. */
 export const USER = 'user';
@@ -22,12 +23,14 @@ export interface UserPatch {
   familyName?: string;
 }
 
-export const desiredUsers = (d: DesiredState) => d.kinds[USER] as DesiredUser[];
+const parts = kindParts<DesiredUser[], Map<string, UserBody>>(USER);
+const learnt = new KindPart<Map<string, string>>('the user ids apply learns');
+export const desiredUsers = (d: DesiredState) => parts.desired.of(d);
 /** The configured users that exist, by user name. */
-export const observedUsers = (o: ObservedState) => o[USER] as Map<string, UserBody>;
+export const observedUsers = (o: ObservedState) => parts.observed.of(o);
 /** User ids as apply learns them (created users included). */
 export const userIds = (ctx: ApplyContext) =>
-  slot(ctx.state, USER, () => new Map([...observedUsers(ctx.observed)].map(([n, u]) => [n, u.id])));
+  learnt.ensure(ctx.state, () => new Map([...observedUsers(ctx.observed)].map(([n, u]) => [n, u.id])));
 
 const keyOf = (userName: string) => ({ type: USER, name: userName });
 
@@ -39,6 +42,7 @@ function firstEmail(u: UserBody): string | undefined {
 export const user: ResourceKind<DesiredUser[], Map<string, UserBody>, [string, UserBody | undefined][]> = {
   type: USER,
   order: 2,
+  parts,
   sensitiveFields: { password: 'secret-source' },
 
   managementScopes: (config) =>

@@ -79,7 +79,16 @@ describe('tollgate export → plan --adopt → apply → plan (local Asgardeo)',
     fragment = r.out;
     const sent = la.requests.entries().slice(before);
     expect(sent.filter((e) => e.write)).toEqual([]);
-    expect(sent.filter((e) => e.method !== 'GET').map((e) => e.path)).toEqual(['/t/pharmacy/oauth2/token']);
+    // Two token requests: the export's (view scopes), and the Roles API probe, which asks only for v3's
+    // scope names to read which are granted (none here: roles are read through v2) and is never used.
+    const tokens = sent.filter((e) => e.method !== 'GET');
+    expect(tokens.map((e) => e.path)).toEqual(['/t/pharmacy/oauth2/token', '/t/pharmacy/oauth2/token']);
+    expect(tokens.map((e) => String((e.requestBody as { scope?: string }).scope)).sort()).toEqual(
+      [
+        'internal_role_mgt_meta_create internal_role_mgt_meta_update internal_role_mgt_users_update internal_role_mgt_groups_update',
+        [...EXPORT_SCOPES].sort().join(' '),
+      ].sort(),
+    );
     expect([...EXPORT_SCOPES].every((s) => s.endsWith('_view') || s.endsWith('_list'))).toBe(true);
     // The SPA, as a user-facing application, with its API scope; the role and its member.
     expect(fragment).toContain("kind: 'spa',");
@@ -122,6 +131,10 @@ describe('tollgate export → plan --adopt → apply → plan (local Asgardeo)',
     const again = await run('export', '--api', QUICK_START.identifier, '--organization', 'pharmacy', '--out', 'fragment.ts');
     expect(again.code).toBe(1);
     expect(again.err).toContain('fragment.ts already exists; export never overwrites a file');
+    // A folder that does not exist is refused before anything is read.
+    const nowhere = await run('export', '--api', QUICK_START.identifier, '--organization', 'pharmacy', '--out', 'no/such/fragment.ts');
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.err).toContain('the folder of --out no/such/fragment.ts does not exist: create it first');
     expect(fs.readdirSync(dir)).toEqual(['fragment.ts']);
   });
 

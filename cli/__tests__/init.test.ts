@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { loadAllEnvironments } from '../../config';
 import { run as init } from '../commands/init';
 import { memoryIo } from '../io';
+import { handlerFiles } from '../init/project';
 import { runSandboxChecks } from '../../testing';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -12,7 +13,8 @@ const WRITTEN = [
   '.gitignore',
   'README.md',
   'cdktf.json',
-  'handlers/api.ts',
+  'handlers/get-health.ts',
+  'handlers/get-orders.ts',
   'main.ts',
   'tollgate.config.ts',
   'tollgate.test.ts',
@@ -43,7 +45,13 @@ describe('tollgate init', () => {
       ['GET /health', [], true],
     ]);
     expect(dev!.clients.map((c) => [c.name, c.scopes])).toEqual([['orders-api-client', ['read_orders']]]);
-    expect(dev!.aws.lambda.entry).toBe(path.join(dir, 'handlers', 'api.ts'));
+    // A handler per route: each route names its own file, and each file is its own function.
+    expect(dev!.aws.functions.map((f) => [f.configuredEntry, f.entry])).toEqual([
+      ['handlers/get-orders.ts', path.join(dir, 'handlers', 'get-orders.ts')],
+      ['handlers/get-health.ts', path.join(dir, 'handlers', 'get-health.ts')],
+    ]);
+    expect(dev!.routes.map((r) => r.target)).toEqual(dev!.aws.functions.map((f) => ({ kind: 'function', functionId: f.id })));
+    expect(fs.readFileSync(path.join(dir, 'tollgate.config.ts'), 'utf8')).toContain("handler: 'handlers/get-health.ts'");
     expect(prod!.stackName).toBe('orders-api-prod');
 
     const pkg = readJson(path.join(dir, 'package.json'));
@@ -129,7 +137,22 @@ describe('tollgate init', () => {
     expect(fs.readdirSync(tmp)).toEqual([]);
   });
 
-  it("the new project's handler answers every route and passes the sandbox's checks", async () => {
+  it('names each handler file after its route, distinct even when two routes spell alike', () => {
+    const routes = [
+      { method: 'GET', path: '/orders/{id}', scope: 'read_orders' },
+      { method: 'GET', path: '/' },
+      { method: 'GET', path: '/orders-id' },
+      { method: 'POST', path: '/orders' },
+    ] as const;
+    expect(handlerFiles(routes)).toEqual([
+      'handlers/get-orders-id.ts',
+      'handlers/get-root.ts',
+      'handlers/get-orders-id-2.ts',
+      'handlers/post-orders.ts',
+    ]);
+  });
+
+  it("the new project's handlers answer their routes and pass the sandbox's checks", async () => {
     expect(await init(FLAGS, memoryIo({ cwd: tmp }), noTerminal)).toBe(0);
     const checks = await runSandboxChecks({ dir: tmp, env: { PATH: process.env.PATH } });
     expect(checks.output).toContain('What was checked (3 of 3 passed)');

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startLocalAsgardeo, type LocalAsgardeo } from '../../sandbox/asgardeo';
-import { terraformUnavailableReason } from '../../sandbox/aws/terraform-workdir';
+import { describeWithTerraform } from '../../deploy/terraform/__tests__/availability';
 import { LOCAL_AWS_URL_VARIABLE, startLocalAwsWithGateway, type LocalAwsWithGateway } from '../../sandbox/aws/with-gateway';
 import { FAST_SMOKE, SandboxConfigs } from '../../sandbox/__tests__/support';
 import { deployCommand } from '../commands/deploy';
@@ -14,16 +14,9 @@ import { main } from '../main';
  * stack deployed and served after it returns, a second deploy changes nothing, and
  * `destroy --target local` empties the control plane and deletes the Asgardeo objects.
  */
-const unavailable = terraformUnavailableReason();
-if (unavailable) {
-  if (process.env.TOLLGATE_TERRAFORM_TESTS === 'required')
-    throw new Error(`real-Terraform CLI tests required but cannot run: ${unavailable}`);
-  console.warn(`real-Terraform CLI tests of TOLLGATE_LOCAL_AWS_URL skipped: ${unavailable}.`);
-}
-const describeWithTerraform = unavailable ? describe.skip : describe;
 const TIMINGS: string[] = [];
 
-describeWithTerraform('deploy and destroy --target local against a running local AWS (real Terraform)', () => {
+describeWithTerraform('deploy and destroy --target local against a running local AWS (real Terraform)', { needMirror: true }, () => {
   let la: LocalAsgardeo;
   let local: LocalAwsWithGateway;
   let configs: SandboxConfigs;

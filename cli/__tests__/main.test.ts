@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { listCommands, main } from '../main';
 import { memoryIo } from '../io';
 import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
+import { runCli } from '../../test-support/cli';
 
 describe('cli/main', () => {
   let dir: string;
@@ -48,10 +49,7 @@ describe('cli/main', () => {
 
 describe('bin/tollgate.js', () => {
   it('runs the CLI as a process (tsx, no build step)', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-    const r = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'tollgate.js'), 'plan'], {
-      encoding: 'utf8',
+    const r = runCli(['plan'], {
       env: { PATH: process.env.PATH, TOLLGATE_CONFIG: PHARMACY_CONFIG },
     });
     expect(r.status).toBe(1);

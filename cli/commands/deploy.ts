@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { defaultInfraRunner, isInteractive, reconcilerSide, runDeploy, terminalPrompt, type ResumableStep } from '../../deploy';
+import { awsRunner, isInteractive, reconcilerSide, runDeploy, terminalPrompt, type ResumableStep } from '../../deploy';
 import { UserError } from '../../errors';
 import { APPROVE_OPTIONS, BASE_OPTIONS, parseCommandArgs, reportError, UsageError } from '../args';
 import { configFromFlags, repeatCommand, withTarget } from '../context';
@@ -23,7 +23,7 @@ export const DEPLOY_USAGE = `Usage: tollgate deploy [--env <name>] [--config <fi
  [--from asgardeo|smoke] [--outputs <file>]
 
 Deploys one environment in four steps, each with its time:
-  1. preflight   configuration, terraform + cdktf, AWS credentials, Asgardeo admin credentials and
+  1. preflight   configuration, terraform, AWS credentials, Asgardeo admin credentials and
                  scopes, the issuer's discovery document and its RSA keys; nothing changes before they pass
   2. aws         terraform plan of the environment's stack, shown; after approval (asked on a terminal)
                  exactly that saved plan is applied
@@ -80,8 +80,9 @@ export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps
       return await sandbox().runSandbox(passOn, io);
     }
     const loadConfig = () => configFromFlags(values, cio);
-    // The local target serves the stack with a local gateway for as long as the caller wants, or, with
-    // TOLLGATE_LOCAL_AWS_URL, deploys it to that running local AWS, whose gateway serves it after this command.
+    // The target is chosen here, once: the local target serves the stack with a local gateway for as
+    // long as the caller wants, or, with TOLLGATE_LOCAL_AWS_URL, deploys it to that running local AWS,
+    // whose gateway serves it after this command; the aws target runs the real Terraform against AWS.
     const localInfra = localTarget
       ? await sandbox().chooseLocalInfra({
           config: loadConfig,
@@ -93,25 +94,25 @@ export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps
         })
       : undefined;
     if (localInfra) io.stdout.write(`${localInfra.message}\n`);
-    const local = localInfra?.runner;
-    // The AWS runner: the real terraform (plans, shows, applies that plan file) unless TOLLGATE_INFRA_RUNNER=cdktf.
-    const aws = deps.runner || local ? undefined : defaultInfraRunner({ cwd: io.cwd, env: cio.env });
+    const runner = deps.runner ?? localInfra?.runner ?? awsRunner({ cwd: io.cwd, env: cio.env });
     const outputsFlag = typeof values.outputs === 'string' ? path.resolve(io.cwd, values.outputs) : undefined;
     try {
       const result = await runDeploy({
         loadConfig,
-        runner: deps.runner ?? local ?? aws!,
+        runner,
         side: deps.side ?? reconcilerSide({ env: cio.env }),
         env: cio.env,
         cwd: io.cwd,
-        yes: values.yes === true,
+        // The local target changes nothing outside this machine: no approval to ask for.
+        yes: values.yes === true || localInfra !== undefined,
         interactive: deps.interactive ?? isInteractive(process.stdin, io.stdout),
         prompt: deps.prompt ?? terminalPrompt(process.stdin, process.stderr),
         smoke: values['no-smoke'] !== true,
         from: from === 'aws' ? undefined : (from as ResumableStep | undefined),
         outputsFile: outputsFlag,
+        ...(localInfra ? { planDetail: 'summary' as const, discoveryFix: LOCAL_DISCOVERY_FIX } : {}),
         // A local run starts a fresh gateway, so it resumes from the start.
-        resumeCommand: (step) => `${repeatCommand('deploy', values)}${step && !local ? ` --from ${step}` : ''}`,
+        resumeCommand: (step) => `${repeatCommand('deploy', values)}${step && !localInfra ? ` --from ${step}` : ''}`,
         write: (t) => io.stdout.write(t),
         home: deps.home,
         fetch: deps.fetch,
@@ -120,14 +121,18 @@ export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps
       });
       await deps.onDeployed?.(result);
     } finally {
-      await local?.stop();
-      await aws?.dispose?.();
+      // Only what this command built: a runner the caller passed is the caller's to close.
+      if (!deps.runner) await runner.close();
     }
     return EXIT_OK;
   } catch (err) {
     return reportError('deploy', err, io, DEPLOY_USAGE);
   }
 }
+
+/** The local Asgardeo's discovery failed: how to start one. */
+const LOCAL_DISCOVERY_FIX =
+  'start the local Asgardeo (`npm run asgardeo:local`) and set ASGARDEO_BASE_URL to the URL it prints (or run `npm start`)';
 
 export function run(argv: string[], io: CliIo): Promise<number> {
   return deployCommand(argv, io);

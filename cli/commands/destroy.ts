@@ -1,5 +1,5 @@
 import { destroyAsgardeo, planHasChanges, renderPlan } from '../../asgardeo';
-import { defaultInfraRunner, isInteractive, reconcilerSide, runDestroy, terminalPrompt } from '../../deploy';
+import { awsRunner, isInteractive, reconcilerSide, runDestroy, terminalPrompt } from '../../deploy';
 import { formatFromFlags, parseCommandArgs, reportError, UsageError, useColor } from '../args';
 import { configFromFlags, reconcileOptions, repeatCommand, stackOutputsFile, withTarget, type ContextFlags } from '../context';
 import type { CommandDeps } from '../deps';
@@ -42,7 +42,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       try {
         return await combinedDestroyCommand(argv, io, { runner: localAws.runner });
       } finally {
-        await localAws.runner.stop();
+        await localAws.runner.close();
       }
     }
     const result = await destroyAsgardeo(reconcileOptions(values, io));
@@ -89,11 +89,11 @@ export async function combinedDestroyCommand(argv: string[], io: CliIo, deps: Co
     const config = configFromFlags(values, io);
     const side = deps.side ?? reconcilerSide({ env: io.env });
     const outputsFile = stackOutputsFile(values, io, { config });
-    const aws = deps.runner ? undefined : defaultInfraRunner({ cwd: io.cwd, env: io.env });
+    const runner = deps.runner ?? awsRunner({ cwd: io.cwd, env: io.env });
     try {
       await runDestroy({
         config,
-        runner: deps.runner ?? aws!,
+        runner,
         side,
         credentials: side.credentialsFromEnv(io.env),
         outputs: outputsFile ? side.readStackOutputs(outputsFile, config) : undefined,
@@ -105,7 +105,7 @@ export async function combinedDestroyCommand(argv: string[], io: CliIo, deps: Co
         signal: io.signal,
       });
     } finally {
-      await aws?.dispose?.();
+      if (!deps.runner) await runner.close();
     }
     return EXIT_OK;
   } catch (err) {

@@ -44,6 +44,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     if (out && fs.existsSync(out)) {
       throw new UsageError(`${values.out} already exists; export never overwrites a file: choose another --out, or remove it first`);
     }
+    if (out && !fs.statSync(path.dirname(out), { throwIfNoEntry: false })?.isDirectory()) {
+      throw new UsageError(`the folder of --out ${values.out} does not exist: create it first, or choose another --out`);
+    }
     const { organization, baseUrl } = organizationOf(values, io);
     const { setup, requests } = await readExportedSetup({
       baseUrl,

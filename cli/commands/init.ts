@@ -20,9 +20,10 @@ export const summary = 'Create a project that uses tollgate: configuration, hand
 
 const USAGE = `Usage: tollgate init [dir] [--organization <org>] [--api <name>] [--route "<METHOD> <path> <scope|public>"]... [--force]
 
-Writes into dir (default: the current folder): tollgate.config.ts, handlers/api.ts (the code every
-route reaches), main.ts and cdktf.json (the cdktf app), tollgate.test.ts (the project's test),
-tsconfig.json, .gitignore, README.md, and the scripts dev, test, plan, deploy in package.json.
+Writes into dir (default: the current folder): tollgate.config.ts, a handler per route in handlers/
+(GET /orders -> handlers/get-orders.ts, its own Lambda function), main.ts and cdktf.json (the cdktf
+app), tollgate.test.ts (the project's test), tsconfig.json, .gitignore, README.md, and the scripts
+dev, test, plan, deploy in package.json.
 
   --organization <org>  your Asgardeo organization (console.asgardeo.io/t/<org>)
   --api <name>          the API's name (letters, digits, "-"), e.g. orders-api

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { checkOutputsMatch, planAsgardeo, planHasChanges, renderPlan } from '../../asgardeo';
-import { defaultInfraRunner, planExitCode, reconcilerSide, renderPlanReport, runPlan } from '../../deploy';
+import { awsRunner, planExitCode, reconcilerSide, renderPlanReport, runPlan } from '../../deploy';
 import { formatFromFlags, parseCommandArgs, RECONCILE_OPTIONS, reportError, useColor } from '../args';
 import { configFromFlags, reconcileOptions, stackOutputsFile } from '../context';
 import type { CommandDeps } from '../deps';
@@ -57,10 +57,10 @@ export async function combinedPlanCommand(argv: string[], io: CliIo, deps: Comma
     const outputsFile = stackOutputsFile(values, io, { config });
     const outputs = outputsFile ? checkOutputsMatch(side.readStackOutputs(outputsFile, config), config, outputsFile) : undefined;
     const outdir = path.resolve(io.cwd, io.env.CDKTF_OUTDIR ?? 'cdktf.out');
-    const aws = deps.runner ? undefined : defaultInfraRunner({ cwd: io.cwd, env: io.env });
+    const runner = deps.runner ?? awsRunner({ cwd: io.cwd, env: io.env });
     const report = await runPlan({
       config,
-      runner: deps.runner ?? aws!,
+      runner,
       side,
       credentials: side.credentialsFromEnv(io.env),
       outputs,
@@ -70,7 +70,7 @@ export async function combinedPlanCommand(argv: string[], io: CliIo, deps: Comma
       // Terraform's own progress goes to stderr so stdout stays a clean report (PR comment, JSON).
       onOutput: (t) => io.stderr.write(t),
       signal: io.signal,
-    }).finally(() => aws?.dispose?.());
+    }).finally(() => (deps.runner ? undefined : runner.close()));
     io.stdout.write(renderPlanReport(report, format));
     for (const p of report.problems) io.stderr.write(`tollgate plan: problem: ${p}\n`);
     return planExitCode(report, values['detailed-exitcode'] === true);

@@ -21,8 +21,8 @@ export interface InitAnswers {
   readonly routes: readonly InitRoute[];
 }
 
-/** The handler every route reaches (one Lambda function answers the whole API). */
-export const HANDLER_FILE = 'handlers/api.ts';
+/** The folder of the handler files: one per route, each its own Lambda function. */
+export const HANDLERS_DIR = 'handlers';
 
 const API_NAME = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
 const SCOPE_NAME = /^[A-Za-z0-9_:.-]{1,100}$/;
@@ -57,29 +57,50 @@ export function checkAnswers(a: InitAnswers): void {
   if (twice) throw new UsageError(`--route "${twice}" is given twice`);
 }
 
+/**
+ * The handler file of each route, in route order: `handlers/<method>-<path>.ts` (`GET /orders/{id}` ->
+ * `handlers/get-orders-id.ts`), made unique with a number when two routes would share a name.
+ */
+export function handlerFiles(routes: readonly InitRoute[]): string[] {
+  const taken = new Set<string>();
+  return routes.map((r) => {
+    const base =
+      `${r.method}-${r.path}`
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '') + (r.path === '/' ? '-root' : '');
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    taken.add(name);
+    return `${HANDLERS_DIR}/${name}.ts`;
+  });
+}
+
 const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 export function renderConfig(a: InitAnswers): string {
   const scopes = [...new Set(a.routes.flatMap((r) => (r.scope ? [r.scope] : [])))];
-  const routes = a.routes.map((r) =>
-    r.scope
-      ? `    { method: ${q(r.method)}, path: ${q(r.path)}, scopes: [${q(r.scope)}] },`
-      : `    { method: ${q(r.method)}, path: ${q(r.path)}, public: true },`,
-  );
+  const files = handlerFiles(a.routes);
+  const routes = a.routes.map((r, i) => {
+    const access = r.scope ? `scopes: [${q(r.scope)}]` : 'public: true';
+    return `    { method: ${q(r.method)}, path: ${q(r.path)}, ${access}, handler: ${q(files[i]!)} },`;
+  });
   const clientName = `${a.api}-client`;
   return [
     "import { defineConfig } from 'tollgate';",
     '',
     '/**',
-    ` * ${a.api}: an AWS HTTP API behind Asgardeo. Every route reaches ${HANDLER_FILE}; a route with`,
-    ' * scopes needs an access token that carries one of them. Reference: the tollgate README, "Configuration".',
+    ` * ${a.api}: an AWS HTTP API behind Asgardeo. Each route runs its own handler file (a Lambda function`,
+    ' * of its own); a route with scopes needs an access token that carries one of them. A route can also go',
+    ' * to an existing service instead: `http: { url: \'https://…\' }`. Reference: the tollgate README, "Configuration".',
     ' */',
     'export default defineConfig({',
     `  asgardeo: { organization: ${q(a.organization)} },`,
     '  aws: {',
     "    region: 'us-east-1',",
     `    apiName: ${q(a.api)},`,
-    `    lambda: { entry: ${q(HANDLER_FILE)} },`,
+    "    // Every function's defaults (memoryMb, timeoutSeconds, environment); a route that names no handler runs `entry`.",
+    `    lambda: { entry: ${q(files[0]!)} },`,
     '  },',
     `  scopes: [${scopes.map((s) => `{ name: ${q(s)} }`).join(', ')}],`,
     '  routes: [',
@@ -98,29 +119,26 @@ export function renderConfig(a: InitAnswers): string {
   ].join('\n');
 }
 
-export function renderHandler(a: InitAnswers): string {
-  const cases = a.routes.map((r) => {
-    const key = `${r.method} ${r.path}`;
-    const body = r.scope ? `{ route: ${q(key)}, caller: claims.client_id ?? claims.sub ?? null }` : `{ route: ${q(key)}, status: 'ok' }`;
-    return [`    case ${q(key)}:`, `      return json(200, ${body});`].join('\n');
-  });
+/** The handler of one route: a starting point the user replaces with their code. */
+export function renderHandler(route: InitRoute): string {
+  const key = `${route.method} ${route.path}`;
+  const parameters = route.path.includes('{') ? ', parameters: event.pathParameters ?? {}' : '';
+  const answer = route.scope
+    ? `{ route: ${q(key)}, caller: claims.client_id ?? claims.sub ?? null${parameters} }`
+    : `{ route: ${q(key)}, status: 'ok'${parameters} }`;
   return [
     '/**',
-    ' * The Lambda function behind every route. API Gateway has already checked the token and the',
-    " * route's scopes; `event.routeKey` says which route was called. Replace each answer with your code.",
+    ` * ${key}${route.scope ? ` (scope ${route.scope})` : ' (public)'}: this route's Lambda function. API Gateway has already`,
+    " * checked the token and the route's scopes before it runs. Replace the answer with your code.",
     ' */',
     'interface HttpEvent {',
-    '  readonly routeKey: string;',
+    '  readonly pathParameters?: Record<string, string | undefined>;',
     '  readonly requestContext?: { readonly authorizer?: { readonly jwt?: { readonly claims?: Record<string, string | undefined> } } };',
     '}',
     '',
     'export async function handler(event: HttpEvent) {',
-    '  const claims = event.requestContext?.authorizer?.jwt?.claims ?? {};',
-    '  switch (event.routeKey) {',
-    ...cases,
-    '    default:',
-    "      return json(404, { message: 'Not Found' });",
-    '  }',
+    ...(route.scope ? ['  const claims = event.requestContext?.authorizer?.jwt?.claims ?? {};'] : []),
+    `  return json(200, ${answer});`,
     '}',
     '',
     'function json(statusCode: number, body: unknown) {',
@@ -147,14 +165,15 @@ export function renderCdktfJson(): string {
 }
 
 export function renderReadme(a: InitAnswers): string {
-  const rows = a.routes.map((r) => `| \`${r.method} ${r.path}\` | ${r.scope ? `\`${r.scope}\`` : 'public'} |`);
+  const files = handlerFiles(a.routes);
+  const rows = a.routes.map((r, i) => `| \`${r.method} ${r.path}\` | ${r.scope ? `\`${r.scope}\`` : 'public'} | \`${files[i]}\` |`);
   return [
     `# ${a.api}`,
     '',
     `An AWS HTTP API behind Asgardeo (organization \`${a.organization}\`), built with [tollgate](https://www.npmjs.com/package/tollgate).`,
     '',
-    '| route | token must carry |',
-    '| --- | --- |',
+    '| route | token must carry | code |',
+    '| --- | --- | --- |',
     ...rows,
     '',
     '## Run it locally',
@@ -168,8 +187,10 @@ export function renderReadme(a: InitAnswers): string {
     '## Make it yours',
     '',
     '- `tollgate.config.ts`: routes, scopes, clients, environments (see the tollgate README, "Configuration").',
-    `- \`${HANDLER_FILE}\`: the code every route reaches; \`event.routeKey\` ` +
-      `(e.g. \`${a.routes[0]!.method} ${a.routes[0]!.path}\`) says which.`,
+    `- \`${HANDLERS_DIR}/\`: one file per route, each its own Lambda function; a route names its file with \`handler\`. ` +
+      'Routes that name the same file share one function.',
+    "- A route can go to an existing service instead of a function: `http: { url: 'https://…' }`; the service " +
+      "receives the caller's identity in `x-tollgate-sub`, `x-tollgate-client-id` and `x-tollgate-scope` (see the tollgate README).",
     "- `tollgate.test.ts`: this project's test; it checks whatever the configuration says.",
     '',
     '## The real cloud',
@@ -275,7 +296,7 @@ export function renderProject(a: InitAnswers, info: PackageInfo): Record<string,
     'tollgate.config.ts': renderConfig(a),
     'main.ts': MAIN_TS,
     'cdktf.json': renderCdktfJson(),
-    [HANDLER_FILE]: renderHandler(a),
+    ...Object.fromEntries(handlerFiles(a.routes).map((file, i) => [file, renderHandler(a.routes[i]!)])),
     'tollgate.test.ts': fs.readFileSync(path.join(info.root, 'templates', 'project', 'tollgate.test.ts'), 'utf8'),
     'tsconfig.json': TSCONFIG,
     '.gitignore': GITIGNORE,

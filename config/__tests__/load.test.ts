@@ -26,6 +26,7 @@ describe('defaults', () => {
       tokenEndpoint: 'https://api.asgardeo.io/t/pharmacy/oauth2/token',
       jwksUri: 'https://api.asgardeo.io/t/pharmacy/oauth2/jwks',
       discoveryUrl: 'https://api.asgardeo.io/t/pharmacy/oauth2/token/.well-known/openid-configuration',
+      rolesApi: 'auto',
     });
     expect(c.aws).toEqual({
       region: 'us-east-1',
@@ -34,6 +35,20 @@ describe('defaults', () => {
       throttling: { rateLimit: 50, burstLimit: 100 },
       logRetentionDays: 14,
       cors: undefined,
+      functions: [
+        {
+          id: 'handler',
+          functionName: 'pharmacy-user-api-dev-handler',
+          entry: path.join(path.dirname(file), 'lambda/handler.ts'),
+          configuredEntry: 'lambda/handler.ts',
+          handler: 'handler',
+          memoryMb: 256,
+          timeoutSeconds: 10,
+          architecture: 'arm64',
+          runtime: 'nodejs22.x',
+          environment: {},
+        },
+      ],
       lambda: {
         entry: path.join(path.dirname(file), 'lambda/handler.ts'),
         handler: 'handler',
@@ -41,6 +56,7 @@ describe('defaults', () => {
         timeoutSeconds: 10,
         architecture: 'arm64',
         runtime: 'nodejs22.x',
+        environment: {},
       },
     });
     expect(c.scopes[1]).toEqual({ name: 'create_pharmacy_user', displayName: 'create_pharmacy_user', description: '' });
@@ -157,6 +173,18 @@ describe('issuer and target', () => {
       environment: { ASGARDEO_BASE_URL: 'https://id.example.com' },
     });
     expect(viaOption.asgardeo.issuer).toBe('https://other.example.com/t/pharmacy/oauth2/token');
+  });
+
+  it('asgardeo.rolesApi forces a SCIM2 Roles API (auto by default); another value is refused naming the three', () => {
+    const config = validConfig();
+    config.asgardeo.rolesApi = 'v3';
+    expect(loadConfig({ file: files.write(config), env: 'dev', environment: {} }).asgardeo.rolesApi).toBe('v3');
+    config.asgardeo.rolesApi = 'v4';
+    const err = configErrorOf(() => loadConfig({ file: files.write(config), env: 'dev', environment: {} }));
+    expect(err.issues.find((i) => i.path === 'asgardeo.rolesApi')).toMatchObject({
+      message: '"v4" is not allowed',
+      fix: 'use one of: auto, v2, v3',
+    });
   });
 
   it('uses a custom-domain issuer for real deployments', () => {

@@ -100,7 +100,15 @@ describe('other validations', () => {
     const config = validConfig();
     config.routes.push({ method: 'GET', path: '/health', public: true });
     const resolved = load(config);
-    expect(resolved.routes[3]).toEqual({ method: 'GET', path: '/health', routeKey: 'GET /health', scopes: [], public: true });
+    expect(resolved.routes[3]).toEqual({
+      method: 'GET',
+      path: '/health',
+      routeKey: 'GET /health',
+      scopes: [],
+      public: true,
+      target: { kind: 'function', functionId: 'handler' },
+      smoke: { status: undefined, pathParameters: {} },
+    });
   });
 
   it('a malformed route path', () => {

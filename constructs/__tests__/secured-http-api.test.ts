@@ -330,3 +330,78 @@ describe('executeApiResource', () => {
     expect(executeApiResource(method, routePath)).toBe(expected);
   });
 });
+
+describe('routes to several functions and to HTTP backends', () => {
+  const OTHER = {
+    functionName: 'orders-writer',
+    invokeArn: HANDLER.invokeArn.replace('function:orders-fn', 'function:orders-writer'),
+  };
+  const BACKEND = { url: 'https://shipments.example.com/shipments/{id}' };
+  let s: ReturnType<typeof synthApi>;
+  const integrations = () => Object.entries(s.resource.aws_apigatewayv2_integration ?? {});
+  const integrationOf = (routeKey: string) => {
+    const target = byRouteKey(s.resource).get(routeKey)!.target as string;
+    const id = /aws_apigatewayv2_integration\.([^.]+)\.id/.exec(target)![1]!;
+    return s.resource.aws_apigatewayv2_integration![id]!;
+  };
+  beforeAll(() => {
+    s = synthApi({
+      routes: [
+        { method: 'GET', path: '/orders', scopes: ['read'] },
+        { method: 'POST', path: '/orders', scopes: ['write'], target: OTHER },
+        { method: 'PUT', path: '/orders/{id}', scopes: ['write'], target: OTHER },
+        { method: 'GET', path: '/orders/{id}/shipment', scopes: ['read'], target: BACKEND },
+        { method: 'GET', path: '/shipments/{id}', scopes: ['read'], target: BACKEND },
+        { method: 'GET', path: '/track/{id}', public: true, target: BACKEND },
+      ],
+    });
+  });
+
+  it('one integration per function and per backend (a public use of a backend is its own)', () => {
+    expect(integrations()).toHaveLength(4);
+    expect(integrationOf('GET /orders').integration_uri).toBe(HANDLER.invokeArn);
+    expect(integrationOf('POST /orders')).toBe(integrationOf('PUT /orders/{id}'));
+    expect(integrationOf('POST /orders').integration_uri).toBe(OTHER.invokeArn);
+    expect(integrationOf('GET /orders/{id}/shipment')).toBe(integrationOf('GET /shipments/{id}'));
+    expect(integrationOf('GET /track/{id}')).not.toBe(integrationOf('GET /shipments/{id}'));
+  });
+
+  it("a backend is an HTTP_PROXY to its URL that overwrites the identity headers with the token's claims", () => {
+    expect(integrationOf('GET /shipments/{id}')).toEqual(
+      expect.objectContaining({
+        integration_type: 'HTTP_PROXY',
+        integration_method: 'ANY',
+        integration_uri: BACKEND.url,
+        payload_format_version: '1.0',
+        request_parameters: {
+          'overwrite:header.x-tollgate-sub': '$context.authorizer.claims.sub',
+          'overwrite:header.x-tollgate-client-id': '$context.authorizer.claims.client_id',
+          'overwrite:header.x-tollgate-scope': '$context.authorizer.claims.scope',
+        },
+      }),
+    );
+  });
+
+  it('on a public route (no token) the identity headers are removed, so a caller cannot make them up', () => {
+    expect(integrationOf('GET /track/{id}').request_parameters).toEqual({
+      'remove:header.x-tollgate-sub': "''",
+      'remove:header.x-tollgate-client-id': "''",
+      'remove:header.x-tollgate-scope': "''",
+    });
+  });
+
+  it("invoke permissions name each route's own function; backends need none", () => {
+    const permissions = Object.values(s.resource.aws_lambda_permission ?? {});
+    expect(permissions.map((p) => `${p.function_name as string} ${(p.source_arn as string).split('/*/')[1]}`).sort()).toEqual([
+      'orders-fn GET/orders',
+      'orders-writer POST/orders',
+      'orders-writer PUT/orders/*',
+    ]);
+  });
+
+  it('refuses a route without a target when the API has no default handler', () => {
+    expect(() => synthApi({ handler: undefined, routes: [{ method: 'GET', path: '/x', scopes: ['read'] }] })).toThrow(
+      /"GET \/x" has no target and the API has no default handler/,
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import { runDestroy, DestroyError, type DestroyOptions } from '../destroy';
-import { InfraCommandError } from '../infra-runner';
+import { UserError } from '../../errors';
 import { FakeRunner, FakeSide, exampleConfig } from './helpers';
 
 const config = exampleConfig('dev');
@@ -52,7 +52,10 @@ describe('runDestroy', () => {
 
   test('without a terminal it refuses unless --yes', async () => {
     const s = setup({ yes: false, interactive: false });
-    await expect(runDestroy(s.options)).rejects.toThrow(/no terminal to ask for approval[\s\S]*tollgate destroy --env dev --yes/);
+    await expect(runDestroy(s.options)).rejects.toMatchObject({
+      message: expect.stringContaining('no terminal to ask for approval'),
+      hint: expect.stringContaining('tollgate destroy --env dev --yes'),
+    });
     expect(s.calls).toEqual([]);
   });
 
@@ -62,21 +65,19 @@ describe('runDestroy', () => {
     const err = (await runDestroy(s.options).catch((e: unknown) => e)) as DestroyError;
     expect(err).toBeInstanceOf(DestroyError);
     expect(err.step).toBe('asgardeo');
-    expect(err.message).toContain('the AWS stack pharmacy-user-api-dev is untouched');
+    expect(err.message).toContain('some owned Asgardeo objects of pharmacy-user-api-dev may remain');
+    expect(err.state.aws).toEqual({ kind: 'unchanged' });
     expect(err.message).toContain('run `tollgate destroy --env dev`');
     expect(s.calls).toEqual(['asgardeo destroy']);
   });
 
   test('an AWS failure after Asgardeo is reported at the aws step', async () => {
     const s = setup();
-    s.runner.failDestroy = new InfraCommandError({
-      command: 'cdktf destroy',
-      exitCode: 1,
-      output: 'Error: deleting Lambda',
-      hint: 'retry',
-    });
+    s.runner.failDestroy = new UserError('`terraform apply` failed: Error: deleting Lambda', { hint: 'retry' });
     const err = (await runDestroy(s.options).catch((e: unknown) => e)) as DestroyError;
     expect(err.step).toBe('aws');
-    expect(err.message).toContain('the Asgardeo objects are deleted');
+    expect(err.message).toContain('the owned Asgardeo objects are deleted');
+    expect(err.message).toContain('part of the AWS stack pharmacy-user-api-dev may remain');
+    expect(err.state).toEqual({ aws: { kind: 'destroying', stack: config.stackName }, asgardeo: { kind: 'deleted' } });
   });
 });

@@ -5,8 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, type JWK } from 'jose';
 import { loadConfig, type ResolvedConfig } from '../../config';
+import { UserError } from '../../errors';
 import type { AdminCredentials, ApplySummary, AsgardeoSide, SideOptions, StackOutputs } from '../asgardeo-side';
-import type { InfraDiff, InfraRunner, StackOperation, ToolVersions } from '../infra-runner';
+import { managementScopesFor } from '../asgardeo-side';
+import type { InfraPlan, InfraRunner, RunnerDescription, StackOperation, StackOutputValues } from '../infra-runner';
 import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -30,7 +32,7 @@ afterAll(() => {
   for (const dir of madeFolders.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** What `cdktf deploy --outputs-file` writes for the example stack. */
+/** The outputs file tollgate writes for the example stack (`{"<stack>": {…}}`). */
 export function outputsFor(config: ResolvedConfig, overrides: Record<string, string> = {}): Record<string, Record<string, string>> {
   return {
     [config.stackName]: {
@@ -51,42 +53,49 @@ export function outputsFor(config: ResolvedConfig, overrides: Record<string, str
 /** Records every call, in order, across the fake runner and the fake side. */
 export type CallLog = string[];
 
-/** An InfraRunner that writes a realistic outputs file instead of running Terraform. */
+/** An InfraRunner that returns realistic outputs instead of running Terraform. */
 export class FakeRunner implements InfraRunner {
   failDeploy?: Error;
   failDestroy?: Error;
   missingTool?: Error;
-  diffResult: InfraDiff = {
+  description: RunnerDescription = {
+    title: 'AWS: Terraform',
+    tools: 'terraform 1.11.4',
+    awsCredentials: 'check',
+    interruptedApply: "Terraform's state holds whatever it created",
+  };
+  planResult: Omit<InfraPlan, 'stack'> = {
     changes: true,
     text: 'Plan: 9 to add, 0 to change, 0 to destroy.',
     summary: 'Plan: 9 to add, 0 to change, 0 to destroy.',
   };
   outputOverrides: Record<string, string> = {};
+  closed = false;
   constructor(
     private readonly config: ResolvedConfig,
     readonly calls: CallLog = [],
   ) {}
-  async versions(): Promise<ToolVersions> {
-    this.calls.push('versions');
+  async describe(): Promise<RunnerDescription> {
+    this.calls.push('describe');
     if (this.missingTool) throw this.missingTool;
-    return { terraform: '1.11.4', cdktf: '0.21.0' };
+    return this.description;
   }
-  async synth(o: StackOperation): Promise<void> {
-    this.calls.push(`synth ${o.stack}`);
+  async plan(o: StackOperation): Promise<InfraPlan> {
+    this.calls.push(`plan ${o.stack}`);
+    return { stack: o.stack, ...this.planResult };
   }
-  async diff(o: StackOperation): Promise<InfraDiff> {
-    this.calls.push(`diff ${o.stack}`);
-    return this.diffResult;
-  }
-  async deploy(o: StackOperation & { outputsFile: string; autoApprove: true }): Promise<void> {
-    this.calls.push(`deploy ${o.stack}`);
+  async apply(plan: InfraPlan, o: StackOperation): Promise<StackOutputValues> {
+    this.calls.push(`apply ${plan.stack}`);
     o.onOutput?.(`${o.stack}  aws_apigatewayv2_api.api: Creating...\n`);
     if (this.failDeploy) throw this.failDeploy;
-    fs.writeFileSync(o.outputsFile, JSON.stringify(outputsFor(this.config, this.outputOverrides), null, 2));
+    return outputsFor(this.config, this.outputOverrides)[this.config.stackName]!;
   }
-  async destroy(o: StackOperation & { autoApprove: true }): Promise<void> {
+  async destroy(o: StackOperation): Promise<void> {
     this.calls.push(`destroy ${o.stack}`);
     if (this.failDestroy) throw this.failDestroy;
+  }
+  async close(): Promise<void> {
+    this.closed = true;
   }
 }
 
@@ -193,15 +202,15 @@ export class FakeSide implements AsgardeoSide<{ changes: boolean }> {
   ) {}
   credentialsFromEnv(env: NodeJS.ProcessEnv): AdminCredentials {
     if (!env.ASGARDEO_CLIENT_ID || !env.ASGARDEO_CLIENT_SECRET) {
-      throw Object.assign(new Error('ASGARDEO_CLIENT_ID is not set.\n  what to do: export the admin M2M application credentials'), {
-        hint: 'export the admin M2M application credentials',
-      });
+      throw new UserError('ASGARDEO_CLIENT_ID is not set.', { hint: 'export the admin M2M application credentials' });
     }
     return { clientId: env.ASGARDEO_CLIENT_ID, clientSecret: env.ASGARDEO_CLIENT_SECRET };
   }
-  async checkAdminAccess(o: { scopes: readonly string[] }): Promise<void> {
-    this.calls.push(`checkAdminAccess ${o.scopes.length}`);
+  async checkAdminAccess(o: { config: ResolvedConfig }): Promise<{ scopes: readonly string[] }> {
+    const scopes = managementScopesFor(o.config);
+    this.calls.push(`checkAdminAccess ${scopes.length}`);
     if (this.failAccess) throw this.failAccess;
+    return { scopes };
   }
   readStackOutputs(file: string, config: ResolvedConfig): StackOutputs {
     // The real reader is the reconciler's; the fake keeps the same shape checks that matter here.
@@ -271,3 +280,12 @@ export const GOOD_ENV: NodeJS.ProcessEnv = {
   AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'example-secret',
 };
+
+/** Sets the memory of every function in a synthesized stack file: what another synth or an edit does while a plan is shown. */
+export function changeFunctionMemory(stackFile: string, memorySize: number): void {
+  const doc = JSON.parse(fs.readFileSync(stackFile, 'utf8')) as {
+    resource: { aws_lambda_function: Record<string, { memory_size: number }> };
+  };
+  for (const fn of Object.values(doc.resource.aws_lambda_function)) fn.memory_size = memorySize;
+  fs.writeFileSync(stackFile, JSON.stringify(doc));
+}

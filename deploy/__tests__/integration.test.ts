@@ -5,25 +5,25 @@ import { loadConfig, type ResolvedConfig } from '../../config';
 import { startLocalAsgardeo, type LocalAsgardeo } from '../../sandbox/asgardeo';
 import { memoryIo } from '../../cli/io';
 import { deployCommand } from '../../cli/commands/deploy';
-import { LocalGatewayRunner } from '../../sandbox/local/local-gateway-runner';
+import { GatewayRunner } from '../../sandbox/local/gateway-runner';
 import { DeployError, runDeploy, type DeployOptions } from '../pipeline';
 import { runDestroy } from '../destroy';
 import { planExitCode, renderPlanReport, runPlan } from '../plan-report';
 import { reconcilerSide } from '../reconciler-side';
-import type { StackOperation } from '../infra-runner';
+import type { InfraPlan, StackOperation } from '../infra-runner';
 import { tmpDir } from './helpers';
 import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
 /**
  * The pipeline end to end with the real reconciler against the local Asgardeo, and the smoke test
- * against the local gateway serving the synthesized stack (LocalGatewayRunner, the `--target local`
- * runner). Only Terraform is replaced.
+ * against the local gateway serving the synthesized stack (GatewayRunner, the `--target local`
+ * runner without Terraform). Only Terraform is replaced.
  */
 const fastTransport = { backoff: { baseMs: 2, capMs: 10 }, pacing: false as const };
 
 let asgardeo: LocalAsgardeo;
 let config: ResolvedConfig;
-let runner: LocalGatewayRunner & { calls: string[] };
+let runner: GatewayRunner & { calls: string[] };
 let work: string;
 
 beforeAll(async () => {
@@ -39,22 +39,19 @@ beforeAll(async () => {
   runner = localRunner(config, path.join(work, 'cdktf.out'));
 });
 /** The production local runner, with a call log for the assertions on order. */
-function localRunner(cfg: ResolvedConfig, outdir: string): LocalGatewayRunner & { calls: string[] } {
-  const r = Object.assign(new LocalGatewayRunner({ config: () => cfg, outdir, log: () => undefined }), { calls: [] as string[] });
-  for (const name of ['deploy', 'destroy'] as const) {
-    const original = r[name].bind(r);
-    r[name] = (async (o: StackOperation & { outputsFile: string; autoApprove: true }) => {
-      r.calls.push(`${name} ${o.stack}`);
-      return original(o);
-    }) as never;
-  }
+function localRunner(cfg: ResolvedConfig, outdir: string): GatewayRunner & { calls: string[] } {
+  const r = Object.assign(new GatewayRunner({ config: () => cfg, outdir, log: () => undefined }), { calls: [] as string[] });
+  const apply = r.apply.bind(r);
+  r.apply = (plan: InfraPlan, o: StackOperation) => (r.calls.push(`apply ${o.stack}`), apply(plan, o));
+  const destroy = r.destroy.bind(r);
+  r.destroy = (o: StackOperation) => (r.calls.push(`destroy ${o.stack}`), destroy(o));
   return r;
 }
 
 const afterAllStops: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const stop of afterAllStops) await stop();
-  await runner?.stop();
+  await runner?.close();
   await asgardeo?.stop();
 });
 
@@ -66,7 +63,8 @@ function deployOptions(env: NodeJS.ProcessEnv, overrides: Partial<DeployOptions>
     side: reconcilerSide({ env, transport: fastTransport }),
     env,
     cwd: work,
-    yes: false,
+    // As the CLI passes for the local target: nothing outside this machine changes, so no approval is asked.
+    yes: true,
     interactive: false,
     prompt: async () => 'no',
     smoke: true,
@@ -124,8 +122,6 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
 
   test('plan before the first deploy: changes on both sides, exit code 2, the access matrix', async () => {
     const side = reconcilerSide({ env: adminEnv(), transport: fastTransport });
-    // The local target has no AWS diff (which would synthesize): synthesize for the boundary checks.
-    await runner.synth({ stack: config.stackName, environment: 'dev', configFile: config.file });
     const report = await runPlan({ config, runner, side, credentials: asgardeo.admin, stackDir: runner.stackDir(config.stackName) });
     expect(planExitCode(report, true)).toBe(2);
     expect(report.problems).toEqual([]);
@@ -160,7 +156,7 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
     ]);
     expect(o.output()).not.toContain(asgardeo.admin.clientSecret);
     // Each generated password is printed once (the run's one-time print), nowhere else.
-    const kimPassword = o.env.TOLLGATE_USER_KIM_PASSWORD!;
+    const kimPassword = /Test user kim@gmail\.com: password (\S+)/.exec(o.output())![1]!;
     expect(o.output().split(kimPassword).length - 1).toBe(1);
 
     const writes = asgardeo.requests.writes();
@@ -201,16 +197,16 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
       expect(err).toBeInstanceOf(DeployError);
       expect(err.step).toBe('asgardeo');
       expect(err.message).toContain('HTTP 503');
-      expect(err.state.aws).toMatch(/^deployed pharmacy-user-api-dev/);
+      expect(err.state.aws).toMatchObject({ kind: 'deployed', stack: 'pharmacy-user-api-dev' });
       expect(err.resume).toContain('tollgate deploy --target local --from asgardeo');
 
       other.faults.reset();
       const result = await runDeploy(deployOptions(env, { loadConfig: () => cfg, runner: r, side: flaky, from: 'asgardeo' }));
       expect(result.steps.map((s) => s.status)).toEqual(['done', 'skipped', 'done', 'done']);
       expect(result.smoke!.checks.every((c) => c.ok)).toBe(true);
-      expect(r.calls.filter((c) => c.startsWith('deploy'))).toHaveLength(1);
+      expect(r.calls.filter((c) => c.startsWith('apply'))).toHaveLength(1);
     } finally {
-      await r.stop();
+      await r.close();
       await other.stop();
     }
   });

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InfraCommandError } from '../infra-runner';
+import { UserError } from '../../errors';
 import { DeployError, runDeploy, type DeployOptions } from '../pipeline';
 import { FakeRunner, FakeSide, GOOD_ENV, exampleConfig, startStandIn, tmpDir, type StandIn } from './helpers';
 
@@ -56,9 +56,10 @@ describe('runDeploy', () => {
     const result = await runDeploy(s.options);
     // 14 management scopes for the API, clients (with the secret view) and roles, plus 5 for the example's users.
     expect(s.calls.filter((c) => !c.startsWith('token'))).toEqual([
-      'versions',
+      'describe',
       'checkAdminAccess 19',
-      `deploy ${config.stackName}`,
+      `plan ${config.stackName}`,
+      `apply ${config.stackName}`,
       'apply',
     ]);
     expect(result.steps.map((r) => [r.step, r.status])).toEqual([
@@ -71,7 +72,7 @@ describe('runDeploy', () => {
     expect(s.side.lastOutputs?.stageInvokeUrl).toBe('https://abc123.execute-api.us-east-1.amazonaws.com/dev');
     const out = s.out();
     expect(out).toMatch(/\[1\/4\] Preflight checks\n[\s\S]*✓ Preflight checks done in \d+/);
-    expect(out).toMatch(/\[2\/4\] AWS: cdktf deploy[\s\S]*aws_apigatewayv2_api\.api: Creating/);
+    expect(out).toMatch(/\[2\/4\] AWS: Terraform[\s\S]*aws_apigatewayv2_api\.api: Creating/);
     expect(out).toMatch(/\[4\/4\] Smoke test[\s\S]*✓ GET \/user with token of pharmacy-reader/);
     // Every protected route: 401 without a token, 403 with another client's token, 2xx with its own.
     expect(result.smoke?.checks).toHaveLength(9);
@@ -92,25 +93,25 @@ describe('runDeploy', () => {
     const err = await deployError(runDeploy(s.options));
     expect(err.step).toBe('preflight');
     expect(err.message).toContain('ASGARDEO_CLIENT_ID is not set');
-    expect(s.out()).toContain('✓ terraform and cdktf: terraform 1.11.4, cdktf 0.21.0');
-    expect(err.state).toEqual({ aws: 'not changed by this run', asgardeo: 'not changed by this run' });
-    expect(s.calls).not.toContain(`deploy ${config.stackName}`);
+    expect(s.out()).toContain('✓ terraform: terraform 1.11.4');
+    expect(err.state).toEqual({ aws: { kind: 'unchanged' }, asgardeo: { kind: 'unchanged' } });
+    expect(s.calls).not.toContain(`apply ${config.stackName}`);
     expect(s.calls).not.toContain('apply');
   });
 
   test('an AWS failure: says Terraform state holds what was created, leaves Asgardeo alone, resumes with the whole deploy', async () => {
     const s = setup();
-    s.runner.failDeploy = new InfraCommandError({
-      command: 'cdktf deploy',
-      exitCode: 1,
-      output: 'Error: creating API Gateway v2 API: AccessDeniedException',
+    s.runner.failDeploy = new UserError('`terraform apply` failed: Error: creating API Gateway v2 API: AccessDeniedException', {
       hint: 'fix it',
     });
     const err = await deployError(runDeploy(s.options));
     expect(err.step).toBe('aws');
     expect(err.message).toContain('AccessDeniedException');
-    expect(err.state.aws).toContain("Terraform's state holds whatever it created");
-    expect(err.state.asgardeo).toBe('not changed by this run');
+    expect(err.state.aws).toMatchObject({ kind: 'applying', stack: config.stackName });
+    expect(err.message).toContain(
+      "AWS:      the apply of pharmacy-user-api-dev started and did not finish: Terraform's state holds whatever it created",
+    );
+    expect(err.state.asgardeo).toEqual({ kind: 'unchanged' });
     expect(err.resume).toContain('`tollgate deploy --env dev`');
     expect(s.calls).not.toContain('apply');
     expect(err.steps.map((r) => r.status)).toEqual(['done', 'failed']);
@@ -122,15 +123,17 @@ describe('runDeploy', () => {
     s.side.failAfterProgress = ['+ api resource Pharmacy User API', '+ application pharmacy-reader'];
     const err = await deployError(runDeploy(s.options));
     expect(err.step).toBe('asgardeo');
-    expect(err.state.aws).toMatch(/^deployed pharmacy-user-api-dev \(outputs in .*pharmacy-user-api-dev\.outputs\.json\)$/);
-    expect(err.state.asgardeo).toBe('partially applied; last progress before the failure: + application pharmacy-reader');
+    expect(err.state.aws).toMatchObject({ kind: 'deployed', stack: 'pharmacy-user-api-dev' });
+    expect(err.message).toMatch(/AWS: +deployed pharmacy-user-api-dev \(outputs in .*pharmacy-user-api-dev\.outputs\.json\)\n/);
+    expect(err.state.asgardeo).toEqual({ kind: 'partial', lastProgress: '+ application pharmacy-reader' });
+    expect(err.message).toContain('Asgardeo: partially applied; last progress before the failure: + application pharmacy-reader');
     expect(err.resume).toContain('`tollgate deploy --env dev --from asgardeo`');
     expect(err.message).toContain('To resume: fix the problem above, then run `tollgate deploy --env dev --from asgardeo`');
 
     s.side.failApply = undefined;
-    const deploysBefore = s.calls.filter((c) => c.startsWith('deploy')).length;
+    const deploysBefore = s.calls.filter((c) => c.startsWith('apply ')).length;
     const result = await runDeploy({ ...s.options, from: 'asgardeo' });
-    expect(s.calls.filter((c) => c.startsWith('deploy')).length).toBe(deploysBefore);
+    expect(s.calls.filter((c) => c.startsWith('apply ')).length).toBe(deploysBefore);
     expect(result.steps.map((r) => r.status)).toEqual(['done', 'skipped', 'done', 'done']);
     expect(s.side.applyCount).toBe(2);
   });
@@ -149,7 +152,7 @@ describe('runDeploy', () => {
     const err = await deployError(runDeploy(s.options));
     expect(err.step).toBe('asgardeo');
     expect(err.message).toContain('every call would be rejected with 401');
-    expect(err.state.asgardeo).toBe('not changed by this run');
+    expect(err.state.asgardeo).toEqual({ kind: 'unchanged' });
     expect(s.calls).not.toContain('apply');
   });
 
@@ -160,8 +163,8 @@ describe('runDeploy', () => {
       const err = await deployError(runDeploy(s.options));
       expect(err.step).toBe('smoke');
       expect(err.message).toContain('✗ POST /user with no token: expected 401, got 200 {"open":true}');
-      expect(err.state.aws).toMatch(/^deployed/);
-      expect(err.state.asgardeo).toMatch(/^applied/);
+      expect(err.state.aws.kind).toBe('deployed');
+      expect(err.state.asgardeo.kind).toBe('applied');
       expect(err.resume).toContain('`tollgate deploy --env dev --from smoke`');
     } finally {
       standIn.breakRoute('POST /user', undefined);
@@ -176,7 +179,7 @@ describe('approval before the AWS change', () => {
     const s = setup({ yes: true, interactive: true });
     await runDeploy(s.options);
     expect(s.prompts).toEqual([]);
-    expect(s.calls).toContain(`deploy ${config.stackName}`);
+    expect(s.calls).toContain(`apply ${config.stackName}`);
   });
 
   test('on a terminal it asks, and "yes" deploys', async () => {
@@ -184,7 +187,7 @@ describe('approval before the AWS change', () => {
     await runDeploy(s.options);
     expect(s.prompts).toHaveLength(1);
     expect(s.prompts[0]).toContain('deploy stack pharmacy-user-api-dev to AWS (us-east-1)');
-    expect(s.calls).toContain(`deploy ${config.stackName}`);
+    expect(s.calls).toContain(`apply ${config.stackName}`);
   });
 
   test('on a terminal, any answer but "yes" changes nothing', async () => {
@@ -192,8 +195,8 @@ describe('approval before the AWS change', () => {
     const err = await deployError(runDeploy(s.options));
     expect(err.step).toBe('aws');
     expect(err.message).toContain('Not approved (answer "y"): nothing was changed.');
-    expect(err.state).toEqual({ aws: 'not changed by this run', asgardeo: 'not changed by this run' });
-    expect(s.calls).not.toContain(`deploy ${config.stackName}`);
+    expect(err.state).toEqual({ aws: { kind: 'unchanged' }, asgardeo: { kind: 'unchanged' } });
+    expect(s.calls).not.toContain(`apply ${config.stackName}`);
   });
 
   test('without a terminal and without --yes it refuses and never prompts', async () => {
@@ -202,20 +205,15 @@ describe('approval before the AWS change', () => {
     expect(err.message).toContain('no terminal to ask for approval and --yes was not given');
     expect(err.message).toContain('tollgate deploy --env dev --yes');
     expect(s.prompts).toEqual([]);
-    expect(s.calls).not.toContain(`deploy ${config.stackName}`);
+    expect(s.calls).not.toContain(`apply ${config.stackName}`);
   });
 
-  test('the local target needs no approval (nothing in the cloud changes) and skips the AWS preflight checks', async () => {
-    const local = exampleConfig('dev', 'local');
-    const s = setup({ yes: false, interactive: false, smoke: false, loadConfig: () => local });
-    const runner = new FakeRunner(local, s.calls);
-    const result = await runDeploy({
-      ...s.options,
-      runner,
-      fetch: async () => Response.json({ issuer: local.asgardeo.issuer, jwks_uri: 'http://x/jwks', keys: [{ kty: 'RSA', kid: 'a' }] }),
-    });
-    expect(s.calls).not.toContain('versions');
-    expect(result.preflight.find((c) => c.name === 'AWS credentials')?.status).toBe('skipped');
+  test('a runner whose target needs no AWS credentials skips that check; its step is titled by the runner', async () => {
+    const s = setup({ smoke: false });
+    s.runner.description = { ...s.runner.description, title: 'Stack: local stand-in', awsCredentials: { skipped: 'a stand-in' } };
+    const result = await runDeploy({ ...s.options, home: '/nonexistent' });
+    expect(result.preflight.find((c) => c.name === 'AWS credentials')).toMatchObject({ status: 'skipped', detail: 'a stand-in' });
+    expect(s.out()).toContain('[2/4] Stack: local stand-in');
     expect(fs.existsSync(result.outputsFile)).toBe(true);
   });
 });

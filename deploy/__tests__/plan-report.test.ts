@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../../config';
 import { buildAccessMatrix, renderAccessMatrix } from '../access-matrix';
 import { planExitCode, renderPlanReport, runPlan } from '../plan-report';
 import type { SideOptions } from '../asgardeo-side';
-import type { InfraDiff, StackOperation } from '../infra-runner';
+import type { InfraPlan, StackOperation } from '../infra-runner';
 import { FakeRunner, FakeSide, exampleConfig, tmpDir } from './helpers';
 
 const config = exampleConfig('dev');
@@ -84,7 +84,7 @@ describe('access matrix', () => {
       scopes: [...config.scopes, { name: 'delete_pharmacy_user', displayName: 'Delete', description: '' }],
       routes: [
         ...config.routes,
-        { method: 'DELETE', path: '/user', routeKey: 'DELETE /user', scopes: ['delete_pharmacy_user'], public: false },
+        { ...config.routes[0]!, method: 'DELETE', path: '/user', routeKey: 'DELETE /user', scopes: ['delete_pharmacy_user'] },
       ],
     };
     const m = buildAccessMatrix(cfg);
@@ -146,7 +146,7 @@ describe('access matrix', () => {
 describe('tollgate plan report', () => {
   test('one report with the AWS diff, the Asgardeo plan, the access matrix and the boundary checks', async () => {
     const { report, calls } = await plan();
-    expect(calls.sort()).toEqual([`diff ${config.stackName}`, 'plan without outputs']);
+    expect(calls.sort()).toEqual([`plan ${config.stackName}`, 'plan without outputs']);
     const text = renderPlanReport(report, 'text');
     expect(text).toContain('tollgate plan: pharmacy-user-api-dev (dev): changes: AWS yes, Asgardeo yes');
     expect(text).toContain('== Who can call what ==');
@@ -185,7 +185,7 @@ describe('tollgate plan report', () => {
 
   test('exit codes: 0 without changes, 2 with changes and --detailed-exitcode, 0 with changes without it', async () => {
     const none = new FakeRunner(config);
-    none.diffResult = { changes: false, text: 'No changes. Your infrastructure matches the configuration.', summary: 'No changes.' };
+    none.planResult = { changes: false, text: 'No changes. Your infrastructure matches the configuration.', summary: 'No changes.' };
     const side = new FakeSide(undefined);
     side.planChanges = false;
     const clean = await plan({ runner: none, side });
@@ -268,7 +268,7 @@ describe('one half of the plan failing', () => {
   test('an Asgardeo failure stops the Terraform plan and waits for it: the Asgardeo error is the one reported', async () => {
     const log: string[] = [];
     class SlowRunner extends FakeRunner {
-      override async diff(o: StackOperation): Promise<InfraDiff> {
+      override async plan(o: StackOperation): Promise<InfraPlan> {
         return untilAborted(o.signal, log, 'terraform');
       }
     }
@@ -288,7 +288,7 @@ describe('one half of the plan failing', () => {
   test('a Terraform failure stops the Asgardeo plan: the Terraform error is the one reported', async () => {
     const log: string[] = [];
     class FailingRunner extends FakeRunner {
-      override async diff(): Promise<InfraDiff> {
+      override async plan(): Promise<InfraPlan> {
         await new Promise((r) => setImmediate(r));
         throw new Error('terraform init failed');
       }

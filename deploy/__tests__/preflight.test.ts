@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../../config';
+import { UserError } from '../../errors';
+import { managementScopesFor } from '../asgardeo-side';
 import { findAwsCredentials } from '../aws-credentials';
 import { InfraToolError } from '../infra-runner';
 import { PreflightError, runPreflight, type PreflightOptions } from '../preflight';
@@ -48,12 +50,12 @@ describe('preflight', () => {
     const r = await runPreflight(options());
     expect(r.checks.map((c) => [c.name, c.status])).toEqual([
       ['configuration', 'ok'],
-      ['terraform and cdktf', 'ok'],
+      ['terraform', 'ok'],
       ['AWS credentials', 'ok'],
       ['Asgardeo admin credentials', 'ok'],
       ['issuer discovery', 'ok'],
     ]);
-    expect(r.checks[1].detail).toBe('terraform 1.11.4, cdktf 0.21.0');
+    expect(r.checks[1].detail).toBe('terraform 1.11.4');
     expect(r.checks[2].detail).toBe('environment (AWS_ACCESS_KEY_ID)');
     expect(r.checks[4].detail).toContain('issuer matches, 1 RSA key(s)');
     expect(r.credentials).toEqual({ clientId: 'admin-id', clientSecret: 'admin-secret' });
@@ -80,8 +82,8 @@ describe('preflight', () => {
       'install Terraform ≥ 1.5 (https://developer.hashicorp.com/terraform/install)',
     );
     const err = await failure(o);
-    expect(failed(err)).toEqual(['terraform and cdktf']);
-    expect(err.message).toContain('✗ terraform and cdktf: `terraform` was not found on PATH.\n      fix: install Terraform');
+    expect(failed(err)).toEqual(['terraform']);
+    expect(err.message).toContain('✗ terraform: `terraform` was not found on PATH.\n      fix: install Terraform');
   });
 
   test('no AWS credentials anywhere', async () => {
@@ -110,10 +112,12 @@ describe('preflight', () => {
     const o = options();
     const scopesAsked: string[][] = [];
     o.side.checkAdminAccess = async (a) => {
-      scopesAsked.push([...a.scopes]);
-      throw Object.assign(
-        new Error('the admin application was not granted a scope this run needs:\n    - internal_role_mgt_create (SCIM2 Roles API)'),
-        { hint: 'authorize it in the console' },
+      scopesAsked.push(managementScopesFor(a.config));
+      throw new UserError(
+        'the admin application was not granted a scope this run needs:\n    - internal_role_mgt_create (SCIM2 Roles API)',
+        {
+          hint: 'authorize it in the console',
+        },
       );
     };
     const err = await failure(o);
@@ -153,9 +157,9 @@ describe('preflight', () => {
 
   test('independent problems are all reported in one run', async () => {
     const o = options({ env: {} });
-    o.runner.missingTool = new InfraToolError('`cdktf` was not found', 'npm ci');
+    o.runner.missingTool = new InfraToolError('`terraform` was not found', 'install Terraform');
     const err = await failure(o);
-    expect(failed(err)).toEqual(['terraform and cdktf', 'AWS credentials', 'Asgardeo admin credentials']);
+    expect(failed(err)).toEqual(['terraform', 'AWS credentials', 'Asgardeo admin credentials']);
     expect(err.message).toMatch(/^Preflight found 3 problems/);
   });
 });

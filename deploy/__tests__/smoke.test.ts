@@ -75,7 +75,14 @@ describe('smoke test', () => {
     const cfg: ResolvedConfig = {
       ...config,
       routes: [
-        { method: 'GET', path: '/user', routeKey: 'GET /user', scopes: ['get_pharmacy_user', 'create_pharmacy_user'], public: false },
+        {
+          ...config.routes[0]!,
+          method: 'GET',
+          path: '/user',
+          routeKey: 'GET /user',
+          scopes: ['get_pharmacy_user', 'create_pharmacy_user'],
+          public: false,
+        },
       ],
       clients: config.clients.map((c) => ({ ...c, scopes: ['get_pharmacy_user', ...c.scopes.filter((s) => s !== 'get_pharmacy_user')] })),
     };
@@ -87,7 +94,10 @@ describe('smoke test', () => {
   });
 
   test('a public route must answer without a token', async () => {
-    const cfg: ResolvedConfig = { ...config, routes: [{ method: 'GET', path: '/user', routeKey: 'GET /user', scopes: [], public: true }] };
+    const cfg: ResolvedConfig = {
+      ...config,
+      routes: [{ ...config.routes[0]!, method: 'GET', path: '/user', routeKey: 'GET /user', scopes: [], public: true }],
+    };
     // The stand-in still protects GET /user, as a stack that did not make the route public would.
     const err = await smokeError(runSmokeTest(options(cfg)));
     expect(err.message).toMatch(
@@ -117,5 +127,50 @@ describe('smoke test', () => {
     await new Promise((r) => probe.close(r));
     const err = await smokeError(runSmokeTest(options(config, { baseUrl: `http://127.0.0.1:${port}/dev`, fetch: undefined })));
     expect(err.message).toContain('✗ GET /user with no token: expected 401, got no answer (fetch failed (ECONNREFUSED))');
+  });
+});
+
+describe('smoke test: every route whatever serves it', () => {
+  const route = {
+    ...config.routes[0]!,
+    method: 'POST' as const,
+    path: '/orders/{id}/items/{rest+}',
+    routeKey: 'POST /orders/{id}/items/{rest+}',
+    scopes: ['create_pharmacy_user'],
+    smoke: { status: 201, pathParameters: { id: 'a b', rest: 'x/y z' } },
+  };
+  const cfg: ResolvedConfig = { ...config, routes: [route] };
+  function fakeApi(successStatus: number) {
+    const urls: string[] = [];
+    const fetchFake = (async (url: string | URL | Request, init?: RequestInit) => {
+      urls.push(String(url));
+      const auth = new Headers(init?.headers).get('authorization');
+      const [status, body] = !auth
+        ? [401, '{"message":"Unauthorized"}']
+        : auth.endsWith('pharmacy-admin')
+          ? [successStatus, '{"id":"o-1"}']
+          : [403, '{"message":"Forbidden"}'];
+      return new Response(body, { status });
+    }) as typeof fetch;
+    return { urls, fetchFake };
+  }
+  const getToken = async (client: string) => ({
+    accessToken: `tok-${client}`,
+    scope: cfg.clients.find((c) => c.name === client)!.scopes.join(' '),
+  });
+
+  test("path parameters get the route's samples (a greedy one keeps its slashes) and the route's status is expected", async () => {
+    const api = fakeApi(201);
+    const lines: string[] = [];
+    const r = await runSmokeTest({ ...options(cfg), fetch: api.fetchFake, getToken, progress: (l) => lines.push(l) });
+    expect(new Set(api.urls)).toEqual(new Set([`${API_ENDPOINT}/dev/orders/a%20b/items/x/y%20z`]));
+    expect(r.checks.map((c) => c.got)).toEqual(['401 {"message":"Unauthorized"}', '403 {"message":"Forbidden"}', '201 {"id":"o-1"}']);
+    expect(lines[2]).toBe('✓ POST /orders/{id}/items/{rest+} with token of pharmacy-admin (create_pharmacy_user): 201 {"id":"o-1"}');
+  });
+
+  test('another 2xx than the status the route names fails', async () => {
+    const api = fakeApi(200);
+    const err = await smokeError(runSmokeTest({ ...options(cfg), fetch: api.fetchFake, getToken }));
+    expect(err.message).toContain('expected 201, got 200 {"id":"o-1"}');
   });
 });

@@ -10,13 +10,13 @@ import { memoryIo } from '../../cli/io';
 import { combinedPlanCommand } from '../../cli/commands/plan';
 import { startLocalAsgardeo, type LocalAsgardeo } from '../../sandbox/asgardeo';
 import { startLocalAws, type LocalAws } from '../../sandbox/aws';
-import { writeLocalAwsOverride } from '../../sandbox/aws/provider-override';
+import { localAwsProvider } from '../../sandbox/aws/provider-override';
 import { describeWithTerraform } from '../terraform/__tests__/availability';
 import { LOCK_FILE_NAME } from '../terraform';
 import { DeployError, runDeploy } from '../pipeline';
 import { reconcilerSide } from '../reconciler-side';
-import { TerraformRunner, TerraformStepError, defaultInfraRunner } from '../terraform-runner';
-import { REPO_ROOT, tmpDir } from './helpers';
+import { awsTarget, TerraformRunner, TerraformStepError } from '../terraform-runner';
+import { changeFunctionMemory, REPO_ROOT, tmpDir } from './helpers';
 import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
 const MINUTES = 60_000;
@@ -148,15 +148,14 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
         const cwd = project();
         const runner = new TerraformRunner({
           cwd,
-          env: { ...process.env, TOLLGATE_STATE_DIR: path.join(cwd, 'state') },
+          target: awsTarget({ cwd, env: { ...process.env, TOLLGATE_STATE_DIR: path.join(cwd, 'state'), TOLLGATE_TERRAFORM_OFFLINE: '1' } }),
           config: () => config,
-          offline: {},
         });
         const op = { stack: config.stackName, environment: 'dev', configFile: CONFIG };
         const planOutput = async () => {
           let text = '';
-          const diff = await runner.diff({ ...op, onOutput: (t) => (text += t) });
-          expect(diff.summary).toBe('Plan: 15 to add, 0 to change, 0 to destroy.');
+          const plan = await runner.plan({ ...op, onOutput: (t) => (text += t) });
+          expect(plan.summary).toBe('Plan: 15 to add, 0 to change, 0 to destroy.');
           return text;
         };
         try {
@@ -165,17 +164,11 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
           fs.appendFileSync(path.join(cwd, LOCK_FILE_NAME), '\n# reviewed\n');
           expect(await planOutput()).toMatch(/Initializing/);
         } finally {
-          await runner.dispose();
+          await runner.close();
         }
       },
       5 * MINUTES,
     );
-
-    test('an unknown TOLLGATE_INFRA_RUNNER is refused with the choices', () => {
-      expect(() => defaultInfraRunner({ cwd: REPO_ROOT, env: { TOLLGATE_INFRA_RUNNER: 'pulumi' } })).toThrow(
-        /set TOLLGATE_INFRA_RUNNER to terraform .* or cdktf/,
-      );
-    });
   });
 
   describe('tollgate deploy applies the plan it showed (local AWS control plane)', () => {
@@ -186,13 +179,16 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
     afterAll(async () => {
       await aws?.stop();
     });
+    /** The aws target with the stand-in's endpoints and dummy credentials: the state, plan and apply of a real deploy. */
     const runnerFor = (cwd: string, stateDir: string, outdir = path.join(cwd, 'cdktf.out')) =>
       new TerraformRunner({
         cwd,
-        outdir,
-        env: { ...process.env, TOLLGATE_STATE_DIR: stateDir },
+        target: {
+          ...awsTarget({ cwd, env: { ...process.env, TOLLGATE_STATE_DIR: stateDir } }),
+          outdir,
+          provider: async () => localAwsProvider(aws.endpoint),
+        },
         config: () => config,
-        afterSynth: (stackDir) => void writeLocalAwsOverride(stackDir, aws.endpoint),
       });
 
     test(
@@ -218,11 +214,7 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
             // While the reviewer reads the plan, the stack changes under it (another synth, an edit).
             prompt: async () => {
               shownBeforeApproval = out;
-              const doc = JSON.parse(fs.readFileSync(stackFile, 'utf8')) as {
-                resource: { aws_lambda_function: Record<string, { memory_size: number }> };
-              };
-              for (const fn of Object.values(doc.resource.aws_lambda_function)) fn.memory_size = 1024;
-              fs.writeFileSync(stackFile, JSON.stringify(doc));
+              changeFunctionMemory(stackFile, 1024);
               return 'yes';
             },
             smoke: false,
@@ -238,15 +230,13 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
           expect(fns[0]!.memorySize).toBe(256);
           expect(result.outputs.issuer).toBe(config.asgardeo.issuer);
           expect(result.outputs.stageInvokeUrl).toMatch(/^https?:\/\//);
-          expect(JSON.parse(fs.readFileSync(result.outputsFile, 'utf8'))).toHaveProperty('api_endpoint');
+          expect(JSON.parse(fs.readFileSync(result.outputsFile, 'utf8'))).toHaveProperty([config.stackName, 'api_endpoint']);
           expect(result.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'skipped']);
           // The applied plan file is removed: it cannot be applied twice.
           expect(fs.existsSync(path.join(runner.stackDir(config.stackName), 'tollgate.tfplan'))).toBe(false);
         } finally {
-          await runner
-            .destroy({ stack: config.stackName, environment: 'dev', configFile: CONFIG, autoApprove: true })
-            .catch(() => undefined);
-          await runner.dispose();
+          await runner.destroy({ stack: config.stackName, environment: 'dev', configFile: CONFIG }).catch(() => undefined);
+          await runner.close();
         }
         expect(aws.isEmpty()).toBe(true);
       },
@@ -262,40 +252,28 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
         const other = runnerFor(cwd, state, path.join(cwd, 'other.out'));
         const op = { stack: config.stackName, environment: 'dev', configFile: CONFIG };
         try {
-          const shown = await reviewer.diff(op);
+          const shown = await reviewer.plan(op);
           expect(shown.planFile).toBeDefined();
-          await other.deploy({ ...op, outputsFile: path.join(cwd, 'other.json'), autoApprove: true });
+          await other.apply(await other.plan(op), op);
           const before = aws.counts();
-          const err = await reviewer
-            .deploy({ ...op, outputsFile: path.join(cwd, 'out.json'), autoApprove: true, plan: shown })
-            .catch((e: unknown) => e);
+          const err = await reviewer.apply(shown, op).catch((e: unknown) => e);
           expect(err).toBeInstanceOf(TerraformStepError);
           expect((err as Error).message).toMatch(/stale/i);
           expect((err as Error).message).toContain('what to do: if Terraform says the plan is stale');
           expect(aws.counts()).toEqual(before);
-          expect(fs.existsSync(path.join(cwd, 'out.json'))).toBe(false);
           // A plan file overwritten after it was shown (another run planning into the folder) is refused.
-          const again = await reviewer.diff(op);
+          const again = await reviewer.plan(op);
           fs.appendFileSync(again.planFile!, 'x');
-          const swapped = await reviewer
-            .deploy({ ...op, outputsFile: path.join(cwd, 'out.json'), autoApprove: true, plan: again })
-            .catch((e: unknown) => e);
+          const swapped = await reviewer.apply(again, op).catch((e: unknown) => e);
           expect((swapped as Error).message).toContain('changed after it was shown');
           expect(aws.counts()).toEqual(before);
           // A plan this runner did not make is never applied.
-          const foreign = await reviewer
-            .deploy({
-              ...op,
-              outputsFile: path.join(cwd, 'out.json'),
-              autoApprove: true,
-              plan: { ...shown, planFile: path.join(cwd, 'x.tfplan') },
-            })
-            .catch((e: unknown) => e);
+          const foreign = await reviewer.apply({ ...shown, planFile: path.join(cwd, 'x.tfplan') }, op).catch((e: unknown) => e);
           expect((foreign as Error).message).toContain('was not made by this run');
         } finally {
-          await other.destroy({ ...op, autoApprove: true }).catch(() => undefined);
-          await reviewer.dispose();
-          await other.dispose();
+          await other.destroy(op).catch(() => undefined);
+          await reviewer.close();
+          await other.close();
         }
         expect(aws.isEmpty()).toBe(true);
       },
@@ -326,10 +304,10 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
           resumeCommand: () => 'tollgate deploy --env dev',
           write: () => undefined,
         }).catch((e: unknown) => e);
-        await runner.dispose();
+        await runner.close();
         expect(err).toBeInstanceOf(DeployError);
         expect((err as DeployError).step).toBe('aws');
-        expect((err as DeployError).state.aws).toBe('not changed by this run');
+        expect((err as DeployError).state.aws).toEqual({ kind: 'unchanged' });
         expect((err as Error).message).toContain('does not exist');
         expect(asked).toBe(false);
         expect(aws.isEmpty()).toBe(true);

@@ -16,27 +16,45 @@ export interface OfflineAws {
    * @default none: nothing is called during plan
    */
   readonly endpoints?: Readonly<Record<string, string>>;
+  /** The dummy credentials. @default tollgate-offline ones */
+  readonly credentials?: { readonly access_key: string; readonly secret_key: string };
+  /** Ask STS for the account id (a stand-in that answers it gives ARNs the local account). @default false */
+  readonly accountLookup?: boolean;
 }
 
 /** Not credentials: the provider needs some value, and the skip flags keep it from checking them. */
 const DUMMY = { access_key: 'tollgate-offline', secret_key: 'tollgate-offline' } as const;
 
-export function offlineOverride(o: OfflineAws = {}): object {
+/** The aws provider block of an offline run or a local AWS stand-in. */
+export function offlineProviderConfig(o: OfflineAws = {}): Record<string, unknown> {
+  const endpoints = o.endpoints && Object.keys(o.endpoints).length > 0 ? o.endpoints : undefined;
   return {
-    provider: {
-      aws: {
-        ...DUMMY,
-        skip_credentials_validation: true,
-        skip_requesting_account_id: true,
-        skip_metadata_api_check: true,
-        ...(o.endpoints && Object.keys(o.endpoints).length > 0 ? { endpoints: [{ ...o.endpoints }] } : {}),
-      },
-    },
+    ...(o.credentials ?? DUMMY),
+    skip_credentials_validation: true,
+    skip_metadata_api_check: true,
+    ...(endpoints ? { skip_region_validation: true } : {}),
+    skip_requesting_account_id: o.accountLookup !== true,
+    ...(endpoints ? { endpoints: [{ ...endpoints }] } : {}),
   };
 }
 
-export function writeOfflineOverride(stackDir: string, o: OfflineAws = {}): void {
-  fs.writeFileSync(path.join(stackDir, OFFLINE_OVERRIDE_FILE), `${JSON.stringify(offlineOverride(o), null, 2)}\n`);
+/** The override Terraform merges into the stack; `providerConstraint` also replaces the stack's hashicorp/aws constraint. */
+export function offlineOverride(o: OfflineAws = {}, providerConstraint?: string): Record<string, unknown> {
+  return {
+    ...(providerConstraint ? { terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: providerConstraint } } } } : {}),
+    provider: { aws: [offlineProviderConfig(o)] },
+  };
+}
+
+/** The one provider-override writer: offline plans, the local AWS targets, and the stand-in's own tests. */
+export function writeOfflineOverride(
+  stackDir: string,
+  o: OfflineAws = {},
+  options: { file?: string; providerConstraint?: string } = {},
+): string {
+  const file = path.join(stackDir, options.file ?? OFFLINE_OVERRIDE_FILE);
+  fs.writeFileSync(file, `${JSON.stringify(offlineOverride(o, options.providerConstraint), null, 2)}\n`);
+  return file;
 }
 
 /** Removes the override; true when there was one. */

@@ -39,7 +39,24 @@ export function compareVersions(a: Version, b: Version): number {
   if (a.prerelease === b.prerelease) return 0;
   if (a.prerelease === undefined) return 1;
   if (b.prerelease === undefined) return -1;
-  return a.prerelease < b.prerelease ? -1 : 1;
+  return comparePrerelease(a.prerelease, b.prerelease);
+}
+
+/** SemVer's order of pre-release tags: dot-separated identifiers, numeric ones by value (rc.9 < rc.10), numbers before words. */
+function comparePrerelease(a: string, b: string): number {
+  const x = a.split('.');
+  const y = b.split('.');
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const p = x[i];
+    const q = y[i];
+    if (p === undefined) return -1;
+    if (q === undefined) return 1;
+    const pn = /^\d+$/.test(p);
+    const qn = /^\d+$/.test(q);
+    const d = pn && qn ? Number(p) - Number(q) : pn ? -1 : qn ? 1 : p < q ? -1 : p > q ? 1 : 0;
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
 }
 
 /** A parsed constraint; `matches` answers whether a version satisfies every clause. */

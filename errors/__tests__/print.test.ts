@@ -1,4 +1,4 @@
-import { printError, UsageError, UserError } from '..';
+import { errorText, printError, UsageError, UserError } from '..';
 
 function sink() {
   let text = '';
@@ -12,9 +12,12 @@ class StepFailed extends UserError {
 }
 
 describe('UserError', () => {
-  test('carries the hint in its message, an exit status, and its class name', () => {
+  test('keeps message and hint apart, with an exit status and its class name; errorText joins them', () => {
     const e = new UserError('the outputs file is missing', { hint: 'run the deploy first', exitStatus: 3 });
-    expect(e.message).toBe('the outputs file is missing\n  what to do: run the deploy first');
+    expect(e.message).toBe('the outputs file is missing');
+    expect(errorText(e)).toBe('the outputs file is missing\n  what to do: run the deploy first');
+    expect(errorText(new UserError('no hint'))).toBe('no hint');
+    expect(errorText(new TypeError('x is undefined'))).toBe('x is undefined');
     expect(e).toMatchObject({ hint: 'run the deploy first', exitStatus: 3, name: 'UserError', describesState: false });
     expect(new StepFailed().name).toBe('StepFailed');
     expect(new UserError('x').exitStatus).toBe(1);

@@ -1,5 +1,6 @@
 import { startLocalAsgardeo, type LocalAsgardeo } from '../../sandbox/asgardeo';
-import { readExportedSetup } from '../read';
+import { PAGE_SIZE } from '../../asgardeo/api';
+import { ExportError, readExportedSetup } from '../read';
 import {
   QUICK_START,
   buildPortalApplication,
@@ -36,7 +37,7 @@ describe('readExportedSetup (local Asgardeo)', () => {
   beforeAll(async () => {
     la = await startLocalAsgardeo({ organization: 'pharmacy' });
     // Filler made first, so the quick-start's application and role sit on later pages of their lists
-    // (applications: at most 30 a page; roles: at most 100).
+    // (at most 30 a page).
     const post = await adminSender(la);
     for (let i = 0; i < 31; i++) {
       await post('/api/server/v1/applications', {
@@ -72,15 +73,25 @@ describe('readExportedSetup (local Asgardeo)', () => {
     expect((await read(QUICK_START.identifier)).setup).toEqual(setup);
     const sent = la.requests.entries().slice(before);
     const lists = (p: string) => sent.filter((e) => e.method === 'GET' && e.path === `/t/pharmacy${p}`).length;
-    // Two reads, each two pages of applications and two of roles.
+    // Two reads, each two pages of applications, and every page of roles past the 101 fillers.
     expect(lists('/api/server/v1/applications')).toBe(4);
-    expect(lists('/scim2/v2/Roles')).toBe(4);
+    const roleStarts = sent
+      .filter((e) => e.method === 'GET' && e.path === '/t/pharmacy/scim2/v2/Roles')
+      .map((e) => Number(new URLSearchParams(e.query).get('startIndex')));
+    expect(roleStarts.filter((s) => s === 1)).toHaveLength(2);
+    // The last page read holds what was made after the 101 fillers.
+    expect(Math.max(...roleStarts) + PAGE_SIZE).toBeGreaterThan(101);
     expect(sent.some((e) => e.write)).toBe(false);
     expect(requests).toBeGreaterThan(0);
   });
 
   it('an unknown API lists the API resources there are; the other API exports without the quick-start objects', async () => {
-    await expect(read('nothing')).rejects.toThrow(/no API resource has the identifier or name "nothing"[\s\S]*"Pharmacy User API"/);
+    const unknown = await read('nothing').catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(ExportError);
+    expect(unknown).toMatchObject({
+      message: 'no API resource has the identifier or name "nothing"',
+      hint: expect.stringContaining('"Pharmacy User API"'),
+    });
     const other = (await read(QUICK_START.unrelated.identifier)).setup;
     expect(other.applications.map((a) => a.name)).toEqual([QUICK_START.unrelated.app]);
     expect(other.applications[0]).toMatchObject({

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { terraformUnavailableReason } from '../aws/terraform-workdir';
+import { describeWithTerraform } from '../../deploy/terraform/__tests__/availability';
 import { REPO_ROOT } from './support';
 import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
@@ -11,14 +11,6 @@ import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
  * mirror present) and the fallback on a machine without Terraform (PATH without it), which must keep
  * the README's command working and say why it did not use Terraform.
  */
-const unavailable = terraformUnavailableReason();
-if (unavailable) {
-  if (process.env.TOLLGATE_TERRAFORM_TESTS === 'required')
-    throw new Error(`real-Terraform npm start test required but cannot run: ${unavailable}`);
-  console.warn(`real-Terraform npm start test skipped: ${unavailable}.`);
-}
-const testWithTerraform = unavailable ? test.skip : test;
-
 const outdirs: string[] = [];
 afterAll(() => {
   for (const dir of outdirs) fs.rmSync(dir, { recursive: true, force: true });
@@ -54,9 +46,8 @@ function npmStartOnce(env: NodeJS.ProcessEnv): Promise<{ code: number | null; st
   });
 }
 
-testWithTerraform(
-  'npm start -- --once deploys through real Terraform, passes every check and destroys at exit',
-  async () => {
+describeWithTerraform('npm start on the real path', { needMirror: true }, () => {
+  test('npm start -- --once deploys through real Terraform, passes every check and destroys at exit', async () => {
     const { code, stdout, stderr, outdir } = await npmStartOnce(
       cleanEnv({ TOLLGATE_TF_PROVIDER_MIRROR: process.env.TOLLGATE_TF_PROVIDER_MIRROR }),
     );
@@ -80,9 +71,8 @@ testWithTerraform(
       resources: unknown[];
     };
     expect(state.resources).toEqual([]);
-  },
-  300_000,
-);
+  }, 300_000);
+});
 
 test('without terraform on PATH, npm start -- --once runs the fallback and says why', async () => {
   const withoutTerraform = (process.env.PATH ?? '')

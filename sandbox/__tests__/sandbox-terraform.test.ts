@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { requestClientToken } from '../../asgardeo';
-import { terraformUnavailableReason } from '../aws/terraform-workdir';
+import { describeWithTerraform } from '../../deploy/terraform/__tests__/availability';
 import { startSandbox, type Sandbox } from '../local';
-import { FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './support';
+import { awsStepPlan, FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './support';
 
 /*
  * The sandbox on its real path, in-process: the stack synthesized, deployed by the real terraform and
@@ -12,15 +12,7 @@ import { FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './support';
  * plane holds. The same checks as sandbox.test.ts (the fallback path) where they differ by path:
  * the pipeline's result, a scope change applied in place by Terraform, and the destroy at stop.
  */
-const unavailable = terraformUnavailableReason();
-if (unavailable) {
-  if (process.env.TOLLGATE_TERRAFORM_TESTS === 'required')
-    throw new Error(`real-Terraform sandbox tests required but cannot run: ${unavailable}`);
-  console.warn(`real-Terraform sandbox tests skipped: ${unavailable}.`);
-}
-const describeWithTerraform = unavailable ? describe.skip : describe;
-
-describeWithTerraform('the sandbox through real Terraform and the local AWS control plane', () => {
+describeWithTerraform('the sandbox through real Terraform and the local AWS control plane', { needMirror: true }, () => {
   let configs: SandboxConfigs;
   let sandbox: Sandbox | undefined;
   let written = '';
@@ -91,8 +83,12 @@ describeWithTerraform('the sandbox through real Terraform and the local AWS cont
     const printedBefore = written.length;
     await sandbox!.redeploy({ configFile: configs.write((c) => (routeOf(c, 'GET /user').scopes = ['create_pharmacy_user'])) });
     expect(sandbox!.stageInvokeUrl).toBe(url);
-    const diff = written.slice(printedBefore).split('Terraform changes against the running stack:\n')[1]!.split('\n[1/4]')[0]!;
-    expect(diff).toMatch(/^ {2}update aws_apigatewayv2_route\.http-api_route-GET-2Fuser_\w+\nPlan: 0 to add, 1 to change, 0 to destroy\.$/);
+    // The redeploy's AWS step prints Terraform's saved plan (from its JSON), then applies exactly that file.
+    const printed = written.slice(printedBefore);
+    expect(printed).toMatch(/Terraform plan \(Plan: 0 to add, 1 to change, 0 to destroy\.\), saved to .*tollgate\.tfplan:\n/);
+    const diff = awsStepPlan(printed);
+    const route = /^~ {3}update {2}aws_apigatewayv2_route\.http-api_route-GET-2Fuser_\w+\n/;
+    expect(diff).toMatch(new RegExp(`${route.source}Plan: 0 to add, 1 to change, 0 to destroy\\.$`));
     const refused = await call('GET', `Bearer ${reader}`);
     expect(refused.status).toBe(403);
     expect(refused.challenge).toContain('expected scopes: [create_pharmacy_user]');

@@ -4,7 +4,7 @@ import { applyAsgardeo, requestClientToken } from '../../asgardeo';
 import { loadConfig } from '../../config';
 import { startLocalAsgardeo } from '../asgardeo';
 import { startSandbox, type Sandbox } from '../local';
-import { FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './support';
+import { awsStepPlan, FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './support';
 
 /*
  * The whole sandbox in-process: the deploy pipeline against a local Asgardeo, the stack synthesized
@@ -256,7 +256,8 @@ describe('configuration changes reach the gateway through re-synthesis', () => {
     });
     expect(sandbox.stageInvokeUrl).toBe(url);
     // The re-synthesized Terraform changed exactly the route's scopes.
-    const diff = written.slice(printedBefore).split('Terraform changes against the running stack:\n')[1]!.split('\n[1/4]')[0]!;
+    // The redeploy's AWS step prints the whole plan against the running stack.
+    const diff = awsStepPlan(written.slice(printedBefore));
     expect(diff).toMatch(
       /^ {2}~ aws_apigatewayv2_route\.http-api_route-GET-2Fuser_\w+ \(authorization_scopes\)\nPlan: 0 to add, 1 to change, 0 to destroy\.$/,
     );
@@ -286,7 +287,7 @@ describe('configuration changes reach the gateway through re-synthesis', () => {
 
     const printedBefore = written.length;
     await sandbox.redeploy();
-    expect(written.slice(printedBefore)).toContain('Terraform changes against the running stack:\nNo changes.\n');
+    expect(written.slice(printedBefore)).toContain('  Plan (No changes.):\n    No changes.\n');
     expect((await call('GET')).status).toBe(200);
   }, 60_000);
 });

@@ -52,3 +52,14 @@ export function routeOf(config: LooseConfig, key: string): LooseConfig {
 
 /** Fast settling for smoke tests: the local gateway answers at once or not at all. */
 export const FAST_SMOKE = { retries: 1, retryDelayMs: 50, timeoutMs: 5_000 };
+
+/** The plan text a deploy's AWS step printed (indented under `Plan (…):`), without Terraform's own summary lines. */
+export function awsStepPlan(printed: string): string {
+  return printed
+    .split('\n[2/4] ')[1]!
+    .split('\n[3/4] ')[0]!
+    .split('\n')
+    .filter((l) => l.startsWith('    ') && !l.startsWith('    terraform:'))
+    .map((l) => l.slice(4))
+    .join('\n');
+}

@@ -1,5 +1,5 @@
 /**
- * `npm run asgardeo:local -- [--port 4180] [--org pharmacy] [--rate-limit 200]`
+ * `npm run asgardeo:local -- [--port 4180] [--org pharmacy] [--rate-limit 200] [--roles-api v3]`
  * Starts the local Asgardeo in the foreground and prints how to reach it. Ctrl-C stops it.
  */
 import { startLocalAsgardeo } from './index';
@@ -11,6 +11,8 @@ interface CliOptions {
   organization: string;
   host: string;
   rateLimitPerMinute: number | null;
+  /** The Roles API the admin application is authorized for (`--roles-api`, or ASGARDEO_ROLES_API). */
+  adminRolesApi: 'v2' | 'v3';
 }
 
 export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
@@ -19,7 +21,10 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     organization: env.ASGARDEO_ORG || 'pharmacy',
     host: '127.0.0.1',
     rateLimitPerMinute: null,
+    adminRolesApi: env.ASGARDEO_ROLES_API === 'v3' ? 'v3' : 'v2',
   };
+  if (env.ASGARDEO_ROLES_API && env.ASGARDEO_ROLES_API !== 'v2' && env.ASGARDEO_ROLES_API !== 'v3')
+    throw new Error(`ASGARDEO_ROLES_API must be v2 or v3, got '${env.ASGARDEO_ROLES_API}'.`);
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
@@ -42,12 +47,20 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
       case '--rate-limit':
         options.rateLimitPerMinute = Number(value());
         break;
+      case '--roles-api': {
+        const v = value();
+        if (v !== 'v2' && v !== 'v3')
+          throw new Error(`--roles-api must be v2 or v3 (the SCIM2 Roles API the admin is authorized for), got '${v}'.`);
+        options.adminRolesApi = v;
+        break;
+      }
       case '--help':
       case '-h':
         throw new HelpRequested();
       default:
         throw new Error(
-          `Unknown option '${arg}'. Options: --port <n> (or PORT), --org <name> (or ASGARDEO_ORG), --host <ip>, --rate-limit <per minute>.`,
+          `Unknown option '${arg}'. Options: --port <n> (or PORT), --org <name> (or ASGARDEO_ORG), --host <ip>, ` +
+            '--rate-limit <per minute>, --roles-api v2|v3 (or ASGARDEO_ROLES_API).',
         );
     }
   }
@@ -67,7 +80,9 @@ async function main(): Promise<void> {
     options = parseCliArgs(process.argv.slice(2), process.env);
   } catch (err) {
     if (err instanceof HelpRequested) {
-      console.log('Usage: npm run asgardeo:local -- [--port 4180] [--org pharmacy] [--host 127.0.0.1] [--rate-limit 200]');
+      console.log(
+        'Usage: npm run asgardeo:local -- [--port 4180] [--org pharmacy] [--host 127.0.0.1] [--rate-limit 200] [--roles-api v2|v3]',
+      );
       console.log('Admin credentials come from ASGARDEO_CLIENT_ID / ASGARDEO_CLIENT_SECRET, or are generated.');
       return;
     }
@@ -83,6 +98,7 @@ async function main(): Promise<void> {
       host: options.host,
       port: options.port,
       rateLimitPerMinute: options.rateLimitPerMinute,
+      adminRolesApi: options.adminRolesApi,
       adminClientId: process.env.ASGARDEO_CLIENT_ID,
       adminClientSecret: process.env.ASGARDEO_CLIENT_SECRET,
     });
@@ -106,6 +122,7 @@ async function main(): Promise<void> {
   // The admin secret is printed deliberately: this is a throwaway local server and the person needs it.
   console.log(`  admin client id ${server.admin.clientId}${fromEnv ? ' (from ASGARDEO_CLIENT_ID)' : ''}`);
   console.log(`  admin secret    ${fromEnv ? '(from ASGARDEO_CLIENT_SECRET)' : server.admin.clientSecret}`);
+  console.log(`  admin roles API SCIM2 Roles ${server.adminRolesApi} (/scim2/${server.adminRolesApi}/Roles)`);
   console.log('');
   console.log('Use it with:');
   // One complete line: the target too, since the local Asgardeo's http issuer is refused on the aws target.

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { Faults, type FailStatus } from './faults';
 import { RequestLog, type RequestLogEntry } from './request-log';
 import { AsgardeoHttpServer } from './server';
-import { ALL_INTERNAL_SCOPES, AsgardeoState, newClientId, newSecret } from './state';
+import { adminScopes, AsgardeoState, checkRolesApiScopes, newClientId, newSecret } from './state';
 import { TokenSigner } from './tokens';
 
 export type { RequestLogEntry } from './request-log';
-export { ALL_INTERNAL_SCOPES } from './state';
+export { ALL_INTERNAL_SCOPES, adminScopes } from './state';
 
 export interface LocalAsgardeoOptions {
   organization: string;
@@ -14,6 +14,11 @@ export interface LocalAsgardeoOptions {
   adminClientId?: string;
   /** Default: random. */
   adminClientSecret?: string;
+  /**
+   * Which SCIM2 Roles API the admin application is authorized for (it cannot be both): `v2`
+   * (default) or `v3`. The admin holds every other internal management scope either way.
+   */
+  adminRolesApi?: 'v2' | 'v3';
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0 (a free port). */
@@ -41,7 +46,12 @@ export interface LocalAsgardeo {
   /** `${baseUrl}/t/${org}/oauth2/token` */
   readonly issuer: string;
   readonly admin: { readonly clientId: string; readonly clientSecret: string };
-  /** Registers another management client holding only `scopes` (to test missing-scope handling). */
+  /** The Roles API the admin application is authorized for. */
+  readonly adminRolesApi: 'v2' | 'v3';
+  /**
+   * Registers another management client holding only `scopes` (to test missing-scope handling);
+   * refuses one authorized for both Roles APIs, as the console does.
+   */
   addManagementClient(client: { clientId: string; clientSecret: string; scopes: readonly string[] }): void;
   readonly faults: {
     setLatency(ms: number): void;
@@ -64,6 +74,9 @@ export async function startLocalAsgardeo(options: LocalAsgardeoOptions): Promise
       `Invalid organization name '${organization}': use letters, digits, '-' or '_' (the {org} of https://api.asgardeo.io/t/{org}).`,
     );
   }
+  const adminRolesApi = options.adminRolesApi ?? 'v2';
+  if (adminRolesApi !== 'v2' && adminRolesApi !== 'v3')
+    throw new Error(`Invalid adminRolesApi '${String(adminRolesApi)}': use 'v2' or 'v3'.`);
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port ${port}: use 0 (a free port) or 1-65535.`);
   const admin = { clientId: options.adminClientId || newClientId(), clientSecret: options.adminClientSecret || newSecret() };
@@ -76,7 +89,7 @@ export async function startLocalAsgardeo(options: LocalAsgardeoOptions): Promise
   state.settings.enableJwtScopeAsArray = options.enableJwtScopeAsArray === true;
   state.settings.duplicateApplicationAnswer = options.duplicateApplicationAnswer ?? 'current';
   if (options.clock) state.now = options.clock;
-  state.managementClients.set(admin.clientId, { clientSecret: admin.clientSecret, scopes: new Set(ALL_INTERNAL_SCOPES) });
+  state.managementClients.set(admin.clientId, { clientSecret: admin.clientSecret, scopes: new Set(adminScopes(adminRolesApi)) });
   let signer: TokenSigner;
   try {
     signer = await TokenSigner.create(issuer);
@@ -92,10 +105,12 @@ export async function startLocalAsgardeo(options: LocalAsgardeoOptions): Promise
     organization,
     issuer,
     admin,
+    adminRolesApi,
     addManagementClient(client) {
       if (!client.clientId || !client.clientSecret) throw new Error('addManagementClient needs a non-empty clientId and clientSecret.');
       if (state.applicationByClientId(client.clientId))
         throw new Error(`Client id '${client.clientId}' is already used by an application.`);
+      checkRolesApiScopes(client.scopes);
       state.managementClients.set(client.clientId, { clientSecret: client.clientSecret, scopes: new Set(client.scopes) });
       state.revokeTokensOf(client.clientId);
     },

@@ -12,6 +12,7 @@ import { applicationRoutes } from './routes/applications';
 import { authorizeRoutes } from './routes/authorize';
 import { oauthRoutes } from './routes/oauth';
 import { scimRoleRoutes } from './routes/scim-roles';
+import { scimRoleV3Routes } from './routes/scim-roles-v3';
 import { scimUserRoutes } from './routes/scim-users';
 
 /** The HTTP front: org prefix, faults, rate limit, body parsing, dispatch and the request log. */
@@ -56,6 +57,7 @@ export class AsgardeoHttpServer {
       applicationRoutes(context),
       scimUserRoutes(context),
       scimRoleRoutes(context),
+      scimRoleV3Routes(context),
     ];
   }
 

@@ -185,9 +185,56 @@ export const SYSTEM_APIS: readonly { name: string; identifier: string; scopes: r
     identifier: '/scim2/v2/Roles',
     scopes: ['internal_role_mgt_view', 'internal_role_mgt_create', 'internal_role_mgt_update', 'internal_role_mgt_delete'],
   },
+  {
+    // View and delete carry the same names as v2's (the docs list them for both APIs).
+    name: 'SCIM2 Roles V3 API',
+    identifier: '/scim2/v3/Roles',
+    scopes: [
+      'internal_role_mgt_view',
+      'internal_role_mgt_meta_create',
+      'internal_role_mgt_meta_update',
+      'internal_role_mgt_users_update',
+      'internal_role_mgt_groups_update',
+      'internal_role_mgt_delete',
+    ],
+  },
 ];
 
-export const ALL_INTERNAL_SCOPES: readonly string[] = SYSTEM_APIS.flatMap((api) => api.scopes);
+/** Every internal scope of every management API served here (what `SYSTEM` may expand to). */
+export const SYSTEM_SCOPES: readonly string[] = [...new Set(SYSTEM_APIS.flatMap((api) => api.scopes))];
+
+/** The Roles API scopes only one of the two versions has: holding some of each means authorized for both. */
+const ROLES_V2_ONLY = ['internal_role_mgt_create', 'internal_role_mgt_update'];
+const ROLES_V3_ONLY = [
+  'internal_role_mgt_meta_create',
+  'internal_role_mgt_meta_update',
+  'internal_role_mgt_users_update',
+  'internal_role_mgt_groups_update',
+];
+
+/** Every scope an admin application authorized for every management API holds, roles through `rolesApi`. */
+export function adminScopes(rolesApi: 'v2' | 'v3' = 'v2'): string[] {
+  const other = rolesApi === 'v2' ? ROLES_V3_ONLY : ROLES_V2_ONLY;
+  return SYSTEM_SCOPES.filter((s) => !other.includes(s));
+}
+
+/** What an admin authorized for every management API holds (roles through v2). */
+export const ALL_INTERNAL_SCOPES: readonly string[] = adminScopes('v2');
+
+/**
+ * The console refuses to authorize both Roles APIs on one application (asgardeo-secrets-and-roles.md,
+ * B.6): so does this server, for a management client holding scopes only v2 has and scopes only v3 has.
+ */
+export function checkRolesApiScopes(scopes: Iterable<string>): void {
+  const held = new Set(scopes);
+  if (ROLES_V2_ONLY.some((s) => held.has(s)) && ROLES_V3_ONLY.some((s) => held.has(s)))
+    throw new Error(
+      "You can't register SCIM2 Roles V1/V2 API and SCIM2 Roles V3 API under the same application. " +
+        'Before you register the SCIM2 Roles V3 API, remove the SCIM2 Roles V1/V2 API resource ' +
+        `(this client holds ${ROLES_V2_ONLY.filter((s) => held.has(s)).join(', ')} ` +
+        `and ${ROLES_V3_ONLY.filter((s) => held.has(s)).join(', ')}).`,
+    );
+}
 
 export function newSecret(bytes = 24): string {
   return randomBytes(bytes).toString('base64url');
@@ -240,7 +287,7 @@ export class AsgardeoState {
     return this.sequence;
   }
 
-  /** The API resource that owns a scope name (scope names are unique in the organization). */
+  /** The API resource that owns a scope name (unique in the organization, but for the Roles APIs' shared view/delete). */
   scopeOwner(scopeName: string): { api: ApiResourceRecord; scope: ScopeRecord } | undefined {
     for (const api of this.apiResources.values()) {
       const scope = api.scopes.find((s) => s.name === scopeName);

@@ -3,8 +3,7 @@
  * into a synthesized stack (provider constraint, endpoints, dummy credentials, skip flags) and a CLI
  * configuration that installs the provider from a filesystem mirror.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { offlineOverride, offlineProviderConfig, writeOfflineOverride, type OfflineAws } from '../../deploy/terraform/offline';
 import { providerEndpoints } from './services/names';
 
 /** The provider version the offline mirror carries; the override admits it. */
@@ -14,17 +13,15 @@ export const OVERRIDE_FILE = 'local_aws_override.tf.json';
 /** The dummy credentials: the control plane accepts any signature; real keys must never go here. */
 export const DUMMY_CREDENTIALS = { access_key: 'AKIALOCALAWSTEST0000', secret_key: 'local-aws-not-a-secret' } as const;
 
+/** The provider settings that send every call of this project's services to `endpoint`, with the dummy credentials. */
+export function localAwsProvider(endpoint: string): OfflineAws {
+  // The control plane answers STS GetCallerIdentity: ARNs get the local account id, as in AWS.
+  return { endpoints: providerEndpoints(endpoint), credentials: DUMMY_CREDENTIALS, accountLookup: true };
+}
+
 /** The aws provider arguments that send every call of this project's services to `endpoint`. */
 export function localAwsProviderConfig(endpoint: string): Record<string, unknown> {
-  return {
-    ...DUMMY_CREDENTIALS,
-    skip_credentials_validation: true,
-    skip_metadata_api_check: 'true',
-    skip_region_validation: true,
-    // The control plane answers STS GetCallerIdentity: ARNs get the local account id, as in AWS.
-    skip_requesting_account_id: false,
-    endpoints: [providerEndpoints(endpoint)],
-  };
+  return offlineProviderConfig(localAwsProvider(endpoint));
 }
 
 /**
@@ -33,17 +30,19 @@ export function localAwsProviderConfig(endpoint: string): Record<string, unknown
  * mirror's provider, since the bindings pin 6.25.0. Pass `providerConstraint: null` to keep the stack's.
  */
 export function localAwsOverride(endpoint: string, options: { providerConstraint?: string | null } = {}): Record<string, unknown> {
-  const constraint = options.providerConstraint === undefined ? `>= ${MIRROR_PROVIDER_VERSION}` : options.providerConstraint;
-  return {
-    ...(constraint !== null ? { terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: constraint } } } } : {}),
-    provider: { aws: [localAwsProviderConfig(endpoint)] },
-  };
+  return offlineOverride(localAwsProvider(endpoint), constraintOf(options));
 }
 
 export function writeLocalAwsOverride(stackDir: string, endpoint: string, options: { providerConstraint?: string | null } = {}): string {
-  const file = path.join(stackDir, OVERRIDE_FILE);
-  fs.writeFileSync(file, `${JSON.stringify(localAwsOverride(endpoint, options), null, 2)}\n`);
-  return file;
+  const constraint = constraintOf(options);
+  return writeOfflineOverride(stackDir, localAwsProvider(endpoint), {
+    file: OVERRIDE_FILE,
+    ...(constraint ? { providerConstraint: constraint } : {}),
+  });
+}
+
+function constraintOf(options: { providerConstraint?: string | null }): string | undefined {
+  return options.providerConstraint === undefined ? `>= ${MIRROR_PROVIDER_VERSION}` : (options.providerConstraint ?? undefined);
 }
 
 /** A CLI configuration that installs `hashicorp/aws` from `mirrorDir` and nothing from the network. */

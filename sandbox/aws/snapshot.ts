@@ -61,6 +61,9 @@ export interface DeployedIntegration {
   readonly integrationUri?: string;
   readonly payloadFormatVersion: string;
   readonly timeoutInMillis: number;
+  readonly integrationMethod?: string;
+  /** The parameter mapping (`overwrite:header.x-caller` -> `$context.authorizer.claims.sub`); empty without one. */
+  readonly requestParameters: Readonly<Record<string, string>>;
   /** For Lambda proxy integrations: the function's name, read from the invoke ARN. */
   readonly functionName?: string;
 }
@@ -169,6 +172,8 @@ function apiSnapshot(state: LocalAwsState, api: HttpApi): DeployedApi {
       integrationUri: i.integrationUri,
       payloadFormatVersion: i.payloadFormatVersion,
       timeoutInMillis: i.timeoutInMillis,
+      integrationMethod: i.integrationMethod,
+      requestParameters: { ...i.requestParameters },
       functionName: functionNameOfInvokeArn(i.integrationUri),
     })),
     authorizers: [...api.authorizers.values()].map((z) => ({

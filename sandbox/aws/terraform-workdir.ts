@@ -6,12 +6,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'cdktf';
 import { loadConfig, type ResolvedConfig } from '../../config';
 import { findTerraformOnPath, locateProviderMirror, setupTerraform, TerraformError, type TerraformSetup } from '../../deploy/terraform';
 import { runProcess } from '../../deploy/terraform/process';
 import { offlineEnvironment } from '../../deploy/terraform/offline';
-import { buildStack } from '../../stacks/app';
+import { synthStack } from '../../stacks/synth';
 
 /**
  * Why the real-Terraform path cannot run here, or undefined when it can: `terraform` on PATH and a
@@ -56,14 +55,13 @@ export function synthesizeStack(options: { env: string; outdir: string; asgardeo
     asgardeoBaseUrl: options.asgardeoBaseUrl,
     environment: {},
   });
-  const app = new App({ outdir: options.outdir, skipValidation: true });
-  buildStack(app, config, {
+  const { stackDir } = synthStack(config, {
+    outdir: options.outdir,
     backend: { kind: 'local', path: path.join(options.outdir, `terraform.${config.stackName}.tfstate`) },
     env: {},
     bundleDir: path.join(options.outdir, 'bundle', config.stackName),
   });
-  app.synth();
-  return { config, outdir: options.outdir, stackDir: path.join(options.outdir, 'stacks', config.stackName) };
+  return { config, outdir: options.outdir, stackDir };
 }
 
 export interface TerraformResult {

@@ -9,10 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { App } from 'cdktf';
 import { applyAsgardeo, parseStackOutputs, requestClientToken } from '../../asgardeo';
 import { generateSandboxPasswords, loadConfig } from '../../config';
-import { buildStack } from '../../stacks/app';
+import { synthStack } from '../../stacks/synth';
 import { startLocalAsgardeo } from '../asgardeo';
 import { startLocalGateway } from './index';
 
@@ -35,11 +34,8 @@ async function main(): Promise<void> {
   try {
     const config = loadConfig({ file: EXAMPLE_CONFIG, env: 'dev', target: 'local', asgardeoBaseUrl: asgardeo.baseUrl, environment: {} });
     const synthStarted = performance.now();
-    const app = new App({ outdir, skipValidation: true });
-    buildStack(app, config, { backend: { kind: 'local', path: path.join(outdir, 'terraform.tfstate') }, env: {} });
-    app.synth();
+    const { stackDir } = synthStack(config, { outdir, backend: { kind: 'local', path: path.join(outdir, 'terraform.tfstate') }, env: {} });
     const synthMs = performance.now() - synthStarted;
-    const stackDir = path.join(outdir, 'stacks', config.stackName);
 
     const startTimes: number[] = [];
     for (let i = 0; i < starts; i++) {

@@ -7,7 +7,15 @@
 import type { DeployedApi, DeployedSnapshot } from '../aws/snapshot';
 import { readCorsConfiguration } from './cors';
 import { GatewayStackError } from './errors';
-import type { GatewayModel, JwtAuthorizerModel, LambdaFunctionModel, RouteModel } from './gateway-model';
+import {
+  checkBackendUri,
+  type GatewayModel,
+  type IntegrationTarget,
+  type JwtAuthorizerModel,
+  type LambdaFunctionModel,
+  type RouteModel,
+} from './gateway-model';
+import { checkRequestParameters } from './http-integration';
 import type { InvokePermission } from './lambda-permissions';
 
 export interface DeployedModelOptions {
@@ -68,18 +76,32 @@ export function buildDeployedModel(o: DeployedModelOptions): GatewayModel {
     }
   }
 
-  const integrations = new Map<string, string>();
+  const integrations = new Map<string, IntegrationTarget>();
   for (const i of api.integrations) {
     const what = where(`integration ${i.integrationId}`);
+    if (i.integrationType === 'HTTP_PROXY') {
+      checkRequestParameters(i.requestParameters, what);
+      integrations.set(i.integrationId, {
+        http: {
+          uri: checkBackendUri(i.integrationUri ?? '', what),
+          method: i.integrationMethod ?? 'ANY',
+          requestParameters: { ...i.requestParameters },
+          timeoutMs: i.timeoutInMillis,
+        },
+      });
+      continue;
+    }
     if (i.integrationType !== 'AWS_PROXY')
-      throw new GatewayStackError(`${what} is ${i.integrationType}; the local gateway serves Lambda proxy integrations (AWS_PROXY) only`);
+      throw new GatewayStackError(
+        `${what} is ${i.integrationType}; the local gateway serves Lambda (AWS_PROXY) and HTTP (HTTP_PROXY) proxy integrations`,
+      );
     if (i.payloadFormatVersion !== '2.0')
       throw new GatewayStackError(
         `${what} uses payload format ${i.payloadFormatVersion}; the handler expects 2.0 (set payload_format_version = "2.0")`,
       );
     if (!i.functionName || !functions.has(i.functionName))
       throw new GatewayStackError(`${what} points at ${i.integrationUri ?? 'nothing'}, which is not a deployed function`);
-    integrations.set(i.integrationId, i.functionName);
+    integrations.set(i.integrationId, { functionKey: i.functionName });
   }
 
   const authorizers = new Map<string, JwtAuthorizerModel>();
@@ -103,8 +125,8 @@ export function buildDeployedModel(o: DeployedModelOptions): GatewayModel {
   const routes: RouteModel[] = [];
   for (const r of api.routes) {
     if (r.integrationId === undefined) continue; // A route without a target is not served by API Gateway either.
-    const functionKey = integrations.get(r.integrationId);
-    if (!functionKey)
+    const integrated = integrations.get(r.integrationId);
+    if (!integrated)
       throw new GatewayStackError(`${where(`route ${r.routeKey}`)} targets integration ${r.integrationId}, which does not exist`);
     if (r.authorizationType !== 'NONE' && r.authorizationType !== 'JWT') {
       throw new GatewayStackError(
@@ -121,7 +143,8 @@ export function buildDeployedModel(o: DeployedModelOptions): GatewayModel {
       authorizationType: jwt ? 'JWT' : 'NONE',
       scopes: jwt ? [...r.authorizationScopes] : [],
       authorizer: jwt ? r.authorizerId : undefined,
-      functionKey,
+      functionKey: integrated.functionKey,
+      http: integrated.http,
     });
   }
   if (routes.length === 0)

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { readCorsConfiguration, type CorsModel } from './cors';
 import { GatewayStackError } from './errors';
 import { evaluate, evaluateString, type ReferenceResolver } from './interpolation';
+import { checkRequestParameters, type HttpIntegrationModel } from './http-integration';
 import type { InvokePermission } from './lambda-permissions';
 import type { TerraformBlock, TerraformStackJson } from './stack-file';
 
@@ -33,9 +34,15 @@ export interface RouteModel {
   readonly scopes: readonly string[];
   /** Key into `GatewayModel.authorizers`, for JWT routes. */
   readonly authorizer: string | undefined;
-  /** Key into `GatewayModel.functions`. */
-  readonly functionKey: string;
+  /** Key into `GatewayModel.functions`; undefined for a route to an HTTP backend. */
+  readonly functionKey: string | undefined;
+  /** The HTTP backend (`HTTP_PROXY`) of the route; undefined for a Lambda route. */
+  readonly http: HttpIntegrationModel | undefined;
 }
+
+/** What a route's `integrations/<id>` target resolves to. */
+export type IntegrationTarget =
+  { readonly functionKey: string; readonly http?: undefined } | { readonly functionKey?: undefined; readonly http: HttpIntegrationModel };
 
 export interface JwtAuthorizerModel {
   readonly key: string;
@@ -157,13 +164,27 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
     if (fn) permissions.push({ functionKey: fn.key, sourceArn: str(t, key, block, 'source_arn', false) });
   }
 
-  const integrations = new Map<string, string>();
+  const integrations = new Map<string, IntegrationTarget>();
   for (const [key, block] of Object.entries(stack.resources.aws_apigatewayv2_integration ?? {})) {
     const t = 'aws_apigatewayv2_integration';
     const type = str(t, key, block, 'integration_type', true);
+    if (type === 'HTTP_PROXY') {
+      const parameters = evaluate(block.request_parameters ?? {}, resolve, where(t, key, 'request_parameters')) as Record<string, string>;
+      checkRequestParameters(parameters, where(t, key, 'request_parameters'));
+      integrations.set(key, {
+        http: {
+          uri: checkBackendUri(str(t, key, block, 'integration_uri', true) as string, where(t, key, 'integration_uri')),
+          method: str(t, key, block, 'integration_method', true) as string,
+          requestParameters: parameters,
+          timeoutMs: typeof block.timeout_milliseconds === 'number' ? block.timeout_milliseconds : 30000,
+        },
+      });
+      continue;
+    }
     if (type !== 'AWS_PROXY')
       throw new GatewayStackError(
-        `${where(t, key, 'integration_type')} is "${type}"; the local gateway serves Lambda proxy integrations (AWS_PROXY) only`,
+        `${where(t, key, 'integration_type')} is "${type}"; ` +
+          'the local gateway serves Lambda (AWS_PROXY) and HTTP (HTTP_PROXY) proxy integrations',
       );
     const payload = str(t, key, block, 'payload_format_version', false) ?? '1.0';
     if (payload !== '2.0') {
@@ -179,7 +200,7 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
       throw new GatewayStackError(
         `${where(t, key, 'integration_uri')} ("${uri}") is not the invoke ARN of a Lambda function in this stack`,
       );
-    integrations.set(key, fn.key);
+    integrations.set(key, { functionKey: fn.key });
   }
 
   const authorizers = new Map<string, JwtAuthorizerModel>();
@@ -218,8 +239,8 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
     const target = str(t, key, block, 'target', false);
     if (target === undefined) continue; // A route without a target is not served by API Gateway either.
     const integration = /^integrations\/(.+)$/.exec(target)?.[1];
-    const functionKey = integration === undefined ? undefined : integrations.get(integration);
-    if (functionKey === undefined)
+    const integrated = integration === undefined ? undefined : integrations.get(integration);
+    if (integrated === undefined)
       throw new GatewayStackError(`${where(t, key, 'target')} ("${target}") is not "integrations/<id>" of an integration in this stack`);
     const authorizationType = str(t, key, block, 'authorization_type', false) ?? 'NONE';
     if (authorizationType !== 'NONE' && authorizationType !== 'JWT') {
@@ -240,7 +261,8 @@ export function buildGatewayModel(stack: TerraformStackJson, resolve: ReferenceR
       authorizationType,
       scopes: authorizationType === 'JWT' ? strings(t, key, block, 'authorization_scopes') : [],
       authorizer,
-      functionKey,
+      functionKey: integrated.functionKey,
+      http: integrated.http,
     });
   }
   if (routes.length === 0)
@@ -267,6 +289,18 @@ function parseRouteKey(routeKey: string, where: string): { method: string | unde
   const match = /^([A-Z]+|ANY) (\/\S*)$/.exec(routeKey);
   if (!match) throw new GatewayStackError(`${where} is "${routeKey}"; a route key is "$default" or "<METHOD> /<path>"`);
   return { method: match[1], path: match[2] };
+}
+
+/** AWS reaches public https backends; the sandbox also reaches http on a loopback address. */
+export function checkBackendUri(uri: string, where: string): string {
+  let url: URL;
+  try {
+    url = new URL(uri.replace(/\{[^}]*\}/g, 'x'));
+  } catch {
+    throw new GatewayStackError(`${where} is "${uri}", which is not a URL`);
+  }
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) return uri;
+  throw new GatewayStackError(`${where} is "${uri}": the local gateway calls https backends, or http on a loopback address`);
 }
 
 /** AWS accepts only https issuers; the sandbox also trusts an http issuer on a loopback address. */

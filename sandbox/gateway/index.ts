@@ -7,12 +7,13 @@ import * as path from 'node:path';
 import { extractArchive } from './asset-archive';
 import { isPreflight, preflightResponse, withCorsHeaders } from './cors';
 import { buildGatewayModel, type GatewayModel, type RouteModel } from './gateway-model';
+import { proxyToBackend } from './http-integration';
 import { JwtAuthorizer } from './jwt-authorizer';
 import { isInvokePermitted, sourceArnFor } from './lambda-permissions';
 import { LambdaRuntime } from './lambda-runtime';
 import { internalServerError, jsonResponse, mapLambdaResult, type HttpResponse } from './lambda-response';
 import { localResolver, stageInvokeUrl } from './local-values';
-import { buildPayloadV2Event } from './payload-event';
+import { buildPayloadV2Event, joinedHeaders } from './payload-event';
 import { matchRoute } from './route-match';
 import { readStackJson } from './stack-file';
 
@@ -99,7 +100,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   let model: GatewayModel;
   try {
     model = modelOf(url);
-    const used = new Set(model.routes.map((route) => route.functionKey));
+    const used = new Set(model.routes.flatMap((route) => (route.functionKey === undefined ? [] : [route.functionKey])));
     for (const key of used) {
       const fn = model.functions.get(key);
       if (!fn) continue;
@@ -150,16 +151,39 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const route = match.route;
 
     let jwt: { claims: Record<string, string>; scopes: string[] | null } | undefined;
+    let rawClaims: Readonly<Record<string, unknown>> | undefined;
     if (route.authorizationType === 'JWT') {
       const authorizer = authorizers.get(route.authorizer as string) as JwtAuthorizer;
       const decision = await authorizer.authorize(lowerCaseHeaders(req), route.scopes);
       if (!decision.allowed) return jsonResponse(decision.status, decision.body, { 'www-authenticate': decision.wwwAuthenticate });
       jwt = { claims: decision.claims, scopes: decision.scopes };
+      rawClaims = decision.rawClaims;
     }
 
     const method = req.method ?? 'GET';
+    if (route.http) {
+      return proxyToBackend({
+        integration: route.http,
+        method,
+        path: routePath,
+        routePath: route.path,
+        rawQueryString,
+        headers: joinedHeaders(req),
+        body,
+        pathParameters: match.pathParameters,
+        claims: rawClaims,
+        context: {
+          requestId,
+          routeKey: route.routeKey,
+          stage: model.stageName,
+          sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+        },
+        log: (line) => log(`local gateway: ${route.routeKey} (request ${requestId}): ${line}`),
+      });
+    }
+    const functionKey = route.functionKey as string;
     const permitted = isInvokePermitted(model.permissions, {
-      functionKey: route.functionKey,
+      functionKey,
       executionArn: model.executionArn,
       stage: model.stageName,
       method,
@@ -167,7 +191,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       requestPath: routePath,
     });
     if (!permitted) {
-      const fn = model.functions.get(route.functionKey);
+      const fn = model.functions.get(functionKey);
       log(
         `local gateway: ${route.routeKey}: API Gateway may not invoke ${fn?.functionName}: ` +
           'no aws_lambda_permission (principal apigateway.amazonaws.com) ' +
@@ -189,7 +213,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       jwt,
       now: new Date(),
     });
-    const runtime = runtimes.get(route.functionKey) as LambdaRuntime;
+    const runtime = runtimes.get(functionKey) as LambdaRuntime;
     const result = await runtime.invoke(event, requestId);
     return mapLambdaResult(result, (line) => log(`local gateway: ${route.routeKey} (request ${requestId}): ${line}`));
   };

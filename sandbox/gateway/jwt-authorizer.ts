@@ -16,7 +16,13 @@ export interface JwtAuthorizerSettings {
 }
 
 export type AuthorizerDecision =
-  | { readonly allowed: true; readonly claims: Record<string, string>; readonly scopes: string[] | null }
+  | {
+      readonly allowed: true;
+      readonly claims: Record<string, string>;
+      readonly scopes: string[] | null;
+      /** The claims with their JSON types: what parameter mappings write as JSON text. */
+      readonly rawClaims: Readonly<Record<string, unknown>>;
+    }
   | { readonly allowed: false; readonly status: 401 | 403; readonly body: { message: string }; readonly wwwAuthenticate: string };
 
 const discoveryDocument = z.object({ jwks_uri: z.string().url() }).passthrough();
@@ -69,7 +75,7 @@ export class JwtAuthorizer {
       };
     }
     // On a route without authorization scopes the integration sees `scopes: null`, whatever the token holds.
-    return { allowed: true, claims: claimsAsStrings(payload), scopes: routeScopes.length > 0 ? scopes : null };
+    return { allowed: true, claims: claimsAsStrings(payload), scopes: routeScopes.length > 0 ? scopes : null, rawClaims: { ...payload } };
   }
 
   private tokenFrom(headers: Readonly<Record<string, string | undefined>>): string | undefined {

@@ -20,11 +20,12 @@ export async function startAsgardeoOnPreferredPort(
   organization: string,
   preferred: number,
   rateLimitPerMinute: number | null = SANDBOX_RATE_LIMIT_PER_MINUTE,
+  adminRolesApi: 'v2' | 'v3' = 'v2',
 ): Promise<PortChoice> {
   try {
-    return { asgardeo: await startLocalAsgardeo({ organization, port: preferred, rateLimitPerMinute }) };
+    return { asgardeo: await startLocalAsgardeo({ organization, port: preferred, rateLimitPerMinute, adminRolesApi }) };
   } catch (err) {
     if (preferred === 0 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    return { asgardeo: await startLocalAsgardeo({ organization, port: 0, rateLimitPerMinute }), fallbackFrom: preferred };
+    return { asgardeo: await startLocalAsgardeo({ organization, port: 0, rateLimitPerMinute, adminRolesApi }), fallbackFrom: preferred };
   }
 }

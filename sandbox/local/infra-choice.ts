@@ -1,13 +1,13 @@
 import * as path from 'node:path';
-import type { InfraRunner } from '../../deploy';
+import type { ResolvedConfig } from '../../config';
+import { TerraformRunner, type InfraRunner, type StackOperation } from '../../deploy';
 import { setupTerraform, TerraformError, type TerraformSetup } from '../../deploy/terraform';
 import { UserError } from '../../errors';
 import { terraformUnavailableReason } from '../aws/terraform-workdir';
 import { LOCAL_AWS_URL_VARIABLE } from '../aws/with-gateway';
-import { probeLocalAws } from './external-aws';
-import type { LocalGatewayRunnerOptions } from './local-gateway-runner';
-import { SandboxRunner } from './sandbox-runner';
-import { LocalTerraformRunner } from './terraform-runner';
+import { probeLocalAws, type ExternalLocalAws } from './external-aws';
+import { GatewayRunner } from './gateway-runner';
+import { localAwsTarget, type LocalAwsTarget } from './local-aws-target';
 
 /** Set to `0` (or `off`) to serve the synthesized stack without Terraform even where Terraform is installed. */
 export const LOCAL_TERRAFORM_VARIABLE = 'TOLLGATE_LOCAL_TERRAFORM';
@@ -17,14 +17,24 @@ export function localTargetOutdir(projectDir: string): string {
   return path.resolve(projectDir, '.tollgate', 'local', 'cdktf.out');
 }
 
-export type LocalInfraRunner = InfraRunner & { stop(): Promise<void> };
-
 export interface LocalInfra {
-  readonly runner: LocalInfraRunner;
+  /** The one Terraform runner with the local AWS target, or the gateway-only fallback. */
+  readonly runner: InfraRunner;
   /** `terraform`: real Terraform against the local AWS control plane; `synthesized`: the gateway reads cdk.tf.json. */
   readonly path: 'terraform' | 'synthesized';
   /** One line for the user: which path runs, and why. */
   readonly message: string;
+  /** The local AWS target, on the Terraform path (tests read its control plane and gateway). */
+  readonly target?: LocalAwsTarget;
+}
+
+/** What the local target's runners need: the operation's configuration, the synth folder, the gateway's log. */
+export interface LocalInfraOptions {
+  config: (o: StackOperation) => ResolvedConfig;
+  outdir: string;
+  log?: (line: string) => void;
+  environment: NodeJS.ProcessEnv;
+  projectDir: string;
 }
 
 /** The real path's Terraform, or why it cannot run here (switched off, no terraform, no mirror, a setup error). */
@@ -45,15 +55,19 @@ async function localTerraform(environment: NodeJS.ProcessEnv): Promise<{ setup: 
   }
 }
 
+/** The one Terraform runner, pointed at a local AWS control plane (started here, or the running `external` one). */
+function localTerraformRunner(o: LocalInfraOptions, setup: TerraformSetup, external?: ExternalLocalAws) {
+  const target = localAwsTarget({ outdir: o.outdir, env: o.environment, log: o.log, ...(external ? { external } : {}) });
+  return { target, runner: new TerraformRunner({ cwd: o.projectDir, target, setup, config: o.config }) };
+}
+
 /**
  * The local target's AWS side: the real path (terraform + a hashicorp/aws mirror, found the way
  * deploy/terraform finds them for AWS) when it can run, else the fallback that serves the
  * synthesized cdk.tf.json, so `npm start` works on a machine without Terraform.
  */
 export async function chooseLocalInfra(
-  o: LocalGatewayRunnerOptions & {
-    environment: NodeJS.ProcessEnv;
-    projectDir: string;
+  o: LocalInfraOptions & {
     /** TOLLGATE_LOCAL_AWS_URL: deploy to that running `npm run aws:local`; it requires the real path, never falls back. */
     localAwsUrl?: string;
   },
@@ -63,7 +77,7 @@ export async function chooseLocalInfra(
   if ('unavailable' in terraform) {
     const switchedOff = terraform.unavailable.startsWith(`${LOCAL_TERRAFORM_VARIABLE}=`);
     return {
-      runner: new SandboxRunner(o),
+      runner: new GatewayRunner({ ...o, reason: terraform.unavailable }),
       path: 'synthesized',
       message:
         'AWS side: the local gateway serves the synthesized stack (cdk.tf.json) without Terraform, because ' +
@@ -71,7 +85,7 @@ export async function chooseLocalInfra(
     };
   }
   return {
-    runner: new LocalTerraformRunner({ ...o, setup: terraform.setup }),
+    ...localTerraformRunner(o, terraform.setup),
     path: 'terraform',
     message: `AWS side: ${terraform.label} deploys the stack to the local AWS control plane; the local gateway serves what was deployed.`,
   };
@@ -82,9 +96,7 @@ export async function chooseLocalInfra(
  * plane answering, terraform and a mirror present), so a wrong setup fails with its fix instead of
  * silently deploying somewhere that ends with this command.
  */
-export async function externalLocalInfra(
-  o: LocalGatewayRunnerOptions & { environment: NodeJS.ProcessEnv; projectDir: string; localAwsUrl: string },
-): Promise<LocalInfra & { runner: LocalTerraformRunner }> {
+export async function externalLocalInfra(o: LocalInfraOptions & { localAwsUrl: string }): Promise<LocalInfra> {
   const external = await probeLocalAws(o.localAwsUrl);
   const terraform = await localTerraform(o.environment);
   if ('unavailable' in terraform)
@@ -94,7 +106,7 @@ export async function externalLocalInfra(
         `turns Terraform off, or unset ${LOCAL_AWS_URL_VARIABLE} for the gateway without Terraform`,
     });
   return {
-    runner: new LocalTerraformRunner({ ...o, setup: terraform.setup, external }),
+    ...localTerraformRunner(o, terraform.setup, external),
     path: 'terraform',
     message:
       `AWS side: ${terraform.label} deploys the stack to the local AWS control plane at ${external.endpoint} ` +

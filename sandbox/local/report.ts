@@ -1,5 +1,5 @@
 import type { ResolvedConfig, ResolvedRoute } from '../../config';
-import type { SmokeResult } from '../../deploy';
+import { samplePath, type SmokeResult } from '../../deploy';
 
 /** What the smoke test proved, one line per call, with the expected answer next to the real one. */
 export function renderChecks(smoke: SmokeResult, awsPath: 'terraform' | 'synthesized'): string {
@@ -88,7 +88,8 @@ export function renderTryIt(o: TryItOptions): string {
 
 function curl(stageInvokeUrl: string, route: ResolvedRoute, tokenVar?: string): string {
   const method = route.method === 'ANY' ? 'GET' : route.method;
-  const url = `${stageInvokeUrl.replace(/\/+$/, '')}${route.path.replace(/\{[^}]+\}/g, 'example')}`;
+  // The route's smoke samples: values the example's code (or the backend) knows.
+  const url = `${stageInvokeUrl.replace(/\/+$/, '')}${samplePath(route)}`;
   const parts = ['curl -i'];
   if (method !== 'GET') parts.push(`-X ${method}`);
   if (tokenVar) parts.push(`-H "Authorization: Bearer $${tokenVar}"`);

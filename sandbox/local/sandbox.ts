@@ -7,6 +7,7 @@ import { DEFAULT_ASGARDEO_PORT, SANDBOX_RATE_LIMIT_PER_MINUTE, startAsgardeoOnPr
 import { configureSandboxDemo, startSandboxDemo } from './demo';
 import { LOCAL_AWS_URL_VARIABLE } from '../aws/with-gateway';
 import { chooseLocalInfra } from './infra-choice';
+import { UserError } from '../../errors';
 
 export interface SandboxOptions {
   /** Configuration file. @default TOLLGATE_CONFIG, else `tollgate.config.ts` in `cwd` */
@@ -23,6 +24,11 @@ export interface SandboxOptions {
    * sandbox run exercises the reconciler's pacing); `null` turns it off, for tests that need that and say why.
    */
   rateLimitPerMinute?: number | null;
+  /**
+   * The SCIM2 Roles API the local Asgardeo's admin application is authorized for (only one can be).
+   * @default TOLLGATE_SANDBOX_ROLES_API in `environment`, else `v2`
+   */
+  adminRolesApi?: 'v2' | 'v3';
   /** Where the stack is synthesized and its outputs written. @default `<cwd>/.tollgate/sandbox` */
   outdir?: string;
   /** Pipeline progress (step headers, reconciler lines, smoke checks). Never receives a secret. */
@@ -83,15 +89,18 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     environment: base,
   }).asgardeo.organization;
   const rateLimitPerMinute = o.rateLimitPerMinute === undefined ? SANDBOX_RATE_LIMIT_PER_MINUTE : o.rateLimitPerMinute;
+  const adminRolesApi = o.adminRolesApi ?? sandboxRolesApi(base);
   const { asgardeo, fallbackFrom } = await startAsgardeoOnPreferredPort(
     organization,
     o.asgardeoPort ?? DEFAULT_ASGARDEO_PORT,
     rateLimitPerMinute,
+    adminRolesApi,
   );
   if (fallbackFrom !== undefined) o.write(`Port ${fallbackFrom} is taken: the local Asgardeo uses ${asgardeo.baseUrl} instead.\n`);
   o.write(
     `Local Asgardeo (organization "${organization}") at ${asgardeo.baseUrl}` +
-      ` (${rateLimitPerMinute ? `${rateLimitPerMinute} requests/minute per API family, as the real service` : 'no rate limit'})\n`,
+      ` (${rateLimitPerMinute ? `${rateLimitPerMinute} requests/minute per API family, as the real service` : 'no rate limit'}` +
+      `${adminRolesApi === 'v3' ? '; admin authorized for SCIM2 Roles V3 API only' : ''})\n`,
   );
 
   const commandEnv: Record<string, string> = {
@@ -125,7 +134,8 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const side = reconcilerSide({ env });
   const restart = o.restartCommand ?? 'npm start';
 
-  const deploy = async (): Promise<DeployResult> => {
+  // The first deploy prints the plan's summary; a redeploy prints the whole plan: what changes against the running stack.
+  const deploy = async (planDetail: 'full' | 'summary' = 'summary'): Promise<DeployResult> => {
     const config = configOf(configFile, o.env);
     return runDeploy({
       loadConfig: () => configOf(configFile, o.env),
@@ -139,6 +149,8 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
         throw new Error('the sandbox never asks for approval');
       },
       smoke: true,
+      planDetail,
+      discoveryFix: 'restart the sandbox (`npm start`): its local Asgardeo did not answer',
       // Apart from a real deploy's `.tollgate/<stack>.outputs.json`, which must not be overwritten with local URLs.
       outputsFile: path.join(outdir, `${config.stackName}.outputs.json`),
       // The local Asgardeo lives only as long as this process: a resume is a fresh start.
@@ -160,7 +172,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     }
   } catch (err) {
     if ('server' in demo) await demo.server.stop();
-    await runner.stop();
+    await runner.close();
     await asgardeo.stop();
     throw err;
   }
@@ -185,19 +197,26 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     readyMs,
     async redeploy(r = {}) {
       if (r.configFile) configFile = path.resolve(o.cwd, r.configFile);
-      const next = configOf(configFile, o.env);
-      const diff = await runner.diff({ stack: next.stackName, environment: next.environment, configFile: next.file, signal: o.signal });
-      o.write(`Terraform changes against the running stack:\n${diff.text}\n`);
-      result = await deploy();
+      result = await deploy('full');
       return result;
     },
     stop() {
       stopped ??= (async () => {
         if ('server' in demo) await demo.server.stop();
-        await runner.stop();
+        await runner.close();
         await asgardeo.stop();
       })();
       return stopped;
     },
   };
+}
+
+/** TOLLGATE_SANDBOX_ROLES_API: `v3` runs the sandbox with an admin application authorized for Roles v3 only. */
+export function sandboxRolesApi(env: NodeJS.ProcessEnv): 'v2' | 'v3' {
+  const v = env.TOLLGATE_SANDBOX_ROLES_API;
+  if (v === undefined || v === '' || v === 'v2') return 'v2';
+  if (v === 'v3') return 'v3';
+  throw new UserError(`TOLLGATE_SANDBOX_ROLES_API is '${v}'`, {
+    hint: 'set it to v3 (the local admin application authorized for SCIM2 Roles V3 API only) or v2, or unset it (v2)',
+  });
 }

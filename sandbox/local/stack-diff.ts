@@ -1,4 +1,4 @@
-import type { InfraDiff } from '../../deploy';
+import type { InfraPlan } from '../../deploy';
 
 /** The part of a synthesized cdk.tf.json a diff looks at. */
 export interface SynthesizedStack {
@@ -11,7 +11,7 @@ export interface SynthesizedStack {
  * (with the attributes that differ), `-` removed. It compares configuration, not live state: the
  * local target has no state, and the gateway serves exactly what was synthesized.
  */
-export function diffStacks(before: SynthesizedStack, after: SynthesizedStack): InfraDiff {
+export function diffStacks(before: SynthesizedStack, after: SynthesizedStack): Omit<InfraPlan, 'stack'> {
   const lines: string[] = [];
   let add = 0;
   let change = 0;

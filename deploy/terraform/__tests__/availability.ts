@@ -4,6 +4,7 @@
  * TOLLGATE_TERRAFORM_TESTS=required (set by .ci/run when `terraform` is on PATH): then the
  * skip is a failure, so CI cannot pass without running them.
  */
+import { describeRequiring } from '../../../test-support/requirements';
 import { findTerraformOnPath, locateProviderMirror, type ProviderMirror } from '../locate';
 
 export const REQUIRE_VARIABLE = 'TOLLGATE_TERRAFORM_TESTS';
@@ -36,8 +37,8 @@ export function terraformAvailability(o: { needMirror: boolean }, env: NodeJS.Pr
 }
 
 /**
- * `describe` when Terraform (and the mirror) are here; otherwise a skipped block that says why,
- * or, when required, one failing test that says why.
+ * `describe` when Terraform (and the mirror) are here; otherwise a skipped block whose title says why
+ * (test-support/requirements.ts), or, with TOLLGATE_TERRAFORM_TESTS=required, one failing test.
  */
 export function describeWithTerraform(
   name: string,
@@ -45,20 +46,7 @@ export function describeWithTerraform(
   body: (a: Required<Pick<Availability, 'terraform'>> & Availability) => void,
 ): void {
   const a = terraformAvailability(o);
-  if (!a.missing && a.terraform) {
-    describe(name, () => body({ ...a, terraform: a.terraform as string }));
-    return;
-  }
-  if (process.env[REQUIRE_VARIABLE] === 'required') {
-    describe(name, () => {
-      it('has Terraform and the provider mirror it needs', () => {
-        throw new Error(`real-Terraform tests cannot run, and ${REQUIRE_VARIABLE}=required: ${a.missing}`);
-      });
-    });
-    return;
-  }
-  process.stderr.write(`skipping "${name}": ${a.missing}\n`);
-  describe.skip(`${name} (skipped: ${a.missing})`, () => {
-    it('needs Terraform', () => undefined);
-  });
+  const missing = a.missing ?? (a.terraform ? undefined : '`terraform` is not on PATH');
+  // When skipped, the body is only collected, never run: `terraform` is then never read.
+  describeRequiring(name, { missing, requireVariable: REQUIRE_VARIABLE }, () => body({ ...a, terraform: a.terraform ?? '' }));
 }

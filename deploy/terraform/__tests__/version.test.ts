@@ -38,6 +38,14 @@ describe('Terraform version constraints', () => {
     expect(compareVersions(parseVersion('1.10.0-beta1'), parseVersion('1.10.0'))).toBe(-1);
     expect(formatVersion(parseVersion('v5.100'))).toBe('5.100.0');
   });
+
+  it('orders pre-release tags as SemVer does: numeric parts by value, numbers before words', () => {
+    expect(compareVersions(parseVersion('1.12.0-rc.10'), parseVersion('1.12.0-rc.9'))).toBe(1);
+    expect(compareVersions(parseVersion('1.12.0-rc.9'), parseVersion('1.12.0-rc.10'))).toBe(-1);
+    expect(compareVersions(parseVersion('1.12.0-alpha.1'), parseVersion('1.12.0-alpha.beta'))).toBe(-1);
+    expect(compareVersions(parseVersion('1.12.0-alpha'), parseVersion('1.12.0-alpha.1'))).toBe(-1);
+    expect(compareVersions(parseVersion('1.12.0-beta'), parseVersion('1.12.0-alpha.9'))).toBe(1);
+  });
 });
 
 describe("the stack's hashicorp/aws constraint", () => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import * as path from 'node:path';
+import { entryPointCommand, REPO_ROOT } from '../../../test-support/cli';
 import { parseCliArgs } from '../cli';
 
 describe('asgardeo:local CLI', () => {
@@ -18,16 +18,12 @@ describe('asgardeo:local CLI', () => {
   });
 
   it('starts with one command, prints the base URL and issuer, serves a token to the env credentials, and stops on Ctrl-C', async () => {
-    const root = path.resolve(__dirname, '..', '..', '..');
-    const child = spawn(
-      process.execPath,
-      [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'sandbox', 'asgardeo', 'cli.ts'), '--port', '0'],
-      {
-        cwd: root,
-        env: { ...process.env, ASGARDEO_CLIENT_ID: 'cli-admin', ASGARDEO_CLIENT_SECRET: 'cli-admin-secret' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const { command, args } = entryPointCommand('sandbox/asgardeo/cli.ts', ['--port', '0']);
+    const child = spawn(command, args, {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ASGARDEO_CLIENT_ID: 'cli-admin', ASGARDEO_CLIENT_SECRET: 'cli-admin-secret' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       let output = '';
       const baseUrl = await new Promise<string>((resolve, reject) => {

@@ -20,6 +20,12 @@ export const STATUS_ALIASES: readonly { operation: string; actual: number; docum
     documented: '201',
     contract: 'Applications: POST /{id}/authorized-apis -> 200, empty (spec says 201)',
   },
+  {
+    operation: 'PUT /scim2/v3/Roles/{id}/Groups',
+    actual: 200,
+    documented: '201',
+    contract: 'Roles v3: PUT /{id}/Groups -> 200 (the spec says 201) (asgardeo-secrets-and-roles.md B.1)',
+  },
 ];
 
 /** Statuses the contract documents for an operation whose spec does not list them, with the error body family. */
@@ -56,6 +62,10 @@ export const EXTRA_STATUSES: readonly {
     contract: 'Corrections: only attributes=properties is accepted (others -> 400 API-RESOURCE-60013)',
   },
   { operation: 'GET /scim2/v2/Roles', status: 400, body: 'scim-error', contract: 'Roles v2: filter `and` only (`or` -> 400)' },
+  { operation: 'GET /scim2/v3/Roles', status: 400, body: 'scim-error', contract: 'Roles v3: `or` and unknown attributes -> 400 (B.4)' },
+  { operation: 'POST /scim2/v3/Roles', status: 400, body: 'scim-error', contract: 'Roles v3: bad audience or permission -> 400 (B.5)' },
+  { operation: 'PATCH /scim2/v3/Roles/{id}', status: 400, body: 'scim-error', contract: 'Roles v3: bad permission -> 400 (B.5)' },
+  { operation: 'PATCH /scim2/v3/Roles/{id}/Users', status: 400, body: 'scim-error', contract: 'Roles v3: an unknown user -> 400 (B.5)' },
 ];
 
 /** Any operation may answer 429 (contract: "Rate limit ... Over it: 429"). */

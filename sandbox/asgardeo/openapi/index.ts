@@ -46,24 +46,34 @@ export interface AsgardeoSpecs {
   readonly dir: string;
   /** Every operation the loaded specs define. */
   readonly operations: readonly string[];
+  /** Optional documents that were not found (their paths are not checked; callers say so). */
+  readonly missing: readonly string[];
+  /** False for a path only a missing optional document would cover (e.g. `/scim2/v3/Roles` without roles-v3.yaml). */
+  covers(path: string): boolean;
   validateRequest(request: RequestToValidate): ValidationResult;
   validateResponse(response: ResponseToValidate): ValidationResult;
 }
 
-/** The spec files used and the API family each belongs to. */
-const SPEC_FILES: readonly { file: string; family: 'management' | 'scim' }[] = [
+/**
+ * The spec files used and the API family each belongs to. `optional`: read when present (the folder
+ * may not hold it), else the paths under `prefix` go unchecked. `base` overrides a wrong `servers:`
+ * entry: roles-v3.yaml (docs-is `en/asgardeo/docs/apis/restapis/roles-v3.yaml`) names `/scim2/v2`
+ * as its server, with paths `/v3/Roles`; the real endpoints are `/scim2/v3/Roles` (asgardeo-secrets-and-roles.md, B).
+ */
+const SPEC_FILES: readonly { file: string; family: 'management' | 'scim'; optional?: { prefix: string }; base?: string }[] = [
   { file: 'APIResources.yaml', family: 'management' },
   { file: 'applications.yaml', family: 'management' },
   { file: 'scim2-users.yaml', family: 'scim' },
   { file: 'roles.yaml', family: 'scim' },
+  { file: 'roles-v3.yaml', family: 'scim', optional: { prefix: '/scim2/v3/Roles' }, base: '/scim2' },
 ];
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
-/** `<repo>/../shared/asgardeo-api` */
+/** `<repo>/../shared/asgardeo-api`, or TOLLGATE_ASGARDEO_API_SPECS (a folder holding more documents, e.g. roles-v3.yaml). */
 export function defaultSpecDir(): string {
-  return path.resolve(REPO_ROOT, '..', 'shared', 'asgardeo-api');
+  return process.env.TOLLGATE_ASGARDEO_API_SPECS || path.resolve(REPO_ROOT, '..', 'shared', 'asgardeo-api');
 }
 
 type Json = Record<string, unknown>;
@@ -102,8 +112,13 @@ export function loadAsgardeoSpecs(dir: string = defaultSpecDir()): AsgardeoSpecs
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
   const docs = new Map<string, Json>();
   const operations: Operation[] = [];
-  for (const { file, family } of SPEC_FILES) {
+  const missing: { file: string; prefix: string }[] = [];
+  for (const { file, family, optional, base: baseOverride } of SPEC_FILES) {
     const fullPath = path.join(dir, file);
+    if (optional && !existsSync(fullPath)) {
+      missing.push({ file, prefix: optional.prefix });
+      continue;
+    }
     let doc: Json;
     try {
       doc = parseYaml(readFileSync(fullPath, 'utf8')) as Json;
@@ -116,7 +131,7 @@ export function loadAsgardeoSpecs(dir: string = defaultSpecDir()): AsgardeoSpecs
     docs.set(file, doc);
     ajv.addSchema(doc, file);
     const servers = (doc.servers as { url: string }[] | undefined) ?? [];
-    const base = (servers[0]?.url ?? '').replace(/^.*\/t\/\{[^}]+\}/, '');
+    const base = baseOverride ?? (servers[0]?.url ?? '').replace(/^.*\/t\/\{[^}]+\}/, '');
     for (const [template, pathItem] of Object.entries((doc.paths as Record<string, Json>) ?? {})) {
       for (const method of METHODS) {
         const definition = pathItem[method] as Json | undefined;
@@ -203,6 +218,11 @@ export function loadAsgardeoSpecs(dir: string = defaultSpecDir()): AsgardeoSpecs
   return {
     dir,
     operations: operations.map((op) => op.name).sort(),
+    missing: missing.map((m) => m.file),
+    covers: (rawPath) => {
+      const below = rawPath.split('?', 1)[0]!.replace(/^\/t\/[^/]+/, '');
+      return !missing.some((m) => below === m.prefix || below.startsWith(`${m.prefix}/`));
+    },
 
     validateRequest(request) {
       const found = find(request.method, request.path);

@@ -3,7 +3,7 @@ import { bearerGrant } from '../auth';
 import { json, type RouteHandler, type ServerContext } from '../context';
 import { HttpReplyError, oauthError } from '../errors';
 import { isRecord, mediaType, optionalString, type RouteRequest, type RouteReply } from '../http-util';
-import { ALL_INTERNAL_SCOPES, type ApplicationRecord, type IssuedToken, type UserRecord } from '../state';
+import { SYSTEM_SCOPES, type ApplicationRecord, type IssuedToken, type UserRecord } from '../state';
 import { accessTokenUserClaims, approvedUserScopes, userClaimValue } from '../user-grants';
 import { GRANT_NOT_ALLOWED } from './authorize';
 import { opaqueToken } from '../tokens';
@@ -405,7 +405,7 @@ function grant(requested: readonly string[], held: ReadonlySet<string>): string[
   const result = new Set<string>();
   for (const scope of requested) {
     if (scope === 'SYSTEM') {
-      for (const internal of ALL_INTERNAL_SCOPES) if (held.has(internal)) result.add(internal);
+      for (const internal of SYSTEM_SCOPES) if (held.has(internal)) result.add(internal);
     } else if (!DROPPED_SCOPES.has(scope) && held.has(scope)) {
       result.add(scope);
     }

@@ -1,24 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import { requireScope } from '../auth';
 import type { RouteHandler, ServerContext } from '../context';
 import { scimError } from '../errors';
-import { matchesFilter } from '../filters';
 import { isRecord, type RouteRequest, type RouteReply } from '../http-util';
 import type { RoleRecord } from '../state';
+import { invalidSyntax, invalidValue, patchOperations, scimReply, valueSelector, scimResourceRoutes } from './scim-common';
 import {
-  invalidSyntax,
-  invalidValue,
-  listResponse,
-  page,
-  parseScimFilter,
-  patchOperations,
-  scimReply,
-  valueSelector,
-  scimResourceRoutes,
-} from './scim-common';
+  checkPermissions,
+  checkUniqueName,
+  checkUsers,
+  fullView,
+  listRoles,
+  lookup,
+  newRole,
+  roleLocation,
+  summaryView,
+  values,
+} from './scim-roles-common';
 
 const BASE = '/scim2/v2/Roles';
-const ROLE_SCHEMA = 'urn:ietf:params:scim:schemas:extension:2.0:Role';
 
 /** `/scim2/v2/Roles/**` (roles v2: audience + API-scope permissions). */
 export function scimRoleRoutes(ctx: ServerContext): RouteHandler {
@@ -32,143 +31,25 @@ export function scimRoleRoutes(ctx: ServerContext): RouteHandler {
   });
 }
 
-const location = (ctx: ServerContext, id: string): string => `${ctx.baseUrl}/t/${ctx.organization}${BASE}/${id}`;
-
-function audienceView(ctx: ServerContext, role: RoleRecord): Record<string, string> {
-  const display =
-    role.audienceType === 'organization' ? ctx.organization : (ctx.state.applications.get(role.audienceValue)?.name ?? role.audienceValue);
-  return { value: role.audienceValue, display, type: role.audienceType };
-}
-
-function summaryView(ctx: ServerContext, role: RoleRecord): Record<string, unknown> {
-  return {
-    schemas: [ROLE_SCHEMA],
-    id: role.id,
-    displayName: role.displayName,
-    audience: audienceView(ctx, role),
-    meta: { location: location(ctx, role.id), resourceType: 'Role', created: role.created, lastModified: role.lastModified },
-  };
-}
-
-function fullView(ctx: ServerContext, role: RoleRecord): Record<string, unknown> {
-  const userBase = `${ctx.baseUrl}/t/${ctx.organization}/scim2/Users`;
-  return {
-    ...summaryView(ctx, role),
-    users: role.userIds.map((id) => ({ value: id, display: ctx.state.users.get(id)?.userName ?? id, $ref: `${userBase}/${id}` })),
-    groups: role.groupIds.map((id) => ({ value: id, $ref: `${ctx.baseUrl}/t/${ctx.organization}/scim2/Groups/${id}` })),
-    permissions: role.permissions.map((name) => ({ value: name, display: ctx.state.scopeOwner(name)?.scope.displayName ?? name })),
-    associatedApplications: [...ctx.state.applications.values()]
-      .filter((app) => app.associatedRoles.roleIds.includes(role.id))
-      .map((app) => ({ value: app.id, display: app.name })),
-  };
-}
-
-function lookup(ctx: ServerContext, id: string): RoleRecord {
-  const role = ctx.state.roles.get(id);
-  if (!role) throw scimError(404, `No Role with the id : ${id} in the system.`);
-  return role;
-}
+const summary = (ctx: ServerContext, role: RoleRecord) => summaryView(ctx, BASE, role);
 
 function list(ctx: ServerContext, req: RouteRequest): RouteReply {
   requireScope(ctx.state, req, 'internal_role_mgt_view', 'scim');
-  const filter = parseScimFilter(req, ['displayName', 'audience.value', 'audience.type'], ['eq', 'co', 'sw', 'ew', 'ne']);
-  const matching = [...ctx.state.roles.values()]
-    .filter((role) =>
-      matchesFilter(filter, (attr) =>
-        attr === 'displayName' ? role.displayName : attr === 'audience.value' ? role.audienceValue : role.audienceType,
-      ),
-    )
-    .sort((a, b) => a.seq - b.seq);
-  const { startIndex, items } = page(req, matching);
-  return listResponse(
-    matching.length,
-    startIndex,
-    items.map((role) => summaryView(ctx, role)),
-  );
-}
-
-/** `[{value}]` lists (users, groups, permissions) from a request. */
-function values(raw: unknown, field: string): string[] {
-  if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) throw invalidValue(`'${field}' must be an array of {"value": ...}.`);
-  return raw.map((item, index) => {
-    if (!isRecord(item) || typeof item.value !== 'string' || !item.value) throw invalidValue(`'${field}[${index}].value' is required.`);
-    return item.value;
-  });
-}
-
-function checkPermissions(ctx: ServerContext, names: readonly string[]): string[] {
-  for (const name of names) {
-    if (!ctx.state.scopeOwner(name))
-      throw invalidValue(`Permission '${name}' is not a scope of any API resource in the organization; create the API scope first.`);
-  }
-  return [...new Set(names)];
-}
-
-function checkUsers(ctx: ServerContext, ids: readonly string[]): string[] {
-  for (const id of ids) if (!ctx.state.users.has(id)) throw invalidValue(`User '${id}' does not exist.`);
-  return [...new Set(ids)];
-}
-
-function checkUniqueName(ctx: ServerContext, displayName: string, audienceType: string, audienceValue: string, selfId?: string): void {
-  for (const other of ctx.state.roles.values()) {
-    if (
-      other.id !== selfId &&
-      other.displayName === displayName &&
-      other.audienceType === audienceType &&
-      other.audienceValue === audienceValue
-    ) {
-      throw scimError(409, `Role with name: ${displayName} already exists in the system.`, 'uniqueness');
-    }
-  }
+  return listRoles(ctx, req, BASE);
 }
 
 function create(ctx: ServerContext, req: RouteRequest): RouteReply {
   requireScope(ctx.state, req, 'internal_role_mgt_create', 'scim');
   const body = req.body;
   if (!isRecord(body)) throw invalidSyntax('The body must be a SCIM Role object.');
-  if (typeof body.displayName !== 'string' || !body.displayName.trim()) throw invalidValue("'displayName' is required.");
-  let audienceType: RoleRecord['audienceType'] = 'organization';
-  let audienceValue = ctx.state.organizationId;
-  if (body.audience !== undefined) {
-    if (!isRecord(body.audience)) throw invalidValue('\'audience\' must be {"type": "application"|"organization", "value": ...}.');
-    const type = typeof body.audience.type === 'string' ? body.audience.type.toLowerCase() : '';
-    if (type === 'application') {
-      const appId = body.audience.value;
-      if (typeof appId !== 'string' || !ctx.state.applications.has(appId))
-        throw invalidValue(`Audience application '${String(appId)}' does not exist.`);
-      audienceType = 'application';
-      audienceValue = appId;
-    } else if (type === 'organization') {
-      if (body.audience.value !== undefined && body.audience.value !== ctx.state.organizationId)
-        throw invalidValue(
-          `Audience organization '${String(body.audience.value)}' is not this organization (${ctx.state.organizationId}).`,
-        );
-    } else {
-      throw invalidValue("'audience.type' must be 'application' or 'organization'.");
-    }
-  }
-  checkUniqueName(ctx, body.displayName, audienceType, audienceValue);
-  const now = new Date().toISOString();
-  const role: RoleRecord = {
-    id: randomUUID(),
-    seq: ctx.state.nextSeq(),
-    displayName: body.displayName,
-    audienceType,
-    audienceValue,
-    userIds: checkUsers(ctx, values(body.users, 'users')),
-    groupIds: [...new Set(values(body.groups, 'groups'))],
-    permissions: checkPermissions(ctx, values(body.permissions, 'permissions')),
-    created: now,
-    lastModified: now,
-  };
+  const role = newRole(ctx, body, { users: values(body.users, 'users'), groups: values(body.groups, 'groups') });
   ctx.state.roles.set(role.id, role);
-  return scimReply(201, summaryView(ctx, role), { location: location(ctx, role.id) });
+  return scimReply(201, summary(ctx, role), { location: roleLocation(ctx, BASE, role.id) });
 }
 
 function get(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
   requireScope(ctx.state, req, 'internal_role_mgt_view', 'scim');
-  return scimReply(200, fullView(ctx, lookup(ctx, id)));
+  return scimReply(200, fullView(ctx, BASE, lookup(ctx, id)));
 }
 
 function put(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
@@ -186,7 +67,7 @@ function put(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
   role.groupIds = [...new Set(values(body.groups, 'groups'))];
   role.permissions = permissions;
   role.lastModified = new Date().toISOString();
-  return scimReply(200, summaryView(ctx, role));
+  return scimReply(200, summary(ctx, role));
 }
 
 type MemberField = 'users' | 'groups' | 'permissions';
@@ -235,7 +116,7 @@ function patch(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
   role.groupIds = next.groups;
   role.permissions = next.permissions;
   role.lastModified = new Date().toISOString();
-  return scimReply(200, summaryView(ctx, role));
+  return scimReply(200, summary(ctx, role));
 }
 
 function remove(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import * as path from 'node:path';
+import { entryPointCommand, REPO_ROOT } from '../../../test-support/cli';
 import { describeEndpoint, describeLocalAws, HelpRequested, parseCliArgs } from '../cli';
 import { providerEndpoints } from '../services/names';
 
@@ -36,10 +36,10 @@ describe('aws:local CLI', () => {
   });
 
   it('starts with one command on a free port, prints the endpoint, serves AWS calls there, and stops on SIGTERM', async () => {
-    const root = path.resolve(__dirname, '..', '..', '..');
     // One process (no tsx wrapper relaying signals), so the signal reaches the server itself and nothing outlives the test.
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'sandbox', 'aws', 'cli.ts'), '--port', '0'], {
-      cwd: root,
+    const { command, args } = entryPointCommand('sandbox/aws/cli.ts', ['--port', '0']);
+    const child = spawn(command, args, {
+      cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {

@@ -378,3 +378,68 @@ describe('local AWS control plane (wire protocols, state, errors)', () => {
     expect(health.counts).toMatchObject({ roles: 1, functions: 1 });
   });
 });
+
+describe('local AWS control plane: HTTP_PROXY integrations and parameter mapping', () => {
+  let aws: LocalAws;
+  let client: TestAwsClient;
+  let apiId: string;
+  beforeEach(async () => {
+    aws = await startLocalAws({ now: () => FIXED_NOW });
+    client = new TestAwsClient(aws.endpoint);
+    apiId = (await client.rest('apigateway', 'POST', '/v2/apis', { name: 'orders', protocolType: 'HTTP' })).json<{ apiId: string }>().apiId;
+  });
+  afterEach(() => aws.stop());
+  const create = (body: Record<string, unknown>) =>
+    client.rest('apigateway', 'POST', `/v2/apis/${apiId}/integrations`, {
+      integrationType: 'HTTP_PROXY',
+      integrationMethod: 'ANY',
+      integrationUri: 'https://shipments.example.com/shipments/{id}',
+      payloadFormatVersion: '1.0',
+      ...body,
+    });
+
+  it('keeps the mapping, shows it in the snapshot, and merges updates (an empty value removes a key)', async () => {
+    const created = await create({
+      requestParameters: {
+        'overwrite:header.x-sub': '$context.authorizer.claims.sub',
+        'overwrite:header.x-scope': '$context.authorizer.claims.scope',
+      },
+    });
+    expect(created.status).toBe(201);
+    const { integrationId } = created.json<{ integrationId: string }>();
+    const updated = await client.rest('apigateway', 'PATCH', `/v2/apis/${apiId}/integrations/${integrationId}`, {
+      requestParameters: { 'overwrite:header.x-scope': '', 'overwrite:header.x-client': '$context.authorizer.claims.client_id' },
+    });
+    expect(updated.json<{ requestParameters: Record<string, string> }>().requestParameters).toEqual({
+      'overwrite:header.x-sub': '$context.authorizer.claims.sub',
+      'overwrite:header.x-client': '$context.authorizer.claims.client_id',
+    });
+    expect(aws.snapshot().apis[0]!.integrations[0]).toMatchObject({
+      integrationType: 'HTTP_PROXY',
+      integrationMethod: 'ANY',
+      integrationUri: 'https://shipments.example.com/shipments/{id}',
+      requestParameters: { 'overwrite:header.x-sub': '$context.authorizer.claims.sub' },
+    });
+  });
+
+  it.each([
+    [
+      'a reserved header',
+      { requestParameters: { 'overwrite:header.Authorization': 'x' } },
+      /Operations on header Authorization are restricted/,
+    ],
+    ['an x-amzn- header', { requestParameters: { 'append:header.x-amzn-trace': 'x' } }, /restricted/],
+    ['a key that is no mapping', { requestParameters: { 'header.x-sub': 'x' } }, /Invalid mapping expression specified: header\.x-sub/],
+    [
+      'a claim name with ":"',
+      { requestParameters: { 'overwrite:header.x-u': '$context.authorizer.claims.cognito:username' } },
+      /Invalid mapping/,
+    ],
+    ['payload format 2.0', { payloadFormatVersion: '2.0' }, /only payload format version 1\.0/],
+    ['no method', { integrationMethod: undefined }, /IntegrationMethod is required/],
+  ])('refuses %s with 400', async (_name, body, message) => {
+    const reply = await create(body);
+    expect([reply.status, reply.headers.get('x-amzn-errortype')]).toEqual([400, 'BadRequestException']);
+    expect(reply.json<{ message: string }>().message).toMatch(message);
+  });
+});

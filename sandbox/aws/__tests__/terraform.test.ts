@@ -1,7 +1,7 @@
 /**
- * The real Terraform and the real hashicorp/aws provider (from the offline mirror) deploy both
- * example stacks to the local control plane: apply, clean re-plan, an in-place change, destroy;
- * injected throttling and server errors that the provider retries; an unserved operation.
+ * The real Terraform and the real hashicorp/aws provider (from the offline mirror) deploy the example
+ * stack to the local control plane: apply through injected throttling and server errors that the
+ * provider retries, clean re-plan, an in-place change, destroy; an unserved operation.
  * Skips (saying why) when terraform or the provider mirror is missing.
  */
 import { createHash } from 'node:crypto';
@@ -10,33 +10,22 @@ import * as path from 'node:path';
 import { startLocalAws, type LocalAws } from '../index';
 import { localAwsProviderConfig, MIRROR_PROVIDER_VERSION, writeLocalAwsOverride } from '../provider-override';
 import type { TerraformSetup } from '../../../deploy/terraform';
+import { describeWithTerraform } from '../../../deploy/terraform/__tests__/availability';
 import {
   localTerraformSetup,
   synthesizeStack,
   tempOutdir,
-  terraformUnavailableReason,
   TerraformWorkdir,
   type SynthesizedStack,
   type TerraformResult,
 } from '../terraform-workdir';
 import { PHARMACY_CONFIG } from '../../../__tests__/pharmacy-fixture';
 
-const unavailable = terraformUnavailableReason();
-const describeWithTerraform = unavailable ? describe.skip : describe;
-if (unavailable) {
-  if (process.env.TOLLGATE_TERRAFORM_TESTS === 'required')
-    throw new Error(`sandbox/aws Terraform tests required but cannot run: ${unavailable}`);
-  console.warn(`sandbox/aws Terraform tests skipped: ${unavailable}.`);
-}
 let tooling: TerraformSetup;
 
 const LOCAL_ISSUER_BASE = 'http://127.0.0.1:4180';
+// Generous per step: a shared, loaded machine slows Terraform tenfold; a passing run waits for none of it.
 const MINUTES = 60_000;
-
-interface StackUnderTest {
-  stack: SynthesizedStack;
-  tf: TerraformWorkdir;
-}
 
 function ok(result: TerraformResult, what: string): TerraformResult {
   if (result.code !== 0)
@@ -66,27 +55,24 @@ function assetZipSha256(stackDir: string): string {
   return createHash('sha256').update(fs.readFileSync(zipPath)).digest('base64');
 }
 
-describeWithTerraform('the real Terraform and aws provider against the local control plane', () => {
+describeWithTerraform('the real Terraform and aws provider against the local control plane', { needMirror: true }, () => {
   let aws: LocalAws;
   const unserved: string[] = [];
   const outdirs: string[] = [];
-  const stacks = new Map<string, StackUnderTest>();
+  let stack: SynthesizedStack;
+  let tf: TerraformWorkdir;
 
   beforeAll(async () => {
-    if (unavailable) return;
     tooling = await localTerraformSetup();
     aws = await startLocalAws({ onUnserved: (service, operation) => unserved.push(`${service}:${operation}`) });
-    for (const env of ['dev', 'prod']) {
-      const outdir = tempOutdir();
-      outdirs.push(outdir);
-      const stack = synthesizeStack({ env, outdir, asgardeoBaseUrl: LOCAL_ISSUER_BASE, file: PHARMACY_CONFIG });
-      writeLocalAwsOverride(stack.stackDir, aws.endpoint, { providerConstraint: null });
-      stacks.set(env, { stack, tf: new TerraformWorkdir(tooling, stack.stackDir) });
-    }
-    // One init per stack, shared by every step below.
-    await Promise.all(
-      [...stacks.values()].map(async ({ tf }) => ok(await tf.run(['init', '-input=false', '-no-color']), 'terraform init')),
-    );
+    const outdir = tempOutdir();
+    outdirs.push(outdir);
+    // One stack shape, applied once: dev and prod differ in values only (names, stage, throttling,
+    // retention), which the offline plans of both environments check (__tests__/terraform-stack.test.ts).
+    stack = synthesizeStack({ env: 'dev', outdir, asgardeoBaseUrl: LOCAL_ISSUER_BASE, file: PHARMACY_CONFIG });
+    writeLocalAwsOverride(stack.stackDir, aws.endpoint, { providerConstraint: null });
+    tf = new TerraformWorkdir(tooling, stack.stackDir);
+    ok(await tf.run(['init', '-input=false', '-no-color']), 'terraform init');
   }, 2 * MINUTES);
 
   afterAll(async () => {
@@ -95,22 +81,21 @@ describeWithTerraform('the real Terraform and aws provider against the local con
     for (const dir of outdirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  describe.each(['dev', 'prod'])('the %s stack', (env) => {
+  // One deployment's life, in order: each step starts from what the one before left.
+  describe('the dev stack, one deployment from apply to destroy', () => {
+    let routes: Record<string, { routeId: string }>;
+
     it(
-      "applies, re-plans clean, changes a route's scopes and the stage throttling in place, and destroys to an empty control plane",
+      "applies through every protocol's injected throttling and server errors, and the control plane holds exactly the stack",
       async () => {
-        const { stack, tf } = stacks.get(env)!;
         const { config } = stack;
-        if (env === 'prod') {
-          // Every protocol's throttling and server errors, retried by the provider's SDK to success.
-          aws.faults.failNext('throttle', 2, { operation: 'CreateRoute' });
-          aws.faults.failNext('throttle', 1, { operation: 'CreateLogGroup' });
-          aws.faults.failNext('server-error', 1, { operation: 'CreateFunction' });
-          aws.faults.failNext('server-error', 1, { operation: 'CreateRole' });
-        }
+        // Every protocol's throttling and server errors, retried by the provider's SDK to success.
+        aws.faults.failNext('throttle', 2, { operation: 'CreateRoute' });
+        aws.faults.failNext('throttle', 1, { operation: 'CreateLogGroup' });
+        aws.faults.failNext('server-error', 1, { operation: 'CreateFunction' });
+        aws.faults.failNext('server-error', 1, { operation: 'CreateRole' });
         aws.requests.clear();
 
-        // 1. apply
         const apply = ok(await tf.run(['apply', '-auto-approve', '-input=false', '-no-color']), 'terraform apply');
         expect(apply.stdout).toContain('Resources: 15 added, 0 changed, 0 destroyed');
         const outputs = JSON.parse(ok(await tf.run(['output', '-json']), 'terraform output').stdout) as Record<string, { value: string }>;
@@ -137,7 +122,7 @@ describeWithTerraform('the real Terraform and aws provider against the local con
           payloadFormatVersion: '2.0',
           functionName: outputs.function_name!.value,
         });
-        const routes = Object.fromEntries(api.routes.map((r) => [r.routeKey, r]));
+        routes = Object.fromEntries(api.routes.map((r) => [r.routeKey, r]));
         for (const route of config.routes) {
           expect(routes[`${route.method} ${route.path}`]).toMatchObject({
             authorizationType: 'JWT',
@@ -173,39 +158,45 @@ describeWithTerraform('the real Terraform and aws provider against the local con
         expect(api.stages[0]!.accessLog?.destinationArn).toBe(snapshot.logGroups.find((g) => g.name.includes('/access'))!.arn);
         expect(unserved).toEqual([]);
 
-        if (env === 'prod') {
-          expect(aws.faults.pending()).toBe(0);
-          for (const operation of ['CreateRoute', 'CreateLogGroup', 'CreateFunction', 'CreateRole']) {
-            const calls = aws.requests.entries().filter((e) => e.operation === operation);
-            expect(calls.some((e) => e.injected)).toBe(true);
-            expect(calls.filter((e) => !e.injected).every((e) => e.status < 300)).toBe(true);
-          }
-          expect(
-            aws.requests
-              .entries()
-              .filter((e) => e.injected)
-              .map((e) => `${e.operation} ${e.status} ${e.errorCode}`)
-              .sort(),
-          ).toEqual([
-            'CreateFunction 500 ServiceException',
-            'CreateLogGroup 400 ThrottlingException',
-            'CreateRole 500 ServiceFailure',
-            'CreateRoute 429 TooManyRequestsException',
-            'CreateRoute 429 TooManyRequestsException',
-          ]);
+        expect(aws.faults.pending()).toBe(0);
+        for (const operation of ['CreateRoute', 'CreateLogGroup', 'CreateFunction', 'CreateRole']) {
+          const calls = aws.requests.entries().filter((e) => e.operation === operation);
+          expect(calls.some((e) => e.injected)).toBe(true);
+          expect(calls.filter((e) => !e.injected).every((e) => e.status < 300)).toBe(true);
         }
+        expect(
+          aws.requests
+            .entries()
+            .filter((e) => e.injected)
+            .map((e) => `${e.operation} ${e.status} ${e.errorCode}`)
+            .sort(),
+        ).toEqual([
+          'CreateFunction 500 ServiceException',
+          'CreateLogGroup 400 ThrottlingException',
+          'CreateRole 500 ServiceFailure',
+          'CreateRoute 429 TooManyRequestsException',
+          'CreateRoute 429 TooManyRequestsException',
+        ]);
+      },
+      6 * MINUTES,
+    );
 
-        // 2. the re-plan after refresh finds no drift
+    it(
+      'the re-plan after refresh finds no drift',
+      async () => {
         const replan = await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color']);
         expect({ code: replan.code, stdout: replan.stdout.slice(-1500) }).toEqual({
           code: 0,
           stdout: expect.stringContaining('No changes.'),
         });
+      },
+      6 * MINUTES,
+    );
 
-        // 3. a route's scopes and the stage throttling change in place; on dev also the function's
-        //    memory and a default tag (UpdateFunctionConfiguration and every service's tagging calls)
+    it(
+      "a route's scopes, the stage throttling, the function's memory and a default tag change in place, and re-plan clean",
+      async () => {
         const getUser = routes['GET /user']!;
-        const alsoFunctionAndTags = env === 'dev';
         editStack(stack.stackDir, ({ resource, provider }) => {
           for (const route of Object.values(resource.aws_apigatewayv2_route!)) {
             if (route.route_key === 'GET /user') route.authorization_scopes = ['get_pharmacy_user', 'update_pharmacy_user'];
@@ -217,10 +208,9 @@ describeWithTerraform('the real Terraform and aws provider against the local con
               throttling_burst_limit: 9,
             };
           }
-          if (alsoFunctionAndTags) {
-            for (const fnBlock of Object.values(resource.aws_lambda_function!)) fnBlock.memory_size = 512;
-            provider.aws[0]!.default_tags[0]!.tags['tollgate:owner'] = 'pharmacy-team';
-          }
+          // UpdateFunctionConfiguration and every service's tagging calls.
+          for (const fnBlock of Object.values(resource.aws_lambda_function!)) fnBlock.memory_size = 512;
+          provider.aws[0]!.default_tags[0]!.tags['tollgate:owner'] = 'pharmacy-team';
         });
         const changePlan = await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color', '-out=change.tfplan']);
         expect(changePlan.code).toBe(2);
@@ -228,17 +218,15 @@ describeWithTerraform('the real Terraform and aws provider against the local con
           resource_changes: { type: string; change: { actions: string[] } }[];
         };
         const changes = planJson.resource_changes.filter((c) => c.change.actions.join() !== 'no-op');
-        const expectedChanges = alsoFunctionAndTags
-          ? [
-              'aws_apigatewayv2_api',
-              'aws_apigatewayv2_route',
-              'aws_apigatewayv2_stage',
-              'aws_cloudwatch_log_group',
-              'aws_cloudwatch_log_group',
-              'aws_iam_role',
-              'aws_lambda_function',
-            ]
-          : ['aws_apigatewayv2_route', 'aws_apigatewayv2_stage'];
+        const expectedChanges = [
+          'aws_apigatewayv2_api',
+          'aws_apigatewayv2_route',
+          'aws_apigatewayv2_stage',
+          'aws_cloudwatch_log_group',
+          'aws_cloudwatch_log_group',
+          'aws_iam_role',
+          'aws_lambda_function',
+        ];
         expect(changes.map((c) => `${c.type} ${c.change.actions.join('+')}`).sort()).toEqual(
           expectedChanges.map((type) => `${type} update`),
         );
@@ -251,18 +239,21 @@ describeWithTerraform('the real Terraform and aws provider against the local con
           authorizationScopes: ['get_pharmacy_user', 'update_pharmacy_user'],
         });
         expect(changed.stages[0]!.throttling).toEqual({ rateLimit: 7, burstLimit: 9 });
-        if (alsoFunctionAndTags) {
-          expect(after.functions[0]!.memorySize).toBe(512);
-          const tagged = [changed.tags, after.functions[0]!.tags, ...after.logGroups.map((g) => g.tags), ...after.roles.map((r) => r.tags)];
-          for (const tags of tagged) expect(tags['tollgate:owner']).toBe('pharmacy-team');
-        }
+        expect(after.functions[0]!.memorySize).toBe(512);
+        const tagged = [changed.tags, after.functions[0]!.tags, ...after.logGroups.map((g) => g.tags), ...after.roles.map((r) => r.tags)];
+        for (const tags of tagged) expect(tags['tollgate:owner']).toBe('pharmacy-team');
         const replanAfterChange = await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color']);
         expect({ code: replanAfterChange.code, stdout: replanAfterChange.stdout.slice(-1500) }).toEqual({
           code: 0,
           stdout: expect.stringContaining('No changes.'),
         });
+      },
+      6 * MINUTES,
+    );
 
-        // 4. destroy leaves nothing
+    it(
+      'destroy leaves an empty control plane',
+      async () => {
         const destroy = ok(await tf.run(['destroy', '-auto-approve', '-input=false', '-no-color']), 'terraform destroy');
         expect(destroy.stdout).toContain('Resources: 15 destroyed');
         expect(aws.counts()).toEqual({ roles: 0, logGroups: 0, functions: 0, apis: 0, routes: 0, stages: 0 });
@@ -276,7 +267,6 @@ describeWithTerraform('the real Terraform and aws provider against the local con
   it(
     'fails an apply that needs an operation the control plane does not serve, naming the operation',
     async () => {
-      if (unavailable) return;
       const dir = tempOutdir('tollgate-local-aws-unserved-');
       outdirs.push(dir);
       const config = {

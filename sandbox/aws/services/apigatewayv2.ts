@@ -46,6 +46,41 @@ export const APIGATEWAYV2_ROUTES: readonly RestRoute[] = [
 
 const badRequest = (message: string) => new AwsError(400, 'BadRequestException', message);
 const STAGE_NAME = /^(\$default|[A-Za-z0-9_-]{1,128})$/;
+const MAPPING_KEY = /^(?:(?:append|overwrite|remove):(?:header|querystring)\.[^\s]+|overwrite:path)$/;
+// "Reserved headers" of HTTP API parameter mapping: AWS refuses any mapping of them.
+const RESERVED_MAPPING_HEADERS = new RegExp(
+  '^(?:access-control-.*|apigw-.*|authorization|connection|content-encoding|content-length|content-location|forwarded|' +
+    'keep-alive|origin|proxy-authenticate|proxy-authorization|te|trailers|transfer-encoding|upgrade|x-amz-.*|x-amzn-.*|' +
+    'x-forwarded-for|x-forwarded-host|x-forwarded-proto|via)$',
+  'i',
+);
+// In a `$context.` variable name only "." and "_" are allowed besides letters and digits.
+const CONTEXT_VARIABLE = /\$\{?context\.([^\s}$]*)/g;
+
+/** `requestParameters` of an HTTP API integration, as AWS checks them. */
+function checkRequestParameters(parameters: unknown): Record<string, string> | undefined {
+  if (parameters === undefined || parameters === null) return undefined;
+  if (typeof parameters !== 'object' || Array.isArray(parameters)) throw badRequest('Invalid request parameters specified');
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parameters as Record<string, unknown>)) {
+    if (typeof value !== 'string') throw badRequest(`Invalid mapping expression specified: ${String(value)}`);
+    if (!MAPPING_KEY.test(key)) throw badRequest(`Invalid mapping expression specified: ${key}`);
+    const header = /^[a-z]+:header\.(.+)$/.exec(key)?.[1];
+    if (header && RESERVED_MAPPING_HEADERS.test(header))
+      throw badRequest(
+        `Invalid mapping expression specified: Validation Result: warnings : [], errors : [Operations on header ${header} are restricted]`,
+      );
+    for (const m of value.matchAll(CONTEXT_VARIABLE)) {
+      if (!/^[A-Za-z0-9._]+$/.test(m[1]!))
+        throw badRequest(
+          `Invalid mapping expression specified: Validation Result: warnings : [], ` +
+            `errors : [Invalid mapping expression specified: ${value}]`,
+        );
+    }
+    out[key] = value;
+  }
+  return out;
+}
 const ROUTE_KEY = /^(\$default|(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) \/\S*)$/;
 
 function tagsOf(value: unknown): Tags {
@@ -351,6 +386,13 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
         const payloadFormatVersion = typeof input.payloadFormatVersion === 'string' ? input.payloadFormatVersion : '1.0';
         if (!['1.0', '2.0'].includes(payloadFormatVersion))
           throw badRequest(`Invalid payload format version specified: ${payloadFormatVersion}`);
+        if (integrationType === 'HTTP_PROXY') {
+          if (!integrationUri || !/^https?:\/\/[^/]/.test(integrationUri))
+            throw badRequest(`Invalid integration URI specified: ${integrationUri ?? ''}; an HTTP_PROXY integration needs an http(s) URL`);
+          if (typeof input.integrationMethod !== 'string') throw badRequest('IntegrationMethod is required for HTTP_PROXY integrations');
+          if (payloadFormatVersion !== '1.0') throw badRequest('HTTP_PROXY integrations support only payload format version 1.0');
+        }
+        const requestParameters = checkRequestParameters(input.requestParameters);
         const timeoutInMillis =
           typeof input.timeoutInMillis === 'number' ? input.timeoutInMillis : a.protocolType === 'HTTP' ? 30000 : 29000;
         if (a.protocolType === 'HTTP' && (timeoutInMillis < 50 || timeoutInMillis > 30000))
@@ -364,7 +406,7 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
           connectionType: typeof input.connectionType === 'string' ? input.connectionType : 'INTERNET',
           timeoutInMillis,
           description: typeof input.description === 'string' ? input.description : undefined,
-          requestParameters: input.requestParameters as Record<string, string> | undefined,
+          requestParameters,
           credentialsArn: typeof input.credentialsArn === 'string' ? input.credentialsArn : undefined,
         };
         a.integrations.set(created.integrationId, created);
@@ -393,7 +435,15 @@ export function apigatewayv2Service(state: LocalAwsState): ServiceHandler {
         if (typeof input.connectionType === 'string') i.connectionType = input.connectionType;
         if (typeof input.timeoutInMillis === 'number') i.timeoutInMillis = input.timeoutInMillis;
         if (input.description !== undefined) i.description = String(input.description);
-        if (input.requestParameters !== undefined) i.requestParameters = input.requestParameters as Record<string, string>;
+        if (input.requestParameters !== undefined) {
+          // A key with an empty value removes that mapping; other keys are set; unnamed ones stay.
+          const merged: Record<string, string> = { ...i.requestParameters };
+          for (const [key, value] of Object.entries(checkRequestParameters(input.requestParameters) ?? {})) {
+            if (value === '') delete merged[key];
+            else merged[key] = value;
+          }
+          i.requestParameters = Object.keys(merged).length > 0 ? merged : undefined;
+        }
         autoDeploy(a);
         return { body: integrationBody(i) };
       },

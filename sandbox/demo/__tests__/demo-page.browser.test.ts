@@ -19,7 +19,7 @@ import { PHARMACY_CONFIG, PHARMACY_HANDLER } from '../../../__tests__/pharmacy-f
  * calling GET /user.
  *
  * The API side is real: the local gateway (CORS preflight, JWT authorizer, scopes) serving the
- * project's own Lambda handler, bundled from lambda/handler.ts. The first describe's Asgardeo side is
+ * Pharmacy fixture's Lambda handler (__tests__/fixtures/pharmacy). The first describe's Asgardeo side is
  * a small fake defined in this file (`startFakeLoginServer`) with the local Asgardeo's login-page
  * contract (GET /authorize → form#login-form; good credentials → 302 to the redirect URI with code and
  * state; bad ones → #login-error), a token endpoint that checks the S256 verifier and answers CORS for

@@ -53,6 +53,7 @@ function snapshot(change: (s: Mutable<DeployedSnapshot>) => void = () => undefin
             integrationUri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fnArn}/invocations`,
             payloadFormatVersion: '2.0',
             timeoutInMillis: 30000,
+            requestParameters: {},
             functionName: 'api-dev-handler',
           },
         ],

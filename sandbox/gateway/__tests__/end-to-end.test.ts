@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'cdktf';
 import { applyAsgardeo, parseStackOutputs, requestClientToken } from '../../../asgardeo';
 import { generateSandboxPasswords, loadConfig } from '../../../config';
-import { buildStack } from '../../../stacks/app';
+import { synthStack } from '../../../stacks/synth';
 import { startLocalAsgardeo, type LocalAsgardeo } from '../../asgardeo';
 import { startLocalGateway, type LocalGateway } from '..';
 import { PHARMACY_CONFIG } from '../../../__tests__/pharmacy-fixture';
@@ -24,10 +23,8 @@ beforeAll(async () => {
   asgardeo = await startLocalAsgardeo({ organization: 'pharmacy' });
   config = loadConfig({ file: EXAMPLE_CONFIG, env: 'dev', target: 'local', asgardeoBaseUrl: asgardeo.baseUrl, environment: {} });
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-gw-e2e-'));
-  const app = new App({ outdir, skipValidation: true });
-  buildStack(app, config, { backend: { kind: 'local', path: path.join(outdir, 'terraform.tfstate') }, env: {} });
-  app.synth();
-  gateway = await startLocalGateway({ stackDir: path.join(outdir, 'stacks', config.stackName), log: () => undefined });
+  const { stackDir } = synthStack(config, { outdir, backend: { kind: 'local', path: path.join(outdir, 'terraform.tfstate') }, env: {} });
+  gateway = await startLocalGateway({ stackDir, log: () => undefined });
   const outputs = parseStackOutputs(gateway.outputsFile(), config);
   // The example's test users get passwords as in the sandbox (a local run never invites them).
   await applyAsgardeo({ config, outputs, credentials: asgardeo.admin, env: generateSandboxPasswords(config) });

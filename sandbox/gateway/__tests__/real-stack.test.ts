@@ -1,16 +1,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'cdktf';
 import { loadConfig } from '../../../config';
-import { buildStack, STACK_OUTPUT_NAMES } from '../../../stacks/app';
+import { STACK_OUTPUT_NAMES, synthStack } from '../../../stacks/synth';
 import { startLocalGateway, type LocalGateway } from '..';
 import { startTestIssuer, type TestIssuer } from './helpers/test-issuer';
 import { PHARMACY_CONFIG } from '../../../__tests__/pharmacy-fixture';
 
 /*
- * The point of the sandbox: synthesize the project's own stack (tollgate.config.ts, main.ts,
- * constructs/, lambda/handler.ts) for the local target and serve exactly that Terraform.
+ * The point of the sandbox: synthesize a project's own stack (the Pharmacy fixture's configuration and
+ * handler, through stacks/synth.ts and constructs/) for the local target and serve exactly that Terraform.
  */
 const EXAMPLE_CONFIG = PHARMACY_CONFIG;
 
@@ -32,10 +31,7 @@ function synthLocal(configFile: string): string {
   const config = loadConfig({ file: configFile, env: 'dev', target: 'local', asgardeoBaseUrl: issuer.baseUrl, environment: {} });
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-gw-synth-'));
   dirs.push(outdir);
-  const app = new App({ outdir, skipValidation: true });
-  buildStack(app, config, { backend: { kind: 'local', path: path.join(outdir, 'terraform.tfstate') }, env: {} });
-  app.synth();
-  return path.join(outdir, 'stacks', config.stackName);
+  return synthStack(config, { outdir, backend: { kind: 'local', path: path.join(outdir, 'terraform.tfstate') }, env: {} }).stackDir;
 }
 
 async function serve(configFile: string): Promise<LocalGateway> {

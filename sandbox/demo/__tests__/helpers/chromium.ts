@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { describeRequiring } from '../../../../test-support/requirements';
 
 /** Debian's chromium (`apt-get install -y chromium`; .ci/run installs it). No browser is downloaded. */
 export const CHROMIUM = process.env.TOLLGATE_CHROMIUM ?? '/usr/bin/chromium';
@@ -26,25 +27,11 @@ export const BROWSER_REQUIRE_VARIABLE = 'TOLLGATE_BROWSER_TESTS';
  * that says why, so CI cannot pass without running the browser tests.
  */
 export function describeWithChromium(name: string, body: () => void, env: NodeJS.ProcessEnv = process.env): void {
-  if (fs.existsSync(CHROMIUM)) {
-    describe(name, body);
-    return;
-  }
-  const missing =
-    `Chromium is not installed at ${CHROMIUM}: run \`apt-get install -y chromium\` (Debian's package; .ci/run does), ` +
-    'or set TOLLGATE_CHROMIUM to its path';
-  if (env[BROWSER_REQUIRE_VARIABLE] === 'required') {
-    describe(name, () => {
-      it('has Chromium', () => {
-        throw new Error(`the browser tests cannot run, and ${BROWSER_REQUIRE_VARIABLE}=required: ${missing}`);
-      });
-    });
-    return;
-  }
-  process.stderr.write(`skipping "${name}": ${missing}\n`);
-  describe.skip(`${name} (skipped: ${missing})`, () => {
-    it('needs Chromium', () => undefined);
-  });
+  const missing = fs.existsSync(CHROMIUM)
+    ? undefined
+    : `Chromium is not installed at ${CHROMIUM}: run \`apt-get install -y chromium\` (Debian's package; .ci/run does), ` +
+      'or set TOLLGATE_CHROMIUM to its path';
+  describeRequiring(name, { missing, requireVariable: BROWSER_REQUIRE_VARIABLE }, body, env);
 }
 
 export interface Browser {

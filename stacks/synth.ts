@@ -1,8 +1,14 @@
-/** Builds the cdktf app from a configuration: what `main.ts` runs, and what deploy and the sandbox synthesize in-process. */
+/**
+ * The one way a configuration becomes a synthesized stack folder: the CLI's runner, the sandbox,
+ * the benchmarks, the tests and a project's cdktf app (`main.ts`, through `synthesizeApp`) all come
+ * through here.
+ */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import type { Construct } from 'constructs';
-import { ConfigError, loadAllEnvironments, loadConfig, type ResolvedConfig } from '../config';
+import { loadAllEnvironments, loadConfig, type ResolvedConfig } from '../config';
+import { errorText, UserError } from '../errors';
 import { TollgateStack, type StateBackend } from './tollgate-stack';
 
 export { TollgateStack, STACK_OUTPUT_NAMES, AWS_PROVIDER_CONSTRAINT } from './tollgate-stack';
@@ -19,12 +25,47 @@ export interface BuildStackOptions {
   readonly awsProviderVersion?: string;
 }
 
-/** Builds one environment's stack into `scope` (an App): what tests and the sandbox synth in-process. */
+/** Builds one environment's stack into `scope` (an App). */
 export function buildStack(scope: Construct, config: ResolvedConfig, options: BuildStackOptions = {}): TollgateStack {
-  const backend = options.backend ?? backendFromEnv(config, options.env ?? process.env);
-  const awsProviderVersion =
-    options.awsProviderVersion ?? ((options.env ?? process.env).TOLLGATE_AWS_PROVIDER_VERSION?.trim() || undefined);
+  const env = options.env ?? process.env;
+  const backend = options.backend ?? backendFromEnv(config, env);
+  const awsProviderVersion = options.awsProviderVersion ?? (env.TOLLGATE_AWS_PROVIDER_VERSION?.trim() || undefined);
   return new TollgateStack(scope, { config, backend, bundleDir: options.bundleDir, awsProviderVersion });
+}
+
+export interface SynthOptions extends BuildStackOptions {
+  /** The app's outdir; the stack lands in `<outdir>/stacks/<stack>`. */
+  readonly outdir: string;
+}
+
+export interface SynthesizedStack {
+  readonly config: ResolvedConfig;
+  readonly stack: TollgateStack;
+  readonly backend: StateBackend;
+  /** `<outdir>/stacks/<stackName>`: cdk.tf.json and assets/. */
+  readonly stackDir: string;
+}
+
+/** Configuration in, synthesized stack folder out (only this environment's stack). */
+export function synthStack(config: ResolvedConfig, o: SynthOptions): SynthesizedStack {
+  const env = o.env ?? process.env;
+  const backend = o.backend ?? backendFromEnv(config, env);
+  fs.mkdirSync(o.outdir, { recursive: true });
+  // With a cloud backend, validation would run `terraform version`, which synthesis must not need.
+  const app = new App({ outdir: o.outdir, skipValidation: true });
+  const stack = buildStack(app, config, { ...o, backend, env });
+  app.synth();
+  return { config, stack, backend, stackDir: stackDirOf(o.outdir, config.stackName) };
+}
+
+/** The folder a stack is synthesized into: `<outdir>/stacks/<stack>`. */
+export function stackDirOf(outdir: string, stack: string): string {
+  return path.join(outdir, 'stacks', stack);
+}
+
+/** `{env}` in a Terraform Cloud workspace name becomes the environment name (`pharmacy-{env}` → `pharmacy-dev`). */
+export function workspaceFor(template: string, environment: string): string {
+  return template.replace(/\{env\}/g, environment);
 }
 
 /**
@@ -39,16 +80,16 @@ export function backendFromEnv(config: ResolvedConfig, env: NodeJS.ProcessEnv = 
     return {
       kind: 'cloud',
       organization,
-      workspace: workspace.replace(/\{env\}/g, config.environment),
+      workspace: workspaceFor(workspace, config.environment),
       project: env.TF_CLOUD_PROJECT?.trim() || undefined,
       hostname: env.TF_CLOUD_HOSTNAME?.trim() || undefined,
     };
   }
   if (organization || workspace) {
-    throw new Error(
+    throw new UserError(
       `Terraform Cloud needs both TF_CLOUD_ORGANIZATION and TF_WORKSPACE; ` +
-        `only ${organization ? 'TF_CLOUD_ORGANIZATION' : 'TF_WORKSPACE'} is set. ` +
-        'Set the other one for Terraform Cloud state, or unset it for local state.',
+        `only ${organization ? 'TF_CLOUD_ORGANIZATION' : 'TF_WORKSPACE'} is set.`,
+      { hint: 'set the other one for Terraform Cloud state, or unset it for local state' },
     );
   }
   const dir = env.TOLLGATE_STATE_DIR ? path.resolve(env.TOLLGATE_STATE_DIR) : process.cwd();
@@ -70,14 +111,14 @@ export interface BuildAppOptions {
   readonly outdir?: string;
 }
 
-/** The whole app: one stack per selected environment. Call `app.synth()` to write it. */
+/** The whole app `cdktf synth` writes: one stack per selected environment. Call `app.synth()` to write it. */
 export function buildApp(options: BuildAppOptions = {}): { app: App; stacks: TollgateStack[] } {
   const env = options.env ?? process.env;
   const configs = selectEnvironments(env, options.file);
   const backends = configs.map((config) => backendFromEnv(config, env));
   const cloudWorkspaces = backends.flatMap((b) => (b.kind === 'cloud' ? [b.workspace] : []));
   if (new Set(cloudWorkspaces).size < cloudWorkspaces.length) {
-    throw new Error(
+    throw new UserError(
       `TF_WORKSPACE "${env.TF_WORKSPACE}" would hold the state of ${configs.length} ` +
         `stacks (${configs.map((c) => c.stackName).join(', ')}). ` +
         'Build one environment (TOLLGATE_ENV=<env>), or put "{env}" in TF_WORKSPACE, e.g. "pharmacy-{env}".',
@@ -98,9 +139,10 @@ export function synthesizeApp(options: BuildAppOptions = {}): void {
     const { app } = buildApp(options);
     app.synth();
   } catch (err) {
-    // ConfigError already says where, what and how to fix; a stack trace only helps when debugging tollgate itself.
-    console.error(err instanceof ConfigError ? err.message : `tollgate synth failed: ${(err as Error).message}`);
-    if (process.env.TOLLGATE_DEBUG && !(err instanceof ConfigError)) console.error((err as Error).stack);
+    // User errors already say what is wrong and how to fix it; a stack trace only helps when debugging tollgate itself.
+    const known = err instanceof UserError;
+    console.error(known ? errorText(err) : `tollgate synth failed: ${(err as Error).message}`);
+    if (process.env.TOLLGATE_DEBUG && !known) console.error((err as Error).stack);
     process.exitCode = 1;
   }
 }

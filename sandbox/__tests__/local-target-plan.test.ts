@@ -1,0 +1,100 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadConfig, type ResolvedConfig } from '../../config';
+import { reconcilerSide, runDeploy, TerraformRunner, TerraformStepError, type StackOperation } from '../../deploy';
+import { startLocalAsgardeo, type LocalAsgardeo } from '../asgardeo';
+import { localTerraformSetup, TerraformWorkdir } from '../aws/terraform-workdir';
+import { describeWithTerraform } from '../../deploy/terraform/__tests__/availability';
+import { localAwsTarget, type LocalAwsTarget } from '../local';
+import { changeFunctionMemory } from '../../deploy/__tests__/helpers';
+import { REPO_ROOT } from './support';
+import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
+
+/*
+ * The local target runs the one Terraform runner a cloud deploy runs: the pipeline shows the saved
+ * plan, and the apply is of exactly that file; a plan made stale by a state change, or swapped after
+ * it was shown, is refused before anything is applied.
+ */
+describeWithTerraform('the local target through the one Terraform runner', { needMirror: true }, () => {
+  let asgardeo: LocalAsgardeo;
+  let config: ResolvedConfig;
+  let outdir: string;
+  let target: LocalAwsTarget;
+  let runner: TerraformRunner;
+  let workdir: TerraformWorkdir;
+
+  beforeAll(async () => {
+    asgardeo = await startLocalAsgardeo({ organization: 'pharmacy', rateLimitPerMinute: null });
+    config = loadConfig({
+      file: PHARMACY_CONFIG,
+      env: 'dev',
+      target: 'local',
+      asgardeoBaseUrl: asgardeo.baseUrl,
+      environment: {},
+    });
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-local-plan-'));
+    const setup = await localTerraformSetup(process.env);
+    target = localAwsTarget({ outdir, env: process.env });
+    runner = new TerraformRunner({ cwd: REPO_ROOT, target, setup, config: () => config });
+    workdir = new TerraformWorkdir(setup, runner.stackDir(config.stackName));
+  }, 60_000);
+  afterAll(async () => {
+    await runner?.close();
+    await asgardeo?.stop();
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }, 120_000);
+
+  const op = (): StackOperation => ({ stack: config.stackName, environment: config.environment, configFile: config.file });
+
+  test('deploy shows the saved plan and applies exactly that file, even when the stack changes while it is shown', async () => {
+    const stackFile = path.join(runner.stackDir(config.stackName), 'cdk.tf.json');
+    let out = '';
+    let shown = '';
+    const result = await runDeploy({
+      loadConfig: () => config,
+      runner,
+      side: reconcilerSide({ env: {}, transport: { backoff: { baseMs: 2, capMs: 10 }, pacing: false } }),
+      env: { ASGARDEO_CLIENT_ID: asgardeo.admin.clientId, ASGARDEO_CLIENT_SECRET: asgardeo.admin.clientSecret },
+      cwd: outdir,
+      yes: false,
+      interactive: true,
+      prompt: async () => {
+        shown = out;
+        changeFunctionMemory(stackFile, 1024);
+        return 'yes';
+      },
+      smoke: false,
+      outputsFile: path.join(outdir, 'outputs.json'),
+      resumeCommand: () => 'npm start',
+      write: (t) => (out += t),
+    });
+    expect(shown).toContain('[2/4] Stack: Terraform apply to the local AWS control plane (local target)');
+    expect(shown).toMatch(/Terraform plan \(Plan: 15 to add, 0 to change, 0 to destroy\.\), saved to .*tollgate\.tfplan/);
+    expect(target.controlPlane!.snapshot().functions.map((f) => f.memorySize)).toEqual([256]);
+    // The applied plan file is gone (it cannot be applied twice); the gateway serves what was deployed.
+    expect(fs.existsSync(path.join(runner.stackDir(config.stackName), 'tollgate.tfplan'))).toBe(false);
+    expect(result.outputs.stageInvokeUrl).toBe(target.gateway!.stageInvokeUrl);
+    expect((await fetch(`${result.outputs.stageInvokeUrl}/user`)).status).toBe(401);
+    expect(JSON.parse(fs.readFileSync(result.outputsFile, 'utf8'))).toHaveProperty([config.stackName, 'api_id']);
+  }, 300_000);
+
+  test('a plan made stale by a state change is refused by Terraform; a plan swapped after it was shown is refused too', async () => {
+    const stale = await runner.plan(op());
+    const before = target.controlPlane!.snapshot();
+    const address = (await workdir.run(['state', 'list'])).stdout.split('\n').find((a) => a.startsWith('aws_cloudwatch_log_group.'))!;
+    expect((await workdir.run(['state', 'rm', address])).code).toBe(0);
+    const err = await runner.apply(stale, op()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TerraformStepError);
+    expect((err as Error).message).toMatch(/stale/i);
+    expect(target.controlPlane!.snapshot()).toEqual(before);
+
+    const swapped = await runner.plan(op());
+    fs.appendFileSync(swapped.planFile!, 'x');
+    await expect(runner.apply(swapped, op())).rejects.toThrow('changed after it was shown');
+    await expect(runner.apply({ ...swapped, planFile: path.join(outdir, 'foreign.tfplan') }, op())).rejects.toThrow(
+      'was not made by this run',
+    );
+    expect(target.controlPlane!.snapshot()).toEqual(before);
+  }, 300_000);
+});
