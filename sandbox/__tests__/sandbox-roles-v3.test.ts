@@ -105,5 +105,8 @@ test('TOLLGATE_SANDBOX_ROLES_API: v3, v2 or unset (v2); anything else is a UserE
   expect(sandboxRolesApi({ TOLLGATE_SANDBOX_ROLES_API: 'v3' })).toBe('v3');
   expect(sandboxRolesApi({})).toBe('v2');
   expect(() => sandboxRolesApi({ TOLLGATE_SANDBOX_ROLES_API: 'V3.1' })).toThrow(UserError);
-  expect(() => sandboxRolesApi({ TOLLGATE_SANDBOX_ROLES_API: 'V3.1' })).toThrow(/set it to v3/);
+  // The message says what is wrong, the hint what to set (UserError keeps them apart).
+  expect(() => sandboxRolesApi({ TOLLGATE_SANDBOX_ROLES_API: 'V3.1' })).toThrow(
+    expect.objectContaining({ message: expect.stringContaining("'V3.1'"), hint: expect.stringMatching(/^set it to v3/) }),
+  );
 });
