@@ -79,7 +79,7 @@ export default defineConfig({
       roles: ['PharmacyUser'],
       password: { fromEnv: 'TOLLGATE_USER_KIM_PASSWORD' },
     },
-    // Holds no role: signs in, but her token lacks get_pharmacy_user, so GET /user answers 403.
+    // Holds no role: signs in, but the token lacks get_pharmacy_user, so GET /user answers 403.
     { userName: 'lee@example.com', givenName: 'Lee', familyName: 'Silva', password: { fromEnv: 'TOLLGATE_USER_LEE_PASSWORD' } },
   ],
   environments: {

@@ -101,13 +101,14 @@ describe('the app, synthesized in-process (all environments)', () => {
     expect(Object.values(dev.resource.aws_cloudwatch_log_group ?? {}).map((g) => g.retention_in_days)).toEqual([14, 14]);
   });
 
-  it("allows the demo page's origin in CORS, for the routes' methods", () => {
+  it("allows the demo page's origin in CORS, for the routes' methods, and lets it read why a call was refused", () => {
     for (const stack of Object.values(stacks)) {
       const api = only(stack.resource.aws_apigatewayv2_api) as { cors_configuration?: unknown };
       expect(api.cors_configuration).toEqual({
         allow_origins: ['http://localhost:4190'],
         allow_methods: ['GET', 'POST', 'PUT'],
         allow_headers: ['authorization', 'content-type'],
+        expose_headers: ['www-authenticate'],
         max_age: 300,
         allow_credentials: false,
       });

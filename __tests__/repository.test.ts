@@ -83,3 +83,19 @@ describe('product documentation', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('package.json allowScripts', () => {
+  it('covers every dependency with install scripts in the lock file, so a clean `npm ci` prints no install-scripts warning', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { allowScripts?: Record<string, boolean> };
+    const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version?: string; hasInstallScript?: boolean }>;
+    };
+    const withScripts = Object.entries(lock.packages)
+      .filter(([at, p]) => at.startsWith('node_modules/') && p.hasInstallScript)
+      .map(([at, p]) => ({ name: at.slice(at.lastIndexOf('node_modules/') + 'node_modules/'.length), version: p.version }));
+    expect(withScripts.length).toBeGreaterThan(0);
+    // An entry is the name (every version) or name@version, true (run it) or false (block it): either way decided, so npm is quiet.
+    const uncovered = withScripts.filter((d) => ![d.name, `${d.name}@${d.version}`].some((key) => pkg.allowScripts?.[key] !== undefined));
+    expect(uncovered).toEqual([]);
+  });
+});

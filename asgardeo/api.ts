@@ -205,7 +205,8 @@ export class AsgardeoApi {
     private readonly renewToken?: () => Promise<void>,
   ) {}
 
-  private async send(req: Omit<HttpRequest, 'bearer'>): Promise<HttpResponse> {
+  /** One management call with the run's token (renewed once after a 401); client-secrets.ts uses it for the secrets endpoints. */
+  async send(req: Omit<HttpRequest, 'bearer'>): Promise<HttpResponse> {
     try {
       return await this.http.send({ ...req, bearer: this.token() });
     } catch (err) {

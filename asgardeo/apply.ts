@@ -34,10 +34,11 @@ export async function executePlan(o: ExecuteContext, kinds: readonly ResourceKin
   const ctx: ApplyContext = { ...o, state: {} };
   const conflicts = ctx.plan.changes.filter((c) => c.action === 'conflict');
   if (conflicts.length) {
+    // Each conflict's note says what resolves it (--adopt, --prune, a rename): they differ, so no shared advice here.
     throw new ReconcileError(
-      `apply stopped before any change: ${conflicts.length} object(s) exist in Asgardeo but are not managed by ${ctx.plan.stackName}:\n` +
+      `apply stopped before any change: the plan for ${ctx.plan.stackName} has ${conflicts.length} conflict(s):\n` +
         conflicts.map((c) => `  - ${c.type} ${c.name}: ${c.note}`).join('\n'),
-      'run `npx tollgate plan` to review them; re-run with --adopt to take them over, or rename them in the configuration',
+      'resolve each as its line says, then run `npx tollgate plan` to check that none is left',
     );
   }
   for (const k of kinds) k.check?.(ctx);

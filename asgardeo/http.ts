@@ -91,10 +91,24 @@ export class AsgardeoHttp {
     return this.o.baseUrl;
   }
 
-  /** Writes the server accepted (2xx): what a run reports as done, not its failed attempts. */
-  writes(): number {
-    return this.records.filter((r) => r.write && r.status >= 200 && r.status < 300).length;
+  get organization(): string {
+    return this.o.organization;
   }
+
+  /**
+   * Writes the server accepted: answered 2xx, or creates whose answer was lost and whose object a
+   * re-read found (the server made them). What a run reports as done, not its failed attempts.
+   */
+  writes(): number {
+    return this.records.filter((r) => r.write && r.status >= 200 && r.status < 300).length + this.confirmedOnReread;
+  }
+
+  /** Write attempts whose answer never came (connection lost, timeout): the server may or may not have made them. */
+  lostAnswers(): number {
+    return this.records.filter((r) => r.write && r.status === 0).length;
+  }
+
+  private confirmedOnReread = 0;
 
   async send(req: HttpRequest): Promise<HttpResponse> {
     const maxAttempts = this.o.maxAttempts ?? Number.POSITIVE_INFINITY;
@@ -134,7 +148,10 @@ export class AsgardeoHttp {
       // A create whose answer was lost may have happened: look before sending it again.
       if (!res && !idempotent && req.reobserve) {
         const seen = await req.reobserve();
-        if (seen) return seen;
+        if (seen) {
+          this.confirmedOnReread++;
+          return seen;
+        }
       }
       const cause = res ? `${res.status}${res.status === 429 ? ' (rate limited)' : ''}` : 'no answer';
       this.o.onRetry?.(

@@ -90,7 +90,7 @@ export function checkOutputsMatch(out: StackOutputs, config: ResolvedConfig, fil
   if (mismatch.length) {
     throw new OutputsError(
       `${file} belongs to stack "${stack}" but to another deployment: ${mismatch.join('; ')}.`,
-      `pass the outputs of this deployment (or none: the Asgardeo side needs no outputs), or fix asgardeo.organization / ` +
+      `pass the outputs of this deployment (or \`--outputs none\`: the Asgardeo side needs no outputs), or fix asgardeo.organization / ` +
         `ASGARDEO_BASE_URL / aws.region in the configuration; ${producers(stack)}`,
     );
   }

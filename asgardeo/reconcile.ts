@@ -31,7 +31,11 @@ export interface ApplyResult {
   plan: AsgardeoPlan;
   outputs: AsgardeoOutputs;
   /** Requests this run sent, writes among them, and sequential round trips (see `roundTrips`). */
-  stats: { requests: number; writes: number; roundTrips: number };
+  /**
+   * `writes`: what the server accepted (a create whose answer was lost counts when a re-read found it);
+   * `lostAnswers`: write attempts never answered.
+   */
+  stats: { requests: number; writes: number; lostAnswers: number; roundTrips: number };
 }
 
 /**
@@ -112,7 +116,10 @@ async function run(o: ReconcileOptions, mode: 'apply' | 'destroy'): Promise<Appl
     ids = idsOf({ session, desired, observed, plan, env, progress, state: {} });
   }
   const records = session.http.records;
-  progress(`done: ${records.length} requests, ${session.http.writes()} writes`);
+  const lost = session.http.lostAnswers();
+  progress(
+    `done: ${records.length} requests, ${session.http.writes()} writes${lost ? ` (${lost} answer(s) lost in transit, recovered)` : ''}`,
+  );
   return {
     plan,
     outputs: {
@@ -125,6 +132,6 @@ async function run(o: ReconcileOptions, mode: 'apply' | 'destroy'): Promise<Appl
       apiResourceId: mode === 'destroy' ? '' : (ids.apiResourceId ?? ''),
       clients: mode === 'destroy' ? [] : ids.clients,
     },
-    stats: { requests: records.length, writes: session.http.writes(), roundTrips: roundTrips(records) },
+    stats: { requests: records.length, writes: session.http.writes(), lostAnswers: lost, roundTrips: roundTrips(records) },
   };
 }

@@ -34,12 +34,14 @@ export async function clientCredentialsToken(
     const org = /\/t\/([^/]+)$/.exec(new URL(http.baseUrl).pathname) ? ' (it ends in /t/<org>: tollgate adds that itself)' : '';
     throw new AsgardeoError({
       message:
-        `no Asgardeo token endpoint at ${http.baseUrl}/t/<organization>/oauth2/token ` +
+        `no Asgardeo token endpoint for organization "${http.organization}" at ` +
+        `${http.baseUrl}/t/${encodeURIComponent(http.organization)}/oauth2/token ` +
         `(HTTP ${res.status}${res.status === 404 ? '' : ', not JSON'})`,
       status: res.status,
       code: 'TOLLGATE-NO-TOKEN-ENDPOINT',
       hint:
-        `check asgardeo.organization (the name in your console URL https://console.asgardeo.io/t/<organization>) and ` +
+        `check asgardeo.organization ("${http.organization}"; it must be the name in your console URL ` +
+        `https://console.asgardeo.io/t/<name>) and ` +
         `ASGARDEO_BASE_URL${org}: it must be the server's root, e.g. https://api.asgardeo.io (unset it for that default)`,
     });
   }

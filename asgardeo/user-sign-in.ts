@@ -184,7 +184,7 @@ export async function appNativeCode(http: AsgardeoHttp, client: SignInClient, re
       code: 'msg_invalid_un_pw',
       hint:
         "check the password in the variable named by the user's `password: { fromEnv }` (or type it again); a user created " +
-        'earlier keeps her first password: reset it in the console if it is lost',
+        'earlier keeps the first password it was given: reset it in the console if it is lost',
     });
   }
   const detail =

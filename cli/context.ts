@@ -39,19 +39,55 @@ export function configFromFlags(values: ContextFlags, cliIo: CliIo): ResolvedCon
   return loadConfig({ file: configFile(values, io), env: typeof values.env === 'string' ? values.env : undefined, environment: io.env });
 }
 
+/** The `--outputs` / TOLLGATE_OUTPUTS value that means "no outputs file" (the Asgardeo side needs none). */
+export const NO_OUTPUTS = 'none';
+
 /**
  * The one resolver of the AWS stack's outputs file, for every command: --outputs, else
  * TOLLGATE_OUTPUTS, else ./tollgate.outputs.json when present, else the file `tollgate deploy` wrote
- * (`.tollgate/<stack>.outputs.json`, see `stackOutputsPath`) when present. Outputs are optional: the
- * API identifier comes from the configuration; outputs serve the smoke test and cross-checks.
+ * (`.tollgate/<stack>.outputs.json`, see `stackOutputsPath`) when present; `none` means no file. Outputs
+ * are optional: the API identifier comes from the configuration; outputs serve the smoke test and
+ * cross-checks. A file found (not named) that a local deployment left is ignored, with a line saying
+ * so, when the command is aimed at another target or Asgardeo: it must not block that command.
  */
 export function stackOutputsFile(values: ContextFlags, io: CliIo, o: { config: ResolvedConfig }): string | undefined {
+  if (values.outputs === '') throw new UsageError(`--outputs needs a file name, or "${NO_OUTPUTS}" for no outputs file`);
   const given = typeof values.outputs === 'string' ? values.outputs : io.env.TOLLGATE_OUTPUTS;
+  if (given === NO_OUTPUTS) return undefined;
   if (given) return path.resolve(io.cwd, given);
   const fallback = path.resolve(io.cwd, 'tollgate.outputs.json');
-  if (fs.existsSync(fallback)) return fallback;
   const saved = stackOutputsPath(o.config, io.cwd);
-  return fs.existsSync(saved) ? saved : undefined;
+  const found = [fallback, saved].find((f) => fs.existsSync(f));
+  if (!found) return undefined;
+  const stale = staleLocalOutputs(found, o.config);
+  if (!stale) return found;
+  io.stderr.write(
+    `tollgate: ignoring ${path.relative(io.cwd, found) || found}: a local deployment wrote it (issuer ${stale}), ` +
+      `and this command is aimed at ${o.config.target === 'local' ? 'another local Asgardeo' : `target ${o.config.target}`} ` +
+      `(issuer ${o.config.asgardeo.issuer}); pass --outputs <file> for this deployment's outputs\n`,
+  );
+  return undefined;
+}
+
+/** The issuer of a local deployment's outputs in `file` when they do not fit `config`'s target and issuer; else undefined. */
+function staleLocalOutputs(file: string, config: ResolvedConfig): string | undefined {
+  let issuer: string;
+  try {
+    issuer = readStackOutputs(file, config).issuer;
+  } catch {
+    return undefined; // not this stack's outputs at all: the command's own read names what is wrong
+  }
+  const local = isLoopbackUrl(issuer);
+  return local && (config.target !== 'local' || issuer !== config.asgardeo.issuer) ? issuer : undefined;
+}
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
 }
 
 /** Everything plan/apply/destroy need from flags and environment, with the errors users can cause made clear. */

@@ -8,7 +8,7 @@ export type PasswordPrompt = (question: string) => Promise<string | undefined>;
 
 /**
  * `tollgate token --user <userName>`: signs a configured user in through the app-native flow of a
- * user-facing application and prints her access token. The password comes from the variable the
+ * user-facing application and prints the access token. The password comes from the variable the
  * user's `password: { fromEnv }` names, else from a prompt on a terminal; it is never printed.
  */
 export async function runUserToken(

@@ -15,6 +15,7 @@ export { DEFAULT_FUNCTION_ID, DEFAULT_IDENTITY_HEADERS, DEFAULT_PATH_SAMPLE, pat
 export { generateSandboxPasswords, sandboxPassword } from './sandbox-passwords';
 export { OIDC_CLAIM_NAMES, APPLICATION_KINDS } from './schema';
 export type * from './resolved';
+export type { ResolvedCredentialDelivery } from './credentials';
 export type { TollgateConfig, EnvironmentOverrides, HttpMethod, GrantType, ApplicationKind, UserGrantType } from './schema';
 
 export { defineConfig } from './define';

@@ -8,6 +8,7 @@ import { scopeAsArrayIssue } from './server-names';
 import { checkBaseUrl, crossCheck } from './validate';
 import { evaluateConfigFile } from './load-module';
 import { DEFAULT_PATH_SAMPLE, pathParameterNames, resolveRouteTargets, routeTargetIssues } from './route-targets';
+import { credentialIssues, resolveCredentials } from './credentials';
 
 export const DEFAULT_CONFIG_FILE = 'tollgate.config.ts';
 export const DEFAULT_ASGARDEO_BASE_URL = 'https://api.asgardeo.io';
@@ -122,6 +123,7 @@ function resolveEnvironment(
     ...checkBaseUrl(baseUrl, org),
     ...crossCheck(config, target, issuer),
     ...routeTargetIssues(config, path.dirname(file), target, `${config.aws.apiName}-${env}`),
+    ...credentialIssues(config.clients, `${config.aws.apiName}-${env}`),
   ];
   if (issues.length > 0) throw new ConfigError(file, issues, env);
 
@@ -205,6 +207,7 @@ function buildResolved(
       scopes: cl.scopes,
       accessTokenLifetimeSeconds: cl.accessTokenLifetimeSeconds ?? 3600,
       roleAudience: cl.roleAudience ?? 'application',
+      ...(cl.credentials ? { credentials: resolveCredentials(cl.credentials, `${c.aws.apiName}-${env}`, cl.name) } : {}),
     })),
     applications,
     roles: (c.roles ?? []).map((r) => ({
@@ -270,6 +273,7 @@ function corsFor(applications: readonly ResolvedApplication[], routes: BaseConfi
     allowOrigins: origins,
     allowMethods: methods,
     allowHeaders: ['authorization', 'content-type'],
+    exposeHeaders: ['www-authenticate'],
     maxAgeSeconds: CORS_MAX_AGE_SECONDS,
     allowCredentials: false,
   };

@@ -1,3 +1,4 @@
+import type { ResolvedCredentialDelivery } from './credentials';
 import type { ApplicationKind, GrantType, HttpMethod, UserGrantType } from './schema';
 
 /**
@@ -111,6 +112,8 @@ export interface ResolvedCors {
   readonly allowMethods: readonly string[];
   /** `authorization` (the bearer token) and `content-type`. */
   readonly allowHeaders: readonly string[];
+  /** `www-authenticate`: a browser app can read why the gateway refused a call (401/403: the missing scope). */
+  readonly exposeHeaders: readonly string[];
   /** How long a browser may cache a preflight answer. */
   readonly maxAgeSeconds: number;
   /** Always false: tokens travel in the Authorization header, never in cookies. */
@@ -162,6 +165,8 @@ export interface ResolvedClient {
   readonly scopes: readonly string[];
   readonly accessTokenLifetimeSeconds: number;
   readonly roleAudience: 'application' | 'organization';
+  /** Where tollgate delivers the client's id and secret; absent: nowhere (read them with `tollgate token`). */
+  readonly credentials?: ResolvedCredentialDelivery;
 }
 
 /**

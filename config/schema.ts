@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { credentialsSchema } from './credentials';
 
 /**
  * The shape of `tollgate.config.ts`. Field-level rules live here; rules that relate one part of
@@ -182,6 +183,8 @@ const clientSchema = z
     accessTokenLifetimeSeconds: z.number().int().min(60).max(86400).optional(),
     /** Which roles count for this client's user tokens. Default: `application`. */
     roleAudience: z.enum(['application', 'organization']).optional(),
+    /** Deliver this client's credentials to where its workload reads them (config/credentials.ts). */
+    credentials: credentialsSchema.optional(),
   })
   .strict();
 
@@ -266,7 +269,7 @@ const applicationFields = {
    * spa default: the callback URLs' origins; web default: none.
    */
   allowedOrigins: z.array(z.string().min(1)).optional(),
-  /** API scopes the application is authorized for; a user gets those her roles grant. */
+  /** API scopes the application is authorized for; a user gets those the user's roles grant. */
   scopes: z.array(z.string().min(1)),
   /** OIDC claim names put into the (always JWT) access token, e.g. `given_name`, `email`. Default: none. */
   accessTokenAttributes: z.array(z.string().min(1)).optional(),

@@ -7,6 +7,7 @@
 export { runDeploy, stackOutputsPath, DeployError, type DeployOptions, type DeployResult } from './pipeline';
 export { runPlan, renderPlanReport, planExitCode, type PlanReport, type PlanReportOptions } from './plan-report';
 export { runDestroy, type DestroyOptions } from './destroy';
+export { checkPlanPrerequisites } from './preflight';
 export type { SmokeResult } from './smoke';
 export { samplePath } from './smoke';
 export { terminalPrompt, isInteractive, type Prompt } from './approval';

@@ -1,4 +1,5 @@
 import { UserError } from '../errors';
+import type { AwsSdkTarget } from './secrets-manager-store';
 /**
  * The AWS side of a deploy, behind one small interface. Two classes implement it: TerraformRunner
  * (terraform-runner.ts: the real `terraform`, configured by a target: real AWS, the in-process local
@@ -16,6 +17,13 @@ export interface InfraRunner {
   destroy(o: StackOperation): Promise<void>;
   /** Releases what the runner holds (configuration files, a local AWS, the gateway); safe to call twice. */
   close(): Promise<void>;
+  /**
+   * Where the deploy's own AWS SDK calls (credential delivery to Secrets Manager) go: the endpoint and
+   * credentials of what the runner deploys to, or undefined for AWS itself through the SDK's default
+   * credential chain (as Terraform's provider). A runner with no AWS API behind it throws a UserError
+   * rather than let the calls fall through to real AWS.
+   */
+  awsSdkTarget(): Promise<AwsSdkTarget | undefined>;
 }
 
 export interface RunnerDescription {

@@ -8,6 +8,8 @@ import type { InfraRunner, RunnerDescription, StackOperation } from './infra-run
 import { PreflightError, runPreflight, type PreflightCheck } from './preflight';
 import { runSmokeTest, SmokeTestError, type SmokeResult, type SmokeTestOptions } from './smoke';
 import { runUserSmokeTest } from './smoke-users';
+import { DeployDelivery } from './secret-delivery';
+import type { SecretStore } from './secrets-manager-store';
 import { runSteps, StepError, type DeployStep, type ResumableStep, type SideStates, type Step, type StepReport } from './steps';
 import { generateTestUserPasswords, passwordValues, reportGeneratedPasswords, type PasswordValues } from './test-user-passwords';
 
@@ -40,6 +42,8 @@ export interface DeployOptions {
   fetch?: typeof fetch;
   smokeOptions?: Partial<Pick<SmokeTestOptions, 'retries' | 'retryDelayMs' | 'timeoutMs' | 'expectedBodies'>>;
   signal?: AbortSignal;
+  /** Where delivered client credentials are written. @default Secrets Manager at the runner's awsSdkTarget */
+  secretStore?: SecretStore;
 }
 
 export interface DeployResult {
@@ -50,6 +54,8 @@ export interface DeployResult {
   outputsFile: string;
   asgardeo?: ApplySummary;
   smoke?: SmokeResult;
+  /** The generated test-user passwords the users now have (a local run's), by variable: for the commands it prints. */
+  passwords: PasswordValues;
 }
 
 /** A deploy stopped at a step: the one error type of a failed step (steps.ts). */
@@ -69,6 +75,8 @@ interface DeployRun {
   outputsFile: string;
   outputs: StackOutputs;
   passwords: PasswordValues;
+  /** Client credentials: delivered by the Asgardeo step, read by the smoke test. */
+  delivery: DeployDelivery;
   asgardeo?: ApplySummary;
   smoke?: SmokeResult;
 }
@@ -82,7 +90,7 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   const from = o.from;
   const skipAws = from === 'asgardeo' || from === 'smoke';
   const state: SideStates = { aws: { kind: 'unchanged' }, asgardeo: { kind: 'unchanged' } };
-  const run = { preflight: [] as PreflightCheck[], passwords: {} as PasswordValues } as DeployRun;
+  const run = { preflight: [] as PreflightCheck[], passwords: {} as PasswordValues, delivery: new DeployDelivery(o) } as DeployRun;
   const op = (): StackOperation => ({
     stack: run.config.stackName,
     environment: run.config.environment,
@@ -169,6 +177,7 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
     outputsFile: run.outputsFile,
     asgardeo: run.asgardeo,
     smoke: run.smoke,
+    passwords: run.passwords,
   };
 }
 
@@ -222,6 +231,11 @@ async function reconcile(o: DeployOptions, run: DeployRun, state: SideStates): P
     for (const c of result.outputs?.clients ?? []) o.write(`  client ${c.name}: ${c.clientId}\n`);
     run.asgardeo = result;
     created = result.createdUsers && new Set(result.createdUsers);
+    await run.delivery.deliver(
+      config,
+      run.credentials,
+      (undelivered) => (state.asgardeo = { kind: 'applied', changes: done, undelivered }),
+    );
   } finally {
     run.passwords = reportGeneratedPasswords(generated, run.asgardeo ? created : undefined, o.write);
   }
@@ -234,6 +248,8 @@ async function smokeTest(o: DeployOptions, run: DeployRun): Promise<SmokeResult>
     config,
     baseUrl: outputs.stageInvokeUrl,
     getToken: async (client) => {
+      const delivered = await run.delivery.clientToken(config, client);
+      if (delivered) return delivered;
       const t = await o.side.requestClientToken({ config, credentials, client });
       return { accessToken: t.accessToken, scope: t.scope };
     },

@@ -1,3 +1,4 @@
+import { deliveryPlanLines } from './secret-delivery';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../config';
@@ -35,6 +36,8 @@ export interface PlanReport {
   aws: InfraPlan;
   /** The reconciler's plan, rendered by the side that made it (text, Markdown) and as data (JSON). */
   asgardeo: { changes: boolean; text: string; markdown: string; data: unknown };
+  /** Where the deploy delivers client credentials (`credentials: will be written to <secret>`); never a value. */
+  credentials?: readonly string[];
   matrix: AccessMatrix;
   boundary: BoundaryCheck[];
   changes: boolean;
@@ -86,6 +89,7 @@ export async function runPlan(o: PlanReportOptions): Promise<PlanReport> {
     },
     matrix,
     boundary,
+    credentials: deliveryPlanLines(config),
     changes: aws.changes || asgardeoChanges,
     problems: boundary.filter((b) => b.status === 'fail').map((b) => `${b.name}: ${b.detail}`),
   };
@@ -248,6 +252,7 @@ export function renderPlanReport(r: PlanReport, format: 'text' | 'markdown' | 'j
         text: r.aws.text,
       },
       asgardeo: { changes: r.asgardeo.changes, plan: r.asgardeo.data },
+      credentials: r.credentials ?? [],
       accessMatrix: r.matrix,
       boundary: r.boundary,
       problems: r.problems,
@@ -284,6 +289,7 @@ export function renderPlanReport(r: PlanReport, format: 'text' | 'markdown' | 'j
       '',
       r.asgardeo.markdown.trim(),
       '',
+      ...(r.credentials?.length ? ['### Client credentials', '', ...r.credentials.map((l) => `- ${l}`), ''] : []),
     ].join('\n');
   }
   return [
@@ -301,6 +307,7 @@ export function renderPlanReport(r: PlanReport, format: 'text' | 'markdown' | 'j
     `== Asgardeo: ${r.asgardeo.changes ? 'changes' : 'no changes'} ==`,
     r.asgardeo.text.trim(),
     '',
+    ...(r.credentials?.length ? ['== Client credentials ==', ...r.credentials, ''] : []),
   ].join('\n');
 }
 

@@ -43,10 +43,11 @@ export interface PreflightResult {
 /** One or more checks failed; the message lists each with its fix. Nothing was changed. */
 export class PreflightError extends UserError {
   readonly checks: PreflightCheck[];
-  constructor(checks: PreflightCheck[]) {
+  /** `what`: whose checks these are (`Preflight`, `Plan`), the start of the message. */
+  constructor(checks: PreflightCheck[], what = 'Preflight') {
     const failed = checks.filter((c) => c.status === 'failed');
     super(
-      `Preflight found ${failed.length} problem${failed.length === 1 ? '' : 's'}; nothing was changed:\n` +
+      `${what} found ${failed.length} problem${failed.length === 1 ? '' : 's'}; nothing was changed:\n` +
         failed.map((c) => `  ✗ ${c.name}: ${c.detail}${c.fix ? `\n      fix: ${c.fix}` : ''}`).join('\n'),
     );
     this.checks = checks;
@@ -139,6 +140,39 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
 
   if (!config || !credentials || checks.some((c) => c.status === 'failed')) throw new PreflightError(checks);
   return { config, credentials, checks, ...(runner ? { runner } : {}) };
+}
+
+/**
+ * What `tollgate plan` needs before it runs (Terraform, AWS credentials for the provider, the Asgardeo
+ * admin credentials): all checked, so one run names every missing thing, as deploy's preflight does.
+ * No network check: a plan's admin token needs only the view scopes, which the plan itself asks for.
+ */
+export async function checkPlanPrerequisites(o: {
+  config: ResolvedConfig;
+  runner: InfraRunner;
+  side: AsgardeoSide;
+  env: NodeJS.ProcessEnv;
+  home?: string;
+  /** False when the AWS provider plans without credentials (TOLLGATE_TERRAFORM_OFFLINE). @default true */
+  awsCredentials?: boolean;
+}): Promise<AdminCredentials> {
+  const checks: PreflightCheck[] = [];
+  let runner: RunnerDescription | undefined;
+  try {
+    runner = await o.runner.describe();
+  } catch (err) {
+    checks.push({ name: 'terraform', status: 'failed', ...split(err) });
+  }
+  // The runner says whether its AWS needs credentials (a local AWS and Terraform Cloud's remote runs do not).
+  if (o.awsCredentials !== false && (runner?.awsCredentials ?? 'check') === 'check') checks.push(awsCredentialsCheck(o.env, o.home));
+  let credentials: AdminCredentials | undefined;
+  try {
+    credentials = o.side.credentialsFromEnv(o.env);
+  } catch (err) {
+    checks.push({ name: 'Asgardeo admin credentials', status: 'failed', ...split(err) });
+  }
+  if (!credentials || checks.some((c) => c.status === 'failed')) throw new PreflightError(checks, 'Plan');
+  return credentials;
 }
 
 function awsCredentialsCheck(env: NodeJS.ProcessEnv, home?: string): PreflightCheck {

@@ -14,7 +14,7 @@ export interface UserSmokeOptions {
   env: NodeJS.ProcessEnv;
   /** Passwords this run generated, by variable: read before the environment. */
   passwords?: Readonly<Record<string, string>>;
-  /** Signs a user in through `application` (app-native flow) and returns her access token. */
+  /** Signs a user in through `application` (app-native flow) and returns the user's access token. */
   getUserToken: (o: { userName: string; password: string; application: string }) => Promise<{ accessToken: string; scope: string }>;
   fetch?: typeof fetch;
   progress?: (line: string) => void;
@@ -24,11 +24,11 @@ export interface UserSmokeOptions {
 }
 
 export interface UserSmokeResult extends SmokeResult {
-  /** Milliseconds from the start of each user's sign-in to her greeting (or refusal), by user name. */
+  /** Milliseconds from the start of each user's sign-in to the greeting (or refusal), by user name. */
   timings: Record<string, { signInMs: number; callMs: number }>;
 }
 
-/** The scopes `user` can get through `app`: the app's authorized scopes her roles (those that count for the app) grant. */
+/** The scopes `user` can get through `app`: the app's authorized scopes the user's roles (those that count for the app) grant. */
 export function userScopesThrough(config: ResolvedConfig, app: ResolvedApplication, user: ResolvedUser): string[] {
   const counted = config.roles.filter(
     (r) =>
@@ -41,7 +41,7 @@ export function userScopesThrough(config: ResolvedConfig, app: ResolvedApplicati
   return app.scopes.filter((s) => granted.has(s)).sort();
 }
 
-/** What the example handler answers a user: her given name when the token carries it, else her e-mail, else "User". */
+/** What the example handler answers a user: the given name when the token carries it, else the e-mail, else "User". */
 export function greetingFor(app: ResolvedApplication, user: ResolvedUser): string {
   const attrs = app.accessToken.attributes;
   const name = (attrs.includes('given_name') && user.givenName) || (attrs.includes('email') && user.email) || 'User';
@@ -72,7 +72,8 @@ export async function runUserSmokeTest(o: UserSmokeOptions): Promise<UserSmokeRe
     const password = variable ? (o.passwords?.[variable] ?? o.env[variable]) : undefined;
     if (!password) {
       result.skipped.push(
-        `user ${user.userName}: ${variable ? `$${variable} is not set` : 'invited (no password)'}, so she cannot sign in here`,
+        `user ${user.userName}: ${variable ? `$${variable} is not set` : 'invited (no password)'}, ` +
+          'so the smoke test cannot sign in as this user',
       );
       continue;
     }

@@ -135,7 +135,10 @@ export async function runSmokeTest(o: SmokeTestOptions): Promise<SmokeResult> {
       });
       continue;
     }
-    record(judge(key, `token of ${holder.name} (${granted.join(' ')})`, await call(t.accessToken), success, body));
+    // The example handler greets by the token's name claims; a client's token has none (it names no user).
+    const greeting =
+      body !== undefined && o.expectedBodies === undefined ? '; a client token names no user, so the greeting is "User"' : '';
+    record(judge(key, `token of ${holder.name} (${granted.join(' ')}${greeting})`, await call(t.accessToken), success, body));
   }
   if (result.checks.some((c) => !c.ok)) throw new SmokeTestError(result);
   return result;

@@ -26,7 +26,7 @@ export type AsgardeoState =
   | { readonly kind: 'unchanged' }
   | { readonly kind: 'started' }
   | { readonly kind: 'partial'; readonly lastProgress: string }
-  | { readonly kind: 'applied'; readonly changes: number }
+  | { readonly kind: 'applied'; readonly changes: number; readonly undelivered?: readonly string[] }
   | { readonly kind: 'applied-earlier' }
   | { readonly kind: 'deleting'; readonly stack: string }
   | { readonly kind: 'deleted' };
@@ -66,7 +66,10 @@ export function renderAsgardeoState(s: AsgardeoState): string {
     case 'partial':
       return `partially applied; last progress before the failure: ${s.lastProgress}`;
     case 'applied':
-      return `applied (${s.changes} change${s.changes === 1 ? '' : 's'} in this run)`;
+      return (
+        `applied (${s.changes} change${s.changes === 1 ? '' : 's'} in this run)` +
+        (s.undelivered?.length ? `; client credentials not yet delivered to ${s.undelivered.join(', ')}` : '')
+      );
     case 'applied-earlier':
       return 'applied earlier';
     case 'deleting':

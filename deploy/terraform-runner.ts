@@ -36,6 +36,7 @@ import {
   type TerraformPlan,
   type TerraformSetup,
 } from './terraform';
+import type { AwsSdkTarget } from './secrets-manager-store';
 import { offlineEnvironment } from './terraform/offline';
 import { runProcess } from './terraform/process';
 
@@ -54,6 +55,11 @@ export interface TerraformTarget {
    * otherwise dummy credentials, the skip flags and these endpoints (a local AWS, or none: an offline plan).
    */
   provider?(): Promise<OfflineAws>;
+  /**
+   * Where the deploy's own AWS SDK calls go (credential delivery): the endpoint and credentials the
+   * provider gets. Absent: AWS itself through the SDK's default credential chain, as the provider's.
+   */
+  awsSdk?(): Promise<AwsSdkTarget>;
   /** Environment of the app (backend variables) and of the terraform children. */
   readonly env: NodeJS.ProcessEnv;
   /** The project's committed lock file: required (real AWS), or used when present (a local AWS from a provider mirror). */
@@ -174,6 +180,10 @@ export class TerraformRunner implements InfraRunner {
     fs.rmSync(stack.saved.file, { force: true });
     this.applied.delete(o.stack);
     await this.target.afterDestroy?.(o.stack);
+  }
+
+  async awsSdkTarget(): Promise<AwsSdkTarget | undefined> {
+    return this.target.awsSdk?.();
   }
 
   /** An ephemeral target's deployments are destroyed first; then the target and the CLI configuration are released. */

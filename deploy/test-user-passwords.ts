@@ -14,7 +14,7 @@ export type PasswordValues = Readonly<Record<string, string>>;
  * A local-target run's test users' passwords (npm start, `tollgate deploy --target local`): for
  * each user whose `password.fromEnv` variable is unset, a generated one (Asgardeo's default
  * policy), passed as a value to the reconciler (it sets it on create, never an invitation) and the
- * smoke test (which signs her in). A variable the shell already sets is used as it is.
+ * smoke test (which signs the user in). A variable the shell already sets is used as it is.
  * Nothing is printed here: only the Asgardeo step knows whether the password reached Asgardeo.
  */
 export function generateTestUserPasswords(config: ResolvedConfig, random?: (n: number) => Buffer): GeneratedPassword[] {
@@ -34,9 +34,9 @@ export function passwordValues(generated: readonly GeneratedPassword[]): Passwor
  * After the Asgardeo step: each generated password is printed once, for the users this run created
  * (the reconciler set it). A user who already existed (a redeploy to a local Asgardeo that outlives
  * the command) keeps the password an earlier run printed; the new one never reached Asgardeo, so it
- * is left out of what is returned (the smoke test then skips her, saying why) and the line says how
- * to sign her in. `created` undefined: the step failed part-way, so whether she was created is unknown.
- * Returns the passwords that are now hers.
+ * is left out of what is returned (the smoke test then skips the user, saying why) and the line says how
+ * to sign in as that user. `created` undefined: the step failed part-way, so whether the user was created is unknown.
+ * Returns the passwords that now belong to the users.
  */
 export function reportGeneratedPasswords(
   generated: readonly GeneratedPassword[],
@@ -47,15 +47,16 @@ export function reportGeneratedPasswords(
   for (const g of generated) {
     if (!created || created.has(g.userName)) {
       kept.push(g);
-      const when = created ? 'set when this run created her' : 'set if this run got as far as creating her';
+      const when = created ? 'set when this run created the user' : 'set if this run got as far as creating the user';
+      // Not "in $VARIABLE": the variable is in this run's environment, not the user's shell.
       write(
-        `Test user ${g.userName}: password ${g.password} (generated for this run, ${when}; shown once; ` +
-          `in $${g.variable} for the sandbox's commands)\n`,
+        `Test user ${g.userName}: password ${g.password} (generated for this run, ${when}; not stored anywhere; ` +
+          `\`npx tollgate token --user ${g.userName}\` reads it from $${g.variable})\n`,
       );
     } else {
       write(
-        `Test user ${g.userName}: already in Asgardeo, with the password the run that created her printed; ` +
-          `export ${g.variable}=<that password> to sign her in here (or delete her to get a new one)\n`,
+        `Test user ${g.userName}: already in Asgardeo, with the password the run that created the user printed; ` +
+          `export ${g.variable}=<that password> to sign in as ${g.userName} here (or delete the user to get a new one)\n`,
       );
     }
   }

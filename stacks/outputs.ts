@@ -16,6 +16,16 @@ export const STACK_OUTPUTS = {
   environment: { name: 'environment', description: 'Tollgate environment' },
 } as const;
 
+/**
+ * Declared only by a stack whose configuration delivers client credentials (`clients[].credentials`):
+ * a JSON string `{"<client>": {"name": "<secret name>", "arn": "<secret ARN>"}}`. Optional, so stacks
+ * without deliveries (and outputs files written before) keep the shape above.
+ */
+export const CREDENTIAL_SECRETS_OUTPUT = {
+  name: 'credential_secrets',
+  description: 'Secrets Manager secrets holding client credentials, by client (JSON)',
+} as const;
+
 /** The outputs as the code reads them (camelCase keys); every value is a non-empty string. */
 export type StackOutputs = { -readonly [K in keyof typeof STACK_OUTPUTS]: string };
 /** The outputs as Terraform names them (snake_case). */

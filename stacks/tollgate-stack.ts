@@ -1,10 +1,11 @@
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack } from 'cdktf';
+import { CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DEFAULT_FUNCTION_ID, type ResolvedConfig } from '../config';
 import { BundledNodeFunction } from '../constructs/bundled-node-function';
+import { ClientCredentialsSecret } from '../constructs/client-credentials-secret';
 import { SecuredHttpApi, type HttpApiHttpBackend, type HttpApiLambdaTarget } from '../constructs/secured-http-api';
-import { STACK_OUTPUT_KEYS, STACK_OUTPUTS, type StackOutputs } from './outputs';
+import { CREDENTIAL_SECRETS_OUTPUT, STACK_OUTPUT_KEYS, STACK_OUTPUTS, type StackOutputs } from './outputs';
 
 export { STACK_OUTPUT_NAMES, type StackOutputName } from './outputs';
 
@@ -122,6 +123,7 @@ export class TollgateStack extends TerraformStack {
       const { name, description } = STACK_OUTPUTS[key];
       new TerraformOutput(this, name, { value: values[key], description, staticId: true });
     }
+    addCredentialSecrets(this, config);
   }
 }
 
@@ -134,6 +136,24 @@ function targetOf(
   if (!fn) throw new Error(`TollgateStack: no function "${target.functionId}" for a route`);
   // The id keeps the default function's integration where it always was, and names the others stably.
   return { functionName: fn.function.functionName, invokeArn: fn.function.invokeArn, key: target.functionId };
+}
+
+/** One Secrets Manager secret per client that asks for delivery, and the output naming them. */
+function addCredentialSecrets(stack: TerraformStack, config: ResolvedConfig): void {
+  const secrets: Record<string, { name: string; arn: string }> = {};
+  for (const client of config.clients) {
+    const delivery = client.credentials?.awsSecretsManager;
+    if (!delivery) continue;
+    const { secret } = new ClientCredentialsSecret(stack, `credentials-${client.name.replace(/[^A-Za-z0-9_-]/g, '-')}`, {
+      secretName: delivery.name,
+      clientName: client.name,
+      readers: delivery.readers,
+    });
+    secrets[client.name] = { name: delivery.name, arn: secret.arn };
+  }
+  if (Object.keys(secrets).length === 0) return;
+  const { name, description } = CREDENTIAL_SECRETS_OUTPUT;
+  new TerraformOutput(stack, name, { value: Fn.jsonencode(secrets), description, staticId: true });
 }
 
 function configureBackend(stack: TerraformStack, backend: StateBackend): void {

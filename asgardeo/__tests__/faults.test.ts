@@ -79,8 +79,12 @@ describe('reconciler under faults of the local Asgardeo', () => {
       }
       return res;
     };
-    await applyAsgardeo(h.options({ transport: { ...fastTransport(), fetch: lossy } }));
+    h.la.requests.clear();
+    const result = await applyAsgardeo(h.options({ transport: { ...fastTransport(), fetch: lossy } }));
     expect(lost).toBe(2);
+    // The run counts what the server accepted, the two creates it found on re-read included, and says how many answers it lost.
+    expect(result.stats.writes).toBe(h.la.requests.writes());
+    expect(result.stats.lostAnswers).toBe(2);
     await assertConverged();
   });
 

@@ -176,6 +176,33 @@ describe('reconciler against the local Asgardeo', () => {
     expect(h.la.requests.writes()).toBe(0);
   });
 
+  it('a scope name another API resource holds: the plan names that API resource and the fixes that work, also with --adopt', async () => {
+    const other = {
+      name: 'Audit API',
+      identifier: 'https://audit.example.com',
+      scopes: [{ name: 'get_pharmacy_user', displayName: 'read' }],
+    };
+    expect((await h.call('POST', '/api/server/v1/api-resources', other)).status).toBe(201);
+    for (const adopt of [false, true]) {
+      const plan = await planAsgardeo(h.options({ adopt }));
+      const clash = plan.changes.find((c) => c.type === 'api-resource')!;
+      expect(clash.action).toBe('conflict');
+      expect(clash.note).toContain('get_pharmacy_user by API resource "Audit API" (identifier https://audit.example.com)');
+      expect(clash.note).toMatch(/Rename the scope in the configuration, or remove it from the other API resource/);
+      expect(clash.note).not.toContain('--adopt');
+      h.la.requests.clear();
+      const refused = (await applyAsgardeo(h.options({ adopt })).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as ReconcileError;
+      expect(refused).toBeInstanceOf(ReconcileError);
+      expect(h.la.requests.writes()).toBe(0);
+      // Our API resource does not exist yet: nothing may say the conflicting objects "exist in Asgardeo".
+      expect(`${refused.message}\n${refused.hint}`).not.toMatch(/exist in Asgardeo|--adopt/);
+      expect(refused.message).toContain('Audit API');
+    }
+  });
+
   it('prunes only owned objects, only with --prune, and lists them in the plan first', async () => {
     const extra = { ...h.config.clients[0]!, name: 'pharmacy-old', scopes: ['get_pharmacy_user'] };
     await applyAsgardeo(h.options({ config: { ...h.config, clients: [...h.config.clients, extra] } }));
@@ -302,6 +329,18 @@ describe('reconciler against the local Asgardeo', () => {
     h.la.requests.clear();
     await applyAsgardeo(h.options());
     expect(h.la.requests.writes()).toBe(0);
+  });
+
+  it('an unknown organization: the message names the organization it tried and the URL it asked', async () => {
+    const config = { ...h.config, asgardeo: { ...h.config.asgardeo, organization: 'farmacy' } };
+    const err = (await planAsgardeo(h.options({ config })).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as AsgardeoError;
+    expect(err).toBeInstanceOf(AsgardeoError);
+    expect(err.message).toContain(`no Asgardeo token endpoint for organization "farmacy" at ${h.la.baseUrl}/t/farmacy/oauth2/token`);
+    expect(errorText(err)).toContain('check asgardeo.organization ("farmacy";');
+    expect(err.message).not.toContain('<organization>');
   });
 
   it('rejects bad admin credentials naming ASGARDEO_CLIENT_ID/SECRET, without echoing the secret', async () => {

@@ -1,5 +1,5 @@
 import type { ResolvedScope } from '../../config';
-import type { ApiResourceBody } from '../api';
+import type { ApiResourceBody, AsgardeoApi } from '../api';
 import { ownerOf, withMarker } from '../ownership';
 import { conflictNote, type FieldDiff, type PlannedChange } from '../plan';
 import { changeFor, KindPart, kindParts, settleAll, verbOf } from './kind';
@@ -23,6 +23,8 @@ export interface ObservedApiResource {
   owned: ApiResourceBody[];
   /** Every scope name in the organization (unique there), to find names another API resource holds. */
   orgScopes: string[];
+  /** The other API resources holding configured scope names (read only when there is such a clash). */
+  scopeHolders: ApiResourceBody[];
 }
 
 /** What apply writes to an existing API resource. */
@@ -48,6 +50,58 @@ export const apiResourceState = (ctx: ApplyContext) =>
 
 const keyOf = (identifier: string) => ({ type: API_RESOURCE, name: identifier });
 const scopeBody = (s: ResolvedScope) => ({ name: s.name, displayName: s.displayName, description: s.description });
+
+/** Configured scope names another API resource holds; names held by ours (under this identifier or an old one) are not clashes. */
+function scopesHeldElsewhere(
+  d: DesiredApiResource,
+  current: ApiResourceBody | undefined,
+  owned: readonly ApiResourceBody[],
+  orgScopes: readonly string[],
+): string[] {
+  const ours = new Set([current, ...owned].flatMap((r) => r?.scopes ?? []).map((s) => s.name));
+  return d.scopes.map((s) => s.name).filter((n) => orgScopes.includes(n) && !ours.has(n));
+}
+
+/**
+ * The API resources holding `names`, so the clash can name them: the organization's scope list does
+ * not say whose a scope is, and only an API resource's own record lists its scopes. Business API
+ * resources are read first (where a configured name usually clashes), system ones only when needed.
+ */
+async function findScopeHolders(
+  api: AsgardeoApi,
+  names: readonly string[],
+  ours: readonly (ApiResourceBody | undefined)[],
+  listed: ApiResourceBody[] | undefined,
+): Promise<ApiResourceBody[]> {
+  const skip = new Set(ours.flatMap((r) => (r ? [r.id] : [])));
+  const others = (listed ?? (await api.listApiResources())).filter((r) => !skip.has(r.id));
+  const isSystem = (r: ApiResourceBody) => (r.type ?? 'BUSINESS').toUpperCase() === 'SYSTEM';
+  const holders: ApiResourceBody[] = [];
+  let missing = new Set(names);
+  for (const group of [others.filter((r) => !isSystem(r)), others.filter(isSystem)]) {
+    if (!missing.size) break;
+    const details = await Promise.all(group.map((r) => (r.scopes ? r : api.getApiResource(r.id))));
+    for (const r of details) {
+      if (r?.scopes?.some((s) => missing.has(s.name))) holders.push(r);
+    }
+    missing = new Set([...missing].filter((n) => !holders.some((h) => h.scopes?.some((s) => s.name === n))));
+  }
+  return holders;
+}
+
+/** The clash's note: which names, held by which API resource, and the two fixes that work (--adopt cannot: the holder is another API). */
+function scopeClashNote(names: readonly string[], holders: readonly ApiResourceBody[]): string {
+  const whose = names.map((n) => {
+    const h = holders.find((r) => r.scopes?.some((s) => s.name === n));
+    return h ? `${n} by API resource "${h.name}" (identifier ${h.identifier})` : `${n} by an API resource this run could not read`;
+  });
+  const one = names.length === 1;
+  return (
+    `scope name${one ? ' is' : 's are'} already held by another API resource, and scope names are unique in the organization: ` +
+    `${whose.join('; ')}. Apply would stop half-way. Rename ${one ? 'the scope' : 'these scopes'} in the configuration, ` +
+    `or remove ${one ? 'it' : 'them'} from the other API resource (Asgardeo console: API Resources, its Scopes tab)`
+  );
+}
 
 function deletion(r: ApiResourceBody, note?: string): PlannedChange {
   return {
@@ -105,21 +159,19 @@ export const apiResource: ResourceKind<
       Promise.all(candidates.map((a) => (a.description !== undefined ? a : api.getApiResource(a.id)))),
     ]);
     const owned = details.filter((a): a is ApiResourceBody => !!a && ownerOf(a.description) === desired.stackName);
-    return { current, owned, orgScopes };
+    const clashing = scopesHeldElsewhere(desiredApiResource(desired), current, owned, orgScopes);
+    const scopeHolders = clashing.length ? await findScopeHolders(api, clashing, [current, ...owned], all) : [];
+    return { current, owned, orgScopes, scopeHolders };
   },
 
   plan({ desired, observed, adopt, warnings }) {
     const stack = desired.stackName;
     const d = desiredApiResource(desired);
-    const { current: a, owned, orgScopes } = observedApiResource(observed);
+    const { current: a, owned, orgScopes, scopeHolders } = observedApiResource(observed);
     const key = keyOf(d.identifier);
-    // Names held by the API resource under this identifier or by an owned one under an old identifier are not clashes.
-    const ours = new Set([a, ...owned].flatMap((r) => r?.scopes ?? []).map((s) => s.name));
-    const heldElsewhere = d.scopes.map((s) => s.name).filter((n) => orgScopes.includes(n) && !ours.has(n));
+    const heldElsewhere = scopesHeldElsewhere(d, a, owned, orgScopes);
     if (heldElsewhere.length) {
-      const note =
-        `scope name(s) ${heldElsewhere.join(', ')} already belong to another API resource in the organization (scope names are unique ` +
-        'there); apply would stop half-way. Rename the scopes in the configuration, or remove them from the other API resource';
+      const note = scopeClashNote(heldElsewhere, scopeHolders);
       return [{ type: API_RESOURCE, key, name: d.identifier, action: 'conflict', id: a?.id, fields: [], note }];
     }
     if (!a) {

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startLocalAsgardeo, type LocalAsgardeo } from '../../sandbox/asgardeo';
 import { main } from '../main';
+import { configFromFlags, stackOutputsFile } from '../context';
 import { memoryIo } from '../io';
 import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
@@ -102,7 +103,10 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     const noCreds = memoryIo({ env: { ...env, ASGARDEO_CLIENT_ID: '' }, cwd: dir });
     expect(await main(['token', '--client', 'nobody'], noCreds)).toBe(1);
     expect(noCreds.err()).toContain('unknown client "nobody"');
-    expect((await run('token')).err).toContain('--client is required (configured clients: pharmacy-reader, pharmacy-admin)');
+    expect((await run('token')).err).toContain(
+      '--client <name> or --user <userName> is required (configured clients: pharmacy-reader, pharmacy-admin; ' +
+        'users: kim@gmail.com, lee@example.com)',
+    );
     const notHeld = await run('token', '--client', 'pharmacy-reader', '--scope', 'create_pharmacy_user');
     expect(notHeld.code).toBe(1);
     expect(notHeld.out).toBe('');
@@ -138,7 +142,7 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
   });
 
   const tokenUserTestName =
-    'token --user signs a configured user in (app-native, password from her variable) and prints her token; errors say what to fix';
+    "token --user signs a configured user in (app-native, password from the user's variable) and prints the token; errors say what to fix";
   it(tokenUserTestName, async () => {
     const r = await run('token', '--user', 'kim@gmail.com');
     expect(r.code).toBe(0);
@@ -192,6 +196,66 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
     expect(flag.code).toBe(1);
     expect(flag.err).toContain("Unknown option '--frobnicate'");
     expect(flag.err).toContain('Usage: tollgate plan');
+  });
+
+  it('a stale outputs file from a local deployment is ignored with a line saying so; --outputs none uses no file', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-stale-'));
+    try {
+      const outputs = JSON.parse(fs.readFileSync(path.join(dir, 'outputs.json'), 'utf8'));
+      const saved = path.join(work, '.tollgate', 'pharmacy-user-api-dev.outputs.json');
+      fs.mkdirSync(path.dirname(saved), { recursive: true });
+      const write = (issuer: string) =>
+        fs.writeFileSync(saved, JSON.stringify({ 'pharmacy-user-api-dev': { ...outputs['pharmacy-user-api-dev'], issuer } }));
+      const inWork = async (argv: string[], extra: NodeJS.ProcessEnv = {}) => {
+        const io = memoryIo({ env: { ...env, ...extra }, cwd: work });
+        const code = await main(argv, io);
+        return { code, out: io.out(), err: io.err() };
+      };
+      // A local Asgardeo that is gone (another port): plan and apply against this one run, saying the file was ignored.
+      write('http://127.0.0.1:9/t/pharmacy/oauth2/token');
+      for (const cmd of ['plan', 'apply']) {
+        const r = await inWork([cmd]);
+        expect({ cmd, code: r.code }).toEqual({ cmd, code: 0 });
+        expect(r.err).toContain(
+          'ignoring .tollgate/pharmacy-user-api-dev.outputs.json: a local deployment wrote it ' +
+            '(issuer http://127.0.0.1:9/t/pharmacy/oauth2/token), and this command is aimed at ' +
+            `another local Asgardeo (issuer ${la.issuer})`,
+        );
+      }
+      // Named explicitly it is not ignored: the mismatch is refused, and the hint's way out works.
+      const named = await inWork(['plan', '--outputs', saved]);
+      expect(named.code).toBe(1);
+      expect(named.err).toContain('another deployment: issuer');
+      expect(named.err).toContain('`--outputs none`');
+      for (const [argv, extra] of [
+        [['plan', '--outputs', 'none'], {}],
+        [['plan'], { TOLLGATE_OUTPUTS: 'none' }],
+      ] as const) {
+        const none = await inWork([...argv], extra);
+        expect(none.code).toBe(0);
+        expect(none.err).not.toContain('ignoring');
+      }
+      const empty = await inWork(['plan', '--outputs', '']);
+      expect(empty.code).toBe(1);
+      expect(empty.err).toContain('--outputs needs a file name, or "none" for no outputs file');
+      // The file of this very local deployment is used, not ignored.
+      write(la.issuer);
+      const current = await inWork(['plan']);
+      expect(current.code).toBe(0);
+      expect(current.err).not.toContain('ignoring');
+      // ... but not by a command aimed at the aws target (at Asgardeo's cloud: no local base URL).
+      const awsIo = memoryIo({ env: { ...env, ASGARDEO_BASE_URL: '', TOLLGATE_TARGET: 'aws' }, cwd: work });
+      expect(stackOutputsFile({}, awsIo, { config: configFromFlags({}, awsIo) })).toBeUndefined();
+      expect(awsIo.err()).toContain(
+        `ignoring .tollgate/pharmacy-user-api-dev.outputs.json: a local deployment wrote it (issuer ${la.issuer})`,
+      );
+      expect(awsIo.err()).toContain('and this command is aimed at target aws (issuer https://api.asgardeo.io/t/pharmacy/oauth2/token)');
+      // A file a real deployment wrote is never ignored silently: a mismatch is still refused.
+      write('https://api.asgardeo.io/t/elsewhere/oauth2/token');
+      expect((await inWork(['plan'])).err).toContain('another deployment: issuer');
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('apply --prune needs --yes; destroy needs --yes and then deletes what the stack owns', async () => {

@@ -198,7 +198,9 @@ describe('day two through the CLI (local Asgardeo)', () => {
     const clashFile = configFile(clash);
     const clashPlan = await step('plan a scope clash', () => run(work, 'plan', '--config', clashFile, '--detailed-exitcode'));
     expect(clashPlan.result.code).toBe(2);
-    expect(clashPlan.result.out).toMatch(/CONFLICT[\s\S]*audit_pharmacy already belong to another API resource/);
+    expect(clashPlan.result.out).toMatch(
+      /CONFLICT[\s\S]*audit_pharmacy by API resource "Other API" \(identifier https:\/\/other.example.com\)/,
+    );
     const clashApply = await step('apply a scope clash', () => run(work, 'apply', '--config', clashFile));
     expect(clashApply.result.code).toBe(1);
     expect(clashApply.writes).toBe(0);
@@ -261,7 +263,7 @@ describe('day two through the CLI (local Asgardeo)', () => {
 
   it(
     "redeploy of the example's test users to a local Asgardeo that outlives the command: " +
-      'no new password is printed or tried, the line says how to sign her in, and with it she signs in',
+      'no new password is printed or tried, the line says how to sign in as that user, and with it the user signs in',
     async () => {
       // Its own organization: the example's names would clash with the walk's objects above.
       const own = await startLocalAsgardeo({ organization: 'pharmacy' });
@@ -280,7 +282,7 @@ describe('day two through the CLI (local Asgardeo)', () => {
         };
         const first = await deploy();
         expect(first.code).toBe(0);
-        const kimPassword = /Test user kim@gmail\.com: password (\S+) \(generated for this run, set when this run created her/.exec(
+        const kimPassword = /Test user kim@gmail\.com: password (\S+) \(generated for this run, set when this run created the user/.exec(
           first.out,
         )?.[1];
         expect(kimPassword).toMatch(/^Aa1!/);
@@ -294,8 +296,8 @@ describe('day two through the CLI (local Asgardeo)', () => {
         expect(second.out).not.toContain(kimPassword!);
         expect(second.out).not.toMatch(/Test user \S+: password/);
         expect(second.out).toContain(
-          'Test user kim@gmail.com: already in Asgardeo, with the password the run that created her printed; ' +
-            'export TOLLGATE_USER_KIM_PASSWORD=<that password> to sign her in here',
+          'Test user kim@gmail.com: already in Asgardeo, with the password the run that created the user printed; ' +
+            'export TOLLGATE_USER_KIM_PASSWORD=<that password> to sign in as kim@gmail.com here',
         );
         expect(second.out).not.toMatch(/✗/);
         expect(second.out).toContain('not tried: user kim@gmail.com: $TOLLGATE_USER_KIM_PASSWORD is not set');

@@ -6,6 +6,7 @@ import { deployCommand } from '../commands/deploy';
 import { combinedDestroyCommand } from '../commands/destroy';
 import { combinedPlanCommand } from '../commands/plan';
 import type { CommandDeps } from '../deps';
+import { InfraToolError } from '../../deploy';
 import { FakeRunner, FakeSide, GOOD_ENV, exampleConfig, startStandIn, tmpDir, type StandIn } from '../../deploy/__tests__/helpers';
 import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
@@ -42,7 +43,7 @@ describe('tollgate deploy (command)', () => {
   test('--target local without ASGARDEO_BASE_URL runs the sandbox (what npm start runs): local Asgardeo, gateway, checks', async () => {
     const m = memoryIo({ env: {}, cwd: tmpDir() });
     expect(await deployCommand(['--target', 'local', '--once', '--config', CONFIG], m, {})).toBe(0);
-    expect(m.out()).toContain('What was checked (15 of 15 passed)');
+    expect(m.out()).toContain('What was checked (15 of 15 passed;');
     expect(m.out()).toContain('200 {"message":"Welcome Kim!"}');
     expect(m.out()).toContain('200 {"message":"Welcome User!"}');
     expect(fs.existsSync(path.join(m.cwd, '.tollgate', 'sandbox'))).toBe(true);
@@ -95,6 +96,18 @@ describe('combined plan and destroy commands', () => {
     expect(await combinedPlanCommand(['--env', 'dev', '--config', CONFIG, '--markdown', '--detailed-exitcode'], m, deps().d)).toBe(2);
     expect(m.out()).toMatch(/^## tollgate plan: `pharmacy-user-api-dev` \(dev\)/);
     expect(m.out()).toContain('### Who can call what');
+  });
+
+  test('plan names every missing thing at once, as deploy does: Terraform, AWS credentials, Asgardeo admin credentials', async () => {
+    const x = deps();
+    x.runner.missingTool = new InfraToolError('`terraform` was not found on PATH.', 'install Terraform >= 1.9.0');
+    const m = memoryIo({ env: {}, cwd: tmpDir() });
+    expect(await combinedPlanCommand(['--env', 'dev', '--config', CONFIG], m, x.d)).toBe(1);
+    expect(m.err()).toContain('Plan found 3 problems; nothing was changed:');
+    expect(m.err()).toContain('✗ terraform: `terraform` was not found on PATH.\n      fix: install Terraform >= 1.9.0');
+    expect(m.err()).toMatch(/✗ AWS credentials: no AWS credentials found/);
+    expect(m.err()).toMatch(/✗ Asgardeo admin credentials: ASGARDEO_CLIENT_ID .*not set/);
+    expect(x.calls.filter((c) => c.startsWith('plan') || c.startsWith('diff'))).toEqual([]);
   });
 
   test('plan reads the outputs the last deploy saved', async () => {

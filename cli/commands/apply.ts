@@ -9,7 +9,7 @@ export const summary = 'Make Asgardeo match the configuration (API resource, cli
 const USAGE = `Usage: tollgate apply [--env <name>] [--config <file>] [--outputs <file>] [--prune --yes] [--adopt]\
  [--outputs-out <file>] [--json | --markdown] [--detailed-exitcode]
 
-  --outputs <file>       the AWS stack's outputs (optional; cross-checked: stack, region, issuer)
+  --outputs <file>       the AWS stack's outputs (optional; cross-checked: stack, region, issuer); \`none\`: no file
   --target aws|local     local: the local Asgardeo (http issuer); same as TOLLGATE_TARGET=local
   --prune                delete objects this stack owns that are no longer configured (needs --yes)
   --adopt                take over same-named objects tollgate does not own
@@ -38,11 +38,16 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       typeof values['outputs-out'] === 'string' ? path.resolve(io.cwd, values['outputs-out']) : asgardeoOutputsPath(options.config, io.cwd);
     writeAsgardeoOutputs(file, result.outputs);
     io.stderr.write(
-      `Applied: ${result.stats.writes} write(s), ${result.stats.requests} request(s). ` +
+      `Applied: ${result.stats.writes} write(s), ${result.stats.requests} request(s)${lostAnswersNote(result.stats.lostAnswers)}. ` +
         `Outputs written to ${path.relative(io.cwd, file) || file}\n`,
     );
     return values['detailed-exitcode'] && planHasChanges(result.plan) ? EXIT_CHANGES : EXIT_OK;
   } catch (err) {
     return reportError('apply', err, io, USAGE);
   }
+}
+
+/** Lost answers were recovered (a create re-read and found, another write repeated); the count says why the server may have seen more. */
+function lostAnswersNote(lost: number): string {
+  return lost ? ` (${lost} answer(s) lost in transit, recovered by re-reading or repeating the write)` : '';
 }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { checkOutputsMatch, planAsgardeo, planHasChanges, renderPlan } from '../../asgardeo';
-import { awsRunner, planExitCode, reconcilerSide, renderPlanReport, runPlan } from '../../deploy';
+import { awsRunner, checkPlanPrerequisites, OFFLINE_VARIABLE, planExitCode, reconcilerSide, renderPlanReport, runPlan } from '../../deploy';
 import { formatFromFlags, parseCommandArgs, RECONCILE_OPTIONS, reportError, useColor } from '../args';
 import { configFromFlags, reconcileOptions, stackOutputsFile } from '../context';
 import type { CommandDeps } from '../deps';
@@ -16,7 +16,8 @@ const USAGE = `Usage: tollgate plan [--env <name>] [--config <file>] [--outputs 
   --asgardeo-only        only the Asgardeo plan (no Terraform needed); always so for the local target
 
   --outputs <file>       the AWS stack's outputs (cdktf --outputs-file JSON or \`terraform output -json\`), cross-checked
-                         (stack, region, issuer); optional: the API identifier comes from the configuration
+                         (stack, region, issuer); optional: the API identifier comes from the configuration;
+                         \`--outputs none\` uses none (not even the file a deploy saved)
   --prune                also list owned objects no longer in the configuration (deleted by apply --prune)
   --adopt                plan taking over same-named objects tollgate does not own
   --target aws|local     local: the local Asgardeo (http issuer); same as TOLLGATE_TARGET=local
@@ -58,19 +59,24 @@ export async function combinedPlanCommand(argv: string[], io: CliIo, deps: Comma
     const outputs = outputsFile ? checkOutputsMatch(side.readStackOutputs(outputsFile, config), config, outputsFile) : undefined;
     const outdir = path.resolve(io.cwd, io.env.CDKTF_OUTDIR ?? 'cdktf.out');
     const runner = deps.runner ?? awsRunner({ cwd: io.cwd, env: io.env });
-    const report = await runPlan({
-      config,
-      runner,
-      side,
-      credentials: side.credentialsFromEnv(io.env),
-      outputs,
-      prune: values.prune === true,
-      adopt: values.adopt === true,
-      stackDir: path.join(outdir, 'stacks', config.stackName),
-      // Terraform's own progress goes to stderr so stdout stays a clean report (PR comment, JSON).
-      onOutput: (t) => io.stderr.write(t),
-      signal: io.signal,
-    }).finally(() => (deps.runner ? undefined : runner.close()));
+    const report = await (async () => {
+      // An offline plan (dummy credentials, no AWS call) needs no AWS credentials.
+      const awsCredentials = !['1', 'true'].includes(io.env[OFFLINE_VARIABLE] ?? '');
+      const credentials = await checkPlanPrerequisites({ config, runner, side, env: io.env, home: deps.home, awsCredentials });
+      return runPlan({
+        config,
+        runner,
+        side,
+        credentials,
+        outputs,
+        prune: values.prune === true,
+        adopt: values.adopt === true,
+        stackDir: path.join(outdir, 'stacks', config.stackName),
+        // Terraform's own progress goes to stderr so stdout stays a clean report (PR comment, JSON).
+        onOutput: (t) => io.stderr.write(t),
+        signal: io.signal,
+      });
+    })().finally(() => (deps.runner ? undefined : runner.close()));
     io.stdout.write(renderPlanReport(report, format));
     for (const p of report.problems) io.stderr.write(`tollgate plan: problem: ${p}\n`);
     return planExitCode(report, values['detailed-exitcode'] === true);

@@ -10,7 +10,7 @@ const USAGE = `Usage: tollgate token --client <name> [--scope <scope>]... [--env
        tollgate token --user <userName> [--app <application>] [--scope <scope>]... [--env <name>] [--config <file>] [--json]
 
 --user signs a configured user in through the app-native flow of a user-facing application (the first
-with appNativeAuthentication, or --app); the password comes from the variable her password.fromEnv
+with appNativeAuthentication, or --app); the password comes from the variable the user's password.fromEnv
 names, else a prompt on a terminal.
 
 Prints the access token on stdout (with --json: {"access_token","token_type","scope","expires_in"}).
@@ -35,8 +35,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return await runUserToken({ config, userName: values.user, application: values.app, scopes: values.scope, json: !!values.json }, io);
     }
     if (typeof values.client !== 'string') {
-      const known = config.clients.map((c) => c.name);
-      throw new UsageError(`--client is required (configured clients: ${known.join(', ') || 'none'})`);
+      const clients = config.clients.map((c) => c.name);
+      const users = config.users.map((u) => u.userName);
+      throw new UsageError(
+        `--client <name> or --user <userName> is required (configured clients: ${clients.join(', ') || 'none'}; ` +
+          `users: ${users.join(', ') || 'none'})`,
+      );
     }
     if (!config.clients.some((c) => c.name === values.client)) {
       const known = config.clients.map((c) => c.name);

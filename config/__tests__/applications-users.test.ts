@@ -84,6 +84,7 @@ describe('applications: what each kind resolves to', () => {
       allowOrigins: ['http://localhost:4190', 'https://demo.pharmacy.example', 'https://portal.pharmacy.example'],
       allowMethods: ['GET', 'POST', 'PUT'],
       allowHeaders: ['authorization', 'content-type'],
+      exposeHeaders: ['www-authenticate'],
       maxAgeSeconds: 300,
       allowCredentials: false,
     });

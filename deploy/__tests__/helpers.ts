@@ -97,6 +97,10 @@ export class FakeRunner implements InfraRunner {
   async close(): Promise<void> {
     this.closed = true;
   }
+  /** AWS itself, as the real runner: tests that deliver credentials inject a secret store instead. */
+  async awsSdkTarget(): Promise<undefined> {
+    return undefined;
+  }
 }
 
 /** An identity provider + HTTP API stand-in: discovery, JWKS, and routes enforcing API Gateway's JWT rules. */

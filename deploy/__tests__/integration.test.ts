@@ -139,7 +139,8 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
     expect(checks).toEqual([
       'GET /user | no token | 401 {"message":"Unauthorized"}',
       'GET /user | token of pharmacy-admin (lacks get_pharmacy_user) | 403 {"message":"Forbidden"}',
-      'GET /user | token of pharmacy-reader (get_pharmacy_user) | 200 {"message":"Welcome User!"}',
+      'GET /user | token of pharmacy-reader (get_pharmacy_user; a client token names no user, so the greeting is "User") | ' +
+        '200 {"message":"Welcome User!"}',
       'POST /user | no token | 401 {"message":"Unauthorized"}',
       'POST /user | token of pharmacy-reader (lacks create_pharmacy_user) | 403 {"message":"Forbidden"}',
       expect.stringMatching(/^POST \/user \| token of pharmacy-admin \(create_pharmacy_user\) \| 200/),
@@ -254,7 +255,10 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
     });
     expect(io.err()).toBe('');
     expect(code).toBe(0);
-    expect(io.out()).toContain('✓ GET /user with token of pharmacy-reader (get_pharmacy_user): 200 {"message":"Welcome User!"}');
+    expect(io.out()).toContain(
+      '✓ GET /user with token of pharmacy-reader (get_pharmacy_user; a client token names no user, so the greeting is "User"): ' +
+        '200 {"message":"Welcome User!"}',
+    );
     expect(io.out()).toContain('- AWS credentials: local target');
     expect(io.out()).toContain('[2/4] Stack: local gateway (local target)');
     expect(during).toBe(401);

@@ -98,7 +98,9 @@ describe("the smoke test's users", () => {
         ok: false,
       },
     ]);
-    expect(refused.skipped).toEqual(['user lee@example.com: $TOLLGATE_USER_LEE_PASSWORD is not set, so she cannot sign in here']);
+    expect(refused.skipped).toEqual([
+      'user lee@example.com: $TOLLGATE_USER_LEE_PASSWORD is not set, so the smoke test cannot sign in as this user',
+    ]);
     expect(JSON.stringify(refused)).not.toContain('secret-k');
   });
 

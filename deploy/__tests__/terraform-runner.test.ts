@@ -3,6 +3,7 @@
  * (from the mirror): the combined plan from Terraform's JSON next to the local Asgardeo's plan, and
  * a deploy that applies exactly the plan it showed, to the local AWS control plane (sandbox/aws).
  */
+import { UserError } from '../../errors';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../../config';
@@ -121,8 +122,9 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
         const writes = asgardeo.requests.writes();
         const m = memoryIo({ env: cliEnv(cwd, { PATH: path.join(cwd, 'empty-bin') }), cwd });
         expect(await combinedPlanCommand(['--env', 'dev', '--config', CONFIG, '--detailed-exitcode'], m, { side: side() })).toBe(1);
-        expect(m.err()).toMatch(/terraform/i);
-        expect(m.err()).toContain('what to do: install Terraform >= 1.9.0');
+        expect(m.err()).toContain('Plan found 1 problem; nothing was changed:');
+        expect(m.err()).toMatch(/✗ terraform: .*terraform/i);
+        expect(m.err()).toContain('fix: install Terraform >= 1.9.0');
         expect(m.err()).not.toMatch(/\n\s+at /);
         expect(asgardeo.requests.writes()).toBe(writes);
         expect(fs.existsSync(path.join(cwd, 'state'))).toBe(false);
@@ -259,7 +261,7 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
           const err = await reviewer.apply(shown, op).catch((e: unknown) => e);
           expect(err).toBeInstanceOf(TerraformStepError);
           expect((err as Error).message).toMatch(/stale/i);
-          expect((err as Error).message).toContain('what to do: if Terraform says the plan is stale');
+          expect((err as UserError).hint).toContain('if Terraform says the plan is stale');
           expect(aws.counts()).toEqual(before);
           // A plan file overwritten after it was shown (another run planning into the folder) is refused.
           const again = await reviewer.plan(op);

@@ -24,7 +24,7 @@ describe("the sandbox's test-user passwords", () => {
     expect(env).toEqual({ TOLLGATE_USER_LEE_PASSWORD: 'Lee-Own-Passw0rd!' });
   });
 
-  it('prints each password exactly once, for the users this run created, and returns them as hers', () => {
+  it('prints each password exactly once, for the users this run created, and returns them', () => {
     const generated = generateTestUserPasswords(load({}), random);
     let printed = '';
     const kept = reportGeneratedPasswords(generated, new Set(['kim@gmail.com', 'lee@example.com']), (t) => (printed += t));
@@ -33,10 +33,15 @@ describe("the sandbox's test-user passwords", () => {
       expect(kept[g.variable]).toBe(g.password);
     }
     expect(printed).toContain('Test user kim@gmail.com: password ');
-    expect(printed).toContain('set when this run created her');
+    expect(printed).toContain(
+      'set when this run created the user; not stored anywhere; ' +
+        '`npx tollgate token --user kim@gmail.com` reads it from $TOLLGATE_USER_KIM_PASSWORD)',
+    );
+    // Neutral wording, and no claim that the variable is in the user's shell.
+    expect(printed).not.toMatch(/\b(her|she)\b|for the sandbox's commands/);
   });
 
-  it('a user who already existed (a redeploy to a lasting local Asgardeo): no new password printed or used, and how to sign her in', () => {
+  it('a user who already existed (a redeploy to a lasting local Asgardeo): no new password printed or used, and how to sign in', () => {
     const generated = generateTestUserPasswords(load({}), random);
     let printed = '';
     const kept = reportGeneratedPasswords(generated, new Set(['lee@example.com']), (t) => (printed += t));
@@ -44,18 +49,18 @@ describe("the sandbox's test-user passwords", () => {
     expect(printed).not.toContain(kim.password);
     expect(kept.TOLLGATE_USER_KIM_PASSWORD).toBeUndefined();
     expect(printed).toContain(
-      'Test user kim@gmail.com: already in Asgardeo, with the password the run that created her printed; ' +
-        'export TOLLGATE_USER_KIM_PASSWORD=<that password> to sign her in here',
+      'Test user kim@gmail.com: already in Asgardeo, with the password the run that created the user printed; ' +
+        'export TOLLGATE_USER_KIM_PASSWORD=<that password> to sign in as kim@gmail.com here (or delete the user to get a new one)',
     );
     expect(kept.TOLLGATE_USER_LEE_PASSWORD).toMatch(/^Aa1!/);
   });
 
-  it('after a failed Asgardeo step every generated password is printed once, saying it was set only if she was created', () => {
+  it('after a failed Asgardeo step every generated password is printed once, saying it was set only if the user was created', () => {
     const generated = generateTestUserPasswords(load({}), random);
     let printed = '';
     reportGeneratedPasswords(generated, undefined, (t) => (printed += t));
     for (const g of generated) expect(printed.split(g.password).length - 1).toBe(1);
-    expect(printed).toContain('set if this run got as far as creating her');
+    expect(printed).toContain('set if this run got as far as creating the user');
   });
 
   it('never for a real deployment', () => {

@@ -57,9 +57,10 @@ describeWithTerraform('npm start on the real path', { needMirror: true }, () => 
     );
     expect(stdout).toContain('terraform: Apply complete! Resources: 15 added, 0 changed, 0 destroyed.');
     expect(stdout).toContain(
-      'What was checked (15 of 15 passed), through the gateway serving what Terraform deployed to the local AWS control plane:',
+      'What was checked (15 of 15 passed; each listed under "Smoke test" above), ' +
+        'through the gateway serving what Terraform deployed to the local AWS control plane.',
     );
-    expect(stdout).toMatch(/Sandbox ready in \d+\.\d\d s \(\d+\.\d\d s from process start\): http:\/\/127\.0\.0\.1:\d+\/dev/);
+    expect(stdout).toMatch(/Sandbox checked in \d+\.\d\d s \(\d+\.\d\d s from process start\)\. --once: it stops now/);
     // The outputs file holds Terraform's outputs: the control plane's API id, the gateway's URL as its endpoint.
     const outputs = JSON.parse(fs.readFileSync(path.join(outdir, 'pharmacy-user-api-dev.outputs.json'), 'utf8'))['pharmacy-user-api-dev'];
     expect(outputs.api_id).toMatch(/^[a-z0-9]{10}$/);
@@ -87,6 +88,9 @@ test('without terraform on PATH, npm start -- --once runs the fallback and says 
     'AWS side: the local gateway serves the synthesized stack (cdk.tf.json) without Terraform, because terraform is not on PATH;',
   );
   expect(stdout).not.toContain('terraform: Apply complete');
-  expect(stdout).toContain('What was checked (15 of 15 passed), through the gateway serving the synthesized Terraform (no Terraform run):');
+  expect(stdout).toContain(
+    'What was checked (15 of 15 passed; each listed under "Smoke test" above), ' +
+      'through the gateway serving the synthesized Terraform (no Terraform run).',
+  );
   expect(fs.existsSync(path.join(outdir, 'cdktf.out', 'stacks', 'pharmacy-user-api-dev', 'local_aws_override.tf.json'))).toBe(false);
 }, 120_000);

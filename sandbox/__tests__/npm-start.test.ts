@@ -46,21 +46,29 @@ test('npm start -- --once runs the tutorial flow on the example and exits 0', as
   expect(stdout).toMatch(/✓ issuer discovery: http:\/\/127\.0\.0\.1:\d+\/t\/pharmacy\/oauth2\/token\/\.well-known\/openid-configuration/);
   expect(stdout).toContain('creating application pharmacy-reader');
   // 9 client checks, then the example's users: Kim greeted by name, Lee (no role) refused.
-  expect(stdout).toContain('What was checked (15 of 15 passed)');
+  expect(stdout).toContain('What was checked (15 of 15 passed; each listed under "Smoke test" above)');
   expect(stdout).toContain(
-    '✓ GET /user    kim@gmail.com through pharmacy-demo (role grants get_pharmacy_user): 200 {"message":"Welcome Kim!"}',
+    '✓ GET /user as kim@gmail.com through pharmacy-demo (role grants get_pharmacy_user): 200 {"message":"Welcome Kim!"}',
   );
   expect(stdout).toContain(
-    '✓ GET /user    lee@example.com through pharmacy-demo (no role grants get_pharmacy_user): 403 {"message":"Forbidden"}',
+    '✓ GET /user as lee@example.com through pharmacy-demo (no role grants get_pharmacy_user): 403 {"message":"Forbidden"}',
   );
   expect(stdout).toMatch(/User flow kim@gmail\.com: app-native sign-in \d+ ms, then the API calls \d+ ms/);
   // Each generated password appears exactly once in the whole output.
   const kimPassword = /Test user kim@gmail\.com: password (\S+) /.exec(stdout)![1]!;
   expect(stdout.split(kimPassword).length - 1).toBe(1);
-  expect(stdout).toContain('✓ GET /user    no token: 401 {"message":"Unauthorized"}');
-  expect(stdout).toContain('✓ GET /user    token of pharmacy-reader (get_pharmacy_user): 200 {"message":"Welcome User!"}');
-  expect(stdout).toContain('✓ GET /user    token of pharmacy-admin (lacks get_pharmacy_user): 403 {"message":"Forbidden"}');
-  expect(stdout).toMatch(/Sandbox ready in \d+\.\d\d s \(\d+\.\d\d s from process start\): http:\/\/127\.0\.0\.1:\d+\/dev/);
+  expect(stdout).toMatch(/✓ GET \/user with no token: 401 \{"message":"Unauthorized"\}/);
+  // Each check is printed once; a machine client's "Welcome User!" says why in its own line.
+  const readerCheck =
+    '✓ GET /user with token of pharmacy-reader (get_pharmacy_user; a client token names no user, so the greeting is "User"): ' +
+    '200 {"message":"Welcome User!"}';
+  expect(stdout.split(readerCheck)).toHaveLength(2);
+  expect(stdout).toMatch(/✓ GET \/user with token of pharmacy-admin \(lacks get_pharmacy_user\): 403 \{"message":"Forbidden"\}/);
+  // --once exits after the checks: nothing after them offers an address that is gone.
+  const tail = stdout.slice(stdout.indexOf('What was checked'));
+  expect(tail).toMatch(/Sandbox checked in \d+\.\d\d s \(\d+\.\d\d s from process start\)\. --once: it stops now/);
+  expect(tail).not.toMatch(/https?:\/\//);
+  expect(stdout).not.toContain('Demo page');
   // The synthesized stack went to the folder asked for, not to cdktf.out.
   expect(fs.existsSync(path.join(outdir, 'cdktf.out', 'stacks', 'pharmacy-user-api-dev', 'cdk.tf.json'))).toBe(true);
   expect(

@@ -72,11 +72,56 @@ test('serving: the printed commands work against the running sandbox, and everyt
   });
   expect(out.err()).toBe('');
   expect(code).toBe(0);
-  expect(out.out()).toMatch(/What was checked \(9 of 9 passed\)/);
+  expect(out.out()).toMatch(/What was checked \(9 of 9 passed;/);
   expect(out.out()).toMatch(/Sandbox ready in \d+\.\d\d s/);
   expect(out.out()).toContain('Stopping the sandbox');
   expect(await refused(`${stage}/user`)).toBe(true);
   expect(await refused(`${asgardeoUrl}/t/pharmacy/oauth2/jwks`)).toBe(true);
+}, 60_000);
+
+test('serving with test users: the one export line holds every variable the printed commands need, passwords included', async () => {
+  const out = io();
+  const config = configs.write((c) => {
+    c.applications = [
+      {
+        kind: 'spa',
+        name: 'demo-spa',
+        callbackUrls: ['http://localhost:4199/'],
+        scopes: ['get_pharmacy_user'],
+        roleAudience: 'organization',
+        appNativeAuthentication: true,
+      },
+    ];
+    c.users = [
+      { userName: 'ana@example.com', givenName: 'Ana', roles: ['pharmacist'], password: { fromEnv: 'TOLLGATE_USER_ANA_PASSWORD' } },
+    ];
+  });
+  const code = await runSandbox(['--config', config, ...baseFlags()], out, {
+    smokeOptions: FAST_SMOKE,
+    serveUntil: async () => {
+      const printed = out.out();
+      const password = /Test user ana@example\.com: password (\S+) \(generated for this run/.exec(printed)![1]!;
+      expect(printed).toContain('`npx tollgate token --user ana@example.com` reads it from $TOLLGATE_USER_ANA_PASSWORD');
+      const exportLines = printed.split('\n').filter((l) => l.trim().startsWith('export '));
+      expect(exportLines).toHaveLength(1);
+      // NAME=value or NAME='value', as a shell reads them.
+      const env = Object.fromEntries(
+        [...exportLines[0]!.matchAll(/(\w+)=('(?:[^']|'\\'')*'|\S+)/g)].map(([, k, v]) => [
+          k!,
+          v!.startsWith("'") ? v!.slice(1, -1).replace(/'\\''/g, "'") : v!,
+        ]),
+      );
+      expect(env.TOLLGATE_USER_ANA_PASSWORD).toBe(password);
+      const tokenLine = printed.split('\n').find((l) => l.trim().startsWith('TOKEN_ANA='))!;
+      expect(tokenLine).toContain('# ana@example.com (password in $TOLLGATE_USER_ANA_PASSWORD, exported above)');
+      const args = /\$\(npm run -s tollgate -- (.*?)\)/.exec(tokenLine)![1]!.split(' ');
+      const tokenIo = memoryIo({ env, cwd: REPO_ROOT });
+      expect(await tollgate(args, tokenIo)).toBe(0);
+      expect(tokenIo.out().trim().split('.')).toHaveLength(3);
+    },
+  });
+  expect(out.err()).toBe('');
+  expect(code).toBe(0);
 }, 60_000);
 
 test('--once: a failing smoke check exits 1, says what failed and how to start again, and stops everything', async () => {
@@ -97,8 +142,16 @@ test('--once with every check passing exits 0 and does not print the admin secre
   const out = io();
   const code = await runSandbox(['--once', '--config', configs.write(), ...baseFlags()], out, { smokeOptions: FAST_SMOKE });
   expect(code).toBe(0);
-  expect(out.out()).toContain('✓ GET /user    token of pharmacy-reader (get_pharmacy_user): 200');
-  expect(out.out()).not.toContain('ASGARDEO_CLIENT_SECRET');
+  const printed = out.out();
+  expect(printed).not.toContain('ASGARDEO_CLIENT_SECRET');
+  // Each check once (as the smoke step ran), then one summary line, and no address that is gone once it exits.
+  expect(printed.split('GET /user with token of pharmacy-reader (get_pharmacy_user): 200')).toHaveLength(2);
+  expect(printed).toContain('What was checked (9 of 9 passed; each listed under "Smoke test" above)');
+  const summary = printed.slice(printed.indexOf('What was checked'));
+  expect(summary).toMatch(/Sandbox checked in \d+\.\d\d s \(\d+\.\d\d s from process start\)\. --once: it stops now/);
+  expect(summary).not.toMatch(/https?:\/\//);
+  expect(printed).not.toContain('Demo page');
+  expect(printed).not.toContain('Sandbox ready');
 }, 60_000);
 
 test('a wrong flag or environment fails before anything starts, with what to do', async () => {

@@ -37,6 +37,8 @@ export interface LocalAsgardeoOptions {
    * inject one to expire them. Default Date.now.
    */
   clock?: () => number;
+  /** false: an older server without the multiple-client-secrets endpoints (`…/oidc/secrets` answers 405). Default true. */
+  multipleClientSecrets?: boolean;
 }
 
 export interface LocalAsgardeo {
@@ -89,6 +91,7 @@ export async function startLocalAsgardeo(options: LocalAsgardeoOptions): Promise
   state.settings.enableJwtScopeAsArray = options.enableJwtScopeAsArray === true;
   state.settings.duplicateApplicationAnswer = options.duplicateApplicationAnswer ?? 'current';
   if (options.clock) state.now = options.clock;
+  if (options.multipleClientSecrets === false) state.maxClientSecrets = 0;
   state.managementClients.set(admin.clientId, { clientSecret: admin.clientSecret, scopes: new Set(adminScopes(adminRolesApi)) });
   let signer: TokenSigner;
   try {

@@ -9,6 +9,20 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/**
+ * The look of the demo page's card (sandbox/demo/static/style.css), inline so the pages need no other
+ * request: a user going from the demo page to sign-in and back sees one design, not raw HTML.
+ */
+const STYLE = `<style>
+    body { font: 16px/1.5 system-ui, sans-serif; margin: 0; background: #f6f7f9; color: #1d2330; }
+    main { max-width: 24rem; margin: 4rem auto; padding: 2rem; background: #fff; border-radius: 8px; box-shadow: 0 1px 4px #0002; }
+    h1 { font-size: 1.4rem; margin-top: 0; }
+    label { display: block; margin-top: 0.75rem; font-weight: 600; }
+    input:not([type=hidden]) { box-sizing: border-box; width: 100%; font: inherit; padding: 0.4rem 0.5rem; margin-top: 0.25rem; }
+    button { font: inherit; padding: 0.4rem 1rem; margin-top: 1.25rem; }
+    [role=alert], [data-error] { color: #a11d1d; font-weight: 600; }
+  </style>`;
+
 /** WSO2's message for a failed username/password login. */
 export const LOGIN_FAILED_MESSAGE = 'Login failed! Please recheck the username and password and try again.';
 
@@ -24,6 +38,8 @@ export function loginPage(o: {
 <html lang="en">
 <head>
   <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  ${STYLE}
   <title>Sign in - ${escapeHtml(o.organization)}</title>
 </head>
 <body>
@@ -49,6 +65,8 @@ export function errorPage(o: { error: string; description: string }): string {
 <html lang="en">
 <head>
   <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  ${STYLE}
   <title>Error</title>
 </head>
 <body>
@@ -66,6 +84,8 @@ export function logoutPage(): string {
 <html lang="en">
 <head>
   <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  ${STYLE}
   <title>Signed out</title>
 </head>
 <body>

@@ -42,7 +42,8 @@ export function redactSecrets(value: unknown): unknown {
 /** A configuration write: not a read, a CORS preflight, or sign-in / token traffic (`/oauth2/*`, `/oidc/*`). */
 export function isWrite(method: string, path: string): boolean {
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return false;
-  return !/\/(oauth2|oidc)\//.test(path);
+  // Only the organization's own sign-in endpoints: `…/inbound-protocols/oidc/secrets` and regenerate-secret are writes.
+  return !/^(?:\/t\/[^/]+)?\/(oauth2|oidc)\//.test(path);
 }
 
 /** Query parameters that carry tokens; their values are replaced in the log. */

@@ -47,6 +47,19 @@ export type OidcConfig = Record<string, unknown> & {
   idToken: Record<string, unknown> & { audience: string[] };
 };
 
+/** One of an OIDC app's client secrets (multiple-secrets model; newest first in {@link AsgardeoState.clientSecrets}). */
+export interface ClientSecretRecord {
+  id: string;
+  value: string;
+  /** Epoch seconds; 0 = never expires. */
+  expiresAt: number;
+  /** Epoch seconds; null for the legacy secret migrated on the first rotation. */
+  createdAt: number | null;
+}
+
+/** The fixed id the server lists the one legacy secret under until the first POST …/oidc/secrets. */
+export const DEFAULT_SECRET_ID = '25399749-8916-4625-b39d-c53ccf51666b';
+
 export interface ApplicationRecord {
   id: string;
   seq: number;
@@ -167,6 +180,7 @@ export const SYSTEM_APIS: readonly { name: string; identifier: string; scopes: r
       // Reading and creating client secrets are separate scopes (asgardeo-contract.md, Corrections).
       'internal_application_mgt_client_secret_view',
       'internal_application_mgt_client_secret_create',
+      'internal_application_mgt_client_secret_delete',
     ],
   },
   {
@@ -257,6 +271,8 @@ export class AsgardeoState {
   readonly authorizationCodes = new Map<string, AuthorizationCodeRecord>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly sessions = new Map<string, LoginSession>();
+  /** By application id, newest first; absent until the first POST …/oidc/secrets (the app then has its one legacy secret). */
+  readonly clientSecrets = new Map<string, ClientSecretRecord[]>();
   /** The clock of codes, flows, sessions and refresh tokens; tests inject one. */
   now: () => number = () => Date.now();
   /** Organization-wide options. */
@@ -264,6 +280,8 @@ export class AsgardeoState {
     enableJwtScopeAsArray: false,
     duplicateApplicationAnswer: 'current',
   };
+  /** The server's `MaxSecretCount` (default 2; the current secret counts); 0 = an older server without the secrets endpoints. */
+  maxClientSecrets = 2;
   private sequence = 0;
 
   constructor(readonly organization: string) {
@@ -280,6 +298,21 @@ export class AsgardeoState {
         properties: [],
       });
     }
+  }
+
+  /** The app's client secrets, newest first: before the first rotation, the one legacy secret under its fixed id. */
+  secretsOf(app: ApplicationRecord): ClientSecretRecord[] {
+    const list = this.clientSecrets.get(app.id);
+    if (list) return list;
+    if (!app.oidc) return [];
+    const expiresAt = typeof app.oidc.clientSecretExpiresAt === 'number' ? app.oidc.clientSecretExpiresAt : 0;
+    return [{ id: DEFAULT_SECRET_ID, value: app.oidc.clientSecret, expiresAt, createdAt: null }];
+  }
+
+  /** The token endpoint's rule: any of the app's secrets that has not expired authenticates (no skew allowance here: stricter). */
+  acceptsClientSecret(app: ApplicationRecord, presented: string): boolean {
+    const nowSeconds = this.now() / 1000;
+    return this.secretsOf(app).some((s) => s.value === presented && (s.expiresAt === 0 || s.expiresAt > nowSeconds));
   }
 
   nextSeq(): number {
@@ -334,6 +367,7 @@ export class AsgardeoState {
     const app = this.applications.get(id);
     if (!app) return;
     this.applications.delete(id);
+    this.clientSecrets.delete(id);
     // Roles whose audience is the application go with it, as on the real service.
     for (const role of [...this.roles.values()]) {
       if (role.audienceType === 'application' && role.audienceValue === id) this.deleteRole(role.id);

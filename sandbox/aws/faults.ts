@@ -10,7 +10,7 @@ export type FaultKind = 'throttle' | 'server-error';
 export interface FaultMatch {
   /** Only this operation, e.g. `CreateFunction`. @default any */
   readonly operation?: string;
-  /** Only this service's operations (signing name: iam, sts, logs, lambda, apigateway). @default any */
+  /** Only this service's operations (signing name: iam, sts, logs, lambda, apigateway, secretsmanager). @default any */
   readonly service?: ServiceName;
 }
 
@@ -67,6 +67,7 @@ export function throttlingError(service: ServiceName): AwsError {
     case 'sts':
       return new AwsError(400, 'Throttling', 'Rate exceeded');
     case 'logs':
+    case 'secretsmanager':
       return new AwsError(400, 'ThrottlingException', 'Rate exceeded');
     case 'lambda':
       return new AwsError(429, 'TooManyRequestsException', 'Rate exceeded', {
@@ -87,6 +88,8 @@ export function serverError(service: ServiceName): AwsError {
       return new AwsError(500, 'InternalFailure', 'Injected server error (local control plane).');
     case 'logs':
       return new AwsError(500, 'ServiceUnavailableException', 'Injected server error (local control plane).');
+    case 'secretsmanager':
+      return new AwsError(500, 'InternalServiceError', 'Injected server error (local control plane).');
     case 'lambda':
       return new AwsError(500, 'ServiceException', 'Injected server error (local control plane).');
     case 'apigateway':

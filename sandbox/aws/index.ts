@@ -1,6 +1,6 @@
 /**
  * A local, stateful stand-in for the AWS control plane this project deploys to: IAM, STS,
- * CloudWatch Logs, Lambda and API Gateway v2, as the real `hashicorp/aws` provider calls them.
+ * CloudWatch Logs, Lambda, API Gateway v2 and Secrets Manager, as the real `hashicorp/aws` provider calls them.
  */
 import { randomUUID } from 'node:crypto';
 import { AwsFaults, type FaultKind, type FaultMatch } from './faults';
@@ -11,6 +11,7 @@ import { apigatewayv2Service } from './services/apigatewayv2';
 import { iamService } from './services/iam';
 import { lambdaService } from './services/lambda';
 import { logsService } from './services/logs';
+import { secretsManagerService } from './services/secretsmanager';
 import { stsService } from './services/sts';
 import { snapshotOf, type DeployedSnapshot } from './snapshot';
 import { LocalAwsState } from './state';
@@ -121,6 +122,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       logsService(state),
       lambdaService(state, { codeLocation: (fn) => `${endpoint}${codePath(fn.functionName)}` }),
       apigatewayv2Service(state),
+      secretsManagerService(state),
     ],
     faults,
     log,

@@ -1,6 +1,6 @@
 /**
  * The three AWS wire protocols the provider speaks here, parsed and rendered the way AWS does:
- * query/XML (IAM, STS), JSON 1.1 (CloudWatch Logs) and REST-JSON (Lambda, API Gateway v2).
+ * query/XML (IAM, STS), JSON 1.1 (CloudWatch Logs, Secrets Manager) and REST-JSON (Lambda, API Gateway v2).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { AwsError } from './errors';
@@ -9,7 +9,7 @@ import { xmlDocument, type XmlValue } from './xml';
 export type Protocol = 'query' | 'json' | 'rest-json';
 
 /** The signing names the provider uses for the services served here. */
-export type ServiceName = 'iam' | 'sts' | 'logs' | 'lambda' | 'apigateway';
+export type ServiceName = 'iam' | 'sts' | 'logs' | 'lambda' | 'apigateway' | 'secretsmanager';
 
 export interface AwsRequest {
   readonly service: ServiceName;
@@ -50,7 +50,7 @@ export const QUERY_NAMESPACES: Record<'iam' | 'sts', { namespace: string; versio
 
 export function protocolOf(service: ServiceName): Protocol {
   if (service === 'iam' || service === 'sts') return 'query';
-  if (service === 'logs') return 'json';
+  if (service === 'logs' || service === 'secretsmanager') return 'json';
   return 'rest-json';
 }
 
@@ -64,7 +64,8 @@ export function credentialScope(headers: IncomingHttpHeaders): { region: string;
 
 /** Guesses the service of an unsigned request from its shape, only to answer in the right error format. */
 export function guessService(path: string, headers: IncomingHttpHeaders, form: URLSearchParams): ServiceName {
-  if (typeof headers['x-amz-target'] === 'string') return 'logs';
+  const target = headers['x-amz-target'];
+  if (typeof target === 'string') return target.startsWith('secretsmanager.') ? 'secretsmanager' : 'logs';
   if (path.startsWith('/v2/')) return 'apigateway';
   if (/^\/20\d\d-\d\d-\d\d\//.test(path)) return 'lambda';
   return form.get('Version') === QUERY_NAMESPACES.sts.version ? 'sts' : 'iam';

@@ -3,6 +3,7 @@
  * into a synthesized stack (provider constraint, endpoints, dummy credentials, skip flags) and a CLI
  * configuration that installs the provider from a filesystem mirror.
  */
+import type { AwsSdkTarget } from '../../deploy/secrets-manager-store';
 import { offlineOverride, offlineProviderConfig, writeOfflineOverride, type OfflineAws } from '../../deploy/terraform/offline';
 import { providerEndpoints } from './services/names';
 
@@ -17,6 +18,17 @@ export const DUMMY_CREDENTIALS = { access_key: 'AKIALOCALAWSTEST0000', secret_ke
 export function localAwsProvider(endpoint: string): OfflineAws {
   // The control plane answers STS GetCallerIdentity: ARNs get the local account id, as in AWS.
   return { endpoints: providerEndpoints(endpoint), credentials: DUMMY_CREDENTIALS, accountLookup: true };
+}
+
+/** The dummy credentials in the AWS SDK's shape. */
+export const LOCAL_AWS_SDK_CREDENTIALS = {
+  accessKeyId: DUMMY_CREDENTIALS.access_key,
+  secretAccessKey: DUMMY_CREDENTIALS.secret_key,
+} as const;
+
+/** What sends the deploy's own AWS SDK calls (credential delivery) to `endpoint`, as localAwsProvider sends the provider's. */
+export function localAwsSdkTarget(endpoint: string): AwsSdkTarget {
+  return { endpoint, credentials: LOCAL_AWS_SDK_CREDENTIALS };
 }
 
 /** The aws provider arguments that send every call of this project's services to `endpoint`. */

@@ -32,6 +32,7 @@ const SIGNING_NAMES: Readonly<Record<string, ServiceName>> = {
   logs: 'logs',
   lambda: 'lambda',
   apigateway: 'apigateway',
+  secretsmanager: 'secretsmanager',
 };
 
 export type DebugHandler = (method: string, path: string) => { status: number; contentType: string; body: Buffer | string } | undefined;
@@ -222,7 +223,7 @@ function parseInput(service: ServiceName, raw: Buffer, contentType: string, form
   } catch {
     throw new AwsError(
       400,
-      service === 'logs' ? 'SerializationException' : 'BadRequestException',
+      service === 'logs' || service === 'secretsmanager' ? 'SerializationException' : 'BadRequestException',
       `Could not parse request body into json (content-type ${contentType || 'none'})`,
     );
   }

@@ -34,6 +34,23 @@ export interface LogGroup {
   tags: Tags;
 }
 
+/** A Secrets Manager secret: its versions by id, each with its staging labels (AWSCURRENT, AWSPREVIOUS, ...). */
+export interface Secret {
+  readonly name: string;
+  readonly arn: string;
+  readonly region: string;
+  readonly createdDate: Date;
+  description?: string;
+  kmsKeyId?: string;
+  lastChangedDate: Date;
+  tags: Tags;
+  resourcePolicy?: string;
+  readonly versions: Map<string, { secretString?: string; secretBinary?: string; stages: string[]; createdDate: Date }>;
+  /** Set by DeleteSecret with a recovery window: the secret is kept (and refuses most operations) until `deletionDate`. */
+  deletedDate?: Date;
+  deletionDate?: Date;
+}
+
 export interface LambdaPolicyStatement {
   readonly Sid: string;
   readonly Effect: 'Allow';
@@ -186,6 +203,8 @@ export class LocalAwsState {
   readonly logGroups = new Map<string, LogGroup>();
   readonly functions = new Map<string, LambdaFunction>();
   readonly apis = new Map<string, HttpApi>();
+  /** Secrets Manager secrets by name (purged lazily once their deletion date has passed). */
+  readonly secrets = new Map<string, Secret>();
   readonly now: () => Date;
   private readonly endpointOf: (apiId: string, region: string) => string;
 
@@ -215,7 +234,7 @@ export class LocalAwsState {
   }
 
   isEmpty(): boolean {
-    return this.roles.size + this.logGroups.size + this.functions.size + this.apis.size === 0;
+    return this.roles.size + this.logGroups.size + this.functions.size + this.apis.size + this.secrets.size === 0;
   }
 
   /** Counts by kind, for "destroy left nothing" checks and the CLI. */
@@ -226,7 +245,15 @@ export class LocalAwsState {
       routes += api.routes.size;
       stages += api.stages.size;
     }
-    return { roles: this.roles.size, logGroups: this.logGroups.size, functions: this.functions.size, apis: this.apis.size, routes, stages };
+    return {
+      roles: this.roles.size,
+      logGroups: this.logGroups.size,
+      functions: this.functions.size,
+      apis: this.apis.size,
+      routes,
+      stages,
+      secrets: this.secrets.size,
+    };
   }
 
   reset(): void {
@@ -234,5 +261,6 @@ export class LocalAwsState {
     this.logGroups.clear();
     this.functions.clear();
     this.apis.clear();
+    this.secrets.clear();
   }
 }

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import type { ResolvedConfig } from '../../config';
+import type { ResolvedApplication, ResolvedConfig, ResolvedUser } from '../../config';
+import { userScopesThrough } from '../../deploy/smoke-users';
 
 /** What the page needs to sign in and call the API; served as `/settings.json`. No secret: the app is a public client. */
 export interface DemoSettings {
@@ -18,6 +19,16 @@ export interface DemoSettings {
   readonly scope: string;
   /** `{baseUrl}/t/{org}/oidc/logout`; without it, signing out only forgets the token. */
   readonly logoutUrl?: string;
+  /** Whom to sign in as: the configured test users, where each one's password is, and what `GET /user` will answer. Never a password. */
+  readonly signInAs?: readonly DemoUser[];
+}
+
+export interface DemoUser {
+  readonly userName: string;
+  /** Where the password is, e.g. `printed by npm start ("Test user kim@gmail.com: password …")`. */
+  readonly password: string;
+  /** What GET /user answers this user, and why, e.g. `403: no role grants get_pharmacy_user`. */
+  readonly expect: string;
 }
 
 export interface DemoServerOptions {
@@ -49,6 +60,9 @@ const FILES: Readonly<Record<string, { file: string; type: string }>> = {
   '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+  // Browsers ask for /favicon.ico whatever the page links; both answer the same small SVG.
+  '/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
+  '/favicon.ico': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
 
 /**
@@ -111,7 +125,7 @@ function pageHeaders(settings: DemoSettings | undefined): Record<string, string>
   const origins = settings ? [...new Set([settings.tokenUrl, settings.apiUrl].map((u) => new URL(u).origin))] : [];
   return {
     'content-security-policy': (
-      `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ${origins.join(' ')}; ` +
+      `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self' ${origins.join(' ')}; ` +
       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     ).replace(/ {2,}/g, ' '),
     'referrer-policy': 'no-referrer',
@@ -136,5 +150,28 @@ export function demoSettingsFor(config: ResolvedConfig, applicationName: string,
     apiUrl: apiUrl.replace(/\/+$/, ''),
     scope: ['openid', 'profile', ...app.scopes].join(' '),
     logoutUrl: `${tenant}/oidc/logout`,
+    signInAs: config.users.map((u) => demoUser(config, app, u)),
+  };
+}
+
+/** The page calls GET /user: whether this user's roles (through the app) grant its scopes, and where the password is. */
+function demoUser(config: ResolvedConfig, app: ResolvedApplication, user: ResolvedUser): DemoUser {
+  const password =
+    user.password.kind === 'generated'
+      ? `printed by npm start ("Test user ${user.userName}: password …")`
+      : user.password.kind === 'env'
+        ? `the value of $${user.password.variable} in the shell that started the sandbox`
+        : 'invited: the one set from the invitation e-mail';
+  const route = config.routes.find((r) => r.routeKey === 'GET /user');
+  if (!route) return { userName: user.userName, password, expect: 'no GET /user route is configured' };
+  if (route.public) return { userName: user.userName, password, expect: 'GET /user is public: 2xx' };
+  const scopes = userScopesThrough(config, app, user);
+  const granted = route.scopes.filter((s) => scopes.includes(s));
+  return {
+    userName: user.userName,
+    password,
+    expect: granted.length
+      ? `GET /user answers 2xx (a role grants ${granted.join(', ')})`
+      : `GET /user answers 403 (no role grants ${route.scopes.join(' or ')})`,
   };
 }

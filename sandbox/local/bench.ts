@@ -44,7 +44,7 @@ function runOnce(outdir: string, awsPath: AwsPath): Promise<Sample> {
     child.on('error', reject);
     child.on('close', (code) => {
       const wallMs = performance.now() - started;
-      const m = /Sandbox ready in (\d+\.\d+) s \((\d+\.\d+) s from process start\)/.exec(stdout);
+      const m = /Sandbox (?:ready|checked) in (\d+\.\d+) s \((\d+\.\d+) s from process start\)/.exec(stdout);
       if (code !== 0 || !m) return reject(new Error(`npm start -- --once exited ${code}:\n${stdout}\n${stderr}`));
       const ran = /AWS side: real Terraform/.test(stdout) ? 'terraform' : 'synthesized';
       if (ran !== awsPath)

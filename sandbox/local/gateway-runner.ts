@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../../config';
 import type { InfraPlan, InfraRunner, RunnerDescription, StackOperation, StackOutputValues } from '../../deploy';
+import { UserError } from '../../errors';
 import { synthStack } from '../../stacks/synth';
 import { startLocalGateway, type LocalGateway } from '../gateway';
 import { diffStacks, type SynthesizedStack } from './stack-diff';
@@ -47,6 +48,15 @@ export class GatewayRunner implements InfraRunner {
       awsCredentials: { skipped: 'local target' },
       interruptedApply: 'the local gateway did not start (nothing outside this machine changed)',
     };
+  }
+
+  /** No AWS API here: credential delivery must not fall through to real AWS. */
+  async awsSdkTarget(): Promise<never> {
+    throw new UserError('the local gateway without Terraform has no Secrets Manager: a client with credentials cannot be delivered to', {
+      hint:
+        'install terraform and a hashicorp/aws provider mirror (eval "$(scripts/terraform-mirror.sh)") for the real local path, ' +
+        "or remove the client's credentials block",
+    });
   }
 
   async plan(o: StackOperation): Promise<InfraPlan> {

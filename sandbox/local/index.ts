@@ -12,3 +12,4 @@ export { localAwsTarget, type LocalAwsTarget } from './local-aws-target';
 export { diffStacks, type SynthesizedStack } from './stack-diff';
 export { chooseLocalInfra, externalLocalInfra, localTargetOutdir, LOCAL_TERRAFORM_VARIABLE, type LocalInfra } from './infra-choice';
 export { LOCAL_AWS_URL_VARIABLE } from '../aws/with-gateway';
+export { LOCAL_AWS_SDK_CREDENTIALS, localAwsSdkTarget } from '../aws/provider-override';

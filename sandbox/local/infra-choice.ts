@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../../config';
 import { TerraformRunner, type InfraRunner, type StackOperation } from '../../deploy';
-import { setupTerraform, TerraformError, type TerraformSetup } from '../../deploy/terraform';
+import { findTerraformOnPath, locateProviderMirror, setupTerraform, TerraformError, type TerraformSetup } from '../../deploy/terraform';
 import { UserError } from '../../errors';
 import { terraformUnavailableReason } from '../aws/terraform-workdir';
 import { LOCAL_AWS_URL_VARIABLE } from '../aws/with-gateway';
@@ -81,7 +81,7 @@ export async function chooseLocalInfra(
       path: 'synthesized',
       message:
         'AWS side: the local gateway serves the synthesized stack (cdk.tf.json) without Terraform, because ' +
-        `${terraform.unavailable}${switchedOff ? '' : '; install Terraform and a provider mirror for the real path'}.`,
+        `${terraform.unavailable}${switchedOff ? '' : `; ${realPathNeeds(o.environment)}`}.`,
     };
   }
   return {
@@ -89,6 +89,21 @@ export async function chooseLocalInfra(
     path: 'terraform',
     message: `AWS side: ${terraform.label} deploys the stack to the local AWS control plane; the local gateway serves what was deployed.`,
   };
+}
+
+/** What the real path still needs here, exactly: Terraform, the provider mirror, or both (the reason says what failed). */
+export function realPathNeeds(environment: NodeJS.ProcessEnv): string {
+  const terraform = !!findTerraformOnPath(environment);
+  let mirror: boolean;
+  try {
+    mirror = !!locateProviderMirror({ env: environment });
+  } catch {
+    mirror = false; // named but unusable: the reason already says why
+  }
+  if (!terraform && !mirror) return 'the real path needs Terraform and a hashicorp/aws provider mirror, neither is here';
+  if (!terraform) return 'the real path needs Terraform (the provider mirror is here)';
+  if (!mirror) return 'Terraform is installed: the real path needs only the provider mirror';
+  return 'Terraform and the provider mirror are here: fix that for the real path';
 }
 
 /**

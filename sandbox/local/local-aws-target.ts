@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { ResolvedConfig } from '../../config';
 import type { StackOutputValues, TerraformTarget } from '../../deploy';
 import { startLocalAws, type LocalAws } from '../aws';
-import { localAwsProvider } from '../aws/provider-override';
+import { localAwsProvider, localAwsSdkTarget } from '../aws/provider-override';
 import { buildDeployedModel, startLocalGateway, type LocalGateway } from '../gateway';
 import { recordLocalStateOwner, settleLocalState, type ExternalLocalAws } from './external-aws';
 
@@ -97,6 +97,8 @@ export function localAwsTarget(o: LocalAwsTargetOptions): LocalAwsTarget {
     bundleDir: (config: ResolvedConfig) => path.join(o.outdir, 'bundle', config.stackName),
     // The stack's own provider constraint admits the mirror's 5.100.0: only endpoints and credentials change.
     provider: async () => localAwsProvider(o.external?.endpoint ?? (await controlPlane()).endpoint),
+    // The deploy's SDK calls (credential delivery) go to the control plane Terraform deployed to, never to AWS.
+    awsSdk: async () => localAwsSdkTarget(o.external?.endpoint ?? (await controlPlane()).endpoint),
     env: o.env,
     lockFile: 'when-present',
     // No abort signal: after Ctrl-C, close() must still run the destroy (Terraform gets the terminal's SIGINT itself).

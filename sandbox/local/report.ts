@@ -1,24 +1,28 @@
 import type { ResolvedConfig, ResolvedRoute } from '../../config';
 import { samplePath, type SmokeResult } from '../../deploy';
 
-/** What the smoke test proved, one line per call, with the expected answer next to the real one. */
+/**
+ * What the smoke test proved, in one line: the pipeline's smoke step has already listed each check
+ * (and what was not tried) as it ran, so they are not printed a second time.
+ */
 export function renderChecks(smoke: SmokeResult, awsPath: 'terraform' | 'synthesized'): string {
-  const lines = smoke.checks.map(
-    (c) =>
-      `  ${c.ok ? '✓' : '✗'} ${c.route.padEnd(12)} ${c.caller}: ` +
-      `${c.ok ? stripChallenge(c.got) : `expected ${c.expected}, got ${c.got}`}`,
-  );
-  for (const s of smoke.skipped) lines.push(`  - not tried: ${s}`);
   const passed = smoke.checks.filter((c) => c.ok).length;
   const served =
     awsPath === 'terraform' ? 'what Terraform deployed to the local AWS control plane' : 'the synthesized Terraform (no Terraform run)';
-  return `What was checked (${passed} of ${smoke.checks.length} passed), through the gateway serving ${served}:\n${lines.join('\n')}\n`;
+  const notTried = smoke.skipped.length ? `; ${smoke.skipped.length} not tried` : '';
+  return (
+    `What was checked (${passed} of ${smoke.checks.length} passed${notTried}; each listed under "Smoke test" above), ` +
+    `through the gateway serving ${served}.\n`
+  );
 }
 
 export interface TryItOptions {
   config: ResolvedConfig;
   stageInvokeUrl: string;
-  /** Variables that point `tollgate` at the sandbox; include the throwaway admin secret. */
+  /**
+   * Every variable the printed commands need: what points `tollgate` at the sandbox, with the throwaway
+   * admin secret, and the test users' generated passwords (throwaways too: the local Asgardeo ends with the run).
+   */
   commandEnv: Readonly<Record<string, string>>;
   /** Extra flags the token command needs to load the same configuration (`--env`, `--config`). */
   configFlags: readonly string[];
@@ -38,8 +42,8 @@ export function renderTryIt(o: TryItOptions): string {
   const lines: string[] = [
     'Try it (while the sandbox runs; Ctrl-C stops it):',
     '',
-    '  # Point tollgate at the local Asgardeo. The admin secret is a throwaway made for this run only,',
-    '  # valid nowhere else and gone when the sandbox stops.',
+    '  # Point tollgate at the local Asgardeo. The admin secret (and any test user password) is a throwaway',
+    '  # made for this run only, valid nowhere else and gone when the sandbox stops.',
     `  export ${Object.entries(o.commandEnv)
       .map(([k, v]) => `${k}=${shellQuote(v)}`)
       .join(' ')}`,
@@ -57,7 +61,10 @@ export function renderTryIt(o: TryItOptions): string {
   if (signInApp && o.config.users.length) {
     lines.push('', `  # Test users, signed in through ${signInApp.name} (app-native): the password from its variable, else asked for:`);
     for (const u of o.config.users) {
-      const variable = u.password.kind === 'invite' ? '' : ` ($${u.password.variable}, printed above)`;
+      const variable =
+        u.password.kind === 'invite'
+          ? ''
+          : ` (password in $${u.password.variable}${u.password.variable in o.commandEnv ? ', exported above' : ''})`;
       lines.push(
         `  TOKEN_${u.userName
           .split('@')[0]!
@@ -96,11 +103,6 @@ function curl(stageInvokeUrl: string, route: ResolvedRoute, tokenVar?: string): 
   if (!['GET', 'HEAD', 'OPTIONS', 'DELETE'].includes(method)) parts.push(`-H 'content-type: application/json' -d '{}'`);
   parts.push(shellQuote(url));
   return parts.join(' ');
-}
-
-/** The challenge header is noise in a passing line; failures keep it. */
-function stripChallenge(got: string): string {
-  return got.replace(/ \[www-authenticate: .*\]$/, '');
 }
 
 export function shellQuote(value: string): string {

@@ -68,6 +68,7 @@ export async function runSandbox(argv: string[], io: CliIo, deps: RunSandboxDeps
       restartCommand: ['npx tollgate dev', ...argv].map((a, i) => (i === 0 ? a : shellQuote(a))).join(' '),
       smokeOptions: deps.smokeOptions,
       signal: io.signal,
+      serveDemo: !values.once,
     });
     const { result } = sandbox;
     const sinceProcessStart = performance.now() - (deps.processStartMs ?? callStart);
@@ -77,11 +78,18 @@ export async function runSandbox(argv: string[], io: CliIo, deps: RunSandboxDeps
         `User flow ${user}: app-native sign-in ${Math.round(t.signInMs)} ms, then the API calls ${Math.round(t.callMs)} ms\n`,
       );
     }
+    if (values.once) {
+      // Everything stops as this returns: no address printed here would answer any more.
+      io.stdout.write(
+        `Sandbox checked in ${seconds(sandbox.readyMs)} (${seconds(sinceProcessStart)} from process start). ` +
+          '--once: it stops now, and the addresses above stop with it; `npm start` keeps them serving.\n',
+      );
+      return 0;
+    }
     io.stdout.write(
       `Sandbox ready in ${seconds(sandbox.readyMs)} (${seconds(sinceProcessStart)} from process start): ` +
         `${result.outputs.stageInvokeUrl}\n\n`,
     );
-    if (values.once) return 0;
     io.stdout.write(
       renderTryIt({
         config: result.config,

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig, type ResolvedConfig } from '../../config';
 import { reconcilerSide, runDeploy, type DeployResult, type StackOperation } from '../../deploy';
+import type { AwsSdkTarget } from '../../deploy/secrets-manager-store';
 import type { LocalAsgardeo } from '../asgardeo';
 import { DEFAULT_ASGARDEO_PORT, SANDBOX_RATE_LIMIT_PER_MINUTE, startAsgardeoOnPreferredPort } from './asgardeo-port';
 import { configureSandboxDemo, startSandboxDemo } from './demo';
@@ -40,6 +41,8 @@ export interface SandboxOptions {
   smokeOptions?: { retries?: number; retryDelayMs?: number; timeoutMs?: number };
   /** Aborted on Ctrl-C: the running step stops between requests. */
   signal?: AbortSignal;
+  /** Serve the demo page (see ./demo.ts). `npm start -- --once` does not: it exits before anyone could open it. @default true */
+  serveDemo?: boolean;
 }
 
 export interface Sandbox {
@@ -53,12 +56,18 @@ export interface Sandbox {
   readonly config: ResolvedConfig;
   /** The gateway's stage URL, e.g. http://127.0.0.1:<port>/dev. */
   readonly stageInvokeUrl: string;
-  /** Variables that point `tollgate` commands at this sandbox (target, Asgardeo URL, admin credentials). */
+  /**
+   * Variables that point `tollgate` commands at this sandbox (target, Asgardeo URL, admin credentials),
+   * and the test users' passwords this run generated (`tollgate token --user` reads them); a password
+   * variable the shell set is not repeated.
+   */
   readonly commandEnv: Readonly<Record<string, string>>;
   /** The demo page (sandbox/demo), when served: see ./demo.ts for where. */
   readonly demoUrl: string | undefined;
   /** How the AWS side ran: real Terraform against the local control plane, or the synthesized-stack fallback. */
   readonly awsPath: 'terraform' | 'synthesized';
+  /** Where the deploy's SDK calls (credential delivery) go: the local AWS control plane; a UserError on the synthesized path. */
+  awsSdkTarget(): Promise<AwsSdkTarget | undefined>;
   /** Milliseconds from startSandbox() to the end of the first smoke test. */
   readonly readyMs: number;
   /**
@@ -112,7 +121,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const env: NodeJS.ProcessEnv = { ...base, ...commandEnv };
   const configOf = (file: string, environmentName?: string) =>
     loadConfig({ file, env: environmentName, target: 'local', asgardeoBaseUrl: asgardeo.baseUrl, environment: env });
-  const demo = await startSandboxDemo(configOf(configFile, o.env));
+  const demo = o.serveDemo === false ? { reason: 'not served' } : await startSandboxDemo(configOf(configFile, o.env));
   const outdir = path.resolve(o.cwd, o.outdir ?? path.join('.tollgate', 'sandbox'));
   const runnerOptions = {
     config: (op: StackOperation) => configOf(op.configFile, op.environment),
@@ -167,7 +176,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     if ('server' in demo) {
       await configureSandboxDemo(demo, result.config, asgardeo.admin, result.outputs.stageInvokeUrl);
       o.write(`Demo page: ${demo.url} (sign in as a test user)\n`);
-    } else {
+    } else if (o.serveDemo !== false) {
       o.write(`Demo page not served: ${demo.reason}\n`);
     }
   } catch (err) {
@@ -191,9 +200,12 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     get stageInvokeUrl() {
       return result.outputs.stageInvokeUrl;
     },
-    commandEnv,
+    get commandEnv() {
+      return { ...commandEnv, ...result.passwords };
+    },
     demoUrl: 'server' in demo ? demo.url : undefined,
     awsPath: infra.path,
+    awsSdkTarget: () => runner.awsSdkTarget(),
     readyMs,
     async redeploy(r = {}) {
       if (r.configFile) configFile = path.resolve(o.cwd, r.configFile);

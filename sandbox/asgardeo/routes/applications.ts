@@ -5,6 +5,7 @@ import { managementError, type HttpReplyError } from '../errors';
 import { applicationFilterTokens, FilterSyntaxError, matchesFilter, parseFilter, type ParsedFilter } from '../filters';
 import { intParam, isRecord, optionalString, type RouteRequest, type RouteReply } from '../http-util';
 import { newClientId, newSecret, type ApplicationRecord, type IssuedToken, type OidcConfig } from '../state';
+import { clientSecretRoute, replaceAllSecrets, SECRET_CREATE_SCOPE, SECRET_VIEW_SCOPE } from './client-secrets';
 
 const BASE = '/api/server/v1/applications';
 /** The server's code defaults: a page of 15 unless `limit` says otherwise, never more than 30. */
@@ -13,8 +14,7 @@ const MAX_LIMIT = 30;
 /** The server's default application-name rule (the console also caps names at 50 characters; the API does not). */
 export const APPLICATION_NAME_PATTERN = /^[a-zA-Z0-9._-]+(?: [a-zA-Z0-9._-]+)*$/;
 /** Without this scope, GET …/inbound-protocols/oidc leaves these fields out. */
-export const SECRET_VIEW_SCOPE = 'internal_application_mgt_client_secret_view';
-export const SECRET_CREATE_SCOPE = 'internal_application_mgt_client_secret_create';
+export { SECRET_CREATE_SCOPE, SECRET_VIEW_SCOPE };
 const SECRET_FIELDS = ['clientSecret', 'clientSecretExpiresAt', 'multipleClientSecretsConfigured'] as const;
 /**
  * The OIDC claim names an app may list in `accessToken.accessTokenAttributes` (the standard claims
@@ -111,6 +111,16 @@ export function applicationRoutes(ctx: ServerContext): RouteHandler {
       if (method === 'GET') return getOidc(ctx, req, id!);
       if (method === 'PUT') return putOidc(ctx, req, id!);
       if (method === 'DELETE') return deleteOidc(ctx, req, id!);
+    } else if (
+      sub === 'inbound-protocols' &&
+      subId === 'oidc' &&
+      extra === 'secrets' &&
+      parts.length <= 5 &&
+      ctx.state.maxClientSecrets > 0
+    ) {
+      const { app, oidc } = lookupOidc(ctx, id!);
+      const reply = clientSecretRoute(ctx, req, app, oidc, parts[4]);
+      if (reply) return reply;
     } else if (sub === 'inbound-protocols' && subId === 'oidc' && extra === 'regenerate-secret' && parts.length === 4) {
       if (method === 'POST') return regenerateSecret(ctx, req, id!);
     } else if (sub === 'authorized-apis' && parts.length === 2) {
@@ -211,7 +221,7 @@ function roleIdsFrom(ctx: ServerContext, raw: unknown): { allowedAudience: 'ORGA
 }
 
 /** Fills an OIDC config's defaults, as the real service stores them. */
-function normalizeOidc(raw: Record<string, unknown>, clientId: string, clientSecret: string): OidcConfig {
+function normalizeOidc(raw: Record<string, unknown>, clientId: string, clientSecret: string, clientSecretExpiresAt: number): OidcConfig {
   const grantTypes = raw.grantTypes;
   if (!Array.isArray(grantTypes) || grantTypes.length === 0 || !grantTypes.every((g) => typeof g === 'string')) {
     throw invalidOidc("'grantTypes' is required and must be a non-empty array of grant type names.");
@@ -264,11 +274,12 @@ function normalizeOidc(raw: Record<string, unknown>, clientId: string, clientSec
   }
   const refreshIn = raw.refreshToken === undefined ? {} : raw.refreshToken;
   if (!isRecord(refreshIn)) throw invalidOidc("'refreshToken' must be an object.");
-  const { clientId: _i, clientSecret: _s, state: _st, ...rest } = raw;
+  const { clientId: _i, clientSecret: _s, state: _st, clientSecretExpiresAt: _e, multipleClientSecretsConfigured: _m, ...rest } = raw;
   return {
     ...rest,
     clientId,
     clientSecret,
+    clientSecretExpiresAt,
     state: 'ACTIVE',
     grantTypes: [...grantTypes] as string[],
     callbackURLs: [...callbackURLs],
@@ -288,6 +299,15 @@ function normalizeOidc(raw: Record<string, unknown>, clientId: string, clientSec
     refreshToken: { expiryInSeconds: DEFAULT_REFRESH_LIFETIME_SECONDS, renewRefreshToken: true, ...refreshIn },
     idToken: { expiryInSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS, ...idTokenIn, audience: [...audience] as string[] },
   };
+}
+
+/** `clientSecretExpiresAt` when the OIDC config is first given: epoch seconds in the future, or 0/omitted for never. */
+function initialExpiry(ctx: ServerContext, raw: Record<string, unknown>): number {
+  const value = raw.clientSecretExpiresAt ?? 0;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw invalidOidc(`The client secret expiry time '${String(value)}' is invalid: give epoch seconds, or 0 for never.`);
+  if (value !== 0 && value <= ctx.state.now() / 1000) throw invalidOidc(`The client secret expiry time '${value}' is in the past.`);
+  return value;
 }
 
 function checkName(name: string): void {
@@ -331,7 +351,12 @@ function create(ctx: ServerContext, req: RouteRequest): RouteReply {
     if (ctx.state.applicationByClientId(clientId) || ctx.state.managementClients.has(clientId)) {
       throw managementError(409, 'OAUTH-60008', 'Client id already exists.', `An application with client id '${clientId}' already exists.`);
     }
-    oidc = normalizeOidc(inbound.oidc, clientId, optionalString(inbound.oidc.clientSecret) || newSecret());
+    oidc = normalizeOidc(
+      inbound.oidc,
+      clientId,
+      optionalString(inbound.oidc.clientSecret) || newSecret(),
+      initialExpiry(ctx, inbound.oidc),
+    );
   }
   const app: ApplicationRecord = {
     id: randomUUID(),
@@ -421,15 +446,17 @@ function lookupOidc(ctx: ServerContext, id: string): { app: ApplicationRecord; o
 }
 
 /** The OIDC config as a caller sees it: the secret fields only for a token holding SECRET_VIEW_SCOPE. */
-function oidcView(oidc: OidcConfig, grant: IssuedToken): Record<string, unknown> {
+function oidcView(ctx: ServerContext, app: ApplicationRecord, oidc: OidcConfig, grant: IssuedToken): Record<string, unknown> {
   const view: Record<string, unknown> = structuredClone(oidc);
+  view.multipleClientSecretsConfigured = ctx.state.secretsOf(app).length > 1;
   if (!grant.scopes.has(SECRET_VIEW_SCOPE)) for (const field of SECRET_FIELDS) delete view[field];
   return view;
 }
 
 function getOidc(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
   const grant = requireScope(ctx.state, req, 'internal_application_mgt_view', 'management');
-  return json(200, oidcView(lookupOidc(ctx, id).oidc, grant));
+  const { app, oidc } = lookupOidc(ctx, id);
+  return json(200, oidcView(ctx, app, oidc, grant));
 }
 
 function putOidc(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
@@ -448,9 +475,17 @@ function putOidc(ctx: ServerContext, req: RouteRequest, id: string): RouteReply 
           'or rotate it with POST …/inbound-protocols/oidc/regenerate-secret.',
       );
     }
-    app.oidc = normalizeOidc(body, app.oidc.clientId, app.oidc.clientSecret);
+    const expiresAt = app.oidc.clientSecretExpiresAt as number;
+    if (body.clientSecretExpiresAt !== undefined && body.clientSecretExpiresAt !== expiresAt)
+      throw invalid('The client secret expiry time cannot be modified with the application update.');
+    app.oidc = normalizeOidc(body, app.oidc.clientId, app.oidc.clientSecret, expiresAt);
   } else {
-    app.oidc = normalizeOidc(body, optionalString(body.clientId) || newClientId(), optionalString(body.clientSecret) || newSecret());
+    app.oidc = normalizeOidc(
+      body,
+      optionalString(body.clientId) || newClientId(),
+      optionalString(body.clientSecret) || newSecret(),
+      initialExpiry(ctx, body),
+    );
   }
   return empty(200);
 }
@@ -459,6 +494,7 @@ function deleteOidc(ctx: ServerContext, req: RouteRequest, id: string): RouteRep
   requireScope(ctx.state, req, 'internal_application_mgt_delete', 'management');
   const { app, oidc } = lookupOidc(ctx, id);
   ctx.state.revokeTokensOf(oidc.clientId);
+  ctx.state.clientSecrets.delete(app.id);
   app.oidc = undefined;
   return empty(204);
 }
@@ -466,11 +502,12 @@ function deleteOidc(ctx: ServerContext, req: RouteRequest, id: string): RouteRep
 /** Needs SECRET_CREATE_SCOPE; the answer shows the new secret only to a token that may also view secrets. */
 function regenerateSecret(ctx: ServerContext, req: RouteRequest, id: string): RouteReply {
   const grant = requireScope(ctx.state, req, SECRET_CREATE_SCOPE, 'management');
-  const { oidc } = lookupOidc(ctx, id);
-  oidc.clientSecret = newSecret();
+  const { app, oidc } = lookupOidc(ctx, id);
+  // Every secret goes (not only the latest), and with them the app's tokens and codes.
+  replaceAllSecrets(ctx, app, oidc);
   oidc.state = 'ACTIVE';
   ctx.state.revokeTokensOf(oidc.clientId);
-  return json(200, oidcView(oidc, grant));
+  return json(200, oidcView(ctx, app, oidc, grant));
 }
 
 function requireApiAuthorizationScopes(ctx: ServerContext, req: RouteRequest): void {

@@ -331,7 +331,7 @@ function appNativeAuthorize(ctx: ServerContext, req: RouteRequest, params: Recor
   if (!oidc.publicClient) {
     // A confidential client authenticates at /authorize too.
     const credentials = basicClient(req);
-    if (!credentials || credentials.clientId !== oidc.clientId || credentials.clientSecret !== oidc.clientSecret) {
+    if (!credentials || credentials.clientId !== oidc.clientId || !ctx.state.acceptsClientSecret(app, credentials.clientSecret)) {
       throw oauthError(
         401,
         'invalid_client',

@@ -150,7 +150,7 @@ async function issueToken(ctx: ServerContext, req: RouteRequest): Promise<RouteR
 
   const app = state.applicationByClientId(credentials.clientId);
   if (!app || !app.oidc || app.oidc.state === 'REVOKED') throw invalidClient();
-  if (credentials.clientSecret === undefined ? !app.oidc.publicClient : app.oidc.clientSecret !== credentials.clientSecret)
+  if (credentials.clientSecret === undefined ? !app.oidc.publicClient : !state.acceptsClientSecret(app, credentials.clientSecret))
     throw invalidClient();
   checkGrantType(grantType, app.oidc.grantTypes);
   if (app.oidc.publicClient && credentials.clientSecret === undefined && !PUBLIC_CLIENT_GRANTS.has(grantType!)) {
@@ -373,7 +373,7 @@ function revoke(ctx: ServerContext, req: RouteRequest): RouteReply {
   if (
     !credentials ||
     !app?.oidc ||
-    (credentials.clientSecret === undefined ? !app.oidc.publicClient : app.oidc.clientSecret !== credentials.clientSecret)
+    (credentials.clientSecret === undefined ? !app.oidc.publicClient : !ctx.state.acceptsClientSecret(app, credentials.clientSecret))
   )
     throw invalidClient();
   const token = optionalString(req.body.token);

@@ -256,7 +256,7 @@ describeWithTerraform('the real Terraform and aws provider against the local con
       async () => {
         const destroy = ok(await tf.run(['destroy', '-auto-approve', '-input=false', '-no-color']), 'terraform destroy');
         expect(destroy.stdout).toContain('Resources: 15 destroyed');
-        expect(aws.counts()).toEqual({ roles: 0, logGroups: 0, functions: 0, apis: 0, routes: 0, stages: 0 });
+        expect(aws.counts()).toEqual({ roles: 0, logGroups: 0, functions: 0, apis: 0, routes: 0, stages: 0, secrets: 0 });
         expect(aws.isEmpty()).toBe(true);
         expect(unserved).toEqual([]);
       },

@@ -238,6 +238,7 @@ describeWithChromium('the demo page in Chromium (fake login server, real gateway
           allow_origins: [demo.origin],
           allow_methods: ['GET', 'POST'],
           allow_headers: ['authorization', 'content-type'],
+          expose_headers: ['www-authenticate'],
           max_age: 300,
           allow_credentials: false,
         };
@@ -258,6 +259,10 @@ describeWithChromium('the demo page in Chromium (fake login server, real gateway
       clientId: CLIENT_ID,
       apiUrl: gateway.stageInvokeUrl,
       scope: SCOPE,
+      signInAs: [
+        { userName: KIM.userName, password: 'printed by the test', expect: 'GET /user answers 2xx' },
+        { userName: LEE.userName, password: 'printed by the test', expect: 'GET /user answers 403' },
+      ],
     });
   }, 120_000);
 
@@ -304,9 +309,36 @@ describeWithChromium('the demo page in Chromium (fake login server, real gateway
     const page = await pageOf(browser);
     await signIn(page, demo, LEE);
     await page.waitForSelector('#api-error:not([hidden])');
-    expect(await page.textContent('#api-error')).toBe('403 Forbidden');
+    // The reason the gateway gave (www-authenticate, exposed by the API's CORS), not only the status.
+    expect(await page.textContent('#api-error')).toBe(
+      '403 Forbidden: the access token lacks the scope get_pharmacy_user (insufficient_scope)',
+    );
     expect(await page.getAttribute('#status', 'data-api-status')).toBe('403');
     expect(await page.isHidden('#greeting')).toBe(true);
+  }, 60_000);
+
+  it('the landing page says whom to sign in as, and every request it makes is answered (the favicon too)', async () => {
+    browser = await launchChromium();
+    const page = await pageOf(browser);
+    const failed: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+    });
+    await page.goto(demo.origin);
+    await page.waitForSelector('#sign-in-as:not([hidden])');
+    expect(await page.textContent('#sign-in-as h2')).toBe('Sign in as');
+    expect(await page.$$eval('#sign-in-as-users li', (items) => items.map((i) => i.textContent))).toEqual([
+      'kim@gmail.com — password: printed by the test; GET /user answers 2xx.',
+      'lee@example.com — password: printed by the test; GET /user answers 403.',
+    ]);
+    const favicon = await page.request.get(`${demo.origin}/favicon.ico`);
+    expect(favicon.status()).toBe(200);
+    expect(favicon.headers()['content-type']).toBe('image/svg+xml');
+    expect(failed).toEqual([]);
+    // Signed in, the list gives way to the answer.
+    await signIn(page, demo, KIM);
+    await page.waitForSelector('#greeting:not([hidden])');
+    expect(await page.isHidden('#sign-in-as')).toBe(true);
   }, 60_000);
 
   it('a wrong password stays on the login page with its error', async () => {
@@ -375,7 +407,26 @@ describeWithChromium('the demo page end to end (sandbox + local Asgardeo)', () =
       const started = performance.now();
       browser = await launchChromium();
       let page = await pageOf(browser);
+      // The landing page names the example's users, where their passwords were printed, and what each gets.
+      await page.goto(demo.origin);
+      await page.waitForSelector('#sign-in-as:not([hidden])');
+      expect(await page.$$eval('#sign-in-as-users li', (items) => items.map((i) => i.textContent))).toEqual([
+        'kim@gmail.com — password: printed by npm start ("Test user kim@gmail.com: password …"); ' +
+          'GET /user answers 2xx (a role grants get_pharmacy_user).',
+        'lee@example.com — password: printed by npm start ("Test user lee@example.com: password …"); ' +
+          'GET /user answers 403 (no role grants get_pharmacy_user).',
+      ]);
       const flowStart = performance.now();
+      await page.click('#demo-sign-in');
+      // The local Asgardeo's sign-in page wears the demo card's style, not raw HTML.
+      await page.waitForSelector('#login-form');
+      const style = async (selector: string) =>
+        (await page.evaluate(
+          `(() => { const s = getComputedStyle(document.querySelector(${JSON.stringify(selector)})); ` +
+            'return [s.backgroundColor, s.borderRadius]; })()',
+        )) as string[];
+      expect(await style('main')).toEqual(['rgb(255, 255, 255)', '8px']);
+      expect((await style('body'))[0]).toBe('rgb(246, 247, 249)');
       await signIn(page, demo, { userName: 'kim@gmail.com', password: passwordOf('kim@gmail.com') });
       await page.waitForSelector('#greeting:not([hidden])');
       console.log(
@@ -389,7 +440,9 @@ describeWithChromium('the demo page end to end (sandbox + local Asgardeo)', () =
       page = await pageOf(browser);
       await signIn(page, demo, { userName: 'lee@example.com', password: passwordOf('lee@example.com') });
       await page.waitForSelector('#api-error:not([hidden])');
-      expect(await page.textContent('#api-error')).toBe('403 Forbidden');
+      expect(await page.textContent('#api-error')).toBe(
+        '403 Forbidden: the access token lacks the scope get_pharmacy_user (insufficient_scope)',
+      );
     } finally {
       await browser?.close();
       await sandbox.stop();

@@ -39,12 +39,19 @@ describe('the demo page server', () => {
     expect(await page.text()).toContain('<script src="/app.js" defer></script>');
     // The page may reach only itself, Asgardeo and the API; the code never leaves in a Referer.
     expect(page.headers.get('content-security-policy')).toBe(
-      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' http://127.0.0.1:4180 http://127.0.0.1:5000; " +
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+        "connect-src 'self' http://127.0.0.1:4180 http://127.0.0.1:5000; " +
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     expect((await fetch(`${demo.origin}/app.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect((await fetch(`${demo.origin}/style.css`)).status).toBe(200);
+    // The icon the page links, and the one browsers ask for anyway: no 404 in the console.
+    for (const icon of ['/favicon.svg', '/favicon.ico']) {
+      const res = await fetch(`${demo.origin}${icon}`);
+      expect({ icon, status: res.status, type: res.headers.get('content-type') }).toEqual({ icon, status: 200, type: 'image/svg+xml' });
+      expect(await res.text()).toMatch(/^<svg /);
+    }
     expect((await fetch(`${demo.origin}/../package.json`)).status).toBe(404);
     expect((await fetch(`${demo.origin}/server.ts`)).status).toBe(404);
     const post = await fetch(`${demo.origin}/`, { method: 'POST' });
@@ -80,7 +87,31 @@ describe('demoSettingsFor', () => {
       apiUrl: 'http://127.0.0.1:5000/dev',
       scope: 'openid profile get_pharmacy_user',
       logoutUrl: 'http://127.0.0.1:4180/t/pharmacy/oidc/logout',
+      // Whom to sign in as: where each password is (never the password) and what GET /user answers.
+      signInAs: [
+        {
+          userName: 'kim@gmail.com',
+          password: 'printed by npm start ("Test user kim@gmail.com: password …")',
+          expect: 'GET /user answers 2xx (a role grants get_pharmacy_user)',
+        },
+        {
+          userName: 'lee@example.com',
+          password: 'printed by npm start ("Test user lee@example.com: password …")',
+          expect: 'GET /user answers 403 (no role grants get_pharmacy_user)',
+        },
+      ],
     });
+    // A password the shell provides is named by its variable.
+    const fromShell = loadConfig({
+      file: PHARMACY_CONFIG,
+      env: 'dev',
+      target: 'local',
+      asgardeoBaseUrl: 'http://127.0.0.1:4180',
+      environment: { TOLLGATE_USER_KIM_PASSWORD: 'from-the-shell-1A!' },
+    });
+    const kim = demoSettingsFor(fromShell, 'pharmacy-demo', 'spa-client', 'http://127.0.0.1:5000/dev').signInAs![0]!;
+    expect(kim.password).toBe('the value of $TOLLGATE_USER_KIM_PASSWORD in the shell that started the sandbox');
+    expect(JSON.stringify(kim)).not.toContain('from-the-shell-1A!');
   });
 
   it('names what is missing', () => {

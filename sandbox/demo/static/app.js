@@ -90,6 +90,38 @@ async function finishSignIn(params) {
   idToken = typeof body.id_token === 'string' ? body.id_token : undefined;
 }
 
+// `Bearer scope="get_pharmacy_user" error="insufficient_scope" error_description="..."` -> { scope, error, ... }
+function challengeParams(header) {
+  const params = {};
+  for (const m of (header || '').matchAll(/(\w+)="([^"]*)"/g)) params[m[1]] = m[2];
+  return params;
+}
+
+// Why the gateway refused: the API's CORS exposes www-authenticate, which names the missing scope.
+function refusalText(response, body) {
+  const head = `${response.status} ${body.message || response.statusText}`;
+  const c = challengeParams(response.headers.get('www-authenticate'));
+  if (c.error === 'insufficient_scope' && c.scope) return `${head}: the access token lacks the scope ${c.scope} (insufficient_scope)`;
+  if (c.error_description) return `${head}: ${c.error_description}${c.error ? ` (${c.error})` : ''}`;
+  return head;
+}
+
+function showSignInAs() {
+  const users = settings.signInAs || [];
+  if (!users.length) return;
+  const list = el('sign-in-as-users');
+  list.replaceChildren(
+    ...users.map((u) => {
+      const item = document.createElement('li');
+      const name = document.createElement('strong');
+      name.textContent = u.userName;
+      item.append(name, ` — password: ${u.password}; ${u.expect}.`);
+      return item;
+    }),
+  );
+  show('sign-in-as');
+}
+
 async function callApi() {
   hide('greeting', 'api-error');
   setStatus('Calling GET /user…');
@@ -101,7 +133,7 @@ async function callApi() {
     show('greeting', body.message);
   } else {
     setStatus(`Signed in. GET /user answered ${response.status}.`);
-    show('api-error', `${response.status} ${body.message || response.statusText}`);
+    show('api-error', refusalText(response, body));
   }
   show('demo-call-api');
 }
@@ -142,6 +174,7 @@ async function main() {
     return;
   }
   setStatus('Not signed in.');
+  showSignInAs();
   show('demo-sign-in');
 }
 
