@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>'],
   testMatch: ['**/__tests__/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/'],
+  testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/', '/dist/'],
   transform: {
     // Transpile only, with esbuild: type-checking happens once, in `npm run typecheck` (tsc --noEmit).
     '^.+\\.ts$': '<rootDir>/scripts/jest-esbuild-transform.js',

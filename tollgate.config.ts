@@ -1,4 +1,4 @@
-import { defineConfig } from './config';
+import { defineConfig } from 'tollgate';
 
 /**
  * The Pharmacy User API: `GET /user` answers `{"message":"Welcome <name>!"}` to callers whose

@@ -3,11 +3,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
-import { buildApp, STACK_OUTPUT_NAMES, type TollgateStack } from '../main';
+import { buildApp, STACK_OUTPUT_NAMES, type TollgateStack } from '../stacks/synth';
 import { ConfigFiles, validConfig } from '../config/__tests__/support';
+import { PHARMACY_CONFIG, PHARMACY_HANDLER } from './pharmacy-fixture';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
-const EXAMPLE = path.join(REPO_ROOT, 'tollgate.config.ts');
+const EXAMPLE = PHARMACY_CONFIG;
 const SECRET = 'sEcReT-value-that-must-not-leak';
 const TF_TOKEN = 'tf-token-that-must-not-leak';
 /** What a developer's shell might hold while synthesizing; none of it may reach the Terraform. */
@@ -164,7 +165,7 @@ describe('the app, synthesized in-process (all environments)', () => {
     }
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
     expect(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })).not.toContain('@cdktf/provider-archive');
-    const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const readme = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'design.md'), 'utf8');
     const decision = readme.slice(readme.indexOf('## Design decision: the Lambda zip is a TerraformAsset'));
     expect(decision).toMatch(/Terraform Cloud/);
     expect(decision).toMatch(/archive_file/);
@@ -254,7 +255,7 @@ describe('environment selection and state backends', () => {
     const files = new ConfigFiles();
     try {
       const config = validConfig();
-      config.aws.lambda.entry = path.join(REPO_ROOT, 'lambda', 'handler.ts');
+      config.aws.lambda.entry = PHARMACY_HANDLER;
       config.apiResource.identifier = 'https://pharmacy.example/api/users';
       config.routes.push({ method: 'GET', path: '/health', public: true });
       const { app, stacks } = buildApp({ file: files.write(config), outdir: tempDir('tollgate-app-'), env: { TOLLGATE_ENV: 'dev' } });
@@ -287,7 +288,7 @@ describe('main.ts as a process (what `cdktf synth` runs)', () => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TOLLGATE_|TF_|ASGARDEO_|CDKTF_)/.test(k)));
     return spawnSync(process.execPath, [tsxCli, 'main.ts'], {
       cwd: REPO_ROOT,
-      env: { ...clean, CHECKPOINT_DISABLE: '1', ...env },
+      env: { ...clean, CHECKPOINT_DISABLE: '1', TOLLGATE_CONFIG: PHARMACY_CONFIG, ...env },
       encoding: 'utf8',
       timeout: 60_000,
     });

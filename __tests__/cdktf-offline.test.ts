@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PHARMACY_CONFIG } from './pharmacy-fixture';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -22,6 +23,7 @@ describe('scripts/cdktf.js (what `npm run synth` runs)', () => {
       env: {
         ...env,
         TOLLGATE_ENV: 'dev',
+        TOLLGATE_CONFIG: PHARMACY_CONFIG,
         TOLLGATE_STATE_DIR: scratch,
         // Any call home would have to go through this closed port: as offline as a test can make it.
         HTTPS_PROXY: 'http://127.0.0.1:9',

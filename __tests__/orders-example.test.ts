@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { buildStack } from '../main';
+import { buildStack } from '../stacks/synth';
 import { loadConfig, type ResolvedConfig } from '../config';
 import { describeWithTerraform } from '../deploy/terraform/__tests__/availability';
 import { setupTerraform, type TerraformSetup } from '../deploy/terraform/locate';

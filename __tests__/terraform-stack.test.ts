@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildApp } from '../main';
+import { buildApp } from '../stacks/synth';
 import { loadAllEnvironments, type ResolvedConfig } from '../config';
 import { describeWithTerraform } from '../deploy/terraform/__tests__/availability';
 import { setupTerraform, type TerraformSetup } from '../deploy/terraform/locate';
@@ -14,9 +14,10 @@ import { configuredExpression, type ResourceChange, type TerraformPlan } from '.
 import { OFFLINE_OVERRIDE_FILE } from '../deploy/terraform/offline';
 import { LOCK_FILE_NAME } from '../deploy/terraform/lock-file';
 import { TerraformWorkspace, type SavedPlan } from '../deploy/terraform/workspace';
+import { PHARMACY_CONFIG } from './pharmacy-fixture';
 
 const REPO = path.resolve(__dirname, '..');
-const CONFIG_FILE = path.join(REPO, 'tollgate.config.ts');
+const CONFIG_FILE = PHARMACY_CONFIG;
 const COMMITTED_LOCK = path.join(REPO, LOCK_FILE_NAME);
 
 jest.setTimeout(180_000);

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildApp } from '../main';
+import { buildApp } from '../stacks/synth';
 import { setupTerraform } from '../deploy/terraform/locate';
 import { removeOfflineOverride, writeOfflineOverride } from '../deploy/terraform/offline';
 import { runProcess } from '../deploy/terraform/process';

@@ -5,6 +5,8 @@ import type { CliIo } from './io';
 export { UsageError };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+/** Spelled out so the declaration file can name it (util's option-map type is not exported). */
+type ParsedArgs<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: false; strict: true }>>;
 
 /** Flags every command understands: what it works on, help, and colour (see README "Command line"). */
 export const BASE_OPTIONS = {
@@ -42,7 +44,11 @@ export const COMMON_OPTIONS = {
  * Terraform's single-dash spelling of a long flag (`-detailed-exitcode`, `-auto-approve`) is accepted,
  * and `--auto-approve` sets `yes`.
  */
-export function parseCommandArgs<T extends Options, B extends Options = typeof COMMON_OPTIONS>(argv: string[], extra: T, base?: B) {
+export function parseCommandArgs<T extends Options, B extends Options = typeof COMMON_OPTIONS>(
+  argv: string[],
+  extra: T,
+  base?: B,
+): ParsedArgs<B & T> {
   const options = { ...(base ?? COMMON_OPTIONS), ...extra } as B & T;
   try {
     const parsed = parseArgs({ args: terraformStyle(argv, options), options, allowPositionals: false, strict: true });

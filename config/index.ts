@@ -1,5 +1,3 @@
-import type { TollgateConfig } from './schema';
-
 export {
   loadConfig,
   loadAllEnvironments,
@@ -20,7 +18,4 @@ export type * from './resolved';
 export type { ResolvedCredentialDelivery } from './credentials';
 export type { TollgateConfig, EnvironmentOverrides, HttpMethod, GrantType, ApplicationKind, UserGrantType } from './schema';
 
-/** Typed identity: gives `tollgate.config.ts` completion and type errors; validation runs at load. */
-export function defineConfig(config: TollgateConfig): TollgateConfig {
-  return config;
-}
+export { defineConfig } from './define';

@@ -6,6 +6,7 @@ import { baseConfigSchema, topLevelSchema, type BaseConfig } from './schema';
 import type { DeployTarget, ResolvedApplication, ResolvedConfig, ResolvedCors, UserPassword } from './resolved';
 import { scopeAsArrayIssue } from './server-names';
 import { checkBaseUrl, crossCheck } from './validate';
+import { evaluateConfigFile } from './load-module';
 import { DEFAULT_PATH_SAMPLE, pathParameterNames, resolveRouteTargets, routeTargetIssues } from './route-targets';
 import { credentialIssues, resolveCredentials } from './credentials';
 
@@ -68,20 +69,7 @@ function readConfigModule(file: string): RawConfig {
       },
     ]);
   }
-  let exported: unknown;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(file) as { default?: unknown };
-    exported = mod.default ?? mod;
-  } catch (err) {
-    throw new ConfigError(file, [
-      {
-        path: '',
-        message: `the file could not be loaded: ${(err as Error).message.split('\n')[0]}`,
-        fix: 'fix the TypeScript error above; the file must `export default defineConfig({...})`',
-      },
-    ]);
-  }
+  const exported = evaluateConfigFile(file);
   const top = topLevelSchema.safeParse(exported);
   if (!top.success)
     throw new ConfigError(

@@ -1,13 +1,18 @@
 /**
  * The one way a configuration becomes a synthesized stack folder: the CLI's runner, the sandbox,
- * the benchmarks, the tests and `cdktf synth` (main.ts) all come through here.
+ * the benchmarks, the tests and a project's cdktf app (`main.ts`, through `synthesizeApp`) all come
+ * through here.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
+import type { Construct } from 'constructs';
 import { loadAllEnvironments, loadConfig, type ResolvedConfig } from '../config';
-import { UserError } from '../errors';
+import { errorText, UserError } from '../errors';
 import { TollgateStack, type StateBackend } from './tollgate-stack';
+
+export { TollgateStack, STACK_OUTPUT_NAMES, AWS_PROVIDER_CONSTRAINT } from './tollgate-stack';
+export type { StateBackend, StackOutputName } from './tollgate-stack';
 
 export interface BuildStackOptions {
   /** @default from the environment variables, see {@link backendFromEnv} */
@@ -20,12 +25,12 @@ export interface BuildStackOptions {
   readonly awsProviderVersion?: string;
 }
 
-/** Builds one environment's stack into `app`. */
-export function buildStack(app: App, config: ResolvedConfig, options: BuildStackOptions = {}): TollgateStack {
+/** Builds one environment's stack into `scope` (an App). */
+export function buildStack(scope: Construct, config: ResolvedConfig, options: BuildStackOptions = {}): TollgateStack {
   const env = options.env ?? process.env;
   const backend = options.backend ?? backendFromEnv(config, env);
   const awsProviderVersion = options.awsProviderVersion ?? (env.TOLLGATE_AWS_PROVIDER_VERSION?.trim() || undefined);
-  return new TollgateStack(app, { config, backend, bundleDir: options.bundleDir, awsProviderVersion });
+  return new TollgateStack(scope, { config, backend, bundleDir: options.bundleDir, awsProviderVersion });
 }
 
 export interface SynthOptions extends BuildStackOptions {
@@ -123,4 +128,21 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stacks: Tol
   const app = new App({ outdir: options.outdir, skipValidation: cloudWorkspaces.length > 0 });
   const stacks = configs.map((config, i) => buildStack(app, config, { backend: backends[i], env }));
   return { app, stacks };
+}
+
+/**
+ * A cdktf app's entry (`main.ts`): synthesizes every selected environment, or prints what is wrong with
+ * the configuration and sets a failing exit status.
+ */
+export function synthesizeApp(options: BuildAppOptions = {}): void {
+  try {
+    const { app } = buildApp(options);
+    app.synth();
+  } catch (err) {
+    // User errors already say what is wrong and how to fix it; a stack trace only helps when debugging tollgate itself.
+    const known = err instanceof UserError;
+    console.error(known ? errorText(err) : `tollgate synth failed: ${(err as Error).message}`);
+    if (process.env.TOLLGATE_DEBUG && !known) console.error((err as Error).stack);
+    process.exitCode = 1;
+  }
 }

@@ -1,8 +1,9 @@
 /**
  * How tests start tollgate's entry points as separate processes: the one place that says which code
- * a process runs. Today the CLI is bin/tollgate.js (which compiles the TypeScript at start, transpile
- * only) and the stand-ins' command lines are their .ts files under tsx's loader; when the package is
- * compiled (dist/), these functions switch to it and every spawning test follows.
+ * a process runs. The CLI is bin/tollgate.js, as a user runs it: in this clone it runs the TypeScript
+ * sources through tsx (so a test never runs a stale dist/), in an installed package the compiled dist/
+ * (__tests__/new-project.test.ts covers that one). The stand-ins' command lines are their .ts files
+ * under tsx's loader.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import * as path from 'node:path';

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { loadConfig, type ResolvedApplication, type ResolvedConfig } from '../../config';
 import { startLocalAsgardeo, type LocalAsgardeo, type LocalAsgardeoOptions, type RequestLogEntry } from '../../sandbox/asgardeo';
 import type { ReconcileOptions, StackOutputs } from '..';
+import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 import { errorText } from '../../errors';
 
 export const REPO = path.resolve(__dirname, '..', '..');
@@ -59,7 +60,7 @@ export function contractViolations(entries: readonly RequestLogEntry[]): string[
  */
 export function exampleConfig(baseUrl: string, env = 'dev'): ResolvedConfig {
   const config = loadConfig({
-    file: path.join(REPO, 'tollgate.config.ts'),
+    file: PHARMACY_CONFIG,
     env,
     asgardeoBaseUrl: baseUrl,
     target: 'local',
@@ -71,7 +72,7 @@ export function exampleConfig(baseUrl: string, env = 'dev'): ResolvedConfig {
 /** `config` with the example's user-facing applications (the demo SPA). */
 export function withSignInApps(config: ResolvedConfig): ResolvedConfig {
   const full = loadConfig({
-    file: path.join(REPO, 'tollgate.config.ts'),
+    file: PHARMACY_CONFIG,
     env: config.environment,
     asgardeoBaseUrl: config.asgardeo.baseUrl,
     target: 'local',

@@ -5,8 +5,8 @@ import { startLocalAsgardeo, type LocalAsgardeo } from '../../sandbox/asgardeo';
 import { main } from '../main';
 import { configFromFlags, stackOutputsFile } from '../context';
 import { memoryIo } from '../io';
+import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
-const REPO = path.resolve(__dirname, '..', '..');
 /** The example's default API identifier: from the configuration alone, never the invoke URL. */
 const IDENTIFIER = 'urn:tollgate:pharmacy:pharmacy-user-api:dev';
 const INVOKE_URL = 'https://abc123.execute-api.us-east-1.amazonaws.com/dev';
@@ -46,7 +46,7 @@ describe('tollgate plan / apply / destroy / token (in-process, local Asgardeo)',
       ASGARDEO_CLIENT_SECRET: la.admin.clientSecret,
       ASGARDEO_BASE_URL: la.baseUrl,
       TOLLGATE_TARGET: 'local',
-      TOLLGATE_CONFIG: path.join(REPO, 'tollgate.config.ts'),
+      TOLLGATE_CONFIG: PHARMACY_CONFIG,
       TOLLGATE_USER_KIM_PASSWORD: KIM_PASSWORD,
       TOLLGATE_USER_LEE_PASSWORD: 'Lee-Passw0rd!cli',
     };
@@ -280,7 +280,7 @@ describe('interrupted runs', () => {
         ASGARDEO_CLIENT_SECRET: 'b',
         ASGARDEO_BASE_URL: 'http://127.0.0.1:9',
         TOLLGATE_TARGET: 'local',
-        TOLLGATE_CONFIG: path.join(REPO, 'tollgate.config.ts'),
+        TOLLGATE_CONFIG: PHARMACY_CONFIG,
       },
       signal: controller.signal,
     });

@@ -7,10 +7,11 @@ import { COMMON_OPTIONS, parseCommandArgs, terraformStyle, useColor } from '../a
 import { repeatCommand } from '../context';
 import { memoryIo } from '../io';
 import { main } from '../main';
+import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const VERSION = (JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
-const CONFIG = path.join(REPO, 'tollgate.config.ts');
+const CONFIG = PHARMACY_CONFIG;
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   const io = memoryIo({ env: { TOLLGATE_CONFIG: CONFIG, ...env } });
@@ -134,13 +135,33 @@ describe('colour', () => {
 });
 
 describe('npx tollgate', () => {
-  it('cdktf-cli, which deploy, plan and destroy run, is a runtime dependency', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
-      dependencies: Record<string, string>;
-      devDependencies: Record<string, string>;
+  it('installs only what its commands run: construct libraries are peers, cdktf-cli and tsx are for development', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    expect(Object.keys(pkg.peerDependencies!).sort()).toEqual(['@cdktf/provider-aws', 'cdktf', 'constructs']);
+    for (const peer of Object.keys(pkg.peerDependencies!)) {
+      expect(pkg.dependencies![peer]).toBeUndefined();
+      expect(pkg.devDependencies![peer]).toMatch(/^\d+\.\d+\.\d+$/);
+    }
+    expect(pkg.dependencies!['cdktf-cli']).toBeUndefined();
+    expect(pkg.dependencies!.tsx).toBeUndefined();
+    // Every run-time dependency is imported by code the package ships (not only by tests or benchmarks).
+    const shipped = (JSON.parse(fs.readFileSync(path.join(REPO, 'tsconfig.build.json'), 'utf8')) as { include: string[] }).include;
+    const sources: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(path.join(REPO, dir), { withFileTypes: true })) {
+        const rel = path.join(dir, entry.name);
+        if (entry.isDirectory() && entry.name !== '__tests__') walk(rel);
+        else if (entry.isFile() && rel.endsWith('.ts')) sources.push(fs.readFileSync(path.join(REPO, rel), 'utf8'));
+      }
     };
-    expect(pkg.dependencies['cdktf-cli']).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(pkg.devDependencies['cdktf-cli']).toBeUndefined();
+    for (const pattern of shipped) {
+      const dir = pattern.split('/')[0]!;
+      if (!pattern.includes('*')) sources.push(fs.readFileSync(path.join(REPO, pattern), 'utf8'));
+      else walk(dir);
+    }
+    for (const dep of Object.keys(pkg.dependencies!)) {
+      expect([dep, sources.some((text) => text.includes(`from '${dep}`))]).toEqual([dep, true]);
+    }
   });
 
   it('resume hints print `npx tollgate …`', () => {
@@ -175,7 +196,9 @@ describe('npx tollgate', () => {
           // A command in a code block: `tollgate plan ...`, `$ tollgate ...`, `... | tollgate ...`, `$(tollgate token ...)`.
           else if (
             fenced &&
-            /(^|[\s$(|;&`])tollgate (plan|apply|destroy|deploy|token|export|version)\b(?!:)/.test(line.replace(/npx tollgate/g, ''))
+            /(^|[\s$(|;&`])tollgate (init|dev|plan|apply|destroy|deploy|token|export|version)\b(?!:)/.test(
+              line.replace(/npx tollgate/g, ''),
+            )
           )
             bare.push(`${file}:${i + 1}: ${line.trim()}`);
         });

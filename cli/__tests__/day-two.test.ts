@@ -7,12 +7,12 @@ import { startLocalAsgardeo, type LocalAsgardeo } from '../../sandbox/asgardeo';
 import { exportLine } from '../../sandbox/asgardeo/cli';
 import { main } from '../main';
 import { memoryIo } from '../io';
+import { PHARMACY_CONFIG, PHARMACY_HANDLER } from '../../__tests__/pharmacy-fixture';
 
 /**
  * Day two through the CLI against the local Asgardeo: every step asserts the requests and writes the
  * request log saw. STEP_COUNTS collects them for the issue-11 note (printed at the end).
  */
-const REPO = path.resolve(__dirname, '..', '..');
 const IDENTIFIER = 'urn:tollgate:pharmacy:pharmacy-user-api:dev';
 const STEP_COUNTS: string[] = [];
 
@@ -22,7 +22,7 @@ jest.setTimeout(120_000);
 function baseConfig(): Record<string, unknown> {
   return {
     asgardeo: { organization: 'pharmacy' },
-    aws: { region: 'us-east-1', apiName: 'pharmacy-user-api', lambda: { entry: path.join(REPO, 'lambda/handler.ts') } },
+    aws: { region: 'us-east-1', apiName: 'pharmacy-user-api', lambda: { entry: PHARMACY_HANDLER } },
     scopes: [
       { name: 'get_pharmacy_user', displayName: 'Read pharmacy users' },
       { name: 'create_pharmacy_user' },
@@ -235,7 +235,7 @@ describe('day two through the CLI (local Asgardeo)', () => {
   it('deploy, then redeploy (the local gateway gets a new port, so a new invoke URL): zero Asgardeo writes', async () => {
     const config = {
       ...baseConfig(),
-      aws: { region: 'us-east-1', apiName: 'deploy-walk-api', lambda: { entry: path.join(REPO, 'lambda/handler.ts') } },
+      aws: { region: 'us-east-1', apiName: 'deploy-walk-api', lambda: { entry: PHARMACY_HANDLER } },
     };
     const renamed = JSON.parse(
       JSON.stringify(config)
@@ -277,7 +277,7 @@ describe('day two through the CLI (local Asgardeo)', () => {
         const deploy = async (extra: NodeJS.ProcessEnv = {}) => {
           own.requests.clear();
           const io = memoryIo({ env: { ...ownEnv, ...extra }, cwd: work });
-          const code = await main(['deploy', '--target', 'local', '--config', path.join(REPO, 'tollgate.config.ts'), '--yes'], io);
+          const code = await main(['deploy', '--target', 'local', '--config', PHARMACY_CONFIG, '--yes'], io);
           return { code, out: io.out(), err: io.err(), writes: own.requests.writes() };
         };
         const first = await deploy();

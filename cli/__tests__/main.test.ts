@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { listCommands, main } from '../main';
 import { memoryIo } from '../io';
+import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 import { runCli } from '../../test-support/cli';
 
 describe('cli/main', () => {
@@ -49,7 +50,7 @@ describe('cli/main', () => {
 describe('bin/tollgate.js', () => {
   it('runs the CLI as a process (tsx, no build step)', () => {
     const r = runCli(['plan'], {
-      env: { PATH: process.env.PATH, TOLLGATE_CONFIG: path.join(__dirname, '..', '..', 'tollgate.config.ts') },
+      env: { PATH: process.env.PATH, TOLLGATE_CONFIG: PHARMACY_CONFIG },
     });
     expect(r.status).toBe(1);
     // Every missing prerequisite at once (this environment has no AWS credentials either).

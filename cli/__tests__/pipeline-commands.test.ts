@@ -7,16 +7,8 @@ import { combinedDestroyCommand } from '../commands/destroy';
 import { combinedPlanCommand } from '../commands/plan';
 import type { CommandDeps } from '../deps';
 import { InfraToolError } from '../../deploy';
-import {
-  FakeRunner,
-  FakeSide,
-  GOOD_ENV,
-  REPO_ROOT,
-  exampleConfig,
-  startStandIn,
-  tmpDir,
-  type StandIn,
-} from '../../deploy/__tests__/helpers';
+import { FakeRunner, FakeSide, GOOD_ENV, exampleConfig, startStandIn, tmpDir, type StandIn } from '../../deploy/__tests__/helpers';
+import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
 const config = exampleConfig('dev');
 let standIn: StandIn;
@@ -38,7 +30,7 @@ function deps(extra: Partial<CommandDeps> = {}) {
 }
 
 const io = (cwd = tmpDir()) => memoryIo({ env: { ...GOOD_ENV }, cwd });
-const CONFIG = path.join(REPO_ROOT, 'tollgate.config.ts');
+const CONFIG = PHARMACY_CONFIG;
 
 describe('tollgate deploy (command)', () => {
   test('is discovered by the CLI and prints its usage', async () => {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { packageRoot } from '../package-root';
 import { BASE_OPTIONS, parseCommandArgs, reportError } from '../args';
 import { EXIT_OK, type CliIo } from '../io';
 
@@ -12,7 +13,7 @@ Prints the version of tollgate and of Node.js it runs on; --json prints {"tollga
 
 /** The version in the package.json beside cli/ (the one the running code came with). */
 export function tollgateVersion(): string {
-  const file = path.join(__dirname, '..', '..', 'package.json');
+  const file = path.join(packageRoot(), 'package.json');
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
 }
 

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { ConfigError, listEnvironments, loadAllEnvironments, loadConfig, mergeOverrides } from '..';
 import { ConfigFiles, configErrorOf, issueAt, validConfig } from './support';
+import { PHARMACY_CONFIG, PHARMACY_HANDLER } from '../../__tests__/pharmacy-fixture';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const EXAMPLE = path.join(REPO_ROOT, 'tollgate.config.ts');
+const EXAMPLE = PHARMACY_CONFIG;
 
 let files: ConfigFiles;
 let file: string;
@@ -246,10 +246,11 @@ describe('the configuration file', () => {
   it('reports a file that does not load', () => {
     const broken = files.writeRaw('module.exports = { asgardeo: {\n');
     const err = configErrorOf(() => loadConfig({ file: broken, environment: {} }));
-    expect(err.issues[0]?.message).toMatch(/^the file could not be loaded: /);
+    expect(err.issues[0]?.path).toBe(`${broken}:2:1`);
+    expect(err.issues[0]?.message).toMatch(/^Expected identifier but found end of file\n/);
     const throwing = files.writeRaw("throw new Error('boom');\n");
     expect(configErrorOf(() => loadConfig({ file: throwing, environment: {} })).issues[0]?.message).toBe(
-      'the file could not be loaded: boom',
+      'the file failed while running: Error: boom',
     );
   });
 
@@ -291,7 +292,7 @@ describe('the configuration file', () => {
     ]);
     expect(dev?.aws.cors?.allowOrigins).toEqual(['http://localhost:4190']);
     expect(all[1]?.users).toEqual([]);
-    expect(dev?.aws.lambda.entry).toBe(path.join(REPO_ROOT, 'lambda', 'handler.ts'));
+    expect(dev?.aws.lambda.entry).toBe(PHARMACY_HANDLER);
     expect(all[1]?.aws).toEqual(
       expect.objectContaining({ stage: 'prod', logRetentionDays: 90, throttling: { rateLimit: 200, burstLimit: 400 } }),
     );

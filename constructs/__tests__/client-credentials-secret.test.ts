@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App, Testing } from 'cdktf';
 import { loadConfig } from '../../config';
 import { ConfigFiles, validConfig } from '../../config/__tests__/support';
-import { buildStack } from '../../main';
+import { buildStack } from '../../stacks/synth';
 
 /** The stack's credential secrets: one per delivering client, a policy only with readers, no version, the output naming them. */
 describe('credential secrets in the stack', () => {

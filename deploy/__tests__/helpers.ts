@@ -9,13 +9,14 @@ import { UserError } from '../../errors';
 import type { AdminCredentials, ApplySummary, AsgardeoSide, SideOptions, StackOutputs } from '../asgardeo-side';
 import { managementScopesFor } from '../asgardeo-side';
 import type { InfraPlan, InfraRunner, RunnerDescription, StackOperation, StackOutputValues } from '../infra-runner';
+import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const ASGARDEO = 'https://api.asgardeo.io';
 export const API_ENDPOINT = 'https://abc123.execute-api.us-east-1.amazonaws.com';
 
 export function exampleConfig(env = 'dev', target: 'aws' | 'local' = 'aws'): ResolvedConfig {
-  return loadConfig({ file: path.join(REPO_ROOT, 'tollgate.config.ts'), env, target, environment: {} });
+  return loadConfig({ file: PHARMACY_CONFIG, env, target, environment: {} });
 }
 
 const madeFolders: string[] = [];

@@ -11,7 +11,8 @@ import { runDestroy } from '../destroy';
 import { planExitCode, renderPlanReport, runPlan } from '../plan-report';
 import { reconcilerSide } from '../reconciler-side';
 import type { InfraPlan, StackOperation } from '../infra-runner';
-import { REPO_ROOT, tmpDir } from './helpers';
+import { tmpDir } from './helpers';
+import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
 /**
  * The pipeline end to end with the real reconciler against the local Asgardeo, and the smoke test
@@ -28,7 +29,7 @@ let work: string;
 beforeAll(async () => {
   asgardeo = await startLocalAsgardeo({ organization: 'pharmacy' });
   config = loadConfig({
-    file: path.join(REPO_ROOT, 'tollgate.config.ts'),
+    file: PHARMACY_CONFIG,
     env: 'dev',
     target: 'local',
     asgardeoBaseUrl: asgardeo.baseUrl,
@@ -182,7 +183,7 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
     // A fresh organization so the apply has writes to do.
     const other = await startLocalAsgardeo({ organization: 'pharmacy' });
     const cfg = loadConfig({
-      file: path.join(REPO_ROOT, 'tollgate.config.ts'),
+      file: PHARMACY_CONFIG,
       env: 'dev',
       target: 'local',
       asgardeoBaseUrl: other.baseUrl,
@@ -227,7 +228,7 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
   test('the organization changes between plan and approval: the Asgardeo apply is refused, nothing written; rerun converges', async () => {
     const other = await startLocalAsgardeo({ organization: 'pharmacy' });
     const cfg = loadConfig({
-      file: path.join(REPO_ROOT, 'tollgate.config.ts'),
+      file: PHARMACY_CONFIG,
       env: 'dev',
       target: 'local',
       asgardeoBaseUrl: other.baseUrl,
@@ -323,7 +324,7 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
     });
     let during: number | undefined;
     let url = '';
-    const code = await deployCommand(['--target', 'local', '--env', 'dev', '--config', path.join(REPO_ROOT, 'tollgate.config.ts')], io, {
+    const code = await deployCommand(['--target', 'local', '--env', 'dev', '--config', PHARMACY_CONFIG], io, {
       onDeployed: async (result) => {
         url = `${result.outputs.stageInvokeUrl}/user`;
         during = (await fetch(url)).status;

@@ -1,11 +1,10 @@
-import * as path from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../../config';
 import { greetingFor, runUserSmokeTest, userScopesThrough } from '../smoke-users';
+import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
-const REPO = path.resolve(__dirname, '..', '..');
 const example = (): ResolvedConfig =>
   loadConfig({
-    file: path.join(REPO, 'tollgate.config.ts'),
+    file: PHARMACY_CONFIG,
     env: 'dev',
     target: 'local',
     asgardeoBaseUrl: 'http://127.0.0.1:1',

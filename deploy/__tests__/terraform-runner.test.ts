@@ -17,9 +17,10 @@ import { DeployError, runDeploy } from '../pipeline';
 import { reconcilerSide } from '../reconciler-side';
 import { awsTarget, TerraformRunner, TerraformStepError } from '../terraform-runner';
 import { changeFunctionMemory, REPO_ROOT, tmpDir } from './helpers';
+import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
 const MINUTES = 60_000;
-const CONFIG = path.join(REPO_ROOT, 'tollgate.config.ts');
+const CONFIG = PHARMACY_CONFIG;
 const PUBLIC_ASGARDEO = 'https://api.asgardeo.io';
 const fastTransport = { backoff: { baseMs: 2, capMs: 10 }, pacing: false as const };
 

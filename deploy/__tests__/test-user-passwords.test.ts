@@ -1,11 +1,10 @@
-import * as path from 'node:path';
 import { loadConfig } from '../../config';
 import { generateTestUserPasswords, passwordValues, reportGeneratedPasswords } from '../test-user-passwords';
+import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
-const REPO = path.resolve(__dirname, '..', '..');
 const load = (environment: NodeJS.ProcessEnv) =>
   loadConfig({
-    file: path.join(REPO, 'tollgate.config.ts'),
+    file: PHARMACY_CONFIG,
     env: 'dev',
     target: 'local',
     asgardeoBaseUrl: 'http://127.0.0.1:1',
@@ -65,7 +64,7 @@ describe("the sandbox's test-user passwords", () => {
   });
 
   it('never for a real deployment', () => {
-    const config = loadConfig({ file: path.join(REPO, 'tollgate.config.ts'), env: 'dev', target: 'aws', environment: {} });
+    const config = loadConfig({ file: PHARMACY_CONFIG, env: 'dev', target: 'aws', environment: {} });
     expect(generateTestUserPasswords(config)).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { describeWithTerraform } from '../../deploy/terraform/__tests__/availabi
 import { localAwsTarget, type LocalAwsTarget } from '../local';
 import { changeFunctionMemory } from '../../deploy/__tests__/helpers';
 import { REPO_ROOT } from './support';
+import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
 /*
  * The local target runs the one Terraform runner a cloud deploy runs: the pipeline shows the saved
@@ -26,7 +27,7 @@ describeWithTerraform('the local target through the one Terraform runner', { nee
   beforeAll(async () => {
     asgardeo = await startLocalAsgardeo({ organization: 'pharmacy', rateLimitPerMinute: null });
     config = loadConfig({
-      file: path.join(REPO_ROOT, 'tollgate.config.ts'),
+      file: PHARMACY_CONFIG,
       env: 'dev',
       target: 'local',
       asgardeoBaseUrl: asgardeo.baseUrl,

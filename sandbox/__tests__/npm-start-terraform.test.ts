@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeWithTerraform } from '../../deploy/terraform/__tests__/availability';
 import { REPO_ROOT } from './support';
+import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
 /*
  * `npm start -- --once` as fresh processes on both AWS paths: the real one (terraform and the provider
@@ -27,7 +28,7 @@ function npmStartOnce(env: NodeJS.ProcessEnv): Promise<{ code: number | null; st
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-npm-start-tf-'));
   outdirs.push(outdir);
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['start', '--', '--once', '--asgardeo-port', '0', '--outdir', outdir], {
+    const child = spawn('npm', ['start', '--', '--once', '--config', PHARMACY_CONFIG, '--asgardeo-port', '0', '--outdir', outdir], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from './support';
+import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
 /*
  * The README's first command, as a newcomer runs it: `npm start -- --once` in a fresh process with
@@ -39,7 +40,7 @@ function npmStart(args: string[]): Promise<{ code: number | null; stdout: string
 }
 
 test('npm start -- --once runs the tutorial flow on the example and exits 0', async () => {
-  const { code, stdout, stderr } = await npmStart(['--once', '--asgardeo-port', '0', '--outdir', outdir]);
+  const { code, stdout, stderr } = await npmStart(['--once', '--config', PHARMACY_CONFIG, '--asgardeo-port', '0', '--outdir', outdir]);
   if (code !== 0) throw new Error(`npm start exited ${code}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
   expect(stdout).toMatch(/\[1\/4\] Preflight checks/);
   expect(stdout).toMatch(/✓ issuer discovery: http:\/\/127\.0\.0\.1:\d+\/t\/pharmacy\/oauth2\/token\/\.well-known\/openid-configuration/);

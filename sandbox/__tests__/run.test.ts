@@ -131,7 +131,7 @@ test('--once: a failing smoke check exits 1, says what failed and how to start a
   expect(code).toBe(1);
   expect(out.err()).toContain('deploy failed at step "smoke"');
   expect(out.err()).toMatch(/GET \/user with token of pharmacy-reader \(get_pharmacy_user\): expected 2xx, got 500/);
-  expect(out.err()).toContain(`To resume: fix the problem above, then run \`npm start -- --once --config ${config} --asgardeo-port 0`);
+  expect(out.err()).toContain(`To resume: fix the problem above, then run \`npx tollgate dev --once --config ${config} --asgardeo-port 0`);
   expect(out.err()).not.toMatch(/\n\s+at /); // no stack trace
   expect(out.out()).not.toContain('Sandbox ready');
   const asgardeoUrl = /Local Asgardeo \(organization "pharmacy"\) at (\S+)/.exec(out.out())![1]!;
@@ -158,7 +158,7 @@ test('a wrong flag or environment fails before anything starts, with what to do'
   const badPort = io();
   expect(await runSandbox(['--asgardeo-port', 'x'], badPort)).toBe(1);
   expect(badPort.err()).toContain('--asgardeo-port must be a port number');
-  expect(badPort.err()).toContain('Usage: npm start');
+  expect(badPort.err()).toContain('Usage: tollgate dev');
 
   const unknown = io();
   expect(await runSandbox(['--bogus'], unknown)).toBe(1);

@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { startLocalAws } from './index';
 import { writeLocalAwsOverride } from './provider-override';
 import { localTerraformSetup, synthesizeStack, tempOutdir, TerraformWorkdir, type TerraformResult } from './terraform-workdir';
@@ -38,7 +39,12 @@ async function runOnce(env: string): Promise<Sample> {
   const outdir = tempOutdir('tollgate-bench-local-aws-');
   try {
     const synthStarted = performance.now();
-    const stack = synthesizeStack({ env, outdir, asgardeoBaseUrl: 'http://127.0.0.1:4180' });
+    const stack = synthesizeStack({
+      env,
+      outdir,
+      asgardeoBaseUrl: 'http://127.0.0.1:4180',
+      file: path.resolve(__dirname, '..', '..', 'tollgate.config.ts'),
+    });
     const synthMs = performance.now() - synthStarted;
     writeLocalAwsOverride(stack.stackDir, aws.endpoint, { providerConstraint: null });
     const tf = new TerraformWorkdir(tooling, stack.stackDir);

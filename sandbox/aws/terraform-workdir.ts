@@ -12,8 +12,6 @@ import { runProcess } from '../../deploy/terraform/process';
 import { offlineEnvironment } from '../../deploy/terraform/offline';
 import { synthStack } from '../../stacks/synth';
 
-const REPO = path.resolve(__dirname, '..', '..');
-
 /**
  * Why the real-Terraform path cannot run here, or undefined when it can: `terraform` on PATH and a
  * hashicorp/aws mirror found the way deploy/terraform finds one (TOLLGATE_TF_PROVIDER_MIRROR, the
@@ -48,10 +46,10 @@ export interface SynthesizedStack {
   readonly stackDir: string;
 }
 
-/** Synthesizes one environment of `tollgate.config.ts` (or `file`) in-process, with local state in `outdir`. */
-export function synthesizeStack(options: { env: string; outdir: string; asgardeoBaseUrl: string; file?: string }): SynthesizedStack {
+/** Synthesizes one environment of the configuration `file` in-process, with local state in `outdir`. */
+export function synthesizeStack(options: { env: string; outdir: string; asgardeoBaseUrl: string; file: string }): SynthesizedStack {
   const config = loadConfig({
-    file: options.file ?? path.join(REPO, 'tollgate.config.ts'),
+    file: options.file,
     env: options.env,
     target: 'local',
     asgardeoBaseUrl: options.asgardeoBaseUrl,

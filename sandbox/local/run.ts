@@ -6,7 +6,7 @@ import { printError, UsageError } from '../../errors';
 import { renderChecks, renderTryIt, shellQuote } from './report';
 import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox';
 
-export const SANDBOX_USAGE = `Usage: npm start -- [--once] [--env <name>] [--config <file>] [--asgardeo-port <n>] [--outdir <dir>]
+export const SANDBOX_USAGE = `Usage: tollgate dev [--once] [--env <name>] [--config <file>] [--asgardeo-port <n>] [--outdir <dir>]
 
 Runs the deploy pipeline of \`tollgate deploy --target local\` on this machine: a local Asgardeo,
 the stack synthesized for it and served by the local gateway, the real reconciler, the smoke test.
@@ -36,7 +36,7 @@ export interface RunSandboxDeps {
   processStartMs?: number;
 }
 
-/** `npm start`: returns the exit code (0 = every check passed and, unless --once, a clean Ctrl-C). */
+/** `tollgate dev` (`npm start` in tollgate's repository): the exit code (0 = every check passed and, unless --once, a clean Ctrl-C). */
 export async function runSandbox(argv: string[], io: CliIo, deps: RunSandboxDeps = {}): Promise<number> {
   const callStart = performance.now();
   let sandbox: Sandbox | undefined;
@@ -65,7 +65,7 @@ export async function runSandbox(argv: string[], io: CliIo, deps: RunSandboxDeps
       outdir: values.outdir,
       write: (t) => io.stdout.write(t),
       gatewayLog: (line) => io.stderr.write(`gateway: ${line}\n`),
-      restartCommand: ['npm start --', ...argv].map((a, i) => (i === 0 ? a : shellQuote(a))).join(' '),
+      restartCommand: ['npx tollgate dev', ...argv].map((a, i) => (i === 0 ? a : shellQuote(a))).join(' '),
       smokeOptions: deps.smokeOptions,
       signal: io.signal,
       serveDemo: !values.once,
@@ -106,7 +106,7 @@ export async function runSandbox(argv: string[], io: CliIo, deps: RunSandboxDeps
   } catch (err) {
     // Usage errors show the usage; the pipeline's errors say what failed, what is applied and what to do.
     // The local stand-ins stop with the sandbox: after Ctrl-C there is no applied state worth reporting.
-    return printError('npm start', err, { stderr: io.stderr, signal: io.signal, usage: SANDBOX_USAGE, stateOutlivesRun: false });
+    return printError('tollgate dev', err, { stderr: io.stderr, signal: io.signal, usage: SANDBOX_USAGE, stateOutlivesRun: false });
   } finally {
     await sandbox?.stop();
   }

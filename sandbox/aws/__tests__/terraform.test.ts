@@ -19,6 +19,7 @@ import {
   type SynthesizedStack,
   type TerraformResult,
 } from '../terraform-workdir';
+import { PHARMACY_CONFIG } from '../../../__tests__/pharmacy-fixture';
 
 let tooling: TerraformSetup;
 
@@ -68,7 +69,7 @@ describeWithTerraform('the real Terraform and aws provider against the local con
     outdirs.push(outdir);
     // One stack shape, applied once: dev and prod differ in values only (names, stage, throttling,
     // retention), which the offline plans of both environments check (__tests__/terraform-stack.test.ts).
-    stack = synthesizeStack({ env: 'dev', outdir, asgardeoBaseUrl: LOCAL_ISSUER_BASE });
+    stack = synthesizeStack({ env: 'dev', outdir, asgardeoBaseUrl: LOCAL_ISSUER_BASE, file: PHARMACY_CONFIG });
     writeLocalAwsOverride(stack.stackDir, aws.endpoint, { providerConstraint: null });
     tf = new TerraformWorkdir(tooling, stack.stackDir);
     ok(await tf.run(['init', '-input=false', '-no-color']), 'terraform init');

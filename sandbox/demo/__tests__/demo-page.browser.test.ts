@@ -12,13 +12,14 @@ import { prepareStackDir, type EditableStackJson } from '../../gateway/__tests__
 import { startTestIssuer, type TestIssuer } from '../../gateway/__tests__/helpers/test-issuer';
 import { startDemoServer, type DemoServer } from '../server';
 import { describeWithChromium, launchChromium, type Browser } from './helpers/chromium';
+import { PHARMACY_CONFIG, PHARMACY_HANDLER } from '../../../__tests__/pharmacy-fixture';
 
 /**
  * The demo page in Debian's headless Chromium, signing in with authorization code + PKCE (S256) and
  * calling GET /user.
  *
  * The API side is real: the local gateway (CORS preflight, JWT authorizer, scopes) serving the
- * project's own Lambda handler, bundled from lambda/handler.ts. The first describe's Asgardeo side is
+ * Pharmacy fixture's Lambda handler (__tests__/fixtures/pharmacy). The first describe's Asgardeo side is
  * a small fake defined in this file (`startFakeLoginServer`) with the local Asgardeo's login-page
  * contract (GET /authorize → form#login-form; good credentials → 302 to the redirect URI with code and
  * state; bad ones → #login-error), a token endpoint that checks the S256 verifier and answers CORS for
@@ -192,7 +193,7 @@ async function startFakeLoginServer(o: {
 function bundleHandler(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-demo-handler-'));
   buildSync({
-    entryPoints: [path.resolve(__dirname, '..', '..', '..', 'lambda', 'handler.ts')],
+    entryPoints: [PHARMACY_HANDLER],
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -376,15 +377,14 @@ async function freePort(): Promise<number> {
 describeWithChromium('the demo page end to end (sandbox + local Asgardeo)', () => {
   it('Kim → "Welcome Kim!"; the role-less user → 403', async () => {
     const { startSandbox } = await import('../../local/sandbox');
-    const repo = path.resolve(__dirname, '..', '..', '..');
     const callback = `http://localhost:${await freePort()}/`;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-demo-e2e-'));
     const configFile = path.join(dir, 'tollgate.config.js');
     fs.writeFileSync(
       configFile,
-      `const base = require(${JSON.stringify(path.join(repo, 'tollgate.config.ts'))}).default;\n` +
+      `const base = require(${JSON.stringify(PHARMACY_CONFIG)}).default;\n` +
         `module.exports = { ...base, aws: { ...base.aws, lambda: { ...base.aws.lambda, ` +
-        `entry: ${JSON.stringify(path.join(repo, 'lambda', 'handler.ts'))} } },\n` +
+        `entry: ${JSON.stringify(PHARMACY_HANDLER)} } },\n` +
         `  applications: base.applications.map((a) => ({ ...a, callbackUrls: [${JSON.stringify(callback)}] })) };\n`,
     );
     // The sandbox prints each generated password once; the test reads them from that line, as a person would.

@@ -1,6 +1,6 @@
-import * as path from 'node:path';
 import { loadConfig } from '../../../config';
 import { demoSettingsFor, startDemoServer, type DemoServer, type DemoSettings } from '../server';
+import { PHARMACY_CONFIG } from '../../../__tests__/pharmacy-fixture';
 
 const SETTINGS: DemoSettings = {
   authorizeUrl: 'http://127.0.0.1:4180/t/pharmacy/oauth2/authorize',
@@ -72,7 +72,7 @@ describe('the demo page server', () => {
 
 describe('demoSettingsFor', () => {
   const config = loadConfig({
-    file: path.resolve(__dirname, '..', '..', '..', 'tollgate.config.ts'),
+    file: PHARMACY_CONFIG,
     env: 'dev',
     target: 'local',
     asgardeoBaseUrl: 'http://127.0.0.1:4180',
@@ -103,7 +103,7 @@ describe('demoSettingsFor', () => {
     });
     // A password the shell provides is named by its variable.
     const fromShell = loadConfig({
-      file: path.resolve(__dirname, '..', '..', '..', 'tollgate.config.ts'),
+      file: PHARMACY_CONFIG,
       env: 'dev',
       target: 'local',
       asgardeoBaseUrl: 'http://127.0.0.1:4180',

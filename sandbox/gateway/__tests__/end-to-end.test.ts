@@ -6,12 +6,13 @@ import { generateSandboxPasswords, loadConfig } from '../../../config';
 import { synthStack } from '../../../stacks/synth';
 import { startLocalAsgardeo, type LocalAsgardeo } from '../../asgardeo';
 import { startLocalGateway, type LocalGateway } from '..';
+import { PHARMACY_CONFIG } from '../../../__tests__/pharmacy-fixture';
 
 /*
  * The sandbox's chain, in-process: synthesize the example for the local target, serve it, reconcile
  * the local Asgardeo with the gateway's outputs, then call the API with real client-credentials tokens.
  */
-const EXAMPLE_CONFIG = path.resolve(__dirname, '..', '..', '..', 'tollgate.config.ts');
+const EXAMPLE_CONFIG = PHARMACY_CONFIG;
 
 let asgardeo: LocalAsgardeo;
 let gateway: LocalGateway;

@@ -2,17 +2,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../../../config';
-import { synthStack } from '../../../stacks/synth';
-import { STACK_OUTPUT_NAMES } from '../../../main';
+import { STACK_OUTPUT_NAMES, synthStack } from '../../../stacks/synth';
 import { startLocalGateway, type LocalGateway } from '..';
 import { startTestIssuer, type TestIssuer } from './helpers/test-issuer';
+import { PHARMACY_CONFIG } from '../../../__tests__/pharmacy-fixture';
 
 /*
- * The point of the sandbox: synthesize the project's own stack (tollgate.config.ts, main.ts,
- * constructs/, lambda/handler.ts) for the local target and serve exactly that Terraform.
+ * The point of the sandbox: synthesize a project's own stack (the Pharmacy fixture's configuration and
+ * handler, through stacks/synth.ts and constructs/) for the local target and serve exactly that Terraform.
  */
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const EXAMPLE_CONFIG = path.join(REPO_ROOT, 'tollgate.config.ts');
+const EXAMPLE_CONFIG = PHARMACY_CONFIG;
 
 let issuer: TestIssuer;
 const dirs: string[] = [];
