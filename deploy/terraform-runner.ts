@@ -98,7 +98,7 @@ export interface TerraformRunnerOptions {
 export class TerraformStepError extends UserError {
   readonly failure: TerraformError['failure'];
   constructor(err: TerraformError) {
-    super(`${err.problem}${err.detail ? `\n${err.detail.replace(/^/gm, '    ')}` : ''}`, { hint: err.fix });
+    super(`${err.problem}${err.detail ? `\n${err.detail.replace(/^/gm, '    ')}` : ''}`, { hint: err.fix, exitStatus: err.exitStatus });
     this.failure = err.failure;
   }
 }
@@ -222,6 +222,7 @@ export class TerraformRunner implements InfraRunner {
         stackDir,
         ...(lockFile ? { lockFile } : {}),
         onOutput: write,
+        lockTimeout: this.target.env[LOCK_TIMEOUT_VARIABLE]?.trim() || DEFAULT_LOCK_TIMEOUT,
         ...(o.signal && this.target.interruptible ? { signal: o.signal } : {}),
       });
       const key = lockFile ? initKey(stackDir, lockFile.path, setup) : undefined;
@@ -407,6 +408,13 @@ function fromEvents(events: PlanEvents, planFile: string): PlanView {
     planFile,
   };
 }
+
+/**
+ * How long plan and apply wait for a state lock held by another run (Terraform's duration syntax):
+ * a deploy that follows a killed one waits for the Terraform that outlived it to save its state.
+ */
+export const LOCK_TIMEOUT_VARIABLE = 'TOLLGATE_LOCK_TIMEOUT';
+const DEFAULT_LOCK_TIMEOUT = '120s';
 
 /** `TOLLGATE_TERRAFORM_OFFLINE=1`: plan with dummy credentials and no AWS call (CI review of a stack without state). */
 export const OFFLINE_VARIABLE = 'TOLLGATE_TERRAFORM_OFFLINE';
