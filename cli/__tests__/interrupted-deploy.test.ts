@@ -184,7 +184,7 @@ describeWithTerraform('an interrupted deploy never loses Terraform state (real T
       // The advice, followed: destroy against the control plane that holds the deployment.
       const io = memoryIo({ env: env(), cwd: configs.outdir });
       expect(await main(['destroy', '--target', 'local', '--config', configFile, '--yes'], io)).toBe(0);
-      expect(io.out()).toContain('Destroy complete');
+      expect(io.out()).toContain('terraform: Apply complete! Resources: 0 added, 0 changed, 15 destroyed.');
       expect(local.aws.isEmpty()).toBe(true);
       expect(fs.existsSync(path.join(stateDir(), `terraform.${STACK}.tfstate.local-aws.json`))).toBe(false);
       expect(processesUnder(configs.outdir)).toEqual([]);
