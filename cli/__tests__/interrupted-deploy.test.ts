@@ -192,9 +192,9 @@ describeWithTerraform('an interrupted deploy never loses Terraform state (real T
       // The refusal is lifted: a plan against the restarted control plane wants to create the stack.
       const plan = memoryIo({ env: env({ [LOCAL_AWS_URL_VARIABLE]: restarted.aws.endpoint }), cwd: configs.outdir });
       const code = await main(['plan', '--target', 'local', '--config', configFile, '--detailed-exitcode'], plan);
-      expect(plan.err).not.toContain('belongs to the local AWS control plane');
+      expect(plan.err()).not.toContain('belongs to the local AWS control plane');
       expect(code).toBe(2);
-      expect(plan.out).toMatch(/Plan: 15 to add, 0 to change, 0 to destroy/);
+      expect(plan.out()).toMatch(/Plan: 15 to add, 0 to change, 0 to destroy/);
     } finally {
       await restarted.stop();
     }
