@@ -1,3 +1,5 @@
+import { describeRunningCommands } from '../deploy/terraform/process';
+
 /**
  * Everything a command touches outside itself. Commands receive it instead of using `process`
  * directly, so tests run them in-process and read what they printed.
@@ -22,9 +24,31 @@ export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_CHANGES = 2;
 
+/**
+ * The process's io. The first SIGINT or SIGTERM (Ctrl-C; a cancelled CI job sends SIGINT, then
+ * SIGTERM) aborts the signal: the command stops between requests and Terraform is asked to stop
+ * gracefully, and the command waits for it. A second one stops waiting: it says what keeps running
+ * (Terraform finishes on its own and saves its state) and exits 130.
+ */
 export function processIo(): CliIo {
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort(new Error('interrupted (Ctrl-C)')));
+  const onSignal = (name: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      controller.abort(new Error(`interrupted (${name === 'SIGINT' ? 'Ctrl-C' : name})`));
+      process.stderr.write(
+        `\ntollgate: interrupted (${name}): stopping; waiting for Terraform to save its state (again to stop waiting)\n`,
+      );
+      return;
+    }
+    const left = describeRunningCommands();
+    process.stderr.write(
+      `tollgate: interrupted again: not waiting any longer.${left ? `\n${left}` : ' Nothing of Terraform is running.'}\n` +
+        'Rerun the same command afterwards: it continues from the saved state.\n',
+    );
+    process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal };
 }
 

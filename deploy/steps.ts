@@ -3,7 +3,7 @@
  * header and the time each took; a failure becomes one StepError that says what failed, what each
  * side holds now (typed state, rendered here only), and how to resume.
  */
-import { errorText, UserError } from '../errors';
+import { errorText, EXIT_INTERRUPTED, UserError } from '../errors';
 
 /** The steps of `tollgate deploy`, in order (aws and asgardeo apply at once); `--from <step>` resumes at aws, asgardeo or smoke. */
 export const DEPLOY_STEPS = ['preflight', 'plan', 'aws', 'asgardeo', 'smoke'] as const;
@@ -115,7 +115,11 @@ export class StepError<S extends string = string> extends UserError {
     const reason = errorText(o.cause);
     const state =
       `What is applied now:\n  AWS:      ${renderAwsState(o.state.aws)}\n` + `  Asgardeo: ${renderAsgardeoState(o.state.asgardeo)}`;
-    super(`${o.operation} failed at step "${o.step}":\n${indent(reason)}\n\n${state}\n\nTo resume: ${o.resume}`, { describesState: true });
+    super(`${o.operation} failed at step "${o.step}":\n${indent(reason)}\n\n${state}\n\nTo resume: ${o.resume}`, {
+      describesState: true,
+      // An interrupted step keeps the interrupt's status (130), whoever prints it.
+      exitStatus: o.cause instanceof UserError && o.cause.exitStatus === EXIT_INTERRUPTED ? EXIT_INTERRUPTED : 1,
+    });
     this.operation = o.operation;
     this.step = o.step;
     this.state = { ...o.state };

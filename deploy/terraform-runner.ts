@@ -103,8 +103,11 @@ export interface TerraformRunnerOptions {
 /** A Terraform failure as the CLI prints user errors: what is wrong (with Terraform's words), and the fix. */
 export class TerraformStepError extends UserError {
   readonly failure: TerraformError['failure'];
-  constructor(err: TerraformError) {
-    super(`${err.problem}${err.detail ? `\n${err.detail.replace(/^/gm, '    ')}` : ''}`, { hint: err.fix });
+  constructor(err: TerraformError, stateHeld?: string) {
+    super(`${err.problem}${err.detail ? `\n${err.detail.replace(/^/gm, '    ')}` : ''}${stateHeld ? `\n${stateHeld}` : ''}`, {
+      hint: err.fix,
+      exitStatus: err.exitStatus,
+    });
     this.failure = err.failure;
   }
 }
@@ -165,7 +168,7 @@ export class TerraformRunner implements InfraRunner {
       );
     }
     this.planned.delete(known.stack.saved.file);
-    await this.wrap(() => known.stack.workspace.apply(known.stack.saved));
+    await this.wrap(() => known.stack.workspace.apply(known.stack.saved), known.stack.workspace);
     fs.rmSync(known.stack.saved.file, { force: true });
     this.applied.set(o.stack, known.stack.workspace);
     const outputs = await this.outputs(o, known.stack.workspace.stackDir);
@@ -176,7 +179,7 @@ export class TerraformRunner implements InfraRunner {
   /** synth, a destroy plan, and its apply (called only after approval). */
   async destroy(o: StackOperation): Promise<void> {
     const stack = await this.planStack(o, true);
-    await this.wrap(() => stack.workspace.apply(stack.saved));
+    await this.wrap(() => stack.workspace.apply(stack.saved), stack.workspace);
     fs.rmSync(stack.saved.file, { force: true });
     this.applied.delete(o.stack);
     await this.target.afterDestroy?.(o.stack);
@@ -232,6 +235,7 @@ export class TerraformRunner implements InfraRunner {
         stackDir,
         ...(lockFile ? { lockFile } : {}),
         onOutput: write,
+        lockTimeout: this.target.env[LOCK_TIMEOUT_VARIABLE]?.trim() || DEFAULT_LOCK_TIMEOUT,
         ...(o.signal && this.target.interruptible ? { signal: o.signal } : {}),
       });
       const key = lockFile ? initKey(stackDir, lockFile.path, setup) : undefined;
@@ -289,11 +293,17 @@ export class TerraformRunner implements InfraRunner {
     return this.setupPromise;
   }
 
-  private async wrap<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Terraform's failures as step errors; after a failed apply (`applied`: its workspace), the error also
+   * says what Terraform's state holds now, read from the state itself.
+   */
+  private async wrap<T>(fn: () => Promise<T>, applied?: TerraformWorkspace): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      throw err instanceof TerraformError ? new TerraformStepError(err) : err;
+      if (!(err instanceof TerraformError)) throw err;
+      const held = applied && err.failure !== 'state-locked' ? await applied.stateList().catch(() => undefined) : undefined;
+      throw new TerraformStepError(err, held && describeStateHeld(held));
     }
   }
 
@@ -313,6 +323,16 @@ export class TerraformRunner implements InfraRunner {
   private config(o: StackOperation): ResolvedConfig {
     return this.o.config ? this.o.config(o) : loadConfig({ file: o.configFile, env: o.environment, environment: this.appEnv(o) });
   }
+}
+
+/** What a state holds, for a failure's message: the count and the resources' addresses. */
+function describeStateHeld(addresses: readonly string[]): string {
+  if (!addresses.length) return "Terraform's state now records no resource of the stack.";
+  const shown = addresses.slice(0, 20).join(', ');
+  return (
+    `Terraform's state now records ${addresses.length} resource${addresses.length === 1 ? '' : 's'} of the stack: ${shown}` +
+    `${addresses.length > 20 ? `, and ${addresses.length - 20} more` : ''}.`
+  );
 }
 
 /** Terraform's summary lines only (plan counts, apply result, errors), indented under the pipeline's step. */
@@ -417,6 +437,13 @@ function fromEvents(events: PlanEvents, planFile: string): PlanView {
     planFile,
   };
 }
+
+/**
+ * How long plan and apply wait for a state lock held by another run (Terraform's duration syntax):
+ * a deploy that follows a killed one waits for the Terraform that outlived it to save its state.
+ */
+export const LOCK_TIMEOUT_VARIABLE = 'TOLLGATE_LOCK_TIMEOUT';
+const DEFAULT_LOCK_TIMEOUT = '120s';
 
 /** `TOLLGATE_TERRAFORM_OFFLINE=1`: plan with dummy credentials and no AWS call (CI review of a stack without state). */
 export const OFFLINE_VARIABLE = 'TOLLGATE_TERRAFORM_OFFLINE';

@@ -24,6 +24,9 @@ export class UserError extends Error {
   }
 }
 
+/** The exit status of an interrupted run (128 + SIGINT), as shells report it. */
+export const EXIT_INTERRUPTED = 130;
+
 /** A failure as it is shown: a UserError's message and what to do, another error's message. */
 export function errorText(err: unknown): string {
   if (err instanceof UserError) return err.hint ? `${err.message}\n  what to do: ${err.hint}` : err.message;
@@ -40,8 +43,8 @@ export interface ErrorSink {
 
 /**
  * Prints `err` as `<prefix>: <message>` and returns the exit code: usage errors with the usage, an
- * interrupted run as exit 130 (unless the error describes what is left and that outlives the run:
- * `stateOutlivesRun`, default true), a UserError as its message,
+ * interrupted run as exit 130 (with what is left when the error describes it and that outlives the
+ * run: `stateOutlivesRun`, default true), a UserError as its message,
  * anything else with its stack.
  */
 export function printError(
@@ -53,9 +56,14 @@ export function printError(
     o.stderr.write(`${prefix}: ${errorText(err)}\n${o.usage ? `\n${o.usage}` : ''}`);
     return err.exitStatus;
   }
-  if (o.signal?.aborted && !(err instanceof UserError && err.describesState && o.stateOutlivesRun !== false)) {
+  if (o.signal?.aborted) {
+    // What is left outlives the run: say it, still as an interrupted run (exit 130).
+    if (err instanceof UserError && err.describesState && o.stateOutlivesRun !== false) {
+      o.stderr.write(`${prefix}: interrupted: ${errorText(err)}\n`);
+      return EXIT_INTERRUPTED;
+    }
     o.stderr.write(`${prefix}: interrupted; nothing is left half-written that a new run cannot finish (runs are safe to repeat)\n`);
-    return 130;
+    return EXIT_INTERRUPTED;
   }
   if (err instanceof UserError) {
     o.stderr.write(`${prefix}: ${errorText(err)}\n`);

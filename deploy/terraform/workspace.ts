@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readCloudPlanBookmark, type CloudPlanBookmark } from './cloud-plan';
+import { classifyFailure } from './classify';
 import { TerraformError } from './errors';
 import { collectLockFile, LOCK_FILE_NAME, placeLockFile, type LockFileOption } from './lock-file';
 import type { TerraformSetup } from './locate';
@@ -23,6 +24,11 @@ export interface WorkspaceOptions {
   /** Output of every command as it runs. */
   readonly onOutput?: (text: string) => void;
   readonly signal?: AbortSignal;
+  /**
+   * How long plan and apply wait for a state lock another run holds (`-lock-timeout`), e.g. `60s`:
+   * a run that follows a killed one waits for the Terraform that outlived it. @default `0s`
+   */
+  readonly lockTimeout?: string;
 }
 
 export interface InitResult {
@@ -150,7 +156,7 @@ export class TerraformWorkspace {
     fs.rmSync(file, { force: true });
     // A remote (cloud) run streams its own log; everywhere else the machine-readable UI gives the changes.
     const json = this.backend() !== 'cloud';
-    const args = ['plan', '-input=false', '-no-color', `-out=${file}`, ...(json ? ['-json'] : [])];
+    const args = ['plan', '-input=false', '-no-color', `-out=${file}`, ...this.lockArgs(), ...(json ? ['-json'] : [])];
     if (o.refresh === false) args.push('-refresh=false');
     if (o.destroy) args.push('-destroy');
     removeOfflineOverride(this.stackDir);
@@ -173,7 +179,7 @@ export class TerraformWorkspace {
         o.offline
           ? 'an offline plan cannot refresh objects that exist in a state; plan a stack ' +
               'without state, pass refresh: false, or give endpoints of a local AWS stand-in'
-          : 'see the Terraform error above: credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID), permissions or a configuration value',
+          : 'see the Terraform error above: it names the resource and the value it could not plan',
       );
     }
     if (!fs.existsSync(file))
@@ -211,15 +217,26 @@ export class TerraformWorkspace {
     const file = typeof plan === 'string' ? plan : plan.file;
     if (!fs.existsSync(file))
       throw new TerraformError('command', `The plan file ${file} does not exist.`, 'plan again and apply the file that plan wrote');
-    const res = await this.run(['apply', '-input=false', '-no-color', '-auto-approve', file], this.setup.env);
+    const res = await this.run(['apply', '-input=false', '-no-color', '-auto-approve', ...this.lockArgs(), file], this.setup.env);
     if (res.code !== 0) {
       throw this.commandError(
         'apply',
         res,
-        'if Terraform says the plan is stale, the state changed since the plan: plan again and ' +
-          'review it; otherwise fix the error above and rerun (Terraform resumes from its state)',
+        /stale/i.test(`${res.stdout}${res.stderr}`)
+          ? 'the state changed since the plan (another run applied): nothing of this plan was applied; plan again and review it'
+          : 'fix the error above and rerun (Terraform resumes from its state)',
       );
     }
+  }
+
+  /** `terraform state list`: the addresses the state records (after a failure: what is held). Never interrupted. */
+  async stateList(): Promise<string[]> {
+    const res = await runProcess(this.setup.binary, ['state', 'list', '-no-color'], { cwd: this.stackDir, env: this.setup.env });
+    if (res.code !== 0) throw this.commandError('state list', res, 'run `terraform state list` in the stack folder');
+    return res.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   }
 
   /** Where the synthesized stack keeps its state: `cloud` (Terraform Cloud, remote plans), else local or another backend. */
@@ -237,17 +254,31 @@ export class TerraformWorkspace {
     )?.[1];
   }
 
-  private run(args: string[], env: NodeJS.ProcessEnv, onOutput = this.o.onOutput): Promise<RunResult> {
-    return runProcess(this.setup.binary, args, { cwd: this.stackDir, env, onOutput, signal: this.o.signal });
+  /** Runs one command; an interrupted one that failed is reported as interrupted, whatever the command. */
+  private async run(args: string[], env: NodeJS.ProcessEnv, onOutput = this.o.onOutput): Promise<RunResult> {
+    const res = await runProcess(this.setup.binary, args, { cwd: this.stackDir, env, onOutput, signal: this.o.signal });
+    if (res.interrupted && res.code !== 0) throw this.commandError(args[0] ?? 'command', res, '');
+    return res;
   }
 
+  private lockArgs(): string[] {
+    return this.o.lockTimeout ? [`-lock-timeout=${this.o.lockTimeout}`] : [];
+  }
+
+  /** The failure by its cause (interrupt, held lock, existing objects, provider); `fix` when none of those. */
   private commandError(command: string, res: RunResult, fix: string): TerraformError {
-    return new TerraformError(
-      'command',
-      `\`terraform ${command}\` failed in ${this.stackDir}${res.code === null ? ' (killed)' : ` with exit code ${res.code}`}.`,
-      fix,
-      outputTail(`${res.stdout}\n${res.stderr}`) || undefined,
-    );
+    return classifyFailure({ command, stackDir: this.stackDir, result: res, fix, localState: this.localState() });
+  }
+
+  private localState(): boolean {
+    try {
+      const doc = JSON.parse(fs.readFileSync(path.join(this.stackDir, 'cdk.tf.json'), 'utf8')) as {
+        terraform?: { backend?: Record<string, unknown>; cloud?: unknown };
+      };
+      return !doc.terraform?.cloud && (!doc.terraform?.backend || 'local' in doc.terraform.backend);
+    } catch {
+      return false;
+    }
   }
 
   private initError(res: RunResult, diagnostics: Diagnostic[]): TerraformError {

@@ -50,15 +50,15 @@ describe('printError prints by type', () => {
     expect(s.text()).toMatch(/^tollgate apply: TypeError: x is undefined\n\s+at /);
   });
 
-  test('an interrupted run exits 130, unless the error says what is left and that outlives the run', () => {
+  test('an interrupted run exits 130, and says what is left when the error describes it and that outlives the run', () => {
     const controller = new AbortController();
     controller.abort();
     const s = sink();
     expect(printError('tollgate plan', new UserError('request aborted'), { stderr: s, signal: controller.signal })).toBe(130);
     expect(s.text()).toContain('tollgate plan: interrupted');
     const d = sink();
-    expect(printError('tollgate deploy', new StepFailed(), { stderr: d, signal: controller.signal })).toBe(1);
-    expect(d.text()).toContain('what is applied: AWS partly');
+    expect(printError('tollgate deploy', new StepFailed(), { stderr: d, signal: controller.signal })).toBe(130);
+    expect(d.text()).toContain('tollgate deploy: interrupted: deploy failed at step "aws"; what is applied: AWS partly');
     const l = sink();
     expect(printError('npm start', new StepFailed(), { stderr: l, signal: controller.signal, stateOutlivesRun: false })).toBe(130);
     expect(l.text()).toContain('npm start: interrupted');

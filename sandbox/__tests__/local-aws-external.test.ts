@@ -6,7 +6,13 @@ import * as path from 'node:path';
 import { UserError } from '../../errors';
 import { TestAwsClient } from '../aws/__tests__/client';
 import { startLocalAwsWithGateway, type LocalAwsWithGateway } from '../aws/with-gateway';
-import { probeLocalAws, recordLocalStateOwner, settleLocalState, type ExternalLocalAws } from '../local/external-aws';
+import {
+  probeLocalAws,
+  recordLocalStateOwner,
+  releaseLocalStateOwner,
+  settleLocalState,
+  type ExternalLocalAws,
+} from '../local/external-aws';
 import { externalLocalInfra } from '../local/infra-choice';
 
 /** A port nobody listens on: bound, read, closed. */
@@ -90,7 +96,8 @@ describe('whose Terraform state: kept for the live control plane it was made aga
   };
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-state-owner-'));
-    fs.writeFileSync(state(), '{}');
+    // A state that records a resource (an empty one guards nothing: see the last test).
+    fs.writeFileSync(state(), JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'aws_lambda_function', name: 'fn' }] }));
     fs.writeFileSync(`${state()}.backup`, '{}');
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -123,5 +130,23 @@ describe('whose Terraform state: kept for the live control plane it was made aga
       'still running',
     );
     expect(fs.existsSync(state())).toBe(true);
+  });
+
+  it('an emptied state (after a destroy) belongs to no control plane: its record goes, and a deploy elsewhere is not refused', async () => {
+    recordLocalStateOwner(dir, 's', live);
+    fs.writeFileSync(state(), JSON.stringify({ version: 4, resources: [] }));
+    releaseLocalStateOwner(dir, 's');
+    expect(fs.existsSync(path.join(dir, 'terraform.s.tfstate.local-aws.json'))).toBe(false);
+    // Even a record left behind (a destroy by an older tollgate) does not bind an empty state.
+    recordLocalStateOwner(dir, 's', live);
+    const elsewhere = { endpoint: 'http://127.0.0.1:4999', instance: 'cccccccc' };
+    expect(await settleLocalState({ stateDir: dir, stack: 's', live: elsewhere, probe: probeFinding(live) })).toBeUndefined();
+    expect(fs.existsSync(path.join(dir, 'terraform.s.tfstate.local-aws.json'))).toBe(false);
+  });
+
+  it('a state that still records resources keeps its record', () => {
+    recordLocalStateOwner(dir, 's', live);
+    releaseLocalStateOwner(dir, 's');
+    expect(fs.existsSync(path.join(dir, 'terraform.s.tfstate.local-aws.json'))).toBe(true);
   });
 });

@@ -81,6 +81,11 @@ export interface LocalAws {
     served(): string[];
     clear(): void;
   };
+  /**
+   * Sets (or, with undefined, clears) the one hook awaited after each served operation, before its
+   * answer is sent: the moment AWS has done the work and the client does not know it yet.
+   */
+  onServed(hook: ((service: ServiceName, operation: string) => Promise<void> | void) | undefined): void;
   stop(): Promise<void>;
 }
 
@@ -92,6 +97,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const log = new AwsRequestLog();
   const instance = randomUUID();
   let endpoint = '';
+  let servedHook: ((service: ServiceName, operation: string) => Promise<void> | void) | undefined;
   const codePath = (name: string) => `${DEBUG_PREFIX}functions/${encodeURIComponent(name)}/code.zip`;
 
   const debug: DebugHandler = (method, path) => {
@@ -127,6 +133,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     faults,
     log,
     debug,
+    afterServe: (service, operation) => servedHook?.(service, operation),
     onUnserved: options.onUnserved ?? ((service, operation) => console.warn(`local AWS: unserved operation ${service}:${operation}`)),
   });
   endpoint = await http.listen(options.host ?? '127.0.0.1', port);
@@ -152,6 +159,9 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       unserved: () => log.unserved(),
       served: () => log.served(),
       clear: () => log.clear(),
+    },
+    onServed(hook) {
+      servedHook = hook;
     },
     stop() {
       stopped ??= http.close();

@@ -44,6 +44,8 @@ export interface LocalAwsHttpOptions {
   readonly debug: DebugHandler;
   /** Called once per request for an operation not served here. */
   readonly onUnserved?: (service: ServiceName, operation: string) => void;
+  /** Awaited after an operation succeeded (the state changed) and before its answer is sent: tests stop a client at that moment. */
+  readonly afterServe?: (service: ServiceName, operation: string) => Promise<void> | void;
 }
 
 export class LocalAwsHttpServer {
@@ -182,6 +184,7 @@ export class LocalAwsHttpServer {
         form,
       };
       const reply = await handler.operations[operation]!(request);
+      await this.options.afterServe?.(service, operation);
       finish(renderReply(service, operation, reply, requestId));
     } catch (err) {
       if (err instanceof AwsError) return fail(err);

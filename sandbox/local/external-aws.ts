@@ -88,6 +88,11 @@ export async function settleLocalState(o: {
   const owner = readOwner(o.stateDir, o.stack);
   const stateFile = path.join(o.stateDir, `terraform.${o.stack}.tfstate`);
   if (owner && o.live && owner.instance === o.live.instance) return undefined;
+  // A state that records nothing (after a destroy) guards nothing, wherever its control plane runs.
+  if (owner && !stateHoldsResources(stateFile)) {
+    releaseLocalStateOwner(o.stateDir, o.stack);
+    return undefined;
+  }
   if (owner && (!o.live || owner.endpoint !== o.live.endpoint) && (await isLive(owner, probe))) {
     throw new UserError(
       `the Terraform state ${stateFile} belongs to the local AWS control plane still running at ${owner.endpoint}; ` +
@@ -111,4 +116,20 @@ export async function settleLocalState(o: {
 export function recordLocalStateOwner(stateDir: string, stack: string, live: ExternalLocalAws): void {
   fs.mkdirSync(stateDir, { recursive: true });
   fs.writeFileSync(ownerFile(stateDir, stack), `${JSON.stringify(live, null, 2)}\n`);
+}
+
+/** Removes the record once the state it guards holds no resource (after a destroy): the state then belongs to no control plane. */
+export function releaseLocalStateOwner(stateDir: string, stack: string): void {
+  if (!stateHoldsResources(path.join(stateDir, `terraform.${stack}.tfstate`))) fs.rmSync(ownerFile(stateDir, stack), { force: true });
+}
+
+/** Whether a Terraform state file records at least one resource (false when it is missing or empty). */
+function stateHoldsResources(stateFile: string): boolean {
+  try {
+    const doc = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { resources?: unknown[] };
+    return (doc.resources?.length ?? 0) > 0;
+  } catch {
+    // A state that exists but cannot be read is kept guarded.
+    return fs.existsSync(stateFile);
+  }
 }

@@ -7,7 +7,8 @@ import type { StackOutputValues, TerraformTarget } from '../../deploy';
 import { startLocalAws, type LocalAws } from '../aws';
 import { localAwsProvider, localAwsSdkTarget } from '../aws/provider-override';
 import { buildDeployedModel, startLocalGateway, type LocalGateway } from '../gateway';
-import { recordLocalStateOwner, settleLocalState, type ExternalLocalAws } from './external-aws';
+import { recordLocalStateOwner, releaseLocalStateOwner, settleLocalState, type ExternalLocalAws } from './external-aws';
+import { fetchSnapshot, requireNothingLeft } from './stack-leftovers';
 
 export interface LocalAwsTargetOptions {
   /** Where the local stack is synthesized and its state kept; apart from cdktf.out so the AWS synth is untouched. */
@@ -101,8 +102,10 @@ export function localAwsTarget(o: LocalAwsTargetOptions): LocalAwsTarget {
     awsSdk: async () => localAwsSdkTarget(o.external?.endpoint ?? (await controlPlane()).endpoint),
     env: o.env,
     lockFile: 'when-present',
-    // No abort signal: after Ctrl-C, close() must still run the destroy (Terraform gets the terminal's SIGINT itself).
-    interruptible: false,
+    // A control plane started here: no abort signal, so that after Ctrl-C Terraform finishes and
+    // close() can still run the destroy. An external one outlives this process: Terraform is asked to
+    // stop gracefully, and its state keeps what it created there.
+    interruptible: o.external !== undefined,
     progress: 'summary',
     ephemeral: !o.external,
     // State made against a control plane that is gone (a killed process, a restarted aws:local) describes nothing: start from none.
@@ -123,10 +126,14 @@ export function localAwsTarget(o: LocalAwsTargetOptions): LocalAwsTarget {
       await serve(stack, outputs);
       write(`  terraform applied ${stack} to ${where}; the local gateway serves it at ${gateway?.stageInvokeUrl}\n`);
     },
-    async afterDestroy() {
+    // Done only when the control plane holds nothing of the stack; then the state guards nothing and its owner record goes.
+    async afterDestroy(stack) {
       const g = gateway;
       gateway = undefined;
       await g?.stop();
+      const snapshot = o.external ? await fetchSnapshot(o.external.endpoint) : aws?.snapshot();
+      if (snapshot) requireNothingLeft(snapshot, stack, where, path.join(o.outdir, `terraform.${stack}.tfstate`));
+      releaseLocalStateOwner(o.outdir, stack);
     },
     async close() {
       const g = gateway;

@@ -216,7 +216,9 @@ describeWithTerraform('TerraformWorkspace with the real terraform (built-in reso
   });
 
   it('refuses a folder that is not a synthesized stack', () => {
-    expect(() => new TerraformWorkspace(setup, { stackDir: tempDir('tollgate-ws-empty-') })).toThrow(/no cdk\.tf\.json.*synthesize/s);
+    expect(() => new TerraformWorkspace(setup, { stackDir: tempDir('tollgate-ws-empty-') })).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/no cdk\.tf\.json/), hint: expect.stringMatching(/^synthesize/) }),
+    );
   });
 
   it('without a mirror and without the registry: names the registry as the cause and the mirror variable as a fix', async () => {

@@ -1,0 +1,200 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startLocalAsgardeo, type LocalAsgardeo } from '../../sandbox/asgardeo';
+import { startLocalAwsWithGateway, LOCAL_AWS_URL_VARIABLE, type LocalAwsWithGateway } from '../../sandbox/aws/with-gateway';
+import { describeWithTerraform } from '../../deploy/terraform/__tests__/availability';
+import { FAST_SMOKE, SandboxConfigs } from '../../sandbox/__tests__/support';
+import { settleLocalState } from '../../sandbox/local/external-aws';
+import { deployCommand } from '../commands/deploy';
+import { memoryIo } from '../io';
+import { main } from '../main';
+
+/*
+ * An interrupted deploy never loses Terraform state (real Terraform against a running local AWS, as
+ * `npm run aws:local` serves it): tollgate killed (SIGKILL) the moment the control plane created the
+ * function; Ctrl-C during plan and during apply; two deploys at once; the refusal to deploy to a
+ * restarted control plane, lifted by following its own advice. One stack through all of them, in
+ * order; the control plane's hook (awaited after an operation succeeded, before its answer) marks the
+ * moments, never a timer.
+ */
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const STACK = 'pharmacy-user-api-dev';
+
+/** Processes (terraform, its providers) whose working folder is under `dir`: none may be left. */
+function processesUnder(dir: string): string[] {
+  const found: string[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (!fs.readlinkSync(`/proc/${pid}/cwd`).startsWith(dir)) continue;
+      found.push(`${pid} ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+describeWithTerraform('an interrupted deploy never loses Terraform state (real Terraform, running local AWS)', { needMirror: true }, () => {
+  let la: LocalAsgardeo;
+  let local: LocalAwsWithGateway;
+  let configs: SandboxConfigs;
+  let configFile: string;
+  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    ...process.env,
+    TOLLGATE_TARGET: undefined,
+    ASGARDEO_BASE_URL: la.baseUrl,
+    ASGARDEO_CLIENT_ID: la.admin.clientId,
+    ASGARDEO_CLIENT_SECRET: la.admin.clientSecret,
+    [LOCAL_AWS_URL_VARIABLE]: local.aws.endpoint,
+    ...extra,
+  });
+  const stateDir = () => path.join(configs.outdir, '.tollgate', 'local', 'cdktf.out');
+  const stateResources = () =>
+    (JSON.parse(fs.readFileSync(path.join(stateDir(), `terraform.${STACK}.tfstate`), 'utf8')) as { resources: { type: string }[] })
+      .resources;
+  const deploy = async (o: { file?: string; signal?: AbortSignal; extra?: NodeJS.ProcessEnv } = {}) => {
+    const io = memoryIo({ env: env(o.extra), cwd: configs.outdir, ...(o.signal ? { signal: o.signal } : {}) });
+    const code = await deployCommand(['--target', 'local', '--config', o.file ?? configFile, '--yes'], io, { smokeOptions: FAST_SMOKE });
+    return { code, out: io.out(), err: io.err() };
+  };
+  /**
+   * Runs `action` once the control plane has done `operation`, before it answers (the answer waits
+   * for the action); resolves when the moment came.
+   */
+  const when = (operation: string, action: () => Promise<void> | void) =>
+    new Promise<void>((resolve) => {
+      local.aws.onServed(async (_service, op) => {
+        if (op !== operation) return;
+        local.aws.onServed(undefined);
+        resolve();
+        await action();
+      });
+    });
+
+  beforeAll(async () => {
+    la = await startLocalAsgardeo({ organization: 'pharmacy' });
+    local = await startLocalAwsWithGateway({ log: () => undefined });
+    configs = new SandboxConfigs();
+    configFile = configs.write();
+  });
+  afterEach(() => local.aws.onServed(undefined));
+  afterAll(async () => {
+    await local?.stop();
+    await la?.stop();
+    configs?.remove();
+  });
+
+  test('tollgate killed (SIGKILL) when the function was created: Terraform saves it; the next deploy converges quickly', async () => {
+    const child = spawn(
+      process.execPath,
+      [path.join(REPO_ROOT, 'bin', 'tollgate.js'), 'deploy', '--target', 'local', '--config', configFile, '--yes'],
+      {
+        cwd: configs.outdir,
+        env: env(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let printed = '';
+    child.stdout.on('data', (c: Buffer) => (printed += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (printed += c.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const killed = when('CreateFunction', async () => {
+      child.kill('SIGKILL');
+      await exited;
+    });
+    await Promise.race([killed, exited.then(() => Promise.reject(new Error(`tollgate ended before CreateFunction:\n${printed}`)))]);
+    expect(await exited).toBe('SIGKILL');
+    expect(local.aws.counts()).toMatchObject({ functions: 1 });
+
+    // The next deploy waits for the state lock of the Terraform that outlived tollgate, then finds it all recorded.
+    const t0 = performance.now();
+    const next = await deploy();
+    const seconds = (performance.now() - t0) / 1000;
+    expect(next.err).toBe('');
+    expect(next.code).toBe(0);
+    expect(next.out).toContain('terraform: Plan: 0 to add, 0 to change, 0 to destroy.');
+    expect(next.out).toContain('✓ Smoke test done');
+    expect(seconds).toBeLessThan(150);
+    expect(stateResources().some((r) => r.type === 'aws_lambda_function')).toBe(true);
+    expect(processesUnder(configs.outdir)).toEqual([]);
+  }, 600_000);
+
+  test('Ctrl-C during plan: exit 130, "interrupted", nothing changed', async () => {
+    const controller = new AbortController();
+    const revision = local.aws.revision();
+    // The plan refreshes the function: interrupt while it reads.
+    void when('GetFunction', () => controller.abort(new Error('interrupted (Ctrl-C)')));
+    const run = await deploy({ signal: controller.signal });
+    expect(run.code).toBe(130);
+    expect(run.err).toMatch(/interrupted/);
+    expect(run.err).not.toMatch(/credentials/);
+    expect(local.aws.revision()).toBe(revision);
+    expect(processesUnder(configs.outdir)).toEqual([]);
+  }, 300_000);
+
+  test('Ctrl-C during apply: exit 130, "interrupted", the state keeps what was written; the rerun converges', async () => {
+    const bigger = configs.write((c) => ((c.aws as { lambda: { memoryMb?: number } }).lambda.memoryMb = 512));
+    const controller = new AbortController();
+    void when('UpdateFunctionConfiguration', () => controller.abort(new Error('interrupted (Ctrl-C)')));
+    const run = await deploy({ file: bigger, signal: controller.signal });
+    expect(run.code).toBe(130);
+    expect(run.err).toMatch(/^tollgate deploy: interrupted/);
+    expect(run.err).toContain('What is applied now:');
+    expect(run.err).not.toMatch(/credentials/);
+    const rerun = await deploy({ file: bigger });
+    expect(rerun.code).toBe(0);
+    expect(rerun.out).toContain('✓ Smoke test done');
+    expect(local.aws.snapshot().functions[0]!.memorySize).toBe(512);
+    const again = await deploy({ file: bigger });
+    expect(again.out).toContain('terraform: Plan: 0 to add, 0 to change, 0 to destroy.');
+  }, 600_000);
+
+  test('two deploys at once: the second fails on the state lock with the right advice; a third converges with 0 changes', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const paused = when('UpdateFunctionConfiguration', () => released);
+    const smaller = configs.write((c) => ((c.aws as { lambda: { memoryMb?: number } }).lambda.memoryMb = 256));
+    const first = deploy({ file: smaller });
+    await paused;
+    // The first deploy's apply is held inside UpdateFunctionConfiguration, with the state locked.
+    const second = await deploy({ extra: { TOLLGATE_LOCK_TIMEOUT: '0s' } });
+    release();
+    expect(second.code).toBe(1);
+    expect(second.err).toMatch(/could not lock the state .*terraform\.pharmacy-user-api-dev\.tfstate: a Terraform apply/);
+    expect(second.err).toMatch(/lock ID [0-9a-f-]{36}/);
+    expect(second.err).toContain('what to do: wait for that run to finish and rerun');
+    expect(second.err).toContain('terraform force-unlock');
+    expect(second.err).not.toMatch(/credentials/);
+    const done = await first;
+    expect(done.code).toBe(0);
+    const third = await deploy({ file: smaller });
+    expect(third.code).toBe(0);
+    expect(third.out).toContain('terraform: Plan: 0 to add, 0 to change, 0 to destroy.');
+  }, 600_000);
+
+  test('a restarted control plane: the refusal names the live one; following its advice (destroy there) lifts it', async () => {
+    const restarted = await startLocalAwsWithGateway({ log: () => undefined });
+    try {
+      const refused = await deploy({ extra: { [LOCAL_AWS_URL_VARIABLE]: restarted.aws.endpoint } });
+      expect(refused.code).toBe(1);
+      expect(refused.err).toContain(`belongs to the local AWS control plane still running at ${local.aws.endpoint}`);
+      const advice = /(TOLLGATE_LOCAL_AWS_URL=\S+) npx tollgate destroy --target local --yes/.exec(refused.err);
+      expect(advice?.[1]).toBe(`${LOCAL_AWS_URL_VARIABLE}=${local.aws.endpoint}`);
+
+      // The advice, followed: destroy against the control plane that holds the deployment.
+      const io = memoryIo({ env: env(), cwd: configs.outdir });
+      expect(await main(['destroy', '--target', 'local', '--config', configFile, '--yes'], io)).toBe(0);
+      expect(io.out()).toContain('terraform: Apply complete! Resources: 0 added, 0 changed, 15 destroyed.');
+      expect(local.aws.isEmpty()).toBe(true);
+      expect(fs.existsSync(path.join(stateDir(), `terraform.${STACK}.tfstate.local-aws.json`))).toBe(false);
+      expect(processesUnder(configs.outdir)).toEqual([]);
+
+      // The refusal is lifted: what a deploy to the restarted control plane checks before its init passes now.
+      const live = { endpoint: restarted.aws.endpoint, instance: restarted.aws.instance };
+      await expect(settleLocalState({ stateDir: stateDir(), stack: STACK, live })).resolves.toBeUndefined();
+    } finally {
+      await restarted.stop();
+    }
+  }, 600_000);
+});
