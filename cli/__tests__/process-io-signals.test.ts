@@ -35,6 +35,7 @@ describe('processIo: interrupts', () => {
         const check = () => (fs.existsSync(file) ? resolve() : setTimeout(check, 20));
         check();
       });
+    let pid = 0;
     try {
       await appeared(started);
       child.kill('SIGTERM');
@@ -44,12 +45,20 @@ describe('processIo: interrupts', () => {
       expect(await exited).toBe(130);
       expect(err).toMatch(/interrupted again: not waiting any longer\.\n`sh -c` \(pid \d+\) in \S+ keeps running on its own/);
       expect(err).toContain('(it was asked to stop)');
-      const pid = Number(/\(pid (\d+)\)/.exec(err)?.[1]);
+      pid = Number(/\(pid (\d+)\)/.exec(err)?.[1]);
       // The command outlived tollgate and still runs.
       expect(() => process.kill(pid, 0)).not.toThrow();
     } finally {
       fs.writeFileSync(go, '');
       child.kill('SIGKILL');
+      // afterEach removes the folder the stand-in polls for `go`: end it here so it never outlives the test.
+      if (pid > 0) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
     }
   }, 30_000);
 });
