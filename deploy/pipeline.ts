@@ -63,6 +63,8 @@ export interface DeployOptions {
   secretStore?: SecretStore;
   /** The clock of step timings and the total (tests inject one). @default performance.now */
   now?: () => number;
+  /** Whether the deployed API outlives this command; when not (`tollgate dev --once`), the closing line names no address. @default true */
+  outlivesRun?: boolean;
 }
 
 export interface DeployResult {
@@ -231,7 +233,8 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   ];
 
   const reports = await runSteps({ operation: 'deploy', steps, state, write: o.write, now });
-  o.write(`\nDeployed ${run.config.stackName} in ${((now() - started) / 1000).toFixed(1)} s: ${run.outputs.stageInvokeUrl}\n`);
+  const address = o.outlivesRun === false ? '' : `: ${run.outputs.stageInvokeUrl}`;
+  o.write(`\nDeployed ${run.config.stackName} in ${((now() - started) / 1000).toFixed(1)} s${address}\n`);
   return {
     config: run.config,
     steps: reports,

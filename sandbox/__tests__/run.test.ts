@@ -150,6 +150,8 @@ test('--once with every check passing exits 0 and does not print the admin secre
   const summary = printed.slice(printed.indexOf('What was checked'));
   expect(summary).toMatch(/Sandbox checked in \d+\.\d\d s \(\d+\.\d\d s from process start\)\. --once: it stops now/);
   expect(summary).not.toMatch(/https?:\/\//);
+  // The deploy's closing line names no address either: the gateway stops with the run.
+  expect(printed).toMatch(/\nDeployed pharmacy-user-api-dev in \d+\.\d s\n/);
   expect(printed).not.toContain('Demo page');
   expect(printed).not.toContain('Sandbox ready');
 }, 60_000);

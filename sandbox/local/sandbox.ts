@@ -167,6 +167,8 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       write: o.write,
       smokeOptions: o.smokeOptions,
       signal: o.signal,
+      // Without the demo page the run stops after its checks (`--once`): no address that is about to go.
+      outlivesRun: o.serveDemo !== false,
     });
   };
 
