@@ -1,5 +1,6 @@
-import { createdId, parse, quote, roleSchema, SCIM, SCIM_MAX_PAGE, type AsgardeoApi, type RoleBody } from './api';
-import { PATCH_OP_SCHEMA, ROLE_SCHEMA, ROLES_API_SCOPES, type RoleToCreate, type RolesApi, type RoleUpdate } from './roles-api';
+import { createdId, SCIM, type AsgardeoApi } from './api';
+import { ScimRolesApi } from './scim-roles';
+import { PATCH_OP_SCHEMA, ROLES_API_SCOPES, type RoleToCreate, type RolesApi, type RoleUpdate } from './roles-api';
 
 const BASE = '/scim2/v3/Roles';
 const S = ROLES_API_SCOPES.v3;
@@ -9,25 +10,10 @@ const S = ROLES_API_SCOPES.v3;
  * a role PATCH without an error, so assignments only go through `/Roles/{id}/Users`; each write is
  * checked against the scope of what it touches (metadata, users).
  */
-export class RolesApiV3 implements RolesApi {
+export class RolesApiV3 extends ScimRolesApi implements RolesApi {
   readonly version = 'v3' as const;
-  constructor(private readonly api: AsgardeoApi) {}
-
-  async find(displayName: string): Promise<RoleBody[]> {
-    // `eq` on displayName; v3 refuses `or`, so one name per request (as v2 is asked).
-    const all = await this.api.scimList(BASE, `displayName eq ${quote(displayName)}`, S.view);
-    return all.map((r) => roleSchema.parse(r)).filter((r) => r.displayName === displayName);
-  }
-
-  async listIds(): Promise<string[]> {
-    return (await this.api.scimList(BASE, undefined, S.view, SCIM_MAX_PAGE)).map(
-      (r) => roleSchema.pick({ id: true }).passthrough().parse(r).id,
-    );
-  }
-
-  async get(id: string): Promise<RoleBody | undefined> {
-    const res = await this.api.request({ method: 'GET', path: `${BASE}/${encodeURIComponent(id)}`, accept: [404], scope: S.view });
-    return res.status === 404 ? undefined : parse(roleSchema, res, 'GET scim2/v3/Roles/{id}');
+  constructor(api: AsgardeoApi) {
+    super(api, BASE, S);
   }
 
   /** Two steps: the role (metadata), then its users, sent only once the role exists. */
@@ -36,10 +22,7 @@ export class RolesApiV3 implements RolesApi {
       method: 'POST',
       path: BASE,
       body: {
-        schemas: [ROLE_SCHEMA],
-        displayName: role.displayName,
-        ...(role.application ? { audience: { type: 'application', value: role.application } } : {}),
-        permissions: role.permissions.map((value) => ({ value })),
+        ...this.createBody(role),
       },
       contentType: SCIM,
       accept: [409],
@@ -55,7 +38,7 @@ export class RolesApiV3 implements RolesApi {
     if (u.permissions) {
       await this.api.request({
         method: 'PATCH',
-        path: `${BASE}/${encodeURIComponent(id)}`,
+        path: this.rolePath(id),
         body: {
           schemas: [PATCH_OP_SCHEMA],
           Operations: [{ op: 'replace', path: 'permissions', value: u.permissions.map((value) => ({ value })) }],
@@ -70,7 +53,7 @@ export class RolesApiV3 implements RolesApi {
     if (!ops.length) return;
     await this.api.request({
       method: 'PATCH',
-      path: `${BASE}/${encodeURIComponent(id)}/Users`,
+      path: `${this.rolePath(id)}/Users`,
       body: { schemas: [PATCH_OP_SCHEMA], Operations: ops },
       contentType: SCIM,
       scope: S.users,
@@ -81,14 +64,10 @@ export class RolesApiV3 implements RolesApi {
   private async putUsers(id: string, users: readonly string[]): Promise<void> {
     await this.api.request({
       method: 'PUT',
-      path: `${BASE}/${encodeURIComponent(id)}/Users`,
+      path: `${this.rolePath(id)}/Users`,
       body: users.map((value) => ({ value })),
       contentType: SCIM,
       scope: S.users,
     });
-  }
-
-  async delete(id: string): Promise<void> {
-    await this.api.request({ method: 'DELETE', path: `${BASE}/${encodeURIComponent(id)}`, accept: [404], scope: S.delete });
   }
 }
