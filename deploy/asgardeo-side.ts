@@ -57,7 +57,12 @@ export interface AdminAccessReport {
 export type SideOptions = Pick<ReconcileOptions, 'config' | 'outputs' | 'credentials' | 'prune' | 'adopt' | 'progress' | 'signal'> & {
   /** Test users' passwords this run generated, by the variable `password.fromEnv` names (read before the environment). */
   passwords?: Readonly<Record<string, string>>;
+  /** Told of every write request sent, with how the server answered it: what a failed run's report counts. */
+  onWrite?: (outcome: WriteOutcome) => void;
 };
+
+/** A write as its answer tells: accepted (2xx), refused (an error status: nothing written), or unanswered (it may have happened). */
+export type WriteOutcome = 'accepted' | 'refused' | 'unanswered';
 
 /** The part of the reconciler's ApplyResult the pipeline reports. */
 export interface ApplySummary {

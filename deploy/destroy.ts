@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config';
 import { requireApproval, type Prompt } from './approval';
 import type { AdminCredentials, AsgardeoSide, StackOutputs } from './asgardeo-side';
-import type { InfraRunner } from './infra-runner';
+import { heldAfterFailure, type InfraRunner, type StackOperation } from './infra-runner';
 import { runSteps, type SideStates, type Step } from './steps';
 
 export interface DestroyOptions {
@@ -67,14 +67,21 @@ export async function runDestroy(o: DestroyOptions): Promise<void> {
       title: runner ? `AWS: destroy ${config.stackName}` : 'AWS:',
       ...(runner ? {} : { skip: o.noAwsSide ?? 'nothing to destroy' }),
       run: async () => {
+        if (!runner) return;
         state.aws = { kind: 'destroying', stack: config.stackName };
-        await runner?.destroy({
+        const op: StackOperation = {
           stack: config.stackName,
           environment: config.environment,
           configFile: config.file,
           onOutput: (t) => o.write(t),
           signal: o.signal,
-        });
+        };
+        try {
+          await runner.destroy(op);
+        } catch (err) {
+          state.aws = { kind: 'destroy-failed', stack: config.stackName, held: await heldAfterFailure(runner, op) };
+          throw err;
+        }
         state.aws = { kind: 'destroyed', stack: config.stackName };
       },
       resume,

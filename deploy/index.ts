@@ -27,6 +27,8 @@ export {
   type RunnerDescription,
   type StackOperation,
   type StackOutputValues,
+  type StateHeld,
+  type HeldAfterFailure,
 } from './infra-runner';
 export { StepError, type SideStates, type AwsState, type AsgardeoState } from './steps';
 export type { AsgardeoSide, SideOptions, ApplySummary } from './asgardeo-side';

@@ -1,4 +1,4 @@
-import { UserError } from '../errors';
+import { errorText, UserError } from '../errors';
 import type { AwsSdkTarget } from './secrets-manager-store';
 /**
  * The AWS side of a deploy, behind one small interface. Two classes implement it: TerraformRunner
@@ -15,6 +15,13 @@ export interface InfraRunner {
   apply(plan: InfraPlan, o: StackOperation): Promise<StackOutputValues>;
   /** Plans the stack's destruction and applies it. Only after approval. */
   destroy(o: StackOperation): Promise<void>;
+  /**
+   * What the stack's state holds now, read from the state itself; with `since` (a plan this runner
+   * made), also whether the state changed since that plan was made. Called after an apply or destroy
+   * that did not finish (also after an interrupt: it is never interrupted itself), for the report of
+   * what each side holds. A runner that keeps no state has none.
+   */
+  stateHeld?(o: StackOperation, since?: InfraPlan): Promise<StateHeld>;
   /** Releases what the runner holds (configuration files, a local AWS, the gateway); safe to call twice. */
   close(): Promise<void>;
   /**
@@ -33,8 +40,18 @@ export interface RunnerDescription {
   readonly tools: string;
   /** Whether the preflight checks AWS credentials, or why it need not (a local AWS, Terraform Cloud's remote runs). */
   readonly awsCredentials: 'check' | { readonly skipped: string };
-  /** What a failed or interrupted apply may leave, for the deploy's state report. */
-  readonly interruptedApply: string;
+}
+
+/** What a stack's state holds, as read from it: the facts a failed apply's or destroy's report states. */
+export interface StateHeld {
+  /** Managed resources the state records, by address. */
+  readonly resources: readonly string[];
+  /** Of those, the ones Terraform marked tainted (created halfway; the next apply replaces them). */
+  readonly tainted: readonly string[];
+  /** How many resources the stack declares. */
+  readonly declared: number;
+  /** Whether the state changed since the plan it was asked about was made (false: the apply wrote nothing); absent when unknown. */
+  readonly changed?: boolean;
 }
 
 export interface StackOperation {
@@ -73,4 +90,13 @@ export class InfraToolError extends UserError {
   constructor(message: string, hint: string) {
     super(message, { hint });
   }
+}
+
+/** What Terraform's state holds after an apply or destroy that did not finish: read from it, or why it could not be. */
+export type HeldAfterFailure = StateHeld | { readonly unreadable: string };
+
+/** What `runner` reads from the stack's state after a failed apply or destroy (`since`: the plan applied); why it could not, else. */
+export async function heldAfterFailure(runner: InfraRunner, op: StackOperation, since?: InfraPlan): Promise<HeldAfterFailure> {
+  if (!runner.stateHeld) return { unreadable: 'this runner keeps no Terraform state' };
+  return runner.stateHeld(op, since).catch((err: unknown) => ({ unreadable: errorText(err) }));
 }

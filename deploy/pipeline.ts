@@ -4,7 +4,14 @@ import type { ResolvedConfig } from '../config';
 import { UserError } from '../errors';
 import { requireApproval, type Prompt } from './approval';
 import type { AdminCredentials, ApplySummary, AsgardeoSide, StackOutputs } from './asgardeo-side';
-import type { InfraPlan, InfraRunner, RunnerDescription, StackOperation } from './infra-runner';
+import {
+  heldAfterFailure,
+  type InfraPlan,
+  type InfraRunner,
+  type RunnerDescription,
+  type StackOperation,
+  type StackOutputValues,
+} from './infra-runner';
 import { PreflightError, runPreflight, type PreflightCheck } from './preflight';
 import { runSmokeTest, SmokeTestError, type SmokeResult, type SmokeTestOptions } from './smoke';
 import { runUserSmokeTest } from './smoke-users';
@@ -161,7 +168,7 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
     resume: () =>
       state.aws.kind === 'unchanged'
         ? `run \`${o.resumeCommand()}\` when ready`
-        : `fix the problem above, then run \`${o.resumeCommand()}\` (${run.runner?.interruptedApply ?? 'it converges'})`,
+        : `fix the problem above, then run \`${o.resumeCommand()}\` (it plans again from what Terraform's state holds, and converges)`,
   };
   const awsDone = () => state.aws.kind === 'deployed' || state.aws.kind === 'deployed-earlier';
   const asgardeo: Step<DeployStep> = {
@@ -305,8 +312,14 @@ async function applyStack(o: DeployOptions, run: DeployRun, state: SideStates, o
   const { config } = run;
   const plan = run.approved.aws;
   if (!plan) throw new Error('the AWS apply ran without an approved plan');
-  state.aws = { kind: 'applying', stack: config.stackName, interrupted: run.runner?.interruptedApply ?? 'unknown' };
-  const values = await o.runner.apply(plan, op);
+  state.aws = { kind: 'applying', stack: config.stackName };
+  let values: StackOutputValues;
+  try {
+    values = await o.runner.apply(plan, op);
+  } catch (err) {
+    state.aws = { kind: 'apply-failed', stack: config.stackName, held: await heldAfterFailure(o.runner, op, plan) };
+    throw err;
+  }
   writeStackOutputs(run.outputsFile, config.stackName, values);
   run.outputs = parseStackOutputs({ [config.stackName]: values }, config, run.outputsFile);
   state.aws = { kind: 'deployed', stack: config.stackName, outputsFile: run.outputsFile };
@@ -324,7 +337,9 @@ async function reconcile(o: DeployOptions, run: DeployRun, state: SideStates): P
   let created: ReadonlySet<string> | undefined;
   try {
     state.asgardeo = { kind: 'started' };
-    let done = 0;
+    // What the server answered to each write: "partially applied" only when a write may have happened.
+    const writes = { accepted: 0, unanswered: 0 };
+    let lastProgress: string | undefined;
     const result = await o.side
       .apply({
         config,
@@ -333,18 +348,30 @@ async function reconcile(o: DeployOptions, run: DeployRun, state: SideStates): P
         passwords: passwordValues(run.generated),
         approved: run.approved.asgardeo,
         signal: o.signal,
+        onWrite: (outcome) => {
+          if (outcome === 'accepted') writes.accepted++;
+          else if (outcome === 'unanswered') writes.unanswered++;
+        },
         progress: (line) => {
-          done++;
-          state.asgardeo = { kind: 'partial', lastProgress: line };
+          lastProgress = line;
           o.write(`  ${line}\n`);
         },
       })
       .catch((err: unknown) => {
         if (err instanceof StalePlanError)
           state.asgardeo = { kind: 'refused', reason: 'the organization changed after the plan was shown' };
+        else if (!writes.accepted && !writes.unanswered) state.asgardeo = { kind: 'not-written' };
+        else
+          state.asgardeo = {
+            kind: 'partial',
+            writes: writes.accepted,
+            unanswered: writes.unanswered,
+            ...(lastProgress ? { lastProgress } : {}),
+          };
         throw err;
       });
-    state.asgardeo = { kind: 'applied', changes: done };
+    const done = writes.accepted;
+    state.asgardeo = { kind: 'applied', writes: done };
     if (result.outputs?.audience) o.write(`  audience: ${result.outputs.audience}\n`);
     for (const c of result.outputs?.clients ?? []) o.write(`  client ${c.name}: ${c.clientId}\n`);
     run.asgardeo = result;
@@ -357,11 +384,7 @@ async function reconcile(o: DeployOptions, run: DeployRun, state: SideStates): P
           hint: "fix the AWS step's error, then deploy again (delivery runs once both sides are applied)",
         });
     }
-    await run.delivery.deliver(
-      config,
-      run.credentials,
-      (undelivered) => (state.asgardeo = { kind: 'applied', changes: done, undelivered }),
-    );
+    await run.delivery.deliver(config, run.credentials, (undelivered) => (state.asgardeo = { kind: 'applied', writes: done, undelivered }));
   } finally {
     run.passwords = reportGeneratedPasswords(run.generated, run.asgardeo ? created : undefined, o.write);
   }

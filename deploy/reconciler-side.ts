@@ -15,11 +15,12 @@ import {
   settleAccess,
   transportFromEnv,
   type AsgardeoPlan,
+  type RequestRecord,
   type TransportOptions,
 } from '../asgardeo';
 import { USER } from '../asgardeo/resources/user';
 import { Session } from '../asgardeo/session';
-import type { AsgardeoSide, SideOptions } from './asgardeo-side';
+import type { AsgardeoSide, SideOptions, WriteOutcome } from './asgardeo-side';
 
 /**
  * The pipeline's Asgardeo side, bound to the real reconciler. `transport` tunes timeouts and
@@ -27,9 +28,18 @@ import type { AsgardeoSide, SideOptions } from './asgardeo-side';
  */
 export function reconcilerSide(o: { env: NodeJS.ProcessEnv; transport?: TransportOptions }): AsgardeoSide<AsgardeoPlan> {
   const transport = o.transport ?? transportFromEnv(o.env);
-  const options = ({ passwords, ...s }: SideOptions & { approved?: AsgardeoPlan }) => ({
+  const options = ({ passwords, onWrite, ...s }: SideOptions & { approved?: AsgardeoPlan }) => ({
     ...s,
-    transport,
+    // Every attempt is recorded: each write attempt is reported with its answer.
+    transport: onWrite
+      ? {
+          ...transport,
+          onRecord: (r: RequestRecord) => {
+            transport.onRecord?.(r);
+            if (r.write) onWrite(writeOutcome(r.status));
+          },
+        }
+      : transport,
     env: passwords ? { ...o.env, ...passwords } : o.env,
   });
   return {
@@ -57,4 +67,10 @@ export function reconcilerSide(o: { env: NodeJS.ProcessEnv; transport?: Transpor
     requestClientToken: (t) => requestClientToken({ ...t, transport }),
     requestUserToken: (t) => requestUserToken({ ...t, transport }),
   };
+}
+
+/** A write attempt's answer: 2xx accepted, no answer (status 0) unknown, any other status refused. */
+function writeOutcome(status: number): WriteOutcome {
+  if (status === 0) return 'unanswered';
+  return status >= 200 && status < 300 ? 'accepted' : 'refused';
 }

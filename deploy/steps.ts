@@ -4,6 +4,7 @@
  * side holds now (typed state, rendered here only), and how to resume.
  */
 import { errorText, EXIT_INTERRUPTED, UserError } from '../errors';
+import type { HeldAfterFailure } from './infra-runner';
 
 /** The steps of `tollgate deploy`, in order (aws and asgardeo apply at once); `--from <step>` resumes at aws, asgardeo or smoke. */
 export const DEPLOY_STEPS = ['preflight', 'plan', 'aws', 'asgardeo', 'smoke'] as const;
@@ -13,21 +14,26 @@ export type ResumableStep = Exclude<DeployStep, 'preflight' | 'plan'>;
 /** What the AWS side holds, as far as this run knows. */
 export type AwsState =
   | { readonly kind: 'unchanged' }
-  | { readonly kind: 'applying'; readonly stack: string; readonly interrupted: string }
+  | { readonly kind: 'applying'; readonly stack: string }
+  | { readonly kind: 'apply-failed'; readonly stack: string; readonly held: HeldAfterFailure }
   | { readonly kind: 'deployed'; readonly stack: string; readonly outputsFile: string }
   | { readonly kind: 'deployed-earlier'; readonly outputsFile: string }
   | { readonly kind: 'outputs-unusable'; readonly outputsFile: string }
   | { readonly kind: 'destroying'; readonly stack: string }
+  | { readonly kind: 'destroy-failed'; readonly stack: string; readonly held: HeldAfterFailure }
   | { readonly kind: 'destroyed'; readonly stack: string }
   | { readonly kind: 'not-here'; readonly reason: string };
 
-/** What the Asgardeo side holds, as far as this run knows. */
+/** What the Asgardeo side holds, as far as this run knows (writes as the server answered them). */
 export type AsgardeoState =
   | { readonly kind: 'unchanged' }
   | { readonly kind: 'started' }
-  | { readonly kind: 'partial'; readonly lastProgress: string }
+  /** The apply stopped before its first write: the organization holds what it held before. */
+  | { readonly kind: 'not-written' }
+  /** Writes the server accepted, and writes sent whose answer never came (they may have happened). */
+  | { readonly kind: 'partial'; readonly writes: number; readonly unanswered: number; readonly lastProgress?: string }
   | { readonly kind: 'refused'; readonly reason: string }
-  | { readonly kind: 'applied'; readonly changes: number; readonly undelivered?: readonly string[] }
+  | { readonly kind: 'applied'; readonly writes: number; readonly undelivered?: readonly string[] }
   | { readonly kind: 'applied-earlier' }
   | { readonly kind: 'deleting'; readonly stack: string }
   | { readonly kind: 'deleted' };
@@ -42,7 +48,9 @@ export function renderAwsState(s: AwsState): string {
     case 'unchanged':
       return 'not changed by this run';
     case 'applying':
-      return `the apply of ${s.stack} started and did not finish: ${s.interrupted}`;
+      return `the apply of ${s.stack} is running`;
+    case 'apply-failed':
+      return renderHeld(s.held, 'deploy');
     case 'deployed':
       return `deployed ${s.stack} (outputs in ${s.outputsFile})`;
     case 'deployed-earlier':
@@ -51,11 +59,28 @@ export function renderAwsState(s: AwsState): string {
       return `unknown: no usable outputs at ${s.outputsFile}`;
     case 'destroying':
       return `part of the AWS stack ${s.stack} may remain`;
+    case 'destroy-failed':
+      return renderHeld(s.held, 'destroy');
     case 'destroyed':
       return `the AWS stack ${s.stack} is destroyed`;
     case 'not-here':
       return `nothing to change here (${s.reason})`;
   }
+}
+
+/** The state's facts after a failed apply or destroy: how much of the stack it records, which parts are tainted, whether it moved. */
+function renderHeld(h: HeldAfterFailure, rerun: 'deploy' | 'destroy'): string {
+  if ('unreadable' in h)
+    return `unknown: Terraform's state could not be read (${h.unreadable}); \`npx tollgate plan\` shows what is deployed`;
+  const count = h.resources.length === 0 ? 'none' : String(h.resources.length);
+  const holds = `Terraform's state holds ${count} of the stack's ${h.declared} resource${h.declared === 1 ? '' : 's'}`;
+  if (h.changed === false) return `nothing changed: ${holds}, as before the ${rerun === 'deploy' ? 'apply' : 'destroy'}`;
+  if (rerun === 'destroy') {
+    if (!h.resources.length) return `${holds}; rerun destroy to finish`;
+    const shown = h.resources.slice(0, 10).join(', ') + (h.resources.length > 10 ? `, and ${h.resources.length - 10} more` : '');
+    return `${holds} (${shown}); rerun destroy to remove them`;
+  }
+  return `${holds}${h.tainted.length ? ` (tainted: ${h.tainted.join(', ')})` : ''}; rerun deploy to converge`;
 }
 
 export function renderAsgardeoState(s: AsgardeoState): string {
@@ -64,13 +89,19 @@ export function renderAsgardeoState(s: AsgardeoState): string {
       return 'not changed by this run';
     case 'started':
       return 'reconcile started; nothing written yet';
-    case 'partial':
-      return `partially applied; last progress before the failure: ${s.lastProgress}`;
+    case 'not-written':
+      return 'nothing written (the apply stopped before its first write: the organization holds what it held before)';
+    case 'partial': {
+      const last = s.lastProgress ? `; last progress before the failure: ${s.lastProgress}` : '';
+      const lost = `${s.unanswered} write${s.unanswered === 1 ? '' : 's'} sent and never answered (they may have happened)`;
+      if (!s.writes) return `perhaps partially applied: ${lost}${last}`;
+      return `partially applied: ${plural(s.writes, 'write')} accepted before the failure${s.unanswered ? `, ${lost}` : ''}${last}`;
+    }
     case 'refused':
       return `nothing written: ${s.reason}`;
     case 'applied':
       return (
-        `applied (${s.changes} change${s.changes === 1 ? '' : 's'} in this run)` +
+        `applied (${s.writes ? `${plural(s.writes, 'write')} in this run` : 'nothing needed writing'})` +
         (s.undelivered?.length ? `; client credentials not yet delivered to ${s.undelivered.join(', ')}` : '')
       );
     case 'applied-earlier':
@@ -80,6 +111,10 @@ export function renderAsgardeoState(s: AsgardeoState): string {
     case 'deleted':
       return 'the owned Asgardeo objects are deleted';
   }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export interface StepReport<S extends string = DeployStep> {

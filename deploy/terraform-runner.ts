@@ -20,6 +20,7 @@ import {
   type RunnerDescription,
   type StackOperation,
   type StackOutputValues,
+  type StateHeld,
 } from './infra-runner';
 import {
   describeSummary,
@@ -39,10 +40,11 @@ import {
 import type { AwsSdkTarget } from './secrets-manager-store';
 import { offlineEnvironment } from './terraform/offline';
 import { runProcess } from './terraform/process';
+import { declaredResources, parseState, planPriorState, sameState } from './terraform/state-held';
 
 /** Where a Terraform run deploys to: everything that differs between real AWS and a local AWS. */
 export interface TerraformTarget {
-  /** What the runner's describe() says besides the versions: step title, what an interrupted apply leaves, the credentials check. */
+  /** What the runner's describe() says besides the versions: step title, the credentials check. */
   readonly description: Omit<RunnerDescription, 'tools'> & { readonly tools?: string };
   /** Where stacks are synthesized (`<outdir>/stacks/<stack>`). */
   readonly outdir: string;
@@ -103,8 +105,8 @@ export interface TerraformRunnerOptions {
 /** A Terraform failure as the CLI prints user errors: what is wrong (with Terraform's words), and the fix. */
 export class TerraformStepError extends UserError {
   readonly failure: TerraformError['failure'];
-  constructor(err: TerraformError, stateHeld?: string) {
-    super(`${err.problem}${err.detail ? `\n${err.detail.replace(/^/gm, '    ')}` : ''}${stateHeld ? `\n${stateHeld}` : ''}`, {
+  constructor(err: TerraformError) {
+    super(`${err.problem}${err.detail ? `\n${err.detail.replace(/^/gm, '    ')}` : ''}`, {
       hint: err.fix,
       exitStatus: err.exitStatus,
     });
@@ -168,7 +170,7 @@ export class TerraformRunner implements InfraRunner {
       );
     }
     this.planned.delete(known.stack.saved.file);
-    await this.wrap(() => known.stack.workspace.apply(known.stack.saved), known.stack.workspace);
+    await this.wrap(() => known.stack.workspace.apply(known.stack.saved));
     fs.rmSync(known.stack.saved.file, { force: true });
     this.applied.set(o.stack, known.stack.workspace);
     const outputs = await this.outputs(o, known.stack.workspace.stackDir);
@@ -179,10 +181,30 @@ export class TerraformRunner implements InfraRunner {
   /** synth, a destroy plan, and its apply (called only after approval). */
   async destroy(o: StackOperation): Promise<void> {
     const stack = await this.planStack(o, true);
-    await this.wrap(() => stack.workspace.apply(stack.saved), stack.workspace);
+    await this.wrap(() => stack.workspace.apply(stack.saved));
     fs.rmSync(stack.saved.file, { force: true });
     this.applied.delete(o.stack);
     await this.target.afterDestroy?.(o.stack);
+  }
+
+  /**
+   * `terraform state pull` (never interrupted: it reads, and runs after an interrupt too): the managed
+   * resources the state records and the tainted ones; with `since`, whether the state moved from the
+   * one that plan was made from (the `tfstate` its plan file carries; unknown for a cloud run's bookmark).
+   */
+  async stateHeld(o: StackOperation, since?: InfraPlan): Promise<StateHeld> {
+    const setup = await this.terraformFor(o);
+    const stackDir = this.stackDir(o.stack);
+    const res = await runProcess(setup.binary, ['state', 'pull'], { cwd: stackDir, env: setup.env, pipe: true });
+    if (res.code !== 0) throw new Error(`\`terraform state pull\` failed in ${stackDir} (exit ${res.code}): ${res.stderr.trim()}`);
+    const now = parseState(res.stdout);
+    const before = since?.planFile ? await planPriorState(since.planFile) : undefined;
+    return {
+      resources: now.resources,
+      tainted: now.tainted,
+      declared: declaredResources(stackDir),
+      ...(before ? { changed: !sameState(before, now) } : {}),
+    };
   }
 
   async awsSdkTarget(): Promise<AwsSdkTarget | undefined> {
@@ -256,7 +278,7 @@ export class TerraformRunner implements InfraRunner {
   /** `terraform output -json`, sensitive outputs left out. */
   private async outputs(o: StackOperation, stackDir: string): Promise<StackOutputValues> {
     const setup = await this.terraformFor(o);
-    const res = await runProcess(setup.binary, ['output', '-json', '-no-color'], { cwd: stackDir, env: setup.env });
+    const res = await runProcess(setup.binary, ['output', '-json', '-no-color'], { cwd: stackDir, env: setup.env, pipe: true });
     if (res.code !== 0)
       throw new UserError(`\`terraform output -json\` failed in ${stackDir} (exit ${res.code}):\n    ${res.stderr.trim()}`, {
         hint:
@@ -293,17 +315,13 @@ export class TerraformRunner implements InfraRunner {
     return this.setupPromise;
   }
 
-  /**
-   * Terraform's failures as step errors; after a failed apply (`applied`: its workspace), the error also
-   * says what Terraform's state holds now, read from the state itself.
-   */
-  private async wrap<T>(fn: () => Promise<T>, applied?: TerraformWorkspace): Promise<T> {
+  /** Terraform's failures as step errors (what the state holds after one is the caller's to ask: stateHeld). */
+  private async wrap<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
       if (!(err instanceof TerraformError)) throw err;
-      const held = applied && err.failure !== 'state-locked' ? await applied.stateList().catch(() => undefined) : undefined;
-      throw new TerraformStepError(err, held && describeStateHeld(held));
+      throw new TerraformStepError(err);
     }
   }
 
@@ -323,16 +341,6 @@ export class TerraformRunner implements InfraRunner {
   private config(o: StackOperation): ResolvedConfig {
     return this.o.config ? this.o.config(o) : loadConfig({ file: o.configFile, env: o.environment, environment: this.appEnv(o) });
   }
-}
-
-/** What a state holds, for a failure's message: the count and the resources' addresses. */
-function describeStateHeld(addresses: readonly string[]): string {
-  if (!addresses.length) return "Terraform's state now records no resource of the stack.";
-  const shown = addresses.slice(0, 20).join(', ');
-  return (
-    `Terraform's state now records ${addresses.length} resource${addresses.length === 1 ? '' : 's'} of the stack: ${shown}` +
-    `${addresses.length > 20 ? `, and ${addresses.length - 20} more` : ''}.`
-  );
 }
 
 /** Terraform's summary lines only (plan counts, apply result, errors), indented under the pipeline's step. */
@@ -458,8 +466,6 @@ export function awsTarget(o: { cwd: string; env: NodeJS.ProcessEnv }): Terraform
     description: {
       title: 'AWS: Terraform',
       awsCredentials: 'check',
-      interruptedApply:
-        "Terraform's state holds whatever it created; `npx tollgate plan` shows the rest (a rerun continues from that state)",
     },
     outdir: path.join(o.cwd, o.env.CDKTF_OUTDIR ?? 'cdktf.out'),
     backend: (config) => backendFromEnv(config, o.env),

@@ -6,9 +6,9 @@ import * as path from 'node:path';
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, type JWK } from 'jose';
 import { loadConfig, type ResolvedConfig } from '../../config';
 import { UserError } from '../../errors';
-import type { AdminCredentials, ApplySummary, AsgardeoSide, SideOptions, StackOutputs } from '../asgardeo-side';
+import type { AdminCredentials, ApplySummary, AsgardeoSide, SideOptions, StackOutputs, WriteOutcome } from '../asgardeo-side';
 import { managementScopesFor } from '../asgardeo-side';
-import type { InfraPlan, InfraRunner, RunnerDescription, StackOperation, StackOutputValues } from '../infra-runner';
+import type { InfraPlan, InfraRunner, RunnerDescription, StackOperation, StackOutputValues, StateHeld } from '../infra-runner';
 import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -58,11 +58,14 @@ export class FakeRunner implements InfraRunner {
   failDeploy?: Error;
   failDestroy?: Error;
   missingTool?: Error;
+  /** What stateHeld reads from the stack's state (after a failed apply or destroy); an Error: it cannot be read. */
+  held: StateHeld | Error = { resources: [], tainted: [], declared: 9, changed: false };
+  /** The plan each stateHeld call was asked about. */
+  readonly heldAsked: (InfraPlan | undefined)[] = [];
   description: RunnerDescription = {
     title: 'AWS: Terraform',
     tools: 'terraform 1.11.4',
     awsCredentials: 'check',
-    interruptedApply: "Terraform's state holds whatever it created",
   };
   planResult: Omit<InfraPlan, 'stack'> = {
     changes: true,
@@ -102,6 +105,12 @@ export class FakeRunner implements InfraRunner {
   async destroy(o: StackOperation): Promise<void> {
     this.calls.push(`destroy ${o.stack}`);
     if (this.failDestroy) throw this.failDestroy;
+  }
+  async stateHeld(o: StackOperation, since?: InfraPlan): Promise<StateHeld> {
+    this.calls.push(`stateHeld ${o.stack}`);
+    this.heldAsked.push(since);
+    if (this.held instanceof Error) throw this.held;
+    return this.held;
   }
   async close(): Promise<void> {
     this.closed = true;
@@ -203,7 +212,8 @@ export async function startStandIn(config: ResolvedConfig): Promise<StandIn> {
 /** An AsgardeoSide that records calls and issues stand-in tokens with each client's configured scopes. */
 export class FakeSide implements AsgardeoSide<{ changes: boolean }> {
   failApply?: Error;
-  failAfterProgress: string[] = [];
+  /** What a failing apply does before it throws: progress lines, and writes with the server's answer. */
+  failAfter: ({ progress: string } | { write: WriteOutcome })[] = [];
   failDestroy?: Error;
   failAccess?: Error;
   planChanges = true;
@@ -262,10 +272,14 @@ export class FakeSide implements AsgardeoSide<{ changes: boolean }> {
     this.lastOutputs = o.outputs;
     this.approvedPlans.push(o.approved);
     if (this.failApply) {
-      for (const line of this.failAfterProgress) o.progress?.(line);
+      for (const step of this.failAfter) {
+        if ('progress' in step) o.progress?.(step.progress);
+        else o.onWrite?.(step.write);
+      }
       throw this.failApply;
     }
-    o.progress?.('+ api resource Pharmacy User API');
+    o.progress?.('creating API resource Pharmacy User API');
+    o.onWrite?.('accepted');
     return {
       outputs: { audience: o.outputs?.apiIdentifier, clients: o.config.clients.map((c) => ({ name: c.name, clientId: `id-${c.name}` })) },
     };

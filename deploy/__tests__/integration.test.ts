@@ -225,6 +225,43 @@ describe('deploy against the local Asgardeo and the local gateway', () => {
     }
   });
 
+  test('an apply cut off mid-way reports exactly the writes the organization received; one that sent none, "nothing written"', async () => {
+    const other = await startLocalAsgardeo({ organization: 'pharmacy' });
+    const cfg = loadConfig({ file: PHARMACY_CONFIG, env: 'dev', target: 'local', asgardeoBaseUrl: other.baseUrl, environment: {} });
+    const r = localRunner(cfg, path.join(tmpDir(), 'cdktf.out'));
+    const env = { ASGARDEO_CLIENT_ID: other.admin.clientId, ASGARDEO_CLIENT_SECRET: other.admin.clientSecret };
+    /** A deploy whose Asgardeo connection fails each write from number `cut` on (the writes of one phase run at once). */
+    const cutFrom = async (cut: number) => {
+      let sent = 0;
+      const beforeWrite = () => {
+        if (++sent >= cut) throw new Error(`connection cut before write ${sent} (test)`);
+      };
+      const side = reconcilerSide({ env, transport: { ...fastTransport, beforeWrite } });
+      const writesBefore = other.requests.writes();
+      const o = deployOptions(env, { loadConfig: () => cfg, runner: r, side, smoke: false });
+      const err = (await runDeploy(o).catch((e: unknown) => e)) as DeployError;
+      expect(err).toBeInstanceOf(DeployError);
+      expect(err.step).toBe('asgardeo');
+      return { err, received: other.requests.writes() - writesBefore };
+    };
+    try {
+      const none = await cutFrom(1);
+      expect(none.received).toBe(0);
+      expect(none.err.state.asgardeo).toEqual({ kind: 'not-written' });
+      expect(none.err.message).toContain('Asgardeo: nothing written (the apply stopped before its first write');
+
+      const some = await cutFrom(3);
+      expect(some.received).toBe(2);
+      expect(some.err.state.asgardeo).toMatchObject({ kind: 'partial', writes: 2, unanswered: 0 });
+      expect(some.err.message).toMatch(
+        /Asgardeo: partially applied: 2 writes accepted before the failure; last progress before the failure: /,
+      );
+    } finally {
+      await r.close();
+      await other.stop();
+    }
+  });
+
   test('the organization changes between plan and approval: the Asgardeo apply is refused, nothing written; rerun converges', async () => {
     const other = await startLocalAsgardeo({ organization: 'pharmacy' });
     const cfg = loadConfig({

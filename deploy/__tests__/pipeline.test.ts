@@ -109,15 +109,24 @@ describe('runDeploy', () => {
     s.runner.failDeploy = new UserError('`terraform apply` failed: Error: creating API Gateway v2 API: AccessDeniedException', {
       hint: 'fix it',
     });
+    const held = {
+      resources: ['aws_iam_role.role', 'aws_lambda_function.handler', 'aws_cloudwatch_log_group.logs'],
+      tainted: ['aws_lambda_function.handler'],
+      declared: 15,
+      changed: true,
+    };
+    s.runner.held = held;
     const err = await deployError(runDeploy(s.options));
     expect(err.step).toBe('aws');
     expect(err.message).toContain('AccessDeniedException');
-    expect(err.state.aws).toMatchObject({ kind: 'applying', stack: config.stackName });
+    // Read from the state after the failure, against the plan that was applied.
+    expect(err.state.aws).toEqual({ kind: 'apply-failed', stack: config.stackName, held });
+    expect(s.runner.heldAsked).toEqual([s.runner.appliedPlans[0]]);
     expect(err.message).toContain(
-      "AWS:      the apply of pharmacy-user-api-dev started and did not finish: Terraform's state holds whatever it created",
+      "AWS:      Terraform's state holds 3 of the stack's 15 resources (tainted: aws_lambda_function.handler); rerun deploy to converge",
     );
-    expect(err.state.asgardeo).toEqual({ kind: 'applied', changes: 1 });
-    expect(err.message).toContain('Asgardeo: applied (1 change in this run)');
+    expect(err.state.asgardeo).toEqual({ kind: 'applied', writes: 1 });
+    expect(err.message).toContain('Asgardeo: applied (1 write in this run)');
     expect(err.resume).toContain('`tollgate deploy --env dev`');
     expect(err.resume).not.toContain('--from');
     expect(s.calls).toContain('apply');
@@ -131,13 +140,21 @@ describe('runDeploy', () => {
   test('an Asgardeo failure lets the AWS apply finish; the progress is reported; `--from asgardeo` resumes and converges', async () => {
     const s = setup();
     s.side.failApply = Object.assign(new Error('POST /api/server/v1/applications failed: HTTP 503'), { name: 'AsgardeoError' });
-    s.side.failAfterProgress = ['+ api resource Pharmacy User API', '+ application pharmacy-reader'];
+    s.side.failAfter = [
+      { progress: 'creating API resource Pharmacy User API' },
+      { write: 'accepted' },
+      { progress: 'creating application pharmacy-reader' },
+      { write: 'refused' },
+    ];
     const err = await deployError(runDeploy(s.options));
     expect(err.step).toBe('asgardeo');
     expect(err.state.aws).toMatchObject({ kind: 'deployed', stack: 'pharmacy-user-api-dev' });
     expect(err.message).toMatch(/AWS: +deployed pharmacy-user-api-dev \(outputs in .*pharmacy-user-api-dev\.outputs\.json\)\n/);
-    expect(err.state.asgardeo).toEqual({ kind: 'partial', lastProgress: '+ application pharmacy-reader' });
-    expect(err.message).toContain('Asgardeo: partially applied; last progress before the failure: + application pharmacy-reader');
+    expect(err.state.asgardeo).toEqual({ kind: 'partial', writes: 1, unanswered: 0, lastProgress: 'creating application pharmacy-reader' });
+    expect(err.message).toContain(
+      'Asgardeo: partially applied: 1 write accepted before the failure; ' +
+        'last progress before the failure: creating application pharmacy-reader',
+    );
     expect(err.resume).toContain('`tollgate deploy --env dev --from asgardeo`');
     expect(err.message).toContain('To resume: fix the problem above, then run `tollgate deploy --env dev --from asgardeo`');
 
@@ -167,10 +184,62 @@ describe('runDeploy', () => {
     expect(err.step).toBe('aws');
     expect(err.message).toContain('AWS: Terraform: `terraform apply` failed: AccessDeniedException');
     expect(err.message).toContain('Asgardeo: reconcile: POST /api/server/v1/applications failed: HTTP 503');
-    expect(err.state.aws.kind).toBe('applying');
-    expect(err.state.asgardeo.kind).toBe('started');
+    expect(err.state.aws.kind).toBe('apply-failed');
+    expect(err.state.asgardeo.kind).toBe('not-written');
     expect(err.resume).not.toContain('--from');
     expect(err.steps.map((r) => `${r.step}:${r.status}`)).toEqual(['preflight:done', 'plan:done', 'aws:failed', 'asgardeo:failed']);
+  });
+
+  test('an apply that failed before changing anything says "nothing changed", from the state', async () => {
+    const s = setup({ smoke: false });
+    s.runner.failDeploy = new UserError('`terraform apply`: interrupted', { exitStatus: 130 });
+    s.runner.held = { resources: ['aws_iam_role.role'], tainted: [], declared: 15, changed: false };
+    const err = await deployError(runDeploy(s.options));
+    expect(err.exitStatus).toBe(130);
+    expect(err.message).toContain(
+      "AWS:      nothing changed: Terraform's state holds 1 of the stack's 15 resources, as before the apply\n",
+    );
+  });
+
+  test('a state that cannot be read after a failed apply is reported as unknown, with why', async () => {
+    const s = setup({ smoke: false });
+    s.runner.failDeploy = new UserError('`terraform apply` failed');
+    s.runner.held = new Error('`terraform state pull` failed (exit 1): no backend');
+    const err = await deployError(runDeploy(s.options));
+    expect(err.state.aws).toEqual({
+      kind: 'apply-failed',
+      stack: config.stackName,
+      held: { unreadable: '`terraform state pull` failed (exit 1): no backend' },
+    });
+    expect(err.message).toContain(
+      "AWS:      unknown: Terraform's state could not be read (`terraform state pull` failed (exit 1): no backend); " +
+        '`npx tollgate plan` shows what is deployed',
+    );
+  });
+
+  test('an Asgardeo apply that failed before its first write: "nothing written", whatever it printed and was refused', async () => {
+    const s = setup({ smoke: false });
+    s.side.failApply = new UserError('POST /api/server/v1/api-resources failed: HTTP 403');
+    s.side.failAfter = [
+      { progress: 'reading Asgardeo organization "pharmacy"' },
+      { progress: 'creating API resource X' },
+      { write: 'refused' },
+    ];
+    const err = await deployError(runDeploy(s.options));
+    expect(err.state.asgardeo).toEqual({ kind: 'not-written' });
+    expect(err.message).toContain(
+      'Asgardeo: nothing written (the apply stopped before its first write: the organization holds what it held before)',
+    );
+    expect(err.message).not.toContain('partially');
+  });
+
+  test('a write whose answer never came may have happened: "perhaps partially applied"', async () => {
+    const s = setup({ smoke: false });
+    s.side.failApply = new UserError('POST /api/server/v1/applications timed out after 3 attempts');
+    s.side.failAfter = [{ progress: 'creating application pharmacy-reader' }, { write: 'unanswered' }];
+    const err = await deployError(runDeploy(s.options));
+    expect(err.state.asgardeo).toEqual({ kind: 'partial', writes: 0, unanswered: 1, lastProgress: 'creating application pharmacy-reader' });
+    expect(err.message).toContain('Asgardeo: perhaps partially applied: 1 write sent and never answered (they may have happened)');
   });
 
   test('the applies overlap: each step is timed on the injected clock, and the total is the wall time, not the sum', async () => {

@@ -103,7 +103,7 @@ export function findTerraformOnPath(env: NodeJS.ProcessEnv = process.env): strin
 
 /** `terraform version -json` → the version; throws a TerraformError naming the fix when unsupported. */
 export async function checkTerraformVersion(binary: string, env: NodeJS.ProcessEnv, supported = SUPPORTED_TERRAFORM): Promise<string> {
-  const res = await runProcess(binary, ['version', '-json'], { cwd: os.tmpdir(), env });
+  const res = await runProcess(binary, ['version', '-json'], { cwd: os.tmpdir(), env, pipe: true });
   let version: string | undefined;
   try {
     version = (JSON.parse(res.stdout) as { terraform_version?: unknown }).terraform_version as string | undefined;

@@ -8,10 +8,14 @@
  * channel, finishes the operation, saves its state, releases its lock and stops its providers.
  * tollgate forwards an interrupt to it once (SIGINT to its group: Terraform's own graceful stop,
  * which also reaches its provider plugins) and waits for it to end.
+ *
+ * The files live in the stack's own working-data folder (`.terraform/tollgate-logs`), one folder per
+ * command, removed when the command ends. A killed tollgate cannot remove its folder: that log is
+ * the evidence of what the killed run's Terraform did, so it stays until the next command in the
+ * same folder starts and sweeps the folders of runs that are no longer alive.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { TerraformError } from './errors';
@@ -25,6 +29,16 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** How often the output files are read while the command runs. @default 100 ms */
   followMs?: number;
+  /**
+   * Where the output files go, one folder per command. @default `<cwd>/.terraform/tollgate-logs`
+   * (Terraform's working-data folder of the stack, beside what it belongs to)
+   */
+  logDir?: string;
+  /**
+   * A short read-only command (`version`, `output`, `state pull`): its output through pipes, nothing
+   * on disk. A killed tollgate takes it along, which loses nothing: it changes no state.
+   */
+  pipe?: boolean;
 }
 
 export interface RunResult {
@@ -44,9 +58,11 @@ export interface RunningCommand {
   readonly cwd: string;
   /** Whether an interrupt was forwarded to it. */
   readonly interrupted: boolean;
+  /** The folder its output goes to (it stays there if tollgate dies before the command ends). */
+  readonly log?: string;
 }
 
-const running = new Map<number, { command: string; cwd: string; interrupted: boolean }>();
+const running = new Map<number, { command: string; cwd: string; interrupted: boolean; log?: string }>();
 
 /** The commands started by runProcess that have not ended yet. */
 export function runningCommands(): RunningCommand[] {
@@ -65,7 +81,8 @@ export function describeRunningCommands(): string {
       (r) =>
         `\`${r.command}\` (pid ${r.pid}) in ${r.cwd} ` +
         `keeps running on its own until it has saved its state${r.interrupted ? ' (it was asked to stop)' : ''}; ` +
-        `a new run waits for its state lock (\`kill -0 ${r.pid}\` succeeds while it runs)`,
+        `a new run waits for its state lock (\`kill -0 ${r.pid}\` succeeds while it runs)` +
+        (r.log ? `; its output goes to ${r.log}` : ''),
     )
     .join('\n');
 }
@@ -77,36 +94,47 @@ export function runProcess(binary: string, args: readonly string[], o: RunOption
       reject(o.signal.reason instanceof Error ? o.signal.reason : new Error(`terraform ${args[0] ?? ''} not started: aborted`));
       return;
     }
-    const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-terraform-'));
-    const files = { out: path.join(logDir, 'stdout.log'), err: path.join(logDir, 'stderr.log') };
-    const outFd = fs.openSync(files.out, 'w');
-    const errFd = fs.openSync(files.err, 'w');
-    const cleanup = () => fs.rmSync(logDir, { recursive: true, force: true });
+    const command = `${path.basename(binary)} ${args[0] ?? ''}`.trim();
+    const logs = o.pipe ? undefined : outputFiles(o.logDir ?? path.join(o.cwd, '.terraform', LOG_FOLDER), command);
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn(binary, args, { cwd: o.cwd, env: o.env, stdio: ['ignore', outFd, errFd], detached: true });
+      child = spawn(binary, args, {
+        cwd: o.cwd,
+        env: o.env,
+        stdio: logs ? ['ignore', logs.outFd, logs.errFd] : ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
     } finally {
-      fs.closeSync(outFd);
-      fs.closeSync(errFd);
+      logs?.close();
     }
-    const followers = { out: follower(files.out), err: follower(files.err) };
+    const cleanup = () => logs?.remove();
     const out: string[] = [];
     const err: string[] = [];
-    const readNew = () => {
-      for (const [text, into] of [
-        [followers.out(), out],
-        [followers.err(), err],
-      ] as const) {
-        if (!text) continue;
-        into.push(text);
-        o.onOutput?.(text);
-      }
+    const take = (text: string, into: string[]) => {
+      if (!text) return;
+      into.push(text);
+      o.onOutput?.(text);
     };
-    const timer = setInterval(readNew, o.followMs ?? 100);
+    const followers = logs && { out: follower(logs.out), err: follower(logs.err) };
+    const readNew = () => {
+      if (!followers) return;
+      take(followers.out(), out);
+      take(followers.err(), err);
+    };
+    if (!logs) {
+      child.stdout?.setEncoding('utf8').on('data', (t: string) => take(t, out));
+      child.stderr?.setEncoding('utf8').on('data', (t: string) => take(t, err));
+    }
+    const timer = followers && setInterval(readNew, o.followMs ?? 100);
     const pid = child.pid;
     let interrupted = false;
     if (pid !== undefined)
-      running.set(pid, { command: `${path.basename(binary)} ${args[0] ?? ''}`.trim(), cwd: o.cwd, interrupted: false });
+      running.set(pid, {
+        command,
+        cwd: o.cwd,
+        interrupted: false,
+        ...(logs ? { log: logs.dir } : {}),
+      });
     // Once: a second interrupt is the caller's to handle (it stops waiting); Terraform itself would
     // abandon its operation on a second SIGINT, which is what loses state.
     const abort = () => {
@@ -122,7 +150,7 @@ export function runProcess(binary: string, args: readonly string[], o: RunOption
     };
     o.signal?.addEventListener('abort', abort, { once: true });
     const done = () => {
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
       o.signal?.removeEventListener('abort', abort);
       if (pid !== undefined) running.delete(pid);
     };
@@ -139,13 +167,60 @@ export function runProcess(binary: string, args: readonly string[], o: RunOption
         ),
       );
     });
-    child.on('exit', (code) => {
+    // 'close', not 'exit': piped output is complete only when the pipes closed.
+    child.on('close', (code) => {
       done();
       readNew();
       cleanup();
       resolve({ code, stdout: out.join(''), stderr: err.join(''), ...(interrupted ? { interrupted } : {}) });
     });
   });
+}
+
+/** The folder of each command's output files under the stack's `.terraform/`. */
+export const LOG_FOLDER = 'tollgate-logs';
+
+/**
+ * A fresh folder for one command's output, named after this process (`<pid>-terraform-apply-XXXXXX`),
+ * after sweeping the folders of runs no longer alive (a killed tollgate's: kept until now as evidence).
+ */
+function outputFiles(logDir: string, command: string) {
+  fs.mkdirSync(logDir, { recursive: true });
+  sweepDeadRuns(logDir);
+  const dir = fs.mkdtempSync(path.join(logDir, `${process.pid}-${command.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}-`));
+  const files = { out: path.join(dir, 'stdout.log'), err: path.join(dir, 'stderr.log') };
+  const outFd = fs.openSync(files.out, 'w');
+  const errFd = fs.openSync(files.err, 'w');
+  return {
+    dir,
+    ...files,
+    outFd,
+    errFd,
+    close: () => {
+      fs.closeSync(outFd);
+      fs.closeSync(errFd);
+    },
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Removes the output folders of processes that no longer run (their Terraform, if it still runs, keeps writing to its open files). */
+function sweepDeadRuns(logDir: string): void {
+  for (const name of fs.readdirSync(logDir)) {
+    const owner = Number(/^(\d+)-/.exec(name)?.[1]);
+    if (!owner || owner === process.pid || isAlive(owner)) continue;
+    fs.rmSync(path.join(logDir, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, as another user.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Reads what was appended to `file` since the last call (whole UTF-8 characters only). */

@@ -229,16 +229,6 @@ export class TerraformWorkspace {
     }
   }
 
-  /** `terraform state list`: the addresses the state records (after a failure: what is held). Never interrupted. */
-  async stateList(): Promise<string[]> {
-    const res = await runProcess(this.setup.binary, ['state', 'list', '-no-color'], { cwd: this.stackDir, env: this.setup.env });
-    if (res.code !== 0) throw this.commandError('state list', res, 'run `terraform state list` in the stack folder');
-    return res.stdout
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean);
-  }
-
   /** Where the synthesized stack keeps its state: `cloud` (Terraform Cloud, remote plans), else local or another backend. */
   backend(): 'cloud' | 'other' {
     const doc = JSON.parse(fs.readFileSync(path.join(this.stackDir, 'cdk.tf.json'), 'utf8')) as { terraform?: { cloud?: unknown } };

@@ -46,7 +46,6 @@ export class GatewayRunner implements InfraRunner {
       title: 'Stack: local gateway (local target)',
       tools: `not used: the local gateway serves the synthesized stack${this.o.reason ? ` (${this.o.reason})` : ''}`,
       awsCredentials: { skipped: 'local target' },
-      interruptedApply: 'the local gateway did not start (nothing outside this machine changed)',
     };
   }
 

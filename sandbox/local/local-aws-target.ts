@@ -89,9 +89,6 @@ export function localAwsTarget(o: LocalAwsTargetOptions): LocalAwsTarget {
       title: `Stack: Terraform apply to ${where} (local target)`,
       tools: ` (local target: Terraform deploys to ${where}, no AWS account)`,
       awsCredentials: { skipped: 'local target: dummy credentials for the local AWS control plane' },
-      interruptedApply: o.external
-        ? `Terraform's state under ${o.outdir} holds whatever it created on ${where}; a rerun continues from it`
-        : `nothing outside this machine changed (${where} ends with this process)`,
     },
     outdir: o.outdir,
     backend: (config: ResolvedConfig) => ({ kind: 'local', path: path.join(o.outdir, `terraform.${config.stackName}.tfstate`) }),

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
-import { describeRunningCommands, runProcess, runningCommands } from '../process';
+import { describeRunningCommands, LOG_FOLDER, runProcess, runningCommands } from '../process';
 
 describe('runProcess', () => {
   let dir: string;
@@ -21,9 +21,16 @@ describe('runProcess', () => {
     expect(fs.existsSync(marker)).toBe(false);
   });
 
-  it('runs and collects output when not aborted', async () => {
+  it('runs and collects output when not aborted; its output folder is gone when it ends', async () => {
     const result = await runProcess('/bin/sh', ['-c', 'echo out; echo err >&2'], { cwd: dir, env: process.env });
     expect(result).toEqual({ code: 0, stdout: 'out\n', stderr: 'err\n' });
+    expect(fs.readdirSync(path.join(dir, '.terraform', LOG_FOLDER))).toEqual([]);
+  });
+
+  it('a short read-only command through pipes leaves nothing on disk', async () => {
+    const result = await runProcess('/bin/sh', ['-c', 'echo out; echo err >&2'], { cwd: dir, env: process.env, pipe: true });
+    expect(result).toEqual({ code: 0, stdout: 'out\n', stderr: 'err\n' });
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 });
 
@@ -72,6 +79,16 @@ describe('runProcess: the command outlives its caller and is interrupted once', 
     fs.writeFileSync(go, '');
     await appeared(finished);
     expect(fs.existsSync(finished)).toBe(true);
+
+    // The killed run's output stays beside the stack, all of it (evidence of what its command did)...
+    const logs = path.join(dir, '.terraform', LOG_FOLDER);
+    const [kept] = fs.readdirSync(logs);
+    expect(kept).toMatch(new RegExp(`^${caller.pid}-sh-c-`));
+    expect(fs.readFileSync(path.join(logs, kept!, 'stdout.log'), 'utf8')).toBe('after\n');
+    expect(fs.readFileSync(path.join(logs, kept!, 'stderr.log'), 'utf8')).toBe('more\n');
+    // ...until the next command in that folder starts: it sweeps the folders of runs no longer alive.
+    await runProcess('/bin/sh', ['-c', 'true'], { cwd: dir, env: process.env });
+    expect(fs.readdirSync(logs)).toEqual([]);
   }, 30_000);
 
   it('forwards one interrupt to the whole process group, waits for the command to stop, and reports it interrupted', async () => {
@@ -99,6 +116,9 @@ setInterval(() => undefined, 1000);
     });
     await appeared(ready);
     expect(runningCommands()).toEqual([expect.objectContaining({ command: 'sh -c', cwd: dir, interrupted: false })]);
+    const output = runningCommands()[0]!.log!;
+    expect(path.dirname(output)).toBe(path.join(dir, '.terraform', LOG_FOLDER));
+    expect(describeRunningCommands()).toContain(`its output goes to ${output}`);
     controller.abort();
     // A second abort event (a second Ctrl-C) is not forwarded: Terraform would abandon its work on it.
     controller.signal.dispatchEvent(new Event('abort'));
