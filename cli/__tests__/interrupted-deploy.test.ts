@@ -86,12 +86,15 @@ describeWithTerraform('an interrupted deploy never loses Terraform state (real T
   });
 
   test('tollgate killed (SIGKILL) when the function was created: Terraform saves it; the next deploy converges quickly', async () => {
+    // A killed process removes none of its temporary folders: its temporary folder is one the test removes (configs.remove).
+    const tmp = path.join(configs.outdir, 'tmp');
+    fs.mkdirSync(tmp, { recursive: true });
     const child = spawn(
       process.execPath,
       [path.join(REPO_ROOT, 'bin', 'tollgate.js'), 'deploy', '--target', 'local', '--config', configFile, '--yes'],
       {
         cwd: configs.outdir,
-        env: env(),
+        env: { ...env(), TMPDIR: tmp },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -141,6 +144,11 @@ describeWithTerraform('an interrupted deploy never loses Terraform state (real T
     expect(run.code).toBe(130);
     expect(run.err).toMatch(/^tollgate deploy: interrupted/);
     expect(run.err).toContain('What is applied now:');
+    // Read from the state Terraform saved on its way out: the whole stack, the function's update recorded.
+    expect(run.err).toMatch(/\n {2}AWS: +Terraform's state holds 15 of the stack's 15 resources; rerun deploy to converge\n/);
+    expect(run.err).toMatch(
+      /\n {2}Asgardeo: (applied \(nothing needed writing\)|nothing written \(the apply stopped before its first write)/,
+    );
     expect(run.err).not.toMatch(/credentials/);
     const rerun = await deploy({ file: bigger });
     expect(rerun.code).toBe(0);

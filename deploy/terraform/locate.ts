@@ -19,6 +19,7 @@ import { readCliConfigProviderDirs, renderCliConfig } from './cli-config';
 import { TerraformError } from './errors';
 import { awsVersionsInMirror, impliedMirrorDirs, terraformPlatform } from './mirror';
 import { runProcess } from './process';
+import { runFolder } from './run-folders';
 import { VersionConstraint, parseVersion } from './version';
 
 /**
@@ -190,7 +191,8 @@ export async function setupTerraform(o: SetupOptions = {}): Promise<TerraformSet
   const binary = o.binary ?? findTerraformOnPath(baseEnv);
   if (!binary) throw new TerraformError('terraform-missing', '`terraform` was not found on PATH.', installHint(o.supportedVersions));
   const mirror = o.useMirror === false ? undefined : locateProviderMirror({ env: baseEnv, mirror: o.mirror, home: o.home });
-  const dir = fs.mkdtempSync(path.join(o.tmpdir ?? os.tmpdir(), 'tollgate-terraform-'));
+  // The CLI configuration's folder; a killed run's is swept by the next setup.
+  const dir = runFolder(o.tmpdir ?? os.tmpdir(), 'tollgate-terraform-');
   const dispose = () => fs.rmSync(dir, { recursive: true, force: true });
   // Without a mirror, a user's own (existing) CLI configuration keeps working: network mirrors, hosts, credentials.
   const own = mirror ? undefined : userCliConfig(baseEnv, o.home ?? os.homedir());

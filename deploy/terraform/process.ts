@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { TerraformError } from './errors';
+import { runFolder } from './run-folders';
 
 export interface RunOptions {
   cwd: string;
@@ -180,14 +181,9 @@ export function runProcess(binary: string, args: readonly string[], o: RunOption
 /** The folder of each command's output files under the stack's `.terraform/`. */
 export const LOG_FOLDER = 'tollgate-logs';
 
-/**
- * A fresh folder for one command's output, named after this process (`<pid>-terraform-apply-XXXXXX`),
- * after sweeping the folders of runs no longer alive (a killed tollgate's: kept until now as evidence).
- */
+/** A fresh folder for one command's output (`<pid>-terraform-apply-XXXXXX`); the folders of runs no longer alive are swept first. */
 function outputFiles(logDir: string, command: string) {
-  fs.mkdirSync(logDir, { recursive: true });
-  sweepDeadRuns(logDir);
-  const dir = fs.mkdtempSync(path.join(logDir, `${process.pid}-${command.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}-`));
+  const dir = runFolder(logDir, '', command.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, ''));
   const files = { out: path.join(dir, 'stdout.log'), err: path.join(dir, 'stderr.log') };
   const outFd = fs.openSync(files.out, 'w');
   const errFd = fs.openSync(files.err, 'w');
@@ -202,25 +198,6 @@ function outputFiles(logDir: string, command: string) {
     },
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
-}
-
-/** Removes the output folders of processes that no longer run (their Terraform, if it still runs, keeps writing to its open files). */
-function sweepDeadRuns(logDir: string): void {
-  for (const name of fs.readdirSync(logDir)) {
-    const owner = Number(/^(\d+)-/.exec(name)?.[1]);
-    if (!owner || owner === process.pid || isAlive(owner)) continue;
-    fs.rmSync(path.join(logDir, name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it runs, as another user.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Reads what was appended to `file` since the last call (whole UTF-8 characters only). */

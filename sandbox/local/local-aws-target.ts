@@ -46,7 +46,8 @@ export function localAwsTarget(o: LocalAwsTargetOptions): LocalAwsTarget {
   let aws: LocalAws | undefined;
   let gatewayPort: number | undefined;
   let gateway: LocalGateway | undefined;
-  const codeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-deployed-code-'));
+  // The function zips the local gateway runs, made on the first apply served here (an external control plane's gateway needs none).
+  let codeDir: string | undefined;
   const where = o.external ? `the local AWS control plane at ${o.external.endpoint}` : 'the local AWS control plane';
 
   // The gateway's address is fixed first, so the API's endpoint (and so the stack outputs and the
@@ -65,16 +66,17 @@ export function localAwsTarget(o: LocalAwsTargetOptions): LocalAwsTarget {
   const serve = async (stack: string, outputs: StackOutputValues): Promise<void> => {
     const plane = aws as LocalAws;
     const snapshot = plane.snapshot();
+    const dir = (codeDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-deployed-code-')));
     for (const fn of snapshot.functions) {
       const zip = plane.functionCode(fn.functionName);
       if (!zip) throw new Error(`the local AWS control plane lists ${fn.functionName} but holds no code for it`);
-      fs.writeFileSync(path.join(codeDir, `${fn.functionName}.zip`), zip);
+      fs.writeFileSync(path.join(dir, `${fn.functionName}.zip`), zip);
     }
     await gateway?.stop();
     gateway = await startLocalGateway({
       port: gatewayPort,
       log: o.log,
-      model: () => buildDeployedModel({ snapshot, stackName: stack, outputs, archiveOf: (name) => path.join(codeDir, `${name}.zip`) }),
+      model: () => buildDeployedModel({ snapshot, stackName: stack, outputs, archiveOf: (name) => path.join(dir, `${name}.zip`) }),
     });
   };
 
@@ -138,7 +140,8 @@ export function localAwsTarget(o: LocalAwsTargetOptions): LocalAwsTarget {
       await g?.stop();
       await aws?.stop();
       aws = undefined;
-      fs.rmSync(codeDir, { recursive: true, force: true });
+      if (codeDir) fs.rmSync(codeDir, { recursive: true, force: true });
+      codeDir = undefined;
     },
   };
 }
