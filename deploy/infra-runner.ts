@@ -97,6 +97,6 @@ export type HeldAfterFailure = StateHeld | { readonly unreadable: string };
 
 /** What `runner` reads from the stack's state after a failed apply or destroy (`since`: the plan applied); why it could not, else. */
 export async function heldAfterFailure(runner: InfraRunner, op: StackOperation, since?: InfraPlan): Promise<HeldAfterFailure> {
-  if (!runner.stateHeld) return { unreadable: 'this runner keeps no Terraform state' };
-  return runner.stateHeld(op, since).catch((err: unknown) => ({ unreadable: errorText(err) }));
+  if (!runner.stateHeld) return { unreadable: 'this runner keeps no state to read' };
+  return runner.stateHeld(op, since).catch((err: unknown) => ({ unreadable: `Terraform's state could not be read: ${errorText(err)}` }));
 }

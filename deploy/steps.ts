@@ -70,8 +70,7 @@ export function renderAwsState(s: AwsState): string {
 
 /** The state's facts after a failed apply or destroy: how much of the stack it records, which parts are tainted, whether it moved. */
 function renderHeld(h: HeldAfterFailure, rerun: 'deploy' | 'destroy'): string {
-  if ('unreadable' in h)
-    return `unknown: Terraform's state could not be read (${h.unreadable}); \`npx tollgate plan\` shows what is deployed`;
+  if ('unreadable' in h) return `unknown (${h.unreadable}); \`npx tollgate plan\` shows what is deployed`;
   const count = h.resources.length === 0 ? 'none' : String(h.resources.length);
   const holds = `Terraform's state holds ${count} of the stack's ${h.declared} resource${h.declared === 1 ? '' : 's'}`;
   if (h.changed === false) return `nothing changed: ${holds}, as before the ${rerun === 'deploy' ? 'apply' : 'destroy'}`;

@@ -209,10 +209,10 @@ describe('runDeploy', () => {
     expect(err.state.aws).toEqual({
       kind: 'apply-failed',
       stack: config.stackName,
-      held: { unreadable: '`terraform state pull` failed (exit 1): no backend' },
+      held: { unreadable: "Terraform's state could not be read: `terraform state pull` failed (exit 1): no backend" },
     });
     expect(err.message).toContain(
-      "AWS:      unknown: Terraform's state could not be read (`terraform state pull` failed (exit 1): no backend); " +
+      "AWS:      unknown (Terraform's state could not be read: `terraform state pull` failed (exit 1): no backend); " +
         '`npx tollgate plan` shows what is deployed',
     );
   });
