@@ -51,13 +51,24 @@ export async function runDestroy(o: DestroyOptions): Promise<void> {
       title: `Asgardeo: delete objects owned by ${config.stackName}`,
       run: async () => {
         state.asgardeo = { kind: 'deleting', stack: config.stackName };
-        await o.side.destroy({
-          config,
-          outputs: o.outputs,
-          credentials: o.credentials,
-          signal: o.signal,
-          progress: (line) => o.write(`  ${line}\n`),
-        });
+        // What the server answered to each write: what a failed destroy reports as gone.
+        const writes = { accepted: 0, unanswered: 0 };
+        await o.side
+          .destroy({
+            config,
+            outputs: o.outputs,
+            credentials: o.credentials,
+            signal: o.signal,
+            progress: (line) => o.write(`  ${line}\n`),
+            onWrite: (outcome) => {
+              if (outcome === 'accepted') writes.accepted++;
+              else if (outcome === 'unanswered') writes.unanswered++;
+            },
+          })
+          .catch((err: unknown) => {
+            state.asgardeo = { kind: 'delete-failed', stack: config.stackName, deleted: writes.accepted, unanswered: writes.unanswered };
+            throw err;
+          });
         state.asgardeo = { kind: 'deleted' };
       },
       resume,

@@ -36,6 +36,8 @@ export type AsgardeoState =
   | { readonly kind: 'applied'; readonly writes: number; readonly undelivered?: readonly string[] }
   | { readonly kind: 'applied-earlier' }
   | { readonly kind: 'deleting'; readonly stack: string }
+  /** A destroy that failed: the deletions the server accepted, and those whose answer never came. */
+  | { readonly kind: 'delete-failed'; readonly stack: string; readonly deleted: number; readonly unanswered: number }
   | { readonly kind: 'deleted' };
 
 export interface SideStates {
@@ -107,6 +109,12 @@ export function renderAsgardeoState(s: AsgardeoState): string {
       return 'applied earlier';
     case 'deleting':
       return `some owned Asgardeo objects of ${s.stack} may remain`;
+    case 'delete-failed': {
+      if (!s.deleted && !s.unanswered) return `nothing deleted: the owned Asgardeo objects of ${s.stack} remain`;
+      const lost = s.unanswered ? `, ${plural(s.unanswered, 'write')} sent and never answered (they may have happened)` : '';
+      const accepted = `${plural(s.deleted, 'write')} accepted before the failure`;
+      return `partly deleted: ${accepted}${lost}; the rest of ${s.stack}'s owned objects remain`;
+    }
     case 'deleted':
       return 'the owned Asgardeo objects are deleted';
   }

@@ -65,10 +65,23 @@ describe('runDestroy', () => {
     const err = (await runDestroy(s.options).catch((e: unknown) => e)) as DestroyError;
     expect(err).toBeInstanceOf(DestroyError);
     expect(err.step).toBe('asgardeo');
-    expect(err.message).toContain('some owned Asgardeo objects of pharmacy-user-api-dev may remain');
+    expect(err.state.asgardeo).toEqual({ kind: 'delete-failed', stack: config.stackName, deleted: 0, unanswered: 0 });
+    expect(err.message).toContain('Asgardeo: nothing deleted: the owned Asgardeo objects of pharmacy-user-api-dev remain');
     expect(err.state.aws).toEqual({ kind: 'unchanged' });
     expect(err.message).toContain('run `tollgate destroy --env dev`');
     expect(s.calls).toEqual(['asgardeo destroy']);
+  });
+
+  test('an Asgardeo destroy cut off after some deletions says how many the server accepted', async () => {
+    const s = setup();
+    s.side.failDestroy = new Error('DELETE /api/server/v1/applications/2 failed: HTTP 503');
+    s.side.failAfter = [{ write: 'accepted' }, { write: 'accepted' }, { write: 'unanswered' }, { write: 'refused' }];
+    const err = (await runDestroy(s.options).catch((e: unknown) => e)) as DestroyError;
+    expect(err.state.asgardeo).toEqual({ kind: 'delete-failed', stack: config.stackName, deleted: 2, unanswered: 1 });
+    expect(err.message).toContain(
+      'Asgardeo: partly deleted: 2 writes accepted before the failure, 1 write sent and never answered (they may have happened); ' +
+        "the rest of pharmacy-user-api-dev's owned objects remain",
+    );
   });
 
   test('an AWS failure after Asgardeo is reported at the aws step', async () => {

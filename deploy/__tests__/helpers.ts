@@ -284,9 +284,12 @@ export class FakeSide implements AsgardeoSide<{ changes: boolean }> {
       outputs: { audience: o.outputs?.apiIdentifier, clients: o.config.clients.map((c) => ({ name: c.name, clientId: `id-${c.name}` })) },
     };
   }
-  async destroy(): Promise<ApplySummary> {
+  async destroy(o: SideOptions): Promise<ApplySummary> {
     this.calls.push('asgardeo destroy');
-    if (this.failDestroy) throw this.failDestroy;
+    if (this.failDestroy) {
+      for (const step of this.failAfter) if ('write' in step) o.onWrite?.(step.write);
+      throw this.failDestroy;
+    }
     return {};
   }
   renderPlan(plan: { changes: boolean }, format: 'text' | 'json' | 'markdown'): string {
