@@ -31,11 +31,6 @@ export interface RunOptions {
   /** How often the output files are read while the command runs. @default 100 ms */
   followMs?: number;
   /**
-   * Where the output files go, one folder per command. @default `<cwd>/.terraform/tollgate-logs`
-   * (Terraform's working-data folder of the stack, beside what it belongs to)
-   */
-  logDir?: string;
-  /**
    * A short read-only command (`version`, `output`, `state pull`): its output through pipes, nothing
    * on disk. A killed tollgate takes it along, which loses nothing: it changes no state.
    */
@@ -96,7 +91,8 @@ export function runProcess(binary: string, args: readonly string[], o: RunOption
       return;
     }
     const command = `${path.basename(binary)} ${args[0] ?? ''}`.trim();
-    const logs = o.pipe ? undefined : outputFiles(o.logDir ?? path.join(o.cwd, '.terraform', LOG_FOLDER), command);
+    // The output files go beside the stack, in Terraform's own working-data folder.
+    const logs = o.pipe ? undefined : outputFiles(path.join(o.cwd, '.terraform', LOG_FOLDER), command);
     let child: ReturnType<typeof spawn>;
     try {
       child = spawn(binary, args, {
