@@ -1,4 +1,4 @@
-import { GetRoleCommand, paginateListRoles, type Role } from '@aws-sdk/client-iam';
+import { GetRoleCommand, ListRolesCommand, type Role } from '@aws-sdk/client-iam';
 import { unlessMissing } from './clients';
 import { STACK_TAG } from './stack-tag';
 import type { AdoptableType, FindContext } from './types';
@@ -27,8 +27,12 @@ export const iamRole: AdoptableType = {
 /** The roles whose name starts with `prefix` and that carry the stack's tag (ListRoles returns no tags: GetRole does). */
 async function rolesTaggedWithStack(prefix: string, ctx: FindContext): Promise<Role[]> {
   const named: string[] = [];
-  for await (const page of paginateListRoles({ client: ctx.aws.iam }, {}))
+  let marker: string | undefined;
+  do {
+    const page = await ctx.aws.iam.send(new ListRolesCommand({ Marker: marker, MaxItems: 1000 }));
     for (const r of page.Roles ?? []) if (r.RoleName?.startsWith(prefix)) named.push(r.RoleName);
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
   const tagged: Role[] = [];
   for (const roleName of named) {
     const res = await unlessMissing(ctx.aws.iam.send(new GetRoleCommand({ RoleName: roleName })), [
