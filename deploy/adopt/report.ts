@@ -18,7 +18,15 @@ export function adoptionLines(a: Adoption): string[] {
     );
     lines.push(...a.objects.map((x) => `!   ${x.address}: ${x.object} (${x.why})`));
   }
-  for (const u of a.unchecked) lines.push(`?   ${u.address}: could not check whether it exists in AWS: ${u.reason}`);
+  // One line per reason: without credentials here (a Terraform Cloud run, say) every check fails alike.
+  const byReason = new Map<string, string[]>();
+  for (const u of a.unchecked) byReason.set(u.reason, [...(byReason.get(u.reason) ?? []), u.address]);
+  for (const [reason, addresses] of byReason)
+    lines.push(
+      addresses.length === 1
+        ? `?   ${addresses[0]}: could not check whether it exists in AWS: ${reason}`
+        : `?   could not check whether ${addresses.length} resources exist in AWS (${addresses.join(', ')}): ${reason}`,
+    );
   return lines;
 }
 

@@ -35,6 +35,15 @@ test('with --adopt the plan lists what it imports, with the import IDs; an unche
   expect(lines[3]).toBe(
     '?   aws_iam_role.role: could not check whether it exists in AWS: AccessDenied: not authorized to perform iam:ListRoles',
   );
+  // Checks that all fail alike (no credentials on this machine) are one line.
+  const noCredentials = 'CredentialsProviderError: Could not load credentials from any providers';
+  const many = adoptionLines({
+    objects: [],
+    imported: false,
+    calls: 0,
+    unchecked: ['a.x', 'b.y', 'c.z'].map((address) => ({ address, reason: noCredentials })),
+  });
+  expect(many).toEqual([`?   could not check whether 3 resources exist in AWS (a.x, b.y, c.z): ${noCredentials}`]);
 });
 
 test('a deploy without --adopt is refused with each resource and the exact command that adopts them', () => {
