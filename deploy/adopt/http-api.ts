@@ -1,6 +1,6 @@
 import { GetApisCommand, type Api } from '@aws-sdk/client-apigatewayv2';
 import { allItems } from './clients';
-import { STACK_TAG } from './stack-tag';
+import { STACK_TAG } from '../../stacks/tollgate-stack';
 import type { AdoptableType } from './types';
 
 /**
