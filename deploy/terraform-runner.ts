@@ -435,8 +435,8 @@ function toView(stack: StackPlan & { adoption?: Adoption }): PlanView {
 
 function fromShow(plan: TerraformPlan, planFile: string, runId?: string): PlanView {
   const resourceChanges = plan.resourceChanges
-    .filter((r) => r.mode === 'managed' && r.action !== 'no-op')
-    .map((r) => ({ address: r.address, action: r.action }));
+    .filter((r) => r.mode === 'managed' && (r.action !== 'no-op' || r.importing !== undefined))
+    .map((r) => ({ address: r.address, action: r.action === 'no-op' ? 'import' : r.action }));
   const lines = renderResourceChanges(plan);
   return {
     changes: plan.hasChanges,
