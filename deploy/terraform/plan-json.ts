@@ -40,7 +40,7 @@ export interface ChangeSummary {
   replace: number;
   delete: number;
   forget: number;
-  /** Objects imported (`import` blocks); absent counts as none. */
+  /** Objects imported (`import` blocks); absent when none. */
   import?: number;
 }
 
@@ -171,10 +171,10 @@ export function readPlan(raw: unknown): TerraformPlan {
     name,
     action: actionOf(c.actions).action,
   }));
-  const summary: ChangeSummary = { create: 0, update: 0, replace: 0, delete: 0, forget: 0, import: 0 };
+  const summary: ChangeSummary = { create: 0, update: 0, replace: 0, delete: 0, forget: 0 };
   for (const rc of resourceChanges) {
     if (rc.mode === 'managed' && rc.action !== 'no-op' && rc.action !== 'read') summary[rc.action] += 1;
-    if (rc.mode === 'managed' && rc.importing !== undefined) summary.import! += 1;
+    if (rc.mode === 'managed' && rc.importing !== undefined) summary.import = (summary.import ?? 0) + 1;
   }
   const hasChanges = Object.values(summary).some((n) => n > 0) || outputChanges.some((o) => o.action !== 'no-op');
   return {

@@ -44,7 +44,7 @@ describe('the JSON plan reader', () => {
         rc('aws_e.v', ['delete']),
       ]),
     );
-    expect(plan.summary).toEqual({ create: 1, update: 0, replace: 1, delete: 1, forget: 0, import: 0 });
+    expect(plan.summary).toEqual({ create: 1, update: 0, replace: 1, delete: 1, forget: 0 });
     expect(plan.hasChanges).toBe(true);
     expect(describeSummary(plan.summary)).toBe('Plan: 2 to add, 0 to change, 2 to destroy (1 replaced).');
     expect(plan.resourceChanges.map((r) => r.action)).toEqual(['create', 'replace', 'no-op', 'read', 'delete']);
