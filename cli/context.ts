@@ -117,5 +117,6 @@ export function repeatCommand(command: string, values: ContextFlags & { 'no-smok
   if (typeof values.outputs === 'string') parts.push('--outputs', quote(values.outputs));
   if (typeof values.target === 'string') parts.push('--target', values.target);
   if (values['no-smoke']) parts.push('--no-smoke');
+  if (values.adopt === true) parts.push('--adopt');
   return parts.join(' ');
 }

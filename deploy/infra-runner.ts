@@ -1,4 +1,5 @@
 import { errorText, UserError } from '../errors';
+import type { Adoption } from './adopt';
 import type { AwsSdkTarget } from './secrets-manager-store';
 /**
  * The AWS side of a deploy, behind one small interface. Two classes implement it: TerraformRunner
@@ -63,6 +64,8 @@ export interface StackOperation {
   configFile: string;
   onOutput?: (text: string) => void;
   signal?: AbortSignal;
+  /** `--adopt`: a plan imports the objects it would create that exist in AWS already (Terraform `import` blocks). */
+  adopt?: boolean;
 }
 
 export interface InfraPlan {
@@ -79,6 +82,11 @@ export interface InfraPlan {
   planFile?: string;
   /** The synthesized stack folder the plan was made from (`cdk.tf.json`): the deploy's issuer/audience checks read it. */
   stackDir?: string;
+  /**
+   * Resources the plan creates whose objects exist in AWS already, not in Terraform's state: shown by
+   * the plan; a deploy refuses them without `--adopt`, and with it the plan imports them.
+   */
+  adoption?: Adoption;
 }
 
 /** The stack's outputs as Terraform reports them, by output name (`api_id`, …); sensitive ones left out. */

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { parseStackOutputs, StalePlanError, writeStackOutputs } from '../asgardeo';
 import type { ResolvedConfig } from '../config';
 import { UserError } from '../errors';
+import { adoptionRefusal } from './adopt';
 import { requireApproval, type Prompt } from './approval';
 import type { AdminCredentials, ApplySummary, AsgardeoSide, StackOutputs } from './asgardeo-side';
 import {
@@ -52,6 +53,11 @@ export interface DeployOptions {
   smoke: boolean;
   /** `--from asgardeo|smoke`: resume after a failure, reading the saved outputs file. */
   from?: ResumableStep;
+  /**
+   * `--adopt`: take over what exists but is not this deploy's yet, on both sides: same-named Asgardeo
+   * objects tollgate does not own, and AWS objects the Terraform plan would create (imported into its state).
+   */
+  adopt?: boolean;
   /** Terraform outputs file. @default `.tollgate/<stack>.outputs.json` under cwd */
   outputsFile?: string;
   /** How much of each side's plan to print before the approval: all of it (default), or its summary line. */
@@ -269,6 +275,7 @@ async function planAndApprove(o: DeployOptions, run: DeployRun, skipAws: boolean
     credentials: run.credentials,
     ...(skipAws ? { outputs: run.outputs } : {}),
     passwords: passwordValues(run.generated),
+    adopt: o.adopt === true,
     onOutput: (t) => o.write(t),
     signal: o.signal,
   });
@@ -282,6 +289,9 @@ async function planAndApprove(o: DeployOptions, run: DeployRun, skipAws: boolean
   );
   const refusal = o.side.refusal?.(plans.asgardeo);
   if (refusal) throw refusal;
+  // Objects the AWS plan would create exist already: creating them would fail halfway through the apply.
+  const existing = adoptionRefusal(plans.aws?.adoption, `${o.resumeCommand()} --adopt`);
+  if (existing) throw existing;
   const problems = boundary.filter((b) => b.status === 'fail');
   if (problems.length)
     throw new UserError(
@@ -346,6 +356,7 @@ async function reconcile(o: DeployOptions, run: DeployRun, state: SideStates): P
         ...(run.outputs ? { outputs: run.outputs } : {}),
         credentials: run.credentials,
         passwords: passwordValues(run.generated),
+        adopt: o.adopt === true,
         approved: run.approved.asgardeo,
         signal: o.signal,
         onWrite: (outcome) => {

@@ -92,7 +92,14 @@ export async function planBothSides<P>(o: SidePlanOptions<P>): Promise<{ aws?: I
   if (o.signal?.aborted) stopAll();
   else o.signal?.addEventListener('abort', stopAll, { once: true });
   const signal = halves.signal;
-  const op = { stack: config.stackName, environment: config.environment, configFile: config.file, onOutput: o.onOutput, signal };
+  const op = {
+    stack: config.stackName,
+    environment: config.environment,
+    configFile: config.file,
+    onOutput: o.onOutput,
+    signal,
+    adopt: o.adopt === true,
+  };
   let firstFailure: { error: unknown } | undefined;
   const stopOthersOnFailure = <T>(p: Promise<T>): Promise<T> =>
     p.catch((error: unknown) => {
@@ -275,6 +282,7 @@ export function renderPlanReport(r: PlanReport, format: 'text' | 'markdown' | 'j
         changes: r.aws.changes,
         summary: r.aws.summary,
         ...('resourceChanges' in r.aws && r.aws.resourceChanges ? { resourceChanges: r.aws.resourceChanges } : {}),
+        ...(r.aws.adoption ? { adoption: r.aws.adoption } : {}),
         text: r.aws.text,
       },
       asgardeo: { changes: r.asgardeo.changes, plan: r.asgardeo.data },

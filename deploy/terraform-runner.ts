@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../config';
 import { UserError } from '../errors';
 import { backendFromEnv, stackDirOf, synthStack, workspaceFor } from '../stacks/synth';
+import { adoptionLines, awsClients, findAdoptable, readSynthesizedResources, writeImportBlocks, type Adoption } from './adopt';
 import type { StateBackend } from '../stacks/tollgate-stack';
 import {
   InfraToolError,
@@ -147,7 +148,12 @@ export class TerraformRunner implements InfraRunner {
     const stack = await this.planStack(o, false);
     // The file's digest too: another run planning into the same folder must not swap the plan that was shown.
     this.planned.set(stack.saved.file, { stack, sha256: fileDigest(stack.saved.file) ?? '' });
-    return { stack: o.stack, stackDir: stack.workspace.stackDir, ...toView(stack) };
+    return {
+      stack: o.stack,
+      stackDir: stack.workspace.stackDir,
+      ...toView(stack),
+      ...(stack.adoption ? { adoption: stack.adoption } : {}),
+    };
   }
 
   /**
@@ -235,7 +241,7 @@ export class TerraformRunner implements InfraRunner {
    * init (unless the folder is initialized for exactly this backend, provider constraint, lock file
    * and Terraform: see {@link initKey}), plan to a file, and `show -json` when asked or for a cloud run.
    */
-  private async planStack(o: StackOperation, destroy: boolean): Promise<StackPlan> {
+  private async planStack(o: StackOperation, destroy: boolean): Promise<StackPlan & { adoption?: Adoption }> {
     const setup = await this.terraformFor(o);
     const config = this.config(o);
     const { stackDir } = synthStack(config, {
@@ -269,10 +275,43 @@ export class TerraformRunner implements InfraRunner {
         if (key !== undefined) fs.writeFileSync(marker, key);
       }
       if (this.o.validate === true) await workspace.validate();
-      const saved = await workspace.plan({ ...(provider ? { offline: provider } : {}), ...(destroy ? { destroy: true } : {}) });
-      if (this.o.show !== true && saved.events) return { workspace, init: { lockFileUpdated: false }, saved };
-      return { workspace, init: { lockFileUpdated: false }, saved, plan: await workspace.show(saved) };
+      const planOnce = async (): Promise<StackPlan> => {
+        const saved = await workspace.plan({ ...(provider ? { offline: provider } : {}), ...(destroy ? { destroy: true } : {}) });
+        if (this.o.show !== true && saved.events) return { workspace, init: { lockFileUpdated: false }, saved };
+        return { workspace, init: { lockFileUpdated: false }, saved, plan: await workspace.show(saved) };
+      };
+      const planned = await planOnce();
+      const adoption = destroy ? undefined : await this.findAdoptable(o, config, stackDir, planned);
+      if (!adoption?.imported) return { ...planned, ...(adoption ? { adoption } : {}) };
+      // `--adopt`: the same synthesized stack plus an import block per object, planned again; apply applies that plan.
+      writeImportBlocks(stackDir, adoption.objects);
+      return { ...(await planOnce()), adoption };
     });
+  }
+
+  /**
+   * Of the resources `planned` creates, those whose objects exist in AWS already (deploy/adopt): only
+   * created resources are checked, so a plan that creates nothing makes no AWS call. A target whose
+   * provider has no AWS API behind it (an offline plan) is not asked.
+   */
+  private async findAdoptable(
+    o: StackOperation,
+    config: ResolvedConfig,
+    stackDir: string,
+    planned: StackPlan,
+  ): Promise<Adoption | undefined> {
+    const creates = planned.plan
+      ? planned.plan.resourceChanges.filter((r) => r.mode === 'managed' && r.action === 'create').map((r) => r.address)
+      : (planned.saved.events?.changes ?? []).filter((c) => c.action === 'create').map((c) => c.address);
+    if (!creates.length || (this.target.provider && !this.target.awsSdk)) return undefined;
+    const aws = awsClients({ region: config.aws.region, target: await this.target.awsSdk?.() });
+    try {
+      const found = await findAdoptable({ resources: readSynthesizedResources(stackDir), creates, stack: config.stackName, aws });
+      if (!found.objects.length && !found.unchecked.length) return undefined;
+      return { ...found, imported: o.adopt === true && found.objects.length > 0, calls: aws.calls };
+    } finally {
+      aws.destroy();
+    }
   }
 
   /** `terraform output -json`, sensitive outputs left out. */
@@ -395,16 +434,17 @@ function readText(file: string): string | undefined {
 }
 
 /** The diff the plan report and the deploy prompt show: one line per changing resource, Terraform's counts. */
-function toView(stack: StackPlan): PlanView {
+function toView(stack: StackPlan & { adoption?: Adoption }): PlanView {
   const planFile = stack.saved.file;
-  if (stack.plan) return fromShow(stack.plan, planFile, stack.saved.cloudRun?.runId);
-  return fromEvents(stack.saved.events!, planFile);
+  const view = stack.plan ? fromShow(stack.plan, planFile, stack.saved.cloudRun?.runId) : fromEvents(stack.saved.events!, planFile);
+  const adoption = stack.adoption ? adoptionLines(stack.adoption) : [];
+  return adoption.length ? { ...view, text: `${view.text}${adoption.join('\n')}\n` } : view;
 }
 
 function fromShow(plan: TerraformPlan, planFile: string, runId?: string): PlanView {
   const resourceChanges = plan.resourceChanges
-    .filter((r) => r.mode === 'managed' && r.action !== 'no-op')
-    .map((r) => ({ address: r.address, action: r.action }));
+    .filter((r) => r.mode === 'managed' && (r.action !== 'no-op' || r.importing !== undefined))
+    .map((r) => ({ address: r.address, action: r.action === 'no-op' ? 'import' : r.action }));
   const lines = renderResourceChanges(plan);
   return {
     changes: plan.hasChanges,
@@ -431,7 +471,7 @@ function fromEvents(events: PlanEvents, planFile: string): PlanView {
   const resourceChanges = changing.map((c) => ({ address: c.address, action: c.action }));
   const s = events.summary;
   const summary = s
-    ? `Plan: ${s.add} to add, ${s.change} to change, ${s.remove} to destroy.`
+    ? `Plan: ${s.import ? `${s.import} to import, ` : ''}${s.add} to add, ${s.change} to change, ${s.remove} to destroy.`
     : events.hasChanges
       ? 'changes'
       : 'No changes.';

@@ -42,6 +42,9 @@ export interface TollgateStackProps {
 }
 
 /** One environment of the secured API: a Lambda per handler file, the HTTP API with its JWT authorizer, and the outputs scripts read. */
+/** The tag the stack's provider sets on everything it creates, with the stack's name: adoption and destroy's check read it. */
+export const STACK_TAG = 'tollgate:stack';
+
 export class TollgateStack extends TerraformStack {
   /** Keyed by `ResolvedFunction.id` (`handler` for aws.lambda.entry). */
   readonly functions: ReadonlyMap<string, BundledNodeFunction>;
@@ -52,7 +55,7 @@ export class TollgateStack extends TerraformStack {
     const { config } = props;
     super(scope, config.stackName);
     this.config = config;
-    const tags = { 'tollgate:stack': config.stackName, 'tollgate:environment': config.environment };
+    const tags = { [STACK_TAG]: config.stackName, 'tollgate:environment': config.environment };
 
     new AwsProvider(this, 'aws', { region: config.aws.region, defaultTags: [{ tags }] });
     this.addOverride('terraform.required_providers.aws.version', props.awsProviderVersion ?? AWS_PROVIDER_CONSTRAINT);

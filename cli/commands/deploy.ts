@@ -14,13 +14,14 @@ const DEPLOY_OPTIONS = {
   target: { type: 'string' },
   from: { type: 'string' },
   once: { type: 'boolean', default: false },
+  adopt: { type: 'boolean', default: false },
 } as const;
 
 /** deploy prints progress, not a plan: no --json, --markdown or --detailed-exitcode. */
 const DEPLOY_BASE = { ...BASE_OPTIONS, outputs: { type: 'string' }, ...APPROVE_OPTIONS } as const;
 
 export const DEPLOY_USAGE = `Usage: tollgate deploy [--env <name>] [--config <file>] [--yes] [--no-smoke]\
- [--from asgardeo|smoke] [--outputs <file>]
+ [--from asgardeo|smoke] [--outputs <file>] [--adopt]
 
 Deploys one environment in four steps, each with its time:
   1. preflight   configuration, terraform, AWS credentials, Asgardeo admin credentials and
@@ -33,6 +34,10 @@ Deploys one environment in four steps, each with its time:
 
   --yes, --auto-approve  approve both plans without asking (required without a terminal, e.g. CI)
   --no-smoke             skip the smoke test
+  --adopt                take over what exists but is not this deploy's: AWS objects the plan would create that
+                         exist already (Terraform imports them; the plan shows "N to import") and same-named
+                         Asgardeo objects tollgate does not own. Without it, a plan that finds such objects
+                         names them and the deploy stops before either side changes
   --from <step>          resume at asgardeo or smoke after a failure (reads the saved outputs file)
   --outputs <file>       where the stack outputs are written/read (default .tollgate/<stack>.outputs.json)
   --target local         the local sandbox: the stack is served by the local gateway. Without
@@ -110,6 +115,7 @@ export async function deployCommand(argv: string[], io: CliIo, deps: CommandDeps
         prompt: deps.prompt ?? terminalPrompt(process.stdin, process.stderr),
         smoke: values['no-smoke'] !== true,
         from: from === 'aws' ? undefined : (from as ResumableStep | undefined),
+        adopt: values.adopt === true,
         outputsFile: outputsFlag,
         ...(localInfra ? { planDetail: 'summary' as const, discoveryFix: LOCAL_DISCOVERY_FIX } : {}),
         // A local run starts a fresh gateway, so it resumes from the start.

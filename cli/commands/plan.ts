@@ -19,7 +19,8 @@ const USAGE = `Usage: tollgate plan [--env <name>] [--config <file>] [--outputs 
                          (stack, region, issuer); optional: the API identifier comes from the configuration;
                          \`--outputs none\` uses none (not even the file a deploy saved)
   --prune                also list owned objects no longer in the configuration (deleted by apply --prune)
-  --adopt                plan taking over same-named objects tollgate does not own
+  --adopt                plan taking over same-named Asgardeo objects tollgate does not own, and importing AWS
+                         objects the Terraform plan would create that exist already (without it the plan lists them)
   --target aws|local     local: the local Asgardeo (http issuer); same as TOLLGATE_TARGET=local
   --detailed-exitcode    exit 0 no changes, 2 changes or conflicts (apply would refuse those), 1 error
 Environment: ASGARDEO_CLIENT_ID, ASGARDEO_CLIENT_SECRET (admin M2M app), ASGARDEO_BASE_URL

@@ -364,6 +364,41 @@ describe('one approval for both plans', () => {
     expect(s.calls.some((c) => c.startsWith('apply'))).toBe(false);
   });
 
+  test('AWS objects the plan would create that exist stop the deploy at the plan, naming the command that adopts them', async () => {
+    const s = setup({ yes: false, interactive: true });
+    const adoption = {
+      objects: [{ address: 'aws_lambda_function.fn', object: 'Lambda function f', why: 'same function name', importId: 'f' }],
+      unchecked: [],
+      imported: false,
+      calls: 1,
+    };
+    s.runner.planResult = { ...s.runner.planResult, adoption };
+    const err = await deployError(runDeploy(s.options));
+    expect(err.step).toBe('plan');
+    expect(err.message).toContain('  aws_lambda_function.fn: Lambda function f (same function name)');
+    expect(err.message).toContain('adopt it: `tollgate deploy --env dev --adopt`');
+    expect(err.state).toEqual({ aws: { kind: 'unchanged' }, asgardeo: { kind: 'unchanged' } });
+    expect(s.prompts).toEqual([]);
+    expect(s.calls.some((c) => c.startsWith('apply'))).toBe(false);
+
+    // --adopt reaches both sides' plans and the Asgardeo apply; a plan that imports them is applied.
+    const seen: unknown[] = [];
+    const runnerPlan = s.runner.plan.bind(s.runner);
+    s.runner.plan = (o) => (seen.push(['aws plan', o.adopt]), runnerPlan(o));
+    const sidePlan = s.side.plan.bind(s.side);
+    s.side.plan = (o) => (seen.push(['asgardeo plan', o.adopt]), sidePlan(o));
+    const sideApply = s.side.apply.bind(s.side);
+    s.side.apply = (o) => (seen.push(['asgardeo apply', o.adopt]), sideApply(o));
+    s.runner.planResult = { ...s.runner.planResult, adoption: { ...adoption, imported: true } };
+    await runDeploy({ ...s.options, adopt: true });
+    expect(seen).toEqual([
+      ['aws plan', true],
+      ['asgardeo plan', true],
+      ['asgardeo apply', true],
+    ]);
+    expect(s.calls).toContain(`applied ${config.stackName}`);
+  });
+
   test('on a terminal, any answer but "yes" changes nothing', async () => {
     const s = setup({ yes: false, interactive: true, prompt: async () => 'y' });
     const err = await deployError(runDeploy(s.options));

@@ -183,6 +183,26 @@ describe('tollgate plan report', () => {
     expect(json.accessMatrix.routes).toHaveLength(3);
   });
 
+  test('AWS objects that exist but are not in the state are in the JSON report; --adopt reaches the AWS plan', async () => {
+    const runner = new FakeRunner(config);
+    const objects = [{ address: 'aws_lambda_function.fn', object: 'Lambda function f', why: 'same function name', importId: 'f' }];
+    runner.planResult = { ...runner.planResult, adoption: { objects, unchecked: [], imported: false, calls: 1 } };
+    const seen: unknown[] = [];
+    const runnerPlan = runner.plan.bind(runner);
+    runner.plan = (o) => (seen.push(o.adopt), runnerPlan(o));
+    const { report } = await plan({ runner });
+    expect(JSON.parse(renderPlanReport(report, 'json')).aws.adoption).toEqual({ objects, unchecked: [], imported: false, calls: 1 });
+    await runPlan({
+      config,
+      runner,
+      side: new FakeSide(undefined, []),
+      credentials: { clientId: 'a', clientSecret: 'b' },
+      stackDir: goodStack(),
+      adopt: true,
+    });
+    expect(seen).toEqual([false, true]);
+  });
+
   test('exit codes: 0 without changes, 2 with changes and --detailed-exitcode, 0 with changes without it', async () => {
     const none = new FakeRunner(config);
     none.planResult = { changes: false, text: 'No changes. Your infrastructure matches the configuration.', summary: 'No changes.' };

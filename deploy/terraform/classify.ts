@@ -57,9 +57,10 @@ export function classifyFailure(f: FailedCommand): TerraformError {
         `already exist${existing.length === 1 ? 's' : ''} in AWS but ${existing.length === 1 ? 'is' : 'are'} not in Terraform's state ` +
         `(a run that was killed before it could record ${existing.length === 1 ? 'it' : 'them'}, or a copy made by hand):\n` +
         existing.map((e) => `  ${e.address}: ${e.message}`).join('\n'),
-      `if they are this stack's (the names are the ones tollgate gives them), bring them into the state with ` +
-        `\`terraform import\` in ${f.stackDir} (${existing.map((e) => `terraform import ${e.address} <id>`).join('; ')}), ` +
-        'or delete them in AWS; then rerun',
+      // The plan could not see them (created by another run between the plan and this apply): the next plan does.
+      "if they are this stack's (the names are the ones tollgate gives them), rerun the deploy with `--adopt` " +
+        "(`npx tollgate deploy --env <env> --adopt`): its plan finds them and imports them into Terraform's state; " +
+        'or delete them in AWS and rerun',
       detail,
     );
   }

@@ -25,6 +25,8 @@ export interface ResourceChange {
   readonly after: unknown;
   /** Mirrors `after`: `true` where the value is known only after apply. */
   readonly afterUnknown: unknown;
+  /** The ID this plan imports the object by (an `import` block), whatever else it does to it. */
+  readonly importing?: string;
 }
 
 export interface OutputChange {
@@ -38,6 +40,8 @@ export interface ChangeSummary {
   replace: number;
   delete: number;
   forget: number;
+  /** Objects imported (`import` blocks); absent when none. */
+  import?: number;
 }
 
 export interface TerraformPlan {
@@ -62,6 +66,7 @@ const changeSchema = z.object({
   after: z.unknown().optional(),
   after_unknown: z.unknown().optional(),
   replace_paths: z.array(z.array(z.union([z.string(), z.number()]))).optional(),
+  importing: z.object({ id: z.string().optional() }).optional(),
 });
 
 const planSchema = z.object({
@@ -159,6 +164,7 @@ export function readPlan(raw: unknown): TerraformPlan {
       before: rc.change.before ?? null,
       after: rc.change.after ?? null,
       afterUnknown: rc.change.after_unknown ?? {},
+      ...(rc.change.importing ? { importing: rc.change.importing.id ?? '' } : {}),
     };
   });
   const outputChanges: OutputChange[] = Object.entries(json.output_changes ?? {}).map(([name, c]) => ({
@@ -168,6 +174,7 @@ export function readPlan(raw: unknown): TerraformPlan {
   const summary: ChangeSummary = { create: 0, update: 0, replace: 0, delete: 0, forget: 0 };
   for (const rc of resourceChanges) {
     if (rc.mode === 'managed' && rc.action !== 'no-op' && rc.action !== 'read') summary[rc.action] += 1;
+    if (rc.mode === 'managed' && rc.importing !== undefined) summary.import = (summary.import ?? 0) + 1;
   }
   const hasChanges = Object.values(summary).some((n) => n > 0) || outputChanges.some((o) => o.action !== 'no-op');
   return {
@@ -184,9 +191,15 @@ export function readPlan(raw: unknown): TerraformPlan {
 
 /** `Plan: 1 to add, 0 to change, 1 to destroy (1 replaced).`: a one-line summary for reports. */
 export function describeSummary(s: ChangeSummary): string {
-  const total = s.create + s.update + s.replace + s.delete + s.forget;
+  const imports = s.import ?? 0;
+  const total = s.create + s.update + s.replace + s.delete + s.forget + imports;
   if (total === 0) return 'No changes.';
-  const parts = [`${s.create + s.replace} to add`, `${s.update} to change`, `${s.delete + s.replace} to destroy`];
+  const parts = [
+    ...(imports ? [`${imports} to import`] : []),
+    `${s.create + s.replace} to add`,
+    `${s.update} to change`,
+    `${s.delete + s.replace} to destroy`,
+  ];
   const extra = [s.replace ? `${s.replace} replaced` : '', s.forget ? `${s.forget} to forget` : ''].filter(Boolean);
   return `Plan: ${parts.join(', ')}${extra.length ? ` (${extra.join(', ')})` : ''}.`;
 }

@@ -14,10 +14,12 @@ const SYMBOL: Record<ResourceAction, string> = {
 /** One line per managed resource that changes (`+ create  aws_lambda_function.handler`), then the summary line. */
 export function renderResourceChanges(plan: TerraformPlan, o: { includeNoOp?: boolean } = {}): string[] {
   const lines = plan.resourceChanges
-    .filter((r) => r.mode === 'managed' && (o.includeNoOp || r.action !== 'no-op'))
+    .filter((r) => r.mode === 'managed' && (o.includeNoOp || r.action !== 'no-op' || r.importing !== undefined))
     .map(
       (r) =>
-        `${SYMBOL[r.action].padEnd(3)} ${r.action.padEnd(7)} ${r.address}` +
+        (r.action === 'no-op' && r.importing !== undefined
+          ? `<-  import  ${r.address}`
+          : `${SYMBOL[r.action].padEnd(3)} ${r.action.padEnd(7)} ${r.address}${r.importing !== undefined ? ' (imported)' : ''}`) +
         (r.action === 'replace' && r.replacePaths?.length ? ` (forced by ${r.replacePaths.map((p) => p.join('.')).join(', ')})` : ''),
     );
   return [...lines, describeSummary(plan.summary)];

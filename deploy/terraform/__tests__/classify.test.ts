@@ -100,7 +100,7 @@ describe('a failed Terraform command, by its cause', () => {
     expect(err.hint).toBe('run the same command again: it plans from that state and converges');
   });
 
-  test('objects that exist but are not in the state: each named with the provider’s words, and how to import them', () => {
+  test('objects that exist but are not in the state: each named with the provider’s words, and the --adopt that imports them', () => {
     expect(existingObjects(EXISTS).map((e) => e.address)).toEqual([
       'aws_lambda_function.handler_fn_C0FFEE',
       'aws_cloudwatch_log_group.handler_logs_BEEF',
@@ -114,7 +114,8 @@ describe('a failed Terraform command, by its cause', () => {
     expect(err.message).toContain(
       'aws_cloudwatch_log_group.handler_logs_BEEF: ResourceAlreadyExistsException: The specified log group already exists',
     );
-    expect(err.hint).toContain('terraform import aws_lambda_function.handler_fn_C0FFEE <id>');
+    expect(err.hint).toContain('`npx tollgate deploy --env <env> --adopt`');
+    expect(err.hint).not.toContain('terraform import');
     expect(err.hint).not.toMatch(/credential/i);
   });
 

@@ -1,5 +1,6 @@
 import { actionOf, configuredExpression, describeSummary, parsePlanJson, readPlan } from '../plan-json';
 import { TerraformError } from '../errors';
+import { renderResourceChanges } from '../render';
 
 const change = (actions: string[], extra: Record<string, unknown> = {}) => ({
   actions,
@@ -47,6 +48,23 @@ describe('the JSON plan reader', () => {
     expect(plan.hasChanges).toBe(true);
     expect(describeSummary(plan.summary)).toBe('Plan: 2 to add, 0 to change, 2 to destroy (1 replaced).');
     expect(plan.resourceChanges.map((r) => r.action)).toEqual(['create', 'replace', 'no-op', 'read', 'delete']);
+  });
+
+  it('imports (import blocks) are changes, counted as Terraform counts them, and listed with the other changes', () => {
+    const imported = (address: string, actions: string[], id: string) => ({
+      ...rc(address, actions),
+      change: change(actions, { importing: { id } }),
+    });
+    const plan = readPlan(doc([imported('aws_a.x', ['no-op'], 'fn'), imported('aws_b.y', ['update'], 'role'), rc('aws_c.z', ['no-op'])]));
+    expect(plan.resourceChanges.map((r) => r.importing)).toEqual(['fn', 'role', undefined]);
+    expect(plan.summary.import).toBe(2);
+    expect(plan.hasChanges).toBe(true);
+    expect(describeSummary(plan.summary)).toBe('Plan: 2 to import, 0 to add, 1 to change, 0 to destroy.');
+    expect(renderResourceChanges(plan)).toEqual([
+      '<-  import  aws_a.x',
+      '~   update  aws_b.y (imported)',
+      'Plan: 2 to import, 0 to add, 1 to change, 0 to destroy.',
+    ]);
   });
 
   it('an output-only change is a change; all no-ops are not', () => {

@@ -174,6 +174,37 @@ export function iamService(state: LocalAwsState): ServiceHandler {
           throw new AwsError(404, 'NoSuchEntity', `The role policy with name ${policyName} cannot be found.`);
         return {};
       },
+      /**
+       * Roles in name order, a page of MaxItems (1 to 1000, default 100) after Marker. As in AWS, a
+       * listed role carries no Tags, PermissionsBoundary or RoleLastUsed (GetRole has them).
+       */
+      ListRoles(request) {
+        const prefix = request.form.get('PathPrefix') || '/';
+        const max = Number(request.form.get('MaxItems') ?? 100);
+        if (!Number.isInteger(max) || max < 1 || max > 1000)
+          throw validation(
+            `1 validation error detected: Value '${request.form.get('MaxItems')}' at 'maxItems' failed to satisfy constraint: ` +
+              'Member must have value less than or equal to 1000',
+          );
+        const all = [...state.roles.values()].filter((r) => r.path.startsWith(prefix)).sort((a, b) => a.roleName.localeCompare(b.roleName));
+        const marker = request.form.get('Marker');
+        const after = marker ? Buffer.from(marker, 'base64url').toString('utf8') : undefined;
+        if (marker && !after) throw validation('Invalid Marker.');
+        const rest = after === undefined ? all : all.filter((r) => r.roleName > after);
+        const page = rest.slice(0, max);
+        const listed = page.map((r) => {
+          const { Tags: _tags, PermissionsBoundary: _boundary, RoleLastUsed: _used, ...rest } = roleXml(r) as Record<string, XmlValue>;
+          return rest;
+        });
+        const truncated = rest.length > page.length;
+        return {
+          body: {
+            Roles: listed,
+            IsTruncated: truncated,
+            ...(truncated ? { Marker: Buffer.from(page[page.length - 1]!.roleName, 'utf8').toString('base64url') } : {}),
+          },
+        };
+      },
       ListRolePolicies(request) {
         const found = role(param(request, 'RoleName'));
         return { body: { PolicyNames: [...found.inlinePolicies.keys()].sort(), IsTruncated: false } };
