@@ -11,6 +11,7 @@ import {
   type SecretsManagerClientConfig,
 } from '@aws-sdk/client-secrets-manager';
 import { UserError } from '../errors';
+import { awsSdkClientConfig } from './aws-sdk-config';
 
 /** Where the SDK clients of a deploy reach AWS. Absent: AWS itself, through the default credential chain. */
 export interface AwsSdkTarget {
@@ -31,8 +32,7 @@ export interface SecretStore {
 export class SecretStoreError extends UserError {}
 
 export function secretsManagerStore(o: { region: string; target?: AwsSdkTarget }): SecretStore {
-  const config: SecretsManagerClientConfig = { region: o.region };
-  if (o.target) Object.assign(config, { endpoint: o.target.endpoint, credentials: { ...o.target.credentials } });
+  const config: SecretsManagerClientConfig = awsSdkClientConfig(o);
   // A client per call: a handful of calls per deploy, and no open connections left behind.
   const withClient = async <T>(fn: (client: SecretsManagerClient) => Promise<T>): Promise<T> => {
     const client = new SecretsManagerClient(config);

@@ -8,6 +8,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { awsSdkClientConfig } from '../aws-sdk-config';
 import type { AwsSdkTarget } from '../secrets-manager-store';
 
 export interface AwsClients {
@@ -30,7 +31,7 @@ interface Destroyable {
 }
 
 export function awsClients(o: { region: string; target?: AwsSdkTarget }): AwsClients {
-  const config = { region: o.region, ...(o.target ? { endpoint: o.target.endpoint, credentials: { ...o.target.credentials } } : {}) };
+  const config = awsSdkClientConfig(o);
   const made = new Map<string, Destroyable>();
   let calls = 0;
   const lazy = <T extends object>(name: string, make: () => T): T => {
