@@ -104,7 +104,7 @@ function listTs(dir: string): string[] {
 export async function runSynth(
   appDir: string,
   scratch: string,
-  o: { environment?: string; inspect?: (outdir: string) => void } = {},
+  o: { environment?: string; inspect?: (outdir: string) => void; env?: NodeJS.ProcessEnv } = {},
 ): Promise<SynthRun> {
   const outdir = fs.mkdtempSync(path.join(scratch, 'out-'));
   const rssFile = path.join(scratch, `maxrss-${path.basename(outdir)}`);
@@ -122,6 +122,7 @@ export async function runSynth(
     CDKTF_OUTDIR: outdir,
     TOLLGATE_STATE_DIR: scratch,
     BENCH_RSS_FILE: rssFile,
+    ...o.env,
   };
   if (o.environment) env.TOLLGATE_ENV = o.environment;
   const started = performance.now();
@@ -148,7 +149,7 @@ export async function runSynth(
   }
 }
 
-function stackFiles(outdir: string): string[] {
+export function stackFiles(outdir: string): string[] {
   const stacks = path.join(outdir, 'stacks');
   if (!fs.existsSync(stacks)) return [];
   return fs
