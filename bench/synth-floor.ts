@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAIN_TS, TSCONFIG } from '../cli/init/project';
 import { median } from './stats';
-import { runSynth, stackFiles, type SynthRun } from './synth';
+import { prepareVariant, runSynth, stackFiles, type SynthRun } from './synth';
 import { ms, mb, type Row } from './table';
 
 const REPO = path.resolve(__dirname, '..');
@@ -22,7 +22,7 @@ const EXAMPLE_FILES = ['tollgate.config.ts', 'lambda', 'cdktf.json'];
 /** Entries of the repository's node_modules a user's project would not have, or gets its own of. */
 const NOT_LINKED = new Set(['.bin', '.cache', '.package-lock.json', 'tollgate']);
 
-export type FloorVariant = 'tollgate' | 'tollgateCold' | 'minimal';
+export type FloorVariant = 'tollgate' | 'tollgateCold' | 'minimal' | 'source';
 
 export interface FloorSummary {
   wallMs: number;
@@ -35,9 +35,12 @@ export interface FloorResult {
   tollgate: FloorSummary;
   tollgateCold: FloorSummary;
   minimal: FloorSummary;
+  /** This repository's own main.ts through tsx: tollgate's TypeScript source compiled at run time (what issue 24 measured). */
+  source: FloorSummary;
   /** tollgate wall time / minimal wall time (medians), warm and cold cache. */
   ratio: number;
   ratioCold: number;
+  ratioSource: number;
 }
 
 /** The largest synth time tollgate may take, as a multiple of the hand-written minimum's (issue 24). */
@@ -132,20 +135,30 @@ export async function benchSynthFloor(o: { runs: number }): Promise<FloorResult>
   try {
     const dist = path.join(scratch, 'dist');
     await compileTollgate(dist);
-    const apps = { tollgate: prepareUserProject(scratch, dist), minimal: prepareMinimalApp(scratch) };
+    const apps = {
+      tollgate: prepareUserProject(scratch, dist),
+      minimal: prepareMinimalApp(scratch),
+      source: prepareVariant('deep', scratch),
+    };
     const coldCache = () => ({ TOLLGATE_CACHE_DIR: fs.mkdtempSync(path.join(scratch, 'cold-cache-')) });
-    const written: Partial<Record<'tollgate' | 'minimal', unknown>> = {};
-    for (const v of ['tollgate', 'minimal'] as const) {
+    const written: Partial<Record<'tollgate' | 'minimal' | 'source', unknown>> = {};
+    for (const v of ['tollgate', 'minimal', 'source'] as const) {
       await runSynth(apps[v], scratch, { environment: 'dev', inspect: (d) => (written[v] = comparableStack(onlyStack(d))) });
     }
-    if (JSON.stringify(written.tollgate) !== JSON.stringify(written.minimal)) {
+    if (
+      JSON.stringify(written.tollgate) !== JSON.stringify(written.minimal) ||
+      JSON.stringify(written.source) !== JSON.stringify(written.tollgate)
+    ) {
       throw new Error('bench/minimal-app no longer synthesizes the stack tollgate does: the floor would not be one (see its test)');
     }
-    const samples: Record<FloorVariant, SynthRun[]> = { tollgate: [], tollgateCold: [], minimal: [] };
+    const samples: Record<FloorVariant, SynthRun[]> = { tollgate: [], tollgateCold: [], minimal: [], source: [] };
     for (let i = 0; i < o.runs; i++) {
       samples.tollgate.push(await runSynth(apps.tollgate, scratch, { environment: 'dev' }));
       samples.minimal.push(await runSynth(apps.minimal, scratch, { environment: 'dev' }));
       samples.tollgateCold.push(await runSynth(apps.tollgate, scratch, { environment: 'dev', env: coldCache() }));
+      samples.source.push(
+        await runSynth(apps.source, scratch, { environment: 'dev', env: { TOLLGATE_CACHE_DIR: path.join(scratch, 'source-cache') } }),
+      );
     }
     const summary = (v: FloorVariant): FloorSummary => ({
       wallMs: median(samples[v].map((s) => s.wallMs)),
@@ -155,11 +168,14 @@ export async function benchSynthFloor(o: { runs: number }): Promise<FloorResult>
     const tollgate = summary('tollgate');
     const tollgateCold = summary('tollgateCold');
     const minimal = summary('minimal');
+    const source = summary('source');
     return {
       runs: o.runs,
       tollgate,
       tollgateCold,
       minimal,
+      source,
+      ratioSource: source.wallMs / minimal.wallMs,
       ratio: tollgate.wallMs / minimal.wallMs,
       ratioCold: tollgateCold.wallMs / minimal.wallMs,
     };
@@ -176,6 +192,11 @@ export function floorRows(r: FloorResult): Row[] {
     { benchmark: b, measure: `hand-written minimum (bench/minimal-app): wall time / peak RSS, ${n}`, figure: figure(r.minimal) },
     { benchmark: b, measure: `tollgate, build cache warm: wall time / peak RSS, ${n}`, figure: figure(r.tollgate) },
     { benchmark: b, measure: `tollgate, build cache empty: wall time / peak RSS, ${n}`, figure: figure(r.tollgateCold) },
+    {
+      benchmark: b,
+      measure: `tollgate from source (this repository's main.ts, tsx compiles tollgate at run time): wall time / peak RSS, ${n}`,
+      figure: `${figure(r.source)} (${r.ratioSource.toFixed(2)}x the minimum)`,
+    },
     {
       benchmark: b,
       measure: 'tollgate (warm) / minimum: wall time',

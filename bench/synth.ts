@@ -177,11 +177,13 @@ export async function benchSynth(o: { runs: number; scenarios: readonly SynthSce
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-synth-'));
   try {
     const dirs = { deep: prepareVariant('deep', scratch), root: prepareVariant('root', scratch) };
+    // The copies' node_modules links to the repository's: keep tollgate's build cache in the scratch folder instead.
+    const cache = { TOLLGATE_CACHE_DIR: path.join(scratch, 'cache') };
     const out: (SynthResult & SynthScenario)[] = [];
     for (const scenario of o.scenarios) {
       const written: Partial<Record<SynthVariant, Record<string, string>>> = {};
       for (const v of ['deep', 'root'] as const)
-        await runSynth(dirs[v], scratch, { environment: scenario.environment, inspect: (d) => (written[v] = synthesized(d)) });
+        await runSynth(dirs[v], scratch, { environment: scenario.environment, env: cache, inspect: (d) => (written[v] = synthesized(d)) });
       if (JSON.stringify(written.deep) !== JSON.stringify(written.root)) {
         throw new Error(
           'the root-import variant synthesized different Terraform than the committed app: the comparison would be meaningless',
@@ -189,7 +191,8 @@ export async function benchSynth(o: { runs: number; scenarios: readonly SynthSce
       }
       const samples: Record<SynthVariant, SynthRun[]> = { deep: [], root: [] };
       for (let i = 0; i < o.runs; i++) {
-        for (const v of ['deep', 'root'] as const) samples[v].push(await runSynth(dirs[v], scratch, { environment: scenario.environment }));
+        for (const v of ['deep', 'root'] as const)
+          samples[v].push(await runSynth(dirs[v], scratch, { environment: scenario.environment, env: cache }));
       }
       const summary = (v: SynthVariant) => ({
         wallMs: median(samples[v].map((s) => s.wallMs)),
