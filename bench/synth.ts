@@ -16,6 +16,9 @@ const REPO = path.resolve(__dirname, '..');
 /** What `main.ts` needs at synth time; tests are left out. */
 const APP_SOURCES = [
   'main.ts',
+  // main.ts imports 'tollgate', which tsconfig.json's paths send to index.ts (the source, transpiled by tsx).
+  'index.ts',
+  'asgardeo',
   'tollgate.config.ts',
   'cdktf.json',
   'package.json',
