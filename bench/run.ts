@@ -12,6 +12,7 @@ import { benchLambda, type LambdaResult } from './lambda';
 import { benchExampleReconcile, benchScaleReconcile, type RunFigures, type ScaleShape } from './reconcile';
 import { median, rateLimitFloorMs } from './stats';
 import { benchSynth, type SynthResult, type SynthScenario } from './synth';
+import { benchSynthFloor, floorRows, type FloorResult } from './synth-floor';
 import { bytes, mb, ms, renderMarkdown, renderTable, type Row } from './table';
 import { benchPlanCommand, planRows, type PlanBench } from './plan';
 import { benchTerraform, terraformRows, type TerraformBench } from './terraform';
@@ -20,6 +21,7 @@ import { benchDeploy, deployRows, type DeployBench } from './deploy';
 /** How many whole runs each figure is the median of, and the load shapes; printed with the table. */
 export const SETTINGS = {
   synthRuns: 5,
+  synthFloorRuns: 7,
   synthScenarios: [
     { label: 'one environment (dev), as `tollgate deploy` runs it', environment: 'dev' },
     { label: 'both environments, as `cdktf synth` runs it' },
@@ -37,6 +39,7 @@ type Name = (typeof ALL)[number];
 
 interface Results {
   synth?: (SynthResult & SynthScenario)[];
+  synthFloor?: FloorResult;
   reconcile?: { firstRuns: RunFigures[]; noChangeRuns: RunFigures[] };
   scale?: { firstRun: RunFigures; noChangeRuns: RunFigures[] };
   gateway?: GatewayResult;
@@ -68,6 +71,7 @@ export function rows(r: Results): Row[] {
       },
     );
   }
+  if (r.synthFloor) out.push(...floorRows(r.synthFloor));
   if (r.reconcile) {
     const { firstRuns: f, noChangeRuns: nc } = r.reconcile;
     const b = `Reconcile example (+${SETTINGS.example.latencyMs} ms)`;
@@ -204,6 +208,7 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: ${name} done in ${ms(performance.now() - t)}\n`);
     return value;
   };
+  results.synthFloor = await step('synth', () => benchSynthFloor({ runs: SETTINGS.synthFloorRuns }));
   results.synth = await step('synth', () => benchSynth({ runs: SETTINGS.synthRuns, scenarios: SETTINGS.synthScenarios }));
   results.reconcile = await step('reconcile', () => benchExampleReconcile(SETTINGS.example));
   results.scale = await step('scale', () => benchScaleReconcile(SETTINGS.scale));
@@ -264,6 +269,10 @@ const NOTES = [
   'Synth: `node --import tsx main.ts` (transpile-only) in a fresh process per run, wall time spawn to exit, ' +
     'peak RSS from the process; the root-import variant is the same app with every provider import rewritten to the package root, ' +
     'generated in a temp folder and checked to synthesize identical cdk.tf.json; variants alternate after one warm-up each.',
+  'Synth against its floor: a user-shaped project (main.ts and tsconfig.json as `tollgate init` writes them, tollgate compiled into ' +
+    'node_modules/tollgate) beside bench/minimal-app (the same resources hand-written, checked to synthesize the same cdk.tf.json ' +
+    'apart from the Lambda code), both `node --import tsx main.ts`; one of each per round, fresh processes, after one warm-up each. ' +
+    '"Empty cache": TOLLGATE_CACHE_DIR is a new folder each run.',
   "Round trips: from the reconciler's transport records, a request is one deeper than the deepest request " +
     'that ended before it started (an upper bound on the critical path).',
   'Scale: the local Asgardeo limits each family (/api/server, /scim2, /oauth2) in fixed 60 s windows; ' +

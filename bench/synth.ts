@@ -16,6 +16,9 @@ const REPO = path.resolve(__dirname, '..');
 /** What `main.ts` needs at synth time; tests are left out. */
 const APP_SOURCES = [
   'main.ts',
+  // main.ts imports 'tollgate', which tsconfig.json's paths send to index.ts (the source, transpiled by tsx).
+  'index.ts',
+  'asgardeo',
   'tollgate.config.ts',
   'cdktf.json',
   'package.json',
@@ -104,7 +107,7 @@ function listTs(dir: string): string[] {
 export async function runSynth(
   appDir: string,
   scratch: string,
-  o: { environment?: string; inspect?: (outdir: string) => void } = {},
+  o: { environment?: string; inspect?: (outdir: string) => void; env?: NodeJS.ProcessEnv } = {},
 ): Promise<SynthRun> {
   const outdir = fs.mkdtempSync(path.join(scratch, 'out-'));
   const rssFile = path.join(scratch, `maxrss-${path.basename(outdir)}`);
@@ -122,6 +125,7 @@ export async function runSynth(
     CDKTF_OUTDIR: outdir,
     TOLLGATE_STATE_DIR: scratch,
     BENCH_RSS_FILE: rssFile,
+    ...o.env,
   };
   if (o.environment) env.TOLLGATE_ENV = o.environment;
   const started = performance.now();
@@ -148,7 +152,7 @@ export async function runSynth(
   }
 }
 
-function stackFiles(outdir: string): string[] {
+export function stackFiles(outdir: string): string[] {
   const stacks = path.join(outdir, 'stacks');
   if (!fs.existsSync(stacks)) return [];
   return fs
@@ -176,11 +180,13 @@ export async function benchSynth(o: { runs: number; scenarios: readonly SynthSce
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-synth-'));
   try {
     const dirs = { deep: prepareVariant('deep', scratch), root: prepareVariant('root', scratch) };
+    // The copies' node_modules links to the repository's: keep tollgate's build cache in the scratch folder instead.
+    const cache = { TOLLGATE_CACHE_DIR: path.join(scratch, 'cache') };
     const out: (SynthResult & SynthScenario)[] = [];
     for (const scenario of o.scenarios) {
       const written: Partial<Record<SynthVariant, Record<string, string>>> = {};
       for (const v of ['deep', 'root'] as const)
-        await runSynth(dirs[v], scratch, { environment: scenario.environment, inspect: (d) => (written[v] = synthesized(d)) });
+        await runSynth(dirs[v], scratch, { environment: scenario.environment, env: cache, inspect: (d) => (written[v] = synthesized(d)) });
       if (JSON.stringify(written.deep) !== JSON.stringify(written.root)) {
         throw new Error(
           'the root-import variant synthesized different Terraform than the committed app: the comparison would be meaningless',
@@ -188,7 +194,8 @@ export async function benchSynth(o: { runs: number; scenarios: readonly SynthSce
       }
       const samples: Record<SynthVariant, SynthRun[]> = { deep: [], root: [] };
       for (let i = 0; i < o.runs; i++) {
-        for (const v of ['deep', 'root'] as const) samples[v].push(await runSynth(dirs[v], scratch, { environment: scenario.environment }));
+        for (const v of ['deep', 'root'] as const)
+          samples[v].push(await runSynth(dirs[v], scratch, { environment: scenario.environment, env: cache }));
       }
       const summary = (v: SynthVariant) => ({
         wallMs: median(samples[v].map((s) => s.wallMs)),

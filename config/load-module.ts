@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { buildSync, type Message } from 'esbuild';
+import { buildSync, version as esbuildVersion, type BuildOptions, type Message } from 'esbuild';
+import { cachedBuild, fingerprint, sourceFiles, watchedFor, type Watched } from './build-cache';
 import { ConfigError, type ConfigIssue } from './errors';
 import { defineConfig } from './define';
 
@@ -12,9 +13,9 @@ import { defineConfig } from './define';
  * is installed where the file sits, and no build needed inside tollgate's own repository).
  * Compile errors come back as a ConfigError that points at file:line:column and shows the line.
  */
-export function evaluateConfigFile(file: string): unknown {
+export function evaluateConfigFile(file: string, o: { cacheDir?: string } = {}): unknown {
   if (file.endsWith('.json')) return readJson(file);
-  const code = compile(file);
+  const code = compile(file, o.cacheDir);
   const module = { exports: {} as Record<string, unknown> };
   const requireFromFile = createRequire(file);
   const requireForConfig = (id: string): unknown => {
@@ -56,21 +57,58 @@ function readJson(file: string): unknown {
   }
 }
 
-function compile(file: string): string {
-  try {
-    const result = buildSync({
-      entryPoints: [file],
-      bundle: true,
-      packages: 'external',
-      external: ['tollgate', 'tollgate/*'],
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      write: false,
-      logLevel: 'silent',
-      absWorkingDir: path.dirname(file),
+const COMPILE_OPTIONS = {
+  bundle: true,
+  packages: 'external',
+  external: ['tollgate', 'tollgate/*'],
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'silent',
+} as const satisfies BuildOptions;
+
+/**
+ * Compiled configurations of this process by file: a configuration is compiled once per process while
+ * its files stay the same (the CLI reads it at preflight, plan and apply), and evaluated on every load.
+ */
+const compiledInProcess = new Map<string, { readonly watched: Watched; readonly fingerprint: string; readonly code: string }>();
+
+/**
+ * The file compiled to CommonJS with the files it imports by relative path. Unchanged files are not
+ * compiled again: within a process (kept in memory) nor across processes (kept in `<cacheDir>/config`).
+ */
+function compile(file: string, cacheDir: string | undefined): string {
+  const known = compiledInProcess.get(file);
+  if (known && fingerprint(known.watched) === known.fingerprint) return known.code;
+  let code: string;
+  let watched: { watched: Watched; fingerprint: string } | undefined;
+  if (cacheDir) {
+    const entry = cachedBuild({
+      dir: path.join(cacheDir, 'config'),
+      key: { esbuild: esbuildVersion, options: COMPILE_OPTIONS, file },
+      build: (folder) => {
+        const built = esbuildCompile(file);
+        fs.writeFileSync(path.join(folder, 'config.js'), built.code);
+        return { inputs: built.inputs };
+      },
     });
-    return result.outputFiles[0]!.text;
+    code = fs.readFileSync(path.join(entry.folder, 'config.js'), 'utf8');
+    watched = entry.watched;
+  } else {
+    const built = esbuildCompile(file);
+    code = built.code;
+    const w = watchedFor(built.inputs);
+    watched = { watched: w, fingerprint: fingerprint(w) };
+  }
+  if (watched) compiledInProcess.set(file, { ...watched, code });
+  return code;
+}
+
+function esbuildCompile(file: string): { code: string; inputs: string[] } {
+  const cwd = path.dirname(file);
+  try {
+    const result = buildSync({ ...COMPILE_OPTIONS, entryPoints: [file], write: false, metafile: true, absWorkingDir: cwd });
+    return { code: result.outputFiles[0]!.text, inputs: sourceFiles(result.metafile.inputs, cwd) };
   } catch (err) {
     const errors = (err as { errors?: Message[] }).errors;
     if (!errors?.length) throw err;

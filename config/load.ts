@@ -7,6 +7,7 @@ import type { DeployTarget, ResolvedApplication, ResolvedConfig, ResolvedCors, U
 import { scopeAsArrayIssue } from './server-names';
 import { checkBaseUrl, crossCheck } from './validate';
 import { evaluateConfigFile } from './load-module';
+import { cacheRoot } from './build-cache';
 import { DEFAULT_PATH_SAMPLE, pathParameterNames, resolveRouteTargets, routeTargetIssues } from './route-targets';
 import { credentialIssues, resolveCredentials } from './credentials';
 
@@ -30,7 +31,7 @@ export interface LoadConfigOptions {
 export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   const vars = options.environment ?? process.env;
   const file = resolveConfigFile(options.file, vars);
-  const raw = readConfigModule(file);
+  const raw = readConfigModule(file, vars);
   const env = options.env ?? vars.TOLLGATE_ENV ?? raw.defaultEnvironment ?? 'dev';
   return resolveEnvironment(file, raw, env, options, vars);
 }
@@ -39,14 +40,14 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
 export function loadAllEnvironments(options: Omit<LoadConfigOptions, 'env'> = {}): ResolvedConfig[] {
   const vars = options.environment ?? process.env;
   const file = resolveConfigFile(options.file, vars);
-  const raw = readConfigModule(file);
+  const raw = readConfigModule(file, vars);
   return Object.keys(raw.environments).map((env) => resolveEnvironment(file, raw, env, options, vars));
 }
 
 /** Names of the environments a configuration file declares. */
 export function listEnvironments(options: Pick<LoadConfigOptions, 'file' | 'environment'> = {}): string[] {
   const vars = options.environment ?? process.env;
-  return Object.keys(readConfigModule(resolveConfigFile(options.file, vars)).environments);
+  return Object.keys(readConfigModule(resolveConfigFile(options.file, vars), vars).environments);
 }
 
 interface RawConfig {
@@ -59,7 +60,7 @@ function resolveConfigFile(file: string | undefined, vars: NodeJS.ProcessEnv): s
   return path.resolve(file ?? vars.TOLLGATE_CONFIG ?? DEFAULT_CONFIG_FILE);
 }
 
-function readConfigModule(file: string): RawConfig {
+function readConfigModule(file: string, vars: NodeJS.ProcessEnv): RawConfig {
   if (!fs.existsSync(file)) {
     throw new ConfigError(file, [
       {
@@ -69,7 +70,7 @@ function readConfigModule(file: string): RawConfig {
       },
     ]);
   }
-  const exported = evaluateConfigFile(file);
+  const exported = evaluateConfigFile(file, { cacheDir: cacheRoot(path.dirname(file), vars) });
   const top = topLevelSchema.safeParse(exported);
   if (!top.success)
     throw new ConfigError(

@@ -1,12 +1,15 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
+import { buildSync, version as esbuildVersion, type BuildOptions } from 'esbuild';
 import { App, AssetType, TerraformAsset, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { cachedBuild, cacheRoot, sourceFiles } from '../config/build-cache';
 
 export type NodeRuntime = 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x';
 export type LambdaArchitecture = 'arm64' | 'x86_64';
@@ -38,6 +41,13 @@ export interface BundledNodeFunctionProps {
    * @default `<app outdir>/.bundles/<stack>/<construct path>`: inside the build output, never the source tree
    */
   readonly bundleDir?: string;
+  /**
+   * Folder of tollgate's build cache: a bundle whose inputs (the entry, everything it imports, the
+   * esbuild options and version) did not change is neither built nor archived again.
+   * @default `TOLLGATE_CACHE_DIR`, else `node_modules/.cache/tollgate` of the project holding the entry,
+   * else `<app outdir>/.cache/tollgate`
+   */
+  readonly cacheDir?: string;
   /** Tags on every resource this construct creates. @default none */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -66,8 +76,10 @@ export class BundledNodeFunction extends Construct {
     this.functionName = props.functionName;
 
     this.bundleDir = path.resolve(props.bundleDir ?? defaultBundleDir(this));
-    bundle(props.entry, this.bundleDir);
-    this.asset = new TerraformAsset(this, 'code', { path: this.bundleDir, type: AssetType.ARCHIVE });
+    const built = bundle(props.entry, this.bundleDir, path.resolve(props.cacheDir ?? defaultCacheDir(this, props.entry)));
+    // The archive is built once per bundle, so cdktf copies it instead of zipping at every synth; the hash is
+    // the one cdktf gives an archive of the bundle folder, so the stack is the same as when cdktf zipped it.
+    this.asset = new TerraformAsset(this, 'code', { path: built.archive, type: AssetType.FILE, assetHash: built.hash });
 
     // Explicit, so retention is ours and the role needs no logs:CreateLogGroup.
     this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
@@ -153,25 +165,57 @@ function defaultBundleDir(construct: Construct): string {
   return path.resolve(App.of(construct).outdir, '.bundles', stack.node.id, relative);
 }
 
-/** Bundles synchronously: constructs are built synchronously, and the asset hashes the folder right away. */
-function bundle(entry: string, outDir: string): void {
-  fs.rmSync(outDir, { recursive: true, force: true });
-  fs.mkdirSync(outDir, { recursive: true });
+function defaultCacheDir(construct: Construct, entry: string): string {
+  return cacheRoot(path.dirname(entry)) ?? path.resolve(App.of(construct).outdir, '.cache', 'tollgate');
+}
+
+const BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  minify: true,
+  sourcemap: false,
+  // The Node runtimes ship AWS SDK v3; bundling it would only grow the archive.
+  external: ['@aws-sdk/*'],
+  legalComments: 'none',
+  logLevel: 'silent',
+} as const satisfies BuildOptions;
+
+/** The archive's name in a cache entry; TerraformAsset names its copy after it (`…/<hash>/archive.zip`). */
+const ARCHIVE = 'archive.zip';
+
+/**
+ * The entry's bundle (`index.js`, also copied into `bundleDir`) and its zip archive, from the build cache,
+ * built on a miss. Synchronous: constructs are built synchronously, and the asset reads the archive right away.
+ */
+function bundle(entry: string, bundleDir: string, cacheDir: string): { archive: string; hash: string } {
+  const cwd = process.cwd();
+  const built = cachedBuild({
+    dir: path.join(cacheDir, 'bundles'),
+    // The working directory is in the key: esbuild writes paths relative to it into unminified output.
+    key: { esbuild: esbuildVersion, options: BUNDLE_OPTIONS, entry, cwd },
+    build: (folder) => {
+      const code = path.join(folder, 'code');
+      const inputs = esbuildBundle(entry, path.join(code, 'index.js'), cwd);
+      archive(code, path.join(folder, ARCHIVE));
+      return { inputs };
+    },
+  });
+  const index = path.join(built.folder, 'code', 'index.js');
+  fs.rmSync(bundleDir, { recursive: true, force: true });
+  fs.mkdirSync(bundleDir, { recursive: true });
+  fs.copyFileSync(index, path.join(bundleDir, 'index.js'));
+  // What cdktf's hashPath gives a folder holding only index.js: md5 of the file's contents.
+  const hash = createHash('md5').update(fs.readFileSync(index)).digest('hex').slice(0, 32).toUpperCase();
+  return { archive: path.join(built.folder, ARCHIVE), hash };
+}
+
+/** Bundles `entry` into `outfile`; returns the files esbuild read. */
+function esbuildBundle(entry: string, outfile: string, cwd: string): string[] {
   try {
-    buildSync({
-      entryPoints: [entry],
-      outfile: path.join(outDir, 'index.js'),
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      minify: true,
-      sourcemap: false,
-      // The Node runtimes ship AWS SDK v3; bundling it would only grow the archive.
-      external: ['@aws-sdk/*'],
-      legalComments: 'none',
-      logLevel: 'silent',
-    });
+    const result = buildSync({ ...BUNDLE_OPTIONS, entryPoints: [entry], outfile, metafile: true, absWorkingDir: cwd });
+    return sourceFiles(result.metafile.inputs, cwd);
   } catch (err) {
     const errors = (err as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];
     const detail =
@@ -179,5 +223,17 @@ function bundle(entry: string, outDir: string): void {
         ? errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join('; ')
         : (err as Error).message;
     throw new Error(`BundledNodeFunction: esbuild could not bundle ${entry}: ${detail}`);
+  }
+}
+
+/**
+ * Zips the folder's contents with cdktf's own archiver script, as a TerraformAsset of type ARCHIVE does
+ * (archiver is asynchronous, so cdktf runs it as a child process), without a shell between.
+ */
+function archive(folder: string, zip: string): void {
+  const script = require.resolve('cdktf/lib/private/fs');
+  const run = spawnSync(process.execPath, [script, folder, zip], { encoding: 'utf8' });
+  if (run.status !== 0 || !fs.existsSync(zip)) {
+    throw new Error(`BundledNodeFunction: could not archive ${folder}: ${(run.stderr || run.error?.message || '').trim()}`);
   }
 }

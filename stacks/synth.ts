@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import type { Construct } from 'constructs';
 import { loadAllEnvironments, loadConfig, type ResolvedConfig } from '../config';
+import { cacheRoot } from '../config/build-cache';
 import { errorText, UserError } from '../errors';
 import { TollgateStack, type StateBackend } from './tollgate-stack';
 
@@ -23,6 +24,8 @@ export interface BuildStackOptions {
   readonly bundleDir?: string;
   /** Version constraint of hashicorp/aws. @default `TOLLGATE_AWS_PROVIDER_VERSION`, else AWS_PROVIDER_CONSTRAINT */
   readonly awsProviderVersion?: string;
+  /** Folder of the build cache (Lambda bundles). @default `TOLLGATE_CACHE_DIR`, else node_modules/.cache/tollgate of the project */
+  readonly cacheDir?: string;
 }
 
 /** Builds one environment's stack into `scope` (an App). */
@@ -30,7 +33,8 @@ export function buildStack(scope: Construct, config: ResolvedConfig, options: Bu
   const env = options.env ?? process.env;
   const backend = options.backend ?? backendFromEnv(config, env);
   const awsProviderVersion = options.awsProviderVersion ?? (env.TOLLGATE_AWS_PROVIDER_VERSION?.trim() || undefined);
-  return new TollgateStack(scope, { config, backend, bundleDir: options.bundleDir, awsProviderVersion });
+  const cacheDir = options.cacheDir ?? cacheRoot(path.dirname(config.file), env);
+  return new TollgateStack(scope, { config, backend, bundleDir: options.bundleDir, awsProviderVersion, cacheDir });
 }
 
 export interface SynthOptions extends BuildStackOptions {

@@ -39,6 +39,8 @@ export interface TollgateStackProps {
   readonly bundleDir?: string;
   /** Version constraint of hashicorp/aws. @default {@link AWS_PROVIDER_CONSTRAINT} */
   readonly awsProviderVersion?: string;
+  /** Folder of tollgate's build cache. @default see BundledNodeFunctionProps.cacheDir */
+  readonly cacheDir?: string;
 }
 
 /** One environment of the secured API: a Lambda per handler file, the HTTP API with its JWT authorizer, and the outputs scripts read. */
@@ -78,6 +80,7 @@ export class TollgateStack extends TerraformStack {
           logRetentionDays: config.aws.logRetentionDays,
           description: `${config.apiResource.name} (${config.environment}): ${fn.configuredEntry}`,
           // Siblings, never nested: each construct wipes its own folder before bundling.
+          cacheDir: props.cacheDir,
           bundleDir: props.bundleDir === undefined || fn.id === DEFAULT_FUNCTION_ID ? props.bundleDir : `${props.bundleDir}.${fn.id}`,
         }),
       );

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -159,6 +160,84 @@ describe('BundledNodeFunction', () => {
     const custom = synthFunction({ bundleDir: dir });
     expect(custom.fn.bundleDir).toBe(dir);
     expect(fs.readdirSync(dir)).toEqual(['index.js']);
+  });
+});
+
+describe('BundledNodeFunction build cache', () => {
+  let cacheDir: string;
+  let dir: string;
+  let cachedEntry: string;
+  /** Written as an editor writes before a synth (the cache keeps out what changed while it built). */
+  const write = (file: string, text: string) => {
+    fs.writeFileSync(file, text);
+    const before = new Date(Date.now() - 10_000);
+    fs.utimesSync(file, before, before);
+  };
+  const synthCached = (props: Partial<BundledNodeFunctionProps> = {}) => synthFunction({ entry: cachedEntry, cacheDir, ...props });
+  const bundled = (s: Synthesized) => fs.readFileSync(path.join(s.fn.bundleDir, 'index.js'), 'utf8');
+  /** Bundles built so far: each build stores one entry (a folder with the bundle and its archive). */
+  const builtEntries = () =>
+    fs.readdirSync(path.join(cacheDir, 'bundles'), { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.tmp-'));
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(work, 'cached-'));
+    cacheDir = path.join(dir, 'cache');
+    write(path.join(dir, 'name.ts'), "export const name = 'first';\n");
+    cachedEntry = path.join(dir, 'entry.ts');
+    write(cachedEntry, "import { name } from './name';\nexport const handler = async () => name;\n");
+  });
+
+  it('builds and archives a bundle once: the next synth of the same code runs no esbuild and reuses the archive', () => {
+    const first = synthCached();
+    expect(builtEntries()).toHaveLength(1);
+    const archive = fs.statSync(path.join(cacheDir, 'bundles', builtEntries()[0]!.name, 'archive.zip'));
+    const second = synthCached();
+    expect(builtEntries()).toHaveLength(1);
+    expect(fs.statSync(path.join(cacheDir, 'bundles', builtEntries()[0]!.name, 'archive.zip')).mtimeMs).toBe(archive.mtimeMs);
+    expect(second.fn.asset.assetHash).toBe(first.fn.asset.assetHash);
+    expect(bundled(second)).toBe(bundled(first));
+    second.app.synth();
+    const fn = only(second.tf.resource.aws_lambda_function) as { filename: string };
+    const zip = fs.readFileSync(path.join(second.app.outdir, 'stacks', 'fn-stack', fn.filename));
+    expect(zip.subarray(0, 4).toString('binary')).toBe('PK\u0003\u0004');
+  });
+
+  it('gives the archive the hash cdktf gives a folder holding only the bundle (md5 of index.js)', () => {
+    const s = synthCached();
+    const md5 = createHash('md5')
+      .update(fs.readFileSync(path.join(s.fn.bundleDir, 'index.js')))
+      .digest('hex')
+      .toUpperCase();
+    expect(s.fn.asset.assetHash).toBe(md5);
+  });
+
+  it('builds again when the entry changes', () => {
+    const first = synthCached();
+    write(cachedEntry, "import { name } from './name';\nexport const handler = async () => name + '!';\n");
+    const second = synthCached();
+    expect(builtEntries()).toHaveLength(2);
+    expect(second.fn.asset.assetHash).not.toBe(first.fn.asset.assetHash);
+    expect(bundled(second)).toContain('"!"');
+  });
+
+  it('builds again when a file the entry imports changes', () => {
+    const first = synthCached();
+    write(path.join(dir, 'name.ts'), "export const name = 'second';\n");
+    const second = synthCached();
+    expect(builtEntries()).toHaveLength(2);
+    expect(second.fn.asset.assetHash).not.toBe(first.fn.asset.assetHash);
+    expect(bundled(second)).toContain('second');
+    expect(bundled(second)).not.toContain('first');
+  });
+
+  it('keeps the bundles of different entries apart', () => {
+    const other = path.join(dir, 'other.ts');
+    write(other, "export const handler = async () => 'other';\n");
+    const a = synthCached();
+    const b = synthCached({ entry: other });
+    expect(bundled(a)).toContain('first');
+    expect(bundled(b)).toContain('other');
+    expect(a.fn.asset.assetHash).not.toBe(b.fn.asset.assetHash);
   });
 });
 
