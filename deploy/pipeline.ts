@@ -19,7 +19,7 @@ import { runUserSmokeTest } from './smoke-users';
 import { DeployDelivery, deliveringClients } from './secret-delivery';
 import type { SecretStore } from './secrets-manager-store';
 import { renderDeployPlan } from './deploy-plan';
-import { boundaryChecks, planBothSides } from './plan-report';
+import { boundaryChecks, planBothSides, type StartedAwsPlan } from './plan-report';
 import {
   runSteps,
   StepError,
@@ -115,6 +115,8 @@ interface DeployRun {
   delivery: DeployDelivery;
   /** Settles when the AWS step ends (or at once when it is skipped): delivery writes into a secret the stack creates. */
   awsSettled: Promise<void>;
+  /** The AWS plan the preflight started while its Asgardeo checks were on the network. */
+  earlyAwsPlan?: EarlyAwsPlan;
   /** What was shown and approved: the apply step applies exactly these. */
   approved: { aws?: InfraPlan; asgardeo?: unknown };
   asgardeo?: ApplySummary;
@@ -197,12 +199,21 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
             o.write(`  ${c.status === 'ok' ? '✓' : '-'} ${c.name}: ${c.detail}\n`);
         };
         try {
-          const result = await runPreflight({ ...o, skipAws, ...(o.discoveryFix ? { discoveryFix: o.discoveryFix } : {}) });
+          const result = await runPreflight({
+            ...o,
+            skipAws,
+            ...(o.discoveryFix ? { discoveryFix: o.discoveryFix } : {}),
+            // The AWS plan only reads: it need not wait for the Asgardeo checks, the slow part with a distant organization.
+            onLocalChecksPassed: ({ config }) => (run.earlyAwsPlan = startAwsPlanEarly(o, config)),
+          });
           printPassed(result.checks);
           Object.assign(run, { config: result.config, credentials: result.credentials, preflight: result.checks, runner: result.runner });
         } catch (err) {
           // What passed is worth seeing too; the failures are in the error message.
           if (err instanceof PreflightError) printPassed(err.checks);
+          // Nothing outlives the command: the started plan's Terraform child is stopped and waited for.
+          run.earlyAwsPlan?.stop(err);
+          await run.earlyAwsPlan?.plan.catch(() => undefined);
           throw err;
         }
         run.outputsFile = o.outputsFile ?? stackOutputsPath(run.config, o.cwd);
@@ -268,9 +279,11 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
 async function planAndApprove(o: DeployOptions, run: DeployRun, skipAws: boolean): Promise<void> {
   const { config } = run;
   run.generated = generateTestUserPasswords(config);
+  run.earlyAwsPlan?.showOutput();
   const plans = await planBothSides({
     config,
     runner: skipAws ? undefined : o.runner,
+    ...(run.earlyAwsPlan ? { awsStarted: run.earlyAwsPlan } : {}),
     side: o.side,
     credentials: run.credentials,
     ...(skipAws ? { outputs: run.outputs } : {}),
@@ -315,6 +328,44 @@ async function planAndApprove(o: DeployOptions, run: DeployRun, skipAws: boolean
     action: `${parts.join(' and ')} as planned above`,
     rerunWithYes: `${o.resumeCommand(skipAws ? 'asgardeo' : undefined)} --yes`,
   });
+}
+
+interface EarlyAwsPlan extends StartedAwsPlan {
+  /** Prints what the plan wrote so far, and from then on its output as it comes. */
+  showOutput(): void;
+}
+
+/**
+ * Starts the AWS plan during the preflight. It only reads, so starting it before the Asgardeo checks
+ * pass changes nothing; it is stopped if they fail. Its output is held until the plan step shows it,
+ * so the preflight's lines stay together.
+ */
+function startAwsPlanEarly(o: DeployOptions, config: ResolvedConfig): EarlyAwsPlan {
+  const controller = new AbortController();
+  const stopWithCaller = () => controller.abort(o.signal?.reason);
+  if (o.signal?.aborted) stopWithCaller();
+  else o.signal?.addEventListener('abort', stopWithCaller, { once: true });
+  let held: string[] | undefined = [];
+  const plan = o.runner
+    .plan({
+      stack: config.stackName,
+      environment: config.environment,
+      configFile: config.file,
+      onOutput: (t) => (held ? held.push(t) : o.write(t)),
+      signal: controller.signal,
+      adopt: o.adopt === true,
+    })
+    .finally(() => o.signal?.removeEventListener('abort', stopWithCaller));
+  // The plan step awaits it (or the preflight's failure does): an early rejection is not an unhandled one.
+  plan.catch(() => undefined);
+  return {
+    plan,
+    stop: (reason) => controller.abort(reason),
+    showOutput: () => {
+      for (const t of held ?? []) o.write(t);
+      held = undefined;
+    },
+  };
 }
 
 /** The AWS half of the apply step: exactly the approved plan; the outputs file; the issuer the stack trusts. */

@@ -76,6 +76,14 @@ export interface SidePlanOptions<P> extends Omit<PlanReportOptions, 'runner' | '
   side: AsgardeoSide<P>;
   /** Test users' generated passwords, as the apply will get them. */
   passwords?: Readonly<Record<string, string>>;
+  /** An AWS plan already under way (deploy starts it during the preflight): used instead of starting one. */
+  awsStarted?: StartedAwsPlan;
+}
+
+/** An AWS plan started before both sides are planned, and how to stop it (its Terraform child is interrupted). */
+export interface StartedAwsPlan {
+  readonly plan: Promise<InfraPlan>;
+  stop(reason: unknown): void;
 }
 
 /**
@@ -109,7 +117,9 @@ export async function planBothSides<P>(o: SidePlanOptions<P>): Promise<{ aws?: I
       }
       throw error;
     });
-  const awsHalf = stopOthersOnFailure(o.runner ? o.runner.plan(op) : Promise.resolve(undefined));
+  const started = o.awsStarted;
+  if (started) signal.addEventListener('abort', () => started.stop(signal.reason), { once: true });
+  const awsHalf = stopOthersOnFailure(started ? started.plan : o.runner ? o.runner.plan(op) : Promise.resolve(undefined));
   const asgardeoHalf = stopOthersOnFailure(
     o.side.plan({
       config,

@@ -30,6 +30,11 @@ export interface PreflightOptions {
   discoveryFix?: string;
   fetch?: typeof fetch;
   signal?: AbortSignal;
+  /**
+   * Called once the configuration, Terraform and AWS credentials checks have passed, while the Asgardeo
+   * checks are still on the network: a deploy starts its read-only AWS plan there instead of after them.
+   */
+  onLocalChecksPassed?: (ready: { config: ResolvedConfig; runner: RunnerDescription }) => void;
 }
 
 export interface PreflightResult {
@@ -117,6 +122,7 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
         ? awsCredentialsCheck(o.env, o.home)
         : { name: 'AWS credentials', status: 'skipped', detail: credentialsCheck.skipped },
     );
+    if (config && runner && credentials && !checks.some((c) => c.status === 'failed')) o.onLocalChecksPassed?.({ config, runner });
   }
 
   if (credentialsError !== undefined) add({ name: 'Asgardeo admin credentials', status: 'failed', ...split(credentialsError) });

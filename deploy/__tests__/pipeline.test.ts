@@ -104,6 +104,55 @@ describe('runDeploy', () => {
     expect(s.calls).not.toContain('apply');
   });
 
+  test('the AWS plan starts while the Asgardeo checks are on the network; its output shows under the plan step', async () => {
+    const s = setup();
+    let releaseAccess = () => {};
+    const accessGate = new Promise<void>((resolve) => (releaseAccess = resolve));
+    const checkAccess = s.side.checkAdminAccess.bind(s.side);
+    s.side.checkAdminAccess = async (a) => {
+      const answer = await checkAccess(a);
+      await accessGate;
+      s.calls.push('access answered');
+      return answer;
+    };
+    const plan = s.runner.plan.bind(s.runner);
+    s.runner.plan = async (op) => {
+      op.onOutput?.('terraform plan output\n');
+      const made = await plan(op);
+      releaseAccess();
+      return made;
+    };
+    await runDeploy(s.options);
+    const calls = s.calls.filter((c) => !c.startsWith('token'));
+    expect(calls.indexOf(`plan ${config.stackName}`)).toBeLessThan(calls.indexOf('access answered'));
+    // Held during the preflight: the plan's output follows the preflight's lines, under its own step.
+    expect(s.out()).toMatch(/✓ Preflight checks done[\s\S]*\[2\/4\] Plan: AWS and Asgardeo, at once\nterraform plan output\n/);
+    expect(s.runner.appliedPlans).toEqual([s.runner.madePlans[0]]);
+  });
+
+  test('a failed Asgardeo check stops the AWS plan started beside it and waits for it; nothing is applied', async () => {
+    const s = setup();
+    s.side.failAccess = new UserError('the admin application lacks internal_api_resource_create', { hint: 'authorize the scope' });
+    let planStopped = false;
+    s.runner.plan = (op) => {
+      s.calls.push(`plan ${op.stack}`);
+      return new Promise((_, reject) =>
+        op.signal?.addEventListener('abort', () => {
+          planStopped = true;
+          reject(new Error('terraform interrupted'));
+        }),
+      );
+    };
+    const err = await deployError(runDeploy(s.options));
+    expect(err.step).toBe('preflight');
+    expect(err.message).toContain('internal_api_resource_create');
+    expect(err.message).not.toContain('terraform interrupted');
+    expect(s.calls).toContain(`plan ${config.stackName}`);
+    expect(planStopped).toBe(true);
+    expect(s.calls.filter((c) => c.startsWith('apply'))).toEqual([]);
+    expect(err.state).toEqual({ aws: { kind: 'unchanged' }, asgardeo: { kind: 'unchanged' } });
+  });
+
   test('an AWS failure lets the Asgardeo apply finish: the report says what each side holds; the whole deploy resumes', async () => {
     const s = setup();
     s.runner.failDeploy = new UserError('`terraform apply` failed: Error: creating API Gateway v2 API: AccessDeniedException', {

@@ -46,6 +46,22 @@ function failed(err: PreflightError) {
 }
 
 describe('preflight', () => {
+  test('says when the checks that need no network have passed, and only then', async () => {
+    const ready: string[] = [];
+    const onLocalChecksPassed = ({ config: c, runner }: { config: { stackName: string }; runner: { tools: string } }) =>
+      ready.push(`${c.stackName} ${runner.tools}`);
+    await runPreflight(options({ onLocalChecksPassed }));
+    expect(ready).toEqual([`${config.stackName} terraform 1.11.4`]);
+    // No AWS credentials, no Terraform, no admin credentials: the caller starts nothing.
+    const noAws = { ...GOOD_ENV, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: undefined };
+    await failure(options({ env: noAws, onLocalChecksPassed }));
+    const withoutTerraform = options({ onLocalChecksPassed });
+    withoutTerraform.runner.missingTool = new InfraToolError('terraform was not found on PATH', 'install it');
+    await failure(withoutTerraform);
+    await failure(options({ env: { ...GOOD_ENV, ASGARDEO_CLIENT_ID: undefined }, onLocalChecksPassed }));
+    expect(ready).toHaveLength(1);
+  });
+
   test('passes with every check reported, including tool versions and where the AWS credentials come from', async () => {
     const r = await runPreflight(options());
     expect(r.checks.map((c) => [c.name, c.status])).toEqual([
