@@ -209,13 +209,31 @@ export async function setupTerraform(o: SetupOptions = {}): Promise<TerraformSet
 }
 
 /**
+ * Go's garbage collector target for Terraform and the provider processes it starts, unless the user
+ * set GOGC. Every plan and apply starts the hashicorp/aws provider two or three times, and each start
+ * builds its whole schema: with the default (100) much of that is collection. Measured with the
+ * pharmacy stack (bench/README.md): about a fifth less CPU per command, for about 120 MB more memory
+ * at the peak (about 680 MB instead of 560 MB).
+ */
+const TERRAFORM_GOGC = '400';
+
+/**
  * The environment of every terraform child: our CLI configuration, no prompts, no update checks,
- * and no TF_CLI_ARGS* (they would add flags to the commands tollgate runs, e.g. a second -out).
+ * no TF_CLI_ARGS* (they would add flags to the commands tollgate runs, e.g. a second -out), and a
+ * garbage collector tuned for the provider's start.
  */
 export function childEnvironment(base: NodeJS.ProcessEnv, cliConfigFile: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(base)) if (!/^TF_CLI_ARGS/.test(k)) env[k] = v;
-  return { ...env, TF_CLI_CONFIG_FILE: cliConfigFile, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', NO_COLOR: '1' };
+  return {
+    ...env,
+    GOGC: base.GOGC || TERRAFORM_GOGC,
+    TF_CLI_CONFIG_FILE: cliConfigFile,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    NO_COLOR: '1',
+  };
 }
 
 function userCliConfig(env: NodeJS.ProcessEnv, home: string): { file: string; text: string } | undefined {

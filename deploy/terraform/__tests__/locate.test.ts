@@ -244,7 +244,7 @@ describe('finding terraform and checking its version', () => {
     });
   });
 
-  it("the children's environment: tollgate's CLI configuration, no prompts, no update checks, no TF_CLI_ARGS", () => {
+  it("the children's environment: tollgate's CLI configuration, no prompts, no update checks, no TF_CLI_ARGS, GOGC unless set", () => {
     const env = childEnvironment(
       {
         PATH: '/bin',
@@ -262,8 +262,11 @@ describe('finding terraform and checking its version', () => {
       TF_INPUT: '0',
       CHECKPOINT_DISABLE: '1',
       NO_COLOR: '1',
+      GOGC: '400',
       TF_TOKEN_app_terraform_io: 't',
     });
+    // A user's own garbage collector setting stands.
+    expect(childEnvironment({ GOGC: '100' }, '/tmp/x.tfrc').GOGC).toBe('100');
   });
 });
 
