@@ -11,6 +11,9 @@ module.exports = {
   setupFilesAfterEnv: ['<rootDir>/jest.setup.js'],
   // On a fresh clone (no timings yet) the real-Terraform files start first instead of last.
   testSequencer: '<rootDir>/scripts/jest-sequencer.js',
+  // One worker per core. Jest's default is one fewer than the cores, which on a 2-core machine (CI's)
+  // means one worker, run in band: half the machine idle while real Terraform and the provider work.
+  maxWorkers: '100%',
   testTimeout: 30000,
   // Console output is buffered per file and shown only for files with a failure (quiet reporter),
   // also when a single file runs (jest would otherwise switch to verbose and print it as it comes).
