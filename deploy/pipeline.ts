@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { parseStackOutputs, StalePlanError, writeStackOutputs } from '../asgardeo';
 import type { ResolvedConfig } from '../config';
 import { UserError } from '../errors';
-import { adoptionRefusal } from './adopt';
+import { adoptionRefusal } from './adopt/report';
 import { requireApproval, type Prompt } from './approval';
 import type { AdminCredentials, ApplySummary, AsgardeoSide, StackOutputs } from './asgardeo-side';
 import {

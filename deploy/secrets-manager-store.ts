@@ -3,15 +3,14 @@
  * AWS credentials from the SDK's default chain (as Terraform's), or the endpoint and credentials the
  * deploy target names (the local AWS control plane). Errors become UserErrors naming the action.
  */
-import {
-  DescribeSecretCommand,
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  SecretsManagerClient,
-  type SecretsManagerClientConfig,
-} from '@aws-sdk/client-secrets-manager';
+import type * as SecretsManager from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { UserError } from '../errors';
 import { awsSdkClientConfig } from './aws-sdk-config';
+
+// The SDK client loads on the first call: every deploy loads this module, few of them deliver secrets.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sdk = (): typeof SecretsManager => require('@aws-sdk/client-secrets-manager') as typeof SecretsManager;
 
 /** Where the SDK clients of a deploy reach AWS. Absent: AWS itself, through the default credential chain. */
 export interface AwsSdkTarget {
@@ -35,7 +34,7 @@ export function secretsManagerStore(o: { region: string; target?: AwsSdkTarget }
   const config: SecretsManagerClientConfig = awsSdkClientConfig(o);
   // A client per call: a handful of calls per deploy, and no open connections left behind.
   const withClient = async <T>(fn: (client: SecretsManagerClient) => Promise<T>): Promise<T> => {
-    const client = new SecretsManagerClient(config);
+    const client = new (sdk().SecretsManagerClient)(config);
     try {
       return await fn(client);
     } finally {
@@ -49,7 +48,7 @@ export function secretsManagerStore(o: { region: string; target?: AwsSdkTarget }
     async read(name, stage = 'AWSCURRENT') {
       counts.reads += 1;
       try {
-        const res = await withClient((client) => client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: stage })));
+        const res = await withClient((client) => client.send(new (sdk().GetSecretValueCommand)({ SecretId: name, VersionStage: stage })));
         return res.SecretString;
       } catch (err) {
         // A secret that exists without a value yet (just created by Terraform) answers ResourceNotFoundException too.
@@ -63,7 +62,7 @@ export function secretsManagerStore(o: { region: string; target?: AwsSdkTarget }
     async write(name, value) {
       counts.writes += 1;
       try {
-        await withClient((client) => client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value })));
+        await withClient((client) => client.send(new (sdk().PutSecretValueCommand)({ SecretId: name, SecretString: value })));
       } catch (err) {
         throw awsFailure(err, 'secretsmanager:PutSecretValue', name, where);
       }
@@ -74,7 +73,7 @@ export function secretsManagerStore(o: { region: string; target?: AwsSdkTarget }
 /** GetSecretValue cannot tell "no secret" from "no value yet": a missing secret means the stack is not deployed. */
 async function checkExists(client: SecretsManagerClient, name: string, where: string): Promise<void> {
   try {
-    await client.send(new DescribeSecretCommand({ SecretId: name }));
+    await client.send(new (sdk().DescribeSecretCommand)({ SecretId: name }));
   } catch (err) {
     if ((err as Error).name === 'ResourceNotFoundException')
       throw new SecretStoreError(`the Secrets Manager secret "${name}" does not exist${where}`, {

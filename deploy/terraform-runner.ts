@@ -11,8 +11,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../config';
 import { UserError } from '../errors';
-import { backendFromEnv, stackDirOf, synthStack, workspaceFor } from '../stacks/synth';
-import { adoptionLines, awsClients, findAdoptable, readSynthesizedResources, writeImportBlocks, type Adoption } from './adopt';
+import { backendFromEnv, stackDirOf, workspaceFor } from '../stacks/stack-location';
+import { synthStack } from '../stacks/synth-on-demand';
+import type * as Adopt from './adopt';
+import type { Adoption } from './adopt';
+import { adoptionLines } from './adopt/report';
 import type { StateBackend } from '../stacks/tollgate-stack';
 import {
   InfraToolError,
@@ -42,6 +45,10 @@ import type { AwsSdkTarget } from './secrets-manager-store';
 import { offlineEnvironment } from './terraform/offline';
 import { runProcess } from './terraform/process';
 import { declaredResources, parseState, planPriorState, sameState } from './terraform/state-held';
+
+// Adoption (the AWS SDK's clients) loads when a plan creates something.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const adopt = (): typeof Adopt => require('./adopt') as typeof Adopt;
 
 /** Where a Terraform run deploys to: everything that differs between real AWS and a local AWS. */
 export interface TerraformTarget {
@@ -284,7 +291,7 @@ export class TerraformRunner implements InfraRunner {
       const adoption = destroy ? undefined : await this.findAdoptable(o, config, stackDir, planned);
       if (!adoption?.imported) return { ...planned, ...(adoption ? { adoption } : {}) };
       // `--adopt`: the same synthesized stack plus an import block per object, planned again; apply applies that plan.
-      writeImportBlocks(stackDir, adoption.objects);
+      adopt().writeImportBlocks(stackDir, adoption.objects);
       return { ...(await planOnce()), adoption };
     });
   }
@@ -304,6 +311,7 @@ export class TerraformRunner implements InfraRunner {
       ? planned.plan.resourceChanges.filter((r) => r.mode === 'managed' && r.action === 'create').map((r) => r.address)
       : (planned.saved.events?.changes ?? []).filter((c) => c.action === 'create').map((c) => c.address);
     if (!creates.length || (this.target.provider && !this.target.awsSdk)) return undefined;
+    const { awsClients, findAdoptable, readSynthesizedResources } = adopt();
     const aws = awsClients({ region: config.aws.region, target: await this.target.awsSdk?.() });
     try {
       const found = await findAdoptable({ resources: readSynthesizedResources(stackDir), creates, stack: config.stackName, aws });

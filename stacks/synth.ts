@@ -10,8 +10,10 @@ import type { Construct } from 'constructs';
 import { loadAllEnvironments, loadConfig, type ResolvedConfig } from '../config';
 import { cacheRoot } from '../config/build-cache';
 import { errorText, UserError } from '../errors';
+import { backendFromEnv, stackDirOf } from './stack-location';
 import { TollgateStack, type StateBackend } from './tollgate-stack';
 
+export { backendFromEnv, stackDirOf, workspaceFor } from './stack-location';
 export { TollgateStack, STACK_OUTPUT_NAMES, AWS_PROVIDER_CONSTRAINT } from './tollgate-stack';
 export type { StateBackend, StackOutputName } from './tollgate-stack';
 
@@ -60,44 +62,6 @@ export function synthStack(config: ResolvedConfig, o: SynthOptions): Synthesized
   const stack = buildStack(app, config, { ...o, backend, env });
   app.synth();
   return { config, stack, backend, stackDir: stackDirOf(o.outdir, config.stackName) };
-}
-
-/** The folder a stack is synthesized into: `<outdir>/stacks/<stack>`. */
-export function stackDirOf(outdir: string, stack: string): string {
-  return path.join(outdir, 'stacks', stack);
-}
-
-/** `{env}` in a Terraform Cloud workspace name becomes the environment name (`pharmacy-{env}` → `pharmacy-dev`). */
-export function workspaceFor(template: string, environment: string): string {
-  return template.replace(/\{env\}/g, environment);
-}
-
-/**
- * State: Terraform Cloud when `TF_CLOUD_ORGANIZATION` and `TF_WORKSPACE` are set (also
- * `TF_CLOUD_PROJECT`, `TF_CLOUD_HOSTNAME`; `{env}` in `TF_WORKSPACE` becomes the environment name),
- * else a local file `terraform.<stack>.tfstate` in `TOLLGATE_STATE_DIR` or the working directory.
- */
-export function backendFromEnv(config: ResolvedConfig, env: NodeJS.ProcessEnv = process.env): StateBackend {
-  const organization = env.TF_CLOUD_ORGANIZATION?.trim();
-  const workspace = env.TF_WORKSPACE?.trim();
-  if (organization && workspace) {
-    return {
-      kind: 'cloud',
-      organization,
-      workspace: workspaceFor(workspace, config.environment),
-      project: env.TF_CLOUD_PROJECT?.trim() || undefined,
-      hostname: env.TF_CLOUD_HOSTNAME?.trim() || undefined,
-    };
-  }
-  if (organization || workspace) {
-    throw new UserError(
-      `Terraform Cloud needs both TF_CLOUD_ORGANIZATION and TF_WORKSPACE; ` +
-        `only ${organization ? 'TF_CLOUD_ORGANIZATION' : 'TF_WORKSPACE'} is set.`,
-      { hint: 'set the other one for Terraform Cloud state, or unset it for local state' },
-    );
-  }
-  const dir = env.TOLLGATE_STATE_DIR ? path.resolve(env.TOLLGATE_STATE_DIR) : process.cwd();
-  return { kind: 'local', path: path.join(dir, `terraform.${config.stackName}.tfstate`) };
 }
 
 /** The environments to build: only `TOLLGATE_ENV` when set, else every one the configuration declares. */

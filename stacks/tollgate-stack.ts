@@ -5,6 +5,7 @@ import { DEFAULT_FUNCTION_ID, type ResolvedConfig } from '../config';
 import { BundledNodeFunction } from '../constructs/bundled-node-function';
 import { ClientCredentialsSecret } from '../constructs/client-credentials-secret';
 import { SecuredHttpApi, type HttpApiHttpBackend, type HttpApiLambdaTarget } from '../constructs/secured-http-api';
+import { STACK_TAG } from './stack-location';
 import { CREDENTIAL_SECRETS_OUTPUT, STACK_OUTPUT_KEYS, STACK_OUTPUTS, type StackOutputs } from './outputs';
 
 export { STACK_OUTPUT_NAMES, type StackOutputName } from './outputs';
@@ -44,8 +45,7 @@ export interface TollgateStackProps {
 }
 
 /** One environment of the secured API: a Lambda per handler file, the HTTP API with its JWT authorizer, and the outputs scripts read. */
-/** The tag the stack's provider sets on everything it creates, with the stack's name: adoption and destroy's check read it. */
-export const STACK_TAG = 'tollgate:stack';
+export { STACK_TAG } from './stack-location';
 
 export class TollgateStack extends TerraformStack {
   /** Keyed by `ResolvedFunction.id` (`handler` for aws.lambda.entry). */

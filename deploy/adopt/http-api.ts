@@ -1,6 +1,6 @@
 import { GetApisCommand, type Api } from '@aws-sdk/client-apigatewayv2';
 import { allItems } from './clients';
-import { STACK_TAG } from '../../stacks/tollgate-stack';
+import { STACK_TAG } from '../../stacks/stack-location';
 import type { AdoptableType } from './types';
 
 /**

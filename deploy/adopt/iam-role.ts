@@ -1,6 +1,6 @@
 import { GetRoleCommand, ListRolesCommand, type Role } from '@aws-sdk/client-iam';
 import { unlessMissing } from './clients';
-import { STACK_TAG } from '../../stacks/tollgate-stack';
+import { STACK_TAG } from '../../stacks/stack-location';
 import type { AdoptableType, FindContext } from './types';
 
 /**

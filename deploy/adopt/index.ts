@@ -22,7 +22,7 @@ import { secretsManagerSecretPolicy } from './secret-policy';
 import type { AdoptableType, FindContext, FoundObject, SynthesizedResource } from './types';
 
 export { awsClients, type AwsClients } from './clients';
-export { STACK_TAG } from '../../stacks/tollgate-stack';
+export { STACK_TAG } from '../../stacks/stack-location';
 export type { AdoptableType, FindContext, FoundObject, SynthesizedResource } from './types';
 
 /** The types tollgate adopts, in the order the plan lists what it found (what others refer to first). */

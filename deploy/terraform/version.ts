@@ -1,4 +1,5 @@
-import * as semver from 'semver';
+import compare from 'semver/functions/compare';
+import satisfies from 'semver/functions/satisfies';
 
 /**
  * Versions and version constraints in Terraform's syntax (`>= 5.100, < 7`, `~> 6.0`, `6.25.0`):
@@ -36,7 +37,7 @@ export function formatVersion(v: Version): string {
 }
 
 export function compareVersions(a: Version, b: Version): number {
-  return semver.compare(formatVersion(a), formatVersion(b));
+  return compare(formatVersion(a), formatVersion(b));
 }
 
 /** A parsed constraint; `matches` answers whether a version satisfies every clause. */
@@ -77,7 +78,7 @@ export class VersionConstraint {
 function clauseMatches(c: Clause, v: Version): boolean {
   // Terraform's `!=` has no SemVer range; every other operator is one, `~>` after the shim below.
   if (c.op === '!=') return compareVersions(v, c.version) !== 0;
-  return semver.satisfies(formatVersion(v), rangeOf(c), { includePrerelease: true });
+  return satisfies(formatVersion(v), rangeOf(c), { includePrerelease: true });
 }
 
 /**

@@ -10,7 +10,7 @@ import { loadConfig, type ResolvedConfig } from '../../config';
 import { findTerraformOnPath, locateProviderMirror, setupTerraform, TerraformError, type TerraformSetup } from '../../deploy/terraform';
 import { runProcess } from '../../deploy/terraform/process';
 import { offlineEnvironment } from '../../deploy/terraform/offline';
-import { synthStack } from '../../stacks/synth';
+import { synthStack } from '../../stacks/synth-on-demand';
 
 /**
  * Why the real-Terraform path cannot run here, or undefined when it can: `terraform` on PATH and a

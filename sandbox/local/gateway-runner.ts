@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { ResolvedConfig } from '../../config';
 import type { InfraPlan, InfraRunner, RunnerDescription, StackOperation, StackOutputValues } from '../../deploy';
 import { UserError } from '../../errors';
-import { synthStack } from '../../stacks/synth';
+import { synthStack } from '../../stacks/synth-on-demand';
 import { startLocalGateway, type LocalGateway } from '../gateway';
 import { diffStacks, type SynthesizedStack } from './stack-diff';
 

@@ -4,9 +4,8 @@
  * destroy is done only when this is empty.
  */
 import { UserError } from '../../errors';
+import { STACK_TAG } from '../../stacks/stack-location';
 import type { DeployedSnapshot } from '../aws';
-
-const STACK_TAG = 'tollgate:stack';
 
 /** `kind name` of each object of `stack` in the snapshot. */
 export function stackLeftovers(snapshot: DeployedSnapshot, stack: string): string[] {
