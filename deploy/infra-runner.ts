@@ -103,6 +103,14 @@ export class InfraToolError extends UserError {
 /** What Terraform's state holds after an apply or destroy that did not finish: read from it, or why it could not be. */
 export type HeldAfterFailure = StateHeld | { readonly unreadable: string };
 
+/**
+ * Whether an apply failed because the runner refused the approved plan as stale: another run changed
+ * the state after the plan was made, and this run applied nothing of it.
+ */
+export function refusedAsStale(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { failure?: unknown }).failure === 'stale-plan';
+}
+
 /** What `runner` reads from the stack's state after a failed apply or destroy (`since`: the plan applied); why it could not, else. */
 export async function heldAfterFailure(runner: InfraRunner, op: StackOperation, since?: InfraPlan): Promise<HeldAfterFailure> {
   if (!runner.stateHeld) return { unreadable: 'this runner keeps no state to read' };

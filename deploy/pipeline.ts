@@ -7,6 +7,7 @@ import { requireApproval, type Prompt } from './approval';
 import type { AdminCredentials, ApplySummary, AsgardeoSide, StackOutputs } from './asgardeo-side';
 import {
   heldAfterFailure,
+  refusedAsStale,
   type InfraPlan,
   type InfraRunner,
   type RunnerDescription,
@@ -115,6 +116,8 @@ interface DeployRun {
   delivery: DeployDelivery;
   /** Settles when the AWS step ends (or at once when it is skipped): delivery writes into a secret the stack creates. */
   awsSettled: Promise<void>;
+  /** The plan was refused because objects it creates exist in AWS already: resuming means adopting or deleting them. */
+  refusedForAdoption?: boolean;
   /** The AWS plan the preflight started while its Asgardeo checks were on the network. */
   earlyAwsPlan?: EarlyAwsPlan;
   /** What was shown and approved: the apply step applies exactly these. */
@@ -237,7 +240,9 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
       resume: () =>
         state.aws.kind === 'outputs-unusable'
           ? `run \`${o.resumeCommand()}\` (the whole deploy; it converges)`
-          : `fix the problem above (if any), then run \`${o.resumeCommand(from)}\` when ready`,
+          : run.refusedForAdoption
+            ? `run \`${o.resumeCommand()} --adopt\` to adopt those objects, or delete them in AWS and run \`${o.resumeCommand()}\``
+            : `fix the problem above (if any), then run \`${o.resumeCommand(from)}\` when ready`,
     },
     {
       get title() {
@@ -304,7 +309,10 @@ async function planAndApprove(o: DeployOptions, run: DeployRun, skipAws: boolean
   if (refusal) throw refusal;
   // Objects the AWS plan would create exist already: creating them would fail halfway through the apply.
   const existing = adoptionRefusal(plans.aws?.adoption, `${o.resumeCommand()} --adopt`);
-  if (existing) throw existing;
+  if (existing) {
+    run.refusedForAdoption = true;
+    throw existing;
+  }
   const problems = boundary.filter((b) => b.status === 'fail');
   if (problems.length)
     throw new UserError(
@@ -378,7 +386,8 @@ async function applyStack(o: DeployOptions, run: DeployRun, state: SideStates, o
   try {
     values = await o.runner.apply(plan, op);
   } catch (err) {
-    state.aws = { kind: 'apply-failed', stack: config.stackName, held: await heldAfterFailure(o.runner, op, plan) };
+    const held = await heldAfterFailure(o.runner, op, plan);
+    state.aws = { kind: 'apply-failed', stack: config.stackName, held, ...(refusedAsStale(err) ? { stale: true } : {}) };
     throw err;
   }
   writeStackOutputs(run.outputsFile, config.stackName, values);

@@ -4,7 +4,7 @@
  * side holds now (typed state, rendered here only), and how to resume.
  */
 import { errorText, EXIT_INTERRUPTED, UserError } from '../errors';
-import type { HeldAfterFailure } from './infra-runner';
+import type { HeldAfterFailure, StateHeld } from './infra-runner';
 
 /** The steps of `tollgate deploy`, in order (aws and asgardeo apply at once); `--from <step>` resumes at aws, asgardeo or smoke. */
 export const DEPLOY_STEPS = ['preflight', 'plan', 'aws', 'asgardeo', 'smoke'] as const;
@@ -15,7 +15,8 @@ export type ResumableStep = Exclude<DeployStep, 'preflight' | 'plan'>;
 export type AwsState =
   | { readonly kind: 'unchanged' }
   | { readonly kind: 'applying'; readonly stack: string }
-  | { readonly kind: 'apply-failed'; readonly stack: string; readonly held: HeldAfterFailure }
+  /** `stale`: the plan was refused because another run changed the state after it (this run applied nothing). */
+  | { readonly kind: 'apply-failed'; readonly stack: string; readonly held: HeldAfterFailure; readonly stale?: boolean }
   | { readonly kind: 'deployed'; readonly stack: string; readonly outputsFile: string }
   | { readonly kind: 'deployed-earlier'; readonly outputsFile: string }
   | { readonly kind: 'outputs-unusable'; readonly outputsFile: string }
@@ -52,7 +53,10 @@ export function renderAwsState(s: AwsState): string {
     case 'applying':
       return `the apply of ${s.stack} is running`;
     case 'apply-failed':
-      return renderHeld(s.held, 'deploy');
+      return s.stale
+        ? `nothing applied by this run: Terraform refused its plan as stale, since another run changed the state after it was made` +
+            ('unreadable' in s.held ? '' : `; ${heldCount(s.held)} now; rerun deploy to plan from there`)
+        : renderHeld(s.held, 'deploy');
     case 'deployed':
       return `deployed ${s.stack} (outputs in ${s.outputsFile})`;
     case 'deployed-earlier':
@@ -71,10 +75,14 @@ export function renderAwsState(s: AwsState): string {
 }
 
 /** The state's facts after a failed apply or destroy: how much of the stack it records, which parts are tainted, whether it moved. */
+function heldCount(h: StateHeld): string {
+  const count = h.resources.length === 0 ? 'none' : String(h.resources.length);
+  return `Terraform's state holds ${count} of the stack's ${h.declared} resource${h.declared === 1 ? '' : 's'}`;
+}
+
 function renderHeld(h: HeldAfterFailure, rerun: 'deploy' | 'destroy'): string {
   if ('unreadable' in h) return `unknown (${h.unreadable}); \`npx tollgate plan\` shows what is deployed`;
-  const count = h.resources.length === 0 ? 'none' : String(h.resources.length);
-  const holds = `Terraform's state holds ${count} of the stack's ${h.declared} resource${h.declared === 1 ? '' : 's'}`;
+  const holds = heldCount(h);
   if (h.changed === false) return `nothing changed: ${holds}, as before the ${rerun === 'deploy' ? 'apply' : 'destroy'}`;
   if (rerun === 'destroy') {
     if (!h.resources.length) return `${holds}; rerun destroy to finish`;

@@ -153,6 +153,22 @@ describe('runDeploy', () => {
     expect(err.state).toEqual({ aws: { kind: 'unchanged' }, asgardeo: { kind: 'unchanged' } });
   });
 
+  test('a plan refused as stale (another run applied in between): the AWS line says this run applied nothing', async () => {
+    const s = setup();
+    s.runner.failDeploy = Object.assign(new UserError('`terraform apply` refused the saved plan', { hint: 'plan again' }), {
+      failure: 'stale-plan',
+    });
+    s.runner.held = { resources: Array.from({ length: 15 }, (_, i) => `r.${i}`), tainted: [], declared: 15, changed: true };
+    const err = await deployError(runDeploy(s.options));
+    expect(err.step).toBe('aws');
+    expect(err.state.aws).toMatchObject({ kind: 'apply-failed', stale: true });
+    expect(err.message).toContain(
+      'AWS:      nothing applied by this run: Terraform refused its plan as stale, since another run changed the state after it ' +
+        "was made; Terraform's state holds 15 of the stack's 15 resources now; rerun deploy to plan from there",
+    );
+    expect(err.message).not.toContain('rerun deploy to converge');
+  });
+
   test('an AWS failure lets the Asgardeo apply finish: the report says what each side holds; the whole deploy resumes', async () => {
     const s = setup();
     s.runner.failDeploy = new UserError('`terraform apply` failed: Error: creating API Gateway v2 API: AccessDeniedException', {
@@ -426,6 +442,10 @@ describe('one approval for both plans', () => {
     expect(err.step).toBe('plan');
     expect(err.message).toContain('  aws_lambda_function.fn: Lambda function f (same function name)');
     expect(err.message).toContain('adopt it: `tollgate deploy --env dev --adopt`');
+    expect(err.message).toContain(
+      'To resume: run `tollgate deploy --env dev --adopt` to adopt those objects, ' +
+        'or delete them in AWS and run `tollgate deploy --env dev`',
+    );
     expect(err.state).toEqual({ aws: { kind: 'unchanged' }, asgardeo: { kind: 'unchanged' } });
     expect(s.prompts).toEqual([]);
     expect(s.calls.some((c) => c.startsWith('apply'))).toBe(false);

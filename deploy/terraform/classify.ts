@@ -1,7 +1,7 @@
 /**
  * A failed Terraform command as a TerraformError by its cause, read from what Terraform printed:
- * an interrupt, a state lock another run holds, objects that exist but are not in the state, a
- * provider's refusal. Each gets the advice for that cause; only a credentials failure gets
+ * an interrupt, a state lock another run holds, a saved plan made stale by another run, objects that
+ * exist but are not in the state, a provider's refusal. Each gets the advice for that cause; only a credentials failure gets
  * credentials advice. Anything else keeps the caller's advice.
  */
 import { stripVTControlCharacters } from 'node:util';
@@ -49,6 +49,15 @@ export function classifyFailure(f: FailedCommand): TerraformError {
     );
   }
   if (/Error acquiring the state lock/i.test(raw)) return lockError(f, raw, where);
+  if (/Saved plan is stale/i.test(raw)) {
+    return new TerraformError(
+      'stale-plan',
+      `${where} refused the saved plan as stale: Terraform's state changed after the plan was made ` +
+        '(another run applied), so nothing of this plan was applied.',
+      'plan again and review the new plan (rerun the deploy: it plans from the state as it is now)',
+      detail,
+    );
+  }
   const existing = existingObjects(raw);
   if (existing.length) {
     return new TerraformError(

@@ -25,6 +25,8 @@ export type TerraformFailure =
   | 'state-locked'
   /** The command was interrupted (Ctrl-C, SIGTERM) and stopped gracefully. */
   | 'interrupted'
+  /** `apply PLANFILE` refused the saved plan: the state changed after the plan was made (another run applied). */
+  | 'stale-plan'
   /** Objects the stack creates exist already but are not in Terraform's state. */
   | 'already-exists'
   /** The provider (AWS) refused a call: its message comes first. */

@@ -219,13 +219,7 @@ export class TerraformWorkspace {
       throw new TerraformError('command', `The plan file ${file} does not exist.`, 'plan again and apply the file that plan wrote');
     const res = await this.run(['apply', '-input=false', '-no-color', '-auto-approve', ...this.lockArgs(), file], this.setup.env);
     if (res.code !== 0) {
-      throw this.commandError(
-        'apply',
-        res,
-        /stale/i.test(`${res.stdout}${res.stderr}`)
-          ? 'the state changed since the plan (another run applied): nothing of this plan was applied; plan again and review it'
-          : 'fix the error above and rerun (Terraform resumes from its state)',
-      );
+      throw this.commandError('apply', res, 'fix the error above and rerun (Terraform resumes from its state)');
     }
   }
 

@@ -100,6 +100,20 @@ describe('a failed Terraform command, by its cause', () => {
     expect(err.hint).toBe('run the same command again: it plans from that state and converges');
   });
 
+  test('a saved plan made stale by another run: nothing of it applied, plan again', () => {
+    const err = failed(
+      '\nError: Saved plan is stale\n\nThe given plan file can no longer be applied because the state was changed by another\n' +
+        'operation after the plan was created.\n',
+    );
+    expect(err.failure).toBe('stale-plan');
+    expect(err.message).toMatch(
+      /^`terraform apply` in \S+ refused the saved plan as stale: Terraform's state changed after the plan was made/,
+    );
+    expect(err.message).toContain('nothing of this plan was applied');
+    expect(err.hint).toMatch(/^plan again and review the new plan/);
+    expect(err.hint).not.toMatch(/credential/i);
+  });
+
   test('objects that exist but are not in the state: each named with the provider’s words, and the --adopt that imports them', () => {
     expect(existingObjects(EXISTS).map((e) => e.address)).toEqual([
       'aws_lambda_function.handler_fn_C0FFEE',
