@@ -16,6 +16,7 @@ import { LOCK_FILE_NAME } from '../terraform';
 import { DeployError, runDeploy } from '../pipeline';
 import { reconcilerSide } from '../reconciler-side';
 import { awsTarget, TerraformRunner, TerraformStepError } from '../terraform-runner';
+import { refusedAsStale } from '../infra-runner';
 import { changeFunctionMemory, REPO_ROOT, tmpDir } from './helpers';
 import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
@@ -278,10 +279,11 @@ describeWithTerraform('the real Terraform behind tollgate plan and deploy', { ne
           const before = aws.counts();
           const err = await reviewer.apply(shown, op).catch((e: unknown) => e);
           expect(err).toBeInstanceOf(TerraformStepError);
-          expect((err as Error).message).toMatch(/stale/i);
-          expect((err as TerraformStepError).hint).toMatch(
-            /^the state changed since the plan \(another run applied\): nothing of this plan was applied/,
-          );
+          expect((err as Error).message).toContain("refused the saved plan as stale: Terraform's state changed after the plan was made");
+          expect((err as Error).message).toContain('nothing of this plan was applied');
+          expect((err as TerraformStepError).hint).toMatch(/^plan again and review the new plan/);
+          // What the deploy's AWS line reads: this run applied nothing.
+          expect(refusedAsStale(err)).toBe(true);
           expect(aws.counts()).toEqual(before);
           expect(memory()).toEqual([512]);
           // A plan file overwritten after it was shown (another run planning into the folder) is refused.

@@ -139,7 +139,7 @@ describeWithTerraform('TerraformWorkspace with the real terraform (built-in reso
     const newer = await ws.plan({ out: 'newer.tfplan' });
     await ws.apply(newer);
     const err = await failure(ws.apply(older));
-    expect(err.failure).toBe('command');
+    expect(err.failure).toBe('stale-plan');
     expect(err.message).toMatch(/stale/i);
     expect(err.fix).toMatch(/plan again/);
     const state = JSON.parse(fs.readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8')) as { resources: unknown[] };
