@@ -81,7 +81,7 @@ export type Kind = 'real Terraform' | 'browser' | 'child processes' | 'in-proces
 
 /** The kind that dominates a test file, read from its source: what it needs decides what it waits on. */
 export function kindOf(source: string): Kind {
-  if (/describeWithTerraform|TerraformWorkdir|setupTerraform\(/.test(source)) return 'real Terraform';
+  if (/describeWithTerraform|terraformUnavailableReason|TerraformWorkdir|setupTerraform\(/.test(source)) return 'real Terraform';
   if (/describeWithChromium|launchChromium/.test(source)) return 'browser';
   if (/node:child_process|runCli\(|entryPointCommand\(/.test(source)) return 'child processes';
   return 'in-process';

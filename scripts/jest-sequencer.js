@@ -11,7 +11,7 @@ const fs = require('node:fs');
 const Sequencer = require('@jest/test-sequencer').default;
 
 const KINDS = [
-  /describeWithTerraform|TerraformWorkdir|setupTerraform\(/,
+  /describeWithTerraform|terraformUnavailableReason|TerraformWorkdir|setupTerraform\(/,
   /describeWithChromium|launchChromium/,
   /node:child_process|runCli\(|entryPointCommand\(/,
 ];

@@ -54,6 +54,11 @@ describe('the test sequencer', () => {
     expect(order(files)).toEqual(['terraform.test.ts', 'browser.test.ts', 'spawns.test.ts', 'unit.test.ts']);
   });
 
+  it('a file that checks for Terraform itself (terraformUnavailableReason) counts as a real-Terraform one', () => {
+    const own = { ...files, 'own-check.test.ts': "const unavailable = terraformUnavailableReason();\n" + big };
+    expect(order(own).slice(0, 2)).toEqual(['own-check.test.ts', 'terraform.test.ts']);
+  });
+
   it("with timings: jest's order, slowest first, whatever the kind", () => {
     const timings = { 'unit.test.ts': 9000, 'spawns.test.ts': 50, 'browser.test.ts': 100, 'terraform.test.ts': 10 };
     expect(order(files, timings)).toEqual(['unit.test.ts', 'browser.test.ts', 'spawns.test.ts', 'terraform.test.ts']);
