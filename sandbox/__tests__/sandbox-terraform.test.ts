@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { requestClientToken } from '../../asgardeo';
+import { parseDelivered } from '../../deploy/secret-delivery';
 import { describeWithTerraform } from '../../deploy/terraform/__tests__/availability';
 import { startSandbox, type Sandbox } from '../local';
+import type { LooseConfig } from '../../config/__tests__/support';
 import { awsStepPlan, FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './support';
 
 /*
@@ -11,16 +14,33 @@ import { awsStepPlan, FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './s
  * hashicorp/aws provider (mirror) to the local AWS control plane, the gateway serving what the control
  * plane holds. The same checks as sandbox.test.ts (the fallback path) where they differ by path:
  * the pipeline's result, a scope change applied in place by Terraform, and the destroy at stop.
+ * One client delivers its credentials (one stack for both, applied once): Terraform creates its
+ * Secrets Manager secret on the control plane, the deploy writes the credentials to it, the smoke
+ * test's token for that client comes from there, a redeploy writes nothing, and the client secret is
+ * in no state, plan, log or file the run left.
  */
+const SECRET = 'tollgate/pharmacy-user-api-dev/pharmacy-reader';
+
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .flatMap((e) => (e.isFile() ? [path.join(e.parentPath, e.name)] : []));
+}
+
 describeWithTerraform('the sandbox through real Terraform and the local AWS control plane', { needMirror: true }, () => {
   let configs: SandboxConfigs;
   let sandbox: Sandbox | undefined;
   let written = '';
+  // The first client's credentials go to Secrets Manager: one resource more than the example's 15.
+  const delivering = (c: LooseConfig) => {
+    c.clients[0].credentials = { awsSecretsManager: {} };
+  };
 
   beforeAll(async () => {
     configs = new SandboxConfigs();
     sandbox = await startSandbox({
-      configFile: configs.write(),
+      configFile: configs.write(delivering),
       cwd: REPO_ROOT,
       environment: process.env,
       asgardeoPort: 0,
@@ -28,12 +48,12 @@ describeWithTerraform('the sandbox through real Terraform and the local AWS cont
       write: (t) => (written += t),
       smokeOptions: FAST_SMOKE,
     });
-  }, 240_000);
+  }, 480_000);
 
   afterAll(async () => {
     await sandbox?.stop();
     configs?.remove();
-  }, 120_000);
+  }, 240_000);
 
   function call(method: string, authorization?: string): Promise<{ status: number; challenge?: string }> {
     return new Promise((resolve, reject) => {
@@ -52,6 +72,15 @@ describeWithTerraform('the sandbox through real Terraform and the local AWS cont
   const tokenOf = async (client: string) =>
     (await requestClientToken({ config: sandbox!.config, credentials: sandbox!.asgardeo.admin, client })).accessToken;
   const stateFile = () => path.join(configs.outdir, 'cdktf.out', `terraform.${sandbox!.config.stackName}.tfstate`);
+  async function delivered(stage: 'AWSCURRENT' | 'AWSPREVIOUS' = 'AWSCURRENT') {
+    const target = (await sandbox!.awsSdkTarget())!;
+    const sm = new SecretsManagerClient({ endpoint: target.endpoint, region: sandbox!.config.aws.region, credentials: target.credentials });
+    try {
+      return await sm.send(new GetSecretValueCommand({ SecretId: SECRET, VersionStage: stage }));
+    } finally {
+      sm.destroy();
+    }
+  }
 
   test('says it runs the real path, deploys through Terraform and passes every smoke check against what was deployed', () => {
     const s = sandbox!;
@@ -62,7 +91,7 @@ describeWithTerraform('the sandbox through real Terraform and the local AWS cont
           /deploys the stack to the local AWS control plane/.source,
       ),
     );
-    expect(written).toContain('terraform: Apply complete! Resources: 15 added, 0 changed, 0 destroyed.');
+    expect(written).toContain('terraform: Apply complete! Resources: 16 added, 0 changed, 0 destroyed.');
     expect(s.result.steps.map((x) => `${x.step}:${x.status}`)).toEqual([
       'preflight:done',
       'plan:done',
@@ -80,15 +109,55 @@ describeWithTerraform('the sandbox through real Terraform and the local AWS cont
     // The local endpoints live in an override file only while Terraform runs: the folder keeps only the stack.
     expect(fs.readdirSync(stackDir).filter((f) => f.endsWith('_override.tf.json'))).toEqual([]);
     const state = JSON.parse(fs.readFileSync(stateFile(), 'utf8')) as { resources: unknown[] };
-    expect(state.resources).toHaveLength(15);
+    expect(state.resources).toHaveLength(16);
   });
+
+  test('the delivering client: credentials written, smoke passes, a redeploy writes nothing, no secret is left anywhere', async () => {
+    const s = sandbox!;
+    expect(written).toContain(`credentials of pharmacy-reader: written to ${SECRET}`);
+    const value = parseDelivered((await delivered()).SecretString)!;
+    expect(value).toMatchObject({
+      token_endpoint: s.config.asgardeo.tokenEndpoint,
+      scope: 'get_pharmacy_user',
+      audience: s.config.apiResource.identifier,
+    });
+    expect(s.result.smoke!.checks.every((c) => c.ok)).toBe(true);
+
+    s.asgardeo.requests.clear();
+    const printedBefore = written.length;
+    await s.redeploy();
+    const printed = written.slice(printedBefore);
+    expect(printed).toContain('terraform: Plan: 0 to add, 0 to change, 0 to destroy.');
+    expect(printed).toContain(`credentials of pharmacy-reader: ${SECRET} is up to date`);
+    expect(s.asgardeo.requests.writes()).toBe(0);
+    // Still the first version: nothing was written to Secrets Manager.
+    await expect(delivered('AWSPREVIOUS')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    // No secret in the state, the synthesized stack, plans, outputs, or what the run printed.
+    const leaks = [
+      ...filesUnder(configs.outdir),
+      ...filesUnder(path.join(REPO_ROOT, '.tollgate')).filter((f) => f.includes(s.config.stackName)),
+    ].filter((f) => {
+      try {
+        return fs.readFileSync(f).includes(value.client_secret);
+      } catch {
+        return false;
+      }
+    });
+    expect(leaks).toEqual([]);
+    expect(written).not.toContain(value.client_secret);
+  }, 480_000);
 
   test('a changed scope is a Terraform in-place update, and the gateway then answers by the deployed route', async () => {
     const reader = await tokenOf('pharmacy-reader');
     expect((await call('GET', `Bearer ${reader}`)).status).toBe(200);
     const url = sandbox!.stageInvokeUrl;
     const printedBefore = written.length;
-    await sandbox!.redeploy({ configFile: configs.write((c) => (routeOf(c, 'GET /user').scopes = ['create_pharmacy_user'])) });
+    await sandbox!.redeploy({
+      configFile: configs.write((c) => {
+        delivering(c);
+        routeOf(c, 'GET /user').scopes = ['create_pharmacy_user'];
+      }),
+    });
     expect(sandbox!.stageInvokeUrl).toBe(url);
     // The redeploy's AWS step prints Terraform's saved plan (from its JSON), then applies exactly that file.
     const printed = written.slice(printedBefore);
@@ -106,7 +175,7 @@ describeWithTerraform('the sandbox through real Terraform and the local AWS cont
     const file = stateFile();
     await sandbox!.stop();
     sandbox = undefined;
-    expect(written).toContain('terraform: Apply complete! Resources: 0 added, 0 changed, 15 destroyed.');
+    expect(written).toContain('terraform: Apply complete! Resources: 0 added, 0 changed, 16 destroyed.');
     const state = JSON.parse(fs.readFileSync(file, 'utf8')) as { resources: unknown[] };
     expect(state.resources).toEqual([]);
   }, 120_000);
