@@ -55,7 +55,7 @@ describe('the test sequencer', () => {
   });
 
   it('a file that checks for Terraform itself (terraformUnavailableReason) counts as a real-Terraform one', () => {
-    const own = { ...files, 'own-check.test.ts': "const unavailable = terraformUnavailableReason();\n" + big };
+    const own = { ...files, 'own-check.test.ts': 'const unavailable = terraformUnavailableReason();\n' + big };
     expect(order(own).slice(0, 2)).toEqual(['own-check.test.ts', 'terraform.test.ts']);
   });
 
