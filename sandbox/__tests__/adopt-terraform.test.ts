@@ -1,15 +1,8 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadConfig, type ResolvedConfig } from '../../config';
-import { reconcilerSide, runDeploy, TerraformRunner, type DeployOptions, type StackOperation } from '../../deploy';
 import { UserError } from '../../errors';
-import { startLocalAsgardeo, type LocalAsgardeo } from '../asgardeo';
-import { localTerraformSetup, TerraformWorkdir } from '../aws/terraform-workdir';
 import { describeWithTerraform } from '../../deploy/terraform/__tests__/availability';
-import { localAwsTarget, type LocalAwsTarget } from '../local';
-import { REPO_ROOT } from './support';
-import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
+import { localTerraformWorld, type LocalTerraformWorld } from './local-terraform-world';
 
 /*
  * Issue 27, "adopt what exists but is not in state", on the local target through the one Terraform
@@ -19,49 +12,17 @@ import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
  * plan has no changes and no import blocks, and destroy leaves the control plane empty.
  */
 describeWithTerraform('adopting AWS objects that exist but are not in Terraform state', { needMirror: true }, () => {
-  let asgardeo: LocalAsgardeo;
-  let config: ResolvedConfig;
-  let outdir: string;
-  let target: LocalAwsTarget;
-  let runner: TerraformRunner;
-  let workdir: TerraformWorkdir;
-
+  let world: LocalTerraformWorld;
   beforeAll(async () => {
-    asgardeo = await startLocalAsgardeo({ organization: 'pharmacy', rateLimitPerMinute: null });
-    config = loadConfig({ file: PHARMACY_CONFIG, env: 'dev', target: 'local', asgardeoBaseUrl: asgardeo.baseUrl, environment: {} });
-    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-adopt-'));
-    const setup = await localTerraformSetup(process.env);
-    target = localAwsTarget({ outdir, env: process.env });
-    runner = new TerraformRunner({ cwd: REPO_ROOT, target, setup, config: () => config });
-    workdir = new TerraformWorkdir(setup, runner.stackDir(config.stackName));
+    world = await localTerraformWorld('tollgate-adopt-');
   }, 60_000);
-  afterAll(async () => {
-    await runner?.close();
-    await asgardeo?.stop();
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }, 180_000);
+  afterAll(() => world?.close(), 180_000);
 
-  const op = (): StackOperation => ({ stack: config.stackName, environment: config.environment, configFile: config.file });
-  const deploy = (o: Partial<DeployOptions>, write: (t: string) => void) =>
-    runDeploy({
-      loadConfig: () => config,
-      runner,
-      side: reconcilerSide({ env: {}, transport: { backoff: { baseMs: 2, capMs: 10 }, pacing: false } }),
-      env: { ASGARDEO_CLIENT_ID: asgardeo.admin.clientId, ASGARDEO_CLIENT_SECRET: asgardeo.admin.clientSecret },
-      cwd: outdir,
-      yes: true,
-      interactive: false,
-      prompt: async () => 'no',
-      smoke: false,
-      outputsFile: path.join(outdir, 'outputs.json'),
-      resumeCommand: () => 'npx tollgate deploy --env dev',
-      write,
-      ...o,
-    });
-  const stateList = async () => (await workdir.run(['state', 'list'])).stdout.split('\n').filter(Boolean);
-  const plane = () => target.controlPlane!;
+  const stateList = async () => (await world.workdir.run(['state', 'list'])).stdout.split('\n').filter(Boolean);
+  const plane = () => world.target.controlPlane!;
 
   test('a lost state: the plan finds what exists, deploy refuses with nothing written, --adopt imports it and converges', async () => {
+    const { asgardeo, config, outdir, runner, op, deploy } = world;
     // The AWS side alone, then its state is lost (a killed run, a deleted file).
     await runner.apply(await runner.plan(op()), op());
     const deployed = plane().snapshot();

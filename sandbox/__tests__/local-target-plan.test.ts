@@ -1,15 +1,9 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadConfig, type ResolvedConfig } from '../../config';
-import { reconcilerSide, runDeploy, TerraformRunner, TerraformStepError, type StackOperation } from '../../deploy';
-import { startLocalAsgardeo, type LocalAsgardeo } from '../asgardeo';
-import { localTerraformSetup, TerraformWorkdir } from '../aws/terraform-workdir';
+import { TerraformStepError } from '../../deploy';
 import { describeWithTerraform } from '../../deploy/terraform/__tests__/availability';
-import { localAwsTarget, type LocalAwsTarget } from '../local';
 import { changeFunctionMemory } from '../../deploy/__tests__/helpers';
-import { REPO_ROOT } from './support';
-import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
+import { localTerraformWorld, type LocalTerraformWorld } from './local-terraform-world';
 
 /*
  * The local target runs the one Terraform runner a cloud deploy runs: the pipeline shows the saved
@@ -17,58 +11,29 @@ import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
  * it was shown, is refused before anything is applied.
  */
 describeWithTerraform('the local target through the one Terraform runner', { needMirror: true }, () => {
-  let asgardeo: LocalAsgardeo;
-  let config: ResolvedConfig;
-  let outdir: string;
-  let target: LocalAwsTarget;
-  let runner: TerraformRunner;
-  let workdir: TerraformWorkdir;
-
+  let world: LocalTerraformWorld;
   beforeAll(async () => {
-    asgardeo = await startLocalAsgardeo({ organization: 'pharmacy', rateLimitPerMinute: null });
-    config = loadConfig({
-      file: PHARMACY_CONFIG,
-      env: 'dev',
-      target: 'local',
-      asgardeoBaseUrl: asgardeo.baseUrl,
-      environment: {},
-    });
-    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-local-plan-'));
-    const setup = await localTerraformSetup(process.env);
-    target = localAwsTarget({ outdir, env: process.env });
-    runner = new TerraformRunner({ cwd: REPO_ROOT, target, setup, config: () => config });
-    workdir = new TerraformWorkdir(setup, runner.stackDir(config.stackName));
+    world = await localTerraformWorld('tollgate-local-plan-');
   }, 60_000);
-  afterAll(async () => {
-    await runner?.close();
-    await asgardeo?.stop();
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }, 120_000);
-
-  const op = (): StackOperation => ({ stack: config.stackName, environment: config.environment, configFile: config.file });
+  afterAll(() => world?.close(), 120_000);
 
   test('deploy shows the saved plan and applies exactly that file, even when the stack changes while it is shown', async () => {
+    const { config, runner, target } = world;
     const stackFile = path.join(runner.stackDir(config.stackName), 'cdk.tf.json');
     let out = '';
     let shown = '';
-    const result = await runDeploy({
-      loadConfig: () => config,
-      runner,
-      side: reconcilerSide({ env: {}, transport: { backoff: { baseMs: 2, capMs: 10 }, pacing: false } }),
-      env: { ASGARDEO_CLIENT_ID: asgardeo.admin.clientId, ASGARDEO_CLIENT_SECRET: asgardeo.admin.clientSecret },
-      cwd: outdir,
-      yes: false,
-      interactive: true,
-      prompt: async () => {
-        shown = out;
-        changeFunctionMemory(stackFile, 1024);
-        return 'yes';
+    const result = await world.deploy(
+      {
+        yes: false,
+        interactive: true,
+        prompt: async () => {
+          shown = out;
+          changeFunctionMemory(stackFile, 1024);
+          return 'yes';
+        },
       },
-      smoke: false,
-      outputsFile: path.join(outdir, 'outputs.json'),
-      resumeCommand: () => 'npm start',
-      write: (t) => (out += t),
-    });
+      (t) => (out += t),
+    );
     expect(shown).toContain('[2/4] Plan: AWS and Asgardeo, at once');
     expect(shown).not.toContain('[3/4]');
     expect(out).toContain('[3/4] Stack: Terraform apply to the local AWS control plane (local target) + Asgardeo: reconcile, at once');
@@ -82,6 +47,7 @@ describeWithTerraform('the local target through the one Terraform runner', { nee
   }, 300_000);
 
   test('a plan made stale by a state change is refused by Terraform; a plan swapped after it was shown is refused too', async () => {
+    const { runner, target, workdir, outdir, op } = world;
     const stale = await runner.plan(op());
     const before = target.controlPlane!.snapshot();
     const address = (await workdir.run(['state', 'list'])).stdout.split('\n').find((a) => a.startsWith('aws_cloudwatch_log_group.'))!;
