@@ -273,13 +273,17 @@ export class TerraformRunner implements InfraRunner {
         lockTimeout: this.target.env[LOCK_TIMEOUT_VARIABLE]?.trim() || DEFAULT_LOCK_TIMEOUT,
         ...(o.signal && this.target.interruptible ? { signal: o.signal } : {}),
       });
-      const key = lockFile ? initKey(stackDir, lockFile.path, setup) : undefined;
+      // The lock file init follows: the project's committed one, else the one init wrote in the stack folder.
+      const stackLock = path.join(stackDir, LOCK_FILE_NAME);
+      const lockPath = lockFile?.path ?? stackLock;
       const marker = path.join(stackDir, '.terraform', INIT_MARKER);
-      const lockText = lockFile ? readText(lockFile.path) : undefined;
-      if (key === undefined || readText(marker) !== key || readText(path.join(stackDir, LOCK_FILE_NAME)) !== lockText) {
+      const key = initKey(stackDir, lockPath, setup);
+      const copied = !lockFile || readText(stackLock) === readText(lockFile.path);
+      if (key === undefined || readText(marker) !== key || !copied) {
         fs.rmSync(marker, { force: true });
         await workspace.init();
-        if (key !== undefined) fs.writeFileSync(marker, key);
+        const initialized = initKey(stackDir, lockPath, setup);
+        if (initialized !== undefined) fs.writeFileSync(marker, initialized);
       }
       if (this.o.validate === true) await workspace.validate();
       const planOnce = async (): Promise<StackPlan> => {
@@ -405,9 +409,10 @@ const INIT_MARKER = 'tollgate-init.key';
 
 /**
  * What `terraform init` depends on: the synthesized `terraform` block (backend, required providers),
- * the committed lock file, the Terraform binary and version, and the provider installation (CLI
- * configuration's mirror). Equal keys: the folder's init is still valid and a warm init (about a
- * second here) is skipped. Undefined when a part cannot be read: then init always runs.
+ * the lock file (the committed one, or the one init wrote when none is committed), the Terraform binary
+ * and version, and the provider installation (CLI configuration's mirror). Equal keys: the folder's
+ * init is still valid and a warm init (about a second here) is skipped. Undefined when a part cannot be
+ * read: then init always runs.
  */
 function initKey(stackDir: string, lockFile: string, setup: TerraformSetup): string | undefined {
   const stack = readText(path.join(stackDir, 'cdk.tf.json'));

@@ -50,6 +50,8 @@ describeWithTerraform('an interrupted deploy never loses Terraform state (real T
     ...extra,
   });
   const stateDir = () => path.join(configs.outdir, '.tollgate', 'local', 'cdktf.out');
+  /** Written by each init tollgate runs in the stack folder (and only then). */
+  const initMarker = () => path.join(stateDir(), 'stacks', STACK, '.terraform', 'tollgate-init.key');
   const stateResources = () =>
     (JSON.parse(fs.readFileSync(path.join(stateDir(), `terraform.${STACK}.tfstate`), 'utf8')) as { resources: { type: string }[] })
       .resources;
@@ -121,11 +123,14 @@ describeWithTerraform('an interrupted deploy never loses Terraform state (real T
     expect(seconds).toBeLessThan(150);
     expect(stateResources().some((r) => r.type === 'aws_lambda_function')).toBe(true);
     expect(processesUnder(configs.outdir)).toEqual([]);
+    // This project commits no lock file: the init, with the lock file it wrote, is recorded, so later runs skip it.
+    expect(fs.existsSync(initMarker())).toBe(true);
   }, 600_000);
 
   test('Ctrl-C during plan: exit 130, "interrupted", nothing changed', async () => {
     const controller = new AbortController();
     const revision = local.aws.revision();
+    const initialized = fs.statSync(initMarker()).mtimeMs;
     // The plan refreshes the function: interrupt while it reads.
     void when('GetFunction', () => controller.abort(new Error('interrupted (Ctrl-C)')));
     const run = await deploy({ signal: controller.signal });
@@ -134,6 +139,7 @@ describeWithTerraform('an interrupted deploy never loses Terraform state (real T
     expect(run.err).not.toMatch(/credentials/);
     expect(local.aws.revision()).toBe(revision);
     expect(processesUnder(configs.outdir)).toEqual([]);
+    expect(fs.statSync(initMarker()).mtimeMs).toBe(initialized);
   }, 300_000);
 
   test('Ctrl-C during apply: exit 130, "interrupted", the state keeps what was written; the rerun converges', async () => {

@@ -47,8 +47,12 @@ describeWithTerraform('the local target through the one Terraform runner', { nee
   }, 300_000);
 
   test('a plan made stale by a state change is refused by Terraform; a plan swapped after it was shown is refused too', async () => {
-    const { runner, target, workdir, outdir, op } = world;
+    const { config, runner, target, workdir, outdir, op } = world;
+    // The init the deploy ran still holds (same backend, provider constraint, lock file, Terraform): the plan skips it.
+    const initMarker = path.join(runner.stackDir(config.stackName), '.terraform', 'tollgate-init.key');
+    const initialized = fs.statSync(initMarker).mtimeMs;
     const stale = await runner.plan(op());
+    expect(fs.statSync(initMarker).mtimeMs).toBe(initialized);
     const before = target.controlPlane!.snapshot();
     const address = (await workdir.run(['state', 'list'])).stdout.split('\n').find((a) => a.startsWith('aws_cloudwatch_log_group.'))!;
     expect((await workdir.run(['state', 'rm', address])).code).toBe(0);
