@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig, type ResolvedConfig } from '../config';
-import { reconcilerSide, runDeploy, type StackOperation } from '../deploy';
+import { reconcilerSide, runDeploy, stackOperation, type StackOperation } from '../deploy';
 import { generateTestUserPasswords, passwordValues } from '../deploy/test-user-passwords';
 import { startLocalAsgardeo, type LocalAsgardeo } from '../sandbox/asgardeo';
 import { chooseLocalInfra, type LocalInfra } from '../sandbox/local';
@@ -76,12 +76,7 @@ const timed = async (fn: () => Promise<unknown>): Promise<number> => {
   return performance.now() - start;
 };
 
-const opOf = (config: ResolvedConfig): StackOperation => ({
-  stack: config.stackName,
-  environment: config.environment,
-  configFile: config.file,
-  onOutput: () => undefined,
-});
+const opOf = (config: ResolvedConfig): StackOperation => stackOperation(config, { onOutput: () => undefined });
 
 async function awsAlone(latencyMs: number): Promise<number> {
   const w = await freshWorld(latencyMs);

@@ -64,6 +64,30 @@ export type SideOptions = Pick<ReconcileOptions, 'config' | 'outputs' | 'credent
 /** A write as its answer tells: accepted (2xx), refused (an error status: nothing written), or unanswered (it may have happened). */
 export type WriteOutcome = 'accepted' | 'refused' | 'unanswered';
 
+/** The writes of one apply or destroy, by the server's answer: what a failed run reports as written. */
+export interface WriteTally {
+  readonly accepted: number;
+  readonly unanswered: number;
+  /** Pass as SideOptions.onWrite. */
+  readonly onWrite: (outcome: WriteOutcome) => void;
+}
+
+export function writeTally(): WriteTally {
+  const tally = { accepted: 0, unanswered: 0 };
+  return {
+    get accepted() {
+      return tally.accepted;
+    },
+    get unanswered() {
+      return tally.unanswered;
+    },
+    onWrite: (outcome) => {
+      if (outcome === 'accepted') tally.accepted++;
+      else if (outcome === 'unanswered') tally.unanswered++;
+    },
+  };
+}
+
 /** The part of the reconciler's ApplyResult the pipeline reports. */
 export interface ApplySummary {
   outputs?: { audience?: string; clients?: readonly { name: string; clientId: string }[] };

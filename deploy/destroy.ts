@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config';
 import { requireApproval, type Prompt } from './approval';
-import type { AdminCredentials, AsgardeoSide, StackOutputs } from './asgardeo-side';
-import { heldAfterFailure, type InfraRunner, type StackOperation } from './infra-runner';
+import { writeTally, type AdminCredentials, type AsgardeoSide, type StackOutputs } from './asgardeo-side';
+import { heldAfterFailure, stackOperation, type InfraRunner } from './infra-runner';
 import { runSteps, type SideStates, type Step } from './steps';
 
 export interface DestroyOptions {
@@ -52,7 +52,7 @@ export async function runDestroy(o: DestroyOptions): Promise<void> {
       run: async () => {
         state.asgardeo = { kind: 'deleting', stack: config.stackName };
         // What the server answered to each write: what a failed destroy reports as gone.
-        const writes = { accepted: 0, unanswered: 0 };
+        const writes = writeTally();
         await o.side
           .destroy({
             config,
@@ -60,10 +60,7 @@ export async function runDestroy(o: DestroyOptions): Promise<void> {
             credentials: o.credentials,
             signal: o.signal,
             progress: (line) => o.write(`  ${line}\n`),
-            onWrite: (outcome) => {
-              if (outcome === 'accepted') writes.accepted++;
-              else if (outcome === 'unanswered') writes.unanswered++;
-            },
+            onWrite: writes.onWrite,
           })
           .catch((err: unknown) => {
             state.asgardeo = { kind: 'delete-failed', stack: config.stackName, deleted: writes.accepted, unanswered: writes.unanswered };
@@ -80,13 +77,7 @@ export async function runDestroy(o: DestroyOptions): Promise<void> {
       run: async () => {
         if (!runner) return;
         state.aws = { kind: 'destroying', stack: config.stackName };
-        const op: StackOperation = {
-          stack: config.stackName,
-          environment: config.environment,
-          configFile: config.file,
-          onOutput: (t) => o.write(t),
-          signal: o.signal,
-        };
+        const op = stackOperation(config, { onOutput: (t) => o.write(t), signal: o.signal });
         try {
           await runner.destroy(op);
         } catch (err) {

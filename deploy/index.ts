@@ -22,6 +22,7 @@ export {
 } from './terraform-runner';
 export {
   InfraToolError,
+  stackOperation,
   type InfraRunner,
   type InfraPlan,
   type RunnerDescription,

@@ -1,3 +1,4 @@
+import type { ResolvedConfig } from '../config';
 import { errorText, UserError } from '../errors';
 import type { Adoption } from './adopt';
 import type { AwsSdkTarget } from './secrets-manager-store';
@@ -66,6 +67,14 @@ export interface StackOperation {
   signal?: AbortSignal;
   /** `--adopt`: a plan imports the objects it would create that exist in AWS already (Terraform `import` blocks). */
   adopt?: boolean;
+}
+
+/** The operation on `config`'s stack (its environment's), with what else the caller passes. */
+export function stackOperation(
+  config: ResolvedConfig,
+  rest: Omit<StackOperation, 'stack' | 'environment' | 'configFile'> = {},
+): StackOperation {
+  return { stack: config.stackName, environment: config.environment, configFile: config.file, ...rest };
 }
 
 export interface InfraPlan {

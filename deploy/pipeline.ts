@@ -4,10 +4,11 @@ import type { ResolvedConfig } from '../config';
 import { UserError } from '../errors';
 import { adoptionRefusal } from './adopt/report';
 import { requireApproval, type Prompt } from './approval';
-import type { AdminCredentials, ApplySummary, AsgardeoSide, StackOutputs } from './asgardeo-side';
+import { writeTally, type AdminCredentials, type ApplySummary, type AsgardeoSide, type StackOutputs } from './asgardeo-side';
 import {
   heldAfterFailure,
   refusedAsStale,
+  stackOperation,
   type InfraPlan,
   type InfraRunner,
   type RunnerDescription,
@@ -147,13 +148,7 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   } as unknown as DeployRun;
   let awsSettled = () => {};
   run.awsSettled = skipAws ? Promise.resolve() : new Promise<void>((resolve) => (awsSettled = resolve));
-  const op = (): StackOperation => ({
-    stack: run.config.stackName,
-    environment: run.config.environment,
-    configFile: run.config.file,
-    onOutput: (t: string) => o.write(t),
-    signal: o.signal,
-  });
+  const op = (): StackOperation => stackOperation(run.config, { onOutput: (t: string) => o.write(t), signal: o.signal });
   const resumeHere = (step: ResumableStep, after: string) => `fix the problem above, then run \`${o.resumeCommand(step)}\` ${after}`;
   // A resume reads the outputs the earlier deploy saved.
   const readSavedOutputs = () => {
@@ -355,14 +350,13 @@ function startAwsPlanEarly(o: DeployOptions, config: ResolvedConfig): EarlyAwsPl
   else o.signal?.addEventListener('abort', stopWithCaller, { once: true });
   let held: string[] | undefined = [];
   const plan = o.runner
-    .plan({
-      stack: config.stackName,
-      environment: config.environment,
-      configFile: config.file,
-      onOutput: (t) => (held ? held.push(t) : o.write(t)),
-      signal: controller.signal,
-      adopt: o.adopt === true,
-    })
+    .plan(
+      stackOperation(config, {
+        onOutput: (t) => (held ? held.push(t) : o.write(t)),
+        signal: controller.signal,
+        adopt: o.adopt === true,
+      }),
+    )
     .finally(() => o.signal?.removeEventListener('abort', stopWithCaller));
   // The plan step awaits it (or the preflight's failure does): an early rejection is not an unhandled one.
   plan.catch(() => undefined);
@@ -408,7 +402,7 @@ async function reconcile(o: DeployOptions, run: DeployRun, state: SideStates): P
   try {
     state.asgardeo = { kind: 'started' };
     // What the server answered to each write: "partially applied" only when a write may have happened.
-    const writes = { accepted: 0, unanswered: 0 };
+    const writes = writeTally();
     let lastProgress: string | undefined;
     const result = await o.side
       .apply({
@@ -419,10 +413,7 @@ async function reconcile(o: DeployOptions, run: DeployRun, state: SideStates): P
         adopt: o.adopt === true,
         approved: run.approved.asgardeo,
         signal: o.signal,
-        onWrite: (outcome) => {
-          if (outcome === 'accepted') writes.accepted++;
-          else if (outcome === 'unanswered') writes.unanswered++;
-        },
+        onWrite: writes.onWrite,
         progress: (line) => {
           lastProgress = line;
           o.write(`  ${line}\n`);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { ResolvedConfig } from '../config';
 import { buildAccessMatrix, renderAccessMatrix, type AccessMatrix } from './access-matrix';
 import type { AdminCredentials, AsgardeoSide, StackOutputs } from './asgardeo-side';
-import type { InfraPlan, InfraRunner } from './infra-runner';
+import { stackOperation, type InfraPlan, type InfraRunner } from './infra-runner';
 
 export interface PlanReportOptions {
   config: ResolvedConfig;
@@ -100,14 +100,7 @@ export async function planBothSides<P>(o: SidePlanOptions<P>): Promise<{ aws?: I
   if (o.signal?.aborted) stopAll();
   else o.signal?.addEventListener('abort', stopAll, { once: true });
   const signal = halves.signal;
-  const op = {
-    stack: config.stackName,
-    environment: config.environment,
-    configFile: config.file,
-    onOutput: o.onOutput,
-    signal,
-    adopt: o.adopt === true,
-  };
+  const op = stackOperation(config, { onOutput: o.onOutput, signal, adopt: o.adopt === true });
   let firstFailure: { error: unknown } | undefined;
   const stopOthersOnFailure = <T>(p: Promise<T>): Promise<T> =>
     p.catch((error: unknown) => {

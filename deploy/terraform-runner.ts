@@ -14,7 +14,6 @@ import { UserError } from '../errors';
 import { backendFromEnv, stackDirOf, workspaceFor } from '../stacks/stack-location';
 import { synthStack } from '../stacks/synth-on-demand';
 import type * as Adopt from './adopt';
-import type { Adoption } from './adopt';
 import { adoptionLines } from './adopt/report';
 import type { StateBackend } from '../stacks/tollgate-stack';
 import {
@@ -248,7 +247,7 @@ export class TerraformRunner implements InfraRunner {
    * init (unless the folder is initialized for exactly this backend, provider constraint, lock file
    * and Terraform: see {@link initKey}), plan to a file, and `show -json` when asked or for a cloud run.
    */
-  private async planStack(o: StackOperation, destroy: boolean): Promise<StackPlan & { adoption?: Adoption }> {
+  private async planStack(o: StackOperation, destroy: boolean): Promise<StackPlan & { adoption?: Adopt.Adoption }> {
     const setup = await this.terraformFor(o);
     const config = this.config(o);
     const { stackDir } = synthStack(config, {
@@ -310,7 +309,7 @@ export class TerraformRunner implements InfraRunner {
     config: ResolvedConfig,
     stackDir: string,
     planned: StackPlan,
-  ): Promise<Adoption | undefined> {
+  ): Promise<Adopt.Adoption | undefined> {
     const creates = planned.plan
       ? planned.plan.resourceChanges.filter((r) => r.mode === 'managed' && r.action === 'create').map((r) => r.address)
       : (planned.saved.events?.changes ?? []).filter((c) => c.action === 'create').map((c) => c.address);
@@ -447,7 +446,7 @@ function readText(file: string): string | undefined {
 }
 
 /** The diff the plan report and the deploy prompt show: one line per changing resource, Terraform's counts. */
-function toView(stack: StackPlan & { adoption?: Adoption }): PlanView {
+function toView(stack: StackPlan & { adoption?: Adopt.Adoption }): PlanView {
   const planFile = stack.saved.file;
   const view = stack.plan ? fromShow(stack.plan, planFile, stack.saved.cloudRun?.runId) : fromEvents(stack.saved.events!, planFile);
   const adoption = stack.adoption ? adoptionLines(stack.adoption) : [];
