@@ -1,4 +1,8 @@
-import type { AwsSdkTarget } from './secrets-manager-store';
+/** Where the SDK clients of a deploy reach AWS. Absent: AWS itself, through the default credential chain. */
+export interface AwsSdkTarget {
+  readonly endpoint: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
 
 /** What every AWS SDK client of a deploy is made with: the region, and the target's endpoint and credentials when it names them. */
 export function awsSdkClientConfig(o: { region: string; target?: AwsSdkTarget }): {

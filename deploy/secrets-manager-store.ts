@@ -6,17 +6,13 @@
 import type * as SecretsManager from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { UserError } from '../errors';
-import { awsSdkClientConfig } from './aws-sdk-config';
+import { awsSdkClientConfig, type AwsSdkTarget } from './aws-sdk-config';
 
 // The SDK client loads on the first call: every deploy loads this module, few of them deliver secrets.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdk = (): typeof SecretsManager => require('@aws-sdk/client-secrets-manager') as typeof SecretsManager;
 
-/** Where the SDK clients of a deploy reach AWS. Absent: AWS itself, through the default credential chain. */
-export interface AwsSdkTarget {
-  readonly endpoint: string;
-  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
-}
+export type { AwsSdkTarget } from './aws-sdk-config';
 
 /** A secret's current (AWSCURRENT) or previous (AWSPREVIOUS) value, by name. */
 export interface SecretStore {

@@ -6,10 +6,20 @@
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../config';
 import { UserError } from '../errors';
-import type { StateBackend } from './tollgate-stack';
 
 /** The tag the stack's provider sets on everything it creates, with the stack's name: adoption and destroy's check read it. */
 export const STACK_TAG = 'tollgate:stack';
+
+/** Where a stack keeps its Terraform state. */
+export type StateBackend =
+  | { readonly kind: 'local'; /** Absolute path of the state file. */ readonly path: string }
+  | {
+      readonly kind: 'cloud';
+      readonly organization: string;
+      readonly workspace: string;
+      readonly project?: string;
+      readonly hostname?: string;
+    };
 
 /** The folder a stack is synthesized into: `<outdir>/stacks/<stack>`. */
 export function stackDirOf(outdir: string, stack: string): string {

@@ -5,10 +5,11 @@ import { DEFAULT_FUNCTION_ID, type ResolvedConfig } from '../config';
 import { BundledNodeFunction } from '../constructs/bundled-node-function';
 import { ClientCredentialsSecret } from '../constructs/client-credentials-secret';
 import { SecuredHttpApi, type HttpApiHttpBackend, type HttpApiLambdaTarget } from '../constructs/secured-http-api';
-import { STACK_TAG } from './stack-location';
+import { STACK_TAG, type StateBackend } from './stack-location';
 import { CREDENTIAL_SECRETS_OUTPUT, STACK_OUTPUT_KEYS, STACK_OUTPUTS, type StackOutputs } from './outputs';
 
 export { STACK_OUTPUT_NAMES, type StackOutputName } from './outputs';
+export type { StateBackend } from './stack-location';
 
 /**
  * Versions of hashicorp/aws the stack accepts. The bindings (@cdktf/provider-aws 21.x) would pin
@@ -18,17 +19,6 @@ export { STACK_OUTPUT_NAMES, type StackOutputName } from './outputs';
  * (docs/terraform.md).
  */
 export const AWS_PROVIDER_CONSTRAINT = '>= 5.100, < 7';
-
-/** Where a stack keeps its Terraform state. */
-export type StateBackend =
-  | { readonly kind: 'local'; /** Absolute path of the state file. */ readonly path: string }
-  | {
-      readonly kind: 'cloud';
-      readonly organization: string;
-      readonly workspace: string;
-      readonly project?: string;
-      readonly hostname?: string;
-    };
 
 export interface TollgateStackProps {
   readonly config: ResolvedConfig;

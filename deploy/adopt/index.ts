@@ -19,7 +19,9 @@ import { lambdaPermission } from './lambda-permission';
 import { logGroup } from './log-group';
 import { secretsManagerSecret } from './secret';
 import { secretsManagerSecretPolicy } from './secret-policy';
-import type { AdoptableType, FindContext, FoundObject, SynthesizedResource } from './types';
+import type { AdoptableObject, AdoptableType, Adoption, FindContext, FoundObject, SynthesizedResource } from './types';
+
+export type { AdoptableObject, Adoption } from './types';
 
 export { awsClients, type AwsClients } from './clients';
 export { STACK_TAG } from '../../stacks/stack-location';
@@ -40,30 +42,6 @@ export const ADOPTABLE_TYPES: readonly AdoptableType[] = [
   secretsManagerSecret,
   secretsManagerSecretPolicy,
 ];
-
-/** A resource the plan creates whose object exists in AWS already, not in Terraform's state. */
-export interface AdoptableObject {
-  /** `aws_lambda_function.handler_function_EDBDF687` */
-  readonly address: string;
-  /** The object in AWS: `Lambda function pharmacy-user-api-dev-handler`. */
-  readonly object: string;
-  /** How tollgate knows the object is this resource's. */
-  readonly why: string;
-  /** The ID Terraform imports it by. */
-  readonly importId: string;
-}
-
-/** What adoption found for one plan. */
-export interface Adoption {
-  /** Objects the plan would create that exist already (without `--adopt`), or that it imports (with it). */
-  readonly objects: readonly AdoptableObject[];
-  /** Resources the plan creates that could not be checked (an AWS call failed): address and why. */
-  readonly unchecked: readonly { readonly address: string; readonly reason: string }[];
-  /** Whether the plan imports `objects` (`--adopt`). */
-  readonly imported: boolean;
-  /** AWS calls made to find them. */
-  readonly calls: number;
-}
 
 /** The stack's resources, by address, as synthesized in `<stackDir>/cdk.tf.json`. */
 export function readSynthesizedResources(stackDir: string): Map<string, SynthesizedResource> {

@@ -1,6 +1,6 @@
 /** How adoption shows in a plan, and the refusal of a deploy whose plan would create objects that exist. */
 import { UserError } from '../../errors';
-import type { Adoption } from './index';
+import type { Adoption } from './types';
 
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 

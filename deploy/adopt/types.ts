@@ -49,3 +49,27 @@ export interface AdoptableType {
   /** The object in AWS this resource would create, when it exists already; undefined when it does not. */
   find(resource: SynthesizedResource, ctx: FindContext): Promise<FoundObject | undefined>;
 }
+
+/** A resource the plan creates whose object exists in AWS already, not in Terraform's state. */
+export interface AdoptableObject {
+  /** `aws_lambda_function.handler_function_EDBDF687` */
+  readonly address: string;
+  /** The object in AWS: `Lambda function pharmacy-user-api-dev-handler`. */
+  readonly object: string;
+  /** How tollgate knows the object is this resource's. */
+  readonly why: string;
+  /** The ID Terraform imports it by. */
+  readonly importId: string;
+}
+
+/** What adoption found for one plan. */
+export interface Adoption {
+  /** Objects the plan would create that exist already (without `--adopt`), or that it imports (with it). */
+  readonly objects: readonly AdoptableObject[];
+  /** Resources the plan creates that could not be checked (an AWS call failed): address and why. */
+  readonly unchecked: readonly { readonly address: string; readonly reason: string }[];
+  /** Whether the plan imports `objects` (`--adopt`). */
+  readonly imported: boolean;
+  /** AWS calls made to find them. */
+  readonly calls: number;
+}
