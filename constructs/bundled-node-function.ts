@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildSync, version as esbuildVersion, type BuildOptions } from 'esbuild';
+import { zipSync, type Zippable } from 'fflate';
 import { App, AssetType, TerraformAsset, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -227,13 +227,32 @@ function esbuildBundle(entry: string, outfile: string, cwd: string): string[] {
 }
 
 /**
- * Zips the folder's contents with cdktf's own archiver script, as a TerraformAsset of type ARCHIVE does
- * (archiver is asynchronous, so cdktf runs it as a child process), without a shell between.
+ * The same metadata for every entry, so the same files always give the same archive bytes. Zip stores
+ * local time, so the date is built from local fields: every time zone writes 2000-01-01 00:00. A Unix
+ * regular file readable by all, as Lambda's runtime user must read it; level 9 as cdktf's archiver used.
+ */
+const ZIP_ENTRY = { mtime: new Date(2000, 0, 1), os: 3, attrs: 0o100644 << 16, level: 9 } as const;
+
+/**
+ * Zips the folder's files to the archive's root, in-process and synchronously (constructs are built
+ * synchronously), so a cache miss costs no Node start for cdktf's archiver script. Fixed metadata and
+ * sorted names make the archive a function of the files alone.
  */
 function archive(folder: string, zip: string): void {
-  const script = require.resolve('cdktf/lib/private/fs');
-  const run = spawnSync(process.execPath, [script, folder, zip], { encoding: 'utf8' });
-  if (run.status !== 0 || !fs.existsSync(zip)) {
-    throw new Error(`BundledNodeFunction: could not archive ${folder}: ${(run.stderr || run.error?.message || '').trim()}`);
+  try {
+    const entries: Zippable = {};
+    for (const name of filesUnder(folder)) entries[name] = [fs.readFileSync(path.join(folder, name)), ZIP_ENTRY];
+    fs.writeFileSync(zip, zipSync(entries));
+  } catch (err) {
+    throw new Error(`BundledNodeFunction: could not archive ${folder}: ${(err as Error).message}`);
   }
+}
+
+/** The regular files under `folder`, as sorted `/`-separated paths relative to it. */
+function filesUnder(folder: string): string[] {
+  return fs
+    .readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .sort();
 }

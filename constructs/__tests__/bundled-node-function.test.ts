@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformStack, Testing } from 'cdktf';
+import * as yauzl from 'yauzl';
 // Types of the cdktf matchers that jest.setup.js registers.
 import 'cdktf/lib/testing/adapters/jest';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -31,6 +32,38 @@ function synthFunction(props: Partial<BundledNodeFunctionProps> = {}, outdir = f
   const fn = new BundledNodeFunction(stack, 'greeter', { entry, functionName: 'greeter-dev', ...props });
   const json = Testing.synth(stack);
   return { app, stack, fn, json, tf: JSON.parse(json) };
+}
+
+interface ZipEntry {
+  name: string;
+  /** Unix mode from the entry's external attributes. */
+  mode: number;
+  data: Buffer;
+}
+
+/** Every entry of a zip, read with yauzl (as the local gateway reads Lambda assets), in archive order. */
+function readZip(zip: Buffer): Promise<ZipEntry[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, file) => {
+      if (error || !file) return reject(error ?? new Error('not a zip'));
+      const entries: ZipEntry[] = [];
+      file.on('error', reject);
+      file.on('end', () => resolve(entries));
+      file.on('entry', (entry: yauzl.Entry) => {
+        file.openReadStream(entry, (err, stream) => {
+          if (err || !stream) return reject(err ?? new Error(`cannot read ${entry.fileName}`));
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('error', reject);
+          stream.on('end', () => {
+            entries.push({ name: entry.fileName, mode: entry.externalFileAttributes >>> 16, data: Buffer.concat(chunks) });
+            file.readEntry();
+          });
+        });
+      });
+      file.readEntry();
+    });
+  });
 }
 
 function only<T>(record: Record<string, T> | undefined): T {
@@ -94,6 +127,14 @@ describe('BundledNodeFunction', () => {
     const zip = fs.readFileSync(path.join(stackDir, fn.filename));
     expect(zip.subarray(0, 4).toString('binary')).toBe('PK\u0003\u0004');
     expect(zip.includes(Buffer.from('index.js'))).toBe(true);
+  });
+
+  it('zips exactly the bundle, as index.js at the root, readable by everyone', async () => {
+    s.app.synth();
+    const stackDir = path.join(s.app.outdir, 'stacks', 'fn-stack');
+    const entries = await readZip(fs.readFileSync(path.join(stackDir, s.fn.asset.path)));
+    expect(entries.map(({ name, mode }) => ({ name, mode }))).toEqual([{ name: 'index.js', mode: 0o100644 }]);
+    expect(entries[0]!.data.equals(fs.readFileSync(path.join(s.fn.bundleDir, 'index.js')))).toBe(true);
   });
 
   it('keeps the hash stable for the same code and changes it with the code', () => {
@@ -209,6 +250,25 @@ describe('BundledNodeFunction build cache', () => {
       .digest('hex')
       .toUpperCase();
     expect(s.fn.asset.assetHash).toBe(md5);
+  });
+
+  it('gives the same code the same archive bytes, whichever cache folder and time it is built in', () => {
+    const archiveIn = (cache: string) => {
+      const entries = fs.readdirSync(path.join(cache, 'bundles')).filter((name) => !name.endsWith('.json'));
+      expect(entries).toHaveLength(1);
+      return fs.readFileSync(path.join(cache, 'bundles', entries[0]!, 'archive.zip'));
+    };
+    synthCached();
+    const otherCache = path.join(dir, 'other-cache');
+    // A day later: a zip stamped with the build time would differ.
+    const later = Date.now() + 24 * 60 * 60 * 1000;
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      synthCached({ cacheDir: otherCache });
+    } finally {
+      clock.mockRestore();
+    }
+    expect(archiveIn(otherCache).equals(archiveIn(cacheDir))).toBe(true);
   });
 
   it('builds again when the entry changes', () => {
