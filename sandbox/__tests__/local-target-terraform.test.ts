@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TerraformStepError } from '../../deploy';
 import { UserError } from '../../errors';
 import { describeWithTerraform } from '../../deploy/terraform/__tests__/availability';
 import { changeFunctionMemory } from '../../deploy/__tests__/helpers';
@@ -15,154 +14,119 @@ import { localTerraformWorld, type LocalTerraformWorld } from './local-terraform
  *    the command that adopts them; `deploy --adopt` imports them, and the next plan has no changes.
  * 2. A change made in AWS (a console edit): the deploy shows its saved plan and applies exactly that
  *    file, even when the stack changes while the plan is shown.
- * 3. A plan made stale by a state change, or swapped after it was shown, is refused before anything is
- *    applied.
- * 4. Destroy removes what the state holds, and names what it no longer held (left in AWS).
+ * 3. Destroy leaves the control plane empty.
+ * A plan made stale, swapped or foreign is refused by the same runner: deploy/__tests__/terraform-runner.test.ts.
  */
-describeWithTerraform(
-  'the local target through the one Terraform runner: adopt, saved plan, stale plan, destroy',
-  { needMirror: true },
-  () => {
-    let world: LocalTerraformWorld;
-    beforeAll(async () => {
-      world = await localTerraformWorld('tollgate-local-target-');
-    }, 60_000);
-    afterAll(() => world?.close(), 180_000);
+describeWithTerraform('the local target through the one Terraform runner: adopt, the saved plan, destroy', { needMirror: true }, () => {
+  let world: LocalTerraformWorld;
+  beforeAll(async () => {
+    world = await localTerraformWorld('tollgate-local-target-');
+  }, 60_000);
+  afterAll(() => world?.close(), 180_000);
 
-    const stateList = async () => (await world.workdir.run(['state', 'list'])).stdout.split('\n').filter(Boolean);
-    const plane = () => world.target.controlPlane!;
+  const stateList = async () => (await world.workdir.run(['state', 'list'])).stdout.split('\n').filter(Boolean);
+  const plane = () => world.target.controlPlane!;
 
-    test('a lost state: the plan finds what exists, deploy refuses with nothing written, --adopt imports it and converges', async () => {
-      const { asgardeo, config, outdir, runner, op, deploy } = world;
-      // The AWS side alone, then its state is lost (a killed run, a deleted file).
-      await runner.apply(await runner.plan(op()), op());
-      const deployed = plane().snapshot();
-      expect(plane().counts()).toMatchObject({ functions: 1, roles: 1, apis: 1 });
-      fs.rmSync(path.join(outdir, `terraform.${config.stackName}.tfstate`));
+  test('a lost state: the plan finds what exists, deploy refuses with nothing written, --adopt imports it and converges', async () => {
+    const { asgardeo, config, outdir, runner, op, deploy } = world;
+    // The AWS side alone, then its state is lost (a killed run, a deleted file).
+    await runner.apply(await runner.plan(op()), op());
+    const deployed = plane().snapshot();
+    expect(plane().counts()).toMatchObject({ functions: 1, roles: 1, apis: 1 });
+    fs.rmSync(path.join(outdir, `terraform.${config.stackName}.tfstate`));
 
-      let out = '';
-      const refused = await deploy({}, (t) => (out += t)).catch((e: unknown) => e);
-      expect(refused).toBeInstanceOf(UserError);
-      const message = (refused as UserError).message;
-      expect(message).toContain("the AWS plan creates 15 resources whose objects already exist in AWS but are not in Terraform's state");
-      expect(message).toContain('aws_lambda_function.handler_function_EDBDF687: Lambda function pharmacy-user-api-dev-handler');
-      expect(message).toMatch(/aws_iam_role\.handler_role_\w+: IAM role pharmacy-user-api-dev-handler-\w+ \(name prefix/);
-      expect(message).toMatch(/aws_apigatewayv2_route\.http-api_route-GET-2Fuser_\w+: route GET \/user of HTTP API /);
-      expect(message).toContain('adopt them: `npx tollgate deploy --env dev --adopt`');
-      // Shown in the plan too, before the refusal.
-      expect(out).toContain('15 resources this plan creates already exist in AWS');
-      // Nothing written on either side: the Asgardeo plan had objects to create and wrote none.
-      expect(out).toMatch(/Asgardeo: plan \(Plan: \d+ to create/);
-      expect(asgardeo.requests.writes()).toBe(0);
-      expect(plane().snapshot()).toEqual(deployed);
-      expect(await stateList()).toEqual([]);
+    let out = '';
+    const refused = await deploy({}, (t) => (out += t)).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(UserError);
+    const message = (refused as UserError).message;
+    expect(message).toContain("the AWS plan creates 15 resources whose objects already exist in AWS but are not in Terraform's state");
+    expect(message).toContain('aws_lambda_function.handler_function_EDBDF687: Lambda function pharmacy-user-api-dev-handler');
+    expect(message).toMatch(/aws_iam_role\.handler_role_\w+: IAM role pharmacy-user-api-dev-handler-\w+ \(name prefix/);
+    expect(message).toMatch(/aws_apigatewayv2_route\.http-api_route-GET-2Fuser_\w+: route GET \/user of HTTP API /);
+    expect(message).toContain('adopt them: `npx tollgate deploy --env dev --adopt`');
+    // Shown in the plan too, before the refusal.
+    expect(out).toContain('15 resources this plan creates already exist in AWS');
+    // Nothing written on either side: the Asgardeo plan had objects to create and wrote none.
+    expect(out).toMatch(/Asgardeo: plan \(Plan: \d+ to create/);
+    expect(asgardeo.requests.writes()).toBe(0);
+    expect(plane().snapshot()).toEqual(deployed);
+    expect(await stateList()).toEqual([]);
 
-      out = '';
-      await deploy({ adopt: true }, (t) => (out += t));
-      // Nothing created; the function is updated in place: its code archive is not something an import can read back.
-      expect(out).toMatch(/Terraform plan \(Plan: 15 to import, 0 to add, 1 to change, 0 to destroy\.\)/);
-      expect(out).toMatch(/~ +update +aws_lambda_function\.handler_function_EDBDF687/);
-      expect(out).toContain('<-  aws_lambda_function.handler_function_EDBDF687: Lambda function pharmacy-user-api-dev-handler');
-      // Imported, not created again: one of each, the same API.
-      expect(plane().counts()).toMatchObject({ functions: 1, roles: 1, apis: 1 });
-      expect(
-        plane()
-          .snapshot()
-          .apis.map((a) => a.apiId),
-      ).toEqual(deployed.apis.map((a) => a.apiId));
-      expect((await stateList()).length).toBe(15);
-      expect(asgardeo.requests.writes()).toBeGreaterThan(0);
+    out = '';
+    await deploy({ adopt: true }, (t) => (out += t));
+    // Nothing created; the function is updated in place: its code archive is not something an import can read back.
+    expect(out).toMatch(/Terraform plan \(Plan: 15 to import, 0 to add, 1 to change, 0 to destroy\.\)/);
+    expect(out).toMatch(/~ +update +aws_lambda_function\.handler_function_EDBDF687/);
+    expect(out).toContain('<-  aws_lambda_function.handler_function_EDBDF687: Lambda function pharmacy-user-api-dev-handler');
+    // Imported, not created again: one of each, the same API.
+    expect(plane().counts()).toMatchObject({ functions: 1, roles: 1, apis: 1 });
+    expect(
+      plane()
+        .snapshot()
+        .apis.map((a) => a.apiId),
+    ).toEqual(deployed.apis.map((a) => a.apiId));
+    expect((await stateList()).length).toBe(15);
+    expect(asgardeo.requests.writes()).toBeGreaterThan(0);
 
-      // Day two: the rerun converges, with no import blocks and no AWS call to look for objects.
-      const before = plane().requests.entries().length;
-      const rerun = await runner.plan(op());
-      expect(rerun.changes).toBe(false);
-      expect(rerun.adoption).toBeUndefined();
-      const stack = JSON.parse(fs.readFileSync(path.join(runner.stackDir(config.stackName), 'cdk.tf.json'), 'utf8')) as object;
-      expect(stack).not.toHaveProperty('import');
-      const lookups = plane()
-        .requests.entries()
-        .slice(before)
-        .filter((e) => /^(GetApis|ListRoles|GetAuthorizers|GetIntegrations|GetRoutes|DescribeLogGroups|GetPolicy)$/.test(e.operation));
-      // The provider's refresh reads some of these too, by ID; the adoption lookups (a list of every API, every role) are absent.
-      expect(lookups.filter((e) => e.operation === 'GetApis' || e.operation === 'ListRoles')).toEqual([]);
-    }, 600_000);
+    // Day two: the rerun converges, with no import blocks and no AWS call to look for objects.
+    const before = plane().requests.entries().length;
+    const rerun = await runner.plan(op());
+    expect(rerun.changes).toBe(false);
+    expect(rerun.adoption).toBeUndefined();
+    const stack = JSON.parse(fs.readFileSync(path.join(runner.stackDir(config.stackName), 'cdk.tf.json'), 'utf8')) as object;
+    expect(stack).not.toHaveProperty('import');
+    const lookups = plane()
+      .requests.entries()
+      .slice(before)
+      .filter((e) => /^(GetApis|ListRoles|GetAuthorizers|GetIntegrations|GetRoutes|DescribeLogGroups|GetPolicy)$/.test(e.operation));
+    // The provider's refresh reads some of these too, by ID; the adoption lookups (a list of every API, every role) are absent.
+    expect(lookups.filter((e) => e.operation === 'GetApis' || e.operation === 'ListRoles')).toEqual([]);
+  }, 600_000);
 
-    test('an edit in AWS: deploy shows its saved plan and applies exactly that file, even if the stack changes meanwhile', async () => {
-      const { config, runner, target } = world;
-      // A console edit: the function's memory raised by hand. The plan puts it back to the configuration's 256.
-      const edit = await new TestAwsClient(plane().endpoint).rest(
-        'lambda',
-        'PUT',
-        `/2015-03-31/functions/${config.stackName}-handler/configuration`,
-        { MemorySize: 512 },
-      );
-      expect(edit.status).toBe(200);
-      expect(
-        plane()
-          .snapshot()
-          .functions.map((f) => f.memorySize),
-      ).toEqual([512]);
-      const stackFile = path.join(runner.stackDir(config.stackName), 'cdk.tf.json');
-      let out = '';
-      let shown = '';
-      const result = await world.deploy(
-        {
-          yes: false,
-          interactive: true,
-          prompt: async () => {
-            shown = out;
-            changeFunctionMemory(stackFile, 1024);
-            return 'yes';
-          },
+  test('an edit in AWS: deploy shows its saved plan and applies exactly that file, even if the stack changes meanwhile', async () => {
+    const { config, runner, target } = world;
+    // A console edit: the function's memory raised by hand. The plan puts it back to the configuration's 256.
+    const edit = await new TestAwsClient(plane().endpoint).rest(
+      'lambda',
+      'PUT',
+      `/2015-03-31/functions/${config.stackName}-handler/configuration`,
+      { MemorySize: 512 },
+    );
+    expect(edit.status).toBe(200);
+    expect(
+      plane()
+        .snapshot()
+        .functions.map((f) => f.memorySize),
+    ).toEqual([512]);
+    const stackFile = path.join(runner.stackDir(config.stackName), 'cdk.tf.json');
+    let out = '';
+    let shown = '';
+    const result = await world.deploy(
+      {
+        yes: false,
+        interactive: true,
+        prompt: async () => {
+          shown = out;
+          changeFunctionMemory(stackFile, 1024);
+          return 'yes';
         },
-        (t) => (out += t),
-      );
-      expect(shown).toContain('[2/4] Plan: AWS and Asgardeo, at once');
-      expect(shown).not.toContain('[3/4]');
-      expect(out).toContain('[3/4] Stack: Terraform apply to the local AWS control plane (local target) + Asgardeo: reconcile, at once');
-      expect(shown).toMatch(/Terraform plan \(Plan: 0 to add, 1 to change, 0 to destroy\.\), saved to .*tollgate\.tfplan/);
-      expect(target.controlPlane!.snapshot().functions.map((f) => f.memorySize)).toEqual([256]);
-      // The applied plan file is gone (it cannot be applied twice); the gateway serves what was deployed.
-      expect(fs.existsSync(path.join(runner.stackDir(config.stackName), 'tollgate.tfplan'))).toBe(false);
-      expect(result.outputs.stageInvokeUrl).toBe(target.gateway!.stageInvokeUrl);
-      expect((await fetch(`${result.outputs.stageInvokeUrl}/user`)).status).toBe(401);
-      expect(JSON.parse(fs.readFileSync(result.outputsFile, 'utf8'))).toHaveProperty([config.stackName, 'api_id']);
-    }, 300_000);
+      },
+      (t) => (out += t),
+    );
+    expect(shown).toContain('[2/4] Plan: AWS and Asgardeo, at once');
+    expect(shown).not.toContain('[3/4]');
+    expect(out).toContain('[3/4] Stack: Terraform apply to the local AWS control plane (local target) + Asgardeo: reconcile, at once');
+    expect(shown).toMatch(/Terraform plan \(Plan: 0 to add, 1 to change, 0 to destroy\.\), saved to .*tollgate\.tfplan/);
+    expect(target.controlPlane!.snapshot().functions.map((f) => f.memorySize)).toEqual([256]);
+    // The applied plan file is gone (it cannot be applied twice); the gateway serves what was deployed.
+    expect(fs.existsSync(path.join(runner.stackDir(config.stackName), 'tollgate.tfplan'))).toBe(false);
+    expect(result.outputs.stageInvokeUrl).toBe(target.gateway!.stageInvokeUrl);
+    expect((await fetch(`${result.outputs.stageInvokeUrl}/user`)).status).toBe(401);
+    expect(JSON.parse(fs.readFileSync(result.outputsFile, 'utf8'))).toHaveProperty([config.stackName, 'api_id']);
+  }, 300_000);
 
-    test('a plan made stale by a state change is refused by Terraform; a plan swapped after it was shown is refused too', async () => {
-      const { config, runner, target, workdir, outdir, op } = world;
-      // The init the deploy ran still holds (same backend, provider constraint, lock file, Terraform): the plan skips it.
-      const initMarker = path.join(runner.stackDir(config.stackName), '.terraform', 'tollgate-init.key');
-      const initialized = fs.statSync(initMarker).mtimeMs;
-      const stale = await runner.plan(op());
-      expect(fs.statSync(initMarker).mtimeMs).toBe(initialized);
-      const before = target.controlPlane!.snapshot();
-      const address = (await workdir.run(['state', 'list'])).stdout.split('\n').find((a) => a.startsWith('aws_cloudwatch_log_group.'))!;
-      expect((await workdir.run(['state', 'rm', address])).code).toBe(0);
-      const err = await runner.apply(stale, op()).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(TerraformStepError);
-      expect((err as Error).message).toMatch(/stale/i);
-      expect(target.controlPlane!.snapshot()).toEqual(before);
-
-      const swapped = await runner.plan(op());
-      fs.appendFileSync(swapped.planFile!, 'x');
-      await expect(runner.apply(swapped, op())).rejects.toThrow('changed after it was shown');
-      await expect(runner.apply({ ...swapped, planFile: path.join(outdir, 'foreign.tfplan') }, op())).rejects.toThrow(
-        'was not made by this run',
-      );
-      expect(target.controlPlane!.snapshot()).toEqual(before);
-    }, 300_000);
-
-    test('destroy removes what the state holds, then names the object it no longer held and left in AWS', async () => {
-      const { runner, op } = world;
-      const err = await runner.destroy(op()).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(UserError);
-      expect((err as Error).message).toMatch(
-        /terraform destroyed everything its state .* recorded, but the local AWS control plane still holds 1 object/,
-      );
-      expect((err as Error).message).toContain('log group /aws/lambda/pharmacy-user-api-dev-handler');
-      expect(plane().counts()).toMatchObject({ apis: 0, functions: 0, roles: 0, logGroups: 1 });
-    }, 300_000);
-  },
-);
+  test('destroy leaves the control plane empty', async () => {
+    await world.runner.destroy(world.op());
+    expect(plane().isEmpty()).toBe(true);
+  }, 300_000);
+});
