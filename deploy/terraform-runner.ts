@@ -127,7 +127,7 @@ export class TerraformRunner implements InfraRunner {
   private readonly target: TerraformTarget;
   private setupPromise?: Promise<TerraformSetup>;
   /** Saved plans this runner made and showed, by plan file: apply applies only one of these, unchanged. */
-  private readonly planned = new Map<string, { stack: StackPlan; sha256: string }>();
+  private readonly planned = new Map<string, { stack: StackPlan; sha256: string; changes: boolean }>();
   /** Stacks whose first init in this process ran (beforeInit is called once per stack). */
   private readonly prepared = new Set<string>();
   /** The workspaces of the stacks this runner applied (an ephemeral target's close() destroys them). */
@@ -152,19 +152,22 @@ export class TerraformRunner implements InfraRunner {
   /** synth, init (committed lock file, read-only), `plan -out`; the changes from Terraform's JSON. */
   async plan(o: StackOperation): Promise<InfraPlan> {
     const stack = await this.planStack(o, false);
+    const view = toView(stack);
     // The file's digest too: another run planning into the same folder must not swap the plan that was shown.
-    this.planned.set(stack.saved.file, { stack, sha256: fileDigest(stack.saved.file) ?? '' });
+    this.planned.set(stack.saved.file, { stack, sha256: fileDigest(stack.saved.file) ?? '', changes: view.changes });
     return {
       stack: o.stack,
       stackDir: stack.workspace.stackDir,
-      ...toView(stack),
+      ...view,
       ...(stack.adoption ? { adoption: stack.adoption } : {}),
     };
   }
 
   /**
    * Applies exactly `plan` (`terraform apply PLANFILE`): it must be a plan this runner made, for this
-   * stack, unchanged since it was shown; Terraform itself refuses it when the state moved since.
+   * stack, unchanged since it was shown; Terraform itself refuses it when the state moved since. A plan
+   * that changes nothing (no resource, import or output) is not handed to `terraform apply`, which would
+   * start the provider twice (about 5 s) to apply nothing and, outside refresh-only mode, write nothing.
    * Returns the stack's outputs (`terraform output -json`, sensitive ones left out).
    */
   async apply(plan: InfraPlan, o: StackOperation): Promise<StackOutputValues> {
@@ -182,7 +185,8 @@ export class TerraformRunner implements InfraRunner {
       );
     }
     this.planned.delete(known.stack.saved.file);
-    await this.wrap(() => known.stack.workspace.apply(known.stack.saved));
+    if (known.changes) await this.wrap(() => known.stack.workspace.apply(known.stack.saved));
+    else o.onOutput?.('    nothing to apply: the saved plan has no changes\n');
     fs.rmSync(known.stack.saved.file, { force: true });
     this.applied.set(o.stack, known.stack.workspace);
     const outputs = await this.outputs(o, known.stack.workspace.stackDir);

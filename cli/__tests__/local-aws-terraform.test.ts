@@ -83,6 +83,9 @@ describeWithTerraform('deploy and destroy --target local against a running local
     const again = await timed('second deploy (no changes)', deploy);
     expect(again.code).toBe(0);
     expect(again.out).toContain('terraform: Plan: 0 to add, 0 to change, 0 to destroy.');
+    // A plan with no changes is not handed to terraform apply (two provider starts to apply nothing).
+    expect(again.out).toContain('nothing to apply: the saved plan has no changes');
+    expect(again.out).not.toContain('Apply complete');
     expect(again.out).toContain('✓ Smoke test done');
     expect(la.requests.writes()).toBe(0);
     expect(local.aws.counts()).toMatchObject({ apis: 1, functions: 1 });
