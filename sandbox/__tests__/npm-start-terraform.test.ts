@@ -7,9 +7,8 @@ import { REPO_ROOT } from './support';
 import { PHARMACY_CONFIG } from '../../__tests__/pharmacy-fixture';
 
 /*
- * `npm start -- --once` as fresh processes on both AWS paths: the real one (terraform and the provider
- * mirror present) and the fallback on a machine without Terraform (PATH without it), which must keep
- * the README's command working and say why it did not use Terraform.
+ * `npm start -- --once` as a fresh process on the real AWS path (terraform and the provider mirror
+ * present). The path without Terraform: npm-start.test.ts.
  */
 const outdirs: string[] = [];
 afterAll(() => {
@@ -74,23 +73,3 @@ describeWithTerraform('npm start on the real path', { needMirror: true }, () => 
     expect(state.resources).toEqual([]);
   }, 300_000);
 });
-
-test('without terraform on PATH, npm start -- --once runs the fallback and says why', async () => {
-  const withoutTerraform = (process.env.PATH ?? '')
-    .split(path.delimiter)
-    .filter((dir) => dir && !fs.existsSync(path.join(dir, 'terraform')))
-    .join(path.delimiter);
-  const { code, stdout, stderr, outdir } = await npmStartOnce(
-    cleanEnv({ PATH: withoutTerraform, TOLLGATE_TF_PROVIDER_MIRROR: process.env.TOLLGATE_TF_PROVIDER_MIRROR }),
-  );
-  if (code !== 0) throw new Error(`npm start exited ${code}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
-  expect(stdout).toContain(
-    'AWS side: the local gateway serves the synthesized stack (cdk.tf.json) without Terraform, because terraform is not on PATH;',
-  );
-  expect(stdout).not.toContain('terraform: Apply complete');
-  expect(stdout).toContain(
-    'What was checked (15 of 15 passed; each listed under "Smoke test" above), ' +
-      'through the gateway serving the synthesized Terraform (no Terraform run).',
-  );
-  expect(fs.existsSync(path.join(outdir, 'cdktf.out', 'stacks', 'pharmacy-user-api-dev', 'local_aws_override.tf.json'))).toBe(false);
-}, 120_000);

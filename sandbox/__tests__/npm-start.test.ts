@@ -16,10 +16,18 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
-/** The shell's environment without anything that would point the sandbox elsewhere. */
+/**
+ * The shell's environment without anything that would point the sandbox elsewhere, and without
+ * terraform on PATH: the path a machine without Terraform takes, which must keep the README's command
+ * working and say why it did not use Terraform (the real path: npm-start-terraform.test.ts).
+ */
 function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const key of Object.keys(env)) if (/^(TOLLGATE_|ASGARDEO_|CDKTF_)/.test(key)) delete env[key];
+  env.PATH = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((dir) => dir && !fs.existsSync(path.join(dir, 'terraform')))
+    .join(path.delimiter);
   return env;
 }
 
@@ -39,9 +47,18 @@ function npmStart(args: string[]): Promise<{ code: number | null; stdout: string
   });
 }
 
-test('npm start -- --once runs the tutorial flow on the example and exits 0', async () => {
+test('npm start -- --once runs the tutorial flow on the example and exits 0, without Terraform saying why', async () => {
   const { code, stdout, stderr } = await npmStart(['--once', '--config', PHARMACY_CONFIG, '--asgardeo-port', '0', '--outdir', outdir]);
   if (code !== 0) throw new Error(`npm start exited ${code}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
+  expect(stdout).toContain(
+    'AWS side: the local gateway serves the synthesized stack (cdk.tf.json) without Terraform, because terraform is not on PATH;',
+  );
+  expect(stdout).not.toContain('terraform: Apply complete');
+  expect(stdout).toContain(
+    'What was checked (15 of 15 passed; each listed under "Smoke test" above), ' +
+      'through the gateway serving the synthesized Terraform (no Terraform run).',
+  );
+  expect(fs.existsSync(path.join(outdir, 'cdktf.out', 'stacks', 'pharmacy-user-api-dev', 'local_aws_override.tf.json'))).toBe(false);
   expect(stdout).toMatch(/\[1\/4\] Preflight checks/);
   expect(stdout).toMatch(/✓ issuer discovery: http:\/\/127\.0\.0\.1:\d+\/t\/pharmacy\/oauth2\/token\/\.well-known\/openid-configuration/);
   expect(stdout).toContain('creating application pharmacy-reader');
