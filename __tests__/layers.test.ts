@@ -99,8 +99,8 @@ describe('import cycles (scripts/check-import-cycles.js, the second half of npm 
   afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
 
   test('is part of npm run lint', () => {
-    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.lint).toBe(
-      'eslint . && node scripts/check-import-cycles.js',
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.lint).toMatch(
+      /^eslint \. .*&& node scripts\/check-import-cycles\.js$/,
     );
   });
 
