@@ -18,10 +18,8 @@ const ts = require('typescript');
 
 /** The project's modules and compiler options, as tsc reads them from `dir`'s tsconfig.json. */
 function projectOf(dir) {
-  const configFile = ts.findConfigFile(dir, ts.sys.fileExists, 'tsconfig.json');
-  if (!configFile || path.dirname(configFile) !== path.resolve(dir)) {
-    throw new Error(`no tsconfig.json in ${path.resolve(dir)}: run it in the project's folder`);
-  }
+  const configFile = path.join(path.resolve(dir), 'tsconfig.json');
+  if (!ts.sys.fileExists(configFile)) throw new Error(`no tsconfig.json in ${path.resolve(dir)}: run it in the project's folder`);
   const read = ts.readConfigFile(configFile, ts.sys.readFile);
   if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
   const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configFile));
