@@ -86,6 +86,8 @@ describeWhenAsked('a new project from the packed tollgate', () => {
     const sources = files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts') && !f.startsWith('package/templates/'));
     expect(sources).toEqual([]);
     expect(files.filter((f) => /__tests__|fixtures|bench/.test(f))).toEqual([]);
+    // No dotfiles either: the build's fingerprint stays out (package.json `files`).
+    expect(files.filter((f) => /\/\.[^/]+$/.test(f))).toEqual([]);
   });
 
   it('npm i <tarball>, tollgate init, npm install: the project passes tollgate dev --once and npm test', async () => {

@@ -169,6 +169,9 @@ describe('npx tollgate', () => {
   });
 
   it("runs from the repository root as printed (npm exec of the package's own bin, offline)", () => {
+    // The dev dependency `tollgate: file:.` links the repository into its own node_modules/.bin, so npx
+    // runs it in place; without it npm installs the repository into its npx cache first (seconds).
+    expect(fs.realpathSync(path.join(REPO, 'node_modules', '.bin', 'tollgate'))).toBe(path.join(REPO, 'bin', 'tollgate.js'));
     const r = spawnSync('npx', ['--offline', 'tollgate', '--version'], {
       cwd: REPO,
       encoding: 'utf8',
