@@ -6,14 +6,21 @@
  * have ended, naming the failed ones. For `npm test`'s checks (typecheck, lint, format, workflow lint):
  * each is one single-threaded process, so on two cores two of them take the time of one.
  *
- *   node scripts/run-parallel.js "npm run typecheck" "npm run lint"
+ * `--stream <command> [args…]`, last, runs one more command beside them from the start, its output
+ * shown as it comes: `npm test` runs jest so, and `npm test -- <jest args>` lands after it. Jest
+ * alone leaves the cores part idle (its start, its last files, Terraform's waits); the checks fill them.
+ *
+ *   node scripts/run-parallel.js "npm run typecheck" "npm run lint" --stream jest --silent
  */
 const { spawn } = require('node:child_process');
 const os = require('node:os');
 
-const commands = process.argv.slice(2);
-if (commands.length === 0) {
-  process.stderr.write('usage: node scripts/run-parallel.js "<command>" ["<command>" ...]\n');
+const args = process.argv.slice(2);
+const streamAt = args.indexOf('--stream');
+const commands = streamAt === -1 ? args : args.slice(0, streamAt);
+const streamed = streamAt === -1 ? [] : args.slice(streamAt + 1);
+if (commands.length === 0 || (streamAt !== -1 && streamed.length === 0)) {
+  process.stderr.write('usage: node scripts/run-parallel.js "<command>" ["<command>" ...] [--stream <command> [args ...]]\n');
   process.exit(2);
 }
 const slots = Math.max(1, Number(process.env.TOLLGATE_CHECK_JOBS) || os.availableParallelism());
@@ -37,6 +44,18 @@ function run(command) {
   });
 }
 
+/** The streamed command: its own output as it comes, its arguments passed as they are (no shell). */
+function stream([command, ...rest]) {
+  return new Promise((resolve) => {
+    const child = spawn(command, rest, { stdio: 'inherit' });
+    child.on('error', (err) => {
+      process.stderr.write(`${command}: ${err.message}\n`);
+      resolve(false);
+    });
+    child.on('close', (code) => resolve(code === 0));
+  });
+}
+
 async function main() {
   const queue = [...commands];
   const failed = [];
@@ -45,9 +64,14 @@ async function main() {
       if (!(await run(command))) failed.push(command);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(slots, commands.length) }, worker));
+  const [streamedOk] = await Promise.all([
+    streamed.length > 0 ? stream(streamed) : true,
+    ...Array.from({ length: Math.min(slots, commands.length) }, worker),
+  ]);
+  if (!streamedOk) failed.push(streamed.join(' '));
+  const total = commands.length + (streamed.length > 0 ? 1 : 0);
   if (failed.length > 0) {
-    process.stderr.write(`${failed.length} of ${commands.length} checks failed: ${failed.join(', ')}\n`);
+    process.stderr.write(`${failed.length} of ${total} commands failed: ${failed.join(', ')}\n`);
     process.exitCode = 1;
   }
 }
