@@ -11,11 +11,14 @@ import { memoryIo } from '../io';
 import { main } from '../main';
 
 /*
- * An interrupted deploy never loses Terraform state (real Terraform against a running local AWS, as
- * `npm run aws:local` serves it): tollgate killed (SIGKILL) the moment the control plane created the
- * function; Ctrl-C during plan and during apply; two deploys at once; the refusal to deploy to a
- * restarted control plane, lifted by following its own advice. One stack through all of them, in
- * order; the control plane's hook (awaited after an operation succeeded, before its answer) marks the
+ * `deploy --target local` and `destroy --target local` through the CLI against a running local AWS (as
+ * `npm run aws:local` serves it: control plane and gateway, started in-process), with real Terraform;
+ * an interrupted deploy never loses Terraform state. One stack through all of it, in order: tollgate
+ * killed (SIGKILL) the moment the control plane created the function, and the next deploy converging;
+ * the stack left deployed and served after the command returned; Ctrl-C during plan and during apply;
+ * a deploy with nothing to change; two deploys at once; the refusal to deploy to a restarted control
+ * plane, lifted by following its own advice (a destroy, which deletes the Asgardeo objects and then the
+ * stack). The control plane's hook (awaited after an operation succeeded, before its answer) marks the
  * moments, never a timer.
  */
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -118,14 +121,28 @@ describeWithTerraform('an interrupted deploy never loses Terraform state (real T
     const seconds = (performance.now() - t0) / 1000;
     expect(next.err).toBe('');
     expect(next.code).toBe(0);
+    expect(next.out).toContain(`deploys the stack to the local AWS control plane at ${local.aws.endpoint} (${LOCAL_AWS_URL_VARIABLE})`);
     expect(next.out).toContain('terraform: Plan: 0 to add, 0 to change, 0 to destroy.');
     expect(next.out).toContain('✓ Smoke test done');
+    expect(next.out).not.toMatch(/✗/);
     expect(seconds).toBeLessThan(150);
     expect(stateResources().some((r) => r.type === 'aws_lambda_function')).toBe(true);
     expect(processesUnder(configs.outdir)).toEqual([]);
     // This project commits no lock file: the init, with the lock file it wrote, is recorded, so later runs skip it.
     expect(fs.existsSync(initMarker())).toBe(true);
   }, 600_000);
+
+  test('the deploying command has returned: the stack stays in the running local AWS, served by its gateway', async () => {
+    expect(local.aws.counts()).toMatchObject({ apis: 1, functions: 1, roles: 1 });
+    expect(stateResources().length).toBeGreaterThan(0);
+    expect(JSON.parse(fs.readFileSync(path.join(stateDir(), `terraform.${STACK}.tfstate.local-aws.json`), 'utf8'))).toEqual({
+      endpoint: local.aws.endpoint,
+      instance: local.aws.instance,
+    });
+    const stageUrl = local.aws.snapshot().apis[0]!.stages[0]!.invokeUrl;
+    expect(stageUrl.startsWith(local.gatewayUrl)).toBe(true);
+    expect((await fetch(`${stageUrl}/user`)).status).toBe(401);
+  });
 
   test('Ctrl-C during plan: exit 130, "interrupted", nothing changed', async () => {
     const controller = new AbortController();
@@ -165,8 +182,18 @@ describeWithTerraform('an interrupted deploy never loses Terraform state (real T
     expect(rerun.code).toBe(0);
     expect(rerun.out).toContain('✓ Smoke test done');
     expect(local.aws.snapshot().functions[0]!.memorySize).toBe(512);
+
+    // Day two: nothing to change on either side. A plan with no changes is not handed to terraform
+    // apply (two provider starts to apply nothing), and the Asgardeo side writes nothing.
+    la.requests.clear();
     const again = await deploy({ file: bigger });
+    expect(again.code).toBe(0);
     expect(again.out).toContain('terraform: Plan: 0 to add, 0 to change, 0 to destroy.');
+    expect(again.out).toContain('nothing to apply: the saved plan has no changes');
+    expect(again.out).not.toContain('Apply complete');
+    expect(again.out).toContain('✓ Smoke test done');
+    expect(la.requests.writes()).toBe(0);
+    expect(local.aws.counts()).toMatchObject({ apis: 1, functions: 1 });
   }, 600_000);
 
   test('two deploys at once: the second fails on the state lock with the right advice; a third converges with 0 changes', async () => {
@@ -202,10 +229,21 @@ describeWithTerraform('an interrupted deploy never loses Terraform state (real T
       expect(advice?.[1]).toBe(`${LOCAL_AWS_URL_VARIABLE}=${local.aws.endpoint}`);
 
       // The advice, followed: destroy against the control plane that holds the deployment.
+      la.requests.clear();
       const io = memoryIo({ env: env(), cwd: configs.outdir });
       expect(await main(['destroy', '--target', 'local', '--config', configFile, '--yes'], io)).toBe(0);
+      expect(io.out()).toMatch(
+        /\[1\/2\] Asgardeo: delete objects owned by pharmacy-user-api-dev[\s\S]*\[2\/2\] AWS: destroy pharmacy-user-api-dev/,
+      );
       expect(io.out()).toContain('terraform: Apply complete! Resources: 0 added, 0 changed, 15 destroyed.');
       expect(local.aws.isEmpty()).toBe(true);
+      expect(local.aws.counts()).toMatchObject({ apis: 0, functions: 0, roles: 0, logGroups: 0 });
+      expect(stateResources()).toEqual([]);
+      expect(la.requests.entries().filter((e) => e.method === 'DELETE').length).toBeGreaterThan(0);
+      // The owned Asgardeo objects are gone: a plan wants to create them again; the gateway serves nothing.
+      const plan = memoryIo({ env: env(), cwd: configs.outdir });
+      expect(await main(['plan', '--target', 'local', '--asgardeo-only', '--config', configFile, '--detailed-exitcode'], plan)).toBe(2);
+      expect((await fetch(`${local.gatewayUrl}/dev/user`)).status).toBe(503);
       expect(fs.existsSync(path.join(stateDir(), `terraform.${STACK}.tfstate.local-aws.json`))).toBe(false);
       expect(processesUnder(configs.outdir)).toEqual([]);
 

@@ -10,7 +10,7 @@ import { main } from '../main';
 /*
  * `--target local` with TOLLGATE_LOCAL_AWS_URL set wrong: every mistake fails before anything
  * changes (no Asgardeo write, no state folder), with the fix. Without Terraform or a running
- * control plane: the real-Terraform scenario is local-aws-terraform.test.ts.
+ * control plane: the real-Terraform scenario is interrupted-deploy.test.ts.
  */
 describe('deploy / destroy --target local with TOLLGATE_LOCAL_AWS_URL set wrong', () => {
   let la: LocalAsgardeo;

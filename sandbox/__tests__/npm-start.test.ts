@@ -19,7 +19,7 @@ afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 /**
  * The shell's environment without anything that would point the sandbox elsewhere, and without
  * terraform on PATH: the path a machine without Terraform takes, which must keep the README's command
- * working and say why it did not use Terraform (the real path: npm-start-terraform.test.ts).
+ * working and say why it did not use Terraform (the real path, in-process: sandbox-terraform.test.ts).
  */
 function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };

@@ -18,6 +18,9 @@ import { awsStepPlan, FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './s
  * Secrets Manager secret on the control plane, the deploy writes the credentials to it, the smoke
  * test's token for that client comes from there, a redeploy writes nothing, and the client secret is
  * in no state, plan, log or file the run left.
+ * `npm start -- --once` runs this same sandbox (the `dev` command) in a process: npm-start.test.ts runs it
+ * so without Terraform; with Terraform, `npm run test:project` (the example's own test, `dev --once`) takes
+ * this path too.
  */
 const SECRET = 'tollgate/pharmacy-user-api-dev/pharmacy-reader';
 
@@ -105,6 +108,13 @@ describeWithTerraform('the sandbox through real Terraform and the local AWS cont
     expect(s.result.outputs.apiId).toMatch(/^[a-z0-9]{10}$/);
     expect(s.result.outputs.stageInvokeUrl).toBe(s.stageInvokeUrl);
     expect(s.result.outputs.issuer).toBe(s.asgardeo.issuer);
+    // The outputs file holds Terraform's outputs: the control plane's API id, the gateway's URL as its endpoint.
+    const outputs = JSON.parse(fs.readFileSync(path.join(configs.outdir, `${s.config.stackName}.outputs.json`), 'utf8'))[
+      s.config.stackName
+    ] as Record<string, string>;
+    expect(outputs.api_id).toBe(s.result.outputs.apiId);
+    expect(outputs.api_endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(outputs.stage_invoke_url).toBe(`${outputs.api_endpoint}/dev`);
     const stackDir = path.join(configs.outdir, 'cdktf.out', 'stacks', s.config.stackName);
     // The local endpoints live in an override file only while Terraform runs: the folder keeps only the stack.
     expect(fs.readdirSync(stackDir).filter((f) => f.endsWith('_override.tf.json'))).toEqual([]);
