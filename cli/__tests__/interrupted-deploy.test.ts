@@ -16,7 +16,7 @@ import { main } from '../main';
  * an interrupted deploy never loses Terraform state. One stack through all of it, in order: tollgate
  * killed (SIGKILL) the moment the control plane created the function, and the next deploy converging;
  * the stack left deployed and served after the command returned; Ctrl-C during plan and during apply;
- * a deploy with nothing to change; two deploys at once; the refusal to deploy to a restarted control
+ * two deploys at once, then one with nothing to change; the refusal to deploy to a restarted control
  * plane, lifted by following its own advice (a destroy, which deletes the Asgardeo objects and then the
  * stack). The control plane's hook (awaited after an operation succeeded, before its answer) marks the
  * moments, never a timer.
@@ -182,18 +182,6 @@ describeWithTerraform('an interrupted deploy never loses Terraform state (real T
     expect(rerun.code).toBe(0);
     expect(rerun.out).toContain('✓ Smoke test done');
     expect(local.aws.snapshot().functions[0]!.memorySize).toBe(512);
-
-    // Day two: nothing to change on either side. A plan with no changes is not handed to terraform
-    // apply (two provider starts to apply nothing), and the Asgardeo side writes nothing.
-    la.requests.clear();
-    const again = await deploy({ file: bigger });
-    expect(again.code).toBe(0);
-    expect(again.out).toContain('terraform: Plan: 0 to add, 0 to change, 0 to destroy.');
-    expect(again.out).toContain('nothing to apply: the saved plan has no changes');
-    expect(again.out).not.toContain('Apply complete');
-    expect(again.out).toContain('✓ Smoke test done');
-    expect(la.requests.writes()).toBe(0);
-    expect(local.aws.counts()).toMatchObject({ apis: 1, functions: 1 });
   }, 600_000);
 
   test('two deploys at once: the second fails on the state lock with the right advice; a third converges with 0 changes', async () => {
@@ -214,9 +202,18 @@ describeWithTerraform('an interrupted deploy never loses Terraform state (real T
     expect(second.err).not.toMatch(/credentials/);
     const done = await first;
     expect(done.code).toBe(0);
+
+    // Day two: nothing to change on either side. A plan with no changes is not handed to terraform
+    // apply (two provider starts to apply nothing), and the Asgardeo side writes nothing.
+    la.requests.clear();
     const third = await deploy({ file: smaller });
     expect(third.code).toBe(0);
     expect(third.out).toContain('terraform: Plan: 0 to add, 0 to change, 0 to destroy.');
+    expect(third.out).toContain('nothing to apply: the saved plan has no changes');
+    expect(third.out).not.toContain('Apply complete');
+    expect(third.out).toContain('✓ Smoke test done');
+    expect(la.requests.writes()).toBe(0);
+    expect(local.aws.counts()).toMatchObject({ apis: 1, functions: 1 });
   }, 600_000);
 
   test('a restarted control plane: the refusal names the live one; following its advice (destroy there) lifts it', async () => {
