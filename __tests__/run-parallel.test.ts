@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 /*
@@ -30,22 +29,6 @@ it('prints each check whole and passes the arguments after --stream to the strea
   expect(r.status).toBe(0);
   expect(r.stdout).toContain('streamed x,--y');
   for (const name of ['a', 'b']) expect(r.stdout).toMatch(new RegExp(`✓ [^\\n]*'${name} 1'[^\\n]*\\n${name} 1\\n${name} 2\\n`));
-});
-
-it('runs the checks at a lower priority than the streamed command, so they take only the cores it leaves idle', () => {
-  const priority = (name: string) => `${node} -e "console.log('${name}', require('node:os').getPriority())"`;
-  const r = runParallel([
-    priority('check'),
-    '--stream',
-    process.execPath,
-    '-e',
-    'console.log("streamed", require("node:os").getPriority())',
-  ]);
-  expect(r.status).toBe(0);
-  const streamed = Number(/^streamed (-?\d+)$/m.exec(r.stdout)?.[1]);
-  const check = Number(/^check (-?\d+)$/m.exec(r.stdout)?.[1]);
-  expect(streamed).toBe(os.getPriority());
-  expect(check).toBe(Math.min(19, streamed + 10));
 });
 
 it('exits 1 naming what failed, a check or the streamed command, after all have ended', () => {

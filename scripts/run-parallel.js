@@ -8,8 +8,7 @@
  *
  * `--stream <command> [args…]`, last, runs one more command beside them from the start, its output
  * shown as it comes: `npm test` runs jest so, and `npm test -- <jest args>` lands after it. Jest
- * alone leaves the cores part idle (its start, its last files, Terraform's waits); the checks, at a
- * lower priority than jest, fill them.
+ * alone leaves the cores part idle (its start, its last files, Terraform's waits); the checks fill them.
  *
  *   node scripts/run-parallel.js "npm run typecheck" "npm run lint" --stream jest --silent
  */
@@ -65,18 +64,10 @@ async function main() {
       if (!(await run(command))) failed.push(command);
     }
   };
-  const streaming = streamed.length > 0 ? stream(streamed) : Promise.resolve(true);
-  if (streamed.length > 0) {
-    // The streamed command (jest) started at this process's priority; the checks, started after this,
-    // inherit a lower one: they take the cores jest leaves idle (its Terraform waits, its last files)
-    // instead of slowing it down. The sum of the CPU they need is the same.
-    try {
-      os.setPriority(Math.min(19, os.getPriority() + 10));
-    } catch {
-      // Not allowed here (some sandboxes): the checks run at the same priority as jest.
-    }
-  }
-  const [streamedOk] = await Promise.all([streaming, ...Array.from({ length: Math.min(slots, commands.length) }, worker)]);
+  const [streamedOk] = await Promise.all([
+    streamed.length > 0 ? stream(streamed) : true,
+    ...Array.from({ length: Math.min(slots, commands.length) }, worker),
+  ]);
   if (!streamedOk) failed.push(streamed.join(' '));
   const total = commands.length + (streamed.length > 0 ? 1 : 0);
   if (failed.length > 0) {
