@@ -2,13 +2,17 @@
  * The real Terraform and the real hashicorp/aws provider (from the offline mirror) deploy the example
  * stack to the local control plane: apply through injected throttling and server errors that the
  * provider retries, clean re-plan, an in-place change, destroy; an unserved operation.
+ * Both clients deliver their credentials (constructs/client-credentials-secret.ts), one with a readers
+ * policy and one without: a value written outside Terraform with the AWS SDK causes no drift and never
+ * enters the state, the readers change in place, and the destroy force-deletes the secrets.
  * Skips (saying why) when terraform or the provider mirror is missing.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { GetResourcePolicyCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startLocalAws, type LocalAws } from '../index';
-import { localAwsProviderConfig, MIRROR_PROVIDER_VERSION, writeLocalAwsOverride } from '../provider-override';
+import { DUMMY_CREDENTIALS, localAwsProviderConfig, MIRROR_PROVIDER_VERSION, writeLocalAwsOverride } from '../provider-override';
 import type { TerraformSetup } from '../../../deploy/terraform';
 import { describeWithTerraform } from '../../../deploy/terraform/__tests__/availability';
 import {
@@ -19,11 +23,15 @@ import {
   type SynthesizedStack,
   type TerraformResult,
 } from '../terraform-workdir';
-import { PHARMACY_CONFIG } from '../../../__tests__/pharmacy-fixture';
+import { SandboxConfigs } from '../../__tests__/support';
 
 let tooling: TerraformSetup;
 
 const LOCAL_ISSUER_BASE = 'http://127.0.0.1:4180';
+const READER = 'arn:aws:iam::000000000000:role/reader-task';
+const OTHER_READER = 'arn:aws:iam::000000000000:role/other-task';
+const READER_SECRET = 'tollgate/pharmacy-user-api-dev/pharmacy-reader';
+const SECRET_VALUE = JSON.stringify({ client_id: 'id-1', client_secret: 'never-in-terraform-state-7f3a' });
 // Generous per step: a shared, loaded machine slows Terraform tenfold; a passing run waits for none of it.
 const MINUTES = 60_000;
 
@@ -61,15 +69,21 @@ describeWithTerraform('the real Terraform and aws provider against the local con
   const outdirs: string[] = [];
   let stack: SynthesizedStack;
   let tf: TerraformWorkdir;
+  let configs: SandboxConfigs;
 
   beforeAll(async () => {
     tooling = await localTerraformSetup();
     aws = await startLocalAws({ onUnserved: (service, operation) => unserved.push(`${service}:${operation}`) });
     const outdir = tempOutdir();
     outdirs.push(outdir);
+    configs = new SandboxConfigs();
     // One stack shape, applied once: dev and prod differ in values only (names, stage, throttling,
     // retention), which the offline plans of both environments check (__tests__/terraform-stack.test.ts).
-    stack = synthesizeStack({ env: 'dev', outdir, asgardeoBaseUrl: LOCAL_ISSUER_BASE, file: PHARMACY_CONFIG });
+    const file = configs.write((c) => {
+      c.clients[0].credentials = { awsSecretsManager: { readers: [READER] } };
+      c.clients[1].credentials = { awsSecretsManager: {} };
+    });
+    stack = synthesizeStack({ env: 'dev', outdir, asgardeoBaseUrl: LOCAL_ISSUER_BASE, file });
     writeLocalAwsOverride(stack.stackDir, aws.endpoint, { providerConstraint: null });
     tf = new TerraformWorkdir(tooling, stack.stackDir);
     ok(await tf.run(['init', '-input=false', '-no-color']), 'terraform init');
@@ -78,6 +92,7 @@ describeWithTerraform('the real Terraform and aws provider against the local con
   afterAll(async () => {
     await aws?.stop();
     tooling?.dispose();
+    configs?.remove();
     for (const dir of outdirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -97,7 +112,9 @@ describeWithTerraform('the real Terraform and aws provider against the local con
         aws.requests.clear();
 
         const apply = ok(await tf.run(['apply', '-auto-approve', '-input=false', '-no-color']), 'terraform apply');
-        expect(apply.stdout).toContain('Resources: 15 added, 0 changed, 0 destroyed');
+        // The example's 15, and the two clients' secrets with the reader's policy.
+        expect(apply.stdout).toContain('Resources: 18 added, 0 changed, 0 destroyed');
+        expect(aws.counts().secrets).toBe(2);
         const outputs = JSON.parse(ok(await tf.run(['output', '-json']), 'terraform output').stdout) as Record<string, { value: string }>;
         const snapshot = aws.snapshot();
         expect(snapshot.apis).toHaveLength(1);
@@ -182,19 +199,37 @@ describeWithTerraform('the real Terraform and aws provider against the local con
     );
 
     it(
-      'the re-plan after refresh finds no drift',
+      'the re-plan after refresh finds no drift, also after a credential value was written with the AWS SDK, which no state holds',
       async () => {
+        const sm = new SecretsManagerClient({
+          endpoint: aws.endpoint,
+          region: stack.config.aws.region,
+          credentials: { accessKeyId: DUMMY_CREDENTIALS.access_key, secretAccessKey: DUMMY_CREDENTIALS.secret_key },
+        });
+        try {
+          await sm.send(new PutSecretValueCommand({ SecretId: READER_SECRET, SecretString: SECRET_VALUE }));
+          const policy = await sm.send(new GetResourcePolicyCommand({ SecretId: READER_SECRET }));
+          expect(JSON.parse(policy.ResourcePolicy!).Statement[0]).toMatchObject({
+            Principal: { AWS: [READER] },
+            Action: 'secretsmanager:GetSecretValue',
+          });
+        } finally {
+          sm.destroy();
+        }
         const replan = await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color']);
         expect({ code: replan.code, stdout: replan.stdout.slice(-1500) }).toEqual({
           code: 0,
           stdout: expect.stringContaining('No changes.'),
         });
+        const state = fs.readFileSync(path.join(stack.outdir, `terraform.${stack.config.stackName}.tfstate`), 'utf8');
+        expect(state).not.toContain('never-in-terraform-state');
+        expect(state).not.toContain('aws_secretsmanager_secret_version');
       },
       6 * MINUTES,
     );
 
     it(
-      "a route's scopes, the stage throttling, the function's memory and a default tag change in place, and re-plan clean",
+      "scopes, stage throttling, function memory, a secret's readers and a default tag change in place; re-plan clean",
       async () => {
         const getUser = routes['GET /user']!;
         editStack(stack.stackDir, ({ resource, provider }) => {
@@ -211,6 +246,12 @@ describeWithTerraform('the real Terraform and aws provider against the local con
           // UpdateFunctionConfiguration and every service's tagging calls.
           for (const fnBlock of Object.values(resource.aws_lambda_function!)) fnBlock.memory_size = 512;
           provider.aws[0]!.default_tags[0]!.tags['tollgate:owner'] = 'pharmacy-team';
+          // PutResourcePolicy: the reader's secret gets a second reader.
+          for (const block of Object.values(resource.aws_secretsmanager_secret_policy!)) {
+            const policy = JSON.parse(block.policy as string) as { Statement: { Principal: { AWS: string[] } }[] };
+            policy.Statement[0]!.Principal.AWS.push(OTHER_READER);
+            block.policy = JSON.stringify(policy);
+          }
         });
         const changePlan = await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color', '-out=change.tfplan']);
         expect(changePlan.code).toBe(2);
@@ -226,6 +267,9 @@ describeWithTerraform('the real Terraform and aws provider against the local con
           'aws_cloudwatch_log_group',
           'aws_iam_role',
           'aws_lambda_function',
+          'aws_secretsmanager_secret',
+          'aws_secretsmanager_secret',
+          'aws_secretsmanager_secret_policy',
         ];
         expect(changes.map((c) => `${c.type} ${c.change.actions.join('+')}`).sort()).toEqual(
           expectedChanges.map((type) => `${type} update`),
@@ -242,6 +286,17 @@ describeWithTerraform('the real Terraform and aws provider against the local con
         expect(after.functions[0]!.memorySize).toBe(512);
         const tagged = [changed.tags, after.functions[0]!.tags, ...after.logGroups.map((g) => g.tags), ...after.roles.map((r) => r.tags)];
         for (const tags of tagged) expect(tags['tollgate:owner']).toBe('pharmacy-team');
+        const sm = new SecretsManagerClient({
+          endpoint: aws.endpoint,
+          region: stack.config.aws.region,
+          credentials: { accessKeyId: DUMMY_CREDENTIALS.access_key, secretAccessKey: DUMMY_CREDENTIALS.secret_key },
+        });
+        try {
+          const policy = await sm.send(new GetResourcePolicyCommand({ SecretId: READER_SECRET }));
+          expect(JSON.parse(policy.ResourcePolicy!).Statement[0].Principal).toEqual({ AWS: [READER, OTHER_READER] });
+        } finally {
+          sm.destroy();
+        }
         const replanAfterChange = await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color']);
         expect({ code: replanAfterChange.code, stdout: replanAfterChange.stdout.slice(-1500) }).toEqual({
           code: 0,
@@ -254,8 +309,14 @@ describeWithTerraform('the real Terraform and aws provider against the local con
     it(
       'destroy leaves an empty control plane',
       async () => {
+        aws.requests.clear();
         const destroy = ok(await tf.run(['destroy', '-auto-approve', '-input=false', '-no-color']), 'terraform destroy');
-        expect(destroy.stdout).toContain('Resources: 15 destroyed');
+        expect(destroy.stdout).toContain('Resources: 18 destroyed');
+        // Force-deleted (recovery window 0): the names are free for the next deploy at once.
+        expect(aws.requests.served()).toEqual(
+          expect.arrayContaining(['secretsmanager:DeleteResourcePolicy', 'secretsmanager:DeleteSecret']),
+        );
+        expect(aws.requests.entries().filter((e) => e.operation === 'DeleteSecret' && e.status === 200)).toHaveLength(2);
         expect(aws.counts()).toEqual({ roles: 0, logGroups: 0, functions: 0, apis: 0, routes: 0, stages: 0, secrets: 0 });
         expect(aws.isEmpty()).toBe(true);
         expect(unserved).toEqual([]);
