@@ -47,13 +47,8 @@ function inputsFingerprint() {
 }
 
 const fingerprint = inputsFingerprint();
-const built = (() => {
-  try {
-    return fs.readFileSync(path.join(dist, FINGERPRINT), 'utf8');
-  } catch {
-    return undefined;
-  }
-})();
+const fingerprintFile = path.join(dist, FINGERPRINT);
+const built = fs.existsSync(fingerprintFile) ? fs.readFileSync(fingerprintFile, 'utf8') : undefined;
 if (built === fingerprint && !process.argv.includes('--force')) {
   process.stdout.write('tollgate build: dist/ is up to date (built from these sources); `npm run build -- --force` rebuilds it\n');
   process.exit(0);

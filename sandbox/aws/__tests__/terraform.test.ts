@@ -12,7 +12,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GetResourcePolicyCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startLocalAws, type LocalAws } from '../index';
-import { DUMMY_CREDENTIALS, localAwsProviderConfig, MIRROR_PROVIDER_VERSION, writeLocalAwsOverride } from '../provider-override';
+import { localAwsProviderConfig, localAwsSdkTarget, MIRROR_PROVIDER_VERSION, writeLocalAwsOverride } from '../provider-override';
+import { awsSdkClientConfig } from '../../../deploy/aws-sdk-config';
 import type { TerraformSetup } from '../../../deploy/terraform';
 import { describeWithTerraform } from '../../../deploy/terraform/__tests__/availability';
 import {
@@ -70,6 +71,9 @@ describeWithTerraform('the real Terraform and aws provider against the local con
   let stack: SynthesizedStack;
   let tf: TerraformWorkdir;
   let configs: SandboxConfigs;
+  /** A Secrets Manager client of the control plane, made as a deploy makes its own. */
+  const secretsManager = () =>
+    new SecretsManagerClient(awsSdkClientConfig({ region: stack.config.aws.region, target: localAwsSdkTarget(aws.endpoint) }));
 
   beforeAll(async () => {
     tooling = await localTerraformSetup();
@@ -201,11 +205,7 @@ describeWithTerraform('the real Terraform and aws provider against the local con
     it(
       'the re-plan after refresh finds no drift, also after a credential value was written with the AWS SDK, which no state holds',
       async () => {
-        const sm = new SecretsManagerClient({
-          endpoint: aws.endpoint,
-          region: stack.config.aws.region,
-          credentials: { accessKeyId: DUMMY_CREDENTIALS.access_key, secretAccessKey: DUMMY_CREDENTIALS.secret_key },
-        });
+        const sm = secretsManager();
         try {
           await sm.send(new PutSecretValueCommand({ SecretId: READER_SECRET, SecretString: SECRET_VALUE }));
           const policy = await sm.send(new GetResourcePolicyCommand({ SecretId: READER_SECRET }));
@@ -286,11 +286,7 @@ describeWithTerraform('the real Terraform and aws provider against the local con
         expect(after.functions[0]!.memorySize).toBe(512);
         const tagged = [changed.tags, after.functions[0]!.tags, ...after.logGroups.map((g) => g.tags), ...after.roles.map((r) => r.tags)];
         for (const tags of tagged) expect(tags['tollgate:owner']).toBe('pharmacy-team');
-        const sm = new SecretsManagerClient({
-          endpoint: aws.endpoint,
-          region: stack.config.aws.region,
-          credentials: { accessKeyId: DUMMY_CREDENTIALS.access_key, secretAccessKey: DUMMY_CREDENTIALS.secret_key },
-        });
+        const sm = secretsManager();
         try {
           const policy = await sm.send(new GetResourcePolicyCommand({ SecretId: READER_SECRET }));
           expect(JSON.parse(policy.ResourcePolicy!).Statement[0].Principal).toEqual({ AWS: [READER, OTHER_READER] });
