@@ -6,6 +6,7 @@ import { startLocalAwsWithGateway, LOCAL_AWS_URL_VARIABLE, type LocalAwsWithGate
 import { describeWithTerraform } from '../../deploy/terraform/__tests__/availability';
 import { FAST_SMOKE, SandboxConfigs } from '../../sandbox/__tests__/support';
 import { settleLocalState } from '../../sandbox/local/external-aws';
+import { TestAwsClient } from '../../sandbox/aws/__tests__/client';
 import { deployCommand } from '../commands/deploy';
 import { memoryIo } from '../io';
 import { main } from '../main';
@@ -16,10 +17,14 @@ import { main } from '../main';
  * an interrupted deploy never loses Terraform state. One stack through all of it, in order: tollgate
  * killed (SIGKILL) the moment the control plane created the function, and the next deploy converging;
  * the stack left deployed and served after the command returned; Ctrl-C during plan and during apply;
- * two deploys at once, then one with nothing to change; the refusal to deploy to a restarted control
- * plane, lifted by following its own advice (a destroy, which deletes the Asgardeo objects and then the
- * stack). The control plane's hook (awaited after an operation succeeded, before its answer) marks the
- * moments, never a timer.
+ * two deploys at once, then one with nothing to change; a lost state (issue 27: the plan finds every
+ * object it would create, the deploy refuses before either side writes, `--adopt` imports them and the
+ * next plan has no changes); an edit made in AWS, put back by the saved plan the deploy shows and
+ * applies; the refusal to deploy to a restarted control plane, lifted by following its own advice (a
+ * destroy, which deletes the Asgardeo objects and then the stack). The control plane's hook (awaited
+ * after an operation succeeded, before its answer) marks the moments, never a timer. A plan made stale,
+ * swapped or foreign, and a stack folder changed while the plan is shown, are refused or ignored by the
+ * same runner: deploy/__tests__/terraform-runner.test.ts.
  */
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const STACK = 'pharmacy-user-api-dev';
@@ -55,12 +60,12 @@ describeWithTerraform('an interrupted deploy never loses Terraform state (real T
   const stateDir = () => path.join(configs.outdir, '.tollgate', 'local', 'cdktf.out');
   /** Written by each init tollgate runs in the stack folder (and only then). */
   const initMarker = () => path.join(stateDir(), 'stacks', STACK, '.terraform', 'tollgate-init.key');
-  const stateResources = () =>
-    (JSON.parse(fs.readFileSync(path.join(stateDir(), `terraform.${STACK}.tfstate`), 'utf8')) as { resources: { type: string }[] })
-      .resources;
-  const deploy = async (o: { file?: string; signal?: AbortSignal; extra?: NodeJS.ProcessEnv } = {}) => {
+  const stateFile = () => path.join(stateDir(), `terraform.${STACK}.tfstate`);
+  const stateResources = () => (JSON.parse(fs.readFileSync(stateFile(), 'utf8')) as { resources: { type: string }[] }).resources;
+  const deploy = async (o: { file?: string; signal?: AbortSignal; extra?: NodeJS.ProcessEnv; adopt?: boolean } = {}) => {
     const io = memoryIo({ env: env(o.extra), cwd: configs.outdir, ...(o.signal ? { signal: o.signal } : {}) });
-    const code = await deployCommand(['--target', 'local', '--config', o.file ?? configFile, '--yes'], io, { smokeOptions: FAST_SMOKE });
+    const args = ['--target', 'local', '--config', o.file ?? configFile, '--yes', ...(o.adopt ? ['--adopt'] : [])];
+    const code = await deployCommand(args, io, { smokeOptions: FAST_SMOKE });
     return { code, out: io.out(), err: io.err() };
   };
   /**
@@ -215,6 +220,85 @@ describeWithTerraform('an interrupted deploy never loses Terraform state (real T
     expect(la.requests.writes()).toBe(0);
     expect(local.aws.counts()).toMatchObject({ apis: 1, functions: 1 });
   }, 600_000);
+
+  test('a lost state: the plan finds what exists, deploy refuses with nothing written on either side, --adopt imports it', async () => {
+    // The state is lost (a deleted file, a wiped runner) while the stack stays deployed; meanwhile the
+    // configuration gives a client one more scope, so the Asgardeo plan has a write that must not happen.
+    const deployed = local.aws.snapshot();
+    fs.rmSync(stateFile());
+    const wider = configs.write((c) => {
+      c.clients[0].scopes = ['get_pharmacy_user', 'update_pharmacy_user'];
+    });
+    la.requests.clear();
+    const refused = await deploy({ file: wider });
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain("the AWS plan creates 15 resources whose objects already exist in AWS but are not in Terraform's state");
+    expect(refused.err).toContain('aws_lambda_function.handler_function_EDBDF687: Lambda function pharmacy-user-api-dev-handler');
+    expect(refused.err).toMatch(/aws_iam_role\.handler_role_\w+: IAM role pharmacy-user-api-dev-handler-\w+ \(name prefix/);
+    expect(refused.err).toMatch(/aws_apigatewayv2_route\.http-api_route-GET-2Fuser_\w+: route GET \/user of HTTP API /);
+    expect(refused.err).toMatch(/adopt them: `npx tollgate deploy [^`]*--adopt`/);
+    // Both plans were made and shown before the refusal; the Asgardeo plan had a change and made no write.
+    expect(refused.out).toContain('AWS: Terraform plan (Plan: 15 to add, 0 to change, 0 to destroy.)');
+    expect(refused.out).toContain('Asgardeo: plan (Plan: 0 to create, 1 to update, 0 to delete)');
+    expect(la.requests.writes()).toBe(0);
+    expect(local.aws.snapshot()).toEqual(deployed);
+    expect(fs.existsSync(stateFile()) ? stateResources() : []).toEqual([]);
+
+    const adopted = await deploy({ file: wider, adopt: true });
+    expect(adopted.code).toBe(0);
+    // Nothing created; the function is updated in place: its code archive is not something an import can read back.
+    // (The local target's CLI shows plan summaries; the per-object adoption lines: deploy/adopt/__tests__/report.test.ts.)
+    expect(adopted.out).toMatch(/Terraform plan \(Plan: 15 to import, 0 to add, 1 to change, 0 to destroy\.\)/);
+    expect(adopted.out).toContain('✓ Smoke test done');
+    // Imported, not created again: one of each, the same API.
+    expect(local.aws.counts()).toMatchObject({ functions: 1, roles: 1, apis: 1 });
+    expect(local.aws.snapshot().apis.map((a) => a.apiId)).toEqual(deployed.apis.map((a) => a.apiId));
+    expect(stateResources()).toHaveLength(15);
+    expect(la.requests.writes()).toBeGreaterThan(0);
+
+    // Day two: the rerun converges, with no import blocks and no AWS call to look for objects.
+    const before = local.aws.requests.entries().length;
+    la.requests.clear();
+    const rerun = await deploy({ file: wider });
+    expect(rerun.code).toBe(0);
+    expect(rerun.out).toContain('nothing to apply: the saved plan has no changes');
+    expect(la.requests.writes()).toBe(0);
+    const stack = JSON.parse(fs.readFileSync(path.join(stateDir(), 'stacks', STACK, 'cdk.tf.json'), 'utf8')) as object;
+    expect(stack).not.toHaveProperty('import');
+    const lookups = local.aws.requests
+      .entries()
+      .slice(before)
+      .filter((e) => e.operation === 'GetApis' || e.operation === 'ListRoles');
+    // The provider's refresh reads objects by ID; the adoption lookups (a list of every API, every role) are absent.
+    expect(lookups).toEqual([]);
+  }, 600_000);
+
+  test('an edit in AWS (the console raised the memory): the deploy shows it in its saved plan and applies exactly that', async () => {
+    const edit = await new TestAwsClient(local.aws.endpoint).rest('lambda', 'PUT', `/2015-03-31/functions/${STACK}-handler/configuration`, {
+      MemorySize: 512,
+    });
+    expect(edit.status).toBe(200);
+    expect(local.aws.snapshot().functions.map((f) => f.memorySize)).toEqual([512]);
+    const served = local.aws.requests.entries().length;
+    const run = await deploy();
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/Terraform plan \(Plan: 0 to add, 1 to change, 0 to destroy\.\), saved to .*tollgate\.tfplan/);
+    expect(run.out).toContain('✓ Smoke test done');
+    expect(local.aws.snapshot().functions.map((f) => f.memorySize)).toEqual([256]);
+    // Exactly the planned change reached AWS: the function's configuration, nothing else written.
+    const writes = local.aws.requests
+      .entries()
+      .slice(served)
+      .map((e) => e.operation)
+      .filter((operation) => /^(Create|Update|Delete|Put|Tag|Untag|Add|Remove|Attach|Detach)/.test(operation));
+    expect([...new Set(writes)]).toEqual(['UpdateFunctionConfiguration']);
+    // The applied plan file is gone (it cannot be applied twice); the outputs file names the API.
+    expect(fs.existsSync(path.join(stateDir(), 'stacks', STACK, 'tollgate.tfplan'))).toBe(false);
+    expect(JSON.parse(fs.readFileSync(path.join(configs.outdir, '.tollgate', `${STACK}.outputs.json`), 'utf8'))).toHaveProperty([
+      STACK,
+      'api_id',
+    ]);
+  }, 300_000);
 
   test('a restarted control plane: the refusal names the live one; following its advice (destroy there) lifts it', async () => {
     const restarted = await startLocalAwsWithGateway({ log: () => undefined });
