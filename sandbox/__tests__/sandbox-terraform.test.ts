@@ -16,8 +16,10 @@ import { awsStepPlan, FAST_SMOKE, REPO_ROOT, routeOf, SandboxConfigs } from './s
  * the pipeline's result, a scope change applied in place by Terraform, and the destroy at stop.
  * One client delivers its credentials (one stack for both, applied once): Terraform creates its
  * Secrets Manager secret on the control plane, the deploy writes the credentials to it, the smoke
- * test's token for that client comes from there, a redeploy writes nothing, and the client secret is
- * in no state, plan, log or file the run left.
+ * test's token for that client comes from there, a redeploy that changes only a route writes nothing
+ * to Asgardeo or Secrets Manager, and the client secret is in no state, plan, log or file the run left.
+ * A redeploy with nothing to change (no Terraform apply, no Asgardeo write) is checked through the
+ * CLI on the local target: cli/__tests__/interrupted-deploy.test.ts.
  * `npm start -- --once` runs this same sandbox (the `dev` command) in a process: npm-start.test.ts runs it
  * so without Terraform; with Terraform, `npm run test:project` (the example's own test, `dev --once`) takes
  * this path too.
@@ -122,7 +124,7 @@ describeWithTerraform('the sandbox through real Terraform and the local AWS cont
     expect(state.resources).toHaveLength(16);
   });
 
-  test('the delivering client: credentials written, smoke passes, a redeploy writes nothing, no secret is left anywhere', async () => {
+  test('the delivering client: credentials written, the smoke test used them', async () => {
     const s = sandbox!;
     expect(written).toContain(`credentials of pharmacy-reader: written to ${SECRET}`);
     const value = parseDelivered((await delivered()).SecretString)!;
@@ -132,17 +134,38 @@ describeWithTerraform('the sandbox through real Terraform and the local AWS cont
       audience: s.config.apiResource.identifier,
     });
     expect(s.result.smoke!.checks.every((c) => c.ok)).toBe(true);
+  });
 
+  test('a changed scope: one in-place update, no Asgardeo or Secrets Manager write, the gateway follows; no secret left', async () => {
+    const s = sandbox!;
+    const reader = await tokenOf('pharmacy-reader');
+    expect((await call('GET', `Bearer ${reader}`)).status).toBe(200);
+    const url = s.stageInvokeUrl;
     s.asgardeo.requests.clear();
     const printedBefore = written.length;
-    await s.redeploy();
+    await s.redeploy({
+      configFile: configs.write((c) => {
+        delivering(c);
+        routeOf(c, 'GET /user').scopes = ['create_pharmacy_user'];
+      }),
+    });
+    expect(s.stageInvokeUrl).toBe(url);
+    // The redeploy's AWS step prints Terraform's saved plan (from its JSON), then applies exactly that file.
     const printed = written.slice(printedBefore);
-    expect(printed).toContain('terraform: Plan: 0 to add, 0 to change, 0 to destroy.');
-    expect(printed).toContain(`credentials of pharmacy-reader: ${SECRET} is up to date`);
+    expect(printed).toMatch(/Terraform plan \(Plan: 0 to add, 1 to change, 0 to destroy\.\), saved to .*tollgate\.tfplan:\n/);
+    const diff = awsStepPlan(printed);
+    const route = /^~ {3}update {2}aws_apigatewayv2_route\.http-api_route-GET-2Fuser_\w+\n/;
+    expect(diff).toMatch(new RegExp(`${route.source}Plan: 0 to add, 1 to change, 0 to destroy\\.$`));
+    // A route's scopes are the AWS side's alone: the Asgardeo side writes nothing, the delivered credentials stay.
     expect(s.asgardeo.requests.writes()).toBe(0);
-    // Still the first version: nothing was written to Secrets Manager.
+    expect(printed).toContain(`credentials of pharmacy-reader: ${SECRET} is up to date`);
     await expect(delivered('AWSPREVIOUS')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    // No secret in the state, the synthesized stack, plans, outputs, or what the run printed.
+    const refused = await call('GET', `Bearer ${reader}`);
+    expect(refused.status).toBe(403);
+    expect(refused.challenge).toContain('expected scopes: [create_pharmacy_user]');
+    expect((await call('GET', `Bearer ${await tokenOf('pharmacy-admin')}`)).status).toBe(200);
+    // No secret in the state, the synthesized stack, plans, outputs, or what the runs printed.
+    const value = parseDelivered((await delivered()).SecretString)!;
     const leaks = [
       ...filesUnder(configs.outdir),
       ...filesUnder(path.join(REPO_ROOT, '.tollgate')).filter((f) => f.includes(s.config.stackName)),
@@ -156,30 +179,6 @@ describeWithTerraform('the sandbox through real Terraform and the local AWS cont
     expect(leaks).toEqual([]);
     expect(written).not.toContain(value.client_secret);
   }, 480_000);
-
-  test('a changed scope is a Terraform in-place update, and the gateway then answers by the deployed route', async () => {
-    const reader = await tokenOf('pharmacy-reader');
-    expect((await call('GET', `Bearer ${reader}`)).status).toBe(200);
-    const url = sandbox!.stageInvokeUrl;
-    const printedBefore = written.length;
-    await sandbox!.redeploy({
-      configFile: configs.write((c) => {
-        delivering(c);
-        routeOf(c, 'GET /user').scopes = ['create_pharmacy_user'];
-      }),
-    });
-    expect(sandbox!.stageInvokeUrl).toBe(url);
-    // The redeploy's AWS step prints Terraform's saved plan (from its JSON), then applies exactly that file.
-    const printed = written.slice(printedBefore);
-    expect(printed).toMatch(/Terraform plan \(Plan: 0 to add, 1 to change, 0 to destroy\.\), saved to .*tollgate\.tfplan:\n/);
-    const diff = awsStepPlan(printed);
-    const route = /^~ {3}update {2}aws_apigatewayv2_route\.http-api_route-GET-2Fuser_\w+\n/;
-    expect(diff).toMatch(new RegExp(`${route.source}Plan: 0 to add, 1 to change, 0 to destroy\\.$`));
-    const refused = await call('GET', `Bearer ${reader}`);
-    expect(refused.status).toBe(403);
-    expect(refused.challenge).toContain('expected scopes: [create_pharmacy_user]');
-    expect((await call('GET', `Bearer ${await tokenOf('pharmacy-admin')}`)).status).toBe(200);
-  }, 180_000);
 
   test('stopping destroys the deployment through Terraform: its state ends empty', async () => {
     const file = stateFile();
