@@ -16,6 +16,7 @@ import { localAwsProviderConfig, localAwsSdkTarget, MIRROR_PROVIDER_VERSION, wri
 import { awsSdkClientConfig } from '../../../deploy/aws-sdk-config';
 import type { TerraformSetup } from '../../../deploy/terraform';
 import { describeWithTerraform } from '../../../deploy/terraform/__tests__/availability';
+import { parsePlanEvents } from '../../../deploy/terraform/plan-events';
 import {
   localTerraformSetup,
   synthesizeStack,
@@ -253,12 +254,10 @@ describeWithTerraform('the real Terraform and aws provider against the local con
             block.policy = JSON.stringify(policy);
           }
         });
-        const changePlan = await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color', '-out=change.tfplan']);
+        // The plan's machine-readable UI names each change (a `terraform show -json` would start the provider again).
+        const changePlan = await tf.run(['plan', '-detailed-exitcode', '-input=false', '-no-color', '-json', '-out=change.tfplan']);
         expect(changePlan.code).toBe(2);
-        const planJson = JSON.parse(ok(await tf.run(['show', '-json', 'change.tfplan']), 'terraform show').stdout) as {
-          resource_changes: { type: string; change: { actions: string[] } }[];
-        };
-        const changes = planJson.resource_changes.filter((c) => c.change.actions.join() !== 'no-op');
+        const { changes } = parsePlanEvents(changePlan.stdout);
         const expectedChanges = [
           'aws_apigatewayv2_api',
           'aws_apigatewayv2_route',
@@ -271,9 +270,7 @@ describeWithTerraform('the real Terraform and aws provider against the local con
           'aws_secretsmanager_secret',
           'aws_secretsmanager_secret_policy',
         ];
-        expect(changes.map((c) => `${c.type} ${c.change.actions.join('+')}`).sort()).toEqual(
-          expectedChanges.map((type) => `${type} update`),
-        );
+        expect(changes.map((c) => `${c.type} ${c.action}`).sort()).toEqual(expectedChanges.map((type) => `${type} update`));
         const change = ok(await tf.run(['apply', '-input=false', '-no-color', 'change.tfplan']), 'terraform apply (change)');
         expect(change.stdout).toContain(`Resources: 0 added, ${expectedChanges.length} changed, 0 destroyed`);
         const after = aws.snapshot();
