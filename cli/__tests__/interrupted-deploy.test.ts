@@ -18,13 +18,13 @@ import { main } from '../main';
  * killed (SIGKILL) the moment the control plane created the function, and the next deploy converging;
  * the stack left deployed and served after the command returned; Ctrl-C during plan and during apply;
  * two deploys at once, then one with nothing to change; a lost state (issue 27: the plan finds every
- * object it would create, the deploy refuses before either side writes, `--adopt` imports them and the
- * next plan has no changes); an edit made in AWS, put back by the saved plan the deploy shows and
- * applies; the refusal to deploy to a restarted control plane, lifted by following its own advice (a
- * destroy, which deletes the Asgardeo objects and then the stack). The control plane's hook (awaited
- * after an operation succeeded, before its answer) marks the moments, never a timer. A plan made stale,
- * swapped or foreign, and a stack folder changed while the plan is shown, are refused or ignored by the
- * same runner: deploy/__tests__/terraform-runner.test.ts.
+ * object it would create, the deploy refuses before either side writes, `--adopt` imports them); then
+ * an edit made in AWS, the one change of the next deploy's saved plan, which puts it back; the refusal
+ * to deploy to a restarted control plane, lifted by following its own advice (a destroy, which deletes
+ * the Asgardeo objects and then the stack). The control plane's hook (awaited after an operation
+ * succeeded, before its answer) marks the moments, never a timer. A plan made stale, swapped or foreign,
+ * and a stack folder changed while the plan is shown, are refused or ignored by the same runner:
+ * deploy/__tests__/terraform-runner.test.ts.
  */
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const STACK = 'pharmacy-user-api-dev';
