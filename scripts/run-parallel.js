@@ -44,10 +44,13 @@ function run(command) {
   });
 }
 
-/** The streamed command: its own output as it comes, its arguments passed as they are (no shell). */
+/**
+ * The streamed command: its own output as it comes, its arguments passed as they are. No shell, except
+ * on Windows, where `jest` is a `.cmd` shim that only a shell starts.
+ */
 function stream([command, ...rest]) {
   return new Promise((resolve) => {
-    const child = spawn(command, rest, { stdio: 'inherit' });
+    const child = spawn(command, rest, { stdio: 'inherit', shell: process.platform === 'win32' });
     child.on('error', (err) => {
       process.stderr.write(`${command}: ${err.message}\n`);
       resolve(false);
