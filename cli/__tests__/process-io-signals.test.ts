@@ -29,18 +29,21 @@ describe('processIo: interrupts', () => {
     const child = spawn(process.execPath, ['-r', 'tsx/cjs', '-e', program], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const appeared = (file: string) =>
+    // 'close', not 'exit': the child's last stderr lines may still be in the pipe when it has exited.
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const until = (ok: () => boolean) =>
       new Promise<void>((resolve) => {
-        const check = () => (fs.existsSync(file) ? resolve() : setTimeout(check, 20));
+        const check = () => (ok() ? resolve() : setTimeout(check, 20));
         check();
       });
+    const interrupted = 'tollgate: interrupted (SIGTERM): stopping; waiting for Terraform to save its state';
     let pid = 0;
     try {
-      await appeared(started);
+      await until(() => fs.existsSync(started));
       child.kill('SIGTERM');
-      await appeared(stopped);
-      expect(err).toContain('tollgate: interrupted (SIGTERM): stopping; waiting for Terraform to save its state');
+      // The stand-in got the forwarded interrupt; tollgate's message, written before it, may not have been read yet.
+      await until(() => fs.existsSync(stopped) && err.includes(interrupted));
+      expect(err.split(interrupted)).toHaveLength(2);
       child.kill('SIGINT');
       expect(await exited).toBe(130);
       expect(err).toMatch(/interrupted again: not waiting any longer\.\n`sh -c` \(pid \d+\) in \S+ keeps running on its own/);
